@@ -1,0 +1,11 @@
+// The subcommands of the `hazard` program. Each lives in cli/cmd_<name>.cpp, declares its flags
+// (documented in docs/cli/<name>.md) and calls the library: front ends hold no math.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace hazard::cli {
+
+// One line per subcommand: void register_<name>(CLI::App& app);
+
+}  // namespace hazard::cli

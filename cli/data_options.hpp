@@ -1,0 +1,56 @@
+// Flags shared by every analysis command: the input file and the column roles.
+// The same flags mean the same thing in every command (docs/cli/data.md).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "hazard/survdata.hpp"
+#include "hazard/table.hpp"
+
+namespace hazard::cli {
+
+struct DataOptions {
+  std::string data;                     ///< --data FILE
+  std::string time;                     ///< --time COL
+  std::string event;                    ///< --event COL or COL=VALUE
+  std::string cnsr;                     ///< --cnsr COL
+  std::string group;                    ///< --group COL
+  std::vector<std::string> ref;         ///< --ref LEVEL (the group's) or COL=LEVEL (others)
+  std::vector<std::string> strata;      ///< --strata COL[,COL]
+  std::vector<std::string> where;       ///< --where COL=VALUE, repeatable
+  std::string weights;                  ///< --weights COL
+};
+
+/// Declares --data, --time, --event, --cnsr, --group, --ref, --strata, --where, --weights on `cmd`.
+/// With `group_required`, --group must be given.
+void add_data_options(CLI::App* cmd, DataOptions& options, bool group_required = false);
+
+/// The Roles the options describe (throws UsageError for an inconsistent combination).
+Roles make_roles(const DataOptions& options);
+
+/// The reference level given for column `column` by --ref COL=LEVEL, else "" (the group's bare
+/// --ref LEVEL is returned for the group column).
+std::string ref_for(const DataOptions& options, const std::string& column);
+
+/// Reads the file (every column `roles` and `extra_columns` need) and builds the survival data.
+/// `table` receives the columns read, for commands that need more than the survival data.
+SurvData load_surv_data(const DataOptions& options, const Roles& roles, Table* table = nullptr,
+                        const std::vector<std::string>& extra_columns = {});
+
+/// Reads any supported input format into a Table with the named columns.
+Table read_table(const std::string& path, const std::vector<std::string>& columns);
+
+/// {"count": n, "reasons": {...}}
+nlohmann::json exclusions_json(const Exclusions& excluded);
+
+/// A number, or null when it is NaN or infinite (JSON has no NaN).
+nlohmann::json num(double x);
+
+/// The text of an exclusion line for human-readable output: "excluded: 3 rows (missing time: 3)".
+std::string exclusions_text(const SurvData& data);
+
+}  // namespace hazard::cli

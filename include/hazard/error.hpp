@@ -1,0 +1,70 @@
+// Errors raised by hazard, and the process exit codes the command line maps them to.
+//
+// Every error about input data names where it came from: the file, the line (or record), the column
+// and the offending value, so that a statistician can open the file and see the problem.
+//
+// Example:
+//   throw hazard::DataError({.file = "adtte.csv", .line = 17, .column = "AVAL", .value = "-3"},
+//                           "time must be non-negative");
+//   // what(): adtte.csv:17: column 'AVAL': value '-3': time must be non-negative
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace hazard {
+
+/// Documented exit codes of the `hazard` program (docs/exit-codes.md).
+enum class ExitCode : int {
+  ok = 0,
+  failure = 1,     ///< an unexpected internal error
+  usage = 2,       ///< bad command line: unknown flag, missing argument, bad option value
+  data = 3,        ///< the input data are unreadable or invalid
+  numerical = 4,   ///< the computation cannot be done on these data (e.g. singular model)
+  io = 5,          ///< a file cannot be opened, read or written
+};
+
+/// Where in the input a problem was found. Empty/zero members are omitted from messages.
+struct Location {
+  std::string file;      ///< path as given by the user
+  std::uint64_t line = 0;  ///< 1-based physical line of the record (0 = unknown / whole file)
+  std::string column;    ///< column (variable) name
+  std::string value;     ///< the offending value, as written in the file
+  bool has_value = false;  ///< true when `value` is meaningful (it may legitimately be empty)
+};
+
+/// Formats a location as "file:line: column 'c': value 'v'".
+std::string format_location(const Location& where);
+
+/// Invalid or unreadable input data (exit code 3).
+class DataError : public std::runtime_error {
+ public:
+  DataError(Location where, const std::string& message);
+  const Location& where() const noexcept { return where_; }
+  const std::string& message() const noexcept { return message_; }
+
+ private:
+  Location where_;
+  std::string message_;
+};
+
+/// A bad option value or combination of options (exit code 2).
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// The data are valid but the requested computation is impossible (exit code 4).
+class NumericalError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A file could not be opened, read or written (exit code 5).
+class IoError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace hazard

@@ -1,0 +1,109 @@
+// The validated survival data every estimator works on, and how it is built from a Table.
+//
+// `build_surv_data` applies the column roles the user named (--time, --event/--cnsr, --group/--ref,
+// --strata, --where, --weights, and for Cox --start, --covariates, --offset, --cluster):
+//   * rows failing a --where filter are removed (counted in `n_filtered`, not an exclusion);
+//   * rows with a missing value in any role column are excluded and counted by reason
+//     ("missing time", "missing event", "missing group", "missing stratum", "missing weight",
+//      "missing start", "missing covariate", "missing offset", "missing cluster");
+//   * invalid values are errors naming file, line, column and value: a time that is negative or
+//     not a finite number, a start not below its stop time, an event value outside its coding,
+//     a negative or non-finite weight, an unknown --ref level, no rows left.
+// The result keeps rows in input order; each estimator sorts what it needs (see sort.hpp).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "hazard/table.hpp"
+
+namespace hazard {
+
+/// How the event indicator is coded.
+enum class EventCoding {
+  indicator,  ///< --event COL: 1/0 or true/false (also TRUE/FALSE, T/F)
+  equals,     ///< --event COL=VALUE: event when the value equals VALUE, censored otherwise
+  cnsr,       ///< --cnsr COL (CDISC ADaM): 0 = event, a positive integer = censored
+};
+
+struct WhereClause {
+  std::string column;
+  std::string value;  ///< compared as text for categorical columns, as a number for numeric ones
+};
+
+/// Column roles, one-to-one with the command-line flags.
+struct Roles {
+  std::string time;                       ///< --time (stop time for counting-process data)
+  std::string start;                      ///< --start (entry time), empty if none
+  std::string event;                      ///< --event or --cnsr column
+  EventCoding coding = EventCoding::indicator;
+  std::string event_value;                ///< VALUE of --event COL=VALUE
+  std::string group;                      ///< --group, empty if none
+  std::string ref;                        ///< --ref level of the group, empty = first sorted
+  std::vector<std::string> strata;        ///< --strata
+  std::vector<WhereClause> where;         ///< --where, all must hold
+  std::string weights;                    ///< --weights, empty if none
+  std::vector<std::string> covariates;    ///< --covariates (Cox), must be non-missing
+  std::string offset;                     ///< --offset (Cox)
+  std::string cluster;                    ///< --cluster (Cox)
+
+  /// Every column these roles read, without duplicates, in a stable order.
+  std::vector<std::string> columns() const;
+};
+
+/// Rows excluded for missing values, by reason.
+struct Exclusions {
+  std::size_t count = 0;
+  std::map<std::string, std::size_t> reasons;
+  void add(const std::string& reason) { ++count; ++reasons[reason]; }
+};
+
+struct SurvData {
+  std::string source;                  ///< file name, for messages and reports
+  std::size_t n_read = 0;              ///< data rows in the input
+  std::size_t n_filtered = 0;          ///< rows removed by --where
+  Exclusions excluded;                 ///< rows excluded for missing values
+
+  // One entry per analysed row, in input order.
+  std::vector<double> time;            ///< event/censoring (stop) time, finite and >= 0
+  std::vector<double> start;           ///< entry time (empty unless --start)
+  std::vector<std::uint8_t> status;    ///< 1 = event, 0 = censored
+  std::vector<double> weight;          ///< case weights (empty = all 1)
+  std::vector<std::int32_t> group;     ///< group code, 0 = reference level (empty if no --group)
+  std::vector<std::int32_t> stratum;   ///< combined stratum code (empty if no --strata)
+  std::vector<std::size_t> row;        ///< index of the row in the Table
+  std::vector<std::uint64_t> line;     ///< line in the source file
+
+  std::string group_name;              ///< the --group column
+  std::vector<std::string> group_levels;   ///< level names; [0] is the reference
+  std::vector<std::string> strata_names;   ///< the --strata columns
+  std::vector<std::string> strata_levels;  ///< labels as R's strata(): "A=a, B=b"
+
+  std::size_t size() const { return time.size(); }
+  std::size_t n_groups() const { return group.empty() ? 1 : group_levels.size(); }
+  std::size_t n_strata() const { return stratum.empty() ? 1 : strata_levels.size(); }
+  bool weighted() const { return !weight.empty(); }
+  double w(std::size_t i) const { return weight.empty() ? 1.0 : weight[i]; }
+};
+
+/// Applies `roles` to `table` (see the file comment for the rules).
+SurvData build_surv_data(const Table& table, const Roles& roles);
+
+/// Levels of a column as R's factor() would order them: numeric columns by value (named in
+/// shortest round-trip form), categorical columns in sorted order. Codes per row, -1 = missing.
+struct Factor {
+  std::vector<std::string> levels;
+  std::vector<std::int32_t> codes;
+};
+Factor make_factor(const Column& column);
+
+/// Moves `ref` to the front of a factor's levels (and recodes). Throws DataError naming the
+/// column and the level when `ref` is not a level.
+void relevel(Factor& factor, const std::string& ref, const std::string& source, const std::string& column);
+
+}  // namespace hazard

@@ -1,0 +1,45 @@
+// A column-oriented table of the columns an analysis uses, as read from a file.
+//
+// A column is numeric when every non-missing value is a finite number, otherwise categorical
+// (its values are strings). Missing is `NA` or an empty field. Categorical levels are kept in
+// sorted (byte, i.e. R's C-locale) order, so code 0 is the level R would take as reference.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hazard {
+
+enum class ColumnKind { numeric, categorical };
+
+struct Column {
+  std::string name;
+  std::string label;  ///< variable label where the format has one (SAS), else empty
+  ColumnKind kind = ColumnKind::numeric;
+  std::vector<double> numbers;        ///< numeric: the values, NaN where missing
+  std::vector<std::int32_t> codes;    ///< categorical: index into `levels`, -1 where missing
+  std::vector<std::string> levels;    ///< categorical: distinct values, sorted
+
+  std::size_t size() const { return kind == ColumnKind::numeric ? numbers.size() : codes.size(); }
+  bool is_numeric() const { return kind == ColumnKind::numeric; }
+  bool is_missing(std::size_t i) const;
+  /// The value of row i as text: the level, or the number in shortest round-trip form; "" if missing.
+  std::string text(std::size_t i) const;
+};
+
+struct Table {
+  std::string source;                 ///< file name used in messages
+  std::vector<Column> columns;        ///< the columns that were asked for, in the order asked
+  std::vector<std::uint64_t> line;    ///< 1-based physical line (or record number) where row i starts
+  std::size_t n_rows = 0;
+
+  std::size_t rows() const { return n_rows; }
+  const Column* find(std::string_view name) const;
+  /// The column called `name`; throws DataError naming the file and the missing column.
+  const Column& at(std::string_view name) const;
+};
+
+}  // namespace hazard
