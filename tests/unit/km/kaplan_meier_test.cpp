@@ -4,7 +4,9 @@
 // (all censored, ties, one subject, S reaching 0, flat segments at 0.5, an event at time 0,
 // integer and fractional weights, three CI types, landmarks before the first and after the last
 // time, RMST with and without groups and with tau beyond the last time).
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <string>
 #include <vector>
@@ -19,8 +21,25 @@
 namespace {
 
 using hazard::test::jnum;
-using hazard::test::near_rel;
 using nlohmann::json;
+
+// The largest relative difference from R seen over all comparisons (printed at the end, for the
+// accuracy statement in docs/methods/kaplan_meier.md).
+double worst_rel = 0;
+
+::testing::AssertionResult near_rel(double a, double b, double tol) {
+  if (std::isfinite(a) && std::isfinite(b) && b != 0)
+    worst_rel = std::max(worst_rel, std::fabs(a - b) / std::fabs(b));
+  return hazard::test::near_rel(a, b, tol);
+}
+
+class ReportWorst : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    std::printf("km: largest relative difference from R over all compared values: %.3g\n", worst_rel);
+  }
+};
+const auto* const report_worst = ::testing::AddGlobalTestEnvironment(new ReportWorst);
 
 std::vector<double> nums(const json& a) {
   std::vector<double> v;
