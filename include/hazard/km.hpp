@@ -122,6 +122,9 @@ struct KmResult {
   std::optional<RmstDifference> rmst_difference{};
 };
 
+/// Throws UsageError for invalid options (the checks kaplan_meier makes), e.g. before reading data.
+void check_km_options(const KmOptions& options);
+
 /// Kaplan–Meier per group of `data` (SurvData::group codes; one overall curve without groups).
 /// Strata are ignored (a KM curve per stratum is not asked for here). Throws UsageError for
 /// invalid options (conf_level outside (0,1), a quantile outside (0,1), tau <= 0, a negative or

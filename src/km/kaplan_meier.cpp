@@ -113,9 +113,7 @@ KmCurve km_curve_sorted(std::span<const double> time, std::span<const std::uint8
 
 }  // namespace detail
 
-namespace {
-
-void check_options(const KmOptions& o) {
+void check_km_options(const KmOptions& o) {
   if (!(o.conf_level > 0 && o.conf_level < 1))
     throw UsageError("the confidence level must be in (0, 1)");
   for (double p : o.quantiles)
@@ -125,6 +123,8 @@ void check_options(const KmOptions& o) {
   if (o.rmst_tau && (!std::isfinite(*o.rmst_tau) || *o.rmst_tau <= 0))
     throw UsageError("the RMST truncation time tau must be a finite number > 0");
 }
+
+namespace {
 
 void check_data(std::span<const double> time, std::span<const std::uint8_t> status,
                 std::span<const double> weight) {
@@ -136,7 +136,7 @@ void check_data(std::span<const double> time, std::span<const std::uint8_t> stat
 
 KmCurve km_curve(std::span<const double> time, std::span<const std::uint8_t> status,
                  std::span<const double> weight, const KmOptions& options) {
-  check_options(options);
+  check_km_options(options);
   check_data(time, status, weight);
   std::vector<std::size_t> order(time.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
@@ -145,7 +145,7 @@ KmCurve km_curve(std::span<const double> time, std::span<const std::uint8_t> sta
 }
 
 KmResult kaplan_meier(const SurvData& data, const KmOptions& options) {
-  check_options(options);
+  check_km_options(options);
   check_data(data.time, data.status, data.weight);
   if (!data.group.empty() && data.group.size() != data.time.size())
     throw std::invalid_argument("km: group codes differ in length from the times");
