@@ -155,6 +155,8 @@ void print_csv(const KmResult& r) {
 // are not whole, 4 decimals for probabilities.
 std::string t_(double x) { return std::isfinite(x) ? fmt::format("{:.6g}", x) : "NE"; }
 std::string p_(double x) { return std::isfinite(x) ? fmt::format("{:.4f}", x) : "NE"; }
+// In the table an undefined value (a log-log limit where S = 1, the SE once S = 0) is NA, as R prints it.
+std::string a_(double x) { return std::isfinite(x) ? fmt::format("{:.4f}", x) : "NA"; }
 std::string n_(double x) {
   if (!std::isfinite(x)) return "NE";
   return x == std::floor(x) ? fmt::format("{:.0f}", x) : fmt::format("{:.4g}", x);
@@ -199,8 +201,8 @@ void print_text(const SurvData& data, const KmResult& r, const std::string& sour
     const KmCurve& c = g.curve;
     for (std::size_t i = 0; i < c.size(); ++i)
       fmt::print("{:>10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}\n", t_(c.time[i]), n_(c.n_risk[i]),
-                 n_(c.n_event[i]), n_(c.n_censor[i]), p_(c.surv[i]), p_(c.std_err[i]), p_(c.lower[i]),
-                 p_(c.upper[i]), p_(c.cumhaz[i]));
+                 n_(c.n_event[i]), n_(c.n_censor[i]), a_(c.surv[i]), a_(c.std_err[i]), a_(c.lower[i]),
+                 a_(c.upper[i]), a_(c.cumhaz[i]));
   }
 }
 
