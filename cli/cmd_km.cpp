@@ -29,6 +29,7 @@ struct KmCliOptions {
   std::optional<double> rmst;
   bool json = false;
   bool csv = false;
+  bool summary = false;
 };
 
 /// A count as an integer when it is one (unweighted data), else as a number.
@@ -162,7 +163,7 @@ std::string n_(double x) {
   return x == std::floor(x) ? fmt::format("{:.0f}", x) : fmt::format("{:.4g}", x);
 }
 
-void print_text(const SurvData& data, const KmResult& r, const std::string& source) {
+void print_text(const SurvData& data, const KmResult& r, const std::string& source, bool with_table) {
   const int pct = static_cast<int>(std::lround(r.conf_level * 100));
   std::string level = std::fabs(r.conf_level * 100 - pct) < 1e-9 ? fmt::format("{}%", pct)
                                                                   : fmt::format("{:g}%", r.conf_level * 100);
@@ -193,6 +194,7 @@ void print_text(const SurvData& data, const KmResult& r, const std::string& sour
                *r.groups[1].level, *r.groups[0].level, t_(r.groups[0].rmst->tau), t_(d.estimate),
                t_(d.std_err), level, t_(d.lower), t_(d.upper), d.z, d.p);
   }
+  if (!with_table) return;
   for (const KmGroup& g : r.groups) {
     const std::string name = g.level ? fmt::format("{} = {}", data.group_name, *g.level) : "all";
     fmt::print("\nTable: {}\n", name);
@@ -207,7 +209,7 @@ void print_text(const SurvData& data, const KmResult& r, const std::string& sour
 }
 
 void run(const KmCliOptions& o) {
-  if (o.json && o.csv) throw UsageError("give --json or --csv, not both");
+  if (int(o.json) + int(o.csv) + int(o.summary) > 1) throw UsageError("give at most one of --json, --csv, --summary");
   KmOptions opt;
   opt.conf_type = parse_conf_type(o.conf_type);
   opt.conf_level = o.conf_level;
@@ -216,6 +218,9 @@ void run(const KmCliOptions& o) {
   opt.rmst_tau = o.rmst;
   // Options are checked before the data are read, so a bad flag is a usage error (exit 2).
   check_km_options(opt);
+  // A KM curve is per --group; silently ignoring --strata would misreport what was estimated.
+  if (!o.data.strata.empty())
+    throw UsageError("hazard km estimates one curve per --group; --strata is not used by km");
   const Roles roles = make_roles(o.data);
   const SurvData data = load_surv_data(o.data, roles);
   const KmResult r = kaplan_meier(data, opt);
@@ -224,7 +229,7 @@ void run(const KmCliOptions& o) {
   else if (o.csv)
     print_csv(r);
   else
-    print_text(data, r, o.data.data);
+    print_text(data, r, o.data.data, !o.summary);
 }
 
 }  // namespace
@@ -243,6 +248,7 @@ void register_km(CLI::App& app) {
   cmd->add_option("--rmst", o->rmst, "Restricted mean survival time to TAU (and the difference for two groups)");
   cmd->add_flag("--json", o->json, "Print one JSON document");
   cmd->add_flag("--csv", o->csv, "Print the KM table as CSV");
+  cmd->add_flag("--summary", o->summary, "Human-readable summary without the table at every time");
   cmd->callback([o]() { run(*o); });
 }
 

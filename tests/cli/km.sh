@@ -67,6 +67,7 @@ expect_exit 2 "bad --rmst" "${base[@]}" --rmst -1
 expect_exit 2 "negative --times" "${base[@]}" --times -3
 expect_exit 2 "bad --quantiles" "${base[@]}" --quantiles 0.5,2
 expect_exit 2 "--json with --csv" "${base[@]}" --json --csv
+expect_exit 2 "--strata" "${base[@]}" --strata x
 expect_exit 3 "unknown column" --data "$ref/aml.csv" --time nosuch --event status
 
 exit $fail
