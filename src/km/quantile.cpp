@@ -38,19 +38,39 @@ double findq(const std::vector<double>& x, const std::vector<double>& y, double 
   if (ymax < p) return nan;
   const double xmax = x.back();
 
-  // duplicated(y): a value seen before (NaN counts as equal to NaN). Sort positions by value,
-  // keep the first position of each run.
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    if (std::isnan(y[a]) || std::isnan(y[b])) return !std::isnan(y[a]) && std::isnan(y[b]);
-    return y[a] < y[b];
-  });
+  // duplicated(y): a value seen before (NaN counts as equal to NaN). The usual case, y
+  // non-decreasing apart from NaN (1 - S and 1 - the limits of a KM curve), takes one pass;
+  // otherwise positions are sorted by value and the first of each run is kept.
   std::vector<char> keep(n, 0);
-  for (std::size_t k = 0; k < n; ++k) {
-    const std::size_t i = order[k];
-    const bool dup = k > 0 && (std::isnan(y[i]) ? std::isnan(y[order[k - 1]]) : y[i] == y[order[k - 1]]);
-    keep[i] = !dup;
+  bool monotone = true;
+  {
+    bool seen_nan = false, seen_num = false;
+    double prev = 0;
+    for (std::size_t i = 0; i < n && monotone; ++i) {
+      if (std::isnan(y[i])) {
+        keep[i] = !seen_nan;
+        seen_nan = true;
+      } else {
+        if (seen_num && y[i] < prev) monotone = false;
+        keep[i] = !seen_num || y[i] != prev;
+        seen_num = true;
+        prev = y[i];
+      }
+    }
+  }
+  if (!monotone) {
+    std::vector<std::size_t> order(n);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      if (std::isnan(y[a]) || std::isnan(y[b])) return !std::isnan(y[a]) && std::isnan(y[b]);
+      return y[a] < y[b];
+    });
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::size_t i = order[k];
+      const bool dup =
+          k > 0 && (std::isnan(y[i]) ? std::isnan(y[order[k - 1]]) : y[i] == y[order[k - 1]]);
+      keep[i] = !dup;
+    }
   }
   std::size_t last = 0;  // y[n] after removing duplicates
   for (std::size_t i = 0; i < n; ++i)
