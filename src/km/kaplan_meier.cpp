@@ -24,6 +24,7 @@
 
 #include "hazard/error.hpp"
 #include "hazard/km.hpp"
+#include "km/km_detail.hpp"
 
 namespace hazard {
 
@@ -92,6 +93,7 @@ KmCurve km_curve_sorted(std::span<const double> time, std::span<const std::uint8
   c.lower.resize(m);
   c.upper.resize(m);
   c.cumhaz.resize(m);
+  const double z = km_z(conf_level);
   double km = 1, nelson = 0, v = 0;
   for (std::size_t t = 0; t < m; ++t) {
     const double nr = c.n_risk[t], d = c.n_event[t];
@@ -104,7 +106,7 @@ KmCurve km_curve_sorted(std::span<const double> time, std::span<const std::uint8
     c.cumhaz[t] = nelson;
     c.se_log[t] = std::sqrt(v);
     c.std_err[t] = c.se_log[t] * km;  // inf * 0 = NaN, as R
-    const ConfLimits ci = km_conf_limits(km, c.se_log[t], conf_type, conf_level);
+    const ConfLimits ci = km_conf_limits_z(km, c.se_log[t], conf_type, z);
     c.lower[t] = ci.lower;
     c.upper[t] = ci.upper;
   }
@@ -181,8 +183,11 @@ KmResult kaplan_meier(const SurvData& data, const KmOptions& options) {
                                         std::span<const std::size_t>(order).subspan(begin, end - begin),
                                         options.conf_type, options.conf_level);
     for (double d : out.curve.n_event) out.events += d;
-    out.median = km_quantile(out.curve, 0.5);
-    for (double p : options.quantiles) out.quantiles.push_back(km_quantile(out.curve, p));
+    std::vector<double> probs = options.quantiles;
+    probs.push_back(0.5);
+    out.quantiles = km_quantiles(out.curve, probs);
+    out.median = out.quantiles.back();
+    out.quantiles.pop_back();
     for (double t : times) out.at.push_back(km_landmark(out.curve, t));
     if (options.rmst_tau) out.rmst = km_rmst(out.curve, *options.rmst_tau, options.conf_level);
     begin = end;
