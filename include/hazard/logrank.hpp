@@ -54,6 +54,7 @@ struct LogrankStats {
   std::vector<double> expected;           ///< E_k
   std::vector<double> variance;           ///< V, n_groups x n_groups, row-major, symmetric
   std::vector<std::int32_t> strata;       ///< stratum codes present, ascending
+  std::vector<std::size_t> n_by_stratum;  ///< rows [s * n_groups + k], s indexing `strata`
   std::vector<double> observed_by_stratum;  ///< [s * n_groups + k], s indexing `strata`
   std::vector<double> expected_by_stratum;  ///< [s * n_groups + k]
 

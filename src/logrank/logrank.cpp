@@ -123,6 +123,7 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
   out.expected.assign(K, 0.0);
   out.variance.assign(K * K, 0.0);
   out.strata.clear();
+  out.n_by_stratum.clear();
   out.observed_by_stratum.clear();
   out.expected_by_stratum.clear();
 
@@ -153,12 +154,14 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
   double* V = out.variance.data();
 
   for (std::size_t b = 0; b < n;) {
-    std::size_t e = b + 1;
-    while (e < n && rows[e].stratum == rows[b].stratum) ++e;
     out.strata.push_back(rows[b].stratum);
     const std::size_t off = out.observed_by_stratum.size();
     out.observed_by_stratum.resize(off + K, 0.0);
     out.expected_by_stratum.resize(off + K, 0.0);
+    out.n_by_stratum.resize(off + K, 0);
+    std::size_t e = b;  // the stratum is [b, e)
+    for (; e < n && rows[e].stratum == rows[b].stratum; ++e)
+      ++out.n_by_stratum[off + static_cast<std::size_t>(rows[e].group)];
     double* Os = out.observed_by_stratum.data() + off;
     double* Es = out.expected_by_stratum.data() + off;
 
