@@ -7,7 +7,6 @@
 #include <cctype>
 #include <cmath>
 #include <cstdint>
-#include <fstream>
 #include <numeric>
 #include <random>
 #include <stdexcept>
@@ -16,6 +15,7 @@
 
 #include <gtest/gtest.h>
 
+#include "hazard/csv.hpp"
 #include "hazard/error.hpp"
 #include "test_util.hpp"
 #include "tolerances.hpp"
@@ -273,36 +273,20 @@ TEST(Logrank, SurvDataFrontEnd) {
   EXPECT_TRUE(near_rel(r.stats.expected[0], 5.0 / 6.0, hazard::tol::closed_form));
 }
 
-// RADIANT-4 PFS (kmdata reconstruction, ../shared/data): survdiff on the file, recorded by
-// make_logrank.R in radiant4.json.
+// RADIANT-4 PFS (kmdata reconstruction, ../shared/data): the whole library path (CSV reader,
+// column roles, logrank) against survdiff on the same file, recorded by make_logrank.R in
+// radiant4.json.
 TEST(LogrankIntegration, Radiant4) {
   const std::string path = hazard::test::shared_file("published-curves/RADIANT4_2A.csv");
   if (path.empty()) GTEST_SKIP() << "../shared/data/published-curves/RADIANT4_2A.csv is absent";
   const json ref = hazard::test::reference("logrank/radiant4.json");
-  // The file is simple (header time,event,arm; arm quoted): read it here, without the CSV layer,
-  // so that this test checks the kernel on real data. The CLI test runs the whole pipeline.
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  ASSERT_EQ(line, "\"time\",\"event\",\"arm\"");
-  const auto& levels = ref.at("groups");
-  CaseData d;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    const auto c1 = line.find(','), c2 = line.find(',', c1 + 1);
-    d.time.push_back(std::stod(line.substr(0, c1)));
-    d.status.push_back(static_cast<std::uint8_t>(std::stoi(line.substr(c1 + 1, c2 - c1 - 1))));
-    std::string arm = line.substr(c2 + 1);
-    if (arm.size() >= 2 && arm.front() == '"') arm = arm.substr(1, arm.size() - 2);
-    const auto it = std::find(levels.begin(), levels.end(), arm);
-    ASSERT_NE(it, levels.end()) << arm;
-    d.group.push_back(static_cast<std::int32_t>(it - levels.begin()));
-  }
-  d.n_groups = levels.size();
-  ASSERT_EQ(d.time.size(), ref.at("n").get<std::size_t>());
-  const auto s = hazard::logrank_stats(d.input());
-  expect_matches(ref, s, hazard::logrank_test(s));
+  const hazard::Table table = hazard::read_csv(path, {.columns = {"time", "event", "arm"}});
+  const hazard::SurvData data =
+      hazard::build_surv_data(table, {.time = "time", .event = "event", .group = "arm"});
+  ASSERT_EQ(data.size(), ref.at("n").get<std::size_t>());
+  ASSERT_EQ(data.group_levels, ref.at("groups").get<std::vector<std::string>>());
+  const auto r = hazard::logrank(data);
+  expect_matches(ref, r.stats, r.test);
 }
 
 }  // namespace
