@@ -71,6 +71,8 @@ struct LogrankWorkspace {
     std::uint8_t status;
   };
   std::vector<Row> rows;
+  std::vector<Row> sort_buffer;   ///< second buffer of the radix sort
+  std::vector<std::uint32_t> histogram;
   std::vector<double> fh_weight;  ///< FH weight per row (only for rho or gamma != 0)
   std::vector<double> scratch;    ///< per-group accumulators
 };

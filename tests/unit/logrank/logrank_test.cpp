@@ -149,6 +149,48 @@ TEST(Logrank, OrderAndWorkspaceDoNotMatter) {
   }
 }
 
+// Large inputs take the radix-sort path, small ones std::sort: a stratified data set above the
+// threshold must give the sum of its strata computed one by one (each below it). Times include
+// -0.0 and +0.0 (one tied block) and negative values, which the radix key must order correctly.
+TEST(Logrank, RadixSortPathMatchesStdSortPath) {
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> tick(-30, 400), coin(0, 1), site(0, 2), arm(0, 2);
+  CaseData all;
+  std::vector<CaseData> by(3);
+  for (int i = 0; i < 5000; ++i) {
+    double t = tick(rng) / 4.0;
+    if (t == 0.0 && coin(rng) == 1) t = -0.0;
+    const auto st = static_cast<std::uint8_t>(coin(rng));
+    const std::int32_t g = arm(rng), s = site(rng);
+    for (CaseData* d : {&all, &by[static_cast<std::size_t>(s)]}) {
+      d->time.push_back(t);
+      d->status.push_back(st);
+      d->group.push_back(g);
+    }
+    all.stratum.push_back(s);
+  }
+  for (auto* d : {&all, &by[0], &by[1], &by[2]}) d->n_groups = 3;
+  for (double rho : {0.0, 1.0}) {
+    const hazard::LogrankOptions o{.rho = rho, .gamma = 0.5};
+    const auto a = hazard::logrank_stats(all.input(), o);
+    std::vector<double> O(3, 0.0), E(3, 0.0), V(9, 0.0);
+    for (const auto& d : by) {
+      ASSERT_LT(d.time.size(), 2048u);
+      const auto b = hazard::logrank_stats(d.input(), o);
+      for (std::size_t k = 0; k < 3; ++k) {
+        O[k] += b.observed[k];
+        E[k] += b.expected[k];
+      }
+      for (std::size_t k = 0; k < 9; ++k) V[k] += b.variance[k];
+    }
+    for (std::size_t k = 0; k < 3; ++k) {
+      EXPECT_TRUE(near_rel(a.observed[k], O[k], hazard::tol::closed_form));
+      EXPECT_TRUE(near_rel(a.expected[k], E[k], hazard::tol::closed_form));
+    }
+    for (std::size_t k = 0; k < 9; ++k) EXPECT_TRUE(near_rel(a.variance[k], V[k], hazard::tol::closed_form));
+  }
+}
+
 // Two groups: chisq is z^2 and the one-sided p is Phi(z).
 TEST(Logrank, TwoGroupChisqIsZSquared) {
   for (const auto& c : cases()) {
