@@ -57,6 +57,20 @@ for (c in ref$cases) {
   run(c$name, file.path(ref_dir, c$file), unlist(c$cli), c)
 }
 cat(length(ref$cases), "reference cases run through the CLI\n")
+
+# --ref puts the other arm first: z changes sign, the one-sided p becomes its complement, the
+# groups are listed in the new order, the chi-square is unchanged.
+local({
+  c <- Filter(function(c) c$name == "lung_sex", ref$cases)[[1]]
+  out <- system2(hazard, c("logrank", "--data", shQuote(file.path(ref_dir, "lung.csv")),
+                           shQuote(unlist(c$cli)), "--ref", "2", "--json"), stdout = TRUE)
+  h <- fromJSON(paste(out, collapse = "\n"))
+  check("lung_sex --ref 2", identical(h$groups$group, c("2", "1")), "group order")
+  check("lung_sex --ref 2", near(h$z, -c$z), "z")
+  check("lung_sex --ref 2", near(h$p_one_sided, pnorm(-c$z)), "p_one_sided")
+  check("lung_sex --ref 2", near(h$chisq, c$chisq), "chisq")
+  check("lung_sex --ref 2", near(h$groups$observed, rev(unlist(c$observed))), "observed")
+})
 radiant <- file.path(shared, "data", "published-curves", "RADIANT4_2A.csv")
 if (file.exists(radiant) && file.exists(file.path(ref_dir, "radiant4.json"))) {
   r <- fromJSON(file.path(ref_dir, "radiant4.json"), simplifyVector = FALSE)
