@@ -190,6 +190,11 @@ KmResult kaplan_meier(const SurvData& data, const KmOptions& options) {
     out.quantiles.pop_back();
     for (double t : times) out.at.push_back(km_landmark(out.curve, t));
     if (options.rmst_tau) out.rmst = km_rmst(out.curve, *options.rmst_tau, options.conf_level);
+    if (out.n == 0) {  // a level without rows (R drops it): nothing is estimable
+      constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+      for (KmLandmark& a : out.at) a.surv = a.std_err = a.lower = a.upper = nan;
+      if (out.rmst) out.rmst->estimate = out.rmst->std_err = out.rmst->lower = out.rmst->upper = nan;
+    }
     begin = end;
   }
   if (begin != n) throw std::invalid_argument("km: a group code is outside the group levels");
