@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "hazard/csv.hpp"
+#include "hazard/read.hpp"
 #include "hazard/error.hpp"
 
 namespace hazard::cli {
@@ -83,7 +83,7 @@ std::string ref_for(const DataOptions& o, const std::string& column) {
 }
 
 Table read_table(const std::string& path, const std::vector<std::string>& columns) {
-  return read_csv(path, {.columns = columns});
+  return read_data(path, {.columns = columns});
 }
 
 SurvData load_surv_data(const DataOptions& o, const Roles& roles, Table* table_out,

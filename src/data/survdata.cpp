@@ -154,7 +154,7 @@ SurvData build_surv_data(const Table& table, const Roles& roles) {
 
   auto loc = [&](std::size_t i, const std::string& col, const std::string& value) {
     return Location{.file = src, .line = i < table.line.size() ? table.line[i] : 0, .column = col,
-                    .value = value, .has_value = true};
+                    .value = value, .has_value = true, .unit = table.record_unit};
   };
 
   // ---- filters ----
@@ -175,6 +175,21 @@ SurvData build_surv_data(const Table& table, const Roles& roles) {
       for (std::size_t i = 0; i < n; ++i) keep[i] &= static_cast<char>(c.codes[i] == code);
     }
   }
+
+  // A column the file declares as text (SAS character, Dataset-JSON string) is never a time,
+  // start, weight or offset: the error names the first analysed row's value.
+  auto numeric_role = [&](const std::string& name, const char* role) {
+    if (name.empty()) return;
+    const Column& c = table.at(name);
+    if (!c.character) return;
+    for (std::size_t i = 0; i < n; ++i)
+      if (keep[i] && !c.is_missing(i))
+        throw DataError(loc(i, name, c.text(i)), fmt::format("the {} column is character (text) in the file, not numeric", role));
+  };
+  numeric_role(roles.time, "time");
+  numeric_role(roles.start, "start");
+  numeric_role(roles.weights, "weight");
+  numeric_role(roles.offset, "offset");
 
   // ---- role columns ----
   NumericView time(table.at(roles.time));
