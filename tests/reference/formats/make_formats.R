@@ -137,3 +137,8 @@ write_csv_exact(latin, "site_latin1.csv", fileEncoding = "latin1")
 writeLines(to_json(list(versions = versions,
                         call = "see make_formats.R: write_xpt(version = 5/8), write_sas, write.csv, jsonlite")),
            "versions.json")
+
+# ---- hand-built edge cases for the ADaM checks ----
+writeLines(c("USUBJID,PARAMCD,AVAL,CNSR,ARM", "S1,OS,10,0,A", "S2,OS,12,1,B", "S1,OS,15,0,A", "S1,PFS,5,0,A"),
+           "dup_subject.csv")                           # S1 twice within PARAMCD=OS
+writeLines(c("USUBJID,ARM", "S2,B"), "adsl_part.csv")   # S1 is missing
