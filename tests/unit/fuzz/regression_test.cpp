@@ -20,7 +20,7 @@ using Target = int (*)(const std::uint8_t*, std::size_t);
 
 std::size_t replay(const std::string& name, Target target) {
   std::size_t n = 0;
-  for (const std::string root : {std::string(HAZARD_REGRESSION_DIR), std::string(HAZARD_SOURCE_DIR) + "/fuzz/corpus"}) {
+  for (const std::string& root : {std::string(HAZARD_REGRESSION_DIR), std::string(HAZARD_SOURCE_DIR) + "/fuzz/corpus"}) {
     fs::path dir = fs::path(root) / name;
     if (!fs::is_directory(dir)) continue;
     for (const auto& entry : fs::directory_iterator(dir)) {
