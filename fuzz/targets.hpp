@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hazard/adam.hpp"
 #include "hazard/csv.hpp"
 #include "hazard/error.hpp"
 #include "hazard/read.hpp"
@@ -113,6 +114,29 @@ inline int survdata(const std::uint8_t* data, std::size_t size) {
     }
   } catch (const DataError&) {
   } catch (const UsageError&) {
+  }
+  // The ADaM helpers on fuzz-chosen columns: the one-row-per-subject check, the time derivation
+  // and a join of the table with itself (a USUBJID chosen among the columns).
+  try {
+    check_one_row_per_subject(t, where_mask(t, roles.where), col(r[0]).name, (r[2] & 8) ? col(r[1]).name : "");
+  } catch (const DataError&) {
+  } catch (const UsageError&) {
+  }
+  try {
+    Table d = t;
+    derive_time(d, {.from = col(r[2]).name, .to = col(r[3]).name, .unit = static_cast<TimeUnit>(r[4] % 3),
+                    .name = "derived"});
+    walk(d);
+  } catch (const DataError&) {
+  }
+  try {
+    Table a = t;
+    a.columns[r[5] % a.columns.size()].name = "USUBJID";
+    Table s = a;
+    s.source = "adsl.csv";
+    s.columns[r[6] % s.columns.size()].name = "EXTRA";
+    walk(join_subject_level(a, s, {"EXTRA"}));
+  } catch (const DataError&) {
   }
   return 0;
 }
