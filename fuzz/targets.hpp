@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "hazard/error.hpp"
 #include "hazard/read.hpp"
 #include "hazard/survdata.hpp"
+#include "io/number.hpp"
 
 namespace hazard::fuzz {
 
@@ -34,12 +36,23 @@ inline std::size_t walk(const Table& t) {
   return h;
 }
 
-/// CSV: the first byte picks the encoding and the delimiter, the rest is the file.
+/// The fast number parser must agree with std::from_chars on every field (differential check).
+inline void numbers_agree(std::string_view s) {
+  double fast = 0, slow = 0;
+  bool a = detail::parse_number(s, fast);
+  bool b = detail::parse_number_slow(s, slow);
+  if (a != b || (a && std::memcmp(&fast, &slow, sizeof fast) != 0)) __builtin_trap();
+}
+
+/// CSV: the first byte picks the encoding, the delimiter and the number of parallel chunks; the
+/// rest is the file. Short inputs also go through the number parser's differential check.
 inline int csv(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
   CsvOptions o;
   o.encoding = (data[0] & 1) ? Encoding::latin1 : Encoding::utf8;
   o.delimiter = (data[0] & 2) ? ';' : ',';
+  o.threads = (data[0] >> 2) & 3;  // 0 = automatic (one chunk for small inputs), else 1-3 chunks
+  if (size <= 40) numbers_agree(bytes(data + 1, size - 1));
   try {
     walk(parse_csv(bytes(data + 1, size - 1), "fuzz.csv", o));
   } catch (const DataError&) {

@@ -14,6 +14,7 @@
 //   const hazard::Column& time = t.at("time");
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,7 @@ struct CsvOptions {
   char delimiter = ',';
   Encoding encoding = Encoding::utf8;
   std::vector<std::string> optional_columns;  ///< also read when present in the header
+  std::size_t threads = 0;  ///< chunks parsed in parallel; 0 = one per core for inputs over 8 MB
 };
 
 /// Reads the file at `path` (memory-mapped).

@@ -20,20 +20,13 @@
 #include <fmt/format.h>
 
 #include "hazard/error.hpp"
+#include "io/number.hpp"
 
 namespace hazard {
 
 namespace {
 
-bool parse_finite(std::string_view s, double& out) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  if (s.empty()) return false;
-  const char* end = s.data() + s.size();
-  auto [ptr, ec] = std::from_chars(s.data(), end, out);
-  return ec == std::errc() && ptr == end && std::isfinite(out);
-}
+bool parse_finite(std::string_view s, double& out) { return detail::parse_number(s, out); }
 
 /// A numeric view of a column: numeric columns as they are; for categorical columns each level is
 /// converted when it is a finite number (so that an invalid value only matters in analysed rows).

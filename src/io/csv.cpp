@@ -20,38 +20,21 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <exception>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 
 #include <fmt/format.h>
 
 #include "hazard/error.hpp"
+#include "io/number.hpp"
 #include "io/text.hpp"
 
 namespace hazard {
 namespace detail {
 
-std::string_view trim_spaces(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool is_missing_text(std::string_view s) {
-  s = trim_spaces(s);
-  return s.empty() || s == "NA";
-}
-
-/// Parses a finite number occupying the whole (trimmed) field.
-bool parse_number(std::string_view s, double& out) {
-  s = trim_spaces(s);
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  if (s.empty()) return false;
-  const char* end = s.data() + s.size();
-  auto [ptr, ec] = std::from_chars(s.data(), end, out);
-  return ec == std::errc() && ptr == end && std::isfinite(out);
-}
 
 /// Collects the values of one requested column.
 struct Collector {
@@ -144,10 +127,11 @@ struct Collector {
 /// A streaming RFC 4180 tokenizer over a byte range.
 class Tokenizer {
  public:
-  Tokenizer(std::string_view text, const std::string& source, char delim)
-      : text_(text), source_(source), delim_(delim) {}
+  Tokenizer(std::string_view text, const std::string& source, char delim, std::uint64_t first_line = 1)
+      : text_(text), source_(source), delim_(delim), line_(first_line) {}
 
   bool at_end() const { return pos_ >= text_.size(); }
+  std::size_t pos() const { return pos_; }
   std::uint64_t line() const { return line_; }
 
   /// Reads one record, calling sink(field_index, field_text) for every field. Returns the number
@@ -309,13 +293,22 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
     slot[idx] = static_cast<int>(k);
   }
 
-  auto run_pass = [&](std::vector<Collector>& cols, std::vector<std::uint64_t>* lines,
-                      const std::vector<bool>* only) {
+  // The body: everything after the header record.
+  std::uint64_t body_line = 1;
+  {
     Tokenizer tok(text, source, options.delimiter);
     std::uint64_t rec_line = 0;
-    // Skip the header record (and blank lines before it).
     while (!tok.at_end() && tok.record([](std::size_t, std::string_view) {}, rec_line) == 0) {
     }
+    body_line = tok.line();
+    text.remove_prefix(tok.pos());
+  }
+
+  // Parses one chunk of whole records into `cols` (and the records' lines).
+  auto run_pass = [&](std::string_view chunk, std::uint64_t first_line, std::vector<Collector>& cols,
+                      std::vector<std::uint64_t>* lines, const std::vector<bool>* only) {
+    Tokenizer tok(chunk, source, options.delimiter, first_line);
+    std::uint64_t rec_line = 0;
     std::size_t rows = 0;
     while (!tok.at_end()) {
       std::size_t nf = tok.record(
@@ -340,23 +333,119 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
     return rows;
   };
 
-  std::vector<Collector> cols(wanted.size());
+  // Large inputs are cut into chunks of whole records, parsed on separate threads. A line end is a
+  // record boundary when an even number of quotes precede it (a doubled quote counts two).
+  std::vector<std::string_view> chunks;
+  std::vector<std::uint64_t> chunk_line;
+  {
+    unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+    std::size_t parts = options.threads ? options.threads
+                        : text.size() < (std::size_t{8} << 20) ? 1
+                                                              : std::min<std::size_t>(hw, 16);
+    std::size_t begin = 0, quotes = 0, scanned = 0;
+    std::uint64_t line = body_line;
+    for (std::size_t k = 1; k <= parts; ++k) {
+      std::size_t cut = k == parts ? text.size() : text.size() / parts * k;
+      if (k < parts) {
+        for (;;) {
+          const void* nl = cut < text.size() ? std::memchr(text.data() + cut, '\n', text.size() - cut) : nullptr;
+          if (!nl) {
+            cut = text.size();
+            break;
+          }
+          cut = static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) + 1;
+          quotes += static_cast<std::size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(scanned),
+                                                        text.begin() + static_cast<std::ptrdiff_t>(cut), '"'));
+          scanned = cut;
+          if (quotes % 2 == 0) break;
+        }
+      }
+      if (cut <= begin) continue;
+      chunks.push_back(text.substr(begin, cut - begin));
+      chunk_line.push_back(line);
+      if (k < parts) line += static_cast<std::uint64_t>(std::count(chunks.back().begin(), chunks.back().end(), '\n'));
+      begin = cut;
+      if (begin >= text.size()) break;
+    }
+  }
+
+  std::vector<std::vector<Collector>> part_cols(chunks.size(), std::vector<Collector>(wanted.size()));
+  std::vector<std::vector<std::uint64_t>> part_lines(chunks.size());
+  std::vector<std::size_t> part_rows(chunks.size(), 0);
+  if (chunks.size() <= 1) {
+    if (!chunks.empty()) part_rows[0] = run_pass(chunks[0], chunk_line[0], part_cols[0], &part_lines[0], nullptr);
+  } else {
+    std::vector<std::exception_ptr> errors(chunks.size());
+    std::vector<std::thread> threads;
+    for (std::size_t c = 0; c < chunks.size(); ++c) {
+      threads.emplace_back([&, c] {
+        try {
+          part_rows[c] = run_pass(chunks[c], chunk_line[c], part_cols[c], &part_lines[c], nullptr);
+        } catch (...) {
+          errors[c] = std::current_exception();
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    for (auto& e : errors)
+      if (e) std::rethrow_exception(e);  // the first error in file order
+  }
+
   Table table;
   table.source = source;
-  table.n_rows = run_pass(cols, &table.line, nullptr);
+  for (std::size_t c = 0; c < chunks.size(); ++c) table.n_rows += part_rows[c];
+  table.line.reserve(table.n_rows);
+  for (auto& l : part_lines) table.line.insert(table.line.end(), l.begin(), l.end());
 
-  // Columns that began numeric and met a non-number: read them again as categorical.
+  // Merge the chunks' collectors. A column whose chunks disagree (numeric in one, text in another)
+  // or that met a non-number after numbers is read again, whole, as categorical.
+  std::vector<Collector> cols(wanted.size());
   std::vector<bool> again(cols.size(), false);
   bool any = false;
   for (std::size_t k = 0; k < cols.size(); ++k) {
-    if (cols[k].mode == Collector::Mode::failed) {
-      cols[k] = Collector{};
+    bool has_num = false, has_cat = false, failed = false;
+    for (auto& pc : part_cols) {
+      auto m = pc[k].mode;
+      has_num |= m == Collector::Mode::numeric;
+      has_cat |= m == Collector::Mode::categorical;
+      failed |= m == Collector::Mode::failed;
+    }
+    if (failed || (has_num && has_cat)) {
       cols[k].force_categorical = true;
       again[k] = true;
       any = true;
+      continue;
     }
+    Collector& out = cols[k];
+    if (!has_cat) {
+      out.mode = has_num ? Collector::Mode::numeric : Collector::Mode::undecided;
+      out.numbers.reserve(table.n_rows);
+      for (auto& pc : part_cols) out.numbers.insert(out.numbers.end(), pc[k].numbers.begin(), pc[k].numbers.end());
+    } else {
+      out.mode = Collector::Mode::categorical;
+      out.codes.reserve(table.n_rows);
+      for (auto& pc : part_cols) {
+        Collector& in = pc[k];
+        if (in.mode != Collector::Mode::categorical) {  // all missing in this chunk
+          out.codes.insert(out.codes.end(), in.numbers.size(), -1);
+          continue;
+        }
+        std::vector<std::int32_t> remap(in.first_seen.size());
+        for (std::size_t l = 0; l < in.first_seen.size(); ++l) {
+          auto it = out.index.find(in.first_seen[l]);
+          if (it == out.index.end()) {
+            auto code = static_cast<std::int32_t>(out.first_seen.size());
+            out.first_seen.push_back(in.first_seen[l]);
+            it = out.index.emplace(out.first_seen.back(), code).first;
+          }
+          remap[l] = it->second;
+        }
+        for (auto c : in.codes) out.codes.push_back(c < 0 ? -1 : remap[static_cast<std::size_t>(c)]);
+      }
+    }
+    for (auto& pc : part_cols) pc[k] = Collector{};  // free memory as we go
   }
-  if (any) run_pass(cols, nullptr, &again);
+  if (any) run_pass(text, body_line, cols, nullptr, &again);
 
   // Columns requested more than once share the first collector.
   for (std::size_t k = 0; k < wanted.size(); ++k) {

@@ -110,3 +110,53 @@ TEST(Csv, Utf8TextIsAccepted) {
 TEST(Csv, MissingFileIsAnIoError) {
   EXPECT_THROW(hazard::read_csv("/nonexistent/x.csv"), hazard::IoError);
 }
+
+TEST(Csv, ChunkedParallelParseEqualsSequential) {
+  // Records with quoted delimiters, doubled quotes and line breaks, so that chunk cuts land inside
+  // quoted fields; the result must not depend on the number of chunks.
+  std::string text = "id,t,note,g\n";
+  for (int i = 0; i < 2000; ++i) {
+    text += std::to_string(i) + "," + (i % 7 == 0 ? "NA" : std::to_string(i * 0.25)) + ",";
+    text += i % 3 == 0 ? "\"a,\n\"\"b\"\"\"" : "plain";
+    text += i % 5 == 0 ? ",X\n" : (i % 11 == 0 ? ",\n" : ",Y\r\n");
+  }
+  auto one = parse_csv(text, "t.csv", {.threads = 1});
+  for (std::size_t threads : {2u, 3u, 7u}) {
+    auto many = parse_csv(text, "t.csv", {.threads = threads});
+    ASSERT_EQ(many.rows(), one.rows());
+    EXPECT_EQ(many.line, one.line);
+    for (std::size_t c = 0; c < one.columns.size(); ++c) {
+      const auto& a = one.columns[c];
+      const auto& b = many.columns[c];
+      EXPECT_EQ(a.kind, b.kind);
+      EXPECT_EQ(a.levels, b.levels);
+      EXPECT_EQ(a.codes, b.codes);
+      ASSERT_EQ(a.numbers.size(), b.numbers.size());
+      for (std::size_t i = 0; i < a.numbers.size(); ++i)
+        EXPECT_TRUE(a.numbers[i] == b.numbers[i] || (std::isnan(a.numbers[i]) && std::isnan(b.numbers[i])));
+    }
+  }
+  EXPECT_EQ(one.rows(), 2000u);
+  EXPECT_EQ(one.at("note").text(3), "a,\n\"b\"");
+}
+
+TEST(Csv, ChunksDisagreeingOnTypeAreReadAsText) {
+  std::string text = "v\n";
+  for (int i = 0; i < 100; ++i) text += "1\n";
+  for (int i = 0; i < 100; ++i) text += "x\n";
+  auto t = parse_csv(text, "t.csv", {.threads = 2});
+  EXPECT_EQ(t.at("v").kind, ColumnKind::categorical);
+  EXPECT_EQ(t.at("v").levels, (std::vector<std::string>{"1", "x"}));
+}
+
+TEST(Csv, ErrorInALaterChunkNamesItsLine) {
+  std::string text = "a,b\n";
+  for (int i = 0; i < 100; ++i) text += "1,2\n";
+  text += "3\n";
+  try {
+    parse_csv(text, "t.csv", {.threads = 2});
+    FAIL();
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "t.csv:102: column 'a': wrong number of fields: 1 instead of the header's 2");
+  }
+}
