@@ -28,12 +28,12 @@
 // Times are compared exactly: rows tie when their times are equal doubles. (survdiff first merges
 // times closer than sqrt(machine epsilon) with aeqSurv; that is the data layer's business.)
 //
-// Cost. One sort of the rows by (stratum, time) (radix sort for large n), then per stratum: one backward pass that grows
-// the risk sets from the last time to the first (as survdiff2.c, which keeps weighted risk sets
-// accurate: sums are built up, never subtracted down), preceded only for rho or gamma != 0 by one
-// forward pass for S(t-) (and, with case weights, one backward pass for the weighted numbers at
-// risk that S needs). O(n log n + D K^2) for D event times and K groups; no allocation when the
-// workspace is reused.
+// Cost. One sort of the rows by (stratum, time) (std::sort for small n, a radix sort for large
+// n), then per stratum one backward pass that grows the risk sets from the last time to the first
+// (as survdiff2.c; sums are built up, never subtracted down, which keeps weighted risk sets
+// accurate). Only for rho or gamma != 0 is it preceded by one forward pass for S(t-) (with case
+// weights, after one backward pass for the weighted numbers at risk that S needs).
+// O(n log n + D K^2) for D event times and K groups; no allocation when the workspace is reused.
 #include "hazard/logrank.hpp"
 
 #include <algorithm>
