@@ -1,12 +1,12 @@
 // Micro-benchmarks of the log-rank kernel (hazard::logrank_stats + logrank_test): a large
 // stratified data set (radix-sort path) and a simulated trial of a few hundred patients (the trial
 // simulator's inner loop, std::sort path, workspace reused).
+#include <benchmark/benchmark.h>
+
 #include <cmath>
 #include <cstdint>
 #include <random>
 #include <vector>
-
-#include <benchmark/benchmark.h>
 
 #include "hazard/logrank.hpp"
 
@@ -38,8 +38,9 @@ void run(benchmark::State& state, const hazard::LogrankOptions& options) {
   hazard::LogrankWorkspace ws;
   hazard::LogrankStats out;
   for (auto _ : state) {
-    hazard::logrank_stats({.time = d.time, .status = d.status, .group = d.group, .stratum = d.stratum},
-                          options, out, ws);
+    hazard::logrank_stats(
+        {.time = d.time, .status = d.status, .group = d.group, .stratum = d.stratum}, options, out,
+        ws);
     benchmark::DoNotOptimize(hazard::logrank_test(out));
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
@@ -50,5 +51,9 @@ void BM_fleming_harrington(benchmark::State& state) { run(state, {.rho = 0.0, .g
 
 }  // namespace
 
-BENCHMARK(BM_logrank)->Args({600, 1})->Args({100000, 4})->Args({1000000, 4})->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_logrank)
+    ->Args({600, 1})
+    ->Args({100000, 4})
+    ->Args({1000000, 4})
+    ->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_fleming_harrington)->Args({600, 1})->Args({1000000, 4})->Unit(benchmark::kMicrosecond);
