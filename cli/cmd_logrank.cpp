@@ -97,9 +97,11 @@ nlohmann::ordered_json to_json(const SurvData& d, const LogrankResult& r,
   return out;
 }
 
-// A number in a table cell: 3 significant digits as R's print.survdiff (digits = 3), NA as R.
+// A number in a table cell: 3 significant digits as R's print.survdiff (digits = 3); NaN and
+// Inf printed as R prints them (a group with E = 0 has (O-E)^2/E = 0/0).
 std::string cell(double x) {
-  if (!std::isfinite(x)) return "NA";
+  if (std::isnan(x)) return "NaN";
+  if (std::isinf(x)) return x > 0 ? "Inf" : "-Inf";
   return fmt::format("{:.3g}", x);
 }
 
