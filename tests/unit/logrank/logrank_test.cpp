@@ -237,6 +237,37 @@ TEST(Logrank, IntegerWeightsEqualReplicatedRows) {
   }
 }
 
+// Far tails: p and the one-sided p come from complements and stay accurate down to 1e-198
+// (R's pchisq(lower.tail = FALSE) and pnorm, recorded in logrank.json "tails").
+TEST(Logrank, TinyPValuesStayAccurate) {
+  const json ref = hazard::test::reference("logrank/logrank.json");
+  const json& tails = ref.at("tails");
+  ASSERT_FALSE(tails.empty());
+  for (const auto& t : tails) {
+    SCOPED_TRACE(t.at("call").get<std::string>());
+    const auto K = t.at("n_groups").get<std::size_t>();
+    const double u = t.at("o_minus_e").get<double>(), v = t.at("variance").get<double>();
+    hazard::LogrankStats s;
+    s.n_groups = K;
+    s.n.assign(K, 1);
+    s.expected.assign(K, 100.0);
+    s.observed.assign(K, 100.0);
+    s.observed[0] -= u;
+    s.observed[1] += u;
+    if (K == 2) {
+      s.variance = {v, -v, -v, v};
+    } else {
+      s.variance = {2 * v, -v, -v, -v, v, 0, -v, 0, v};  // reduced block diag(v, v)
+    }
+    const auto r = hazard::logrank_test(s);
+    EXPECT_EQ(r.df, t.at("df").get<int>());
+    EXPECT_TRUE(near_rel(r.chisq, jnum(t.at("chisq")), hazard::tol::closed_form));
+    EXPECT_TRUE(near_rel(r.p, jnum(t.at("p")), hazard::tol::closed_form));
+    EXPECT_TRUE(near_rel(r.z, jnum(t.at("z")), hazard::tol::closed_form));
+    EXPECT_TRUE(near_rel(r.p_one_sided, jnum(t.at("p_one_sided")), hazard::tol::closed_form));
+  }
+}
+
 // Everything censored: no information; chisq 0 on 0 df, p 1, z undefined. (survdiff returns
 // chisq 0 with df -1 here; hazard reports df 0, see docs/methods/logrank.md.)
 TEST(Logrank, EverythingCensored) {
