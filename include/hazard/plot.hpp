@@ -44,25 +44,25 @@ inline constexpr double not_available = std::numeric_limits<double>::quiet_NaN()
 /// distinct time with an event or a censoring, in increasing order. surv[i] is S(t) on
 /// [time[i], time[i+1]); the curve starts at S = 1 at time 0.
 struct KmCurve {
-  std::string label;               ///< legend and risk-table row name, e.g. "Cabozantinib"
-  std::vector<double> time;
-  std::vector<double> surv;
-  std::vector<double> lower;       ///< pointwise CI (same length as time) or empty: no band
-  std::vector<double> upper;
-  std::vector<double> n_risk;      ///< number at risk at time[i] (doubles: weights allowed)
-  std::vector<double> n_event;     ///< events at time[i]
-  std::vector<double> n_censor;    ///< censorings at time[i]; censor marks are drawn where > 0
+  std::string label{};               ///< legend and risk-table row name, e.g. "Cabozantinib"
+  std::vector<double> time{};
+  std::vector<double> surv{};
+  std::vector<double> lower{};       ///< pointwise CI (same length as time) or empty: no band
+  std::vector<double> upper{};
+  std::vector<double> n_risk{};      ///< number at risk at time[i] (doubles: weights allowed)
+  std::vector<double> n_event{};     ///< events at time[i]
+  std::vector<double> n_censor{};    ///< censorings at time[i]; censor marks are drawn where > 0
   double n = not_available;        ///< patients at time 0; NaN = n_risk[0]
-  double median = not_available;   ///< NaN = not reached (no drop line, legend says "NR")
-  std::optional<Rgb> colour;       ///< default: Okabe–Ito by position
+  double median = not_available;   ///< NaN = not reached (no drop line, legend says "median not reached")
+  std::optional<Rgb> colour{};       ///< default: Okabe–Ito by position
 };
 
 struct KmPlotOptions {
-  std::string title;                           ///< above the plot; empty = none
+  std::string title{};                           ///< above the plot; empty = none
   std::string x_label = "Time (months)";
   std::string y_label = "Probability of survival (%)";
-  std::string annotation;                      ///< e.g. "HR 0.33 (95% CI 0.19–0.56)\nLog-rank p<0.001"
-  std::string footnote;                        ///< small text at the bottom, e.g. "SIMULATED DATA"
+  std::string annotation{};                      ///< e.g. "HR 0.33 (95% CI 0.19–0.56)\nLog-rank p<0.001"
+  std::string footnote{};                        ///< small text at the bottom, e.g. "SIMULATED DATA"
   double x_step = 0;                           ///< tick spacing; 0 = automatic (3, 6, 12, ...)
   double x_max = 0;                            ///< right end of the axis; 0 = last time, rounded up
   bool percent = true;                         ///< y axis 0–100% (false: 0–1)
@@ -81,29 +81,29 @@ struct KmPlotOptions {
 };
 
 struct KmPlot {
-  std::vector<KmCurve> curves;
-  KmPlotOptions options;
+  std::vector<KmCurve> curves{};
+  KmPlotOptions options{};
 };
 
 /// One row of a forest plot: a cohort, a subgroup heading, or a subgroup level.
 struct ForestRow {
-  std::string label;
+  std::string label{};
   int indent = 0;                        ///< 0 = top level, 1 = subgroup level, ...
   bool heading = false;                  ///< a heading row has no numbers (e.g. "Age group")
   double n_experimental = not_available, events_experimental = not_available;
   double n_control = not_available, events_control = not_available;
   double hr = not_available, lower = not_available, upper = not_available;
-  std::string note;                      ///< shown instead of the estimate, e.g. "not estimable: no events"
+  std::string note{};                      ///< shown instead of the estimate, e.g. "not estimable: no events"
 };
 
 struct ForestPlotOptions {
-  std::string title;
+  std::string title{};
   std::string experimental = "Experimental";   ///< column headers for n/events
   std::string control = "Control";
-  std::string favours_left;                    ///< default "Favours <experimental>"
-  std::string favours_right;                   ///< default "Favours <control>"
+  std::string favours_left{};                    ///< default "Favours <experimental>"
+  std::string favours_right{};                   ///< default "Favours <control>"
   std::string estimate_label = "HR (95% CI)";
-  std::string footnote;
+  std::string footnote{};
   double x_min = 0, x_max = 0;                 ///< log-axis range; 0 = automatic
   double width_in = 8.0;
   double dpi = 300;
@@ -112,8 +112,8 @@ struct ForestPlotOptions {
 };
 
 struct ForestPlot {
-  std::vector<ForestRow> rows;
-  ForestPlotOptions options;
+  std::vector<ForestRow> rows{};
+  ForestPlotOptions options{};
 };
 
 /// The rendered file's bytes (SVG text, PNG or PDF).
