@@ -141,5 +141,8 @@ struct PngStats {
 };
 /// Throws hazard::DataError when the bytes are not a PNG.
 PngStats png_stats(std::string_view png);
+/// Pixels of a PNG within `tolerance` (per channel, 0..1) of an opaque colour: shows that a curve
+/// or marker of that colour was drawn.
+std::size_t png_colour_pixels(std::string_view png, Rgb colour, double tolerance = 0.02);
 
 }  // namespace hazard::plot

@@ -78,33 +78,67 @@ cairo_status_t read_bytes(void* closure, unsigned char* data, unsigned int lengt
 
 }  // namespace
 
-PngStats png_stats(std::string_view png) {
+namespace {
+
+using SurfacePtr = std::unique_ptr<cairo_surface_t, void (*)(cairo_surface_t*)>;
+
+SurfacePtr decode_png(std::string_view png) {
   static constexpr unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  const Location where{.file = "<png>", .line = 0, .column = "", .value = "", .has_value = false};
   if (png.size() < 8 || std::memcmp(png.data(), signature, 8) != 0)
-    throw DataError({.file = "<png>", .line = 0, .column = "", .value = "", .has_value = false}, "not a PNG file (bad signature)");
+    throw DataError(where, "not a PNG file (bad signature)");
   ReadState state{png, 0};
-  cairo_surface_t* s = cairo_image_surface_create_from_png_stream(read_bytes, &state);
-  std::unique_ptr<cairo_surface_t, void (*)(cairo_surface_t*)> guard(s, cairo_surface_destroy);
-  if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS)
-    throw DataError({.file = "<png>", .line = 0, .column = "", .value = "", .has_value = false}, "unreadable PNG file");
-  cairo_surface_flush(s);
-  PngStats st;
-  st.width = cairo_image_surface_get_width(s);
-  st.height = cairo_image_surface_get_height(s);
+  SurfacePtr s(cairo_image_surface_create_from_png_stream(read_bytes, &state), cairo_surface_destroy);
+  if (cairo_surface_status(s.get()) != CAIRO_STATUS_SUCCESS) throw DataError(where, "unreadable PNG file");
+  cairo_surface_flush(s.get());
+  return s;
+}
+
+/// Calls f(pixel) for every pixel (cairo ARGB32, native-endian 32-bit words).
+template <class F>
+void each_pixel(cairo_surface_t* s, F f) {
+  const int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
   const int stride = cairo_image_surface_get_stride(s);
   const unsigned char* data = cairo_image_surface_get_data(s);
-  if (!data || st.width == 0 || st.height == 0) return st;
-  std::uint32_t background;
-  std::memcpy(&background, data, 4);
-  for (int y = 0; y < st.height; ++y) {
+  if (!data) return;
+  for (int y = 0; y < h; ++y) {
     const unsigned char* row = data + static_cast<std::ptrdiff_t>(y) * stride;
-    for (int x = 0; x < st.width; ++x) {
+    for (int x = 0; x < w; ++x) {
       std::uint32_t px;
       std::memcpy(&px, row + 4 * x, 4);
-      if (px != background) ++st.non_background;
+      f(px);
     }
   }
+}
+
+}  // namespace
+
+PngStats png_stats(std::string_view png) {
+  SurfacePtr s = decode_png(png);
+  PngStats st;
+  st.width = cairo_image_surface_get_width(s.get());
+  st.height = cairo_image_surface_get_height(s.get());
+  if (st.width == 0 || st.height == 0) return st;
+  std::uint32_t background;
+  std::memcpy(&background, cairo_image_surface_get_data(s.get()), 4);
+  each_pixel(s.get(), [&](std::uint32_t px) {
+    if (px != background) ++st.non_background;
+  });
   return st;
+}
+
+std::size_t png_colour_pixels(std::string_view png, Rgb colour, double tolerance) {
+  SurfacePtr s = decode_png(png);
+  std::size_t count = 0;
+  const double t = tolerance * 255;
+  each_pixel(s.get(), [&](std::uint32_t px) {
+    if ((px >> 24) != 0xff) return;  // only opaque pixels (no premultiplication to undo)
+    const double r = (px >> 16) & 0xff, g = (px >> 8) & 0xff, b = px & 0xff;
+    if (std::fabs(r - colour.r * 255) <= t && std::fabs(g - colour.g * 255) <= t &&
+        std::fabs(b - colour.b * 255) <= t)
+      ++count;
+  });
+  return count;
 }
 
 }  // namespace hazard::plot
