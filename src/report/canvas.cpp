@@ -261,6 +261,26 @@ TextSize Canvas::text(double x, double y, std::string_view text, Font font, HAli
   return size;
 }
 
+struct Measurer::Impl {
+  cairo_surface_t* surface;
+  cairo_t* cr;
+  Canvas canvas;
+};
+
+Measurer::Measurer(std::string family) {
+  cairo_surface_t* s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
+  cairo_t* cr = cairo_create(s);
+  impl_ = new Impl{s, cr, Canvas(cr, std::move(family))};
+}
+
+Measurer::~Measurer() {
+  cairo_destroy(impl_->cr);
+  cairo_surface_destroy(impl_->surface);
+  delete impl_;
+}
+
+TextSize Measurer::measure(std::string_view text, Font font) const { return impl_->canvas.measure(text, font); }
+
 std::string render(double width_pt, double height_pt, Format format, double dpi,
                    const std::string& font_family, const std::function<void(Canvas&)>& draw) {
   std::string bytes;

@@ -61,6 +61,22 @@ class Canvas {
   std::string family_;
 };
 
+/// Text measurement before drawing (layouts that depend on text widths are computed first, so
+/// the figure's height can depend on them). Owns a 1x1 image surface; metrics are the same as on
+/// any output surface because hint metrics are off.
+class Measurer {
+ public:
+  explicit Measurer(std::string family);
+  ~Measurer();
+  Measurer(const Measurer&) = delete;
+  Measurer& operator=(const Measurer&) = delete;
+  TextSize measure(std::string_view text, Font font) const;
+
+ private:
+  struct Impl;
+  Impl* impl_;
+};
+
 /// Runs `draw` on a surface of width x height points and returns the file's bytes.
 std::string render(double width_pt, double height_pt, Format format, double dpi,
                    const std::string& font_family, const std::function<void(Canvas&)>& draw);

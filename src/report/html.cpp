@@ -68,11 +68,11 @@ std::string base64(std::string_view in) {
 }
 
 std::string figure(const std::string& svg, const std::string& alt, const std::string& caption,
-                   const std::string& id) {
+                   const std::string& id, const char* cls = "km") {
   return fmt::format(
-      "<figure id=\"{}\"><img alt=\"{}\" src=\"data:image/svg+xml;base64,{}\">"
+      "<figure id=\"{}\" class=\"{}\"><img alt=\"{}\" src=\"data:image/svg+xml;base64,{}\">"
       "<figcaption>{}</figcaption></figure>\n",
-      esc(id), esc(alt), base64(svg), esc_lines(caption));
+      esc(id), cls, esc(alt), base64(svg), esc_lines(caption));
 }
 
 constexpr const char* css = R"(
@@ -99,6 +99,7 @@ table.efficacy td.note { font-style: italic; color: #555; }
 .messages { color: #7a2e00; }
 figure { margin: 1em 0 1.5em; break-inside: avoid; page-break-inside: avoid; }
 figure img { width: 100%; max-width: 760px; height: auto; display: block; }
+figure.forest img { max-width: 980px; }
 figcaption { font-size: 0.9em; color: #333; margin-top: 0.3em; }
 table.provenance td, table.provenance th { text-align: left; padding: 2px 10px 2px 0; vertical-align: top; }
 code, pre { font-family: "Liberation Mono", "DejaVu Sans Mono", monospace; font-size: 0.85em; }
@@ -212,7 +213,7 @@ std::string render_html(const ReportModel& m) {
   if (!m.forest.empty()) {
     out += "<section id=\"forest\">\n<h2>Hazard ratios by cohort and subgroup</h2>\n";
     out += figure(plot::render_forest(forest_plot(m), plot::Format::svg),
-                  "Forest plot of hazard ratios", "Hazard ratio with 95% CI on a log scale.", "forest-plot");
+                  "Forest plot of hazard ratios", "Hazard ratio with 95% CI on a log scale.", "forest-plot", "forest");
     out += "</section>\n";
   }
 

@@ -139,8 +139,6 @@ std::string render_km(const KmPlot& plot, Format format) {
   std::vector<Rgb> colours;
   for (std::size_t i = 0; i < plot.curves.size(); ++i) colours.push_back(curve_colour(plot.curves[i], i));
 
-  // Heights are fixed by font size; widths that need text measurement (the left margin) are
-  // computed inside the drawing function, where a cairo context exists.
   const double tick_len = 4;
   const double row_h = fs * 1.45;
   const bool table = o.risk_table;
@@ -148,35 +146,117 @@ std::string render_km(const KmPlot& plot, Format format) {
   const std::size_t table_rows =
       table ? (kmunicate ? plot.curves.size() * 4 : plot.curves.size()) : 0;
   const double title_h = o.title.empty() ? 0 : fs * 1.3 * 1.4 + 4;
-  const double plot_h = W * 0.46;
   const double axis_h = tick_len + 3 + fs * 1.25 + 4 + fs * 1.25 + 6;
   const double table_h = table ? fs * 1.3 * 1.4 + static_cast<double>(table_rows) * row_h + 6 : 0;
   std::size_t foot_lines = 0;
-  if (!o.footnote.empty()) foot_lines = 1 + static_cast<std::size_t>(std::count(o.footnote.begin(), o.footnote.end(), '\n'));
+  if (!o.footnote.empty())
+    foot_lines = 1 + static_cast<std::size_t>(std::count(o.footnote.begin(), o.footnote.end(), '\n'));
   const double foot_h = foot_lines ? static_cast<double>(foot_lines) * fs * 0.85 * 1.3 + 8 : 0;
-  const double top = 10 + title_h;
-  const double H = o.height_in > 0 ? o.height_in * 72 : top + plot_h + axis_h + table_h + foot_h + 6;
+
+  const Font f_axis{.pt = fs};
+  const Font f_label{.pt = fs};
+  const Font f_table{.pt = fs * 0.95};
+  const Font f_bold{.pt = fs, .bold = true};
+  const detail::Measurer mz(o.font_family);
+
+  // Left margin: y tick labels + y label, or the risk table's row labels, whichever is wider. In
+  // the KMunicate layout arm names have their own row, so only "Censored" must fit.
+  const double ytick_w = mz.measure(o.percent ? "100" : "1.0", f_axis).width;
+  double left = 6 + fs * 1.3 + 6 + ytick_w + 4 + tick_len;
+  if (table) {
+    double lw = kmunicate ? mz.measure("Censored", f_table).width + fs * 1.2 : 0;
+    if (!kmunicate)
+      for (const KmCurve& c : plot.curves) lw = std::max(lw, mz.measure(c.label, f_bold).width);
+    left = std::max(left, 8 + lw + 10);
+  }
+  const double right = 16;
+  const double px = left, pw = W - left - right;
+
+  // Legend (one line per arm, with its median) and annotation, in one box.
+  std::vector<std::string> entries;
+  for (const KmCurve& c : plot.curves)
+    entries.push_back(o.legend_medians ? c.label + " (" + median_text(c, o.units) + ")" : c.label);
+  const double sample_w = 18, gap = 5, pad = 4;
+  double box_w = 0, box_h = 0;
+  for (const auto& e : entries) {
+    box_w = std::max(box_w, sample_w + gap + mz.measure(e, f_axis).width);
+    box_h += fs * 1.45;
+  }
+  if (!o.annotation.empty()) {
+    const detail::TextSize ann = mz.measure(o.annotation, f_axis);
+    box_w = std::max(box_w, ann.width);
+    box_h += fs * 0.6 + ann.height;
+  }
+  box_w += 2 * pad;
+  box_h += 2 * pad;
+
+  // Where the box goes: candidate places inside the plot, in order of preference; the one
+  // covering the least ink wins. Covering a curve costs most, a median drop line less, a
+  // (translucent) CI band least. If every place covers a curve, the box goes above the plot.
+  // Coordinates here are relative to the plot area (0..pw, 0..plot_h).
+  const double plot_h0 = W * 0.46;
+  auto s_at = [&](const KmCurve& c, double t) {
+    double s = 1;
+    for (std::size_t i = 0; i < c.time.size() && c.time[i] <= t; ++i)
+      if (std::isfinite(c.surv[i])) s = c.surv[i];
+    return s;
+  };
+  double max_median = -1;
+  for (const KmCurve& c : plot.curves)
+    if (std::isfinite(c.median) && c.median <= x_max) max_median = std::max(max_median, c.median);
+  auto cost = [&](double bx, double by) {
+    // The step function is monotone, so over [t0, t1] a curve spans [S(t1), S(t0)].
+    const double t0 = bx / pw * x_max, t1 = (bx + box_w) / pw * x_max;
+    const double s_hi = 1 - by / plot_h0, s_lo = 1 - (by + box_h) / plot_h0;
+    auto hits = [&](double lo, double hi) { return hi >= s_lo && lo <= s_hi; };
+    double total = 0;
+    if (bx < 0 || bx + box_w > pw || by < 0 || by + box_h > plot_h0) total += 100;
+    for (const KmCurve& c : plot.curves) {
+      if (c.time.empty()) continue;
+      if (hits(s_at(c, t1), s_at(c, t0))) total += 10;
+      if (o.ci_bands && !c.upper.empty() && !c.lower.empty()) {
+        double lo = 1, hi = 0;
+        for (std::size_t i = 0; i < c.time.size(); ++i) {
+          const double start = c.time[i], end = i + 1 < c.time.size() ? c.time[i + 1] : start;
+          if (end < t0 || start > t1) continue;
+          if (std::isfinite(c.lower[i])) lo = std::min(lo, c.lower[i]);
+          if (std::isfinite(c.upper[i])) hi = std::max(hi, c.upper[i]);
+        }
+        if (lo <= hi && hits(lo, hi)) total += 1;
+      }
+      if (o.median_lines && std::isfinite(c.median) && c.median >= t0 && c.median <= t1 && s_lo < 0.5)
+        total += 3;
+    }
+    if (o.median_lines && max_median >= 0 && s_lo <= 0.5 && s_hi >= 0.5 && t0 < max_median) total += 3;
+    return total;
+  };
+  const double m = 8;
+  const std::vector<Point> places = {{pw - box_w - m, m},
+                                     {m + 12, plot_h0 - box_h - m},
+                                     {pw - box_w - m, plot_h0 - box_h - m},
+                                     {pw - box_w - m, (plot_h0 - box_h) / 2},
+                                     {(pw - box_w) / 2, plot_h0 - box_h - m},
+                                     {(pw - box_w) / 2, m}};
+  Point box = places[0];
+  double best = cost(box.x, box.y);
+  for (const Point& c : places) {
+    const double v = cost(c.x, c.y);
+    if (v < best) {
+      best = v;
+      box = c;
+    }
+  }
+  const bool box_above = best >= 10;
+  const double above_h = box_above ? box_h + 6 : 0;
+
+  const double top = 10 + title_h + above_h;
+  const double H = o.height_in > 0 ? o.height_in * 72
+                                   : top + plot_h0 + axis_h + table_h + foot_h + 6;
+  const double py = top;
+  const double ph = o.height_in > 0 ? std::max(72.0, H - top - axis_h - table_h - foot_h - 6) : plot_h0;
+  const Point at = box_above ? Point{px, 10 + title_h} : Point{px + box.x, py + box.y * ph / plot_h0};
 
   return detail::render(W, H, format, o.dpi, o.font_family, [&](Canvas& cv) {
-    const Font f_axis{.pt = fs};
-    const Font f_label{.pt = fs};
-    const Font f_table{.pt = fs * 0.95};
-    const Font f_bold{.pt = fs, .bold = true};
-
-    // Left margin: y tick labels + y label, or the risk table's row labels, whichever is wider.
-    const double ytick_w = cv.measure(o.percent ? "100" : "1.0", f_axis).width;
-    double left = 6 + fs * 1.3 + 6 + ytick_w + 4 + tick_len;
-    if (table) {
-      double lw = cv.measure("Number at risk", f_bold).width * 0.5;
-      for (const KmCurve& c : plot.curves) {
-        lw = std::max(lw, cv.measure(c.label, f_bold).width + (kmunicate ? 0 : 8));
-        if (kmunicate) lw = std::max(lw, cv.measure("Censored", f_table).width + fs * 1.2 + 8);
-      }
-      left = std::max(left, 8 + lw + 10);
-    }
-    const double right = 16;
-    const double px = left, pw = W - left - right;
-    const double py = top, ph = o.height_in > 0 ? H - top - axis_h - table_h - foot_h - 6 : plot_h;
     auto X = [&](double t) { return px + t / x_max * pw; };
     auto Y = [&](double s) { return py + (1 - s) * ph; };
 
@@ -267,56 +347,8 @@ std::string render_km(const KmPlot& plot, Format format) {
     }
     cv.unclip();
 
-    // ---- legend and annotation, placed where the curves are not ----
-    std::vector<std::string> entries;
-    for (const KmCurve& c : plot.curves)
-      entries.push_back(o.legend_medians ? c.label + " (" + median_text(c, o.units) + ")" : c.label);
-    const double sample_w = 18, gap = 5, pad = 4;
-    double box_w = 0, box_h = 0;
-    for (const auto& e : entries) {
-      box_w = std::max(box_w, sample_w + gap + cv.measure(e, f_axis).width);
-      box_h += fs * 1.45;
-    }
-    detail::TextSize ann{};
-    if (!o.annotation.empty()) {
-      ann = cv.measure(o.annotation, f_axis);
-      box_w = std::max(box_w, ann.width);
-      box_h += fs * 0.6 + ann.height;
-    }
-    box_w += 2 * pad;
-    box_h += 2 * pad;
-    // Candidate corners, in order of preference; keep the first the curves (and bands) avoid.
-    auto s_at = [&](const KmCurve& c, double t) {
-      double s = 1;
-      for (std::size_t i = 0; i < c.time.size() && c.time[i] <= t; ++i)
-        if (std::isfinite(c.surv[i])) s = c.surv[i];
-      return s;
-    };
-    auto clear = [&](double bx, double by) {
-      const double t0 = (bx - px) / pw * x_max, t1 = (bx + box_w - px) / pw * x_max;
-      const double s_hi = 1 - (by - py) / ph, s_lo = 1 - (by + box_h - py) / ph;
-      for (const KmCurve& c : plot.curves) {
-        double hi = s_at(c, t0), lo = s_at(c, t1);  // monotone: max at t0, min at t1
-        if (o.ci_bands && !c.upper.empty()) {
-          for (std::size_t i = 0; i < c.time.size(); ++i)
-            if (c.time[i] <= t1 && std::isfinite(c.upper[i])) hi = std::max(hi, c.upper[i]);
-        }
-        if (hi >= s_lo && lo <= s_hi) return false;
-      }
-      return true;
-    };
-    const double m = 8;
-    const std::vector<Point> corners = {{px + pw - box_w - m, py + m},
-                                        {px + m + 12, py + ph - box_h - m},
-                                        {px + pw - box_w - m, py + ph - box_h - m},
-                                        {px + pw * 0.45, py + m}};
-    Point at = corners[0];
-    for (const Point& c : corners)
-      if (clear(c.x, c.y)) {
-        at = c;
-        break;
-      }
-    cv.colour({1, 1, 1}, 0.85);
+    // ---- legend and annotation ----
+    cv.colour({1, 1, 1}, 0.75);
     cv.fill_rect(at.x, at.y, box_w, box_h);
     double yy = at.y + pad;
     for (std::size_t ci = 0; ci < entries.size(); ++ci) {

@@ -3,6 +3,7 @@
 // hand (they need not be the curves' true estimates: the writers only format what they are given).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
