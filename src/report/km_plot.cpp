@@ -167,7 +167,7 @@ std::string render_km(const KmPlot& plot, Format format) {
     double lw = kmunicate ? mz.measure("Censored", f_table).width + fs * 1.2 : 0;
     if (!kmunicate)
       for (const KmCurve& c : plot.curves) lw = std::max(lw, mz.measure(c.label, f_bold).width);
-    left = std::max(left, 8 + lw + 10);
+    left = std::max(left, 8 + lw + 18);  // room for half of a centred count at tick 0
   }
   const double right = 16;
   const double px = left, pw = W - left - right;
