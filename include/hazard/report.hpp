@@ -103,6 +103,9 @@ struct ReportModel {
 /// The KM figure of a cohort: curves labelled by arm, annotation with the stratified HR and p,
 /// the report's notice as footnote.
 plot::KmPlot km_plot(const ReportModel& model, const CohortResult& cohort);
+/// One forest row per cohort, from its arms and stratified HR (a note when the HR is missing);
+/// `hazard report` appends subgroup rows (a heading row per variable, indented level rows).
+std::vector<plot::ForestRow> cohort_forest_rows(const ReportModel& model);
 /// The forest plot of model.forest, headed by the first cohort's arm names.
 plot::ForestPlot forest_plot(const ReportModel& model);
 

@@ -150,6 +150,30 @@ plot::KmPlot km_plot(const ReportModel& m, const CohortResult& c) {
   return p;
 }
 
+std::vector<plot::ForestRow> cohort_forest_rows(const ReportModel& m) {
+  std::vector<plot::ForestRow> rows;
+  for (const CohortResult& c : m.cohorts) {
+    plot::ForestRow r;
+    r.label = c.name;
+    for (const ArmResult& a : c.arms) {
+      if (a.arm == c.comparison.experimental) {
+        r.n_experimental = a.n;
+        r.events_experimental = a.events;
+      } else if (a.arm == c.comparison.control) {
+        r.n_control = a.n;
+        r.events_control = a.events;
+      }
+    }
+    r.hr = c.comparison.hr_stratified.value;
+    r.lower = c.comparison.hr_stratified.lower;
+    r.upper = c.comparison.hr_stratified.upper;
+    if (!std::isfinite(r.hr))
+      r.note = c.comparison.note.empty() ? "not estimable" : c.comparison.note;
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
 plot::ForestPlot forest_plot(const ReportModel& m) {
   plot::ForestPlot p;
   p.rows = m.forest;

@@ -23,7 +23,7 @@ trap 'rm -rf "$tmp"' EXIT
 if [ -n "${REPORT_DIR:-}" ]; then
   dir=$REPORT_DIR
 else
-  if ! "$hazard" report --help >/dev/null 2>&1; then
+  if ! "$hazard" --help 2>&1 | grep -qE '^[[:space:]]+report([[:space:]]|$)'; then
     echo "skip: 'hazard report' is not available in this build"; exit 77
   fi
   dir=$tmp/report

@@ -76,3 +76,18 @@ TEST(WriteReport, WritesEveryFile) {
   EXPECT_GT(hazard::plot::png_stats(bytes).non_background, 20000u);
   std::filesystem::remove_all(dir);
 }
+
+TEST(Forest, OneRowPerCohortWithNotes) {
+  hr::ReportModel m = hazard::test::sample_model();
+  m.cohorts[1].comparison.hr_stratified = {};
+  m.cohorts[1].comparison.note = "one arm only: no comparison";
+  const auto rows = hr::cohort_forest_rows(m);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].label, "pNET");
+  EXPECT_EQ(rows[0].n_experimental, 10);
+  EXPECT_EQ(rows[0].events_control, 5);
+  EXPECT_EQ(rows[0].hr, 0.328);
+  EXPECT_TRUE(rows[0].note.empty());
+  EXPECT_TRUE(std::isnan(rows[1].hr));
+  EXPECT_EQ(rows[1].note, "one arm only: no comparison");
+}
