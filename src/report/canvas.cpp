@@ -16,7 +16,9 @@
 #include <pango/pangocairo.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fmt/format.h>
 #include <memory>
 
@@ -61,6 +63,38 @@ namespace {
 cairo_status_t append_bytes(void* closure, const unsigned char* data, unsigned int length) {
   static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
   return CAIRO_STATUS_SUCCESS;
+}
+
+/// cairo names SVG groups "surfaceN" from a process-wide counter, so the same figure drawn twice
+/// differs; renumbering the ids in order of appearance makes the output depend only on the figure.
+std::string renumber_svg_surfaces(const std::string& svg) {
+  static constexpr std::string_view key = "surface";
+  std::string out;
+  out.reserve(svg.size());
+  std::vector<std::pair<std::string, int>> seen;
+  std::size_t i = 0;
+  while (i < svg.size()) {
+    std::size_t p = svg.find(key, i);
+    if (p == std::string::npos) break;
+    std::size_t q = p + key.size();
+    while (q < svg.size() && svg[q] >= '0' && svg[q] <= '9') ++q;
+    out.append(svg, i, q - i);  // up to and including the digits, replaced below if any
+    if (q > p + key.size()) {
+      std::string old = svg.substr(p + key.size(), q - p - key.size());
+      int id = 0;
+      for (const auto& [name, n] : seen)
+        if (name == old) id = n;
+      if (id == 0) {
+        id = static_cast<int>(seen.size()) + 1;
+        seen.emplace_back(old, id);
+      }
+      out.resize(out.size() - old.size());
+      out += std::to_string(id);
+    }
+    i = q;
+  }
+  out.append(svg, i, std::string::npos);
+  return out;
 }
 
 struct ReadState {
@@ -294,6 +328,20 @@ std::string render(double width_pt, double height_pt, Format format, double dpi,
     case Format::pdf:
       surface = cairo_pdf_surface_create_for_stream(append_bytes, &bytes, width_pt, height_pt);
       cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "hazard");
+      // cairo stamps PDFs with the current time; the reproducible-builds convention
+      // SOURCE_DATE_EPOCH (seconds since 1970) fixes it, so that reruns are byte-identical.
+      if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH")) {
+        char* end = nullptr;
+        const long long secs = std::strtoll(epoch, &end, 10);
+        if (end != epoch && *end == '\0' && secs >= 0) {
+          const std::time_t t = static_cast<std::time_t>(secs);
+          std::tm tm{};
+          gmtime_r(&t, &tm);
+          char date[32];
+          std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
+          cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
+        }
+      }
       break;
     case Format::png: {
       scale = (dpi > 0 ? dpi : 300) / 72.0;
@@ -325,6 +373,7 @@ std::string render(double width_pt, double height_pt, Format format, double dpi,
       throw IoError("cannot encode PNG");
   }
   cairo_surface_finish(surface);  // flushes SVG/PDF into `bytes`
+  if (format == Format::svg) bytes = renumber_svg_surfaces(bytes);
   return bytes;
 }
 

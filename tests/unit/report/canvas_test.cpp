@@ -1,6 +1,7 @@
 // The rendering layer: PNG checks, and that the three formats have the same size.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <regex>
 
 #include "hazard/error.hpp"
@@ -56,4 +57,16 @@ TEST(Render, TextMeasuresGrowWithLength) {
 
 TEST(WriteFigure, UnwritablePathIsAnIoError) {
   EXPECT_THROW(hp::write_figure("x", "/nonexistent-dir/x.png"), hazard::IoError);
+}
+
+TEST(Render, ReproducibleWithSourceDateEpoch) {
+  auto draw = [](hp::detail::Canvas& cv) { cv.line({0, 0}, {100, 50}, 1); };
+  ::setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+  const std::string a = hp::detail::render(200, 100, hp::Format::pdf, 300, "Liberation Sans", draw);
+  const std::string b = hp::detail::render(200, 100, hp::Format::pdf, 300, "Liberation Sans", draw);
+  ::unsetenv("SOURCE_DATE_EPOCH");
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a.find("20231114221320"), std::string::npos);  // 1700000000 s = 2023-11-14 22:13:20 UTC
+  EXPECT_EQ(hp::detail::render(200, 100, hp::Format::svg, 300, "Liberation Sans", draw),
+            hp::detail::render(200, 100, hp::Format::svg, 300, "Liberation Sans", draw));
 }
