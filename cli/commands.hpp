@@ -7,5 +7,7 @@
 namespace hazard::cli {
 
 // One line per subcommand: void register_<name>(CLI::App& app);
+void register_km(CLI::App& app);
+void register_logrank(CLI::App& app);
 
 }  // namespace hazard::cli
