@@ -25,6 +25,10 @@
 
 #include "hazard/plot.hpp"
 
+namespace hazard {
+struct KmGroup;  // hazard/km.hpp
+}
+
 namespace hazard::report {
 
 inline constexpr double na = plot::not_available;
@@ -97,6 +101,16 @@ struct ReportModel {
   plot::KmPlotOptions km_options{};  ///< shared by all KM figures (labels, x step, KMunicate, ...)
   plot::ForestPlotOptions forest_options{};
 };
+
+// ---- filling the model from the estimators ----
+
+/// An arm from hazard::kaplan_meier's group: n, events, censored (sum of the curve's censorings),
+/// the quantiles p = 0.5, 0.25, 0.75 (NaN where not requested), the landmarks in `group.at` (the
+/// caller passes KmOptions::times = ReportModel::landmark_times) and the figure's curve.
+ArmResult arm_from_km(const KmGroup& group, const std::string& arm);
+
+/// The figure input of a KM curve (label, counts, surv, CI limits; median left NaN).
+plot::KmCurve plot_curve_from_km(const KmGroup& group, const std::string& label);
 
 // ---- figures ----
 

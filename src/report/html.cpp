@@ -202,10 +202,14 @@ std::string render_html(const ReportModel& m) {
   if (!m.cohorts.empty()) {
     out += "<section id=\"km\">\n<h2>Kaplan–Meier curves</h2>\n";
     for (const CohortResult& c : m.cohorts) {
-      std::string svg = plot::render_km(km_plot(m, c), plot::Format::svg);
-      out += figure(svg, "Kaplan–Meier plot of " + m.endpoint + ", " + c.name,
+      const plot::KmPlot kp = km_plot(m, c);
+      bool bands = false;
+      for (const plot::KmCurve& k : kp.curves) bands = bands || !k.lower.empty();
+      out += figure(plot::render_km(kp, plot::Format::svg),
+                    "Kaplan–Meier plot of " + m.endpoint + ", " + c.name,
                     "Kaplan–Meier estimate of " + m.endpoint + ", " + c.name +
-                        ", with pointwise 95% confidence bands and number at risk.",
+                        (bands && kp.options.ci_bands ? ", with pointwise 95% confidence bands" : "") +
+                        "; censored observations marked; number at risk under the plot.",
                     "km-" + file_stem(c.name));
     }
     out += "</section>\n";
