@@ -7,5 +7,7 @@
 namespace hazard::cli {
 
 // One line per subcommand: void register_<name>(CLI::App& app);
+void register_design(CLI::App& app);
+void register_monitor(CLI::App& app);
 
 }  // namespace hazard::cli

@@ -171,4 +171,30 @@ double event_probability(double t, std::span<const double> accrual_end,
 SurvivalPlan plan_survival(const SurvivalPlanOptions& options, std::span<const double> events,
                            std::span<const double> stop_prob);
 
+// ---------------------------------------------------------------- the whole survival design
+
+struct SurvivalDesignOptions {
+  BoundaryOptions boundaries;      ///< alpha, beta, looks, spending
+  EventMethod method = EventMethod::schoenfeld;
+  double hr = 0.6;                 ///< hazard ratio experimental / control under H1
+  double ratio = 1;                ///< allocation experimental:control
+  /// Sample size and timing (needs plan->lambda_control > 0); hr and ratio are taken from above.
+  std::optional<SurvivalPlanOptions> plan;
+};
+
+struct SurvivalDesign {
+  GroupSequentialDesign boundaries;
+  double events_fixed = 0;          ///< events of the fixed design
+  double max_events = 0;            ///< events_fixed * inflation
+  std::vector<double> events;       ///< cumulative events at each look
+  std::vector<double> hr_efficacy;  ///< HR on each efficacy bound
+  std::vector<double> hr_futility;  ///< HR on each futility bound (NaN: none)
+  double expected_events_h0 = 0, expected_events_h01 = 0, expected_events_h1 = 0;
+  std::optional<SurvivalPlan> plan; ///< sample size and look times, when requested
+};
+
+/// Boundaries, events per look and (optionally) sample size and look times: rpact's
+/// getDesignGroupSequential + getSampleSizeSurvival.
+SurvivalDesign design_survival(const SurvivalDesignOptions& options);
+
 }  // namespace hazard

@@ -3,7 +3,9 @@
 
 #include <cmath>
 #include <cstdint>
+#include <span>
 #include <utility>
+#include <vector>
 
 #include <boost/math/tools/roots.hpp>
 
@@ -26,5 +28,19 @@ double solve_monotone(F&& f, double lo, double hi, double tol) {
   auto r = boost::math::tools::toms748_solve(f, lo, hi, flo, fhi, stop, max_iter);
   return 0.5 * (r.first + r.second);
 }
+
+/// z_{1-p}: the upper-tail standard normal quantile.
+double z_upper(double p);
+
+/// Efficacy bound at look k (0-based) such that the cumulative probability under H0 of crossing
+/// upper[0..k] (with lower[0..k] as lower stopping bounds) is `target`; searched in [0, 8].
+double solve_critical(std::span<const double> info, std::vector<double> upper,
+                      const std::vector<double>& lower, std::size_t k, double target, double tol);
+
+/// Futility bound at look k such that the cumulative probability under drift theta of crossing
+/// futility[0..k] is `target` (rpact getFutilityBoundOneSided); searched in [-6, 5].
+double futility_bound_at(std::span<const double> info, const std::vector<double>& upper,
+                         std::vector<double> futility, std::size_t k, double theta,
+                         double target, double tol);
 
 }  // namespace hazard::detail

@@ -32,16 +32,60 @@
 
 namespace hazard {
 
+namespace detail {
+
+double z_upper(double p) {
+  boost::math::normal n;
+  return boost::math::quantile(boost::math::complement(n, p));
+}
+
+/// Critical value at look k (0-based) given c_0..c_{k-1} and lower bounds; `target` is the
+/// cumulative alpha to be spent by look k.
+double solve_critical(std::span<const double> info, std::vector<double> upper,
+                      const std::vector<double>& lower, std::size_t k, double target, double tol) {
+  if (k == 0) return std::min(z_upper(target), 8.0);
+  auto sub_info = info.subspan(0, k + 1);
+  upper.resize(k + 1);
+  std::vector<double> low(lower.begin(), lower.begin() + static_cast<std::ptrdiff_t>(k + 1));
+  auto f = [&](double c) {
+    upper[k] = c;
+    auto p = crossing_probabilities(sub_info, upper, low, 0);
+    return std::accumulate(p.upper.begin(), p.upper.end(), 0.0) - target;
+  };
+  return detail::solve_monotone(f, 0.0, 8.0, tol);
+}
+
+/// Futility bound at look k for drift theta (rpact getFutilityBoundOneSided).
+double futility_bound_at(std::span<const double> info, const std::vector<double>& upper,
+                         std::vector<double> futility, std::size_t k, double theta,
+                         double target, double tol) {
+  boost::math::normal n;
+  if (k == 0) {
+    return boost::math::quantile(n, target) + std::sqrt(info[0]) * theta;
+  }
+  auto sub_info = info.subspan(0, k + 1);
+  std::vector<double> up(upper.begin(), upper.begin() + static_cast<std::ptrdiff_t>(k + 1));
+  futility.resize(k + 1);
+  auto f = [&](double b) {
+    futility[k] = b;
+    auto p = crossing_probabilities(sub_info, up, futility, theta);
+    return std::accumulate(p.lower.begin(), p.lower.end(), 0.0) - target;
+  };
+  // Increasing in b; rpact searches [-6, 5].
+  return detail::solve_monotone([&](double b) { return -f(b); }, -6.0, 5.0, tol);
+}
+
+}  // namespace detail
+
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kNoFutility = -6;  // rpact C_FUTILITY_BOUNDS_DEFAULT
 constexpr double kCharCap = 7.5;    // rpact caps efficacy bounds here for characteristics
 
-double z_upper(double p) {
-  boost::math::normal n;
-  return boost::math::quantile(boost::math::complement(n, p));
-}
+using detail::futility_bound_at;
+using detail::solve_critical;
+using detail::z_upper;
 
 void check_info(std::span<const double> info) {
   if (info.empty()) throw UsageError("a design needs at least one look");
@@ -59,22 +103,6 @@ std::vector<double> alpha_lower(std::size_t k, const std::vector<double>& futili
     for (std::size_t j = 0; j < k && j < futility.size(); ++j) l[j] = futility[j];
   }
   return l;
-}
-
-/// Critical value at look k (0-based) given c_0..c_{k-1} and lower bounds; `target` is the
-/// cumulative alpha to be spent by look k.
-double solve_critical(std::span<const double> info, std::vector<double> upper,
-                      const std::vector<double>& lower, std::size_t k, double target, double tol) {
-  if (k == 0) return std::min(z_upper(target), 8.0);
-  auto sub_info = info.subspan(0, k + 1);
-  upper.resize(k + 1);
-  std::vector<double> low(lower.begin(), lower.begin() + static_cast<std::ptrdiff_t>(k + 1));
-  auto f = [&](double c) {
-    upper[k] = c;
-    auto p = crossing_probabilities(sub_info, upper, low, 0);
-    return std::accumulate(p.upper.begin(), p.upper.end(), 0.0) - target;
-  };
-  return detail::solve_monotone(f, 0.0, 8.0, tol);
 }
 
 /// Cumulative efficacy target at look k, or NaN when the bound is fixed (Haybittle–Peto interim).
@@ -95,32 +123,12 @@ double efficacy_bound(const BoundaryOptions& o, const std::vector<double>& upper
   return solve_critical(o.info, upper, lower, k, target, o.tolerance);
 }
 
-/// Futility bound at look k for drift theta (rpact getFutilityBoundOneSided).
-double futility_bound(const BoundaryOptions& o, const std::vector<double>& upper,
-                      std::vector<double> futility, std::size_t k, double theta,
-                      double target) {
-  boost::math::normal n;
-  if (k == 0) {
-    return boost::math::quantile(n, target) + std::sqrt(o.info[0]) * theta;
-  }
-  std::span<const double> sub_info(o.info.data(), k + 1);
-  std::vector<double> up(upper.begin(), upper.begin() + static_cast<std::ptrdiff_t>(k + 1));
-  futility.resize(k + 1);
-  auto f = [&](double b) {
-    futility[k] = b;
-    auto p = crossing_probabilities(sub_info, up, futility, theta);
-    return std::accumulate(p.lower.begin(), p.lower.end(), 0.0) - target;
-  };
-  // Increasing in b; rpact searches [-6, 5].
-  return detail::solve_monotone([&](double b) { return -f(b); }, -6.0, 5.0, o.tolerance);
-}
-
 std::vector<double> futility_bounds(const BoundaryOptions& o, const std::vector<double>& upper,
                                     double theta, const std::vector<double>& beta_target) {
   const std::size_t K = o.info.size();
   std::vector<double> fut(K, -kInf);
   for (std::size_t k = 0; k < K; ++k) {
-    fut[k] = futility_bound(o, upper, fut, k, theta, beta_target[k]);
+    fut[k] = futility_bound_at(o.info, upper, fut, k, theta, beta_target[k], o.tolerance);
   }
   return fut;
 }
@@ -217,7 +225,7 @@ GroupSequentialDesign GroupSequentialDesign::compute(const BoundaryOptions& opti
         std::vector<double> up(K, 8.0), f(K, -kInf);
         for (std::size_t k = 0; k < K; ++k) {
           up[k] = efficacy_bound(o, up, f, k);
-          f[k] = futility_bound(o, up, f, k, theta, beta_target[k]);
+          f[k] = futility_bound_at(o.info, up, f, k, theta, beta_target[k], o.tolerance);
         }
         return std::pair{up, f};
       };
