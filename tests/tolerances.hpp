@@ -20,4 +20,13 @@ inline constexpr double derived = 1e-6;
 /// own accuracy is ~1e-8 on z-scale; agreement with it is asked to 1e-6).
 inline constexpr double design = 1e-6;
 
+/// Absolute: rpact floors the last cumulative alpha spent to 1e-8 (.calculateAlphaSpent:
+/// floor(x * 1e8) / 1e8), so it reports e.g. 0.02499999 for an exact 0.025.
+inline constexpr double design_alpha_floor = 1.5e-8;
+
+/// Calendar times, sample sizes and accrual ends that rpact finds by root searches with tolerance
+/// 1e-6 on time (uniroot) or 1e-4 on the number of subjects (its bisection for an open-ended
+/// accrual): agreement is asked to 1e-5 relative for these.
+inline constexpr double design_timing = 1e-5;
+
 }  // namespace hazard::tol
