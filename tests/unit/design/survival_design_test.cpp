@@ -1,0 +1,159 @@
+// Events, sample size and look times against rpact's getSampleSizeSurvival
+// (tests/reference/design/make_design.R, survival.json). Each case carries the hazard CLI flags
+// equivalent to the rpact call; this test maps them onto the library options directly.
+#include <cmath>
+#include <map>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "hazard/design.hpp"
+#include "hazard/error.hpp"
+#include "test_util.hpp"
+#include "tolerances.hpp"
+
+using hazard::test::jnum;
+using hazard::test::near_rel;
+
+namespace {
+
+std::vector<double> vec(const nlohmann::json& j) {
+  std::vector<double> v;
+  for (const auto& x : j) v.push_back(jnum(x));
+  return v;
+}
+
+std::vector<double> list(const std::string& s) {
+  std::vector<double> v;
+  std::stringstream in(s);
+  std::string item;
+  while (std::getline(in, item, ',')) v.push_back(std::stod(item));
+  return v;
+}
+
+hazard::SurvivalDesignOptions options_from_flags(const std::string& flags) {
+  std::map<std::string, std::string> f;
+  std::stringstream in(flags);
+  std::string key;
+  while (in >> key) {
+    if (key == "--binding") {
+      f[key] = "1";
+      continue;
+    }
+    std::string value;
+    in >> value;
+    f[key] = value;
+  }
+  auto get = [&](const std::string& k, double dflt) { return f.count(k) ? std::stod(f[k]) : dflt; };
+  hazard::SurvivalDesignOptions o;
+  double mc = get("--median-control", NAN);
+  o.hr = f.count("--hr") ? get("--hr", 0) : mc / get("--median-experimental", NAN);
+  o.ratio = get("--ratio", 1);
+  o.method = hazard::parse_event_method(f.count("--method") ? f["--method"] : "schoenfeld");
+  auto& b = o.boundaries;
+  b.alpha = get("--alpha", 0.025);
+  b.beta = 1 - get("--power", 0.8);
+  int K = static_cast<int>(get("--looks", 1));
+  if (f.count("--info")) {
+    b.info = list(f["--info"]);
+  } else {
+    for (int k = 1; k <= K; ++k) b.info.push_back(static_cast<double>(k) / K);
+  }
+  b.efficacy = hazard::parse_spending(f.count("--spending") ? f["--spending"] : "obf");
+  if (f.count("--futility")) b.futility = hazard::parse_spending(f["--futility"]);
+  b.binding = f.count("--binding") > 0;
+  hazard::SurvivalPlanOptions p;
+  p.lambda_control = std::log(2.0) / mc;
+  if (f.count("--accrual-time")) p.accrual.end = list(f["--accrual-time"]);
+  if (f.count("--accrual-rate")) p.accrual.rate = list(f["--accrual-rate"]);
+  p.follow_up = get("--follow-up", NAN);
+  p.dropout_rate = get("--dropout", 0);
+  p.dropout_time = get("--dropout-time", 12);
+  o.plan = p;
+  return o;
+}
+
+TEST(SurvivalDesign, MatchesRpactGetSampleSizeSurvival) {
+  auto ref = hazard::test::reference("design/survival.json");
+  double worst_events = 0, worst_n = 0, worst_time = 0;
+  auto rel = [](double a, double b) { return std::fabs(a - b) / std::fabs(b); };
+  for (const auto& c : ref["cases"]) {
+    SCOPED_TRACE(c["call"].get<std::string>());
+    auto o = options_from_flags(c["flags"].get<std::string>());
+    auto d = hazard::design_survival(o);
+    const std::size_t K = d.boundaries.looks();
+    auto ev = vec(c["events"]);
+    auto hb = vec(c["hr_boundary"]);
+    ASSERT_EQ(ev.size(), K);
+    EXPECT_TRUE(near_rel(d.events_fixed, c["events_fixed"].get<double>(), hazard::tol::design));
+    for (std::size_t k = 0; k < K; ++k) {
+      EXPECT_TRUE(near_rel(d.events[k], ev[k], hazard::tol::design)) << "look " << k + 1;
+      EXPECT_TRUE(near_rel(d.hr_efficacy[k], hb[k], hazard::tol::design)) << "look " << k + 1;
+      worst_events = std::max(worst_events, rel(d.events[k], ev[k]));
+    }
+    if (K > 1) {
+      EXPECT_TRUE(near_rel(d.expected_events_h1, c["expected_events_h1"].get<double>(), hazard::tol::design));
+      EXPECT_TRUE(near_rel(d.expected_events_h0, c["expected_events_h0"].get<double>(), hazard::tol::design));
+      EXPECT_TRUE(near_rel(d.expected_events_h01, c["expected_events_h01"].get<double>(), hazard::tol::design));
+    }
+    if (c.contains("hr_futility")) {
+      auto hf = vec(c["hr_futility"]);
+      for (std::size_t k = 0; k + 1 < K; ++k) {
+        EXPECT_TRUE(near_rel(d.hr_futility[k], hf[k], hazard::tol::design)) << "look " << k + 1;
+      }
+    }
+    if (c.contains("sample_size")) {
+      ASSERT_TRUE(d.plan.has_value());
+      const auto& p = *d.plan;
+      auto t = vec(c["time"]);
+      auto n = vec(c["subjects"]);
+      EXPECT_TRUE(near_rel(p.sample_size, c["sample_size"].get<double>(), hazard::tol::design_timing));
+      EXPECT_TRUE(near_rel(p.follow_up, c["follow_up"].get<double>(), hazard::tol::design_timing));
+      EXPECT_TRUE(near_rel(p.accrual_end, c["accrual_end"].get<double>(), hazard::tol::design_timing));
+      worst_n = std::max(worst_n, rel(p.sample_size, c["sample_size"].get<double>()));
+      for (std::size_t k = 0; k < K; ++k) {
+        EXPECT_TRUE(near_rel(p.time[k], t[k], hazard::tol::design_timing)) << "look " << k + 1;
+        EXPECT_TRUE(near_rel(p.subjects[k], n[k], hazard::tol::design_timing)) << "look " << k + 1;
+        worst_time = std::max(worst_time, rel(p.time[k], t[k]));
+      }
+      if (K > 1) {
+        EXPECT_TRUE(near_rel(p.expected_duration_h1, c["expected_duration_h1"].get<double>(),
+                             hazard::tol::design_timing));
+        EXPECT_TRUE(near_rel(p.expected_subjects_h1, c["expected_sample_size_h1"].get<double>(),
+                             hazard::tol::design_timing));
+      }
+    }
+  }
+  std::printf("max relative difference vs rpact: events %.3g, sample size %.3g, look times %.3g\n",
+              worst_events, worst_n, worst_time);
+}
+
+TEST(SurvivalDesign, SchoenfeldClosedForm) {
+  // (z_.975 + z_.9)^2 * 4 / log(0.7)^2 with equal allocation.
+  double z = 1.959963984540054 + 1.2815515655446004;
+  EXPECT_TRUE(near_rel(hazard::fixed_events(hazard::EventMethod::schoenfeld, 0.7, 0.025, 0.1, 1),
+                       z * z * 4 / (std::log(0.7) * std::log(0.7)), 1e-13));
+}
+
+TEST(SurvivalDesign, EventProbabilityUniformAccrualClosedForm) {
+  // Uniform entry on [0, A], one arm (hr 1), no dropout, t >= A:
+  //   P(t) = 1 - (exp(-lambda (t - A)) - exp(-lambda t)) / (lambda A).
+  std::vector<double> end{10}, rate{1};
+  const double lambda = 0.1, t = 15, A = 10;
+  double expected = 1 - (std::exp(-lambda * (t - A)) - std::exp(-lambda * t)) / (lambda * A);
+  EXPECT_TRUE(near_rel(hazard::event_probability(t, end, rate, lambda, 1.0, 1, 0), expected, 1e-14));
+  // Two pieces with equal rates are the same accrual.
+  std::vector<double> end2{4, 10}, rate2{3, 3};
+  EXPECT_TRUE(near_rel(hazard::event_probability(t, end2, rate2, lambda, 1.0, 1, 0), expected, 1e-14));
+}
+
+TEST(SurvivalDesign, RejectsInconsistentAccrual) {
+  hazard::SurvivalPlanOptions p{.lambda_control = 0.1, .accrual = {.end = {12}, .rate = {10}},
+                                .follow_up = 12};
+  std::vector<double> ev{100};
+  EXPECT_THROW(hazard::plan_survival(p, ev, {}), hazard::UsageError);
+  p.accrual = {.end = {12}, .rate = {10, 20, 30}};
+  EXPECT_THROW(hazard::plan_survival(p, ev, {}), hazard::UsageError);
+}
+
+}  // namespace
