@@ -146,14 +146,46 @@ monitor_case <- function(call, k, flags) {
 mo <- list()
 addm <- function(...) mo[[length(mo) + 1]] <<- monitor_case(...)
 addm("getDesignGroupSequential(informationRates = c(64, 130, 200) / 200, alpha = 0.025, typeOfDesign = 'asOF')", 2,
-     "--max-events 200 --events 64,130")
+     "--hr 0.6 --looks 3 --spending obf --max-events 200 --events 64,130 --z 1,2")
 addm("getDesignGroupSequential(informationRates = c(50, 95, 150, 200) / 200, alpha = 0.025, typeOfDesign = 'asP')", 3,
-     "--max-events 200 --events 50,95,150")
+     "--hr 0.6 --looks 4 --spending pocock --max-events 200 --events 50,95,150 --z 1,1,1")
 addm("getDesignGroupSequential(informationRates = c(70, 200) / 200, alpha = 0.025, typeOfDesign = 'asHSD', gammaA = -4)", 1,
-     "--max-events 200 --events 70")
+     "--hr 0.6 --looks 2 --spending hsd:-4 --max-events 200 --events 70 --z 1")
 addm("getDesignGroupSequential(informationRates = c(61, 118, 183) / 183, alpha = 0.025, typeOfDesign = 'HP', constantBoundsHP = qnorm(1 - 0.001))", 3,
-     "--max-events 183 --events 61,118,183")
+     "--hr 0.6 --looks 3 --info 0.33,0.66,1 --spending hp:0.001 --max-events 183 --events 61,118,183 --z 1,1,2")
 
+# Conditional power (under thetaH1 and under the trend) and repeated confidence intervals from
+# rpact's getAnalysisResults, at analyses taken exactly at the planned fractions (rpact keeps the
+# design's bounds; hazard recomputes them at the observed events, which then coincide).
+analysis_case <- function(design_call, data_call, cp_call_h1, cp_call_trend, flags) {
+  d <- eval(parse(text = design_call))
+  ds <- eval(parse(text = data_call))
+  r1 <- suppressMessages(eval(parse(text = cp_call_h1)))
+  r2 <- suppressMessages(eval(parse(text = cp_call_trend)))
+  k <- ds$getNumberOfStages()
+  list(design_call = design_call, data_call = data_call, call_h1 = cp_call_h1,
+       call_trend = cp_call_trend, flags = flags,
+       cp_h1 = as.numeric(r1$conditionalPower[d$kMax]),
+       cp_trend = as.numeric(r2$conditionalPower[d$kMax]),
+       rci_lower = as.numeric(r1$repeatedConfidenceIntervalLowerBounds[1:k]),
+       rci_upper = as.numeric(r1$repeatedConfidenceIntervalUpperBounds[1:k]))
+}
+an <- list()
+options(rpact.log.level = "DISABLED")
+an[[1]] <- analysis_case(
+  "getDesignGroupSequential(kMax = 3, alpha = 0.025, beta = 0.1, typeOfDesign = 'asOF')",
+  "getDataset(overallEvents = c(60, 120), overallLogRanks = c(-2.1, -2.4), overallAllocationRatios = c(2, 2))",
+  "getAnalysisResults(d, ds, directionUpper = FALSE, thetaH1 = 0.6, nPlanned = 60, allocationRatioPlanned = 2)",
+  "getAnalysisResults(d, ds, directionUpper = FALSE, nPlanned = 60, allocationRatioPlanned = 2)",
+  "--hr 0.6 --power 0.9 --ratio 2 --looks 3 --spending obf --max-events 180 --events 60,120 --z 2.1,2.4")
+an[[2]] <- analysis_case(
+  "getDesignGroupSequential(kMax = 4, alpha = 0.025, beta = 0.2, typeOfDesign = 'asP')",
+  "getDataset(overallEvents = c(50), overallLogRanks = c(-1.3), overallAllocationRatios = c(1))",
+  "getAnalysisResults(d, ds, directionUpper = FALSE, thetaH1 = 0.7, nPlanned = c(50, 50, 50), allocationRatioPlanned = 1)",
+  "getAnalysisResults(d, ds, directionUpper = FALSE, nPlanned = c(50, 50, 50), allocationRatioPlanned = 1)",
+  "--hr 0.7 --power 0.8 --ratio 1 --looks 4 --spending pocock --max-events 200 --events 50 --z 1.3")
+
+write_json(list(versions = versions, cases = an), here("analysis.json"), digits = NA, auto_unbox = TRUE, pretty = TRUE, na = "null")
 write_json(list(versions = versions, cases = b), here("boundaries.json"), digits = NA, auto_unbox = TRUE, pretty = TRUE, na = "null")
 write_json(list(versions = versions, cases = s), here("survival.json"), digits = NA, auto_unbox = TRUE, pretty = TRUE, na = "null")
 write_json(list(versions = versions, cases = mo), here("monitor.json"), digits = NA, auto_unbox = TRUE, pretty = TRUE, na = "null")

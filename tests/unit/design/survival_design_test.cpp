@@ -2,13 +2,12 @@
 // (tests/reference/design/make_design.R, survival.json). Each case carries the hazard CLI flags
 // equivalent to the rpact call; this test maps them onto the library options directly.
 #include <cmath>
-#include <map>
-#include <sstream>
 
 #include <gtest/gtest.h>
 
 #include "hazard/design.hpp"
 #include "hazard/error.hpp"
+#include "unit/design/design_flags.hpp"
 #include "test_util.hpp"
 #include "tolerances.hpp"
 
@@ -23,63 +22,13 @@ std::vector<double> vec(const nlohmann::json& j) {
   return v;
 }
 
-std::vector<double> list(const std::string& s) {
-  std::vector<double> v;
-  std::stringstream in(s);
-  std::string item;
-  while (std::getline(in, item, ',')) v.push_back(std::stod(item));
-  return v;
-}
-
-hazard::SurvivalDesignOptions options_from_flags(const std::string& flags) {
-  std::map<std::string, std::string> f;
-  std::stringstream in(flags);
-  std::string key;
-  while (in >> key) {
-    if (key == "--binding") {
-      f[key] = "1";
-      continue;
-    }
-    std::string value;
-    in >> value;
-    f[key] = value;
-  }
-  auto get = [&](const std::string& k, double dflt) { return f.count(k) ? std::stod(f[k]) : dflt; };
-  hazard::SurvivalDesignOptions o;
-  double mc = get("--median-control", NAN);
-  o.hr = f.count("--hr") ? get("--hr", 0) : mc / get("--median-experimental", NAN);
-  o.ratio = get("--ratio", 1);
-  o.method = hazard::parse_event_method(f.count("--method") ? f["--method"] : "schoenfeld");
-  auto& b = o.boundaries;
-  b.alpha = get("--alpha", 0.025);
-  b.beta = 1 - get("--power", 0.8);
-  int K = static_cast<int>(get("--looks", 1));
-  if (f.count("--info")) {
-    b.info = list(f["--info"]);
-  } else {
-    for (int k = 1; k <= K; ++k) b.info.push_back(static_cast<double>(k) / K);
-  }
-  b.efficacy = hazard::parse_spending(f.count("--spending") ? f["--spending"] : "obf");
-  if (f.count("--futility")) b.futility = hazard::parse_spending(f["--futility"]);
-  b.binding = f.count("--binding") > 0;
-  hazard::SurvivalPlanOptions p;
-  p.lambda_control = std::log(2.0) / mc;
-  if (f.count("--accrual-time")) p.accrual.end = list(f["--accrual-time"]);
-  if (f.count("--accrual-rate")) p.accrual.rate = list(f["--accrual-rate"]);
-  p.follow_up = get("--follow-up", NAN);
-  p.dropout_rate = get("--dropout", 0);
-  p.dropout_time = get("--dropout-time", 12);
-  o.plan = p;
-  return o;
-}
-
 TEST(SurvivalDesign, MatchesRpactGetSampleSizeSurvival) {
   auto ref = hazard::test::reference("design/survival.json");
   double worst_events = 0, worst_n = 0, worst_time = 0;
   auto rel = [](double a, double b) { return std::fabs(a - b) / std::fabs(b); };
   for (const auto& c : ref["cases"]) {
     SCOPED_TRACE(c["call"].get<std::string>());
-    auto o = options_from_flags(c["flags"].get<std::string>());
+    auto o = hazard::test::options_from_flags(c["flags"].get<std::string>()).design;
     auto d = hazard::design_survival(o);
     const std::size_t K = d.boundaries.looks();
     auto ev = vec(c["events"]);
