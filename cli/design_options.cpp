@@ -95,9 +95,7 @@ SurvivalDesignOptions make_design_options(const DesignFlags& f) {
     p.follow_up = f.follow_up ? *f.follow_up : std::nan("");
     p.dropout_rate = f.dropout;
     p.dropout_time = f.dropout_time;
-    if (end.empty() && f.accrual_rate.empty()) {
-      throw UsageError("sample size needs --accrual-time (and --follow-up) or --accrual-rate");
-    }
+    if (end.empty() && f.accrual_rate.empty()) p.accrual.end = {12.0};  // rpact's default
     o.plan = p;
   } else if (f.dropout != 0) {
     throw UsageError("--dropout needs --median-control and accrual");

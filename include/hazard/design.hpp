@@ -143,7 +143,8 @@ struct SurvivalPlanOptions {
   double ratio = 1;               ///< allocation experimental:control
   double lambda_control = 0;      ///< exponential hazard in the control arm
   Accrual accrual;                ///< accrual pieces
-  double follow_up = std::nan(""); ///< follow-up after the end of accrual (NaN: solved for)
+  double follow_up = std::nan(""); ///< follow-up after the end of accrual; NaN: solved for
+                                   ///< (absolute rates) or rpact's default 6 (relative rates)
   double dropout_rate = 0;        ///< probability of dropping out by dropout_time (both arms)
   double dropout_time = 12;       ///< rpact's dropoutTime
 };

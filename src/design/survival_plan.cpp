@@ -115,9 +115,8 @@ SurvivalPlan plan_survival(const SurvivalPlanOptions& o, std::span<const double>
         "absolute accrual rates with a closed accrual fix the sample size: the follow-up is "
         "computed, do not give --follow-up (or leave the last accrual piece open)");
   }
-  if (!open && relative && std::isnan(o.follow_up)) {
-    throw UsageError("--follow-up is needed with a closed accrual and relative rates");
-  }
+  // rpact's default follow-up (C_FOLLOW_UP_TIME_DEFAULT) when none is given.
+  const double follow_up = (!open && relative && std::isnan(o.follow_up)) ? 6.0 : o.follow_up;
   const std::size_t K = events.size();
   const double dmax = events[K - 1];
   const double phi = -std::log1p(-o.dropout_rate) / o.dropout_time;
@@ -135,7 +134,7 @@ SurvivalPlan plan_survival(const SurvivalPlanOptions& o, std::span<const double>
     auto excess = [&](double ta) {
       std::vector<double> e = end;
       e.push_back(ta);
-      return accrual_total(e, rate) * prob(ta + o.follow_up, e) - dmax;
+      return accrual_total(e, rate) * prob(ta + follow_up, e) - dmax;
     };
     double lo = a0 + 1e-9, hi = a0 + 1;
     int guard = 0;
@@ -147,12 +146,12 @@ SurvivalPlan plan_survival(const SurvivalPlanOptions& o, std::span<const double>
     double ta = detail::solve_monotone(excess, lo, hi, 1e-12 * hi);
     end.push_back(ta);
     plan.sample_size = accrual_total(end, rate);
-    plan.follow_up = o.follow_up;
-    study_end = ta + o.follow_up;
+    plan.follow_up = follow_up;
+    study_end = ta + follow_up;
   } else if (relative) {
-    study_end = end.back() + o.follow_up;
+    study_end = end.back() + follow_up;
     plan.sample_size = dmax / prob(study_end, end);
-    plan.follow_up = o.follow_up;
+    plan.follow_up = follow_up;
   } else {
     plan.sample_size = accrual_total(end, rate);
     if (dmax >= plan.sample_size) {
