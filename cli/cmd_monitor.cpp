@@ -12,6 +12,7 @@
 #include "design_options.hpp"
 #include "hazard/design.hpp"
 #include "hazard/error.hpp"
+#include "hazard/logrank.hpp"
 #include "hazard/monitor.hpp"
 
 namespace hazard::cli {
@@ -41,22 +42,45 @@ void register_monitor(CLI::App& app) {
   auto flags = std::make_shared<DesignFlags>();
   auto m = std::make_shared<MonitorFlags>();
   add_design_flags(cmd, *flags);
+  auto data = std::make_shared<DataOptions>();
+  add_data_options(cmd, *data, /*group_required=*/false);
+  cmd->get_option("--data")->required(false)->description(
+      "Interim data (ADTTE subset): the current analysis is the (stratified) log-rank test of "
+      "--group on it; --events/--z then give the earlier analyses only");
+  cmd->get_option("--time")->required(false);
   cmd->add_option("--events", m->events,
                   "Cumulative events at each analysis so far, d1,...,dk (the last is the current)")
-      ->delimiter(',')
-      ->required();
+      ->delimiter(',');
   cmd->add_option("--z", m->z,
                   "Log-rank z at each analysis, oriented so that positive favours the experimental "
                   "arm in the direction of --hr")
-      ->delimiter(',')
-      ->required();
+      ->delimiter(',');
   cmd->add_option("--max-events", m->max_events,
                   "Planned maximum number of events (default: from the design flags)");
   cmd->add_flag("--final", m->final_analysis,
                 "The current analysis is the final one: spend all remaining alpha");
   cmd->add_flag("--json", m->json, "Print JSON instead of text");
-  cmd->callback([flags, m]() {
+  cmd->callback([flags, m, data]() {
     auto o = make_design_options(*flags);
+    if (!data->data.empty()) {
+      if (data->time.empty()) throw UsageError("--data needs --time");
+      if (data->group.empty()) throw UsageError("--data needs --group (the arm)");
+      const Roles roles = make_roles(*data);
+      const SurvData sd = load_surv_data(*data, roles);
+      if (sd.n_groups() != 2) {
+        throw UsageError(fmt::format("--group {} has {} levels; monitoring compares two arms",
+                                     data->group, sd.n_groups()));
+      }
+      auto lr = logrank(sd);
+      double events = 0;
+      for (std::size_t i = 0; i < sd.size(); ++i) events += sd.status[i];
+      // logrank z = (O - E) / sqrt(V) of the experimental arm: negative when it has fewer events
+      // than expected, i.e. benefit for a design HR < 1.
+      m->events.push_back(events);
+      m->z.push_back(o.hr < 1 ? -lr.test.z : lr.test.z);
+    } else if (m->events.empty() || m->z.empty()) {
+      throw UsageError("give --events and --z, or the interim data with --data");
+    }
     o.plan.reset();  // timing is not needed for monitoring
     double dmax = m->max_events ? *m->max_events : design_survival(o).max_events;
     InterimOptions io{.design = o.boundaries, .max_events = dmax, .hr = o.hr, .ratio = o.ratio,
