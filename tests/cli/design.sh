@@ -83,7 +83,47 @@ for c in json.load(open(f"{ref}/analysis.json"))["cases"]:
 sys.exit(1 if bad else 0)
 PY
 
-# 3. exit codes: bad options are usage errors (2).
+# 3. monitor --data: the current analysis from data by the log-rank kernel. R's aml data set;
+#    survdiff(Surv(time, status) ~ x, aml): (O - E)/sqrt(V) of Maintained = -1.842929379812911,
+#    18 events; with Maintained as the experimental arm and hr < 1 the efficacy z is +1.8429...
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+cat > "$tmp/aml.csv" <<'CSV'
+time,status,x
+9,1,Maintained
+13,1,Maintained
+13,0,Maintained
+18,1,Maintained
+23,1,Maintained
+28,0,Maintained
+31,1,Maintained
+34,1,Maintained
+45,0,Maintained
+48,1,Maintained
+161,0,Maintained
+5,1,Nonmaintained
+5,1,Nonmaintained
+8,1,Nonmaintained
+8,1,Nonmaintained
+12,1,Nonmaintained
+16,0,Nonmaintained
+23,1,Nonmaintained
+27,1,Nonmaintained
+30,1,Nonmaintained
+33,1,Nonmaintained
+43,1,Nonmaintained
+45,1,Nonmaintained
+CSV
+"$HAZARD" monitor --hr 0.5 --looks 2 --max-events 40 --data "$tmp/aml.csv" --time time \
+  --event status --group x --ref Nonmaintained --json > "$tmp/m.json" || { echo "FAIL: monitor --data"; fail=1; }
+python3 - "$tmp/m.json" <<'PY' || fail=1
+import json, sys
+j = json.load(open(sys.argv[1]))
+ok = abs(j["z"] - 1.842929379812911) < 1e-9 and j["events"] == 18
+if not ok: print("FAIL monitor --data: z", j["z"], "events", j["events"])
+sys.exit(0 if ok else 1)
+PY
+
+# 4. exit codes: bad options are usage errors (2).
 expect_exit() {
   local want=$1; shift
   "$HAZARD" "$@" >/dev/null 2>&1
@@ -100,7 +140,7 @@ expect_exit 2 design --hr 0.6 --median-control 6 --accrual-time 12 --accrual-rat
 expect_exit 2 monitor --hr 0.6 --looks 3 --events 60,50 --z 1,2
 expect_exit 0 monitor --hr 0.6 --looks 3 --events 60 --z 1.5
 
-# 4. the human-readable table mentions every look.
+# 5. the human-readable table mentions every look.
 out=$("$HAZARD" design --hr 0.6 --alpha 0.025 --power 0.9 --ratio 2 --looks 3 --spending obf \
       --median-control 4.4 --accrual-time 24 --follow-up 12)
 for k in 1 2 3; do
