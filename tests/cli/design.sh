@@ -136,7 +136,8 @@ expect_exit 2 design --hr 0.6 --spending wt
 expect_exit 2 design --hr 0.6 --looks 3 --info 0.5,1
 expect_exit 2 design --hr 0.6 --binding
 expect_exit 2 design --hr 0.6 --method logrank
-expect_exit 2 design --hr 0.6 --median-control 6 --accrual-time 12 --accrual-rate 10 --follow-up 12
+expect_exit 0 design --hr 0.6 --median-control 6 --accrual-time 12 --accrual-rate 20 --follow-up 12
+expect_exit 2 design --hr 0.6 --median-control 6 --accrual-time 12 --accrual-rate 10,20,30
 expect_exit 2 monitor --hr 0.6 --looks 3 --events 60,50 --z 1,2
 expect_exit 0 monitor --hr 0.6 --looks 3 --events 60 --z 1.5
 
