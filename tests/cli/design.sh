@@ -51,10 +51,10 @@ for c in cases:
         if not close(j["looks"][k]["hr_boundary"], c["hr_boundary"][k], 1e-6):
             print("FAIL hr_boundary", k, c["flags"]); bad += 1
     if "sample_size" in c:
-        if not close(j["sample_size"], c["sample_size"], 1e-5):
+        if not close(j["sample_size"], c["sample_size"], 1e-6):
             print("FAIL sample_size", c["flags"], j["sample_size"], c["sample_size"]); bad += 1
         for k in range(K):
-            if not close(j["looks"][k]["time"], c["time"][k], 1e-5):
+            if not close(j["looks"][k]["time"], c["time"][k], 1e-6):
                 print("FAIL time", k, c["flags"], j["looks"][k]["time"], c["time"][k]); bad += 1
 print("design CLI: %d rpact cases, max relative difference %.3g" % (len(cases), worst))
 sys.exit(1 if bad else 0)

@@ -56,20 +56,20 @@ TEST(SurvivalDesign, MatchesRpactGetSampleSizeSurvival) {
       const auto& p = *d.plan;
       auto t = vec(c["time"]);
       auto n = vec(c["subjects"]);
-      EXPECT_TRUE(near_rel(p.sample_size, c["sample_size"].get<double>(), hazard::tol::design_timing));
-      EXPECT_TRUE(near_rel(p.follow_up, c["follow_up"].get<double>(), hazard::tol::design_timing));
-      EXPECT_TRUE(near_rel(p.accrual_end, c["accrual_end"].get<double>(), hazard::tol::design_timing));
+      EXPECT_TRUE(near_rel(p.sample_size, c["sample_size"].get<double>(), hazard::tol::design));
+      EXPECT_TRUE(near_rel(p.follow_up, c["follow_up"].get<double>(), hazard::tol::design));
+      EXPECT_TRUE(near_rel(p.accrual_end, c["accrual_end"].get<double>(), hazard::tol::design));
       worst_n = std::max(worst_n, rel(p.sample_size, c["sample_size"].get<double>()));
       for (std::size_t k = 0; k < K; ++k) {
-        EXPECT_TRUE(near_rel(p.time[k], t[k], hazard::tol::design_timing)) << "look " << k + 1;
-        EXPECT_TRUE(near_rel(p.subjects[k], n[k], hazard::tol::design_timing)) << "look " << k + 1;
+        EXPECT_TRUE(near_rel(p.time[k], t[k], hazard::tol::design)) << "look " << k + 1;
+        EXPECT_TRUE(near_rel(p.subjects[k], n[k], hazard::tol::design)) << "look " << k + 1;
         worst_time = std::max(worst_time, rel(p.time[k], t[k]));
       }
       if (K > 1) {
         EXPECT_TRUE(near_rel(p.expected_duration_h1, c["expected_duration_h1"].get<double>(),
-                             hazard::tol::design_timing));
+                             hazard::tol::design));
         EXPECT_TRUE(near_rel(p.expected_subjects_h1, c["expected_sample_size_h1"].get<double>(),
-                             hazard::tol::design_timing));
+                             hazard::tol::design));
       }
     }
   }
