@@ -9,5 +9,7 @@ namespace hazard::cli {
 // One line per subcommand: void register_<name>(CLI::App& app);
 void register_km(CLI::App& app);
 void register_logrank(CLI::App& app);
+void register_design(CLI::App& app);
+void register_monitor(CLI::App& app);
 
 }  // namespace hazard::cli

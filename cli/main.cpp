@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   // Subcommands, in the order `hazard --help` lists them.
   hazard::cli::register_km(app);
   hazard::cli::register_logrank(app);
+  hazard::cli::register_design(app);
+  hazard::cli::register_monitor(app);
 
   try {
     try {

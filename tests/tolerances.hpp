@@ -20,4 +20,14 @@ inline constexpr double derived = 1e-6;
 /// own accuracy is ~1e-8 on z-scale; agreement with it is asked to 1e-6).
 inline constexpr double design = 1e-6;
 
+/// Absolute: rpact floors the last cumulative alpha spent to 1e-8 (.calculateAlphaSpent:
+/// floor(x * 1e8) / 1e8), so it reports e.g. 0.02499999 for an exact 0.025.
+inline constexpr double design_alpha_floor = 1.5e-8;
+
+/// Absolute, on probabilities: the recursive integration uses rpact's grid (91 points over the
+/// previous continuation interval, 7-point Newton–Cotes) so as to agree with rpact; over an
+/// interval as wide as [-6, 8] (interims where no stop is possible) its discretisation error is
+/// ~1e-6 against closed forms. Boundaries (narrower intervals) are far more accurate.
+inline constexpr double design_grid = 5e-6;
+
 }  // namespace hazard::tol

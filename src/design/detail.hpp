@@ -1,0 +1,46 @@
+// Internals shared by the design kernels: a bracketed root finder with rpact-like clamping.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include <boost/math/tools/roots.hpp>
+
+#include "hazard/error.hpp"
+
+namespace hazard::detail {
+
+/// Root of a monotone function f on [lo, hi] by TOMS 748 to an absolute tolerance `tol` on x.
+/// When f has the same sign at both ends, returns the end where |f| is smaller (rpact's bisection
+/// converges to that end too: a boundary of 8 means "no stop possible at this look").
+template <class F>
+double solve_monotone(F&& f, double lo, double hi, double tol) {
+  double flo = f(lo);
+  double fhi = f(hi);
+  if (flo == 0) return lo;
+  if (fhi == 0) return hi;
+  if ((flo > 0) == (fhi > 0)) return std::fabs(flo) < std::fabs(fhi) ? lo : hi;
+  std::uintmax_t max_iter = 200;
+  auto stop = [tol](double a, double b) { return std::fabs(b - a) <= tol; };
+  auto r = boost::math::tools::toms748_solve(f, lo, hi, flo, fhi, stop, max_iter);
+  return 0.5 * (r.first + r.second);
+}
+
+/// z_{1-p}: the upper-tail standard normal quantile.
+double z_upper(double p);
+
+/// Efficacy bound at look k (0-based) such that the cumulative probability under H0 of crossing
+/// upper[0..k] (with lower[0..k] as lower stopping bounds) is `target`; searched in [0, 8].
+double solve_critical(std::span<const double> info, std::vector<double> upper,
+                      const std::vector<double>& lower, std::size_t k, double target, double tol);
+
+/// Futility bound at look k such that the cumulative probability under drift theta of crossing
+/// futility[0..k] is `target` (rpact getFutilityBoundOneSided); searched in [-6, 5].
+double futility_bound_at(std::span<const double> info, const std::vector<double>& upper,
+                         std::vector<double> futility, std::size_t k, double theta,
+                         double target, double tol);
+
+}  // namespace hazard::detail

@@ -1,0 +1,48 @@
+// A group-sequential survival design, as rpact's getSampleSizeSurvival(design, ...): the
+// boundaries (group_sequential.cpp), the fixed-design events (fixed_events.cpp) inflated by the
+// design's inflation factor, D_k = D_fixed * inflation * t_k at each look, the HR on each bound,
+// the expected events under H0, theta/2 and H1 (ASN * D_fixed), and, when accrual and survival are
+// given, the sample size and look times (survival_plan.cpp).
+#include <cmath>
+
+#include "hazard/design.hpp"
+#include "hazard/error.hpp"
+
+namespace hazard {
+
+SurvivalDesign design_survival(const SurvivalDesignOptions& o) {
+  SurvivalDesign d;
+  d.boundaries = GroupSequentialDesign::compute(o.boundaries);
+  const auto& b = d.boundaries;
+  d.events_fixed =
+      fixed_events(o.method, o.hr, o.boundaries.alpha, o.boundaries.beta, o.ratio);
+  d.max_events = d.events_fixed * b.inflation;
+  const std::size_t K = b.looks();
+  const bool below = o.hr < 1;
+  d.events.resize(K);
+  d.hr_efficacy.resize(K);
+  d.hr_futility.assign(K, std::nan(""));
+  for (std::size_t k = 0; k < K; ++k) {
+    d.events[k] = d.max_events * b.info[k];
+    d.hr_efficacy[k] = std::isinf(b.z_efficacy[k])
+                           ? std::nan("")
+                           : hr_at_boundary(b.z_efficacy[k], d.events[k], o.ratio, below);
+    if (std::isfinite(b.z_futility[k])) {
+      d.hr_futility[k] = hr_at_boundary(b.z_futility[k], d.events[k], o.ratio, below);
+    }
+  }
+  d.expected_events_h0 = b.asn_h0 * d.events_fixed;
+  d.expected_events_h01 = b.asn_h01 * d.events_fixed;
+  d.expected_events_h1 = b.asn_h1 * d.events_fixed;
+  if (o.plan) {
+    SurvivalPlanOptions p = *o.plan;
+    p.hr = o.hr;
+    p.ratio = o.ratio;
+    std::vector<double> stop(K);
+    for (std::size_t k = 0; k < K; ++k) stop[k] = b.reject_h1[k] + b.futility_h1[k];
+    d.plan = plan_survival(p, d.events, stop);
+  }
+  return d;
+}
+
+}  // namespace hazard

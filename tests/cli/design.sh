@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# CLI test of `hazard design` and `hazard monitor`: the JSON contract, agreement with rpact through
+# the command line (tests/reference/design/*.json carry the flags equivalent to each rpact call),
+# and exit codes for bad options. Usage: design.sh /path/to/hazard
+set -u
+HAZARD=${1:?usage: design.sh HAZARD_BINARY}
+SRC=${HAZARD_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+REF=$SRC/tests/reference/design
+command -v python3 >/dev/null || { echo "python3 not found: skipped"; exit 77; }
+fail=0
+
+# 1. JSON contract and agreement with rpact for every survival case (events, N, look times).
+python3 - "$HAZARD" "$REF" <<'PY' || fail=1
+import json, subprocess, sys, shlex
+hazard, ref = sys.argv[1], sys.argv[2]
+cases = json.load(open(f"{ref}/survival.json"))["cases"]
+bad = 0
+worst = 0.0
+def close(a, b, tol):
+    global worst
+    if a is None or b is None:
+        return a is None and b is None
+    d = abs(a - b) / max(abs(b), 1e-300)
+    worst = max(worst, d)
+    return d <= tol
+def L(x):
+    return x if isinstance(x, list) else [x]
+for c in cases:
+    for key in ("events", "hr_boundary", "time"):
+        if key in c:
+            c[key] = L(c[key])
+    out = subprocess.run([hazard, "design", *shlex.split(c["flags"]), "--json"],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        print("FAIL (exit %d): %s\n%s" % (out.returncode, c["flags"], out.stderr)); bad += 1; continue
+    j = json.loads(out.stdout)
+    for key in ("events", "sample_size", "looks"):
+        if key not in j:
+            print("FAIL: key", key, "missing"); bad += 1
+    for look in j["looks"]:
+        for key in ("info", "events", "z_efficacy", "z_futility", "p_nominal", "cum_alpha",
+                    "hr_boundary", "cum_power", "time"):
+            if key not in look:
+                print("FAIL: look key", key, "missing"); bad += 1
+    K = len(j["looks"])
+    if not close(j["events"], c["events"][-1], 1e-6):
+        print("FAIL events", c["flags"], j["events"], c["events"][-1]); bad += 1
+    for k in range(K):
+        if not close(j["looks"][k]["events"], c["events"][k], 1e-6):
+            print("FAIL look events", k, c["flags"]); bad += 1
+        if not close(j["looks"][k]["hr_boundary"], c["hr_boundary"][k], 1e-6):
+            print("FAIL hr_boundary", k, c["flags"]); bad += 1
+    if "sample_size" in c:
+        if not close(j["sample_size"], c["sample_size"], 1e-6):
+            print("FAIL sample_size", c["flags"], j["sample_size"], c["sample_size"]); bad += 1
+        for k in range(K):
+            if not close(j["looks"][k]["time"], c["time"][k], 1e-6):
+                print("FAIL time", k, c["flags"], j["looks"][k]["time"], c["time"][k]); bad += 1
+print("design CLI: %d rpact cases, max relative difference %.3g" % (len(cases), worst))
+sys.exit(1 if bad else 0)
+PY
+
+# 2. monitor against rpact's getAnalysisResults (conditional power, repeated CI).
+python3 - "$HAZARD" "$REF" <<'PY' || fail=1
+import json, subprocess, sys, shlex
+hazard, ref = sys.argv[1], sys.argv[2]
+bad = 0
+for c in json.load(open(f"{ref}/analysis.json"))["cases"]:
+    out = subprocess.run([hazard, "monitor", *shlex.split(c["flags"]), "--json"],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        print("FAIL (exit %d): %s\n%s" % (out.returncode, c["flags"], out.stderr)); bad += 1; continue
+    j = json.loads(out.stdout)
+    for key, ref_v in (("cp_h1", c["cp_h1"]), ("cp_trend", c["cp_trend"])):
+        if abs(j[key] - ref_v) > 1e-6 * abs(ref_v):
+            print("FAIL", key, j[key], ref_v); bad += 1
+    lo = c["rci_lower"] if isinstance(c["rci_lower"], list) else [c["rci_lower"]]
+    if abs(j["looks"][-1]["rci_lower"] - lo[-1]) > 1e-6 * lo[-1]:
+        print("FAIL rci_lower", j["looks"][-1]["rci_lower"], lo[-1]); bad += 1
+    for key in ("decision", "z_efficacy", "info", "cp_h1", "cp_trend", "rci_lower", "rci_upper"):
+        if key not in j:
+            print("FAIL: key", key, "missing"); bad += 1
+sys.exit(1 if bad else 0)
+PY
+
+# 3. monitor --data: the current analysis from data by the log-rank kernel. R's aml data set;
+#    survdiff(Surv(time, status) ~ x, aml): (O - E)/sqrt(V) of Maintained = -1.842929379812911,
+#    18 events; with Maintained as the experimental arm and hr < 1 the efficacy z is +1.8429...
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+cat > "$tmp/aml.csv" <<'CSV'
+time,status,x
+9,1,Maintained
+13,1,Maintained
+13,0,Maintained
+18,1,Maintained
+23,1,Maintained
+28,0,Maintained
+31,1,Maintained
+34,1,Maintained
+45,0,Maintained
+48,1,Maintained
+161,0,Maintained
+5,1,Nonmaintained
+5,1,Nonmaintained
+8,1,Nonmaintained
+8,1,Nonmaintained
+12,1,Nonmaintained
+16,0,Nonmaintained
+23,1,Nonmaintained
+27,1,Nonmaintained
+30,1,Nonmaintained
+33,1,Nonmaintained
+43,1,Nonmaintained
+45,1,Nonmaintained
+CSV
+"$HAZARD" monitor --hr 0.5 --looks 2 --max-events 40 --data "$tmp/aml.csv" --time time \
+  --event status --group x --ref Nonmaintained --json > "$tmp/m.json" || { echo "FAIL: monitor --data"; fail=1; }
+python3 - "$tmp/m.json" <<'PY' || fail=1
+import json, sys
+j = json.load(open(sys.argv[1]))
+ok = abs(j["z"] - 1.842929379812911) < 1e-9 and j["events"] == 18
+if not ok: print("FAIL monitor --data: z", j["z"], "events", j["events"])
+sys.exit(0 if ok else 1)
+PY
+
+# 4. exit codes: bad options are usage errors (2).
+expect_exit() {
+  local want=$1; shift
+  "$HAZARD" "$@" >/dev/null 2>&1
+  local got=$?
+  if [ "$got" != "$want" ]; then echo "FAIL: exit $got (want $want): hazard $*"; fail=1; fi
+}
+expect_exit 0 design --hr 0.6 --power 0.9 --ratio 2 --looks 3 --spending hp:0.001
+expect_exit 2 design --power 0.9
+expect_exit 2 design --hr 0.6 --spending wt
+expect_exit 2 design --hr 0.6 --looks 3 --info 0.5,1
+expect_exit 2 design --hr 0.6 --binding
+expect_exit 2 design --hr 0.6 --method logrank
+expect_exit 0 design --hr 0.6 --median-control 6 --accrual-time 12 --accrual-rate 20 --follow-up 12
+expect_exit 2 design --hr 0.6 --median-control 6 --accrual-time 12 --accrual-rate 10,20,30
+expect_exit 2 monitor --hr 0.6 --looks 3 --events 60,50 --z 1,2
+expect_exit 0 monitor --hr 0.6 --looks 3 --events 60 --z 1.5
+
+# 5. the human-readable table mentions every look.
+out=$("$HAZARD" design --hr 0.6 --alpha 0.025 --power 0.9 --ratio 2 --looks 3 --spending obf \
+      --median-control 4.4 --accrual-time 24 --follow-up 12)
+for k in 1 2 3; do
+  echo "$out" | grep -Eq "^ +$k +" || { echo "FAIL: table row $k missing"; fail=1; }
+done
+
+exit $fail

@@ -1,0 +1,114 @@
+// Boundaries and characteristics against rpact (tests/reference/design/make_design.R,
+// boundaries.json): every spending type, 1-5 looks, unequal information, beta-spending futility
+// binding and non-binding.
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include "hazard/design.hpp"
+#include "hazard/error.hpp"
+#include "test_util.hpp"
+#include "tolerances.hpp"
+
+using hazard::test::jnum;
+using hazard::test::near_rel;
+
+namespace {
+
+std::vector<double> vec(const nlohmann::json& j) {
+  std::vector<double> v;
+  for (const auto& x : j) v.push_back(jnum(x));
+  return v;
+}
+
+hazard::BoundaryOptions options_of(const nlohmann::json& c) {
+  hazard::BoundaryOptions o;
+  o.alpha = c["alpha"].get<double>();
+  o.beta = c["beta"].get<double>();
+  o.info = vec(c["info"]);
+  o.efficacy = hazard::parse_spending(c["spending"].get<std::string>());
+  if (c["futility"].is_string()) o.futility = hazard::parse_spending(c["futility"].get<std::string>());
+  o.binding = c["binding"].get<bool>();
+  return o;
+}
+
+/// rpact reports bounds >= 7.5 as Inf; -6 futility bounds mean none.
+double z_ref(double z) { return z >= 7.5 ? INFINITY : z; }
+
+TEST(GroupSequential, MatchesRpact) {
+  auto ref = hazard::test::reference("design/boundaries.json");
+  double worst = 0;
+  for (const auto& c : ref["cases"]) {
+    SCOPED_TRACE(c["call"].get<std::string>());
+    auto d = hazard::GroupSequentialDesign::compute(options_of(c));
+    const std::size_t K = d.looks();
+    auto ze = vec(c["z_efficacy"]);
+    auto as = vec(c["alpha_spent"]);
+    auto cp = vec(c["cum_power"]);
+    auto rj = K > 1 ? vec(c["reject_h1"]) : std::vector<double>{1 - c["beta"].get<double>()};
+    ASSERT_EQ(ze.size(), K);
+    for (std::size_t k = 0; k < K; ++k) {
+      EXPECT_TRUE(near_rel(d.z_efficacy[k], z_ref(ze[k]), hazard::tol::design)) << "look " << k + 1;
+      if (k + 1 < K) {
+        EXPECT_TRUE(near_rel(d.alpha_spent[k], as[k], hazard::tol::design)) << "look " << k + 1;
+      } else {
+        EXPECT_NEAR(d.alpha_spent[k], as[k], hazard::tol::design_alpha_floor);
+      }
+      EXPECT_TRUE(near_rel(d.cum_power[k], cp[k], hazard::tol::design)) << "look " << k + 1;
+      EXPECT_TRUE(near_rel(d.reject_h1[k], rj[k], hazard::tol::design)) << "look " << k + 1;
+      if (std::isfinite(d.z_efficacy[k])) {
+        worst = std::max(worst, std::fabs(d.z_efficacy[k] - ze[k]) / std::fabs(ze[k]));
+      }
+    }
+    if (c["futility"].is_string()) {
+      auto zf = vec(c["z_futility"]);
+      auto fh = vec(c["futility_h1"]);
+      for (std::size_t k = 0; k + 1 < K; ++k) {
+        EXPECT_TRUE(near_rel(d.z_futility[k], zf[k], hazard::tol::design)) << "look " << k + 1;
+        EXPECT_TRUE(near_rel(d.futility_h1[k], fh[k], hazard::tol::design)) << "look " << k + 1;
+        worst = std::max(worst, std::fabs(d.z_futility[k] - zf[k]) / std::fabs(zf[k]));
+      }
+    } else {
+      for (std::size_t k = 0; k < K; ++k) EXPECT_TRUE(std::isinf(d.z_futility[k]));
+    }
+    EXPECT_TRUE(near_rel(d.inflation, c["inflation"].get<double>(), hazard::tol::design));
+    EXPECT_TRUE(near_rel(d.drift * d.drift, c["shift"].get<double>(), hazard::tol::design));
+    if (K > 1) {
+      EXPECT_TRUE(near_rel(d.asn_h1, c["asn_h1"].get<double>(), hazard::tol::design));
+      EXPECT_TRUE(near_rel(d.asn_h01, c["asn_h01"].get<double>(), hazard::tol::design));
+      EXPECT_TRUE(near_rel(d.asn_h0, c["asn_h0"].get<double>(), hazard::tol::design));
+    }
+    worst = std::max(worst, std::fabs(d.inflation - c["inflation"].get<double>()) / c["inflation"].get<double>());
+  }
+  RecordProperty("max_rel_diff_vs_rpact", std::to_string(worst));
+  std::printf("max relative difference vs rpact (z bounds, inflation): %.3g\n", worst);
+}
+
+TEST(GroupSequential, SingleLookIsTheFixedTest) {
+  auto d = hazard::GroupSequentialDesign::compute({.alpha = 0.025, .beta = 0.1, .info = {1.0}});
+  EXPECT_NEAR(d.z_efficacy[0], 1.959963984540054, 1e-14);
+  EXPECT_DOUBLE_EQ(d.inflation, 1);
+}
+
+TEST(GroupSequential, ExactAlphaAtTheEnd) {
+  // Total alpha spent equals alpha to the integration accuracy for every spending type.
+  for (const char* s : {"obf", "pocock", "hsd:-4", "kd:2", "hp:0.001"}) {
+    auto d = hazard::GroupSequentialDesign::compute(
+        {.alpha = 0.025, .beta = 0.2, .info = {0.2, 0.5, 0.8, 1}, .efficacy = hazard::parse_spending(s)});
+    EXPECT_NEAR(d.alpha_spent.back(), 0.025, 1e-10) << s;
+  }
+}
+
+TEST(GroupSequential, RejectsBadOptions) {
+  EXPECT_THROW(hazard::GroupSequentialDesign::compute({.info = {0.5, 0.4, 1}}), hazard::UsageError);
+  EXPECT_THROW(hazard::GroupSequentialDesign::compute({.info = {0.5, 0.9}}), hazard::UsageError);
+  EXPECT_THROW(hazard::parse_spending("obf:3"), hazard::UsageError);
+  EXPECT_THROW(hazard::parse_spending("hsd"), hazard::UsageError);
+  EXPECT_THROW(hazard::parse_spending("hp:0.7"), hazard::UsageError);
+  EXPECT_THROW(hazard::parse_spending("wt"), hazard::UsageError);
+  EXPECT_THROW(hazard::GroupSequentialDesign::compute(
+                   {.info = {0.5, 1}, .efficacy = hazard::parse_spending("hp:0.05")}),
+               hazard::UsageError);
+}
+
+}  // namespace
