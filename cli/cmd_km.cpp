@@ -141,14 +141,16 @@ std::string csv_field(const std::string& s) {
 std::string csv_num(double x) { return std::isfinite(x) ? fmt::format("{}", x) : "NA"; }
 
 void print_csv(const KmResult& r) {
-  fmt::print("group,time,n_risk,n_event,n_censor,surv,std_err,lower,upper,cumhaz\n");
+  // The last two columns state the method on every row (a CSV has no place for a preamble).
+  fmt::print("group,time,n_risk,n_event,n_censor,surv,std_err,lower,upper,cumhaz,conf_type,conf_level\n");
+  const std::string method = fmt::format("{},{}", conf_type_name(r.conf_type), r.conf_level);
   for (const KmGroup& g : r.groups) {
     const std::string grp = g.level ? csv_field(*g.level) : "";
     const KmCurve& c = g.curve;
     for (std::size_t i = 0; i < c.size(); ++i)
-      fmt::print("{},{},{},{},{},{},{},{},{},{}\n", grp, csv_num(c.time[i]), csv_num(c.n_risk[i]),
+      fmt::print("{},{},{},{},{},{},{},{},{},{},{}\n", grp, csv_num(c.time[i]), csv_num(c.n_risk[i]),
                  csv_num(c.n_event[i]), csv_num(c.n_censor[i]), csv_num(c.surv[i]), csv_num(c.std_err[i]),
-                 csv_num(c.lower[i]), csv_num(c.upper[i]), csv_num(c.cumhaz[i]));
+                 csv_num(c.lower[i]), csv_num(c.upper[i]), csv_num(c.cumhaz[i]), method);
   }
 }
 
