@@ -43,10 +43,10 @@ ConfType parse_conf_type(const std::string& text);
 
 struct KmOptions {
   ConfType conf_type = ConfType::log_log;
-  double conf_level = 0.95;                          ///< in (0, 1)
-  std::vector<double> times{};                         ///< landmark times (reported sorted)
-  std::optional<double> rmst_tau{};                    ///< RMST truncation time, > 0
-  std::vector<double> quantiles = {0.25, 0.5, 0.75}; ///< p: time at which S falls to 1 - p
+  double conf_level = 0.95;                           ///< in (0, 1)
+  std::vector<double> times{};                        ///< landmark times (reported sorted)
+  std::optional<double> rmst_tau{};                   ///< RMST truncation time, > 0
+  std::vector<double> quantiles = {0.25, 0.5, 0.75};  ///< p: the time S falls to 1 - p
 };
 
 /// One Kaplan–Meier curve, a row per distinct time (event or censoring), ascending.
@@ -104,35 +104,36 @@ struct RmstDifference {
 };
 
 struct KmGroup {
-  std::optional<std::string> level{};  ///< the group's level; empty for the overall curve
-  std::size_t n = 0;                 ///< analysed rows
-  double events = 0;                 ///< number (weighted sum) of events
+  std::optional<std::string> level{};   ///< the group's level; empty for the overall curve
+  std::size_t n = 0;                    ///< analysed rows
+  double events = 0;                    ///< number (weighted sum) of events
   KmCurve curve{};
   KmQuantile median{};
-  std::vector<KmQuantile> quantiles{}; ///< in the order of KmOptions::quantiles
-  std::vector<KmLandmark> at{};        ///< in ascending time
-  std::optional<Rmst> rmst{};
+  std::vector<KmQuantile> quantiles{};  ///< in the order of KmOptions::quantiles
+  std::vector<KmLandmark> at{};         ///< in ascending time
+  std::optional<Rmst> rmst{};           ///< with KmOptions::rmst_tau
 };
 
 struct KmResult {
   ConfType conf_type = ConfType::log_log;
   double conf_level = 0.95;
   bool weighted = false;
-  std::vector<KmGroup> groups{};       ///< by group code (reference first); one when no group
-  std::optional<RmstDifference> rmst_difference{};
+  std::vector<KmGroup> groups{};                    ///< by group code (reference first); one without groups
+  std::optional<RmstDifference> rmst_difference{};  ///< two groups and rmst_tau: groups[1] - groups[0]
 };
 
 /// Throws UsageError for invalid options (the checks kaplan_meier makes), e.g. before reading data.
 void check_km_options(const KmOptions& options);
 
 /// Kaplan–Meier per group of `data` (SurvData::group codes; one overall curve without groups).
-/// Strata are ignored (a KM curve per stratum is not asked for here). Throws UsageError for
-/// invalid options (conf_level outside (0,1), a quantile outside (0,1), tau <= 0, a negative or
-/// non-finite landmark time).
+/// Strata are ignored (`hazard km` refuses --strata). Throws UsageError for invalid options
+/// (conf_level outside (0, 1), a quantile outside [0, 1], tau <= 0, a negative or non-finite
+/// landmark time), std::invalid_argument for inconsistent data (lengths, group codes).
 KmResult kaplan_meier(const SurvData& data, const KmOptions& options = {});
 
 /// One KM curve from unsorted data: status 1 = event, 0 = censored; `weight` empty = all 1.
 /// Uses options.conf_type and options.conf_level only. For reuse (report, reconstruction).
+/// Times must be finite and >= 0 (std::invalid_argument otherwise).
 KmCurve km_curve(std::span<const double> time, std::span<const std::uint8_t> status,
                  std::span<const double> weight = {}, const KmOptions& options = {});
 
