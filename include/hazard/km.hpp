@@ -53,15 +53,15 @@ struct KmOptions {
 /// Counts are case-weighted sums (plain counts without weights), as R's survfit.
 struct KmCurve {
   std::vector<double> time{};
-  std::vector<double> n_risk{};    ///< at risk just before `time`
+  std::vector<double> n_risk{};  ///< at risk just before `time`
   std::vector<double> n_event{};
   std::vector<double> n_censor{};
-  std::vector<double> surv{};      ///< S(t)
-  std::vector<double> se_log{};    ///< Greenwood SE of log S(t) (R's fit$std.err); +inf once S = 0
-  std::vector<double> std_err{};   ///< SE of S(t) = S * se_log (R's summary std.err); NaN once S = 0
-  std::vector<double> lower{};     ///< confidence limits; NaN where R gives NA
+  std::vector<double> surv{};     ///< S(t)
+  std::vector<double> se_log{};   ///< Greenwood SE of log S(t) (R's fit$std.err); +inf once S = 0
+  std::vector<double> std_err{};  ///< SE of S(t) = S * se_log (R's summary std.err); NaN once S = 0
+  std::vector<double> lower{};    ///< confidence limits; NaN where R gives NA
   std::vector<double> upper{};
-  std::vector<double> cumhaz{};    ///< Nelson–Aalen cumulative hazard
+  std::vector<double> cumhaz{};  ///< Nelson–Aalen cumulative hazard
 
   std::size_t size() const { return time.size(); }
 };
@@ -77,9 +77,9 @@ struct KmQuantile {
 /// Survival at a landmark time (summary.survfit(times =, extend = TRUE)).
 struct KmLandmark {
   double time = 0;
-  double n_risk = 0;     ///< at risk at the first curve time >= `time` (0 past the last time)
+  double n_risk = 0;  ///< at risk at the first curve time >= `time` (0 past the last time)
   double surv = 1;
-  double std_err = 0;    ///< SE of S
+  double std_err = 0;  ///< SE of S
   double lower = 1;
   double upper = 1;
 };
@@ -89,24 +89,24 @@ struct Rmst {
   double tau = 0;
   double estimate = 0;
   double std_err = 0;
-  double lower = 0;      ///< estimate -/+ z * std_err
+  double lower = 0;  ///< estimate -/+ z * std_err
   double upper = 0;
 };
 
 /// RMST of the non-reference group minus the reference group (two groups only), as survRM2.
 struct RmstDifference {
   double estimate = 0;
-  double std_err = 0;    ///< sqrt(var_1 + var_0), the groups being independent
+  double std_err = 0;  ///< sqrt(var_1 + var_0), the groups being independent
   double lower = 0;
   double upper = 0;
   double z = 0;
-  double p = 1;          ///< two-sided
+  double p = 1;  ///< two-sided
 };
 
 struct KmGroup {
-  std::optional<std::string> level{};   ///< the group's level; empty for the overall curve
-  std::size_t n = 0;                    ///< analysed rows
-  double events = 0;                    ///< number (weighted sum) of events
+  std::optional<std::string> level{};  ///< the group's level; empty for the overall curve
+  std::size_t n = 0;                   ///< analysed rows
+  double events = 0;                   ///< number (weighted sum) of events
   KmCurve curve{};
   KmQuantile median{};
   std::vector<KmQuantile> quantiles{};  ///< in the order of KmOptions::quantiles
@@ -118,8 +118,9 @@ struct KmResult {
   ConfType conf_type = ConfType::log_log;
   double conf_level = 0.95;
   bool weighted = false;
-  std::vector<KmGroup> groups{};                    ///< by group code (reference first); one without groups
-  std::optional<RmstDifference> rmst_difference{};  ///< two groups and rmst_tau: groups[1] - groups[0]
+  std::vector<KmGroup> groups{};  ///< by group code (reference first); one without groups
+  std::optional<RmstDifference>
+      rmst_difference{};  ///< two groups and rmst_tau: groups[1] - groups[0]
 };
 
 /// Throws UsageError for invalid options (the checks kaplan_meier makes), e.g. before reading data.
