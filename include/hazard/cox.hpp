@@ -67,15 +67,15 @@ Design build_design(const Table& table, std::span<const std::size_t> rows,
 
 /// The input of a Cox fit: one entry per row, in any order (the fit sorts).
 struct CoxData {
-  std::vector<double> time;            ///< event/censoring time (stop time with `start`)
-  std::vector<double> start;           ///< entry time for (start, stop] rows; empty = right-censored
-  std::vector<std::uint8_t> status;    ///< 1 = event, 0 = censored
-  std::vector<double> weight;          ///< case weights (> 0); empty = all 1
-  std::vector<double> offset;          ///< offset of the linear predictor; empty = 0
-  std::vector<std::int32_t> stratum;   ///< stratum codes; empty = one stratum
-  std::vector<std::int32_t> cluster;   ///< cluster codes for the robust variance; empty = none
-  Eigen::MatrixXd x;                   ///< rows x p design matrix
-  std::vector<std::string> names;      ///< p term names
+  std::vector<double> time{};            ///< event/censoring time (stop time with `start`)
+  std::vector<double> start{};           ///< entry time for (start, stop] rows; empty = right-censored
+  std::vector<std::uint8_t> status{};    ///< 1 = event, 0 = censored
+  std::vector<double> weight{};          ///< case weights (> 0); empty = all 1
+  std::vector<double> offset{};          ///< offset of the linear predictor; empty = 0
+  std::vector<std::int32_t> stratum{};   ///< stratum codes; empty = one stratum
+  std::vector<std::int32_t> cluster{};   ///< cluster codes for the robust variance; empty = none
+  Eigen::MatrixXd x{};                   ///< rows x p design matrix
+  std::vector<std::string> names{};      ///< p term names
 };
 
 struct CoxOptions {
