@@ -98,7 +98,13 @@ TEST_P(CoxReference, MatchesR) {
       EXPECT_TRUE(near_rel(r.terms[j].z, vec(e["z"])[j], tol));
       EXPECT_TRUE(near_rel(r.terms[j].p, vec(e["p"])[j], has_infinite(c) ? 1e-4 : tol));
       EXPECT_TRUE(near_rel(r.terms[j].lower, vec(e["lower"])[j], tol));
-      EXPECT_TRUE(near_rel(r.terms[j].upper, vec(e["upper"])[j], tol));
+      // jsonlite writes R's Inf (exp overflow of a diverging coefficient's bound) as null
+      const double up = vec(e["upper"])[j];
+      if (std::isnan(up)) {
+        EXPECT_TRUE(std::isinf(r.terms[j].upper));
+      } else {
+        EXPECT_TRUE(near_rel(r.terms[j].upper, up, tol));
+      }
     } else {
       EXPECT_TRUE(std::isnan(r.terms[j].se));
     }
@@ -192,16 +198,23 @@ TEST(CoxErrors, ExactWithWeights) {
   EXPECT_THROW(hazard::cox_fit(d, {.ties = hazard::Ties::exact}), hazard::UsageError);
 }
 
-TEST(CoxCompat, SasConvergenceGivesTheSameEstimate) {
+// SAS's relative-gradient criterion (GCONV = 1e-8) stops one Newton step earlier than R's
+// loglik criterion on lung: the estimates then agree to about 3e-4 relative, as SAS and R
+// printouts usually do; with a tighter GCONV they agree to R's precision.
+TEST(CoxCompat, SasConvergence) {
   static const json all = hazard::test::reference("cox/cox.json");
   for (const auto& c : all) {
     if (c["name"] != "lung_breslow") continue;
     auto d = make_data(c["input"]);
     auto r = hazard::cox_fit(d, {.ties = hazard::Ties::breslow, .compat = hazard::Compat::sas});
     EXPECT_TRUE(r.converged);
+    EXPECT_EQ(r.iterations, 2);  // R: 3
     const auto coef = vec(c["expect"]["coef"]);
     for (std::size_t j = 0; j < coef.size(); ++j)
-      EXPECT_TRUE(near_rel(r.coef[static_cast<Eigen::Index>(j)], coef[j], 1e-6));
+      EXPECT_TRUE(near_rel(r.coef[static_cast<Eigen::Index>(j)], coef[j], 1e-3));
+    auto tight = hazard::cox_fit(d, {.ties = hazard::Ties::breslow, .gconv = 1e-20, .compat = hazard::Compat::sas});
+    for (std::size_t j = 0; j < coef.size(); ++j)
+      EXPECT_TRUE(near_rel(tight.coef[static_cast<Eigen::Index>(j)], coef[j], hazard::tol::iterative));
   }
 }
 
