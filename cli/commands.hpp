@@ -7,5 +7,6 @@
 namespace hazard::cli {
 
 // One line per subcommand: void register_<name>(CLI::App& app);
+void register_cox(CLI::App& app);
 
 }  // namespace hazard::cli
