@@ -139,8 +139,12 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
     eval = [&](const double* b, double* u, double* im) { return detail::coxfit_eval(d, efron, b, u, im); };
   }
   detail::NewtonResult nr = detail::newton(scheme, eval, p, opt);
-  if (!std::isfinite(nr.loglik0))
+  if (!std::isfinite(nr.loglik0)) {
+    if (opt.ties == Ties::exact)
+      throw NumericalError("the exact partial likelihood overflows at beta = 0: too many tied events at one time "
+                           "for --ties exact; use --ties efron or breslow");
     throw NumericalError("the log partial likelihood is not finite at beta = 0 (exp overflow)");
+  }
 
   CoxResult r;
   r.n = n;
