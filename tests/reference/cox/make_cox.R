@@ -48,7 +48,18 @@ add_case <- function(name, call, df, ties, extras = list(), closed_form = NULL) 
   expect$upper <- unname(s$conf.int[, 4])
   expect$lr <- unname(s$logtest)
   expect$sctest <- unname(s$sctest)
-  cases[[length(cases) + 1]] <<- list(name = name, call = call, ties = ties,
+  # cox.zph with each transform (survival 3.x), terms as coxph assigns them
+  zph <- NULL
+  if (!any(grepl("infinite|did not converge", warns)) && !all(is.na(fit$coefficients))) {
+    zph <- lapply(c("km", "identity", "rank", "log"), function(tr) {
+      z <- cox.zph(fit, transform = tr)
+      list(transform = tr, term = rownames(z$table), chisq = unname(z$table[, 1]),
+           df = unname(z$table[, 2]), p = unname(z$table[, 3]))
+    })
+    input$term <- unname(unlist(lapply(seq_along(fit$assign), function(i) rep(i - 1L, length(fit$assign[[i]])))))
+    input$term_names <- names(fit$assign)
+  }
+  cases[[length(cases) + 1]] <<- list(zph = zph, name = name, call = call, ties = ties,
                                       max_iter = fit$call$iter.max %||% 20,
                                       robust = robust, input = input, expect = expect,
                                       closed_form = closed_form, versions = versions)
