@@ -1,0 +1,272 @@
+// hazard cox diagnostics (docs/cli/cox.md, "Diagnostics"): parses --residuals/--out,
+// --ph-test, --baseline/--newdata/--baseline-out/--conf-type, calls the library
+// (hazard/cox_diagnostics.hpp) and formats its results. No math here.
+#include "cox_diagnostics.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "hazard/csv.hpp"
+#include "hazard/cox_diagnostics.hpp"
+#include "hazard/error.hpp"
+
+namespace hazard::cli {
+namespace {
+
+std::string csv_num(double x) {
+  if (std::isnan(x)) return "NA";
+  if (std::isinf(x)) return x > 0 ? "Inf" : "-Inf";
+  return fmt::format("{}", x);
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) {
+    if (c == '"') q += '"';
+    q += c;
+  }
+  return q + "\"";
+}
+
+nlohmann::json num_array(const std::vector<double>& v) {
+  nlohmann::json a = nlohmann::json::array();
+  for (double x : v) a.push_back(num(x));
+  return a;
+}
+
+CoxConfType conf_type_of(const std::string& s) {
+  if (s == "log") return CoxConfType::log;
+  if (s == "log-log") return CoxConfType::log_log;
+  if (s == "plain") return CoxConfType::plain;
+  if (s == "none") return CoxConfType::none;
+  throw UsageError(fmt::format("--conf-type {}: expected log, log-log, plain or none", s));
+}
+
+std::string stratum_label(const SurvData& sd, std::int32_t code) {
+  if (sd.strata_levels.empty()) return "";
+  return sd.strata_levels.at(static_cast<std::size_t>(code));
+}
+
+/// The covariate values of the newdata rows, in the model's columns (group indicators first).
+struct Newdata {
+  Eigen::MatrixXd x;
+  std::vector<double> offset;
+  std::vector<std::int32_t> stratum;  ///< empty when the file has no strata columns
+  std::vector<std::uint64_t> line;
+};
+
+Newdata read_newdata(const std::string& path, const DataOptions& data, const SurvData& sd, const Design& design,
+                     const CoxData& cd, const std::string& offset_column) {
+  Table t = read_csv(path);
+  Newdata nd;
+  const std::size_t m = t.rows();
+  const auto P = cd.x.cols();
+  const Eigen::Index ng = P - design.x.cols();
+  nd.x.resize(static_cast<Eigen::Index>(m), P);
+  nd.line = t.line;
+  auto need = [&](const std::string& col) -> const Column& {
+    const Column* c = t.find(col);
+    if (!c) throw DataError({.file = path}, fmt::format("--newdata: the file has no column '{}' (needed by the model)", col));
+    return *c;
+  };
+  auto check = [&](const Column& c, std::size_t i) {
+    if (c.is_missing(i))
+      throw DataError({.file = path, .line = t.line[i], .column = c.name}, "--newdata: missing value");
+  };
+  if (ng > 0) {
+    const Column& g = need(sd.group_name);
+    for (std::size_t i = 0; i < m; ++i) {
+      check(g, i);
+      for (Eigen::Index k = 0; k < ng; ++k)
+        nd.x(static_cast<Eigen::Index>(i), k) = g.text(i) == sd.group_levels[static_cast<std::size_t>(k + 1)] ? 1.0 : 0.0;
+    }
+  }
+  for (Eigen::Index j = 0; j < design.x.cols(); ++j) {
+    const std::string& src = design.term_names[design.term[static_cast<std::size_t>(j)]];
+    const std::string& name = design.names[static_cast<std::size_t>(j)];
+    const Column& c = need(src);
+    const bool numeric = name == src;
+    const std::string level = numeric ? "" : name.substr(src.size() + 1, name.size() - src.size() - 2);
+    for (std::size_t i = 0; i < m; ++i) {
+      check(c, i);
+      double v;
+      if (numeric) {
+        if (!c.is_numeric())
+          throw DataError({.file = path, .line = t.line[i], .column = src, .value = c.text(i), .has_value = true},
+                          "--newdata: a numeric covariate expected");
+        v = c.numbers[i];
+      } else {
+        v = c.text(i) == level ? 1.0 : 0.0;
+      }
+      nd.x(static_cast<Eigen::Index>(i), ng + j) = v;
+    }
+  }
+  if (!offset_column.empty()) {
+    const Column& c = need(offset_column);
+    for (std::size_t i = 0; i < m; ++i) {
+      check(c, i);
+      nd.offset.push_back(c.is_numeric() ? c.numbers[i] : std::stod(c.text(i)));
+    }
+  }
+  // strata: used when every strata column is present (as R: else one curve per stratum)
+  bool all_strata = !data.strata.empty();
+  for (const auto& s : data.strata) all_strata = all_strata && t.find(s) != nullptr;
+  if (all_strata) {
+    for (std::size_t i = 0; i < m; ++i) {
+      std::string label;
+      for (std::size_t s = 0; s < data.strata.size(); ++s) {
+        const Column& c = *t.find(data.strata[s]);
+        check(c, i);
+        label += fmt::format("{}{}={}", s ? ", " : "", data.strata[s], c.text(i));
+      }
+      std::int32_t code = -1;
+      for (std::size_t k = 0; k < sd.strata_levels.size(); ++k)
+        if (sd.strata_levels[k] == label) code = static_cast<std::int32_t>(k);
+      if (code < 0)
+        throw DataError({.file = path, .line = t.line[i], .value = label, .has_value = true},
+                        "--newdata: a stratum not found in the fitted data");
+      nd.stratum.push_back(code);
+    }
+  }
+  return nd;
+}
+
+void write_residuals(const std::string& path, const CoxResiduals& r, const SurvData& sd) {
+  std::ofstream f(path);
+  if (!f) throw IoError(fmt::format("cannot write {}", path));
+  const bool sch = r.type == CoxResidualType::schoenfeld || r.type == CoxResidualType::scaledsch;
+  const bool strata = !sd.strata_levels.empty();
+  f << "line";
+  if (sch) f << ",time" << (strata ? ",strata" : "");
+  if (r.columns.size() == 1 && r.columns[0] == "resid")
+    f << "," << to_string(r.type);
+  else
+    for (const auto& c : r.columns) f << "," << csv_field(c);
+  f << "\n";
+  for (Eigen::Index i = 0; i < r.values.rows(); ++i) {
+    const std::size_t row = r.row[static_cast<std::size_t>(i)];
+    f << sd.line[row];
+    if (sch) {
+      f << "," << csv_num(r.time[static_cast<std::size_t>(i)]);
+      if (strata) f << "," << csv_field(stratum_label(sd, r.stratum[static_cast<std::size_t>(i)]));
+    }
+    for (Eigen::Index j = 0; j < r.values.cols(); ++j) f << "," << csv_num(r.values(i, j));
+    f << "\n";
+  }
+  if (!f) throw IoError(fmt::format("error writing {}", path));
+}
+
+}  // namespace
+
+void add_cox_diagnostics_options(CLI::App* cmd, CoxDiagnosticsOptions& o) {
+  cmd->add_option("--residuals", o.residuals,
+                  "Write residuals to --out: martingale, deviance, score, schoenfeld, scaledsch, dfbeta, dfbetas (as R)");
+  cmd->add_option("--out", o.out, "CSV file for --residuals (one row per input row, or per event for schoenfeld/scaledsch)");
+  cmd->add_option("--ph-test", o.ph_test, "Proportional-hazards test (cox.zph) with transform km, identity, rank or log");
+  cmd->add_flag("--baseline", o.baseline, "Baseline cumulative hazard and survival per stratum at the covariate means (survfit.coxph)");
+  cmd->add_option("--newdata", o.newdata, "CSV of covariate values: curves at each row instead of at the means (implies --baseline)");
+  cmd->add_option("--baseline-out", o.baseline_out, "Also write the curves of --baseline to this CSV file");
+  cmd->add_option("--conf-type", o.conf_type, "Confidence interval of the curves: log (default, as R), log-log, plain, none");
+}
+
+CoxDiagnosticsOutput run_cox_diagnostics(const CoxDiagnosticsOptions& o, const DataOptions& data, const SurvData& sd,
+                                         const Design& design, const CoxData& cd, const CoxResult& fit,
+                                         const std::string& offset_column, double conf_level) {
+  CoxDiagnosticsOutput out;
+  if (!o.residuals.empty() && o.out.empty()) throw UsageError("--residuals needs --out FILE.csv");
+  if (o.residuals.empty() && !o.out.empty()) throw UsageError("--out is the file of --residuals TYPE");
+
+  if (!o.residuals.empty()) {
+    const CoxResiduals r = cox_residuals(cd, fit, {.type = parse_residual_type(o.residuals)});
+    write_residuals(o.out, r, sd);
+    out.json["residuals"] = {{"type", to_string(r.type)}, {"file", o.out}, {"rows", r.values.rows()}, {"columns", r.columns}};
+    out.text += fmt::format("\n{} residuals: {} rows written to {}\n", to_string(r.type), r.values.rows(), o.out);
+  }
+
+  if (!o.ph_test.empty()) {
+    CoxZphOptions zo{.transform = parse_zph_transform(o.ph_test)};
+    // terms: the group's indicators are one term, then the design's terms
+    const std::size_t ng = static_cast<std::size_t>(cd.x.cols() - design.x.cols());
+    if (ng > 0) zo.term_names.push_back(sd.group_name);
+    for (std::size_t k = 0; k < ng; ++k) zo.term.push_back(0);
+    const std::size_t base = ng > 0 ? 1 : 0;
+    for (std::size_t j = 0; j < static_cast<std::size_t>(design.x.cols()); ++j) zo.term.push_back(base + design.term[j]);
+    for (const auto& nm : design.term_names) zo.term_names.push_back(nm);
+    const CoxZph z = cox_zph(cd, fit, zo);
+    nlohmann::json terms = nlohmann::json::array();
+    for (const auto& t : z.terms) terms.push_back({{"term", t.term}, {"chisq", num(t.chisq)}, {"df", t.df}, {"p", num(t.p)}});
+    out.json["ph_test"] = {{"transform", to_string(z.transform)},
+                           {"terms", terms},
+                           {"global", {{"chisq", num(z.global.chisq)}, {"df", z.global.df}, {"p", num(z.global.p)}}}};
+    std::size_t w = 6;
+    for (const auto& t : z.terms) w = std::max(w, t.term.size());
+    out.text += fmt::format("\nTest of proportional hazards (cox.zph, transform = {}):\n", to_string(z.transform));
+    out.text += fmt::format("{:<{}} {:>10} {:>4} {:>10}\n", "", w, "chisq", "df", "p");
+    for (const auto& t : z.terms) out.text += fmt::format("{:<{}} {:>10.4g} {:>4g} {:>10.4g}\n", t.term, w, t.chisq, t.df, t.p);
+    out.text += fmt::format("{:<{}} {:>10.4g} {:>4g} {:>10.4g}\n", "GLOBAL", w, z.global.chisq, z.global.df, z.global.p);
+  }
+
+  if (o.baseline || !o.newdata.empty() || !o.baseline_out.empty()) {
+    CoxBaselineOptions bo{.conf_level = conf_level, .conf_type = conf_type_of(o.conf_type)};
+    Newdata nd;
+    if (!o.newdata.empty()) {
+      nd = read_newdata(o.newdata, data, sd, design, cd, offset_column);
+      bo.newdata = nd.x;
+      bo.new_offset = nd.offset;
+      bo.new_stratum = nd.stratum;
+    }
+    const CoxBaseline b = cox_baseline(cd, fit, bo);
+    nlohmann::json curves = nlohmann::json::array();
+    for (const auto& c : b.curves) {
+      nlohmann::json j = {{"stratum", sd.strata_levels.empty() ? nlohmann::json(nullptr) : nlohmann::json(stratum_label(sd, c.stratum))},
+                          {"newdata_line", b.at_means ? nlohmann::json(nullptr) : nlohmann::json(nd.line[c.newdata_row])},
+                          {"time", num_array(c.time)}, {"n_risk", num_array(c.n_risk)}, {"n_event", num_array(c.n_event)},
+                          {"n_censor", num_array(c.n_censor)}, {"cumhaz", num_array(c.cumhaz)}, {"surv", num_array(c.surv)},
+                          {"std_err", num_array(c.std_err)}};
+      if (bo.conf_type != CoxConfType::none) {
+        j["lower"] = num_array(c.lower);
+        j["upper"] = num_array(c.upper);
+      }
+      curves.push_back(j);
+    }
+    std::vector<double> means(fit.means.data(), fit.means.data() + fit.means.size());
+    out.json["baseline"] = {{"at", b.at_means ? "means" : "newdata"}, {"means", num_array(means)},
+                            {"conf_type", o.conf_type}, {"conf_level", conf_level}, {"curves", curves}};
+    if (!o.baseline_out.empty()) {
+      std::ofstream f(o.baseline_out);
+      if (!f) throw IoError(fmt::format("cannot write {}", o.baseline_out));
+      f << "strata,newdata_line,time,n_risk,n_event,n_censor,cumhaz,surv,std_err,lower,upper\n";
+      for (const auto& c : b.curves)
+        for (std::size_t k = 0; k < c.time.size(); ++k)
+          f << csv_field(stratum_label(sd, c.stratum)) << "," << (b.at_means ? std::string() : std::to_string(nd.line[c.newdata_row]))
+            << "," << csv_num(c.time[k]) << "," << csv_num(c.n_risk[k]) << "," << csv_num(c.n_event[k]) << ","
+            << csv_num(c.n_censor[k]) << "," << csv_num(c.cumhaz[k]) << "," << csv_num(c.surv[k]) << ","
+            << csv_num(c.std_err[k]) << "," << (c.lower.empty() ? "NA" : csv_num(c.lower[k])) << ","
+            << (c.upper.empty() ? "NA" : csv_num(c.upper[k])) << "\n";
+      if (!f) throw IoError(fmt::format("error writing {}", o.baseline_out));
+    }
+    for (const auto& c : b.curves) {
+      out.text += "\nBaseline survival";
+      out.text += b.at_means ? " at the covariate means" : fmt::format(" at newdata line {}", nd.line[c.newdata_row]);
+      if (!sd.strata_levels.empty()) out.text += ", " + stratum_label(sd, c.stratum);
+      out.text += fmt::format("\n{:>10} {:>8} {:>8} {:>10} {:>10} {:>10} {:>10} {:>10}\n", "time", "n.risk", "n.event",
+                              "cumhaz", "survival", "std.err", "lower", "upper");
+      for (std::size_t k = 0; k < c.time.size(); ++k) {
+        if (c.n_event[k] == 0) continue;  // as R's summary(survfit): event times only
+        out.text += fmt::format("{:>10g} {:>8g} {:>8g} {:>10.4g} {:>10.4g} {:>10.4g} {:>10} {:>10}\n", c.time[k],
+                                c.n_risk[k], c.n_event[k], c.cumhaz[k], c.surv[k], c.std_err[k],
+                                c.lower.empty() ? "" : fmt::format("{:.4g}", c.lower[k]),
+                                c.upper.empty() ? "" : fmt::format("{:.4g}", c.upper[k]));
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace hazard::cli

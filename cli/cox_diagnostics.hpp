@@ -1,0 +1,47 @@
+// The diagnostics flags of `hazard cox` (docs/cli/cox.md, section "Diagnostics"): --residuals
+// with --out, --ph-test, --baseline and --newdata. cmd_cox.cpp declares them with
+// add_cox_diagnostics_options and, after the fit, calls run_cox_diagnostics, which writes the
+// residual file and returns the JSON keys and the text block to print. No math here.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "data_options.hpp"
+#include "hazard/cox.hpp"
+#include "hazard/survdata.hpp"
+#include "hazard/table.hpp"
+
+namespace hazard::cli {
+
+struct CoxDiagnosticsOptions {
+  std::string residuals;        ///< --residuals TYPE
+  std::string out;              ///< --out FILE.csv (the residuals)
+  std::string ph_test;          ///< --ph-test km|identity|rank|log
+  bool baseline = false;        ///< --baseline
+  std::string newdata;          ///< --newdata FILE (implies --baseline)
+  std::string baseline_out;     ///< --baseline-out FILE.csv
+  std::string conf_type = "log";  ///< --conf-type of the survival curves
+};
+
+void add_cox_diagnostics_options(CLI::App* cmd, CoxDiagnosticsOptions& options);
+
+/// What run_cox_diagnostics produced: keys to add to the JSON output ("ph_test", "residuals",
+/// "baseline") and the text to print after the model summary.
+struct CoxDiagnosticsOutput {
+  nlohmann::json json = nlohmann::json::object();
+  std::string text;
+};
+
+/// Computes what the options ask for from the fit `fit` of `cd` (built from `sd`'s rows of
+/// `table`; the group's indicator columns first, then `design`'s columns, as cmd_cox.cpp builds
+/// them). `offset_column` is the --offset column ("" if none), `conf_level` the --conf-level.
+CoxDiagnosticsOutput run_cox_diagnostics(const CoxDiagnosticsOptions& options, const DataOptions& data,
+                                         const SurvData& sd, const Design& design, const CoxData& cd,
+                                         const CoxResult& fit, const std::string& offset_column,
+                                         double conf_level);
+
+}  // namespace hazard::cli
