@@ -1,7 +1,9 @@
 // The proportional-hazards test against R survival 3.5's cox.zph (tests/reference/cox_diag/
 // make_cox_diag.R): per term (a categorical covariate is one term) and global, for the km,
 // identity, rank and log transforms, right-censored and (start, stop] data, strata, weights.
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -48,6 +50,11 @@ TEST_P(Zph, MatchesR) {
       EXPECT_TRUE(near_rel(z.terms[k].p, p[k], hazard::tol::derived)) << terms[k];
     }
     const std::size_t g = terms.size();
+    double worst = std::fabs(z.global.chisq - chisq[g]) / std::fabs(chisq[g]);
+    for (std::size_t k = 0; k < terms.size() && k < z.terms.size(); ++k)
+      worst = std::max(worst, std::fabs(z.terms[k].chisq - chisq[k]) / std::fabs(chisq[k]));
+    std::printf("%-28s %-9s terms %zu global chisq %.6g  max rel diff %.2e\n", c["name"].get<std::string>().c_str(),
+                tr.c_str(), terms.size(), z.global.chisq, worst);
     EXPECT_TRUE(near_rel(z.global.chisq, chisq[g], hazard::tol::derived)) << "GLOBAL";
     EXPECT_EQ(z.global.df, df[g]);
     EXPECT_TRUE(near_rel(z.global.p, p[g], hazard::tol::derived)) << "GLOBAL";

@@ -1,7 +1,9 @@
 // Residuals of a Cox fit against R survival's residuals.coxph (tests/reference/cox_diag/
 // make_cox_diag.R): martingale, deviance, score, schoenfeld, scaledsch, dfbeta and dfbetas for
 // right-censored and (start, stop] data, Efron, Breslow and exact ties, strata, weights, offsets.
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -29,11 +31,16 @@ TEST_P(Residuals, MatchR) {
     const Eigen::MatrixXd want = hazard::test::json_matrix(ref);
     ASSERT_EQ(res.values.rows(), want.rows());
     ASSERT_EQ(res.values.cols(), want.cols());
+    double worst = 0;
     for (Eigen::Index j = 0; j < want.cols(); ++j) {
       const double scale = want.col(j).cwiseAbs().maxCoeff();
-      for (Eigen::Index i = 0; i < want.rows(); ++i)
+      for (Eigen::Index i = 0; i < want.rows(); ++i) {
         EXPECT_TRUE(near_scaled(res.values(i, j), want(i, j), hazard::tol::derived, scale)) << "row " << i << " col " << j;
+        worst = std::max(worst, std::fabs(res.values(i, j) - want(i, j)) / std::max(std::fabs(want(i, j)), scale));
+      }
     }
+    std::printf("%-28s %-10s rows %4d  max scaled diff %.2e\n", c["name"].get<std::string>().c_str(), name.c_str(),
+                static_cast<int>(want.rows()), worst);
     if (name == "schoenfeld" || name == "scaledsch") {
       const auto t = hazard::test::json_vec(r["schoenfeld_time"]);
       const auto rows = hazard::test::json_vec(r["schoenfeld_row"]);
