@@ -139,8 +139,12 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
     eval = [&](const double* b, double* u, double* im) { return detail::coxfit_eval(d, efron, b, u, im); };
   }
   detail::NewtonResult nr = detail::newton(scheme, eval, p, opt);
-  if (!std::isfinite(nr.loglik0))
+  if (!std::isfinite(nr.loglik0)) {
+    if (opt.ties == Ties::exact)
+      throw NumericalError("the exact partial likelihood overflows at beta = 0: too many tied events at one time "
+                           "for --ties exact; use --ties efron or breslow");
     throw NumericalError("the log partial likelihood is not finite at beta = 0 (exp overflow)");
+  }
 
   CoxResult r;
   r.n = n;
@@ -182,30 +186,38 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
     r.linear_predictor[i] = lp - shift;
   }
 
-  // R's warnings
+  // R's warnings. The monotone-likelihood check flags a coefficient whose next Newton step
+  // |u' V| is still large: > toler_inf |beta| (coxph.fit, coxexact.fit; > eps too) or
+  // > toler_inf (1 + |beta|) (agreg.fit). With SAS's looser convergence the next step is
+  // naturally larger, so the check there is |u' V| > 0.01 (1 + |beta|).
   const double toler_inf = opt.toler_inf > 0 ? opt.toler_inf : std::sqrt(opt.eps);
   if (opt.max_iter > 1) {
     Eigen::VectorXd infs = (u.transpose() * r.var).transpose().cwiseAbs();
+    std::vector<std::size_t> bad;
+    for (std::size_t j = 0; j < p; ++j) {
+      const auto J = static_cast<Eigen::Index>(j);
+      if (sing[j]) continue;
+      bool flag;
+      if (opt.compat == Compat::sas)
+        flag = !std::isfinite(u[J]) || infs[J] > 0.01 * (1 + std::fabs(beta[J]));
+      else if (scheme == detail::Scheme::agfit4)
+        flag = !std::isfinite(u[J]) || infs[J] > toler_inf * (1 + std::fabs(beta[J]));
+      else
+        flag = !std::isfinite(u[J]) || (infs[J] > opt.eps && infs[J] > toler_inf * std::fabs(beta[J]));
+      if (flag) bad.push_back(j);
+    }
     if (!nr.converged) {
-      r.warnings.push_back("Ran out of iterations and did not converge");
+      // R adds no variable names here; hazard names the diverging ones in the same warning
+      std::string w = "Ran out of iterations and did not converge";
+      if (!bad.empty()) w += "; coefficient may be infinite for variable " + join_vars(bad, names);
+      r.warnings.push_back(w);
       if (scheme == detail::Scheme::coxfit6) {
         double maxlp = *std::max_element(r.linear_predictor.begin(), r.linear_predictor.end());
         if (maxlp > 500 || !infs.allFinite()) r.warnings.push_back("one or more coefficients may be infinite");
       }
-    } else {
-      std::vector<std::size_t> bad;
-      for (std::size_t j = 0; j < p; ++j) {
-        const auto J = static_cast<Eigen::Index>(j);
-        bool flag;
-        if (scheme == detail::Scheme::agfit4)
-          flag = !std::isfinite(u[J]) || infs[J] > toler_inf * (1 + std::fabs(beta[J]));
-        else
-          flag = !std::isfinite(u[J]) || (infs[J] > opt.eps && infs[J] > toler_inf * std::fabs(beta[J]));
-        if (flag) bad.push_back(j);
-      }
-      if (!bad.empty())
-        r.warnings.push_back("Loglik converged before variable " + join_vars(bad, names) +
-                             "; coefficient may be infinite (monotone likelihood)");
+    } else if (!bad.empty()) {
+      r.warnings.push_back("Loglik converged before variable " + join_vars(bad, names) +
+                           "; coefficient may be infinite (monotone likelihood)");
     }
   }
   {

@@ -99,25 +99,30 @@ std::vector<double> score_residuals(const CoxSorted& d, const std::vector<double
           for (std::size_t j = 0; j < p; ++j) resid[r * p + j] += x0[r * p + j] - xbar[j];
         }
       } else {
+        // Per event, sum over the m sub-steps k of (x_i - xbar_k)/m + (k/m) r_i (x_i - xbar_k) h_k
+        // = x_i (1 + r_i A) - B - r_i C with A = sum (k/m) h_k, B = sum xbar_k / m,
+        // C = sum (k/m) h_k xbar_k: O(m p) per event time, however many events are tied.
         meanwt /= deaths;
+        double A = 0;
+        std::vector<double> B(p, 0.0), Cv(p, 0.0);
         for (int dd = 0; dd < deaths; ++dd) {
           const double downwt = static_cast<double>(dd) / deaths;
           const double temp = denom - downwt * e_denom;
           const double hazard = meanwt / temp;
           hsum += hazard;
+          A += downwt * hazard;
           for (std::size_t j = 0; j < p; ++j) {
             xbar[j] = (a[j] - downwt * a2[j]) / temp;
             xh[j] += xbar[j] * hazard;
+            B[j] += xbar[j] / deaths;
+            Cv[j] += downwt * hazard * xbar[j];
           }
-          for (std::size_t q = k; q < k2; ++q) {
-            const std::size_t r = by_stop[q];
-            if (d.status[r] == 0) continue;
-            for (std::size_t j = 0; j < p; ++j) {
-              const double diff = x0[r * p + j] - xbar[j];
-              // its own share, and a refund of the part of the hazard it does not carry
-              resid[r * p + j] += diff / deaths + diff * risk[r] * hazard * downwt;
-            }
-          }
+        }
+        for (std::size_t q = k; q < k2; ++q) {
+          const std::size_t r = by_stop[q];
+          if (d.status[r] == 0) continue;
+          for (std::size_t j = 0; j < p; ++j)
+            resid[r * p + j] += x0[r * p + j] * (1 + risk[r] * A) - B[j] - risk[r] * Cv[j];
         }
       }
       etime.push_back(t);
