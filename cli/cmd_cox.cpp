@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "cox_diagnostics.hpp"
 #include "data_options.hpp"
 #include "hazard/cox.hpp"
 #include "hazard/error.hpp"
@@ -31,6 +32,7 @@ struct CoxCliOptions {
   double conf_level = 0.95;
   std::string compat = "r";
   bool json = false;
+  CoxDiagnosticsOptions diag;  // --residuals, --ph-test, --baseline (cox_diagnostics.cpp)
 };
 
 std::string fmt_num(double x, int digits = 4) {
@@ -112,6 +114,7 @@ void run_cox(const CoxCliOptions& o) {
   CoxOptions opt{.ties = ties, .max_iter = o.max_iter, .eps = o.eps, .robust = o.robust,
                  .conf_level = o.conf_level, .compat = compat};
   CoxResult r = cox_fit(cd, opt);
+  const CoxDiagnosticsOutput diag = run_cox_diagnostics(o.diag, o.data, sd, design, cd, r, o.offset, o.conf_level);
 
   for (const auto& w : r.warnings) fmt::print(stderr, "hazard: warning: {}\n", w);
 
@@ -159,6 +162,7 @@ void run_cox(const CoxCliOptions& o) {
     }
     j["var"] = var;
     j["warnings"] = r.warnings;
+    j.update(diag.json);
     std::cout << j.dump(2) << "\n";
     return;
   }
@@ -201,6 +205,7 @@ void run_cox(const CoxCliOptions& o) {
                fmt_p(r.robust_score->p));
   if (r.robust) fmt::print("  (Note: the likelihood ratio and score tests assume independence of observations within a cluster,\n   the Wald and robust score tests do not).\n");
   fmt::print("Log partial likelihood: {:.6f} (beta = 0), {:.6f} (estimate)\n", r.loglik0, r.loglik);
+  fmt::print("{}", diag.text);
 }
 
 }  // namespace
@@ -222,6 +227,7 @@ void register_cox(CLI::App& app) {
   cmd->add_option("--conf-level", o->conf_level, "Confidence level of the hazard-ratio intervals (default 0.95)");
   cmd->add_option("--compat", o->compat, "r (default) or sas: SAS PHREG defaults (Breslow ties, GCONV=1e-8)");
   cmd->add_flag("--json", o->json, "Write the results as JSON (docs/cli/cox.md)");
+  add_cox_diagnostics_options(cmd, o->diag);
   cmd->callback([o] { run_cox(*o); });
 }
 

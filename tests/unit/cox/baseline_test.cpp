@@ -2,7 +2,9 @@
 // basehaz (tests/reference/cox_diag/make_cox_diag.R): per stratum at the means, and at newdata
 // covariate values (with and without strata in newdata, with an offset), Efron and Breslow
 // increments, weights, robust variance, (start, stop] data; standard errors and log CIs.
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -16,6 +18,8 @@ using hazard::test::json_vec;
 using hazard::test::near_scaled;
 using nlohmann::json;
 
+double g_worst = 0;  // largest scaled difference seen, printed per case
+
 void compare_curve(const hazard::CoxCurve& got, const json& want) {
   const auto time = json_vec(want["time"]);
   ASSERT_EQ(got.time.size(), time.size());
@@ -23,8 +27,10 @@ void compare_curve(const hazard::CoxCurve& got, const json& want) {
     const auto b = json_vec(want[key]);
     ASSERT_EQ(a.size(), b.size()) << key;
     const double scale = hazard::test::max_abs(b);
-    for (std::size_t k = 0; k < b.size(); ++k)
+    for (std::size_t k = 0; k < b.size(); ++k) {
       EXPECT_TRUE(near_scaled(a[k], b[k], hazard::tol::derived, scale)) << key << " at " << k;
+      if (std::isfinite(b[k])) g_worst = std::max(g_worst, std::fabs(a[k] - b[k]) / std::max(std::fabs(b[k]), scale));
+    }
   };
   check(got.time, "time");
   check(got.n_risk, "n_risk");
@@ -59,6 +65,8 @@ TEST_P(Baseline, MatchesSurvfit) {
   for (std::size_t k = 0; k < bh.size(); ++k)
     EXPECT_TRUE(near_scaled(basehaz[k], bh[k], hazard::tol::derived, hazard::test::max_abs(bh))) << "basehaz " << k;
 
+  std::printf("%-28s baseline curves %zu max scaled diff %.2e\n", c["name"].get<std::string>().c_str(), b.curves.size(), g_worst);
+  g_worst = 0;
   if (!e.contains("newdata")) return;
   hazard::CoxBaselineOptions opt;
   opt.newdata = hazard::test::json_matrix(in["newdata_x"]);
@@ -78,6 +86,8 @@ TEST_P(Baseline, MatchesSurvfit) {
     SCOPED_TRACE("newdata row " + std::to_string(row) + " stratum " + std::to_string(s));
     compare_curve(*got, want);
   }
+  std::printf("%-28s newdata  curves %zu max scaled diff %.2e\n", c["name"].get<std::string>().c_str(), nb.curves.size(), g_worst);
+  g_worst = 0;
 }
 
 INSTANTIATE_TEST_SUITE_P(R, Baseline, ::testing::Range<std::size_t>(0, hazard::test::diag_cases().size()));
