@@ -4,6 +4,7 @@
 #include <cmath>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,8 +32,9 @@ struct CoxCliOptions {
   double eps = 1e-9;
   double conf_level = 0.95;
   std::string compat = "r";
+  std::string ph_test;
   bool json = false;
-  CoxDiagnosticsOptions diag;  // --residuals, --ph-test, --baseline (cox_diagnostics.cpp)
+  CoxDiagnosticsOptions diag;  // --residuals, --baseline, --newdata (cox_diagnostics.cpp)
 };
 
 std::string fmt_num(double x, int digits = 4) {
@@ -116,6 +118,24 @@ void run_cox(const CoxCliOptions& o) {
   CoxResult r = cox_fit(cd, opt);
   const CoxDiagnosticsOutput diag = run_cox_diagnostics(o.diag, o.data, sd, design, cd, r, o.offset, o.conf_level);
 
+  // terms for the PH test: the arm, then one per covariate column
+  std::optional<PhTest> ph;
+  if (!o.ph_test.empty()) {
+    ZphTransform tr = ZphTransform::km;
+    if (o.ph_test == "identity") tr = ZphTransform::identity;
+    else if (o.ph_test == "rank") tr = ZphTransform::rank;
+    else if (o.ph_test == "log") tr = ZphTransform::log;
+    else if (o.ph_test != "km") throw UsageError(fmt::format("--ph-test {}: expected km, identity, rank or log", o.ph_test));
+    std::vector<std::size_t> term;
+    std::vector<std::string> tnames;
+    if (ng > 0) tnames.push_back(sd.group_name);
+    for (Eigen::Index g = 0; g < ng; ++g) term.push_back(0);
+    const std::size_t off = ng > 0 ? 1 : 0;
+    for (std::size_t t : design.term) term.push_back(t + off);
+    for (const auto& nm : design.term_names) tnames.push_back(nm);
+    ph = cox_zph(cd, r, tr, term, tnames);
+  }
+
   for (const auto& w : r.warnings) fmt::print(stderr, "hazard: warning: {}\n", w);
 
   auto test_json = [](const CoxTest& t) { return nlohmann::json{{"stat", num(t.stat)}, {"df", t.df}, {"p", num(t.p)}}; };
@@ -161,6 +181,12 @@ void run_cox(const CoxCliOptions& o) {
       var.push_back(row);
     }
     j["var"] = var;
+    if (ph) {
+      nlohmann::json terms = nlohmann::json::array();
+      for (const auto& t : ph->terms) terms.push_back({{"term", t.term}, {"chisq", num(t.chisq)}, {"df", t.df}, {"p", num(t.p)}});
+      j["ph_test"] = {{"transform", to_string(ph->transform)}, {"terms", terms},
+                      {"global", {{"chisq", num(ph->global.chisq)}, {"df", ph->global.df}, {"p", num(ph->global.p)}}}};
+    }
     j["warnings"] = r.warnings;
     j.update(diag.json);
     std::cout << j.dump(2) << "\n";
@@ -205,6 +231,15 @@ void run_cox(const CoxCliOptions& o) {
                fmt_p(r.robust_score->p));
   if (r.robust) fmt::print("  (Note: the likelihood ratio and score tests assume independence of observations within a cluster,\n   the Wald and robust score tests do not).\n");
   fmt::print("Log partial likelihood: {:.6f} (beta = 0), {:.6f} (estimate)\n", r.loglik0, r.loglik);
+  if (ph) {
+    fmt::print("\nTest of proportional hazards (Grambsch-Therneau, as R's cox.zph; transform: {})\n", to_string(ph->transform));
+    std::size_t tw = 6;
+    for (const auto& t : ph->terms) tw = std::max(tw, t.term.size());
+    fmt::print("{:<{}}  {:>10} {:>4} {:>10}\n", "", tw, "chisq", "df", "p");
+    for (const auto& t : ph->terms)
+      fmt::print("{:<{}}  {:>10} {:>4g} {:>10}\n", t.term, tw, fmt_num(t.chisq), t.df, fmt_p(t.p));
+    fmt::print("{:<{}}  {:>10} {:>4g} {:>10}\n", "GLOBAL", tw, fmt_num(ph->global.chisq), ph->global.df, fmt_p(ph->global.p));
+  }
   fmt::print("{}", diag.text);
 }
 
@@ -226,6 +261,8 @@ void register_cox(CLI::App& app) {
   cmd->add_option("--eps", o->eps, "Convergence: relative change of the log partial likelihood (default 1e-9)");
   cmd->add_option("--conf-level", o->conf_level, "Confidence level of the hazard-ratio intervals (default 0.95)");
   cmd->add_option("--compat", o->compat, "r (default) or sas: SAS PHREG defaults (Breslow ties, GCONV=1e-8)");
+  cmd->add_option("--ph-test", o->ph_test,
+                  "Proportional-hazards test (R's cox.zph) with time transform km, identity, rank or log");
   cmd->add_flag("--json", o->json, "Write the results as JSON (docs/cli/cox.md)");
   add_cox_diagnostics_options(cmd, o->diag);
   cmd->callback([o] { run_cox(*o); });

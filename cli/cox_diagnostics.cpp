@@ -1,5 +1,5 @@
 // hazard cox diagnostics (docs/cli/cox.md, "Diagnostics"): parses --residuals/--out,
-// --ph-test, --baseline/--newdata/--baseline-out/--conf-type, calls the library
+// --baseline/--newdata/--baseline-out/--conf-type, calls the library
 // (hazard/cox_diagnostics.hpp) and formats its results. No math here.
 #include "cox_diagnostics.hpp"
 
@@ -168,7 +168,6 @@ void add_cox_diagnostics_options(CLI::App* cmd, CoxDiagnosticsOptions& o) {
   cmd->add_option("--residuals", o.residuals,
                   "Write residuals to --out: martingale, deviance, score, schoenfeld, scaledsch, dfbeta, dfbetas (as R)");
   cmd->add_option("--out", o.out, "CSV file for --residuals (one row per input row, or per event for schoenfeld/scaledsch)");
-  cmd->add_option("--ph-test", o.ph_test, "Proportional-hazards test (cox.zph) with transform km, identity, rank or log");
   cmd->add_flag("--baseline", o.baseline, "Baseline cumulative hazard and survival per stratum at the covariate means (survfit.coxph)");
   cmd->add_option("--newdata", o.newdata, "CSV of covariate values: curves at each row instead of at the means (implies --baseline)");
   cmd->add_option("--baseline-out", o.baseline_out, "Also write the curves of --baseline to this CSV file");
@@ -187,29 +186,6 @@ CoxDiagnosticsOutput run_cox_diagnostics(const CoxDiagnosticsOptions& o, const D
     write_residuals(o.out, r, sd);
     out.json["residuals"] = {{"type", to_string(r.type)}, {"file", o.out}, {"rows", r.values.rows()}, {"columns", r.columns}};
     out.text += fmt::format("\n{} residuals: {} rows written to {}\n", to_string(r.type), r.values.rows(), o.out);
-  }
-
-  if (!o.ph_test.empty()) {
-    CoxZphOptions zo{.transform = parse_zph_transform(o.ph_test)};
-    // terms: the group's indicators are one term, then the design's terms
-    const std::size_t ng = static_cast<std::size_t>(cd.x.cols() - design.x.cols());
-    if (ng > 0) zo.term_names.push_back(sd.group_name);
-    for (std::size_t k = 0; k < ng; ++k) zo.term.push_back(0);
-    const std::size_t base = ng > 0 ? 1 : 0;
-    for (std::size_t j = 0; j < static_cast<std::size_t>(design.x.cols()); ++j) zo.term.push_back(base + design.term[j]);
-    for (const auto& nm : design.term_names) zo.term_names.push_back(nm);
-    const CoxZph z = cox_zph(cd, fit, zo);
-    nlohmann::json terms = nlohmann::json::array();
-    for (const auto& t : z.terms) terms.push_back({{"term", t.term}, {"chisq", num(t.chisq)}, {"df", t.df}, {"p", num(t.p)}});
-    out.json["ph_test"] = {{"transform", to_string(z.transform)},
-                           {"terms", terms},
-                           {"global", {{"chisq", num(z.global.chisq)}, {"df", z.global.df}, {"p", num(z.global.p)}}}};
-    std::size_t w = 6;
-    for (const auto& t : z.terms) w = std::max(w, t.term.size());
-    out.text += fmt::format("\nTest of proportional hazards (cox.zph, transform = {}):\n", to_string(z.transform));
-    out.text += fmt::format("{:<{}} {:>10} {:>4} {:>10}\n", "", w, "chisq", "df", "p");
-    for (const auto& t : z.terms) out.text += fmt::format("{:<{}} {:>10.4g} {:>4g} {:>10.4g}\n", t.term, w, t.chisq, t.df, t.p);
-    out.text += fmt::format("{:<{}} {:>10.4g} {:>4g} {:>10.4g}\n", "GLOBAL", w, z.global.chisq, z.global.df, z.global.p);
   }
 
   if (o.baseline || !o.newdata.empty() || !o.baseline_out.empty()) {

@@ -1,5 +1,5 @@
 // The diagnostics flags of `hazard cox` (docs/cli/cox.md, section "Diagnostics"): --residuals
-// with --out, --ph-test, --baseline and --newdata. cmd_cox.cpp declares them with
+// with --out, --baseline and --newdata (--ph-test is cmd_cox.cpp's own). cmd_cox.cpp declares them with
 // add_cox_diagnostics_options and, after the fit, calls run_cox_diagnostics, which writes the
 // residual file and returns the JSON keys and the text block to print. No math here.
 #pragma once
@@ -20,7 +20,6 @@ namespace hazard::cli {
 struct CoxDiagnosticsOptions {
   std::string residuals;        ///< --residuals TYPE
   std::string out;              ///< --out FILE.csv (the residuals)
-  std::string ph_test;          ///< --ph-test km|identity|rank|log
   bool baseline = false;        ///< --baseline
   std::string newdata;          ///< --newdata FILE (implies --baseline)
   std::string baseline_out;     ///< --baseline-out FILE.csv
@@ -29,8 +28,7 @@ struct CoxDiagnosticsOptions {
 
 void add_cox_diagnostics_options(CLI::App* cmd, CoxDiagnosticsOptions& options);
 
-/// What run_cox_diagnostics produced: keys to add to the JSON output ("ph_test", "residuals",
-/// "baseline") and the text to print after the model summary.
+/// What run_cox_diagnostics produced: keys to add to the JSON output ("residuals", "baseline") and the text to print after the model summary.
 struct CoxDiagnosticsOutput {
   nlohmann::json json = nlohmann::json::object();
   std::string text;

@@ -144,4 +144,35 @@ CoxResult cox_fit(const CoxData& data, const CoxOptions& options = {});
 /// "efron", "breslow", "exact"
 std::string to_string(Ties ties);
 
+/// The time transform g(t) of the proportional-hazards test.
+enum class ZphTransform {
+  km,        ///< 1 - KM(t-), the pooled unweighted Kaplan–Meier (R's default)
+  identity,  ///< t
+  rank,      ///< rank of t among all rows (ties averaged)
+  log,       ///< log t
+};
+
+struct PhTestTerm {
+  std::string term;
+  double chisq = 0, df = 0, p = 1;
+};
+
+/// Grambsch–Therneau test of proportional hazards, as R survival 3.x's cox.zph().
+struct PhTest {
+  ZphTransform transform = ZphTransform::km;
+  std::vector<PhTestTerm> terms;  ///< one per term (a categorical covariate is one term, df = levels - 1)
+  PhTestTerm global;              ///< "GLOBAL"
+};
+
+/// The score test, at the fitted beta, of adding x * g(t) for each term (zph1.c / zph2.c): the
+/// score for gamma and the 2p x 2p information of (beta, gamma) from one pass over the risk
+/// sets; per term u' I^-1 u over (all beta, that term's gammas). `term` gives each model column's
+/// term index into `term_names` (empty: one term per column, named as the columns).
+/// Aliased (NA) columns are dropped, as R. Efron sums for Efron fits, Breslow otherwise.
+PhTest cox_zph(const CoxData& data, const CoxResult& fit, ZphTransform transform,
+               const std::vector<std::size_t>& term = {}, const std::vector<std::string>& term_names = {});
+
+/// "km", "identity", "rank", "log"
+std::string to_string(ZphTransform transform);
+
 }  // namespace hazard

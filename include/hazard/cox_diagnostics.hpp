@@ -1,17 +1,16 @@
-// What is computed from a fitted Cox model: residuals (R's residuals.coxph), the baseline
-// cumulative hazard and survival curves (R's survfit.coxph / basehaz), and the Grambsch–Therneau
-// test of proportional hazards (R's cox.zph, survival 3.x).
+// What is computed from a fitted Cox model: residuals (R's residuals.coxph) and the baseline
+// cumulative hazard and survival curves (R's survfit.coxph / basehaz). The Grambsch–Therneau
+// test of proportional hazards (R's cox.zph) is hazard::cox_zph in hazard/cox.hpp.
 //
 // Every function takes the data the model was fitted to (the same CoxData, in the same row
 // order) and the CoxResult of hazard::cox_fit on it, and follows the fit's tie method: Efron
 // fits give Efron residuals, hazard increments and score terms (R's coxmart/agmart3, coxscho,
-// coxscore2/agscore2, agsurv5, zph1/zph2), Breslow and exact fits the Breslow forms (as R).
+// coxscore2/agscore2, agsurv5), Breslow and exact fits the Breslow forms (as R).
 // Cost: one sort per stratum and one pass over the event times, O(n log n + (n + d) p^2).
 //
 // Example:
 //   hazard::CoxResult fit = hazard::cox_fit(d);
 //   auto mart = hazard::cox_residuals(d, fit, {.type = hazard::CoxResidualType::martingale});
-//   auto zph = hazard::cox_zph(d, fit, {.transform = hazard::ZphTransform::km});
 //   auto base = hazard::cox_baseline(d, fit);  // at the covariate means, per stratum
 #pragma once
 
@@ -100,37 +99,5 @@ struct CoxBaseline {
 /// errors (Tsiatis' variance including the variance of beta; the robust variance for robust fits
 /// as survfit.coxph) and CI.
 CoxBaseline cox_baseline(const CoxData& data, const CoxResult& fit, const CoxBaselineOptions& options = {});
-
-// ---------------------------------------------------------------- cox.zph
-
-/// g(t) of the test (R's cox.zph transform).
-enum class ZphTransform { km, identity, rank, log };
-std::string to_string(ZphTransform t);
-ZphTransform parse_zph_transform(const std::string& name);
-
-struct CoxZphOptions {
-  ZphTransform transform = ZphTransform::km;
-  /// Per coefficient: the index of its term (R's assign, terms = TRUE); empty = one term per
-  /// coefficient. A categorical covariate's indicator columns share one term.
-  std::vector<std::size_t> term;
-  std::vector<std::string> term_names;  ///< per term; empty = the coefficient names
-  bool global = true;
-};
-
-struct ZphTest {
-  std::string term;
-  double chisq = 0, df = 0, p = 1;
-};
-
-struct CoxZph {
-  ZphTransform transform = ZphTransform::km;
-  std::vector<ZphTest> terms;
-  ZphTest global;                ///< term = "GLOBAL"
-};
-
-/// The Grambsch–Therneau test as cox.zph in survival 3.x: the score test for adding
-/// g(t) * x to the model at beta-hat, with the full 2p x 2p information matrix (zph1/zph2),
-/// per term and global. Aliased (NA) coefficients are dropped, as R.
-CoxZph cox_zph(const CoxData& data, const CoxResult& fit, const CoxZphOptions& options = {});
 
 }  // namespace hazard

@@ -1,27 +1,24 @@
-// The Grambsch–Therneau test of proportional hazards, as R survival 3.x's cox.zph (zph1.c for
+// The Grambsch–Therneau test of proportional hazards, as R survival 3.x's cox.zph() (zph1.c for
 // right-censored data, zph2.c for (start, stop]).
 //
-// Model beta(t) = beta + theta g(t) with g a transform of time centred over the deaths:
-// g(t) = f(t) - mean of f over the event rows, f = 1 - KM(t-) (unweighted, strata pooled; R's
-// transform "km"), t, rank(t) (average ranks over all rows) or log(t). At the fitted beta
-// (theta = 0) the score for (beta, theta) is (0, U) with
-//   U = sum_t g(t) [sum_{deaths at t} w_i x_i - sum_k wbar xbar_k(t)],
-// and the 2p x 2p information is sum_t sum_k wbar V_k(t) (x) [[1, g], [g, g^2]], V_k the
-// weighted covariance of x over the (Efron sub-step k) risk set. The test of term T (its columns
-// J) is the score statistic (0, U_J)' I[(all, J+p), (all, J+p)]^{-1} (0, U_J) on |J| df; the
-// global test uses all 2p. This is 3.x's exact score test; the pre-3.0 approximation through
-// scaled Schoenfeld residuals is not used. Efron fits use Efron's sub-steps, Breslow and exact
-// fits Breslow's (as R: fit$method == "efron").
-// Aliased (NA) coefficients are dropped first; a term left without columns disappears.
+// For each covariate x_j add the time-varying term x_j g(t), g a transform of time centred at
+// its mean over the events. The score test of gamma = 0 at (beta-hat, 0) uses
+//   U_gamma = sum_t g(t) [sum_{events at t} w_i x_i - sum_k wbar xbar_k(t)]
+//   I = sum_t sum_k wbar V_k(t) (x) [[1, g], [g, g^2]]   (2p x 2p)
+// with V_k(t) the weighted covariance of x over the risk set at the k-th Efron sub-step (one step
+// for Breslow). U_beta is set to 0 (it is 0 at beta-hat). Per term: u' I^-1 u over the rows and
+// columns of every beta and that term's gammas, df = the term's columns; global: all.
+// g: km = 1 - S(t-) of the pooled, unweighted Kaplan–Meier; identity = t; rank = rank of t among
+// all rows (average for ties); log = log t.
+// One sort; O((n + d) p^2).
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <vector>
 
 #include <boost/math/distributions/chi_squared.hpp>
 
-#include "cox/cox_detail.hpp"
-#include "cox/diag_detail.hpp"
-#include "hazard/cox_diagnostics.hpp"
+#include "hazard/cox.hpp"
 #include "hazard/error.hpp"
 
 namespace hazard {
@@ -36,190 +33,235 @@ std::string to_string(ZphTransform t) {
   return "km";
 }
 
-ZphTransform parse_zph_transform(const std::string& name) {
-  for (auto t : {ZphTransform::km, ZphTransform::identity, ZphTransform::rank, ZphTransform::log})
-    if (to_string(t) == name) return t;
-  std::string msg = "--ph-test ";
-  msg.append(name).append(": expected km, identity, rank or log");
-  throw UsageError(msg);
-}
+PhTest cox_zph(const CoxData& data, const CoxResult& fit, ZphTransform transform,
+               const std::vector<std::size_t>& term_in, const std::vector<std::string>& names_in) {
+  const std::size_t n = data.time.size();
+  const std::size_t p_all = static_cast<std::size_t>(data.x.cols());
+  const bool counting = !data.start.empty();
+  // columns kept (non-NA coefficients)
+  std::vector<std::size_t> keep;
+  for (std::size_t j = 0; j < p_all; ++j)
+    if (!std::isnan(fit.coef[static_cast<Eigen::Index>(j)])) keep.push_back(j);
+  const std::size_t p = keep.size();
+  if (p == 0) throw NumericalError("no estimated coefficients: no proportional-hazards test");
+  auto w = [&](std::size_t i) { return data.weight.empty() ? 1.0 : data.weight[i]; };
+  auto strat = [&](std::size_t i) { return data.stratum.empty() ? 0 : data.stratum[i]; };
+  auto start = [&](std::size_t i) { return counting ? data.start[i] : -HUGE_VAL; };
 
-namespace {
-
-double chisq_upper(double stat, double df) {
-  if (!(df > 0) || !std::isfinite(stat)) return std::nan("");
-  if (stat <= 0) return 1.0;
-  return boost::math::cdf(boost::math::complement(boost::math::chi_squared(df), stat));
-}
-
-/// f(t) for every row (only event rows are used), R's ttimes.
-std::vector<double> transformed_times(const detail::DiagData& d, ZphTransform tr) {
-  const std::size_t n = d.n;
-  std::vector<double> f(n, 0.0);
-  switch (tr) {
+  // g(t) per row
+  std::vector<double> g(n);
+  switch (transform) {
     case ZphTransform::identity:
-      f = d.time;
+      g = data.time;
       break;
     case ZphTransform::log:
-      for (std::size_t i = 0; i < n; ++i) f[i] = std::log(d.time[i]);
+      for (std::size_t i = 0; i < n; ++i) g[i] = std::log(data.time[i]);
       break;
     case ZphTransform::rank: {
-      std::vector<double> s = d.time;
-      std::sort(s.begin(), s.end());
-      for (std::size_t i = 0; i < n; ++i) {
-        const auto lo = std::lower_bound(s.begin(), s.end(), d.time[i]) - s.begin();
-        const auto hi = std::upper_bound(s.begin(), s.end(), d.time[i]) - s.begin();
-        f[i] = static_cast<double>(lo + hi + 1) / 2.0;  // average of ranks lo+1 .. hi
+      std::vector<std::size_t> o(n);
+      std::iota(o.begin(), o.end(), std::size_t{0});
+      std::sort(o.begin(), o.end(), [&](std::size_t a, std::size_t b) { return data.time[a] < data.time[b]; });
+      for (std::size_t k = 0; k < n;) {
+        std::size_t e = k;
+        while (e < n && data.time[o[e]] == data.time[o[k]]) ++e;
+        const double avg = (static_cast<double>(k + 1) + static_cast<double>(e)) / 2;
+        for (std::size_t q = k; q < e; ++q) g[o[q]] = avg;
+        k = e;
       }
       break;
     }
     case ZphTransform::km: {
-      // unweighted Kaplan–Meier of all rows (strata pooled), left-continuous: 1 - S(t-)
-      std::vector<double> stops = d.time, starts = d.start, etimes;
-      std::sort(stops.begin(), stops.end());
-      std::sort(starts.begin(), starts.end());
+      // pooled unweighted KM at event times (risk set start < t <= stop)
+      std::vector<double> et;
       for (std::size_t i = 0; i < n; ++i)
-        if (d.status[i]) etimes.push_back(d.time[i]);
-      std::sort(etimes.begin(), etimes.end());
-      std::vector<double> ut, sbefore;  // distinct event times, S just before each
+        if (data.status[i]) et.push_back(data.time[i]);
+      std::sort(et.begin(), et.end());
+      et.erase(std::unique(et.begin(), et.end()), et.end());
+      std::vector<double> stops(data.time), starts;
+      std::sort(stops.begin(), stops.end());
+      if (counting) {
+        starts = data.start;
+        std::sort(starts.begin(), starts.end());
+      }
+      std::vector<double> deaths(et.size(), 0.0);
+      for (std::size_t i = 0; i < n; ++i)
+        if (data.status[i])
+          deaths[static_cast<std::size_t>(std::lower_bound(et.begin(), et.end(), data.time[i]) - et.begin())] += 1;
+      std::vector<double> surv_before(et.size() + 1, 1.0);  // S just after et[k-1]; [0] = 1
       double s = 1;
-      for (std::size_t q = 0; q < etimes.size();) {
-        std::size_t e = q;
-        while (e < etimes.size() && etimes[e] == etimes[q]) ++e;
-        const double t = etimes[q];
-        double atrisk = static_cast<double>(stops.end() - std::lower_bound(stops.begin(), stops.end(), t));
-        if (d.counting)
-          atrisk -= static_cast<double>(starts.end() - std::lower_bound(starts.begin(), starts.end(), t));
-        ut.push_back(t);
-        sbefore.push_back(s);
-        s *= 1 - static_cast<double>(e - q) / atrisk;
-        q = e;
+      for (std::size_t k = 0; k < et.size(); ++k) {
+        double nrisk = static_cast<double>(stops.end() - std::lower_bound(stops.begin(), stops.end(), et[k]));
+        if (counting)
+          nrisk -= static_cast<double>(starts.end() - std::lower_bound(starts.begin(), starts.end(), et[k]));
+        s *= 1 - deaths[k] / nrisk;
+        surv_before[k + 1] = s;
       }
       for (std::size_t i = 0; i < n; ++i) {
-        if (!d.status[i]) continue;
-        const auto q = std::lower_bound(ut.begin(), ut.end(), d.time[i]) - ut.begin();
-        f[i] = 1 - sbefore[static_cast<std::size_t>(q)];
+        const auto idx = static_cast<std::size_t>(std::lower_bound(et.begin(), et.end(), data.time[i]) - et.begin());
+        g[i] = 1 - surv_before[idx];  // S(t-): product over event times < t
       }
       break;
     }
   }
-  return f;
-}
-
-}  // namespace
-
-CoxZph cox_zph(const CoxData& data, const CoxResult& fit, const CoxZphOptions& options) {
-  if (fit.linear_predictor.size() != data.time.size() || fit.coef.size() != data.x.cols())
-    throw UsageError("the Cox fit does not belong to these data (number of rows or coefficients differ)");
-  const std::size_t p0 = static_cast<std::size_t>(data.x.cols());
-  if (!options.term.empty() && options.term.size() != p0)
-    throw UsageError("cox_zph: `term` needs one entry per coefficient");
-
-  // terms (R's assign), then drop aliased columns
-  std::vector<std::size_t> term0 = options.term;
-  std::vector<std::string> tnames = options.term_names;
-  if (term0.empty()) {
-    term0.resize(p0);
-    std::iota(term0.begin(), term0.end(), std::size_t{0});
-  }
-  const std::size_t nterm0 = p0 == 0 ? 0 : *std::max_element(term0.begin(), term0.end()) + 1;
-  if (tnames.empty())
-    for (std::size_t t = 0; t < nterm0; ++t) {
-      std::size_t j = static_cast<std::size_t>(std::find(term0.begin(), term0.end(), t) - term0.begin());
-      tnames.push_back(j < fit.terms.size() ? fit.terms[j].term : j < data.names.size() ? data.names[j] : std::string(1, 'x').append(std::to_string(j + 1)));
+  double gm = 0, ne = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    if (data.status[i]) {
+      gm += g[i];
+      ne += 1;
     }
-  if (tnames.size() < nterm0) throw UsageError("cox_zph: `term_names` needs one name per term");
-  std::vector<std::size_t> keep;
-  for (std::size_t j = 0; j < p0; ++j)
-    if (!std::isnan(fit.coef[static_cast<Eigen::Index>(j)])) keep.push_back(j);
-  const std::size_t p = keep.size();
-  if (p == 0) throw NumericalError("cox.zph: no estimated coefficients");
-  std::vector<std::vector<std::size_t>> cols(nterm0);  // kept column indices per term
-  for (std::size_t k = 0; k < p; ++k) cols[term0[keep[k]]].push_back(k);
+  gm /= ne;
+  for (double& v : g) v -= gm;
 
-  const detail::DiagData d = detail::diag_data(data, fit, keep);
+  // covariates (kept columns), centred by their mean for stability
+  std::vector<double> x(n * p);
+  for (std::size_t j = 0; j < p; ++j) {
+    double m = 0;
+    for (std::size_t i = 0; i < n; ++i) m += data.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(keep[j]));
+    m /= static_cast<double>(n);
+    for (std::size_t i = 0; i < n; ++i)
+      x[i * p + j] = data.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(keep[j])) - m;
+  }
   const bool efron = fit.ties == Ties::efron;
-  std::vector<double> f = transformed_times(d, options.transform);
-  double fmean = 0, nev = 0;
-  for (std::size_t i = 0; i < d.n; ++i)
-    if (d.status[i]) {
-      fmean += f[i];
-      nev += 1;
-    }
-  fmean /= nev;
-
-  const std::size_t p2 = 2 * p;
-  Eigen::VectorXd u2 = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(p));
-  Eigen::MatrixXd imat = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(p2), static_cast<Eigen::Index>(p2));
-  Eigen::MatrixXd it(static_cast<Eigen::Index>(p), static_cast<Eigen::Index>(p));
-  std::vector<double> ak(p), xbar(p);
-  detail::walk_event_times(d, true, [&](const detail::EventState& st) {
-    const double g = f[st.deaths->front()] - fmean;
-    for (std::size_t r : *st.deaths)
-      for (std::size_t j = 0; j < p; ++j) u2[static_cast<Eigen::Index>(j)] += g * d.weight[r] * d.x[r * p + j];
-    const double m = st.ndead;
-    const bool breslow = !efron || m < 2;
-    const double wt = breslow ? st.wdead : st.wdead / m;
-    it.setZero();
-    const double nsteps = breslow ? 1 : m;
-    for (double k = 0; k < nsteps; k += 1) {
-      const double down = breslow ? 0.0 : k / m;
-      const double den = st.denom - down * st.edenom;
-      for (std::size_t j = 0; j < p; ++j) {
-        ak[j] = st.a[j] - down * st.a2[j];
-        xbar[j] = ak[j] / den;
-        u2[static_cast<Eigen::Index>(j)] -= g * wt * xbar[j];
-      }
-      for (std::size_t i = 0; i < p; ++i)
-        for (std::size_t j = 0; j <= i; ++j) {
-          const double cij = st.c[i * p + j] - down * st.c2[i * p + j];
-          const double v = wt * (cij - xbar[i] * ak[j]) / den;
-          it(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) += v;
-          if (j != i) it(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(i)) += v;
-        }
-    }
-    const auto P = static_cast<Eigen::Index>(p);
-    imat.topLeftCorner(P, P) += it;
-    imat.topRightCorner(P, P) += g * it;
-    imat.bottomLeftCorner(P, P) += g * it;
-    imat.bottomRightCorner(P, P) += g * g * it;
+  // rows by stratum, descending stop (events after censored does not matter); and by start
+  std::vector<std::size_t> by_stop(n), by_start(n);
+  std::iota(by_stop.begin(), by_stop.end(), std::size_t{0});
+  std::stable_sort(by_stop.begin(), by_stop.end(), [&](std::size_t a, std::size_t b) {
+    return strat(a) != strat(b) ? strat(a) < strat(b) : data.time[a] > data.time[b];
   });
-
-  CoxZph out;
-  out.transform = options.transform;
-  auto score_test = [&](const std::vector<std::size_t>& jj) {
-    std::vector<Eigen::Index> kk;
-    for (std::size_t j = 0; j < p; ++j) kk.push_back(static_cast<Eigen::Index>(j));
-    for (std::size_t j : jj) kk.push_back(static_cast<Eigen::Index>(p + j));
-    const auto K = static_cast<Eigen::Index>(kk.size());
-    Eigen::MatrixXd im(K, K);
-    Eigen::VectorXd u = Eigen::VectorXd::Zero(K);
-    for (Eigen::Index a = 0; a < K; ++a)
-      for (Eigen::Index b = 0; b < K; ++b) im(a, b) = imat(kk[static_cast<std::size_t>(a)], kk[static_cast<std::size_t>(b)]);
-    for (std::size_t q = 0; q < jj.size(); ++q)
-      u[static_cast<Eigen::Index>(p + q)] = u2[static_cast<Eigen::Index>(jj[q])];
-    Eigen::FullPivLU<Eigen::MatrixXd> lu(im);
-    if (!lu.isInvertible())
-      throw NumericalError("cox.zph: the information matrix of the time-varying test is singular");
-    return u.dot(lu.solve(u));
+  by_start = by_stop;
+  if (counting)
+    std::stable_sort(by_start.begin(), by_start.end(), [&](std::size_t a, std::size_t b) {
+      return strat(a) != strat(b) ? strat(a) < strat(b) : data.start[a] > data.start[b];
+    });
+  const std::size_t P2 = 2 * p;
+  Eigen::VectorXd U = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(P2));
+  Eigen::MatrixXd I = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(P2), static_cast<Eigen::Index>(P2));
+  std::vector<double> a(p), a2(p), cmat(p * p), cmat2(p * p);
+  double denom = 0;
+  std::size_t ir = 0;
+  std::int32_t cs = n ? strat(by_stop[0]) : 0;
+  auto add = [&](std::size_t r, double sign) {
+    const double risk = sign * std::exp(fit.linear_predictor[r]) * w(r);
+    denom += risk;
+    for (std::size_t j = 0; j < p; ++j) {
+      a[j] += risk * x[r * p + j];
+      for (std::size_t l = 0; l <= j; ++l) cmat[j * p + l] += risk * x[r * p + j] * x[r * p + l];
+    }
   };
-  for (std::size_t t = 0; t < nterm0; ++t) {
-    if (cols[t].empty()) continue;
-    ZphTest z;
-    z.term = tnames[t];
-    z.chisq = score_test(cols[t]);
-    z.df = static_cast<double>(cols[t].size());
-    z.p = chisq_upper(z.chisq, z.df);
-    out.terms.push_back(z);
+  std::size_t k = 0;
+  while (k < n) {
+    const std::size_t r0 = by_stop[k];
+    if (strat(r0) != cs) {  // new stratum
+      cs = strat(r0);
+      denom = 0;
+      std::fill(a.begin(), a.end(), 0.0);
+      std::fill(cmat.begin(), cmat.end(), 0.0);
+      while (ir < n && strat(by_start[ir]) != cs) ++ir;
+    }
+    const double t = data.time[r0];
+    std::size_t k2 = k;
+    while (k2 < n && strat(by_stop[k2]) == cs && data.time[by_stop[k2]] == t) ++k2;
+    // remove rows whose start >= t (their interval lies after t)
+    // (such a row has stop > start >= t, so it was added at its stop time already)
+    if (counting)
+      for (; ir < n && strat(by_start[ir]) == cs && start(by_start[ir]) >= t; ++ir) add(by_start[ir], -1.0);
+    // add this time's censored rows; collect events
+    double ndead = 0, deadwt = 0, denom2 = 0, gt = 0;
+    std::fill(a2.begin(), a2.end(), 0.0);
+    std::fill(cmat2.begin(), cmat2.end(), 0.0);
+    for (std::size_t q = k; q < k2; ++q) {
+      const std::size_t r = by_stop[q];
+      if (!data.status[r]) {
+        add(r, 1.0);
+        continue;
+      }
+      const double risk = std::exp(fit.linear_predictor[r]) * w(r);
+      ndead += 1;
+      deadwt += w(r);
+      denom2 += risk;
+      gt = g[r];
+      for (std::size_t j = 0; j < p; ++j) {
+        U[static_cast<Eigen::Index>(j + p)] += gt * w(r) * x[r * p + j];
+        a2[j] += risk * x[r * p + j];
+        for (std::size_t l = 0; l <= j; ++l) cmat2[j * p + l] += risk * x[r * p + j] * x[r * p + l];
+      }
+    }
+    if (ndead > 0) {
+      const int steps = efron ? static_cast<int>(ndead) : 1;
+      const double wt = deadwt / steps;
+      for (int s = 0; s < steps; ++s) {
+        denom += denom2 / steps;
+        for (std::size_t j = 0; j < p; ++j) {
+          a[j] += a2[j] / steps;
+          const double mean = a[j] / denom;
+          U[static_cast<Eigen::Index>(j + p)] -= gt * wt * mean;
+          for (std::size_t l = 0; l <= j; ++l) {
+            cmat[j * p + l] += cmat2[j * p + l] / steps;
+            const double v = wt * (cmat[j * p + l] - mean * a[l]) / denom;
+            const auto J = static_cast<Eigen::Index>(j), L = static_cast<Eigen::Index>(l);
+            const auto Pp = static_cast<Eigen::Index>(p);
+            I(L, J) += v;
+            I(L, J + Pp) += v * gt;
+            I(L + Pp, J + Pp) += v * gt * gt;
+          }
+        }
+      }
+    }
+    k = k2;
   }
-  if (options.global) {
-    std::vector<std::size_t> all(p);
-    std::iota(all.begin(), all.end(), std::size_t{0});
-    out.global.term = "GLOBAL";
-    out.global.chisq = score_test(all);
-    out.global.df = static_cast<double>(p);
-    out.global.p = chisq_upper(out.global.chisq, out.global.df);
+  const auto Pp = static_cast<Eigen::Index>(p);
+  for (Eigen::Index j = 0; j < Pp; ++j)
+    for (Eigen::Index l = 0; l < j; ++l) {
+      I(j, l) = I(l, j);
+      I(j, l + Pp) = I(l, j + Pp);
+      I(j + Pp, l + Pp) = I(l + Pp, j + Pp);
+    }
+  for (Eigen::Index j = 0; j < Pp; ++j)
+    for (Eigen::Index l = 0; l < Pp; ++l) I(j + Pp, l) = I(l, j + Pp);
+
+  // terms
+  std::vector<std::size_t> term = term_in;
+  std::vector<std::string> tnames = names_in;
+  if (term.empty()) {
+    for (std::size_t j = 0; j < p_all; ++j) term.push_back(j);
+    tnames.clear();
+    for (std::size_t j = 0; j < p_all; ++j)
+      tnames.push_back(j < fit.terms.size() ? fit.terms[j].term : "x" + std::to_string(j + 1));
   }
+  auto test = [&](const std::vector<Eigen::Index>& gam) {
+    std::vector<Eigen::Index> kk;
+    for (Eigen::Index j = 0; j < Pp; ++j) kk.push_back(j);
+    for (auto gidx : gam) kk.push_back(gidx + Pp);
+    const auto m = static_cast<Eigen::Index>(kk.size());
+    Eigen::MatrixXd im(m, m);
+    Eigen::VectorXd u(m);
+    for (Eigen::Index i2 = 0; i2 < m; ++i2) {
+      u[i2] = i2 < Pp ? 0.0 : U[kk[static_cast<std::size_t>(i2)]];
+      for (Eigen::Index j2 = 0; j2 < m; ++j2) im(i2, j2) = I(kk[static_cast<std::size_t>(i2)], kk[static_cast<std::size_t>(j2)]);
+    }
+    const double chisq = u.dot(im.partialPivLu().solve(u));
+    PhTestTerm t;
+    t.chisq = chisq;
+    t.df = static_cast<double>(gam.size());
+    t.p = chisq > 0 ? boost::math::cdf(boost::math::complement(boost::math::chi_squared(t.df), chisq)) : 1.0;
+    return t;
+  };
+  PhTest out;
+  out.transform = transform;
+  std::size_t nterm = tnames.size();
+  for (std::size_t t = 0; t < nterm; ++t) {
+    std::vector<Eigen::Index> gam;
+    for (std::size_t j = 0; j < p; ++j)
+      if (term[keep[j]] == t) gam.push_back(static_cast<Eigen::Index>(j));
+    if (gam.empty()) continue;
+    PhTestTerm r = test(gam);
+    r.term = tnames[t];
+    out.terms.push_back(r);
+  }
+  std::vector<Eigen::Index> all(p);
+  std::iota(all.begin(), all.end(), Eigen::Index{0});
+  out.global = test(all);
+  out.global.term = "GLOBAL";
   return out;
 }
 

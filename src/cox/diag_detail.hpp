@@ -1,4 +1,4 @@
-// Internals shared by the Cox diagnostics (residuals.cpp, baseline.cpp, cox_zph.cpp): the data
+// Internals shared by the Cox diagnostics (residuals.cpp, baseline.cpp): the data
 // of a fit after R's timefix, and the risk-set sums at every event time.
 #pragma once
 

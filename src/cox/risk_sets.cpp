@@ -1,5 +1,5 @@
 // Risk-set sums of a fitted Cox model at every event time, the common ground of the residuals,
-// the baseline hazard and the cox.zph test.
+// the baseline hazard (and, with `second`, the information sums a cox.zph-type test needs).
 //
 // At an event time t of stratum s the risk set is {i in s: start_i < t <= stop_i} (start = -inf
 // for right-censored data); with risk r_i = exp(eta_i) and case weight w_i:

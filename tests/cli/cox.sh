@@ -26,9 +26,9 @@ run_case() {  # NAME TERMS ARGS...
 
 run_case lung "age,sex,ph.ecog" --data "$ref/lung.csv" --time time --event status --covariates age,sex,ph.ecog
 run_case veteran_breslow "trt,karno,celltype[large],celltype[smallcell],celltype[squamous]" \
-  --data "$ref/veteran.csv" --time time --event status --covariates trt,karno,celltype --ties breslow
+  --data "$ref/veteran.csv" --time time --event status --covariates trt,karno,celltype --ties breslow --ph-test km
 run_case bladder2_cluster "rx,number,size" --data "$ref/bladder2.csv" --start start --time stop --event event \
-  --covariates rx,number,size --cluster id
+  --covariates rx,number,size --cluster id --ph-test rank
 run_case aml_exact "x[Nonmaintained]" --data "$ref/aml.csv" --time time --event status --group x --ties exact
 run_case lung_strata_weights "age,sex" --data "$ref/lung.csv" --time time --event status --covariates age,sex \
   --strata ph.ecog --weights w
@@ -62,6 +62,7 @@ expect_exit() {  # CODE WHAT ARGS...
 expect_exit 2 "bad --ties" --data "$ref/lung.csv" --time time --event status --covariates age --ties foo
 expect_exit 2 "no covariates" --data "$ref/lung.csv" --time time --event status
 expect_exit 2 "exact with weights" --data "$ref/lung.csv" --time time --event status --covariates age --weights w --ties exact
+expect_exit 2 "bad --ph-test" --data "$ref/lung.csv" --time time --event status --covariates age --ph-test foo
 expect_exit 3 "unknown column" --data "$ref/lung.csv" --time time --event status --covariates nosuch
 expect_exit 3 "unknown reference level" --data "$ref/veteran.csv" --time time --event status --covariates celltype --ref celltype=nosuch
 exit $fail

@@ -27,6 +27,19 @@ check("score", got$tests$score$stat, ref$score)
 check("wald", got$tests$wald$stat, ref$wald)
 if (!is.null(ref$rscore)) check("robust score", got$tests$robust_score$stat, ref$rscore)
 check("concordance", list(got$concordance$estimate, got$concordance$std_err), ref$concordance)
+if (!is.null(ref$ph_test)) {
+  ph <- got$ph_test
+  if (is.null(ph) || ph$transform != ref$ph_test$transform) {
+    bad <- c(bad, "ph_test missing or wrong transform")
+  } else {
+    rows <- c(ph$terms, list(c(list(term = "GLOBAL"), ph$global)))
+    if (!identical(sapply(rows, `[[`, "term"), unlist(ref$ph_test$term))) bad <- c(bad, "ph_test terms")
+    tol <- 1e-6  # tests/tolerances.hpp: derived
+    check("ph_test chisq", lapply(rows, `[[`, "chisq"), ref$ph_test$chisq)
+    check("ph_test df", lapply(rows, `[[`, "df"), ref$ph_test$df)
+    check("ph_test p", lapply(rows, `[[`, "p"), ref$ph_test$p)
+  }
+}
 if (got$n != ref$n || got$events != ref$nevent || got$iterations != ref$iter)
   bad <- c(bad, sprintf("n/events/iter: %s/%s/%s vs R %s/%s/%s", got$n, got$events, got$iterations, ref$n, ref$nevent, ref$iter))
 if (length(bad)) { cat(paste0("  ", bad, "\n"), sep = ""); quit(status = 1) }

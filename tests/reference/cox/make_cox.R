@@ -48,7 +48,18 @@ add_case <- function(name, call, df, ties, extras = list(), closed_form = NULL) 
   expect$upper <- unname(s$conf.int[, 4])
   expect$lr <- unname(s$logtest)
   expect$sctest <- unname(s$sctest)
-  cases[[length(cases) + 1]] <<- list(name = name, call = call, ties = ties,
+  # cox.zph with each transform (survival 3.x), terms as coxph assigns them
+  zph <- NULL
+  if (!any(grepl("infinite|did not converge", warns)) && !all(is.na(fit$coefficients))) {
+    zph <- lapply(c("km", "identity", "rank", "log"), function(tr) {
+      z <- cox.zph(fit, transform = tr)
+      list(transform = tr, term = rownames(z$table), chisq = unname(z$table[, 1]),
+           df = unname(z$table[, 2]), p = unname(z$table[, 3]))
+    })
+    input$term <- unname(unlist(lapply(seq_along(fit$assign), function(i) rep(i - 1L, length(fit$assign[[i]])))))
+    input$term_names <- names(fit$assign)
+  }
+  cases[[length(cases) + 1]] <<- list(zph = zph, name = name, call = call, ties = ties,
                                       max_iter = fit$call$iter.max %||% 20,
                                       robust = robust, input = input, expect = expect,
                                       closed_form = closed_form, versions = versions)
@@ -124,22 +135,29 @@ amlc <- aml2; amlc$x <- as.character(amlc$x)
 write.csv(amlc, "aml.csv", row.names = FALSE)
 # CLI reference: the same models the CLI test runs, from these CSV files
 cli <- list()
-cli_case <- function(name, fit, call) {
+cli_case <- function(name, fit, call, zph = NULL) {
   s <- summary(fit)
+  if (!is.null(zph)) {
+    z <- cox.zph(fit, transform = zph)
+    zph <- list(transform = zph, term = rownames(z$table), chisq = unname(z$table[, 1]),
+                df = unname(z$table[, 2]), p = unname(z$table[, 3]),
+                call = sprintf('cox.zph(fit, transform = "%s")', zph))
+  }
   cli[[name]] <<- list(call = call, coef = unname(coef(fit)), se = unname(sqrt(diag(fit$naive.var %||% fit$var))),
                        robust_se = if (!is.null(fit$naive.var)) unname(sqrt(diag(fit$var))) else NULL,
                        hr = unname(exp(coef(fit))), lower = unname(s$conf.int[, 3]), upper = unname(s$conf.int[, 4]),
                        loglik = unname(fit$loglik), score = unname(fit$score), wald = unname(fit$wald.test),
                        rscore = fit$rscore, concordance = unname(fit$concordance[c("concordance", "std")]),
-                       n = fit$n, nevent = fit$nevent, iter = fit$iter, terms = names(coef(fit)), versions = versions)
+                       n = fit$n, nevent = fit$nevent, iter = fit$iter, terms = names(coef(fit)), versions = versions,
+                       ph_test = zph)
 }
 L <- read.csv("lung.csv"); V <- read.csv("veteran.csv"); B <- read.csv("bladder2.csv"); A <- read.csv("aml.csv")
 c1 <- 'coxph(Surv(time, status) ~ age + sex + ph.ecog, data = L)'
 cli_case("lung", eval(parse(text = c1)), c1)
 c2 <- 'coxph(Surv(time, status) ~ trt + karno + celltype, data = V, ties = "breslow")'
-cli_case("veteran_breslow", eval(parse(text = c2)), c2)
+cli_case("veteran_breslow", eval(parse(text = c2)), c2, zph = "km")
 c3 <- 'coxph(Surv(start, stop, event) ~ rx + number + size, cluster = id, data = B)'
-cli_case("bladder2_cluster", eval(parse(text = c3)), c3)
+cli_case("bladder2_cluster", eval(parse(text = c3)), c3, zph = "rank")
 c4 <- 'coxph(Surv(time, status) ~ x, data = A, ties = "exact")'
 cli_case("aml_exact", eval(parse(text = c4)), c4)
 c5 <- 'coxph(Surv(time, status) ~ age + sex + strata(ph.ecog), weights = w, data = L)'

@@ -160,6 +160,37 @@ TEST_P(CoxReference, MatchesR) {
     EXPECT_TRUE(found) << "R warning not reproduced: " << s;
   }
 
+  // cox.zph, every transform
+  if (c.contains("zph") && !c["zph"].is_null()) {
+    std::vector<std::size_t> term;
+    std::vector<std::string> tnames;
+    for (double v : vec(c["input"]["term"])) term.push_back(static_cast<std::size_t>(v));
+    const auto& tn = c["input"]["term_names"];
+    if (tn.is_array())
+      for (const auto& v : tn) tnames.push_back(v.get<std::string>());
+    else
+      tnames.push_back(tn.get<std::string>());
+    for (const auto& z : c["zph"]) {
+      const std::string tr = z["transform"].get<std::string>();
+      SCOPED_TRACE("cox.zph transform " + tr);
+      const hazard::ZphTransform t = tr == "identity" ? hazard::ZphTransform::identity
+                                     : tr == "rank"   ? hazard::ZphTransform::rank
+                                     : tr == "log"    ? hazard::ZphTransform::log
+                                                      : hazard::ZphTransform::km;
+      hazard::PhTest ph = hazard::cox_zph(d, r, t, term, tnames);
+      const auto chisq = vec(z["chisq"]), df = vec(z["df"]), pv = vec(z["p"]);
+      ASSERT_EQ(ph.terms.size() + 1, chisq.size());
+      for (std::size_t k = 0; k <= ph.terms.size(); ++k) {
+        const hazard::PhTestTerm& got = k < ph.terms.size() ? ph.terms[k] : ph.global;
+        const std::string want = z["term"].is_array() ? z["term"][k].get<std::string>() : z["term"].get<std::string>();
+        EXPECT_EQ(got.term, want);
+        EXPECT_TRUE(near_rel(got.chisq, chisq[k], hazard::tol::derived)) << got.term;
+        EXPECT_EQ(got.df, df[k]) << got.term;
+        EXPECT_TRUE(near_rel(got.p, pv[k], hazard::tol::derived)) << got.term;
+      }
+    }
+  }
+
   if (c.contains("closed_form") && !c["closed_form"].is_null()) {
     EXPECT_TRUE(near_rel(r.coef[0], c["closed_form"]["coef"].get<double>(), hazard::tol::iterative));
   }
