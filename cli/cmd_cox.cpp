@@ -1,6 +1,7 @@
 // hazard cox: Cox proportional hazards regression (docs/cli/cox.md). Parses flags, builds the
 // design matrix from the data layer's rows, calls hazard::cox_fit and prints; no math here.
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <iostream>
 #include <memory>
@@ -33,6 +34,8 @@ struct CoxCliOptions {
   double conf_level = 0.95;
   std::string compat = "r";
   std::string ph_test;
+  std::string residuals;
+  std::string out;
   bool json = false;
   CoxDiagnosticsOptions diag;  // --residuals, --baseline, --newdata (cox_diagnostics.cpp)
 };
@@ -49,7 +52,46 @@ std::string fmt_p(double p) {
   return fmt::format("{:.3g}", p);
 }
 
+// --residuals TYPE --out FILE: one CSV row per data row (per event for Schoenfeld types), keyed by
+// the line of the data file.
+void write_residuals(const CoxCliOptions& o, const CoxData& cd, const CoxResult& r, const SurvData& sd) {
+  ResidualType t;
+  if (o.residuals == "martingale") t = ResidualType::martingale;
+  else if (o.residuals == "deviance") t = ResidualType::deviance;
+  else if (o.residuals == "score") t = ResidualType::score;
+  else if (o.residuals == "schoenfeld") t = ResidualType::schoenfeld;
+  else if (o.residuals == "scaledsch") t = ResidualType::scaledsch;
+  else if (o.residuals == "dfbeta") t = ResidualType::dfbeta;
+  else throw UsageError(fmt::format("--residuals {}: expected martingale, deviance, score, schoenfeld, scaledsch or dfbeta", o.residuals));
+  CoxResiduals res = cox_residuals(cd, r, t);
+  std::FILE* f = std::fopen(o.out.c_str(), "w");
+  if (!f) throw IoError(fmt::format("cannot open {} for writing", o.out));
+  auto quote = [](const std::string& s) {
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string q = "\"";
+    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+  };
+  std::string header = "line,time";
+  if (!sd.strata_levels.empty()) header += ",stratum";
+  for (const auto& c : res.columns) header += "," + quote(c);
+  fmt::print(f, "{}\n", header);
+  for (Eigen::Index i = 0; i < res.values.rows(); ++i) {
+    const std::size_t row = res.row[static_cast<std::size_t>(i)];
+    std::string line = fmt::format("{},{}", sd.line[row], res.time[static_cast<std::size_t>(i)]);
+    if (!sd.strata_levels.empty())
+      line += "," + quote(sd.strata_levels[static_cast<std::size_t>(sd.stratum[row])]);
+    for (Eigen::Index j = 0; j < res.values.cols(); ++j) {
+      const double v = res.values(i, j);
+      line += std::isfinite(v) ? fmt::format(",{}", v) : std::string(",NA");
+    }
+    fmt::print(f, "{}\n", line);
+  }
+  if (std::fclose(f) != 0) throw IoError(fmt::format("error writing {}", o.out));
+}
+
 void run_cox(const CoxCliOptions& o) {
+  if (!o.residuals.empty() && o.out.empty()) throw UsageError("--residuals needs --out FILE.csv");
   // --- options ---
   Ties ties = Ties::efron;
   Compat compat = Compat::r;
@@ -137,6 +179,8 @@ void run_cox(const CoxCliOptions& o) {
   }
 
   for (const auto& w : r.warnings) fmt::print(stderr, "hazard: warning: {}\n", w);
+
+  if (!o.residuals.empty()) write_residuals(o, cd, r, sd);
 
   auto test_json = [](const CoxTest& t) { return nlohmann::json{{"stat", num(t.stat)}, {"df", t.df}, {"p", num(t.p)}}; };
   if (o.json) {
@@ -263,6 +307,9 @@ void register_cox(CLI::App& app) {
   cmd->add_option("--compat", o->compat, "r (default) or sas: SAS PHREG defaults (Breslow ties, GCONV=1e-8)");
   cmd->add_option("--ph-test", o->ph_test,
                   "Proportional-hazards test (R's cox.zph) with time transform km, identity, rank or log");
+  cmd->add_option("--residuals", o->residuals,
+                  "Write residuals to --out: martingale, deviance, score, schoenfeld, scaledsch or dfbeta (as R's residuals.coxph)");
+  cmd->add_option("--out", o->out, "CSV file for --residuals");
   cmd->add_flag("--json", o->json, "Write the results as JSON (docs/cli/cox.md)");
   add_cox_diagnostics_options(cmd, o->diag);
   cmd->callback([o] { run_cox(*o); });

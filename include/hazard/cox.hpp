@@ -175,4 +175,25 @@ PhTest cox_zph(const CoxData& data, const CoxResult& fit, ZphTransform transform
 /// "km", "identity", "rank", "log"
 std::string to_string(ZphTransform transform);
 
+enum class ResidualType { martingale, deviance, score, schoenfeld, scaledsch, dfbeta };
+
+/// Residuals of a fit, as R's residuals.coxph() with its default weighting (dfbeta weighted by
+/// the case weights, the others not), each in the form of the fit's tie method (Efron forms for
+/// Efron fits). Per-row types have one row per input row (in input order); Schoenfeld types one
+/// row per event, ordered by stratum and time (as R).
+struct CoxResiduals {
+  ResidualType type = ResidualType::martingale;
+  std::vector<std::string> columns;  ///< "residual" or the term names
+  Eigen::MatrixXd values;
+  std::vector<std::size_t> row;      ///< input row of each residual row
+  std::vector<double> time;          ///< the row's (stop) time
+  std::vector<std::int32_t> stratum; ///< the row's stratum code (empty without strata)
+};
+
+/// Throws UsageError for score-type residuals of an exact-ties fit (R has none).
+CoxResiduals cox_residuals(const CoxData& data, const CoxResult& fit, ResidualType type);
+
+/// "martingale", ...
+std::string to_string(ResidualType type);
+
 }  // namespace hazard

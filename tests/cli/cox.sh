@@ -54,6 +54,23 @@ else
   echo "FAIL monotone likelihood warning"; cat "$tmp/err"; fail=1
 fi
 
+# --residuals: martingale and Schoenfeld CSV against R's residuals.coxph on the same file
+if "$hazard" cox --data "$ref/lung.csv" --time time --event status --covariates age,sex --strata ph.ecog \
+     --residuals martingale --out "$tmp/mart.csv" >/dev/null &&
+   "$hazard" cox --data "$ref/lung.csv" --time time --event status --covariates age,sex --strata ph.ecog \
+     --residuals schoenfeld --out "$tmp/sch.csv" >/dev/null &&
+   Rscript -e 'suppressMessages(library(survival)); a <- commandArgs(TRUE)
+     L <- read.csv(a[1]); f <- coxph(Surv(time, status) ~ age + sex + strata(ph.ecog), data = L)
+     m <- read.csv(a[2]); s <- read.csv(a[3])
+     ok <- max(abs(m$residual - residuals(f, "martingale"))) < 1e-8 &&
+           max(abs(as.matrix(s[, c("age", "sex")]) - residuals(f, "schoenfeld"))) < 1e-8 &&
+           identical(m$line, seq_len(nrow(L)) + 1L)
+     quit(status = !ok)' "$ref/lung.csv" "$tmp/mart.csv" "$tmp/sch.csv"; then
+  echo "ok   residuals csv"
+else
+  echo "FAIL residuals csv"; fail=1
+fi
+
 expect_exit() {  # CODE WHAT ARGS...
   local code=$1 what=$2; shift 2
   "$hazard" cox "$@" >/dev/null 2>"$tmp/err"; local got=$?
@@ -63,6 +80,8 @@ expect_exit 2 "bad --ties" --data "$ref/lung.csv" --time time --event status --c
 expect_exit 2 "no covariates" --data "$ref/lung.csv" --time time --event status
 expect_exit 2 "exact with weights" --data "$ref/lung.csv" --time time --event status --covariates age --weights w --ties exact
 expect_exit 2 "bad --ph-test" --data "$ref/lung.csv" --time time --event status --covariates age --ph-test foo
+expect_exit 2 "--residuals without --out" --data "$ref/lung.csv" --time time --event status --covariates age --residuals martingale
+expect_exit 2 "score residuals with exact ties" --data "$ref/lung.csv" --time time --event status --covariates age --ties exact --residuals score --out "$tmp/x.csv"
 expect_exit 3 "unknown column" --data "$ref/lung.csv" --time time --event status --covariates nosuch
 expect_exit 3 "unknown reference level" --data "$ref/veteran.csv" --time time --event status --covariates celltype --ref celltype=nosuch
 exit $fail

@@ -8,6 +8,9 @@ options(warn = 1)
 versions <- list(R = R.version.string, survival = as.character(packageVersion("survival")))
 
 cases <- list()
+resid_cases <- c("lung_efron", "lung_breslow", "aml_exact", "test1_efron", "test2_efron", "test2_breslow",
+                 "veteran_strata_efron", "lung_weights_efron", "lung_offset_efron", "cgd_cluster_efron",
+                 "bladder2_cluster_breslow", "lung_cluster_strata_efron", "ovarian_efron")
 add_case <- function(name, call, df, ties, extras = list(), closed_form = NULL) {
   warns <- character(0)
   fit <- withCallingHandlers(eval(parse(text = call)),
@@ -59,7 +62,18 @@ add_case <- function(name, call, df, ties, extras = list(), closed_form = NULL) 
     input$term <- unname(unlist(lapply(seq_along(fit$assign), function(i) rep(i - 1L, length(fit$assign[[i]])))))
     input$term_names <- names(fit$assign)
   }
-  cases[[length(cases) + 1]] <<- list(zph = zph, name = name, call = call, ties = ties,
+  # residuals(fit, type) for a selection of fits
+  resid <- NULL
+  if (name %in% resid_cases) {
+    types <- if (ties == "exact") c("martingale", "deviance")
+             else c("martingale", "deviance", "score", "schoenfeld", "scaledsch", "dfbeta")
+    resid <- lapply(types, function(tp) {
+      r <- residuals(fit, type = tp)
+      list(type = tp, call = sprintf('residuals(fit, type = "%s")', tp),
+           values = unname(lapply(seq_len(NROW(r)), function(i) unname(if (is.matrix(r)) r[i, ] else r[[i]]))))
+    })
+  }
+  cases[[length(cases) + 1]] <<- list(resid = resid, zph = zph, name = name, call = call, ties = ties,
                                       max_iter = fit$call$iter.max %||% 20,
                                       robust = robust, input = input, expect = expect,
                                       closed_form = closed_form, versions = versions)

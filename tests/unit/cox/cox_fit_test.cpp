@@ -191,6 +191,35 @@ TEST_P(CoxReference, MatchesR) {
     }
   }
 
+  // residuals(fit, type)
+  if (c.contains("resid") && !c["resid"].is_null()) {
+    for (const auto& res : c["resid"]) {
+      const std::string tp = res["type"].get<std::string>();
+      SCOPED_TRACE("residuals type " + tp);
+      const hazard::ResidualType t = tp == "deviance"     ? hazard::ResidualType::deviance
+                                     : tp == "score"      ? hazard::ResidualType::score
+                                     : tp == "schoenfeld" ? hazard::ResidualType::schoenfeld
+                                     : tp == "scaledsch"  ? hazard::ResidualType::scaledsch
+                                     : tp == "dfbeta"     ? hazard::ResidualType::dfbeta
+                                                          : hazard::ResidualType::martingale;
+      hazard::CoxResiduals got = hazard::cox_residuals(d, r, t);
+      const auto& vals = res["values"];
+      ASSERT_EQ(static_cast<std::size_t>(got.values.rows()), vals.size());
+      double worst = 0;
+      for (std::size_t i = 0; i < vals.size(); ++i) {
+        const auto v = vec(vals[i]);
+        ASSERT_EQ(static_cast<std::size_t>(got.values.cols()), v.size());
+        for (std::size_t j = 0; j < v.size(); ++j) {
+          const double a = got.values(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+          // residuals near zero are differences of O(1) terms: compare on the scale of the column
+          const double diff = std::fabs(a - v[j]) / std::max(std::fabs(v[j]), 1e-3);
+          worst = std::max(worst, diff);
+        }
+      }
+      EXPECT_LE(worst, hazard::tol::derived);
+    }
+  }
+
   if (c.contains("closed_form") && !c["closed_form"].is_null()) {
     EXPECT_TRUE(near_rel(r.coef[0], c["closed_form"]["coef"].get<double>(), hazard::tol::iterative));
   }
