@@ -1,4 +1,4 @@
-// hazard cox diagnostics (docs/cli/cox.md, "Diagnostics"): parses --residuals/--out,
+// hazard cox baseline curves (docs/cli/cox.md, "Diagnostics"): parses
 // --baseline/--newdata/--baseline-out/--conf-type, calls the library
 // (hazard/cox_diagnostics.hpp) and formats its results. No math here.
 #include "cox_diagnostics.hpp"
@@ -137,37 +137,9 @@ Newdata read_newdata(const std::string& path, const DataOptions& data, const Sur
   return nd;
 }
 
-void write_residuals(const std::string& path, const CoxResiduals& r, const SurvData& sd) {
-  std::ofstream f(path);
-  if (!f) throw IoError(fmt::format("cannot write {}", path));
-  const bool sch = r.type == CoxResidualType::schoenfeld || r.type == CoxResidualType::scaledsch;
-  const bool strata = !sd.strata_levels.empty();
-  f << "line";
-  if (sch) f << ",time" << (strata ? ",strata" : "");
-  if (r.columns.size() == 1 && r.columns[0] == "resid")
-    f << "," << to_string(r.type);
-  else
-    for (const auto& c : r.columns) f << "," << csv_field(c);
-  f << "\n";
-  for (Eigen::Index i = 0; i < r.values.rows(); ++i) {
-    const std::size_t row = r.row[static_cast<std::size_t>(i)];
-    f << sd.line[row];
-    if (sch) {
-      f << "," << csv_num(r.time[static_cast<std::size_t>(i)]);
-      if (strata) f << "," << csv_field(stratum_label(sd, r.stratum[static_cast<std::size_t>(i)]));
-    }
-    for (Eigen::Index j = 0; j < r.values.cols(); ++j) f << "," << csv_num(r.values(i, j));
-    f << "\n";
-  }
-  if (!f) throw IoError(fmt::format("error writing {}", path));
-}
-
 }  // namespace
 
 void add_cox_diagnostics_options(CLI::App* cmd, CoxDiagnosticsOptions& o) {
-  cmd->add_option("--residuals", o.residuals,
-                  "Write residuals to --out: martingale, deviance, score, schoenfeld, scaledsch, dfbeta, dfbetas (as R)");
-  cmd->add_option("--out", o.out, "CSV file for --residuals (one row per input row, or per event for schoenfeld/scaledsch)");
   cmd->add_flag("--baseline", o.baseline, "Baseline cumulative hazard and survival per stratum at the covariate means (survfit.coxph)");
   cmd->add_option("--newdata", o.newdata, "CSV of covariate values: curves at each row instead of at the means (implies --baseline)");
   cmd->add_option("--baseline-out", o.baseline_out, "Also write the curves of --baseline to this CSV file");
@@ -178,16 +150,6 @@ CoxDiagnosticsOutput run_cox_diagnostics(const CoxDiagnosticsOptions& o, const D
                                          const Design& design, const CoxData& cd, const CoxResult& fit,
                                          const std::string& offset_column, double conf_level) {
   CoxDiagnosticsOutput out;
-  if (!o.residuals.empty() && o.out.empty()) throw UsageError("--residuals needs --out FILE.csv");
-  if (o.residuals.empty() && !o.out.empty()) throw UsageError("--out is the file of --residuals TYPE");
-
-  if (!o.residuals.empty()) {
-    const CoxResiduals r = cox_residuals(cd, fit, {.type = parse_residual_type(o.residuals)});
-    write_residuals(o.out, r, sd);
-    out.json["residuals"] = {{"type", to_string(r.type)}, {"file", o.out}, {"rows", r.values.rows()}, {"columns", r.columns}};
-    out.text += fmt::format("\n{} residuals: {} rows written to {}\n", to_string(r.type), r.values.rows(), o.out);
-  }
-
   if (o.baseline || !o.newdata.empty() || !o.baseline_out.empty()) {
     CoxBaselineOptions bo{.conf_level = conf_level, .conf_type = conf_type_of(o.conf_type)};
     Newdata nd;

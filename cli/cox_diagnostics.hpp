@@ -1,7 +1,8 @@
-// The diagnostics flags of `hazard cox` (docs/cli/cox.md, section "Diagnostics"): --residuals
-// with --out, --baseline and --newdata (--ph-test is cmd_cox.cpp's own). cmd_cox.cpp declares them with
-// add_cox_diagnostics_options and, after the fit, calls run_cox_diagnostics, which writes the
-// residual file and returns the JSON keys and the text block to print. No math here.
+// The baseline-curve flags of `hazard cox` (docs/cli/cox.md, section "Diagnostics"): --baseline,
+// --newdata, --baseline-out, --conf-type (--residuals and --ph-test are cmd_cox.cpp's own).
+// cmd_cox.cpp declares them with add_cox_diagnostics_options and, after the fit, calls
+// run_cox_diagnostics, which writes --baseline-out and returns the JSON keys and the text block
+// to print. No math here.
 #pragma once
 
 #include <string>
@@ -18,8 +19,6 @@
 namespace hazard::cli {
 
 struct CoxDiagnosticsOptions {
-  std::string residuals;        ///< --residuals TYPE
-  std::string out;              ///< --out FILE.csv (the residuals)
   bool baseline = false;        ///< --baseline
   std::string newdata;          ///< --newdata FILE (implies --baseline)
   std::string baseline_out;     ///< --baseline-out FILE.csv
@@ -28,13 +27,13 @@ struct CoxDiagnosticsOptions {
 
 void add_cox_diagnostics_options(CLI::App* cmd, CoxDiagnosticsOptions& options);
 
-/// What run_cox_diagnostics produced: keys to add to the JSON output ("residuals", "baseline") and the text to print after the model summary.
+/// What run_cox_diagnostics produced: keys to add to the JSON output ("baseline") and the text to print after the model summary.
 struct CoxDiagnosticsOutput {
   nlohmann::json json = nlohmann::json::object();
   std::string text;
 };
 
-/// Computes what the options ask for from the fit `fit` of `cd` (built from `sd`'s rows of
+/// Computes the curves the options ask for from the fit `fit` of `cd` (built from `sd`'s rows of
 /// `table`; the group's indicator columns first, then `design`'s columns, as cmd_cox.cpp builds
 /// them). `offset_column` is the --offset column ("" if none), `conf_level` the --conf-level.
 CoxDiagnosticsOutput run_cox_diagnostics(const CoxDiagnosticsOptions& options, const DataOptions& data,

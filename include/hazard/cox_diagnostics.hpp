@@ -1,16 +1,14 @@
-// What is computed from a fitted Cox model: residuals (R's residuals.coxph) and the baseline
-// cumulative hazard and survival curves (R's survfit.coxph / basehaz). The Grambsch–Therneau
-// test of proportional hazards (R's cox.zph) is hazard::cox_zph in hazard/cox.hpp.
+// The baseline cumulative hazard and survival curves of a fitted Cox model (R's survfit.coxph /
+// basehaz). (Residuals and the cox.zph test are hazard::cox_residuals and hazard::cox_zph in
+// hazard/cox.hpp.)
 //
-// Every function takes the data the model was fitted to (the same CoxData, in the same row
-// order) and the CoxResult of hazard::cox_fit on it, and follows the fit's tie method: Efron
-// fits give Efron residuals, hazard increments and score terms (R's coxmart/agmart3, coxscho,
-// coxscore2/agscore2, agsurv5), Breslow and exact fits the Breslow forms (as R).
-// Cost: one sort per stratum and one pass over the event times, O(n log n + (n + d) p^2).
+// cox_baseline takes the data the model was fitted to (the same CoxData, in the same row order)
+// and the CoxResult of hazard::cox_fit on it, and follows the fit's tie method: Efron hazard
+// increments for Efron fits (R's agsurv5), Breslow's for Breslow and exact fits (as R).
+// Cost: one sort per stratum and one pass, O(n log n + n p), then O(T p^2) per curve.
 //
 // Example:
 //   hazard::CoxResult fit = hazard::cox_fit(d);
-//   auto mart = hazard::cox_residuals(d, fit, {.type = hazard::CoxResidualType::martingale});
 //   auto base = hazard::cox_baseline(d, fit);  // at the covariate means, per stratum
 #pragma once
 
@@ -24,42 +22,6 @@
 #include "hazard/cox.hpp"
 
 namespace hazard {
-
-// ---------------------------------------------------------------- residuals
-
-enum class CoxResidualType {
-  martingale,  ///< status - expected events (one per row)
-  deviance,    ///< sign(m) sqrt(-2 (m + status log(status - m)))
-  score,       ///< score (Lin–Wei) residuals, one column per coefficient, unweighted (as R)
-  schoenfeld,  ///< x_i - xbar(t_i) per event, unweighted (as R's default)
-  scaledsch,   ///< n_events * schoenfeld %*% var + beta (R's scaledsch)
-  dfbeta,      ///< weight * score %*% var: the approximate change in beta when the row is dropped
-  dfbetas,     ///< dfbeta scaled by the coefficients' standard errors
-};
-
-/// "martingale", ...; and the reverse (throws UsageError for an unknown name).
-std::string to_string(CoxResidualType type);
-CoxResidualType parse_residual_type(const std::string& name);
-
-struct CoxResidualOptions {
-  CoxResidualType type = CoxResidualType::martingale;
-};
-
-struct CoxResiduals {
-  CoxResidualType type = CoxResidualType::martingale;
-  std::vector<std::string> columns;   ///< "resid" (martingale, deviance) or the coefficient names
-  Eigen::MatrixXd values;             ///< rows x columns
-  /// Per result row: the input row (of CoxData). Schoenfeld residuals have one row per event,
-  /// in R's order (stratum, time, then input order); the others one row per input row, in order.
-  std::vector<std::size_t> row;
-  std::vector<double> time;           ///< schoenfeld/scaledsch: the event time (else empty)
-  std::vector<std::int32_t> stratum;  ///< schoenfeld/scaledsch: the row's stratum code (else empty)
-};
-
-/// Residuals of `fit` (fitted by cox_fit to `data`), as R's residuals(fit, type). Score-based
-/// types (score, schoenfeld, scaledsch, dfbeta, dfbetas) are not defined for ties = exact and
-/// throw UsageError (as R).
-CoxResiduals cox_residuals(const CoxData& data, const CoxResult& fit, const CoxResidualOptions& options = {});
 
 // ---------------------------------------------------------------- baseline curves
 

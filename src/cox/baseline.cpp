@@ -23,13 +23,63 @@
 
 #include <boost/math/distributions/normal.hpp>
 
-#include "cox/diag_detail.hpp"
+#include "cox/cox_detail.hpp"
 #include "hazard/cox_diagnostics.hpp"
 #include "hazard/error.hpp"
 
 namespace hazard {
 
 namespace {
+
+/// The data of the fit in input order, after R's timefix (aeqSurv), as the curves need it.
+struct CurveData {
+  std::size_t n = 0, p = 0;
+  bool counting = false;
+  std::vector<double> time, start;
+  std::vector<std::uint8_t> status;
+  std::vector<double> weight;             ///< 1 when unweighted
+  std::vector<std::int32_t> stratum;      ///< dense codes 0.. in sorted order of CoxData::stratum
+  std::vector<std::int32_t> stratum_code; ///< dense code -> original CoxData::stratum code
+  std::vector<double> risk;
+  std::vector<double> x;                  ///< n*p row-major, centred by the column mean (accuracy)
+  std::vector<double> xmean;
+};
+
+CurveData curve_data(const CoxData& data) {
+  CurveData d;
+  const std::size_t n = data.time.size(), p = static_cast<std::size_t>(data.x.cols());
+  d.n = n;
+  d.p = p;
+  d.counting = !data.start.empty();
+  d.time = data.time;
+  d.start = data.start;
+  detail::aeq_surv(d.time, d.start);
+  d.status.resize(n);
+  for (std::size_t i = 0; i < n; ++i) d.status[i] = data.status[i] ? 1 : 0;
+  d.weight = data.weight.empty() ? std::vector<double>(n, 1.0) : data.weight;
+  d.stratum.assign(n, 0);
+  d.stratum_code = {0};
+  if (!data.stratum.empty()) {
+    d.stratum_code = data.stratum;
+    std::sort(d.stratum_code.begin(), d.stratum_code.end());
+    d.stratum_code.erase(std::unique(d.stratum_code.begin(), d.stratum_code.end()), d.stratum_code.end());
+    for (std::size_t i = 0; i < n; ++i)
+      d.stratum[i] = static_cast<std::int32_t>(
+          std::lower_bound(d.stratum_code.begin(), d.stratum_code.end(), data.stratum[i]) - d.stratum_code.begin());
+  }
+  d.risk.assign(n, 1.0);
+  d.x.resize(n * p);
+  d.xmean.assign(p, 0.0);
+  for (std::size_t j = 0; j < p; ++j) {
+    const auto J = static_cast<Eigen::Index>(j);
+    double m = 0;
+    for (std::size_t i = 0; i < n; ++i) m += data.x(static_cast<Eigen::Index>(i), J);
+    m /= static_cast<double>(n);
+    d.xmean[j] = m;
+    for (std::size_t i = 0; i < n; ++i) d.x[i * p + j] = data.x(static_cast<Eigen::Index>(i), J) - m;
+  }
+  return d;
+}
 
 /// The per-stratum step functions of agsurv: one entry per distinct stop time.
 struct StratumSteps {
@@ -43,7 +93,7 @@ CoxBaseline cox_baseline(const CoxData& data, const CoxResult& fit, const CoxBas
   if (fit.linear_predictor.size() != data.time.size() || fit.coef.size() != data.x.cols())
     throw UsageError("the Cox fit does not belong to these data (number of rows or coefficients differ)");
   if (!(opt.conf_level > 0 && opt.conf_level < 1)) throw UsageError("--conf-level must be in (0, 1)");
-  detail::DiagData d = detail::diag_data(data, fit);
+  CurveData d = curve_data(data);
   const std::size_t n = d.n, p = d.p;
   const auto P = static_cast<Eigen::Index>(p);
   const bool efron = fit.ties == Ties::efron;

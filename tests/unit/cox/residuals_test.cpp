@@ -1,9 +1,11 @@
-// Residuals of a Cox fit against R survival's residuals.coxph (tests/reference/cox_diag/
-// make_cox_diag.R): martingale, deviance, score, schoenfeld, scaledsch, dfbeta and dfbetas for
-// right-censored and (start, stop] data, Efron, Breslow and exact ties, strata, weights, offsets.
+// Residuals of a Cox fit (hazard::cox_residuals, src/cox/cox_residuals.cpp) against R survival's
+// residuals.coxph (tests/reference/cox_diag/make_cox_diag.R, 28 fits): martingale, deviance,
+// score, schoenfeld, scaledsch, dfbeta (and R's dfbetas = dfbeta / se) for right-censored and
+// (start, stop] data, Efron, Breslow and exact ties, strata, weights, offsets, clusters.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <stdexcept>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -12,6 +14,13 @@
 #include "hazard/error.hpp"
 
 namespace {
+
+hazard::ResidualType type_of(const std::string& s) {
+  using T = hazard::ResidualType;
+  for (T t : {T::martingale, T::deviance, T::score, T::schoenfeld, T::scaledsch, T::dfbeta})
+    if (hazard::to_string(t) == s) return t;
+  throw std::invalid_argument(s);
+}
 
 using hazard::test::near_scaled;
 using nlohmann::json;
@@ -27,7 +36,10 @@ TEST_P(Residuals, MatchR) {
   for (const auto& [name, ref] : r.items()) {
     if (name == "schoenfeld_time" || name == "schoenfeld_row") continue;
     SCOPED_TRACE("type " + name);
-    const auto res = hazard::cox_residuals(data, fit, {.type = hazard::parse_residual_type(name)});
+    // dfbetas (not a type of cox_residuals): dfbeta with column j divided by sqrt(V_jj), as R
+    hazard::CoxResiduals res = hazard::cox_residuals(data, fit, type_of(name == "dfbetas" ? "dfbeta" : name));
+    if (name == "dfbetas")
+      for (Eigen::Index j = 0; j < res.values.cols(); ++j) res.values.col(j) /= std::sqrt(fit.var(j, j));
     const Eigen::MatrixXd want = hazard::test::json_matrix(ref);
     ASSERT_EQ(res.values.rows(), want.rows());
     ASSERT_EQ(res.values.cols(), want.cols());
@@ -65,11 +77,11 @@ TEST(Residuals, HandWorkedMartingale) {
   d.x = Eigen::MatrixXd(2, 1);
   d.x << 0, 1;
   const hazard::CoxResult fit = hazard::cox_fit(d, {.max_iter = 0});
-  const auto m = hazard::cox_residuals(d, fit, {.type = hazard::CoxResidualType::martingale});
+  const auto m = hazard::cox_residuals(d, fit, hazard::ResidualType::martingale);
   EXPECT_NEAR(m.values(0, 0), 0.5, 1e-15);
   EXPECT_NEAR(m.values(1, 0), -0.5, 1e-15);
   // Schoenfeld at t1: x - (0 + 1)/2 = -0.5; at t2 only subject 2 at risk: 1 - 1 = 0
-  const auto s = hazard::cox_residuals(d, fit, {.type = hazard::CoxResidualType::schoenfeld});
+  const auto s = hazard::cox_residuals(d, fit, hazard::ResidualType::schoenfeld);
   EXPECT_NEAR(s.values(0, 0), -0.5, 1e-15);
   EXPECT_NEAR(s.values(1, 0), 0.0, 1e-15);
 }
@@ -84,7 +96,7 @@ TEST(Residuals, EfronTiedMartingale) {
   d.x = Eigen::MatrixXd(3, 1);
   d.x << 0, 1, 0;
   const hazard::CoxResult fit = hazard::cox_fit(d, {.max_iter = 0});
-  const auto m = hazard::cox_residuals(d, fit, {.type = hazard::CoxResidualType::martingale});
+  const auto m = hazard::cox_residuals(d, fit, hazard::ResidualType::martingale);
   EXPECT_NEAR(m.values(0, 0), 1 - 7.0 / 12, 1e-15);
   EXPECT_NEAR(m.values(1, 0), 1 - 7.0 / 12, 1e-15);
   EXPECT_NEAR(m.values(2, 0), -5.0 / 6, 1e-15);
@@ -97,10 +109,9 @@ TEST(Residuals, ScoreTypesRejectExactTies) {
   d.x = Eigen::MatrixXd(4, 1);
   d.x << 0, 1, 0, 1;
   const hazard::CoxResult fit = hazard::cox_fit(d, {.ties = hazard::Ties::exact});
-  EXPECT_THROW(hazard::cox_residuals(d, fit, {.type = hazard::CoxResidualType::schoenfeld}), hazard::UsageError);
-  EXPECT_THROW(hazard::cox_residuals(d, fit, {.type = hazard::CoxResidualType::dfbeta}), hazard::UsageError);
-  EXPECT_NO_THROW(hazard::cox_residuals(d, fit, {.type = hazard::CoxResidualType::deviance}));
-  EXPECT_THROW(hazard::parse_residual_type("pearson"), hazard::UsageError);
+  EXPECT_THROW(hazard::cox_residuals(d, fit, hazard::ResidualType::schoenfeld), hazard::UsageError);
+  EXPECT_THROW(hazard::cox_residuals(d, fit, hazard::ResidualType::dfbeta), hazard::UsageError);
+  EXPECT_NO_THROW(hazard::cox_residuals(d, fit, hazard::ResidualType::deviance));
 }
 
 }  // namespace
