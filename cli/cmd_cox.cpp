@@ -37,7 +37,7 @@ struct CoxCliOptions {
   std::string residuals;
   std::string out;
   bool json = false;
-  CoxDiagnosticsOptions diag;  // --baseline, --newdata (cox_diagnostics.cpp)
+  CoxDiagnosticsOptions diag;  // --survfit, --newdata (cox_diagnostics.cpp)
 };
 
 std::string fmt_num(double x, int digits = 4) {

@@ -1,6 +1,6 @@
-// hazard cox baseline curves (docs/cli/cox.md, "Diagnostics"): parses
-// --baseline/--newdata/--baseline-out/--conf-type, calls the library
-// (hazard/cox_diagnostics.hpp) and formats its results. No math here.
+// hazard cox survival curves (docs/cli/cox.md, "Survival curves"): parses
+// --survfit/--newdata/--survfit-out/--conf-type, calls the library
+// (hazard/cox_survfit.hpp) and formats its results. No math here.
 #include "cox_diagnostics.hpp"
 
 #include <cmath>
@@ -12,7 +12,7 @@
 #include <fmt/format.h>
 
 #include "hazard/csv.hpp"
-#include "hazard/cox_diagnostics.hpp"
+#include "hazard/cox_survfit.hpp"
 #include "hazard/error.hpp"
 
 namespace hazard::cli {
@@ -140,9 +140,10 @@ Newdata read_newdata(const std::string& path, const DataOptions& data, const Sur
 }  // namespace
 
 void add_cox_diagnostics_options(CLI::App* cmd, CoxDiagnosticsOptions& o) {
-  cmd->add_flag("--baseline", o.baseline, "Baseline cumulative hazard and survival per stratum at the covariate means (survfit.coxph)");
-  cmd->add_option("--newdata", o.newdata, "CSV of covariate values: curves at each row instead of at the means (implies --baseline)");
-  cmd->add_option("--baseline-out", o.baseline_out, "Also write the curves of --baseline to this CSV file");
+  cmd->add_flag("--survfit", o.survfit,
+                "Survival curves per stratum at the covariate means with standard errors and CI (R's survfit(fit))");
+  cmd->add_option("--newdata", o.newdata, "CSV of covariate values: curves at each row instead of at the means (implies --survfit)");
+  cmd->add_option("--survfit-out", o.survfit_out, "Also write the curves of --survfit to this CSV file");
   cmd->add_option("--conf-type", o.conf_type, "Confidence interval of the curves: log (default, as R), log-log, plain, none");
 }
 
@@ -150,8 +151,8 @@ CoxDiagnosticsOutput run_cox_diagnostics(const CoxDiagnosticsOptions& o, const D
                                          const Design& design, const CoxData& cd, const CoxResult& fit,
                                          const std::string& offset_column, double conf_level) {
   CoxDiagnosticsOutput out;
-  if (o.baseline || !o.newdata.empty() || !o.baseline_out.empty()) {
-    CoxBaselineOptions bo{.conf_level = conf_level, .conf_type = conf_type_of(o.conf_type)};
+  if (o.survfit || !o.newdata.empty() || !o.survfit_out.empty()) {
+    CoxSurvfitOptions bo{.conf_level = conf_level, .conf_type = conf_type_of(o.conf_type)};
     Newdata nd;
     if (!o.newdata.empty()) {
       nd = read_newdata(o.newdata, data, sd, design, cd, offset_column);
@@ -159,7 +160,7 @@ CoxDiagnosticsOutput run_cox_diagnostics(const CoxDiagnosticsOptions& o, const D
       bo.new_offset = nd.offset;
       bo.new_stratum = nd.stratum;
     }
-    const CoxBaseline b = cox_baseline(cd, fit, bo);
+    const CoxSurvfit b = cox_survfit(cd, fit, bo);
     nlohmann::json curves = nlohmann::json::array();
     for (const auto& c : b.curves) {
       nlohmann::json j = {{"stratum", sd.strata_levels.empty() ? nlohmann::json(nullptr) : nlohmann::json(stratum_label(sd, c.stratum))},
@@ -174,11 +175,11 @@ CoxDiagnosticsOutput run_cox_diagnostics(const CoxDiagnosticsOptions& o, const D
       curves.push_back(j);
     }
     std::vector<double> means(fit.means.data(), fit.means.data() + fit.means.size());
-    out.json["baseline"] = {{"at", b.at_means ? "means" : "newdata"}, {"means", num_array(means)},
+    out.json["survfit"] = {{"at", b.at_means ? "means" : "newdata"}, {"means", num_array(means)},
                             {"conf_type", o.conf_type}, {"conf_level", conf_level}, {"curves", curves}};
-    if (!o.baseline_out.empty()) {
-      std::ofstream f(o.baseline_out);
-      if (!f) throw IoError(fmt::format("cannot write {}", o.baseline_out));
+    if (!o.survfit_out.empty()) {
+      std::ofstream f(o.survfit_out);
+      if (!f) throw IoError(fmt::format("cannot write {}", o.survfit_out));
       f << "strata,newdata_line,time,n_risk,n_event,n_censor,cumhaz,surv,std_err,lower,upper\n";
       for (const auto& c : b.curves)
         for (std::size_t k = 0; k < c.time.size(); ++k)
@@ -187,10 +188,10 @@ CoxDiagnosticsOutput run_cox_diagnostics(const CoxDiagnosticsOptions& o, const D
             << csv_num(c.n_censor[k]) << "," << csv_num(c.cumhaz[k]) << "," << csv_num(c.surv[k]) << ","
             << csv_num(c.std_err[k]) << "," << (c.lower.empty() ? "NA" : csv_num(c.lower[k])) << ","
             << (c.upper.empty() ? "NA" : csv_num(c.upper[k])) << "\n";
-      if (!f) throw IoError(fmt::format("error writing {}", o.baseline_out));
+      if (!f) throw IoError(fmt::format("error writing {}", o.survfit_out));
     }
     for (const auto& c : b.curves) {
-      out.text += "\nBaseline survival";
+      out.text += "\nSurvival curve (survfit)";
       out.text += b.at_means ? " at the covariate means" : fmt::format(" at newdata line {}", nd.line[c.newdata_row]);
       if (!sd.strata_levels.empty()) out.text += ", " + stratum_label(sd, c.stratum);
       out.text += fmt::format("\n{:>10} {:>8} {:>8} {:>10} {:>10} {:>10} {:>10} {:>10}\n", "time", "n.risk", "n.event",

@@ -1,7 +1,7 @@
-// The baseline-curve flags of `hazard cox` (docs/cli/cox.md, section "Diagnostics"): --baseline,
-// --newdata, --baseline-out, --conf-type (--residuals and --ph-test are cmd_cox.cpp's own).
+// The survival-curve flags of `hazard cox` (docs/cli/cox.md, section "Survival curves"): --survfit,
+// --newdata, --survfit-out, --conf-type (--residuals, --ph-test, --baseline are cmd_cox.cpp's own).
 // cmd_cox.cpp declares them with add_cox_diagnostics_options and, after the fit, calls
-// run_cox_diagnostics, which writes --baseline-out and returns the JSON keys and the text block
+// run_cox_diagnostics, which writes --survfit-out and returns the JSON keys and the text block
 // to print. No math here.
 #pragma once
 
@@ -19,15 +19,15 @@
 namespace hazard::cli {
 
 struct CoxDiagnosticsOptions {
-  bool baseline = false;        ///< --baseline
-  std::string newdata;          ///< --newdata FILE (implies --baseline)
-  std::string baseline_out;     ///< --baseline-out FILE.csv
+  bool survfit = false;         ///< --survfit
+  std::string newdata;          ///< --newdata FILE (implies --survfit)
+  std::string survfit_out;      ///< --survfit-out FILE.csv
   std::string conf_type = "log";  ///< --conf-type of the survival curves
 };
 
 void add_cox_diagnostics_options(CLI::App* cmd, CoxDiagnosticsOptions& options);
 
-/// What run_cox_diagnostics produced: keys to add to the JSON output ("baseline") and the text to print after the model summary.
+/// What run_cox_diagnostics produced: keys to add to the JSON output ("survfit") and the text to print after the model summary.
 struct CoxDiagnosticsOutput {
   nlohmann::json json = nlohmann::json::object();
   std::string text;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `hazard cox` diagnostics end to end: --residuals/--out, --ph-test, --baseline, --newdata on
+# `hazard cox` diagnostics end to end: --residuals/--out, --ph-test, --survfit, --newdata on
 # CSV copies of R's data sets (written by tests/reference/cox_diag/make_cox_diag.R), compared by
 # tests/cli/cox_diag_compare.R with R's values in tests/reference/cox_diag/cox_diag_cli.json
 # (to 1e-6), plus the usage errors and their exit codes.
@@ -24,7 +24,7 @@ lung=(--data "$ref/lung.csv" --time time --event status --covariates age,sex,ph.
 run lung_mart "${lung[@]}" --residuals martingale --out "$tmp/lung_mart.csv"
 run lung_dfbeta "${lung[@]}" --residuals dfbeta --out "$tmp/lung_dfbeta.csv"
 run lung_sch "${lung[@]}" --residuals schoenfeld --out "$tmp/lung_sch.csv"
-run lung_zph "${lung[@]}" --ph-test km --baseline
+run lung_zph "${lung[@]}" --ph-test km --survfit
 run lung_new "${lung[@]}" --newdata "$ref/lung_newdata.csv"
 vet=(--data "$ref/veteran.csv" --time time --event status --covariates trt,karno,celltype --ties breslow)
 run vet_dev "${vet[@]}" --residuals deviance --out "$tmp/vet_dev.csv" --ph-test rank
@@ -34,7 +34,7 @@ run bl_score "${bl[@]}" --residuals score --out "$tmp/bl_score.csv" --ph-test lo
 if Rscript "$(dirname "$0")/cox_diag_compare.R" "$ref/cox_diag_cli.json" "$tmp"; then :; else fail=1; fi
 
 # human-readable output carries the tables
-if "$hazard" cox "${lung[@]}" --ph-test identity --baseline | grep -q "GLOBAL"; then
+if "$hazard" cox "${lung[@]}" --ph-test identity --survfit | grep -q "GLOBAL"; then
   echo "ok   text output"
 else
   echo "FAIL text output"; fail=1

@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "hazard/cox.hpp"
-#include "hazard/cox_diagnostics.hpp"
+#include "hazard/cox_survfit.hpp"
 #include "test_util.hpp"
 #include "tolerances.hpp"
 

@@ -24,7 +24,7 @@
 #include <boost/math/distributions/normal.hpp>
 
 #include "cox/cox_detail.hpp"
-#include "hazard/cox_diagnostics.hpp"
+#include "hazard/cox_survfit.hpp"
 #include "hazard/error.hpp"
 
 namespace hazard {
@@ -89,7 +89,7 @@ struct StratumSteps {
 
 }  // namespace
 
-CoxBaseline cox_baseline(const CoxData& data, const CoxResult& fit, const CoxBaselineOptions& opt) {
+CoxSurvfit cox_survfit(const CoxData& data, const CoxResult& fit, const CoxSurvfitOptions& opt) {
   if (fit.linear_predictor.size() != data.time.size() || fit.coef.size() != data.x.cols())
     throw UsageError("the Cox fit does not belong to these data (number of rows or coefficients differ)");
   if (!(opt.conf_level > 0 && opt.conf_level < 1)) throw UsageError("--conf-level must be in (0, 1)");
@@ -228,7 +228,7 @@ CoxBaseline cox_baseline(const CoxData& data, const CoxResult& fit, const CoxBas
   // the curves
   const Eigen::MatrixXd& V = (fit.robust && fit.robust_var.size() > 0) ? fit.robust_var : fit.var;
   const double zq = boost::math::quantile(boost::math::normal(), 1 - (1 - opt.conf_level) / 2);
-  CoxBaseline out;
+  CoxSurvfit out;
   out.at_means = opt.newdata.size() == 0;
   const std::size_t nnew = out.at_means ? 1 : static_cast<std::size_t>(opt.newdata.rows());
   if (!out.at_means && opt.newdata.cols() != P)
@@ -253,7 +253,7 @@ CoxBaseline cox_baseline(const CoxData& data, const CoxResult& fit, const CoxBas
     }
     for (std::size_t s : strata) {
       const StratumSteps& ss = steps[s];
-      CoxCurve c;
+      CoxSurvCurve c;
       c.stratum = data.stratum.empty() ? 0 : d.stratum_code[s];
       c.newdata_row = r;
       c.time = ss.time;

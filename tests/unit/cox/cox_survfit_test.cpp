@@ -1,4 +1,4 @@
-// Baseline cumulative hazard and survival of a Cox fit against R survival's survfit.coxph and
+// Survival curves of a Cox fit (hazard::cox_survfit) against R survival's survfit.coxph and
 // basehaz (tests/reference/cox_diag/make_cox_diag.R): per stratum at the means, and at newdata
 // covariate values (with and without strata in newdata, with an offset), Efron and Breslow
 // increments, weights, robust variance, (start, stop] data; standard errors and log CIs.
@@ -20,7 +20,7 @@ using nlohmann::json;
 
 double g_worst = 0;  // largest scaled difference seen, printed per case
 
-void compare_curve(const hazard::CoxCurve& got, const json& want) {
+void compare_curve(const hazard::CoxSurvCurve& got, const json& want) {
   const auto time = json_vec(want["time"]);
   ASSERT_EQ(got.time.size(), time.size());
   auto check = [&](const std::vector<double>& a, const char* key) {
@@ -43,16 +43,16 @@ void compare_curve(const hazard::CoxCurve& got, const json& want) {
   check(got.upper, "upper");
 }
 
-class Baseline : public ::testing::TestWithParam<std::size_t> {};
+class Survfit : public ::testing::TestWithParam<std::size_t> {};
 
-TEST_P(Baseline, MatchesSurvfit) {
+TEST_P(Survfit, MatchesSurvfit) {
   const json& c = hazard::test::diag_cases()[GetParam()];
   SCOPED_TRACE(c["name"].get<std::string>() + ": " + c["call"].get<std::string>());
   const json& in = c["input"];
   const json& e = c["expect"];
   const hazard::CoxData data = hazard::test::diag_data_of(in);
   const hazard::CoxResult fit = hazard::cox_fit(data, {.ties = hazard::test::diag_ties(c["ties"])});
-  const hazard::CoxBaseline b = hazard::cox_baseline(data, fit);
+  const hazard::CoxSurvfit b = hazard::cox_survfit(data, fit);
   ASSERT_EQ(b.curves.size(), e["baseline"].size());
   std::vector<double> basehaz;
   for (std::size_t k = 0; k < b.curves.size(); ++k) {
@@ -68,18 +68,18 @@ TEST_P(Baseline, MatchesSurvfit) {
   std::printf("%-28s baseline curves %zu max scaled diff %.2e\n", c["name"].get<std::string>().c_str(), b.curves.size(), g_worst);
   g_worst = 0;
   if (!e.contains("newdata")) return;
-  hazard::CoxBaselineOptions opt;
+  hazard::CoxSurvfitOptions opt;
   opt.newdata = hazard::test::json_matrix(in["newdata_x"]);
   if (in.contains("newdata_offset")) opt.new_offset = json_vec(in["newdata_offset"]);
   if (in.contains("newdata_stratum"))
     for (double s : json_vec(in["newdata_stratum"])) opt.new_stratum.push_back(static_cast<std::int32_t>(s));
-  const hazard::CoxBaseline nb = hazard::cox_baseline(data, fit, opt);
+  const hazard::CoxSurvfit nb = hazard::cox_survfit(data, fit, opt);
   ASSERT_EQ(nb.curves.size(), e["newdata"].size());
   // R lists curves by stratum then newdata row when newdata has no strata; match by key
   for (const auto& want : e["newdata"]) {
     const auto row = static_cast<std::size_t>(want["newdata_row"].get<int>() - 1);
     const std::int32_t s = want["stratum_index"].get<std::int32_t>();
-    const hazard::CoxCurve* got = nullptr;
+    const hazard::CoxSurvCurve* got = nullptr;
     for (const auto& cv : nb.curves)
       if (cv.newdata_row == row && (data.stratum.empty() || cv.stratum == s)) got = &cv;
     ASSERT_NE(got, nullptr);
@@ -90,18 +90,18 @@ TEST_P(Baseline, MatchesSurvfit) {
   g_worst = 0;
 }
 
-INSTANTIATE_TEST_SUITE_P(R, Baseline, ::testing::Range<std::size_t>(0, hazard::test::diag_cases().size()));
+INSTANTIATE_TEST_SUITE_P(R, Survfit, ::testing::Range<std::size_t>(0, hazard::test::diag_cases().size()));
 
 // Hand-worked Breslow: three subjects, beta fixed at 0 (max_iter = 0), events at 1 and 3, a
 // censoring at 2: H(1) = 1/3, H(2) = 1/3, H(3) = 1/3 + 1.
-TEST(Baseline, HandWorked) {
+TEST(Survfit, HandWorked) {
   hazard::CoxData d;
   d.time = {1, 2, 3};
   d.status = {1, 0, 1};
   d.x = Eigen::MatrixXd(3, 1);
   d.x << 0, 1, 0;
   const hazard::CoxResult fit = hazard::cox_fit(d, {.ties = hazard::Ties::breslow, .max_iter = 0});
-  const auto b = hazard::cox_baseline(d, fit);
+  const auto b = hazard::cox_survfit(d, fit);
   ASSERT_EQ(b.curves.size(), 1u);
   ASSERT_EQ(b.curves[0].cumhaz.size(), 3u);
   EXPECT_NEAR(b.curves[0].cumhaz[0], 1.0 / 3, 1e-15);
@@ -111,7 +111,7 @@ TEST(Baseline, HandWorked) {
   EXPECT_DOUBLE_EQ(b.curves[0].n_risk[1], 2.0);
 }
 
-TEST(Baseline, UnknownNewdataStratum) {
+TEST(Survfit, UnknownNewdataStratum) {
   hazard::CoxData d;
   d.time = {1, 2, 3, 4};
   d.status = {1, 0, 1, 1};
@@ -119,10 +119,10 @@ TEST(Baseline, UnknownNewdataStratum) {
   d.x = Eigen::MatrixXd(4, 1);
   d.x << 0, 1, 0, 1;
   const hazard::CoxResult fit = hazard::cox_fit(d);
-  hazard::CoxBaselineOptions opt;
+  hazard::CoxSurvfitOptions opt;
   opt.newdata = Eigen::MatrixXd::Zero(1, 1);
   opt.new_stratum = {7};
-  EXPECT_THROW(hazard::cox_baseline(d, fit, opt), hazard::UsageError);
+  EXPECT_THROW(hazard::cox_survfit(d, fit, opt), hazard::UsageError);
 }
 
 }  // namespace
