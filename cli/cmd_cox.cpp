@@ -36,6 +36,7 @@ struct CoxCliOptions {
   std::string ph_test;
   std::string residuals;
   std::string out;
+  bool baseline = false;
   bool json = false;
   CoxDiagnosticsOptions diag;  // --survfit, --newdata (cox_diagnostics.cpp)
 };
@@ -231,6 +232,23 @@ void run_cox(const CoxCliOptions& o) {
       j["ph_test"] = {{"transform", to_string(ph->transform)}, {"terms", terms},
                       {"global", {{"chisq", num(ph->global.chisq)}, {"df", ph->global.df}, {"p", num(ph->global.p)}}}};
     }
+    if (o.baseline) {
+      CoxBaseline bl = cox_baseline(cd, r);
+      nlohmann::json arr = nlohmann::json::array();
+      for (std::size_t i = 0; i < bl.time.size();) {
+        std::size_t e = i;
+        while (e < bl.time.size() && bl.stratum[e] == bl.stratum[i]) ++e;
+        auto slice = [&](const std::vector<double>& v) {
+          return std::vector<double>(v.begin() + static_cast<std::ptrdiff_t>(i), v.begin() + static_cast<std::ptrdiff_t>(e));
+        };
+        arr.push_back({{"stratum", sd.strata_levels.empty() ? nlohmann::json(nullptr)
+                                                             : nlohmann::json(sd.strata_levels[static_cast<std::size_t>(bl.stratum[i])])},
+                       {"time", slice(bl.time)}, {"n_risk", slice(bl.n_risk)}, {"n_event", slice(bl.n_event)},
+                       {"cumhaz", slice(bl.cumhaz)}, {"surv", slice(bl.surv)}});
+        i = e;
+      }
+      j["baseline"] = arr;
+    }
     j["warnings"] = r.warnings;
     j.update(diag.json);
     std::cout << j.dump(2) << "\n";
@@ -275,6 +293,17 @@ void run_cox(const CoxCliOptions& o) {
                fmt_p(r.robust_score->p));
   if (r.robust) fmt::print("  (Note: the likelihood ratio and score tests assume independence of observations within a cluster,\n   the Wald and robust score tests do not).\n");
   fmt::print("Log partial likelihood: {:.6f} (beta = 0), {:.6f} (estimate)\n", r.loglik0, r.loglik);
+  if (o.baseline) {
+    CoxBaseline bl = cox_baseline(cd, r);
+    fmt::print("\nBaseline cumulative hazard and survival at the covariate means (as R's basehaz / survfit.coxph)\n");
+    fmt::print("{:>12} {:>10} {:>8} {:>12} {:>10}\n", "time", "n.risk", "n.event", "cumhaz", "surv");
+    for (std::size_t i = 0; i < bl.time.size(); ++i) {
+      if (!sd.strata_levels.empty() && (i == 0 || bl.stratum[i] != bl.stratum[i - 1]))
+        fmt::print("  {}\n", sd.strata_levels[static_cast<std::size_t>(bl.stratum[i])]);
+      fmt::print("{:>12} {:>10} {:>8} {:>12} {:>10}\n", fmt_num(bl.time[i], 6), fmt_num(bl.n_risk[i], 6),
+                 fmt_num(bl.n_event[i], 6), fmt_num(bl.cumhaz[i], 6), fmt_num(bl.surv[i], 6));
+    }
+  }
   if (ph) {
     fmt::print("\nTest of proportional hazards (Grambsch-Therneau, as R's cox.zph; transform: {})\n", to_string(ph->transform));
     std::size_t tw = 6;
@@ -310,6 +339,8 @@ void register_cox(CLI::App& app) {
   cmd->add_option("--residuals", o->residuals,
                   "Write residuals to --out: martingale, deviance, score, schoenfeld, scaledsch or dfbeta (as R's residuals.coxph)");
   cmd->add_option("--out", o->out, "CSV file for --residuals");
+  cmd->add_flag("--baseline", o->baseline,
+                "Baseline cumulative hazard and survival per stratum at the covariate means (R's basehaz)");
   cmd->add_flag("--json", o->json, "Write the results as JSON (docs/cli/cox.md)");
   add_cox_diagnostics_options(cmd, o->diag);
   cmd->callback([o] { run_cox(*o); });

@@ -196,4 +196,13 @@ CoxResiduals cox_residuals(const CoxData& data, const CoxResult& fit, ResidualTy
 /// "martingale", ...
 std::string to_string(ResidualType type);
 
+/// The baseline cumulative hazard and survival of a fit at the covariate means (R's
+/// basehaz(fit) = survfit(fit) at fit$means: 0/1 columns at 0), per stratum, at every distinct
+/// (stop) time. Efron fits use the Efron hazard increments, others Breslow's (as survfit.coxph).
+struct CoxBaseline {
+  std::vector<std::int32_t> stratum;  ///< dense stratum index (order of the stratum codes)
+  std::vector<double> time, n_risk, n_event, cumhaz, surv;  ///< n_risk, n_event weighted (as survfit)
+};
+CoxBaseline cox_baseline(const CoxData& data, const CoxResult& fit);
+
 }  // namespace hazard

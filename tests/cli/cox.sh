@@ -71,6 +71,21 @@ else
   echo "FAIL residuals csv"; fail=1
 fi
 
+# --baseline: the cumulative hazard at the means against R's basehaz, per stratum
+if "$hazard" cox --data "$ref/lung.csv" --time time --event status --covariates age,sex --strata ph.ecog \
+     --baseline --json >"$tmp/base.json" &&
+   Rscript -e 'suppressMessages(library(survival)); a <- commandArgs(TRUE)
+     L <- read.csv(a[1]); f <- coxph(Surv(time, status) ~ age + sex + strata(ph.ecog), data = L)
+     b <- basehaz(f); j <- jsonlite::fromJSON(a[2], simplifyVector = FALSE)$baseline
+     h <- unlist(lapply(j, function(s) unlist(s$cumhaz))); t <- unlist(lapply(j, function(s) unlist(s$time)))
+     ok <- length(h) == nrow(b) && max(abs(h - b$hazard) / b$hazard) < 1e-8 && all(t == b$time) &&
+           identical(sapply(j, `[[`, "stratum"), levels(b$strata))
+     quit(status = !ok)' "$ref/lung.csv" "$tmp/base.json"; then
+  echo "ok   baseline"
+else
+  echo "FAIL baseline"; fail=1
+fi
+
 expect_exit() {  # CODE WHAT ARGS...
   local code=$1 what=$2; shift 2
   "$hazard" cox "$@" >/dev/null 2>"$tmp/err"; local got=$?

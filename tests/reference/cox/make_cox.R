@@ -73,7 +73,14 @@ add_case <- function(name, call, df, ties, extras = list(), closed_form = NULL) 
            values = unname(lapply(seq_len(NROW(r)), function(i) unname(if (is.matrix(r)) r[i, ] else r[[i]]))))
     })
   }
-  cases[[length(cases) + 1]] <<- list(resid = resid, zph = zph, name = name, call = call, ties = ties,
+  # basehaz(fit): cumulative hazard at the means, per stratum
+  base <- NULL
+  if (name %in% resid_cases) {
+    sf <- survfit(fit, se.fit = FALSE)
+    base <- list(call = "survfit(fit, se.fit = FALSE)  # = basehaz(fit)", time = sf$time, cumhaz = sf$cumhaz,
+                 surv = sf$surv, n_risk = sf$n.risk, n_event = sf$n.event)
+  }
+  cases[[length(cases) + 1]] <<- list(baseline = base, resid = resid, zph = zph, name = name, call = call, ties = ties,
                                       max_iter = fit$call$iter.max %||% 20,
                                       robust = robust, input = input, expect = expect,
                                       closed_form = closed_form, versions = versions)

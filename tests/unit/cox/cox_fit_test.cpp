@@ -220,6 +220,23 @@ TEST_P(CoxReference, MatchesR) {
     }
   }
 
+  // basehaz / survfit.coxph at the means
+  if (c.contains("baseline") && !c["baseline"].is_null()) {
+    SCOPED_TRACE("baseline");
+    const auto& bl = c["baseline"];
+    hazard::CoxBaseline got = hazard::cox_baseline(d, r);
+    const auto t = vec(bl["time"]), ch = vec(bl["cumhaz"]), sv = vec(bl["surv"]), nr = vec(bl["n_risk"]),
+               ne = vec(bl["n_event"]);
+    ASSERT_EQ(got.time.size(), t.size());
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      EXPECT_EQ(got.time[i], t[i]);
+      EXPECT_EQ(got.n_risk[i], nr[i]);
+      EXPECT_EQ(got.n_event[i], ne[i]);
+      EXPECT_TRUE(near_rel(got.cumhaz[i], ch[i], hazard::tol::derived)) << "at " << t[i];
+      EXPECT_TRUE(near_rel(got.surv[i], sv[i], hazard::tol::derived)) << "at " << t[i];
+    }
+  }
+
   if (c.contains("closed_form") && !c["closed_form"].is_null()) {
     EXPECT_TRUE(near_rel(r.coef[0], c["closed_form"]["coef"].get<double>(), hazard::tol::iterative));
   }
