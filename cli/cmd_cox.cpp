@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "cox_diagnostics.hpp"
 #include "data_options.hpp"
 #include "hazard/cox.hpp"
 #include "hazard/error.hpp"
@@ -37,6 +38,7 @@ struct CoxCliOptions {
   std::string out;
   bool baseline = false;
   bool json = false;
+  CoxDiagnosticsOptions diag;  // --survfit, --newdata (cox_diagnostics.cpp)
 };
 
 std::string fmt_num(double x, int digits = 4) {
@@ -157,6 +159,7 @@ void run_cox(const CoxCliOptions& o) {
   CoxOptions opt{.ties = ties, .max_iter = o.max_iter, .eps = o.eps, .robust = o.robust,
                  .conf_level = o.conf_level, .compat = compat};
   CoxResult r = cox_fit(cd, opt);
+  const CoxDiagnosticsOutput diag = run_cox_diagnostics(o.diag, o.data, sd, design, cd, r, o.offset, o.conf_level);
 
   // terms for the PH test: the arm, then one per covariate column
   std::optional<PhTest> ph;
@@ -247,6 +250,7 @@ void run_cox(const CoxCliOptions& o) {
       j["baseline"] = arr;
     }
     j["warnings"] = r.warnings;
+    j.update(diag.json);
     std::cout << j.dump(2) << "\n";
     return;
   }
@@ -309,6 +313,7 @@ void run_cox(const CoxCliOptions& o) {
       fmt::print("{:<{}}  {:>10} {:>4g} {:>10}\n", t.term, tw, fmt_num(t.chisq), t.df, fmt_p(t.p));
     fmt::print("{:<{}}  {:>10} {:>4g} {:>10}\n", "GLOBAL", tw, fmt_num(ph->global.chisq), ph->global.df, fmt_p(ph->global.p));
   }
+  fmt::print("{}", diag.text);
 }
 
 }  // namespace
@@ -337,6 +342,7 @@ void register_cox(CLI::App& app) {
   cmd->add_flag("--baseline", o->baseline,
                 "Baseline cumulative hazard and survival per stratum at the covariate means (R's basehaz)");
   cmd->add_flag("--json", o->json, "Write the results as JSON (docs/cli/cox.md)");
+  add_cox_diagnostics_options(cmd, o->diag);
   cmd->callback([o] { run_cox(*o); });
 }
 
