@@ -68,12 +68,13 @@ CleanedCurve clean_curve(std::span<const double> time, std::span<const double> s
   const double smax = *std::max_element(surv.begin(), surv.end());
   out.percent = options.scale == SurvScale::percent ||
                 (options.scale == SurvScale::automatic && smax > 1.5);
-  const double scale = out.percent ? 0.01 : 1.0;
+  // Divide (not multiply by 0.01): 90 / 100 is the double nearest 0.9, as in R.
+  const double divisor = out.percent ? 100.0 : 1.0;
 
   std::vector<double> t(n), s(n);
   for (std::size_t i = 0; i < n; ++i) {
     double ti = time[i];
-    double si = surv[i] * scale;
+    double si = surv[i] / divisor;
     if (ti < 0.0 || si < 0.0 || si > 1.0) ++out.n_clamped;
     t[i] = std::max(ti, 0.0);
     s[i] = std::clamp(si, 0.0, 1.0);
