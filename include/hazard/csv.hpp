@@ -13,6 +13,7 @@
 //   const hazard::Column& time = t.at("time");
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,7 @@ namespace hazard {
 struct CsvOptions {
   std::vector<std::string> columns;  ///< names of the columns to read; empty = every column
   char delimiter = ',';
+  std::size_t threads = 0;  ///< chunks parsed in parallel; 0 = one per core for inputs over 8 MB
 };
 
 /// Reads the file at `path` (memory-mapped).

@@ -1,0 +1,577 @@
+// CSV reader (RFC 4180) producing a column-oriented Table of the requested columns.
+//
+// Input contract and conventions (docs/cli/data.md):
+//   * the first record is the header; column names must be unique;
+//   * fields are separated by `delimiter`; a field may be quoted with '"', and inside quotes a
+//     doubled quote is a literal quote, and delimiters and line breaks are data;
+//   * records end at LF or CRLF; blank lines are skipped (as R's read.csv);
+//   * the file must be UTF-8 (a leading byte-order mark is skipped) and contain no NUL byte;
+//   * a field that is empty or `NA` (after trimming spaces) is missing;
+//   * a column is numeric when its first non-missing value is a finite number and so are all the
+//     others; when a later value is not a number the column is read again as categorical.
+//
+// Cost: one pass over the bytes; only requested fields are converted. A second pass happens only
+// for a column that starts numeric and turns out to be categorical.
+#include "hazard/csv.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <exception>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "hazard/error.hpp"
+#include "io/number.hpp"
+
+namespace hazard {
+namespace detail {
+
+/// Read-only memory map of a whole file (RAII).
+class MappedFile {
+ public:
+  explicit MappedFile(const std::string& path) {
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) throw IoError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0) {
+      ::close(fd_);
+      throw IoError(fmt::format("{}: cannot stat: {}", path, std::strerror(errno)));
+    }
+    if (S_ISDIR(st.st_mode)) {
+      ::close(fd_);
+      throw IoError(fmt::format("{}: is a directory, not a file", path));
+    }
+    size_ = static_cast<std::size_t>(st.st_size);
+    if (size_ > 0) {
+      void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0);
+      if (p == MAP_FAILED) {
+        ::close(fd_);
+        throw IoError(fmt::format("{}: cannot map: {}", path, std::strerror(errno)));
+      }
+      data_ = static_cast<const char*>(p);
+      ::madvise(p, size_, MADV_SEQUENTIAL);
+    }
+  }
+  ~MappedFile() {
+    if (data_) ::munmap(const_cast<char*>(data_), size_);
+    if (fd_ >= 0) ::close(fd_);
+  }
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  std::string_view view() const { return {data_ ? data_ : "", size_}; }
+
+ private:
+  int fd_ = -1;
+  const char* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+/// Offset of the first byte that is not part of valid UTF-8 text (or is NUL), or npos.
+std::size_t find_invalid_utf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  while (i < n) {
+    // Fast path: 8 ASCII bytes with no NUL.
+    if (i + 8 <= n) {
+      std::uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      constexpr std::uint64_t lo = 0x0101010101010101ULL, hi = 0x8080808080808080ULL;
+      if (((w | ((w - lo) & ~w)) & hi) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    unsigned char c = p[i];
+    if (c == 0) return i;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len;
+    std::uint32_t cp;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1Fu;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0Fu;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07u;
+    } else {
+      return i;
+    }
+    if (i + len > n) return i;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (p[i + k] & 0x3Fu);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+      return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+struct SvHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept {
+    return std::hash<std::string_view>{}(s);
+  }
+};
+
+/// Collects the values of one requested column.
+struct Collector {
+  enum class Mode { undecided, numeric, categorical, failed };
+  Mode mode = Mode::undecided;
+  bool force_categorical = false;
+  std::vector<double> numbers;
+  std::vector<std::int32_t> codes;
+  std::vector<std::string> first_seen;  // levels in order of first appearance
+  std::unordered_map<std::string, std::int32_t, SvHash, std::equal_to<>> index;
+
+  void add(std::string_view field) {
+    if (mode == Mode::failed) return;
+    if (is_missing_text(field)) {
+      if (mode == Mode::categorical) {
+        codes.push_back(-1);
+      } else {
+        numbers.push_back(std::numeric_limits<double>::quiet_NaN());
+      }
+      return;
+    }
+    if (mode == Mode::undecided) {
+      double x;
+      if (!force_categorical && parse_number(field, x)) {
+        mode = Mode::numeric;
+        numbers.push_back(x);
+        return;
+      }
+      // The first value is not a number: categorical from the start; earlier rows were missing.
+      mode = Mode::categorical;
+      codes.assign(numbers.size(), -1);
+      numbers.clear();
+      add_level(field);
+      return;
+    }
+    if (mode == Mode::numeric) {
+      double x;
+      if (parse_number(field, x)) {
+        numbers.push_back(x);
+      } else {
+        mode = Mode::failed;  // read again as categorical in a second pass
+        numbers.clear();
+        numbers.shrink_to_fit();
+      }
+      return;
+    }
+    add_level(field);
+  }
+
+  void add_level(std::string_view field) {
+    auto it = index.find(field);
+    if (it != index.end()) {
+      codes.push_back(it->second);
+      return;
+    }
+    auto code = static_cast<std::int32_t>(first_seen.size());
+    first_seen.emplace_back(field);
+    index.emplace(first_seen.back(), code);
+    codes.push_back(code);
+  }
+
+  Column finish(std::string name) {
+    Column col;
+    col.name = std::move(name);
+    if (mode != Mode::categorical) {
+      col.kind = ColumnKind::numeric;
+      col.numbers = std::move(numbers);
+      return col;
+    }
+    col.kind = ColumnKind::categorical;
+    // Levels in sorted (byte) order, as R's factor() in the C locale.
+    std::vector<std::int32_t> order(first_seen.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::int32_t>(i);
+    std::sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) {
+      return first_seen[static_cast<std::size_t>(a)] < first_seen[static_cast<std::size_t>(b)];
+    });
+    std::vector<std::int32_t> remap(first_seen.size());
+    col.levels.reserve(first_seen.size());
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      remap[static_cast<std::size_t>(order[k])] = static_cast<std::int32_t>(k);
+      col.levels.push_back(std::move(first_seen[static_cast<std::size_t>(order[k])]));
+    }
+    col.codes = std::move(codes);
+    for (auto& c : col.codes)
+      if (c >= 0) c = remap[static_cast<std::size_t>(c)];
+    return col;
+  }
+};
+
+/// A streaming RFC 4180 tokenizer over a byte range.
+class Tokenizer {
+ public:
+  Tokenizer(std::string_view text, const std::string& source, char delim, std::uint64_t first_line = 1)
+      : text_(text), source_(source), delim_(delim), line_(first_line) {}
+
+  bool at_end() const { return pos_ >= text_.size(); }
+  std::size_t pos() const { return pos_; }
+  std::uint64_t line() const { return line_; }
+
+  /// Reads one record, calling sink(field_index, field_text) for every field. Returns the number
+  /// of fields, or 0 for a blank line. `record_line` receives the line the record starts on.
+  template <class Sink>
+  std::size_t record(Sink&& sink, std::uint64_t& record_line) {
+    record_line = line_;
+    std::size_t field = 0;
+    const std::size_t n = text_.size();
+    const char* s = text_.data();
+    // A blank line (LF or CRLF alone) is skipped.
+    if (s[pos_] == '\n' || (s[pos_] == '\r' && pos_ + 1 < n && s[pos_ + 1] == '\n')) {
+      pos_ += s[pos_] == '\n' ? 1 : 2;
+      ++line_;
+      return 0;
+    }
+    for (;;) {
+      std::string_view value;
+      if (pos_ < n && s[pos_] == '"') {
+        value = quoted_field(field);
+      } else {
+        std::size_t b = pos_;
+        while (pos_ < n && s[pos_] != delim_ && s[pos_] != '\n') ++pos_;
+        std::size_t e = pos_;
+        if (e > b && s[e - 1] == '\r' && (pos_ >= n || s[pos_] == '\n')) --e;  // CRLF line end
+        value = text_.substr(b, e - b);
+      }
+      sink(field, value);
+      ++field;
+      if (pos_ >= n) return field;
+      if (s[pos_] == delim_) {
+        ++pos_;
+        continue;
+      }
+      // s[pos_] == '\n'
+      ++pos_;
+      ++line_;
+      return field;
+    }
+  }
+
+ private:
+  std::string_view quoted_field(std::size_t field) {
+    const std::size_t n = text_.size();
+    const char* s = text_.data();
+    const std::uint64_t open_line = line_;
+    std::size_t b = ++pos_;
+    bool escaped = false;
+    for (;;) {
+      const void* q = std::memchr(s + pos_, '"', n - pos_);
+      if (!q) {
+        throw DataError({.file = source_, .line = open_line, .column = fmt::format("#{}", field + 1)},
+                        "unterminated quoted field (a '\"' opened here is never closed)");
+      }
+      std::size_t qpos = static_cast<std::size_t>(static_cast<const char*>(q) - s);
+      line_ += static_cast<std::uint64_t>(std::count(s + pos_, s + qpos, '\n'));
+      if (qpos + 1 < n && s[qpos + 1] == '"') {
+        escaped = true;
+        pos_ = qpos + 2;
+        continue;
+      }
+      std::size_t e = qpos;
+      pos_ = qpos + 1;
+      // After the closing quote: a delimiter, a line end or the end of the file.
+      if (pos_ < n && s[pos_] == '\r' && pos_ + 1 < n && s[pos_ + 1] == '\n') ++pos_;
+      if (pos_ < n && s[pos_] != delim_ && s[pos_] != '\n') {
+        throw DataError({.file = source_, .line = line_, .column = fmt::format("#{}", field + 1),
+                         .value = std::string(text_.substr(b - 1, std::min<std::size_t>(pos_ - b + 2, 60))),
+                         .has_value = true},
+                        "unexpected character after a closing quote");
+      }
+      if (!escaped) return text_.substr(b, e - b);
+      scratch_.clear();
+      for (std::size_t i = b; i < e; ++i) {
+        scratch_.push_back(s[i]);
+        if (s[i] == '"') ++i;  // a doubled quote stands for one
+      }
+      return scratch_;
+    }
+  }
+
+  std::string_view text_;
+  const std::string& source_;
+  char delim_;
+  std::size_t pos_ = 0;
+  std::uint64_t line_ = 1;
+  std::string scratch_;
+};
+
+struct Header {
+  std::vector<std::string> names;
+};
+
+Header read_header(std::string_view text, const std::string& source, char delim) {
+  if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF &&
+      static_cast<unsigned char>(text[1]) == 0xBB && static_cast<unsigned char>(text[2]) == 0xBF)
+    text.remove_prefix(3);
+  if (std::size_t bad = find_invalid_utf8(text); bad != std::string_view::npos) {
+    auto line = 1 + static_cast<std::uint64_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
+    throw DataError({.file = source, .line = line,
+                     .value = fmt::format("\\x{:02X}", static_cast<unsigned char>(text[bad])),
+                     .has_value = true},
+                    text[bad] == '\0' ? "the file is not text (it contains a NUL byte)"
+                                      : "the file is not UTF-8 text (invalid byte)");
+  }
+  Tokenizer tok(text, source, delim);
+  Header h;
+  std::uint64_t rec_line = 0;
+  std::size_t nf = 0;
+  while (!tok.at_end() && nf == 0) {
+    nf = tok.record([&](std::size_t, std::string_view v) { h.names.emplace_back(v); }, rec_line);
+  }
+  if (nf == 0) throw DataError({.file = source}, "the file is empty: no header row");
+  for (std::size_t i = 0; i < h.names.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (h.names[i] == h.names[j]) {
+        throw DataError({.file = source, .line = rec_line, .column = h.names[i],
+                         .value = h.names[i], .has_value = true},
+                        fmt::format("duplicate column name (columns {} and {})", j + 1, i + 1));
+      }
+    }
+  }
+  return h;
+}
+
+}  // namespace detail
+
+namespace {
+
+Table parse_impl(std::string_view text, const std::string& source, const CsvOptions& options) {
+  using namespace detail;
+  // Strip a BOM here as well, so that body offsets match read_header's view.
+  if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF &&
+      static_cast<unsigned char>(text[1]) == 0xBB && static_cast<unsigned char>(text[2]) == 0xBF)
+    text.remove_prefix(3);
+  Header header = read_header(text, source, options.delimiter);
+  const std::size_t ncol = header.names.size();
+
+  std::vector<std::string> wanted = options.columns;
+  if (wanted.empty()) wanted = header.names;
+  std::vector<int> slot(ncol, -1);  // header index -> collector index
+  for (std::size_t k = 0; k < wanted.size(); ++k) {
+    auto it = std::find(header.names.begin(), header.names.end(), wanted[k]);
+    if (it == header.names.end()) {
+      std::string list;
+      for (const auto& n : header.names) list += (list.empty() ? "" : ", ") + n;
+      throw DataError({.file = source, .line = 1, .column = wanted[k]},
+                      fmt::format("no such column in the header (columns: {})", list));
+    }
+    auto idx = static_cast<std::size_t>(it - header.names.begin());
+    if (slot[idx] >= 0) continue;  // asked twice
+    slot[idx] = static_cast<int>(k);
+  }
+
+  // The body: everything after the header record.
+  std::uint64_t body_line = 1;
+  {
+    Tokenizer tok(text, source, options.delimiter);
+    std::uint64_t rec_line = 0;
+    while (!tok.at_end() && tok.record([](std::size_t, std::string_view) {}, rec_line) == 0) {
+    }
+    body_line = tok.line();
+    text.remove_prefix(tok.pos());
+  }
+
+  // Parses one chunk of whole records into `cols` (and the records' lines).
+  auto run_pass = [&](std::string_view chunk, std::uint64_t first_line, std::vector<Collector>& cols,
+                      std::vector<std::uint64_t>* lines, const std::vector<bool>* only) {
+    Tokenizer tok(chunk, source, options.delimiter, first_line);
+    std::uint64_t rec_line = 0;
+    std::size_t rows = 0;
+    while (!tok.at_end()) {
+      std::size_t nf = tok.record(
+          [&](std::size_t f, std::string_view v) {
+            if (f >= ncol) {
+              throw DataError({.file = source, .line = rec_line, .value = std::string(v), .has_value = true},
+                              fmt::format("too many fields: the header has {} columns", ncol));
+            }
+            int k = slot[f];
+            if (k >= 0 && (!only || (*only)[static_cast<std::size_t>(k)]))
+              cols[static_cast<std::size_t>(k)].add(v);
+          },
+          rec_line);
+      if (nf == 0) continue;  // blank line
+      if (nf != ncol) {
+        throw DataError({.file = source, .line = rec_line, .column = header.names[nf - 1]},
+                        fmt::format("wrong number of fields: {} instead of the header's {}", nf, ncol));
+      }
+      if (lines) lines->push_back(rec_line);
+      ++rows;
+    }
+    return rows;
+  };
+
+  // Large inputs are cut into chunks of whole records, parsed on separate threads. A line end is a
+  // record boundary when an even number of quotes precede it (a doubled quote counts two).
+  std::vector<std::string_view> chunks;
+  std::vector<std::uint64_t> chunk_line;
+  {
+    unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+    std::size_t parts = options.threads ? options.threads
+                        : text.size() < (std::size_t{8} << 20) ? 1
+                                                              : std::min<std::size_t>(hw, 16);
+    std::size_t begin = 0, quotes = 0, scanned = 0;
+    std::uint64_t line = body_line;
+    for (std::size_t k = 1; k <= parts; ++k) {
+      std::size_t cut = k == parts ? text.size() : text.size() / parts * k;
+      if (k < parts) {
+        for (;;) {
+          const void* nl = cut < text.size() ? std::memchr(text.data() + cut, '\n', text.size() - cut) : nullptr;
+          if (!nl) {
+            cut = text.size();
+            break;
+          }
+          cut = static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) + 1;
+          quotes += static_cast<std::size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(scanned),
+                                                        text.begin() + static_cast<std::ptrdiff_t>(cut), '"'));
+          scanned = cut;
+          if (quotes % 2 == 0) break;
+        }
+      }
+      if (cut <= begin) continue;
+      chunks.push_back(text.substr(begin, cut - begin));
+      chunk_line.push_back(line);
+      if (k < parts) line += static_cast<std::uint64_t>(std::count(chunks.back().begin(), chunks.back().end(), '\n'));
+      begin = cut;
+      if (begin >= text.size()) break;
+    }
+  }
+
+  std::vector<std::vector<Collector>> part_cols(chunks.size(), std::vector<Collector>(wanted.size()));
+  std::vector<std::vector<std::uint64_t>> part_lines(chunks.size());
+  std::vector<std::size_t> part_rows(chunks.size(), 0);
+  if (chunks.size() <= 1) {
+    if (!chunks.empty()) part_rows[0] = run_pass(chunks[0], chunk_line[0], part_cols[0], &part_lines[0], nullptr);
+  } else {
+    std::vector<std::exception_ptr> errors(chunks.size());
+    std::vector<std::thread> threads;
+    for (std::size_t c = 0; c < chunks.size(); ++c) {
+      threads.emplace_back([&, c] {
+        try {
+          part_rows[c] = run_pass(chunks[c], chunk_line[c], part_cols[c], &part_lines[c], nullptr);
+        } catch (...) {
+          errors[c] = std::current_exception();
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    for (auto& e : errors)
+      if (e) std::rethrow_exception(e);  // the first error in file order
+  }
+
+  Table table;
+  table.source = source;
+  for (std::size_t c = 0; c < chunks.size(); ++c) table.n_rows += part_rows[c];
+  table.line.reserve(table.n_rows);
+  for (auto& l : part_lines) table.line.insert(table.line.end(), l.begin(), l.end());
+
+  // Merge the chunks' collectors. A column whose chunks disagree (numeric in one, text in another)
+  // or that met a non-number after numbers is read again, whole, as categorical.
+  std::vector<Collector> cols(wanted.size());
+  std::vector<bool> again(cols.size(), false);
+  bool any = false;
+  for (std::size_t k = 0; k < cols.size(); ++k) {
+    bool has_num = false, has_cat = false, failed = false;
+    for (auto& pc : part_cols) {
+      auto m = pc[k].mode;
+      has_num |= m == Collector::Mode::numeric;
+      has_cat |= m == Collector::Mode::categorical;
+      failed |= m == Collector::Mode::failed;
+    }
+    if (failed || (has_num && has_cat)) {
+      cols[k].force_categorical = true;
+      again[k] = true;
+      any = true;
+      continue;
+    }
+    Collector& out = cols[k];
+    if (!has_cat) {
+      out.mode = has_num ? Collector::Mode::numeric : Collector::Mode::undecided;
+      out.numbers.reserve(table.n_rows);
+      for (auto& pc : part_cols) out.numbers.insert(out.numbers.end(), pc[k].numbers.begin(), pc[k].numbers.end());
+    } else {
+      out.mode = Collector::Mode::categorical;
+      out.codes.reserve(table.n_rows);
+      for (auto& pc : part_cols) {
+        Collector& in = pc[k];
+        if (in.mode != Collector::Mode::categorical) {  // all missing in this chunk
+          out.codes.insert(out.codes.end(), in.numbers.size(), -1);
+          continue;
+        }
+        std::vector<std::int32_t> remap(in.first_seen.size());
+        for (std::size_t l = 0; l < in.first_seen.size(); ++l) {
+          auto it = out.index.find(in.first_seen[l]);
+          if (it == out.index.end()) {
+            auto code = static_cast<std::int32_t>(out.first_seen.size());
+            out.first_seen.push_back(in.first_seen[l]);
+            it = out.index.emplace(out.first_seen.back(), code).first;
+          }
+          remap[l] = it->second;
+        }
+        for (auto c : in.codes) out.codes.push_back(c < 0 ? -1 : remap[static_cast<std::size_t>(c)]);
+      }
+    }
+    for (auto& pc : part_cols) pc[k] = Collector{};  // free memory as we go
+  }
+  if (any) run_pass(text, body_line, cols, nullptr, &again);
+
+  // Columns requested more than once share the first collector.
+  for (std::size_t k = 0; k < wanted.size(); ++k) {
+    auto idx = static_cast<std::size_t>(
+        std::find(header.names.begin(), header.names.end(), wanted[k]) - header.names.begin());
+    auto first = static_cast<std::size_t>(slot[idx]);
+    if (first == k) {
+      table.columns.push_back(cols[k].finish(wanted[k]));
+      // An all-missing column: numeric, all NaN, one per row.
+      if (table.columns.back().size() != table.n_rows && table.columns.back().is_numeric())
+        table.columns.back().numbers.assign(table.n_rows, std::numeric_limits<double>::quiet_NaN());
+    } else {
+      Column copy = table.columns[first];
+      table.columns.push_back(std::move(copy));
+    }
+  }
+  return table;
+}
+
+}  // namespace
+
+Table parse_csv(std::string_view text, const std::string& source, const CsvOptions& options) {
+  return parse_impl(text, source, options);
+}
+
+Table read_csv(const std::string& path, const CsvOptions& options) {
+  detail::MappedFile file(path);
+  return parse_impl(file.view(), path, options);
+}
+
+std::vector<std::string> csv_header(const std::string& path) {
+  detail::MappedFile file(path);
+  return detail::read_header(file.view(), path, ',').names;
+}
+
+}  // namespace hazard

@@ -1,0 +1,89 @@
+// Tests of the column-role rules of build_surv_data (docs/cli/data.md), on hand-written data.
+#include "hazard/survdata.hpp"
+
+#include <gtest/gtest.h>
+
+#include "hazard/csv.hpp"
+#include "hazard/error.hpp"
+
+using namespace hazard;
+
+namespace {
+SurvData build(const std::string& csv, const Roles& r) {
+  return build_surv_data(parse_csv(csv, "d.csv", {.columns = r.columns()}), r);
+}
+std::string error_of(const std::string& csv, const Roles& r) {
+  try {
+    build(csv, r);
+  } catch (const DataError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+}  // namespace
+
+TEST(SurvData, EventCodings) {
+  const char* csv = "t,s,c,flag\n1,2,0,TRUE\n2,1,1,false\n3,2,3,T\n";
+  auto eq = build(csv, {.time = "t", .event = "s", .coding = EventCoding::equals, .event_value = "2"});
+  EXPECT_EQ(eq.status, (std::vector<std::uint8_t>{1, 0, 1}));
+  auto cn = build(csv, {.time = "t", .event = "c", .coding = EventCoding::cnsr});
+  EXPECT_EQ(cn.status, (std::vector<std::uint8_t>{1, 0, 0}));
+  auto ind = build(csv, {.time = "t", .event = "flag"});
+  EXPECT_EQ(ind.status, (std::vector<std::uint8_t>{1, 0, 1}));
+}
+
+TEST(SurvData, ExclusionsAreCountedByReason) {
+  auto d = build("t,e,g\n1,1,A\nNA,1,A\n3,,B\n4,1,\n5,0,B\n",
+                 {.time = "t", .event = "e", .group = "g"});
+  EXPECT_EQ(d.size(), 2u);
+  EXPECT_EQ(d.excluded.count, 3u);
+  EXPECT_EQ(d.excluded.reasons.at("missing time"), 1u);
+  EXPECT_EQ(d.excluded.reasons.at("missing event"), 1u);
+  EXPECT_EQ(d.excluded.reasons.at("missing group"), 1u);
+  EXPECT_EQ(d.line, (std::vector<std::uint64_t>{2, 6}));
+}
+
+TEST(SurvData, WhereFiltersAndRefReorders) {
+  auto d = build("P,t,e,arm\nPFS,1,1,Placebo\nOS,2,1,Cabo\nPFS,3,0,Cabo\n",
+                 {.time = "t", .event = "e", .group = "arm", .ref = "Placebo",
+                  .where = {{"P", "PFS"}}});
+  EXPECT_EQ(d.n_filtered, 1u);
+  ASSERT_EQ(d.group_levels, (std::vector<std::string>{"Placebo", "Cabo"}));
+  EXPECT_EQ(d.group, (std::vector<std::int32_t>{0, 1}));
+}
+
+TEST(SurvData, StrataLabelsAsR) {
+  auto d = build("t,e,a,b\n1,1,y,2\n2,1,x,1\n3,0,y,1\n4,1,x,1\n",
+                 {.time = "t", .event = "e", .strata = {"a", "b"}});
+  ASSERT_EQ(d.strata_levels, (std::vector<std::string>{"a=x, b=1", "a=y, b=1", "a=y, b=2"}));
+  EXPECT_EQ(d.stratum, (std::vector<std::int32_t>{2, 0, 1, 0}));
+}
+
+TEST(SurvData, NumericGroupLevelsSortNumerically) {
+  auto d = build("t,e,g\n1,1,10\n2,1,9\n", {.time = "t", .event = "e", .group = "g"});
+  EXPECT_EQ(d.group_levels, (std::vector<std::string>{"9", "10"}));
+}
+
+TEST(SurvData, ErrorsNameLineColumnValue) {
+  Roles r{.time = "t", .event = "e"};
+  EXPECT_EQ(error_of("t,e\n1,1\n-3,1\n", r), "d.csv:3: column 't': value '-3': time is negative");
+  EXPECT_EQ(error_of("t,e\n1,1\nabc,1\n", r), "d.csv:3: column 't': value 'abc': time is not a finite number");
+  EXPECT_EQ(error_of("t,e\n1,1\ninf,1\n", r), "d.csv:3: column 't': value 'inf': time is not a finite number");
+  EXPECT_EQ(error_of("t,e\n1,2\n", r), "d.csv:2: column 'e': value '2': the event must be 1/0 or true/false");
+  EXPECT_EQ(error_of("t,e\n1,yes\n", r), "d.csv:2: column 'e': value 'yes': the event must be 1/0 or true/false");
+  Roles c{.time = "t", .event = "e", .coding = EventCoding::cnsr};
+  EXPECT_EQ(error_of("t,e\n1,-1\n", c),
+            "d.csv:2: column 'e': value '-1': CNSR must be 0 (event) or a positive integer (censored)");
+  EXPECT_EQ(error_of("t,e\nNA,1\n", r),
+            "d.csv: no data rows left to analyse (1 read, 0 removed by --where, 1 excluded (missing time: 1))");
+  Roles g{.time = "t", .event = "e", .group = "g", .ref = "Z"};
+  EXPECT_EQ(error_of("t,e,g\n1,1,A\n", g),
+            "d.csv: column 'g': value 'Z': the reference level is not a level of the column (levels: A)");
+  Roles w{.time = "t", .event = "e", .weights = "w"};
+  EXPECT_EQ(error_of("t,e,w\n1,1,-2\n", w), "d.csv:2: column 'w': value '-2': a weight must be a non-negative finite number");
+}
+
+TEST(SurvData, TextInAFilteredOutRowIsNotAnError) {
+  auto d = build("P,t,e\nPFS,1,1\nOS,bad,1\n", {.time = "t", .event = "e", .where = {{"P", "PFS"}}});
+  EXPECT_EQ(d.size(), 1u);
+}

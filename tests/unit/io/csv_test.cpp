@@ -1,0 +1,162 @@
+// Tests of the CSV reader against hand-written RFC 4180 cases (each expectation is the plain
+// reading of the text in the test, not output of hazard).
+#include "hazard/csv.hpp"
+
+#include <cmath>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "hazard/error.hpp"
+
+using hazard::ColumnKind;
+using hazard::DataError;
+using hazard::parse_csv;
+
+namespace {
+std::string error_of(const std::string& text, const hazard::CsvOptions& o = {}) {
+  try {
+    parse_csv(text, "t.csv", o);
+  } catch (const DataError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+}  // namespace
+
+TEST(Csv, NumericAndCategoricalColumns) {
+  auto t = parse_csv("time,status,arm\n1.5,1,B\n2,0,A\n3e1,NA,B\n", "t.csv");
+  ASSERT_EQ(t.rows(), 3u);
+  const auto& time = t.at("time");
+  EXPECT_EQ(time.kind, ColumnKind::numeric);
+  EXPECT_EQ(time.numbers[0], 1.5);
+  EXPECT_EQ(time.numbers[2], 30.0);
+  EXPECT_TRUE(t.at("status").is_missing(2));
+  const auto& arm = t.at("arm");
+  EXPECT_EQ(arm.kind, ColumnKind::categorical);
+  ASSERT_EQ(arm.levels.size(), 2u);
+  EXPECT_EQ(arm.levels[0], "A");  // sorted order: A is the reference, as R
+  EXPECT_EQ(arm.codes[0], 1);
+  EXPECT_EQ(arm.codes[1], 0);
+  EXPECT_EQ(t.line[0], 2u);
+}
+
+TEST(Csv, QuotedFieldsWithCommasQuotesAndNewlines) {
+  auto t = parse_csv("id,note\r\n1,\"a, b\"\r\n2,\"say \"\"hi\"\"\"\r\n3,\"two\nlines\"\r\n4,x\r\n", "t.csv");
+  ASSERT_EQ(t.rows(), 4u);
+  const auto& note = t.at("note");
+  EXPECT_EQ(note.text(0), "a, b");
+  EXPECT_EQ(note.text(1), "say \"hi\"");
+  EXPECT_EQ(note.text(2), "two\nlines");
+  EXPECT_EQ(note.text(3), "x");
+  EXPECT_EQ(t.line[3], 6u);  // the quoted newline moves the next record down a line
+}
+
+TEST(Csv, ByteOrderMarkEmptyAndNaAreMissing) {
+  auto t = parse_csv("\xEF\xBB\xBFtime,g\n1,\n,NA\n2,a\n", "t.csv");
+  ASSERT_EQ(t.rows(), 3u);
+  EXPECT_TRUE(t.at("time").is_missing(1));
+  EXPECT_TRUE(t.at("g").is_missing(0));
+  EXPECT_TRUE(t.at("g").is_missing(1));
+  EXPECT_EQ(t.at("g").text(2), "a");
+}
+
+TEST(Csv, OnlyRequestedColumnsAreRead) {
+  auto t = parse_csv("a,b,c\n1,x,3\n", "t.csv", {.columns = {"c", "a"}});
+  ASSERT_EQ(t.columns.size(), 2u);
+  EXPECT_EQ(t.columns[0].name, "c");
+  EXPECT_EQ(t.columns[0].numbers[0], 3.0);
+}
+
+TEST(Csv, ColumnTurningCategoricalLaterIsReadAsText) {
+  auto t = parse_csv("v\n1\n2\nabc\n1\n", "t.csv");
+  const auto& v = t.at("v");
+  EXPECT_EQ(v.kind, ColumnKind::categorical);
+  EXPECT_EQ(v.text(0), "1");
+  EXPECT_EQ(v.text(2), "abc");
+  EXPECT_EQ(v.codes[0], v.codes[3]);
+}
+
+TEST(Csv, InfNanAndOverflowAreNotNumbers) {
+  EXPECT_EQ(parse_csv("v\n1\ninf\n", "t.csv").at("v").kind, ColumnKind::categorical);
+  EXPECT_EQ(parse_csv("v\n1\nnan\n", "t.csv").at("v").kind, ColumnKind::categorical);
+  EXPECT_EQ(parse_csv("v\n1\n1e999\n", "t.csv").at("v").kind, ColumnKind::categorical);
+}
+
+TEST(Csv, BlankLinesAndMissingFinalNewline) {
+  auto t = parse_csv("a,b\n\n1,2\n\n3,4", "t.csv");
+  ASSERT_EQ(t.rows(), 2u);
+  EXPECT_EQ(t.at("b").numbers[1], 4.0);
+  EXPECT_EQ(t.line[1], 5u);
+}
+
+TEST(Csv, ErrorsNameFileLineColumnAndValue) {
+  EXPECT_EQ(error_of("a,b\n1,2\n3\n"), "t.csv:3: column 'a': wrong number of fields: 1 instead of the header's 2");
+  EXPECT_EQ(error_of("a,b\n1,2,3\n"), "t.csv:2: value '3': too many fields: the header has 2 columns");
+  EXPECT_EQ(error_of("a,a\n1,2\n"), "t.csv:1: column 'a': value 'a': duplicate column name (columns 1 and 2)");
+  EXPECT_EQ(error_of("a,b\n1,\"open\n"), "t.csv:2: column '#2': unterminated quoted field (a '\"' opened here is never closed)");
+  EXPECT_EQ(error_of("a\n\xff\n"), "t.csv:2: value '\\xFF': the file is not UTF-8 text (invalid byte)");
+  EXPECT_EQ(error_of(std::string("a\n1\0\n", 5)), "t.csv:2: value '\\x00': the file is not text (it contains a NUL byte)");
+  EXPECT_EQ(error_of(""), "t.csv: the file is empty: no header row");
+  EXPECT_EQ(error_of("a\n1\n", {.columns = {"zz"}}), "t.csv:1: column 'zz': no such column in the header (columns: a)");
+  EXPECT_EQ(error_of("a,b\n\"x\"y,2\n"), "t.csv:2: column '#1': value '\"x\"y': unexpected character after a closing quote");
+}
+
+TEST(Csv, Utf8TextIsAccepted) {
+  auto t = parse_csv("arm\nCabozantinib–é\n", "t.csv");
+  EXPECT_EQ(t.at("arm").text(0), "Cabozantinib–é");
+}
+
+TEST(Csv, MissingFileIsAnIoError) {
+  EXPECT_THROW(hazard::read_csv("/nonexistent/x.csv"), hazard::IoError);
+}
+
+TEST(Csv, ChunkedParallelParseEqualsSequential) {
+  // Records with quoted delimiters, doubled quotes and line breaks, so that chunk cuts land inside
+  // quoted fields; the result must not depend on the number of chunks.
+  std::string text = "id,t,note,g\n";
+  for (int i = 0; i < 2000; ++i) {
+    text += std::to_string(i) + "," + (i % 7 == 0 ? "NA" : std::to_string(i * 0.25)) + ",";
+    text += i % 3 == 0 ? "\"a,\n\"\"b\"\"\"" : "plain";
+    text += i % 5 == 0 ? ",X\n" : (i % 11 == 0 ? ",\n" : ",Y\r\n");
+  }
+  auto one = parse_csv(text, "t.csv", {.threads = 1});
+  for (std::size_t threads : {2u, 3u, 7u}) {
+    auto many = parse_csv(text, "t.csv", {.threads = threads});
+    ASSERT_EQ(many.rows(), one.rows());
+    EXPECT_EQ(many.line, one.line);
+    for (std::size_t c = 0; c < one.columns.size(); ++c) {
+      const auto& a = one.columns[c];
+      const auto& b = many.columns[c];
+      EXPECT_EQ(a.kind, b.kind);
+      EXPECT_EQ(a.levels, b.levels);
+      EXPECT_EQ(a.codes, b.codes);
+      ASSERT_EQ(a.numbers.size(), b.numbers.size());
+      for (std::size_t i = 0; i < a.numbers.size(); ++i)
+        EXPECT_TRUE(a.numbers[i] == b.numbers[i] || (std::isnan(a.numbers[i]) && std::isnan(b.numbers[i])));
+    }
+  }
+  EXPECT_EQ(one.rows(), 2000u);
+  EXPECT_EQ(one.at("note").text(3), "a,\n\"b\"");
+}
+
+TEST(Csv, ChunksDisagreeingOnTypeAreReadAsText) {
+  std::string text = "v\n";
+  for (int i = 0; i < 100; ++i) text += "1\n";
+  for (int i = 0; i < 100; ++i) text += "x\n";
+  auto t = parse_csv(text, "t.csv", {.threads = 2});
+  EXPECT_EQ(t.at("v").kind, ColumnKind::categorical);
+  EXPECT_EQ(t.at("v").levels, (std::vector<std::string>{"1", "x"}));
+}
+
+TEST(Csv, ErrorInALaterChunkNamesItsLine) {
+  std::string text = "a,b\n";
+  for (int i = 0; i < 100; ++i) text += "1,2\n";
+  text += "3\n";
+  try {
+    parse_csv(text, "t.csv", {.threads = 2});
+    FAIL();
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "t.csv:102: column 'a': wrong number of fields: 1 instead of the header's 2");
+  }
+}
