@@ -7,5 +7,7 @@
 namespace hazard::cli {
 
 // One line per subcommand: void register_<name>(CLI::App& app);
+void register_reconstruct(CLI::App& app);
+void register_published(CLI::App& app);
 
 }  // namespace hazard::cli
