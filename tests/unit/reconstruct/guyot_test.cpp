@@ -8,14 +8,13 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
-#include <fstream>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "hazard/csv.hpp"
 #include "hazard/error.hpp"
 #include "hazard/reconstruct.hpp"
 #include "reconstruct/km_step.hpp"
@@ -30,33 +29,12 @@ using hazard::test::reference;
 
 namespace {
 
-// The named numeric columns of a small CSV file (the shared files have no quoting).
+// The named numeric columns of a CSV file.
 std::vector<std::vector<double>> read_columns(const std::string& path,
                                               const std::vector<std::string>& names) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  auto split = [](const std::string& l) {
-    std::vector<std::string> f;
-    std::stringstream ss(l);
-    std::string x;
-    while (std::getline(ss, x, ',')) f.push_back(x);
-    if (!l.empty() && l.back() == ',') f.emplace_back();
-    return f;
-  };
-  auto header = split(line);
-  std::vector<std::size_t> idx;
-  for (const auto& n : names) {
-    idx.push_back(static_cast<std::size_t>(std::find(header.begin(), header.end(), n) - header.begin()));
-  }
-  std::vector<std::vector<double>> cols(names.size());
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    auto f = split(line);
-    for (std::size_t j = 0; j < idx.size(); ++j) cols[j].push_back(std::stod(f.at(idx[j])));
-  }
+  hazard::Table t = hazard::read_csv(path, {.columns = names});
+  std::vector<std::vector<double>> cols;
+  for (const auto& n : names) cols.push_back(t.at(n).numbers);
   return cols;
 }
 
@@ -336,4 +314,62 @@ TEST(Guyot, RoundTripSimulatedExponentialTrials) {
   std::cout << "round trip, " << reps << " trials x 2 arms of 250: worst |median diff| " << worst_median
             << " months, worst |log HR diff| " << worst_hr << ", worst max distance " << worst_dist
             << "\n";
+}
+
+// What the acceptance suite does with trials it does not show: reference patient data (kmdata's
+// RADIANT-4 rebuild) -> KM curve points at every distinct time -> at-risk table every 3 months ->
+// rebuilt -> medians and HR compared with those of the reference data.
+TEST(Guyot, Radiant4FromReferencePatientData) {
+  for (const char* file : {"published-curves/RADIANT4_2A.csv", "published-curves/RADIANT4_2C.csv"}) {
+    const std::string path = hazard::test::shared_file(file);
+    if (path.empty()) GTEST_SKIP() << "../shared/data/published-curves absent: skipped";
+    SCOPED_TRACE(file);
+    hazard::Table t = hazard::read_csv(path, {.columns = {"time", "event", "arm"}});
+    const auto& arm = t.at("arm");
+    std::vector<Sim> truth(arm.levels.size());
+    for (std::size_t i = 0; i < t.rows(); ++i) {
+      Sim& s = truth[static_cast<std::size_t>(arm.codes[i])];
+      s.time.push_back(t.at("time").numbers[i]);
+      s.event.push_back(t.at("event").numbers[i] != 0.0 ? 1 : 0);
+    }
+    std::vector<ArmReconstruction> rebuilt;
+    for (std::size_t a = 0; a < truth.size(); ++a) {
+      const Sim& s = truth[a];
+      ArmCurve c;
+      c.arm = arm.levels[a];
+      std::vector<double> sorted = s.time;
+      std::sort(sorted.begin(), sorted.end());
+      auto km = hazard::detail::km_step(s.time, s.event);
+      c.time = {0.0};
+      c.surv = {1.0};
+      for (double u : sorted) {  // every distinct time, censored ones too, as a plot shows
+        if (u == c.time.back()) continue;
+        c.time.push_back(u);
+        c.surv.push_back(hazard::detail::km_at(km, u));
+      }
+      for (double r = 0; r <= sorted.back(); r += 3.0) {
+        c.risk_time.push_back(r);
+        c.n_risk.push_back(static_cast<double>(sorted.end() - std::lower_bound(sorted.begin(), sorted.end(), r)));
+      }
+      rebuilt.push_back(reconstruct_guyot(c));
+      expect_consistent(rebuilt.back(), static_cast<double>(s.time.size()));
+      EXPECT_EQ(rebuilt.back().fit.at_risk_matched, rebuilt.back().fit.at_risk_total);
+      EXPECT_LT(rebuilt.back().fit.max_distance, hazard::tol::reconstruct_curve);
+      const double m0 = km_median(s.time, s.event);
+      const double m1 = km_median(rebuilt.back().time, rebuilt.back().event);
+      if (std::isnan(m0)) {
+        EXPECT_TRUE(std::isnan(m1));
+      } else {
+        EXPECT_NEAR(m1, m0, hazard::tol::reconstruct_median);
+      }
+      std::cout << file << " " << c.arm << ": median " << m0 << " -> " << m1 << ", events "
+                << std::count(s.event.begin(), s.event.end(), 1) << " -> " << rebuilt.back().fit.events
+                << ", max distance " << rebuilt.back().fit.max_distance << "\n";
+    }
+    const double hr0 = hazard_rate(truth[0].time, truth[0].event) / hazard_rate(truth[1].time, truth[1].event);
+    const double hr1 = hazard_rate(rebuilt[0].time, rebuilt[0].event) /
+                       hazard_rate(rebuilt[1].time, rebuilt[1].event);
+    EXPECT_LT(std::fabs(std::log(hr1 / hr0)), hazard::tol::reconstruct_log_hr);
+    std::cout << file << ": exponential HR " << hr0 << " -> " << hr1 << "\n";
+  }
 }
