@@ -1,11 +1,11 @@
 // hazard published: what a published hazard ratio and its confidence interval imply
 // (docs/cli/published.md). Math in src/reconstruct/published.cpp.
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <memory>
-#include <string>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "commands.hpp"
 #include "data_options.hpp"
@@ -45,8 +45,8 @@ void run_published(const PublishedArgs& a) {
   }
   fmt::print("hazard ratio {} ({:g}% CI {} to {}), allocation {}:1\n", p.hr, 100.0 * p.conf_level,
              p.lower, p.upper, p.ratio);
-  fmt::print("  SE of log HR             {:.4f}   ((log {} - log {}) / (2 x {:.4f}))\n", p.se_log_hr,
-             p.upper, p.lower, p.z_crit);
+  fmt::print("  SE of log HR             {:.4f}   ((log {} - log {}) / (2 x {:.4f}))\n",
+             p.se_log_hr, p.upper, p.lower, p.z_crit);
   fmt::print("  implied events           {:.1f}   (Schoenfeld: (1 + r)^2 / (r SE^2))\n", p.events);
   fmt::print("  Wald z                   {:.3f}\n", p.z);
   fmt::print("  two-sided p              {:.3g}\n", p.p_value);
@@ -63,7 +63,8 @@ void register_published(CLI::App& app) {
   cmd->add_option("--lower", args->lower, "Lower confidence limit")->required();
   cmd->add_option("--upper", args->upper, "Upper confidence limit")->required();
   cmd->add_option("--ratio", args->ratio, "Allocation ratio r (r:1), default 1");
-  cmd->add_option("--conf-level", args->conf_level, "Confidence level of the interval, default 0.95");
+  cmd->add_option("--conf-level", args->conf_level,
+                  "Confidence level of the interval, default 0.95");
   cmd->add_flag("--json", args->json, "Print JSON (keys: docs/cli/published.md)");
   cmd->callback([args] { run_published(*args); });
 }

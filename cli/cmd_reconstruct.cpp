@@ -2,17 +2,17 @@
 // number-at-risk tables (Guyot 2012; docs/cli/reconstruct.md). Math in src/reconstruct/.
 // This file reads the two CSV files, splits them by arm, calls reconstruct_guyot per arm and
 // writes the rows and the fit summary.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "data_options.hpp"
@@ -67,8 +67,8 @@ ArmRows read_rows(const std::string& path, std::initializer_list<const char*> x_
     Location loc;
     loc.file = path;
     loc.column = *names.begin();
-    return DataError(loc, fmt::format("{}: no column '{}' (nor an accepted alias)", what,
-                                      *names.begin()));
+    return DataError(
+        loc, fmt::format("{}: no column '{}' (nor an accepted alias)", what, *names.begin()));
   };
   if (xc.empty()) throw missing(x_names);
   if (yc.empty()) throw missing(y_names);
@@ -121,8 +121,8 @@ std::vector<std::pair<std::string, double>> parse_events(const std::vector<std::
       throw UsageError(fmt::format("--events {}: expected ARM=N", item));
     }
     if (!(v >= 0.0) || std::fabs(v - std::round(v)) > 1e-9) {
-      throw UsageError(fmt::format("--events {}: the number of events must be a whole number >= 0",
-                                   item));
+      throw UsageError(
+          fmt::format("--events {}: the number of events must be a whole number >= 0", item));
     }
     out.emplace_back(arm, v);
   }
@@ -151,31 +151,32 @@ nlohmann::json arm_json(const ArmReconstruction& r) {
                          {"n_points", iv.n_points}});
   }
   const auto& f = r.fit;
-  return {{"arm", r.arm},
-          {"n", f.n},
-          {"events", f.events},
-          {"censored", f.censored},
-          {"total_events", f.total_events ? nlohmann::json(*f.total_events) : nlohmann::json(nullptr)},
-          {"max_distance", num(f.max_distance)},
-          {"rms_distance", num(f.rms_distance)},
-          {"n_points", f.n_points},
-          {"at_risk_matched", f.at_risk_matched},
-          {"at_risk_total", f.at_risk_total},
-          {"curve",
-           {{"n_input", r.curve.n_input},
-            {"n_clamped", r.curve.n_clamped},
-            {"n_merged", r.curve.n_merged},
-            {"n_adjusted", r.curve.n_adjusted},
-            {"max_adjustment", r.curve.max_adjustment},
-            {"percent", r.curve.percent}}},
-          {"intervals", intervals},
-          {"warnings", r.warnings}};
+  return {
+      {"arm", r.arm},
+      {"n", f.n},
+      {"events", f.events},
+      {"censored", f.censored},
+      {"total_events", f.total_events ? nlohmann::json(*f.total_events) : nlohmann::json(nullptr)},
+      {"max_distance", num(f.max_distance)},
+      {"rms_distance", num(f.rms_distance)},
+      {"n_points", f.n_points},
+      {"at_risk_matched", f.at_risk_matched},
+      {"at_risk_total", f.at_risk_total},
+      {"curve",
+       {{"n_input", r.curve.n_input},
+        {"n_clamped", r.curve.n_clamped},
+        {"n_merged", r.curve.n_merged},
+        {"n_adjusted", r.curve.n_adjusted},
+        {"max_adjustment", r.curve.max_adjustment},
+        {"percent", r.curve.percent}}},
+      {"intervals", intervals},
+      {"warnings", r.warnings}};
 }
 
 void run_reconstruct(const ReconstructArgs& a) {
   const GuyotOptions options{.clean = {.scale = parse_scale(a.scale)}};
-  ArmRows pts = read_rows(a.curve, {"time", "T", "t", "x"},
-                          {"surv", "S", "s", "survival", "y"}, "curve");
+  ArmRows pts =
+      read_rows(a.curve, {"time", "T", "t", "x"}, {"surv", "S", "s", "survival", "y"}, "curve");
   ArmRows risk = read_rows(a.at_risk, {"time", "trisk", "t", "T"},
                            {"n_risk", "nrisk", "n.risk", "n"}, "at-risk table");
 
@@ -203,7 +204,8 @@ void run_reconstruct(const ReconstructArgs& a) {
     }
     for (const auto& r : risk_arms) {
       if (std::find(arms.begin(), arms.end(), r) == arms.end()) {
-        throw UsageError(fmt::format("arm '{}' of {} has no curve points in {}", r, a.at_risk, a.curve));
+        throw UsageError(
+            fmt::format("arm '{}' of {} has no curve points in {}", r, a.at_risk, a.curve));
       }
     }
   }
@@ -217,7 +219,8 @@ void run_reconstruct(const ReconstructArgs& a) {
       name = arms.front();
     }
     auto it = std::find(arms.begin(), arms.end(), name);
-    if (it == arms.end()) throw UsageError(fmt::format("--events: no arm '{}' in {}", name, a.curve));
+    if (it == arms.end())
+      throw UsageError(fmt::format("--events: no arm '{}' in {}", name, a.curve));
     total[static_cast<std::size_t>(it - arms.begin())] = n;
   }
 
@@ -285,8 +288,8 @@ void run_reconstruct(const ReconstructArgs& a) {
                "  fit: max |S digitized - KM rebuilt| {:.4f}, RMS {:.4f} over {} points; at risk "
                "matched {}/{}\n",
                f.max_distance, f.rms_distance, f.n_points, f.at_risk_matched, f.at_risk_total);
-    fmt::print(summary, "  {:>8} {:>8} {:>10} {:>10} {:>7} {:>9} {:>7}\n", "from", "to",
-               "at risk", "rebuilt", "events", "censored", "points");
+    fmt::print(summary, "  {:>8} {:>8} {:>10} {:>10} {:>7} {:>9} {:>7}\n", "from", "to", "at risk",
+               "rebuilt", "events", "censored", "points");
     for (const auto& iv : r.intervals) {
       fmt::print(summary, "  {:>8.4g} {:>8.4g} {:>10} {:>10} {:>7} {:>9} {:>7}\n", iv.start, iv.end,
                  iv.n_risk_published, iv.n_risk_rebuilt, iv.events, iv.censored, iv.n_points);
@@ -310,10 +313,12 @@ void register_reconstruct(CLI::App& app) {
       ->delimiter(',');
   cmd->add_option("--out", args->out, "Output CSV of patient rows arm,time,event ('-' = stdout)")
       ->required();
-  cmd->add_option("--scale", args->scale, "Survival scale of --curve: auto (default), fraction, percent");
+  cmd->add_option("--scale", args->scale,
+                  "Survival scale of --curve: auto (default), fraction, percent");
   cmd->add_option("--arm-name", args->single_arm,
                   "Arm label written when the input has no arm column (default 'all')");
-  cmd->add_flag("--json", args->json, "Print the fit summary as JSON (keys: docs/cli/reconstruct.md)");
+  cmd->add_flag("--json", args->json,
+                "Print the fit summary as JSON (keys: docs/cli/reconstruct.md)");
   cmd->callback([args] { run_reconstruct(*args); });
 }
 

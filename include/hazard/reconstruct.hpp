@@ -9,7 +9,8 @@
 //   hazard::ArmCurve arm{.arm = "nivolumab", .time = clicks_t, .surv = clicks_s,
 //                        .risk_time = {0, 3, 6}, .n_risk = {80, 79, 75}};
 //   hazard::ArmReconstruction r = hazard::reconstruct_guyot(arm);
-//   // r.time / r.event: one row per patient; r.fit.max_distance: largest |S_digitized - KM_rebuilt|
+//   // r.time / r.event: one row per patient; r.fit.max_distance: largest |S_digitized -
+//   KM_rebuilt|
 //
 //   auto p = hazard::published_hr(0.23, 0.12, 0.42, {.ratio = 2.0});  // p.events ≈ 44.1
 #pragma once
@@ -40,14 +41,14 @@ struct CleanCurveOptions {
 /// Digitized points made into a step function: time strictly increasing, survival non-increasing
 /// in [0, 1].
 struct CleanedCurve {
-  std::vector<double> time;  ///< strictly increasing, >= 0
-  std::vector<double> surv;  ///< non-increasing, in [0, 1]
-  std::size_t n_input = 0;         ///< points given
-  std::size_t n_clamped = 0;       ///< points moved into range (time < 0, survival < 0 or > 1)
-  std::size_t n_merged = 0;        ///< points removed because they shared a time with another
-  std::size_t n_adjusted = 0;      ///< points whose survival isotonic regression changed
-  double max_adjustment = 0.0;     ///< largest change made by isotonic regression (fraction scale)
-  bool percent = false;            ///< the input was read as a percentage
+  std::vector<double> time;     ///< strictly increasing, >= 0
+  std::vector<double> surv;     ///< non-increasing, in [0, 1]
+  std::size_t n_input = 0;      ///< points given
+  std::size_t n_clamped = 0;    ///< points moved into range (time < 0, survival < 0 or > 1)
+  std::size_t n_merged = 0;     ///< points removed because they shared a time with another
+  std::size_t n_adjusted = 0;   ///< points whose survival isotonic regression changed
+  double max_adjustment = 0.0;  ///< largest change made by isotonic regression (fraction scale)
+  bool percent = false;         ///< the input was read as a percentage
 };
 
 /// Sorts the points by time, converts a percentage to a fraction, clamps time to >= 0 and survival
@@ -65,12 +66,12 @@ CleanedCurve clean_curve(std::span<const double> time, std::span<const double> s
 /// One arm of a published figure: the digitized clicks, as read (any order, noisy, fraction or
 /// percent), and the number-at-risk table printed under the figure.
 struct ArmCurve {
-  std::string arm;                      ///< label written to the output
-  std::vector<double> time;             ///< digitized x
-  std::vector<double> surv;             ///< digitized y
-  std::vector<double> risk_time;        ///< times of the at-risk table (any order, distinct)
-  std::vector<double> n_risk;           ///< numbers at risk (non-negative whole numbers)
-  std::optional<double> total_events;   ///< total number of events, when published
+  std::string arm;                     ///< label written to the output
+  std::vector<double> time;            ///< digitized x
+  std::vector<double> surv;            ///< digitized y
+  std::vector<double> risk_time;       ///< times of the at-risk table (any order, distinct)
+  std::vector<double> n_risk;          ///< numbers at risk (non-negative whole numbers)
+  std::optional<double> total_events;  ///< total number of events, when published
 };
 
 struct GuyotOptions {
@@ -96,12 +97,12 @@ struct RiskInterval {
 
 /// How well the rebuilt data reproduce the published figure.
 struct ReconstructionFit {
-  double max_distance = 0.0;   ///< max over cleaned points |S_digitized(t) - KM_rebuilt(t)|
-  double rms_distance = 0.0;   ///< root mean square of the same differences
-  std::size_t n_points = 0;    ///< cleaned digitized points compared
+  double max_distance = 0.0;        ///< max over cleaned points |S_digitized(t) - KM_rebuilt(t)|
+  double rms_distance = 0.0;        ///< root mean square of the same differences
+  std::size_t n_points = 0;         ///< cleaned digitized points compared
   std::size_t at_risk_matched = 0;  ///< at-risk times where rebuilt == published
   std::size_t at_risk_total = 0;    ///< at-risk times used
-  std::int64_t n = 0;          ///< patients (= number at risk at the first at-risk time)
+  std::int64_t n = 0;               ///< patients (= number at risk at the first at-risk time)
   std::int64_t events = 0;
   std::int64_t censored = 0;
   std::optional<double> total_events;  ///< as given
@@ -109,15 +110,15 @@ struct ReconstructionFit {
 
 struct ArmReconstruction {
   std::string arm;
-  std::vector<double> time;          ///< one row per patient, ascending
-  std::vector<std::uint8_t> event;   ///< 1 event, 0 censored
+  std::vector<double> time;         ///< one row per patient, ascending
+  std::vector<std::uint8_t> event;  ///< 1 event, 0 censored
   std::vector<RiskInterval> intervals;
   ReconstructionFit fit;
-  CleanedCurve curve;                ///< the cleaned digitized points the algorithm used
+  CleanedCurve curve;                        ///< the cleaned digitized points the algorithm used
   std::vector<std::int64_t> point_events;    ///< events at each cleaned+anchor point (diagnostics)
   std::vector<std::int64_t> point_censored;  ///< censorings after each point
   std::vector<double> point_time;            ///< the points (cleaned clicks and at-risk anchors)
-  std::vector<std::string> warnings;  ///< input too sparse, counts not matched, ...
+  std::vector<std::string> warnings;         ///< input too sparse, counts not matched, ...
 };
 
 /// Rebuilds patient-level data of one arm with Guyot's algorithm (see docs/methods/guyot.md for
@@ -138,13 +139,13 @@ struct PublishedHrOptions {
 struct PublishedHr {
   double hr = 0.0, lower = 0.0, upper = 0.0;
   double conf_level = 0.95, ratio = 1.0;
-  double z_crit = 0.0;       ///< normal quantile of the interval, 1.959964 for 95%
+  double z_crit = 0.0;  ///< normal quantile of the interval, 1.959964 for 95%
   double log_hr = 0.0;
-  double se_log_hr = 0.0;    ///< (log upper - log lower) / (2 z_crit)
-  double z = 0.0;            ///< log_hr / se_log_hr
-  double p_value = 0.0;      ///< two-sided Wald, 2 (1 - Phi(|z|))
-  double events = 0.0;       ///< Schoenfeld: (1 + r)^2 / (r se^2)
-  double asymmetry = 0.0;    ///< (log hr - midpoint of log interval) / se; rounding makes it small
+  double se_log_hr = 0.0;  ///< (log upper - log lower) / (2 z_crit)
+  double z = 0.0;          ///< log_hr / se_log_hr
+  double p_value = 0.0;    ///< two-sided Wald, 2 (1 - Phi(|z|))
+  double events = 0.0;     ///< Schoenfeld: (1 + r)^2 / (r se^2)
+  double asymmetry = 0.0;  ///< (log hr - midpoint of log interval) / se; rounding makes it small
   std::vector<std::string> warnings;
 };
 

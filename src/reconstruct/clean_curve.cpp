@@ -12,12 +12,12 @@
 //      are pooled into blocks holding their mean. One pass, amortised O(n);
 //   5. of points sharing a time keeps the last, i.e. the lowest (the value after the drop).
 // Input contract: equal-length spans of finite values. Output: see CleanedCurve.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "hazard/error.hpp"
 #include "hazard/reconstruct.hpp"
@@ -26,24 +26,13 @@ namespace hazard {
 
 namespace {
 
-/// Where a problem lies: the library sees arrays, not files; the command line adds the file.
-Location where(const char* column) {
-  Location loc;
-  loc.column = column;
-  return loc;
-}
-Location where(const char* column, std::string value) {
-  Location loc = where(column);
-  loc.value = std::move(value);
-  loc.has_value = true;
-  return loc;
-}
-
 void check_finite(std::span<const double> v, const char* column) {
   for (std::size_t i = 0; i < v.size(); ++i) {
     if (!std::isfinite(v[i])) {
-      throw DataError(where(column, fmt::format("{}", v[i])),
-                      fmt::format("digitized point {} is not a finite number", i + 1));
+      throw DataError(
+          Location{
+              .file = {}, .column = column, .value = fmt::format("{}", v[i]), .has_value = true},
+          fmt::format("digitized point {} is not a finite number", i + 1));
     }
   }
 }
@@ -53,9 +42,9 @@ void check_finite(std::span<const double> v, const char* column) {
 CleanedCurve clean_curve(std::span<const double> time, std::span<const double> surv,
                          const CleanCurveOptions& options) {
   if (time.size() != surv.size()) {
-    throw DataError(where("surv"),
-                    fmt::format("{} digitized times but {} survival values", time.size(),
-                                surv.size()));
+    throw DataError(
+        Location{.file = {}, .column = "surv"},
+        fmt::format("{} digitized times but {} survival values", time.size(), surv.size()));
   }
   if (time.empty()) throw UsageError("no digitized points");
   check_finite(time, "time");
@@ -66,8 +55,8 @@ CleanedCurve clean_curve(std::span<const double> time, std::span<const double> s
   out.n_input = n;
 
   const double smax = *std::max_element(surv.begin(), surv.end());
-  out.percent = options.scale == SurvScale::percent ||
-                (options.scale == SurvScale::automatic && smax > 1.5);
+  out.percent =
+      options.scale == SurvScale::percent || (options.scale == SurvScale::automatic && smax > 1.5);
   // Divide (not multiply by 0.01): 90 / 100 is the double nearest 0.9, as in R.
   const double divisor = out.percent ? 100.0 : 1.0;
 

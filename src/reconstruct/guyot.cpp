@@ -34,13 +34,13 @@
 //     risk gets the excess censored just before T_{i+1};
 //   - the last interval's rate uses the censorings actually placed before it.
 // Rounding is R's round(): half to even (std::nearbyint in the default rounding mode).
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "hazard/error.hpp"
 #include "hazard/reconstruct.hpp"
@@ -49,19 +49,6 @@
 namespace hazard {
 
 namespace {
-
-/// Where a problem lies: the library sees arrays, not files; the command line adds the file.
-Location where(const char* column) {
-  Location loc;
-  loc.column = column;
-  return loc;
-}
-Location where(const char* column, std::string value) {
-  Location loc = where(column);
-  loc.value = std::move(value);
-  loc.has_value = true;
-  return loc;
-}
 
 using i64 = std::int64_t;
 
@@ -74,7 +61,7 @@ struct Work {
   std::vector<i64> nrisk;                 // the table, lowered where the paper lowers it
   std::vector<i64> d, cen, nhat;          // nhat has K + 1 entries
   std::vector<double> km;
-  std::vector<std::size_t> last_i;        // point with the last event before interval i
+  std::vector<std::size_t> last_i;  // point with the last event before interval i
 
   /// Spreads `ncen` censorings evenly over (t[a], t[b]] into cen[a..b-1].
   void spread(i64 ncen, std::size_t a, std::size_t b) {
@@ -105,8 +92,8 @@ struct Work {
           dk = std::clamp(round_even(static_cast<double>(n) * (1.0 - s[k] / km[last])), i64{0}, n);
         }
         d[k] = dk;
-        km[k] = n > 0 ? km[last] * (1.0 - static_cast<double>(dk) / static_cast<double>(n))
-                      : km[last];
+        km[k] =
+            n > 0 ? km[last] * (1.0 - static_cast<double>(dk) / static_cast<double>(n)) : km[last];
       }
       nhat[k + 1] = nhat[k] - d[k] - cen[k];
       if (nhat[k + 1] < 0) {
@@ -119,27 +106,73 @@ struct Work {
   }
 };
 
+/// The result of one of Guyot's adjustment loops.
+struct Settled {
+  i64 c = 0;             ///< censorings kept
+  bool settled = false;  ///< the paper's stopping rule was met
+  std::size_t tries = 0;
+};
+
+/// Guyot's adjustment of a censoring count c: `eval(c)` places c censorings, recomputes the
+/// events and returns a count that falls as c grows (the number at risk at the next at-risk time,
+/// or the total of events); c <- c + (eval(c) - target) until eval(c) == target, or eval(c) <
+/// target with no censoring left to remove. The paper's interval loop asks whether the updated c
+/// is still positive (`look_ahead`), its total-events loop whether the current one is.
+/// Termination, which the paper's loops lack: c stays in [0, cap]; the loop stops when c cannot
+/// move, when a value of c repeats (c is the whole state, so a repeat is a cycle) or after
+/// `max_iter` tries, and then keeps the c whose result was closest to the target (ties: the larger
+/// result, then the smaller c). On return the work arrays hold the state of the c returned.
+template <class Eval>
+Settled settle(i64 c, i64 cap, i64 target, int max_iter, bool look_ahead, Eval&& eval) {
+  c = std::clamp(c, i64{0}, cap);
+  std::vector<std::pair<i64, i64>> tried;  // (c, eval(c))
+  for (int it = 0; it < max_iter; ++it) {
+    const i64 r = eval(c);
+    tried.emplace_back(c, r);
+    i64 next = c + (r - target);
+    const i64 removable = look_ahead ? next : c;
+    if (!(r > target || (r < target && removable > 0))) return {c, true, tried.size()};
+    next = std::clamp(next, i64{0}, cap);
+    const bool seen =
+        std::any_of(tried.begin(), tried.end(), [next](const auto& p) { return p.first == next; });
+    if (seen) break;
+    c = next;
+  }
+  auto best = *std::min_element(tried.begin(), tried.end(), [&](const auto& p, const auto& q) {
+    const i64 gp = std::abs(p.second - target), gq = std::abs(q.second - target);
+    if (gp != gq) return gp < gq;
+    if (p.second != q.second) return p.second > q.second;
+    return p.first < q.first;
+  });
+  if (best.first != tried.back().first) eval(best.first);
+  return {best.first, false, tried.size()};
+}
+
 void validate_table(const ArmCurve& in) {
   if (in.risk_time.size() != in.n_risk.size()) {
-    throw DataError(where("n_risk"),
+    throw DataError(Location{.file = {}, .column = "n_risk"},
                     fmt::format("arm '{}': {} at-risk times but {} numbers at risk", in.arm,
                                 in.risk_time.size(), in.n_risk.size()));
   }
   if (in.risk_time.empty()) {
-    throw DataError(where("n_risk"), fmt::format("arm '{}': empty at-risk table", in.arm));
+    throw DataError(Location{.file = {}, .column = "n_risk"},
+                    fmt::format("arm '{}': empty at-risk table", in.arm));
   }
   for (std::size_t i = 0; i < in.n_risk.size(); ++i) {
     double v = in.n_risk[i];
     double ti = in.risk_time[i];
     if (!std::isfinite(ti) || ti < 0.0) {
-      throw DataError(where("time", fmt::format("{}", ti)),
-                      fmt::format("arm '{}': at-risk time must be a non-negative number", in.arm));
+      throw DataError(
+          Location{.file = {}, .column = "time", .value = fmt::format("{}", ti), .has_value = true},
+          fmt::format("arm '{}': at-risk time must be a non-negative number", in.arm));
     }
     if (!std::isfinite(v) || v < 0.0 || std::fabs(v - std::round(v)) > 1e-9) {
-      throw DataError(where("n_risk", fmt::format("{}", v)),
-                      fmt::format("arm '{}': number at risk at time {} must be a non-negative "
-                                  "whole number",
-                                  in.arm, ti));
+      throw DataError(
+          Location{
+              .file = {}, .column = "n_risk", .value = fmt::format("{}", v), .has_value = true},
+          fmt::format("arm '{}': number at risk at time {} must be a non-negative "
+                      "whole number",
+                      in.arm, ti));
     }
   }
 }
@@ -165,21 +198,24 @@ ArmReconstruction reconstruct_guyot(const ArmCurve& in, const GuyotOptions& opti
     double tj = in.risk_time[ro[j]];
     i64 nj = round_even(in.n_risk[ro[j]]);
     if (!rt.empty() && tj == rt.back()) {
-      throw DataError(where("time", fmt::format("{}", tj)),
-                      fmt::format("arm '{}': at-risk time appears twice", in.arm));
+      throw DataError(
+          Location{.file = {}, .column = "time", .value = fmt::format("{}", tj), .has_value = true},
+          fmt::format("arm '{}': at-risk time appears twice", in.arm));
     }
     if (!nr.empty() && nj > nr.back()) {
-      throw DataError(where("n_risk", fmt::format("{}", nj)),
-                      fmt::format("arm '{}': number at risk rises from {} at time {} to {} at "
-                                  "time {}",
-                                  in.arm, nr.back(), rt.back(), nj, tj));
+      throw DataError(
+          Location{
+              .file = {}, .column = "n_risk", .value = fmt::format("{}", nj), .has_value = true},
+          fmt::format("arm '{}': number at risk rises from {} at time {} to {} at "
+                      "time {}",
+                      in.arm, nr.back(), rt.back(), nj, tj));
     }
     if (!nr.empty() && nr.back() == 0) continue;  // rows after the first zero say nothing new
     rt.push_back(tj);
     nr.push_back(nj);
   }
   if (nr.front() == 0) {
-    throw DataError(where("n_risk", "0"),
+    throw DataError(Location{.file = {}, .column = "n_risk", .value = "0", .has_value = true},
                     fmt::format("arm '{}': no one at risk at the first at-risk time", in.arm));
   }
   const std::size_t m = rt.size();
@@ -218,9 +254,10 @@ ArmReconstruction reconstruct_guyot(const ArmCurve& in, const GuyotOptions& opti
   if (dropped > 0) {
     // The table starts after the curve: the patients at risk at T_0 follow S(t) / S(T_0).
     const double s0 = w.s[0];
-    warn(fmt::format("{} digitized points before the first at-risk time {} were not used; the "
-                     "curve after it was divided by S({}) = {:.4g}",
-                     dropped, rt[0], rt[0], s0));
+    warn(
+        fmt::format("{} digitized points before the first at-risk time {} were not used; the "
+                    "curve after it was divided by S({}) = {:.4g}",
+                    dropped, rt[0], rt[0], s0));
     if (s0 > 0.0) {
       for (double& v : w.s) v = std::min(1.0, v / s0);
     }
@@ -243,53 +280,26 @@ ArmReconstruction reconstruct_guyot(const ArmCurve& in, const GuyotOptions& opti
   for (std::size_t i = 0; i + 1 < m; ++i) {
     const std::size_t a = w.lower[i], b = w.lower[i + 1];
     const i64 target = w.nrisk[i + 1];
-    const i64 cap = w.nrisk[i];
-    i64 ncen = 0;
+    i64 guess = 0;
     if (w.s[a] > 0.0) {
-      ncen = round_even(static_cast<double>(w.nrisk[i]) * w.s[b] / w.s[a] -
-                        static_cast<double>(target));
+      guess = round_even(static_cast<double>(w.nrisk[i]) * w.s[b] / w.s[a] -
+                         static_cast<double>(target));
     }
-    ncen = std::clamp(ncen, i64{0}, cap);
-    std::vector<std::pair<i64, i64>> tried;  // (censorings, resulting n at T_{i+1})
     std::size_t last = 0;
-    bool settled = false;
-    for (int it = 0; it < max_iter; ++it) {
-      w.spread(ncen, a, b);
-      last = w.fit_events(i);
-      const i64 nh = w.nhat[b];
-      tried.emplace_back(ncen, nh);
-      i64 next = ncen + (nh - target);
-      bool go_on = nh > target || (nh < target && next > 0);
-      if (!go_on) {
-        settled = true;
-        break;
-      }
-      next = std::clamp(next, i64{0}, cap);
-      bool seen = next == ncen || std::any_of(tried.begin(), tried.end(),
-                                              [next](const auto& p) { return p.first == next; });
-      if (seen) break;
-      ncen = next;
+    const Settled st =
+        settle(guess, w.nrisk[i], target, max_iter, /*look_ahead=*/true, [&](i64 n_cens) {
+          w.spread(n_cens, a, b);
+          last = w.fit_events(i);
+          return w.nhat[b];
+        });
+    if (!st.settled) {
+      loop_notes.push_back(
+          fmt::format("interval [{}, {}): the censoring adjustment did not settle "
+                      "after {} tries; kept {} censorings",
+                      rt[i], rt[i + 1], st.tries, st.c));
     }
-    if (!settled) {
-      // A cycle, a cap or the iteration limit: keep the count closest to the table (ties: the
-      // one with too many at risk, which the excess censoring below corrects exactly).
-      auto best = *std::min_element(tried.begin(), tried.end(), [&](const auto& p, const auto& q) {
-        i64 gp = std::abs(p.second - target), gq = std::abs(q.second - target);
-        if (gp != gq) return gp < gq;
-        return p.second > q.second;
-      });
-      ncen = best.first;
-      if (best.first != tried.back().first) {  // the current state is that of tried.back()
-        w.spread(ncen, a, b);
-        last = w.fit_events(i);
-      }
-      loop_notes.push_back(fmt::format("interval [{}, {}): the censoring adjustment did not settle "
-                                       "after {} tries; kept {} censorings",
-                                       rt[i], rt[i + 1], tried.size(), ncen));
-    }
-    if (w.nhat[b] > target) {
-      const i64 excess = w.nhat[b] - target;
-      w.cen[b - 1] += excess;
+    if (w.nhat[b] > target) {  // only when unsettled: censor the excess just before T_{i+1}
+      w.cen[b - 1] += w.nhat[b] - target;
       w.nhat[b] = target;
     }
     if (w.nhat[b] < target) w.nrisk[i + 1] = w.nhat[b];  // as the paper: too many events
@@ -301,66 +311,35 @@ ArmReconstruction reconstruct_guyot(const ArmCurve& in, const GuyotOptions& opti
     const std::size_t i = m - 1;
     const std::size_t a = w.lower[i], u = w.upper[i];
     i64 ncen = 0;
-    if (m > 1) {
-      const i64 cen_before = std::accumulate(w.cen.begin(),
-                                             w.cen.begin() + static_cast<std::ptrdiff_t>(a), i64{0});
+    if (m > 1 && u > a) {  // a single point leaves nowhere to put censorings before the end
+      const i64 cen_before =
+          std::accumulate(w.cen.begin(), w.cen.begin() + static_cast<std::ptrdiff_t>(a), i64{0});
       const double span_before = w.t[w.upper[m - 2]] - w.t[w.lower[0]];
       if (span_before > 0.0) {
         ncen = round_even(static_cast<double>(cen_before) * (w.t[u] - w.t[a]) / span_before);
       }
       ncen = std::clamp(ncen, i64{0}, w.nrisk[i]);
     }
-    if (u == a) ncen = 0;  // a single point: nowhere to put censorings before the end
-    w.spread(ncen, a, u);
-    w.fit_events(i);
-
-    if (in.total_events) {
-      const i64 E = round_even(*in.total_events);
-      const i64 sum_before =
-          std::accumulate(w.d.begin(), w.d.begin() + static_cast<std::ptrdiff_t>(a), i64{0});
-      if (m > 1 && sum_before >= E) {
-        std::fill(w.d.begin() + static_cast<std::ptrdiff_t>(a), w.d.end(), i64{0});
-        std::fill(w.cen.begin() + static_cast<std::ptrdiff_t>(a), w.cen.end(), i64{0});
-        for (std::size_t k = a + 1; k <= K; ++k) w.nhat[k] = w.nrisk[i];
-        if (sum_before > E) {
-          warn(fmt::format("{} events rebuilt before the last at-risk time {} already exceed the "
-                           "reported total of {}",
-                           sum_before, rt[i], E));
-        }
-      } else if (u > a) {
-        auto total = [&w] { return std::accumulate(w.d.begin(), w.d.end(), i64{0}); };
-        i64 sumd = total();
-        std::vector<std::pair<i64, i64>> tried{{ncen, sumd}};
-        const i64 cap = w.nrisk[i];
-        bool settled = false;
-        for (int it = 0; it < max_iter; ++it) {
-          if (!(sumd > E || (sumd < E && ncen > 0))) {
-            settled = true;
-            break;
-          }
-          i64 next = std::clamp(ncen + (sumd - E), i64{0}, cap);
-          bool seen = next == ncen || std::any_of(tried.begin(), tried.end(),
-                                                  [next](const auto& p) { return p.first == next; });
-          if (seen) break;
-          ncen = next;
-          w.spread(ncen, a, u);
-          w.fit_events(i);
-          sumd = total();
-          tried.emplace_back(ncen, sumd);
-        }
-        if (!settled) {
-          auto best = *std::min_element(tried.begin(), tried.end(), [&](const auto& p, const auto& q) {
-            i64 gp = std::abs(p.second - E), gq = std::abs(q.second - E);
-            if (gp != gq) return gp < gq;
-            return p.first < q.first;
-          });
-          if (best.first != tried.back().first) {
-            ncen = best.first;
-            w.spread(ncen, a, u);
-            w.fit_events(i);
-          }
-        }
+    const i64 sum_before =
+        std::accumulate(w.d.begin(), w.d.begin() + static_cast<std::ptrdiff_t>(a), i64{0});
+    const i64 E = in.total_events ? round_even(*in.total_events) : 0;
+    if (in.total_events && m > 1 && sum_before >= E) {
+      // The paper: no events and no censorings after T_last; everyone left is censored at the end.
+      if (sum_before > E) {
+        warn(
+            fmt::format("{} events rebuilt before the last at-risk time {} already exceed the "
+                        "reported total of {}",
+                        sum_before, rt[i], E));
       }
+    } else if (in.total_events && u > a) {
+      settle(ncen, w.nrisk[i], E, max_iter, /*look_ahead=*/false, [&](i64 n_cens) {
+        w.spread(n_cens, a, u);
+        w.fit_events(i);
+        return std::accumulate(w.d.begin(), w.d.end(), i64{0});
+      });
+    } else {
+      w.spread(ncen, a, u);
+      w.fit_events(i);
     }
   }
 
@@ -426,8 +405,9 @@ ArmReconstruction reconstruct_guyot(const ArmCurve& in, const GuyotOptions& opti
 
   // ---- warnings: where the input is too thin to be trusted ----
   if (m < 2) {
-    warn("the at-risk table has a single time: censoring cannot be located, everyone not dying "
-         "is censored at the end of the curve");
+    warn(
+        "the at-risk table has a single time: censoring cannot be located, everyone not dying "
+        "is censored at the end of the curve");
   }
   for (std::size_t i = 0; i + 1 < m; ++i) {
     const RiskInterval& r = out.intervals[i];
@@ -453,19 +433,22 @@ ArmReconstruction reconstruct_guyot(const ArmCurve& in, const GuyotOptions& opti
   std::size_t drops = 0;
   for (std::size_t k = 1; k < K; ++k) drops += w.s[k] < w.s[k - 1] ? 1u : 0u;
   if (n_events > 0 && static_cast<i64>(2 * drops) < n_events) {
-    warn(fmt::format("the cleaned curve has {} steps for {} rebuilt events: too few digitized "
-                     "points to place event times precisely",
-                     drops, n_events));
+    warn(
+        fmt::format("the cleaned curve has {} steps for {} rebuilt events: too few digitized "
+                    "points to place event times precisely",
+                    drops, n_events));
   }
   if (c.max_adjustment > 0.05) {
-    warn(fmt::format("isotonic regression moved a point by {:.3g}: the clicks are far from a "
-                     "monotone curve (check the digitization)",
-                     c.max_adjustment));
+    warn(
+        fmt::format("isotonic regression moved a point by {:.3g}: the clicks are far from a "
+                    "monotone curve (check the digitization)",
+                    c.max_adjustment));
   }
   if (fit.max_distance > options.warn_max_distance) {
-    warn(fmt::format("largest distance between the digitized curve and the KM of the rebuilt data "
-                     "is {:.3g}",
-                     fit.max_distance));
+    warn(
+        fmt::format("largest distance between the digitized curve and the KM of the rebuilt data "
+                    "is {:.3g}",
+                    fit.max_distance));
   }
   return out;
 }

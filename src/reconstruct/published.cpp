@@ -8,10 +8,10 @@
 // The published HR is usually not the exact midpoint of its rounded log interval; `asymmetry`
 // reports the gap in units of se and a warning is given when it is larger than rounding explains.
 // Example: HR 0.23 (0.12–0.42) at 2:1 (CABINET pNET): se = 0.3196, D = 44.1, p = 4.2e-6.
-#include <cmath>
+#include <fmt/format.h>
 
 #include <boost/math/distributions/normal.hpp>
-#include <fmt/format.h>
+#include <cmath>
 
 #include "hazard/error.hpp"
 #include "hazard/reconstruct.hpp"
@@ -24,16 +24,16 @@ PublishedHr published_hr(double hr, double lower, double upper, const PublishedH
     throw UsageError("the hazard ratio and its confidence limits must be positive numbers");
   }
   if (!(lower < upper)) {
-    throw UsageError(fmt::format("lower confidence limit {} must be below the upper {}", lower,
-                                 upper));
+    throw UsageError(
+        fmt::format("lower confidence limit {} must be below the upper {}", lower, upper));
   }
   if (hr < lower || hr > upper) {
-    throw UsageError(fmt::format("hazard ratio {} lies outside its interval ({}, {})", hr, lower,
-                                 upper));
+    throw UsageError(
+        fmt::format("hazard ratio {} lies outside its interval ({}, {})", hr, lower, upper));
   }
   if (!(options.conf_level > 0.0 && options.conf_level < 1.0)) {
-    throw UsageError(fmt::format("confidence level {} must lie strictly between 0 and 1",
-                                 options.conf_level));
+    throw UsageError(
+        fmt::format("confidence level {} must lie strictly between 0 and 1", options.conf_level));
   }
   if (!(options.ratio > 0.0) || !std::isfinite(options.ratio)) {
     throw UsageError(fmt::format("allocation ratio {} must be positive", options.ratio));
@@ -46,7 +46,8 @@ PublishedHr published_hr(double hr, double lower, double upper, const PublishedH
   out.upper = upper;
   out.conf_level = options.conf_level;
   out.ratio = options.ratio;
-  out.z_crit = boost::math::quantile(boost::math::complement(normal, (1.0 - options.conf_level) / 2));
+  out.z_crit =
+      boost::math::quantile(boost::math::complement(normal, (1.0 - options.conf_level) / 2));
   out.log_hr = std::log(hr);
   out.se_log_hr = (std::log(upper) - std::log(lower)) / (2.0 * out.z_crit);
   out.z = out.log_hr / out.se_log_hr;

@@ -111,9 +111,8 @@ guyot <- function(t.S, S, lower, upper, n.risk, tot.events = NA, max.iter = 1000
         n.censor <- nxt
       }
       if (!settled) {
-        gap <- abs(tried.n - target)
-        best <- which(gap == min(gap))
-        best <- best[which.max(tried.n[best])]
+        # closest to the table; ties: more at risk, then fewer censorings
+        best <- order(abs(tried.n - target), -tried.n, tried.c)[1]
         n.censor <- tried.c[best]
         if (n.censor != tried.c[length(tried.c)]) { cen <- spread(cen, n.censor, a, b); last <- events(i) }
       }
@@ -151,9 +150,7 @@ guyot <- function(t.S, S, lower, upper, n.risk, tot.events = NA, max.iter = 1000
         tried.c <- c(tried.c, n.censor); tried.e <- c(tried.e, sumd)
       }
       if (!settled) {
-        gap <- abs(tried.e - tot.events)
-        best <- which(gap == min(gap))
-        best <- best[which.min(tried.c[best])]
+        best <- order(abs(tried.e - tot.events), -tried.e, tried.c)[1]
         if (tried.c[best] != tried.c[length(tried.c)]) {
           n.censor <- tried.c[best]; cen <- spread(cen, n.censor, a, u); events(n.int)
         }
@@ -176,6 +173,7 @@ run_case <- function(name, t, s, trisk, nrisk, tot.events = NA, call) {
   ev <- sapply(seq_along(trisk), function(i) sum(g$d[p$lower[i]:p$upper[i]]))
   ce <- sapply(seq_along(trisk), function(i) sum(g$cen[p$lower[i]:p$upper[i]]))
   ce[length(ce)] <- ce[length(ce)] + left
+  n.risk.rebuilt <- n0 - c(0, cumsum(ev + ce))[seq_along(trisk)]   # rows with time >= trisk
   # IPD as the paper writes it, and its KM at the cleaned clicks
   tt <- c(rep(p$t, g$d), rep((p$t[-length(p$t)] + p$t[-1]) / 2, g$cen[-length(p$t)]),
           rep(p$t[length(p$t)], left))
@@ -188,7 +186,7 @@ run_case <- function(name, t, s, trisk, nrisk, tot.events = NA, call) {
        survival_version = as.character(packageVersion("survival")),
        n_points = length(p$t), n_clicks_clean = length(cl$t), risk_time = trisk,
        n_risk = nrisk, total_events = if (is.na(tot.events)) NULL else tot.events,
-       events_per_interval = ev, censored_per_interval = ce,
+       events_per_interval = ev, censored_per_interval = ce, n_risk_rebuilt = n.risk.rebuilt,
        point_events = g$d, point_censored = g$cen, events = sum(g$d),
        max_distance = max(dist), rms_distance = sqrt(mean(dist^2)))
 }

@@ -1,7 +1,7 @@
 // Cleaning digitized points: hand-worked isotonic regression, percent scale, ties, clamping.
-#include <vector>
-
 #include <gtest/gtest.h>
+
+#include <vector>
 
 #include "hazard/error.hpp"
 #include "hazard/reconstruct.hpp"

@@ -28,7 +28,8 @@ TEST(PublishedHr, CabinetPnet) {
   EXPECT_TRUE(p.warnings.empty());
   // The same interval at 1:1 needs fewer events: 4 / se^2.
   auto q = published_hr(0.23, 0.12, 0.42);
-  EXPECT_TRUE(near_rel(q.events, 4.0 / (0.3195882624316066 * 0.3195882624316066), tol::closed_form));
+  EXPECT_TRUE(
+      near_rel(q.events, 4.0 / (0.3195882624316066 * 0.3195882624316066), tol::closed_form));
   // r and 1/r give the same count.
   auto h = published_hr(0.23, 0.12, 0.42, {.ratio = 0.5});
   EXPECT_TRUE(near_rel(h.events, p.events, tol::closed_form));
