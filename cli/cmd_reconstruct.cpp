@@ -157,6 +157,7 @@ nlohmann::json arm_json(const ArmReconstruction& r) {
       {"events", f.events},
       {"censored", f.censored},
       {"total_events", f.total_events ? nlohmann::json(*f.total_events) : nlohmann::json(nullptr)},
+      {"median", num(f.median)},
       {"max_distance", num(f.max_distance)},
       {"rms_distance", num(f.rms_distance)},
       {"n_points", f.n_points},
@@ -284,6 +285,8 @@ void run_reconstruct(const ReconstructArgs& a) {
     fmt::print(summary, "arm {}: {} patients, {} events, {} censored{}\n", r.arm, f.n, f.events,
                f.censored,
                f.total_events ? fmt::format(" (reported events: {})", *f.total_events) : "");
+    fmt::print(summary, "  KM median of the rebuilt data: {}\n",
+               std::isnan(f.median) ? std::string("not reached") : fmt::format("{:.4g}", f.median));
     fmt::print(summary,
                "  fit: max |S digitized - KM rebuilt| {:.4f}, RMS {:.4f} over {} points; at risk "
                "matched {}/{}\n",

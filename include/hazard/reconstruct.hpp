@@ -106,6 +106,8 @@ struct ReconstructionFit {
   std::int64_t events = 0;
   std::int64_t censored = 0;
   std::optional<double> total_events;  ///< as given
+  double median =
+      0.0;  ///< KM median of the rebuilt rows (R's quantile.survfit); NaN if not reached
 };
 
 struct ArmReconstruction {

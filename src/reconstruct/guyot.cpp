@@ -43,8 +43,8 @@
 #include <vector>
 
 #include "hazard/error.hpp"
+#include "hazard/km.hpp"
 #include "hazard/reconstruct.hpp"
-#include "reconstruct/km_step.hpp"
 
 namespace hazard {
 
@@ -392,11 +392,24 @@ ArmReconstruction reconstruct_guyot(const ArmCurve& in, const GuyotOptions& opti
   }
   fit.at_risk_total = m;
 
-  const detail::KmStep km = detail::km_step(out.time, out.event);
+  // The Kaplan–Meier curve of the rebuilt rows (R survfit), read as a right-continuous step
+  // function at the digitized times.
+  SurvData rows;
+  rows.time = out.time;
+  rows.status = out.event;
+  const KmResult km = kaplan_meier(rows, KmOptions{.quantiles = {0.5}});
+  const KmCurve& curve = km.groups.front().curve;
+  fit.median = km.groups.front().median.estimate;
+  auto km_at = [&curve](double t) {
+    auto it = std::upper_bound(curve.time.begin(), curve.time.end(), t);
+    return it == curve.time.begin()
+               ? 1.0
+               : curve.surv[static_cast<std::size_t>(it - curve.time.begin()) - 1];
+  };
   double sum_sq = 0.0;
   for (std::size_t k = 0; k < K; ++k) {
     if (w.anchor[k]) continue;
-    double diff = std::fabs(w.s[k] - detail::km_at(km, w.t[k]));
+    double diff = std::fabs(w.s[k] - km_at(w.t[k]));
     fit.max_distance = std::max(fit.max_distance, diff);
     sum_sq += diff * diff;
     ++fit.n_points;
