@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -78,16 +79,28 @@ ArmRows read_rows(const std::string& path, std::initializer_list<const char*> x_
   const Column& x = t.at(xc);
   const Column& y = t.at(yc);
   const Column* a = ac.empty() ? nullptr : &t.at(ac);
+  // A column is numeric only when every value is a number (table.hpp), so in a text column the
+  // values before the bad one are numbers in text form.
+  auto number = [&t](const Column& c, std::size_t i) {
+    if (c.is_missing(i)) throw DataError(at(t, i, c.name, ""), "missing value");
+    double d = 0.0;
+    if (c.is_numeric()) {
+      d = c.numbers[i];
+    } else {
+      const std::string v = c.text(i);
+      char* end = nullptr;
+      d = std::strtod(v.c_str(), &end);
+      if (*end != '\0') throw DataError(at(t, i, c.name, v), "not a number");
+    }
+    if (!std::isfinite(d)) throw DataError(at(t, i, c.name, c.text(i)), "not a finite number");
+    return d;
+  };
   ArmRows r;
   for (std::size_t i = 0; i < t.rows(); ++i) {
-    for (const Column* c : {&x, &y}) {
-      if (c->is_missing(i)) throw DataError(at(t, i, c->name, ""), "missing value");
-      if (!c->is_numeric()) throw DataError(at(t, i, c->name, c->text(i)), "not a number");
-    }
+    r.x.push_back(number(x, i));
+    r.y.push_back(number(y, i));
     if (a && a->is_missing(i)) throw DataError(at(t, i, a->name, ""), "missing arm");
     r.arm.push_back(a ? a->text(i) : std::string());
-    r.x.push_back(x.numbers[i]);
-    r.y.push_back(y.numbers[i]);
   }
   if (r.x.empty()) {
     Location loc;
@@ -243,7 +256,15 @@ void run_reconstruct(const ReconstructArgs& a) {
       throw UsageError(fmt::format("arm '{}' has no rows in {}", arms[k], a.at_risk));
     }
     in.total_events = total[k];
-    results.push_back(reconstruct_guyot(in, options));
+    try {
+      results.push_back(reconstruct_guyot(in, options));
+    } catch (const DataError& e) {
+      // The library sees arrays: name the file its complaint is about (survival values are in
+      // the curve file, times and counts it checks in the at-risk file).
+      Location loc = e.where();
+      if (loc.file.empty()) loc.file = loc.column == "surv" ? a.curve : a.at_risk;
+      throw DataError(loc, e.message());
+    }
   }
 
   // Patient rows.

@@ -70,6 +70,16 @@ rc=$?; [ "$rc" = 3 ] || fail "rising at-risk should exit 3, got $rc"
 "$HAZARD" reconstruct --curve "$TMP/points.csv" --at-risk "$TMP/nrisk.csv" --events C=3 --out "$TMP/x.csv" 2>/dev/null
 rc=$?; [ "$rc" = 2 ] || fail "unknown arm in --events should exit 2, got $rc"
 
+# A text value in a numeric column names its file and line (and does not crash).
+printf 'time,surv\n0,1\n1,abc\n' > "$TMP/text.csv"
+msg=$("$HAZARD" reconstruct --curve "$TMP/text.csv" --at-risk "$TMP/one_risk.csv" --out "$TMP/x.csv" 2>&1)
+rc=$?; [ "$rc" = 3 ] || fail "text survival value should exit 3, got $rc"
+echo "$msg" | grep -q "text.csv:3: column 'surv': value 'abc'" || fail "text value message: $msg"
+printf 'time,n_risk\n0,4\n3,-1\n' > "$TMP/neg.csv"
+msg=$("$HAZARD" reconstruct --curve "$TMP/one.csv" --at-risk "$TMP/neg.csv" --out "$TMP/x.csv" 2>&1)
+rc=$?; [ "$rc" = 3 ] || fail "negative at-risk should exit 3, got $rc"
+echo "$msg" | grep -q "neg.csv" || fail "negative at-risk message names no file: $msg"
+
 # ---- CheckMate 067 raw clicks (kmdata's files), when ../shared is present ----
 S="${HAZARD_SHARED_DIR:-}/data/published-curves"
 if [ -f "$S/Checkmate_067_S3A_Nivolumab.csv" ]; then
