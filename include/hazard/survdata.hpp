@@ -80,6 +80,8 @@ struct SurvData {
   std::vector<std::uint64_t> line;     ///< line in the source file
 
   std::string group_name;              ///< the --group column
+  std::string time_label;              ///< variable label of the time column ("" if none), for headings
+  std::string group_label;             ///< variable label of the --group column ("" if none)
   std::vector<std::string> group_levels;   ///< level names; [0] is the reference
   std::vector<std::string> strata_names;   ///< the --strata columns
   std::vector<std::string> strata_levels;  ///< labels as R's strata(): "A=a, B=b"

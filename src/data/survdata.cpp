@@ -236,6 +236,8 @@ SurvData build_surv_data(const Table& table, const Roles& roles) {
   SurvData out;
   out.source = src;
   out.n_read = n;
+  out.time_label = table.at(roles.time).label;
+  if (!roles.group.empty()) out.group_label = table.at(roles.group).label;
 
   std::optional<Factor> group;
   if (!roles.group.empty()) {

@@ -102,6 +102,9 @@ TEST(ReadData, EveryFormatGivesTheSameSurvDataAsCsv) {
     EXPECT_EQ(d.row, csv.row);
   }
   EXPECT_EQ(csv.excluded.reasons.at("missing stratum"), 1u);  // lung has one missing ph.ecog
+  SurvData xpt = build_surv_data(read_data(fixture("lung_v8.xpt"), {.columns = roles.columns()}), roles);
+  EXPECT_EQ(xpt.time_label, "Analysis Value (days)");  // labels reach the survival data (report headings)
+  EXPECT_EQ(xpt.group_label, "Sex");
 }
 
 TEST(ReadData, SasLabelsAndSpecialMissings) {
