@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   // Subcommands, in the order `hazard --help` lists them.
   hazard::cli::register_km(app);
   hazard::cli::register_logrank(app);
+  hazard::cli::register_cox(app);
 
   try {
     try {

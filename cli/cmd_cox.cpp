@@ -1,0 +1,312 @@
+// hazard cox: Cox proportional hazards regression (docs/cli/cox.md). Parses flags, builds the
+// design matrix from the data layer's rows, calls hazard::cox_fit and prints; no math here.
+#include <algorithm>
+#include <cstdio>
+#include <cmath>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "data_options.hpp"
+#include "hazard/cox.hpp"
+#include "hazard/error.hpp"
+#include "hazard/version.hpp"
+
+namespace hazard::cli {
+namespace {
+
+struct CoxCliOptions {
+  DataOptions data;
+  std::vector<std::string> covariates;
+  std::string ties;
+  std::string start, offset, cluster;
+  bool robust = false;
+  int max_iter = 20;
+  double eps = 1e-9;
+  double conf_level = 0.95;
+  std::string compat = "r";
+  std::string ph_test;
+  std::string residuals;
+  std::string out;
+  bool json = false;
+};
+
+std::string fmt_num(double x, int digits = 4) {
+  if (std::isnan(x)) return "NA";
+  if (std::isinf(x)) return x > 0 ? "Inf" : "-Inf";
+  return fmt::format("{:.{}g}", x, digits);
+}
+
+std::string fmt_p(double p) {
+  if (std::isnan(p)) return "NA";
+  if (p < 2e-16) return "<2e-16";
+  return fmt::format("{:.3g}", p);
+}
+
+// --residuals TYPE --out FILE: one CSV row per data row (per event for Schoenfeld types), keyed by
+// the line of the data file.
+void write_residuals(const CoxCliOptions& o, const CoxData& cd, const CoxResult& r, const SurvData& sd) {
+  ResidualType t;
+  if (o.residuals == "martingale") t = ResidualType::martingale;
+  else if (o.residuals == "deviance") t = ResidualType::deviance;
+  else if (o.residuals == "score") t = ResidualType::score;
+  else if (o.residuals == "schoenfeld") t = ResidualType::schoenfeld;
+  else if (o.residuals == "scaledsch") t = ResidualType::scaledsch;
+  else if (o.residuals == "dfbeta") t = ResidualType::dfbeta;
+  else throw UsageError(fmt::format("--residuals {}: expected martingale, deviance, score, schoenfeld, scaledsch or dfbeta", o.residuals));
+  CoxResiduals res = cox_residuals(cd, r, t);
+  std::FILE* f = std::fopen(o.out.c_str(), "w");
+  if (!f) throw IoError(fmt::format("cannot open {} for writing", o.out));
+  auto quote = [](const std::string& s) {
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string q = "\"";
+    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+  };
+  std::string header = "line,time";
+  if (!sd.strata_levels.empty()) header += ",stratum";
+  for (const auto& c : res.columns) header += "," + quote(c);
+  fmt::print(f, "{}\n", header);
+  for (Eigen::Index i = 0; i < res.values.rows(); ++i) {
+    const std::size_t row = res.row[static_cast<std::size_t>(i)];
+    std::string line = fmt::format("{},{}", sd.line[row], res.time[static_cast<std::size_t>(i)]);
+    if (!sd.strata_levels.empty())
+      line += "," + quote(sd.strata_levels[static_cast<std::size_t>(sd.stratum[row])]);
+    for (Eigen::Index j = 0; j < res.values.cols(); ++j) {
+      const double v = res.values(i, j);
+      line += std::isfinite(v) ? fmt::format(",{}", v) : std::string(",NA");
+    }
+    fmt::print(f, "{}\n", line);
+  }
+  if (std::fclose(f) != 0) throw IoError(fmt::format("error writing {}", o.out));
+}
+
+void run_cox(const CoxCliOptions& o) {
+  if (!o.residuals.empty() && o.out.empty()) throw UsageError("--residuals needs --out FILE.csv");
+  // --- options ---
+  Ties ties = Ties::efron;
+  Compat compat = Compat::r;
+  if (o.compat == "sas") {
+    compat = Compat::sas;
+    ties = Ties::breslow;
+  } else if (o.compat != "r") {
+    throw UsageError(fmt::format("--compat {}: expected r or sas", o.compat));
+  }
+  if (!o.ties.empty()) {
+    if (o.ties == "efron") ties = Ties::efron;
+    else if (o.ties == "breslow") ties = Ties::breslow;
+    else if (o.ties == "exact" || o.ties == "discrete") ties = Ties::exact;
+    else throw UsageError(fmt::format("--ties {}: expected efron, breslow or exact", o.ties));
+  }
+  std::vector<std::string> covs;
+  for (const auto& c : o.covariates)
+    if (!c.empty() && c != o.data.group && std::find(covs.begin(), covs.end(), c) == covs.end()) covs.push_back(c);
+  if (covs.empty() && o.data.group.empty())
+    throw UsageError("the model needs --covariates COL[,COL...] and/or --group COL");
+
+  Roles roles = make_roles(o.data);
+  roles.start = o.start;
+  roles.covariates = covs;
+  roles.offset = o.offset;
+  roles.cluster = o.cluster;
+  Table table;
+  SurvData sd = load_surv_data(o.data, roles, &table);
+
+  // --- the model's data ---
+  CoxData cd;
+  cd.time = sd.time;
+  cd.start = sd.start;
+  cd.status = sd.status;
+  cd.weight = sd.weight;
+  cd.stratum = sd.stratum;
+  const std::size_t n = sd.size();
+  std::vector<DesignSpec> specs;
+  for (const auto& c : covs) {
+    const std::string ref = ref_for(o.data, c);
+    specs.push_back({.column = c, .ref = ref, .factor = !ref.empty()});
+  }
+  Design design = build_design(table, sd.row, specs);
+  const Eigen::Index ng = sd.group.empty() ? 0 : static_cast<Eigen::Index>(sd.group_levels.size()) - 1;
+  cd.x.resize(static_cast<Eigen::Index>(n), ng + design.x.cols());
+  for (Eigen::Index g = 0; g < ng; ++g) {
+    for (std::size_t i = 0; i < n; ++i)
+      cd.x(static_cast<Eigen::Index>(i), g) = sd.group[i] == g + 1 ? 1.0 : 0.0;
+    cd.names.push_back(fmt::format("{}[{}]", sd.group_name, sd.group_levels[static_cast<std::size_t>(g + 1)]));
+  }
+  if (design.x.cols() > 0) cd.x.rightCols(design.x.cols()) = design.x;
+  for (const auto& nm : design.names) cd.names.push_back(nm);
+  if (cd.x.cols() == 0)
+    throw UsageError(fmt::format("--group {}: only one level in the analysed rows, nothing to compare", sd.group_name));
+  if (!o.offset.empty()) {
+    const Column& c = table.at(o.offset);
+    for (std::size_t r : sd.row) cd.offset.push_back(c.is_numeric() ? c.numbers[r] : std::stod(c.text(r)));
+  }
+  if (!o.cluster.empty()) {
+    Factor f = make_factor(table.at(o.cluster));
+    for (std::size_t r : sd.row) cd.cluster.push_back(f.codes[r]);
+  }
+
+  CoxOptions opt{.ties = ties, .max_iter = o.max_iter, .eps = o.eps, .robust = o.robust,
+                 .conf_level = o.conf_level, .compat = compat};
+  CoxResult r = cox_fit(cd, opt);
+
+  // terms for the PH test: the arm, then one per covariate column
+  std::optional<PhTest> ph;
+  if (!o.ph_test.empty()) {
+    ZphTransform tr = ZphTransform::km;
+    if (o.ph_test == "identity") tr = ZphTransform::identity;
+    else if (o.ph_test == "rank") tr = ZphTransform::rank;
+    else if (o.ph_test == "log") tr = ZphTransform::log;
+    else if (o.ph_test != "km") throw UsageError(fmt::format("--ph-test {}: expected km, identity, rank or log", o.ph_test));
+    std::vector<std::size_t> term;
+    std::vector<std::string> tnames;
+    if (ng > 0) tnames.push_back(sd.group_name);
+    for (Eigen::Index g = 0; g < ng; ++g) term.push_back(0);
+    const std::size_t off = ng > 0 ? 1 : 0;
+    for (std::size_t t : design.term) term.push_back(t + off);
+    for (const auto& nm : design.term_names) tnames.push_back(nm);
+    ph = cox_zph(cd, r, tr, term, tnames);
+  }
+
+  for (const auto& w : r.warnings) fmt::print(stderr, "hazard: warning: {}\n", w);
+
+  if (!o.residuals.empty()) write_residuals(o, cd, r, sd);
+
+  auto test_json = [](const CoxTest& t) { return nlohmann::json{{"stat", num(t.stat)}, {"df", t.df}, {"p", num(t.p)}}; };
+  if (o.json) {
+    nlohmann::json j;
+    j["command"] = "cox";
+    j["hazard_version"] = version();
+    j["data"] = o.data.data;
+    j["n_read"] = sd.n_read;
+    j["n_filtered"] = sd.n_filtered;
+    j["n"] = r.n;
+    j["events"] = r.events;
+    j["excluded"] = exclusions_json(sd.excluded);
+    j["ties"] = to_string(r.ties);
+    j["compat"] = compat == Compat::sas ? "sas" : "r";
+    j["convergence"] = compat == Compat::sas
+                           ? nlohmann::json{{"criterion", "relative gradient (SAS GCONV)"}, {"value", opt.gconv}}
+                           : nlohmann::json{{"criterion", "relative change of the log partial likelihood"}, {"value", opt.eps}};
+    j["iterations"] = r.iterations;
+    j["converged"] = r.converged;
+    j["robust"] = r.robust;
+    j["conf_level"] = o.conf_level;
+    j["strata"] = sd.strata_levels;
+    j["loglik"] = {num(r.loglik0), num(r.loglik)};
+    nlohmann::json coefs = nlohmann::json::array();
+    for (const auto& t : r.terms)
+      coefs.push_back({{"term", t.term}, {"coef", num(t.coef)}, {"se", num(t.se)},
+                       {"robust_se", r.robust ? num(t.robust_se) : nlohmann::json(nullptr)},
+                       {"z", num(t.z)}, {"p", num(t.p)}, {"hr", num(t.hr)}, {"lower", num(t.lower)},
+                       {"upper", num(t.upper)}});
+    j["coefficients"] = coefs;
+    j["tests"] = {{"lr", test_json(r.lr)}, {"wald", test_json(r.wald)}, {"score", test_json(r.score)},
+                  {"robust_score", r.robust_score ? test_json(*r.robust_score) : nlohmann::json(nullptr)}};
+    j["concordance"] = {{"estimate", num(r.concordance.estimate)}, {"std_err", num(r.concordance.std_err)},
+                        {"concordant", r.concordance.concordant}, {"discordant", r.concordance.discordant},
+                        {"tied_risk", r.concordance.tied_x}, {"tied_time", r.concordance.tied_y},
+                        {"tied_risk_time", r.concordance.tied_xy}};
+    j["means"] = std::vector<double>(r.means.data(), r.means.data() + r.means.size());
+    nlohmann::json var = nlohmann::json::array();
+    for (Eigen::Index a = 0; a < r.var.rows(); ++a) {
+      nlohmann::json row = nlohmann::json::array();
+      for (Eigen::Index b = 0; b < r.var.cols(); ++b) row.push_back(num(r.var(a, b)));
+      var.push_back(row);
+    }
+    j["var"] = var;
+    if (ph) {
+      nlohmann::json terms = nlohmann::json::array();
+      for (const auto& t : ph->terms) terms.push_back({{"term", t.term}, {"chisq", num(t.chisq)}, {"df", t.df}, {"p", num(t.p)}});
+      j["ph_test"] = {{"transform", to_string(ph->transform)}, {"terms", terms},
+                      {"global", {{"chisq", num(ph->global.chisq)}, {"df", ph->global.df}, {"p", num(ph->global.p)}}}};
+    }
+    j["warnings"] = r.warnings;
+    std::cout << j.dump(2) << "\n";
+    return;
+  }
+
+  // --- human-readable, as summary(coxph) ---
+  fmt::print("Cox proportional hazards regression (hazard {})\n", version());
+  fmt::print("  data: {}  ({})\n", o.data.data, exclusions_text(sd));
+  fmt::print("  n = {}, number of events = {}", r.n, r.events);
+  if (!sd.strata_levels.empty()) fmt::print(", strata: {}", sd.strata_levels.size());
+  fmt::print("\n  ties: {}", to_string(r.ties));
+  if (compat == Compat::sas)
+    fmt::print("; SAS PHREG conventions (--compat sas): Breslow ties by default, convergence when the relative gradient < {:g}", opt.gconv);
+  fmt::print("\n  iterations: {}{}\n\n", r.iterations, r.converged ? "" : " (did not converge)");
+  std::size_t w = 4;
+  for (const auto& t : r.terms) w = std::max(w, t.term.size());
+  if (r.robust)
+    fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>10} {:>8} {:>10}\n", "", w, "coef", "exp(coef)", "se(coef)", "robust se", "z", "Pr(>|z|)");
+  else
+    fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>8} {:>10}\n", "", w, "coef", "exp(coef)", "se(coef)", "z", "Pr(>|z|)");
+  for (const auto& t : r.terms) {
+    if (r.robust)
+      fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>10} {:>8} {:>10}\n", t.term, w, fmt_num(t.coef), fmt_num(t.hr),
+                 fmt_num(t.se), fmt_num(t.robust_se), fmt_num(t.z, 3), fmt_p(t.p));
+    else
+      fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>8} {:>10}\n", t.term, w, fmt_num(t.coef), fmt_num(t.hr),
+                 fmt_num(t.se), fmt_num(t.z, 3), fmt_p(t.p));
+  }
+  const int pct = static_cast<int>(std::lround(o.conf_level * 100));
+  fmt::print("\n{:<{}}  {:>10} {:>10} {:>10} {:>10}\n", "", w, "exp(coef)", "exp(-coef)", fmt::format("lower .{}", pct),
+             fmt::format("upper .{}", pct));
+  for (const auto& t : r.terms)
+    fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>10}\n", t.term, w, fmt_num(t.hr), fmt_num(1 / t.hr), fmt_num(t.lower),
+               fmt_num(t.upper));
+  fmt::print("\nConcordance= {:.3f}  (se = {:.3f})\n", r.concordance.estimate, r.concordance.std_err);
+  fmt::print("Likelihood ratio test= {:.2f}  on {:g} df,   p={}\n", r.lr.stat, r.lr.df, fmt_p(r.lr.p));
+  fmt::print("Wald test            = {:.2f}  on {:g} df,   p={}\n", r.wald.stat, r.wald.df, fmt_p(r.wald.p));
+  fmt::print("Score (logrank) test = {:.2f}  on {:g} df,   p={}\n", r.score.stat, r.score.df, fmt_p(r.score.p));
+  if (r.robust_score)
+    fmt::print("Robust score test    = {:.2f}  on {:g} df,   p={}\n", r.robust_score->stat, r.robust_score->df,
+               fmt_p(r.robust_score->p));
+  if (r.robust) fmt::print("  (Note: the likelihood ratio and score tests assume independence of observations within a cluster,\n   the Wald and robust score tests do not).\n");
+  fmt::print("Log partial likelihood: {:.6f} (beta = 0), {:.6f} (estimate)\n", r.loglik0, r.loglik);
+  if (ph) {
+    fmt::print("\nTest of proportional hazards (Grambsch-Therneau, as R's cox.zph; transform: {})\n", to_string(ph->transform));
+    std::size_t tw = 6;
+    for (const auto& t : ph->terms) tw = std::max(tw, t.term.size());
+    fmt::print("{:<{}}  {:>10} {:>4} {:>10}\n", "", tw, "chisq", "df", "p");
+    for (const auto& t : ph->terms)
+      fmt::print("{:<{}}  {:>10} {:>4g} {:>10}\n", t.term, tw, fmt_num(t.chisq), t.df, fmt_p(t.p));
+    fmt::print("{:<{}}  {:>10} {:>4g} {:>10}\n", "GLOBAL", tw, fmt_num(ph->global.chisq), ph->global.df, fmt_p(ph->global.p));
+  }
+}
+
+}  // namespace
+
+void register_cox(CLI::App& app) {
+  auto o = std::make_shared<CoxCliOptions>();
+  CLI::App* cmd = app.add_subcommand("cox", "Cox proportional hazards regression (as R's coxph / SAS PROC PHREG)");
+  add_data_options(cmd, o->data);
+  cmd->add_option("--covariates", o->covariates,
+                  "Covariate columns, comma-separated: numeric = one term, text = one term per non-reference level COL[LEVEL]")
+      ->delimiter(',');
+  cmd->add_option("--ties", o->ties, "Tied event times: efron (default, as R), breslow (SAS default), exact (= SAS DISCRETE)");
+  cmd->add_option("--start", o->start, "Entry-time column: counting-process (start, stop] rows");
+  cmd->add_option("--offset", o->offset, "Offset column (coefficient fixed at 1)");
+  cmd->add_option("--cluster", o->cluster, "Cluster column: robust (sandwich) variance summed within cluster");
+  cmd->add_flag("--robust", o->robust, "Robust (sandwich) variance and robust score test");
+  cmd->add_option("--max-iter", o->max_iter, "Maximum Newton-Raphson iterations (default 20)");
+  cmd->add_option("--eps", o->eps, "Convergence: relative change of the log partial likelihood (default 1e-9)");
+  cmd->add_option("--conf-level", o->conf_level, "Confidence level of the hazard-ratio intervals (default 0.95)");
+  cmd->add_option("--compat", o->compat, "r (default) or sas: SAS PHREG defaults (Breslow ties, GCONV=1e-8)");
+  cmd->add_option("--ph-test", o->ph_test,
+                  "Proportional-hazards test (R's cox.zph) with time transform km, identity, rank or log");
+  cmd->add_option("--residuals", o->residuals,
+                  "Write residuals to --out: martingale, deviance, score, schoenfeld, scaledsch or dfbeta (as R's residuals.coxph)");
+  cmd->add_option("--out", o->out, "CSV file for --residuals");
+  cmd->add_flag("--json", o->json, "Write the results as JSON (docs/cli/cox.md)");
+  cmd->callback([o] { run_cox(*o); });
+}
+
+}  // namespace hazard::cli

@@ -1,0 +1,199 @@
+// Cox proportional hazards regression, as R survival's coxph() (coxfit6 / agfit4 / coxexact)
+// and SAS PROC PHREG.
+//
+// Model: hazard_i(t) = h_s(t) exp(x_i' beta + offset_i) for a subject in stratum s. beta maximises
+// the partial likelihood (Efron or Breslow approximation for tied event times, or the exact
+// conditional-logistic likelihood = SAS TIES=DISCRETE) by Newton–Raphson exactly as R:
+// covariates centred (and scaled) first, convergence when |1 - loglik_old/loglik_new| <= eps,
+// step-halving when the log-likelihood falls or is not finite, at most max_iter iterations.
+// Right-censored data use coxfit6's backward pass over time; (start, stop] data use agfit4's
+// two-index add/remove scheme. Cost: one sort per fit, O((n + d) p^2) per iteration
+// (exact: O(n m p^2), m = largest number of tied events). Memory O(n p).
+//
+// Example:
+//   hazard::CoxData d{.time = t, .status = s, .x = X, .names = {"age", "sex[2]"}};
+//   hazard::CoxResult r = hazard::cox_fit(d, {.ties = hazard::Ties::efron});
+//   double hr = r.terms[0].hr;
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include "hazard/table.hpp"
+
+namespace hazard {
+
+/// How tied event times enter the partial likelihood.
+enum class Ties {
+  efron,    ///< Efron's approximation (R's default)
+  breslow,  ///< Breslow's approximation (SAS's default)
+  exact,    ///< exact conditional (discrete) likelihood: R ties="exact", SAS TIES=DISCRETE
+};
+
+/// Whose conventions to follow where R and SAS differ.
+enum class Compat {
+  r,    ///< convergence on the relative change of the log partial likelihood (eps, 1e-9)
+  sas,  ///< PHREG's GCONV: u' I^-1 u / |loglik| < gconv (1e-8)
+};
+
+/// One covariate column of the model and, for a categorical column, its reference level.
+struct DesignSpec {
+  std::string column;
+  std::string ref;  ///< reference level of a categorical column; "" = first in sorted order (as R)
+  bool factor = false;  ///< treat a numeric column as categorical (levels in numeric order), as the --group arm
+};
+
+/// The design matrix of a Cox model (no intercept).
+/// A numeric column is one model column named after it; a categorical column gives one 0/1
+/// column per non-reference level named "COL[LEVEL]" (R's treatment contrasts).
+struct Design {
+  Eigen::MatrixXd x;                     ///< rows x columns
+  std::vector<std::string> names;        ///< per model column
+  std::vector<std::size_t> term;         ///< per model column: index of its term (source column)
+  std::vector<std::string> term_names;   ///< per term: the source column name
+};
+
+/// Builds the design matrix for the table rows `rows` (e.g. SurvData::row). Levels of a
+/// categorical column are those present in `rows`, sorted; throws DataError for a missing value
+/// or an unknown reference level, UsageError for an unknown column.
+Design build_design(const Table& table, std::span<const std::size_t> rows,
+                    const std::vector<DesignSpec>& specs);
+
+/// The input of a Cox fit: one entry per row, in any order (the fit sorts).
+struct CoxData {
+  std::vector<double> time{};            ///< event/censoring time (stop time with `start`)
+  std::vector<double> start{};           ///< entry time for (start, stop] rows; empty = right-censored
+  std::vector<std::uint8_t> status{};    ///< 1 = event, 0 = censored
+  std::vector<double> weight{};          ///< case weights (> 0); empty = all 1
+  std::vector<double> offset{};          ///< offset of the linear predictor; empty = 0
+  std::vector<std::int32_t> stratum{};   ///< stratum codes; empty = one stratum
+  std::vector<std::int32_t> cluster{};   ///< cluster codes for the robust variance; empty = none
+  Eigen::MatrixXd x{};                   ///< rows x p design matrix
+  std::vector<std::string> names{};      ///< p term names
+};
+
+struct CoxOptions {
+  Ties ties = Ties::efron;
+  int max_iter = 20;                   ///< R's iter.max
+  double eps = 1e-9;                   ///< R's eps: relative change of the log-likelihood
+  double toler_chol = 1.8189894035458617e-12;  ///< R's toler.chol = .Machine$double.eps^0.75
+  double toler_inf = 0;                ///< R's toler.inf; 0 = sqrt(eps) as R
+  double gconv = 1e-8;                 ///< SAS's GCONV, used with Compat::sas
+  bool robust = false;                 ///< sandwich variance (also on with a cluster or non-integer weights, as R)
+  double conf_level = 0.95;
+  Compat compat = Compat::r;
+};
+
+struct CoxTest {
+  double stat = 0;
+  double df = 0;
+  double p = 1;
+};
+
+/// One row of the coefficient table (summary.coxph). With a robust variance z, p and the CI use
+/// the robust SE, as R. Aliased (singular) terms have NaN everywhere but `term`.
+struct CoxTerm {
+  std::string term;
+  double coef = 0, se = 0, robust_se = 0, z = 0, p = 0, hr = 0, lower = 0, upper = 0;
+};
+
+/// Harrell's concordance as R's concordance() for a coxph fit (counts use case weights).
+struct CoxConcordance {
+  double concordant = 0, discordant = 0, tied_x = 0, tied_y = 0, tied_xy = 0;
+  double estimate = 0;
+  double std_err = 0;  ///< infinitesimal-jackknife SE (collapsed by cluster when there is one)
+};
+
+struct CoxResult {
+  std::size_t n = 0;                   ///< rows used
+  double events = 0;                   ///< number of events (unweighted, as R's nevent)
+  Ties ties = Ties::efron;
+  Compat compat = Compat::r;
+  int iterations = 0;
+  bool converged = false;
+  int rank = 0;                        ///< rank of the information matrix
+  double loglik0 = 0, loglik = 0;      ///< at the initial value (0) and at the estimate
+
+  Eigen::VectorXd coef;                ///< NaN for aliased columns
+  Eigen::MatrixXd var;                 ///< model-based variance (R's naive.var when robust)
+  Eigen::MatrixXd robust_var;          ///< sandwich variance; empty unless robust
+  Eigen::VectorXd score_vector;        ///< score u at the estimate
+  Eigen::VectorXd means;               ///< column means used for centring (R's fit$means)
+  std::vector<double> linear_predictor;  ///< per input row: x'beta + offset - means'beta (as R)
+  bool robust = false;
+
+  std::vector<CoxTerm> terms;
+  CoxTest lr, wald, score;
+  std::optional<CoxTest> robust_score;
+  CoxConcordance concordance;
+  std::vector<std::string> warnings;   ///< R's warnings, reworded with covariate names
+};
+
+/// Fits the model. Throws UsageError for inconsistent input (lengths, exact ties with weights
+/// or with a robust variance, robust (start, stop] data without clusters), DataError-free:
+/// data checks belong to the data layer. NumericalError when there are no events or the
+/// likelihood overflows at the start.
+CoxResult cox_fit(const CoxData& data, const CoxOptions& options = {});
+
+/// "efron", "breslow", "exact"
+std::string to_string(Ties ties);
+
+/// The time transform g(t) of the proportional-hazards test.
+enum class ZphTransform {
+  km,        ///< 1 - KM(t-), the pooled unweighted Kaplan–Meier (R's default)
+  identity,  ///< t
+  rank,      ///< rank of t among all rows (ties averaged)
+  log,       ///< log t
+};
+
+struct PhTestTerm {
+  std::string term;
+  double chisq = 0, df = 0, p = 1;
+};
+
+/// Grambsch–Therneau test of proportional hazards, as R survival 3.x's cox.zph().
+struct PhTest {
+  ZphTransform transform = ZphTransform::km;
+  std::vector<PhTestTerm> terms;  ///< one per term (a categorical covariate is one term, df = levels - 1)
+  PhTestTerm global;              ///< "GLOBAL"
+};
+
+/// The score test, at the fitted beta, of adding x * g(t) for each term (zph1.c / zph2.c): the
+/// score for gamma and the 2p x 2p information of (beta, gamma) from one pass over the risk
+/// sets; per term u' I^-1 u over (all beta, that term's gammas). `term` gives each model column's
+/// term index into `term_names` (empty: one term per column, named as the columns).
+/// Aliased (NA) columns are dropped, as R. Efron sums for Efron fits, Breslow otherwise.
+PhTest cox_zph(const CoxData& data, const CoxResult& fit, ZphTransform transform,
+               const std::vector<std::size_t>& term = {}, const std::vector<std::string>& term_names = {});
+
+/// "km", "identity", "rank", "log"
+std::string to_string(ZphTransform transform);
+
+enum class ResidualType { martingale, deviance, score, schoenfeld, scaledsch, dfbeta };
+
+/// Residuals of a fit, as R's residuals.coxph() with its default weighting (dfbeta weighted by
+/// the case weights, the others not), each in the form of the fit's tie method (Efron forms for
+/// Efron fits). Per-row types have one row per input row (in input order); Schoenfeld types one
+/// row per event, ordered by stratum and time (as R).
+struct CoxResiduals {
+  ResidualType type = ResidualType::martingale;
+  std::vector<std::string> columns;  ///< "residual" or the term names
+  Eigen::MatrixXd values;
+  std::vector<std::size_t> row;      ///< input row of each residual row
+  std::vector<double> time;          ///< the row's (stop) time
+  std::vector<std::int32_t> stratum; ///< the row's stratum code (empty without strata)
+};
+
+/// Throws UsageError for score-type residuals of an exact-ties fit (R has none).
+CoxResiduals cox_residuals(const CoxData& data, const CoxResult& fit, ResidualType type);
+
+/// "martingale", ...
+std::string to_string(ResidualType type);
+
+}  // namespace hazard

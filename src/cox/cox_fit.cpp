@@ -1,0 +1,326 @@
+// The Cox model fit: checks, Newton–Raphson (newton.cpp) on the kernel for the data type and
+// tie method, then what R's coxph() and summary.coxph() compute from the fit:
+//   * coefficients on the original scale; columns the generalised Cholesky finds aliased get
+//     NaN (R's NA) and the warning "X matrix deemed to be singular";
+//   * R's warnings: "Ran out of iterations and did not converge", and the monotone-likelihood
+//     check |u' V| > toler_inf * |beta| (coxph.fit, coxexact.fit; agreg.fit uses (1 + |beta|)),
+//     reported with the covariate's name;
+//   * robust variance (robust=TRUE, a cluster, or non-integer case weights, as coxph):
+//     D' D with D = weighted score residuals %*% V summed within cluster (R's dfbeta), and the
+//     robust score test from score residuals at beta = 0;
+//   * tests: likelihood ratio 2 (l(beta) - l(0)), Wald beta' V^-1 beta (V robust when robust),
+//     score u(0)' I(0)^-1 u(0), all on df = number of estimated coefficients;
+//   * per term: z = beta / SE (robust SE when robust), p from the normal, HR = exp(beta) and its
+//     Wald CI exp(beta +- z_{1-a/2} SE);
+//   * Harrell's concordance of the linear predictor (concordance.cpp).
+// Times closer than sqrt(machine eps) are merged first, as R's aeqSurv (coxph's timefix).
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <string>
+
+#include <boost/math/distributions/chi_squared.hpp>
+#include <boost/math/distributions/normal.hpp>
+
+#include "cox/cox_detail.hpp"
+#include "hazard/cox.hpp"
+#include "hazard/error.hpp"
+
+namespace hazard {
+namespace {
+
+double chisq_upper(double stat, double df) {
+  if (!(df > 0) || !std::isfinite(stat)) return std::nan("");
+  if (stat <= 0) return 1.0;
+  return boost::math::cdf(boost::math::complement(boost::math::chi_squared(df), stat));
+}
+
+CoxTest make_test(double stat, double df) { return {stat, df, chisq_upper(stat, df)}; }
+
+std::string join_vars(const std::vector<std::size_t>& idx, const std::vector<std::string>& names) {
+  std::string s;
+  for (std::size_t k = 0; k < idx.size(); ++k) {
+    if (k) s += ", ";
+    s += std::to_string(idx[k] + 1);
+    if (idx[k] < names.size()) s += " (" + names[idx[k]] + ")";
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string to_string(Ties ties) {
+  switch (ties) {
+    case Ties::efron: return "efron";
+    case Ties::breslow: return "breslow";
+    case Ties::exact: return "exact";
+  }
+  return "efron";
+}
+
+CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
+  const std::size_t n = in.time.size();
+  const std::size_t p = static_cast<std::size_t>(in.x.cols());
+  auto check_len = [&](std::size_t len, const char* what) {
+    if (len != 0 && len != n)
+      throw UsageError(std::string("cox_fit: ") + what + " has the wrong length");
+  };
+  if (in.status.size() != n || static_cast<std::size_t>(in.x.rows()) != n)
+    throw UsageError("cox_fit: time, status and x must have the same number of rows");
+  check_len(in.start.size(), "start");
+  check_len(in.weight.size(), "weight");
+  check_len(in.offset.size(), "offset");
+  check_len(in.stratum.size(), "stratum");
+  check_len(in.cluster.size(), "cluster");
+  if (p == 0) throw UsageError("cox_fit: the model has no covariates");
+  if (n == 0) throw NumericalError("no rows to fit");
+  if (!in.names.empty() && in.names.size() != p) throw UsageError("cox_fit: names has the wrong length");
+  if (opt.max_iter < 0) throw UsageError("--max-iter must be >= 0");
+  if (!(opt.eps > 0)) throw UsageError("--eps must be > 0");
+  if (!(opt.conf_level > 0 && opt.conf_level < 1)) throw UsageError("--conf-level must be in (0, 1)");
+  for (double w : in.weight)
+    if (!(w > 0) || !std::isfinite(w))
+      throw UsageError("case weights must be positive and finite for a Cox model (as R's coxph)");
+  for (Eigen::Index i = 0; i < in.x.size(); ++i)
+    if (!std::isfinite(in.x.data()[i])) throw NumericalError("the data contain an infinite or missing covariate value");
+  const bool counting = !in.start.empty();
+  bool nonint_weights = false;
+  for (double w : in.weight)
+    if (w != std::floor(w)) nonint_weights = true;
+  const bool robust = opt.robust || !in.cluster.empty() || nonint_weights;
+  if (opt.ties == Ties::exact) {
+    if (counting) throw UsageError("--ties exact is not available for (start, stop] data");
+    for (double w : in.weight)
+      if (w != 1) throw UsageError("case weights are not supported for the exact method (as R)");
+    if (robust)
+      throw UsageError("a robust variance needs score residuals, which are not available for the exact method (as R)");
+  }
+  if (robust && counting && in.cluster.empty() && opt.robust)
+    throw UsageError("--robust with --start needs --cluster (the subject identifier), as R's coxph");
+
+  // timefix, offset centring
+  CoxData data = in;
+  detail::aeq_surv(data.time, data.start);
+  if (counting)
+    for (std::size_t i = 0; i < n; ++i)
+      if (!(data.start[i] < data.time[i]))
+        throw DataError({}, "an interval (start, stop] has zero length once nearly equal times are merged");
+  double events = 0;
+  for (auto s : data.status) events += s ? 1 : 0;
+  if (events == 0) throw NumericalError("no events: a Cox model cannot be fitted");
+  if (!data.offset.empty()) {
+    bool any = false;
+    double mean = 0;
+    for (double o : data.offset) {
+      if (!std::isfinite(o) || !std::isfinite(std::exp(o)))
+        throw NumericalError("offsets must lead to a finite risk score");
+      any = any || o != 0;
+      mean += o;
+    }
+    mean /= static_cast<double>(n);
+    if (any)
+      for (double& o : data.offset) o -= mean;
+    else
+      data.offset.clear();
+  }
+
+  detail::CoxSorted d = detail::prepare(data, opt.ties);
+  detail::Scheme scheme = detail::Scheme::coxfit6;
+  detail::CoxEval eval;
+  const bool efron = opt.ties == Ties::efron;
+  if (opt.ties == Ties::exact) {
+    scheme = detail::Scheme::coxexact;
+    eval = [&](const double* b, double* u, double* im) { return detail::exact_eval(d, b, u, im); };
+  } else if (counting) {
+    scheme = detail::Scheme::agfit4;
+    eval = [&](const double* b, double* u, double* im) { return detail::agfit_eval(d, efron, b, u, im); };
+  } else {
+    eval = [&](const double* b, double* u, double* im) { return detail::coxfit_eval(d, efron, b, u, im); };
+  }
+  detail::NewtonResult nr = detail::newton(scheme, eval, p, opt);
+  if (!std::isfinite(nr.loglik0)) {
+    if (opt.ties == Ties::exact)
+      throw NumericalError("the exact partial likelihood overflows at beta = 0: too many tied events at one time "
+                           "for --ties exact; use --ties efron or breslow");
+    throw NumericalError("the log partial likelihood is not finite at beta = 0 (exp overflow)");
+  }
+
+  CoxResult r;
+  r.n = n;
+  r.events = events;
+  r.ties = opt.ties;
+  r.compat = opt.compat;
+  r.iterations = nr.iter;
+  r.converged = nr.converged;
+  r.rank = nr.rank;
+  r.loglik0 = nr.loglik0;
+  r.loglik = nr.loglik;
+  r.robust = robust;
+  const auto P = static_cast<Eigen::Index>(p);
+  Eigen::VectorXd beta(P), u(P);
+  r.var.resize(P, P);
+  for (std::size_t i = 0; i < p; ++i) {
+    beta[static_cast<Eigen::Index>(i)] = nr.beta[i] * d.scale[i];
+    u[static_cast<Eigen::Index>(i)] = nr.u[i] / d.scale[i];
+    for (std::size_t j = 0; j < p; ++j)
+      r.var(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = nr.var[i * p + j] * d.scale[i] * d.scale[j];
+  }
+  r.score_vector = u;
+  r.means = Eigen::Map<const Eigen::VectorXd>(d.means.data(), P);
+  std::vector<std::string> names = in.names;
+  if (names.empty())
+    for (std::size_t j = 0; j < p; ++j) names.push_back(std::string(1, 'x').append(std::to_string(j + 1)));
+
+  // aliased columns
+  std::vector<bool> sing(p, false);
+  if (nr.flag < static_cast<int>(p))
+    for (std::size_t j = 0; j < p; ++j) sing[j] = r.var(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(j)) == 0;
+
+  // linear predictor (input order), as coxph.fit: x beta + offset - sum(beta * means)
+  const double shift = beta.dot(r.means);
+  r.linear_predictor.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    double lp = data.offset.empty() ? 0.0 : data.offset[i];
+    for (std::size_t j = 0; j < p; ++j) lp += in.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) * beta[static_cast<Eigen::Index>(j)];
+    r.linear_predictor[i] = lp - shift;
+  }
+
+  // R's warnings. The monotone-likelihood check flags a coefficient whose next Newton step
+  // |u' V| is still large: > toler_inf |beta| (coxph.fit, coxexact.fit; > eps too) or
+  // > toler_inf (1 + |beta|) (agreg.fit). With SAS's looser convergence the next step is
+  // naturally larger, so the check there is |u' V| > 0.01 (1 + |beta|).
+  const double toler_inf = opt.toler_inf > 0 ? opt.toler_inf : std::sqrt(opt.eps);
+  if (opt.max_iter > 1) {
+    Eigen::VectorXd infs = (u.transpose() * r.var).transpose().cwiseAbs();
+    std::vector<std::size_t> bad;
+    for (std::size_t j = 0; j < p; ++j) {
+      const auto J = static_cast<Eigen::Index>(j);
+      if (sing[j]) continue;
+      bool flag;
+      if (opt.compat == Compat::sas)
+        flag = !std::isfinite(u[J]) || infs[J] > 0.01 * (1 + std::fabs(beta[J]));
+      else if (scheme == detail::Scheme::agfit4)
+        flag = !std::isfinite(u[J]) || infs[J] > toler_inf * (1 + std::fabs(beta[J]));
+      else
+        flag = !std::isfinite(u[J]) || (infs[J] > opt.eps && infs[J] > toler_inf * std::fabs(beta[J]));
+      if (flag) bad.push_back(j);
+    }
+    if (!nr.converged) {
+      // R adds no variable names here; hazard names the diverging ones in the same warning
+      std::string w = "Ran out of iterations and did not converge";
+      if (!bad.empty()) w += "; coefficient may be infinite for variable " + join_vars(bad, names);
+      r.warnings.push_back(w);
+      if (scheme == detail::Scheme::coxfit6) {
+        double maxlp = *std::max_element(r.linear_predictor.begin(), r.linear_predictor.end());
+        if (maxlp > 500 || !infs.allFinite()) r.warnings.push_back("one or more coefficients may be infinite");
+      }
+    } else if (!bad.empty()) {
+      r.warnings.push_back("Loglik converged before variable " + join_vars(bad, names) +
+                           "; coefficient may be infinite (monotone likelihood)");
+    }
+  }
+  {
+    std::vector<std::size_t> bad;
+    for (std::size_t j = 0; j < p; ++j)
+      if (sing[j] && opt.max_iter > 0) bad.push_back(j);
+    if (!bad.empty())
+      r.warnings.push_back("X matrix deemed to be singular; variable " + join_vars(bad, names) +
+                           ": coefficient not estimable (NA)");
+  }
+  r.coef = beta;
+  for (std::size_t j = 0; j < p; ++j)
+    if (sing[j] && opt.max_iter > 0) r.coef[static_cast<Eigen::Index>(j)] = std::nan("");
+
+  // cluster codes in kernel order
+  std::vector<std::int32_t> clus;
+  if (!in.cluster.empty()) {
+    std::vector<std::int32_t> u2(in.cluster);
+    std::sort(u2.begin(), u2.end());
+    u2.erase(std::unique(u2.begin(), u2.end()), u2.end());
+    clus.resize(n);
+    for (std::size_t k = 0; k < n; ++k)
+      clus[k] = static_cast<std::int32_t>(std::lower_bound(u2.begin(), u2.end(), in.cluster[d.order[k]]) - u2.begin());
+  }
+
+  // robust variance
+  Eigen::VectorXd nabeta_mask(P);
+  std::size_t df = 0;
+  for (std::size_t j = 0; j < p; ++j) df += std::isnan(r.coef[static_cast<Eigen::Index>(j)]) ? 0 : 1;
+  if (robust && df > 0) {
+    std::vector<double> x0(n * p), risk(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::size_t i = d.order[k];
+      for (std::size_t j = 0; j < p; ++j) x0[k * p + j] = in.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+      risk[k] = std::exp(r.linear_predictor[i]);
+    }
+    const std::size_t ncl = clus.empty() ? n : static_cast<std::size_t>(*std::max_element(clus.begin(), clus.end()) + 1);
+    auto collapse = [&](const std::vector<double>& res) {
+      Eigen::MatrixXd m = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(ncl), P);
+      for (std::size_t k = 0; k < n; ++k) {
+        const auto row = static_cast<Eigen::Index>(clus.empty() ? k : static_cast<std::size_t>(clus[k]));
+        for (std::size_t j = 0; j < p; ++j) m(row, static_cast<Eigen::Index>(j)) += d.weight[k] * res[k * p + j];
+      }
+      return m;
+    };
+    Eigen::MatrixXd sc = collapse(detail::score_residuals(d, x0, risk, efron));
+    Eigen::MatrixXd dfb = sc * r.var;
+    r.robust_var = dfb.transpose() * dfb;
+    std::fill(risk.begin(), risk.end(), 1.0);  // at beta = 0 (R sets the linear predictor to 0)
+    Eigen::MatrixXd sc0 = collapse(detail::score_residuals(d, x0, risk, efron));
+    Eigen::VectorXd u0 = sc0.colwise().sum().transpose();
+    r.robust_score = make_test(detail::wald_stat(sc0.transpose() * sc0, u0, opt.toler_chol), static_cast<double>(df));
+  }
+
+  // tests
+  const Eigen::MatrixXd& vuse = (robust && df > 0) ? r.robust_var : r.var;
+  {
+    std::vector<Eigen::Index> keep;
+    for (std::size_t j = 0; j < p; ++j)
+      if (!std::isnan(r.coef[static_cast<Eigen::Index>(j)])) keep.push_back(static_cast<Eigen::Index>(j));
+    Eigen::MatrixXd vk(static_cast<Eigen::Index>(keep.size()), static_cast<Eigen::Index>(keep.size()));
+    Eigen::VectorXd bk(static_cast<Eigen::Index>(keep.size()));
+    for (std::size_t a = 0; a < keep.size(); ++a) {
+      bk[static_cast<Eigen::Index>(a)] = r.coef[keep[a]];
+      for (std::size_t b2 = 0; b2 < keep.size(); ++b2)
+        vk(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b2)) = vuse(keep[a], keep[b2]);
+    }
+    const double ddf = static_cast<double>(df);
+    r.lr = make_test(2 * (r.loglik - r.loglik0), ddf);
+    r.score = make_test(nr.sctest, ddf);
+    r.wald = make_test(vk.allFinite() ? detail::wald_stat(vk, bk, opt.toler_chol) : std::nan(""), ddf);
+  }
+
+  // coefficient table
+  const double zq = boost::math::quantile(boost::math::normal(), 1 - (1 - opt.conf_level) / 2);
+  for (std::size_t j = 0; j < p; ++j) {
+    const auto J = static_cast<Eigen::Index>(j);
+    CoxTerm t;
+    t.term = names[j];
+    t.coef = r.coef[J];
+    const double nan = std::nan("");
+    if (std::isnan(t.coef)) {
+      t.se = t.robust_se = t.z = t.p = t.hr = t.lower = t.upper = nan;
+    } else {
+      t.se = std::sqrt(r.var(J, J));
+      t.robust_se = (robust && df > 0) ? std::sqrt(r.robust_var(J, J)) : nan;
+      const double se = (robust && df > 0) ? t.robust_se : t.se;
+      t.z = t.coef / se;
+      t.p = chisq_upper(t.z * t.z, 1);
+      t.hr = std::exp(t.coef);
+      t.lower = std::exp(t.coef - zq * se);
+      t.upper = std::exp(t.coef + zq * se);
+    }
+    r.terms.push_back(t);
+  }
+
+  // concordance of the linear predictor, in kernel order
+  {
+    std::vector<double> lpk(n);
+    for (std::size_t k = 0; k < n; ++k) lpk[k] = r.linear_predictor[d.order[k]];
+    r.concordance = detail::concordance(d, lpk, robust ? clus : std::vector<std::int32_t>{});
+  }
+  return r;
+}
+
+}  // namespace hazard
