@@ -10,5 +10,6 @@ namespace hazard::cli {
 void register_km(CLI::App& app);
 void register_logrank(CLI::App& app);
 void register_cox(CLI::App& app);
+void register_report(CLI::App& app);
 
 }  // namespace hazard::cli

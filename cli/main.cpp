@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   hazard::cli::register_km(app);
   hazard::cli::register_logrank(app);
   hazard::cli::register_cox(app);
+  hazard::cli::register_report(app);
 
   try {
     try {
