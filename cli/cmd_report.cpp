@@ -119,7 +119,7 @@ void run(ReportCliOptions o) {
   auto subset = [&](const std::vector<std::string>& extra_where) {
     DataOptions d = o.data;
     for (const auto& w : extra_where) d.where.push_back(w);
-    return load_surv_data(d, roles);
+    return load_surv_data(d, make_roles(d));
   };
   auto cohort = [&](const std::string& name, const std::vector<std::string>& extra_where) {
     try {
