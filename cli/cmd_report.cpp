@@ -126,6 +126,20 @@ void run(ReportCliOptions o) {
       const SurvData d = extra_where.empty() ? all : subset(extra_where);
       return report::analyse_cohort(d, name, ao);
     } catch (const DataError& e) {
+      // A cohort without the control arm: its other arm is still described (KM), without a comparison.
+      if (std::string(e.what()).find("reference group has no rows") != std::string::npos) {
+        try {
+          DataOptions d = o.data;
+          for (const auto& w : extra_where) d.where.push_back(w);
+          d.ref.clear();
+          report::CohortResult c = report::analyse_cohort(load_surv_data(d, make_roles(d)), name, ao);
+          c.comparison.note = "no " + ref_for(o.data, o.data.group) + " arm: no comparison";
+          c.messages.insert(c.messages.begin(),
+                            fmt::format("no patients in the reference arm {}", ref_for(o.data, o.data.group)));
+          return c;
+        } catch (const DataError&) {
+        }
+      }
       report::CohortResult c;
       c.name = name;
       c.comparison.note = "not analysable";
