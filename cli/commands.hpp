@@ -7,11 +7,12 @@
 namespace hazard::cli {
 
 // One line per subcommand: void register_<name>(CLI::App& app);
+void register_report(CLI::App& app);
 void register_km(CLI::App& app);
 void register_logrank(CLI::App& app);
+void register_cox(CLI::App& app);
 void register_design(CLI::App& app);
 void register_monitor(CLI::App& app);
-void register_cox(CLI::App& app);
 void register_reconstruct(CLI::App& app);
 void register_published(CLI::App& app);
 

@@ -21,11 +21,12 @@ int main(int argc, char** argv) {
   app.fallthrough(false);
 
   // Subcommands, in the order `hazard --help` lists them.
+  hazard::cli::register_report(app);
   hazard::cli::register_km(app);
   hazard::cli::register_logrank(app);
+  hazard::cli::register_cox(app);
   hazard::cli::register_design(app);
   hazard::cli::register_monitor(app);
-  hazard::cli::register_cox(app);
   hazard::cli::register_reconstruct(app);
   hazard::cli::register_published(app);
 

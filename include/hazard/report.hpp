@@ -23,10 +23,12 @@
 #include <string>
 #include <vector>
 
+#include "hazard/km.hpp"
 #include "hazard/plot.hpp"
+#include "hazard/survdata.hpp"
 
 namespace hazard {
-struct KmGroup;  // hazard/km.hpp
+enum class Ties;  // hazard/cox.hpp (efron, breslow, exact)
 }
 
 namespace hazard::report {
@@ -111,6 +113,34 @@ ArmResult arm_from_km(const KmGroup& group, const std::string& arm);
 
 /// The figure input of a KM curve (label, counts, surv, CI limits; median left NaN).
 plot::KmCurve plot_curve_from_km(const KmGroup& group, const std::string& label);
+
+// ---- the analyses of one cohort (src/report/assemble.cpp) ----
+
+/// The options of every estimator the report calls: the same structs `hazard km`, `hazard cox`
+/// and `hazard logrank` fill from the same flags, so the numbers are theirs.
+struct AnalysisOptions {
+  KmOptions km{};                    ///< conf_type, conf_level, times = landmark times
+  Ties ties{};                       ///< Cox ties (value-initialised = efron)
+};
+
+/// One cohort (the analysis rows `d` of one level of --by, or all rows): hazard::kaplan_meier per
+/// arm, hazard::cox_fit stratified by d's strata (when it has strata) and without strata (the arm
+/// as a 0/1 column, as `hazard cox --group`), hazard::logrank with d's strata. The experimental
+/// arm is d.group_levels[1], the control d.group_levels[0] (the --ref level). Problems are
+/// reported, not thrown: one arm only, more than two arms, an arm without events (HRs not
+/// estimable), a stratum with one subject, no events, Cox warnings (messages / comparison.note).
+CohortResult analyse_cohort(const SurvData& d, const std::string& name, const AnalysisOptions& options);
+
+/// A forest row for a subgroup level: n and events per arm and the unstratified Cox HR of the
+/// rows `d` (a note instead when not estimable).
+plot::ForestRow subgroup_forest_row(const SurvData& d, const std::string& label, int indent,
+                                    const AnalysisOptions& options);
+
+/// Method texts (ReportModel::methods) for the options and strata names.
+Methods describe_methods(const AnalysisOptions& options, const std::vector<std::string>& strata);
+
+/// "Efron", "Breslow", "exact (discrete)".
+std::string ties_text(Ties ties);
 
 // ---- figures ----
 

@@ -101,6 +101,22 @@ std::string render_results_json(const ReportModel& m) {
     rows.push_back(std::move(row));
   }
   j["results"] = std::move(rows);
+  // What could not be estimated, and why (shown with each cohort in the HTML and RTF).
+  json cohorts = json::array();
+  for (const CohortResult& c : m.cohorts)
+    cohorts.push_back({{"cohort", c.name}, {"experimental", c.comparison.experimental},
+                       {"control", c.comparison.control}, {"note", c.comparison.note}, {"messages", c.messages}});
+  j["cohorts"] = std::move(cohorts);
+  json forest = json::array();
+  auto num_or_null = [](double x) { return std::isfinite(x) ? json(x) : json(nullptr); };
+  for (const plot::ForestRow& r : m.forest)
+    forest.push_back({{"label", r.label}, {"indent", r.indent}, {"heading", r.heading},
+                      {"n_experimental", num_or_null(r.n_experimental)},
+                      {"events_experimental", num_or_null(r.events_experimental)},
+                      {"n_control", num_or_null(r.n_control)}, {"events_control", num_or_null(r.events_control)},
+                      {"hr", num_or_null(r.hr)}, {"lower", num_or_null(r.lower)}, {"upper", num_or_null(r.upper)},
+                      {"note", r.note}});
+  j["forest"] = std::move(forest);
   return j.dump(2) + "\n";
 }
 

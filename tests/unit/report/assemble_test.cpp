@@ -1,0 +1,88 @@
+// report::analyse_cohort calls the estimators as `hazard km/cox/logrank` do: its numbers equal
+// kaplan_meier, cox_fit (with and without strata) and logrank on the same SurvData, and the
+// degenerate cohorts (one arm, an arm without events, a stratum with one subject) give messages
+// instead of numbers. R agreement of the estimators themselves: tests/unit/{km,cox,logrank}.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "hazard/cox.hpp"
+#include "hazard/km.hpp"
+#include "hazard/logrank.hpp"
+#include "hazard/report.hpp"
+
+namespace hr = hazard::report;
+
+namespace {
+
+// 30 subjects, two arms, two strata; arm B (code 1) has longer times.
+hazard::SurvData make_data() {
+  hazard::SurvData d;
+  d.group_name = "ARM";
+  d.group_levels = {"A", "B"};
+  d.strata_names = {"S"};
+  d.strata_levels = {"S=x", "S=y"};
+  for (int i = 0; i < 30; ++i) {
+    const int g = i % 2;
+    d.time.push_back(1.0 + (i * 7 % 11) + 3.0 * g);
+    d.status.push_back(static_cast<std::uint8_t>(i % 5 != 0));
+    d.group.push_back(g);
+    d.stratum.push_back(i % 3 == 0 ? 1 : 0);
+  }
+  return d;
+}
+
+}  // namespace
+
+TEST(AnalyseCohort, NumbersAreTheEstimators) {
+  const hazard::SurvData d = make_data();
+  hr::AnalysisOptions o;
+  o.km.times = {3, 6};
+  const hr::CohortResult c = hr::analyse_cohort(d, "All", o);
+  ASSERT_EQ(c.arms.size(), 2u);
+  EXPECT_EQ(c.arms[0].arm, "B");  // experimental first
+  const hazard::KmResult km = hazard::kaplan_meier(d, o.km);
+  EXPECT_EQ(c.arms[0].median.value, km.groups[1].median.estimate);
+  EXPECT_EQ(c.arms[1].landmarks[1].value, km.groups[0].at[1].surv);
+  const hazard::LogrankResult lr = hazard::logrank(d);
+  EXPECT_EQ(c.comparison.p_two_sided, lr.test.p);
+  EXPECT_EQ(c.comparison.p_one_sided, lr.test.p_one_sided);
+  hazard::CoxData cd{.time = d.time, .status = d.status, .stratum = d.stratum};
+  cd.x.resize(30, 1);
+  for (int i = 0; i < 30; ++i) cd.x(i, 0) = d.group[static_cast<std::size_t>(i)];
+  cd.names = {"ARM[B]"};
+  const hazard::CoxResult strat = hazard::cox_fit(cd);
+  EXPECT_EQ(c.comparison.hr_stratified.value, strat.terms[0].hr);
+  EXPECT_EQ(c.comparison.hr_stratified.upper, strat.terms[0].upper);
+  cd.stratum.clear();
+  const hazard::CoxResult unstrat = hazard::cox_fit(cd);
+  EXPECT_EQ(c.comparison.hr_unstratified.value, unstrat.terms[0].hr);
+  EXPECT_NE(c.comparison.hr_unstratified.value, c.comparison.hr_stratified.value);
+  EXPECT_TRUE(c.messages.empty());
+}
+
+TEST(AnalyseCohort, DegenerateCohortsGiveMessages) {
+  hazard::SurvData d = make_data();
+  // An arm without events: no HR, a note; the log-rank p is still given.
+  for (std::size_t i = 0; i < d.size(); ++i)
+    if (d.group[i] == 1) d.status[i] = 0;
+  hr::CohortResult c = hr::analyse_cohort(d, "X", {});
+  EXPECT_TRUE(std::isnan(c.comparison.hr_stratified.value));
+  EXPECT_NE(c.comparison.note.find("no events in B"), std::string::npos);
+  EXPECT_TRUE(std::isfinite(c.comparison.p_two_sided));
+  // One arm only.
+  hazard::SurvData one = make_data();
+  one.group.assign(one.size(), 0);
+  one.group_levels = {"A"};
+  c = hr::analyse_cohort(one, "Y", {});
+  EXPECT_EQ(c.arms.size(), 1u);
+  EXPECT_EQ(c.comparison.note, "one arm only: no comparison");
+  // A stratum with one subject.
+  hazard::SurvData lonely = make_data();
+  lonely.strata_levels.push_back("S=z");
+  lonely.stratum[4] = 2;
+  c = hr::analyse_cohort(lonely, "Z", {});
+  ASSERT_FALSE(c.messages.empty());
+  EXPECT_NE(c.messages[0].find("S=z has one subject"), std::string::npos);
+  EXPECT_TRUE(std::isfinite(c.comparison.hr_stratified.value));
+}
