@@ -7,6 +7,8 @@
 namespace hazard::cli {
 
 // One line per subcommand: void register_<name>(CLI::App& app);
+void register_km(CLI::App& app);
+void register_logrank(CLI::App& app);
 void register_cox(CLI::App& app);
 
 }  // namespace hazard::cli

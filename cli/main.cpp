@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   app.fallthrough(false);
 
   // Subcommands, in the order `hazard --help` lists them.
+  hazard::cli::register_km(app);
+  hazard::cli::register_logrank(app);
   hazard::cli::register_cox(app);
 
   try {

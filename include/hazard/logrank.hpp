@@ -1,0 +1,113 @@
+// The K-group log-rank test and its Fleming–Harrington G(rho, gamma) family, stratified and with
+// optional case weights, as R's survival::survdiff (methods: docs/methods/logrank.md).
+//
+// Two layers:
+//   * `logrank_stats` works on plain spans (time, status, group code, stratum code, weight) and
+//     returns the sufficient statistics O, E and V. It is the reusable core: the trial simulator
+//     calls it once per simulated trial, with a `LogrankWorkspace` so that repeated calls do not
+//     allocate.
+//   * `logrank_test` turns O, E, V into the chi-square test (and z for two groups); `logrank`
+//     does both on a SurvData.
+//
+// Example:
+//   std::vector<double> time{1, 2, 3, 4};
+//   std::vector<std::uint8_t> status{1, 1, 0, 1};
+//   std::vector<std::int32_t> group{0, 1, 0, 1};
+//   auto stats = hazard::logrank_stats({.time = time, .status = status, .group = group});
+//   auto test = hazard::logrank_test(stats);  // test.chisq, test.df, test.p, test.z
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "hazard/survdata.hpp"
+
+namespace hazard {
+
+/// Weights of the Fleming–Harrington G(rho, gamma) family: each death time t contributes with
+/// weight S(t-)^rho * (1 - S(t-))^gamma, S the pooled Kaplan–Meier within the stratum.
+/// rho = gamma = 0 is the log-rank test, rho = 1, gamma = 0 the Peto–Peto/Prentice (Wilcoxon-like)
+/// test of survdiff(rho = 1), rho = 0, gamma = 1 emphasises late differences.
+struct LogrankOptions {
+  double rho = 0.0;    ///< any finite value (as survdiff)
+  double gamma = 0.0;  ///< finite, >= 0
+};
+
+/// The rows of one analysis, as plain spans of equal length (any order).
+struct LogrankInput {
+  std::span<const double> time;                ///< event or censoring time
+  std::span<const std::uint8_t> status;        ///< 1 = event, 0 = censored
+  std::span<const std::int32_t> group;         ///< group code in [0, n_groups); 0 = reference
+  std::span<const std::int32_t> stratum = {};  ///< stratum code >= 0; empty = one stratum
+  std::span<const double> weight = {};         ///< case weights >= 0; empty = unweighted (survdiff)
+  std::size_t n_groups = 0;                    ///< 0 = 1 + the largest group code
+};
+
+/// Sufficient statistics of the test, summed over strata.
+struct LogrankStats {
+  std::size_t n_groups = 0;
+  bool weighted = false;                    ///< case weights were given (Breslow variance)
+  std::vector<std::size_t> n;               ///< rows per group
+  std::vector<double> observed;             ///< O_k (FH-weighted events; weighted by case weights)
+  std::vector<double> expected;             ///< E_k
+  std::vector<double> variance;             ///< V, n_groups x n_groups, row-major, symmetric
+  std::vector<std::int32_t> strata;         ///< stratum codes present, ascending
+  std::vector<std::size_t> n_by_stratum;    ///< rows [s * n_groups + k], s indexing `strata`
+  std::vector<double> observed_by_stratum;  ///< [s * n_groups + k], s indexing `strata`
+  std::vector<double> expected_by_stratum;  ///< [s * n_groups + k]
+
+  double var(std::size_t j, std::size_t k) const { return variance[j * n_groups + k]; }
+};
+
+/// Reusable scratch memory for repeated calls (one per thread; never shared between threads).
+struct LogrankWorkspace {
+  struct Row {
+    double time;
+    double weight;
+    std::int32_t stratum;
+    std::int32_t group;
+    std::uint8_t status;
+  };
+  std::vector<Row> rows;
+  std::vector<Row> sort_buffer;  ///< second buffer of the radix sort
+  std::vector<std::uint32_t> histogram;
+  std::vector<double> fh_weight;  ///< FH weight per row (only for rho or gamma != 0)
+  std::vector<double> scratch;    ///< per-group accumulators
+};
+
+/// O, E and V of the (weighted, stratified) log-rank test: one sort by (stratum, time) and linear
+/// passes over each stratum. Throws std::invalid_argument for spans of unequal length, a group
+/// code out of range, a negative stratum code, or invalid rho/gamma.
+LogrankStats logrank_stats(const LogrankInput& input, const LogrankOptions& options = {});
+
+/// The same, reusing `workspace` and `out` (no allocation once they have grown to size).
+void logrank_stats(const LogrankInput& input, const LogrankOptions& options, LogrankStats& out,
+                   LogrankWorkspace& workspace);
+
+/// The chi-square test from O, E, V, as survdiff: groups with E_k = 0 are left out, and of the rest
+/// the first is dropped; chisq = (O - E)' V^- (O - E) on the remaining groups, df = rank of that
+/// matrix (survdiff's df whenever it is non-singular), p its upper chi-square tail.
+/// For two groups also z = (O_1 - E_1) / sqrt(V_11) of the non-reference group (code 1) and
+/// p_one_sided = Phi(z), small when group 1 has fewer events than expected. NaN for K != 2.
+struct LogrankTest {
+  double chisq = 0.0;
+  int df = 0;
+  double p = 1.0;
+  double z = 0.0;
+  double p_one_sided = 0.0;
+};
+LogrankTest logrank_test(const LogrankStats& stats);
+
+/// The whole test on validated survival data (needs a group). Case weights, when present, select
+/// the weighted-Cox score test with Breslow variance (R: coxph(weights =, ties = "breslow")).
+struct LogrankResult {
+  LogrankOptions options;
+  LogrankStats stats;
+  LogrankTest test;
+  std::size_t n = 0;  ///< rows analysed
+};
+LogrankResult logrank(const SurvData& data, const LogrankOptions& options = {});
+
+}  // namespace hazard

@@ -1,0 +1,150 @@
+// Quantiles of a Kaplan–Meier curve and their confidence limits.
+//
+// Source: R survival, quantile.survfit -> doquant -> findq (tolerance sqrt(.Machine$double.eps)).
+// The quantile p is the time at which the curve falls to 1 - p; the limits invert the pointwise
+// band: the lower limit is where the lower band falls to 1 - p, the upper where the upper band does.
+// With x = (0, t_1..t_m) and y = (0, 1 - S_1..1 - S_m) (or 1 - lower, 1 - upper), findq:
+//   * returns NA when max(y) < p;
+//   * drops repeated y values (keeping the first) and NA values;
+//   * i1 = the point with the smallest y + tol >= p, i2 = the point with the smallest y - tol >= p
+//     (approx(method = "constant", f = 1)); NA when p is outside the range of y -/+ tol;
+//   * quantile = (x[i1] + x[i2]) / 2: when S is flat at exactly 1 - p (within tol) this is the
+//     midpoint of the flat segment, otherwise x[i1] = x[i2], the first time S <= 1 - p;
+//   * when the flat segment is the last one (|p - y_last| < tol), the midpoint uses the last time
+//     of the curve (a censoring time) as its right end.
+// NA is returned as NaN ("not estimable").
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <vector>
+
+#include "hazard/error.hpp"
+#include "hazard/km.hpp"
+#include "km/km_detail.hpp"
+
+namespace hazard {
+
+namespace detail {
+
+/// R's findq for each p. `x` and `y` have the same length >= 1; y may hold NaN.
+std::vector<double> findq(const std::vector<double>& x, const std::vector<double>& y,
+                          const std::vector<double>& probs) {
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  const double tol = std::sqrt(std::numeric_limits<double>::epsilon());
+  const std::size_t n = y.size();
+
+  double ymax = -std::numeric_limits<double>::infinity();
+  for (double v : y)
+    if (!std::isnan(v)) ymax = std::max(ymax, v);
+  const double xmax = x.back();
+
+  // duplicated(y): a value seen before (NaN counts as equal to NaN). The usual case, y
+  // non-decreasing apart from NaN (1 - S and 1 - the limits of a KM curve), takes one pass;
+  // otherwise positions are sorted by value and the first of each run is kept.
+  std::vector<char> keep(n, 0);
+  bool monotone = true;
+  {
+    bool seen_nan = false, seen_num = false;
+    double prev = 0;
+    for (std::size_t i = 0; i < n && monotone; ++i) {
+      if (std::isnan(y[i])) {
+        keep[i] = !seen_nan;
+        seen_nan = true;
+      } else {
+        if (seen_num && y[i] < prev) monotone = false;
+        keep[i] = !seen_num || y[i] != prev;
+        seen_num = true;
+        prev = y[i];
+      }
+    }
+  }
+  if (!monotone) {
+    std::vector<std::size_t> order(n);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      if (std::isnan(y[a]) || std::isnan(y[b])) return !std::isnan(y[a]) && std::isnan(y[b]);
+      return y[a] < y[b];
+    });
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::size_t i = order[k];
+      const bool dup =
+          k > 0 && (std::isnan(y[i]) ? std::isnan(y[order[k - 1]]) : y[i] == y[order[k - 1]]);
+      keep[i] = !dup;
+    }
+  }
+  std::size_t last = 0;  // y[n] after removing duplicates
+  for (std::size_t i = 0; i < n; ++i)
+    if (keep[i]) last = i;
+
+  // Range of the kept, non-missing points (approx's rule = 1 bounds).
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (std::size_t i = 0; i < n; ++i)
+    if (keep[i] && !std::isnan(y[i])) {
+      lo = std::min(lo, y[i]);
+      hi = std::max(hi, y[i]);
+    }
+
+  std::vector<double> out;
+  out.reserve(probs.size());
+  for (const double p : probs) {
+    if (ymax < p) {
+      out.push_back(nan);
+      continue;
+    }
+    // approx(y + shift, index, p, method = "constant", f = 1, rule = 1), NA pairs removed:
+    // the point with the smallest y + shift >= p (the knot itself on equality).
+    auto locate = [&](double shift) -> double {
+      if (p < lo + shift || p > hi + shift) return nan;
+      double best = std::numeric_limits<double>::infinity();
+      std::size_t at = n;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!keep[i] || std::isnan(y[i])) continue;
+        const double v = y[i] + shift;
+        if (v >= p && v < best) {
+          best = v;
+          at = i;
+        }
+      }
+      return at == n ? nan : static_cast<double>(at);
+    };
+    const double i1 = locate(tol);
+    const double i2 = locate(-tol);
+    auto xat = [&](double i) { return std::isnan(i) ? nan : x[static_cast<std::size_t>(i)]; };
+
+    double q = (xat(i1) + xat(i2)) / 2;
+    if (p == 0) q = x[0];
+    if (!std::isnan(y[last]) && std::fabs(p - y[last]) < tol) q = (xat(i1) + xmax) / 2;
+    out.push_back(q);
+  }
+  return out;
+}
+
+}  // namespace detail
+
+std::vector<KmQuantile> km_quantiles(const KmCurve& curve, const std::vector<double>& probs) {
+  for (double p : probs)
+    if (!(p >= 0 && p <= 1)) throw UsageError("a quantile must be a probability in [0, 1]");
+  const std::size_t m = curve.size();
+  std::vector<double> x(m + 1), y(m + 1);
+  x[0] = 0;  // quantile.survfit's firstx: start.time, else 0
+  y[0] = 0;
+  for (std::size_t i = 0; i < m; ++i) x[i + 1] = curve.time[i];
+  auto band = [&](const std::vector<double>& s) {
+    for (std::size_t i = 0; i < m; ++i) y[i + 1] = 1 - s[i];
+    return detail::findq(x, y, probs);
+  };
+  const std::vector<double> est = band(curve.surv), low = band(curve.lower), up = band(curve.upper);
+  std::vector<KmQuantile> out(probs.size());
+  for (std::size_t k = 0; k < probs.size(); ++k) {
+    out[k].p = probs[k];
+    out[k].estimate = est[k];
+    out[k].lower = low[k];
+    out[k].upper = up[k];
+  }
+  return out;
+}
+
+KmQuantile km_quantile(const KmCurve& curve, double p) { return km_quantiles(curve, {p}).front(); }
+
+}  // namespace hazard

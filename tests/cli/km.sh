@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# `hazard km` end to end: the JSON for R's data sets (CSV files written by
+# tests/reference/km/make_km.R) against the R reference values in tests/reference/km/km.json
+# (counts exactly, everything else to 1e-10 relative), the CSV output, and the usage errors.
+# Usage: km.sh /path/to/hazard   (HAZARD_SOURCE_DIR = repository root). Exit 77 = skipped.
+set -u
+hazard=$1
+ref=${HAZARD_SOURCE_DIR:?}/tests/reference/km
+command -v Rscript >/dev/null || { echo "SKIP: Rscript not found (needed to compare JSON)"; exit 77; }
+Rscript -e 'quit(status = !requireNamespace("jsonlite", quietly = TRUE))' ||
+  { echo "SKIP: R package jsonlite not installed"; exit 77; }
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+# compare CASE JSONFILE: every group value of reference case CASE against hazard's JSON
+compare() {
+  Rscript "$(dirname "$0")/km_compare.R" "$ref/km.json" "$1" "$2"
+}
+
+run_case() {  # NAME ARGS...
+  local name=$1; shift
+  if ! "$hazard" km "$@" --json >"$tmp/$name.json" 2>"$tmp/$name.err"; then
+    echo "FAIL $name: hazard exited non-zero"; cat "$tmp/$name.err"; fail=1; return
+  fi
+  if compare "$name" "$tmp/$name.json"; then echo "ok   $name"; else echo "FAIL $name"; fail=1; fi
+}
+
+run_case "lung_sex_log-log" --data "$ref/lung.csv" --time time --event status=2 --group sex \
+  --times 1,100,365,2000 --rmst 500
+run_case "lung_overall_log" --data "$ref/lung.csv" --time time --event status=2 --conf-type log \
+  --times 0,5,182.5,365 --rmst 730
+run_case "aml_x_plain" --data "$ref/aml.csv" --time time --event status --group x --conf-type plain \
+  --times 5,12,30,200 --rmst 40
+run_case "ovarian_weights_frac_log-log" --data "$ref/ovarian.csv" --time time --event status \
+  --weights wt --times 100,365 --rmst 700
+run_case "lung_sex_level90" --data "$ref/lung.csv" --time time --event status=2 --group sex \
+  --conf-level 0.9 --times 100,365 --rmst 500 --quantiles 0.1,0.25,0.5,0.75,0.9
+run_case "flatend_log-log" --data "$ref/flatend.csv" --time time --event status \
+  --times 0.5,2,4,100 --rmst 3.5
+
+# CSV output: header and one row per distinct time per group (the count taken from R's tables)
+if "$hazard" km --data "$ref/aml.csv" --time time --event status --group x --csv >"$tmp/aml.csv"; then
+  head1=$(head -n1 "$tmp/aml.csv")
+  rows=$(($(wc -l <"$tmp/aml.csv") - 1))
+  want=$(Rscript -e 'r <- jsonlite::fromJSON(commandArgs(TRUE)[1], simplifyVector = FALSE);
+    r <- r[[which(sapply(r, function(x) x$name) == "aml_x_log-log")]];
+    cat(sum(sapply(r$groups, function(g) length(g$table$time))))' "$ref/km.json")
+  if [[ $head1 == "group,time,n_risk,n_event,n_censor,surv,std_err,lower,upper,cumhaz" && $rows == "$want" ]]; then
+    echo "ok   csv output"
+  else
+    echo "FAIL csv output: header '$head1', $rows rows (want $want)"; fail=1
+  fi
+else
+  echo "FAIL csv output: non-zero exit"; fail=1
+fi
+
+# usage and data errors: exit codes 2 and 3
+expect_exit() {  # CODE WHAT ARGS...
+  local code=$1 what=$2; shift 2
+  "$hazard" km "$@" >/dev/null 2>"$tmp/err"; local got=$?
+  if [[ $got == "$code" ]]; then echo "ok   $what (exit $got)"; else echo "FAIL $what: exit $got, want $code"; cat "$tmp/err"; fail=1; fi
+}
+base=(--data "$ref/aml.csv" --time time --event status)
+expect_exit 2 "bad --conf-type" "${base[@]}" --conf-type logit
+expect_exit 2 "bad --conf-level" "${base[@]}" --conf-level 1.5
+expect_exit 2 "bad --rmst" "${base[@]}" --rmst -1
+expect_exit 2 "negative --times" "${base[@]}" --times -3
+expect_exit 2 "bad --quantiles" "${base[@]}" --quantiles 0.5,2
+expect_exit 2 "--json with --csv" "${base[@]}" --json --csv
+expect_exit 2 "--strata" "${base[@]}" --strata x
+expect_exit 3 "unknown column" --data "$ref/aml.csv" --time nosuch --event status
+
+exit $fail

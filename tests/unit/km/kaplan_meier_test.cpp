@@ -1,0 +1,236 @@
+// Kaplan–Meier against R survival: every case of tests/reference/km/km.json (written by
+// tests/reference/km/make_km.R) is rebuilt in memory and compared: counts exactly, everything
+// else to tol::closed_form. The cases cover lung, veteran, ovarian, aml and hand-built edge cases
+// (all censored, ties, one subject, S reaching 0, flat segments at 0.5, an event at time 0,
+// integer and fractional weights, three CI types, landmarks before the first and after the last
+// time, RMST with and without groups and with tau beyond the last time).
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "hazard/error.hpp"
+#include "hazard/km.hpp"
+#include "test_util.hpp"
+#include "tolerances.hpp"
+
+namespace {
+
+using hazard::test::jnum;
+using nlohmann::json;
+
+// The largest relative difference from R seen over all comparisons (printed at the end, for the
+// accuracy statement in docs/methods/kaplan_meier.md).
+double worst_rel = 0;
+
+::testing::AssertionResult near_rel(double a, double b, double tol) {
+  if (std::isfinite(a) && std::isfinite(b) && b != 0)
+    worst_rel = std::max(worst_rel, std::fabs(a - b) / std::fabs(b));
+  return hazard::test::near_rel(a, b, tol);
+}
+
+class ReportWorst : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    std::printf("km: largest relative difference from R over all compared values: %.3g\n", worst_rel);
+  }
+};
+const auto* const report_worst = ::testing::AddGlobalTestEnvironment(new ReportWorst);
+
+std::vector<double> nums(const json& a) {
+  std::vector<double> v;
+  for (const auto& x : a) v.push_back(jnum(x));
+  return v;
+}
+
+hazard::SurvData data_of(const json& c) {
+  hazard::SurvData d;
+  const json& in = c["data"];
+  d.time = nums(in["time"]);
+  for (const auto& s : in["status"]) d.status.push_back(static_cast<std::uint8_t>(s.get<int>()));
+  d.weight = nums(in["weight"]);
+  for (const auto& g : in["group"]) d.group.push_back(g.get<std::int32_t>());
+  for (const auto& l : in["levels"]) d.group_levels.push_back(l.get<std::string>());
+  return d;
+}
+
+hazard::KmOptions options_of(const json& c) {
+  const json& o = c["options"];
+  hazard::KmOptions opt;
+  opt.conf_type = hazard::parse_conf_type(o["conf_type"].get<std::string>());
+  opt.conf_level = o["conf_level"].get<double>();
+  opt.times = nums(o["times"]);
+  if (!o["tau"].is_null()) opt.rmst_tau = o["tau"].get<double>();
+  opt.quantiles = nums(o["quantiles"]);
+  return opt;
+}
+
+void expect_column(const std::vector<double>& got, const json& ref, const std::string& what,
+                   bool exact) {
+  ASSERT_EQ(got.size(), ref.size()) << what;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    if (exact)
+      EXPECT_EQ(got[i], jnum(ref[i])) << what << "[" << i << "]";
+    else
+      EXPECT_TRUE(near_rel(got[i], jnum(ref[i]), hazard::tol::closed_form)) << what << "[" << i << "]";
+  }
+}
+
+class KaplanMeierReference : public ::testing::TestWithParam<std::size_t> {};
+
+TEST_P(KaplanMeierReference, MatchesR) {
+  static const json cases = hazard::test::reference("km/km.json");
+  const json& c = cases.at(GetParam());
+  SCOPED_TRACE(c["name"].get<std::string>() + ": " + c["call"].get<std::string>());
+  const hazard::SurvData data = data_of(c);
+  const hazard::KmResult r = hazard::kaplan_meier(data, options_of(c));
+  const double tol = hazard::tol::closed_form;
+
+  ASSERT_EQ(r.groups.size(), c["groups"].size());
+  for (std::size_t g = 0; g < r.groups.size(); ++g) {
+    const hazard::KmGroup& got = r.groups[g];
+    const json& ref = c["groups"][g];
+    SCOPED_TRACE("group " + std::to_string(g));
+    if (ref["group"].is_null())
+      EXPECT_FALSE(got.level.has_value());
+    else
+      EXPECT_EQ(got.level.value_or("?"), ref["group"].get<std::string>());
+    EXPECT_EQ(static_cast<double>(got.n), ref["n"].get<double>());
+    EXPECT_TRUE(near_rel(got.events, ref["events"].get<double>(), tol));
+
+    const json& t = ref["table"];
+    expect_column(got.curve.time, t["time"], "time", true);
+    expect_column(got.curve.n_risk, t["n_risk"], "n_risk", true);
+    expect_column(got.curve.n_event, t["n_event"], "n_event", true);
+    expect_column(got.curve.n_censor, t["n_censor"], "n_censor", true);
+    expect_column(got.curve.surv, t["surv"], "surv", false);
+    expect_column(got.curve.std_err, t["std_err"], "std_err", false);
+    expect_column(got.curve.lower, t["lower"], "lower", false);
+    expect_column(got.curve.upper, t["upper"], "upper", false);
+    expect_column(got.curve.cumhaz, t["cumhaz"], "cumhaz", false);
+
+    const json& m = ref["median"];
+    EXPECT_TRUE(near_rel(got.median.estimate, jnum(m["estimate"]), tol)) << "median";
+    EXPECT_TRUE(near_rel(got.median.lower, jnum(m["lower"]), tol)) << "median lower";
+    EXPECT_TRUE(near_rel(got.median.upper, jnum(m["upper"]), tol)) << "median upper";
+
+    const json& q = ref["quantiles"];
+    ASSERT_EQ(got.quantiles.size(), q["p"].size());
+    for (std::size_t k = 0; k < got.quantiles.size(); ++k) {
+      EXPECT_EQ(got.quantiles[k].p, jnum(q["p"][k]));
+      EXPECT_TRUE(near_rel(got.quantiles[k].estimate, jnum(q["estimate"][k]), tol)) << "quantile " << k;
+      EXPECT_TRUE(near_rel(got.quantiles[k].lower, jnum(q["lower"][k]), tol)) << "quantile lower " << k;
+      EXPECT_TRUE(near_rel(got.quantiles[k].upper, jnum(q["upper"][k]), tol)) << "quantile upper " << k;
+    }
+
+    if (ref.contains("at")) {
+      const json& a = ref["at"];
+      ASSERT_EQ(got.at.size(), a["time"].size());
+      for (std::size_t k = 0; k < got.at.size(); ++k) {
+        SCOPED_TRACE("at " + std::to_string(k));
+        EXPECT_EQ(got.at[k].time, jnum(a["time"][k]));
+        EXPECT_EQ(got.at[k].n_risk, jnum(a["n_risk"][k]));
+        EXPECT_TRUE(near_rel(got.at[k].surv, jnum(a["surv"][k]), tol));
+        EXPECT_TRUE(near_rel(got.at[k].std_err, jnum(a["std_err"][k]), tol));
+        EXPECT_TRUE(near_rel(got.at[k].lower, jnum(a["lower"][k]), tol));
+        EXPECT_TRUE(near_rel(got.at[k].upper, jnum(a["upper"][k]), tol));
+      }
+    } else {
+      EXPECT_TRUE(got.at.empty());
+    }
+
+    if (ref.contains("rmst")) {
+      ASSERT_TRUE(got.rmst.has_value());
+      const json& s = ref["rmst"];
+      EXPECT_EQ(got.rmst->tau, s["tau"].get<double>());
+      EXPECT_TRUE(near_rel(got.rmst->estimate, jnum(s["estimate"]), tol)) << "rmst";
+      EXPECT_TRUE(near_rel(got.rmst->std_err, jnum(s["std_err"]), tol)) << "rmst se";
+      EXPECT_TRUE(near_rel(got.rmst->lower, jnum(s["lower"]), tol)) << "rmst lower";
+      EXPECT_TRUE(near_rel(got.rmst->upper, jnum(s["upper"]), tol)) << "rmst upper";
+    } else {
+      EXPECT_FALSE(got.rmst.has_value());
+    }
+  }
+
+  if (c.contains("rmst_difference")) {
+    ASSERT_TRUE(r.rmst_difference.has_value());
+    const json& d = c["rmst_difference"];
+    EXPECT_TRUE(near_rel(r.rmst_difference->estimate, jnum(d["estimate"]), tol));
+    EXPECT_TRUE(near_rel(r.rmst_difference->std_err, jnum(d["std_err"]), tol));
+    EXPECT_TRUE(near_rel(r.rmst_difference->lower, jnum(d["lower"]), tol));
+    EXPECT_TRUE(near_rel(r.rmst_difference->upper, jnum(d["upper"]), tol));
+    EXPECT_TRUE(near_rel(r.rmst_difference->z, jnum(d["z"]), tol));
+    EXPECT_TRUE(near_rel(r.rmst_difference->p, jnum(d["p"]), tol));
+  } else {
+    EXPECT_FALSE(r.rmst_difference.has_value());
+  }
+}
+
+std::size_t n_cases() { return hazard::test::reference("km/km.json").size(); }
+
+INSTANTIATE_TEST_SUITE_P(R, KaplanMeierReference, ::testing::Range<std::size_t>(0, n_cases()),
+                         [](const ::testing::TestParamInfo<std::size_t>& param) {
+                           std::string name = hazard::test::reference("km/km.json")[param.param]["name"];
+                           for (char& ch : name)
+                             if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+                           return name;
+                         });
+
+TEST(KaplanMeier, CaseCountIsWhatTheScriptWrites) {
+  // Guards against an empty or truncated reference file silently passing.
+  EXPECT_GE(n_cases(), 40u);
+}
+
+TEST(KaplanMeier, KmCurveEqualsTheOverallGroup) {
+  // km_curve (the reusable entry point) sorts its own input and matches kaplan_meier.
+  const std::vector<double> time = {5, 1, 3, 3, 2, 8};
+  const std::vector<std::uint8_t> status = {1, 0, 1, 1, 0, 1};
+  hazard::SurvData d;
+  d.time = time;
+  d.status = status;
+  const auto viaResult = hazard::kaplan_meier(d).groups.at(0).curve;
+  const auto curve = hazard::km_curve(time, status);
+  EXPECT_EQ(curve.time, viaResult.time);
+  EXPECT_EQ(curve.surv, viaResult.surv);
+  // hand computation: at risk 6,5,4,2,1 at times 1,2,3,5,8; S = 1, 1, 2/4, 2/4*1/2, 0
+  EXPECT_EQ(curve.time, (std::vector<double>{1, 2, 3, 5, 8}));
+  EXPECT_EQ(curve.n_risk, (std::vector<double>{6, 5, 4, 2, 1}));
+  EXPECT_DOUBLE_EQ(curve.surv[2], 0.5);
+  EXPECT_DOUBLE_EQ(curve.surv[3], 0.25);
+  EXPECT_EQ(curve.surv[4], 0.0);
+  EXPECT_TRUE(std::isinf(curve.se_log[4]));
+  EXPECT_TRUE(std::isnan(curve.std_err[4]));
+}
+
+TEST(KaplanMeier, AGroupLevelWithoutRowsIsNotEstimable) {
+  hazard::SurvData d;
+  d.time = {1, 2, 3};
+  d.status = {1, 1, 0};
+  d.group = {0, 0, 0};
+  d.group_levels = {"a", "b"};
+  const auto r = hazard::kaplan_meier(d, {.times = {2}, .rmst_tau = 2.0});
+  ASSERT_EQ(r.groups.size(), 2u);
+  EXPECT_EQ(r.groups[1].n, 0u);
+  EXPECT_TRUE(r.groups[1].curve.time.empty());
+  EXPECT_TRUE(std::isnan(r.groups[1].median.estimate));
+  EXPECT_TRUE(std::isnan(r.groups[1].at.at(0).surv));
+  EXPECT_TRUE(std::isnan(r.groups[1].rmst->estimate));
+  EXPECT_TRUE(std::isnan(r.rmst_difference->estimate));
+}
+
+TEST(KaplanMeier, RejectsBadOptions) {
+  hazard::SurvData d;
+  d.time = {1, 2};
+  d.status = {1, 0};
+  EXPECT_THROW(hazard::kaplan_meier(d, {.conf_level = 1.0}), hazard::UsageError);
+  EXPECT_THROW(hazard::kaplan_meier(d, {.times = {-1}}), hazard::UsageError);
+  EXPECT_THROW(hazard::kaplan_meier(d, {.rmst_tau = 0.0}), hazard::UsageError);
+  EXPECT_THROW(hazard::kaplan_meier(d, {.quantiles = {1.5}}), hazard::UsageError);
+  EXPECT_THROW(hazard::parse_conf_type("logit"), hazard::UsageError);
+}
+
+}  // namespace
