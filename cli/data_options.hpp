@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "hazard/read.hpp"
 #include "hazard/survdata.hpp"
 #include "hazard/table.hpp"
 
@@ -23,9 +24,22 @@ struct DataOptions {
   std::vector<std::string> strata;      ///< --strata COL[,COL]
   std::vector<std::string> where;       ///< --where COL=VALUE, repeatable
   std::string weights;                  ///< --weights COL
+  std::string adsl;                     ///< --adsl FILE: subject-level data joined on STUDYID/USUBJID
+  std::string population;               ///< --population FLAG: keep rows where FLAG = "Y"
+  std::string time_from;                ///< --time-from DATECOL (with --time-to: derived time)
+  std::string time_to;                  ///< --time-to DATECOL
+  std::string units = "days";           ///< --units days|months|years for the derived time
+  std::string encoding = "utf8";        ///< --encoding utf8|latin1 (CSV files, XPORT text)
 };
 
-/// Declares --data, --time, --event, --cnsr, --group, --ref, --strata, --where, --weights on `cmd`.
+/// Name of the time column derived by --time-from/--time-to: "<TO>-<FROM>".
+std::string derived_time_name(const DataOptions& options);
+
+/// The ReadOptions the options describe (--encoding).
+ReadOptions read_options(const DataOptions& options, std::vector<std::string> columns);
+
+/// Declares --data, --time, --event, --cnsr, --group, --ref, --strata, --where, --weights, --adsl,
+/// --population, --time-from, --time-to, --units, --encoding on `cmd`.
 /// With `group_required`, --group must be given.
 void add_data_options(CLI::App* cmd, DataOptions& options, bool group_required = false);
 
@@ -38,6 +52,10 @@ std::string ref_for(const DataOptions& options, const std::string& column);
 
 /// Reads the file (every column `roles` and `extra_columns` need) and builds the survival data.
 /// `table` receives the columns read, for commands that need more than the survival data.
+/// Applies, in this order: the ADSL join (--adsl), the time derivation (--time-from/--time-to),
+/// the population flag (--population, as --where FLAG=Y), build_surv_data, and — for ADaM data
+/// (--adsl given, or USUBJID and PARAMCD present) without --start — the check of one row per
+/// subject and parameter among the rows kept by --where.
 SurvData load_surv_data(const DataOptions& options, const Roles& roles, Table* table = nullptr,
                         const std::vector<std::string>& extra_columns = {});
 

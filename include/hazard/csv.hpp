@@ -1,7 +1,8 @@
 // Reading CSV files (RFC 4180) into a Table.
 //
 // Accepted: a header row; fields quoted with '"' (holding commas, doubled quotes and newlines);
-// `NA` or an empty field is missing; UTF-8 with or without a byte-order mark; LF or CRLF line ends.
+// `NA` or an empty field is missing; UTF-8 with or without a byte-order mark; LF or CRLF line ends;
+// Latin-1 text when declared (`.encoding = Encoding::latin1`, converted to UTF-8).
 // Errors (DataError, naming file, line, column and value): a row with the wrong number of fields,
 // a duplicate column name, an unterminated quote, bytes that are not UTF-8, a requested column that
 // does not exist, a file without a header.
@@ -22,9 +23,14 @@
 
 namespace hazard {
 
+/// Text encoding of an input file. Latin-1 (ISO 8859-1) text is converted to UTF-8 on reading.
+enum class Encoding { utf8, latin1 };
+
 struct CsvOptions {
   std::vector<std::string> columns;  ///< names of the columns to read; empty = every column
   char delimiter = ',';
+  Encoding encoding = Encoding::utf8;
+  std::vector<std::string> optional_columns;  ///< also read when present in the header
   std::size_t threads = 0;  ///< chunks parsed in parallel; 0 = one per core for inputs over 8 MB
 };
 

@@ -32,9 +32,12 @@ struct Location {
   std::string column;    ///< column (variable) name
   std::string value;     ///< the offending value, as written in the file
   bool has_value = false;  ///< true when `value` is meaningful (it may legitimately be empty)
+  /// What `line` counts: empty = a physical line of a text file ("file:17"), otherwise the word
+  /// printed before the number ("observation" for SAS files, "record" for Dataset-JSON rows).
+  std::string unit;
 };
 
-/// Formats a location as "file:line: column 'c': value 'v'".
+/// Formats a location as "file:line: column 'c': value 'v'" (or "file: observation n: ...").
 std::string format_location(const Location& where);
 
 /// Invalid or unreadable input data (exit code 3).

@@ -138,6 +138,8 @@ KmCurve km_curve(std::span<const double> time, std::span<const std::uint8_t> sta
 
 /// Quantile p of a curve with limits from its band, as R's quantile.survfit.
 KmQuantile km_quantile(const KmCurve& curve, double p);
+/// Several quantiles at once (one preparation of the curve), in the order given.
+std::vector<KmQuantile> km_quantiles(const KmCurve& curve, const std::vector<double>& probs);
 
 /// Survival at landmark time t (>= 0), as R's summary.survfit(times = t, extend = TRUE).
 KmLandmark km_landmark(const KmCurve& curve, double t);

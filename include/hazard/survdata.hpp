@@ -91,6 +91,10 @@ struct SurvData {
   double w(std::size_t i) const { return weight.empty() ? 1.0 : weight[i]; }
 };
 
+/// Rows satisfying every --where clause (1) or not (0). A numeric column compares as a number
+/// (a value that is not a number is a UsageError), a categorical one as text.
+std::vector<char> where_mask(const Table& table, const std::vector<WhereClause>& where);
+
 /// Applies `roles` to `table` (see the file comment for the rules).
 SurvData build_surv_data(const Table& table, const Roles& roles);
 

@@ -19,6 +19,9 @@ struct Column {
   std::string name;
   std::string label;  ///< variable label where the format has one (SAS), else empty
   ColumnKind kind = ColumnKind::numeric;
+  /// True when the file declares the variable as text (SAS character, Dataset-JSON string): such a
+  /// column is never a time, start, weight or offset, even if its values look like numbers.
+  bool character = false;
   std::vector<double> numbers;        ///< numeric: the values, NaN where missing
   std::vector<std::int32_t> codes;    ///< categorical: index into `levels`, -1 where missing
   std::vector<std::string> levels;    ///< categorical: distinct values, sorted
@@ -34,6 +37,7 @@ struct Table {
   std::string source;                 ///< file name used in messages
   std::vector<Column> columns;        ///< the columns that were asked for, in the order asked
   std::vector<std::uint64_t> line;    ///< 1-based physical line (or record number) where row i starts
+  std::string record_unit;            ///< what `line` counts: "" = text line, "observation", "record"
   std::size_t n_rows = 0;
 
   std::size_t rows() const { return n_rows; }

@@ -139,20 +139,10 @@ void relevel(Factor& factor, const std::string& ref, const std::string& source,
   }
 }
 
-SurvData build_surv_data(const Table& table, const Roles& roles) {
-  const std::string& src = table.source;
-  if (roles.time.empty()) throw UsageError("--time is required");
-  if (roles.event.empty()) throw UsageError("the event is required: --event COL, --event COL=VALUE or --cnsr COL");
+std::vector<char> where_mask(const Table& table, const std::vector<WhereClause>& where) {
   const std::size_t n = table.rows();
-
-  auto loc = [&](std::size_t i, const std::string& col, const std::string& value) {
-    return Location{.file = src, .line = i < table.line.size() ? table.line[i] : 0, .column = col,
-                    .value = value, .has_value = true};
-  };
-
-  // ---- filters ----
   std::vector<char> keep(n, 1);
-  for (const auto& w : roles.where) {
+  for (const auto& w : where) {
     const Column& c = table.at(w.column);
     if (c.is_numeric()) {
       double target;
@@ -168,6 +158,36 @@ SurvData build_surv_data(const Table& table, const Roles& roles) {
       for (std::size_t i = 0; i < n; ++i) keep[i] &= static_cast<char>(c.codes[i] == code);
     }
   }
+  return keep;
+}
+
+SurvData build_surv_data(const Table& table, const Roles& roles) {
+  const std::string& src = table.source;
+  if (roles.time.empty()) throw UsageError("--time is required");
+  if (roles.event.empty()) throw UsageError("the event is required: --event COL, --event COL=VALUE or --cnsr COL");
+  const std::size_t n = table.rows();
+
+  auto loc = [&](std::size_t i, const std::string& col, const std::string& value) {
+    return Location{.file = src, .line = i < table.line.size() ? table.line[i] : 0, .column = col,
+                    .value = value, .has_value = true, .unit = table.record_unit};
+  };
+
+  std::vector<char> keep = where_mask(table, roles.where);
+
+  // A column the file declares as text (SAS character, Dataset-JSON string) is never a time,
+  // start, weight or offset: the error names the first analysed row's value.
+  auto numeric_role = [&](const std::string& name, const char* role) {
+    if (name.empty()) return;
+    const Column& c = table.at(name);
+    if (!c.character) return;
+    for (std::size_t i = 0; i < n; ++i)
+      if (keep[i] && !c.is_missing(i))
+        throw DataError(loc(i, name, c.text(i)), fmt::format("the {} column is character (text) in the file, not numeric", role));
+  };
+  numeric_role(roles.time, "time");
+  numeric_role(roles.start, "start");
+  numeric_role(roles.weights, "weight");
+  numeric_role(roles.offset, "offset");
 
   // ---- role columns ----
   NumericView time(table.at(roles.time));

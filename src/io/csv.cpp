@@ -14,11 +14,6 @@
 // for a column that starts numeric and turns out to be categorical.
 #include "hazard/csv.hpp"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -35,106 +30,11 @@
 
 #include "hazard/error.hpp"
 #include "io/number.hpp"
+#include "io/text.hpp"
 
 namespace hazard {
 namespace detail {
 
-/// Read-only memory map of a whole file (RAII).
-class MappedFile {
- public:
-  explicit MappedFile(const std::string& path) {
-    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0) throw IoError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
-    struct stat st {};
-    if (::fstat(fd_, &st) != 0) {
-      ::close(fd_);
-      throw IoError(fmt::format("{}: cannot stat: {}", path, std::strerror(errno)));
-    }
-    if (S_ISDIR(st.st_mode)) {
-      ::close(fd_);
-      throw IoError(fmt::format("{}: is a directory, not a file", path));
-    }
-    size_ = static_cast<std::size_t>(st.st_size);
-    if (size_ > 0) {
-      void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0);
-      if (p == MAP_FAILED) {
-        ::close(fd_);
-        throw IoError(fmt::format("{}: cannot map: {}", path, std::strerror(errno)));
-      }
-      data_ = static_cast<const char*>(p);
-      ::madvise(p, size_, MADV_SEQUENTIAL);
-    }
-  }
-  ~MappedFile() {
-    if (data_) ::munmap(const_cast<char*>(data_), size_);
-    if (fd_ >= 0) ::close(fd_);
-  }
-  MappedFile(const MappedFile&) = delete;
-  MappedFile& operator=(const MappedFile&) = delete;
-  std::string_view view() const { return {data_ ? data_ : "", size_}; }
-
- private:
-  int fd_ = -1;
-  const char* data_ = nullptr;
-  std::size_t size_ = 0;
-};
-
-/// Offset of the first byte that is not part of valid UTF-8 text (or is NUL), or npos.
-std::size_t find_invalid_utf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const std::size_t n = s.size();
-  std::size_t i = 0;
-  while (i < n) {
-    // Fast path: 8 ASCII bytes with no NUL.
-    if (i + 8 <= n) {
-      std::uint64_t w;
-      std::memcpy(&w, p + i, 8);
-      constexpr std::uint64_t lo = 0x0101010101010101ULL, hi = 0x8080808080808080ULL;
-      if (((w | ((w - lo) & ~w)) & hi) == 0) {
-        i += 8;
-        continue;
-      }
-    }
-    unsigned char c = p[i];
-    if (c == 0) return i;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t len;
-    std::uint32_t cp;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1Fu;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0Fu;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07u;
-    } else {
-      return i;
-    }
-    if (i + len > n) return i;
-    for (std::size_t k = 1; k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) return i;
-      cp = (cp << 6) | (p[i + k] & 0x3Fu);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-      return i;
-    i += len;
-  }
-  return std::string_view::npos;
-}
-
-struct SvHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const noexcept {
-    return std::hash<std::string_view>{}(s);
-  }
-};
 
 /// Collects the values of one requested column.
 struct Collector {
@@ -326,16 +226,15 @@ struct Header {
 };
 
 Header read_header(std::string_view text, const std::string& source, char delim) {
-  if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF &&
-      static_cast<unsigned char>(text[1]) == 0xBB && static_cast<unsigned char>(text[2]) == 0xBF)
-    text.remove_prefix(3);
+  text = strip_bom(text);
   if (std::size_t bad = find_invalid_utf8(text); bad != std::string_view::npos) {
     auto line = 1 + static_cast<std::uint64_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
     throw DataError({.file = source, .line = line,
                      .value = fmt::format("\\x{:02X}", static_cast<unsigned char>(text[bad])),
                      .has_value = true},
                     text[bad] == '\0' ? "the file is not text (it contains a NUL byte)"
-                                      : "the file is not UTF-8 text (invalid byte)");
+                                      : "the file is not UTF-8 text (invalid byte; for a Latin-1 file "
+                                        "give --encoding latin1)");
   }
   Tokenizer tok(text, source, delim);
   Header h;
@@ -364,14 +263,22 @@ namespace {
 Table parse_impl(std::string_view text, const std::string& source, const CsvOptions& options) {
   using namespace detail;
   // Strip a BOM here as well, so that body offsets match read_header's view.
-  if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF &&
-      static_cast<unsigned char>(text[1]) == 0xBB && static_cast<unsigned char>(text[2]) == 0xBF)
-    text.remove_prefix(3);
+  text = strip_bom(text);
+  // Declared Latin-1: every byte is a character; convert to UTF-8 once, then parse as usual.
+  std::string converted;
+  if (options.encoding == Encoding::latin1) {
+    converted = latin1_to_utf8(text);
+    text = converted;
+  }
   Header header = read_header(text, source, options.delimiter);
   const std::size_t ncol = header.names.size();
 
   std::vector<std::string> wanted = options.columns;
-  if (wanted.empty()) wanted = header.names;
+  if (wanted.empty() && options.optional_columns.empty()) wanted = header.names;
+  for (const auto& name : options.optional_columns)
+    if (std::find(header.names.begin(), header.names.end(), name) != header.names.end() &&
+        std::find(wanted.begin(), wanted.end(), name) == wanted.end())
+      wanted.push_back(name);
   std::vector<int> slot(ncol, -1);  // header index -> collector index
   for (std::size_t k = 0; k < wanted.size(); ++k) {
     auto it = std::find(header.names.begin(), header.names.end(), wanted[k]);

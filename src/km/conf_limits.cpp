@@ -14,6 +14,7 @@
 #include <boost/math/distributions/normal.hpp>
 
 #include "hazard/km.hpp"
+#include "km/km_detail.hpp"
 
 namespace hazard {
 
@@ -25,9 +26,13 @@ double clip_low(double x, double low) { return std::isnan(x) ? x : std::max(x, l
 double clip_high(double x, double high) { return std::isnan(x) ? x : std::min(x, high); }
 }  // namespace
 
-ConfLimits km_conf_limits(double surv, double se_log, ConfType type, double conf_level) {
-  const double z =
-      boost::math::quantile(boost::math::normal_distribution<double>(), 1 - (1 - conf_level) / 2);
+namespace detail {
+
+double km_z(double conf_level) {
+  return boost::math::quantile(boost::math::normal_distribution<double>(), 1 - (1 - conf_level) / 2);
+}
+
+ConfLimits km_conf_limits_z(double surv, double se_log, ConfType type, double z) {
   switch (type) {
     case ConfType::plain: {
       const double se2 = se_log * surv * z;
@@ -46,6 +51,12 @@ ConfLimits km_conf_limits(double surv, double se_log, ConfType type, double conf
     }
   }
   return {nan, nan};
+}
+
+}  // namespace detail
+
+ConfLimits km_conf_limits(double surv, double se_log, ConfType type, double conf_level) {
+  return detail::km_conf_limits_z(surv, se_log, type, detail::km_z(conf_level));
 }
 
 }  // namespace hazard

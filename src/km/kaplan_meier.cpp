@@ -11,7 +11,8 @@
 //   se_log = sqrt(V), std_err(S) = S * se_log      (R's summary.survfit std.err)
 // Limits: km_conf_limits (conf_limits.cpp). Ties: events and censorings at the same time are
 // one row; censored subjects are at risk at their own time (n counts time >= t).
-// Input: unsorted rows; one sort of row indices by (group, time), then one pass per group:
+// Input: unsorted rows, times finite and >= 0; one sort of row indices by (group, time)
+// (util/time_order.hpp: radix sort for large n), then one pass per group:
 // a backward pass accumulates the risk set from the last time (R's order of summation, so
 // n - d is exactly 0 when everyone left fails) and a forward pass forms the products and sums.
 // Note: R merges times that differ by less than ~1e-8 relative (aeqSurv, timefix = TRUE);
@@ -24,6 +25,8 @@
 
 #include "hazard/error.hpp"
 #include "hazard/km.hpp"
+#include "km/km_detail.hpp"
+#include "util/time_order.hpp"
 
 namespace hazard {
 
@@ -47,7 +50,7 @@ namespace detail {
 
 /// The curve of the rows `order` (indices into time/status/weight), sorted by ascending time.
 KmCurve km_curve_sorted(std::span<const double> time, std::span<const std::uint8_t> status,
-                        std::span<const double> weight, std::span<const std::size_t> order,
+                        std::span<const double> weight, std::span<const std::uint32_t> order,
                         ConfType conf_type, double conf_level) {
   KmCurve c;
   const std::size_t n = order.size();
@@ -92,6 +95,7 @@ KmCurve km_curve_sorted(std::span<const double> time, std::span<const std::uint8
   c.lower.resize(m);
   c.upper.resize(m);
   c.cumhaz.resize(m);
+  const double z = km_z(conf_level);
   double km = 1, nelson = 0, v = 0;
   for (std::size_t t = 0; t < m; ++t) {
     const double nr = c.n_risk[t], d = c.n_event[t];
@@ -104,7 +108,7 @@ KmCurve km_curve_sorted(std::span<const double> time, std::span<const std::uint8
     c.cumhaz[t] = nelson;
     c.se_log[t] = std::sqrt(v);
     c.std_err[t] = c.se_log[t] * km;  // inf * 0 = NaN, as R
-    const ConfLimits ci = km_conf_limits(km, c.se_log[t], conf_type, conf_level);
+    const ConfLimits ci = km_conf_limits_z(km, c.se_log[t], conf_type, z);
     c.lower[t] = ci.lower;
     c.upper[t] = ci.upper;
   }
@@ -130,6 +134,8 @@ void check_data(std::span<const double> time, std::span<const std::uint8_t> stat
                 std::span<const double> weight) {
   if (status.size() != time.size() || (!weight.empty() && weight.size() != time.size()))
     throw std::invalid_argument("km: time, status and weight differ in length");
+  for (double t : time)
+    if (!(t >= 0) || !std::isfinite(t)) throw std::invalid_argument("km: times must be finite and >= 0");
 }
 
 }  // namespace
@@ -138,9 +144,7 @@ KmCurve km_curve(std::span<const double> time, std::span<const std::uint8_t> sta
                  std::span<const double> weight, const KmOptions& options) {
   check_km_options(options);
   check_data(time, status, weight);
-  std::vector<std::size_t> order(time.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return time[a] < time[b]; });
+  const std::vector<std::uint32_t> order = detail::order_by_code_time(time, {}, 1);
   return detail::km_curve_sorted(time, status, weight, order, options.conf_type, options.conf_level);
 }
 
@@ -158,13 +162,11 @@ KmResult kaplan_meier(const SurvData& data, const KmOptions& options) {
   const std::size_t n_groups = data.group.empty() ? 1 : data.group_levels.size();
 
   // One sort by (group, time); each group is then a contiguous run.
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), std::size_t{0});
+  for (std::int32_t g : data.group)
+    if (g < 0 || static_cast<std::size_t>(g) >= n_groups)
+      throw std::invalid_argument("km: a group code is outside the group levels");
+  const std::vector<std::uint32_t> order = detail::order_by_code_time(data.time, data.group, n_groups);
   auto code = [&](std::size_t i) { return data.group.empty() ? 0 : data.group[i]; };
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    const auto ga = code(a), gb = code(b);
-    return ga != gb ? ga < gb : data.time[a] < data.time[b];
-  });
 
   std::vector<double> times = options.times;
   std::sort(times.begin(), times.end());  // as summary.survfit
@@ -178,13 +180,21 @@ KmResult kaplan_meier(const SurvData& data, const KmOptions& options) {
     if (!data.group.empty()) out.level = data.group_levels[g];
     out.n = end - begin;
     out.curve = detail::km_curve_sorted(data.time, data.status, data.weight,
-                                        std::span<const std::size_t>(order).subspan(begin, end - begin),
+                                        std::span<const std::uint32_t>(order).subspan(begin, end - begin),
                                         options.conf_type, options.conf_level);
     for (double d : out.curve.n_event) out.events += d;
-    out.median = km_quantile(out.curve, 0.5);
-    for (double p : options.quantiles) out.quantiles.push_back(km_quantile(out.curve, p));
+    std::vector<double> probs = options.quantiles;
+    probs.push_back(0.5);
+    out.quantiles = km_quantiles(out.curve, probs);
+    out.median = out.quantiles.back();
+    out.quantiles.pop_back();
     for (double t : times) out.at.push_back(km_landmark(out.curve, t));
     if (options.rmst_tau) out.rmst = km_rmst(out.curve, *options.rmst_tau, options.conf_level);
+    if (out.n == 0) {  // a level without rows (R drops it): nothing is estimable
+      constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+      for (KmLandmark& a : out.at) a.surv = a.std_err = a.lower = a.upper = nan;
+      if (out.rmst) out.rmst->estimate = out.rmst->std_err = out.rmst->lower = out.rmst->upper = nan;
+    }
     begin = end;
   }
   if (begin != n) throw std::invalid_argument("km: a group code is outside the group levels");

@@ -21,13 +21,15 @@
 
 #include "hazard/error.hpp"
 #include "hazard/km.hpp"
+#include "km/km_detail.hpp"
 
 namespace hazard {
 
 namespace detail {
 
-/// R's findq for one p. `x` and `y` have the same length >= 1; y may hold NaN.
-double findq(const std::vector<double>& x, const std::vector<double>& y, double p) {
+/// R's findq for each p. `x` and `y` have the same length >= 1; y may hold NaN.
+std::vector<double> findq(const std::vector<double>& x, const std::vector<double>& y,
+                          const std::vector<double>& probs) {
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
   const double tol = std::sqrt(std::numeric_limits<double>::epsilon());
   const std::size_t n = y.size();
@@ -35,7 +37,6 @@ double findq(const std::vector<double>& x, const std::vector<double>& y, double 
   double ymax = -std::numeric_limits<double>::infinity();
   for (double v : y)
     if (!std::isnan(v)) ymax = std::max(ymax, v);
-  if (ymax < p) return nan;
   const double xmax = x.back();
 
   // duplicated(y): a value seen before (NaN counts as equal to NaN). The usual case, y
@@ -76,53 +77,74 @@ double findq(const std::vector<double>& x, const std::vector<double>& y, double 
   for (std::size_t i = 0; i < n; ++i)
     if (keep[i]) last = i;
 
-  // approx(y + shift, index, p, method = "constant", f = 1, rule = 1), NA pairs removed.
-  auto locate = [&](double shift) -> double {
-    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-    double best = std::numeric_limits<double>::infinity();
-    std::size_t at = n;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (!keep[i] || std::isnan(y[i])) continue;
-      const double v = y[i] + shift;
-      lo = std::min(lo, v);
-      hi = std::max(hi, v);
-      if (v >= p && v < best) {
-        best = v;
-        at = i;
-      }
+  // Range of the kept, non-missing points (approx's rule = 1 bounds).
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (std::size_t i = 0; i < n; ++i)
+    if (keep[i] && !std::isnan(y[i])) {
+      lo = std::min(lo, y[i]);
+      hi = std::max(hi, y[i]);
     }
-    if (at == n || p < lo || p > hi) return nan;
-    return static_cast<double>(at);
-  };
-  const double i1 = locate(tol);
-  const double i2 = locate(-tol);
-  auto xat = [&](double i) { return std::isnan(i) ? nan : x[static_cast<std::size_t>(i)]; };
 
-  double q = (xat(i1) + xat(i2)) / 2;
-  if (p == 0) q = x[0];
-  if (!std::isnan(y[last]) && std::fabs(p - y[last]) < tol) q = (xat(i1) + xmax) / 2;
-  return q;
+  std::vector<double> out;
+  out.reserve(probs.size());
+  for (const double p : probs) {
+    if (ymax < p) {
+      out.push_back(nan);
+      continue;
+    }
+    // approx(y + shift, index, p, method = "constant", f = 1, rule = 1), NA pairs removed:
+    // the point with the smallest y + shift >= p (the knot itself on equality).
+    auto locate = [&](double shift) -> double {
+      if (p < lo + shift || p > hi + shift) return nan;
+      double best = std::numeric_limits<double>::infinity();
+      std::size_t at = n;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!keep[i] || std::isnan(y[i])) continue;
+        const double v = y[i] + shift;
+        if (v >= p && v < best) {
+          best = v;
+          at = i;
+        }
+      }
+      return at == n ? nan : static_cast<double>(at);
+    };
+    const double i1 = locate(tol);
+    const double i2 = locate(-tol);
+    auto xat = [&](double i) { return std::isnan(i) ? nan : x[static_cast<std::size_t>(i)]; };
+
+    double q = (xat(i1) + xat(i2)) / 2;
+    if (p == 0) q = x[0];
+    if (!std::isnan(y[last]) && std::fabs(p - y[last]) < tol) q = (xat(i1) + xmax) / 2;
+    out.push_back(q);
+  }
+  return out;
 }
 
 }  // namespace detail
 
-KmQuantile km_quantile(const KmCurve& curve, double p) {
-  if (!(p >= 0 && p <= 1)) throw UsageError("a quantile must be a probability in [0, 1]");
+std::vector<KmQuantile> km_quantiles(const KmCurve& curve, const std::vector<double>& probs) {
+  for (double p : probs)
+    if (!(p >= 0 && p <= 1)) throw UsageError("a quantile must be a probability in [0, 1]");
   const std::size_t m = curve.size();
   std::vector<double> x(m + 1), y(m + 1);
   x[0] = 0;  // quantile.survfit's firstx: start.time, else 0
   y[0] = 0;
   for (std::size_t i = 0; i < m; ++i) x[i + 1] = curve.time[i];
-  KmQuantile q;
-  q.p = p;
   auto band = [&](const std::vector<double>& s) {
     for (std::size_t i = 0; i < m; ++i) y[i + 1] = 1 - s[i];
-    return detail::findq(x, y, p);
+    return detail::findq(x, y, probs);
   };
-  q.estimate = band(curve.surv);
-  q.lower = band(curve.lower);
-  q.upper = band(curve.upper);
-  return q;
+  const std::vector<double> est = band(curve.surv), low = band(curve.lower), up = band(curve.upper);
+  std::vector<KmQuantile> out(probs.size());
+  for (std::size_t k = 0; k < probs.size(); ++k) {
+    out[k].p = probs[k];
+    out[k].estimate = est[k];
+    out[k].lower = low[k];
+    out[k].upper = up[k];
+  }
+  return out;
 }
+
+KmQuantile km_quantile(const KmCurve& curve, double p) { return km_quantiles(curve, {p}).front(); }
 
 }  // namespace hazard

@@ -6,7 +6,10 @@ namespace hazard {
 
 std::string format_location(const Location& where) {
   std::string out = where.file.empty() ? std::string("<input>") : where.file;
-  if (where.line > 0) out += fmt::format(":{}", where.line);
+  if (where.line > 0) {
+    if (where.unit.empty()) out += fmt::format(":{}", where.line);
+    else out += fmt::format(": {} {}", where.unit, where.line);
+  }
   if (!where.column.empty()) out += fmt::format(": column '{}'", where.column);
   if (where.has_value || !where.value.empty()) {
     // Long values are cut so that a binary file does not flood the terminal.

@@ -95,7 +95,7 @@ TEST(Csv, ErrorsNameFileLineColumnAndValue) {
   EXPECT_EQ(error_of("a,b\n1,2,3\n"), "t.csv:2: value '3': too many fields: the header has 2 columns");
   EXPECT_EQ(error_of("a,a\n1,2\n"), "t.csv:1: column 'a': value 'a': duplicate column name (columns 1 and 2)");
   EXPECT_EQ(error_of("a,b\n1,\"open\n"), "t.csv:2: column '#2': unterminated quoted field (a '\"' opened here is never closed)");
-  EXPECT_EQ(error_of("a\n\xff\n"), "t.csv:2: value '\\xFF': the file is not UTF-8 text (invalid byte)");
+  EXPECT_EQ(error_of("a\n\xff\n"), "t.csv:2: value '\\xFF': the file is not UTF-8 text (invalid byte; for a Latin-1 file give --encoding latin1)");
   EXPECT_EQ(error_of(std::string("a\n1\0\n", 5)), "t.csv:2: value '\\x00': the file is not text (it contains a NUL byte)");
   EXPECT_EQ(error_of(""), "t.csv: the file is empty: no header row");
   EXPECT_EQ(error_of("a\n1\n", {.columns = {"zz"}}), "t.csv:1: column 'zz': no such column in the header (columns: a)");

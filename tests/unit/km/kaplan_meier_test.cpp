@@ -206,6 +206,22 @@ TEST(KaplanMeier, KmCurveEqualsTheOverallGroup) {
   EXPECT_TRUE(std::isnan(curve.std_err[4]));
 }
 
+TEST(KaplanMeier, AGroupLevelWithoutRowsIsNotEstimable) {
+  hazard::SurvData d;
+  d.time = {1, 2, 3};
+  d.status = {1, 1, 0};
+  d.group = {0, 0, 0};
+  d.group_levels = {"a", "b"};
+  const auto r = hazard::kaplan_meier(d, {.times = {2}, .rmst_tau = 2.0});
+  ASSERT_EQ(r.groups.size(), 2u);
+  EXPECT_EQ(r.groups[1].n, 0u);
+  EXPECT_TRUE(r.groups[1].curve.time.empty());
+  EXPECT_TRUE(std::isnan(r.groups[1].median.estimate));
+  EXPECT_TRUE(std::isnan(r.groups[1].at.at(0).surv));
+  EXPECT_TRUE(std::isnan(r.groups[1].rmst->estimate));
+  EXPECT_TRUE(std::isnan(r.rmst_difference->estimate));
+}
+
 TEST(KaplanMeier, RejectsBadOptions) {
   hazard::SurvData d;
   d.time = {1, 2};

@@ -8,9 +8,7 @@
 #include "hazard/error.hpp"
 #include "hazard/km.hpp"
 
-namespace hazard::detail {
-double findq(const std::vector<double>& x, const std::vector<double>& y, double p);  // quantile.cpp
-}
+#include "km/km_detail.hpp"
 
 namespace {
 
@@ -18,12 +16,12 @@ TEST(Findq, MatchesRsFindqOnNonMonotoneAndMissingValues) {
   // Expected values from R: survival:::findq(x, y, p, sqrt(.Machine$double.eps)).
   const std::vector<double> x = {0, 1, 2, 3};
   const std::vector<double> y = {0, 0.6, 0.4, 0.6};  // not monotone: the sorted-dedup path
-  EXPECT_EQ(hazard::detail::findq(x, y, 0.5), 1.0);
-  EXPECT_EQ(hazard::detail::findq(x, y, 0.4), 2.5);  // last kept y is 0.4: right end = last x
+  EXPECT_EQ(hazard::detail::findq(x, y, {0.5}).at(0), 1.0);
+  EXPECT_EQ(hazard::detail::findq(x, y, {0.4}).at(0), 2.5);  // last kept y is 0.4: right end = last x
   const std::vector<double> x2 = {0, 1, 2, 3, 4};
   const std::vector<double> y2 = {0, NAN, 0.3, NAN, 0.5};  // NA values (undefined limits)
-  EXPECT_EQ(hazard::detail::findq(x2, y2, 0.3), 3.0);
-  EXPECT_EQ(hazard::detail::findq(x2, y2, 0.5), 4.0);
+  EXPECT_EQ(hazard::detail::findq(x2, y2, {0.3}).at(0), 3.0);
+  EXPECT_EQ(hazard::detail::findq(x2, y2, {0.5}).at(0), 4.0);
 }
 
 hazard::KmCurve curve(std::vector<double> time, std::vector<std::uint8_t> status) {

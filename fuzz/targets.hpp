@@ -1,0 +1,157 @@
+// The bodies of the fuzzing targets, shared by the libFuzzer entry points (fuzz/*_fuzz.cpp) and the
+// unit test that replays every input kept under tests/regression/<target>/.
+//
+// Contract under test: for ANY bytes, the readers and build_surv_data either return a value or
+// throw hazard::DataError / UsageError (the documented, reported errors). Anything else escaping —
+// another exception type, a crash, a sanitizer report, a hang — is a bug.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hazard/adam.hpp"
+#include "hazard/csv.hpp"
+#include "hazard/error.hpp"
+#include "hazard/read.hpp"
+#include "hazard/survdata.hpp"
+#include "io/number.hpp"
+
+namespace hazard::fuzz {
+
+inline std::string_view bytes(const std::uint8_t* data, std::size_t size) {
+  return {reinterpret_cast<const char*>(data), size};
+}
+
+/// Touches every value so that a bad index or a wrong size is noticed by the sanitizers.
+inline std::size_t walk(const Table& t) {
+  std::size_t h = t.line.size();
+  for (const auto& c : t.columns) {
+    if (c.size() != t.rows()) __builtin_trap();
+    for (std::size_t i = 0; i < c.size(); ++i) h += c.text(i).size();
+  }
+  return h;
+}
+
+/// The fast number parser must agree with std::from_chars on every field (differential check).
+inline void numbers_agree(std::string_view s) {
+  double fast = 0, slow = 0;
+  bool a = detail::parse_number(s, fast);
+  bool b = detail::parse_number_slow(s, slow);
+  if (a != b || (a && std::memcmp(&fast, &slow, sizeof fast) != 0)) __builtin_trap();
+}
+
+/// CSV: the first byte picks the encoding, the delimiter and the number of parallel chunks; the
+/// rest is the file. Short inputs also go through the number parser's differential check.
+inline int csv(const std::uint8_t* data, std::size_t size) {
+  if (size < 1) return 0;
+  CsvOptions o;
+  o.encoding = (data[0] & 1) ? Encoding::latin1 : Encoding::utf8;
+  o.delimiter = (data[0] & 2) ? ';' : ',';
+  o.threads = (data[0] >> 2) & 3;  // 0 = automatic (one chunk for small inputs), else 1-3 chunks
+  if (size <= 40) numbers_agree(bytes(data + 1, size - 1));
+  try {
+    walk(parse_csv(bytes(data + 1, size - 1), "fuzz.csv", o));
+  } catch (const DataError&) {
+  }
+  return 0;
+}
+
+/// SAS: the first byte picks XPORT or sas7bdat (the rest is the file), so both parsers see every input.
+inline int sas(const std::uint8_t* data, std::size_t size) {
+  if (size < 1) return 0;
+  DataFormat f = (data[0] & 1) ? DataFormat::sas7bdat : DataFormat::xport;
+  ReadOptions o;
+  o.encoding = (data[0] & 2) ? Encoding::latin1 : Encoding::utf8;
+  try {
+    walk(parse_sas(bytes(data + 1, size - 1), "fuzz.sas", f, o));
+  } catch (const DataError&) {
+  }
+  return 0;
+}
+
+/// Dataset-JSON: the first byte picks the JSON or NDJSON form; also the content-based dispatch.
+inline int dataset_json(const std::uint8_t* data, std::size_t size) {
+  if (size < 1) return 0;
+  DataFormat f = (data[0] & 1) ? DataFormat::ndjson : DataFormat::dataset_json;
+  try {
+    walk(parse_dataset_json(bytes(data + 1, size - 1), "fuzz.json", f));
+  } catch (const DataError&) {
+  }
+  try {
+    walk(parse_data(bytes(data + 1, size - 1), "fuzz.data"));
+  } catch (const DataError&) {
+  }
+  return 0;
+}
+
+/// build_surv_data with fuzz-chosen roles: 8 bytes choose columns and codings, the rest is a CSV.
+inline int survdata(const std::uint8_t* data, std::size_t size) {
+  if (size < 8) return 0;
+  const std::uint8_t* r = data;
+  Table t;
+  try {
+    t = parse_csv(bytes(data + 8, size - 8), "fuzz.csv");
+  } catch (const DataError&) {
+    return 0;
+  }
+  if (t.columns.empty()) return 0;
+  auto col = [&](std::uint8_t b) -> const Column& { return t.columns[b % t.columns.size()]; };
+  auto level = [&](const Column& c, std::uint8_t b) -> std::string {
+    if (c.is_numeric()) return c.numbers.empty() ? "1" : c.text(b % c.numbers.size());
+    return c.levels.empty() ? "x" : c.levels[b % c.levels.size()];
+  };
+  Roles roles;
+  roles.time = col(r[0]).name;
+  roles.event = col(r[1]).name;
+  roles.coding = static_cast<EventCoding>(r[2] % 3);
+  if (roles.coding == EventCoding::equals) roles.event_value = level(col(r[1]), r[3]);
+  if (r[4] & 1) {
+    roles.group = col(r[4] >> 1).name;
+    if (r[5] & 1) roles.ref = level(col(r[4] >> 1), r[5] >> 1);
+  }
+  if (r[6] & 1) roles.strata.push_back(col(r[6] >> 1).name);
+  if (r[6] & 2) roles.strata.push_back(col(r[6] >> 2).name);
+  if (r[7] & 1) roles.where.push_back({col(r[7] >> 1).name, level(col(r[7] >> 1), r[3])});
+  if (r[7] & 2) roles.weights = col(r[7] >> 2).name;
+  if (r[7] & 4) roles.start = col(r[7] >> 3).name;
+  try {
+    SurvData d = build_surv_data(t, roles);
+    for (std::size_t i = 0; i < d.size(); ++i) {
+      if (!(d.time[i] >= 0) || d.status[i] > 1) __builtin_trap();
+      if (!d.group.empty() && static_cast<std::size_t>(d.group[i]) >= d.group_levels.size()) __builtin_trap();
+      if (!d.stratum.empty() && static_cast<std::size_t>(d.stratum[i]) >= d.strata_levels.size()) __builtin_trap();
+    }
+  } catch (const DataError&) {
+  } catch (const UsageError&) {
+  }
+  // The ADaM helpers on fuzz-chosen columns: the one-row-per-subject check, the time derivation
+  // and a join of the table with itself (a USUBJID chosen among the columns).
+  try {
+    check_one_row_per_subject(t, where_mask(t, roles.where), col(r[0]).name, (r[2] & 8) ? col(r[1]).name : "");
+  } catch (const DataError&) {
+  } catch (const UsageError&) {
+  }
+  try {
+    Table d = t;
+    derive_time(d, {.from = col(r[2]).name, .to = col(r[3]).name, .unit = static_cast<TimeUnit>(r[4] % 3),
+                    .name = "derived"});
+    walk(d);
+  } catch (const DataError&) {
+  }
+  try {
+    Table a = t;
+    a.columns[r[5] % a.columns.size()].name = "USUBJID";
+    Table s = a;
+    s.source = "adsl.csv";
+    s.columns[r[6] % s.columns.size()].name = "EXTRA";
+    walk(join_subject_level(a, s, {"EXTRA"}));
+  } catch (const DataError&) {
+  }
+  return 0;
+}
+
+}  // namespace hazard::fuzz

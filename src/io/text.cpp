@@ -1,0 +1,154 @@
+// Shared reader internals (see text.hpp).
+#include "io/text.hpp"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "hazard/error.hpp"
+
+namespace hazard::detail {
+
+MappedFile::MappedFile(const std::string& path) {
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) throw IoError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0) {
+    ::close(fd_);
+    throw IoError(fmt::format("{}: cannot stat: {}", path, std::strerror(errno)));
+  }
+  if (S_ISDIR(st.st_mode)) {
+    ::close(fd_);
+    throw IoError(fmt::format("{}: is a directory, not a file", path));
+  }
+  size_ = static_cast<std::size_t>(st.st_size);
+  if (size_ > 0) {
+    void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0);
+    if (p == MAP_FAILED) {
+      ::close(fd_);
+      throw IoError(fmt::format("{}: cannot map: {}", path, std::strerror(errno)));
+    }
+    data_ = static_cast<const char*>(p);
+    ::madvise(p, size_, MADV_SEQUENTIAL);
+  }
+}
+
+MappedFile::~MappedFile() {
+  if (data_) ::munmap(const_cast<char*>(data_), size_);
+  if (fd_ >= 0) ::close(fd_);
+}
+
+std::size_t find_invalid_utf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  while (i < n) {
+    // Fast path: 8 ASCII bytes with no NUL.
+    if (i + 8 <= n) {
+      std::uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      constexpr std::uint64_t lo = 0x0101010101010101ULL, hi = 0x8080808080808080ULL;
+      if (((w | ((w - lo) & ~w)) & hi) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    unsigned char c = p[i];
+    if (c == 0) return i;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len;
+    std::uint32_t cp;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1Fu;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0Fu;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07u;
+    } else {
+      return i;
+    }
+    if (i + len > n) return i;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (p[i + k] & 0x3Fu);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+      return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+std::string latin1_to_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + s.size() / 8);
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c < 0x80) {
+      out.push_back(ch);
+    } else {
+      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+  }
+  return out;
+}
+
+std::string_view strip_bom(std::string_view s) {
+  if (s.size() >= 3 && static_cast<unsigned char>(s[0]) == 0xEF && static_cast<unsigned char>(s[1]) == 0xBB &&
+      static_cast<unsigned char>(s[2]) == 0xBF)
+    s.remove_prefix(3);
+  return s;
+}
+
+void CategoricalBuilder::add(std::string_view value) {
+  auto it = index_.find(value);
+  if (it != index_.end()) {
+    codes_.push_back(it->second);
+    return;
+  }
+  auto code = static_cast<std::int32_t>(first_seen_.size());
+  first_seen_.emplace_back(value);
+  index_.emplace(first_seen_.back(), code);
+  codes_.push_back(code);
+}
+
+Column CategoricalBuilder::finish(std::string name) {
+  Column col;
+  col.name = std::move(name);
+  col.kind = ColumnKind::categorical;
+  std::vector<std::int32_t> order(first_seen_.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::int32_t>(i);
+  std::sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) {
+    return first_seen_[static_cast<std::size_t>(a)] < first_seen_[static_cast<std::size_t>(b)];
+  });
+  std::vector<std::int32_t> remap(first_seen_.size());
+  col.levels.reserve(first_seen_.size());
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    remap[static_cast<std::size_t>(order[k])] = static_cast<std::int32_t>(k);
+    col.levels.push_back(std::move(first_seen_[static_cast<std::size_t>(order[k])]));
+  }
+  col.codes = std::move(codes_);
+  for (auto& c : col.codes)
+    if (c >= 0) c = remap[static_cast<std::size_t>(c)];
+  index_.clear();
+  first_seen_.clear();
+  return col;
+}
+
+}  // namespace hazard::detail

@@ -1,0 +1,59 @@
+// Internals shared by the readers: a read-only file map, UTF-8 validation, Latin-1 conversion and
+// a builder for categorical columns (levels in C-locale byte order, as R's factor()).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "hazard/table.hpp"
+
+namespace hazard::detail {
+
+/// Read-only memory map of a whole file (RAII). Throws IoError when the file cannot be read.
+class MappedFile {
+ public:
+  explicit MappedFile(const std::string& path);
+  ~MappedFile();
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  std::string_view view() const { return {data_ ? data_ : "", size_}; }
+
+ private:
+  int fd_ = -1;
+  const char* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+/// Offset of the first byte that is not part of valid UTF-8 text (or is NUL), or npos.
+std::size_t find_invalid_utf8(std::string_view s);
+
+/// Latin-1 (ISO 8859-1) bytes as UTF-8: bytes >= 0x80 become two bytes.
+std::string latin1_to_utf8(std::string_view s);
+
+/// Strips a leading UTF-8 byte-order mark.
+std::string_view strip_bom(std::string_view s);
+
+struct SvHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
+/// Collects text values of one column; finish() sorts the levels (byte order) and recodes.
+class CategoricalBuilder {
+ public:
+  void add(std::string_view value);
+  void add_missing() { codes_.push_back(-1); }
+  std::size_t size() const { return codes_.size(); }
+  Column finish(std::string name);
+
+ private:
+  std::vector<std::int32_t> codes_;
+  std::vector<std::string> first_seen_;
+  std::unordered_map<std::string, std::int32_t, SvHash, std::equal_to<>> index_;
+};
+
+}  // namespace hazard::detail

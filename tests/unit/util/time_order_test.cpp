@@ -1,0 +1,41 @@
+// order_by_code_time: the radix path (n >= 2048) and the comparison path give the same stable
+// order by (code, time), including ties, -0.0 and zeros.
+#include <algorithm>
+#include <numeric>
+#include <random>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "util/time_order.hpp"
+
+namespace {
+
+std::vector<std::uint32_t> expected(const std::vector<double>& t, const std::vector<std::int32_t>& c) {
+  std::vector<std::uint32_t> o(t.size());
+  std::iota(o.begin(), o.end(), 0u);
+  std::stable_sort(o.begin(), o.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const auto ca = c.empty() ? 0 : c[a], cb = c.empty() ? 0 : c[b];
+    return ca != cb ? ca < cb : t[a] < t[b];
+  });
+  return o;
+}
+
+TEST(OrderByCodeTime, RadixAgreesWithStableSort) {
+  std::mt19937_64 gen(7);
+  std::exponential_distribution<double> e(0.3);
+  std::uniform_int_distribution<int> code(0, 2), tie(0, 9);
+  for (std::size_t n : {10u, 2047u, 2048u, 50000u}) {
+    std::vector<double> t(n);
+    std::vector<std::int32_t> c(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      t[i] = tie(gen) == 0 ? std::floor(e(gen)) : e(gen);  // many exact ties
+      if (i % 97 == 0) t[i] = (i % 2) ? 0.0 : -0.0;
+      c[i] = code(gen);
+    }
+    EXPECT_EQ(hazard::detail::order_by_code_time(t, c, 3), expected(t, c)) << "n = " << n;
+    EXPECT_EQ(hazard::detail::order_by_code_time(t, {}, 1), expected(t, {})) << "n = " << n;
+  }
+}
+
+}  // namespace
