@@ -11,5 +11,6 @@ void register_km(CLI::App& app);
 void register_logrank(CLI::App& app);
 void register_design(CLI::App& app);
 void register_monitor(CLI::App& app);
+void register_simulate(CLI::App& app);
 
 }  // namespace hazard::cli

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   hazard::cli::register_logrank(app);
   hazard::cli::register_design(app);
   hazard::cli::register_monitor(app);
+  hazard::cli::register_simulate(app);
 
   try {
     try {

@@ -29,4 +29,8 @@ inline constexpr double design_alpha_floor = 1.5e-8;
 /// accrual): agreement is asked to 1e-5 relative for these.
 inline constexpr double design_timing = 1e-5;
 
+/// Monte-Carlo agreement: a simulated probability and rpact's (independent random numbers)
+/// differ by a normal deviate with SD sqrt(se1^2 + se2^2); 3 SDs fail by chance with p = 0.0027.
+inline constexpr double mc_sigmas = 3.0;
+
 }  // namespace hazard::tol
