@@ -18,7 +18,10 @@ TEST(Scenario, PiecewiseQuantileInvertsCumulativeHazard) {
   EXPECT_NEAR(hazard::piecewise_quantile(h, 0.5), 1.0, 1e-14);
   EXPECT_NEAR(hazard::piecewise_quantile(h, 1.1), 3.0, 1e-14);
   EXPECT_NEAR(hazard::piecewise_quantile(h, 1.5), 6.0, 1e-14);
-  EXPECT_NEAR(hazard::piecewise_quantile(h, 1.5, 2.0), 4.0, 1e-14);  // H doubled: H(4) = 1.5
+  // hazard doubled: rates 1, 0.2, 0.4, H(2) = 2, H(5) = 2.6
+  EXPECT_NEAR(hazard::piecewise_quantile(h, 1.5, 2.0), 1.5, 1e-14);
+  EXPECT_NEAR(hazard::piecewise_quantile(h, 2.3, 2.0), 3.5, 1e-14);
+  EXPECT_NEAR(hazard::piecewise_quantile(h, 3.0, 2.0), 6.0, 1e-14);
   hazard::PiecewiseHazard cure{.start = {0.0, 1.0}, .rate = {1.0, 0.0}};
   EXPECT_TRUE(std::isinf(hazard::piecewise_quantile(cure, 2.0)));
 }
