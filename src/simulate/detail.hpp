@@ -14,7 +14,16 @@ namespace hazard::detail {
 struct TrialWorkspace {
   std::vector<SimulatedPatient> patients;
   std::vector<double> event_calendar;  ///< calendar time of each patient's event (inf: none)
-  std::vector<double> sorted_events;   ///< finite event calendar times, ascending
+  std::vector<double> sorted_events;   ///< finite event calendar times (selected per look)
+  struct Exit {
+    double exit;      ///< min(event, dropout) from randomization
+    double calendar;  ///< entry + exit
+    double entry;
+    std::int32_t arm, stratum;
+    bool event;       ///< the exit is an event
+  };
+  std::vector<Exit> by_exit;   ///< patients by exit ascending
+  std::vector<Exit> by_entry;  ///< patients by entry descending
   std::vector<double> time;            ///< analysis rows at one look
   std::vector<std::uint8_t> status;
   std::vector<std::int32_t> group;

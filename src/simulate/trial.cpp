@@ -53,6 +53,19 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
       limit = d - 1;
     }
   }
+  ws.by_exit.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& p = pts[i];
+    double x = std::min(p.survival, p.dropout);
+    ws.by_exit[i] = {x, p.entry + x, p.entry, p.arm, p.stratum, p.survival < p.dropout};
+  }
+  // by entry descending: the reversed patient order for the deterministic grid
+  ws.by_entry.assign(ws.by_exit.rbegin(), ws.by_exit.rend());
+  if (s.random_accrual)
+    std::sort(ws.by_entry.begin(), ws.by_entry.end(),
+              [](const auto& x, const auto& y) { return x.entry > y.entry; });
+  std::sort(ws.by_exit.begin(), ws.by_exit.end(),
+            [](const auto& x, const auto& y) { return x.exit < y.exit; });
   ws.time.resize(n);
   ws.status.resize(n);
   ws.group.resize(n);
@@ -70,16 +83,41 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
     } else {
       t = s.looks[k];
     }
+    // Rows already in time order, so that the log-rank kernel's sort runs on sorted input: those
+    // who exited (event or dropout) by t, by exit time, merged with those still under observation,
+    // censored at t - entry (ascending as entry descends). One sort per trial instead of per look.
     std::size_t m = 0, ev = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      const auto& p = pts[i];
-      if (p.entry > t) continue;
-      double follow = t - p.entry;
-      bool event = ws.event_calendar[i] <= t;
-      ws.time[m] = std::min(std::min(p.survival, p.dropout), follow);
+    std::size_t a = 0, b = 0;
+    const auto* A = ws.by_exit.data();
+    const auto* B = ws.by_entry.data();
+    auto next_a = [&]() {
+      while (a < n && !(A[a].calendar <= t)) ++a;
+      return a < n;
+    };
+    auto next_b = [&]() {
+      while (b < n && (B[b].entry > t || B[b].calendar <= t)) ++b;
+      return b < n;
+    };
+    bool has_a = next_a(), has_b = next_b();
+    while (has_a || has_b) {
+      const detail::TrialWorkspace::Exit* r;
+      double ti;
+      bool event;
+      if (has_a && (!has_b || A[a].exit <= t - B[b].entry)) {
+        r = &A[a++];
+        ti = r->exit;
+        event = r->event;
+        has_a = next_a();
+      } else {
+        r = &B[b++];
+        ti = t - r->entry;
+        event = false;
+        has_b = next_b();
+      }
+      ws.time[m] = ti;
       ws.status[m] = event ? 1 : 0;
-      ws.group[m] = p.arm;
-      ws.stratum[m] = p.stratum;
+      ws.group[m] = r->arm;
+      ws.stratum[m] = r->stratum;
       ev += event;
       ++m;
     }
