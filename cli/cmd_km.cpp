@@ -1,15 +1,15 @@
 // `hazard km`: Kaplan–Meier per group (overall without --group). Parses flags, calls
 // hazard::kaplan_meier and prints a human-readable summary and table, JSON (--json) or the table
 // as CSV (--csv). No math here. Flags and JSON keys: docs/cli/km.md.
+#include <fmt/format.h>
+
 #include <cmath>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "data_options.hpp"
@@ -40,21 +40,27 @@ nlohmann::json count(double x) {
 }
 
 std::string method_variance(bool weighted) {
-  return weighted ? "Greenwood with case weights: sum d_w / (n_w (n_w - d_w)), as R survfit(weights =, robust = FALSE)"
+  return weighted ? "Greenwood with case weights: sum d_w / (n_w (n_w - d_w)), as R "
+                    "survfit(weights =, robust = FALSE)"
                   : "Greenwood: sum d / (n (n - d)), as R survfit";
 }
 
 std::string method_ci(ConfType t) {
   switch (t) {
-    case ConfType::log_log: return "log-log: exp(-exp(log(-log S) -/+ z SE(log S) / log S)), as R survfit conf.type = \"log-log\" and SAS CONFTYPE=LOGLOG";
-    case ConfType::log: return "log: exp(log S -/+ z SE(log S)), upper capped at 1, as R survfit conf.type = \"log\"";
-    case ConfType::plain: return "plain: S -/+ z SE(S), clipped to [0, 1], as R survfit conf.type = \"plain\"";
+    case ConfType::log_log:
+      return "log-log: exp(-exp(log(-log S) -/+ z SE(log S) / log S)), as R survfit conf.type = "
+             "\"log-log\" and SAS CONFTYPE=LOGLOG";
+    case ConfType::log:
+      return "log: exp(log S -/+ z SE(log S)), upper capped at 1, as R survfit conf.type = \"log\"";
+    case ConfType::plain:
+      return "plain: S -/+ z SE(S), clipped to [0, 1], as R survfit conf.type = \"plain\"";
   }
   return "";
 }
 
 constexpr const char* method_quantile =
-    "R quantile.survfit: first time S(t) <= 1 - p; a flat segment at exactly 1 - p takes its midpoint; "
+    "R quantile.survfit: first time S(t) <= 1 - p; a flat segment at exactly 1 - p takes its "
+    "midpoint; "
     "limits where the confidence band crosses 1 - p; not estimable = null";
 constexpr const char* method_rmst =
     "area under S(t) from 0 to tau (curve flat after its last time); SE as R survival:::survmean / "
@@ -62,7 +68,8 @@ constexpr const char* method_rmst =
     "SE = sqrt(V0 + V1), two-sided normal p";
 
 nlohmann::json quantile_json(const KmQuantile& q) {
-  return {{"p", q.p}, {"estimate", num(q.estimate)}, {"lower", num(q.lower)}, {"upper", num(q.upper)}};
+  return {
+      {"p", q.p}, {"estimate", num(q.estimate)}, {"lower", num(q.lower)}, {"upper", num(q.upper)}};
 }
 
 nlohmann::json to_json(const SurvData& data, const KmResult& r) {
@@ -74,15 +81,19 @@ nlohmann::json to_json(const SurvData& data, const KmResult& r) {
   out["conf_type"] = conf_type_name(r.conf_type);
   out["conf_level"] = r.conf_level;
   out["weighted"] = r.weighted;
-  out["group_variable"] = data.group.empty() ? nlohmann::json(nullptr) : nlohmann::json(data.group_name);
-  out["method"] = {{"estimator", "Kaplan-Meier (product-limit), as R survival::survfit"},
-                   {"variance", method_variance(r.weighted)},
-                   {"conf_type", method_ci(r.conf_type)},
-                   {"std_err", "standard error of S(t) (R summary.survfit std.err = S * SE(log S))"},
-                   {"cumhaz", "Nelson-Aalen: sum d / n"},
-                   {"quantiles", method_quantile},
-                   {"at", "R summary.survfit(times =, extend = TRUE): S at the last time <= t; n_risk at the first time >= t (0 after the last time)"},
-                   {"rmst", method_rmst}};
+  out["group_variable"] =
+      data.group.empty() ? nlohmann::json(nullptr) : nlohmann::json(data.group_name);
+  out["method"] = {
+      {"estimator", "Kaplan-Meier (product-limit), as R survival::survfit"},
+      {"variance", method_variance(r.weighted)},
+      {"conf_type", method_ci(r.conf_type)},
+      {"std_err", "standard error of S(t) (R summary.survfit std.err = S * SE(log S))"},
+      {"cumhaz", "Nelson-Aalen: sum d / n"},
+      {"quantiles", method_quantile},
+      {"at",
+       "R summary.survfit(times =, extend = TRUE): S at the last time <= t; n_risk at the first "
+       "time >= t (0 after the last time)"},
+      {"rmst", method_rmst}};
   nlohmann::json groups = nlohmann::json::array();
   for (const KmGroup& g : r.groups) {
     nlohmann::json j;
@@ -92,10 +103,15 @@ nlohmann::json to_json(const SurvData& data, const KmResult& r) {
     nlohmann::json table = nlohmann::json::array();
     const KmCurve& c = g.curve;
     for (std::size_t i = 0; i < c.size(); ++i)
-      table.push_back({{"time", c.time[i]}, {"n_risk", count(c.n_risk[i])}, {"n_event", count(c.n_event[i])},
-                       {"n_censor", count(c.n_censor[i])}, {"surv", num(c.surv[i])},
-                       {"std_err", num(c.std_err[i])}, {"lower", num(c.lower[i])},
-                       {"upper", num(c.upper[i])}, {"cumhaz", num(c.cumhaz[i])}});
+      table.push_back({{"time", c.time[i]},
+                       {"n_risk", count(c.n_risk[i])},
+                       {"n_event", count(c.n_event[i])},
+                       {"n_censor", count(c.n_censor[i])},
+                       {"surv", num(c.surv[i])},
+                       {"std_err", num(c.std_err[i])},
+                       {"lower", num(c.lower[i])},
+                       {"upper", num(c.upper[i])},
+                       {"cumhaz", num(c.cumhaz[i])}});
     j["table"] = std::move(table);
     nlohmann::json med = quantile_json(g.median);
     med.erase("p");
@@ -105,12 +121,19 @@ nlohmann::json to_json(const SurvData& data, const KmResult& r) {
     j["quantiles"] = std::move(qs);
     nlohmann::json at = nlohmann::json::array();
     for (const auto& a : g.at)
-      at.push_back({{"time", a.time}, {"n_risk", count(a.n_risk)}, {"surv", num(a.surv)},
-                    {"std_err", num(a.std_err)}, {"lower", num(a.lower)}, {"upper", num(a.upper)}});
+      at.push_back({{"time", a.time},
+                    {"n_risk", count(a.n_risk)},
+                    {"surv", num(a.surv)},
+                    {"std_err", num(a.std_err)},
+                    {"lower", num(a.lower)},
+                    {"upper", num(a.upper)}});
     j["at"] = std::move(at);
     if (g.rmst)
-      j["rmst"] = {{"tau", g.rmst->tau}, {"estimate", num(g.rmst->estimate)}, {"std_err", num(g.rmst->std_err)},
-                   {"lower", num(g.rmst->lower)}, {"upper", num(g.rmst->upper)}};
+      j["rmst"] = {{"tau", g.rmst->tau},
+                   {"estimate", num(g.rmst->estimate)},
+                   {"std_err", num(g.rmst->std_err)},
+                   {"lower", num(g.rmst->lower)},
+                   {"upper", num(g.rmst->upper)}};
     else
       j["rmst"] = nullptr;
     groups.push_back(std::move(j));
@@ -118,9 +141,13 @@ nlohmann::json to_json(const SurvData& data, const KmResult& r) {
   out["groups"] = std::move(groups);
   if (r.rmst_difference) {
     const auto& d = *r.rmst_difference;
-    out["rmst_difference"] = {{"estimate", num(d.estimate)}, {"std_err", num(d.std_err)},
-                              {"lower", num(d.lower)}, {"upper", num(d.upper)}, {"z", num(d.z)},
-                              {"p", num(d.p)}, {"reference", *r.groups[0].level},
+    out["rmst_difference"] = {{"estimate", num(d.estimate)},
+                              {"std_err", num(d.std_err)},
+                              {"lower", num(d.lower)},
+                              {"upper", num(d.upper)},
+                              {"z", num(d.z)},
+                              {"p", num(d.p)},
+                              {"reference", *r.groups[0].level},
                               {"comparison", *r.groups[1].level}};
   } else {
     out["rmst_difference"] = nullptr;
@@ -141,14 +168,18 @@ std::string csv_field(const std::string& s) {
 std::string csv_num(double x) { return std::isfinite(x) ? fmt::format("{}", x) : "NA"; }
 
 void print_csv(const KmResult& r) {
-  fmt::print("group,time,n_risk,n_event,n_censor,surv,std_err,lower,upper,cumhaz\n");
+  // The last two columns state the method on every row (a CSV has no place for a preamble).
+  fmt::print(
+      "group,time,n_risk,n_event,n_censor,surv,std_err,lower,upper,cumhaz,conf_type,conf_level\n");
+  const std::string method = fmt::format("{},{}", conf_type_name(r.conf_type), r.conf_level);
   for (const KmGroup& g : r.groups) {
     const std::string grp = g.level ? csv_field(*g.level) : "";
     const KmCurve& c = g.curve;
     for (std::size_t i = 0; i < c.size(); ++i)
-      fmt::print("{},{},{},{},{},{},{},{},{},{}\n", grp, csv_num(c.time[i]), csv_num(c.n_risk[i]),
-                 csv_num(c.n_event[i]), csv_num(c.n_censor[i]), csv_num(c.surv[i]), csv_num(c.std_err[i]),
-                 csv_num(c.lower[i]), csv_num(c.upper[i]), csv_num(c.cumhaz[i]));
+      fmt::print("{},{},{},{},{},{},{},{},{},{},{}\n", grp, csv_num(c.time[i]),
+                 csv_num(c.n_risk[i]), csv_num(c.n_event[i]), csv_num(c.n_censor[i]),
+                 csv_num(c.surv[i]), csv_num(c.std_err[i]), csv_num(c.lower[i]),
+                 csv_num(c.upper[i]), csv_num(c.cumhaz[i]), method);
   }
 }
 
@@ -156,60 +187,69 @@ void print_csv(const KmResult& r) {
 // are not whole, 4 decimals for probabilities.
 std::string t_(double x) { return std::isfinite(x) ? fmt::format("{:.6g}", x) : "NE"; }
 std::string p_(double x) { return std::isfinite(x) ? fmt::format("{:.4f}", x) : "NE"; }
-// In the table an undefined value (a log-log limit where S = 1, the SE once S = 0) is NA, as R prints it.
+// In the table an undefined value (a log-log limit where S = 1, the SE once S = 0) is NA, as R
+// prints it.
 std::string a_(double x) { return std::isfinite(x) ? fmt::format("{:.4f}", x) : "NA"; }
 std::string n_(double x) {
   if (!std::isfinite(x)) return "NE";
   return x == std::floor(x) ? fmt::format("{:.0f}", x) : fmt::format("{:.4g}", x);
 }
 
-void print_text(const SurvData& data, const KmResult& r, const std::string& source, bool with_table) {
+void print_text(const SurvData& data, const KmResult& r, const std::string& source,
+                bool with_table) {
   const int pct = static_cast<int>(std::lround(r.conf_level * 100));
-  std::string level = std::fabs(r.conf_level * 100 - pct) < 1e-9 ? fmt::format("{}%", pct)
-                                                                  : fmt::format("{:g}%", r.conf_level * 100);
+  std::string level = std::fabs(r.conf_level * 100 - pct) < 1e-9
+                          ? fmt::format("{}%", pct)
+                          : fmt::format("{:g}%", r.conf_level * 100);
   fmt::print("Kaplan-Meier estimate  (data: {})\n", source);
   fmt::print("{}\n", exclusions_text(data));
   fmt::print("Method: product-limit; {} variance{}; {} CI, {} (as R survfit conf.type = \"{}\");\n",
              "Greenwood", r.weighted ? " (case-weighted)" : "", level, conf_type_name(r.conf_type),
              conf_type_name(r.conf_type));
-  fmt::print("        quantiles as R quantile.survfit; RMST SE as survRM2 / survmean; cumulative hazard Nelson-Aalen\n");
+  fmt::print(
+      "        quantiles as R quantile.survfit; RMST SE as survRM2 / survmean; cumulative hazard "
+      "Nelson-Aalen\n");
   for (const KmGroup& g : r.groups) {
     const std::string name = g.level ? fmt::format("{} = {}", data.group_name, *g.level) : "all";
     fmt::print("\n{}: n = {}, events = {}\n", name, g.n, n_(g.events));
     fmt::print("  median          {:>10}  ({} CI {}, {})\n", t_(g.median.estimate), level,
                t_(g.median.lower), t_(g.median.upper));
     for (const auto& q : g.quantiles)
-      fmt::print("  quantile {:<6} {:>10}  ({} CI {}, {})\n", fmt::format("{:g}", q.p), t_(q.estimate),
-                 level, t_(q.lower), t_(q.upper));
+      fmt::print("  quantile {:<6} {:>10}  ({} CI {}, {})\n", fmt::format("{:g}", q.p),
+                 t_(q.estimate), level, t_(q.lower), t_(q.upper));
     for (const auto& a : g.at)
-      fmt::print("  S({}) = {}  SE {}  ({} CI {}, {})  at risk {}\n", t_(a.time), p_(a.surv), p_(a.std_err),
-                 level, p_(a.lower), p_(a.upper), n_(a.n_risk));
+      fmt::print("  S({}) = {}  SE {}  ({} CI {}, {})  at risk {}\n", t_(a.time), p_(a.surv),
+                 p_(a.std_err), level, p_(a.lower), p_(a.upper), n_(a.n_risk));
     if (g.rmst)
-      fmt::print("  RMST to {} = {}  SE {}  ({} CI {}, {})\n", t_(g.rmst->tau), t_(g.rmst->estimate),
-                 t_(g.rmst->std_err), level, t_(g.rmst->lower), t_(g.rmst->upper));
+      fmt::print("  RMST to {} = {}  SE {}  ({} CI {}, {})\n", t_(g.rmst->tau),
+                 t_(g.rmst->estimate), t_(g.rmst->std_err), level, t_(g.rmst->lower),
+                 t_(g.rmst->upper));
   }
   if (r.rmst_difference) {
     const auto& d = *r.rmst_difference;
-    fmt::print("\nRMST difference ({} minus {}) to {}: {}  SE {}  ({} CI {}, {})  z = {:.4f}  p = {:.4g}\n",
-               *r.groups[1].level, *r.groups[0].level, t_(r.groups[0].rmst->tau), t_(d.estimate),
-               t_(d.std_err), level, t_(d.lower), t_(d.upper), d.z, d.p);
+    fmt::print(
+        "\nRMST difference ({} minus {}) to {}: {}  SE {}  ({} CI {}, {})  z = {:.4f}  p = "
+        "{:.4g}\n",
+        *r.groups[1].level, *r.groups[0].level, t_(r.groups[0].rmst->tau), t_(d.estimate),
+        t_(d.std_err), level, t_(d.lower), t_(d.upper), d.z, d.p);
   }
   if (!with_table) return;
   for (const KmGroup& g : r.groups) {
     const std::string name = g.level ? fmt::format("{} = {}", data.group_name, *g.level) : "all";
     fmt::print("\nTable: {}\n", name);
-    fmt::print("{:>10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}\n", "time", "n.risk", "n.event",
-               "n.censor", "survival", "std.err", "lower", "upper", "cumhaz");
+    fmt::print("{:>10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}\n", "time", "n.risk",
+               "n.event", "n.censor", "survival", "std.err", "lower", "upper", "cumhaz");
     const KmCurve& c = g.curve;
     for (std::size_t i = 0; i < c.size(); ++i)
-      fmt::print("{:>10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}\n", t_(c.time[i]), n_(c.n_risk[i]),
-                 n_(c.n_event[i]), n_(c.n_censor[i]), a_(c.surv[i]), a_(c.std_err[i]), a_(c.lower[i]),
-                 a_(c.upper[i]), a_(c.cumhaz[i]));
+      fmt::print("{:>10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}\n", t_(c.time[i]),
+                 n_(c.n_risk[i]), n_(c.n_event[i]), n_(c.n_censor[i]), a_(c.surv[i]),
+                 a_(c.std_err[i]), a_(c.lower[i]), a_(c.upper[i]), a_(c.cumhaz[i]));
   }
 }
 
 void run(const KmCliOptions& o) {
-  if (int(o.json) + int(o.csv) + int(o.summary) > 1) throw UsageError("give at most one of --json, --csv, --summary");
+  if (int(o.json) + int(o.csv) + int(o.summary) > 1)
+    throw UsageError("give at most one of --json, --csv, --summary");
   KmOptions opt;
   opt.conf_type = parse_conf_type(o.conf_type);
   opt.conf_level = o.conf_level;
@@ -236,16 +276,22 @@ void run(const KmCliOptions& o) {
 
 void register_km(CLI::App& app) {
   auto o = std::make_shared<KmCliOptions>();
-  CLI::App* cmd = app.add_subcommand("km", "Kaplan-Meier estimate per group: table, median and quantiles, "
-                                           "landmark survival, RMST (docs/cli/km.md)");
+  CLI::App* cmd =
+      app.add_subcommand("km",
+                         "Kaplan-Meier estimate per group: table, median and quantiles, "
+                         "landmark survival, RMST (docs/cli/km.md)");
   add_data_options(cmd, o->data);
-  cmd->add_option("--conf-type", o->conf_type, "Confidence interval type: log-log (default, as SAS), log (R's default) or plain")
+  cmd->add_option("--conf-type", o->conf_type,
+                  "Confidence interval type: log-log (default, as SAS), log (R's default) or plain")
       ->check(CLI::IsMember({"log-log", "log", "plain"}));
   cmd->add_option("--conf-level", o->conf_level, "Confidence level (default 0.95)");
-  cmd->add_option("--times", o->times, "Landmark times t1,t2,...: survival, CI and number at risk")->delimiter(',');
-  cmd->add_option("--quantiles", o->quantiles, "Quantiles p1,p2,... (default 0.25,0.5,0.75); p is the time S falls to 1 - p")
+  cmd->add_option("--times", o->times, "Landmark times t1,t2,...: survival, CI and number at risk")
       ->delimiter(',');
-  cmd->add_option("--rmst", o->rmst, "Restricted mean survival time to TAU (and the difference for two groups)");
+  cmd->add_option("--quantiles", o->quantiles,
+                  "Quantiles p1,p2,... (default 0.25,0.5,0.75); p is the time S falls to 1 - p")
+      ->delimiter(',');
+  cmd->add_option("--rmst", o->rmst,
+                  "Restricted mean survival time to TAU (and the difference for two groups)");
   cmd->add_flag("--json", o->json, "Print one JSON document");
   cmd->add_flag("--csv", o->csv, "Print the KM table as CSV");
   cmd->add_flag("--summary", o->summary, "Human-readable summary without the table at every time");

@@ -1,13 +1,13 @@
 // `hazard logrank`: the K-group log-rank / Fleming–Harrington test, as R's survdiff
 // (docs/cli/logrank.md). Parses flags, calls hazard::logrank, prints; no math here.
+#include <fmt/format.h>
+
 #include <cmath>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "data_options.hpp"
@@ -25,16 +25,18 @@ struct LogrankCliOptions {
 
 std::string method_text(const LogrankResult& r) {
   const auto& o = r.options;
-  std::string test = (o.rho == 0.0 && o.gamma == 0.0)
-                         ? std::string("log-rank")
-                         : fmt::format("Fleming-Harrington G(rho = {:g}, gamma = {:g})", o.rho, o.gamma);
+  std::string test =
+      (o.rho == 0.0 && o.gamma == 0.0)
+          ? std::string("log-rank")
+          : fmt::format("Fleming-Harrington G(rho = {:g}, gamma = {:g})", o.rho, o.gamma);
   if (r.stats.weighted)
     return test + ", case-weighted: score test of the weighted Cox model (Breslow ties)";
   return test + " (as R survdiff)";
 }
 
 // Keys in a fixed order: the contract keys first (docs/cli/logrank.md).
-nlohmann::ordered_json to_json(const SurvData& d, const LogrankResult& r, const LogrankCliOptions& o) {
+nlohmann::ordered_json to_json(const SurvData& d, const LogrankResult& r,
+                               const LogrankCliOptions& o) {
   using json = nlohmann::ordered_json;
   const auto& s = r.stats;
   const std::size_t K = s.n_groups;
@@ -95,9 +97,11 @@ nlohmann::ordered_json to_json(const SurvData& d, const LogrankResult& r, const 
   return out;
 }
 
-// A number in a table cell: 3 significant digits as R's print.survdiff (digits = 3), NA as R.
+// A number in a table cell: 3 significant digits as R's print.survdiff (digits = 3); NaN and
+// Inf printed as R prints them (a group with E = 0 has (O-E)^2/E = 0/0).
 std::string cell(double x) {
-  if (!std::isfinite(x)) return "NA";
+  if (std::isnan(x)) return "NaN";
+  if (std::isinf(x)) return x > 0 ? "Inf" : "-Inf";
   return fmt::format("{:.3g}", x);
 }
 
@@ -140,7 +144,8 @@ void register_logrank(CLI::App& app) {
       "logrank", "K-group log-rank test, stratified, Fleming-Harrington weights (as R's survdiff)");
   add_data_options(cmd, opts->data, /*group_required=*/true);
   cmd->add_option("--rho", opts->rho,
-                  "Fleming-Harrington rho: weight S(t-)^rho at each event time (default 0; 1 = survdiff(rho = 1))");
+                  "Fleming-Harrington rho: weight S(t-)^rho at each event time (default 0; 1 = "
+                  "survdiff(rho = 1))");
   cmd->add_option("--gamma", opts->gamma,
                   "Fleming-Harrington gamma: weight (1 - S(t-))^gamma (default 0; >= 0)");
   cmd->add_flag("--json", opts->json, "Print one JSON document on stdout");

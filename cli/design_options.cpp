@@ -1,6 +1,8 @@
 #include "design_options.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include <fmt/format.h>
 
@@ -93,6 +95,16 @@ SurvivalDesignOptions make_design_options(const DesignFlags& f) {
     if (end.size() == 1 && end.front() == 0) end.clear();
     p.accrual = {.end = end, .rate = f.accrual_rate};
     p.follow_up = f.follow_up ? *f.follow_up : std::nan("");
+    // Absolute rates over a closed accrual fix the sample size, so the follow-up is computed;
+    // rpact then ignores a given followUpTime with a warning, and so does hazard.
+    const bool absolute = std::any_of(f.accrual_rate.begin(), f.accrual_rate.end(),
+                                      [](double r) { return r >= 1; });
+    if (f.follow_up && absolute && !end.empty() && f.accrual_rate.size() == end.size()) {
+      fmt::print(stderr,
+                 "hazard: warning: the accrual rates fix the sample size; the follow-up is "
+                 "computed and --follow-up {} is ignored (as rpact)\n", *f.follow_up);
+      p.follow_up = std::nan("");
+    }
     p.dropout_rate = f.dropout;
     p.dropout_time = f.dropout_time;
     if (end.empty() && f.accrual_rate.empty()) p.accrual.end = {12.0};  // rpact's default

@@ -24,10 +24,11 @@ inline constexpr double design = 1e-6;
 /// floor(x * 1e8) / 1e8), so it reports e.g. 0.02499999 for an exact 0.025.
 inline constexpr double design_alpha_floor = 1.5e-8;
 
-/// Calendar times, sample sizes and accrual ends that rpact finds by root searches with tolerance
-/// 1e-6 on time (uniroot) or 1e-4 on the number of subjects (its bisection for an open-ended
-/// accrual): agreement is asked to 1e-5 relative for these.
-inline constexpr double design_timing = 1e-5;
+/// Absolute, on probabilities: the recursive integration uses rpact's grid (91 points over the
+/// previous continuation interval, 7-point Newton–Cotes) so as to agree with rpact; over an
+/// interval as wide as [-6, 8] (interims where no stop is possible) its discretisation error is
+/// ~1e-6 against closed forms. Boundaries (narrower intervals) are far more accurate.
+inline constexpr double design_grid = 5e-6;
 
 /// Monte-Carlo agreement: a simulated probability and rpact's (independent random numbers)
 /// differ by a normal deviate with SD sqrt(se1^2 + se2^2); 3 SDs fail by chance with p = 0.0027.

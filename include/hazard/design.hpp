@@ -11,7 +11,7 @@
 //   auto d = hazard::GroupSequentialDesign::compute({
 //       .alpha = 0.025, .beta = 0.1, .info = {1.0 / 3, 2.0 / 3, 1.0},
 //       .efficacy = hazard::parse_spending("obf")});
-//   // d.z_efficacy == {3.7103, 2.5114, 1.9930}; d.inflation == 1.0210...
+//   // d.z_efficacy == {3.7103, 2.5114, 1.9930}; d.inflation == 1.01185...
 #pragma once
 
 #include <cmath>

@@ -43,25 +43,25 @@ ConfType parse_conf_type(const std::string& text);
 
 struct KmOptions {
   ConfType conf_type = ConfType::log_log;
-  double conf_level = 0.95;                          ///< in (0, 1)
-  std::vector<double> times{};                         ///< landmark times (reported sorted)
-  std::optional<double> rmst_tau{};                    ///< RMST truncation time, > 0
-  std::vector<double> quantiles = {0.25, 0.5, 0.75}; ///< p: time at which S falls to 1 - p
+  double conf_level = 0.95;                           ///< in (0, 1)
+  std::vector<double> times{};                        ///< landmark times (reported sorted)
+  std::optional<double> rmst_tau{};                   ///< RMST truncation time, > 0
+  std::vector<double> quantiles = {0.25, 0.5, 0.75};  ///< p: the time S falls to 1 - p
 };
 
 /// One Kaplan–Meier curve, a row per distinct time (event or censoring), ascending.
 /// Counts are case-weighted sums (plain counts without weights), as R's survfit.
 struct KmCurve {
   std::vector<double> time{};
-  std::vector<double> n_risk{};    ///< at risk just before `time`
+  std::vector<double> n_risk{};  ///< at risk just before `time`
   std::vector<double> n_event{};
   std::vector<double> n_censor{};
-  std::vector<double> surv{};      ///< S(t)
-  std::vector<double> se_log{};    ///< Greenwood SE of log S(t) (R's fit$std.err); +inf once S = 0
-  std::vector<double> std_err{};   ///< SE of S(t) = S * se_log (R's summary std.err); NaN once S = 0
-  std::vector<double> lower{};     ///< confidence limits; NaN where R gives NA
+  std::vector<double> surv{};     ///< S(t)
+  std::vector<double> se_log{};   ///< Greenwood SE of log S(t) (R's fit$std.err); +inf once S = 0
+  std::vector<double> std_err{};  ///< SE of S(t) = S * se_log (R's summary std.err); NaN once S = 0
+  std::vector<double> lower{};    ///< confidence limits; NaN where R gives NA
   std::vector<double> upper{};
-  std::vector<double> cumhaz{};    ///< Nelson–Aalen cumulative hazard
+  std::vector<double> cumhaz{};  ///< Nelson–Aalen cumulative hazard
 
   std::size_t size() const { return time.size(); }
 };
@@ -77,9 +77,9 @@ struct KmQuantile {
 /// Survival at a landmark time (summary.survfit(times =, extend = TRUE)).
 struct KmLandmark {
   double time = 0;
-  double n_risk = 0;     ///< at risk at the first curve time >= `time` (0 past the last time)
+  double n_risk = 0;  ///< at risk at the first curve time >= `time` (0 past the last time)
   double surv = 1;
-  double std_err = 0;    ///< SE of S
+  double std_err = 0;  ///< SE of S
   double lower = 1;
   double upper = 1;
 };
@@ -89,50 +89,52 @@ struct Rmst {
   double tau = 0;
   double estimate = 0;
   double std_err = 0;
-  double lower = 0;      ///< estimate -/+ z * std_err
+  double lower = 0;  ///< estimate -/+ z * std_err
   double upper = 0;
 };
 
 /// RMST of the non-reference group minus the reference group (two groups only), as survRM2.
 struct RmstDifference {
   double estimate = 0;
-  double std_err = 0;    ///< sqrt(var_1 + var_0), the groups being independent
+  double std_err = 0;  ///< sqrt(var_1 + var_0), the groups being independent
   double lower = 0;
   double upper = 0;
   double z = 0;
-  double p = 1;          ///< two-sided
+  double p = 1;  ///< two-sided
 };
 
 struct KmGroup {
   std::optional<std::string> level{};  ///< the group's level; empty for the overall curve
-  std::size_t n = 0;                 ///< analysed rows
-  double events = 0;                 ///< number (weighted sum) of events
+  std::size_t n = 0;                   ///< analysed rows
+  double events = 0;                   ///< number (weighted sum) of events
   KmCurve curve{};
   KmQuantile median{};
-  std::vector<KmQuantile> quantiles{}; ///< in the order of KmOptions::quantiles
-  std::vector<KmLandmark> at{};        ///< in ascending time
-  std::optional<Rmst> rmst{};
+  std::vector<KmQuantile> quantiles{};  ///< in the order of KmOptions::quantiles
+  std::vector<KmLandmark> at{};         ///< in ascending time
+  std::optional<Rmst> rmst{};           ///< with KmOptions::rmst_tau
 };
 
 struct KmResult {
   ConfType conf_type = ConfType::log_log;
   double conf_level = 0.95;
   bool weighted = false;
-  std::vector<KmGroup> groups{};       ///< by group code (reference first); one when no group
-  std::optional<RmstDifference> rmst_difference{};
+  std::vector<KmGroup> groups{};  ///< by group code (reference first); one without groups
+  std::optional<RmstDifference>
+      rmst_difference{};  ///< two groups and rmst_tau: groups[1] - groups[0]
 };
 
 /// Throws UsageError for invalid options (the checks kaplan_meier makes), e.g. before reading data.
 void check_km_options(const KmOptions& options);
 
 /// Kaplan–Meier per group of `data` (SurvData::group codes; one overall curve without groups).
-/// Strata are ignored (a KM curve per stratum is not asked for here). Throws UsageError for
-/// invalid options (conf_level outside (0,1), a quantile outside (0,1), tau <= 0, a negative or
-/// non-finite landmark time).
+/// Strata are ignored (`hazard km` refuses --strata). Throws UsageError for invalid options
+/// (conf_level outside (0, 1), a quantile outside [0, 1], tau <= 0, a negative or non-finite
+/// landmark time), std::invalid_argument for inconsistent data (lengths, group codes).
 KmResult kaplan_meier(const SurvData& data, const KmOptions& options = {});
 
 /// One KM curve from unsorted data: status 1 = event, 0 = censored; `weight` empty = all 1.
 /// Uses options.conf_type and options.conf_level only. For reuse (report, reconstruction).
+/// Times must be finite and >= 0 (std::invalid_argument otherwise).
 KmCurve km_curve(std::span<const double> time, std::span<const std::uint8_t> status,
                  std::span<const double> weight = {}, const KmOptions& options = {});
 

@@ -37,24 +37,24 @@ struct LogrankOptions {
 
 /// The rows of one analysis, as plain spans of equal length (any order).
 struct LogrankInput {
-  std::span<const double> time;          ///< event or censoring time
-  std::span<const std::uint8_t> status;  ///< 1 = event, 0 = censored
-  std::span<const std::int32_t> group;   ///< group code in [0, n_groups); 0 = reference
+  std::span<const double> time;                ///< event or censoring time
+  std::span<const std::uint8_t> status;        ///< 1 = event, 0 = censored
+  std::span<const std::int32_t> group;         ///< group code in [0, n_groups); 0 = reference
   std::span<const std::int32_t> stratum = {};  ///< stratum code >= 0; empty = one stratum
-  std::span<const double> weight = {};   ///< case weights >= 0; empty = unweighted (survdiff)
-  std::size_t n_groups = 0;              ///< 0 = 1 + the largest group code
+  std::span<const double> weight = {};         ///< case weights >= 0; empty = unweighted (survdiff)
+  std::size_t n_groups = 0;                    ///< 0 = 1 + the largest group code
 };
 
 /// Sufficient statistics of the test, summed over strata.
 struct LogrankStats {
   std::size_t n_groups = 0;
-  bool weighted = false;                  ///< case weights were given (Breslow variance)
-  std::vector<std::size_t> n;             ///< rows per group
-  std::vector<double> observed;           ///< O_k (FH-weighted events; weighted by case weights)
-  std::vector<double> expected;           ///< E_k
-  std::vector<double> variance;           ///< V, n_groups x n_groups, row-major, symmetric
-  std::vector<std::int32_t> strata;       ///< stratum codes present, ascending
-  std::vector<std::size_t> n_by_stratum;  ///< rows [s * n_groups + k], s indexing `strata`
+  bool weighted = false;                    ///< case weights were given (Breslow variance)
+  std::vector<std::size_t> n;               ///< rows per group
+  std::vector<double> observed;             ///< O_k (FH-weighted events; weighted by case weights)
+  std::vector<double> expected;             ///< E_k
+  std::vector<double> variance;             ///< V, n_groups x n_groups, row-major, symmetric
+  std::vector<std::int32_t> strata;         ///< stratum codes present, ascending
+  std::vector<std::size_t> n_by_stratum;    ///< rows [s * n_groups + k], s indexing `strata`
   std::vector<double> observed_by_stratum;  ///< [s * n_groups + k], s indexing `strata`
   std::vector<double> expected_by_stratum;  ///< [s * n_groups + k]
 
@@ -71,7 +71,7 @@ struct LogrankWorkspace {
     std::uint8_t status;
   };
   std::vector<Row> rows;
-  std::vector<Row> sort_buffer;   ///< second buffer of the radix sort
+  std::vector<Row> sort_buffer;  ///< second buffer of the radix sort
   std::vector<std::uint32_t> histogram;
   std::vector<double> fh_weight;  ///< FH weight per row (only for rho or gamma != 0)
   std::vector<double> scratch;    ///< per-group accumulators

@@ -9,7 +9,7 @@
 //                                                .efficacy = hazard::parse_spending("obf")},
 //                                     .max_events = 183.35, .hr = 0.6, .ratio = 2,
 //                                     .events = {64}, .z = {2.9}});
-//   // r.decision == Decision::continue_trial; r.z_efficacy[0] == 3.64...
+//   // r.decision == Decision::continue_trial; r.z_efficacy[0] == 3.618...
 #pragma once
 
 #include <string>

@@ -8,10 +8,9 @@
 // R's "log-log" is the interval symmetric on log(-log S) (SAS's CONFTYPE=LOGLOG is the same
 // interval). NA is returned as NaN. The operations are in R's order so results agree to rounding.
 #include <algorithm>
+#include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <limits>
-
-#include <boost/math/distributions/normal.hpp>
 
 #include "hazard/km.hpp"
 #include "km/km_detail.hpp"
@@ -29,7 +28,8 @@ double clip_high(double x, double high) { return std::isnan(x) ? x : std::min(x,
 namespace detail {
 
 double km_z(double conf_level) {
-  return boost::math::quantile(boost::math::normal_distribution<double>(), 1 - (1 - conf_level) / 2);
+  return boost::math::quantile(boost::math::normal_distribution<double>(),
+                               1 - (1 - conf_level) / 2);
 }
 
 ConfLimits km_conf_limits_z(double surv, double se_log, ConfType type, double z) {

@@ -32,9 +32,12 @@ namespace hazard {
 
 const char* conf_type_name(ConfType type) {
   switch (type) {
-    case ConfType::log_log: return "log-log";
-    case ConfType::log: return "log";
-    case ConfType::plain: return "plain";
+    case ConfType::log_log:
+      return "log-log";
+    case ConfType::log:
+      return "log";
+    case ConfType::plain:
+      return "plain";
   }
   return "?";
 }
@@ -123,7 +126,8 @@ void check_km_options(const KmOptions& o) {
   for (double p : o.quantiles)
     if (!(p >= 0 && p <= 1)) throw UsageError("a quantile must be a probability in [0, 1]");
   for (double t : o.times)
-    if (!std::isfinite(t) || t < 0) throw UsageError("a landmark time must be a finite number >= 0");
+    if (!std::isfinite(t) || t < 0)
+      throw UsageError("a landmark time must be a finite number >= 0");
   if (o.rmst_tau && (!std::isfinite(*o.rmst_tau) || *o.rmst_tau <= 0))
     throw UsageError("the RMST truncation time tau must be a finite number > 0");
 }
@@ -135,7 +139,8 @@ void check_data(std::span<const double> time, std::span<const std::uint8_t> stat
   if (status.size() != time.size() || (!weight.empty() && weight.size() != time.size()))
     throw std::invalid_argument("km: time, status and weight differ in length");
   for (double t : time)
-    if (!(t >= 0) || !std::isfinite(t)) throw std::invalid_argument("km: times must be finite and >= 0");
+    if (!(t >= 0) || !std::isfinite(t))
+      throw std::invalid_argument("km: times must be finite and >= 0");
 }
 
 }  // namespace
@@ -145,7 +150,8 @@ KmCurve km_curve(std::span<const double> time, std::span<const std::uint8_t> sta
   check_km_options(options);
   check_data(time, status, weight);
   const std::vector<std::uint32_t> order = detail::order_by_code_time(time, {}, 1);
-  return detail::km_curve_sorted(time, status, weight, order, options.conf_type, options.conf_level);
+  return detail::km_curve_sorted(time, status, weight, order, options.conf_type,
+                                 options.conf_level);
 }
 
 KmResult kaplan_meier(const SurvData& data, const KmOptions& options) {
@@ -165,7 +171,8 @@ KmResult kaplan_meier(const SurvData& data, const KmOptions& options) {
   for (std::int32_t g : data.group)
     if (g < 0 || static_cast<std::size_t>(g) >= n_groups)
       throw std::invalid_argument("km: a group code is outside the group levels");
-  const std::vector<std::uint32_t> order = detail::order_by_code_time(data.time, data.group, n_groups);
+  const std::vector<std::uint32_t> order =
+      detail::order_by_code_time(data.time, data.group, n_groups);
   auto code = [&](std::size_t i) { return data.group.empty() ? 0 : data.group[i]; };
 
   std::vector<double> times = options.times;
@@ -179,9 +186,10 @@ KmResult kaplan_meier(const SurvData& data, const KmOptions& options) {
     KmGroup& out = r.groups[g];
     if (!data.group.empty()) out.level = data.group_levels[g];
     out.n = end - begin;
-    out.curve = detail::km_curve_sorted(data.time, data.status, data.weight,
-                                        std::span<const std::uint32_t>(order).subspan(begin, end - begin),
-                                        options.conf_type, options.conf_level);
+    out.curve =
+        detail::km_curve_sorted(data.time, data.status, data.weight,
+                                std::span<const std::uint32_t>(order).subspan(begin, end - begin),
+                                options.conf_type, options.conf_level);
     for (double d : out.curve.n_event) out.events += d;
     std::vector<double> probs = options.quantiles;
     probs.push_back(0.5);
@@ -193,7 +201,8 @@ KmResult kaplan_meier(const SurvData& data, const KmOptions& options) {
     if (out.n == 0) {  // a level without rows (R drops it): nothing is estimable
       constexpr double nan = std::numeric_limits<double>::quiet_NaN();
       for (KmLandmark& a : out.at) a.surv = a.std_err = a.lower = a.upper = nan;
-      if (out.rmst) out.rmst->estimate = out.rmst->std_err = out.rmst->lower = out.rmst->upper = nan;
+      if (out.rmst)
+        out.rmst->estimate = out.rmst->std_err = out.rmst->lower = out.rmst->upper = nan;
     }
     begin = end;
   }

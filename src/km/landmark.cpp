@@ -23,8 +23,10 @@ KmLandmark km_landmark(const KmCurve& curve, double t) {
   out.time = t;
   const auto& time = curve.time;
   // rows with time <= t, and the first row with time >= t
-  const auto le = static_cast<std::size_t>(std::upper_bound(time.begin(), time.end(), t) - time.begin());
-  const auto ge = static_cast<std::size_t>(std::lower_bound(time.begin(), time.end(), t) - time.begin());
+  const auto le =
+      static_cast<std::size_t>(std::upper_bound(time.begin(), time.end(), t) - time.begin());
+  const auto ge =
+      static_cast<std::size_t>(std::lower_bound(time.begin(), time.end(), t) - time.begin());
   out.n_risk = ge < time.size() ? curve.n_risk[ge] : 0.0;
   if (le == 0) return out;  // the time-0 row: S = 1, SE 0, limits 1
   const std::size_t i = le - 1;

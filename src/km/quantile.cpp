@@ -2,8 +2,8 @@
 //
 // Source: R survival, quantile.survfit -> doquant -> findq (tolerance sqrt(.Machine$double.eps)).
 // The quantile p is the time at which the curve falls to 1 - p; the limits invert the pointwise
-// band: the lower limit is where the lower band falls to 1 - p, the upper where the upper band does.
-// With x = (0, t_1..t_m) and y = (0, 1 - S_1..1 - S_m) (or 1 - lower, 1 - upper), findq:
+// band: the lower limit is where the lower band falls to 1 - p, the upper where the upper band
+// does. With x = (0, t_1..t_m) and y = (0, 1 - S_1..1 - S_m) (or 1 - lower, 1 - upper), findq:
 //   * returns NA when max(y) < p;
 //   * drops repeated y values (keeping the first) and NA values;
 //   * i1 = the point with the smallest y + tol >= p, i2 = the point with the smallest y - tol >= p

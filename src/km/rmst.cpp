@@ -6,14 +6,13 @@
 //   Var  = sum_{j=1..k} A_j^2 d_j / (n_j (n_j - d_j)),   A_j = integral of S from t_j to tau,
 // a term being 0 when n_j = d_j (as survmean). d and n are the case-weighted counts.
 // CI: RMST -/+ z SE (survRM2). Difference (other - reference): SE = sqrt(V_0 + V_1), z = D / SE,
-// two-sided p = 2 Phi(-|z|) (survRM2 writes 2 (1 - Phi(|z|)), the same number without cancellation).
-// A tau beyond a curve's last time extends the curve flat at its last value, as survmean does
-// (survRM2 refuses such a tau).
+// two-sided p = 2 Phi(-|z|) (survRM2 writes 2 (1 - Phi(|z|)), the same number without
+// cancellation). A tau beyond a curve's last time extends the curve flat at its last value, as
+// survmean does (survRM2 refuses such a tau).
+#include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <limits>
 #include <vector>
-
-#include <boost/math/distributions/normal.hpp>
 
 #include "hazard/error.hpp"
 #include "hazard/km.hpp"
@@ -22,12 +21,14 @@ namespace hazard {
 
 namespace {
 double z_of(double conf_level) {
-  return boost::math::quantile(boost::math::normal_distribution<double>(), 1 - (1 - conf_level) / 2);
+  return boost::math::quantile(boost::math::normal_distribution<double>(),
+                               1 - (1 - conf_level) / 2);
 }
 }  // namespace
 
 Rmst km_rmst(const KmCurve& curve, double tau, double conf_level) {
-  if (!std::isfinite(tau) || tau <= 0) throw UsageError("the RMST truncation time tau must be a finite number > 0");
+  if (!std::isfinite(tau) || tau <= 0)
+    throw UsageError("the RMST truncation time tau must be a finite number > 0");
   std::size_t k = 0;  // rows with time <= tau
   while (k < curve.size() && curve.time[k] <= tau) ++k;
 

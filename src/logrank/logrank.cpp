@@ -28,24 +28,23 @@
 // Times are compared exactly: rows tie when their times are equal doubles. (survdiff first merges
 // times closer than sqrt(machine epsilon) with aeqSurv; that is the data layer's business.)
 //
-// Cost. One sort of the rows by (stratum, time) (radix sort for large n), then per stratum: one backward pass that grows
-// the risk sets from the last time to the first (as survdiff2.c, which keeps weighted risk sets
-// accurate: sums are built up, never subtracted down), preceded only for rho or gamma != 0 by one
-// forward pass for S(t-) (and, with case weights, one backward pass for the weighted numbers at
-// risk that S needs). O(n log n + D K^2) for D event times and K groups; no allocation when the
-// workspace is reused.
+// Cost. One sort of the rows by (stratum, time) (std::sort for small n, a radix sort for large
+// n), then per stratum one backward pass that grows the risk sets from the last time to the first
+// (as survdiff2.c; sums are built up, never subtracted down, which keeps weighted risk sets
+// accurate). Only for rho or gamma != 0 is it preceded by one forward pass for S(t-) (with case
+// weights, after one backward pass for the weighted numbers at risk that S needs).
+// O(n log n + D K^2) for D event times and K groups; no allocation when the workspace is reused.
 #include "hazard/logrank.hpp"
 
+#include <Eigen/Dense>
 #include <algorithm>
+#include <boost/math/distributions/chi_squared.hpp>
+#include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
-
-#include <Eigen/Dense>
-#include <boost/math/distributions/chi_squared.hpp>
-#include <boost/math/distributions/normal.hpp>
 
 #include "hazard/error.hpp"
 
@@ -165,12 +164,14 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
   if (input.status.size() != n || input.group.size() != n ||
       (!input.stratum.empty() && input.stratum.size() != n) ||
       (!input.weight.empty() && input.weight.size() != n))
-    throw std::invalid_argument("logrank: time, status, group, stratum and weight differ in length");
+    throw std::invalid_argument(
+        "logrank: time, status, group, stratum and weight differ in length");
   const bool weighted = !input.weight.empty();
 
   std::size_t K = input.n_groups;
   if (K == 0)
-    for (std::int32_t g : input.group) K = std::max(K, static_cast<std::size_t>(std::max(g, 0)) + 1);
+    for (std::int32_t g : input.group)
+      K = std::max(K, static_cast<std::size_t>(std::max(g, 0)) + 1);
 
   out.n_groups = K;
   out.weighted = weighted;
@@ -204,8 +205,8 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
   const bool fh = options.rho != 0.0 || options.gamma != 0.0;
   if (fh) ws.fh_weight.resize(n);
   ws.scratch.assign(2 * K, 0.0);
-  double* risk = ws.scratch.data();       // weighted number at risk per group
-  double* deaths_k = risk + K;            // weighted events per group at the current time
+  double* risk = ws.scratch.data();  // weighted number at risk per group
+  double* deaths_k = risk + K;       // weighted events per group at the current time
   double* V = out.variance.data();
 
   for (std::size_t b = 0; b < n;) {
@@ -291,7 +292,8 @@ LogrankTest logrank_test(const LogrankStats& stats) {
     for (Eigen::Index a = 0; a < m; ++a) {
       const std::size_t ka = keep[static_cast<std::size_t>(a) + 1];
       u(a) = stats.observed[ka] - stats.expected[ka];
-      for (Eigen::Index c = 0; c < m; ++c) v(a, c) = stats.var(ka, keep[static_cast<std::size_t>(c) + 1]);
+      for (Eigen::Index c = 0; c < m; ++c)
+        v(a, c) = stats.var(ka, keep[static_cast<std::size_t>(c) + 1]);
     }
     // Generalized inverse through the eigen-decomposition: survdiff's solve() whenever V is
     // non-singular, and still defined (with df = rank) when it is not. Eigenvalues below
@@ -344,7 +346,8 @@ LogrankResult logrank(const SurvData& data, const LogrankOptions& options) {
   std::size_t present = 0;
   for (std::size_t k : result.stats.n) present += k > 0 ? 1 : 0;
   if (present < 2)
-    throw NumericalError("logrank: only one group is present in the data; the test needs two or more");
+    throw NumericalError(
+        "logrank: only one group is present in the data; the test needs two or more");
   result.test = logrank_test(result.stats);
   return result;
 }

@@ -35,7 +35,8 @@ std::vector<std::uint32_t> order_by_code_time(std::span<const double> time,
                                               std::size_t n_codes) {
   const std::size_t n = time.size();
   if (n > UINT32_MAX) throw std::length_error("more than 2^32 - 1 rows");
-  if (!code.empty() && code.size() != n) throw std::invalid_argument("order_by_code_time: lengths differ");
+  if (!code.empty() && code.size() != n)
+    throw std::invalid_argument("order_by_code_time: lengths differ");
   auto code_of = [&](std::size_t i) -> std::int32_t { return code.empty() ? 0 : code[i]; };
   std::vector<std::uint32_t> order(n);
 

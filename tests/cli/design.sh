@@ -51,10 +51,10 @@ for c in cases:
         if not close(j["looks"][k]["hr_boundary"], c["hr_boundary"][k], 1e-6):
             print("FAIL hr_boundary", k, c["flags"]); bad += 1
     if "sample_size" in c:
-        if not close(j["sample_size"], c["sample_size"], 1e-5):
+        if not close(j["sample_size"], c["sample_size"], 1e-6):
             print("FAIL sample_size", c["flags"], j["sample_size"], c["sample_size"]); bad += 1
         for k in range(K):
-            if not close(j["looks"][k]["time"], c["time"][k], 1e-5):
+            if not close(j["looks"][k]["time"], c["time"][k], 1e-6):
                 print("FAIL time", k, c["flags"], j["looks"][k]["time"], c["time"][k]); bad += 1
 print("design CLI: %d rpact cases, max relative difference %.3g" % (len(cases), worst))
 sys.exit(1 if bad else 0)
@@ -136,7 +136,8 @@ expect_exit 2 design --hr 0.6 --spending wt
 expect_exit 2 design --hr 0.6 --looks 3 --info 0.5,1
 expect_exit 2 design --hr 0.6 --binding
 expect_exit 2 design --hr 0.6 --method logrank
-expect_exit 2 design --hr 0.6 --median-control 6 --accrual-time 12 --accrual-rate 10 --follow-up 12
+expect_exit 0 design --hr 0.6 --median-control 6 --accrual-time 12 --accrual-rate 20 --follow-up 12
+expect_exit 2 design --hr 0.6 --median-control 6 --accrual-time 12 --accrual-rate 10,20,30
 expect_exit 2 monitor --hr 0.6 --looks 3 --events 60,50 --z 1,2
 expect_exit 0 monitor --hr 0.6 --looks 3 --events 60 --z 1.5
 

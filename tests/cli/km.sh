@@ -45,7 +45,7 @@ if "$hazard" km --data "$ref/aml.csv" --time time --event status --group x --csv
   want=$(Rscript -e 'r <- jsonlite::fromJSON(commandArgs(TRUE)[1], simplifyVector = FALSE);
     r <- r[[which(sapply(r, function(x) x$name) == "aml_x_log-log")]];
     cat(sum(sapply(r$groups, function(g) length(g$table$time))))' "$ref/km.json")
-  if [[ $head1 == "group,time,n_risk,n_event,n_censor,surv,std_err,lower,upper,cumhaz" && $rows == "$want" ]]; then
+  if [[ $head1 == "group,time,n_risk,n_event,n_censor,surv,std_err,lower,upper,cumhaz,conf_type,conf_level" && $rows == "$want" ]]; then
     echo "ok   csv output"
   else
     echo "FAIL csv output: header '$head1', $rows rows (want $want)"; fail=1

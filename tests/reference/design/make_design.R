@@ -116,6 +116,11 @@ adds("getSampleSizeSurvival(getDesignGroupSequential(kMax = 3, alpha = 0.025, be
      "--hr 0.6 --alpha 0.025 --power 0.9 --ratio 2 --looks 3 --spending pocock --median-control 4.4 --accrual-time 24 --follow-up 12 --dropout 0.1")
 adds("getSampleSizeSurvival(getDesignGroupSequential(kMax = 2, alpha = 0.025, beta = 0.2, typeOfDesign = 'asOF'), hazardRatio = 0.75, median2 = 12, median1 = 16, accrualTime = c(0, 30), followUpTime = 18, dropoutRate1 = 0.05, dropoutRate2 = 0.05, dropoutTime = 24)",
      "--median-experimental 16 --alpha 0.025 --power 0.8 --looks 2 --spending obf --median-control 12 --accrual-time 30 --follow-up 18 --dropout 0.05 --dropout-time 24")
+# a hazard ratio above 1 (benefit = higher hazard), Freedman with futility
+adds("getSampleSizeSurvival(getDesignGroupSequential(kMax = 2, alpha = 0.025, beta = 0.2, typeOfDesign = 'asOF'), hazardRatio = 1.5, median2 = 10, accrualTime = c(0, 12), followUpTime = 12)",
+     "--hr 1.5 --alpha 0.025 --power 0.8 --looks 2 --spending obf --median-control 10 --accrual-time 12 --follow-up 12")
+adds("getSampleSizeSurvival(getDesignGroupSequential(kMax = 3, alpha = 0.025, beta = 0.1, typeOfDesign = 'asP', typeBetaSpending = 'bsP'), typeOfComputation = 'Freedman', hazardRatio = 0.7, allocationRatioPlanned = 2, median2 = 9, accrualTime = c(0, 15), followUpTime = 9, dropoutRate1 = 0.05, dropoutRate2 = 0.05)",
+     "--hr 0.7 --alpha 0.025 --power 0.9 --ratio 2 --method freedman --looks 3 --spending pocock --futility pocock --median-control 9 --accrual-time 15 --follow-up 9 --dropout 0.05")
 # futility, binding and non-binding, with timing
 adds("getSampleSizeSurvival(getDesignGroupSequential(kMax = 3, alpha = 0.025, beta = 0.1, typeOfDesign = 'asOF', typeBetaSpending = 'bsOF'), hazardRatio = 0.7, allocationRatioPlanned = 1, median2 = 6, accrualTime = c(0, 20), followUpTime = 10)",
      "--hr 0.7 --alpha 0.025 --power 0.9 --looks 3 --spending obf --futility obf --median-control 6 --accrual-time 20 --follow-up 10")

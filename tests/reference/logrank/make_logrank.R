@@ -455,8 +455,20 @@ local({
   agree(a$chisq, unname(b$score), "integer weights = replicated rows")
 })
 
+# Far tails of the p-values (the complement must keep tiny p accurate): a statistic with
+# O - E = u and V = v gives chisq = u^2 / v on df = K - 1 and z = u / sqrt(v). (For K = 3 the
+# C++ test builds V with the reduced block diag(v, v) and O - E = (-u, u, 0).)
+tails <- lapply(list(c(2, 30, 1), c(2, -35, 1.5), c(3, 25, 2)), function(a) {
+  K <- a[1]; u <- a[2]; v <- a[3]
+  list(n_groups = K, o_minus_e = u, variance = v, chisq = u^2 / v,
+       df = K - 1, p = pchisq(u^2 / v, K - 1, lower.tail = FALSE),
+       call = sprintf("pchisq((%g)^2 / %g, %d, lower.tail = FALSE); pnorm(%g / sqrt(%g))", u, v,
+                      as.integer(K - 1), u, v),
+       z = if (K == 2) u / sqrt(v) else NA, p_one_sided = if (K == 2) pnorm(u / sqrt(v)) else NA)
+})
+
 out <- list(generated_by = "tests/reference/logrank/make_logrank.R", versions = versions,
-            data_prep = data_prep, cases = cases)
+            data_prep = data_prep, cases = cases, tails = tails)
 writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, null = "null", na = "null", pretty = TRUE),
            "logrank.json")
 cat("logrank.json:", length(cases), "cases\n")

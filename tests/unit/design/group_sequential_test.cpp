@@ -99,13 +99,6 @@ TEST(GroupSequential, ExactAlphaAtTheEnd) {
   }
 }
 
-TEST(GroupSequential, CrossingProbabilitiesOfTwoLooksAgreeWithTheBivariateNormal) {
-  // P(Z1 < a, Z2 < b) with corr sqrt(1/2) at a = b = 0 is 1/4 + asin(r) / (2 pi) = 3/8.
-  std::vector<double> info{0.5, 1}, up{0, 0}, lo{-INFINITY, -INFINITY};
-  auto p = hazard::crossing_probabilities(info, up, lo, 0);
-  EXPECT_NEAR(p.upper[0] + p.upper[1], 1 - 0.375, 1e-9);
-}
-
 TEST(GroupSequential, RejectsBadOptions) {
   EXPECT_THROW(hazard::GroupSequentialDesign::compute({.info = {0.5, 0.4, 1}}), hazard::UsageError);
   EXPECT_THROW(hazard::GroupSequentialDesign::compute({.info = {0.5, 0.9}}), hazard::UsageError);

@@ -1,7 +1,7 @@
 // km_conf_limits (R's survfit_confint, logse = TRUE) on hand-worked values.
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "hazard/km.hpp"
 #include "test_util.hpp"
@@ -30,8 +30,10 @@ TEST(KmConfLimits, Log) {
 TEST(KmConfLimits, LogLogIsSymmetricOnLogMinusLog) {
   const auto ci = hazard::km_conf_limits(0.5, 0.2, hazard::ConfType::log_log, 0.95);
   const double c = std::log(-std::log(0.5)), h = z95 * 0.2 / std::log(0.5);
-  EXPECT_TRUE(hazard::test::near_rel(std::log(-std::log(ci.lower)), c - h, hazard::tol::closed_form));
-  EXPECT_TRUE(hazard::test::near_rel(std::log(-std::log(ci.upper)), c + h, hazard::tol::closed_form));
+  EXPECT_TRUE(
+      hazard::test::near_rel(std::log(-std::log(ci.lower)), c - h, hazard::tol::closed_form));
+  EXPECT_TRUE(
+      hazard::test::near_rel(std::log(-std::log(ci.upper)), c + h, hazard::tol::closed_form));
   EXPECT_LT(ci.lower, 0.5);
   EXPECT_GT(ci.upper, 0.5);
   EXPECT_TRUE(std::isnan(hazard::km_conf_limits(1, 0, hazard::ConfType::log_log, 0.95).upper));

@@ -4,14 +4,14 @@
 // (all censored, ties, one subject, S reaching 0, flat segments at 0.5, an event at time 0,
 // integer and fractional weights, three CI types, landmarks before the first and after the last
 // time, RMST with and without groups and with tau beyond the last time).
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "hazard/error.hpp"
 #include "hazard/km.hpp"
@@ -36,7 +36,8 @@ double worst_rel = 0;
 class ReportWorst : public ::testing::Environment {
  public:
   void TearDown() override {
-    std::printf("km: largest relative difference from R over all compared values: %.3g\n", worst_rel);
+    std::printf("km: largest relative difference from R over all compared values: %.3g\n",
+                worst_rel);
   }
 };
 const auto* const report_worst = ::testing::AddGlobalTestEnvironment(new ReportWorst);
@@ -76,7 +77,8 @@ void expect_column(const std::vector<double>& got, const json& ref, const std::s
     if (exact)
       EXPECT_EQ(got[i], jnum(ref[i])) << what << "[" << i << "]";
     else
-      EXPECT_TRUE(near_rel(got[i], jnum(ref[i]), hazard::tol::closed_form)) << what << "[" << i << "]";
+      EXPECT_TRUE(near_rel(got[i], jnum(ref[i]), hazard::tol::closed_form))
+          << what << "[" << i << "]";
   }
 }
 
@@ -122,9 +124,12 @@ TEST_P(KaplanMeierReference, MatchesR) {
     ASSERT_EQ(got.quantiles.size(), q["p"].size());
     for (std::size_t k = 0; k < got.quantiles.size(); ++k) {
       EXPECT_EQ(got.quantiles[k].p, jnum(q["p"][k]));
-      EXPECT_TRUE(near_rel(got.quantiles[k].estimate, jnum(q["estimate"][k]), tol)) << "quantile " << k;
-      EXPECT_TRUE(near_rel(got.quantiles[k].lower, jnum(q["lower"][k]), tol)) << "quantile lower " << k;
-      EXPECT_TRUE(near_rel(got.quantiles[k].upper, jnum(q["upper"][k]), tol)) << "quantile upper " << k;
+      EXPECT_TRUE(near_rel(got.quantiles[k].estimate, jnum(q["estimate"][k]), tol))
+          << "quantile " << k;
+      EXPECT_TRUE(near_rel(got.quantiles[k].lower, jnum(q["lower"][k]), tol))
+          << "quantile lower " << k;
+      EXPECT_TRUE(near_rel(got.quantiles[k].upper, jnum(q["upper"][k]), tol))
+          << "quantile upper " << k;
     }
 
     if (ref.contains("at")) {
@@ -174,7 +179,8 @@ std::size_t n_cases() { return hazard::test::reference("km/km.json").size(); }
 
 INSTANTIATE_TEST_SUITE_P(R, KaplanMeierReference, ::testing::Range<std::size_t>(0, n_cases()),
                          [](const ::testing::TestParamInfo<std::size_t>& param) {
-                           std::string name = hazard::test::reference("km/km.json")[param.param]["name"];
+                           std::string name =
+                               hazard::test::reference("km/km.json")[param.param]["name"];
                            for (char& ch : name)
                              if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
                            return name;

@@ -1,8 +1,8 @@
 // km_landmark (R's summary.survfit(times =, extend = TRUE)) on a hand-worked curve.
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "hazard/error.hpp"
 #include "hazard/km.hpp"
@@ -27,7 +27,7 @@ TEST(KmLandmark, BetweenTimesTakesTheLastRowAndTheNextRiskSet) {
   const auto c = hazard::km_curve(time, status);
   const auto a = hazard::km_landmark(c, 5);
   EXPECT_DOUBLE_EQ(a.surv, 0.75);
-  EXPECT_EQ(a.n_risk, 2.0);  // at risk at t = 6
+  EXPECT_EQ(a.n_risk, 2.0);                  // at risk at t = 6
   const auto b = hazard::km_landmark(c, 6);  // at an event time: S after the event, risk set at 6
   EXPECT_DOUBLE_EQ(b.surv, 0.375);
   EXPECT_EQ(b.n_risk, 2.0);

@@ -1,13 +1,12 @@
 // km_quantile (R's quantile.survfit) on hand-worked curves; the R comparison over many data sets
 // is in kaplan_meier_test.cpp.
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "hazard/error.hpp"
 #include "hazard/km.hpp"
-
 #include "km/km_detail.hpp"
 
 namespace {
@@ -17,7 +16,8 @@ TEST(Findq, MatchesRsFindqOnNonMonotoneAndMissingValues) {
   const std::vector<double> x = {0, 1, 2, 3};
   const std::vector<double> y = {0, 0.6, 0.4, 0.6};  // not monotone: the sorted-dedup path
   EXPECT_EQ(hazard::detail::findq(x, y, {0.5}).at(0), 1.0);
-  EXPECT_EQ(hazard::detail::findq(x, y, {0.4}).at(0), 2.5);  // last kept y is 0.4: right end = last x
+  EXPECT_EQ(hazard::detail::findq(x, y, {0.4}).at(0),
+            2.5);  // last kept y is 0.4: right end = last x
   const std::vector<double> x2 = {0, 1, 2, 3, 4};
   const std::vector<double> y2 = {0, NAN, 0.3, NAN, 0.5};  // NA values (undefined limits)
   EXPECT_EQ(hazard::detail::findq(x2, y2, {0.3}).at(0), 3.0);
@@ -32,7 +32,8 @@ TEST(KmQuantile, FirstTimeTheCurveReachesTheTarget) {
   // S = 4/5, 3/5, 2/5, 1/5, 0 at 1..5: the median is the first time S <= 0.5, t = 3.
   const auto c = curve({1, 2, 3, 4, 5}, {1, 1, 1, 1, 1});
   EXPECT_EQ(hazard::km_quantile(c, 0.5).estimate, 3.0);
-  EXPECT_DOUBLE_EQ(hazard::km_quantile(c, 0.2).estimate, 1.5);  // S = 0.8 exactly on [1, 2): midpoint
+  EXPECT_DOUBLE_EQ(hazard::km_quantile(c, 0.2).estimate,
+                   1.5);  // S = 0.8 exactly on [1, 2): midpoint
 }
 
 TEST(KmQuantile, FlatSegmentExactlyAtTargetTakesItsMidpoint) {
@@ -51,7 +52,8 @@ TEST(KmQuantile, FlatLastSegmentUsesTheLastTime) {
 TEST(KmQuantile, NotEstimableIsNaN) {
   const auto c = curve({1, 2, 3}, {1, 0, 0});  // S stays at 2/3
   EXPECT_TRUE(std::isnan(hazard::km_quantile(c, 0.5).estimate));
-  EXPECT_EQ(hazard::km_quantile(c, 0.5).lower, 1.0);  // the log lower band, 2/3 exp(-z sqrt(1/6)), is below 0.5 from t = 1
+  EXPECT_EQ(hazard::km_quantile(c, 0.5).lower,
+            1.0);  // the log lower band, 2/3 exp(-z sqrt(1/6)), is below 0.5 from t = 1
   EXPECT_TRUE(std::isnan(hazard::km_quantile(c, 0.5).upper));
 }
 

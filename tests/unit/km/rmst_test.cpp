@@ -1,8 +1,8 @@
 // km_rmst and rmst_difference on hand-worked curves (survmean / survRM2 formulas).
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "hazard/error.hpp"
 #include "hazard/km.hpp"
@@ -13,7 +13,8 @@ namespace {
 
 TEST(KmRmst, AreaUnderTheStepFunction) {
   // S = 0.75, 0.5, 0.25, 0 at 1, 2, 4, 6. To tau = 5: 1 + 0.75 + 0.5*2 + 0.25*1 = 3.
-  const auto c = hazard::km_curve(std::vector<double>{1, 2, 4, 6}, std::vector<std::uint8_t>{1, 1, 1, 1});
+  const auto c =
+      hazard::km_curve(std::vector<double>{1, 2, 4, 6}, std::vector<std::uint8_t>{1, 1, 1, 1});
   const auto r = hazard::km_rmst(c, 5);
   EXPECT_DOUBLE_EQ(r.estimate, 3.0);
   // Var = sum_j A_j^2 d_j / (n_j (n_j - d_j)), A_j = area from t_j to 5:
@@ -39,13 +40,16 @@ TEST(KmRmst, TauBeforeTheFirstTimeIsTau) {
 
 TEST(RmstDifference, OtherMinusReferenceWithTwoSidedP) {
   hazard::Rmst a, b;
-  a.estimate = 10; a.std_err = 3;
-  b.estimate = 14; b.std_err = 4;
+  a.estimate = 10;
+  a.std_err = 3;
+  b.estimate = 14;
+  b.std_err = 4;
   const auto d = hazard::rmst_difference(a, b);
   EXPECT_DOUBLE_EQ(d.estimate, 4.0);
   EXPECT_DOUBLE_EQ(d.std_err, 5.0);
   EXPECT_DOUBLE_EQ(d.z, 0.8);
-  EXPECT_TRUE(hazard::test::near_rel(d.p, 0.42371079716679333, hazard::tol::closed_form));  // R: 2 * pnorm(-0.8)
+  EXPECT_TRUE(hazard::test::near_rel(d.p, 0.42371079716679333,
+                                     hazard::tol::closed_form));  // R: 2 * pnorm(-0.8)
 }
 
 }  // namespace

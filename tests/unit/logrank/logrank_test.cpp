@@ -3,6 +3,8 @@
 // weights, on lung, veteran, ovarian, aml and hand-built edge cases; and RADIANT-4.
 #include "hazard/logrank.hpp"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -12,8 +14,6 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "hazard/csv.hpp"
 #include "hazard/error.hpp"
@@ -35,7 +35,11 @@ struct CaseData {
   std::size_t n_groups = 0;
 
   hazard::LogrankInput input() const {
-    return {.time = time, .status = status, .group = group, .stratum = stratum, .weight = weight,
+    return {.time = time,
+            .status = status,
+            .group = group,
+            .stratum = stratum,
+            .weight = weight,
             .n_groups = n_groups};
   }
 };
@@ -44,7 +48,8 @@ CaseData case_data(const json& c) {
   CaseData d;
   const json& data = c.at("data");
   for (const auto& v : data.at("time")) d.time.push_back(v.get<double>());
-  for (const auto& v : data.at("status")) d.status.push_back(static_cast<std::uint8_t>(v.get<int>()));
+  for (const auto& v : data.at("status"))
+    d.status.push_back(static_cast<std::uint8_t>(v.get<int>()));
   for (const auto& v : data.at("group")) d.group.push_back(v.get<std::int32_t>());
   if (!data.at("stratum").is_null())
     for (const auto& v : data.at("stratum")) d.stratum.push_back(v.get<std::int32_t>());
@@ -73,7 +78,8 @@ void expect_matches(const json& c, const hazard::LogrankStats& s, const hazard::
     EXPECT_TRUE(near_rel(s.observed[k], jnum(c.at("observed")[k]), tol)) << "observed " << k;
     EXPECT_TRUE(near_rel(s.expected[k], jnum(c.at("expected")[k]), tol)) << "expected " << k;
     for (std::size_t j = 0; j < K; ++j)
-      EXPECT_TRUE(near_rel(s.var(k, j), jnum(c.at("variance")[k][j]), tol)) << "V " << k << "," << j;
+      EXPECT_TRUE(near_rel(s.var(k, j), jnum(c.at("variance")[k][j]), tol))
+          << "V " << k << "," << j;
   }
   EXPECT_EQ(t.df, c.at("df").get<int>());
   EXPECT_TRUE(near_rel(t.chisq, jnum(c.at("chisq")), tol)) << "chisq";
@@ -96,10 +102,10 @@ TEST(Logrank, ReferenceFileHasTheRequiredCases) {
   std::vector<std::string> names;
   for (const auto& c : cases()) names.push_back(c.at("name").get<std::string>());
   for (const char* required :
-       {"lung_sex", "lung_sex_strata_ecog", "lung_sex_rho1", "veteran_trt", "veteran_trt_strata_celltype",
-        "veteran_celltype", "ovarian_rx", "aml_x", "edge_b_all_censored", "edge_ties",
-        "edge_one_subject_stratum", "edge_three_groups", "edge_zero_expected_group",
-        "lung_sex_fh_0_1", "lung_sex_weights"})
+       {"lung_sex", "lung_sex_strata_ecog", "lung_sex_rho1", "veteran_trt",
+        "veteran_trt_strata_celltype", "veteran_celltype", "ovarian_rx", "aml_x",
+        "edge_b_all_censored", "edge_ties", "edge_one_subject_stratum", "edge_three_groups",
+        "edge_zero_expected_group", "lung_sex_fh_0_1", "lung_sex_weights"})
     EXPECT_NE(std::find(names.begin(), names.end(), required), names.end()) << required;
 }
 
@@ -121,8 +127,8 @@ std::string case_name(const ::testing::TestParamInfo<std::size_t>& info) {
   return s;
 }
 
-INSTANTIATE_TEST_SUITE_P(AllCases, LogrankReference, ::testing::Range<std::size_t>(0, cases().size()),
-                         case_name);
+INSTANTIATE_TEST_SUITE_P(AllCases, LogrankReference,
+                         ::testing::Range<std::size_t>(0, cases().size()), case_name);
 
 // The same rows in another order give the same answer (the kernel sorts), and a reused
 // workspace gives the same answer as a fresh one.
@@ -187,7 +193,8 @@ TEST(Logrank, RadixSortPathMatchesStdSortPath) {
       EXPECT_TRUE(near_rel(a.observed[k], O[k], hazard::tol::closed_form));
       EXPECT_TRUE(near_rel(a.expected[k], E[k], hazard::tol::closed_form));
     }
-    for (std::size_t k = 0; k < 9; ++k) EXPECT_TRUE(near_rel(a.variance[k], V[k], hazard::tol::closed_form));
+    for (std::size_t k = 0; k < 9; ++k)
+      EXPECT_TRUE(near_rel(a.variance[k], V[k], hazard::tol::closed_form));
   }
 }
 
@@ -205,9 +212,8 @@ TEST(Logrank, TwoGroupChisqIsZSquared) {
 
 // Integer case weights are replicated rows (for the Breslow-variance weighted test).
 TEST(Logrank, IntegerWeightsEqualReplicatedRows) {
-  const CaseData d = case_data(*std::find_if(cases().begin(), cases().end(), [](const json& c) {
-    return c.at("name") == "lung_sex";
-  }));
+  const CaseData d = case_data(*std::find_if(
+      cases().begin(), cases().end(), [](const json& c) { return c.at("name") == "lung_sex"; }));
   CaseData w = d, x;
   for (std::size_t i = 0; i < d.time.size(); ++i) {
     const int m = 1 + static_cast<int>(i % 3);
@@ -228,6 +234,37 @@ TEST(Logrank, IntegerWeightsEqualReplicatedRows) {
       EXPECT_TRUE(near_rel(a.expected[k], b.expected[k], hazard::tol::closed_form));
       EXPECT_TRUE(near_rel(a.var(k, k), b.var(k, k), hazard::tol::closed_form));
     }
+  }
+}
+
+// Far tails: p and the one-sided p come from complements and stay accurate down to 1e-198
+// (R's pchisq(lower.tail = FALSE) and pnorm, recorded in logrank.json "tails").
+TEST(Logrank, TinyPValuesStayAccurate) {
+  const json ref = hazard::test::reference("logrank/logrank.json");
+  const json& tails = ref.at("tails");
+  ASSERT_FALSE(tails.empty());
+  for (const auto& t : tails) {
+    SCOPED_TRACE(t.at("call").get<std::string>());
+    const auto K = t.at("n_groups").get<std::size_t>();
+    const double u = t.at("o_minus_e").get<double>(), v = t.at("variance").get<double>();
+    hazard::LogrankStats s;
+    s.n_groups = K;
+    s.n.assign(K, 1);
+    s.expected.assign(K, 100.0);
+    s.observed.assign(K, 100.0);
+    s.observed[0] -= u;
+    s.observed[1] += u;
+    if (K == 2) {
+      s.variance = {v, -v, -v, v};
+    } else {
+      s.variance = {2 * v, -v, -v, -v, v, 0, -v, 0, v};  // reduced block diag(v, v)
+    }
+    const auto r = hazard::logrank_test(s);
+    EXPECT_EQ(r.df, t.at("df").get<int>());
+    EXPECT_TRUE(near_rel(r.chisq, jnum(t.at("chisq")), hazard::tol::closed_form));
+    EXPECT_TRUE(near_rel(r.p, jnum(t.at("p")), hazard::tol::closed_form));
+    EXPECT_TRUE(near_rel(r.z, jnum(t.at("z")), hazard::tol::closed_form));
+    EXPECT_TRUE(near_rel(r.p_one_sided, jnum(t.at("p_one_sided")), hazard::tol::closed_form));
   }
 }
 
@@ -284,8 +321,9 @@ TEST(Logrank, BadInputIsRejected) {
   const std::vector<double> negative_weight{1, -1, 1};
   EXPECT_THROW(hazard::logrank_stats({.time = time, .status = status, .group = short_group}),
                std::invalid_argument);
-  EXPECT_THROW(hazard::logrank_stats({.time = time, .status = status, .group = group, .n_groups = 2}),
-               std::invalid_argument);
+  EXPECT_THROW(
+      hazard::logrank_stats({.time = time, .status = status, .group = group, .n_groups = 2}),
+      std::invalid_argument);
   EXPECT_THROW(hazard::logrank_stats(
                    {.time = time, .status = status, .group = group, .stratum = negative_stratum}),
                std::invalid_argument);

@@ -1,17 +1,18 @@
 // order_by_code_time: the radix path (n >= 2048) and the comparison path give the same stable
 // order by (code, time), including ties, -0.0 and zeros.
+#include "util/time_order.hpp"
+
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <numeric>
 #include <random>
 #include <vector>
 
-#include <gtest/gtest.h>
-
-#include "util/time_order.hpp"
-
 namespace {
 
-std::vector<std::uint32_t> expected(const std::vector<double>& t, const std::vector<std::int32_t>& c) {
+std::vector<std::uint32_t> expected(const std::vector<double>& t,
+                                    const std::vector<std::int32_t>& c) {
   std::vector<std::uint32_t> o(t.size());
   std::iota(o.begin(), o.end(), 0u);
   std::stable_sort(o.begin(), o.end(), [&](std::uint32_t a, std::uint32_t b) {

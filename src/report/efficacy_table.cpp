@@ -1,0 +1,159 @@
+// The efficacy table layout (efficacy_table.hpp) and the number formats every writer shares.
+//
+// Formats follow common clinical study report conventions: times and percentages to one decimal,
+// hazard ratios to two, p-values to four ("<0.0001" below), CIs in parentheses separated by a
+// comma, "NE" (not estimable) for a median not reached or an undefined CI bound.
+#include "report/efficacy_table.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+
+#include "report/canvas.hpp"
+
+namespace hazard::report {
+
+std::string format_time(double v) {
+  if (!std::isfinite(v)) return "NE";
+  return fmt::format("{:.1f}", v);
+}
+
+std::string format_estimate(const Estimate& e, int decimals) {
+  auto one = [&](double v) { return std::isfinite(v) ? fmt::format("{:.{}f}", v, decimals) : std::string("NE"); };
+  return one(e.value) + " (" + one(e.lower) + ", " + one(e.upper) + ")";
+}
+
+std::string format_hr(const Estimate& e) {
+  auto one = [](double v) -> std::string {
+    if (!std::isfinite(v)) return "NE";
+    if (v < 0.005) return "<0.01";
+    return fmt::format("{:.2f}", v);
+  };
+  return one(e.value) + " (" + one(e.lower) + ", " + one(e.upper) + ")";
+}
+
+std::string format_p(double p) {
+  if (!std::isfinite(p)) return "NE";
+  if (p < 0.0001) return "<0.0001";
+  return fmt::format("{:.4f}", p);
+}
+
+std::string format_count_pct(double count, double n) {
+  std::string c = plot::detail::format_count(count);
+  if (!(n > 0) || !std::isfinite(count)) return c;
+  return fmt::format("{} ({:.1f})", c, 100.0 * count / n);
+}
+
+namespace detail {
+
+std::string timepoint_text(double t) { return fmt::format("{:g}", t); }
+
+Table efficacy_table(const ReportModel& m) {
+  Table t;
+  t.columns = 1;
+  for (const CohortResult& c : m.cohorts) t.columns += std::max<std::size_t>(c.arms.size(), 1);
+
+  Row top{.cells = {{.text = ""}}};
+  Row arms{.cells = {{.text = ""}}};
+  for (const CohortResult& c : m.cohorts) {
+    int span = static_cast<int>(std::max<std::size_t>(c.arms.size(), 1));
+    top.cells.push_back({.text = c.name, .span = span});
+    if (c.arms.empty()) arms.cells.push_back({.text = "no patients"});
+    for (const ArmResult& a : c.arms)
+      arms.cells.push_back({.text = fmt::format("{}\n(N={})", a.arm, plot::detail::format_count(a.n)),
+                            .cohort = c.name, .arm = a.arm, .stat = "n", .value = a.n});
+  }
+  if (m.cohorts.size() > 1 || !m.by.empty()) t.header.push_back(std::move(top));
+  t.header.push_back(std::move(arms));
+
+  // A row with one cell per arm of every cohort.
+  auto per_arm = [&](const std::string& label, int indent, auto cell_of) {
+    Row r{.cells = {{.text = label}}, .indent = indent};
+    for (const CohortResult& c : m.cohorts) {
+      if (c.arms.empty()) r.cells.push_back({.text = ""});
+      for (const ArmResult& a : c.arms) {
+        Cell cell = cell_of(c, a);
+        cell.cohort = c.name;
+        cell.arm = a.arm;
+        r.cells.push_back(std::move(cell));
+      }
+    }
+    t.body.push_back(std::move(r));
+  };
+  auto section = [&](const std::string& label) {
+    t.body.push_back(Row{.cells = {{.text = label}}, .section = true});
+  };
+
+  per_arm("Events, n (%)", 0, [](const CohortResult&, const ArmResult& a) {
+    return Cell{.text = format_count_pct(a.events, a.n), .stat = "events", .value = a.events};
+  });
+  per_arm("Censored, n (%)", 0, [](const CohortResult&, const ArmResult& a) {
+    return Cell{.text = format_count_pct(a.censored, a.n), .stat = "censored", .value = a.censored};
+  });
+  section(m.endpoint + ", " + m.units);
+  per_arm("Median (95% CI)", 1, [](const CohortResult&, const ArmResult& a) {
+    return Cell{.text = format_estimate(a.median), .stat = "median", .value = a.median.value};
+  });
+  per_arm("25th percentile (95% CI)", 1, [](const CohortResult&, const ArmResult& a) {
+    return Cell{.text = format_estimate(a.q25), .stat = "q25", .value = a.q25.value};
+  });
+  per_arm("75th percentile (95% CI)", 1, [](const CohortResult&, const ArmResult& a) {
+    return Cell{.text = format_estimate(a.q75), .stat = "q75", .value = a.q75.value};
+  });
+  if (!m.landmark_times.empty()) {
+    section("Event-free rate, % (95% CI)");
+    for (std::size_t k = 0; k < m.landmark_times.size(); ++k) {
+      const std::string tp = timepoint_text(m.landmark_times[k]);
+      per_arm("At " + tp + " " + m.units, 1, [&](const CohortResult&, const ArmResult& a) {
+        Estimate e = k < a.landmarks.size() ? a.landmarks[k] : Estimate{};
+        Estimate pct{100 * e.value, 100 * e.lower, 100 * e.upper};
+        return Cell{.text = format_estimate(pct), .stat = "rate", .timepoint = tp, .value = e.value};
+      });
+    }
+  }
+
+  // Between-arm rows: one cell spanning each cohort's arms.
+  std::string versus;
+  for (const CohortResult& c : m.cohorts)
+    if (!c.comparison.experimental.empty()) {
+      versus = c.comparison.experimental + " vs " + c.comparison.control;
+      break;
+    }
+  section(versus.empty() ? "Comparison between arms" : versus);
+  auto spanning = [&](const std::string& label, auto cell_of) {
+    Row r{.cells = {{.text = label}}, .indent = 1};
+    for (const CohortResult& c : m.cohorts) {
+      Cell cell = cell_of(c);
+      cell.span = static_cast<int>(std::max<std::size_t>(c.arms.size(), 1));
+      cell.cohort = c.name;
+      cell.arm = c.comparison.experimental.empty()
+                     ? ""
+                     : c.comparison.experimental + " vs " + c.comparison.control;
+      r.cells.push_back(std::move(cell));
+    }
+    t.body.push_back(std::move(r));
+  };
+  spanning("Hazard ratio, stratified (95% CI)", [&](const CohortResult& c) {
+    return Cell{.text = format_hr(c.comparison.hr_stratified), .stat = "hr_stratified",
+                .value = c.comparison.hr_stratified.value};
+  });
+  spanning("Hazard ratio, unstratified (95% CI)", [&](const CohortResult& c) {
+    return Cell{.text = format_hr(c.comparison.hr_unstratified),
+                .stat = "hr_unstratified", .value = c.comparison.hr_unstratified.value};
+  });
+  spanning("Log-rank p, stratified, two-sided", [&](const CohortResult& c) {
+    return Cell{.text = format_p(c.comparison.p_two_sided), .stat = "p_two_sided",
+                .value = c.comparison.p_two_sided};
+  });
+  spanning("Log-rank p, stratified, one-sided", [&](const CohortResult& c) {
+    return Cell{.text = format_p(c.comparison.p_one_sided), .stat = "p_one_sided",
+                .value = c.comparison.p_one_sided};
+  });
+  bool any_note = false;
+  for (const CohortResult& c : m.cohorts) any_note = any_note || !c.comparison.note.empty();
+  if (any_note)
+    spanning("Note", [&](const CohortResult& c) { return Cell{.text = c.comparison.note}; });
+  return t;
+}
+
+}  // namespace detail
+}  // namespace hazard::report

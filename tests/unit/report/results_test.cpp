@@ -1,0 +1,93 @@
+// results.csv / results.json: one row per number, unrounded, NA/null for not estimable; and
+// write_report writes every file.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "hazard/plot.hpp"
+#include "hazard/report.hpp"
+#include "unit/report/report_fixture.hpp"
+
+namespace hr = hazard::report;
+
+TEST(Results, RowsForEveryNumber) {
+  const hr::ReportModel m = hazard::test::sample_model();
+  const auto rows = hr::result_rows(m);
+  // Per arm: n, events, events_pct, censored, censored_pct (5) + median, q25, q75 with CIs (9)
+  // + 2 landmark rates with CIs (6) = 20; per cohort comparison: 2 HRs with CIs (6) + 2 p = 8.
+  EXPECT_EQ(rows.size(), 2u * (2 * 20 + 8));
+  bool found = false;
+  for (const auto& r : rows)
+    if (r.cohort == "epNET" && r.arm == "Cabozantinib" && r.statistic == "median_upper") {
+      EXPECT_TRUE(std::isnan(r.value));
+      found = true;
+    }
+  EXPECT_TRUE(found);
+}
+
+TEST(Results, CsvRoundTripsValues) {
+  const hr::ReportModel m = hazard::test::sample_model();
+  const std::string csv = hr::render_results_csv(m);
+  std::istringstream in(csv);
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "endpoint,cohort,arm,statistic,timepoint,value,method");
+  EXPECT_NE(csv.find("PFS,pNET,Cabozantinib,median,,12.8125,"), std::string::npos);
+  EXPECT_NE(csv.find("PFS,pNET,Cabozantinib vs Placebo,p_two_sided,,3.1e-05,"), std::string::npos);
+  EXPECT_NE(csv.find("PFS,epNET,Cabozantinib,median_upper,,NA,"), std::string::npos);
+  EXPECT_NE(csv.find("PFS,pNET,Placebo,rate,12,0.523,"), std::string::npos);
+  std::size_t lines = 0;
+  while (std::getline(in, line)) ++lines;
+  EXPECT_EQ(lines, hr::result_rows(m).size());
+}
+
+TEST(Results, JsonHasMetadataAndSameRows) {
+  const hr::ReportModel m = hazard::test::sample_model();
+  const auto j = nlohmann::json::parse(hr::render_results_json(m));
+  EXPECT_EQ(j["notice"], m.notice);
+  EXPECT_EQ(j["inputs"][0]["sha256"], m.inputs[0].sha256);
+  EXPECT_EQ(j["results"].size(), hr::result_rows(m).size());
+  EXPECT_EQ(j["results"][5]["statistic"], "median");
+  EXPECT_EQ(j["results"][5]["value"].get<double>(), 12.8125);
+}
+
+TEST(Results, FileStem) {
+  EXPECT_EQ(hr::file_stem("pNET"), "pNET");
+  EXPECT_EQ(hr::file_stem("Age <65 / F"), "Age__65___F");
+  EXPECT_EQ(hr::file_stem(""), "_");
+}
+
+TEST(WriteReport, WritesEveryFile) {
+  const auto dir = std::filesystem::temp_directory_path() / "hazard_write_report_test";
+  std::filesystem::remove_all(dir);
+  const auto written = hr::write_report(hazard::test::sample_model(), dir.string());
+  for (const char* name : {"report.html", "efficacy.rtf", "results.csv", "results.json", "km_pNET.svg",
+                           "km_pNET.png", "km_pNET.pdf", "km_epNET.png", "forest.svg", "forest.png",
+                           "forest.pdf"}) {
+    EXPECT_TRUE(std::filesystem::exists(dir / name)) << name;
+    EXPECT_GT(std::filesystem::file_size(dir / name), 100u) << name;
+  }
+  EXPECT_EQ(written.size(), 13u);  // 2 cohorts x 3 KM + 3 forest + html, rtf, csv, json
+  std::ifstream png(dir / "km_pNET.png", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(png)), std::istreambuf_iterator<char>());
+  EXPECT_GT(hazard::plot::png_stats(bytes).non_background, 20000u);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Forest, OneRowPerCohortWithNotes) {
+  hr::ReportModel m = hazard::test::sample_model();
+  m.cohorts[1].comparison.hr_stratified = {};
+  m.cohorts[1].comparison.note = "one arm only: no comparison";
+  const auto rows = hr::cohort_forest_rows(m);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].label, "pNET");
+  EXPECT_EQ(rows[0].n_experimental, 10);
+  EXPECT_EQ(rows[0].events_control, 5);
+  EXPECT_EQ(rows[0].hr, 0.328);
+  EXPECT_TRUE(rows[0].note.empty());
+  EXPECT_TRUE(std::isnan(rows[1].hr));
+  EXPECT_EQ(rows[1].note, "one arm only: no comparison");
+}
