@@ -13,6 +13,7 @@ void register_logrank(CLI::App& app);
 void register_cox(CLI::App& app);
 void register_design(CLI::App& app);
 void register_monitor(CLI::App& app);
+void register_simulate(CLI::App& app);
 void register_reconstruct(CLI::App& app);
 void register_published(CLI::App& app);
 

@@ -45,4 +45,8 @@ inline constexpr double reconstruct_log_hr = 0.05;
 /// Measured worst over 100 simulated trials: 0.0245.
 inline constexpr double reconstruct_curve = 0.03;
 
+/// Monte-Carlo agreement: a simulated probability and rpact's (independent random numbers)
+/// differ by a normal deviate with SD sqrt(se1^2 + se2^2); 3 SDs fail by chance with p = 0.0027.
+inline constexpr double mc_sigmas = 3.0;
+
 }  // namespace hazard::tol
