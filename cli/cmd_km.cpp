@@ -13,6 +13,7 @@
 
 #include "commands.hpp"
 #include "data_options.hpp"
+#include "hazard/csv.hpp"
 #include "hazard/error.hpp"
 #include "hazard/km.hpp"
 
@@ -155,16 +156,6 @@ nlohmann::json to_json(const SurvData& data, const KmResult& r) {
   return out;
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char ch : s) {
-    if (ch == '"') q += '"';
-    q += ch;
-  }
-  return q + "\"";
-}
-
 std::string csv_num(double x) { return std::isfinite(x) ? fmt::format("{}", x) : "NA"; }
 
 void print_csv(const KmResult& r) {
@@ -173,7 +164,7 @@ void print_csv(const KmResult& r) {
       "group,time,n_risk,n_event,n_censor,surv,std_err,lower,upper,cumhaz,conf_type,conf_level\n");
   const std::string method = fmt::format("{},{}", conf_type_name(r.conf_type), r.conf_level);
   for (const KmGroup& g : r.groups) {
-    const std::string grp = g.level ? csv_field(*g.level) : "";
+    const std::string grp = g.level ? csv_quote(*g.level) : "";
     const KmCurve& c = g.curve;
     for (std::size_t i = 0; i < c.size(); ++i)
       fmt::print("{},{},{},{},{},{},{},{},{},{},{}\n", grp, csv_num(c.time[i]),

@@ -142,16 +142,6 @@ std::vector<std::pair<std::string, double>> parse_events(const std::vector<std::
   return out;
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char ch : s) {
-    if (ch == '"') q += '"';
-    q += ch;
-  }
-  return q + "\"";
-}
-
 nlohmann::json arm_json(const ArmReconstruction& r) {
   nlohmann::json intervals = nlohmann::json::array();
   for (const auto& iv : r.intervals) {
@@ -270,7 +260,7 @@ void run_reconstruct(const ReconstructArgs& a) {
   // Patient rows.
   std::string text = "arm,time,event\n";
   for (const auto& r : results) {
-    const std::string arm = csv_field(r.arm);
+    const std::string arm = csv_quote(r.arm);
     for (std::size_t i = 0; i < r.time.size(); ++i) {
       text += fmt::format("{},{},{}\n", arm, r.time[i], static_cast<int>(r.event[i]));
     }

@@ -24,16 +24,6 @@ std::string csv_num(double x) {
   return fmt::format("{}", x);
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string q = "\"";
-  for (char c : s) {
-    if (c == '"') q += '"';
-    q += c;
-  }
-  return q + "\"";
-}
-
 nlohmann::json num_array(const std::vector<double>& v) {
   nlohmann::json a = nlohmann::json::array();
   for (double x : v) a.push_back(num(x));
@@ -183,7 +173,7 @@ CoxDiagnosticsOutput run_cox_diagnostics(const CoxDiagnosticsOptions& o, const D
       f << "strata,newdata_line,time,n_risk,n_event,n_censor,cumhaz,surv,std_err,lower,upper\n";
       for (const auto& c : b.curves)
         for (std::size_t k = 0; k < c.time.size(); ++k)
-          f << csv_field(stratum_label(sd, c.stratum)) << "," << (b.at_means ? std::string() : std::to_string(nd.line[c.newdata_row]))
+          f << csv_quote(stratum_label(sd, c.stratum)) << "," << (b.at_means ? std::string() : std::to_string(nd.line[c.newdata_row]))
             << "," << csv_num(c.time[k]) << "," << csv_num(c.n_risk[k]) << "," << csv_num(c.n_event[k]) << ","
             << csv_num(c.n_censor[k]) << "," << csv_num(c.cumhaz[k]) << "," << csv_num(c.surv[k]) << ","
             << csv_num(c.std_err[k]) << "," << (c.lower.empty() ? "NA" : csv_num(c.lower[k])) << ","

@@ -40,6 +40,9 @@ Table read_csv(const std::string& path, const CsvOptions& options = {});
 /// Parses CSV text already in memory; `source` is the name used in messages.
 Table parse_csv(std::string_view text, const std::string& source, const CsvOptions& options = {});
 
+/// One field for writing CSV: quoted (with doubled quotes) when it holds a comma, quote or line break.
+std::string csv_quote(std::string_view field);
+
 /// The column names in the header of a CSV file (for tools that list them).
 std::vector<std::string> csv_header(const std::string& path);
 

@@ -476,6 +476,16 @@ Table read_csv(const std::string& path, const CsvOptions& options) {
   return parse_impl(file.view(), path, options);
 }
 
+std::string csv_quote(std::string_view field) {
+  if (field.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(field);
+  std::string q = "\"";
+  for (char ch : field) {
+    if (ch == '"') q += '"';
+    q += ch;
+  }
+  return q + "\"";
+}
+
 std::vector<std::string> csv_header(const std::string& path) {
   detail::MappedFile file(path);
   return detail::read_header(file.view(), path, ',').names;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "hazard/csv.hpp"
 #include "hazard/error.hpp"
 #include "hazard/report.hpp"
 #include "report/canvas.hpp"
@@ -52,16 +53,6 @@ std::vector<ResultRow> result_rows(const ReportModel& m) {
 
 namespace {
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char ch : s) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  return out + "\"";
-}
-
 std::string number(double v) { return std::isfinite(v) ? fmt::format("{}", v) : "NA"; }
 
 }  // namespace
@@ -69,9 +60,9 @@ std::string number(double v) { return std::isfinite(v) ? fmt::format("{}", v) : 
 std::string render_results_csv(const ReportModel& m) {
   std::string out = "endpoint,cohort,arm,statistic,timepoint,value,method\n";
   for (const ResultRow& r : result_rows(m))
-    out += fmt::format("{},{},{},{},{},{},{}\n", csv_field(r.endpoint), csv_field(r.cohort),
-                       csv_field(r.arm), csv_field(r.statistic), csv_field(r.timepoint),
-                       number(r.value), csv_field(r.method));
+    out += fmt::format("{},{},{},{},{},{},{}\n", csv_quote(r.endpoint), csv_quote(r.cohort),
+                       csv_quote(r.arm), csv_quote(r.statistic), csv_quote(r.timepoint),
+                       number(r.value), csv_quote(r.method));
   return out;
 }
 
