@@ -20,9 +20,12 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <span>
+#include <thread>
 #include <vector>
 
 #include "cox/cox_detail.hpp"
+#include "util/time_order.hpp"
 
 namespace hazard::detail {
 namespace {
@@ -63,113 +66,185 @@ struct Tree {
 
 }  // namespace
 
+namespace {
+
+// One stratum's rows in sweep order: R's order(-stop, status, risk) (ord) and, for (start, stop]
+// data, order(-start) (ord1); positions are relative to the stratum's first kernel row b.
+struct Block {
+  std::size_t b = 0, m = 0;
+  std::vector<std::uint32_t> rank, ord, ord1;
+  std::size_t n_ranks = 0;
+};
+
+Block make_block(const CoxSorted& d, const std::vector<double>& lp, std::size_t b, std::size_t e) {
+  Block k;
+  k.b = b;
+  k.m = e - b;
+  const std::size_t m = k.m;
+  // ranks of the score within the stratum (exact equality = tie, as R's match(unique())), by
+  // one radix sort of the scores
+  const std::span<const double> score(lp.data() + b, m);
+  const std::vector<std::uint32_t> so = order_by_code_time(score, {}, 1);
+  k.rank.resize(m);
+  std::uint32_t r = 0;
+  for (std::size_t q = 0; q < m; ++q) {
+    if (q > 0 && score[so[q]] != score[so[q - 1]]) ++r;
+    k.rank[so[q]] = r;
+  }
+  k.n_ranks = m ? r + 1 : 0;
+  // descending time: the kernel order read backwards (right-censored: ascending time) or
+  // forwards ((start, stop]: descending stop); then each run of equal times by (status, rank)
+  k.ord.resize(m);
+  for (std::size_t q = 0; q < m; ++q) k.ord[q] = static_cast<std::uint32_t>(d.counting ? q : m - 1 - q);
+  auto before = [&](std::uint32_t x, std::uint32_t y) {
+    if (d.status[b + x] != d.status[b + y]) return d.status[b + x] < d.status[b + y];
+    if (k.rank[x] != k.rank[y]) return k.rank[x] < k.rank[y];
+    return d.counting ? x < y : x > y;  // R's order() is stable in the input (kernel) order
+  };
+  for (std::size_t q = 0; q < m;) {
+    std::size_t q2 = q + 1;
+    while (q2 < m && d.time[b + k.ord[q2]] == d.time[b + k.ord[q]]) ++q2;
+    if (q2 - q > 1)
+      std::sort(k.ord.begin() + static_cast<std::ptrdiff_t>(q), k.ord.begin() + static_cast<std::ptrdiff_t>(q2), before);
+    q = q2;
+  }
+  if (d.counting) {
+    // by_start lists the same rows for the same (ignore, stratum) block, by descending start
+    k.ord1.resize(m);
+    for (std::size_t q = 0; q < m; ++q) k.ord1[q] = static_cast<std::uint32_t>(d.by_start[b + q] - b);
+  }
+  return k;
+}
+
+// Influence sums of each row: [0] pairs it is concordant-side in, [1] discordant, [2] tied on x.
+struct Influence {
+  std::vector<double> v0, v1, v2;
+  explicit Influence(std::size_t n) : v0(n, 0.0), v1(n, 0.0), v2(n, 0.0) {}
+};
+
+// The sweep over one stratum, in two independent halves that can run on two threads: `risk`
+// handles the tree of rows at risk (pair counts and the influence of a row as the member with
+// the event), `deaths` the tree of events (the influence of a row as the member still at risk).
+void sweep_risk(const CoxSorted& d, const Block& k, double* count, Influence& inf) {
+  Tree all(k.n_ranks);
+  const std::size_t b = k.b, m = k.m;
+  auto w = [&](std::size_t q) { return d.weight[b + q]; };
+  std::size_t i = 0, i2 = 0;
+  while (i < m) {
+    const std::size_t ii = k.ord[i];
+    if (d.status[b + ii] == 0) {
+      all.add(k.rank[ii], w(ii));
+      ++i;
+      continue;
+    }
+    const double t = d.time[b + ii];
+    if (d.counting)  // rows whose start is at or after t leave the risk set
+      for (; i2 < m && d.start[b + k.ord1[i2]] >= t; ++i2) all.add(k.rank[k.ord1[i2]], -w(k.ord1[i2]));
+    double dwt = 0, dwt2 = 0;
+    std::size_t xsave = k.rank[ii];
+    std::size_t j = i;
+    for (; j < m && d.time[b + k.ord[j]] == t; ++j) {
+      const std::size_t jj = k.ord[j];
+      count[3] += w(jj) * dwt;
+      dwt += w(jj);
+      if (k.rank[jj] != xsave) {
+        dwt2 = 0;
+        xsave = k.rank[jj];
+      }
+      count[4] += w(jj) * dwt2;
+      dwt2 += w(jj);
+      const Sums s = all.walk(k.rank[jj]);
+      count[0] += w(jj) * s.greater;
+      count[1] += w(jj) * s.less;
+      count[2] += w(jj) * s.equal;
+      inf.v0[b + jj] += s.greater;
+      inf.v1[b + jj] += s.less;
+      inf.v2[b + jj] += s.equal;
+    }
+    for (std::size_t q = i; q < j; ++q) all.add(k.rank[k.ord[q]], w(k.ord[q]));
+    i = j;
+  }
+}
+
+void sweep_deaths(const CoxSorted& d, const Block& k, Influence& inf) {
+  Tree dead(k.n_ranks);
+  const std::size_t b = k.b, m = k.m;
+  auto w = [&](std::size_t q) { return d.weight[b + q]; };
+  auto sub = [&](std::size_t q) {
+    const Sums s = dead.walk(k.rank[q]);
+    inf.v0[b + q] -= s.less;
+    inf.v1[b + q] -= s.greater;
+    inf.v2[b + q] -= s.equal;
+  };
+  auto add = [&](std::size_t q) {
+    const Sums s = dead.walk(k.rank[q]);
+    inf.v0[b + q] += s.less;
+    inf.v1[b + q] += s.greater;
+    inf.v2[b + q] += s.equal;
+  };
+  std::size_t i = 0, i2 = 0;
+  while (i < m) {
+    const std::size_t ii = k.ord[i];
+    if (d.status[b + ii] == 0) {
+      sub(ii);
+      ++i;
+      continue;
+    }
+    const double t = d.time[b + ii];
+    if (d.counting)
+      for (; i2 < m && d.start[b + k.ord1[i2]] >= t; ++i2) add(k.ord1[i2]);
+    std::size_t j = i;
+    for (; j < m && d.time[b + k.ord[j]] == t; ++j) dead.add(k.rank[k.ord[j]], w(k.ord[j]));
+    for (std::size_t q = i; q < j; ++q) sub(k.ord[q]);
+    i = j;
+  }
+  // finish: events after a row entered (looking backwards in time) are pairs it is later in
+  if (d.counting) {
+    for (; i2 < m; ++i2) add(k.ord1[i2]);
+  } else {
+    for (std::size_t q = 0; q < m; ++q) add(q);
+  }
+}
+
+}  // namespace
+
 CoxConcordance concordance(const CoxSorted& d, const std::vector<double>& lp,
                            const std::vector<std::int32_t>& cluster) {
   const std::size_t n = d.n;
-  std::vector<double> inf0(n, 0.0), inf1(n, 0.0), inf2(n, 0.0);
   double count[5] = {0, 0, 0, 0, 0};
-  std::size_t b = 0;
-  while (b < n) {
+  std::vector<Block> blocks;
+  for (std::size_t b = 0; b < n;) {
     std::size_t e = b;
     while (e < n && d.stratum[e] == d.stratum[b]) ++e;
-    const std::size_t m = e - b;
-    // ranks of the score within the stratum (exact equality = tie, as R's match(unique()))
-    std::vector<double> u(lp.begin() + static_cast<std::ptrdiff_t>(b),
-                          lp.begin() + static_cast<std::ptrdiff_t>(e));
-    std::sort(u.begin(), u.end());
-    u.erase(std::unique(u.begin(), u.end()), u.end());
-    std::vector<std::size_t> rank(m);
-    for (std::size_t q = 0; q < m; ++q)
-      rank[q] = static_cast<std::size_t>(std::lower_bound(u.begin(), u.end(), lp[b + q]) - u.begin());
-    // R: order(-stop, status, risk)
-    std::vector<std::size_t> ord(m), ord1;
-    std::iota(ord.begin(), ord.end(), std::size_t{0});
-    std::stable_sort(ord.begin(), ord.end(), [&](std::size_t x, std::size_t y) {
-      if (d.time[b + x] != d.time[b + y]) return d.time[b + x] > d.time[b + y];
-      if (d.status[b + x] != d.status[b + y]) return d.status[b + x] < d.status[b + y];
-      return rank[x] < rank[y];
-    });
-    if (d.counting) {
-      ord1.resize(m);
-      std::iota(ord1.begin(), ord1.end(), std::size_t{0});
-      std::stable_sort(ord1.begin(), ord1.end(),
-                       [&](std::size_t x, std::size_t y) { return d.start[b + x] > d.start[b + y]; });
-    }
-    Tree all(u.size()), dead(u.size());
-    auto w = [&](std::size_t q) { return d.weight[b + q]; };
-    std::size_t i = 0, i2 = 0;
-    while (i < m) {
-      const std::size_t ii = ord[i];
-      if (d.status[b + ii] == 0) {
-        const Sums s = dead.walk(rank[ii]);
-        inf0[b + ii] -= s.less;
-        inf1[b + ii] -= s.greater;
-        inf2[b + ii] -= s.equal;
-        all.add(rank[ii], w(ii));
-        ++i;
-        continue;
-      }
-      const double t = d.time[b + ii];
-      if (d.counting) {  // rows whose start is at or after t leave the risk set
-        for (; i2 < m && d.start[b + ord1[i2]] >= t; ++i2) {
-          const std::size_t jj = ord1[i2];
-          const Sums s = dead.walk(rank[jj]);
-          inf0[b + jj] += s.less;
-          inf1[b + jj] += s.greater;
-          inf2[b + jj] += s.equal;
-          all.add(rank[jj], -w(jj));
-        }
-      }
-      double dwt = 0, dwt2 = 0;
-      std::size_t xsave = rank[ii];
-      std::size_t j = i;
-      for (; j < m && d.time[b + ord[j]] == t; ++j) {
-        const std::size_t jj = ord[j];
-        count[3] += w(jj) * dwt;
-        dwt += w(jj);
-        if (rank[jj] != xsave) {
-          dwt2 = 0;
-          xsave = rank[jj];
-        }
-        count[4] += w(jj) * dwt2;
-        dwt2 += w(jj);
-        const Sums s = all.walk(rank[jj]);
-        count[0] += w(jj) * s.greater;
-        count[1] += w(jj) * s.less;
-        count[2] += w(jj) * s.equal;
-        inf0[b + jj] += s.greater;
-        inf1[b + jj] += s.less;
-        inf2[b + jj] += s.equal;
-        dead.add(rank[jj], w(jj));
-      }
-      for (std::size_t q = i; q < j; ++q) {
-        const std::size_t jj = ord[q];
-        const Sums s = dead.walk(rank[jj]);
-        inf0[b + jj] -= s.less;
-        inf1[b + jj] -= s.greater;
-        inf2[b + jj] -= s.equal;
-        all.add(rank[jj], w(jj));
-      }
-      i = j;
-    }
-    // finish: events after a row entered (looking backwards in time) are pairs it is later in
-    if (d.counting) {
-      for (; i2 < m; ++i2) {
-        const std::size_t jj = ord1[i2];
-        const Sums s = dead.walk(rank[jj]);
-        inf0[b + jj] += s.less;
-        inf1[b + jj] += s.greater;
-        inf2[b + jj] += s.equal;
-      }
-    } else {
-      for (std::size_t q = 0; q < m; ++q) {
-        const Sums s = dead.walk(rank[q]);
-        inf0[b + q] += s.less;
-        inf1[b + q] += s.greater;
-        inf2[b + q] += s.equal;
-      }
-    }
+    blocks.push_back(make_block(d, lp, b, e));
     b = e;
+  }
+  // The two halves of the sweep touch disjoint trees and influence arrays: on large data they
+  // run on two threads (the sums are the same either way).
+  Influence inf(n), inf_dead(n);
+  auto run_deaths = [&] {
+    for (const Block& k : blocks) sweep_deaths(d, k, inf_dead);
+  };
+  if (n >= 20000 && std::thread::hardware_concurrency() > 1) {
+    std::thread helper(run_deaths);
+    try {
+      for (const Block& k : blocks) sweep_risk(d, k, count, inf);
+    } catch (...) {
+      helper.join();
+      throw;
+    }
+    helper.join();
+  } else {
+    for (const Block& k : blocks) sweep_risk(d, k, count, inf);
+    run_deaths();
+  }
+  std::vector<double>& inf0 = inf.v0;
+  std::vector<double>& inf1 = inf.v1;
+  std::vector<double>& inf2 = inf.v2;
+  for (std::size_t r = 0; r < n; ++r) {
+    inf0[r] += inf_dead.v0[r];
+    inf1[r] += inf_dead.v1[r];
+    inf2[r] += inf_dead.v2[r];
   }
   count[3] -= count[4];
 

@@ -39,7 +39,8 @@ struct CoxSorted {
 };
 
 /// Sorts and centres the data as R does for the given tie method (exact: descending time).
-CoxSorted prepare(const CoxData& data, Ties ties);
+/// `x` replaces data.x when given (so that callers need not copy the design matrix).
+CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x = nullptr);
 
 /// Log partial likelihood at beta (scaled coordinates), its score u (p) and information imat
 /// (p*p, only the upper triangle imat[j*p+i], j<=i... see each file) for one tie method.

@@ -100,7 +100,9 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
     throw UsageError("--robust with --start needs --cluster (the subject identifier), as R's coxph");
 
   // timefix, offset centring
-  CoxData data = in;
+  // a copy of everything but the design matrix (prepare reads in.x directly)
+  CoxData data{.time = in.time, .start = in.start, .status = in.status, .weight = in.weight,
+               .offset = in.offset, .stratum = in.stratum, .cluster = in.cluster, .names = in.names};
   detail::aeq_surv(data.time, data.start);
   if (counting)
     for (std::size_t i = 0; i < n; ++i)
@@ -125,7 +127,7 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
       data.offset.clear();
   }
 
-  detail::CoxSorted d = detail::prepare(data, opt.ties);
+  detail::CoxSorted d = detail::prepare(data, opt.ties, &in.x);
   detail::Scheme scheme = detail::Scheme::coxfit6;
   detail::CoxEval eval;
   const bool efron = opt.ties == Ties::efron;

@@ -19,6 +19,7 @@
 
 #include "cox/cox_detail.hpp"
 #include "hazard/error.hpp"
+#include "util/time_order.hpp"
 
 namespace hazard::detail {
 namespace {
@@ -36,60 +37,67 @@ std::vector<std::int32_t> dense_codes(const std::vector<std::int32_t>& codes, st
 
 }  // namespace
 
-CoxSorted prepare(const CoxData& data, Ties ties) {
+CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_override) {
   CoxSorted d;
+  const Eigen::MatrixXd& X = x_override ? *x_override : data.x;
   const std::size_t n = data.time.size();
-  const std::size_t p = static_cast<std::size_t>(data.x.cols());
+  const std::size_t p = static_cast<std::size_t>(X.cols());
   d.n = n;
   d.p = p;
   d.counting = !data.start.empty();
   const std::vector<std::int32_t> strat = dense_codes(data.stratum, n);
+  const std::size_t ns =
+      strat.empty() ? 1 : static_cast<std::size_t>(*std::max_element(strat.begin(), strat.end())) + 1;
   auto wt = [&](std::size_t i) { return data.weight.empty() ? 1.0 : data.weight[i]; };
 
-  std::vector<std::size_t> ord(n);
-  std::iota(ord.begin(), ord.end(), std::size_t{0});
-  std::vector<std::uint8_t> ignore(n, 0);
+  // One radix sort per order (util/time_order.hpp): O(n), stable as R's order().
+  std::vector<std::uint32_t> ord;
+  std::vector<std::uint8_t> ignore;
+  std::vector<std::int32_t> code;  // counting process: ignore * ns + stratum
   if (d.counting) {
-    // event times per stratum, to find the rows no event can reach
-    std::vector<std::size_t> ev;
+    // event times per stratum, ascending: a row is ignored when no event time of its stratum
+    // lies in (start, stop]
+    std::vector<double> evt;
+    std::vector<std::int32_t> evs;
     for (std::size_t i = 0; i < n; ++i)
-      if (data.status[i]) ev.push_back(i);
-    std::sort(ev.begin(), ev.end(), [&](std::size_t a, std::size_t b) {
-      return strat[a] != strat[b] ? strat[a] < strat[b] : data.time[a] < data.time[b];
-    });
-    for (std::size_t i = 0; i < n; ++i) {
-      // first event in the stratum with time > start
-      auto it = std::upper_bound(ev.begin(), ev.end(), i, [&](std::size_t a, std::size_t b) {
-        if (strat[a] != strat[b]) return strat[a] < strat[b];
-        return data.start[a] < data.time[b];
-      });
-      ignore[i] = !(it != ev.end() && strat[*it] == strat[i] && data.time[*it] <= data.time[i]);
+      if (data.status[i]) {
+        evt.push_back(data.time[i]);
+        evs.push_back(strat[i]);
+      }
+    const std::vector<std::uint32_t> eo = order_by_code_time(evt, evs, ns);
+    std::vector<double> sorted(evt.size());
+    std::vector<std::size_t> first(ns + 1, 0);
+    for (std::size_t k = 0; k < eo.size(); ++k) {
+      sorted[k] = evt[eo[k]];
+      ++first[static_cast<std::size_t>(evs[eo[k]]) + 1];
     }
-    std::stable_sort(ord.begin(), ord.end(), [&](std::size_t a, std::size_t b) {
-      if (ignore[a] != ignore[b]) return ignore[a] < ignore[b];
-      if (strat[a] != strat[b]) return strat[a] < strat[b];
-      return data.time[a] > data.time[b];
-    });
-  } else if (ties == Ties::exact) {
-    std::stable_sort(ord.begin(), ord.end(), [&](std::size_t a, std::size_t b) {
-      return strat[a] != strat[b] ? strat[a] < strat[b] : data.time[a] > data.time[b];
-    });
+    for (std::size_t s2 = 0; s2 < ns; ++s2) first[s2 + 1] += first[s2];
+    ignore.assign(n, 0);
+    code.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto s2 = static_cast<std::size_t>(strat[i]);
+      const auto b = sorted.begin() + static_cast<std::ptrdiff_t>(first[s2]);
+      const auto e = sorted.begin() + static_cast<std::ptrdiff_t>(first[s2 + 1]);
+      const auto it = std::upper_bound(b, e, data.start[i]);  // first event time > start
+      ignore[i] = !(it != e && *it <= data.time[i]);
+      code[i] = static_cast<std::int32_t>(ignore[i] * ns + s2);
+    }
+    ord = order_by_code_time(data.time, code, 2 * ns, true);
   } else {
-    std::stable_sort(ord.begin(), ord.end(), [&](std::size_t a, std::size_t b) {
-      return strat[a] != strat[b] ? strat[a] < strat[b] : data.time[a] < data.time[b];
-    });
+    ord = order_by_code_time(data.time, data.stratum.empty() ? std::span<const std::int32_t>{} : strat, ns,
+                             ties == Ties::exact);
   }
-  d.order = ord;
+  d.order.assign(ord.begin(), ord.end());
   d.time.resize(n);
   d.status.resize(n);
   d.weight.resize(n);
   d.offset.resize(n);
   d.stratum.resize(n);
   if (d.counting) d.start.resize(n);
-  std::vector<std::size_t> pos(n);
+  std::vector<std::size_t> pos(d.counting ? n : 0);
   for (std::size_t k = 0; k < n; ++k) {
     const std::size_t i = ord[k];
-    pos[i] = k;
+    if (d.counting) pos[i] = k;
     d.time[k] = data.time[i];
     d.status[k] = data.status[i] ? 1 : 0;
     d.weight[k] = wt(i);
@@ -100,77 +108,76 @@ CoxSorted prepare(const CoxData& data, Ties ties) {
   d.nused = n;
   if (d.counting) {
     d.nused = static_cast<std::size_t>(std::count(ignore.begin(), ignore.end(), std::uint8_t{0}));
-    std::vector<std::size_t> o1(n);
-    std::iota(o1.begin(), o1.end(), std::size_t{0});
-    std::stable_sort(o1.begin(), o1.end(), [&](std::size_t a, std::size_t b) {
-      if (ignore[a] != ignore[b]) return ignore[a] < ignore[b];
-      if (strat[a] != strat[b]) return strat[a] < strat[b];
-      return data.start[a] > data.start[b];
-    });
+    const std::vector<std::uint32_t> o1 = order_by_code_time(data.start, code, 2 * ns, true);
     d.by_start.resize(n);
     for (std::size_t k = 0; k < n; ++k) d.by_start[k] = pos[o1[k]];
   }
 
-  // covariates, centred and scaled
-  d.x.assign(n * p, 0.0);
+  // covariates, centred and scaled: the constants come from sequential passes over each column
+  // of X (input order), then one row-wise gather writes the kernel-order copy.
   d.means.assign(p, 0.0);
   d.scale.assign(p, 1.0);
-  const std::size_t nu = d.nused;
+  std::vector<char> centre(p, 0);
+  std::vector<double> shift(p * ns, 0.0);  // subtracted from column j in stratum s: shift[s * p + j]
+  std::vector<double> sw_s(ns, 0.0);       // weight of the used rows per stratum
+  double sw_all = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (d.counting && ignore[i]) continue;
+    sw_s[static_cast<std::size_t>(strat[i])] += wt(i);
+    sw_all += wt(i);
+  }
   for (std::size_t j = 0; j < p; ++j) {
+    const double* col = X.data() + static_cast<std::ptrdiff_t>(j) * X.outerStride();
     bool zero_one = true;
     double colsum = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      const double v = data.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+      const double v = col[i];
       if (v != 0 && v != 1 && v != -1) zero_one = false;
       colsum += v;
     }
-    for (std::size_t k = 0; k < n; ++k)
-      d.x[k * p + j] = data.x(static_cast<Eigen::Index>(ord[k]), static_cast<Eigen::Index>(j));
     if (zero_one) continue;
+    centre[j] = 1;
     if (ties == Ties::exact && !d.counting) {
-      double mean = colsum / static_cast<double>(n), ss = 0;
-      for (std::size_t k = 0; k < n; ++k) ss += (d.x[k * p + j] - mean) * (d.x[k * p + j] - mean);
+      const double mean = colsum / static_cast<double>(n);
+      double ss = 0;
+      for (std::size_t i = 0; i < n; ++i) ss += (col[i] - mean) * (col[i] - mean);
       const double sd = std::sqrt(ss / static_cast<double>(n - 1));
-      const double sc = (sd > 0 && std::isfinite(sd)) ? 1 / sd : 1.0;
-      for (std::size_t k = 0; k < n; ++k) d.x[k * p + j] = (d.x[k * p + j] - mean) * sc;
+      d.scale[j] = (sd > 0 && std::isfinite(sd)) ? 1 / sd : 1.0;
       d.means[j] = mean;
-      d.scale[j] = sc;
+      for (std::size_t s2 = 0; s2 < ns; ++s2) shift[s2 * p + j] = mean;
       continue;
     }
-    // weighted mean, per stratum for counting-process data (over the rows used)
+    // weighted mean: per stratum over the rows used for counting-process data, else overall
     if (d.counting) {
-      std::size_t b = 0;
-      while (b < nu) {
-        std::size_t e = b;
-        double sw = 0, swx = 0;
-        while (e < nu && d.stratum[e] == d.stratum[b]) {
-          sw += d.weight[e];
-          swx += d.weight[e] * d.x[e * p + j];
-          ++e;
-        }
-        const double mean = swx / sw;
-        for (std::size_t k = b; k < e; ++k) d.x[k * p + j] -= mean;
-        b = e;
-      }
+      std::vector<double> swx(ns, 0.0);
+      for (std::size_t i = 0; i < n; ++i)
+        if (!ignore[i]) swx[static_cast<std::size_t>(strat[i])] += wt(i) * col[i];
+      for (std::size_t s2 = 0; s2 < ns; ++s2) shift[s2 * p + j] = sw_s[s2] > 0 ? swx[s2] / sw_s[s2] : 0.0;
       d.means[j] = colsum / static_cast<double>(n);
     } else {
-      double sw = 0, swx = 0;
-      for (std::size_t k = 0; k < n; ++k) {
-        sw += d.weight[k];
-        swx += d.weight[k] * d.x[k * p + j];
-      }
-      const double mean = swx / sw;
-      for (std::size_t k = 0; k < n; ++k) d.x[k * p + j] -= mean;
+      double swx = 0;
+      for (std::size_t i = 0; i < n; ++i) swx += wt(i) * col[i];
+      const double mean = swx / sw_all;
+      for (std::size_t s2 = 0; s2 < ns; ++s2) shift[s2 * p + j] = mean;
       d.means[j] = mean;
     }
-    double sw = 0, swa = 0;
-    for (std::size_t k = 0; k < nu; ++k) {
-      sw += d.weight[k];
-      swa += d.weight[k] * std::fabs(d.x[k * p + j]);
+    double swa = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (d.counting && ignore[i]) continue;
+      swa += wt(i) * std::fabs(col[i] - shift[static_cast<std::size_t>(strat[i]) * p + j]);
     }
-    const double sc = swa > 0 ? sw / swa : 1.0;  // a constant covariate keeps scale 1
-    for (std::size_t k = 0; k < n; ++k) d.x[k * p + j] *= sc;
-    d.scale[j] = sc;
+    d.scale[j] = swa > 0 ? sw_all / swa : 1.0;  // a constant covariate keeps scale 1
+  }
+  d.x.resize(n * p);
+  for (std::size_t k = 0; k < n; ++k) {
+    const auto i = static_cast<Eigen::Index>(ord[k]);
+    const double* sh = &shift[static_cast<std::size_t>(d.stratum[k]) * p];
+    const bool ignored = d.counting && k >= d.nused;  // not centred (as agfit4), only scaled
+    double* out = &d.x[k * p];
+    for (std::size_t j = 0; j < p; ++j) {
+      const double v = X(i, static_cast<Eigen::Index>(j));
+      out[j] = centre[j] ? (ignored ? v : v - sh[j]) * d.scale[j] : v;
+    }
   }
   return d;
 }
@@ -178,7 +185,7 @@ CoxSorted prepare(const CoxData& data, Ties ties) {
 void aeq_surv(std::vector<double>& time, std::vector<double>& start) {
   std::vector<double> y(time);
   y.insert(y.end(), start.begin(), start.end());
-  std::sort(y.begin(), y.end());
+  sort_values(y);
   y.erase(std::unique(y.begin(), y.end()), y.end());
   if (y.size() < 2) return;
   double meanabs = 0;
