@@ -92,14 +92,14 @@ Block make_block(const CoxSorted& d, const std::vector<double>& lp, std::size_t 
     k.rank[so[q]] = r;
   }
   k.n_ranks = m ? r + 1 : 0;
-  // descending time: the kernel order read backwards (right-censored: ascending time) or
-  // forwards ((start, stop]: descending stop); then each run of equal times by (status, rank)
+  // descending time: the kernel order read backwards (Efron/Breslow right-censored: ascending
+  // time) or forwards ((start, stop]: descending stop; exact: descending time); then each run of equal times by (status, rank)
   k.ord.resize(m);
-  for (std::size_t q = 0; q < m; ++q) k.ord[q] = static_cast<std::uint32_t>(d.counting ? q : m - 1 - q);
+  for (std::size_t q = 0; q < m; ++q) k.ord[q] = static_cast<std::uint32_t>(d.descending ? q : m - 1 - q);
   auto before = [&](std::uint32_t x, std::uint32_t y) {
     if (d.status[b + x] != d.status[b + y]) return d.status[b + x] < d.status[b + y];
     if (k.rank[x] != k.rank[y]) return k.rank[x] < k.rank[y];
-    return d.counting ? x < y : x > y;  // R's order() is stable in the input (kernel) order
+    return d.descending ? x < y : x > y;  // R's order() is stable in the input (kernel) order
   };
   for (std::size_t q = 0; q < m;) {
     std::size_t q2 = q + 1;

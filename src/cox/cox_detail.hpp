@@ -19,6 +19,7 @@ struct CoxSorted {
   std::size_t n = 0;                  ///< rows
   std::size_t p = 0;                  ///< covariates
   bool counting = false;              ///< (start, stop] data
+  bool descending = false;            ///< kernel order has descending time (counting, exact)
   // Kernel order. Right-censored: by stratum, then ascending time (R's order(strata, time)).
   // Counting process: position k holds row sort2[k] (stratum, descending stop; rows that no
   // event time can reach last, R's `ignore`), and `order` == sort2.

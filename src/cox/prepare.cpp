@@ -45,6 +45,7 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
   d.n = n;
   d.p = p;
   d.counting = !data.start.empty();
+  d.descending = d.counting || ties == Ties::exact;
   const std::vector<std::int32_t> strat = dense_codes(data.stratum, n);
   const std::size_t ns =
       strat.empty() ? 1 : static_cast<std::size_t>(*std::max_element(strat.begin(), strat.end())) + 1;
