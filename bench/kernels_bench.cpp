@@ -84,7 +84,8 @@ void BM_cox_efron(benchmark::State& state) {
   const Rows r = make_rows(static_cast<std::size_t>(state.range(0)));
   const auto p = static_cast<Eigen::Index>(state.range(1));
   hazard::CoxData d{.time = r.time, .status = r.status, .x = r.x.leftCols(p)};
-  for (Eigen::Index j = 0; j < p; ++j) d.names.push_back("x" + std::to_string(j));
+  static const char* const names[] = {"arm", "x1", "x2", "x3", "x4", "x5"};
+  for (Eigen::Index j = 0; j < p; ++j) d.names.emplace_back(names[j]);
   for (auto _ : state) {
     hazard::CoxResult fit = hazard::cox_fit(d);
     benchmark::DoNotOptimize(fit.coef.data());

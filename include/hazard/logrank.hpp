@@ -63,12 +63,12 @@ struct LogrankStats {
 
 /// Reusable scratch memory for repeated calls (one per thread; never shared between threads).
 struct LogrankWorkspace {
+  /// A sort record: time key, payload (group and status packed, or the row index with case
+  /// weights) and stratum code.
   struct Row {
-    double time;
-    double weight;
-    std::int32_t stratum;
-    std::int32_t group;
-    std::uint8_t status;
+    std::uint64_t key;
+    std::uint32_t payload;
+    std::int32_t code;
   };
   std::vector<Row> rows;
   std::vector<Row> sort_buffer;  ///< second buffer of the radix sort

@@ -52,7 +52,7 @@ ConfType parse_conf_type(const std::string& text) {
 namespace detail {
 
 /// The curve of the rows `order` (indices into time/status/weight), sorted by ascending time.
-KmCurve km_curve_sorted(std::span<const double> time, std::span<const std::uint8_t> status,
+KmCurve km_curve_sorted(std::span<const double> sorted_time, std::span<const std::uint8_t> status,
                         std::span<const double> weight, std::span<const std::uint32_t> order,
                         ConfType conf_type, double conf_level) {
   KmCurve c;
@@ -63,7 +63,7 @@ KmCurve km_curve_sorted(std::span<const double> time, std::span<const std::uint8
   // Distinct times (ascending) and, per time, the unweighted event count d0.
   std::size_t m = 1;
   for (std::size_t k = 1; k < n; ++k)
-    if (time[order[k]] != time[order[k - 1]]) ++m;
+    if (sorted_time[k] != sorted_time[k - 1]) ++m;
   c.time.resize(m);
   c.n_risk.resize(m);
   c.n_event.resize(m);
@@ -75,9 +75,9 @@ KmCurve km_curve_sorted(std::span<const double> time, std::span<const std::uint8
   std::size_t j = m;  // current distinct time + 1
   for (std::size_t k = n; k-- > 0;) {
     const std::size_t i = order[k];
-    if (k == n - 1 || time[i] != time[order[k + 1]]) {
+    if (k == n - 1 || sorted_time[k] != sorted_time[k + 1]) {
       --j;
-      c.time[j] = time[i];
+      c.time[j] = sorted_time[k];
       c.n_event[j] = 0;
       c.n_censor[j] = 0;
     }
@@ -149,8 +149,9 @@ KmCurve km_curve(std::span<const double> time, std::span<const std::uint8_t> sta
                  std::span<const double> weight, const KmOptions& options) {
   check_km_options(options);
   check_data(time, status, weight);
-  const std::vector<std::uint32_t> order = detail::order_by_code_time(time, {}, 1);
-  return detail::km_curve_sorted(time, status, weight, order, options.conf_type,
+  std::vector<double> sorted_time;
+  const std::vector<std::uint32_t> order = detail::order_by_code_time(time, {}, 1, false, &sorted_time);
+  return detail::km_curve_sorted(sorted_time, status, weight, order, options.conf_type,
                                  options.conf_level);
 }
 
@@ -171,8 +172,9 @@ KmResult kaplan_meier(const SurvData& data, const KmOptions& options) {
   for (std::int32_t g : data.group)
     if (g < 0 || static_cast<std::size_t>(g) >= n_groups)
       throw std::invalid_argument("km: a group code is outside the group levels");
+  std::vector<double> sorted_time;
   const std::vector<std::uint32_t> order =
-      detail::order_by_code_time(data.time, data.group, n_groups);
+      detail::order_by_code_time(data.time, data.group, n_groups, false, &sorted_time);
   auto code = [&](std::size_t i) { return data.group.empty() ? 0 : data.group[i]; };
 
   std::vector<double> times = options.times;
@@ -187,7 +189,8 @@ KmResult kaplan_meier(const SurvData& data, const KmOptions& options) {
     if (!data.group.empty()) out.level = data.group_levels[g];
     out.n = end - begin;
     out.curve =
-        detail::km_curve_sorted(data.time, data.status, data.weight,
+        detail::km_curve_sorted(std::span<const double>(sorted_time).subspan(begin, end - begin),
+                                data.status, data.weight,
                                 std::span<const std::uint32_t>(order).subspan(begin, end - begin),
                                 options.conf_type, options.conf_level);
     for (double d : out.curve.n_event) out.events += d;

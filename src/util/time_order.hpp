@@ -1,24 +1,115 @@
-// The order of rows by (code, time): the one sort every survival kernel starts from.
+// Sorting rows by (code, time): the one sort every survival kernel starts from.
 // Internal (namespace detail); usable by any estimator.
+//
+// The sort is an LSD radix sort on a 64-bit key made from the time's IEEE bit pattern: with the
+// sign bit flipped for non-negative values and every bit flipped for negative ones, unsigned order
+// is numeric order (-0.0 is mapped to +0.0 first, so equal times have equal keys). Digits are 16
+// bits for large inputs (4 passes, histograms in L2) and 11 bits below 2^18 rows; a pass whose
+// digit is the same for every row is skipped. A last counting pass orders by code. Stable, O(n).
+// Below 2048 rows std::stable_sort is faster.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <algorithm>
+#include <cstring>
 #include <span>
 #include <vector>
 
 namespace hazard::detail {
 
+/// The sort key of a time (see above); keys compare as the times, and key_time inverts it.
+inline std::uint64_t time_key(double t) {
+  t += 0.0;  // -0.0 -> +0.0
+  std::uint64_t k;
+  std::memcpy(&k, &t, sizeof k);
+  constexpr std::uint64_t sign = std::uint64_t{1} << 63;
+  return (k & sign) ? ~k : (k | sign);
+}
+inline double key_time(std::uint64_t key) {
+  constexpr std::uint64_t sign = std::uint64_t{1} << 63;
+  const std::uint64_t bits = (key & sign) ? (key & ~sign) : ~key;
+  double t;
+  std::memcpy(&t, &bits, sizeof t);
+  return t;
+}
+
+/// A row to sort: its key, a 32-bit payload carried along (a row index, or packed fields), and
+/// its code (stratum or group, in [0, n_codes)). Any struct with these three members can be
+/// sorted by sort_keyed_rows (e.g. LogrankWorkspace::Row).
+struct KeyedRow {
+  std::uint64_t key;
+  std::uint32_t payload;
+  std::int32_t code;
+};
+
+namespace radix {
+template <int Bits, class Row>
+void passes(std::vector<Row>& rows, std::vector<Row>& other, std::vector<std::uint32_t>& hist,
+            std::size_t n_codes, std::uint64_t flip) {
+  constexpr int digits = (64 + Bits - 1) / Bits;
+  constexpr std::size_t radix = std::size_t{1} << Bits;
+  const std::size_t n = rows.size();
+  hist.assign(digits * radix + n_codes, 0);
+  for (const Row& r : rows) {
+    const std::uint64_t k = r.key ^ flip;
+    for (int d = 0; d < digits; ++d) ++hist[d * radix + ((k >> (d * Bits)) & (radix - 1))];
+    if (n_codes) ++hist[digits * radix + static_cast<std::size_t>(r.code)];
+  }
+  other.resize(n);
+  auto scatter = [&](std::uint32_t* h, std::size_t m, auto bucket) {
+    std::uint32_t sum = 0;
+    for (std::size_t b = 0; b < m; ++b) {
+      const std::uint32_t c = h[b];
+      if (c == n) return;  // every row in one bucket: nothing would move
+      h[b] = sum;
+      sum += c;
+    }
+    Row* out = other.data();
+    for (const Row& r : rows) out[h[bucket(r)]++] = r;
+    rows.swap(other);
+  };
+  for (int d = 0; d < digits; ++d)
+    scatter(hist.data() + d * radix, radix, [d, flip](const Row& r) {
+      return static_cast<std::size_t>(((r.key ^ flip) >> (d * Bits)) & (radix - 1));
+    });
+  if (n_codes)
+    scatter(hist.data() + digits * radix, n_codes,
+            [](const Row& r) { return static_cast<std::size_t>(r.code); });
+}
+}  // namespace radix
+
+/// Sorts `rows` stably by (code, key); `descending` reverses the key order (codes stay
+/// ascending). n_codes <= 1 means every code is 0. `other` and `hist` are scratch buffers (keep
+/// them between calls to avoid allocation).
+template <class Row>
+void sort_keyed_rows(std::vector<Row>& rows, std::vector<Row>& other, std::vector<std::uint32_t>& hist,
+                     std::size_t n_codes, bool descending = false) {
+  const std::size_t n = rows.size();
+  if (n < 2048 || n_codes > n || n > UINT32_MAX) {
+    std::stable_sort(rows.begin(), rows.end(), [descending](const Row& a, const Row& b) {
+      if (a.code != b.code) return a.code < b.code;
+      return descending ? a.key > b.key : a.key < b.key;
+    });
+    return;
+  }
+  const std::uint64_t flip = descending ? ~std::uint64_t{0} : 0;
+  const std::size_t codes = n_codes > 1 ? n_codes : 0;
+  if (n >= (std::size_t{1} << 18))
+    radix::passes<16>(rows, other, hist, codes, flip);
+  else
+    radix::passes<11>(rows, other, hist, codes, flip);
+}
+
 /// Row indices sorted by (code ascending, time ascending — or descending with `descending`),
 /// ties in input order (stable). Preconditions: no time is NaN; `code` is empty (one block) or
-/// holds values in [0, n_codes). Large inputs use an LSD radix sort on the bit pattern of the time
-/// (mapped so that unsigned order is numeric order; -0.0 equals +0.0) and a counting pass on the
-/// code: O(n).
+/// holds values in [0, n_codes). With `sorted_time`, also the times in that order.
 std::vector<std::uint32_t> order_by_code_time(std::span<const double> time,
                                               std::span<const std::int32_t> code,
-                                              std::size_t n_codes, bool descending = false);
+                                              std::size_t n_codes, bool descending = false,
+                                              std::vector<double>* sorted_time = nullptr);
 
-/// Sorts `values` ascending (no NaN; -0.0 sorts as +0.0): the same radix sort, O(n).
+/// Sorts `values` ascending (no NaN; -0.0 becomes +0.0): the same radix sort, O(n).
 void sort_values(std::vector<double>& values);
 
 }  // namespace hazard::detail
