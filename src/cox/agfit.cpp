@@ -11,15 +11,23 @@
 // Input contract (detail::prepare): kernel order is (stratum, descending stop) with rows that no
 // event time reaches last (positions >= nused); by_start lists positions by (stratum,
 // descending start). Covariates centred within stratum.
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <vector>
+
+#include <Eigen/Dense>
 
 #include "cox/cox_detail.hpp"
 #include "hazard/error.hpp"
 
 namespace hazard::detail {
 
-double agfit_eval(const CoxSorted& d, bool efron, const double* beta, double* u, double* imat) {
+namespace {
+
+// The direct form: running sums of risk * x x' added and removed row by row (agfit4 as written).
+// Used when the linear predictor needs recentring (see agfit_eval).
+double agfit_running(const CoxSorted& d, bool efron, const double* beta, double* u, double* imat) {
   const std::size_t p = d.p;
   const std::size_t nused = d.nused;
   std::vector<double> eta(d.n), a(p), a2(p), cmat(p * p), cmat2(p * p);
@@ -155,6 +163,170 @@ double agfit_eval(const CoxSorted& d, bool efron, const double* beta, double* u,
   }
   for (std::size_t i = 0; i < p; ++i)
     for (std::size_t j = 0; j < i; ++j) imat[i * p + j] = imat[j * p + i];
+  return loglik;
+}
+
+}  // namespace
+
+// The information matrix in row form. At an event time t (Breslow) the information gains
+//   w_t (C_t / D_t - m_t m_t'),   C_t = sum_{i at risk} r_i x_i x_i',  m_t = A_t / D_t,
+// so summing over t and swapping the sums,
+//   I = sum_i r_i H_i x_i x_i' - sum_t w_t m_t m_t',   H_i = sum_{t in (start_i, stop_i]} w_t / D_t,
+// where a row that dies at t enters with Efron's fractions ((k + 1) / m in the k-th of m terms).
+// The sweep over event times then keeps only D and A (O(p) per row added or removed, instead of
+// O(p^2)), records H_i from prefix sums of the per-time factors, and the first sum is one
+// weighted Gram matrix X' diag(r H) X computed blockwise. Same value, about p/2 times fewer
+// operations per row; agfit4's recentring of the linear predictor is not needed unless its
+// running mean drifts by more than 200, in which case the running form above is used.
+double agfit_eval(const CoxSorted& d, bool efron, const double* beta, double* u, double* imat) {
+  const std::size_t p = d.p;
+  const std::size_t nused = d.nused;
+  std::fill(u, u + p, 0.0);
+  std::fill(imat, imat + p * p, 0.0);
+  if (nused == 0) return 0;
+  std::vector<double> eta(nused), risk(nused);
+  for (std::size_t k = 0; k < nused; ++k) {
+    double z = 0;
+    const double* x = &d.x[k * p];
+    for (std::size_t j = 0; j < p; ++j) z += beta[j] * x[j];
+    eta[k] = z + d.offset[k];
+  }
+  // factor per event time (in sweep order) for rows at risk, and for rows dying at it
+  std::vector<double> cum{0.0};  // cum[j] = sum of the factors of the first j event times
+  std::vector<double> own;       // own[j] - c[j]: the correction for a row dying at event j
+  std::vector<std::uint32_t> added(nused, 0), removed(nused, 0);
+  std::vector<double> a(p), a2(p), mean(p), mm(p * p, 0.0);
+  double loglik = 0, denom = 0, etasum = 0;
+  std::size_t nrisk = 0, person = 0, indx1 = 0;
+  std::int32_t istrat = d.stratum[0];
+  std::vector<char> is_in(nused, 0);
+  std::vector<std::size_t> stratum_rows;
+  auto finish_stratum = [&] {
+    const auto j_end = static_cast<std::uint32_t>(cum.size() - 1);
+    for (std::size_t q : stratum_rows)
+      if (is_in[q]) {
+        removed[q] = j_end;
+        is_in[q] = 0;
+      }
+    stratum_rows.clear();
+  };
+  while (person < nused) {
+    std::size_t k = person;
+    double dtime = 0;
+    for (; k < nused; ++k) {
+      if (d.stratum[k] != istrat) {  // a new stratum: reset the sums
+        finish_stratum();
+        istrat = d.stratum[k];
+        denom = 0;
+        nrisk = 0;
+        etasum = 0;
+        std::fill(a.begin(), a.end(), 0.0);
+        person = k;
+        indx1 = k;
+      }
+      if (d.status[k] == 1) {
+        dtime = d.time[k];
+        break;
+      }
+    }
+    if (k == nused) break;
+    const auto j = static_cast<std::uint32_t>(cum.size() - 1);  // this event time's index
+    for (; indx1 < nused; ++indx1) {
+      const std::size_t q = d.by_start[indx1];
+      if (d.start[q] < dtime || d.stratum[q] != istrat) break;
+      --nrisk;
+      removed[q] = j;
+      is_in[q] = 0;
+      if (nrisk == 0) {
+        etasum = 0;
+        denom = 0;
+        std::fill(a.begin(), a.end(), 0.0);
+      } else {
+        etasum -= eta[q];
+        denom -= risk[q];
+        const double* x = &d.x[q * p];
+        for (std::size_t i = 0; i < p; ++i) a[i] -= risk[q] * x[i];
+      }
+    }
+    double denom2 = 0, meanwt = 0;
+    int deaths = 0;
+    std::fill(a2.begin(), a2.end(), 0.0);
+    for (; person < nused; ++person) {
+      if (d.stratum[person] != istrat || d.time[person] < dtime) break;
+      ++nrisk;
+      etasum += eta[person];
+      if (std::fabs(etasum / static_cast<double>(nrisk)) > 200) return agfit_running(d, efron, beta, u, imat);
+      const double r = std::exp(eta[person]) * d.weight[person];
+      risk[person] = r;
+      added[person] = j;
+      is_in[person] = 1;
+      stratum_rows.push_back(person);
+      const double* x = &d.x[person * p];
+      if (d.status[person] == 1) {
+        ++deaths;
+        denom2 += r;
+        meanwt += d.weight[person];
+        loglik += d.weight[person] * eta[person];
+        for (std::size_t i = 0; i < p; ++i) {
+          u[i] += d.weight[person] * x[i];
+          a2[i] += r * x[i];
+        }
+      } else {
+        denom += r;
+        for (std::size_t i = 0; i < p; ++i) a[i] += r * x[i];
+      }
+    }
+    double c = 0, e = 0;  // factor for rows at risk, and for the rows dying now
+    auto term = [&](double wt, double frac) {
+      loglik -= wt * std::log(denom);
+      const double f = wt / denom;
+      c += f;
+      e += f * frac;
+      for (std::size_t i = 0; i < p; ++i) {
+        mean[i] = a[i] / denom;
+        u[i] -= wt * mean[i];
+      }
+      for (std::size_t i = 0; i < p; ++i)
+        for (std::size_t l = 0; l <= i; ++l) mm[i * p + l] += wt * mean[i] * mean[l];
+    };
+    if (!efron || deaths == 1) {  // Breslow
+      denom += denom2;
+      for (std::size_t i = 0; i < p; ++i) a[i] += a2[i];
+      term(meanwt, 1.0);
+    } else {  // Efron
+      const double wt = meanwt / deaths;
+      for (int m = 0; m < deaths; ++m) {
+        denom += denom2 / deaths;
+        for (std::size_t i = 0; i < p; ++i) a[i] += a2[i] / deaths;
+        term(wt, static_cast<double>(m + 1) / deaths);
+      }
+    }
+    cum.push_back(cum.back() + c);
+    own.push_back(e - c);
+  }
+  finish_stratum();
+  // H_i and the weighted Gram matrix, blockwise
+  Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(p), static_cast<Eigen::Index>(p));
+  using RowMat = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  constexpr std::size_t block = 2048;
+  Eigen::VectorXd v(static_cast<Eigen::Index>(block));
+  for (std::size_t b0 = 0; b0 < nused; b0 += block) {
+    const std::size_t m = std::min(block, nused - b0);
+    for (std::size_t q = 0; q < m; ++q) {
+      const std::size_t k = b0 + q;
+      double h = cum[removed[k]] - cum[added[k]];
+      if (d.status[k] == 1) h += own[added[k]];
+      v[static_cast<Eigen::Index>(q)] = risk[k] * h;
+    }
+    Eigen::Map<const RowMat> xb(&d.x[b0 * p], static_cast<Eigen::Index>(m), static_cast<Eigen::Index>(p));
+    const auto vm = v.head(static_cast<Eigen::Index>(m));
+    gram.selfadjointView<Eigen::Lower>().rankUpdate(xb.transpose() * vm.cwiseSqrt().asDiagonal());
+  }
+  for (std::size_t i = 0; i < p; ++i)
+    for (std::size_t l = 0; l <= i; ++l) {
+      const double val = gram(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(l)) - mm[i * p + l];
+      imat[i * p + l] = imat[l * p + i] = val;
+    }
   return loglik;
 }
 
