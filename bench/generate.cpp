@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
     }
   } else {
     // Counting process: subjects followed in 2-year cycles for up to 20 years, covariates updated
-    // each cycle; event rate tuned so that ~1.7% of rows end in an event.
+    // each cycle; event rate tuned so that ~1.7% of rows end in an event (30,677 of 1.83M in the NHS).
     std::fputs("id,start,stop,status", out);
     for (int j = 1; j <= cp; ++j) std::fprintf(out, ",z%d", j);
     std::fputs("\n", out);
@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
           z[j] = (j % 3 == 0) ? (rng.uniform() < 0.3 ? 1.0 : 0.0) : rng.normal();
           lp += 0.05 * z[j];
         }
-        double t = rng.exponential(0.0085 * std::exp(lp));
+        double t = rng.exponential(0.0066 * std::exp(lp));
         double stop = start + 2.0;
         int status = 0;
         if (t < 2.0) {

@@ -40,8 +40,8 @@ add("- Versions: ", R.version.string, ", survival ", as.character(packageVersion
 add("- Data: `bench_generate N 1 FILE` (bench/generate.cpp): exponential times, arms 2:1, five normal",
     " covariates, ~30% censored, times rounded to 4 decimals (ties). Counting process:",
     " `bench_generate ", format(cp_rows, scientific = FALSE), " 1 FILE --cp 42`.")
-add("- R: the call alone on an in-memory data frame (`bench/r_bench.R`, best of 3 up to 1e6 rows, 1 run",
-    " above). hazard API: the same model through the C++ API on data already in memory (`bench/api_time`,",
+add("- R: the call alone on an in-memory data frame (`bench/r_bench.R`; best of 3 runs up to 1e5 rows, of",
+    " 2 at 1e6, one run above). hazard API: the same model through the C++ API on data already in memory (`bench/api_time`,",
     " best of the same number of runs). hazard command: the whole process, CSV read and JSON output included.")
 add("")
 add("## Compute: C++ API vs R (one thread for the fit; data in memory)")
