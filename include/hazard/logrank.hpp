@@ -86,6 +86,20 @@ LogrankStats logrank_stats(const LogrankInput& input, const LogrankOptions& opti
 void logrank_stats(const LogrankInput& input, const LogrankOptions& options, LogrankStats& out,
                    LogrankWorkspace& workspace);
 
+/// O_1 - E_1 and V_11 of the two-group log-rank test (group codes 0 and 1), summed over strata,
+/// for rows that are already in ascending time order (strata may interleave). No sort and no
+/// allocation once `scratch` has grown: the trial simulator's inner loop. The same formulas and
+/// the same operations per time as logrank_stats (survdiff's hypergeometric variance, unweighted),
+/// so the results agree with it up to the order of summation across strata.
+struct TwoArmLogrank {
+  double o_minus_e = 0.0;  ///< O_1 - E_1 of group 1
+  double var = 0.0;        ///< V_11
+};
+TwoArmLogrank logrank_two_arm_sorted(std::span<const double> time, std::span<const std::uint8_t> status,
+                                     std::span<const std::int32_t> group,
+                                     std::span<const std::int32_t> stratum, std::size_t n_strata,
+                                     std::vector<double>& scratch);
+
 /// The chi-square test from O, E, V, as survdiff: groups with E_k = 0 are left out, and of the rest
 /// the first is dropped; chisq = (O - E)' V^- (O - E) on the remaining groups, df = rank of that
 /// matrix (survdiff's df whenever it is non-singular), p its upper chi-square tail.

@@ -28,8 +28,7 @@ struct TrialWorkspace {
   std::vector<std::uint8_t> status;
   std::vector<std::int32_t> group;
   std::vector<std::int32_t> stratum;
-  LogrankStats stats;
-  LogrankWorkspace logrank;
+  std::vector<double> scratch;  ///< the two-arm log-rank kernel's accumulators
 };
 
 /// The compact outcome of one trial written by the workers; `z`, `hr`, `time`, `events` point to

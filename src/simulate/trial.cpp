@@ -7,7 +7,7 @@
 // Data at calendar time t: patients with entry <= t; time = min(event, dropout, t - entry),
 // event indicator = event before dropout and entry + event <= t.
 // Statistic: Z = -(O_1 - E_1) / sqrt(V_11), O, E, V of the experimental arm (code 1) from
-// hazard::logrank_stats stratified by stratum, so Z > 0 favours the experimental arm (rpact's
+// hazard::logrank_two_arm_sorted stratified by stratum (rows already in time order), so Z > 0 favours the experimental arm (rpact's
 // directionUpper = FALSE for HR < 1). HR estimate: Pike's exp((O_1 - E_1) / V_11).
 // Stopping: reject when Z >= efficacy bound; else, before the last look, stop for futility when
 // Z <= futility bound.
@@ -121,15 +121,14 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
       ev += event;
       ++m;
     }
-    LogrankInput in{.time = std::span<const double>(ws.time.data(), m),
-                    .status = std::span<const std::uint8_t>(ws.status.data(), m),
-                    .group = std::span<const std::int32_t>(ws.group.data(), m),
-                    .stratum = stratified ? std::span<const std::int32_t>(ws.stratum.data(), m)
-                                          : std::span<const std::int32_t>(),
-                    .n_groups = 2};
-    logrank_stats(in, LogrankOptions{}, ws.stats, ws.logrank);
-    double oe = ws.stats.observed[1] - ws.stats.expected[1];
-    double v = ws.stats.var(1, 1);
+    // the rows are in ascending time order: the two-arm kernel needs no sort
+    const TwoArmLogrank lr = logrank_two_arm_sorted(
+        std::span<const double>(ws.time.data(), m), std::span<const std::uint8_t>(ws.status.data(), m),
+        std::span<const std::int32_t>(ws.group.data(), m),
+        stratified ? std::span<const std::int32_t>(ws.stratum.data(), m) : std::span<const std::int32_t>(),
+        s.strata.size(), ws.scratch);
+    double oe = lr.o_minus_e;
+    double v = lr.var;
     double zk = v > 0 ? -oe / std::sqrt(v) : 0.0;
     double hrk = v > 0 ? std::exp(oe / v) : std::nan("");
     z[k] = zk;
