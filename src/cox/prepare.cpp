@@ -5,12 +5,14 @@
 //   * (start, stop]: order(ignore, strata, -stop) and order(ignore, strata, -start), where
 //     `ignore` marks rows whose interval contains no event time of their stratum (agreg.fit);
 //     weighted means per stratum, the same scaling (agfit4);
-//   * exact: order(strata, -time), centred by the mean and scaled by 1/sd (scale(), coxexact.fit).
+//   * exact: order(strata, -time), centred by the mean and scaled by 1/sd (scale(), coxexact.fit);
+//     exact with (start, stop]: the (start, stop] order above, centred by the column mean and not
+//     scaled (agexact.c).
 // Columns whose values are all in {-1, 0, 1} are left alone (coxph's nocenter = c(-1, 0, 1)).
 // Centring and scaling do not change the estimates; they keep exp() and the sums well
 // conditioned, and make the singularity tolerance of the Cholesky step scale-free.
 // `means` are R's fit$means: the overall weighted mean (coxfit6), the unweighted column mean
-// (agreg.fit, coxexact.fit), 0 for the {-1, 0, 1} columns.
+// (agreg.fit, coxexact.fit, agexact.fit), 0 for the {-1, 0, 1} columns.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -127,7 +129,13 @@ CoxSorted prepare(const CoxData& data, Ties ties) {
     for (std::size_t k = 0; k < n; ++k)
       d.x[k * p + j] = data.x(static_cast<Eigen::Index>(ord[k]), static_cast<Eigen::Index>(j));
     if (zero_one) continue;
-    if (ties == Ties::exact && !d.counting) {
+    if (ties == Ties::exact && d.counting) {  // agexact: the column mean over all rows, no scaling
+      const double mean = colsum / static_cast<double>(n);
+      for (std::size_t k = 0; k < n; ++k) d.x[k * p + j] -= mean;
+      d.means[j] = mean;
+      continue;
+    }
+    if (ties == Ties::exact) {
       double mean = colsum / static_cast<double>(n), ss = 0;
       for (std::size_t k = 0; k < n; ++k) ss += (d.x[k * p + j] - mean) * (d.x[k * p + j] - mean);
       const double sd = std::sqrt(ss / static_cast<double>(n - 1));
