@@ -179,6 +179,7 @@ write.csv(amlc, "aml.csv", row.names = FALSE)
 # CLI reference: the same models the CLI test runs, from these CSV files
 cli <- list()
 cli_case <- function(name, fit, call, zph = NULL) {
+  if (!inherits(fit, "coxph")) class(fit) <- "coxph"  # agexact.fit's fit has no class (see add_case)
   s <- summary(fit)
   if (!is.null(zph)) {
     z <- cox.zph(fit, transform = zph)
@@ -205,4 +206,6 @@ c4 <- 'coxph(Surv(time, status) ~ x, data = A, ties = "exact")'
 cli_case("aml_exact", eval(parse(text = c4)), c4)
 c5 <- 'coxph(Surv(time, status) ~ age + sex + strata(ph.ecog), weights = w, data = L)'
 cli_case("lung_strata_weights", eval(parse(text = c5)), c5)
+c6 <- 'coxph(Surv(start, stop, event) ~ number + size, cluster = id, data = subset(B, rx == 2), ties = "exact")'
+cli_case("bladder2_rx2_exact", eval(parse(text = c6)), c6)
 writeLines(toJSON(cli, digits = NA, auto_unbox = TRUE, null = "null", na = "null", pretty = TRUE), "cox_cli.json")
