@@ -4,7 +4,8 @@
 //
 // At an event time t of stratum s with m events the risk set is R_t = {rows of s with
 // start < t <= stop}, and the contribution is
-//   sum_{events at t} eta_i - log D_m(R_t),   D_m(R) = sum over m-subsets S of R of prod_{i in S} r_i,
+//   sum_{events at t} eta_i - log D_m(R_t),   D_m(R) = sum over m-subsets S of R of prod_{i in S}
+//   r_i,
 // r_i = exp(eta_i) (no case weights, as R). Unlike right-censored data the risk sets are not
 // nested (rows leave at their start time), so D_m and its derivatives (ExactSums) are built
 // afresh over each risk set: O(|R_t| m p^2) per event time. agexact.c enumerates the m-subsets

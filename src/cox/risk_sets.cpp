@@ -25,8 +25,8 @@ StratumOrder stratum_order(const CoxSorted& d, std::size_t b, std::size_t e) {
   return o;
 }
 
-RiskSetSums::RiskSetSums(const CoxSorted& d, const StratumOrder& order, const std::vector<double>& x0,
-                         const std::vector<double>& risk)
+RiskSetSums::RiskSetSums(const CoxSorted& d, const StratumOrder& order,
+                         const std::vector<double>& x0, const std::vector<double>& risk)
     : s1(d.p, 0.0), d_(d), o_(order), x0_(x0), risk_(risk) {}
 
 void RiskSetSums::advance(double t) {
