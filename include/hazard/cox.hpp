@@ -7,8 +7,9 @@
 // covariates centred (and scaled) first, convergence when |1 - loglik_old/loglik_new| <= eps,
 // step-halving when the log-likelihood falls or is not finite, at most max_iter iterations.
 // Right-censored data use coxfit6's backward pass over time; (start, stop] data use agfit4's
-// two-index add/remove scheme. Cost: one sort per fit, O((n + d) p^2) per iteration
-// (exact: O(n m p^2), m = largest number of tied events). Memory O(n p).
+// two-index add/remove scheme, or agexact's risk set by risk set for exact ties. Cost: one sort
+// per fit, O((n + d) p^2) per iteration (exact: O(n m p^2), m = largest number of tied events;
+// exact with (start, stop]: O(sum over event times of |risk set| m p^2)). Memory O(n p).
 //
 // Example:
 //   hazard::CoxData d{.time = t, .status = s, .x = X, .names = {"age", "sex[2]"}};
@@ -135,8 +136,9 @@ struct CoxResult {
   std::vector<std::string> warnings;   ///< R's warnings, reworded with covariate names
 };
 
-/// Fits the model. Throws UsageError for inconsistent input (lengths, exact ties with weights
-/// or with a robust variance, robust (start, stop] data without clusters), DataError-free:
+/// Fits the model. Throws UsageError for inconsistent input (lengths, exact ties with weights,
+/// exact ties with a robust variance for right-censored data, robust (start, stop] data without
+/// clusters), DataError-free:
 /// data checks belong to the data layer. NumericalError when there are no events or the
 /// likelihood overflows at the start.
 CoxResult cox_fit(const CoxData& data, const CoxOptions& options = {});

@@ -49,6 +49,33 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x = nul
 double coxfit_eval(const CoxSorted& d, bool efron, const double* beta, double* u, double* imat);
 double agfit_eval(const CoxSorted& d, bool efron, const double* beta, double* u, double* imat);
 double exact_eval(const CoxSorted& d, const double* beta, double* u, double* imat);
+/// The exact likelihood for (start, stop] data (agexact.cpp); kernel order as agfit_eval,
+/// covariates centred as R's agexact.fit (column mean, not scaled).
+double agexact_eval(const CoxSorted& d, const double* beta, double* u, double* imat);
+
+/// Sums for the exact (discrete) partial likelihood over a set of rows that grows one row at a
+/// time: D_m = sum over m-subsets S of prod_{i in S} r_i for m = 0..M, with its gradient D1_m
+/// (p) and Hessian D2_m (p x p, lower triangle) in beta (Gail, Lubin & Rubinstein 1981):
+///   D_m(R + i)  = D_m(R)  + r_i D_{m-1}(R)
+///   D1_m(R + i) = D1_m(R) + r_i (x_i D_{m-1}(R) + D1_{m-1}(R))
+///   D2_m(R + i) = D2_m(R) + r_i (x_i x_i' D_{m-1} + x_i D1_{m-1}' + D1_{m-1} x_i' + D2_{m-1}(R))
+/// Adding a row costs O(M p^2). Used by coxexact.cpp (nested risk sets) and agexact.cpp.
+class ExactSums {
+ public:
+  /// Empty set (D_0 = 1, everything else 0) for p covariates and subsets of up to max_m rows.
+  void reset(std::size_t p, std::size_t max_m);
+  /// Adds a row with covariates x (p) and risk score r = exp(eta).
+  void add(const double* x, double r);
+  /// The risk-set part of an event time with m events: u -= D1_m / D_m, and imat += D2_m / D_m
+  /// - ubar ubar' (upper triangle only: imat[l*p + j], l <= j). Returns log D_m, which the caller
+  /// subtracts from the log-likelihood (after adding the events' own eta and x).
+  double event(std::size_t m, double* u, double* imat) const;
+
+ private:
+  std::size_t p_ = 0, w_ = 1;  // w_ = max_m + 1
+  std::vector<double> d0_, d1_, d2_;  // d1_[j*w + m], d2_[(j*p + l)*w + m] (l <= j)
+  mutable std::vector<double> ubar_;
+};
 
 // R's cholesky2 / chsolve2 / chinv2 on a dense row-major n x n matrix: a generalised Cholesky
 // that sets the pivots below toler * max(diag) to zero (aliased columns) instead of failing.
@@ -64,6 +91,34 @@ double wald_stat(const Eigen::MatrixXd& v, const Eigen::VectorXd& b, double tole
 /// row-major, kernel order). Result n*p row-major, kernel order. Efron or Breslow.
 std::vector<double> score_residuals(const CoxSorted& d, const std::vector<double>& x0,
                                     const std::vector<double>& risk, bool efron);
+
+/// The rows [b, e) of one stratum of a CoxSorted by descending stop time and, for (start, stop]
+/// data, by descending start time (stable: ties keep their kernel order). by_start is empty
+/// for right-censored data.
+struct StratumOrder {
+  std::vector<std::size_t> by_stop, by_start;
+};
+StratumOrder stratum_order(const CoxSorted& d, std::size_t b, std::size_t e);
+
+/// The weighted risk-set sums of one stratum walked from the last time down: s0 = sum_R w r and
+/// s1 = sum_R w r x over R(t) = {start < t <= stop}, for risk scores `risk` and covariates `x0`
+/// (n*p row-major), both in kernel order. advance(t) moves to time t (t must not increase
+/// between calls): rows with stop >= t join, rows with start >= t leave. O(p) per row in total.
+class RiskSetSums {
+ public:
+  RiskSetSums(const CoxSorted& d, const StratumOrder& order, const std::vector<double>& x0,
+              const std::vector<double>& risk);
+  void advance(double t);
+  double s0 = 0;
+  std::vector<double> s1;
+
+ private:
+  const CoxSorted& d_;
+  const StratumOrder& o_;
+  const std::vector<double>& x0_;
+  const std::vector<double>& risk_;
+  std::size_t joined_ = 0, left_ = 0;
+};
 
 /// Harrell's concordance of `lp` (kernel order) as R's concordancefit(reverse = TRUE) with
 /// timewt "n", per stratum; `cluster` (kernel order, dense codes, or empty) collapses the
@@ -83,7 +138,7 @@ namespace hazard::detail {
 
 /// The iteration schemes of R's three fitting routines; they differ in small ways that decide
 /// the iteration count and the answer when a fit does not converge.
-enum class Scheme { coxfit6, agfit4, coxexact };
+enum class Scheme { coxfit6, agfit4, coxexact, agexact };
 
 /// loglik at beta; fills u (p) and imat (p*p, symmetric).
 using CoxEval = std::function<double(const double* beta, double* u, double* imat)>;
@@ -100,7 +155,7 @@ struct NewtonResult {
   bool converged = false;
 };
 
-/// Newton–Raphson from beta = 0 as R's coxfit6 / agfit4 / coxexact (see newton.cpp).
+/// Newton–Raphson from beta = 0 as R's coxfit6 / agfit4 / coxexact / agexact (see newton.cpp).
 NewtonResult newton(Scheme scheme, const CoxEval& eval, std::size_t p, const CoxOptions& options);
 
 }  // namespace hazard::detail

@@ -3,7 +3,8 @@
 //   * coefficients on the original scale; columns the generalised Cholesky finds aliased get
 //     NaN (R's NA) and the warning "X matrix deemed to be singular";
 //   * R's warnings: "Ran out of iterations and did not converge", and the monotone-likelihood
-//     check |u' V| > toler_inf * |beta| (coxph.fit, coxexact.fit; agreg.fit uses (1 + |beta|)),
+//     check |u' V| > toler_inf * |beta| (coxph.fit, coxexact.fit, agexact.fit; agreg.fit uses
+//     (1 + |beta|)),
 //     reported with the covariate's name;
 //   * robust variance (robust=TRUE, a cluster, or non-integer case weights, as coxph):
 //     D' D with D = weighted score residuals %*% V summed within cluster (R's dfbeta), and the
@@ -90,11 +91,13 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
     if (w != std::floor(w)) nonint_weights = true;
   const bool robust = opt.robust || !in.cluster.empty() || nonint_weights;
   if (opt.ties == Ties::exact) {
-    if (counting) throw UsageError("--ties exact is not available for (start, stop] data");
     for (double w : in.weight)
       if (w != 1) throw UsageError("case weights are not supported for the exact method (as R)");
-    if (robust)
-      throw UsageError("a robust variance needs score residuals, which are not available for the exact method (as R)");
+    // R's agexact.fit labels its fit "coxph", so coxph's dfbeta step uses Breslow score
+    // residuals for (start, stop] data; coxexact.fit's fit has none.
+    if (robust && !counting)
+      throw UsageError("a robust variance needs score residuals, which are not available for the exact method "
+                       "with right-censored data (as R)");
   }
   if (robust && counting && in.cluster.empty() && opt.robust)
     throw UsageError("--robust with --start needs --cluster (the subject identifier), as R's coxph");
@@ -131,7 +134,10 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
   detail::Scheme scheme = detail::Scheme::coxfit6;
   detail::CoxEval eval;
   const bool efron = opt.ties == Ties::efron;
-  if (opt.ties == Ties::exact) {
+  if (opt.ties == Ties::exact && counting) {
+    scheme = detail::Scheme::agexact;
+    eval = [&](const double* b, double* u, double* im) { return detail::agexact_eval(d, b, u, im); };
+  } else if (opt.ties == Ties::exact) {
     scheme = detail::Scheme::coxexact;
     eval = [&](const double* b, double* u, double* im) { return detail::exact_eval(d, b, u, im); };
   } else if (counting) {

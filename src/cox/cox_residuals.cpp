@@ -93,34 +93,21 @@ CoxResiduals cox_residuals(const CoxData& in, const CoxResult& fit, ResidualType
   while (b < n) {
     std::size_t e = b;
     while (e < n && d.stratum[e] == d.stratum[b]) ++e;
-    std::vector<std::size_t> by_stop(e - b), by_start;
-    std::iota(by_stop.begin(), by_stop.end(), b);
-    std::stable_sort(by_stop.begin(), by_stop.end(), [&](std::size_t a1, std::size_t a2) { return d.time[a1] > d.time[a2]; });
-    if (d.counting) {
-      by_start = by_stop;
-      std::stable_sort(by_start.begin(), by_start.end(), [&](std::size_t a1, std::size_t a2) { return d.start[a1] > d.start[a2]; });
-    }
+    const detail::StratumOrder order = detail::stratum_order(d, b, e);
+    const std::vector<std::size_t>& by_stop = order.by_stop;
+    detail::RiskSetSums rs(d, order, x0, risk);
+    const std::vector<double>& a = rs.s1;
     std::vector<double> et, dH;
-    std::vector<double> a(p, 0.0), a2(p), mean(p);
-    double denom = 0;
-    std::size_t ia = 0, ir = 0, k = 0;
+    std::vector<double> a2(p), mean(p);
+    std::size_t k = 0;
     const std::size_t m_rows = e - b;
     std::vector<std::pair<std::size_t, std::vector<double>>> stratum_sch;
     while (k < m_rows) {
       while (k < m_rows && d.status[by_stop[k]] == 0) ++k;
       if (k == m_rows) break;
       const double t = d.time[by_stop[k]];
-      for (; ia < m_rows && d.time[by_stop[ia]] >= t; ++ia) {
-        const std::size_t r = by_stop[ia];
-        denom += d.weight[r] * risk[r];
-        for (std::size_t j = 0; j < p; ++j) a[j] += d.weight[r] * risk[r] * x0[r * p + j];
-      }
-      if (d.counting)
-        for (; ir < m_rows && d.start[by_start[ir]] >= t; ++ir) {
-          const std::size_t r = by_start[ir];
-          denom -= d.weight[r] * risk[r];
-          for (std::size_t j = 0; j < p; ++j) a[j] -= d.weight[r] * risk[r] * x0[r * p + j];
-        }
+      rs.advance(t);
+      const double denom = rs.s0;
       double e_denom = 0, wsum = 0;
       int deaths = 0;
       std::fill(a2.begin(), a2.end(), 0.0);

@@ -1,18 +1,20 @@
 // Newton–Raphson maximisation of the log partial likelihood, step for step as R survival's C
-// routines (coxfit6.c for right-censored data, agfit4.c for (start, stop] data, coxexact.c for
-// exact ties), so that the iteration count and non-converged answers match R too.
+// routines (coxfit6.c for right-censored data, agfit4.c for (start, stop] data, coxexact.c and
+// agexact.c for exact ties), so that the iteration count and non-converged answers match R too.
 //
 // Common rule: start at beta = 0; the score test u' I^-1 u is taken there. A step is
 // beta_new = beta + I^-1 u (generalised Cholesky, aliased columns get no step). Converged when
 // |1 - loglik_old / loglik_new| <= eps (R) or, with Compat::sas, when PHREG's relative gradient
 // u' I^-1 u / |loglik_new| < gconv. When the log-likelihood falls or is not finite the step is
 // halved towards the last good beta instead (coxfit6/agfit4: beta_new = (beta_new + h beta) /
-// (h + 1) with h the number of successive halvings; coxexact: plain halving). Never complain
-// about convergence on the first step.
+// (h + 1) with h the number of successive halvings; coxexact, agexact: plain halving). Never
+// complain about convergence on the first step.
 // Differences kept from R: coxfit6 may stop while halving (flag -2) and when it runs out of
 // iterations recomputes the sums at the last good beta without refactoring the information
-// (its variance is then diag(1 / I_jj)); agfit4 and coxexact require halving == 0 to stop, and
-// agfit4 counts a change of rank as a failure.
+// (its variance is then diag(1 / I_jj)); agfit4, coxexact and agexact require halving == 0 to
+// stop, and agfit4 counts a change of rank as a failure. Out of iterations, coxexact returns
+// the last good beta with the diagonal variance as coxfit6, agexact the last trial beta with
+// the full inverse of its information.
 #include <cmath>
 #include <vector>
 
@@ -25,6 +27,29 @@ bool finite_all(const std::vector<double>& v) {
   for (double x : v)
     if (!std::isfinite(x)) return false;
   return true;
+}
+
+/// One Newton–Raphson move after evaluating at `trial`, where `good` is the last accepted
+/// beta and `imat` holds the Cholesky factor of the information at `trial`. If the trial is
+/// worse (`worse`: the log-likelihood fell or is not finite) it is pulled back towards `good`:
+/// trial = (trial + h good) / (h + 1), with h the number of successive halvings when `cumulative`
+/// (coxfit6, agfit4) or h = 1 (coxexact, agexact: plain halving). Otherwise the trial is
+/// accepted (best = newlk, good = trial) and the next trial is good + I^-1 u. `u` is overwritten.
+void next_step(bool worse, bool cumulative, double newlk, int& halving, double& best, std::vector<double>& good,
+               std::vector<double>& trial, std::vector<double>& u, const std::vector<double>& imat) {
+  const std::size_t p = good.size();
+  if (worse) {
+    halving = cumulative ? halving + 1 : 1;
+    for (std::size_t i = 0; i < p; ++i) trial[i] = (trial[i] + halving * good[i]) / (halving + 1.0);
+    return;
+  }
+  halving = 0;
+  best = newlk;
+  chsolve2(imat.data(), static_cast<int>(p), u.data());
+  for (std::size_t i = 0; i < p; ++i) {
+    good[i] = trial[i];
+    trial[i] += u[i];
+  }
 }
 
 }  // namespace
@@ -83,19 +108,7 @@ NewtonResult newton(Scheme scheme, const CoxEval& eval, std::size_t p, const Cox
         finish(newbeta);
         return r;
       }
-      if (notfinite || newlk < best) {
-        ++halving;
-        for (std::size_t i = 0; i < p; ++i)
-          newbeta[i] = (newbeta[i] + halving * beta[i]) / (halving + 1.0);
-      } else {
-        halving = 0;
-        best = newlk;
-        chsolve2(imat.data(), n, u.data());
-        for (std::size_t i = 0; i < p; ++i) {
-          beta[i] = newbeta[i];
-          newbeta[i] += u[i];
-        }
-      }
+      next_step(notfinite || newlk < best, true, newlk, halving, best, beta, newbeta, u, imat);
     }
     // ran out of iterations
     r.iter = maxiter + 1;
@@ -139,19 +152,7 @@ NewtonResult newton(Scheme scheme, const CoxEval& eval, std::size_t p, const Cox
         }
         break;
       }
-      if (fail > 0 || newlk < best) {
-        ++halving;
-        for (std::size_t i = 0; i < p; ++i)
-          beta[i] = (oldbeta[i] * halving + beta[i]) / (halving + 1.0);
-      } else {
-        halving = 0;
-        best = newlk;
-        chsolve2(imat.data(), n, u.data());
-        for (std::size_t i = 0; i < p; ++i) {
-          oldbeta[i] = beta[i];
-          beta[i] += u[i];
-        }
-      }
+      next_step(fail > 0 || newlk < best, true, newlk, halving, best, oldbeta, beta, u, imat);
     }
     r.iter = std::min(iter, maxiter);
     r.loglik = newlk;
@@ -160,7 +161,7 @@ NewtonResult newton(Scheme scheme, const CoxEval& eval, std::size_t p, const Cox
     return r;
   }
 
-  // coxexact
+  // coxexact and agexact: plain halving, no halving in progress to stop
   std::vector<double> oldbeta = beta;
   for (std::size_t i = 0; i < p; ++i) beta[i] += a[i];
   int halving = 0;
@@ -177,26 +178,18 @@ NewtonResult newton(Scheme scheme, const CoxEval& eval, std::size_t p, const Cox
       return r;
     }
     if (iter == maxiter) break;
-    if (notfinite || newlk < best) {
-      halving = 1;
-      for (std::size_t i = 0; i < p; ++i) beta[i] = (oldbeta[i] + beta[i]) / 2;
-    } else {
-      halving = 0;
-      best = newlk;
-      chsolve2(imat.data(), n, u.data());
-      for (std::size_t i = 0; i < p; ++i) {
-        oldbeta[i] = beta[i];
-        beta[i] += u[i];
-      }
-    }
+    // agexact.c tests only newlk < best; a non-finite likelihood is a fall here for both
+    next_step(notfinite || newlk < best, false, newlk, halving, best, oldbeta, beta, u, imat);
   }
-  if (maxiter > 1) {  // as coxexact: recomputed at the last good beta, inverted unfactored
+  if (scheme == Scheme::coxexact && maxiter > 1) {
+    // as coxexact: recomputed at the last good beta, inverted unfactored
     beta = oldbeta;
     newlk = eval(beta.data(), u.data(), imat.data());
     for (std::size_t i = 0; i < p; ++i)
       for (std::size_t j = 0; j < p; ++j)
         if (i != j) imat[i * p + j] = 0;
   }
+  // agexact: the last trial beta, with the full inverse of its (factored) information
   r.loglik = newlk;
   r.iter = maxiter;
   r.flag = 1000;

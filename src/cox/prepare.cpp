@@ -5,12 +5,14 @@
 //   * (start, stop]: order(ignore, strata, -stop) and order(ignore, strata, -start), where
 //     `ignore` marks rows whose interval contains no event time of their stratum (agreg.fit);
 //     weighted means per stratum, the same scaling (agfit4);
-//   * exact: order(strata, -time), centred by the mean and scaled by 1/sd (scale(), coxexact.fit).
+//   * exact: order(strata, -time), centred by the mean and scaled by 1/sd (scale(), coxexact.fit);
+//     exact with (start, stop]: the (start, stop] order above, centred by the column mean and not
+//     scaled (agexact.c).
 // Columns whose values are all in {-1, 0, 1} are left alone (coxph's nocenter = c(-1, 0, 1)).
 // Centring and scaling do not change the estimates; they keep exp() and the sums well
 // conditioned, and make the singularity tolerance of the Cholesky step scale-free.
 // `means` are R's fit$means: the overall weighted mean (coxfit6), the unweighted column mean
-// (agreg.fit, coxexact.fit), 0 for the {-1, 0, 1} columns.
+// (agreg.fit, coxexact.fit, agexact.fit), 0 for the {-1, 0, 1} columns.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -138,6 +140,12 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
     }
     if (zero_one) continue;
     centre[j] = 1;
+    if (ties == Ties::exact && d.counting) {  // agexact: the column mean over all rows, no scaling
+      const double mean = colsum / static_cast<double>(n);
+      d.means[j] = mean;
+      for (std::size_t s2 = 0; s2 < ns; ++s2) shift[s2 * p + j] = mean;
+      continue;
+    }
     if (ties == Ties::exact && !d.counting) {
       const double mean = colsum / static_cast<double>(n);
       double ss = 0;
@@ -173,7 +181,8 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
   for (std::size_t k = 0; k < n; ++k) {
     const auto i = static_cast<Eigen::Index>(ord[k]);
     const double* sh = &shift[static_cast<std::size_t>(d.stratum[k]) * p];
-    const bool ignored = d.counting && k >= d.nused;  // not centred (as agfit4), only scaled
+    // rows no event reaches are not centred by agfit4, only scaled (agexact centres every row)
+    const bool ignored = d.counting && ties != Ties::exact && k >= d.nused;
     double* out = &d.x[k * p];
     for (std::size_t j = 0; j < p; ++j) {
       const double v = X(i, static_cast<Eigen::Index>(j));

@@ -26,50 +26,28 @@ std::vector<double> score_residuals(const CoxSorted& d, const std::vector<double
                                     const std::vector<double>& risk, bool efron) {
   const std::size_t n = d.n, p = d.p;
   std::vector<double> resid(n * p, 0.0);
-  std::vector<std::size_t> rows;
   std::size_t b = 0;
   while (b < n) {
     std::size_t e = b;
     while (e < n && d.stratum[e] == d.stratum[b]) ++e;
-    rows.resize(e - b);
-    std::iota(rows.begin(), rows.end(), b);
-    // by descending stop, events after censored at equal times does not matter here
-    std::vector<std::size_t> by_stop = rows, by_start = rows;
-    std::stable_sort(by_stop.begin(), by_stop.end(),
-                     [&](std::size_t a1, std::size_t a2) { return d.time[a1] > d.time[a2]; });
+    const StratumOrder order = stratum_order(d, b, e);
+    const std::vector<std::size_t>& by_stop = order.by_stop;
     const bool counting = d.counting;
-    if (counting)
-      std::stable_sort(by_start.begin(), by_start.end(),
-                       [&](std::size_t a1, std::size_t a2) { return d.start[a1] > d.start[a2]; });
+    RiskSetSums rs(d, order, x0, risk);
+    const std::vector<double>& a = rs.s1;
     // event times, descending, with their hazard increments
     std::vector<double> etime, dH;      // per event time
     std::vector<double> dXH;            // per event time, p
-    std::vector<double> a(p), a2(p), xbar(p);
-    double denom = 0;
-    std::size_t ia = 0, ir = 0;
-    const std::size_t m_rows = rows.size();
+    std::vector<double> a2(p), xbar(p);
+    const std::size_t m_rows = e - b;
     std::size_t k = 0;
     while (k < m_rows) {
       // next event time (descending)
       while (k < m_rows && d.status[by_stop[k]] == 0) ++k;
       if (k == m_rows) break;
       const double t = d.time[by_stop[k]];
-      // add rows with stop >= t
-      for (; ia < m_rows && d.time[by_stop[ia]] >= t; ++ia) {
-        const std::size_t r = by_stop[ia];
-        const double wr = d.weight[r] * risk[r];
-        denom += wr;
-        for (std::size_t j = 0; j < p; ++j) a[j] += wr * x0[r * p + j];
-      }
-      // remove rows with start >= t
-      if (counting) {
-        for (; ir < m_rows && d.start[by_start[ir]] >= t; ++ir) {
-          const std::size_t r = by_start[ir];
-          const double wr = d.weight[r] * risk[r];
-          denom -= wr;
-          for (std::size_t j = 0; j < p; ++j) a[j] -= wr * x0[r * p + j];
-        }
-      }
+      rs.advance(t);  // rows with stop >= t in, rows with start >= t out
+      const double denom = rs.s0;
       // the events at t
       double e_denom = 0, meanwt = 0;
       int deaths = 0;

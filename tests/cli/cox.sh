@@ -30,6 +30,8 @@ run_case veteran_breslow "trt,karno,celltype[large],celltype[smallcell],celltype
 run_case bladder2_cluster "rx,number,size" --data "$ref/bladder2.csv" --start start --time stop --event event \
   --covariates rx,number,size --cluster id --ph-test rank
 run_case aml_exact "x[Nonmaintained]" --data "$ref/aml.csv" --time time --event status --group x --ties exact
+run_case bladder2_rx2_exact "number,size" --data "$ref/bladder2.csv" --where rx=2 --start start --time stop \
+  --event event --covariates number,size --cluster id --ties exact
 run_case lung_strata_weights "age,sex" --data "$ref/lung.csv" --time time --event status --covariates age,sex \
   --strata ph.ecog --weights w
 

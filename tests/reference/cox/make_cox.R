@@ -10,12 +10,17 @@ versions <- list(R = R.version.string, survival = as.character(packageVersion("s
 cases <- list()
 resid_cases <- c("lung_efron", "lung_breslow", "aml_exact", "test1_efron", "test2_efron", "test2_breslow",
                  "veteran_strata_efron", "lung_weights_efron", "lung_offset_efron", "cgd_cluster_efron",
-                 "bladder2_cluster_breslow", "lung_cluster_strata_efron", "ovarian_efron")
+                 "bladder2_cluster_breslow", "lung_cluster_strata_efron", "ovarian_efron",
+                 "test2_exact", "cgd_strata_cluster_exact")
 add_case <- function(name, call, df, ties, extras = list(), closed_form = NULL) {
   warns <- character(0)
   fit <- withCallingHandlers(eval(parse(text = call)),
                              warning = function(w) { warns <<- c(warns, conditionMessage(w));
                                                      invokeRestart("muffleWarning") })
+  # survival 3.5-3's agexact.fit (ties = "exact" with (start, stop] data) returns a fit without a
+  # class (and with method "coxph"), so summary() and cox.zph() would not dispatch; its
+  # components are complete, so the class is set here to read them the usual way.
+  if (!inherits(fit, "coxph")) class(fit) <- "coxph"
   y <- fit$y
   counting <- ncol(y) == 3
   x <- fit$x
@@ -76,7 +81,12 @@ add_case <- function(name, call, df, ties, extras = list(), closed_form = NULL) 
   # basehaz(fit): cumulative hazard at the means, per stratum
   base <- NULL
   if (name %in% resid_cases) {
-    sf <- survfit(fit, se.fit = FALSE)
+    # survfit.coxph picks its hazard estimator from fit$method, which agexact.fit leaves as
+    # "coxph" (an NA estimator, an error); "exact" gives the Breslow increments it uses for
+    # every exact fit.
+    fitb <- fit
+    if (fitb$method == "coxph") fitb$method <- "exact"
+    sf <- survfit(fitb, se.fit = FALSE)
     base <- list(call = "survfit(fit, se.fit = FALSE)  # = basehaz(fit)", time = sf$time, cumhaz = sf$cumhaz,
                  surv = sf$surv, n_risk = sf$n.risk, n_event = sf$n.event)
   }
@@ -125,6 +135,18 @@ for (t in c("efron", "breslow")) {
   add_case(paste0("lung_cluster_strata_", t), sprintf('coxph(Surv(time, status) ~ age + sex + wt.loss + strata(ph.ecog), cluster = inst, data = lung2, ties = "%s", x = TRUE)', t), lung2, t, list(strata = "ph.ecog", cluster = "inst"))
 }
 add_case("ovarian_strata_exact", 'coxph(Surv(futime, fustat) ~ age + rx + strata(ecog.ps), data = ova, ties = "exact", x = TRUE)', ova, "exact", list(strata = "ecog.ps"))
+# exact ties with (start, stop] data (agexact.fit). R 3.5-3 has no case weights here; with a
+# cluster the robust variance comes from Breslow score residuals (agexact.fit's method is "coxph").
+# bladder2, odd subject ids: up to 7 tied events at one time, 31 event times.
+bl_odd <- subset(bl, id %% 2 == 1)
+add_case("test2_exact", 'coxph(Surv(start, stop, event) ~ x, data = test2, ties = "exact", x = TRUE)', test2, "exact")
+add_case("bladder2_odd_cluster_exact", 'coxph(Surv(start, stop, event) ~ rx + number + size, cluster = id, data = bl_odd, ties = "exact", x = TRUE)', bl_odd, "exact", list(cluster = "id"))
+hrt <- heart
+hrt$off <- hrt$age / 100
+add_case("heart_strata_exact", 'coxph(Surv(start, stop, event) ~ age + year + transplant + strata(surgery), data = hrt, ties = "exact", x = TRUE)', hrt, "exact", list(strata = "surgery"))
+add_case("heart_offset_exact", 'coxph(Surv(start, stop, event) ~ year + surgery + transplant + offset(off), data = hrt, ties = "exact", x = TRUE)', hrt, "exact", list(offset = "off"))
+add_case("cgd_strata_cluster_exact", 'coxph(Surv(tstart, tstop, status) ~ treat + sex + age + propylac + strata(hos.cat), cluster = id, data = cgd2, ties = "exact", x = TRUE)', cgd2, "exact", list(strata = "hos.cat", cluster = "id"))
+add_case("cgd_iter2_exact", 'coxph(Surv(tstart, tstop, status) ~ treat + sex + age + propylac, data = cgd2, ties = "exact", iter.max = 2, x = TRUE)', cgd2, "exact")
 add_case("lung_iter1", 'coxph(Surv(time, status) ~ age + sex + ph.ecog, data = lung2, iter.max = 1, x = TRUE)', lung2, "efron")
 add_case("lung_iter2", 'coxph(Surv(time, status) ~ age + sex + ph.ecog, data = lung2, iter.max = 2, x = TRUE)', lung2, "efron")
 add_case("cgd_iter2", 'coxph(Surv(tstart, tstop, status) ~ treat + sex + age + propylac, data = cgd2, iter.max = 2, x = TRUE)', cgd2, "efron")
@@ -157,6 +179,7 @@ write.csv(amlc, "aml.csv", row.names = FALSE)
 # CLI reference: the same models the CLI test runs, from these CSV files
 cli <- list()
 cli_case <- function(name, fit, call, zph = NULL) {
+  if (!inherits(fit, "coxph")) class(fit) <- "coxph"  # agexact.fit's fit has no class (see add_case)
   s <- summary(fit)
   if (!is.null(zph)) {
     z <- cox.zph(fit, transform = zph)
@@ -183,4 +206,6 @@ c4 <- 'coxph(Surv(time, status) ~ x, data = A, ties = "exact")'
 cli_case("aml_exact", eval(parse(text = c4)), c4)
 c5 <- 'coxph(Surv(time, status) ~ age + sex + strata(ph.ecog), weights = w, data = L)'
 cli_case("lung_strata_weights", eval(parse(text = c5)), c5)
+c6 <- 'coxph(Surv(start, stop, event) ~ number + size, cluster = id, data = subset(B, rx == 2), ties = "exact")'
+cli_case("bladder2_rx2_exact", eval(parse(text = c6)), c6)
 writeLines(toJSON(cli, digits = NA, auto_unbox = TRUE, null = "null", na = "null", pretty = TRUE), "cox_cli.json")
