@@ -25,6 +25,20 @@ namespace hazard::detail {
 
 namespace {
 
+// The next event row at or after k in kernel order (nused when there is none); on_stratum(row) is
+// called where a new stratum starts, after `istrat` has been updated.
+template <class F>
+std::size_t next_event(const CoxSorted& d, std::size_t k, std::int32_t& istrat, F&& on_stratum) {
+  for (; k < d.nused; ++k) {
+    if (d.stratum[k] != istrat) {
+      istrat = d.stratum[k];
+      on_stratum(k);
+    }
+    if (d.status[k] == 1) break;
+  }
+  return k;
+}
+
 // The direct form: running sums of risk * x x' added and removed row by row (agfit4 as written).
 // Used when the linear predictor needs recentring (see agfit_eval).
 double agfit_running(const CoxSorted& d, bool efron, const double* beta, double* u, double* imat) {
@@ -52,22 +66,14 @@ double agfit_running(const CoxSorted& d, bool efron, const double* beta, double*
   if (nused == 0) return 0;
   std::int32_t istrat = d.stratum[0];
   while (person < nused) {
-    // find the next event time
-    std::size_t k = person;
-    double dtime = 0;
-    for (; k < nused; ++k) {
-      if (d.stratum[k] != istrat) {  // a new stratum: reset the sums
-        istrat = d.stratum[k];
-        reset();
-        person = k;
-        indx1 = k;
-      }
-      if (d.status[k] == 1) {
-        dtime = d.time[k];
-        break;
-      }
-    }
+    // find the next event time; a new stratum resets the sums
+    const std::size_t k = next_event(d, person, istrat, [&](std::size_t row) {
+      reset();
+      person = row;
+      indx1 = row;
+    });
     if (k == nused) break;
+    const double dtime = d.time[k];
 
     // remove the rows whose start time is at or after this event time
     for (; indx1 < nused; ++indx1) {
@@ -211,25 +217,17 @@ double agfit_eval(const CoxSorted& d, bool efron, const double* beta, double* u,
     stratum_rows.clear();
   };
   while (person < nused) {
-    std::size_t k = person;
-    double dtime = 0;
-    for (; k < nused; ++k) {
-      if (d.stratum[k] != istrat) {  // a new stratum: reset the sums
-        finish_stratum();
-        istrat = d.stratum[k];
-        denom = 0;
-        nrisk = 0;
-        etasum = 0;
-        std::fill(a.begin(), a.end(), 0.0);
-        person = k;
-        indx1 = k;
-      }
-      if (d.status[k] == 1) {
-        dtime = d.time[k];
-        break;
-      }
-    }
+    const std::size_t k = next_event(d, person, istrat, [&](std::size_t row) {  // a new stratum
+      finish_stratum();
+      denom = 0;
+      nrisk = 0;
+      etasum = 0;
+      std::fill(a.begin(), a.end(), 0.0);
+      person = row;
+      indx1 = row;
+    });
     if (k == nused) break;
+    const double dtime = d.time[k];
     const auto j = static_cast<std::uint32_t>(cum.size() - 1);  // this event time's index
     for (; indx1 < nused; ++indx1) {
       const std::size_t q = d.by_start[indx1];
