@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "hazard/logrank.hpp"
@@ -24,6 +25,7 @@ struct TrialWorkspace {
   };
   std::vector<Exit> by_exit;   ///< patients by exit ascending
   std::vector<Exit> by_entry;  ///< patients by entry descending
+  std::vector<std::pair<double, std::uint32_t>> exit_order;  ///< (exit, index into by_entry) sorted
   std::vector<double> time;            ///< analysis rows at one look
   std::vector<std::uint8_t> status;
   std::vector<std::int32_t> group;

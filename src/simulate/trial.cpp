@@ -53,19 +53,22 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
       limit = d - 1;
     }
   }
-  ws.by_exit.resize(n);
+  // by entry descending: the reversed patient order for the deterministic grid
+  ws.by_entry.resize(n);
+  ws.exit_order.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     const auto& p = pts[i];
     double x = std::min(p.survival, p.dropout);
-    ws.by_exit[i] = {x, p.entry + x, p.entry, p.arm, p.stratum, p.survival < p.dropout};
+    ws.by_entry[n - 1 - i] = {x, p.entry + x, p.entry, p.arm, p.stratum, p.survival < p.dropout};
+    ws.exit_order[i] = {x, static_cast<std::uint32_t>(n - 1 - i)};
   }
-  // by entry descending: the reversed patient order for the deterministic grid
-  ws.by_entry.assign(ws.by_exit.rbegin(), ws.by_exit.rend());
+  // by exit ascending: sort (key, index) pairs, then one gather (cheaper than moving records)
+  std::sort(ws.exit_order.begin(), ws.exit_order.end());
+  ws.by_exit.resize(n);
+  for (std::size_t k = 0; k < n; ++k) ws.by_exit[k] = ws.by_entry[ws.exit_order[k].second];
   if (s.random_accrual)
     std::sort(ws.by_entry.begin(), ws.by_entry.end(),
               [](const auto& x, const auto& y) { return x.entry > y.entry; });
-  std::sort(ws.by_exit.begin(), ws.by_exit.end(),
-            [](const auto& x, const auto& y) { return x.exit < y.exit; });
   ws.time.resize(n);
   ws.status.resize(n);
   ws.group.resize(n);
