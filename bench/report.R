@@ -134,9 +134,20 @@ if (!is.null(k)) {
   }
   add("")
 }
+sim <- file.path(dirname(out), "RESULTS_simulate.md")
+if (file.exists(sim)) {
+  add("## Trial simulation vs rpact")
+  add("")
+  add("From `bench/simulate_bench.sh` (its own side-by-side run; copied here from bench/RESULTS_simulate.md):")
+  add("")
+  body <- readLines(sim)
+  add(paste(body[-1], collapse = "\n"))
+  add("")
+}
 add("## Reproduce")
 add("")
 add("```")
+add("bash bench/simulate_bench.sh build/hazard   # first: the trial simulation against rpact")
 add("bash bench/run", if (quick) " --quick" else "", "   # writes bench/RESULTS.md and bench/scaling.png")
 add("```")
 add("")
