@@ -83,7 +83,8 @@ int main(int argc, char** argv) {
         if (!name.empty() && name[0] == 'z') columns.push_back(name);
       }
     }
-    const double t_read = best_of(reps, [&] { table = hazard::read_data(file, {.columns = columns}); });
+    const double t_read =
+        best_of(reps, [&] { table = hazard::read_data(file, {.columns = columns}); });
 
     hazard::Roles roles;
     roles.time = cp ? "stop" : "time";
@@ -105,13 +106,15 @@ int main(int argc, char** argv) {
       cd.x.resize(static_cast<Eigen::Index>(n), p);
       Eigen::Index j = 0;
       if (arm) {
-        for (std::size_t i = 0; i < n; ++i) cd.x(static_cast<Eigen::Index>(i), j) = sd.group[i] == 1 ? 1.0 : 0.0;
+        for (std::size_t i = 0; i < n; ++i)
+          cd.x(static_cast<Eigen::Index>(i), j) = sd.group[i] == 1 ? 1.0 : 0.0;
         cd.names.push_back("arm[experimental]");
         ++j;
       }
       for (const std::string& c : covs) {
         const hazard::Column& col = table.at(c);
-        for (std::size_t i = 0; i < n; ++i) cd.x(static_cast<Eigen::Index>(i), j) = col.numbers[sd.row[i]];
+        for (std::size_t i = 0; i < n; ++i)
+          cd.x(static_cast<Eigen::Index>(i), j) = col.numbers[sd.row[i]];
         cd.names.push_back(c);
         ++j;
       }

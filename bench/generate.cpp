@@ -63,7 +63,8 @@ int main(int argc, char** argv) {
     }
   } else {
     // Counting process: subjects followed in 2-year cycles for up to 20 years, covariates updated
-    // each cycle; event rate tuned so that ~1.7% of rows end in an event (30,677 of 1.83M in the NHS).
+    // each cycle; event rate tuned so that ~1.7% of rows end in an event (30,677 of 1.83M in the
+    // NHS).
     std::fputs("id,start,stop,status", out);
     for (int j = 1; j <= cp; ++j) std::fprintf(out, ",z%d", j);
     std::fputs("\n", out);

@@ -52,9 +52,10 @@ std::string make_csv(std::size_t n) {
   char line[256];
   for (std::size_t i = 0; i < n; ++i) {
     const auto row = static_cast<Eigen::Index>(i);
-    const int len = std::snprintf(line, sizeof line, "%zu,%.4f,%d,%s,%.6f,%.6f,%.6f,%.6f,%.6f\n", i + 1,
-                                  r.time[i], r.status[i], r.x(row, 0) > 0 ? "experimental" : "control",
-                                  r.x(row, 1), r.x(row, 2), r.x(row, 3), r.x(row, 4), r.x(row, 5));
+    const int len =
+        std::snprintf(line, sizeof line, "%zu,%.4f,%d,%s,%.6f,%.6f,%.6f,%.6f,%.6f\n", i + 1,
+                      r.time[i], r.status[i], r.x(row, 0) > 0 ? "experimental" : "control",
+                      r.x(row, 1), r.x(row, 2), r.x(row, 3), r.x(row, 4), r.x(row, 5));
     s.append(line, static_cast<std::size_t>(len));
   }
   return s;
@@ -62,8 +63,9 @@ std::string make_csv(std::size_t n) {
 
 void BM_csv_parse(benchmark::State& state) {
   const std::string text = make_csv(static_cast<std::size_t>(state.range(0)));
-  const hazard::CsvOptions options{.columns = {"time", "status", "arm", "x1", "x2", "x3", "x4", "x5"},
-                                   .threads = static_cast<std::size_t>(state.range(1))};
+  const hazard::CsvOptions options{
+      .columns = {"time", "status", "arm", "x1", "x2", "x3", "x4", "x5"},
+      .threads = static_cast<std::size_t>(state.range(1))};
   for (auto _ : state) {
     hazard::Table t = hazard::parse_csv(text, "bench.csv", options);
     benchmark::DoNotOptimize(t.n_rows);
@@ -95,6 +97,14 @@ void BM_cox_efron(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_csv_parse)->Args({1000000, 1})->Args({1000000, 2})->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_csv_parse)
+    ->Args({1000000, 1})
+    ->Args({1000000, 2})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_km_curve)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_cox_efron)->Args({100000, 1})->Args({100000, 6})->Args({1000000, 6})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_cox_efron)
+    ->Args({100000, 1})
+    ->Args({100000, 6})
+    ->Args({1000000, 6})
+    ->Unit(benchmark::kMillisecond);

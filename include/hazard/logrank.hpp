@@ -95,7 +95,8 @@ struct TwoArmLogrank {
   double o_minus_e = 0.0;  ///< O_1 - E_1 of group 1
   double var = 0.0;        ///< V_11
 };
-TwoArmLogrank logrank_two_arm_sorted(std::span<const double> time, std::span<const std::uint8_t> status,
+TwoArmLogrank logrank_two_arm_sorted(std::span<const double> time,
+                                     std::span<const std::uint8_t> status,
                                      std::span<const std::int32_t> group,
                                      std::span<const std::int32_t> stratum, std::size_t n_strata,
                                      std::vector<double>& scratch);

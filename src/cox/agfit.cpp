@@ -11,12 +11,11 @@
 // Input contract (detail::prepare): kernel order is (stratum, descending stop) with rows that no
 // event time reaches last (positions >= nused); by_start lists positions by (stratum,
 // descending start). Covariates centred within stratum.
+#include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
-
-#include <Eigen/Dense>
 
 #include "cox/cox_detail.hpp"
 #include "hazard/error.hpp"
@@ -177,7 +176,8 @@ double agfit_running(const CoxSorted& d, bool efron, const double* beta, double*
 // The information matrix in row form. At an event time t (Breslow) the information gains
 //   w_t (C_t / D_t - m_t m_t'),   C_t = sum_{i at risk} r_i x_i x_i',  m_t = A_t / D_t,
 // so summing over t and swapping the sums,
-//   I = sum_i r_i H_i x_i x_i' - sum_t w_t m_t m_t',   H_i = sum_{t in (start_i, stop_i]} w_t / D_t,
+//   I = sum_i r_i H_i x_i x_i' - sum_t w_t m_t m_t',   H_i = sum_{t in (start_i, stop_i]} w_t /
+//   D_t,
 // where a row that dies at t enters with Efron's fractions ((k + 1) / m in the k-th of m terms).
 // The sweep over event times then keeps only D and A (O(p) per row added or removed, instead of
 // O(p^2)), records H_i from prefix sums of the per-time factors, and the first sum is one
@@ -253,7 +253,8 @@ double agfit_eval(const CoxSorted& d, bool efron, const double* beta, double* u,
       if (d.stratum[person] != istrat || d.time[person] < dtime) break;
       ++nrisk;
       etasum += eta[person];
-      if (std::fabs(etasum / static_cast<double>(nrisk)) > 200) return agfit_running(d, efron, beta, u, imat);
+      if (std::fabs(etasum / static_cast<double>(nrisk)) > 200)
+        return agfit_running(d, efron, beta, u, imat);
       const double r = std::exp(eta[person]) * d.weight[person];
       risk[person] = r;
       added[person] = j;
@@ -304,7 +305,8 @@ double agfit_eval(const CoxSorted& d, bool efron, const double* beta, double* u,
   }
   finish_stratum();
   // H_i and the weighted Gram matrix, blockwise
-  Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(p), static_cast<Eigen::Index>(p));
+  Eigen::MatrixXd gram =
+      Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(p), static_cast<Eigen::Index>(p));
   using RowMat = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   constexpr std::size_t block = 2048;
   Eigen::VectorXd v(static_cast<Eigen::Index>(block));
@@ -316,13 +318,15 @@ double agfit_eval(const CoxSorted& d, bool efron, const double* beta, double* u,
       if (d.status[k] == 1) h += own[added[k]];
       v[static_cast<Eigen::Index>(q)] = risk[k] * h;
     }
-    Eigen::Map<const RowMat> xb(&d.x[b0 * p], static_cast<Eigen::Index>(m), static_cast<Eigen::Index>(p));
+    Eigen::Map<const RowMat> xb(&d.x[b0 * p], static_cast<Eigen::Index>(m),
+                                static_cast<Eigen::Index>(p));
     const auto vm = v.head(static_cast<Eigen::Index>(m));
     gram.selfadjointView<Eigen::Lower>().rankUpdate(xb.transpose() * vm.cwiseSqrt().asDiagonal());
   }
   for (std::size_t i = 0; i < p; ++i)
     for (std::size_t l = 0; l <= i; ++l) {
-      const double val = gram(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(l)) - mm[i * p + l];
+      const double val =
+          gram(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(l)) - mm[i * p + l];
       imat[i * p + l] = imat[l * p + i] = val;
     }
   return loglik;

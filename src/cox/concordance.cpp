@@ -93,9 +93,11 @@ Block make_block(const CoxSorted& d, const std::vector<double>& lp, std::size_t 
   }
   k.n_ranks = m ? r + 1 : 0;
   // descending time: the kernel order read backwards (Efron/Breslow right-censored: ascending
-  // time) or forwards ((start, stop]: descending stop; exact: descending time); then each run of equal times by (status, rank)
+  // time) or forwards ((start, stop]: descending stop; exact: descending time); then each run of
+  // equal times by (status, rank)
   k.ord.resize(m);
-  for (std::size_t q = 0; q < m; ++q) k.ord[q] = static_cast<std::uint32_t>(d.descending ? q : m - 1 - q);
+  for (std::size_t q = 0; q < m; ++q)
+    k.ord[q] = static_cast<std::uint32_t>(d.descending ? q : m - 1 - q);
   auto before = [&](std::uint32_t x, std::uint32_t y) {
     if (d.status[b + x] != d.status[b + y]) return d.status[b + x] < d.status[b + y];
     if (k.rank[x] != k.rank[y]) return k.rank[x] < k.rank[y];
@@ -105,13 +107,15 @@ Block make_block(const CoxSorted& d, const std::vector<double>& lp, std::size_t 
     std::size_t q2 = q + 1;
     while (q2 < m && d.time[b + k.ord[q2]] == d.time[b + k.ord[q]]) ++q2;
     if (q2 - q > 1)
-      std::sort(k.ord.begin() + static_cast<std::ptrdiff_t>(q), k.ord.begin() + static_cast<std::ptrdiff_t>(q2), before);
+      std::sort(k.ord.begin() + static_cast<std::ptrdiff_t>(q),
+                k.ord.begin() + static_cast<std::ptrdiff_t>(q2), before);
     q = q2;
   }
   if (d.counting) {
     // by_start lists the same rows for the same (ignore, stratum) block, by descending start
     k.ord1.resize(m);
-    for (std::size_t q = 0; q < m; ++q) k.ord1[q] = static_cast<std::uint32_t>(d.by_start[b + q] - b);
+    for (std::size_t q = 0; q < m; ++q)
+      k.ord1[q] = static_cast<std::uint32_t>(d.by_start[b + q] - b);
   }
   return k;
 }
@@ -139,7 +143,8 @@ void sweep_risk(const CoxSorted& d, const Block& k, double* count, Influence& in
     }
     const double t = d.time[b + ii];
     if (d.counting)  // rows whose start is at or after t leave the risk set
-      for (; i2 < m && d.start[b + k.ord1[i2]] >= t; ++i2) all.add(k.rank[k.ord1[i2]], -w(k.ord1[i2]));
+      for (; i2 < m && d.start[b + k.ord1[i2]] >= t; ++i2)
+        all.add(k.rank[k.ord1[i2]], -w(k.ord1[i2]));
     double dwt = 0, dwt2 = 0;
     std::size_t xsave = k.rank[ii];
     std::size_t j = i;
@@ -253,7 +258,8 @@ CoxConcordance concordance(const CoxSorted& d, const std::vector<double>& lp,
   const double somer = (count[0] - count[1]) / npair;
   std::vector<double> dfbeta(n);
   for (std::size_t r = 0; r < n; ++r)
-    dfbeta[r] = d.weight[r] * ((inf0[r] - inf1[r]) / npair - (somer / npair) * (inf0[r] + inf1[r] + inf2[r]));
+    dfbeta[r] = d.weight[r] *
+                ((inf0[r] - inf1[r]) / npair - (somer / npair) * (inf0[r] + inf1[r] + inf2[r]));
   double var = 0;
   if (!cluster.empty()) {
     const std::int32_t nc = *std::max_element(cluster.begin(), cluster.end()) + 1;

@@ -5,27 +5,26 @@
 // and scaled as R's coxfit6/agfit4 do (row-major: the p covariates of a row are contiguous).
 #pragma once
 
+#include <Eigen/Dense>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
-
-#include <Eigen/Dense>
 
 #include "hazard/cox.hpp"
 
 namespace hazard::detail {
 
 struct CoxSorted {
-  std::size_t n = 0;                  ///< rows
-  std::size_t p = 0;                  ///< covariates
-  bool counting = false;              ///< (start, stop] data
-  bool descending = false;            ///< kernel order has descending time (counting, exact)
+  std::size_t n = 0;        ///< rows
+  std::size_t p = 0;        ///< covariates
+  bool counting = false;    ///< (start, stop] data
+  bool descending = false;  ///< kernel order has descending time (counting, exact)
   // Kernel order. Right-censored: by stratum, then ascending time (R's order(strata, time)).
   // Counting process: position k holds row sort2[k] (stratum, descending stop; rows that no
   // event time can reach last, R's `ignore`), and `order` == sort2.
-  std::vector<std::size_t> order;     ///< kernel position -> input row
-  std::vector<double> time;           ///< stop time, kernel order
-  std::vector<double> start;          ///< start time, kernel order (counting only)
+  std::vector<std::size_t> order;  ///< kernel position -> input row
+  std::vector<double> time;        ///< stop time, kernel order
+  std::vector<double> start;       ///< start time, kernel order (counting only)
   std::vector<std::uint8_t> status;
   std::vector<double> weight;
   std::vector<double> offset;
@@ -72,7 +71,7 @@ class ExactSums {
   double event(std::size_t m, double* u, double* imat) const;
 
  private:
-  std::size_t p_ = 0, w_ = 1;  // w_ = max_m + 1
+  std::size_t p_ = 0, w_ = 1;         // w_ = max_m + 1
   std::vector<double> d0_, d1_, d2_;  // d1_[j*w + m], d2_[(j*p + l)*w + m] (l <= j)
   mutable std::vector<double> ubar_;
 };
@@ -144,13 +143,13 @@ enum class Scheme { coxfit6, agfit4, coxexact, agexact };
 using CoxEval = std::function<double(const double* beta, double* u, double* imat)>;
 
 struct NewtonResult {
-  std::vector<double> beta;   ///< scaled coordinates
-  std::vector<double> u;      ///< score at the returned beta
-  std::vector<double> var;    ///< inverse information (generalised), p*p
+  std::vector<double> beta;  ///< scaled coordinates
+  std::vector<double> u;     ///< score at the returned beta
+  std::vector<double> var;   ///< inverse information (generalised), p*p
   double loglik0 = 0, loglik = 0;
-  double sctest = 0;          ///< score test at the initial value
+  double sctest = 0;  ///< score test at the initial value
   int iter = 0;
-  int flag = 0;               ///< R's flag: rank, 1000 = not converged, -2 = converged while halving
+  int flag = 0;  ///< R's flag: rank, 1000 = not converged, -2 = converged while halving
   int rank = 0;
   bool converged = false;
 };

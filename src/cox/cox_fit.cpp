@@ -16,13 +16,12 @@
 //   * Harrell's concordance of the linear predictor (concordance.cpp).
 // Times closer than sqrt(machine eps) are merged first, as R's aeqSurv (coxph's timefix).
 #include <algorithm>
+#include <boost/math/distributions/chi_squared.hpp>
+#include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <limits>
 #include <numeric>
 #include <string>
-
-#include <boost/math/distributions/chi_squared.hpp>
-#include <boost/math/distributions/normal.hpp>
 
 #include "cox/cox_detail.hpp"
 #include "hazard/cox.hpp"
@@ -53,9 +52,12 @@ std::string join_vars(const std::vector<std::size_t>& idx, const std::vector<std
 
 std::string to_string(Ties ties) {
   switch (ties) {
-    case Ties::efron: return "efron";
-    case Ties::breslow: return "breslow";
-    case Ties::exact: return "exact";
+    case Ties::efron:
+      return "efron";
+    case Ties::breslow:
+      return "breslow";
+    case Ties::exact:
+      return "exact";
   }
   return "efron";
 }
@@ -76,15 +78,18 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
   check_len(in.cluster.size(), "cluster");
   if (p == 0) throw UsageError("cox_fit: the model has no covariates");
   if (n == 0) throw NumericalError("no rows to fit");
-  if (!in.names.empty() && in.names.size() != p) throw UsageError("cox_fit: names has the wrong length");
+  if (!in.names.empty() && in.names.size() != p)
+    throw UsageError("cox_fit: names has the wrong length");
   if (opt.max_iter < 0) throw UsageError("--max-iter must be >= 0");
   if (!(opt.eps > 0)) throw UsageError("--eps must be > 0");
-  if (!(opt.conf_level > 0 && opt.conf_level < 1)) throw UsageError("--conf-level must be in (0, 1)");
+  if (!(opt.conf_level > 0 && opt.conf_level < 1))
+    throw UsageError("--conf-level must be in (0, 1)");
   for (double w : in.weight)
     if (!(w > 0) || !std::isfinite(w))
       throw UsageError("case weights must be positive and finite for a Cox model (as R's coxph)");
   for (Eigen::Index i = 0; i < in.x.size(); ++i)
-    if (!std::isfinite(in.x.data()[i])) throw NumericalError("the data contain an infinite or missing covariate value");
+    if (!std::isfinite(in.x.data()[i]))
+      throw NumericalError("the data contain an infinite or missing covariate value");
   const bool counting = !in.start.empty();
   bool nonint_weights = false;
   for (double w : in.weight)
@@ -96,21 +101,30 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
     // R's agexact.fit labels its fit "coxph", so coxph's dfbeta step uses Breslow score
     // residuals for (start, stop] data; coxexact.fit's fit has none.
     if (robust && !counting)
-      throw UsageError("a robust variance needs score residuals, which are not available for the exact method "
-                       "with right-censored data (as R)");
+      throw UsageError(
+          "a robust variance needs score residuals, which are not available for the exact method "
+          "with right-censored data (as R)");
   }
   if (robust && counting && in.cluster.empty() && opt.robust)
-    throw UsageError("--robust with --start needs --cluster (the subject identifier), as R's coxph");
+    throw UsageError(
+        "--robust with --start needs --cluster (the subject identifier), as R's coxph");
 
   // timefix, offset centring
   // a copy of everything but the design matrix (prepare reads in.x directly)
-  CoxData data{.time = in.time, .start = in.start, .status = in.status, .weight = in.weight,
-               .offset = in.offset, .stratum = in.stratum, .cluster = in.cluster, .names = in.names};
+  CoxData data{.time = in.time,
+               .start = in.start,
+               .status = in.status,
+               .weight = in.weight,
+               .offset = in.offset,
+               .stratum = in.stratum,
+               .cluster = in.cluster,
+               .names = in.names};
   detail::aeq_surv(data.time, data.start);
   if (counting)
     for (std::size_t i = 0; i < n; ++i)
       if (!(data.start[i] < data.time[i]))
-        throw DataError({}, "an interval (start, stop] has zero length once nearly equal times are merged");
+        throw DataError(
+            {}, "an interval (start, stop] has zero length once nearly equal times are merged");
   double events = 0;
   for (auto s : data.status) events += s ? 1 : 0;
   if (events == 0) throw NumericalError("no events: a Cox model cannot be fitted");
@@ -136,21 +150,28 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
   const bool efron = opt.ties == Ties::efron;
   if (opt.ties == Ties::exact && counting) {
     scheme = detail::Scheme::agexact;
-    eval = [&](const double* b, double* u, double* im) { return detail::agexact_eval(d, b, u, im); };
+    eval = [&](const double* b, double* u, double* im) {
+      return detail::agexact_eval(d, b, u, im);
+    };
   } else if (opt.ties == Ties::exact) {
     scheme = detail::Scheme::coxexact;
     eval = [&](const double* b, double* u, double* im) { return detail::exact_eval(d, b, u, im); };
   } else if (counting) {
     scheme = detail::Scheme::agfit4;
-    eval = [&](const double* b, double* u, double* im) { return detail::agfit_eval(d, efron, b, u, im); };
+    eval = [&](const double* b, double* u, double* im) {
+      return detail::agfit_eval(d, efron, b, u, im);
+    };
   } else {
-    eval = [&](const double* b, double* u, double* im) { return detail::coxfit_eval(d, efron, b, u, im); };
+    eval = [&](const double* b, double* u, double* im) {
+      return detail::coxfit_eval(d, efron, b, u, im);
+    };
   }
   detail::NewtonResult nr = detail::newton(scheme, eval, p, opt);
   if (!std::isfinite(nr.loglik0)) {
     if (opt.ties == Ties::exact)
-      throw NumericalError("the exact partial likelihood overflows at beta = 0: too many tied events at one time "
-                           "for --ties exact; use --ties efron or breslow");
+      throw NumericalError(
+          "the exact partial likelihood overflows at beta = 0: too many tied events at one time "
+          "for --ties exact; use --ties efron or breslow");
     throw NumericalError("the log partial likelihood is not finite at beta = 0 (exp overflow)");
   }
 
@@ -172,25 +193,30 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
     beta[static_cast<Eigen::Index>(i)] = nr.beta[i] * d.scale[i];
     u[static_cast<Eigen::Index>(i)] = nr.u[i] / d.scale[i];
     for (std::size_t j = 0; j < p; ++j)
-      r.var(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = nr.var[i * p + j] * d.scale[i] * d.scale[j];
+      r.var(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
+          nr.var[i * p + j] * d.scale[i] * d.scale[j];
   }
   r.score_vector = u;
   r.means = Eigen::Map<const Eigen::VectorXd>(d.means.data(), P);
   std::vector<std::string> names = in.names;
   if (names.empty())
-    for (std::size_t j = 0; j < p; ++j) names.push_back(std::string(1, 'x').append(std::to_string(j + 1)));
+    for (std::size_t j = 0; j < p; ++j)
+      names.push_back(std::string(1, 'x').append(std::to_string(j + 1)));
 
   // aliased columns
   std::vector<bool> sing(p, false);
   if (nr.flag < static_cast<int>(p))
-    for (std::size_t j = 0; j < p; ++j) sing[j] = r.var(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(j)) == 0;
+    for (std::size_t j = 0; j < p; ++j)
+      sing[j] = r.var(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(j)) == 0;
 
   // linear predictor (input order), as coxph.fit: x beta + offset - sum(beta * means)
   const double shift = beta.dot(r.means);
   r.linear_predictor.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     double lp = data.offset.empty() ? 0.0 : data.offset[i];
-    for (std::size_t j = 0; j < p; ++j) lp += in.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) * beta[static_cast<Eigen::Index>(j)];
+    for (std::size_t j = 0; j < p; ++j)
+      lp += in.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) *
+            beta[static_cast<Eigen::Index>(j)];
     r.linear_predictor[i] = lp - shift;
   }
 
@@ -211,7 +237,8 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
       else if (scheme == detail::Scheme::agfit4)
         flag = !std::isfinite(u[J]) || infs[J] > toler_inf * (1 + std::fabs(beta[J]));
       else
-        flag = !std::isfinite(u[J]) || (infs[J] > opt.eps && infs[J] > toler_inf * std::fabs(beta[J]));
+        flag =
+            !std::isfinite(u[J]) || (infs[J] > opt.eps && infs[J] > toler_inf * std::fabs(beta[J]));
       if (flag) bad.push_back(j);
     }
     if (!nr.converged) {
@@ -221,7 +248,8 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
       r.warnings.push_back(w);
       if (scheme == detail::Scheme::coxfit6) {
         double maxlp = *std::max_element(r.linear_predictor.begin(), r.linear_predictor.end());
-        if (maxlp > 500 || !infs.allFinite()) r.warnings.push_back("one or more coefficients may be infinite");
+        if (maxlp > 500 || !infs.allFinite())
+          r.warnings.push_back("one or more coefficients may be infinite");
       }
     } else if (!bad.empty()) {
       r.warnings.push_back("Loglik converged before variable " + join_vars(bad, names) +
@@ -248,26 +276,33 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
     u2.erase(std::unique(u2.begin(), u2.end()), u2.end());
     clus.resize(n);
     for (std::size_t k = 0; k < n; ++k)
-      clus[k] = static_cast<std::int32_t>(std::lower_bound(u2.begin(), u2.end(), in.cluster[d.order[k]]) - u2.begin());
+      clus[k] = static_cast<std::int32_t>(
+          std::lower_bound(u2.begin(), u2.end(), in.cluster[d.order[k]]) - u2.begin());
   }
 
   // robust variance
   Eigen::VectorXd nabeta_mask(P);
   std::size_t df = 0;
-  for (std::size_t j = 0; j < p; ++j) df += std::isnan(r.coef[static_cast<Eigen::Index>(j)]) ? 0 : 1;
+  for (std::size_t j = 0; j < p; ++j)
+    df += std::isnan(r.coef[static_cast<Eigen::Index>(j)]) ? 0 : 1;
   if (robust && df > 0) {
     std::vector<double> x0(n * p), risk(n);
     for (std::size_t k = 0; k < n; ++k) {
       const std::size_t i = d.order[k];
-      for (std::size_t j = 0; j < p; ++j) x0[k * p + j] = in.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+      for (std::size_t j = 0; j < p; ++j)
+        x0[k * p + j] = in.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
       risk[k] = std::exp(r.linear_predictor[i]);
     }
-    const std::size_t ncl = clus.empty() ? n : static_cast<std::size_t>(*std::max_element(clus.begin(), clus.end()) + 1);
+    const std::size_t ncl =
+        clus.empty() ? n
+                     : static_cast<std::size_t>(*std::max_element(clus.begin(), clus.end()) + 1);
     auto collapse = [&](const std::vector<double>& res) {
       Eigen::MatrixXd m = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(ncl), P);
       for (std::size_t k = 0; k < n; ++k) {
-        const auto row = static_cast<Eigen::Index>(clus.empty() ? k : static_cast<std::size_t>(clus[k]));
-        for (std::size_t j = 0; j < p; ++j) m(row, static_cast<Eigen::Index>(j)) += d.weight[k] * res[k * p + j];
+        const auto row =
+            static_cast<Eigen::Index>(clus.empty() ? k : static_cast<std::size_t>(clus[k]));
+        for (std::size_t j = 0; j < p; ++j)
+          m(row, static_cast<Eigen::Index>(j)) += d.weight[k] * res[k * p + j];
       }
       return m;
     };
@@ -277,7 +312,8 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
     std::fill(risk.begin(), risk.end(), 1.0);  // at beta = 0 (R sets the linear predictor to 0)
     Eigen::MatrixXd sc0 = collapse(detail::score_residuals(d, x0, risk, efron));
     Eigen::VectorXd u0 = sc0.colwise().sum().transpose();
-    r.robust_score = make_test(detail::wald_stat(sc0.transpose() * sc0, u0, opt.toler_chol), static_cast<double>(df));
+    r.robust_score = make_test(detail::wald_stat(sc0.transpose() * sc0, u0, opt.toler_chol),
+                               static_cast<double>(df));
   }
 
   // tests
@@ -285,8 +321,10 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
   {
     std::vector<Eigen::Index> keep;
     for (std::size_t j = 0; j < p; ++j)
-      if (!std::isnan(r.coef[static_cast<Eigen::Index>(j)])) keep.push_back(static_cast<Eigen::Index>(j));
-    Eigen::MatrixXd vk(static_cast<Eigen::Index>(keep.size()), static_cast<Eigen::Index>(keep.size()));
+      if (!std::isnan(r.coef[static_cast<Eigen::Index>(j)]))
+        keep.push_back(static_cast<Eigen::Index>(j));
+    Eigen::MatrixXd vk(static_cast<Eigen::Index>(keep.size()),
+                       static_cast<Eigen::Index>(keep.size()));
     Eigen::VectorXd bk(static_cast<Eigen::Index>(keep.size()));
     for (std::size_t a = 0; a < keep.size(); ++a) {
       bk[static_cast<Eigen::Index>(a)] = r.coef[keep[a]];
@@ -296,7 +334,8 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
     const double ddf = static_cast<double>(df);
     r.lr = make_test(2 * (r.loglik - r.loglik0), ddf);
     r.score = make_test(nr.sctest, ddf);
-    r.wald = make_test(vk.allFinite() ? detail::wald_stat(vk, bk, opt.toler_chol) : std::nan(""), ddf);
+    r.wald =
+        make_test(vk.allFinite() ? detail::wald_stat(vk, bk, opt.toler_chol) : std::nan(""), ddf);
   }
 
   // coefficient table

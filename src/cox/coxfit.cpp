@@ -35,8 +35,18 @@ struct Sums<0> {
   std::vector<double> va, va2, vmean, vc, vc2, vim;
   double *a, *a2, *mean, *c, *c2, *im;
   explicit Sums(std::size_t p)
-      : va(p), va2(p), vmean(p), vc(p * (p + 1) / 2), vc2(p * (p + 1) / 2), vim(p * (p + 1) / 2),
-        a(va.data()), a2(va2.data()), mean(vmean.data()), c(vc.data()), c2(vc2.data()), im(vim.data()) {}
+      : va(p),
+        va2(p),
+        vmean(p),
+        vc(p * (p + 1) / 2),
+        vc2(p * (p + 1) / 2),
+        vim(p * (p + 1) / 2),
+        a(va.data()),
+        a2(va2.data()),
+        mean(vmean.data()),
+        c(vc.data()),
+        c2(vc2.data()),
+        im(vim.data()) {}
   static std::size_t size(std::size_t p) { return p; }
 };
 
@@ -154,19 +164,32 @@ double eval_p(const CoxSorted& d, bool efron, const double* beta, double* u, dou
 
 double coxfit_eval(const CoxSorted& d, bool efron, const double* beta, double* u, double* imat) {
   switch (d.p) {
-    case 1: return eval_p<1>(d, efron, beta, u, imat);
-    case 2: return eval_p<2>(d, efron, beta, u, imat);
-    case 3: return eval_p<3>(d, efron, beta, u, imat);
-    case 4: return eval_p<4>(d, efron, beta, u, imat);
-    case 5: return eval_p<5>(d, efron, beta, u, imat);
-    case 6: return eval_p<6>(d, efron, beta, u, imat);
-    case 7: return eval_p<7>(d, efron, beta, u, imat);
-    case 8: return eval_p<8>(d, efron, beta, u, imat);
-    case 9: return eval_p<9>(d, efron, beta, u, imat);
-    case 10: return eval_p<10>(d, efron, beta, u, imat);
-    case 11: return eval_p<11>(d, efron, beta, u, imat);
-    case 12: return eval_p<12>(d, efron, beta, u, imat);
-    default: return eval_p<0>(d, efron, beta, u, imat);
+    case 1:
+      return eval_p<1>(d, efron, beta, u, imat);
+    case 2:
+      return eval_p<2>(d, efron, beta, u, imat);
+    case 3:
+      return eval_p<3>(d, efron, beta, u, imat);
+    case 4:
+      return eval_p<4>(d, efron, beta, u, imat);
+    case 5:
+      return eval_p<5>(d, efron, beta, u, imat);
+    case 6:
+      return eval_p<6>(d, efron, beta, u, imat);
+    case 7:
+      return eval_p<7>(d, efron, beta, u, imat);
+    case 8:
+      return eval_p<8>(d, efron, beta, u, imat);
+    case 9:
+      return eval_p<9>(d, efron, beta, u, imat);
+    case 10:
+      return eval_p<10>(d, efron, beta, u, imat);
+    case 11:
+      return eval_p<11>(d, efron, beta, u, imat);
+    case 12:
+      return eval_p<12>(d, efron, beta, u, imat);
+    default:
+      return eval_p<0>(d, efron, beta, u, imat);
   }
 }
 

@@ -50,7 +50,8 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
   d.descending = d.counting || ties == Ties::exact;
   const std::vector<std::int32_t> strat = dense_codes(data.stratum, n);
   const std::size_t ns =
-      strat.empty() ? 1 : static_cast<std::size_t>(*std::max_element(strat.begin(), strat.end())) + 1;
+      strat.empty() ? 1
+                    : static_cast<std::size_t>(*std::max_element(strat.begin(), strat.end())) + 1;
   auto wt = [&](std::size_t i) { return data.weight.empty() ? 1.0 : data.weight[i]; };
 
   // One radix sort per order (util/time_order.hpp): O(n), stable as R's order().
@@ -87,7 +88,8 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
     }
     ord = order_by_code_time(data.time, code, 2 * ns, true);
   } else {
-    ord = order_by_code_time(data.time, data.stratum.empty() ? std::span<const std::int32_t>{} : strat, ns,
+    ord = order_by_code_time(data.time,
+                             data.stratum.empty() ? std::span<const std::int32_t>{} : strat, ns,
                              ties == Ties::exact);
   }
   d.order.assign(ord.begin(), ord.end());
@@ -121,8 +123,9 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
   d.means.assign(p, 0.0);
   d.scale.assign(p, 1.0);
   std::vector<char> centre(p, 0);
-  std::vector<double> shift(p * ns, 0.0);  // subtracted from column j in stratum s: shift[s * p + j]
-  std::vector<double> sw_s(ns, 0.0);       // weight of the used rows per stratum
+  std::vector<double> shift(p * ns,
+                            0.0);     // subtracted from column j in stratum s: shift[s * p + j]
+  std::vector<double> sw_s(ns, 0.0);  // weight of the used rows per stratum
   double sw_all = 0;
   for (std::size_t i = 0; i < n; ++i) {
     if (d.counting && ignore[i]) continue;
@@ -161,7 +164,8 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
       std::vector<double> swx(ns, 0.0);
       for (std::size_t i = 0; i < n; ++i)
         if (!ignore[i]) swx[static_cast<std::size_t>(strat[i])] += wt(i) * col[i];
-      for (std::size_t s2 = 0; s2 < ns; ++s2) shift[s2 * p + j] = sw_s[s2] > 0 ? swx[s2] / sw_s[s2] : 0.0;
+      for (std::size_t s2 = 0; s2 < ns; ++s2)
+        shift[s2 * p + j] = sw_s[s2] > 0 ? swx[s2] / sw_s[s2] : 0.0;
       d.means[j] = colsum / static_cast<double>(n);
     } else {
       double swx = 0;

@@ -150,7 +150,8 @@ KmCurve km_curve(std::span<const double> time, std::span<const std::uint8_t> sta
   check_km_options(options);
   check_data(time, status, weight);
   std::vector<double> sorted_time;
-  const std::vector<std::uint32_t> order = detail::order_by_code_time(time, {}, 1, false, &sorted_time);
+  const std::vector<std::uint32_t> order =
+      detail::order_by_code_time(time, {}, 1, false, &sorted_time);
   return detail::km_curve_sorted(sorted_time, status, weight, order, options.conf_type,
                                  options.conf_level);
 }
@@ -188,11 +189,10 @@ KmResult kaplan_meier(const SurvData& data, const KmOptions& options) {
     KmGroup& out = r.groups[g];
     if (!data.group.empty()) out.level = data.group_levels[g];
     out.n = end - begin;
-    out.curve =
-        detail::km_curve_sorted(std::span<const double>(sorted_time).subspan(begin, end - begin),
-                                data.status, data.weight,
-                                std::span<const std::uint32_t>(order).subspan(begin, end - begin),
-                                options.conf_type, options.conf_level);
+    out.curve = detail::km_curve_sorted(
+        std::span<const double>(sorted_time).subspan(begin, end - begin), data.status, data.weight,
+        std::span<const std::uint32_t>(order).subspan(begin, end - begin), options.conf_type,
+        options.conf_level);
     for (double d : out.curve.n_event) out.events += d;
     std::vector<double> probs = options.quantiles;
     probs.push_back(0.5);

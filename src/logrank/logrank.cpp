@@ -77,7 +77,9 @@ struct RowView {
   std::int32_t group(const Row& r) const {
     return weighted ? in.group[r.payload] : static_cast<std::int32_t>(r.payload >> 1);
   }
-  bool event(const Row& r) const { return weighted ? in.status[r.payload] != 0 : (r.payload & 1u) != 0; }
+  bool event(const Row& r) const {
+    return weighted ? in.status[r.payload] != 0 : (r.payload & 1u) != 0;
+  }
   double weight(const Row& r) const { return weighted ? in.weight[r.payload] : 1.0; }
 };
 
@@ -168,7 +170,8 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
     ++out.n[static_cast<std::size_t>(g)];
   }
   // One stable radix sort by (stratum, time) (util/time_order.hpp).
-  detail::sort_keyed_rows(rows, ws.sort_buffer, ws.histogram, static_cast<std::size_t>(max_stratum) + 1);
+  detail::sort_keyed_rows(rows, ws.sort_buffer, ws.histogram,
+                          static_cast<std::size_t>(max_stratum) + 1);
   const RowView view{input, weighted};
 
   const bool fh = options.rho != 0.0 || options.gamma != 0.0;
@@ -244,7 +247,8 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
   }
 }
 
-TwoArmLogrank logrank_two_arm_sorted(std::span<const double> time, std::span<const std::uint8_t> status,
+TwoArmLogrank logrank_two_arm_sorted(std::span<const double> time,
+                                     std::span<const std::uint8_t> status,
                                      std::span<const std::int32_t> group,
                                      std::span<const std::int32_t> stratum, std::size_t n_strata,
                                      std::vector<double>& scratch) {

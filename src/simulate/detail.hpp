@@ -21,12 +21,12 @@ struct TrialWorkspace {
     double calendar;  ///< entry + exit
     double entry;
     std::int32_t arm, stratum;
-    bool event;       ///< the exit is an event
+    bool event;  ///< the exit is an event
   };
-  std::vector<Exit> by_exit;   ///< patients by exit ascending
-  std::vector<Exit> by_entry;  ///< patients by entry descending
+  std::vector<Exit> by_exit;                                 ///< patients by exit ascending
+  std::vector<Exit> by_entry;                                ///< patients by entry descending
   std::vector<std::pair<double, std::uint32_t>> exit_order;  ///< (exit, index into by_entry) sorted
-  std::vector<double> time;            ///< analysis rows at one look
+  std::vector<double> time;                                  ///< analysis rows at one look
   std::vector<std::uint8_t> status;
   std::vector<std::int32_t> group;
   std::vector<std::int32_t> stratum;
@@ -51,11 +51,11 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
 /// Precomputed per-scenario constants (entry grid of the deterministic accrual, allocation
 /// block, cumulative stratum prevalences).
 struct ScenarioPlan {
-  std::vector<double> entry_grid;     ///< deterministic entry times (rpact), size n
-  std::vector<double> accrual_end;    ///< piece ends
-  std::vector<double> accrual_cum;    ///< cumulative probability at each piece end
-  int block_exp = 1, block_ctl = 1;   ///< allocation block a:b
-  std::vector<double> stratum_cum;    ///< cumulative normalised prevalences
+  std::vector<double> entry_grid;    ///< deterministic entry times (rpact), size n
+  std::vector<double> accrual_end;   ///< piece ends
+  std::vector<double> accrual_cum;   ///< cumulative probability at each piece end
+  int block_exp = 1, block_ctl = 1;  ///< allocation block a:b
+  std::vector<double> stratum_cum;   ///< cumulative normalised prevalences
 };
 ScenarioPlan plan_scenario(const SimulationScenario& s);
 

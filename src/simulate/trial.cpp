@@ -7,10 +7,10 @@
 // Data at calendar time t: patients with entry <= t; time = min(event, dropout, t - entry),
 // event indicator = event before dropout and entry + event <= t.
 // Statistic: Z = -(O_1 - E_1) / sqrt(V_11), O, E, V of the experimental arm (code 1) from
-// hazard::logrank_two_arm_sorted stratified by stratum (rows already in time order), so Z > 0 favours the experimental arm (rpact's
-// directionUpper = FALSE for HR < 1). HR estimate: Pike's exp((O_1 - E_1) / V_11).
-// Stopping: reject when Z >= efficacy bound; else, before the last look, stop for futility when
-// Z <= futility bound.
+// hazard::logrank_two_arm_sorted stratified by stratum (rows already in time order), so Z > 0
+// favours the experimental arm (rpact's directionUpper = FALSE for HR < 1). HR estimate: Pike's
+// exp((O_1 - E_1) / V_11). Stopping: reject when Z >= efficacy bound; else, before the last look,
+// stop for futility when Z <= futility bound.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -125,11 +125,13 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
       ++m;
     }
     // the rows are in ascending time order: the two-arm kernel needs no sort
-    const TwoArmLogrank lr = logrank_two_arm_sorted(
-        std::span<const double>(ws.time.data(), m), std::span<const std::uint8_t>(ws.status.data(), m),
-        std::span<const std::int32_t>(ws.group.data(), m),
-        stratified ? std::span<const std::int32_t>(ws.stratum.data(), m) : std::span<const std::int32_t>(),
-        s.strata.size(), ws.scratch);
+    const TwoArmLogrank lr =
+        logrank_two_arm_sorted(std::span<const double>(ws.time.data(), m),
+                               std::span<const std::uint8_t>(ws.status.data(), m),
+                               std::span<const std::int32_t>(ws.group.data(), m),
+                               stratified ? std::span<const std::int32_t>(ws.stratum.data(), m)
+                                          : std::span<const std::int32_t>(),
+                               s.strata.size(), ws.scratch);
     double oe = lr.o_minus_e;
     double v = lr.var;
     double zk = v > 0 ? -oe / std::sqrt(v) : 0.0;
@@ -158,7 +160,8 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
 
 }  // namespace detail
 
-TrialOutcome analyse_trial(const SimulationScenario& s, std::span<const SimulatedPatient> patients) {
+TrialOutcome analyse_trial(const SimulationScenario& s,
+                           std::span<const SimulatedPatient> patients) {
   validate_scenario(s);
   detail::TrialWorkspace ws;
   ws.patients.assign(patients.begin(), patients.end());
@@ -166,10 +169,16 @@ TrialOutcome analyse_trial(const SimulationScenario& s, std::span<const Simulate
   std::vector<double> z(K), hr(K), time(K), events(K);
   detail::TrialRecord rec;
   detail::analyse_trial(s, ws, rec, z.data(), hr.data(), time.data(), events.data());
-  TrialOutcome o{.looks_done = rec.looks_done, .stop_look = rec.stop_look, .reject = rec.reject,
-                 .futility = rec.futility, .events_not_achieved = rec.events_not_achieved,
-                 .events = rec.events, .subjects = rec.subjects, .duration = rec.duration,
-                 .z = rec.z, .hr = rec.hr};
+  TrialOutcome o{.looks_done = rec.looks_done,
+                 .stop_look = rec.stop_look,
+                 .reject = rec.reject,
+                 .futility = rec.futility,
+                 .events_not_achieved = rec.events_not_achieved,
+                 .events = rec.events,
+                 .subjects = rec.subjects,
+                 .duration = rec.duration,
+                 .z = rec.z,
+                 .hr = rec.hr};
   auto done = static_cast<std::size_t>(rec.looks_done);
   o.z_look.assign(z.begin(), z.begin() + static_cast<std::ptrdiff_t>(done));
   o.hr_look.assign(hr.begin(), hr.begin() + static_cast<std::ptrdiff_t>(done));

@@ -9,9 +9,9 @@
 // Below 2048 rows std::stable_sort is faster.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <algorithm>
 #include <cstring>
 #include <span>
 #include <vector>
@@ -83,8 +83,9 @@ void passes(std::vector<Row>& rows, std::vector<Row>& other, std::vector<std::ui
 /// ascending). n_codes <= 1 means every code is 0. `other` and `hist` are scratch buffers (keep
 /// them between calls to avoid allocation).
 template <class Row>
-void sort_keyed_rows(std::vector<Row>& rows, std::vector<Row>& other, std::vector<std::uint32_t>& hist,
-                     std::size_t n_codes, bool descending = false) {
+void sort_keyed_rows(std::vector<Row>& rows, std::vector<Row>& other,
+                     std::vector<std::uint32_t>& hist, std::size_t n_codes,
+                     bool descending = false) {
   const std::size_t n = rows.size();
   if (n < 2048 || n_codes > n || n > UINT32_MAX) {
     std::stable_sort(rows.begin(), rows.end(), [descending](const Row& a, const Row& b) {

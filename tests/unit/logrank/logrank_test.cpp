@@ -380,14 +380,15 @@ TEST(LogrankTwoArmSorted, MatchesR) {
   std::vector<double> scratch;
   int checked = 0;
   for (const auto& c : cases()) {
-    if (c.at("groups").size() != 2 || c.at("rho").get<double>() != 0 || c.at("gamma").get<double>() != 0 ||
-        !c.at("data").at("weight").is_null())
+    if (c.at("groups").size() != 2 || c.at("rho").get<double>() != 0 ||
+        c.at("gamma").get<double>() != 0 || !c.at("data").at("weight").is_null())
       continue;
     SCOPED_TRACE(c.at("name").get<std::string>());
     const CaseData d = case_data(c);
     std::vector<std::size_t> o(d.time.size());
     std::iota(o.begin(), o.end(), std::size_t{0});
-    std::stable_sort(o.begin(), o.end(), [&](std::size_t a, std::size_t b) { return d.time[a] < d.time[b]; });
+    std::stable_sort(o.begin(), o.end(),
+                     [&](std::size_t a, std::size_t b) { return d.time[a] < d.time[b]; });
     CaseData s;
     std::size_t n_strata = 1;
     for (std::size_t i : o) {

@@ -38,11 +38,13 @@ TEST(OrderByCodeTime, RadixAgreesWithStableSort) {
     }
     EXPECT_EQ(hazard::detail::order_by_code_time(t, c, 3), expected(t, c)) << "n = " << n;
     EXPECT_EQ(hazard::detail::order_by_code_time(t, {}, 1), expected(t, {})) << "n = " << n;
-    EXPECT_EQ(hazard::detail::order_by_code_time(t, c, 3, true), expected(t, c, true)) << "n = " << n;
+    EXPECT_EQ(hazard::detail::order_by_code_time(t, c, 3, true), expected(t, c, true))
+        << "n = " << n;
     // negative values (start times may be negative)
     for (std::size_t i = 0; i < n; i += 3) t[i] = -t[i];
     EXPECT_EQ(hazard::detail::order_by_code_time(t, c, 3), expected(t, c)) << "n = " << n;
-    EXPECT_EQ(hazard::detail::order_by_code_time(t, {}, 1, true), expected(t, {}, true)) << "n = " << n;
+    EXPECT_EQ(hazard::detail::order_by_code_time(t, {}, 1, true), expected(t, {}, true))
+        << "n = " << n;
   }
 }
 
