@@ -15,6 +15,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <exception>
+#include <thread>
 #include <vector>
 
 #include "cox/cox_detail.hpp"
@@ -304,25 +306,46 @@ double agfit_eval(const CoxSorted& d, bool efron, const double* beta, double* u,
     own.push_back(e - c);
   }
   finish_stratum();
-  // H_i and the weighted Gram matrix, blockwise
-  Eigen::MatrixXd gram =
-      Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(p), static_cast<Eigen::Index>(p));
+  // H_i and the weighted Gram matrix, blockwise, in two halves of the rows that are summed at
+  // the end (on two threads for large data; the same sums either way)
   using RowMat = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   constexpr std::size_t block = 2048;
-  Eigen::VectorXd v(static_cast<Eigen::Index>(block));
-  for (std::size_t b0 = 0; b0 < nused; b0 += block) {
-    const std::size_t m = std::min(block, nused - b0);
-    for (std::size_t q = 0; q < m; ++q) {
-      const std::size_t k = b0 + q;
-      double h = cum[removed[k]] - cum[added[k]];
-      if (d.status[k] == 1) h += own[added[k]];
-      v[static_cast<Eigen::Index>(q)] = risk[k] * h;
+  auto gram_rows = [&](std::size_t lo, std::size_t hi, Eigen::MatrixXd& g) {
+    g = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(p), static_cast<Eigen::Index>(p));
+    Eigen::VectorXd v(static_cast<Eigen::Index>(block));
+    for (std::size_t b0 = lo; b0 < hi; b0 += block) {
+      const std::size_t m = std::min(block, hi - b0);
+      for (std::size_t q = 0; q < m; ++q) {
+        const std::size_t k = b0 + q;
+        double h = cum[removed[k]] - cum[added[k]];
+        if (d.status[k] == 1) h += own[added[k]];
+        v[static_cast<Eigen::Index>(q)] = std::sqrt(risk[k] * h);
+      }
+      Eigen::Map<const RowMat> xb(&d.x[b0 * p], static_cast<Eigen::Index>(m),
+                                  static_cast<Eigen::Index>(p));
+      const RowMat scaled = v.head(static_cast<Eigen::Index>(m)).asDiagonal() * xb;
+      g.selfadjointView<Eigen::Lower>().rankUpdate(scaled.transpose());
     }
-    Eigen::Map<const RowMat> xb(&d.x[b0 * p], static_cast<Eigen::Index>(m),
-                                static_cast<Eigen::Index>(p));
-    const auto vm = v.head(static_cast<Eigen::Index>(m));
-    gram.selfadjointView<Eigen::Lower>().rankUpdate(xb.transpose() * vm.cwiseSqrt().asDiagonal());
+  };
+  const std::size_t mid = (nused / 2 / block) * block;
+  Eigen::MatrixXd g1, g2;
+  if (nused >= 65536 && std::thread::hardware_concurrency() > 1) {
+    std::exception_ptr error;
+    std::thread helper([&] {
+      try {
+        gram_rows(mid, nused, g2);
+      } catch (...) {
+        error = std::current_exception();
+      }
+    });
+    gram_rows(0, mid, g1);
+    helper.join();
+    if (error) std::rethrow_exception(error);
+  } else {
+    gram_rows(0, mid, g1);
+    gram_rows(mid, nused, g2);
   }
+  const Eigen::MatrixXd gram = g1 + g2;
   for (std::size_t i = 0; i < p; ++i)
     for (std::size_t l = 0; l <= i; ++l) {
       const double val =
