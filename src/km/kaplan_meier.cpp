@@ -51,19 +51,48 @@ ConfType parse_conf_type(const std::string& text) {
 
 namespace detail {
 
-/// The curve of the rows `order` (indices into time/status/weight), sorted by ascending time.
-KmCurve km_curve_sorted(std::span<const double> sorted_time, std::span<const std::uint8_t> status,
-                        std::span<const double> weight, std::span<const std::uint32_t> order,
-                        ConfType conf_type, double conf_level) {
+/// Sorted rows seen through an accessor: same_time(k, k2), time(k), event(k), w(k).
+/// KeyedAccess: 16-byte records (payload = row index into status and weight, for case weights).
+struct KeyedAccess {
+  std::span<const KeyedRow> rows;
+  std::span<const std::uint8_t> status;
+  std::span<const double> weight;
+  std::size_t size() const { return rows.size(); }
+  bool same_time(std::size_t a, std::size_t b) const { return rows[a].key == rows[b].key; }
+  double time(std::size_t k) const { return key_time(rows[k].key); }
+  bool event(std::size_t k) const { return status[rows[k].payload] == 1; }
+  double w(std::size_t k) const { return weight[rows[k].payload]; }
+};
+/// PackedAccess: 8-byte keys (time key << 1 | status) of unweighted rows; a non-negative time's
+/// key always has its top bit set, so the shift loses nothing.
+struct PackedRow {
+  std::uint64_t key;
+  static constexpr std::int32_t code = 0;
+};
+struct PackedAccess {
+  std::span<const PackedRow> rows;
+  std::size_t size() const { return rows.size(); }
+  bool same_time(std::size_t a, std::size_t b) const {
+    return (rows[a].key >> 1) == (rows[b].key >> 1);
+  }
+  double time(std::size_t k) const {
+    return key_time((rows[k].key >> 1) | (std::uint64_t{1} << 63));
+  }
+  bool event(std::size_t k) const { return (rows[k].key & 1u) != 0; }
+  double w(std::size_t) const { return 1.0; }
+};
+
+/// The curve of rows sorted by ascending time.
+template <class Access>
+KmCurve km_curve_sorted(const Access& rows, ConfType conf_type, double conf_level) {
   KmCurve c;
-  const std::size_t n = order.size();
+  const std::size_t n = rows.size();
   if (n == 0) return c;
-  auto w = [&](std::size_t i) { return weight.empty() ? 1.0 : weight[i]; };
 
   // Distinct times (ascending) and, per time, the unweighted event count d0.
   std::size_t m = 1;
   for (std::size_t k = 1; k < n; ++k)
-    if (sorted_time[k] != sorted_time[k - 1]) ++m;
+    if (!rows.same_time(k, k - 1)) ++m;
   c.time.resize(m);
   c.n_risk.resize(m);
   c.n_event.resize(m);
@@ -74,19 +103,19 @@ KmCurve km_curve_sorted(std::span<const double> sorted_time, std::span<const std
   double at_risk = 0;
   std::size_t j = m;  // current distinct time + 1
   for (std::size_t k = n; k-- > 0;) {
-    const std::size_t i = order[k];
-    if (k == n - 1 || sorted_time[k] != sorted_time[k + 1]) {
+    if (k == n - 1 || !rows.same_time(k, k + 1)) {
       --j;
-      c.time[j] = sorted_time[k];
+      c.time[j] = rows.time(k);
       c.n_event[j] = 0;
       c.n_censor[j] = 0;
     }
-    at_risk += w(i);
-    if (status[i] == 1) {
-      c.n_event[j] += w(i);
+    const double wi = rows.w(k);
+    at_risk += wi;
+    if (rows.event(k)) {
+      c.n_event[j] += wi;
       ++d0[j];
     } else {
-      c.n_censor[j] += w(i);
+      c.n_censor[j] += wi;
     }
     c.n_risk[j] = at_risk;
   }
@@ -145,15 +174,60 @@ void check_data(std::span<const double> time, std::span<const std::uint8_t> stat
 
 }  // namespace
 
+namespace detail {
+
+/// One curve per group code in [0, n_groups) (all rows in group 0 when `group` is empty), from
+/// one radix sort (util/time_order.hpp): unweighted rows as 8-byte keys carrying the status, split
+/// by group first; with case weights 16-byte records by (group, time).
+std::vector<KmCurve> km_curves(std::span<const double> time, std::span<const std::uint8_t> status,
+                               std::span<const double> weight, std::span<const std::int32_t> group,
+                               std::size_t n_groups, ConfType conf_type, double conf_level) {
+  const std::size_t n = time.size();
+  if (n > UINT32_MAX) throw std::length_error("km: more than 2^32 - 1 rows");
+  std::vector<KmCurve> curves(n_groups);
+  std::vector<std::uint32_t> hist;
+  if (weight.empty()) {
+    std::vector<std::size_t> count(n_groups, 0);
+    for (std::size_t i = 0; i < n; ++i)
+      ++count[group.empty() ? 0 : static_cast<std::size_t>(group[i])];
+    std::vector<std::vector<PackedRow>> rows(n_groups);
+    for (std::size_t g = 0; g < n_groups; ++g) rows[g].reserve(count[g]);
+    for (std::size_t i = 0; i < n; ++i)
+      rows[group.empty() ? 0 : static_cast<std::size_t>(group[i])].push_back(
+          {(time_key(time[i]) << 1) | (status[i] == 1 ? 1u : 0u)});
+    std::vector<PackedRow> other;
+    for (std::size_t g = 0; g < n_groups; ++g) {
+      sort_keyed_rows(rows[g], other, hist, 0);
+      curves[g] = km_curve_sorted(PackedAccess{rows[g]}, conf_type, conf_level);
+      std::vector<PackedRow>().swap(rows[g]);
+    }
+    return curves;
+  }
+  std::vector<KeyedRow> rows(n);
+  for (std::size_t i = 0; i < n; ++i)
+    rows[i] = {time_key(time[i]), static_cast<std::uint32_t>(i), group.empty() ? 0 : group[i]};
+  std::vector<KeyedRow> other;
+  sort_keyed_rows(rows, other, hist, group.empty() ? 0 : n_groups);
+  std::size_t begin = 0;
+  for (std::size_t g = 0; g < n_groups; ++g) {
+    std::size_t end = begin;
+    while (end < n && static_cast<std::size_t>(rows[end].code) == g) ++end;
+    curves[g] = km_curve_sorted(
+        KeyedAccess{std::span<const KeyedRow>(rows).subspan(begin, end - begin), status, weight},
+        conf_type, conf_level);
+    begin = end;
+  }
+  return curves;
+}
+
+}  // namespace detail
+
 KmCurve km_curve(std::span<const double> time, std::span<const std::uint8_t> status,
                  std::span<const double> weight, const KmOptions& options) {
   check_km_options(options);
   check_data(time, status, weight);
-  std::vector<double> sorted_time;
-  const std::vector<std::uint32_t> order =
-      detail::order_by_code_time(time, {}, 1, false, &sorted_time);
-  return detail::km_curve_sorted(sorted_time, status, weight, order, options.conf_type,
-                                 options.conf_level);
+  return std::move(
+      detail::km_curves(time, status, weight, {}, 1, options.conf_type, options.conf_level)[0]);
 }
 
 KmResult kaplan_meier(const SurvData& data, const KmOptions& options) {
@@ -169,30 +243,27 @@ KmResult kaplan_meier(const SurvData& data, const KmOptions& options) {
   const std::size_t n = data.size();
   const std::size_t n_groups = data.group.empty() ? 1 : data.group_levels.size();
 
-  // One sort by (group, time); each group is then a contiguous run.
+  // One sort by (group, time) (km_curves).
   for (std::int32_t g : data.group)
     if (g < 0 || static_cast<std::size_t>(g) >= n_groups)
       throw std::invalid_argument("km: a group code is outside the group levels");
-  std::vector<double> sorted_time;
-  const std::vector<std::uint32_t> order =
-      detail::order_by_code_time(data.time, data.group, n_groups, false, &sorted_time);
-  auto code = [&](std::size_t i) { return data.group.empty() ? 0 : data.group[i]; };
+  std::vector<KmCurve> curves = detail::km_curves(data.time, data.status, data.weight, data.group,
+                                                  n_groups, options.conf_type, options.conf_level);
 
   std::vector<double> times = options.times;
   std::sort(times.begin(), times.end());  // as summary.survfit
 
-  std::size_t begin = 0;
+  std::vector<std::size_t> rows_in(n_groups, 0);
+  if (data.group.empty())
+    rows_in[0] = n;
+  else
+    for (std::int32_t g : data.group) ++rows_in[static_cast<std::size_t>(g)];
   r.groups.resize(n_groups);
   for (std::size_t g = 0; g < n_groups; ++g) {
-    std::size_t end = begin;
-    while (end < n && static_cast<std::size_t>(code(order[end])) == g) ++end;
     KmGroup& out = r.groups[g];
     if (!data.group.empty()) out.level = data.group_levels[g];
-    out.n = end - begin;
-    out.curve = detail::km_curve_sorted(
-        std::span<const double>(sorted_time).subspan(begin, end - begin), data.status, data.weight,
-        std::span<const std::uint32_t>(order).subspan(begin, end - begin), options.conf_type,
-        options.conf_level);
+    out.curve = std::move(curves[g]);
+    out.n = rows_in[g];
     for (double d : out.curve.n_event) out.events += d;
     std::vector<double> probs = options.quantiles;
     probs.push_back(0.5);
@@ -207,9 +278,7 @@ KmResult kaplan_meier(const SurvData& data, const KmOptions& options) {
       if (out.rmst)
         out.rmst->estimate = out.rmst->std_err = out.rmst->lower = out.rmst->upper = nan;
     }
-    begin = end;
   }
-  if (begin != n) throw std::invalid_argument("km: a group code is outside the group levels");
   if (options.rmst_tau && n_groups == 2)
     r.rmst_difference = rmst_difference(*r.groups[0].rmst, *r.groups[1].rmst, options.conf_level);
   return r;
