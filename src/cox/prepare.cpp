@@ -181,15 +181,22 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
     }
     d.scale[j] = swa > 0 ? sw_all / swa : 1.0;  // a constant covariate keeps scale 1
   }
+  // Scatter in input order: the columns of X are read sequentially (a row of a column-major
+  // matrix spans p pages, so a gather in kernel order would miss the TLB p times per row) and
+  // each row is written whole to its kernel position.
   d.x.resize(n * p);
-  for (std::size_t k = 0; k < n; ++k) {
-    const auto i = static_cast<Eigen::Index>(ord[k]);
-    const double* sh = &shift[static_cast<std::size_t>(d.stratum[k]) * p];
+  std::vector<std::uint32_t> kpos(n);
+  for (std::size_t k = 0; k < n; ++k) kpos[ord[k]] = static_cast<std::uint32_t>(k);
+  const double* const xdata = X.data();
+  const auto stride = static_cast<std::size_t>(X.outerStride());
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t k = kpos[i];
+    const double* sh = &shift[static_cast<std::size_t>(strat[i]) * p];
     // rows no event reaches are not centred by agfit4, only scaled (agexact centres every row)
     const bool ignored = d.counting && ties != Ties::exact && k >= d.nused;
     double* out = &d.x[k * p];
     for (std::size_t j = 0; j < p; ++j) {
-      const double v = X(i, static_cast<Eigen::Index>(j));
+      const double v = xdata[j * stride + i];
       out[j] = centre[j] ? (ignored ? v : v - sh[j]) * d.scale[j] : v;
     }
   }
