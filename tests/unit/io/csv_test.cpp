@@ -100,10 +100,10 @@ TEST(Csv, ErrorsNameFileLineColumnAndValue) {
             "t.csv:2: column 'b': value '\"open': unterminated quoted field (a '\"' opened here is never closed: a "
             "truncated file?)");
   EXPECT_EQ(error_of("a\n\xff\n"), "t.csv:2: column 'a': value '\\xFF': the file is not UTF-8 text (invalid byte; for a Latin-1 file give --encoding latin1)");
-  EXPECT_EQ(error_of(std::string("a\n1\0\n", 5)), "t.csv:2: value '\\x00': the file is not text (it contains a NUL byte)");
+  EXPECT_EQ(error_of(std::string("a\n1\0\n", 5)), "t.csv:2: column 'a': value '1\\x00': the file is not text (it contains a NUL byte)");
   EXPECT_EQ(error_of(""), "t.csv: the file is empty: no header row");
   EXPECT_EQ(error_of("a\n1\n", {.columns = {"zz"}}), "t.csv:1: column 'zz': no such column in the header (columns: a)");
-  EXPECT_EQ(error_of("a,b\n\"x\"y,2\n"), "t.csv:2: column '#1': value '\"x\"y': unexpected character after a closing quote");
+  EXPECT_EQ(error_of("a,b\n\"x\"y,2\n"), "t.csv:2: column 'a': value '\"x\"y': unexpected character after a closing quote");
 }
 
 // Issue 7's malformed inputs: each message names the file, the line, the column and the value.
@@ -123,7 +123,7 @@ TEST(Csv, InvalidUtf8NamesColumnAndEscapedValue) {
   EXPECT_EQ(error_of("id,site\n1,Paris\n2,Gen\xe8ve\n"),
             "t.csv:3: column 'site': value 'Gen\\xE8ve': the file is not UTF-8 text (invalid byte; for a Latin-1 "
             "file give --encoding latin1)");
-  EXPECT_EQ(error_of("id,Gr\xf6\xdfe\n1,2\n"),
+  EXPECT_EQ(error_of("id,Gr\xf6\xdf" "e\n1,2\n"),
             "t.csv:1: column '#2': value 'Gr\\xF6\\xDFe': the file is not UTF-8 text (invalid byte; for a Latin-1 "
             "file give --encoding latin1)");
 }

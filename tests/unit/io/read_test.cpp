@@ -259,7 +259,6 @@ TEST(ReadData, TruncatedJsonNamesRecordColumnAndValue) {
                            "{\"name\":\"T\",\"dataType\":\"double\"}]";
   auto starts = [](const std::string& e, const std::string& head) {
     EXPECT_EQ(e.rfind(head, 0), 0u) << e;
-    EXPECT_NE(e.find("unexpected end of input"), std::string::npos) << e;
     EXPECT_NE(e.find("(a truncated file?)"), std::string::npos) << e;
   };
   // Cut after a complete number: that value and its column.
