@@ -254,6 +254,27 @@ readstat_error_t run_readstat(std::string_view bytes, const std::string& source,
                                      : readstat_parse_sas7bdat(parser.get(), source.c_str(), &c);
 }
 
+/// The size a sas7bdat header declares: header length + page size x page count (0 when the header
+/// is too short to tell or the size is implausible).
+std::size_t sas7bdat_declared_size(std::string_view b) {
+  if (b.size() < 220) return 0;
+  const bool u64 = static_cast<unsigned char>(b[32]) == 0x33;
+  const std::size_t a1 = static_cast<unsigned char>(b[35]) == 0x33 ? 4 : 0;
+  const bool little = b[37] == 1;
+  auto uint = [&](std::size_t at, std::size_t n) {
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      auto byte = static_cast<std::uint64_t>(static_cast<unsigned char>(b[at + (little ? n - 1 - i : i)]));
+      v = (v << 8) | byte;
+    }
+    return v;
+  };
+  std::uint64_t header = uint(196 + a1, 4), page = uint(200 + a1, 4), pages = uint(204 + a1, u64 ? 8 : 4);
+  constexpr std::uint64_t limit = std::uint64_t{1} << 40;
+  if (header == 0 || page == 0 || pages > limit / page || header + page * pages > limit) return 0;
+  return static_cast<std::size_t>(header + page * pages);
+}
+
 /// Where an XPORT file's observations start: after its only "OBS" header record (v5 or v8).
 /// npos when there is none or more than one member (the layout check below needs exactly one).
 std::size_t xport_data_start(std::string_view bytes) {
@@ -322,7 +343,24 @@ Table parse_sas(std::string_view bytes, const std::string& source, DataFormat fo
   c.wanted.insert(c.wanted.end(), options.optional_columns.begin(), options.optional_columns.end());
   c.read_all = c.wanted.empty();
 
-  readstat_error_t rc = run_readstat(bytes, source, format, c);
+  // A sas7bdat file shorter than its header declares is truncated. To name the observation it
+  // ends in, the missing pages are read as zeros (empty pages; only when at least 1/16 of the file
+  // is there and it declares at most 256 MB): ReadStat then reports the rows it found.
+  std::string padded;
+  std::string_view input = bytes;
+  const std::size_t declared_size = format == DataFormat::sas7bdat ? sas7bdat_declared_size(bytes) : 0;
+  const bool short_file = declared_size > bytes.size();
+  std::string cut_note;
+  if (short_file) {
+    cut_note = fmt::format("; the file is {} bytes long but its header declares {}", bytes.size(), declared_size);
+    if (declared_size <= (std::size_t{256} << 20) && declared_size / 16 <= bytes.size()) {
+      padded.reserve(declared_size);
+      padded.assign(bytes);
+      padded.resize(declared_size, '\0');
+      input = padded;
+    }
+  }
+  readstat_error_t rc = run_readstat(input, source, format, c);
   if (c.error) std::rethrow_exception(c.error);
   const char* what = format_name(format);
   if (rc != READSTAT_OK) {
@@ -336,7 +374,11 @@ Table parse_sas(std::string_view bytes, const std::string& source, DataFormat fo
       if (!c.all_names.empty()) loc.column = printable(c.all_names.front());
       loc.value = std::to_string(bytes.size());
       loc.has_value = true;
-      reason += fmt::format("; the file is {} bytes long", bytes.size());
+      reason += short_file ? cut_note : fmt::format("; the file is {} bytes long", bytes.size());
+    } else if (short_file) {
+      loc.value = std::to_string(bytes.size());
+      loc.has_value = true;
+      reason += cut_note;
     }
     throw DataError(loc, fmt::format("not a readable {} file: {}", what, reason));
   }
@@ -345,8 +387,12 @@ Table parse_sas(std::string_view bytes, const std::string& source, DataFormat fo
     throw DataError({.file = source, .line = c.n_obs + 1,
                      .column = c.all_names.empty() ? std::string() : printable(c.all_names.front()),
                      .value = std::to_string(c.declared_rows), .has_value = true, .unit = "observation"},
-                    fmt::format("the file declares {} observations but holds {}: a truncated {} file",
-                                c.declared_rows, c.n_obs, what));
+                    fmt::format("the file declares {} observations but holds {}: a truncated {} file{}",
+                                c.declared_rows, c.n_obs, what, cut_note));
+  if (short_file)
+    throw DataError({.file = source, .value = std::to_string(bytes.size()), .has_value = true},
+                    fmt::format("a truncated {} file: it is {} bytes long but its header declares {}", what,
+                                bytes.size(), declared_size));
 
   // XPORT padding is blanks: anything else after the last whole observation is a cut one.
   if (format == DataFormat::xport) {

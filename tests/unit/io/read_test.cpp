@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "hazard/error.hpp"
@@ -229,6 +230,30 @@ TEST(ReadData, TruncatedSas7bdat) {
     std::string e = error_of(std::string_view(x).substr(0, cut), "t.sas7bdat", {.columns = {"AVAL"}});
     EXPECT_EQ(e.rfind("t.sas7bdat", 0), 0u) << e;
     EXPECT_NE(e.find("sas7bdat"), std::string::npos) << e;
+  }
+}
+
+// Cut inside the data pages: the observation the file ends in (the first one missing), its first
+// variable and the file size; the message says how long the header says the file is.
+TEST(ReadData, TruncatedSas7bdatNamesObservation) {
+  std::string x = slurp(fixture("lung.sas7bdat"));
+  std::uint64_t previous = 0;
+  for (std::size_t cut : {x.size() / 2, x.size() * 3 / 4}) {
+    SCOPED_TRACE(cut);
+    try {
+      parse_data(std::string_view(x).substr(0, cut), "t.sas7bdat", {.columns = {"AVAL"}});
+      ADD_FAILURE() << "no error";
+    } catch (const DataError& e) {
+      EXPECT_EQ(e.where().unit, "observation") << e.what();
+      EXPECT_GT(e.where().line, previous) << e.what();  // a later cut ends in a later observation
+      EXPECT_LE(e.where().line, 228u);
+      previous = e.where().line;
+      EXPECT_EQ(e.where().column, "STUDYID");
+      EXPECT_EQ(e.where().value, std::to_string(cut));
+      EXPECT_NE(e.message().find(fmt::format("the file is {} bytes long but its header declares {}", cut, x.size())),
+                std::string::npos)
+          << e.what();
+    }
   }
 }
 
