@@ -508,7 +508,7 @@ json parse_json(std::string_view text, const std::string& source, std::uint64_t 
     // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error ..." -> the reason.
     if (auto p = what.find(": "); p != std::string::npos) what = what.substr(p + 2);
     if (detail::find_invalid_utf8(what) != std::string::npos) what = "invalid UTF-8 text";
-    if (e.byte >= text.size()) what += " (a truncated file?)";  // the text ended before the value did
+    if (e.byte > text.size()) what += " (a truncated file?)";  // the text ended before the value did
     Location loc{.file = source, .line = line};
     // Inside a row: name the record (Dataset-JSON) or keep the line (NDJSON), the column and the value.
     ErrorPosition pos(format == DataFormat::ndjson);
