@@ -397,6 +397,8 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
     std::uint64_t line = body_line;
     for (std::size_t k = 1; k <= parts; ++k) {
       std::size_t cut = k == parts ? text.size() : text.size() / parts * k;
+      // A quoted field that ran past this cut was scanned already: go on from where that stopped.
+      cut = std::max(cut, scanned);
       if (k < parts) {
         for (;;) {
           const void* nl = cut < text.size() ? std::memchr(text.data() + cut, '\n', text.size() - cut) : nullptr;

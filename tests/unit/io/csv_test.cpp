@@ -176,6 +176,24 @@ TEST(Csv, ChunkedParallelParseEqualsSequential) {
   EXPECT_EQ(one.at("note").text(3), "a,\n\"b\"");
 }
 
+// A quoted field that starts before one chunk cut and ends after the next (found by the csv fuzzing
+// target: the next cut's quote count then started past its end and read out of bounds).
+TEST(Csv, QuotedFieldSpanningTwoChunkCuts) {
+  std::string text = "id,note\n1,\"opens here\n";
+  for (int i = 0; i < 200; ++i) text += "still inside the quotes\n";
+  text += "closes\"\n";
+  for (int i = 2; i < 12; ++i) text += std::to_string(i) + ",x\n";
+  auto one = parse_csv(text, "t.csv", {.threads = 1});
+  ASSERT_EQ(one.rows(), 11u);
+  EXPECT_EQ(one.line[1], 204u);  // 1 header + record 1 over 202 lines
+  for (std::size_t threads : {2u, 3u, 5u}) {
+    auto many = parse_csv(text, "t.csv", {.threads = threads});
+    EXPECT_EQ(many.line, one.line) << threads;
+    EXPECT_EQ(many.at("note").levels, one.at("note").levels) << threads;
+    EXPECT_EQ(many.at("note").codes, one.at("note").codes) << threads;
+  }
+}
+
 TEST(Csv, ChunksDisagreeingOnTypeAreReadAsText) {
   std::string text = "v\n";
   for (int i = 0; i < 100; ++i) text += "1\n";
