@@ -403,6 +403,7 @@ class ErrorPosition : public nlohmann::json_sax<json> {
   std::vector<std::string> names;
   std::uint64_t row = 0;
   std::size_t values = 0;
+  std::size_t position = 0;  // where the parse stopped (bytes read)
 
   bool null() override { return value(); }
   bool boolean(bool) override { return value(); }
@@ -440,7 +441,8 @@ class ErrorPosition : public nlohmann::json_sax<json> {
   }
   bool end_object() override { return end(); }
   bool end_array() override { return end(); }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+  bool parse_error(std::size_t at, const std::string&, const nlohmann::detail::exception&) override {
+    position = at;
     for (auto it = stack_.rbegin(); it != stack_.rend(); ++it)
       if (it->role == Role::row) {
         row = it->row;
@@ -498,36 +500,47 @@ json parse_json(std::string_view text, const std::string& source, std::uint64_t 
   if (nesting_depth(text, max_depth) > max_depth)
     throw DataError({.file = source, .line = line_offset > 0 ? line_offset : 0},
                     fmt::format("JSON nested more than {} levels deep: not a Dataset-JSON file", max_depth));
+  // The error, the byte offset it was found at and whether the text ended first.
+  std::string what;
+  std::size_t at = 0;
+  bool ended = false;
   try {
     return json::parse(text);
   } catch (const json::parse_error& e) {
-    // e.byte is the 1-based offset of the error; report the line it is on.
-    std::size_t at = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
-    auto line = line_offset + static_cast<std::uint64_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
-    std::string what = e.what();
-    // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error ..." -> the reason.
-    if (auto p = what.find(": "); p != std::string::npos) what = what.substr(p + 2);
-    if (detail::find_invalid_utf8(what) != std::string::npos) what = "invalid UTF-8 text";
-    if (e.byte > text.size()) what += " (a truncated file?)";  // the text ended before the value did
-    Location loc{.file = source, .line = line};
-    // Inside a row: name the record (Dataset-JSON) or keep the line (NDJSON), the column and the value.
-    ErrorPosition pos(format == DataFormat::ndjson);
-    json::sax_parse(text, &pos);
-    if (pos.row > 0) {
-      std::string v = last_value_text(text, at);
-      std::size_t k = pos.values;
-      if (!v.empty() && json::accept(v) && k > 0) --k;  // the value itself was complete
-      const std::vector<std::string> n = columns_from ? columns_from->names() : pos.names;
-      loc.column = k < n.size() ? n[k] : fmt::format("#{}", k + 1);
-      loc.value = detail::escape_invalid_utf8(v);
-      loc.has_value = true;
-      if (format == DataFormat::dataset_json) {
-        loc.line = pos.row;
-        loc.unit = "record";
-      }
-    }
-    throw DataError(loc, fmt::format("invalid JSON: {}", what));
+    // e.byte is the 1-based offset of the error.
+    at = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
+    ended = e.byte > text.size();
+    what = e.what();
+  } catch (const json::out_of_range& e) {
+    // A number beyond the range of a double (406, "number overflow parsing '1e400'"); the event
+    // pass below finds where.
+    what = e.what();
   }
+  // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error ..." -> the reason.
+  if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
+  if (auto p = what.find(": "); p != std::string::npos && what.rfind("parse error", 0) == 0) what = what.substr(p + 2);
+  if (detail::find_invalid_utf8(what) != std::string::npos) what = "invalid UTF-8 text";
+  // Inside a row: name the record (Dataset-JSON) or keep the line (NDJSON), the column and the value.
+  ErrorPosition pos(format == DataFormat::ndjson);
+  json::sax_parse(text, &pos);
+  if (what.rfind("number overflow", 0) == 0) at = std::min(pos.position, text.size());
+  if (ended) what += " (a truncated file?)";  // the text ended before the value did
+  auto line = line_offset + static_cast<std::uint64_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+  Location loc{.file = source, .line = line};
+  if (pos.row > 0) {
+    std::string v = last_value_text(text, at);
+    std::size_t k = pos.values;
+    if (!v.empty() && json::accept(v) && k > 0) --k;  // the value itself was complete
+    const std::vector<std::string> n = columns_from ? columns_from->names() : pos.names;
+    loc.column = k < n.size() ? n[k] : fmt::format("#{}", k + 1);
+    loc.value = detail::escape_invalid_utf8(v);
+    loc.has_value = true;
+    if (format == DataFormat::dataset_json) {
+      loc.line = pos.row;
+      loc.unit = "record";
+    }
+  }
+  throw DataError(loc, fmt::format("invalid JSON: {}", what));
 }
 
 }  // namespace

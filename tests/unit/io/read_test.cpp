@@ -296,6 +296,23 @@ TEST(ReadData, TruncatedJsonNamesRecordColumnAndValue) {
   starts(error_of(meta + "}\n[\"a\",1]\n[\"b\",", "r.ndjson"), "r.ndjson:3: column 'T': value '': invalid JSON: ");
 }
 
+// A number beyond the range of a double is a data error naming where it is, not an escaping
+// nlohmann::json::out_of_range (found by the dataset_json fuzzing target).
+TEST(ReadData, JsonNumberOverflowIsADataError) {
+  const std::string meta = "{\"columns\":[{\"name\":\"ID\",\"dataType\":\"string\"},"
+                           "{\"name\":\"T\",\"dataType\":\"double\"}]";
+  EXPECT_EQ(error_of(meta + ",\"rows\":[[\"a\",1],[\"b\",1e400]]}", "r.json"),
+            "r.json: record 2: column 'T': value '1e400': invalid JSON: number overflow parsing '1e400'");
+  EXPECT_EQ(error_of(meta + "}\n[\"a\",1]\n[\"b\",-2e999]\n", "r.ndjson"),
+            "r.ndjson:3: column 'T': value '-2e999': invalid JSON: number overflow parsing '-2e999'");
+  try {
+    parse_dataset_json("1e400", "n.json", DataFormat::dataset_json);
+    ADD_FAILURE() << "no error";
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "n.json:1: invalid JSON: number overflow parsing '1e400'");
+  }
+}
+
 TEST(ReadData, Utf16JsonIsRefused) {
   const std::string u16("\xff\xfe{\0}\0", 6);
   std::string e = error_of(u16, "u.json");
