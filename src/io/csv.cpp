@@ -130,6 +130,13 @@ class Tokenizer {
   Tokenizer(std::string_view text, const std::string& source, char delim, std::uint64_t first_line = 1)
       : text_(text), source_(source), delim_(delim), line_(first_line) {}
 
+  /// Header names, so that errors name a field's column (without them: "#3").
+  void set_names(const std::vector<std::string>* names) { names_ = names; }
+  std::string column_name(std::size_t field) const {
+    if (names_ && field < names_->size()) return (*names_)[field];
+    return fmt::format("#{}", field + 1);
+  }
+
   bool at_end() const { return pos_ >= text_.size(); }
   std::size_t pos() const { return pos_; }
   std::uint64_t line() const { return line_; }
@@ -183,8 +190,13 @@ class Tokenizer {
     for (;;) {
       const void* q = std::memchr(s + pos_, '"', n - pos_);
       if (!q) {
-        throw DataError({.file = source_, .line = open_line, .column = fmt::format("#{}", field + 1)},
-                        "unterminated quoted field (a '\"' opened here is never closed)");
+        // The value shown is the field from its opening quote to the end of that line.
+        std::string_view rest = text_.substr(b - 1);
+        rest = rest.substr(0, std::min(rest.find('\n'), std::size_t{60}));
+        if (!rest.empty() && rest.back() == '\r') rest.remove_suffix(1);
+        throw DataError({.file = source_, .line = open_line, .column = column_name(field),
+                         .value = std::string(rest), .has_value = true},
+                        "unterminated quoted field (a '\"' opened here is never closed: a truncated file?)");
       }
       std::size_t qpos = static_cast<std::size_t>(static_cast<const char*>(q) - s);
       line_ += static_cast<std::uint64_t>(std::count(s + pos_, s + qpos, '\n'));
@@ -198,7 +210,7 @@ class Tokenizer {
       // After the closing quote: a delimiter, a line end or the end of the file.
       if (pos_ < n && s[pos_] == '\r' && pos_ + 1 < n && s[pos_ + 1] == '\n') ++pos_;
       if (pos_ < n && s[pos_] != delim_ && s[pos_] != '\n') {
-        throw DataError({.file = source_, .line = line_, .column = fmt::format("#{}", field + 1),
+        throw DataError({.file = source_, .line = line_, .column = column_name(field),
                          .value = std::string(text_.substr(b - 1, std::min<std::size_t>(pos_ - b + 2, 60))),
                          .has_value = true},
                         "unexpected character after a closing quote");
@@ -219,19 +231,48 @@ class Tokenizer {
   std::size_t pos_ = 0;
   std::uint64_t line_ = 1;
   std::string scratch_;
+  const std::vector<std::string>* names_ = nullptr;
 };
 
 struct Header {
   std::vector<std::string> names;
 };
 
+/// The column and the field holding byte `at` (for an error found before the fields are split):
+/// the header's name for a body field, "#k" in the header itself; empty when it cannot be told.
+std::pair<std::string, std::string> field_at(std::string_view text, std::size_t at, const std::string& source,
+                                             char delim) {
+  std::vector<std::string> names;
+  std::string column, value;
+  try {
+    Tokenizer tok(text, source, delim);
+    std::uint64_t rec_line = 0;
+    bool header = true, found = false;
+    while (!found && !tok.at_end() && tok.pos() <= at) {
+      std::size_t nf = tok.record(
+          [&](std::size_t f, std::string_view v) {
+            if (header) names.emplace_back(v);
+            if (found || tok.pos() <= at) return;
+            found = true;
+            column = header || f >= names.size() ? fmt::format("#{}", f + 1) : names[f];
+            value = escape_invalid_utf8(v);
+          },
+          rec_line);
+      if (nf > 0) header = false;
+    }
+  } catch (const DataError&) {
+  }
+  return {column, value};
+}
+
 Header read_header(std::string_view text, const std::string& source, char delim) {
   text = strip_bom(text);
+  reject_wide_encoding(text, source);
   if (std::size_t bad = find_invalid_utf8(text); bad != std::string_view::npos) {
     auto line = 1 + static_cast<std::uint64_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
-    throw DataError({.file = source, .line = line,
-                     .value = fmt::format("\\x{:02X}", static_cast<unsigned char>(text[bad])),
-                     .has_value = true},
+    auto [column, value] = field_at(text, bad, source, delim);
+    if (value.empty()) value = fmt::format("\\x{:02X}", static_cast<unsigned char>(text[bad]));
+    throw DataError({.file = source, .line = line, .column = column, .value = value, .has_value = true},
                     text[bad] == '\0' ? "the file is not text (it contains a NUL byte)"
                                       : "the file is not UTF-8 text (invalid byte; for a Latin-1 file "
                                         "give --encoding latin1)");
@@ -264,6 +305,7 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
   using namespace detail;
   // Strip a BOM here as well, so that body offsets match read_header's view.
   text = strip_bom(text);
+  reject_wide_encoding(text, source);
   // Declared Latin-1: every byte is a character; convert to UTF-8 once, then parse as usual.
   std::string converted;
   if (options.encoding == Encoding::latin1) {
@@ -308,13 +350,16 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
   auto run_pass = [&](std::string_view chunk, std::uint64_t first_line, std::vector<Collector>& cols,
                       std::vector<std::uint64_t>* lines, const std::vector<bool>* only) {
     Tokenizer tok(chunk, source, options.delimiter, first_line);
+    tok.set_names(&header.names);
     std::uint64_t rec_line = 0;
     std::size_t rows = 0;
     while (!tok.at_end()) {
+      const std::size_t rec_begin = tok.pos();
       std::size_t nf = tok.record(
           [&](std::size_t f, std::string_view v) {
             if (f >= ncol) {
-              throw DataError({.file = source, .line = rec_line, .value = std::string(v), .has_value = true},
+              throw DataError({.file = source, .line = rec_line, .column = fmt::format("#{}", f + 1),
+                               .value = std::string(v), .has_value = true},
                               fmt::format("too many fields: the header has {} columns", ncol));
             }
             int k = slot[f];
@@ -324,8 +369,14 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
           rec_line);
       if (nf == 0) continue;  // blank line
       if (nf != ncol) {
-        throw DataError({.file = source, .line = rec_line, .column = header.names[nf - 1]},
-                        fmt::format("wrong number of fields: {} instead of the header's {}", nf, ncol));
+        // Names the first column with no field; the value is the record as written.
+        std::string_view rec = chunk.substr(rec_begin, tok.pos() - rec_begin);
+        while (!rec.empty() && (rec.back() == '\n' || rec.back() == '\r')) rec.remove_suffix(1);
+        throw DataError({.file = source, .line = rec_line, .column = header.names[nf],
+                         .value = std::string(rec), .has_value = true},
+                        fmt::format("wrong number of fields: {} instead of the header's {} (no field for "
+                                    "column '{}' and after: a truncated record?)",
+                                    nf, ncol, header.names[nf]));
       }
       if (lines) lines->push_back(rec_line);
       ++rows;
@@ -346,6 +397,8 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
     std::uint64_t line = body_line;
     for (std::size_t k = 1; k <= parts; ++k) {
       std::size_t cut = k == parts ? text.size() : text.size() / parts * k;
+      // A quoted field that ran past this cut was scanned already: go on from where that stopped.
+      cut = std::max(cut, scanned);
       if (k < parts) {
         for (;;) {
           const void* nl = cut < text.size() ? std::memchr(text.data() + cut, '\n', text.size() - cut) : nullptr;

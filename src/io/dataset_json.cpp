@@ -19,6 +19,7 @@
 //   time                     -> numeric seconds since midnight
 // Errors name the file, the record (row number; the line for NDJSON), the column and the value.
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -152,6 +153,13 @@ class Reader {
  public:
   Reader(const std::string& source, DataFormat format, const ReadOptions& options)
       : source_(source), format_(format), options_(options) {}
+
+  /// The names of all columns of the metadata, in file order.
+  std::vector<std::string> names() const {
+    std::vector<std::string> out;
+    for (const auto& m : meta_) out.push_back(m.name);
+    return out;
+  }
 
   /// Reads the column metadata from the (v1.1 or v1.0) metadata object.
   void metadata(const json& meta, std::uint64_t line) {
@@ -383,22 +391,156 @@ class Reader {
 
 constexpr std::size_t max_depth = 64;
 
-json parse_json(std::string_view text, const std::string& source, std::uint64_t line_offset, DataFormat format) {
+/// Where a JSON text that does not parse stopped (a second, event-driven pass over the text, done
+/// only for the error message): the row being read (1-based; 0 = not inside a row), how many of its
+/// values were complete, and the column names met so far ("name" of the objects in "columns" or,
+/// v1.0, "items"). Rows are the arrays inside "rows" (v1.0 "itemData"), or the text itself for an
+/// NDJSON line.
+class ErrorPosition : public nlohmann::json_sax<json> {
+ public:
+  explicit ErrorPosition(bool root_is_row) : root_is_row_(root_is_row) {}
+
+  std::vector<std::string> names;
+  std::uint64_t row = 0;
+  std::size_t values = 0;
+  std::size_t position = 0;  // where the parse stopped (bytes read)
+
+  bool null() override { return value(); }
+  bool boolean(bool) override { return value(); }
+  bool number_integer(number_integer_t) override { return value(); }
+  bool number_unsigned(number_unsigned_t) override { return value(); }
+  bool number_float(number_float_t, const string_t&) override { return value(); }
+  bool binary(binary_t&) override { return value(); }
+  bool string(string_t& s) override {
+    if (!stack_.empty() && stack_.back().role == Role::column && stack_.back().key == "name") names.push_back(s);
+    return value();
+  }
+  bool key(string_t& k) override {
+    if (!stack_.empty()) stack_.back().key = k;
+    return true;
+  }
+  bool start_object(std::size_t) override {
+    stack_.push_back({.role = parent_role() == Role::columns ? Role::column : Role::other});
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    Level l;
+    if (stack_.empty()) {
+      l.role = root_is_row_ ? Role::row : Role::other;
+      l.row = 1;
+    } else if (parent_role() == Role::rows) {
+      l.role = Role::row;
+      l.row = stack_.back().count + 1;
+    } else if (stack_.back().key == "rows" || stack_.back().key == "itemData") {
+      l.role = Role::rows;
+    } else if (stack_.back().key == "columns" || stack_.back().key == "items") {
+      l.role = Role::columns;
+    }
+    stack_.push_back(l);
+    return true;
+  }
+  bool end_object() override { return end(); }
+  bool end_array() override { return end(); }
+  bool parse_error(std::size_t at, const std::string&, const nlohmann::detail::exception&) override {
+    position = at;
+    for (auto it = stack_.rbegin(); it != stack_.rend(); ++it)
+      if (it->role == Role::row) {
+        row = it->row;
+        values = it->count;
+        break;
+      }
+    return false;
+  }
+
+ private:
+  enum class Role { other, rows, row, columns, column };
+  struct Level {
+    Role role = Role::other;
+    std::string key;
+    std::size_t count = 0;  // complete values (of an array)
+    std::uint64_t row = 0;
+  };
+  Role parent_role() const { return stack_.empty() ? Role::other : stack_.back().role; }
+  bool value() {
+    if (!stack_.empty()) ++stack_.back().count;
+    return true;
+  }
+  bool end() {
+    stack_.pop_back();
+    return value();
+  }
+  bool root_is_row_;
+  std::vector<Level> stack_;
+};
+
+/// The text of the value the parse stopped in: from the last ',' or '[' outside a string before
+/// byte `at` (trimmed).
+std::string last_value_text(std::string_view text, std::size_t at) {
+  std::size_t begin = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < at; ++i) {
+    char ch = text[i];
+    if (in_string) {
+      if (ch == '\\') ++i;
+      else if (ch == '"') in_string = false;
+    } else if (ch == '"') {
+      in_string = true;
+    } else if (ch == ',' || ch == '[' || ch == '{' || ch == ':') {
+      begin = i + 1;
+    }
+  }
+  std::string_view v = text.substr(begin, at - std::min(begin, at));
+  while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.remove_prefix(1);
+  while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.remove_suffix(1);
+  return std::string(v);
+}
+
+json parse_json(std::string_view text, const std::string& source, std::uint64_t line_offset, DataFormat format,
+                const Reader* columns_from = nullptr) {
   if (nesting_depth(text, max_depth) > max_depth)
     throw DataError({.file = source, .line = line_offset > 0 ? line_offset : 0},
                     fmt::format("JSON nested more than {} levels deep: not a Dataset-JSON file", max_depth));
+  // The error, the byte offset it was found at and whether the text ended first.
+  std::string what;
+  std::size_t at = 0;
+  bool ended = false;
   try {
     return json::parse(text);
   } catch (const json::parse_error& e) {
-    // e.byte is the 1-based offset of the error; report the line it is on.
-    std::size_t at = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
-    auto line = line_offset + static_cast<std::uint64_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
-    std::string what = e.what();
-    // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error ..." -> the reason.
-    if (auto p = what.find(": "); p != std::string::npos) what = what.substr(p + 2);
-    (void)format;
-    throw DataError({.file = source, .line = line}, fmt::format("invalid JSON: {}", detail::find_invalid_utf8(what) == std::string::npos ? what : "invalid UTF-8 text"));
+    // e.byte is the 1-based offset of the error.
+    at = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
+    ended = e.byte > text.size();
+    what = e.what();
+  } catch (const json::out_of_range& e) {
+    // A number beyond the range of a double (406, "number overflow parsing '1e400'"); the event
+    // pass below finds where.
+    what = e.what();
   }
+  // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error ..." -> the reason.
+  if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
+  if (auto p = what.find(": "); p != std::string::npos && what.rfind("parse error", 0) == 0) what = what.substr(p + 2);
+  if (detail::find_invalid_utf8(what) != std::string::npos) what = "invalid UTF-8 text";
+  // Inside a row: name the record (Dataset-JSON) or keep the line (NDJSON), the column and the value.
+  ErrorPosition pos(format == DataFormat::ndjson);
+  json::sax_parse(text, &pos);
+  if (what.rfind("number overflow", 0) == 0) at = std::min(pos.position, text.size());
+  if (ended) what += " (a truncated file?)";  // the text ended before the value did
+  auto line = line_offset + static_cast<std::uint64_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+  Location loc{.file = source, .line = line};
+  if (pos.row > 0) {
+    std::string v = last_value_text(text, at);
+    std::size_t k = pos.values;
+    if (!v.empty() && json::accept(v) && k > 0) --k;  // the value itself was complete
+    const std::vector<std::string> n = columns_from ? columns_from->names() : pos.names;
+    loc.column = k < n.size() ? n[k] : fmt::format("#{}", k + 1);
+    loc.value = detail::escape_invalid_utf8(v);
+    loc.has_value = true;
+    if (format == DataFormat::dataset_json) {
+      loc.line = pos.row;
+      loc.unit = "record";
+    }
+  }
+  throw DataError(loc, fmt::format("invalid JSON: {}", what));
 }
 
 }  // namespace
@@ -406,6 +548,7 @@ json parse_json(std::string_view text, const std::string& source, std::uint64_t 
 Table parse_dataset_json(std::string_view bytes, const std::string& source, DataFormat format,
                          const ReadOptions& options) {
   std::string_view text = detail::strip_bom(bytes);
+  detail::reject_wide_encoding(text, source);
   if (std::size_t bad = detail::find_invalid_utf8(text); bad != std::string_view::npos) {
     auto line = 1 + static_cast<std::uint64_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
     throw DataError({.file = source, .line = line,
@@ -440,7 +583,7 @@ Table parse_dataset_json(std::string_view bytes, const std::string& source, Data
     pos = end + 1;
     ++line;
     if (l.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    json v = parse_json(l, source, line, format);
+    json v = parse_json(l, source, line, format, have_meta ? &reader : nullptr);
     if (!have_meta) {
       reader.metadata(v, line);
       have_meta = true;

@@ -110,6 +110,7 @@ struct Context {
   std::vector<std::string> wanted;      // required + optional names
   bool read_all = false;
   std::vector<std::string> all_names;   // every variable in the file, in order
+  std::vector<std::size_t> widths;      // their storage widths in bytes (XPORT: the record layout)
   std::vector<Variable> vars;           // the variables read
   std::vector<int> slot_of_index;       // ReadStat index -> position in vars, -1 = skipped
   std::size_t n_obs = 0;
@@ -135,6 +136,7 @@ int on_variable(int index, readstat_variable_t* variable, const char*, void* ctx
     const char* raw = readstat_variable_get_name(variable);
     std::string name = raw ? raw : "";
     c->all_names.push_back(name);
+    c->widths.push_back(readstat_variable_get_storage_width(variable));
     if (index < 0 || index > 1'000'000) throw DataError({.file = *c->source}, "implausible variable count");
     bool want = c->read_all || std::any_of(c->wanted.begin(), c->wanted.end(),
                                            [&](const std::string& w) { return iequals(w, name); });
@@ -233,26 +235,8 @@ struct ParserDeleter {
   void operator()(readstat_parser_t* p) const { readstat_parser_free(p); }
 };
 
-}  // namespace
-
-Table parse_sas(std::string_view bytes, const std::string& source, DataFormat format, const ReadOptions& options) {
-  if (format != DataFormat::xport && format != DataFormat::sas7bdat)
-    throw std::logic_error("parse_sas: not a SAS format");
-  // XPORT is a sequence of 80-byte records: any other length is a truncated or damaged file
-  // (ReadStat itself would stop quietly at the last complete observation).
-  if (format == DataFormat::xport && bytes.size() % 80 != 0)
-    throw DataError({.file = source, .value = std::to_string(bytes.size()), .has_value = true},
-                    fmt::format("the file size ({} bytes) is not a multiple of 80: a truncated or damaged SAS "
-                                "transport (XPORT) file",
-                                bytes.size()));
-  Context c;
-  c.source = &source;
-  c.format = format;
-  c.options = &options;
-  c.wanted = options.columns;
-  c.wanted.insert(c.wanted.end(), options.optional_columns.begin(), options.optional_columns.end());
-  c.read_all = c.wanted.empty();
-
+/// Runs ReadStat over `bytes` into `c`; returns its status.
+readstat_error_t run_readstat(std::string_view bytes, const std::string& source, DataFormat format, Context& c) {
   MemoryIo io{.data = bytes.data(), .size = bytes.size(), .pos = 0};
   std::unique_ptr<readstat_parser_t, ParserDeleter> parser(readstat_parser_init());
   if (!parser) throw std::bad_alloc();
@@ -266,26 +250,159 @@ Table parse_sas(std::string_view bytes, const std::string& source, DataFormat fo
   readstat_set_read_handler(parser.get(), mem_read);
   readstat_set_update_handler(parser.get(), mem_update);
   readstat_set_io_ctx(parser.get(), &io);
+  return format == DataFormat::xport ? readstat_parse_xport(parser.get(), source.c_str(), &c)
+                                     : readstat_parse_sas7bdat(parser.get(), source.c_str(), &c);
+}
 
-  readstat_error_t rc = format == DataFormat::xport ? readstat_parse_xport(parser.get(), source.c_str(), &c)
-                                                    : readstat_parse_sas7bdat(parser.get(), source.c_str(), &c);
+/// The size a sas7bdat header declares: header length + page size x page count (0 when the header
+/// is too short to tell or the size is implausible).
+std::size_t sas7bdat_declared_size(std::string_view b) {
+  if (b.size() < 220) return 0;
+  const bool u64 = static_cast<unsigned char>(b[32]) == 0x33;
+  const std::size_t a1 = static_cast<unsigned char>(b[35]) == 0x33 ? 4 : 0;
+  const bool little = b[37] == 1;
+  auto uint = [&](std::size_t at, std::size_t n) {
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      auto byte = static_cast<std::uint64_t>(static_cast<unsigned char>(b[at + (little ? n - 1 - i : i)]));
+      v = (v << 8) | byte;
+    }
+    return v;
+  };
+  std::uint64_t header = uint(196 + a1, 4), page = uint(200 + a1, 4), pages = uint(204 + a1, u64 ? 8 : 4);
+  constexpr std::uint64_t limit = std::uint64_t{1} << 40;
+  if (header == 0 || page == 0 || pages > limit / page || header + page * pages > limit) return 0;
+  return static_cast<std::size_t>(header + page * pages);
+}
+
+/// Where an XPORT file's observations start: after its only "OBS" header record (v5 or v8).
+/// npos when there is none or more than one member (the layout check below needs exactly one).
+std::size_t xport_data_start(std::string_view bytes) {
+  constexpr std::string_view obs = "HEADER RECORD*******OBS";
+  std::size_t at = std::string_view::npos;
+  for (std::size_t r = 0; r + 80 <= bytes.size(); r += 80) {
+    if (bytes.substr(r, obs.size()) != obs) continue;
+    if (at != std::string_view::npos) return std::string_view::npos;
+    at = r + 80;
+  }
+  return at;
+}
+
+/// The observation (1-based) and variable that byte `offset` of the data falls in, from the
+/// variables' storage widths; {0, ""} when the layout is unknown.
+std::pair<std::uint64_t, std::string> xport_position(const Context& c, std::size_t offset) {
+  std::size_t row = 0;
+  for (std::size_t w : c.widths) row += w;
+  if (row == 0 || c.widths.size() != c.all_names.size()) return {0, ""};
+  std::size_t within = offset % row, k = 0;
+  while (k + 1 < c.widths.size() && within >= c.widths[k]) within -= c.widths[k++];
+  return {offset / row + 1, printable(c.all_names[k])};
+}
+
+/// A truncated XPORT file: its size is not a multiple of 80 bytes (the record length), or the data
+/// end inside an observation. Names the observation and the variable the file ends in.
+[[noreturn]] void xport_truncated(std::string_view bytes, const std::string& source, const ReadOptions& options) {
+  const std::size_t start = xport_data_start(bytes);
+  Location loc{.file = source, .value = std::to_string(bytes.size()), .has_value = true};
+  if (start != std::string_view::npos && start <= bytes.size()) {
+    Context c;  // the header records alone give the variables and their widths
+    c.source = &source;
+    c.options = &options;
+    c.read_all = true;
+    try {
+      if (run_readstat(bytes.substr(0, start), source, DataFormat::xport, c) == READSTAT_OK && !c.error) {
+        auto [obs, name] = xport_position(c, bytes.size() - start);
+        if (obs > 0) {
+          loc.line = obs;
+          loc.unit = "observation";
+          loc.column = name;
+        }
+      }
+    } catch (const std::exception&) {
+    }
+  }
+  throw DataError(loc, fmt::format("the file ends inside {} (its size, {} bytes, {}): a truncated or damaged SAS "
+                                   "transport (XPORT) file",
+                                   loc.line > 0 ? "this value" : "its header records", bytes.size(),
+                                   bytes.size() % 80 ? "is not a multiple of 80" : "cuts an observation short"));
+}
+
+}  // namespace
+
+Table parse_sas(std::string_view bytes, const std::string& source, DataFormat format, const ReadOptions& options) {
+  if (format != DataFormat::xport && format != DataFormat::sas7bdat)
+    throw std::logic_error("parse_sas: not a SAS format");
+  // XPORT is a sequence of 80-byte records: any other length is a truncated or damaged file
+  // (ReadStat itself would stop quietly at the last complete observation).
+  if (format == DataFormat::xport && bytes.size() % 80 != 0) xport_truncated(bytes, source, options);
+  Context c;
+  c.source = &source;
+  c.format = format;
+  c.options = &options;
+  c.wanted = options.columns;
+  c.wanted.insert(c.wanted.end(), options.optional_columns.begin(), options.optional_columns.end());
+  c.read_all = c.wanted.empty();
+
+  // A sas7bdat file shorter than its header declares is truncated. To name the observation it
+  // ends in, the missing pages are read as zeros (empty pages; only when at least 1/16 of the file
+  // is there and it declares at most 256 MB): ReadStat then reports the rows it found.
+  std::string padded;
+  std::string_view input = bytes;
+  const std::size_t declared_size = format == DataFormat::sas7bdat ? sas7bdat_declared_size(bytes) : 0;
+  const bool short_file = declared_size > bytes.size();
+  std::string cut_note;
+  if (short_file) {
+    cut_note = fmt::format("; the file is {} bytes long but its header declares {}", bytes.size(), declared_size);
+    if (declared_size <= (std::size_t{256} << 20) && declared_size / 16 <= bytes.size()) {
+      padded.reserve(declared_size);
+      padded.assign(bytes);
+      padded.resize(declared_size, '\0');
+      input = padded;
+    }
+  }
+  readstat_error_t rc = run_readstat(input, source, format, c);
   if (c.error) std::rethrow_exception(c.error);
   const char* what = format_name(format);
   if (rc != READSTAT_OK) {
     std::string reason = readstat_error_message(rc);
     if (!c.readstat_message.empty()) reason += " (" + c.readstat_message + ")";
+    // Past the header: the observation reached, its first variable and the file's size.
     Location loc{.file = source};
     if (!c.vars.empty() || c.n_obs > 0) {
       loc.line = c.n_obs + 1;
       loc.unit = "observation";
+      if (!c.all_names.empty()) loc.column = printable(c.all_names.front());
+      loc.value = std::to_string(bytes.size());
+      loc.has_value = true;
+      reason += short_file ? cut_note : fmt::format("; the file is {} bytes long", bytes.size());
+    } else if (short_file) {
+      loc.value = std::to_string(bytes.size());
+      loc.has_value = true;
+      reason += cut_note;
     }
     throw DataError(loc, fmt::format("not a readable {} file: {}", what, reason));
   }
 
   if (c.declared_rows > 0 && static_cast<std::size_t>(c.declared_rows) > c.n_obs && !c.vars.empty())
-    throw DataError({.file = source, .line = c.n_obs + 1, .unit = "observation"},
-                    fmt::format("the file declares {} observations but holds {}: a truncated {} file",
-                                c.declared_rows, c.n_obs, what));
+    throw DataError({.file = source, .line = c.n_obs + 1,
+                     .column = c.all_names.empty() ? std::string() : printable(c.all_names.front()),
+                     .value = std::to_string(c.declared_rows), .has_value = true, .unit = "observation"},
+                    fmt::format("the file declares {} observations but holds {}: a truncated {} file{}",
+                                c.declared_rows, c.n_obs, what, cut_note));
+  if (short_file)
+    throw DataError({.file = source, .value = std::to_string(bytes.size()), .has_value = true},
+                    fmt::format("a truncated {} file: it is {} bytes long but its header declares {}", what,
+                                bytes.size(), declared_size));
+
+  // XPORT padding is blanks: anything else after the last whole observation is a cut one.
+  if (format == DataFormat::xport) {
+    std::size_t start = xport_data_start(bytes), row = 0;
+    for (std::size_t w : c.widths) row += w;
+    if (start != std::string_view::npos && start < bytes.size() && row > 0) {
+      std::string_view tail = bytes.substr(bytes.size() - (bytes.size() - start) % row);
+      if (tail.find_first_not_of(' ') != std::string_view::npos) xport_truncated(bytes, source, options);
+    }
+  }
 
   // Variable names must be unique (a damaged or hand-made file can repeat one).
   for (std::size_t i = 0; i < c.vars.size(); ++i)

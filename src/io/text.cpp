@@ -109,6 +109,45 @@ std::string latin1_to_utf8(std::string_view s) {
   return out;
 }
 
+const char* wide_encoding(std::string_view s) {
+  auto b = [&](std::size_t i) { return i < s.size() ? static_cast<unsigned char>(s[i]) : 0x100u; };
+  if (b(0) == 0xFF && b(1) == 0xFE && b(2) == 0 && b(3) == 0) return "UTF-32LE";
+  if (b(0) == 0 && b(1) == 0 && b(2) == 0xFE && b(3) == 0xFF) return "UTF-32BE";
+  if (b(0) == 0xFF && b(1) == 0xFE) return "UTF-16LE";
+  if (b(0) == 0xFE && b(1) == 0xFF) return "UTF-16BE";
+  auto ascii = [&](std::size_t i) { return b(i) >= 0x09 && b(i) < 0x80; };
+  if (ascii(0) && b(1) == 0 && ascii(2) && b(3) == 0) return "UTF-16LE";
+  if (b(0) == 0 && ascii(1) && b(2) == 0 && ascii(3)) return "UTF-16BE";
+  return nullptr;
+}
+
+void reject_wide_encoding(std::string_view s, const std::string& source) {
+  const char* enc = wide_encoding(s);
+  if (!enc) return;
+  std::string head;
+  for (std::size_t i = 0; i < std::min<std::size_t>(s.size(), 4); ++i)
+    head += fmt::format("\\x{:02X}", static_cast<unsigned char>(s[i]));
+  throw DataError({.file = source, .line = 1, .value = head, .has_value = true},
+                  fmt::format("the file is {} text, not UTF-8 or Latin-1: convert it first, e.g. "
+                              "iconv -f {} -t UTF-8",
+                              enc, enc));
+}
+
+std::string escape_invalid_utf8(std::string_view s) {
+  std::string out;
+  while (!s.empty()) {
+    std::size_t bad = find_invalid_utf8(s);
+    if (bad == std::string_view::npos) {
+      out += s;
+      break;
+    }
+    out += s.substr(0, bad);
+    out += fmt::format("\\x{:02X}", static_cast<unsigned char>(s[bad]));
+    s.remove_prefix(bad + 1);
+  }
+  return out;
+}
+
 std::string_view strip_bom(std::string_view s) {
   if (s.size() >= 3 && static_cast<unsigned char>(s[0]) == 0xEF && static_cast<unsigned char>(s[1]) == 0xBB &&
       static_cast<unsigned char>(s[2]) == 0xBF)

@@ -34,6 +34,17 @@ std::size_t find_invalid_utf8(std::string_view s);
 /// Latin-1 (ISO 8859-1) bytes as UTF-8: bytes >= 0x80 become two bytes.
 std::string latin1_to_utf8(std::string_view s);
 
+/// "UTF-16LE", "UTF-16BE", "UTF-32LE" or "UTF-32BE" when the text starts with that encoding's
+/// byte-order mark, or (UTF-16 without a mark) when its first characters are ASCII with a NUL
+/// byte between them; nullptr otherwise. hazard reads UTF-8 and Latin-1 only.
+const char* wide_encoding(std::string_view s);
+
+/// Throws DataError for a UTF-16/UTF-32 file (wide_encoding), telling how to convert it.
+void reject_wide_encoding(std::string_view s, const std::string& source);
+
+/// Text made safe to show in a message: valid UTF-8 is kept, any other byte is written \xNN.
+std::string escape_invalid_utf8(std::string_view s);
+
 /// Strips a leading UTF-8 byte-order mark.
 std::string_view strip_bom(std::string_view s);
 

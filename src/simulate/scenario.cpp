@@ -207,7 +207,8 @@ ScenarioFile scenario_from_json(const nlohmann::json& j) {
   static const char* known[] = {"n", "ratio", "control", "experimental", "strata", "accrual",
                                 "random_allocation", "dropout", "looks", "design", "study_id",
                                 "description"};
-  for (const auto& [key, value] : j.items()) {
+  for (const auto& item : j.items()) {
+    const std::string& key = item.key();  // not a structured binding: clang 14 cannot capture one
     if (std::find_if(std::begin(known), std::end(known),
                      [&](const char* k) { return key == k; }) == std::end(known))
       throw UsageError("scenario: unknown key '" + key + "'");

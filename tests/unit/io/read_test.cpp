@@ -3,12 +3,14 @@
 // lung data); the CSV is the reference, the other formats must reproduce it bit for bit.
 #include "hazard/read.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "hazard/error.hpp"
@@ -180,6 +182,39 @@ TEST(ReadData, TruncatedXport) {
   }
 }
 
+// Cut inside the observations, at any length (also a multiple of 80, which ReadStat alone would read
+// as a shorter file): the error names the observation and the variable the file ends in.
+TEST(ReadData, TruncatedXportNamesObservationAndVariable) {
+  std::string x = slurp(fixture("lung_v5.xpt"));
+  ASSERT_EQ(x.size() % 80, 0u);
+  for (std::size_t cut : {x.size() / 2, x.size() / 2 + 3, x.size() - 81, x.size() / 160 * 80, x.size() - 160}) {
+    SCOPED_TRACE(cut);
+    try {
+      parse_data(std::string_view(x).substr(0, cut), "t.xpt", {.columns = {"AVAL"}});
+      ADD_FAILURE() << "no error";
+    } catch (const DataError& e) {
+      EXPECT_EQ(e.where().file, "t.xpt");
+      EXPECT_EQ(e.where().unit, "observation") << e.what();
+      EXPECT_GE(e.where().line, 1u);
+      EXPECT_LE(e.where().line, 228u);  // lung has 228 observations
+      EXPECT_NE(std::find(lung_columns.begin(), lung_columns.end(), e.where().column), lung_columns.end())
+          << e.what();
+      EXPECT_EQ(e.where().value, std::to_string(cut));
+      EXPECT_NE(e.message().find("truncated or damaged SAS transport (XPORT) file"), std::string::npos) << e.what();
+    }
+  }
+  // Later cuts end in later observations.
+  auto obs = [&](std::size_t cut) {
+    try {
+      parse_data(std::string_view(x).substr(0, cut), "t.xpt");
+    } catch (const DataError& e) {
+      return e.where().line;
+    }
+    return std::uint64_t{0};
+  };
+  EXPECT_LT(obs(x.size() / 2), obs(x.size() - 81));
+}
+
 TEST(ReadData, WrongXportHeader) {
   std::string x = slurp(fixture("lung_v5.xpt"));
   x[25] = 'X';  // "LIBRARY" -> "LIBRXRY"
@@ -198,12 +233,38 @@ TEST(ReadData, TruncatedSas7bdat) {
   }
 }
 
+// Cut inside the data pages: the observation the file ends in (the first one missing), its first
+// variable and the file size; the message says how long the header says the file is.
+TEST(ReadData, TruncatedSas7bdatNamesObservation) {
+  std::string x = slurp(fixture("lung.sas7bdat"));
+  std::uint64_t previous = 0;
+  for (std::size_t cut : {x.size() / 2, x.size() * 3 / 4}) {
+    SCOPED_TRACE(cut);
+    try {
+      parse_data(std::string_view(x).substr(0, cut), "t.sas7bdat", {.columns = {"AVAL"}});
+      ADD_FAILURE() << "no error";
+    } catch (const DataError& e) {
+      EXPECT_EQ(e.where().unit, "observation") << e.what();
+      EXPECT_GT(e.where().line, previous) << e.what();  // a later cut ends in a later observation
+      EXPECT_LE(e.where().line, 228u);
+      previous = e.where().line;
+      EXPECT_EQ(e.where().column, "STUDYID");
+      EXPECT_EQ(e.where().value, std::to_string(cut));
+      EXPECT_NE(e.message().find(fmt::format("the file is {} bytes long but its header declares {}", cut, x.size())),
+                std::string::npos)
+          << e.what();
+    }
+  }
+}
+
 TEST(ReadData, BadJson) {
   EXPECT_EQ(error_of("{\"columns\": [}", "b.json"),
             "b.json:1: invalid JSON: syntax error while parsing value - unexpected '}'; expected '[', '{', or a literal");
   std::string j = slurp(fixture("lung.json"));
   std::string e = error_of(std::string_view(j).substr(0, j.size() / 2), "t.json");
-  EXPECT_EQ(e.rfind("t.json:1: invalid JSON", 0), 0u) << e;
+  EXPECT_EQ(e.rfind("t.json: record ", 0), 0u) << e;
+  EXPECT_NE(e.find("invalid JSON"), std::string::npos) << e;
+  EXPECT_NE(e.find("(a truncated file?)"), std::string::npos) << e;
   EXPECT_EQ(error_of("{\"columns\":[{\"name\":\"a\",\"dataType\":\"integer\"}],\"rows\":[[1],[\"x\"]]}", "r.json"),
             "r.json: record 2: column 'a': value '\"x\"': expected a number (the column's dataType is integer)");
   EXPECT_EQ(error_of("{\"columns\":[{\"name\":\"a\",\"dataType\":\"integer\"}],\"records\":3,\"rows\":[[1]]}", "r.json"),
@@ -214,7 +275,48 @@ TEST(ReadData, BadJson) {
   std::string nd = slurp(fixture("lung.ndjson"));
   nd.resize(nd.size() - 30);  // cut inside the last row
   e = error_of(nd, "t.ndjson");
-  EXPECT_EQ(e.rfind("t.ndjson:229: invalid JSON", 0), 0u) << e;
+  EXPECT_EQ(e.rfind("t.ndjson:229: column '", 0), 0u) << e;
+}
+
+// A truncated Dataset-JSON file names the record, the column and the value it ends in.
+TEST(ReadData, TruncatedJsonNamesRecordColumnAndValue) {
+  const std::string meta = "{\"columns\":[{\"name\":\"ID\",\"dataType\":\"string\"},"
+                           "{\"name\":\"T\",\"dataType\":\"double\"}]";
+  auto starts = [](const std::string& e, const std::string& head) {
+    EXPECT_EQ(e.rfind(head, 0), 0u) << e;
+    EXPECT_NE(e.find("(a truncated file?)"), std::string::npos) << e;
+  };
+  // Cut after a complete number: that value and its column.
+  starts(error_of(meta + ",\"rows\":[[\"a\",1],[\"b\",2", "r.json"), "r.json: record 2: column 'T': value '2': invalid JSON: ");
+  // Cut inside a string: the first column of the second row.
+  starts(error_of(meta + ",\"rows\":[[\"a\",1],[\"b", "r.json"), "r.json: record 2: column 'ID': value '\"b': invalid JSON: ");
+  // Cut after a comma: the next column, with an empty value.
+  starts(error_of(meta + ",\"rows\":[[\"a\",", "r.json"), "r.json: record 1: column 'T': value '': invalid JSON: ");
+  // NDJSON: the line, and the column from the metadata line.
+  starts(error_of(meta + "}\n[\"a\",1]\n[\"b\",", "r.ndjson"), "r.ndjson:3: column 'T': value '': invalid JSON: ");
+}
+
+// A number beyond the range of a double is a data error naming where it is, not an escaping
+// nlohmann::json::out_of_range (found by the dataset_json fuzzing target).
+TEST(ReadData, JsonNumberOverflowIsADataError) {
+  const std::string meta = "{\"columns\":[{\"name\":\"ID\",\"dataType\":\"string\"},"
+                           "{\"name\":\"T\",\"dataType\":\"double\"}]";
+  EXPECT_EQ(error_of(meta + ",\"rows\":[[\"a\",1],[\"b\",1e400]]}", "r.json"),
+            "r.json: record 2: column 'T': value '1e400': invalid JSON: number overflow parsing '1e400'");
+  EXPECT_EQ(error_of(meta + "}\n[\"a\",1]\n[\"b\",-2e999]\n", "r.ndjson"),
+            "r.ndjson:3: column 'T': value '-2e999': invalid JSON: number overflow parsing '-2e999'");
+  try {
+    parse_dataset_json("1e400", "n.json", DataFormat::dataset_json);
+    ADD_FAILURE() << "no error";
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "n.json:1: invalid JSON: number overflow parsing '1e400'");
+  }
+}
+
+TEST(ReadData, Utf16JsonIsRefused) {
+  const std::string u16("\xff\xfe{\0}\0", 6);
+  std::string e = error_of(u16, "u.json");
+  EXPECT_EQ(e.rfind("u.json:1: value '\\xFF\\xFE\\x7B\\x00': the file is UTF-16LE text, not UTF-8 or Latin-1", 0), 0u) << e;
 }
 
 TEST(ReadData, ErrorsNameObservationForSas) {
