@@ -264,6 +264,39 @@ TwoArmLogrank logrank_two_arm_sorted(std::span<const double> time,
   double* dead1 = dead0 + S;
   double* touched = dead1 + S;  // 1 when the stratum has deaths at the current time
   double o1 = 0.0, e1 = 0.0, v11 = 0.0;
+  if (stratum.empty()) {  // one stratum: the same sums in registers
+    double r0 = 0.0, r1 = 0.0;
+    for (std::size_t i = n; i > 0;) {
+      const double t = time[i - 1];
+      double d0 = 0.0, d1 = 0.0;
+      std::size_t j = i;
+      for (; j > 0 && time[j - 1] == t; --j) {
+        const std::size_t r = j - 1;
+        const bool g1 = group[r] != 0;
+        const double ev = status[r] != 0 ? 1.0 : 0.0;
+        if (g1) {
+          r1 += 1.0;
+          d1 += ev;
+        } else {
+          r0 += 1.0;
+          d0 += ev;
+        }
+      }
+      i = j;
+      const double deaths = d0 + d1;
+      if (deaths == 0.0) continue;
+      const double n_risk = r0 + r1;
+      o1 += d1;
+      e1 += deaths * r1 / n_risk;
+      if (n_risk > 1.0) {
+        const double c = deaths * (n_risk - deaths) / (n_risk - 1.0);
+        const double tmp = c * r1 / n_risk;
+        v11 += tmp;
+        v11 -= tmp * r1 / n_risk;
+      }
+    }
+    return {o1 - e1, v11};
+  }
   for (std::size_t i = n; i > 0;) {
     const double t = time[i - 1];
     std::size_t j = i;

@@ -63,7 +63,8 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
     ws.exit_order[i] = {x, static_cast<std::uint32_t>(n - 1 - i)};
   }
   // by exit ascending: sort (key, index) pairs, then one gather (cheaper than moving records)
-  std::sort(ws.exit_order.begin(), ws.exit_order.end());
+  std::sort(ws.exit_order.begin(), ws.exit_order.end(),
+            [](const auto& x, const auto& y) { return x.first < y.first; });
   ws.by_exit.resize(n);
   for (std::size_t k = 0; k < n; ++k) ws.by_exit[k] = ws.by_entry[ws.exit_order[k].second];
   if (s.random_accrual)
