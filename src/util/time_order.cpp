@@ -9,8 +9,7 @@ namespace hazard::detail {
 
 std::vector<std::uint32_t> order_by_code_time(std::span<const double> time,
                                               std::span<const std::int32_t> code,
-                                              std::size_t n_codes, bool descending,
-                                              std::vector<double>* sorted_time) {
+                                              std::size_t n_codes, bool descending) {
   const std::size_t n = time.size();
   if (n > UINT32_MAX) throw std::length_error("more than 2^32 - 1 rows");
   if (!code.empty() && code.size() != n)
@@ -23,10 +22,6 @@ std::vector<std::uint32_t> order_by_code_time(std::span<const double> time,
   sort_keyed_rows(rows, other, hist, code.empty() ? 0 : n_codes, descending);
   std::vector<std::uint32_t> order(n);
   for (std::size_t i = 0; i < n; ++i) order[i] = rows[i].payload;
-  if (sorted_time) {
-    sorted_time->resize(n);
-    for (std::size_t i = 0; i < n; ++i) (*sorted_time)[i] = key_time(rows[i].key);
-  }
   return order;
 }
 

@@ -104,11 +104,10 @@ void sort_keyed_rows(std::vector<Row>& rows, std::vector<Row>& other,
 
 /// Row indices sorted by (code ascending, time ascending — or descending with `descending`),
 /// ties in input order (stable). Preconditions: no time is NaN; `code` is empty (one block) or
-/// holds values in [0, n_codes). With `sorted_time`, also the times in that order.
+/// holds values in [0, n_codes).
 std::vector<std::uint32_t> order_by_code_time(std::span<const double> time,
                                               std::span<const std::int32_t> code,
-                                              std::size_t n_codes, bool descending = false,
-                                              std::vector<double>* sorted_time = nullptr);
+                                              std::size_t n_codes, bool descending = false);
 
 /// Sorts `values` ascending (no NaN; -0.0 becomes +0.0): the same radix sort, O(n).
 void sort_values(std::vector<double>& values);
