@@ -99,10 +99,11 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
   d.offset.resize(n);
   d.stratum.resize(n);
   if (d.counting) d.start.resize(n);
-  std::vector<std::size_t> pos(d.counting ? n : 0);
+  // kernel position of each input row (the inverse of ord): by_start and the covariate scatter
+  std::vector<std::uint32_t> kpos(n);
   for (std::size_t k = 0; k < n; ++k) {
     const std::size_t i = ord[k];
-    if (d.counting) pos[i] = k;
+    kpos[i] = static_cast<std::uint32_t>(k);
     d.time[k] = data.time[i];
     d.status[k] = data.status[i] ? 1 : 0;
     d.weight[k] = wt(i);
@@ -115,7 +116,7 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
     d.nused = static_cast<std::size_t>(std::count(ignore.begin(), ignore.end(), std::uint8_t{0}));
     const std::vector<std::uint32_t> o1 = order_by_code_time(data.start, code, 2 * ns, true);
     d.by_start.resize(n);
-    for (std::size_t k = 0; k < n; ++k) d.by_start[k] = pos[o1[k]];
+    for (std::size_t k = 0; k < n; ++k) d.by_start[k] = kpos[o1[k]];
   }
 
   // covariates, centred and scaled: the constants come from sequential passes over each column
@@ -185,8 +186,6 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
   // matrix spans p pages, so a gather in kernel order would miss the TLB p times per row) and
   // each row is written whole to its kernel position.
   d.x.resize(n * p);
-  std::vector<std::uint32_t> kpos(n);
-  for (std::size_t k = 0; k < n; ++k) kpos[ord[k]] = static_cast<std::uint32_t>(k);
   const double* const xdata = X.data();
   const auto stride = static_cast<std::size_t>(X.outerStride());
   for (std::size_t i = 0; i < n; ++i) {
