@@ -12,7 +12,7 @@
 // or the later member) give its influence on Somers' d = (conc - disc) / npair:
 //   dfbeta_i = w_i ((c_i - d_i) / npair - d (c_i + d_i + t_i) / npair),
 // summed within cluster, var(C) = sum dfbeta^2 / 4.
-// Per-row pair counts use two weight trees (here Fenwick trees over the ranks of the score): one
+// Per-row pair counts use two weight trees (blocked Fenwick trees over the ranks of the score): one
 // of rows at risk, one of events so far, read when a row enters and when the pass ends.
 // One sort, O(n log n).
 //
@@ -30,36 +30,50 @@
 namespace hazard::detail {
 namespace {
 
-struct Fenwick {
-  std::vector<double> t;
-  explicit Fenwick(std::size_t n) : t(n + 1, 0.0) {}
-  void add(std::size_t i, double w) {  // i is 0-based
-    for (++i; i < t.size(); i += i & (~i + 1)) t[i] += w;
-  }
-  double prefix(std::size_t i) const {  // sum of [0, i)
-    double s = 0;
-    for (; i > 0; i -= i & (~i + 1)) s += t[i];
-    return s;
-  }
-};
-
-// weights of rows with a score greater than, less than, equal to rank r
+// Weights of rows with a score greater than, less than, equal to rank r.
 struct Sums {
   double greater, less, equal;
 };
 
+// A weight tree over the ranks, laid out for the cache: the weight of each rank (`node`), the
+// weight of each block of 32 consecutive ranks (`block`), and a Fenwick tree over the blocks
+// (`top`, n/32 entries: it stays in L2 up to ~10^7 ranks). A prefix sum is the Fenwick prefix
+// over whole blocks plus at most 16 adjacent `node` values (from the block's start, or the block
+// sum minus the rest of the block), so each update or query touches one or two cache lines of the
+// large array instead of the ~log2(n) lines of a plain Fenwick tree over the ranks.
 struct Tree {
-  Fenwick f;
-  std::vector<double> node;
+  static constexpr unsigned kShift = 5;
+  static constexpr std::size_t kBlock = std::size_t{1} << kShift;
+  std::vector<double> node, block, top;
   double total = 0;
-  explicit Tree(std::size_t n) : f(n), node(n, 0.0) {}
+  explicit Tree(std::size_t n)
+      : node((n + kBlock - 1) / kBlock * kBlock, 0.0),
+        block(node.size() / kBlock, 0.0),
+        top(block.size() + 1, 0.0) {}
   void add(std::size_t r, double w) {
-    f.add(r, w);
     node[r] += w;
+    const std::size_t b = r >> kShift;
+    block[b] += w;
+    for (std::size_t i = b + 1; i < top.size(); i += i & (~i + 1)) top[i] += w;
     total += w;
   }
+  // sum of the weights of ranks [0, r)
+  double prefix(std::size_t r) const {
+    const std::size_t b = r >> kShift;
+    double s = 0;
+    for (std::size_t i = b; i > 0; i -= i & (~i + 1)) s += top[i];
+    const std::size_t base = b << kShift;
+    const std::size_t off = r - base;
+    double in = 0;
+    if (off <= kBlock / 2) {
+      for (std::size_t q = base; q < r; ++q) in += node[q];
+      return s + in;
+    }
+    for (std::size_t q = r; q < base + kBlock; ++q) in += node[q];
+    return s + (block[b] - in);
+  }
   Sums walk(std::size_t r) const {
-    const double less = f.prefix(r);
+    const double less = prefix(r);
     return {total - less - node[r], less, node[r]};
   }
 };
@@ -74,7 +88,15 @@ struct Block {
   std::size_t b = 0, m = 0;
   std::vector<std::uint32_t> rank, ord, ord1;
   std::size_t n_ranks = 0;
+  // The tree lines the row `ahead` positions later in the sweep will touch (the ranks are in
+  // random order, so every update or query is a cache miss; issuing them early overlaps them).
+  void prefetch(const Tree& t, std::size_t ahead) const {
+    const std::uint32_t r = rank[ord[ahead]];
+    __builtin_prefetch(&t.node[r]);
+    __builtin_prefetch(&t.block[r >> Tree::kShift]);
+  }
 };
+constexpr std::size_t kAhead = 12;
 
 Block make_block(const CoxSorted& d, const std::vector<double>& lp, std::size_t b, std::size_t e) {
   Block k;
@@ -83,13 +105,16 @@ Block make_block(const CoxSorted& d, const std::vector<double>& lp, std::size_t 
   const std::size_t m = k.m;
   // ranks of the score within the stratum (exact equality = tie, as R's match(unique())), by
   // one radix sort of the scores
-  const std::span<const double> score(lp.data() + b, m);
-  const std::vector<std::uint32_t> so = order_by_code_time(score, {}, 1);
+  std::vector<KeyedRow> rows(m), other;
+  std::vector<std::uint32_t> hist;
+  for (std::size_t q = 0; q < m; ++q)
+    rows[q] = {time_key(lp[b + q]), static_cast<std::uint32_t>(q), 0};
+  sort_keyed_rows(rows, other, hist, 0);
   k.rank.resize(m);
   std::uint32_t r = 0;
   for (std::size_t q = 0; q < m; ++q) {
-    if (q > 0 && score[so[q]] != score[so[q - 1]]) ++r;
-    k.rank[so[q]] = r;
+    if (q > 0 && rows[q].key != rows[q - 1].key) ++r;
+    k.rank[rows[q].payload] = r;
   }
   k.n_ranks = m ? r + 1 : 0;
   // descending time: the kernel order read backwards (Efron/Breslow right-censored: ascending
@@ -136,6 +161,7 @@ void sweep_risk(const CoxSorted& d, const Block& k, double* count, Influence& in
   std::size_t i = 0, i2 = 0;
   while (i < m) {
     const std::size_t ii = k.ord[i];
+    if (i + kAhead < m) k.prefetch(all, i + kAhead);
     if (d.status[b + ii] == 0) {
       all.add(k.rank[ii], w(ii));
       ++i;
@@ -190,6 +216,7 @@ void sweep_deaths(const CoxSorted& d, const Block& k, Influence& inf) {
   std::size_t i = 0, i2 = 0;
   while (i < m) {
     const std::size_t ii = k.ord[i];
+    if (i + kAhead < m) k.prefetch(dead, i + kAhead);
     if (d.status[b + ii] == 0) {
       sub(ii);
       ++i;
@@ -207,7 +234,17 @@ void sweep_deaths(const CoxSorted& d, const Block& k, Influence& inf) {
   if (d.counting) {
     for (; i2 < m; ++i2) add(k.ord1[i2]);
   } else {
-    for (std::size_t q = 0; q < m; ++q) add(q);
+    // the tree no longer changes: one prefix-sum array answers every row's query
+    std::vector<double> cum(k.n_ranks + 1, 0.0);
+    for (std::size_t r = 0; r < k.n_ranks; ++r) cum[r + 1] = cum[r] + dead.node[r];
+    const double total = dead.total;
+    for (std::size_t q = 0; q < m; ++q) {
+      const std::size_t r = k.rank[q];
+      const double less = cum[r], equal = dead.node[r];
+      inf.v0[b + q] += less;
+      inf.v1[b + q] += total - less - equal;
+      inf.v2[b + q] += equal;
+    }
   }
 }
 

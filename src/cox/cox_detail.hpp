@@ -40,7 +40,11 @@ struct CoxSorted {
 
 /// Sorts and centres the data as R does for the given tie method (exact: descending time).
 /// `x` replaces data.x when given (so that callers need not copy the design matrix).
-CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x = nullptr);
+/// `order`, when given, is the kernel order already computed by the caller (right-censored data
+/// without strata, Efron/Breslow: the stable ascending order of data.time), so it is not sorted
+/// again.
+CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x = nullptr,
+                  const std::vector<std::uint32_t>* order = nullptr);
 
 /// Log partial likelihood at beta (scaled coordinates), its score u (p) and information imat
 /// (p*p, only the upper triangle imat[j*p+i], j<=i... see each file) for one tie method.
@@ -126,8 +130,12 @@ CoxConcordance concordance(const CoxSorted& d, const std::vector<double>& lp,
                            const std::vector<std::int32_t>& cluster);
 
 /// R's aeqSurv: times closer than sqrt(machine eps) (absolutely or relative to the mean
-/// absolute time) are made equal. Modifies time (and start) in place.
-void aeq_surv(std::vector<double>& time, std::vector<double>& start);
+/// absolute time) are made equal. Modifies time (and start) in place; returns whether any value
+/// changed.
+bool aeq_surv(std::vector<double>& time, std::vector<double>& start);
+/// The same for right-censored data whose ascending order is already known (`order` sorts
+/// `time`): no sort of its own. The mapping is monotone, so `order` still sorts the result.
+bool aeq_surv_sorted(std::vector<double>& time, const std::vector<std::uint32_t>& order);
 
 }  // namespace hazard::detail
 

@@ -24,6 +24,7 @@
 #include <string>
 
 #include "cox/cox_detail.hpp"
+#include "util/time_order.hpp"
 #include "hazard/cox.hpp"
 #include "hazard/error.hpp"
 
@@ -119,7 +120,16 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
                .stratum = in.stratum,
                .cluster = in.cluster,
                .names = in.names};
-  detail::aeq_surv(data.time, data.start);
+  // Right-censored data without strata (Efron/Breslow): the kernel order is the ascending order
+  // of the times, which timefix needs too; sort once and hand the order to prepare (unless
+  // timefix merged times, when prepare sorts again so that ties keep R's input order).
+  std::vector<std::uint32_t> order;
+  if (!counting && data.stratum.empty() && opt.ties != Ties::exact) {
+    order = detail::order_by_code_time(data.time, {}, 1);
+    if (detail::aeq_surv_sorted(data.time, order)) order.clear();
+  } else {
+    detail::aeq_surv(data.time, data.start);
+  }
   if (counting)
     for (std::size_t i = 0; i < n; ++i)
       if (!(data.start[i] < data.time[i]))
@@ -144,7 +154,7 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
       data.offset.clear();
   }
 
-  detail::CoxSorted d = detail::prepare(data, opt.ties, &in.x);
+  detail::CoxSorted d = detail::prepare(data, opt.ties, &in.x, order.empty() ? nullptr : &order);
   detail::Scheme scheme = detail::Scheme::coxfit6;
   detail::CoxEval eval;
   const bool efron = opt.ties == Ties::efron;
@@ -361,7 +371,6 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
     r.terms.push_back(t);
   }
 
-  // concordance of the linear predictor, in kernel order
   {
     std::vector<double> lpk(n);
     for (std::size_t k = 0; k < n; ++k) lpk[k] = r.linear_predictor[d.order[k]];

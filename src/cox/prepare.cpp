@@ -39,7 +39,8 @@ std::vector<std::int32_t> dense_codes(const std::vector<std::int32_t>& codes, st
 
 }  // namespace
 
-CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_override) {
+CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_override,
+                  const std::vector<std::uint32_t>* order) {
   CoxSorted d;
   const Eigen::MatrixXd& X = x_override ? *x_override : data.x;
   const std::size_t n = data.time.size();
@@ -87,6 +88,8 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
       code[i] = static_cast<std::int32_t>(ignore[i] * ns + s2);
     }
     ord = order_by_code_time(data.time, code, 2 * ns, true);
+  } else if (order) {
+    ord = *order;
   } else {
     ord = order_by_code_time(data.time,
                              data.stratum.empty() ? std::span<const std::int32_t>{} : strat, ns,
@@ -188,7 +191,9 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
   d.x.resize(n * p);
   const double* const xdata = X.data();
   const auto stride = static_cast<std::size_t>(X.outerStride());
+  constexpr std::size_t ahead = 16;  // rows: the write targets are random, prefetch them
   for (std::size_t i = 0; i < n; ++i) {
+    if (i + ahead < n) __builtin_prefetch(&d.x[kpos[i + ahead] * p], 1);
     const std::size_t k = kpos[i];
     const double* sh = &shift[static_cast<std::size_t>(strat[i]) * p];
     // rows no event reaches are not centred by agfit4, only scaled (agexact centres every row)
@@ -202,12 +207,12 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
   return d;
 }
 
-void aeq_surv(std::vector<double>& time, std::vector<double>& start) {
-  std::vector<double> y(time);
-  y.insert(y.end(), start.begin(), start.end());
-  sort_values(y);
-  y.erase(std::unique(y.begin(), y.end()), y.end());
-  if (y.size() < 2) return;
+namespace {
+
+// The cut points of aeqSurv from the sorted distinct values y (R's aeqSurv: a value within the
+// tolerance of the previous distinct value is merged into it); empty when nothing merges.
+std::vector<double> aeq_cuts(const std::vector<double>& y) {
+  if (y.size() < 2) return {};
   double meanabs = 0;
   for (double v : y) meanabs += std::fabs(v);
   meanabs /= static_cast<double>(y.size());
@@ -222,13 +227,40 @@ void aeq_surv(std::vector<double>& time, std::vector<double>& start) {
       cuts.push_back(y[i]);
     }
   }
-  if (!any) return;
-  auto fix = [&](double v) {  // findInterval: the largest cut <= v
-    auto it = std::upper_bound(cuts.begin(), cuts.end(), v);
-    return *(it - 1);
-  };
-  for (double& v : time) v = fix(v);
-  for (double& v : start) v = fix(v);
+  if (!any) return {};
+  return cuts;
+}
+
+double aeq_fix(const std::vector<double>& cuts, double v) {  // findInterval: largest cut <= v
+  auto it = std::upper_bound(cuts.begin(), cuts.end(), v);
+  return *(it - 1);
+}
+
+}  // namespace
+
+bool aeq_surv(std::vector<double>& time, std::vector<double>& start) {
+  std::vector<double> y(time);
+  y.insert(y.end(), start.begin(), start.end());
+  sort_values(y);
+  y.erase(std::unique(y.begin(), y.end()), y.end());
+  const std::vector<double> cuts = aeq_cuts(y);
+  if (cuts.empty()) return false;
+  for (double& v : time) v = aeq_fix(cuts, v);
+  for (double& v : start) v = aeq_fix(cuts, v);
+  return true;
+}
+
+bool aeq_surv_sorted(std::vector<double>& time, const std::vector<std::uint32_t>& order) {
+  std::vector<double> y;
+  y.reserve(time.size());
+  for (std::uint32_t i : order) {
+    const double v = time[i] + 0.0;  // -0.0 -> +0.0, as sort_values
+    if (y.empty() || v != y.back()) y.push_back(v);
+  }
+  const std::vector<double> cuts = aeq_cuts(y);
+  if (cuts.empty()) return false;
+  for (double& v : time) v = aeq_fix(cuts, v);
+  return true;
 }
 
 }  // namespace hazard::detail
