@@ -135,18 +135,6 @@ void run_cox(const CoxCliOptions& o) {
     const std::string ref = ref_for(o.data, c);
     specs.push_back({.column = c, .ref = ref, .factor = !ref.empty()});
   }
-  Design design = build_design(table, sd.row, specs);
-  const Eigen::Index ng = sd.group.empty() ? 0 : static_cast<Eigen::Index>(sd.group_levels.size()) - 1;
-  cd.x.resize(static_cast<Eigen::Index>(n), ng + design.x.cols());
-  for (Eigen::Index g = 0; g < ng; ++g) {
-    for (std::size_t i = 0; i < n; ++i)
-      cd.x(static_cast<Eigen::Index>(i), g) = sd.group[i] == g + 1 ? 1.0 : 0.0;
-    cd.names.push_back(fmt::format("{}[{}]", sd.group_name, sd.group_levels[static_cast<std::size_t>(g + 1)]));
-  }
-  if (design.x.cols() > 0) cd.x.rightCols(design.x.cols()) = design.x;
-  for (const auto& nm : design.names) cd.names.push_back(nm);
-  if (cd.x.cols() == 0)
-    throw UsageError(fmt::format("--group {}: only one level in the analysed rows, nothing to compare", sd.group_name));
   if (!o.offset.empty()) {
     const Column& c = table.at(o.offset);
     for (std::size_t r : sd.row) cd.offset.push_back(c.is_numeric() ? c.numbers[r] : std::stod(c.text(r)));
@@ -155,6 +143,23 @@ void run_cox(const CoxCliOptions& o) {
     Factor f = make_factor(table.at(o.cluster));
     for (std::size_t r : sd.row) cd.cluster.push_back(f.codes[r]);
   }
+  Design design = build_design(table, sd.row, specs);
+  // Nothing below reads the table, and the fit does not read the design's own copy of the
+  // columns: each is released as soon as it has been used, so that the peak memory of a large fit
+  // holds one copy of the model's columns (plus the fit's work arrays).
+  table = Table{};
+  const Eigen::Index ng = sd.group.empty() ? 0 : static_cast<Eigen::Index>(sd.group_levels.size()) - 1;
+  cd.x.resize(static_cast<Eigen::Index>(n), ng + design.x.cols());
+  for (Eigen::Index g = 0; g < ng; ++g) {
+    for (std::size_t i = 0; i < n; ++i)
+      cd.x(static_cast<Eigen::Index>(i), g) = sd.group[i] == g + 1 ? 1.0 : 0.0;
+    cd.names.push_back(fmt::format("{}[{}]", sd.group_name, sd.group_levels[static_cast<std::size_t>(g + 1)]));
+  }
+  if (design.x.cols() > 0) cd.x.rightCols(design.x.cols()) = design.x;
+  design.x = Eigen::MatrixXd();
+  for (const auto& nm : design.names) cd.names.push_back(nm);
+  if (cd.x.cols() == 0)
+    throw UsageError(fmt::format("--group {}: only one level in the analysed rows, nothing to compare", sd.group_name));
 
   CoxOptions opt{.ties = ties, .max_iter = o.max_iter, .eps = o.eps, .robust = o.robust,
                  .conf_level = o.conf_level, .compat = compat};

@@ -57,7 +57,7 @@ Newdata read_newdata(const std::string& path, const DataOptions& data, const Sur
   Newdata nd;
   const std::size_t m = t.rows();
   const auto P = cd.x.cols();
-  const Eigen::Index ng = P - design.x.cols();
+  const Eigen::Index ng = P - static_cast<Eigen::Index>(design.names.size());
   nd.x.resize(static_cast<Eigen::Index>(m), P);
   nd.line = t.line;
   auto need = [&](const std::string& col) -> const Column& {
@@ -77,7 +77,7 @@ Newdata read_newdata(const std::string& path, const DataOptions& data, const Sur
         nd.x(static_cast<Eigen::Index>(i), k) = g.text(i) == sd.group_levels[static_cast<std::size_t>(k + 1)] ? 1.0 : 0.0;
     }
   }
-  for (Eigen::Index j = 0; j < design.x.cols(); ++j) {
+  for (Eigen::Index j = 0; j < static_cast<Eigen::Index>(design.names.size()); ++j) {
     const std::string& src = design.term_names[design.term[static_cast<std::size_t>(j)]];
     const std::string& name = design.names[static_cast<std::size_t>(j)];
     const Column& c = need(src);

@@ -145,10 +145,16 @@ Block make_block(const CoxSorted& d, const std::vector<double>& lp, std::size_t 
   return k;
 }
 
-// Influence sums of each row: [0] pairs it is concordant-side in, [1] discordant, [2] tied on x.
+// Influence sums of each row, in the two combinations the jackknife uses: the pairs it is
+// concordant-side in minus those it is discordant-side in (`diff`), and all pairs it belongs to
+// (`all`: concordant + discordant + tied on x).
 struct Influence {
-  std::vector<double> v0, v1, v2;
-  explicit Influence(std::size_t n) : v0(n, 0.0), v1(n, 0.0), v2(n, 0.0) {}
+  std::vector<double> diff, all;
+  explicit Influence(std::size_t n) : diff(n, 0.0), all(n, 0.0) {}
+  void add(std::size_t r, const Sums& s, double sign) {  // sign -1 removes
+    diff[r] += sign * (s.greater - s.less);
+    all[r] += sign * (s.greater + s.less + s.equal);
+  }
 };
 
 // The sweep over one stratum, in two independent halves that can run on two threads: `risk`
@@ -188,9 +194,7 @@ void sweep_risk(const CoxSorted& d, const Block& k, double* count, Influence& in
       count[0] += w(jj) * s.greater;
       count[1] += w(jj) * s.less;
       count[2] += w(jj) * s.equal;
-      inf.v0[b + jj] += s.greater;
-      inf.v1[b + jj] += s.less;
-      inf.v2[b + jj] += s.equal;
+      inf.add(b + jj, s, 1);
     }
     for (std::size_t q = i; q < j; ++q) all.add(k.rank[k.ord[q]], w(k.ord[q]));
     i = j;
@@ -203,15 +207,11 @@ void sweep_deaths(const CoxSorted& d, const Block& k, Influence& inf) {
   auto w = [&](std::size_t q) { return d.weight[b + q]; };
   auto sub = [&](std::size_t q) {
     const Sums s = dead.walk(k.rank[q]);
-    inf.v0[b + q] -= s.less;
-    inf.v1[b + q] -= s.greater;
-    inf.v2[b + q] -= s.equal;
+    inf.add(b + q, {s.less, s.greater, s.equal}, -1);  // as the later member: sides swap
   };
   auto add = [&](std::size_t q) {
     const Sums s = dead.walk(k.rank[q]);
-    inf.v0[b + q] += s.less;
-    inf.v1[b + q] += s.greater;
-    inf.v2[b + q] += s.equal;
+    inf.add(b + q, {s.less, s.greater, s.equal}, 1);
   };
   std::size_t i = 0, i2 = 0;
   while (i < m) {
@@ -241,9 +241,7 @@ void sweep_deaths(const CoxSorted& d, const Block& k, Influence& inf) {
     for (std::size_t q = 0; q < m; ++q) {
       const std::size_t r = k.rank[q];
       const double less = cum[r], equal = dead.node[r];
-      inf.v0[b + q] += less;
-      inf.v1[b + q] += total - less - equal;
-      inf.v2[b + q] += equal;
+      inf.add(b + q, {less, total - less - equal, equal}, 1);
     }
   }
 }
@@ -280,23 +278,18 @@ CoxConcordance concordance(const CoxSorted& d, const std::vector<double>& lp,
     for (const Block& k : blocks) sweep_risk(d, k, count, inf);
     run_deaths();
   }
-  std::vector<double>& inf0 = inf.v0;
-  std::vector<double>& inf1 = inf.v1;
-  std::vector<double>& inf2 = inf.v2;
   for (std::size_t r = 0; r < n; ++r) {
-    inf0[r] += inf_dead.v0[r];
-    inf1[r] += inf_dead.v1[r];
-    inf2[r] += inf_dead.v2[r];
+    inf.diff[r] += inf_dead.diff[r];
+    inf.all[r] += inf_dead.all[r];
   }
   count[3] -= count[4];
 
   CoxConcordance c;
   const double npair = count[0] + count[1] + count[2];
   const double somer = (count[0] - count[1]) / npair;
-  std::vector<double> dfbeta(n);
+  std::vector<double>& dfbeta = inf.diff;  // overwritten in place
   for (std::size_t r = 0; r < n; ++r)
-    dfbeta[r] = d.weight[r] *
-                ((inf0[r] - inf1[r]) / npair - (somer / npair) * (inf0[r] + inf1[r] + inf2[r]));
+    dfbeta[r] = d.weight[r] * (inf.diff[r] / npair - (somer / npair) * inf.all[r]);
   double var = 0;
   if (!cluster.empty()) {
     const std::int32_t nc = *std::max_element(cluster.begin(), cluster.end()) + 1;

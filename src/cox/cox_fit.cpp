@@ -177,6 +177,8 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
     };
   }
   detail::NewtonResult nr = detail::newton(scheme, eval, p, opt);
+  // the kernel-order copy of the covariates is not needed any more (the residuals below read in.x)
+  d.x = std::vector<double>();
   if (!std::isfinite(nr.loglik0)) {
     if (opt.ties == Ties::exact)
       throw NumericalError(
