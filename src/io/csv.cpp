@@ -15,7 +15,9 @@
 #include "hazard/csv.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
+#include <cstdint>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -45,6 +47,7 @@ struct Collector {
   std::vector<std::int32_t> codes;
   std::vector<std::string> first_seen;  // levels in order of first appearance
   std::unordered_map<std::string, std::int32_t, SvHash, std::equal_to<>> index;
+  std::int32_t last = -1;  // the level of the previous value (add_level)
 
   void add(std::string_view field) {
     if (mode == Mode::failed) return;
@@ -85,15 +88,22 @@ struct Collector {
   }
 
   void add_level(std::string_view field) {
+    // a column of a few levels often repeats the previous value: compare with it before hashing
+    if (last >= 0 && first_seen[static_cast<std::size_t>(last)] == field) {
+      codes.push_back(last);
+      return;
+    }
     auto it = index.find(field);
     if (it != index.end()) {
       codes.push_back(it->second);
+      last = it->second;
       return;
     }
     auto code = static_cast<std::int32_t>(first_seen.size());
     first_seen.emplace_back(field);
     index.emplace(first_seen.back(), code);
     codes.push_back(code);
+    last = code;
   }
 
   Column finish(std::string name) {
@@ -160,8 +170,8 @@ class Tokenizer {
       if (pos_ < n && s[pos_] == '"') {
         value = quoted_field(field);
       } else {
-        std::size_t b = pos_;
-        while (pos_ < n && s[pos_] != delim_ && s[pos_] != '\n') ++pos_;
+        const std::size_t b = pos_;
+        pos_ = field_end(s, b, n);
         std::size_t e = pos_;
         if (e > b && s[e - 1] == '\r' && (pos_ >= n || s[pos_] == '\n')) --e;  // CRLF line end
         value = text_.substr(b, e - b);
@@ -181,6 +191,26 @@ class Tokenizer {
   }
 
  private:
+  // The first position at or after p holding the delimiter or a line feed (n if none). Eight
+  // bytes per step (SWAR: a byte equal to c gives a zero byte in w ^ c; the lowest flagged byte of
+  // (v - 0x01..) & ~v & 0x80.. is exactly the first zero byte), then byte by byte at the end.
+  std::size_t field_end(const char* s, std::size_t p, std::size_t n) const {
+    if constexpr (std::endian::native == std::endian::little) {
+      constexpr std::uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+      const std::uint64_t dmask = ones * static_cast<unsigned char>(delim_);
+      const std::uint64_t nmask = ones * static_cast<unsigned char>('\n');
+      for (; p + 8 <= n; p += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, s + p, 8);
+        const std::uint64_t x = w ^ dmask, y = w ^ nmask;
+        const std::uint64_t m = ((x - ones) & ~x & high) | ((y - ones) & ~y & high);
+        if (m) return p + static_cast<std::size_t>(std::countr_zero(m) >> 3);
+      }
+    }
+    while (p < n && s[p] != delim_ && s[p] != '\n') ++p;
+    return p;
+  }
+
   std::string_view quoted_field(std::size_t field) {
     const std::size_t n = text_.size();
     const char* s = text_.data();
