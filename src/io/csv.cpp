@@ -48,6 +48,12 @@ struct Collector {
   std::vector<std::string> first_seen;  // levels in order of first appearance
   std::unordered_map<std::string, std::int32_t, SvHash, std::equal_to<>> index;
   std::int32_t last = -1;  // the level of the previous value (add_level)
+  std::size_t expect = 0;  // rows expected (capacity reserved up front; growth still works)
+
+  void reserve(std::size_t rows) {
+    expect = rows;
+    numbers.reserve(rows);
+  }
 
   void add(std::string_view field) {
     if (mode == Mode::failed) return;
@@ -68,8 +74,9 @@ struct Collector {
       }
       // The first value is not a number: categorical from the start; earlier rows were missing.
       mode = Mode::categorical;
+      codes.reserve(std::max(expect, numbers.size() + 1));
       codes.assign(numbers.size(), -1);
-      numbers.clear();
+      std::vector<double>().swap(numbers);
       add_level(field);
       return;
     }
@@ -377,8 +384,24 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
   }
 
   // Parses one chunk of whole records into `cols` (and the records' lines).
+  // Rows expected in a piece of the body, from the mean record length of its first 64 kB: the
+  // collectors reserve that much (times 1.1) up front, so that they do not grow by copying (a
+  // reservation that is never touched costs no memory).
+  std::size_t sample_bytes = std::min<std::size_t>(text.size(), 1 << 16);
+  std::size_t sample_lines = static_cast<std::size_t>(std::count(text.data(), text.data() + sample_bytes, '\n'));
+  auto expect_rows = [&](std::size_t bytes) {
+    const double per_row = static_cast<double>(sample_bytes) / static_cast<double>(std::max<std::size_t>(sample_lines, 1));
+    return static_cast<std::size_t>(1.1 * static_cast<double>(bytes) / std::max(per_row, 1.0)) + 64;
+  };
+
   auto run_pass = [&](std::string_view chunk, std::uint64_t first_line, std::vector<Collector>& cols,
-                      std::vector<std::uint64_t>* lines, const std::vector<bool>* only) {
+                      std::vector<std::uint64_t>* lines, const std::vector<bool>* only,
+                      std::size_t expect) {
+    if (expect) {
+      for (std::size_t k = 0; k < cols.size(); ++k)
+        if (!only || (*only)[k]) cols[k].reserve(expect);
+      if (lines) lines->reserve(expect);
+    }
     Tokenizer tok(chunk, source, options.delimiter, first_line);
     tok.set_names(&header.names);
     std::uint64_t rec_line = 0;
@@ -456,14 +479,17 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
   std::vector<std::vector<std::uint64_t>> part_lines(chunks.size());
   std::vector<std::size_t> part_rows(chunks.size(), 0);
   if (chunks.size() <= 1) {
-    if (!chunks.empty()) part_rows[0] = run_pass(chunks[0], chunk_line[0], part_cols[0], &part_lines[0], nullptr);
+    if (!chunks.empty())
+      part_rows[0] = run_pass(chunks[0], chunk_line[0], part_cols[0], &part_lines[0], nullptr, expect_rows(text.size()));
   } else {
     std::vector<std::exception_ptr> errors(chunks.size());
     std::vector<std::thread> threads;
     for (std::size_t c = 0; c < chunks.size(); ++c) {
       threads.emplace_back([&, c] {
         try {
-          part_rows[c] = run_pass(chunks[c], chunk_line[c], part_cols[c], &part_lines[c], nullptr);
+          // the first chunk's vectors receive the others' rows when the chunks are merged
+          part_rows[c] = run_pass(chunks[c], chunk_line[c], part_cols[c], &part_lines[c], nullptr,
+                                  expect_rows(c == 0 ? text.size() : chunks[c].size()));
         } catch (...) {
           errors[c] = std::current_exception();
         }
@@ -477,8 +503,14 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
   Table table;
   table.source = source;
   for (std::size_t c = 0; c < chunks.size(); ++c) table.n_rows += part_rows[c];
+  // Merging appends to the first chunk's vectors (reserved for the whole file), freeing each
+  // chunk's part as soon as it is copied.
+  table.line = std::move(part_lines[0]);
   table.line.reserve(table.n_rows);
-  for (auto& l : part_lines) table.line.insert(table.line.end(), l.begin(), l.end());
+  for (std::size_t c = 1; c < part_lines.size(); ++c) {
+    table.line.insert(table.line.end(), part_lines[c].begin(), part_lines[c].end());
+    std::vector<std::uint64_t>().swap(part_lines[c]);
+  }
 
   // Merge the chunks' collectors. A column whose chunks disagree (numeric in one, text in another)
   // or that met a non-number after numbers is read again, whole, as categorical.
@@ -502,13 +534,27 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
     Collector& out = cols[k];
     if (!has_cat) {
       out.mode = has_num ? Collector::Mode::numeric : Collector::Mode::undecided;
+      out.numbers = std::move(part_cols[0][k].numbers);
       out.numbers.reserve(table.n_rows);
-      for (auto& pc : part_cols) out.numbers.insert(out.numbers.end(), pc[k].numbers.begin(), pc[k].numbers.end());
+      for (std::size_t c = 1; c < part_cols.size(); ++c) {
+        std::vector<double>& in = part_cols[c][k].numbers;
+        out.numbers.insert(out.numbers.end(), in.begin(), in.end());
+        std::vector<double>().swap(in);
+      }
     } else {
       out.mode = Collector::Mode::categorical;
+      std::size_t c0 = 0;
+      if (part_cols[0][k].mode == Collector::Mode::categorical) {  // its codes are the start
+        Collector& in = part_cols[0][k];
+        out.codes = std::move(in.codes);
+        out.first_seen = std::move(in.first_seen);
+        for (std::size_t l = 0; l < out.first_seen.size(); ++l)
+          out.index.emplace(out.first_seen[l], static_cast<std::int32_t>(l));
+        c0 = 1;
+      }
       out.codes.reserve(table.n_rows);
-      for (auto& pc : part_cols) {
-        Collector& in = pc[k];
+      for (std::size_t c = c0; c < part_cols.size(); ++c) {
+        Collector& in = part_cols[c][k];
         if (in.mode != Collector::Mode::categorical) {  // all missing in this chunk
           out.codes.insert(out.codes.end(), in.numbers.size(), -1);
           continue;
@@ -523,12 +569,13 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
           }
           remap[l] = it->second;
         }
-        for (auto c : in.codes) out.codes.push_back(c < 0 ? -1 : remap[static_cast<std::size_t>(c)]);
+        for (auto v : in.codes) out.codes.push_back(v < 0 ? -1 : remap[static_cast<std::size_t>(v)]);
+        std::vector<std::int32_t>().swap(in.codes);
       }
     }
     for (auto& pc : part_cols) pc[k] = Collector{};  // free memory as we go
   }
-  if (any) run_pass(text, body_line, cols, nullptr, &again);
+  if (any) run_pass(text, body_line, cols, nullptr, &again, 0);
 
   // Columns requested more than once share the first collector.
   for (std::size_t k = 0; k < wanted.size(); ++k) {
