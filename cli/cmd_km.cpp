@@ -3,6 +3,7 @@
 // as CSV (--csv). No math here. Flags and JSON keys: docs/cli/km.md.
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -73,6 +74,71 @@ nlohmann::json quantile_json(const KmQuantile& q) {
       {"p", q.p}, {"estimate", num(q.estimate)}, {"lower", num(q.lower)}, {"upper", num(q.upper)}};
 }
 
+std::string table_marker(std::size_t g) { return fmt::format("@@hazard-km-table-{}@@", g); }
+
+// Appends a number as nlohmann::json writes one (shortest round-trip digits; a double with no
+// fraction gets ".0"); null when not finite.
+void append_number(std::string& out, double x) {
+  if (!std::isfinite(x)) {
+    out += "null";
+    return;
+  }
+  char buf[40];
+  const auto res = std::to_chars(buf, buf + sizeof buf, x);
+  const std::string_view v(buf, static_cast<std::size_t>(res.ptr - buf));
+  out += v;
+  if (v.find_first_of(".e") == std::string_view::npos) out += ".0";
+}
+
+// A count: an integer when it is one (unweighted data), as count() above.
+void append_count(std::string& out, double x) {
+  if (std::isfinite(x) && x == std::floor(x) && std::fabs(x) < 9007199254740992.0) {
+    char buf[24];
+    const auto res = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(x));
+    out.append(buf, static_cast<std::size_t>(res.ptr - buf));
+    return;
+  }
+  append_number(out, x);
+}
+
+// The rows of a curve as a JSON array of objects (keys in nlohmann's sorted order), laid out as
+// dump(2) lays out an array at object depth 3, written to `f` in blocks of about 1 MB. One
+// nlohmann object per row would take ~0.5 kB each and most of the time at 10^7 rows.
+void write_table(std::FILE* f, const KmCurve& c) {
+  if (c.size() == 0) {
+    std::fputs("[]", f);
+    return;
+  }
+  std::string out = "[\n";
+  out.reserve(1 << 20);
+  auto field = [&](const char* key) {
+    out += "          \"";
+    out += key;
+    out += "\": ";
+  };
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    out += "        {\n";
+    field("cumhaz"), append_number(out, c.cumhaz[i]), out += ",\n";
+    field("lower"), append_number(out, c.lower[i]), out += ",\n";
+    field("n_censor"), append_count(out, c.n_censor[i]), out += ",\n";
+    field("n_event"), append_count(out, c.n_event[i]), out += ",\n";
+    field("n_risk"), append_count(out, c.n_risk[i]), out += ",\n";
+    field("std_err"), append_number(out, c.std_err[i]), out += ",\n";
+    field("surv"), append_number(out, c.surv[i]), out += ",\n";
+    field("time"), append_number(out, c.time[i]), out += ",\n";
+    field("upper"), append_number(out, c.upper[i]), out += "\n";
+    out += i + 1 < c.size() ? "        },\n" : "        }\n";
+    if (out.size() > (1 << 20) - 1024) {
+      std::fwrite(out.data(), 1, out.size(), f);
+      out.clear();
+    }
+  }
+  out += "      ]";
+  std::fwrite(out.data(), 1, out.size(), f);
+}
+
+void print_json(const SurvData& data, const KmResult& r);
+
 nlohmann::json to_json(const SurvData& data, const KmResult& r) {
   nlohmann::json out;
   out["n"] = data.size();
@@ -101,19 +167,8 @@ nlohmann::json to_json(const SurvData& data, const KmResult& r) {
     j["group"] = g.level ? nlohmann::json(*g.level) : nlohmann::json(nullptr);
     j["n"] = g.n;
     j["events"] = count(g.events);
-    nlohmann::json table = nlohmann::json::array();
-    const KmCurve& c = g.curve;
-    for (std::size_t i = 0; i < c.size(); ++i)
-      table.push_back({{"time", c.time[i]},
-                       {"n_risk", count(c.n_risk[i])},
-                       {"n_event", count(c.n_event[i])},
-                       {"n_censor", count(c.n_censor[i])},
-                       {"surv", num(c.surv[i])},
-                       {"std_err", num(c.std_err[i])},
-                       {"lower", num(c.lower[i])},
-                       {"upper", num(c.upper[i])},
-                       {"cumhaz", num(c.cumhaz[i])}});
-    j["table"] = std::move(table);
+    // the curve's table is written by print_json (it can have millions of rows)
+    j["table"] = table_marker(groups.size());
     nlohmann::json med = quantile_json(g.median);
     med.erase("p");
     j["median"] = med;
@@ -238,6 +293,23 @@ void print_text(const SurvData& data, const KmResult& r, const std::string& sour
   }
 }
 
+// The JSON document: dump(2) of everything but the curve tables, which are streamed in place of
+// their markers.
+void print_json(const SurvData& data, const KmResult& r) {
+  const std::string doc = to_json(data, r).dump(2);
+  std::size_t at = 0;
+  for (std::size_t g = 0; g < r.groups.size(); ++g) {
+    const std::string mark = "\"" + table_marker(g) + "\"";
+    const std::size_t pos = doc.find(mark, at);
+    if (pos == std::string::npos) throw std::logic_error("km JSON: table marker not found");
+    std::fwrite(doc.data() + at, 1, pos - at, stdout);
+    write_table(stdout, r.groups[g].curve);
+    at = pos + mark.size();
+  }
+  std::fwrite(doc.data() + at, 1, doc.size() - at, stdout);
+  std::fputc('\n', stdout);
+}
+
 void run(const KmCliOptions& o) {
   if (int(o.json) + int(o.csv) + int(o.summary) > 1)
     throw UsageError("give at most one of --json, --csv, --summary");
@@ -256,7 +328,7 @@ void run(const KmCliOptions& o) {
   const SurvData data = load_surv_data(o.data, roles);
   const KmResult r = kaplan_meier(data, opt);
   if (o.json)
-    fmt::print("{}\n", to_json(data, r).dump(2));
+    print_json(data, r);
   else if (o.csv)
     print_csv(r);
   else
