@@ -123,13 +123,14 @@ void run_cox(const CoxCliOptions& o) {
   SurvData sd = load_surv_data(o.data, roles, &table);
 
   // --- the model's data ---
-  CoxData cd;
-  cd.time = sd.time;
-  cd.start = sd.start;
-  cd.status = sd.status;
-  cd.weight = sd.weight;
-  cd.stratum = sd.stratum;
+  // sd's time, status and weights move to the model data (nothing below reads them from sd)
   const std::size_t n = sd.size();
+  CoxData cd;
+  cd.time = std::move(sd.time);
+  cd.start = std::move(sd.start);
+  cd.status = std::move(sd.status);
+  cd.weight = std::move(sd.weight);
+  cd.stratum = sd.stratum;
   std::vector<DesignSpec> specs;
   for (const auto& c : covs) {
     const std::string ref = ref_for(o.data, c);
@@ -157,6 +158,9 @@ void run_cox(const CoxCliOptions& o) {
   }
   if (design.x.cols() > 0) cd.x.rightCols(design.x.cols()) = design.x;
   design.x = Eigen::MatrixXd();
+  decltype(sd.row)().swap(sd.row);  // the table rows and group codes have been used
+  decltype(sd.group)().swap(sd.group);
+  if (o.residuals.empty()) decltype(sd.line)().swap(sd.line);  // only the residuals file names lines
   for (const auto& nm : design.names) cd.names.push_back(nm);
   if (cd.x.cols() == 0)
     throw UsageError(fmt::format("--group {}: only one level in the analysed rows, nothing to compare", sd.group_name));

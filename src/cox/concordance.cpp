@@ -108,7 +108,7 @@ Block make_block(const CoxSorted& d, const std::vector<double>& lp, std::size_t 
   std::vector<KeyedRow> rows(m), other;
   std::vector<std::uint32_t> hist;
   for (std::size_t q = 0; q < m; ++q)
-    rows[q] = {time_key(lp[b + q]), static_cast<std::uint32_t>(q), 0};
+    rows[q] = {time_key(lp[d.order[b + q]]), static_cast<std::uint32_t>(q), 0};
   sort_keyed_rows(rows, other, hist, 0);
   k.rank.resize(m);
   std::uint32_t r = 0;
@@ -234,13 +234,14 @@ void sweep_deaths(const CoxSorted& d, const Block& k, Influence& inf) {
   if (d.counting) {
     for (; i2 < m; ++i2) add(k.ord1[i2]);
   } else {
-    // the tree no longer changes: one prefix-sum array answers every row's query
-    std::vector<double> cum(k.n_ranks + 1, 0.0);
-    for (std::size_t r = 0; r < k.n_ranks; ++r) cum[r + 1] = cum[r] + dead.node[r];
+    // the tree no longer changes: its weights, turned into running sums in place, answer every
+    // row's query (less = the sum below r, equal = the difference of two running sums)
+    std::vector<double>& cum = dead.node;
+    for (std::size_t r = 1; r < k.n_ranks; ++r) cum[r] += cum[r - 1];
     const double total = dead.total;
     for (std::size_t q = 0; q < m; ++q) {
       const std::size_t r = k.rank[q];
-      const double less = cum[r], equal = dead.node[r];
+      const double less = r ? cum[r - 1] : 0.0, equal = cum[r] - less;
       inf.add(b + q, {less, total - less - equal, equal}, 1);
     }
   }

@@ -22,7 +22,7 @@ struct CoxSorted {
   // Kernel order. Right-censored: by stratum, then ascending time (R's order(strata, time)).
   // Counting process: position k holds row sort2[k] (stratum, descending stop; rows that no
   // event time can reach last, R's `ignore`), and `order` == sort2.
-  std::vector<std::size_t> order;  ///< kernel position -> input row
+  std::vector<std::uint32_t> order;  ///< kernel position -> input row (n < 2^32: the sort checks)
   std::vector<double> time;        ///< stop time, kernel order
   std::vector<double> start;       ///< start time, kernel order (counting only)
   std::vector<std::uint8_t> status;
@@ -34,7 +34,7 @@ struct CoxSorted {
   std::vector<double> scale;          ///< p: x_scaled = (x - mean) * scale
   // Counting process only: `by_start[k]` is the kernel position of the row with the k-th
   // largest start within stratum (R's sort1); rows [nused, n) are ignored by the fit.
-  std::vector<std::size_t> by_start;
+  std::vector<std::uint32_t> by_start;
   std::size_t nused = 0;
 };
 
@@ -42,9 +42,9 @@ struct CoxSorted {
 /// `x` replaces data.x when given (so that callers need not copy the design matrix).
 /// `order`, when given, is the kernel order already computed by the caller (right-censored data
 /// without strata, Efron/Breslow: the stable ascending order of data.time), so it is not sorted
-/// again.
+/// again; it is moved from.
 CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x = nullptr,
-                  const std::vector<std::uint32_t>* order = nullptr);
+                  std::vector<std::uint32_t>* order = nullptr);
 
 /// Log partial likelihood at beta (scaled coordinates), its score u (p) and information imat
 /// (p*p, only the upper triangle imat[j*p+i], j<=i... see each file) for one tie method.
@@ -123,7 +123,8 @@ class RiskSetSums {
   std::size_t joined_ = 0, left_ = 0;
 };
 
-/// Harrell's concordance of `lp` (kernel order) as R's concordancefit(reverse = TRUE) with
+/// Harrell's concordance of `lp` (input order, read through d.order) as R's
+/// concordancefit(reverse = TRUE) with
 /// timewt "n", per stratum; `cluster` (kernel order, dense codes, or empty) collapses the
 /// influence for the SE.
 CoxConcordance concordance(const CoxSorted& d, const std::vector<double>& lp,

@@ -374,9 +374,8 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
   }
 
   {
-    std::vector<double> lpk(n);
-    for (std::size_t k = 0; k < n; ++k) lpk[k] = r.linear_predictor[d.order[k]];
-    r.concordance = detail::concordance(d, lpk, robust ? clus : std::vector<std::int32_t>{});
+    r.concordance =
+        detail::concordance(d, r.linear_predictor, robust ? clus : std::vector<std::int32_t>{});
   }
   return r;
 }

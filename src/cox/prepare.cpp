@@ -40,7 +40,7 @@ std::vector<std::int32_t> dense_codes(const std::vector<std::int32_t>& codes, st
 }  // namespace
 
 CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_override,
-                  const std::vector<std::uint32_t>* order) {
+                  std::vector<std::uint32_t>* order) {
   CoxSorted d;
   const Eigen::MatrixXd& X = x_override ? *x_override : data.x;
   const std::size_t n = data.time.size();
@@ -89,13 +89,14 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
     }
     ord = order_by_code_time(data.time, code, 2 * ns, true);
   } else if (order) {
-    ord = *order;
+    ord = std::move(*order);
   } else {
     ord = order_by_code_time(data.time,
                              data.stratum.empty() ? std::span<const std::int32_t>{} : strat, ns,
                              ties == Ties::exact);
   }
-  d.order.assign(ord.begin(), ord.end());
+  d.order = std::move(ord);
+  const std::vector<std::uint32_t>& ord_k = d.order;
   d.time.resize(n);
   d.status.resize(n);
   d.weight.resize(n);
@@ -105,7 +106,7 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
   // kernel position of each input row (the inverse of ord): by_start and the covariate scatter
   std::vector<std::uint32_t> kpos(n);
   for (std::size_t k = 0; k < n; ++k) {
-    const std::size_t i = ord[k];
+    const std::size_t i = ord_k[k];
     kpos[i] = static_cast<std::uint32_t>(k);
     d.time[k] = data.time[i];
     d.status[k] = data.status[i] ? 1 : 0;
