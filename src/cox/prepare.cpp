@@ -99,9 +99,6 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
   const std::vector<std::uint32_t>& ord_k = d.order;
   d.time.resize(n);
   d.status.resize(n);
-  d.weight.resize(n);
-  d.offset.resize(n);
-  d.stratum.resize(n);
   if (d.counting) d.start.resize(n);
   // kernel position of each input row (the inverse of ord): by_start and the covariate scatter
   std::vector<std::uint32_t> kpos(n);
@@ -110,11 +107,20 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
     kpos[i] = static_cast<std::uint32_t>(k);
     d.time[k] = data.time[i];
     d.status[k] = data.status[i] ? 1 : 0;
-    d.weight[k] = wt(i);
-    d.offset[k] = data.offset.empty() ? 0.0 : data.offset[i];
-    d.stratum[k] = strat[i];
     if (d.counting) d.start[k] = data.start[i];
   }
+  // weights, offsets and strata: gathered when given, else filled (sequential writes)
+  auto gather = [&](auto& out, const auto& in, auto fill) {
+    if (in.empty()) {
+      out.assign(n, fill);
+      return;
+    }
+    out.resize(n);
+    for (std::size_t k = 0; k < n; ++k) out[k] = in[ord_k[k]];
+  };
+  gather(d.weight, data.weight, 1.0);
+  gather(d.offset, data.offset, 0.0);
+  gather(d.stratum, data.stratum.empty() ? data.stratum : strat, std::int32_t{0});
   d.nused = n;
   if (d.counting) {
     d.nused = static_cast<std::size_t>(std::count(ignore.begin(), ignore.end(), std::uint8_t{0}));
@@ -173,8 +179,11 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
         shift[s2 * p + j] = sw_s[s2] > 0 ? swx[s2] / sw_s[s2] : 0.0;
       d.means[j] = colsum / static_cast<double>(n);
     } else {
-      double swx = 0;
-      for (std::size_t i = 0; i < n; ++i) swx += wt(i) * col[i];
+      double swx = colsum;  // unweighted: the column sum already computed
+      if (!data.weight.empty()) {
+        swx = 0;
+        for (std::size_t i = 0; i < n; ++i) swx += data.weight[i] * col[i];
+      }
       const double mean = swx / sw_all;
       for (std::size_t s2 = 0; s2 < ns; ++s2) shift[s2 * p + j] = mean;
       d.means[j] = mean;
