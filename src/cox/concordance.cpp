@@ -128,12 +128,36 @@ Block make_block(const CoxSorted& d, const std::vector<double>& lp, std::size_t 
     if (k.rank[x] != k.rank[y]) return k.rank[x] < k.rank[y];
     return d.descending ? x < y : x > y;  // R's order() is stable in the input (kernel) order
   };
+  // Each run is sorted as 64-bit keys (status, rank, position; the position complemented when
+  // the kernel order runs backwards) so that the comparisons read no arrays; small runs by
+  // insertion. Above 2^31 rows the ranks do not fit beside the status bit: the comparator above.
+  const bool packed = m < (std::size_t{1} << 31);
+  std::vector<std::uint64_t> keys;
   for (std::size_t q = 0; q < m;) {
     std::size_t q2 = q + 1;
     while (q2 < m && d.time[b + k.ord[q2]] == d.time[b + k.ord[q]]) ++q2;
-    if (q2 - q > 1)
-      std::sort(k.ord.begin() + static_cast<std::ptrdiff_t>(q),
-                k.ord.begin() + static_cast<std::ptrdiff_t>(q2), before);
+    const auto first = k.ord.begin() + static_cast<std::ptrdiff_t>(q);
+    const auto last = k.ord.begin() + static_cast<std::ptrdiff_t>(q2);
+    if (q2 - q > 1 && !packed) std::sort(first, last, before);
+    if (q2 - q > 1 && packed) {
+      keys.clear();
+      for (auto it = first; it != last; ++it) {
+        const std::uint32_t x = *it;
+        const std::uint64_t pos = d.descending ? x : std::uint32_t{~x};
+        keys.push_back(std::uint64_t{d.status[b + x]} << 63 | std::uint64_t{k.rank[x]} << 32 | pos);
+      }
+      if (keys.size() <= 16) {
+        for (std::size_t a = 1; a < keys.size(); ++a)
+          for (std::size_t c = a; c > 0 && keys[c] < keys[c - 1]; --c) std::swap(keys[c], keys[c - 1]);
+      } else {
+        std::sort(keys.begin(), keys.end());
+      }
+      auto it = first;
+      for (std::uint64_t key : keys) {
+        const auto pos = static_cast<std::uint32_t>(key);
+        *it++ = d.descending ? pos : ~pos;
+      }
+    }
     q = q2;
   }
   if (d.counting) {
