@@ -22,6 +22,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <new>
 #include <exception>
 #include <string>
 #include <thread>
@@ -52,7 +53,11 @@ struct Collector {
 
   void reserve(std::size_t rows) {
     expect = rows;
-    numbers.reserve(rows);
+    try {
+      numbers.reserve(rows);
+    } catch (const std::bad_alloc&) {  // only a hint: the vector grows as needed
+      expect = 0;
+    }
   }
 
   void add(std::string_view field) {
@@ -391,7 +396,8 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
   std::size_t sample_lines = static_cast<std::size_t>(std::count(text.data(), text.data() + sample_bytes, '\n'));
   auto expect_rows = [&](std::size_t bytes) {
     const double per_row = static_cast<double>(sample_bytes) / static_cast<double>(std::max<std::size_t>(sample_lines, 1));
-    return static_cast<std::size_t>(1.1 * static_cast<double>(bytes) / std::max(per_row, 1.0)) + 64;
+    const auto est = static_cast<std::size_t>(1.1 * static_cast<double>(bytes) / std::max(per_row, 1.0)) + 64;
+    return std::min(est, bytes / std::max<std::size_t>(ncol, 1) + 64);  // a record has >= ncol bytes
   };
 
   auto run_pass = [&](std::string_view chunk, std::uint64_t first_line, std::vector<Collector>& cols,
@@ -400,7 +406,12 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
     if (expect) {
       for (std::size_t k = 0; k < cols.size(); ++k)
         if (!only || (*only)[k]) cols[k].reserve(expect);
-      if (lines) lines->reserve(expect);
+      if (lines) {
+        try {
+          lines->reserve(expect);
+        } catch (const std::bad_alloc&) {
+        }
+      }
     }
     Tokenizer tok(chunk, source, options.delimiter, first_line);
     tok.set_names(&header.names);
