@@ -14,6 +14,14 @@
 
 namespace hazard::detail {
 
+/// A per-row value that is usually the same for every row (case weights 1, offsets 0): stored
+/// only when given, so that an unweighted fit without offsets keeps no arrays of ones and zeros.
+struct RowValues {
+  std::vector<double> values;  ///< kernel order; empty = every row has `fill`
+  double fill = 0;
+  double operator[](std::size_t i) const { return values.empty() ? fill : values[i]; }
+};
+
 struct CoxSorted {
   std::size_t n = 0;        ///< rows
   std::size_t p = 0;        ///< covariates
@@ -26,8 +34,8 @@ struct CoxSorted {
   std::vector<double> time;        ///< stop time, kernel order
   std::vector<double> start;       ///< start time, kernel order (counting only)
   std::vector<std::uint8_t> status;
-  std::vector<double> weight;
-  std::vector<double> offset;
+  RowValues weight{.values = {}, .fill = 1.0};
+  RowValues offset{.values = {}, .fill = 0.0};
   std::vector<std::int32_t> stratum;  ///< dense codes 0.., kernel order
   std::vector<double> x;              ///< n*p row-major, centred and scaled, kernel order
   std::vector<double> means;          ///< p: the centring constants (original scale)

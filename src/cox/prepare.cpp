@@ -109,7 +109,8 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
     d.status[k] = data.status[i] ? 1 : 0;
     if (d.counting) d.start[k] = data.start[i];
   }
-  // weights, offsets and strata: gathered when given, else filled (sequential writes)
+  // weights and offsets: gathered when given (else none stored: RowValues), strata: gathered or
+  // filled
   auto gather = [&](auto& out, const auto& in, auto fill) {
     if (in.empty()) {
       out.assign(n, fill);
@@ -118,8 +119,8 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
     out.resize(n);
     for (std::size_t k = 0; k < n; ++k) out[k] = in[ord_k[k]];
   };
-  gather(d.weight, data.weight, 1.0);
-  gather(d.offset, data.offset, 0.0);
+  if (!data.weight.empty()) gather(d.weight.values, data.weight, 1.0);
+  if (!data.offset.empty()) gather(d.offset.values, data.offset, 0.0);
   gather(d.stratum, data.stratum.empty() ? data.stratum : strat, std::int32_t{0});
   d.nused = n;
   if (d.counting) {
