@@ -39,6 +39,43 @@ std::vector<double> findq(const std::vector<double>& x, const std::vector<double
     if (!std::isnan(v)) ymax = std::max(ymax, v);
   const double xmax = x.back();
 
+  // The usual case: y non-decreasing with no NaN (1 - S of a curve, and its limits while they are
+  // defined). Then the point with the smallest y + shift >= p is the first index where
+  // y + shift >= p (adding a constant keeps the order, duplicates are the later points of a run),
+  // found by binary search; the result equals the general path below.
+  bool sorted_finite = n > 0;
+  for (std::size_t i = 0; i < n && sorted_finite; ++i)
+    sorted_finite = !std::isnan(y[i]) && (i == 0 || y[i] >= y[i - 1]);
+  if (sorted_finite) {
+    const double lo = y[0], hi = y[n - 1];  // hi is also R's y[last] (the last run's value)
+    std::vector<double> out;
+    out.reserve(probs.size());
+    for (const double p : probs) {
+      if (hi < p) {
+        out.push_back(nan);
+        continue;
+      }
+      auto locate = [&](double shift) -> double {
+        if (p < lo + shift || p > hi + shift) return nan;
+        std::size_t a = 0, b = n;  // first i in [a, b) with y[i] + shift >= p
+        while (a < b) {
+          const std::size_t mid = a + (b - a) / 2;
+          if (y[mid] + shift >= p) b = mid;
+          else a = mid + 1;
+        }
+        return a == n ? nan : static_cast<double>(a);
+      };
+      const double i1 = locate(tol);
+      const double i2 = locate(-tol);
+      auto xat = [&](double i) { return std::isnan(i) ? nan : x[static_cast<std::size_t>(i)]; };
+      double q = (xat(i1) + xat(i2)) / 2;
+      if (p == 0) q = x[0];
+      if (std::fabs(p - hi) < tol) q = (xat(i1) + xmax) / 2;
+      out.push_back(q);
+    }
+    return out;
+  }
+
   // duplicated(y): a value seen before (NaN counts as equal to NaN). The usual case, y
   // non-decreasing apart from NaN (1 - S and 1 - the limits of a KM curve), takes one pass;
   // otherwise positions are sorted by value and the first of each run is kept.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "hazard/error.hpp"
@@ -22,6 +23,32 @@ TEST(Findq, MatchesRsFindqOnNonMonotoneAndMissingValues) {
   const std::vector<double> y2 = {0, NAN, 0.3, NAN, 0.5};  // NA values (undefined limits)
   EXPECT_EQ(hazard::detail::findq(x2, y2, {0.3}).at(0), 3.0);
   EXPECT_EQ(hazard::detail::findq(x2, y2, {0.5}).at(0), 4.0);
+}
+
+TEST(Findq, MatchesRsFindqOnNonDecreasingValues) {
+  // The binary-search path (y non-decreasing, no NA), with flat runs and a flat end. Expected
+  // values from R 4.2.2, survival 3.5-3: tol <- sqrt(.Machine$double.eps);
+  //   survival:::findq(0:7, c(0, .2, .2, .5, .5, .5, .8, .8),
+  //                    c(0, .2, .35, .5, .8, .9, .2 + tol/2, .5 - tol/2), tol)
+  //   -> 0 2 3 4.5 6.5 NA 2 4.5
+  //   survival:::findq(0:4, c(0, .1, .3, .3, .6), c(.3, .6, .05, .61), tol) -> 3 4 1 NA
+  const double tol = std::sqrt(std::numeric_limits<double>::epsilon());
+  const std::vector<double> x = {0, 1, 2, 3, 4, 5, 6, 7};
+  const std::vector<double> y = {0, 0.2, 0.2, 0.5, 0.5, 0.5, 0.8, 0.8};
+  const std::vector<double> q =
+      hazard::detail::findq(x, y, {0, 0.2, 0.35, 0.5, 0.8, 0.9, 0.2 + tol / 2, 0.5 - tol / 2});
+  const std::vector<double> want = {0, 2, 3, 4.5, 6.5, NAN, 2, 4.5};
+  ASSERT_EQ(q.size(), want.size());
+  for (std::size_t i = 0; i < q.size(); ++i) {
+    if (std::isnan(want[i])) EXPECT_TRUE(std::isnan(q[i])) << i;
+    else EXPECT_EQ(q[i], want[i]) << i;
+  }
+  const std::vector<double> q2 =
+      hazard::detail::findq({0, 1, 2, 3, 4}, {0, 0.1, 0.3, 0.3, 0.6}, {0.3, 0.6, 0.05, 0.61});
+  EXPECT_EQ(q2[0], 3.0);
+  EXPECT_EQ(q2[1], 4.0);
+  EXPECT_EQ(q2[2], 1.0);
+  EXPECT_TRUE(std::isnan(q2[3]));
 }
 
 hazard::KmCurve curve(std::vector<double> time, std::vector<std::uint8_t> status) {
