@@ -150,7 +150,7 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
     double colsum = 0;
     for (std::size_t i = 0; i < n; ++i) {
       const double v = col[i];
-      if (v != 0 && v != 1 && v != -1) zero_one = false;
+      zero_one &= v == 0 || v == 1 || v == -1;  // no branch
       colsum += v;
     }
     if (zero_one) continue;
@@ -190,9 +190,14 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
       d.means[j] = mean;
     }
     double swa = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (d.counting && ignore[i]) continue;
-      swa += wt(i) * std::fabs(col[i] - shift[static_cast<std::size_t>(strat[i]) * p + j]);
+    if (!d.counting && data.weight.empty() && ns == 1) {  // the common case, one stream
+      const double c0 = shift[j];
+      for (std::size_t i = 0; i < n; ++i) swa += std::fabs(col[i] - c0);
+    } else {
+      for (std::size_t i = 0; i < n; ++i) {
+        if (d.counting && ignore[i]) continue;
+        swa += wt(i) * std::fabs(col[i] - shift[static_cast<std::size_t>(strat[i]) * p + j]);
+      }
     }
     d.scale[j] = swa > 0 ? sw_all / swa : 1.0;  // a constant covariate keeps scale 1
   }
