@@ -44,7 +44,7 @@ add("- R: the call alone on an in-memory data frame (`bench/r_bench.R`; best of 
     " 2 at 1e6, one run above). hazard API: the same model through the C++ API on data already in memory (`bench/api_time`,",
     " best of the same number of runs). hazard command: the whole process, CSV read and JSON output included.")
 add("")
-add("## Compute: C++ API vs R (one thread for the fit; data in memory)")
+add("## Compute: C++ API vs R (data in memory; R single-threaded, hazard uses both cores where a kernel splits: CSV chunks, the Cox concordance sweeps and information matrix)")
 add("")
 add("| task | n | R s | hazard s | ratio | target |")
 add("|---|---|---|---|---|---|")
