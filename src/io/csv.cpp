@@ -307,18 +307,27 @@ std::pair<std::string, std::string> field_at(std::string_view text, std::size_t 
   return {column, value};
 }
 
+void check_utf8(std::string_view text, std::size_t from, std::size_t to, const std::string& source,
+                char delim) {
+  std::size_t bad = find_invalid_utf8(text.substr(from, to - from));
+  if (bad == std::string_view::npos) return;
+  bad += from;
+  auto line = 1 + static_cast<std::uint64_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
+  auto [column, value] = field_at(text, bad, source, delim);
+  if (value.empty()) value = fmt::format("\\x{:02X}", static_cast<unsigned char>(text[bad]));
+  throw DataError({.file = source, .line = line, .column = column, .value = value, .has_value = true},
+                  text[bad] == '\0' ? "the file is not text (it contains a NUL byte)"
+                                    : "the file is not UTF-8 text (invalid byte; for a Latin-1 file "
+                                      "give --encoding latin1)");
+}
+
 Header read_header(std::string_view text, const std::string& source, char delim) {
   text = strip_bom(text);
   reject_wide_encoding(text, source);
-  if (std::size_t bad = find_invalid_utf8(text); bad != std::string_view::npos) {
-    auto line = 1 + static_cast<std::uint64_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
-    auto [column, value] = field_at(text, bad, source, delim);
-    if (value.empty()) value = fmt::format("\\x{:02X}", static_cast<unsigned char>(text[bad]));
-    throw DataError({.file = source, .line = line, .column = column, .value = value, .has_value = true},
-                    text[bad] == '\0' ? "the file is not text (it contains a NUL byte)"
-                                      : "the file is not UTF-8 text (invalid byte; for a Latin-1 file "
-                                        "give --encoding latin1)");
-  }
+  // The first MB (and the header record) here; the body is checked chunk by chunk, on the threads
+  // that parse it (parse_impl).
+  const std::size_t head = std::min<std::size_t>(text.size(), std::size_t{1} << 20);
+  check_utf8(text, 0, head, source, delim);
   Tokenizer tok(text, source, delim);
   Header h;
   std::uint64_t rec_line = 0;
@@ -326,6 +335,7 @@ Header read_header(std::string_view text, const std::string& source, char delim)
   while (!tok.at_end() && nf == 0) {
     nf = tok.record([&](std::size_t, std::string_view v) { h.names.emplace_back(v); }, rec_line);
   }
+  if (tok.pos() > head) check_utf8(text, head, tok.pos(), source, delim);
   if (nf == 0) throw DataError({.file = source}, "the file is empty: no header row");
   for (std::size_t i = 0; i < h.names.size(); ++i) {
     for (std::size_t j = 0; j < i; ++j) {
@@ -378,6 +388,7 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
   }
 
   // The body: everything after the header record.
+  const std::string_view whole = text;  // for the UTF-8 check's positions and messages
   std::uint64_t body_line = 1;
   {
     Tokenizer tok(text, source, options.delimiter);
@@ -486,10 +497,17 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
     }
   }
 
+  // Every chunk is checked for invalid UTF-8 on its own thread before it is parsed (errors are
+  // rethrown in file order).
+  auto check_chunk_utf8 = [&](std::string_view chunk) {
+    const auto from = static_cast<std::size_t>(chunk.data() - whole.data());
+    check_utf8(whole, from, from + chunk.size(), source, options.delimiter);
+  };
   std::vector<std::vector<Collector>> part_cols(chunks.size(), std::vector<Collector>(wanted.size()));
   std::vector<std::vector<std::uint64_t>> part_lines(chunks.size());
   std::vector<std::size_t> part_rows(chunks.size(), 0);
   if (chunks.size() <= 1) {
+    if (!chunks.empty()) check_chunk_utf8(chunks[0]);
     if (!chunks.empty())
       part_rows[0] = run_pass(chunks[0], chunk_line[0], part_cols[0], &part_lines[0], nullptr, expect_rows(text.size()));
   } else {
@@ -498,6 +516,7 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
     for (std::size_t c = 0; c < chunks.size(); ++c) {
       threads.emplace_back([&, c] {
         try {
+          check_chunk_utf8(chunks[c]);
           // the first chunk's vectors receive the others' rows when the chunks are merged
           part_rows[c] = run_pass(chunks[c], chunk_line[c], part_cols[c], &part_lines[c], nullptr,
                                   expect_rows(c == 0 ? text.size() : chunks[c].size()));
