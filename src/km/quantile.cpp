@@ -39,6 +39,32 @@ std::vector<double> findq(const std::vector<double>& x, const std::vector<double
     if (!std::isnan(v)) ymax = std::max(ymax, v);
   const double xmax = x.back();
 
+  // The answer for each p, given `locate(p, shift)`: the index of the point with the smallest
+  // y + shift >= p among the kept, non-missing points (approx(y + shift, index, p, method =
+  // "constant", f = 1, rule = 1)), NaN outside [lo, hi] + shift; ylast is R's y[last] (NaN when
+  // the last kept value is NA).
+  auto answer = [&](auto&& locate, double lo, double hi, double ylast) {
+    std::vector<double> out;
+    out.reserve(probs.size());
+    for (const double p : probs) {
+      if (ymax < p) {
+        out.push_back(nan);
+        continue;
+      }
+      auto at = [&](double shift) {
+        return p < lo + shift || p > hi + shift ? nan : locate(p, shift);
+      };
+      const double i1 = at(tol);
+      const double i2 = at(-tol);
+      auto xat = [&](double i) { return std::isnan(i) ? nan : x[static_cast<std::size_t>(i)]; };
+      double q = (xat(i1) + xat(i2)) / 2;
+      if (p == 0) q = x[0];
+      if (!std::isnan(ylast) && std::fabs(p - ylast) < tol) q = (xat(i1) + xmax) / 2;
+      out.push_back(q);
+    }
+    return out;
+  };
+
   // The usual case: y non-decreasing with no NaN (1 - S of a curve, and its limits while they are
   // defined). Then the point with the smallest y + shift >= p is the first index where
   // y + shift >= p (adding a constant keeps the order, duplicates are the later points of a run),
@@ -47,33 +73,16 @@ std::vector<double> findq(const std::vector<double>& x, const std::vector<double
   for (std::size_t i = 0; i < n && sorted_finite; ++i)
     sorted_finite = !std::isnan(y[i]) && (i == 0 || y[i] >= y[i - 1]);
   if (sorted_finite) {
-    const double lo = y[0], hi = y[n - 1];  // hi is also R's y[last] (the last run's value)
-    std::vector<double> out;
-    out.reserve(probs.size());
-    for (const double p : probs) {
-      if (hi < p) {
-        out.push_back(nan);
-        continue;
+    auto first_at_least = [&](double p, double shift) -> double {
+      std::size_t lo = 0, hi = n;  // first i in [lo, hi) with y[i] + shift >= p
+      while (lo < hi) {
+        const std::size_t mid = lo + (hi - lo) / 2;
+        if (y[mid] + shift >= p) hi = mid;
+        else lo = mid + 1;
       }
-      auto locate = [&](double shift) -> double {
-        if (p < lo + shift || p > hi + shift) return nan;
-        std::size_t a = 0, b = n;  // first i in [a, b) with y[i] + shift >= p
-        while (a < b) {
-          const std::size_t mid = a + (b - a) / 2;
-          if (y[mid] + shift >= p) b = mid;
-          else a = mid + 1;
-        }
-        return a == n ? nan : static_cast<double>(a);
-      };
-      const double i1 = locate(tol);
-      const double i2 = locate(-tol);
-      auto xat = [&](double i) { return std::isnan(i) ? nan : x[static_cast<std::size_t>(i)]; };
-      double q = (xat(i1) + xat(i2)) / 2;
-      if (p == 0) q = x[0];
-      if (std::fabs(p - hi) < tol) q = (xat(i1) + xmax) / 2;
-      out.push_back(q);
-    }
-    return out;
+      return lo == n ? nan : static_cast<double>(lo);
+    };
+    return answer(first_at_least, y[0], y[n - 1], y[n - 1]);
   }
 
   // duplicated(y): a value seen before (NaN counts as equal to NaN). The usual case, y
@@ -122,39 +131,20 @@ std::vector<double> findq(const std::vector<double>& x, const std::vector<double
       hi = std::max(hi, y[i]);
     }
 
-  std::vector<double> out;
-  out.reserve(probs.size());
-  for (const double p : probs) {
-    if (ymax < p) {
-      out.push_back(nan);
-      continue;
-    }
-    // approx(y + shift, index, p, method = "constant", f = 1, rule = 1), NA pairs removed:
-    // the point with the smallest y + shift >= p (the knot itself on equality).
-    auto locate = [&](double shift) -> double {
-      if (p < lo + shift || p > hi + shift) return nan;
-      double best = std::numeric_limits<double>::infinity();
-      std::size_t at = n;
-      for (std::size_t i = 0; i < n; ++i) {
-        if (!keep[i] || std::isnan(y[i])) continue;
-        const double v = y[i] + shift;
-        if (v >= p && v < best) {
-          best = v;
-          at = i;
-        }
+  auto smallest_at_least = [&](double p, double shift) -> double {
+    double best = std::numeric_limits<double>::infinity();
+    std::size_t at = n;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!keep[i] || std::isnan(y[i])) continue;
+      const double v = y[i] + shift;
+      if (v >= p && v < best) {
+        best = v;
+        at = i;
       }
-      return at == n ? nan : static_cast<double>(at);
-    };
-    const double i1 = locate(tol);
-    const double i2 = locate(-tol);
-    auto xat = [&](double i) { return std::isnan(i) ? nan : x[static_cast<std::size_t>(i)]; };
-
-    double q = (xat(i1) + xat(i2)) / 2;
-    if (p == 0) q = x[0];
-    if (!std::isnan(y[last]) && std::fabs(p - y[last]) < tol) q = (xat(i1) + xmax) / 2;
-    out.push_back(q);
-  }
-  return out;
+    }
+    return at == n ? nan : static_cast<double>(at);
+  };
+  return answer(smallest_at_least, lo, hi, y[last]);
 }
 
 }  // namespace detail
