@@ -254,6 +254,15 @@ SurvData build_surv_data(const Table& table, const Roles& roles) {
 
   // Combined stratum key (mixed radix over the strata's codes), compressed later.
   std::vector<std::uint64_t> strata_key;
+  // at most n rows are kept: reserve once (untouched capacity costs no memory)
+  out.time.reserve(n);
+  out.status.reserve(n);
+  out.row.reserve(n);
+  out.line.reserve(n);
+  if (start) out.start.reserve(n);
+  if (weight) out.weight.reserve(n);
+  if (group) out.group.reserve(n);
+  if (!strata.empty()) strata_key.reserve(n);
 
   for (std::size_t i = 0; i < n; ++i) {
     if (!keep[i]) {
