@@ -146,6 +146,36 @@ CoxResult cox_fit(const CoxData& data, const CoxOptions& options = {});
 /// "efron", "breslow", "exact"
 std::string to_string(Ties ties);
 
+/// Numbers at risk and events in the two arms at one distinct event time (unweighted counts).
+/// A stratified analysis concatenates the tallies of its strata (the order does not matter).
+struct TwoArmTally {
+  double at_risk0 = 0, at_risk1 = 0;  ///< control, experimental
+  double events0 = 0, events1 = 0;
+};
+
+/// A Cox model whose only covariate is the arm (1 = experimental).
+struct TwoArmCox {
+  double coef = 0;  ///< log hazard ratio, experimental vs control
+  double se = 0;    ///< model-based SE (inverse information at coef)
+  double loglik0 = 0, loglik = 0;
+  int iterations = 0;
+  bool converged = false;
+};
+
+/// coxph(Surv(time, status) ~ arm + strata(s)) from the tallies at each event time: with a 0/1
+/// covariate the partial likelihood depends on the data only through them, so a fit costs
+/// O(event times) per Newton step (used by the trial simulator at every interim look). Efron or
+/// Breslow ties (exact: UsageError); Newton-Raphson from 0 with R's convergence rule, step
+/// halving and iteration limit (options.max_iter, options.eps).
+TwoArmCox cox_two_arm(std::span<const TwoArmTally> tallies, const CoxOptions& options = {});
+
+/// The tallies of right-censored two-arm data: arm 0/1 per row, optional stratum codes (empty =
+/// one stratum). Rows in any order.
+std::vector<TwoArmTally> two_arm_tallies(std::span<const double> time,
+                                         std::span<const std::uint8_t> status,
+                                         std::span<const std::int32_t> arm,
+                                         std::span<const std::int32_t> stratum = {});
+
 /// The time transform g(t) of the proportional-hazards test.
 enum class ZphTransform {
   km,        ///< 1 - KM(t-), the pooled unweighted Kaplan–Meier (R's default)
