@@ -150,13 +150,17 @@ void run_cox(const CoxCliOptions& o) {
   // holds one copy of the model's columns (plus the fit's work arrays).
   table = Table{};
   const Eigen::Index ng = sd.group.empty() ? 0 : static_cast<Eigen::Index>(sd.group_levels.size()) - 1;
-  cd.x.resize(static_cast<Eigen::Index>(n), ng + design.x.cols());
-  for (Eigen::Index g = 0; g < ng; ++g) {
-    for (std::size_t i = 0; i < n; ++i)
-      cd.x(static_cast<Eigen::Index>(i), g) = sd.group[i] == g + 1 ? 1.0 : 0.0;
-    cd.names.push_back(fmt::format("{}[{}]", sd.group_name, sd.group_levels[static_cast<std::size_t>(g + 1)]));
+  if (ng == 0) {
+    cd.x = std::move(design.x);  // no arm columns to put in front: the design is the model matrix
+  } else {
+    cd.x.resize(static_cast<Eigen::Index>(n), ng + design.x.cols());
+    for (Eigen::Index g = 0; g < ng; ++g) {
+      for (std::size_t i = 0; i < n; ++i)
+        cd.x(static_cast<Eigen::Index>(i), g) = sd.group[i] == g + 1 ? 1.0 : 0.0;
+      cd.names.push_back(fmt::format("{}[{}]", sd.group_name, sd.group_levels[static_cast<std::size_t>(g + 1)]));
+    }
+    if (design.x.cols() > 0) cd.x.rightCols(design.x.cols()) = design.x;
   }
-  if (design.x.cols() > 0) cd.x.rightCols(design.x.cols()) = design.x;
   design.x = Eigen::MatrixXd();
   decltype(sd.row)().swap(sd.row);  // the table rows and group codes have been used
   decltype(sd.group)().swap(sd.group);
