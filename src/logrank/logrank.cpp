@@ -247,6 +247,33 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
   }
 }
 
+TwoArmLogrank logrank_two_arm_sum(std::span<const double> deaths, std::span<const double> deaths1,
+                                  std::span<const double> at_risk,
+                                  std::span<const double> at_risk1) {
+  // The operations of logrank_stats at each time, so the results agree with it exactly.
+  const std::size_t m = deaths.size();
+  double o1 = 0.0, e1 = 0.0, v11 = 0.0;
+  for (std::size_t k = 0; k < m; ++k) {
+    const double d = deaths[k], n_risk = at_risk[k], risk1 = at_risk1[k];
+    o1 += deaths1[k];
+    double share, tmp;  // d n_1 / n, and c n_1 / n
+    if (d == 1.0) {
+      // untied (nearly always): c = 1 (0 for a risk set of one), so both are the same quotient
+      share = risk1 / n_risk;
+      tmp = n_risk > 1.0 ? share : 0.0;
+    } else {
+      share = d * risk1 / n_risk;
+      // a risk set of one adds no variance (c = 0: d <= 1 = n_risk)
+      const double c = d * (n_risk - d) / (n_risk > 1.0 ? n_risk - 1.0 : 1.0);
+      tmp = c * risk1 / n_risk;
+    }
+    e1 += share;
+    v11 += tmp;
+    v11 -= tmp * risk1 / n_risk;
+  }
+  return {o1 - e1, v11};
+}
+
 TwoArmLogrank logrank_two_arm_sorted(std::span<const double> time,
                                      std::span<const std::uint8_t> status,
                                      std::span<const std::int32_t> group,
@@ -289,25 +316,9 @@ TwoArmLogrank logrank_two_arm_sorted(std::span<const double> time,
         d0 = d1 = 0.0;
       }
     }
-    for (std::size_t k = 0; k < m; ++k) {
-      const double deaths = ev_d[k], n_risk = ev_n[k], risk1 = ev_r1[k];
-      o1 += ev_d1[k];
-      double share, tmp;  // deaths n_1 / n, and c n_1 / n
-      if (deaths == 1.0) {
-        // untied (nearly always): c = 1 (0 for a risk set of one), so both are the same quotient
-        share = risk1 / n_risk;
-        tmp = n_risk > 1.0 ? share : 0.0;
-      } else {
-        share = deaths * risk1 / n_risk;
-        // a risk set of one adds no variance (c = 0: deaths <= 1 = n_risk)
-        const double c = deaths * (n_risk - deaths) / (n_risk > 1.0 ? n_risk - 1.0 : 1.0);
-        tmp = c * risk1 / n_risk;
-      }
-      e1 += share;
-      v11 += tmp;
-      v11 -= tmp * risk1 / n_risk;
-    }
-    return {o1 - e1, v11};
+    return logrank_two_arm_sum(std::span<const double>(ev_d, m),
+                               std::span<const double>(ev_d1, m), std::span<const double>(ev_n, m),
+                               std::span<const double>(ev_r1, m));
   }
   scratch.assign(5 * S, 0.0);
   double* risk0 = scratch.data();

@@ -27,10 +27,13 @@ struct TrialWorkspace {
   // patients by entry descending
   std::vector<double> b_entry, b_calendar;
   std::vector<std::uint32_t> b_flag;
-  // one look: the two lists cut at the look time (with a sentinel each), then merged
+  // one look: the two lists cut at the look time (rows 1..k, sentinels -inf and +inf around)
   std::vector<double> a_time, b_time;
   std::vector<std::uint32_t> a_row_flag, b_row_flag;
-  std::vector<double> time;  ///< analysis rows at one look, ascending
+  // one look, one stratum: the distinct event times (deaths, numbers at risk), backward
+  std::vector<double> ev_deaths, ev_deaths1, ev_at_risk, ev_at_risk1;
+  // one look, several strata: the merged rows, ascending
+  std::vector<double> time;
   std::vector<std::uint8_t> status;
   std::vector<std::int32_t> group;
   std::vector<std::int32_t> stratum;

@@ -147,11 +147,15 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
     ws.a_calendar[k] = p.entry + ws.a_exit[k];
     ws.a_flag[k] = flag_of(p);
   }
-  // List B: the patients by entry descending (the reversed patient order on the fixed grid).
+  // List B: the patients by entry descending: the reversed patient order when the entries
+  // ascend, as on the fixed grid of one accrual piece (with several pieces, the grid's last entry
+  // of a piece can fall after the first of the next one: rpact's rounding of the piece's count).
   ws.b_entry.resize(n);
   ws.b_calendar.resize(n);
   ws.b_flag.resize(n);
-  if (s.random_accrual) {
+  bool ascending = true;
+  for (std::size_t i = 1; i < n; ++i) ascending &= !(pts[i].entry < pts[i - 1].entry);
+  if (!ascending) {
     for (std::size_t i = 0; i < n; ++i) ws.key[i] = pts[i].entry;
     sort_keys(ws.key, ws.sort_buffer, &ws.order, ws);
   } else {
@@ -164,15 +168,23 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
     ws.b_calendar[k] = p.entry + std::min(p.survival, p.dropout);
     ws.b_flag[k] = flag_of(p) & ~kEventBit;  // censored at the look
   }
-  ws.a_time.resize(n + 1);
-  ws.b_time.resize(n + 1);
-  ws.a_row_flag.resize(n + 1);
-  ws.b_row_flag.resize(n + 1);
-  ws.time.resize(n);
-  ws.status.resize(n);
-  ws.group.resize(n);
-  ws.stratum.resize(n);
+  ws.a_time.resize(n + 2);
+  ws.b_time.resize(n + 2);
+  ws.a_row_flag.resize(n + 2);
+  ws.b_row_flag.resize(n + 2);
+  ws.a_time[0] = ws.b_time[0] = -kInf;
   const bool stratified = s.strata.size() > 1;
+  if (stratified) {
+    ws.time.resize(n);
+    ws.status.resize(n);
+    ws.group.resize(n);
+    ws.stratum.resize(n);
+  } else {
+    ws.ev_deaths.resize(n);
+    ws.ev_deaths1.resize(n);
+    ws.ev_at_risk.resize(n);
+    ws.ev_at_risk1.resize(n);
+  }
   for (std::size_t k = 0; k < K; ++k) {
     double t;
     if (s.look_type == LookType::events) {
@@ -185,36 +197,86 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
     } else {
       t = s.looks[k];
     }
-    // The data at t, in ascending time order without a sort: those who exited (event or
-    // dropout) by t, from list A, merged with those still under observation, censored at
-    // t - entry, from list B (ascending as entry descends). Each list is cut by writing every
-    // row and advancing only past the kept ones, the merge takes the smaller head: no branch
-    // depends on the random data.
+    // The data at t in time order without a sort: those who exited (event or dropout) by t,
+    // from list A, merged with those still under observation, censored at t - entry, from list B
+    // (ascending as entry descends). Each list is cut by writing every row and advancing only
+    // past the kept ones, and the merge takes the head with the larger (or smaller) time: no
+    // branch depends on the random data.
+    double* at = ws.a_time.data();
+    double* bt = ws.b_time.data();
+    std::uint32_t* af = ws.a_row_flag.data();
+    std::uint32_t* bf = ws.b_row_flag.data();
     std::size_t ka = 0, ev = 0;
-    // calendar = entry + exit >= exit, so nobody after the first exit beyond t has left by t
-    for (std::size_t i = 0; i < n && ws.a_exit[i] <= t; ++i) {
-      const std::size_t keep = ws.a_calendar[i] <= t ? 1 : 0;
-      ws.a_time[ka] = ws.a_exit[i];
-      ws.a_row_flag[ka] = ws.a_flag[i];
-      ev += keep & (ws.a_flag[i] >> 1);
-      ka += keep;
-    }
-    ws.a_time[ka] = kInf;
-    std::size_t i = 0, kb = 0;
-    while (i < n && ws.b_entry[i] > t) ++i;  // randomized after t
-    for (; i < n; ++i) {
-      ws.b_time[kb] = t - ws.b_entry[i];
-      ws.b_row_flag[kb] = ws.b_flag[i];
-      kb += ws.b_calendar[i] > t ? 1 : 0;
-    }
-    ws.b_time[kb] = kInf;
-    const std::size_t m = ka + kb;
     {
-      const double* at = ws.a_time.data();
-      const double* bt = ws.b_time.data();
-      const std::uint32_t* af = ws.a_row_flag.data();
-      const std::uint32_t* bf = ws.b_row_flag.data();
-      std::size_t ia = 0, ib = 0;
+      const double* exit = ws.a_exit.data();
+      const double* cal = ws.a_calendar.data();
+      const std::uint32_t* flag = ws.a_flag.data();
+      // calendar = entry + exit >= exit, so nobody after the first exit beyond t has left by t
+      for (std::size_t i = 0; i < n && exit[i] <= t; ++i) {
+        const std::size_t keep = cal[i] <= t ? 1 : 0;
+        at[ka + 1] = exit[i];
+        af[ka + 1] = flag[i];
+        ev += keep & (flag[i] >> 1);
+        ka += keep;
+      }
+    }
+    at[ka + 1] = kInf;
+    std::size_t kb = 0;
+    {
+      const double* entry = ws.b_entry.data();
+      const double* cal = ws.b_calendar.data();
+      const std::uint32_t* flag = ws.b_flag.data();
+      std::size_t i = 0;
+      while (i < n && entry[i] > t) ++i;  // randomized after t
+      for (; i < n; ++i) {
+        bt[kb + 1] = t - entry[i];
+        bf[kb + 1] = flag[i];
+        kb += cal[i] > t ? 1 : 0;
+      }
+    }
+    bt[kb + 1] = kInf;
+    const std::size_t m = ka + kb;
+    TwoArmLogrank lr;
+    if (!stratified) {
+      // Backward over the merged rows, the numbers at risk by arm grow; at the end of each block
+      // of equal times the block is recorded, and the record is kept when it had deaths (as in
+      // hazard::logrank_two_arm_sorted, whose sums then follow).
+      double* rec_d = ws.ev_deaths.data();
+      double* rec_d1 = ws.ev_deaths1.data();
+      double* rec_n = ws.ev_at_risk.data();
+      double* rec_r1 = ws.ev_at_risk1.data();
+      std::size_t ia = ka, ib = kb, times = 0;
+      double r0 = 0.0, r1 = 0.0, d0 = 0.0, d1 = 0.0;
+      for (std::size_t r = 0; r < m; ++r) {
+        const double ha = at[ia], hb = bt[ib];
+        const bool take_a = ha >= hb;
+        const double x = take_a ? ha : hb;
+        const std::uint32_t f = take_a ? af[ia] : bf[ib];
+        ia -= take_a ? 1 : 0;
+        ib -= take_a ? 0 : 1;
+        const double next = std::max(at[ia], bt[ib]);  // -inf after the last row
+        const double g1 = static_cast<double>(f & kArmBit);
+        const double e = static_cast<double>((f >> 1) & 1);
+        r1 += g1;
+        r0 += 1.0 - g1;
+        d1 += e * g1;
+        d0 += e - e * g1;
+        const double deaths = d0 + d1;
+        rec_d[times] = deaths;
+        rec_d1[times] = d1;
+        rec_n[times] = r0 + r1;
+        rec_r1[times] = r1;
+        const bool end = x != next;
+        times += end && deaths != 0.0 ? 1 : 0;
+        d0 = end ? 0.0 : d0;
+        d1 = end ? 0.0 : d1;
+      }
+      lr = logrank_two_arm_sum(std::span<const double>(rec_d, times),
+                               std::span<const double>(rec_d1, times),
+                               std::span<const double>(rec_n, times),
+                               std::span<const double>(rec_r1, times));
+    } else {
+      std::size_t ia = 1, ib = 1;
       for (std::size_t r = 0; r < m; ++r) {
         const bool take_a = at[ia] <= bt[ib];
         ws.time[r] = take_a ? at[ia] : bt[ib];
@@ -225,15 +287,12 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
         ia += take_a ? 1 : 0;
         ib += take_a ? 0 : 1;
       }
+      lr = logrank_two_arm_sorted(std::span<const double>(ws.time.data(), m),
+                                  std::span<const std::uint8_t>(ws.status.data(), m),
+                                  std::span<const std::int32_t>(ws.group.data(), m),
+                                  std::span<const std::int32_t>(ws.stratum.data(), m),
+                                  s.strata.size(), ws.scratch);
     }
-    // the rows are in ascending time order: the two-arm kernel needs no sort
-    const TwoArmLogrank lr =
-        logrank_two_arm_sorted(std::span<const double>(ws.time.data(), m),
-                               std::span<const std::uint8_t>(ws.status.data(), m),
-                               std::span<const std::int32_t>(ws.group.data(), m),
-                               stratified ? std::span<const std::int32_t>(ws.stratum.data(), m)
-                                          : std::span<const std::int32_t>(),
-                               s.strata.size(), ws.scratch);
     double oe = lr.o_minus_e;
     double v = lr.var;
     double zk = v > 0 ? -oe / std::sqrt(v) : 0.0;
