@@ -28,22 +28,23 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr std::uint32_t kArmBit = 1, kEventBit = 2;
 constexpr int kStratumShift = 2;
 
-// Sorts `keys` ascending into `sorted` (exactly: equal doubles stay in input order) and, when
-// `order` is given, writes the permutation: order[k] = the input index of sorted[k]. Keys are >= 0
-// and may be +inf (no NaN).
-// Method: a counting sort into n buckets by a non-decreasing function of the key (so the buckets
-// come out in order), then an insertion sort that puts each bucket in order. For survival-like
-// keys the buckets hold one or two keys each: O(n) with few branches that depend on the data,
-// where std::sort on 216 keys was 16% of the simulation. A bucket holding more than 64 + n/16 keys (keys piled up against a far
-// outlier) falls back to std::sort.
-void sort_keys(std::span<const double> keys, std::vector<double>& sorted,
-               std::vector<std::uint32_t>* order, TrialWorkspace& ws) {
+// Groups `keys` by bucket into `sorted`, buckets ascending: when `order` is given, order[k] = the
+// input index of sorted[k]; `count[b]` ends as the end of bucket b in `sorted`. Keys are >= 0 and
+// may be +inf (no NaN). The bucket is a non-decreasing function of the key, so that an insertion
+// sort within each bucket completes the sort (stable: equal doubles stay in input order).
+// Bucket of x: floor(n (1 - c / (x + c))) with c the mean finite key, which spreads
+// exponential-like keys nearly evenly over n buckets: one or two keys each, so the insertion sort
+// is O(n) with few branches that depend on the data (std::sort on 216 keys was 16% of the
+// simulation). Returns true when it sorted completely instead: a bucket holding more than
+// 64 + n/16 keys (keys piled up against a far outlier) falls back to std::stable_sort.
+bool bucket_scatter(std::span<const double> keys, std::vector<double>& sorted,
+                    std::vector<std::uint32_t>* order, std::vector<std::uint32_t>& count,
+                    TrialWorkspace& ws) {
   const std::size_t n = keys.size();
   sorted.resize(n + 1);
   if (order) order->resize(n + 1);
-  if (n == 0) return;
-  // Bucket of x: n (1 - c / (x + c)) with c the mean finite key, a non-decreasing map of
-  // [0, inf] onto [0, n] that spreads exponential-like keys nearly evenly over the buckets.
+  count.assign(n + 1, 0);
+  if (n == 0) return true;
   double sum = 0.0;
   std::size_t finite = 0;
   for (double x : keys) {
@@ -55,9 +56,7 @@ void sort_keys(std::span<const double> keys, std::vector<double>& sorted,
   if (!(c > 0.0 && c < kInf)) c = 1.0;  // all keys 0 (or a sum that overflowed)
   const double scale = static_cast<double>(n);
   const double top = static_cast<double>(n - 1);
-  auto& count = ws.bucket;
   auto& slot = ws.order_buffer;  // the bucket of each key
-  count.assign(n + 1, 0);
   slot.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     const double u = 1.0 - c / (std::max(keys[i], 0.0) + c);  // 1 for an infinite key
@@ -80,14 +79,20 @@ void sort_keys(std::span<const double> keys, std::vector<double>& sorted,
       v[k] = keys[slot[k]];
       if (o) o[k] = slot[k];
     }
-    return;
+    std::fill(count.begin(), count.end(), static_cast<std::uint32_t>(n));  // one bucket
+    return true;
   }
   for (std::size_t i = 0; i < n; ++i) {
-    const std::uint32_t pos = count[slot[i]]++;
+    const std::uint32_t pos = count[slot[i]]++;  // count[b] becomes the end of bucket b
     v[pos] = keys[i];
     if (o) o[pos] = static_cast<std::uint32_t>(i);
   }
-  for (std::size_t i = 1; i < n; ++i) {
+  return false;
+}
+
+// Insertion sort of v[begin, end) (and o alongside, when given), stable.
+void insertion_sort(double* v, std::uint32_t* o, std::size_t begin, std::size_t end) {
+  for (std::size_t i = begin + 1; i < end; ++i) {
     const double x = v[i];
     if (!(x < v[i - 1])) continue;
     std::size_t j = i;
@@ -97,17 +102,37 @@ void sort_keys(std::span<const double> keys, std::vector<double>& sorted,
         v[j] = v[j - 1];
         o[j] = o[j - 1];
         --j;
-      } while (j > 0 && x < v[j - 1]);
+      } while (j > begin && x < v[j - 1]);
       v[j] = x;
       o[j] = oi;
     } else {
       do {
         v[j] = v[j - 1];
         --j;
-      } while (j > 0 && x < v[j - 1]);
+      } while (j > begin && x < v[j - 1]);
       v[j] = x;
     }
   }
+}
+
+// Sorts `keys` ascending into `sorted`, with the permutation in `order` when given.
+void sort_keys(std::span<const double> keys, std::vector<double>& sorted,
+               std::vector<std::uint32_t>* order, TrialWorkspace& ws) {
+  if (!bucket_scatter(keys, sorted, order, ws.bucket, ws))
+    insertion_sort(sorted.data(), order ? order->data() : nullptr, 0, keys.size());
+}
+
+// The (p+1)-th smallest of keys grouped by bucket_scatter (bucket ends `count`): only the bucket
+// holding position p is sorted. Cheaper than the whole sort when few ranks are wanted.
+double select_scattered(std::vector<double>& sorted, const std::vector<std::uint32_t>& count,
+                        std::size_t p) {
+  const std::size_t buckets = count.size() - 1;
+  const auto it = std::upper_bound(count.begin(), count.begin() + static_cast<std::ptrdiff_t>(buckets),
+                                   static_cast<std::uint32_t>(p));
+  const auto b = static_cast<std::size_t>(it - count.begin());
+  const std::size_t begin = b ? count[b - 1] : 0;
+  insertion_sort(sorted.data(), nullptr, begin, count[b]);
+  return sorted[p];
 }
 
 }  // namespace
@@ -121,7 +146,7 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
   for (std::size_t k = 0; k < K; ++k) {
     z[k] = hr[k] = time[k] = events[k] = std::nan("");
   }
-  // Calendar times of the events, ascending: the look at d events is at the d-th of them.
+  // Calendar times of the events: the look at d events is at the d-th smallest of them.
   std::size_t n_events = 0;
   if (s.look_type == LookType::events) {
     ws.key.resize(n);
@@ -129,7 +154,9 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
       ws.key[n_events] = p.entry + p.survival;
       n_events += p.survival < p.dropout ? 1 : 0;
     }
-    sort_keys(std::span<const double>(ws.key.data(), n_events), ws.event_calendar, nullptr, ws);
+    // grouped by bucket; each look sorts only the bucket holding its rank
+    bucket_scatter(std::span<const double>(ws.key.data(), n_events), ws.event_calendar, nullptr,
+                   ws.calendar_bucket, ws);
   }
   // List A: the patients by exit = min(event, dropout) from randomization, ascending.
   ws.key.resize(n);
@@ -193,7 +220,7 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
         rec.events_not_achieved = true;
         break;
       }
-      t = ws.event_calendar[d - 1];
+      t = select_scattered(ws.event_calendar, ws.calendar_bucket, d - 1);
     } else {
       t = s.looks[k];
     }
