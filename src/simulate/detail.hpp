@@ -31,6 +31,7 @@ struct TrialWorkspace {
   // one look: the two lists cut at the look time (rows 1..k, sentinels -inf and +inf around)
   std::vector<double> a_time, b_time;
   std::vector<std::uint32_t> a_row_flag, b_row_flag;
+  std::vector<std::uint32_t> b_arm1;  ///< experimental patients among B's first rows
   // one look, one stratum: the distinct event times (deaths, numbers at risk), backward
   std::vector<double> ev_deaths, ev_deaths1, ev_at_risk, ev_at_risk1;
   // one look, several strata: the merged rows, ascending

@@ -42,6 +42,7 @@ void generate_patients(const SimulationScenario& s, const ScenarioPlan& plan, st
   // Two passes: first the random words of every patient (the Philox calls are independent, so
   // the processor overlaps them), held as uniforms in the fields they will become; then the
   // transformations (logarithms, quantiles). The same values as one pass.
+  std::uint64_t in_block = 0;  // i mod block, without a division per patient
   for (std::size_t i = 0; i < s.n; ++i) {
     Rng::ctr_type ctr = {{trial, static_cast<std::uint64_t>(i), 0, 0}};
     auto r = rng(ctr, key);
@@ -50,8 +51,9 @@ void generate_patients(const SimulationScenario& s, const ScenarioPlan& plan, st
       Rng::ctr_type ctr2 = {{trial, static_cast<std::uint64_t>(i), 1, 0}};
       p.arm = to_uniform(rng(ctr2, key)[0]) < p_exp ? 1 : 0;
     } else {
-      p.arm = (static_cast<std::uint64_t>(i) % block) < static_cast<std::uint64_t>(plan.block_exp) ? 1 : 0;
+      p.arm = in_block < static_cast<std::uint64_t>(plan.block_exp) ? 1 : 0;
     }
+    in_block = in_block + 1 == block ? 0 : in_block + 1;
     p.stratum = 0;
     if (!plan.stratum_cum.empty()) {
       double u = to_uniform(r[0]);

@@ -199,6 +199,7 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
   ws.b_time.resize(n + 2);
   ws.a_row_flag.resize(n + 2);
   ws.b_row_flag.resize(n + 2);
+  ws.b_arm1.resize(n + 2);
   ws.a_time[0] = ws.b_time[0] = -kInf;
   const bool stratified = s.strata.size() > 1;
   if (stratified) {
@@ -253,50 +254,55 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
       const double* entry = ws.b_entry.data();
       const double* cal = ws.b_calendar.data();
       const std::uint32_t* flag = ws.b_flag.data();
+      std::uint32_t* arm1 = ws.b_arm1.data();  // arm1[j]: experimental among B rows 1..j
+      std::uint32_t count1 = 0;
+      arm1[0] = 0;
       std::size_t i = 0;
       while (i < n && entry[i] > t) ++i;  // randomized after t
       for (; i < n; ++i) {
+        const std::uint32_t keep = cal[i] > t ? 1 : 0;
         bt[kb + 1] = t - entry[i];
         bf[kb + 1] = flag[i];
-        kb += cal[i] > t ? 1 : 0;
+        count1 += keep & flag[i];
+        arm1[kb + 1] = count1;
+        kb += keep;
       }
     }
     bt[kb + 1] = kInf;
     const std::size_t m = ka + kb;
     TwoArmLogrank lr;
     if (!stratified) {
-      // Backward over the merged rows, the numbers at risk by arm grow; at the end of each block
-      // of equal times the block is recorded, and the record is kept when it had deaths (as in
+      // Backward over the rows of A, the numbers at risk by arm grow; B's rows, all censored,
+      // only add to them: at each time of A the B rows at or after it are counted by moving an
+      // index down B (its experimental ones from the prefix counts). At the end of each block of
+      // equal times the block is recorded, and the record is kept when it had deaths (as in
       // hazard::logrank_two_arm_sorted, whose sums then follow).
       double* rec_d = ws.ev_deaths.data();
       double* rec_d1 = ws.ev_deaths1.data();
       double* rec_n = ws.ev_at_risk.data();
       double* rec_r1 = ws.ev_at_risk1.data();
-      std::size_t ia = ka, ib = kb, times = 0;
-      double r0 = 0.0, r1 = 0.0, d0 = 0.0, d1 = 0.0;
-      for (std::size_t r = 0; r < m; ++r) {
-        const double ha = at[ia], hb = bt[ib];
-        const bool take_a = ha >= hb;
-        const double x = take_a ? ha : hb;
-        const std::uint32_t f = take_a ? af[ia] : bf[ib];
-        ia -= take_a ? 1 : 0;
-        ib -= take_a ? 0 : 1;
-        const double next = std::max(at[ia], bt[ib]);  // -inf after the last row
-        const double g1 = static_cast<double>(f & kArmBit);
-        const double e = static_cast<double>((f >> 1) & 1);
-        r1 += g1;
-        r0 += 1.0 - g1;
-        d1 += e * g1;
-        d0 += e - e * g1;
-        const double deaths = d0 + d1;
-        rec_d[times] = deaths;
-        rec_d1[times] = d1;
-        rec_n[times] = r0 + r1;
-        rec_r1[times] = r1;
-        const bool end = x != next;
-        times += end && deaths != 0.0 ? 1 : 0;
-        d0 = end ? 0.0 : d0;
-        d1 = end ? 0.0 : d1;
+      const std::uint32_t* arm1 = ws.b_arm1.data();
+      const std::uint32_t b_arm1 = arm1[kb];
+      std::size_t j = kb, times = 0;  // B rows j+1..kb are at time >= the current one
+      std::uint32_t a_all = 0, a_arm1 = 0, d0 = 0, d1 = 0;
+      for (std::size_t i = ka; i > 0; --i) {
+        const double x = at[i];
+        const std::uint32_t f = af[i];
+        const std::uint32_t g1 = f & kArmBit, e = (f >> 1) & 1;
+        a_all += 1;
+        a_arm1 += g1;
+        d1 += e & g1;
+        d0 += e & ~g1;
+        while (bt[j] >= x) --j;  // bt[0] = -inf
+        const std::uint32_t deaths = d0 + d1;
+        rec_d[times] = static_cast<double>(deaths);
+        rec_d1[times] = static_cast<double>(d1);
+        rec_n[times] = static_cast<double>(a_all + static_cast<std::uint32_t>(kb - j));
+        rec_r1[times] = static_cast<double>(a_arm1 + b_arm1 - arm1[j]);
+        const bool end = at[i - 1] != x;  // at[0] = -inf
+        times += end && deaths != 0 ? 1 : 0;
+        d0 = end ? 0 : d0;
+        d1 = end ? 0 : d1;
       }
       lr = logrank_two_arm_sum(std::span<const double>(rec_d, times),
                                std::span<const double>(rec_d1, times),
