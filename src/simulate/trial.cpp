@@ -6,11 +6,17 @@
 // (rpact's "events not achieved"). By calendar, the given time.
 // Data at calendar time t: patients with entry <= t; time = min(event, dropout, t - entry),
 // event indicator = event before dropout and entry + event <= t.
-// Statistic: Z = -(O_1 - E_1) / sqrt(V_11), O, E, V of the experimental arm (code 1) from
-// hazard::logrank_two_arm_sorted stratified by stratum (rows already in time order), so Z > 0
+// Statistic: Z = -(O_1 - E_1) / sqrt(V_11), O, E, V of the experimental arm (code 1), survdiff's
+// sums (hazard::logrank_two_arm_sum; with strata hazard::logrank_two_arm_sorted), so Z > 0
 // favours the experimental arm (rpact's directionUpper = FALSE for HR < 1). HR estimate: Pike's
 // exp((O_1 - E_1) / V_11). Stopping: reject when Z >= efficacy bound; else, before the last look,
 // stop for futility when Z <= futility bound.
+//
+// Cost, per trial of n patients: two bucket sorts (O(n), see bucket_scatter) put the patients in
+// list A by exit (min(event, dropout) from randomization) and in list B by entry descending; the
+// event calendar times are only grouped by bucket. Per look, O(n) without a sort: A and B are cut
+// at the look time and one backward pass over A accumulates the log-rank (docs/methods/
+// simulation.md). No allocation once the workspace has grown.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -180,8 +186,11 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
   ws.b_entry.resize(n);
   ws.b_calendar.resize(n);
   ws.b_flag.resize(n);
-  bool ascending = true;
-  for (std::size_t i = 1; i < n; ++i) ascending &= !(pts[i].entry < pts[i - 1].entry);
+  bool ascending = true, entry_nonnegative = n == 0 || pts[0].entry >= 0;
+  for (std::size_t i = 1; i < n; ++i) {
+    ascending &= !(pts[i].entry < pts[i - 1].entry);
+    entry_nonnegative &= pts[i].entry >= 0;
+  }
   if (!ascending) {
     for (std::size_t i = 0; i < n; ++i) ws.key[i] = pts[i].entry;
     sort_keys(ws.key, ws.sort_buffer, &ws.order, ws);
@@ -226,10 +235,9 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
       t = s.looks[k];
     }
     // The data at t in time order without a sort: those who exited (event or dropout) by t,
-    // from list A, merged with those still under observation, censored at t - entry, from list B
-    // (ascending as entry descends). Each list is cut by writing every row and advancing only
-    // past the kept ones, and the merge takes the head with the larger (or smaller) time: no
-    // branch depends on the random data.
+    // from list A (rows 1..ka), and those still under observation, censored at t - entry, from
+    // list B (rows 1..kb, ascending as entry descends). Each list is cut by writing every row and
+    // advancing only past the kept ones: no branch depends on the random data.
     double* at = ws.a_time.data();
     double* bt = ws.b_time.data();
     std::uint32_t* af = ws.a_row_flag.data();
@@ -239,8 +247,10 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
       const double* exit = ws.a_exit.data();
       const double* cal = ws.a_calendar.data();
       const std::uint32_t* flag = ws.a_flag.data();
-      // calendar = entry + exit >= exit, so nobody after the first exit beyond t has left by t
-      for (std::size_t i = 0; i < n && exit[i] <= t; ++i) {
+      // calendar = entry + exit >= exit when entry >= 0, so then nobody after the first exit
+      // beyond t has left by t
+      const double last_exit = entry_nonnegative ? t : kInf;
+      for (std::size_t i = 0; i < n && exit[i] <= last_exit; ++i) {
         const std::size_t keep = cal[i] <= t ? 1 : 0;
         at[ka + 1] = exit[i];
         af[ka + 1] = flag[i];

@@ -60,11 +60,13 @@ Cut direct_cut(const hazard::SimulationScenario& s, const std::vector<hazard::Si
 }
 
 // Compares every look of `trials` trials; returns the number of looks compared.
-int check_trials(const hazard::SimulationScenario& s, int trials) {
+// `entry_shift` moves every entry (analyse_trial takes any patients, also entries before 0).
+int check_trials(const hazard::SimulationScenario& s, int trials, double entry_shift = 0.0) {
   int looks = 0;
   for (int trial = 0; trial < trials; ++trial) {
     std::vector<hazard::SimulatedPatient> p;
     hazard::generate_patients(s, 7, static_cast<std::uint64_t>(trial), p);
+    for (auto& x : p) x.entry += entry_shift;
     const auto o = hazard::analyse_trial(s, p);
     std::vector<double> cal;
     for (const auto& x : p)
@@ -129,6 +131,11 @@ TEST(Trial, StrataAndCalendarLooks) {
   s.look_type = hazard::LookType::calendar;
   s.looks = {10, 18, 30};
   EXPECT_EQ(check_trials(s, 300), 900);
+}
+
+TEST(Trial, EntriesBeforeZero) {
+  // calendar = entry + exit < exit: a patient can have left by t with an exit after t
+  EXPECT_GT(check_trials(base(), 300, -6.0), 300);
 }
 
 TEST(Trial, EventsNotAchieved) {
