@@ -15,12 +15,12 @@ namespace hazard::detail {
 /// (bits 2 and up).
 struct TrialWorkspace {
   std::vector<SimulatedPatient> patients;
-  std::vector<double> event_calendar;           ///< calendar times of the events, by bucket
+  std::vector<double> event_calendar;          ///< calendar times of the events, by bucket
   std::vector<std::uint32_t> calendar_bucket;  ///< their bucket ends
-  std::vector<double> key;             ///< sort keys
-  std::vector<std::uint32_t> order;    ///< permutation from the key sort
-  std::vector<std::uint32_t> bucket;   ///< bucket counts of the key sort
-  std::vector<double> sort_buffer;     ///< keys scattered by bucket
+  std::vector<double> key;                     ///< sort keys
+  std::vector<std::uint32_t> order;            ///< permutation from the key sort
+  std::vector<std::uint32_t> bucket;           ///< bucket counts of the key sort
+  std::vector<double> sort_buffer;             ///< keys scattered by bucket
   std::vector<std::uint32_t> order_buffer;
   // patients by exit (min(event, dropout) from randomization) ascending
   std::vector<double> a_exit, a_calendar;  ///< exit and entry + exit

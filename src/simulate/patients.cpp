@@ -67,8 +67,9 @@ void generate_patients(const SimulationScenario& s, const ScenarioPlan& plan, st
   }
   for (std::size_t i = 0; i < s.n; ++i) {
     SimulatedPatient& p = out[i];
-    const double multiplier =
-        plan.stratum_cum.empty() ? 1.0 : s.strata[static_cast<std::size_t>(p.stratum)].hazard_multiplier;
+    const double multiplier = plan.stratum_cum.empty()
+                                  ? 1.0
+                                  : s.strata[static_cast<std::size_t>(p.stratum)].hazard_multiplier;
     const PiecewiseHazard& h = p.arm ? s.experimental : s.control;
     double e = -std::log(p.survival);
     p.survival = h.rate.size() == 1 ? (h.rate[0] > 0 ? e / (h.rate[0] * multiplier) : inf)

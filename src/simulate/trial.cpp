@@ -133,8 +133,9 @@ void sort_keys(std::span<const double> keys, std::vector<double>& sorted,
 double select_scattered(std::vector<double>& sorted, const std::vector<std::uint32_t>& count,
                         std::size_t p) {
   const std::size_t buckets = count.size() - 1;
-  const auto it = std::upper_bound(count.begin(), count.begin() + static_cast<std::ptrdiff_t>(buckets),
-                                   static_cast<std::uint32_t>(p));
+  const auto it =
+      std::upper_bound(count.begin(), count.begin() + static_cast<std::ptrdiff_t>(buckets),
+                       static_cast<std::uint32_t>(p));
   const auto b = static_cast<std::size_t>(it - count.begin());
   const std::size_t begin = b ? count[b - 1] : 0;
   insertion_sort(sorted.data(), nullptr, begin, count[b]);
@@ -314,10 +315,9 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
         d0 = end ? 0 : d0;
         d1 = end ? 0 : d1;
       }
-      lr = logrank_two_arm_sum(std::span<const double>(rec_d, times),
-                               std::span<const double>(rec_d1, times),
-                               std::span<const double>(rec_n, times),
-                               std::span<const double>(rec_r1, times));
+      lr = logrank_two_arm_sum(
+          std::span<const double>(rec_d, times), std::span<const double>(rec_d1, times),
+          std::span<const double>(rec_n, times), std::span<const double>(rec_r1, times));
     } else {
       std::size_t ia = 1, ib = 1;
       for (std::size_t r = 0; r < m; ++r) {
