@@ -316,9 +316,8 @@ TwoArmLogrank logrank_two_arm_sorted(std::span<const double> time,
         d0 = d1 = 0.0;
       }
     }
-    return logrank_two_arm_sum(std::span<const double>(ev_d, m),
-                               std::span<const double>(ev_d1, m), std::span<const double>(ev_n, m),
-                               std::span<const double>(ev_r1, m));
+    return logrank_two_arm_sum(std::span<const double>(ev_d, m), std::span<const double>(ev_d1, m),
+                               std::span<const double>(ev_n, m), std::span<const double>(ev_r1, m));
   }
   scratch.assign(5 * S, 0.0);
   double* risk0 = scratch.data();
