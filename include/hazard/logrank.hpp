@@ -101,6 +101,14 @@ TwoArmLogrank logrank_two_arm_sorted(std::span<const double> time,
                                      std::span<const std::int32_t> stratum, std::size_t n_strata,
                                      std::vector<double>& scratch);
 
+/// O_1 - E_1 and V_11 of the two-group log-rank test from its distinct event times, summed in the
+/// order given: at each time the deaths (all, and in group 1) and the numbers at risk (all, and in
+/// group 1). The sums of logrank_two_arm_sorted (for callers that count the risk sets themselves,
+/// as the trial simulator does while it merges its rows); spans of equal length, deaths > 0.
+TwoArmLogrank logrank_two_arm_sum(std::span<const double> deaths, std::span<const double> deaths1,
+                                  std::span<const double> at_risk,
+                                  std::span<const double> at_risk1);
+
 /// The chi-square test from O, E, V, as survdiff: groups with E_k = 0 are left out, and of the rest
 /// the first is dropped; chisq = (O - E)' V^- (O - E) on the remaining groups, df = rank of that
 /// matrix (survdiff's df whenever it is non-singular), p its upper chi-square tail.

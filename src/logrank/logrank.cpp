@@ -247,6 +247,33 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
   }
 }
 
+TwoArmLogrank logrank_two_arm_sum(std::span<const double> deaths, std::span<const double> deaths1,
+                                  std::span<const double> at_risk,
+                                  std::span<const double> at_risk1) {
+  // The operations of logrank_stats at each time, so the results agree with it exactly.
+  const std::size_t m = deaths.size();
+  double o1 = 0.0, e1 = 0.0, v11 = 0.0;
+  for (std::size_t k = 0; k < m; ++k) {
+    const double d = deaths[k], n_risk = at_risk[k], risk1 = at_risk1[k];
+    o1 += deaths1[k];
+    double share, tmp;  // d n_1 / n, and c n_1 / n
+    if (d == 1.0) {
+      // untied (nearly always): c = 1 (0 for a risk set of one), so both are the same quotient
+      share = risk1 / n_risk;
+      tmp = n_risk > 1.0 ? share : 0.0;
+    } else {
+      share = d * risk1 / n_risk;
+      // a risk set of one adds no variance (c = 0: d <= 1 = n_risk)
+      const double c = d * (n_risk - d) / (n_risk > 1.0 ? n_risk - 1.0 : 1.0);
+      tmp = c * risk1 / n_risk;
+    }
+    e1 += share;
+    v11 += tmp;
+    v11 -= tmp * risk1 / n_risk;
+  }
+  return {o1 - e1, v11};
+}
+
 TwoArmLogrank logrank_two_arm_sorted(std::span<const double> time,
                                      std::span<const std::uint8_t> status,
                                      std::span<const std::int32_t> group,
@@ -257,46 +284,47 @@ TwoArmLogrank logrank_two_arm_sorted(std::span<const double> time,
   // Cost O(n + d S) for d distinct times and S strata.
   const std::size_t n = time.size();
   const std::size_t S = stratum.empty() ? 1 : std::max<std::size_t>(n_strata, 1);
+  double o1 = 0.0, e1 = 0.0, v11 = 0.0;
+  if (stratum.empty()) {
+    // One stratum, in two passes without data-dependent branches (whether a row is an event is
+    // random, so a branch on it is mispredicted often). Pass 1, backward: the numbers at risk and
+    // deaths by arm; at the end of each block of equal times, the block is appended to a list of
+    // event times, which only advances when the block had deaths. Pass 2: the sums over that list,
+    // with the same operations in the same order as logrank_stats.
+    scratch.resize(4 * n + 4);
+    double* ev_d = scratch.data();  // deaths at each event time
+    double* ev_d1 = ev_d + n + 1;   // deaths in group 1
+    double* ev_r1 = ev_d1 + n + 1;  // at risk in group 1
+    double* ev_n = ev_r1 + n + 1;   // at risk
+    std::size_t m = 0;
+    double r0 = 0.0, r1 = 0.0, d0 = 0.0, d1 = 0.0;
+    for (std::size_t i = n; i > 0; --i) {
+      const std::size_t r = i - 1;
+      const double g1 = group[r] != 0 ? 1.0 : 0.0;
+      const double ev = status[r] != 0 ? 1.0 : 0.0;
+      r1 += g1;
+      r0 += 1.0 - g1;
+      d1 += ev * g1;
+      d0 += ev - ev * g1;
+      if (r == 0 || time[r - 1] != time[r]) {  // end of a block of equal times: rarely false
+        const double deaths = d0 + d1;
+        ev_d[m] = deaths;
+        ev_d1[m] = d1;
+        ev_r1[m] = r1;
+        ev_n[m] = r0 + r1;
+        m += deaths != 0.0 ? 1 : 0;
+        d0 = d1 = 0.0;
+      }
+    }
+    return logrank_two_arm_sum(std::span<const double>(ev_d, m), std::span<const double>(ev_d1, m),
+                               std::span<const double>(ev_n, m), std::span<const double>(ev_r1, m));
+  }
   scratch.assign(5 * S, 0.0);
   double* risk0 = scratch.data();
   double* risk1 = risk0 + S;
   double* dead0 = risk1 + S;
   double* dead1 = dead0 + S;
   double* touched = dead1 + S;  // 1 when the stratum has deaths at the current time
-  double o1 = 0.0, e1 = 0.0, v11 = 0.0;
-  if (stratum.empty()) {  // one stratum: the same sums in registers
-    double r0 = 0.0, r1 = 0.0;
-    for (std::size_t i = n; i > 0;) {
-      const double t = time[i - 1];
-      double d0 = 0.0, d1 = 0.0;
-      std::size_t j = i;
-      for (; j > 0 && time[j - 1] == t; --j) {
-        const std::size_t r = j - 1;
-        const bool g1 = group[r] != 0;
-        const double ev = status[r] != 0 ? 1.0 : 0.0;
-        if (g1) {
-          r1 += 1.0;
-          d1 += ev;
-        } else {
-          r0 += 1.0;
-          d0 += ev;
-        }
-      }
-      i = j;
-      const double deaths = d0 + d1;
-      if (deaths == 0.0) continue;
-      const double n_risk = r0 + r1;
-      o1 += d1;
-      e1 += deaths * r1 / n_risk;
-      if (n_risk > 1.0) {
-        const double c = deaths * (n_risk - deaths) / (n_risk - 1.0);
-        const double tmp = c * r1 / n_risk;
-        v11 += tmp;
-        v11 -= tmp * r1 / n_risk;
-      }
-    }
-    return {o1 - e1, v11};
-  }
   for (std::size_t i = n; i > 0;) {
     const double t = time[i - 1];
     std::size_t j = i;

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <cstdint>
-#include <utility>
 #include <vector>
 
 #include "hazard/logrank.hpp"
@@ -11,22 +10,32 @@
 namespace hazard::detail {
 
 /// Scratch memory of one worker thread: reused for every trial it simulates, so that the hot
-/// loop does not allocate once the vectors have grown to the trial size.
+/// loop does not allocate once the vectors have grown to the trial size. Patients are held as
+/// structures of arrays; `flag` packs arm (bit 0), event before dropout (bit 1) and stratum
+/// (bits 2 and up).
 struct TrialWorkspace {
   std::vector<SimulatedPatient> patients;
-  std::vector<double> event_calendar;  ///< calendar time of each patient's event (inf: none)
-  std::vector<double> sorted_events;   ///< finite event calendar times (selected per look)
-  struct Exit {
-    double exit;      ///< min(event, dropout) from randomization
-    double calendar;  ///< entry + exit
-    double entry;
-    std::int32_t arm, stratum;
-    bool event;  ///< the exit is an event
-  };
-  std::vector<Exit> by_exit;                                 ///< patients by exit ascending
-  std::vector<Exit> by_entry;                                ///< patients by entry descending
-  std::vector<std::pair<double, std::uint32_t>> exit_order;  ///< (exit, index into by_entry) sorted
-  std::vector<double> time;                                  ///< analysis rows at one look
+  std::vector<double> event_calendar;          ///< calendar times of the events, by bucket
+  std::vector<std::uint32_t> calendar_bucket;  ///< their bucket ends
+  std::vector<double> key;                     ///< sort keys
+  std::vector<std::uint32_t> order;            ///< permutation from the key sort
+  std::vector<std::uint32_t> bucket;           ///< bucket counts of the key sort
+  std::vector<double> sort_buffer;             ///< keys scattered by bucket
+  std::vector<std::uint32_t> order_buffer;
+  // patients by exit (min(event, dropout) from randomization) ascending
+  std::vector<double> a_exit, a_calendar;  ///< exit and entry + exit
+  std::vector<std::uint32_t> a_flag;
+  // patients by entry descending
+  std::vector<double> b_entry, b_calendar;
+  std::vector<std::uint32_t> b_flag;
+  // one look: the two lists cut at the look time (rows 1..k, sentinels -inf and +inf around)
+  std::vector<double> a_time, b_time;
+  std::vector<std::uint32_t> a_row_flag, b_row_flag;
+  std::vector<std::uint32_t> b_arm1;  ///< experimental patients among B's first rows
+  // one look, one stratum: the distinct event times (deaths, numbers at risk), backward
+  std::vector<double> ev_deaths, ev_deaths1, ev_at_risk, ev_at_risk1;
+  // one look, several strata: the merged rows, ascending
+  std::vector<double> time;
   std::vector<std::uint8_t> status;
   std::vector<std::int32_t> group;
   std::vector<std::int32_t> stratum;

@@ -39,6 +39,10 @@ void generate_patients(const SimulationScenario& s, const ScenarioPlan& plan, st
   out.resize(s.n);
   const std::uint64_t block = static_cast<std::uint64_t>(plan.block_exp + plan.block_ctl);
   const double p_exp = s.ratio / (1 + s.ratio);
+  // Two passes: first the random words of every patient (the Philox calls are independent, so
+  // the processor overlaps them), held as uniforms in the fields they will become; then the
+  // transformations (logarithms, quantiles). The same values as one pass.
+  std::uint64_t in_block = 0;  // i mod block, without a division per patient
   for (std::size_t i = 0; i < s.n; ++i) {
     Rng::ctr_type ctr = {{trial, static_cast<std::uint64_t>(i), 0, 0}};
     auto r = rng(ctr, key);
@@ -47,26 +51,34 @@ void generate_patients(const SimulationScenario& s, const ScenarioPlan& plan, st
       Rng::ctr_type ctr2 = {{trial, static_cast<std::uint64_t>(i), 1, 0}};
       p.arm = to_uniform(rng(ctr2, key)[0]) < p_exp ? 1 : 0;
     } else {
-      p.arm = (static_cast<std::uint64_t>(i) % block) < static_cast<std::uint64_t>(plan.block_exp) ? 1 : 0;
+      p.arm = in_block < static_cast<std::uint64_t>(plan.block_exp) ? 1 : 0;
     }
-    double multiplier = 1.0;
+    in_block = in_block + 1 == block ? 0 : in_block + 1;
     p.stratum = 0;
     if (!plan.stratum_cum.empty()) {
       double u = to_uniform(r[0]);
       auto it = std::lower_bound(plan.stratum_cum.begin(), plan.stratum_cum.end(), u);
       p.stratum = static_cast<std::int32_t>(std::min<std::ptrdiff_t>(
           it - plan.stratum_cum.begin(), static_cast<std::ptrdiff_t>(plan.stratum_cum.size()) - 1));
-      multiplier = s.strata[static_cast<std::size_t>(p.stratum)].hazard_multiplier;
     }
+    p.survival = to_uniform(r[1]);
+    p.dropout = to_uniform(r[2]);
+    p.entry = to_uniform(r[3]);
+  }
+  for (std::size_t i = 0; i < s.n; ++i) {
+    SimulatedPatient& p = out[i];
+    const double multiplier = plan.stratum_cum.empty()
+                                  ? 1.0
+                                  : s.strata[static_cast<std::size_t>(p.stratum)].hazard_multiplier;
     const PiecewiseHazard& h = p.arm ? s.experimental : s.control;
-    double e = -std::log(to_uniform(r[1]));
+    double e = -std::log(p.survival);
     p.survival = h.rate.size() == 1 ? (h.rate[0] > 0 ? e / (h.rate[0] * multiplier) : inf)
                                     : piecewise_quantile(h, e, multiplier);
     double drop = p.arm ? s.dropout_experimental : s.dropout_control;
-    p.dropout = drop > 0 ? -std::log(to_uniform(r[2])) / drop : inf;
+    p.dropout = drop > 0 ? -std::log(p.dropout) / drop : inf;
     if (s.random_accrual) {
       // inverse of the piecewise-uniform accrual distribution
-      double u = to_uniform(r[3]);
+      double u = p.entry;
       auto it = std::lower_bound(plan.accrual_cum.begin(), plan.accrual_cum.end(), u);
       std::size_t j = std::min<std::size_t>(static_cast<std::size_t>(it - plan.accrual_cum.begin()),
                                             plan.accrual_cum.size() - 1);
