@@ -61,6 +61,11 @@ struct SimulationStratum {
 
 enum class LookType { events, calendar };
 
+/// The hazard ratio estimate reported per look: Pike's exp((O - E) / V) from the log-rank sums
+/// (free), or the Cox model with the arm as its only covariate, stratified as the log-rank test
+/// (coxph's estimate, Efron ties; NaN when the fit does not converge, e.g. no events in one arm).
+enum class HrEstimator { pike, cox };
+
 struct SimulationScenario {
   std::size_t n = 0;                    ///< maximum number of patients
   double ratio = 1.0;                   ///< allocation experimental:control
@@ -79,6 +84,7 @@ struct SimulationScenario {
   std::vector<double> looks;            ///< cumulative events (or calendar times) per look
   std::vector<double> z_efficacy;       ///< efficacy bound per look (Z > 0 favours experimental)
   std::vector<double> z_futility;       ///< futility bound per look (-inf or empty: none)
+  HrEstimator hr_estimator = HrEstimator::pike;  ///< the HR estimate of each look
   std::string study_id = "SIM";         ///< STUDYID of --patients output
 };
 
@@ -112,7 +118,7 @@ struct TrialOutcome {
   double subjects = 0;            ///< patients randomized by the last analysis
   double duration = 0;            ///< calendar time of the last analysis
   double z = 0;                   ///< efficacy statistic at the last analysis
-  double hr = 0;                  ///< HR estimate at the last analysis (Pike: exp((O-E)/V))
+  double hr = 0;                  ///< HR estimate at the last analysis (see HrEstimator)
   std::vector<double> z_look;     ///< z per look performed
   std::vector<double> hr_look;    ///< HR estimate per look performed
   std::vector<double> time_look;  ///< calendar time per look performed

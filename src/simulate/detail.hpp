@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "hazard/logrank.hpp"
+#include "hazard/cox.hpp"
 #include "hazard/simulate.hpp"
 
 namespace hazard::detail {
@@ -40,6 +41,7 @@ struct TrialWorkspace {
   std::vector<std::int32_t> group;
   std::vector<std::int32_t> stratum;
   std::vector<double> scratch;  ///< the two-arm log-rank kernel's accumulators
+  std::vector<TwoArmTally> tallies;  ///< per event time, for the Cox HR (HrEstimator::cox)
 };
 
 /// The compact outcome of one trial written by the workers; `z`, `hr`, `time`, `events` point to

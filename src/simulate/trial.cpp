@@ -142,6 +142,18 @@ double select_scattered(std::vector<double>& sorted, const std::vector<std::uint
   return sorted[p];
 }
 
+// The Cox estimate of the HR from the tallies of one look (HrEstimator::cox); NaN without events
+// or when the fit does not converge (all events in one arm: the estimate is infinite).
+double cox_hr(const std::vector<TwoArmTally>& tallies) {
+  if (tallies.empty()) return std::nan("");
+  try {
+    const TwoArmCox fit = cox_two_arm(tallies);
+    return fit.converged && std::isfinite(fit.coef) ? std::exp(fit.coef) : std::nan("");
+  } catch (const NumericalError&) {
+    return std::nan("");
+  }
+}
+
 }  // namespace
 
 void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord& rec, double* z,
@@ -282,6 +294,7 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
     bt[kb + 1] = kInf;
     const std::size_t m = ka + kb;
     TwoArmLogrank lr;
+    std::size_t lr_times = 0;  // event times recorded by the one-stratum pass
     if (!stratified) {
       // Backward over the rows of A, the numbers at risk by arm grow; B's rows, all censored,
       // only add to them: at each time of A the B rows at or after it are counted by moving an
@@ -318,6 +331,7 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
       lr = logrank_two_arm_sum(
           std::span<const double>(rec_d, times), std::span<const double>(rec_d1, times),
           std::span<const double>(rec_n, times), std::span<const double>(rec_r1, times));
+      lr_times = times;
     } else {
       std::size_t ia = 1, ib = 1;
       for (std::size_t r = 0; r < m; ++r) {
@@ -340,6 +354,22 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
     double v = lr.var;
     double zk = v > 0 ? -oe / std::sqrt(v) : 0.0;
     double hrk = v > 0 ? std::exp(oe / v) : std::nan("");
+    if (s.hr_estimator == HrEstimator::cox) {
+      if (!stratified) {  // the event times recorded above are the tallies
+        ws.tallies.resize(lr_times);
+        for (std::size_t q = 0; q < lr_times; ++q)
+          ws.tallies[q] = {.at_risk0 = ws.ev_at_risk[q] - ws.ev_at_risk1[q],
+                           .at_risk1 = ws.ev_at_risk1[q],
+                           .events0 = ws.ev_deaths[q] - ws.ev_deaths1[q],
+                           .events1 = ws.ev_deaths1[q]};
+      } else {
+        ws.tallies = two_arm_tallies(std::span<const double>(ws.time.data(), m),
+                                     std::span<const std::uint8_t>(ws.status.data(), m),
+                                     std::span<const std::int32_t>(ws.group.data(), m),
+                                     std::span<const std::int32_t>(ws.stratum.data(), m));
+      }
+      hrk = cox_hr(ws.tallies);
+    }
     z[k] = zk;
     hr[k] = hrk;
     time[k] = t;

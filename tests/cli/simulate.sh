@@ -46,6 +46,16 @@ J
 "$HAZARD" simulate --scenario "$TMP/s.json" --reps 200 --json > "$TMP/s.out" || { echo "FAIL: scenario"; fail=1; }
 python3 -c "import json,sys; j=json.load(open('$TMP/s.out')); assert 0<j['power']<=1 and j['look_type']=='calendar'" || fail=1
 
+# 3b. --hr-estimator cox: the estimator is named, the power is unchanged (same trials, same z)
+"$HAZARD" simulate $FLAGS --reps 200 --json --hr-estimator cox > "$TMP/cox.out" || { echo "FAIL: --hr-estimator cox"; fail=1; }
+"$HAZARD" simulate $FLAGS --reps 200 --json > "$TMP/pike.out" || { echo "FAIL: pike"; fail=1; }
+python3 -c "
+import json; c=json.load(open('$TMP/cox.out')); p=json.load(open('$TMP/pike.out'))
+assert c['hr_estimate']['estimator']=='cox' and p['hr_estimate']['estimator']=='pike'
+assert c['power']==p['power'] and c['hr_estimate']['median']!=p['hr_estimate']['median']" || { echo "FAIL: hr estimator JSON"; fail=1; }
+"$HAZARD" simulate $FLAGS --reps 10 --hr-estimator wald >/dev/null 2>&1
+[ $? -eq 2 ] || { echo "FAIL: bad --hr-estimator should exit 2"; fail=1; }
+
 # 4. exit codes
 "$HAZARD" simulate --n 216 --median-control 6 --hr 0.6 --accrual-time 12 --json >/dev/null 2>&1
 [ $? -eq 2 ] || { echo "FAIL: missing looks should exit 2"; fail=1; }

@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include "hazard/cox.hpp"
 #include "hazard/logrank.hpp"
 #include "hazard/simulate.hpp"
 #include "tolerances.hpp"
@@ -31,6 +32,7 @@ hazard::SimulationScenario base() {
 
 struct Cut {
   double z = 0, events = 0, subjects = 0;
+  double cox_hr = 0;  // exp(coef) of the general Cox fit (hazard::cox_fit, Efron), when asked
 };
 
 // The look at calendar time t, from the definition.
@@ -56,6 +58,13 @@ Cut direct_cut(const hazard::SimulationScenario& s, const std::vector<hazard::Si
   c.z = v > 0 ? -oe / std::sqrt(v) : 0.0;
   c.events = static_cast<double>(std::count(status.begin(), status.end(), 1));
   c.subjects = static_cast<double>(time.size());
+  if (s.hr_estimator == hazard::HrEstimator::cox) {
+    hazard::CoxData cd{.time = time, .status = status};
+    cd.x.resize(static_cast<Eigen::Index>(time.size()), 1);
+    for (std::size_t i = 0; i < time.size(); ++i) cd.x(static_cast<Eigen::Index>(i), 0) = group[i];
+    if (s.strata.size() > 1) cd.stratum = stratum;
+    c.cox_hr = std::exp(hazard::cox_fit(cd).coef[0]);
+  }
   return c;
 }
 
@@ -88,6 +97,10 @@ int check_trials(const hazard::SimulationScenario& s, int trials, double entry_s
       EXPECT_EQ(o.events_look[kk], c.events) << "trial " << trial << " look " << k;
       EXPECT_NEAR(o.z_look[kk], c.z, hazard::tol::closed_form * (1 + std::fabs(c.z)))
           << "trial " << trial << " look " << k;
+      if (s.hr_estimator == hazard::HrEstimator::cox) {
+        EXPECT_NEAR(o.hr_look[kk], c.cox_hr, hazard::tol::iterative * c.cox_hr)
+            << "trial " << trial << " look " << k;
+      }
       if (k + 1 == o.looks_done) {
         EXPECT_EQ(o.subjects, c.subjects);
       }
@@ -131,6 +144,17 @@ TEST(Trial, StrataAndCalendarLooks) {
   s.look_type = hazard::LookType::calendar;
   s.looks = {10, 18, 30};
   EXPECT_EQ(check_trials(s, 300), 900);
+}
+
+TEST(Trial, CoxHazardRatioPerLook) {
+  // the Cox HR from the simulator's per-look tallies (cox_two_arm) against the general Cox fit
+  // of the same cut, without and with strata
+  auto s = base();
+  s.hr_estimator = hazard::HrEstimator::cox;
+  EXPECT_GT(check_trials(s, 100), 100);
+  s.strata = {{.name = "a", .prevalence = 0.6, .hazard_multiplier = 1.0},
+              {.name = "b", .prevalence = 0.4, .hazard_multiplier = 1.5}};
+  EXPECT_GT(check_trials(s, 100), 100);
 }
 
 TEST(Trial, EntriesBeforeZero) {
