@@ -54,6 +54,11 @@ struct CoxfitWork {
   std::vector<std::size_t> begin, end;
   std::vector<double> ndead, deadwt;  ///< per segment: events at its time, their case weights
   std::size_t split = 0;              ///< first segment of the second half (by rows)
+  bool weighted = false, offset = false;  ///< any weight != 1, any offset != 0
+  /// Over the events: sum w x (p) and sum w offset (the events' part of score and loglik is
+  /// linear in beta).
+  std::vector<double> wx_events;
+  double woff_events = 0;
   std::vector<double> r, sums, c, e;  ///< scratch
 };
 CoxfitWork coxfit_work(const CoxSorted& d);

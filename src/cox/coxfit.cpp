@@ -84,6 +84,25 @@ CoxfitWork coxfit_work(const CoxSorted& d) {
   w.split = static_cast<std::size_t>(
       std::partition_point(w.begin.begin(), w.begin.end(), [&](std::size_t b) { return b < n / 2; }) -
       w.begin.begin());
+  for (std::size_t i = 0; i < n; ++i) {
+    w.weighted = w.weighted || d.weight[i] != 1;
+    w.offset = w.offset || d.offset[i] != 0;
+  }
+  // the events' sum of w x and w offset, per block of rows and then over the blocks
+  const std::size_t p = d.p;
+  w.wx_events.assign(p, 0.0);
+  std::vector<double> bx(p);
+  for (std::size_t b0 = 0; b0 < n; b0 += 1024) {
+    std::fill(bx.begin(), bx.end(), 0.0);
+    double bo = 0;
+    for (std::size_t i = b0; i < std::min(n, b0 + 1024); ++i)
+      if (d.status[i]) {
+        for (std::size_t j = 0; j < p; ++j) bx[j] += d.weight[i] * d.x[i * p + j];
+        bo += d.weight[i] * d.offset[i];
+      }
+    for (std::size_t j = 0; j < p; ++j) w.wx_events[j] += bx[j];
+    w.woff_events += bo;
+  }
   w.r.assign(n, 0.0);  // rows before a stratum's first event time stay 0: in no risk set
   w.c.resize(K);
   w.e.resize(K);
@@ -138,42 +157,40 @@ void two_halves(std::size_t n, F&& f) {
 // r x dying (p)].
 inline std::size_t stride(std::size_t p) { return 2 * p + 2; }
 
-// Phase 1 on segments [k0, k1): r, the segment sums; returns the dying rows' sum of w eta and
-// sets ud to their sum of w x (summed per segment, then over segments).
+// Phase 1 on segments [k0, k1): r, and the segment sums. With `lead` (p + 1), also the sums of
+// r and r x over the leading segments that share k0's stratum.
 template <int P>
-double segment_sums(const CoxSorted& d, CoxfitWork& w, std::size_t p, const double* beta,
-                    std::size_t k0, std::size_t k1, double* ud) {
+void segment_sums(const CoxSorted& d, CoxfitWork& w, std::size_t p, const double* beta,
+                  std::size_t k0, std::size_t k1, double* lead) {
+  const bool weighted = w.weighted, offset = w.offset;  // else weights 1, offsets 0: not read
   const double* const X = d.x.data();
   double* const r = w.r.data();
-  Buf<P> us(p), sc(p), sd(p), su(p);
-  double* const uu = us.data();
+  Buf<P> sc(p), sd(p);
   double* const cx = sc.data();
   double* const dx = sd.data();
-  double* const bu = su.data();
-  for (std::size_t j = 0; j < p; ++j) uu[j] = 0;
-  double ll = 0;
   for (std::size_t k = k0; k < k1; ++k) {
-    double rc = 0, rd = 0, bl = 0;
-    for (std::size_t j = 0; j < p; ++j) cx[j] = dx[j] = bu[j] = 0;
+    double rc = 0, rd = 0;
+    for (std::size_t j = 0; j < p; ++j) cx[j] = dx[j] = 0;
     for (std::size_t i = w.begin[k]; i < w.end[k]; ++i) {
       const double* x = X + i * p;
-      double eta = d.offset[i];
+      double eta = offset ? d.offset[i] : 0.0;
       for (std::size_t j = 0; j < p; ++j) eta += beta[j] * x[j];
-      const double ri = std::exp(eta) * d.weight[i];
+      const double ri = std::exp(eta) * (weighted ? d.weight[i] : 1.0);
       r[i] = ri;
       // selects, not branches: censoring is not predictable
       const bool dead = d.status[i] != 0;
       const double ric = dead ? 0.0 : ri;
       const double rid = dead ? ri : 0.0;
-      const double wd = dead ? d.weight[i] : 0.0;
       rc += ric;
       rd += rid;
-      bl += wd * eta;
       for (std::size_t j = 0; j < p; ++j) {
         cx[j] += ric * x[j];
         dx[j] += rid * x[j];
-        bu[j] += wd * x[j];
       }
+    }
+    if (lead && d.stratum[w.begin[k]] == d.stratum[w.begin[k0]]) {
+      lead[0] += rc + rd;
+      for (std::size_t j = 0; j < p; ++j) lead[1 + j] += cx[j] + dx[j];
     }
     double* s = w.sums.data() + k * stride(p);
     s[0] = rc;
@@ -181,16 +198,13 @@ double segment_sums(const CoxSorted& d, CoxfitWork& w, std::size_t p, const doub
     for (std::size_t j = 0; j < p; ++j) {
       s[2 + j] = cx[j];
       s[2 + p + j] = dx[j];
-      uu[j] += bu[j];
     }
-    ll += bl;
   }
-  for (std::size_t j = 0; j < p; ++j) ud[j] = uu[j];
-  return ll;
 }
 
-// Phase 3 on segments [k0, k1): r becomes r H, and g (packed lower triangle, p(p+1)/2) the sum
-// of r H x x' over their rows.
+// Phase 3 on segments [k0, k1): g (packed lower triangle, p(p+1)/2) = sum of r H x x' over
+// their rows, summed per block of about 1024 rows and then over the blocks (two-level: one long
+// sum of n positive terms would lose more than coxfit6's running sums).
 template <int P>
 void gram(const CoxSorted& d, CoxfitWork& w, std::size_t p, std::size_t k0, std::size_t k1,
           double* g) {
@@ -198,25 +212,23 @@ void gram(const CoxSorted& d, CoxfitWork& w, std::size_t p, std::size_t k0, std:
   for (std::size_t t = 0; t < T; ++t) g[t] = 0;
   if (k0 >= k1) return;
   double* const r = w.r.data();
+  const double* const X = d.x.data();
   // H's running sum at segment k0: the c of the earlier segments of its stratum, in time order
   const auto stratum_of = [&](std::size_t k) { return d.stratum[w.begin[k]]; };
   std::size_t j0 = k0;
   while (j0 > 0 && stratum_of(j0 - 1) == stratum_of(k0)) --j0;
   double s = 0;
   for (std::size_t k = j0; k < k0; ++k) s += w.c[k];
-  for (std::size_t k = k0; k < k1; ++k) {
-    if (k > k0 && stratum_of(k) != stratum_of(k - 1)) s = 0;
-    const double hc = s + w.c[k], hd = s + w.e[k];
-    for (std::size_t i = w.begin[k]; i < w.end[k]; ++i) r[i] *= d.status[i] ? hd : hc;
-    s = hc;
-  }
-  // the Gram matrix over the rows of these segments (rows between strata have r = 0), per block
-  // of rows a fresh sum added to the total (two-level: one long sum of n positive terms would
-  // lose more than coxfit6's running sums)
-  const std::size_t lo = w.begin[k0], hi = w.end[k1 - 1];
-  const double* const X = d.x.data();
   constexpr std::size_t block = 1024;
   if constexpr (P == 0) {
+    // r becomes r H (rows between strata keep r = 0), then a blocked Eigen rank update
+    for (std::size_t k = k0; k < k1; ++k) {
+      if (k > k0 && stratum_of(k) != stratum_of(k - 1)) s = 0;
+      const double hc = s + w.c[k], hd = s + w.e[k];
+      for (std::size_t i = w.begin[k]; i < w.end[k]; ++i) r[i] *= d.status[i] ? hd : hc;
+      s = hc;
+    }
+    const std::size_t lo = w.begin[k0], hi = w.end[k1 - 1];
     using RowMat = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
     const auto ep = static_cast<Eigen::Index>(p);
     Eigen::MatrixXd gm = Eigen::MatrixXd::Zero(ep, ep);
@@ -235,42 +247,38 @@ void gram(const CoxSorted& d, CoxfitWork& w, std::size_t p, std::size_t k0, std:
   } else {
     Buf<tri(P)> bacc(T);
     double* const ba = bacc.data();
-    for (std::size_t b0 = lo; b0 < hi; b0 += block) {
-      const std::size_t b1 = std::min(hi, b0 + block);
-      for (std::size_t t = 0; t < T; ++t) ba[t] = 0;
-      for (std::size_t i = b0; i < b1; ++i) {
+    for (std::size_t t = 0; t < T; ++t) ba[t] = 0;
+    std::size_t rows = 0;
+    for (std::size_t k = k0; k < k1; ++k) {
+      if (k > k0 && stratum_of(k) != stratum_of(k - 1)) s = 0;
+      const double hc = s + w.c[k], hd = s + w.e[k];
+      for (std::size_t i = w.begin[k]; i < w.end[k]; ++i) {
+        const double wt = r[i] * (d.status[i] ? hd : hc);
         const double* x = X + i * p;
         std::size_t t = 0;
         for (std::size_t j = 0; j < p; ++j) {
-          const double wx = r[i] * x[j];
+          const double wx = wt * x[j];
           for (std::size_t l = 0; l <= j; ++l) ba[t++] += wx * x[l];
         }
       }
-      for (std::size_t t = 0; t < T; ++t) g[t] += ba[t];
+      s = hc;
+      rows += w.end[k] - w.begin[k];
+      if (rows >= block || k + 1 == k1) {
+        for (std::size_t t = 0; t < T; ++t) {
+          g[t] += ba[t];
+          ba[t] = 0;
+        }
+        rows = 0;
+      }
     }
   }
 }
 
 template <int P>
-double eval_p(const CoxSorted& d, CoxfitWork& w, bool efron, const double* beta, double* u,
-              double* imat) {
-  const std::size_t p = P > 0 ? static_cast<std::size_t>(P) : d.p;
+double backward(const CoxSorted& d, CoxfitWork& w, std::size_t p, bool efron, std::size_t k0,
+                std::size_t k1, const double* lead, double* us, double* mmo) {
   const std::size_t T = p * (p + 1) / 2;
   const std::size_t K = w.begin.size();
-  w.sums.resize(K * stride(p));
-  std::fill(u, u + p, 0.0);
-  std::fill(imat, imat + p * p, 0.0);
-  if (K == 0) return 0;
-
-  // 1. risks and segment sums
-  std::vector<double> ud(2 * p);
-  double lld[2] = {0, 0};
-  two_halves(d.n, [&](int half) {
-    lld[half] = half == 0 ? segment_sums<P>(d, w, p, beta, 0, w.split, ud.data())
-                          : segment_sums<P>(d, w, p, beta, w.split, K, ud.data() + p);
-  });
-
-  // 2. backward over the segments: D, A; per event time the k-terms
   Buf<P> sa(p), su(p), sub(p);
   Buf<tri(P)> smm(T);
   double* const a = sa.data();
@@ -280,7 +288,11 @@ double eval_p(const CoxSorted& d, CoxfitWork& w, bool efron, const double* beta,
   for (std::size_t j = 0; j < p; ++j) a[j] = uu[j] = usum[j] = 0;
   for (std::size_t t = 0; t < T; ++t) mm[t] = 0;
   double loglik = 0, denom = 0;
-  for (std::size_t k = K; k-- > 0;) {
+  if (lead) {
+    denom = lead[0];
+    for (std::size_t j = 0; j < p; ++j) a[j] = lead[1 + j];
+  }
+  for (std::size_t k = k1; k-- > k0;) {
     // a new stratum starts (walking backward) after the last segment of one
     if (k + 1 == K || d.stratum[w.begin[k + 1]] != d.stratum[w.begin[k]]) {
       denom = 0;
@@ -315,10 +327,10 @@ double eval_p(const CoxSorted& d, CoxfitWork& w, bool efron, const double* beta,
       }
     } else {
       const double m = w.ndead[k];
-      const double wt = deadwt / m;
+      const double wt = deadwt / m, invm = 1 / m;
       double s0 = 0, s1 = 0, q0 = 0, q1 = 0, q2 = 0, lsum = 0, prod = 1;
       for (double k2 = 1; k2 <= m; k2 += 1) {
-        const double b = k2 / m;
+        const double b = k2 * invm;
         const double dk = denom + b * denom2;
         const double inv = 1 / dk;
         s0 += inv;
@@ -353,8 +365,8 @@ double eval_p(const CoxSorted& d, CoxfitWork& w, bool efron, const double* beta,
     }
     w.c[k] = c;
     w.e[k] = e;
-    // two-level sum of the score terms: the events' own w x are summed apart (phase 1), so this
-    // sum grows large before it cancels
+    // two-level sum of the score terms: the events' own w x are summed apart (wx_events), so
+    // this sum grows large before it cancels
     if (k % 256 == 0) {
       for (std::size_t j = 0; j < p; ++j) {
         usum[j] += uu[j];
@@ -362,6 +374,43 @@ double eval_p(const CoxSorted& d, CoxfitWork& w, bool efron, const double* beta,
       }
     }
   }
+  for (std::size_t j = 0; j < p; ++j) us[j] = usum[j] + uu[j];
+  for (std::size_t t = 0; t < T; ++t) mmo[t] = mm[t];
+  return loglik;
+}
+
+template <int P>
+double eval_p(const CoxSorted& d, CoxfitWork& w, bool efron, const double* beta, double* u,
+              double* imat) {
+  const std::size_t p = P > 0 ? static_cast<std::size_t>(P) : d.p;
+  const std::size_t T = p * (p + 1) / 2;
+  const std::size_t K = w.begin.size();
+  w.sums.resize(K * stride(p));
+  std::fill(u, u + p, 0.0);
+  std::fill(imat, imat + p * p, 0.0);
+  if (K == 0) return 0;
+
+  // 1. risks and segment sums
+  std::vector<double> lead(p + 1);
+  two_halves(d.n, [&](int half) {
+    if (half == 0)
+      segment_sums<P>(d, w, p, beta, 0, w.split, nullptr);
+    else
+      segment_sums<P>(d, w, p, beta, w.split, K, lead.data());
+  });
+
+  // 2. backward over the segments; the lower half starts from the upper half's sums of its
+  // stratum (lead, from phase 1)
+  std::vector<double> us(2 * p), mm(2 * T);
+  double llb[2] = {0, 0};
+  const bool continues = w.split > 0 && w.split < K &&
+                         d.stratum[w.begin[w.split - 1]] == d.stratum[w.begin[w.split]];
+  two_halves(d.n, [&](int half) {
+    llb[half] = half == 0 ? backward<P>(d, w, p, efron, 0, w.split, continues ? lead.data() : nullptr,
+                                        us.data(), mm.data())
+                          : backward<P>(d, w, p, efron, w.split, K, nullptr, us.data() + p,
+                                        mm.data() + T);
+  });
 
   // 3. H and the weighted Gram matrix
   std::vector<double> g(2 * T);
@@ -372,12 +421,15 @@ double eval_p(const CoxSorted& d, CoxfitWork& w, bool efron, const double* beta,
       gram<P>(d, w, p, w.split, K, g.data() + T);
   });
 
-  loglik += lld[0] + lld[1];
-  for (std::size_t j = 0; j < p; ++j) u[j] = (ud[j] + ud[p + j]) + (usum[j] + uu[j]);
+  // the events' own terms: sum w eta = sum w offset + beta' sum w x, and sum w x
+  double ll_events = w.woff_events;
+  for (std::size_t j = 0; j < p; ++j) ll_events += beta[j] * w.wx_events[j];
+  const double loglik = ll_events + (llb[0] + llb[1]);
+  for (std::size_t j = 0; j < p; ++j) u[j] = w.wx_events[j] + (us[j] + us[p + j]);
   std::size_t t = 0;
   for (std::size_t j = 0; j < p; ++j)
     for (std::size_t l = 0; l <= j; ++l, ++t)
-      imat[j * p + l] = imat[l * p + j] = (g[t] + g[T + t]) - mm[t];
+      imat[j * p + l] = imat[l * p + j] = (g[t] + g[T + t]) - (mm[t] + mm[T + t]);
   // A variance within the risk sets below the rounding error of that difference is zero: a
   // covariate that never varies within a risk set (coxfit6's per-time form gives exactly 0) must
   // stay aliased for cholesky2, whose tolerance is relative to the largest diagonal element.
