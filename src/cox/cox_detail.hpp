@@ -59,7 +59,7 @@ struct CoxfitWork {
   /// linear in beta).
   std::vector<double> wx_events;
   double woff_events = 0;
-  std::vector<double> r, sums, c, e;  ///< scratch
+  std::vector<double> r, c, e;  ///< scratch: risks (then r H), c and e per segment
 };
 CoxfitWork coxfit_work(const CoxSorted& d);
 /// As coxfit_eval above, reusing `w` (from coxfit_work(d)) across the Newton iterations.

@@ -166,51 +166,26 @@ CoxfitWork coxfit_work(const CoxSorted& d) {
 
 namespace {
 
-// Layout of a segment's sums in CoxfitWork::sums: [r censored, r dying, r x censored (p),
-// r x dying (p)].
-inline std::size_t stride(std::size_t p) { return 2 * p + 2; }
-
-// Phase 1 on segments [k0, k1): r, and the segment sums. With `lead` (p + 1), also the sums of
-// r and r x over the leading segments that share k0's stratum.
+// Phase 1 on segments [k0, k1): r = w exp(eta) for their rows. With `lead` (p + 1), also the
+// sums of r and r x over the leading segments that share k0's stratum (where phase 2's lower
+// half starts).
 template <int P>
-void segment_sums(const CoxSorted& d, CoxfitWork& w, std::size_t p, const double* beta,
-                  std::size_t k0, std::size_t k1, double* lead) {
+void risks(const CoxSorted& d, CoxfitWork& w, std::size_t p, const double* beta, std::size_t k0,
+           std::size_t k1, double* lead) {
   const bool weighted = w.weighted, offset = w.offset;  // else weights 1, offsets 0: not read
   const double* const X = d.x.data();
   double* const r = w.r.data();
-  Buf<P> sc(p), sd(p);
-  double* const cx = sc.data();
-  double* const dx = sd.data();
   for (std::size_t k = k0; k < k1; ++k) {
-    double rc = 0, rd = 0;
-    for (std::size_t j = 0; j < p; ++j) cx[j] = dx[j] = 0;
+    const bool in_lead = lead && d.stratum[w.begin[k]] == d.stratum[w.begin[k0]];
     for (std::size_t i = w.begin[k]; i < w.end[k]; ++i) {
       const double* x = X + i * p;
       double eta = offset ? d.offset[i] : 0.0;
       for (std::size_t j = 0; j < p; ++j) eta += beta[j] * x[j];
-      const double ri = std::exp(eta) * (weighted ? d.weight[i] : 1.0);
-      r[i] = ri;
-      // selects, not branches: censoring is not predictable
-      const bool dead = d.status[i] != 0;
-      const double ric = dead ? 0.0 : ri;
-      const double rid = dead ? ri : 0.0;
-      rc += ric;
-      rd += rid;
-      for (std::size_t j = 0; j < p; ++j) {
-        cx[j] += ric * x[j];
-        dx[j] += rid * x[j];
+      r[i] = std::exp(eta) * (weighted ? d.weight[i] : 1.0);
+      if (in_lead) {
+        lead[0] += r[i];
+        for (std::size_t j = 0; j < p; ++j) lead[1 + j] += r[i] * x[j];
       }
-    }
-    if (lead && d.stratum[w.begin[k]] == d.stratum[w.begin[k0]]) {
-      lead[0] += rc + rd;
-      for (std::size_t j = 0; j < p; ++j) lead[1 + j] += cx[j] + dx[j];
-    }
-    double* s = w.sums.data() + k * stride(p);
-    s[0] = rc;
-    s[1] = rd;
-    for (std::size_t j = 0; j < p; ++j) {
-      s[2 + j] = cx[j];
-      s[2 + p + j] = dx[j];
     }
   }
 }
@@ -303,9 +278,12 @@ double backward(const CoxSorted& d, CoxfitWork& w, std::size_t p, bool efron, st
                 std::size_t k1, const double* lead, double* us, double* mmo) {
   const std::size_t T = p * (p + 1) / 2;
   const std::size_t K = w.begin.size();
-  Buf<P> sa(p), su(p), sub(p);
+  const double* const X = d.x.data();
+  const double* const r = w.r.data();
+  Buf<P> sa(p), sa2(p), su(p), sub(p);
   Buf<tri(P)> smm(T);
   double* const a = sa.data();
+  double* const a2 = sa2.data();  // the dying rows' r x
   double* const usum = su.data();
   double* const uu = sub.data();  // this block of event times' score terms
   double* const mm = smm.data();
@@ -322,11 +300,22 @@ double backward(const CoxSorted& d, CoxfitWork& w, std::size_t p, bool efron, st
       denom = 0;
       for (std::size_t j = 0; j < p; ++j) a[j] = 0;
     }
-    const double* s = w.sums.data() + k * stride(p);
-    const double* const a2 = s + 2 + p;  // the dying rows' r x
-    const double denom2 = s[1];
-    denom += s[0];
-    for (std::size_t j = 0; j < p; ++j) a[j] += s[2 + j];
+    // this segment's rows: the censored ones join D and A, the dying ones are kept apart
+    // (selects, not branches: censoring is not predictable)
+    double denom2 = 0;
+    for (std::size_t j = 0; j < p; ++j) a2[j] = 0;
+    for (std::size_t i = w.begin[k]; i < w.end[k]; ++i) {
+      const double* x = X + i * p;
+      const bool dead = d.status[i] != 0;
+      const double rc = dead ? 0.0 : r[i];
+      const double rd = dead ? r[i] : 0.0;
+      denom += rc;
+      denom2 += rd;
+      for (std::size_t j = 0; j < p; ++j) {
+        a[j] += rc * x[j];
+        a2[j] += rd * x[j];
+      }
+    }
     const double deadwt = w.deadwt[k];
     // The k-terms in closed form. Term k has D_k = D + b_k E and A_k = A + b_k A2 (D, A: the
     // rows at risk but not dying; E, A2: the dying rows) and weight wt (Efron: the deaths' mean
@@ -409,18 +398,17 @@ double eval_p(const CoxSorted& d, CoxfitWork& w, bool efron, const double* beta,
   const std::size_t p = P > 0 ? static_cast<std::size_t>(P) : d.p;
   const std::size_t T = p * (p + 1) / 2;
   const std::size_t K = w.begin.size();
-  w.sums.resize(K * stride(p));
   std::fill(u, u + p, 0.0);
   std::fill(imat, imat + p * p, 0.0);
   if (K == 0) return 0;
 
-  // 1. risks and segment sums
+  // 1. risks
   std::vector<double> lead(p + 1);
   two_halves(d.n, [&](int half) {
     if (half == 0)
-      segment_sums<P>(d, w, p, beta, 0, w.split, nullptr);
+      risks<P>(d, w, p, beta, 0, w.split, nullptr);
     else
-      segment_sums<P>(d, w, p, beta, w.split, K, lead.data());
+      risks<P>(d, w, p, beta, w.split, K, lead.data());
   });
 
   // 2. backward over the segments; the lower half starts from the upper half's sums of its
