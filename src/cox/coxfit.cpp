@@ -39,6 +39,7 @@
 #include <cstdint>
 #include <exception>
 #include <limits>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -95,24 +96,32 @@ void two_halves(std::size_t n, F&& f) {
 CoxfitWork coxfit_work(const CoxSorted& d) {
   CoxfitWork w;
   const std::size_t n = d.n, p = d.p;
-  // event times: the first row of each run of tied times (within a stratum) that has an event
-  for (std::size_t b = 0; b < n;) {
-    std::size_t e = b + 1;
-    while (e < n && d.time[e] == d.time[b] && d.stratum[e] == d.stratum[b]) ++e;
-    double nd = 0, dw = 0;
-    for (std::size_t i = b; i < e; ++i) {
-      nd += d.status[i] ? 1.0 : 0.0;
-      dw += d.status[i] ? d.weight[i] : 0.0;
-    }
-    if (nd > 0) {
-      w.begin.push_back(b);
-      w.ndead.push_back(nd);
-      w.deadwt.push_back(dw);
-    }
-    b = e;
+  // event times: the first row of each run of tied times (within a stratum) that has an event.
+  // One pass of selects (run boundaries and censoring are not predictable): slot K of the
+  // buffers always holds the K-th event time found so far (slot 0 is scratch before the first).
+  if (n == 0) return w;
+  const std::unique_ptr<std::size_t[]> bg(new std::size_t[n + 1]);
+  const std::unique_ptr<double[]> nd(new double[n + 1]), dw(new double[n + 1]);
+  std::size_t K = 0, run = 0, last = n;  // last: the run of the latest event time (n: none yet)
+  double cnd = 0, cdw = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool starts = (i == 0) | (d.time[i] != d.time[i > 0 ? i - 1 : 0]) |
+                        (d.stratum[i] != d.stratum[i > 0 ? i - 1 : 0]);
+    run = starts ? i : run;
+    const bool ev = d.status[i] != 0;
+    const bool new_time = ev & (run != last);
+    last = new_time ? run : last;
+    K += new_time ? 1 : 0;
+    cnd = (new_time ? 0.0 : cnd) + (ev ? 1.0 : 0.0);
+    cdw = (new_time ? 0.0 : cdw) + (ev ? d.weight[i] : 0.0);
+    bg[K] = last;
+    nd[K] = cnd;
+    dw[K] = cdw;
   }
+  w.begin.assign(bg.get() + 1, bg.get() + K + 1);
+  w.ndead.assign(nd.get() + 1, nd.get() + K + 1);
+  w.deadwt.assign(dw.get() + 1, dw.get() + K + 1);
   // a segment runs to the next event time or to the end of its stratum
-  const std::size_t K = w.begin.size();
   w.end.resize(K);
   for (std::size_t k = 0; k < K; ++k) {
     const std::int32_t st = d.stratum[w.begin[k]];
@@ -144,8 +153,8 @@ CoxfitWork coxfit_work(const CoxSorted& d) {
         const double wd = d.status[i] ? d.weight[i] : 0.0;
         for (std::size_t j = 0; j < p; ++j) bx[j] += wd * d.x[i * p + j];
         bo += wd * d.offset[i];
-        wt = wt || d.weight[i] != 1;
-        of = of || d.offset[i] != 0;
+        wt |= d.weight[i] != 1;
+        of |= d.offset[i] != 0;
       }
       for (std::size_t j = 0; j < p; ++j) sx[j] += bx[j];
       woff[half] += bo;
