@@ -8,6 +8,7 @@
 #include <Eigen/Dense>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "hazard/cox.hpp"
@@ -59,7 +60,8 @@ struct CoxfitWork {
   /// linear in beta).
   std::vector<double> wx_events;
   double woff_events = 0;
-  std::vector<double> r, c, e;  ///< scratch: risks (then r H), c and e per segment
+  std::unique_ptr<double[]> r;  ///< scratch: risks (then r H) per row
+  std::vector<double> c, e;     ///< scratch: per segment
 };
 CoxfitWork coxfit_work(const CoxSorted& d);
 /// As coxfit_eval above, reusing `w` (from coxfit_work(d)) across the Newton iterations.

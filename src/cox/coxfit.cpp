@@ -14,22 +14,29 @@
 //   I = sum_i r_i H_i x_i x_i' - sum_{t,k} f A_k A_k' / D_k,
 //   H_i = sum_{event times t <= time_i in i's stratum} c_t, except that at its own time a dying
 //         row counts e_t instead of c_t,   c_t = sum_k f_tk,  e_t = sum_k b_k f_tk.
-// One evaluation:
-//   1. per segment (the rows from one event time up to the next, in time order) r, the sums
-//      of r and r x over its censored and its dying rows, and the dying rows' w eta and w x:
-//      independent, the segments in two halves on two threads;
-//   2. backward over the segments (serial, O(p) per segment): D, A, and per event time the
-//      k-terms in closed form (loglik, score, the A A' / D part), c_t and e_t;
-//   3. H_i forward (a prefix sum of c_t over the segments, restarted in the second half from
-//      the recorded c_t) and the weighted Gram matrix sum_i r_i H_i x_i x_i': two halves on two
-//      threads, summed.
+// The event times are found once per fit (coxfit_work): segment k runs from the first row of the
+// k-th event time (a run of tied times with an event) to the next one or the end of the stratum;
+// rows before a stratum's first event time are in no risk set at an event. One evaluation:
+//   1. r = w exp(eta) for every row of a segment: independent, two halves on two threads (the
+//      upper half also sums r and r x over its first stratum, where the lower half starts);
+//   2. backward over the segments, D and A (O(p) per row: the censored rows join them, the
+//      dying ones are kept apart for Efron) and per event time the k-terms in closed form
+//      (loglik, score, the A A'/D part; O(p^2) per event time however many die), c_t, e_t. A
+//      prefix sum, but in two halves on two threads: the lower half starts from the upper half's
+//      sums of the stratum they share;
+//   3. H_i forward (a prefix sum of c_t, restarted in the upper half from the recorded c_t) and
+//      the weighted Gram matrix sum_i r_i H_i x_i x_i': two halves on two threads, summed.
+// The events' own terms (sum w x, and sum w eta = sum w offset + beta' sum w x) are computed once
+// per fit. The halves are always the same, so the result does not depend on the thread count.
 // H_i is a sum of positive terms; the one difference taken is the final one, as coxfit6 takes
 // C - A A'/D at each time (the covariates are centred, so A/D is small). No recentring of eta:
-// coxfit6 has none, and exp(eta) overflows the same way in both forms.
+// coxfit6 has none, and exp(eta) overflows the same way in both forms. Long sums are two-level
+// (per block, then over blocks) so that rounding stays at coxfit6's level or below.
 //
-// Cost per row: one exp and p(p+1)/2 + 4p multiply-adds, all on two threads; serial: O(p^2)
-// per event time. The kernel is compiled for each p up to 12 so that the per-row sums stay in
-// registers (p > 12: run-time p, and a blocked Eigen rank update for the Gram matrix).
+// Cost per row: one exp and p(p+1)/2 + 3p multiply-adds, all on two threads; per event time
+// O(p^2). The kernel is compiled for each p up to 12 so that the per-row sums stay in registers
+// (p > 12: run-time p, and a blocked Eigen rank update for the Gram matrix). Below 32768 rows
+// the two halves run on one thread.
 //
 // Input contract (detail::prepare): rows sorted by stratum, then ascending time; covariates
 // centred; tied times never cross strata.
@@ -167,7 +174,15 @@ CoxfitWork coxfit_work(const CoxSorted& d) {
   w.woff_events = woff[0] + woff[1];
   w.weighted = weighted[0] || weighted[1];
   w.offset = offset[0] || offset[1];
-  w.r.assign(n, 0.0);  // rows before a stratum's first event time stay 0: in no risk set
+  // risks: written by every evaluation (first touched there, on two threads), except the rows
+  // in no segment (before a stratum's first event time), which stay 0: in no risk set
+  w.r.reset(new double[n]);
+  std::size_t covered = 0;
+  for (std::size_t k = 0; k <= K; ++k) {
+    const std::size_t b = k < K ? w.begin[k] : n;
+    std::fill(w.r.get() + covered, w.r.get() + b, 0.0);
+    if (k < K) covered = w.end[k];
+  }
   w.c.resize(K);
   w.e.resize(K);
   return w;
@@ -183,7 +198,7 @@ void risks(const CoxSorted& d, CoxfitWork& w, std::size_t p, const double* beta,
            std::size_t k1, double* lead) {
   const bool weighted = w.weighted, offset = w.offset;  // else weights 1, offsets 0: not read
   const double* const X = d.x.data();
-  double* const r = w.r.data();
+  double* const r = w.r.get();
   for (std::size_t k = k0; k < k1; ++k) {
     const bool in_lead = lead && d.stratum[w.begin[k]] == d.stratum[w.begin[k0]];
     for (std::size_t i = w.begin[k]; i < w.end[k]; ++i) {
@@ -208,7 +223,7 @@ void gram(const CoxSorted& d, CoxfitWork& w, std::size_t p, std::size_t k0, std:
   const std::size_t T = p * (p + 1) / 2;
   for (std::size_t t = 0; t < T; ++t) g[t] = 0;
   if (k0 >= k1) return;
-  double* const r = w.r.data();
+  double* const r = w.r.get();
   const double* const X = d.x.data();
   // H's running sum at segment k0: the c of the earlier segments of its stratum, in time order
   const auto stratum_of = [&](std::size_t k) { return d.stratum[w.begin[k]]; };
@@ -288,7 +303,7 @@ double backward(const CoxSorted& d, CoxfitWork& w, std::size_t p, bool efron, st
   const std::size_t T = p * (p + 1) / 2;
   const std::size_t K = w.begin.size();
   const double* const X = d.x.data();
-  const double* const r = w.r.data();
+  const double* const r = w.r.get();
   Buf<P> sa(p), sa2(p), su(p), sub(p);
   Buf<tri(P)> smm(T);
   double* const a = sa.data();
