@@ -33,7 +33,7 @@
 // coxfit6 has none, and exp(eta) overflows the same way in both forms. Long sums are two-level
 // (per block, then over blocks) so that rounding stays at coxfit6's level or below.
 //
-// Cost per row: one exp and p(p+1)/2 + 3p multiply-adds, all on two threads; per event time
+// Cost per row: one exp and p(p+1)/2 + 4p multiply-adds, all on two threads; per event time
 // O(p^2). The kernel is compiled for each p up to 12 so that the per-row sums stay in registers
 // (p > 12: run-time p, and a blocked Eigen rank update for the Gram matrix). Below 32768 rows
 // the two halves run on one thread.
