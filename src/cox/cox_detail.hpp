@@ -8,6 +8,7 @@
 #include <Eigen/Dense>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "hazard/cox.hpp"
@@ -58,6 +59,26 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x = nul
 /// (p*p, only the upper triangle imat[j*p+i], j<=i... see each file) for one tie method.
 /// `imat` is filled completely (symmetric).
 double coxfit_eval(const CoxSorted& d, bool efron, const double* beta, double* u, double* imat);
+/// Right-censored data: the event times, found once per fit, and scratch space that each
+/// evaluation reuses (coxfit.cpp). One per fit; never shared between threads.
+struct CoxfitWork {
+  /// Segment k: rows [begin[k], end[k]) in kernel order, from an event time (the first row of a
+  /// run of tied times with an event) to the next one or to the end of the stratum.
+  std::vector<std::size_t> begin, end;
+  std::vector<double> ndead, deadwt;  ///< per segment: events at its time, their case weights
+  std::size_t split = 0;              ///< first segment of the second half (by rows)
+  bool weighted = false, offset = false;  ///< any weight != 1, any offset != 0
+  /// Over the events: sum w x (p) and sum w offset (the events' part of score and loglik is
+  /// linear in beta).
+  std::vector<double> wx_events;
+  double woff_events = 0;
+  std::unique_ptr<double[]> r;  ///< scratch: risks (then r H) per row
+  std::vector<double> c, e;     ///< scratch: per segment
+};
+CoxfitWork coxfit_work(const CoxSorted& d);
+/// As coxfit_eval above, reusing `w` (from coxfit_work(d)) across the Newton iterations.
+double coxfit_eval(const CoxSorted& d, CoxfitWork& w, bool efron, const double* beta, double* u,
+                   double* imat);
 double agfit_eval(const CoxSorted& d, bool efron, const double* beta, double* u, double* imat);
 double exact_eval(const CoxSorted& d, const double* beta, double* u, double* imat);
 /// The exact likelihood for (start, stop] data (agexact.cpp); kernel order as agfit_eval,

@@ -157,6 +157,7 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
   detail::CoxSorted d = detail::prepare(data, opt.ties, &in.x, order.empty() ? nullptr : &order);
   detail::Scheme scheme = detail::Scheme::coxfit6;
   detail::CoxEval eval;
+  detail::CoxfitWork cwork;
   const bool efron = opt.ties == Ties::efron;
   if (opt.ties == Ties::exact && counting) {
     scheme = detail::Scheme::agexact;
@@ -172,8 +173,9 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
       return detail::agfit_eval(d, efron, b, u, im);
     };
   } else {
+    cwork = detail::coxfit_work(d);  // the event times once, scratch reused by every iteration
     eval = [&](const double* b, double* u, double* im) {
-      return detail::coxfit_eval(d, efron, b, u, im);
+      return detail::coxfit_eval(d, cwork, efron, b, u, im);
     };
   }
   detail::NewtonResult nr = detail::newton(scheme, eval, p, opt);
