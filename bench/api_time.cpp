@@ -17,7 +17,6 @@
 #include <string>
 #include <vector>
 
-#include "hazard/allocator.hpp"
 #include "hazard/cox.hpp"
 #include "hazard/km.hpp"
 #include "hazard/logrank.hpp"
@@ -59,7 +58,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s FILE TASK[,TASK...] [REPS]\n", argv[0]);
     return 2;
   }
-  hazard::configure_allocator();  // as the hazard CLI does
   const std::string file = argv[1];
   const std::vector<std::string> tasks = split(argv[2]);
   const int reps = argc >= 4 ? std::atoi(argv[3]) : 1;

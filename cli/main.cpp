@@ -8,13 +8,11 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
-#include "hazard/allocator.hpp"
 #include "hazard/error.hpp"
 #include "hazard/version.hpp"
 
 int main(int argc, char** argv) {
   using hazard::ExitCode;
-  hazard::configure_allocator();
   CLI::App app{"hazard: time-to-event analysis of randomized clinical trials.\n"
                "Every command documents its flags with --help; see docs/ for methods and output keys."};
   app.name("hazard");
