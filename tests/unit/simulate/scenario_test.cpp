@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "hazard/error.hpp"
+#include "cabinet_scenario.hpp"
 #include "hazard/simulate.hpp"
 #include "tolerances.hpp"
 
@@ -42,17 +43,7 @@ TEST(Scenario, AllocationBlocksAsRpact) {
   EXPECT_THROW(hazard::allocation_fraction(0.0), hazard::UsageError);
 }
 
-hazard::SimulationScenario base() {
-  hazard::SimulationScenario s;
-  s.n = 216;
-  s.ratio = 2;
-  s.control = {.start = {0.0}, .rate = {std::log(2.0) / 6}};
-  s.experimental = {.start = {0.0}, .rate = {0.6 * std::log(2.0) / 6}};
-  s.accrual = {.end = {12.0}, .rate = {1.0}};
-  s.looks = {61, 122, 183};
-  s.z_efficacy = {3.71, 2.51, 1.99};
-  return s;
-}
+hazard::SimulationScenario base() { return hazard::test::cabinet_like({3.71, 2.51, 1.99}); }
 
 TEST(Scenario, FixedEntryGridAndBlocks) {
   auto s = base();

@@ -13,22 +13,14 @@
 
 #include "hazard/cox.hpp"
 #include "hazard/logrank.hpp"
+#include "cabinet_scenario.hpp"
 #include "hazard/simulate.hpp"
 #include "tolerances.hpp"
 
 namespace {
 
-hazard::SimulationScenario base() {
-  hazard::SimulationScenario s;
-  s.n = 216;
-  s.ratio = 2;
-  s.control = {.start = {0.0}, .rate = {std::log(2.0) / 6}};
-  s.experimental = {.start = {0.0}, .rate = {0.6 * std::log(2.0) / 6}};
-  s.accrual = {.end = {12.0}, .rate = {1.0}};
-  s.looks = {61, 122, 183};
-  s.z_efficacy = {100, 100, 100};  // never stop: every look is analysed
-  return s;
-}
+// never stop: every look is analysed
+hazard::SimulationScenario base() { return hazard::test::cabinet_like({100, 100, 100}); }
 
 struct Cut {
   double z = 0, events = 0, subjects = 0;
