@@ -149,7 +149,8 @@ void run_cox(const CoxCliOptions& o) {
   // columns: each is released as soon as it has been used, so that the peak memory of a large fit
   // holds one copy of the model's columns (plus the fit's work arrays).
   table = Table{};
-  const Eigen::Index ng = sd.group.empty() ? 0 : static_cast<Eigen::Index>(sd.group_levels.size()) - 1;
+  const Eigen::Index ng =
+      sd.group.empty() ? 0 : static_cast<Eigen::Index>(sd.group_levels.size()) - 1;
   if (ng == 0) {
     cd.x = std::move(design.x);  // no arm columns to put in front: the design is the model matrix
   } else {
@@ -157,17 +158,20 @@ void run_cox(const CoxCliOptions& o) {
     for (Eigen::Index g = 0; g < ng; ++g) {
       for (std::size_t i = 0; i < n; ++i)
         cd.x(static_cast<Eigen::Index>(i), g) = sd.group[i] == g + 1 ? 1.0 : 0.0;
-      cd.names.push_back(fmt::format("{}[{}]", sd.group_name, sd.group_levels[static_cast<std::size_t>(g + 1)]));
+      cd.names.push_back(
+          fmt::format("{}[{}]", sd.group_name, sd.group_levels[static_cast<std::size_t>(g + 1)]));
     }
     if (design.x.cols() > 0) cd.x.rightCols(design.x.cols()) = design.x;
   }
   design.x = Eigen::MatrixXd();
   decltype(sd.row)().swap(sd.row);  // the table rows and group codes have been used
   decltype(sd.group)().swap(sd.group);
-  if (o.residuals.empty()) decltype(sd.line)().swap(sd.line);  // only the residuals file names lines
+  if (o.residuals.empty())
+    decltype(sd.line)().swap(sd.line);  // only the residuals file names lines
   for (const auto& nm : design.names) cd.names.push_back(nm);
   if (cd.x.cols() == 0)
-    throw UsageError(fmt::format("--group {}: only one level in the analysed rows, nothing to compare", sd.group_name));
+    throw UsageError(fmt::format(
+        "--group {}: only one level in the analysed rows, nothing to compare", sd.group_name));
 
   CoxOptions opt{.ties = ties, .max_iter = o.max_iter, .eps = o.eps, .robust = o.robust,
                  .conf_level = o.conf_level, .compat = compat};

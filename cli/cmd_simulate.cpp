@@ -109,7 +109,8 @@ Setup make_setup(const SimulateFlags& f) {
   if (s.accrual.end.empty()) throw UsageError("accrual is required: --accrual-time T (or a scenario file)");
   if (f.random_accrual) s.random_accrual = true;
   if (f.random_allocation) s.random_allocation = true;
-  if (f.hr_estimator == "cox") s.hr_estimator = HrEstimator::cox;
+  if (f.hr_estimator == "cox")
+    s.hr_estimator = HrEstimator::cox;
   else if (f.hr_estimator != "pike")
     throw UsageError(fmt::format("--hr-estimator {}: expected pike or cox", f.hr_estimator));
   if (f.dropout) {
@@ -193,9 +194,14 @@ nlohmann::json result_json(const SimulateFlags& f, const Setup& setup, const Sim
   j["mean_look_time"] = t;
   j["mean_look_events"] = e;
   const bool cox = setup.scenario.hr_estimator == HrEstimator::cox;
-  j["hr_estimate"] = {{"estimator", cox ? "cox" : "pike"}, {"mean", num(r.hr.mean)}, {"sd", num(r.hr.sd)},
-                      {"q025", num(r.hr.q025)}, {"q25", num(r.hr.q25)}, {"median", num(r.hr.median)},
-                      {"q75", num(r.hr.q75)}, {"q975", num(r.hr.q975)}};
+  j["hr_estimate"] = {{"estimator", cox ? "cox" : "pike"},
+                      {"mean", num(r.hr.mean)},
+                      {"sd", num(r.hr.sd)},
+                      {"q025", num(r.hr.q025)},
+                      {"q25", num(r.hr.q25)},
+                      {"median", num(r.hr.median)},
+                      {"q75", num(r.hr.q75)},
+                      {"q975", num(r.hr.q975)}};
   return j;
 }
 
@@ -209,7 +215,8 @@ void print_result(const Setup& setup, const SimulationResult& r) {
   if (r.events_not_achieved > 0)
     fmt::print("Trials whose planned events never occurred: {}\n", fmt_num(r.events_not_achieved));
   fmt::print("HR estimate at the last analysis ({}): mean {}, median {}, 95% range {} to {}\n",
-             s.hr_estimator == HrEstimator::cox ? "Cox, Efron ties" : "Pike", fmt_num(r.hr.mean), fmt_num(r.hr.median), fmt_num(r.hr.q025), fmt_num(r.hr.q975));
+             s.hr_estimator == HrEstimator::cox ? "Cox, Efron ties" : "Pike", fmt_num(r.hr.mean),
+             fmt_num(r.hr.median), fmt_num(r.hr.q025), fmt_num(r.hr.q975));
   fmt::print("\n{:>4} {:>10} {:>9} {:>9} {:>10} {:>10} {:>10} {:>10}\n", "look",
              s.look_type == LookType::events ? "events" : "time", "z_eff", "z_fut", "reject",
              "futility", "mean_time", "mean_evts");
@@ -299,8 +306,9 @@ void register_simulate(CLI::App& app) {
   cmd->add_option("--power", f->power, "Design power, for beta-spending futility bounds (default 0.8)");
   cmd->add_flag("--random-accrual", f->random_accrual, "Random entry times (default: rpact's fixed grid)");
   cmd->add_flag("--random-allocation", f->random_allocation, "Random arm per patient (default: rpact's fixed blocks)");
-  cmd->add_option("--hr-estimator", f->hr_estimator,
-                  "HR estimate per look: pike (exp((O-E)/V), default) or cox (Cox model, Efron ties)");
+  cmd->add_option(
+      "--hr-estimator", f->hr_estimator,
+      "HR estimate per look: pike (exp((O-E)/V), default) or cox (Cox model, Efron ties)");
   cmd->add_option("--reps", f->reps, "Number of simulated trials (default 1000)");
   cmd->add_option("--seed", f->seed, "Random seed (default 1)");
   cmd->add_option("--threads", f->threads, "Worker threads (default: all cores)");

@@ -148,7 +148,8 @@ Block make_block(const CoxSorted& d, const std::vector<double>& lp, std::size_t 
       }
       if (keys.size() <= 16) {
         for (std::size_t a = 1; a < keys.size(); ++a)
-          for (std::size_t c = a; c > 0 && keys[c] < keys[c - 1]; --c) std::swap(keys[c], keys[c - 1]);
+          for (std::size_t c = a; c > 0 && keys[c] < keys[c - 1]; --c)
+            std::swap(keys[c], keys[c - 1]);
       } else {
         std::sort(keys.begin(), keys.end());
       }

@@ -65,8 +65,8 @@ struct CoxfitWork {
   /// Segment k: rows [begin[k], end[k]) in kernel order, from an event time (the first row of a
   /// run of tied times with an event) to the next one or to the end of the stratum.
   std::vector<std::size_t> begin, end;
-  std::vector<double> ndead, deadwt;  ///< per segment: events at its time, their case weights
-  std::size_t split = 0;              ///< first segment of the second half (by rows)
+  std::vector<double> ndead, deadwt;      ///< per segment: events at its time, their case weights
+  std::size_t split = 0;                  ///< first segment of the second half (by rows)
   bool weighted = false, offset = false;  ///< any weight != 1, any offset != 0
   /// Over the events: sum w x (p) and sum w offset (the events' part of score and loglik is
   /// linear in beta).

@@ -24,8 +24,7 @@
 namespace hazard {
 
 TwoArmCox cox_two_arm(std::span<const TwoArmTally> tallies, const CoxOptions& options) {
-  if (options.ties == Ties::exact)
-    throw UsageError("cox_two_arm: ties must be efron or breslow");
+  if (options.ties == Ties::exact) throw UsageError("cox_two_arm: ties must be efron or breslow");
   const bool efron = options.ties == Ties::efron;
   bool any_event = false;
   for (const TwoArmTally& t : tallies) any_event = any_event || t.events0 + t.events1 > 0;

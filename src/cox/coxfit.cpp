@@ -140,9 +140,10 @@ CoxfitWork coxfit_work(const CoxSorted& d) {
       w.end[k] = e;
     }
   }
-  w.split = static_cast<std::size_t>(
-      std::partition_point(w.begin.begin(), w.begin.end(), [&](std::size_t b) { return b < n / 2; }) -
-      w.begin.begin());
+  w.split =
+      static_cast<std::size_t>(std::partition_point(w.begin.begin(), w.begin.end(),
+                                                    [&](std::size_t b) { return b < n / 2; }) -
+                               w.begin.begin());
   // the events' sum of w x and w offset (per block of rows, then over the blocks), and whether
   // weights and offsets are trivial; two halves of the rows
   std::vector<double> wx(2 * p, 0.0);
@@ -439,13 +440,13 @@ double eval_p(const CoxSorted& d, CoxfitWork& w, bool efron, const double* beta,
   // stratum (lead, from phase 1)
   std::vector<double> us(2 * p), mm(2 * T);
   double llb[2] = {0, 0};
-  const bool continues = w.split > 0 && w.split < K &&
-                         d.stratum[w.begin[w.split - 1]] == d.stratum[w.begin[w.split]];
+  const bool continues =
+      w.split > 0 && w.split < K && d.stratum[w.begin[w.split - 1]] == d.stratum[w.begin[w.split]];
   two_halves(d.n, [&](int half) {
-    llb[half] = half == 0 ? backward<P>(d, w, p, efron, 0, w.split, continues ? lead.data() : nullptr,
-                                        us.data(), mm.data())
-                          : backward<P>(d, w, p, efron, w.split, K, nullptr, us.data() + p,
-                                        mm.data() + T);
+    llb[half] =
+        half == 0 ? backward<P>(d, w, p, efron, 0, w.split, continues ? lead.data() : nullptr,
+                                us.data(), mm.data())
+                  : backward<P>(d, w, p, efron, w.split, K, nullptr, us.data() + p, mm.data() + T);
   });
 
   // 3. H and the weighted Gram matrix

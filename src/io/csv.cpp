@@ -14,22 +14,22 @@
 // for a column that starts numeric and turns out to be categorical.
 #include "hazard/csv.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <bit>
 #include <charconv>
-#include <cstdint>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
+#include <exception>
 #include <limits>
 #include <memory>
 #include <new>
-#include <exception>
 #include <string>
 #include <thread>
 #include <unordered_map>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "hazard/error.hpp"
 #include "io/number.hpp"
@@ -312,13 +312,15 @@ void check_utf8(std::string_view text, std::size_t from, std::size_t to, const s
   std::size_t bad = find_invalid_utf8(text.substr(from, to - from));
   if (bad == std::string_view::npos) return;
   bad += from;
-  auto line = 1 + static_cast<std::uint64_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
+  auto line = 1 + static_cast<std::uint64_t>(std::count(
+                      text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
   auto [column, value] = field_at(text, bad, source, delim);
   if (value.empty()) value = fmt::format("\\x{:02X}", static_cast<unsigned char>(text[bad]));
-  throw DataError({.file = source, .line = line, .column = column, .value = value, .has_value = true},
-                  text[bad] == '\0' ? "the file is not text (it contains a NUL byte)"
-                                    : "the file is not UTF-8 text (invalid byte; for a Latin-1 file "
-                                      "give --encoding latin1)");
+  throw DataError(
+      {.file = source, .line = line, .column = column, .value = value, .has_value = true},
+      text[bad] == '\0' ? "the file is not text (it contains a NUL byte)"
+                        : "the file is not UTF-8 text (invalid byte; for a Latin-1 file "
+                          "give --encoding latin1)");
 }
 
 Header read_header(std::string_view text, const std::string& source, char delim) {
@@ -404,16 +406,20 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
   // collectors reserve that much (times 1.1) up front, so that they do not grow by copying (a
   // reservation that is never touched costs no memory).
   std::size_t sample_bytes = std::min<std::size_t>(text.size(), 1 << 16);
-  std::size_t sample_lines = static_cast<std::size_t>(std::count(text.data(), text.data() + sample_bytes, '\n'));
+  std::size_t sample_lines =
+      static_cast<std::size_t>(std::count(text.data(), text.data() + sample_bytes, '\n'));
   auto expect_rows = [&](std::size_t bytes) {
-    const double per_row = static_cast<double>(sample_bytes) / static_cast<double>(std::max<std::size_t>(sample_lines, 1));
-    const auto est = static_cast<std::size_t>(1.1 * static_cast<double>(bytes) / std::max(per_row, 1.0)) + 64;
-    return std::min(est, bytes / std::max<std::size_t>(ncol, 1) + 64);  // a record has >= ncol bytes
+    const double per_row = static_cast<double>(sample_bytes) /
+                           static_cast<double>(std::max<std::size_t>(sample_lines, 1));
+    const auto est =
+        static_cast<std::size_t>(1.1 * static_cast<double>(bytes) / std::max(per_row, 1.0)) + 64;
+    return std::min(est,
+                    bytes / std::max<std::size_t>(ncol, 1) + 64);  // a record has >= ncol bytes
   };
 
-  auto run_pass = [&](std::string_view chunk, std::uint64_t first_line, std::vector<Collector>& cols,
-                      std::vector<std::uint64_t>* lines, const std::vector<bool>* only,
-                      std::size_t expect) {
+  auto run_pass = [&](std::string_view chunk, std::uint64_t first_line,
+                      std::vector<Collector>& cols, std::vector<std::uint64_t>* lines,
+                      const std::vector<bool>* only, std::size_t expect) {
     if (expect) {
       for (std::size_t k = 0; k < cols.size(); ++k)
         if (!only || (*only)[k]) cols[k].reserve(expect);
@@ -509,7 +515,8 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
   if (chunks.size() <= 1) {
     if (!chunks.empty()) check_chunk_utf8(chunks[0]);
     if (!chunks.empty())
-      part_rows[0] = run_pass(chunks[0], chunk_line[0], part_cols[0], &part_lines[0], nullptr, expect_rows(text.size()));
+      part_rows[0] = run_pass(chunks[0], chunk_line[0], part_cols[0], &part_lines[0], nullptr,
+                              expect_rows(text.size()));
   } else {
     std::vector<std::exception_ptr> errors(chunks.size());
     std::vector<std::thread> threads;
@@ -599,7 +606,8 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
           }
           remap[l] = it->second;
         }
-        for (auto v : in.codes) out.codes.push_back(v < 0 ? -1 : remap[static_cast<std::size_t>(v)]);
+        for (auto v : in.codes)
+          out.codes.push_back(v < 0 ? -1 : remap[static_cast<std::size_t>(v)]);
         std::vector<std::int32_t>().swap(in.codes);
       }
     }

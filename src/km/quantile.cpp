@@ -77,8 +77,10 @@ std::vector<double> findq(const std::vector<double>& x, const std::vector<double
       std::size_t lo = 0, hi = n;  // first i in [lo, hi) with y[i] + shift >= p
       while (lo < hi) {
         const std::size_t mid = lo + (hi - lo) / 2;
-        if (y[mid] + shift >= p) hi = mid;
-        else lo = mid + 1;
+        if (y[mid] + shift >= p)
+          hi = mid;
+        else
+          lo = mid + 1;
       }
       return lo == n ? nan : static_cast<double>(lo);
     };

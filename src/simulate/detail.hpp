@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "hazard/logrank.hpp"
 #include "hazard/cox.hpp"
+#include "hazard/logrank.hpp"
 #include "hazard/simulate.hpp"
 
 namespace hazard::detail {

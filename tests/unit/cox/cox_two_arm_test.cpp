@@ -6,20 +6,19 @@
 #include <cstdint>
 #include <vector>
 
-#include "tolerances.hpp"
 #include "hazard/cox.hpp"
 #include "hazard/error.hpp"
+#include "tolerances.hpp"
 
 namespace {
 
-const std::vector<double> kTime = {1,  17, 18, 9,  6,  27, 9,  44, 3,  1,  10, 8,  20, 20, 13,
-                                   4,  8,  11, 6,  10, 25, 7,  5,  5,  6,  4,  5,  13, 18, 20,
-                                   14, 9,  20, 1,  6,  5,  2,  4,  10, 10, 8,  3,  16, 2,  11,
-                                   7,  15, 27, 6,  12, 15, 12, 43, 2,  2,  2,  12, 7,  20, 14};
-const std::vector<std::uint8_t> kStatus = {1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 0, 1, 1,
-                                           1, 0, 1, 0, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 0,
-                                           0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0,
-                                           1, 0, 1, 0, 1, 0, 1, 1, 1, 0, 1, 0, 0, 0, 1};
+const std::vector<double> kTime = {1,  17, 18, 9, 6,  27, 9,  44, 3,  1,  10, 8,  20, 20, 13,
+                                   4,  8,  11, 6, 10, 25, 7,  5,  5,  6,  4,  5,  13, 18, 20,
+                                   14, 9,  20, 1, 6,  5,  2,  4,  10, 10, 8,  3,  16, 2,  11,
+                                   7,  15, 27, 6, 12, 15, 12, 43, 2,  2,  2,  12, 7,  20, 14};
+const std::vector<std::uint8_t> kStatus = {
+    1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 0,
+    0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0, 1, 0, 1, 1, 1, 0, 1, 0, 0, 0, 1};
 
 struct Case {
   hazard::Ties ties;
@@ -41,9 +40,9 @@ TEST(CoxTwoArm, MatchesCoxphWithTheArmAsOnlyCovariate) {
       {hazard::Ties::breslow, true, 0.33121544723715479, 0.34440904615549139, 3},
   };
   for (const Case& c : cases) {
-    const auto tallies = hazard::two_arm_tallies(kTime, kStatus, arm,
-                                                 c.strata ? std::span<const std::int32_t>(s)
-                                                          : std::span<const std::int32_t>());
+    const auto tallies = hazard::two_arm_tallies(
+        kTime, kStatus, arm,
+        c.strata ? std::span<const std::int32_t>(s) : std::span<const std::int32_t>());
     const hazard::TwoArmCox fit = hazard::cox_two_arm(tallies, {.ties = c.ties});
     EXPECT_NEAR(fit.coef, c.coef, hazard::tol::iterative * std::fabs(c.coef)) << c.strata;
     EXPECT_NEAR(fit.se, c.se, hazard::tol::iterative * c.se) << c.strata;

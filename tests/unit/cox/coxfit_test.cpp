@@ -2,10 +2,10 @@
 // path, against R's coxph (tests/reference/cox/make_coxfit_large.R): heavy ties (Efron terms with
 // about 30 deaths per time), case weights, strata, and a last stratum without events. The rows
 // are generated from the row number with the same integer arithmetic as the R script.
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "hazard/cox.hpp"
 #include "test_util.hpp"

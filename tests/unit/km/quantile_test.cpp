@@ -40,8 +40,10 @@ TEST(Findq, MatchesRsFindqOnNonDecreasingValues) {
   const std::vector<double> want = {0, 2, 3, 4.5, 6.5, NAN, 2, 4.5};
   ASSERT_EQ(q.size(), want.size());
   for (std::size_t i = 0; i < q.size(); ++i) {
-    if (std::isnan(want[i])) EXPECT_TRUE(std::isnan(q[i])) << i;
-    else EXPECT_EQ(q[i], want[i]) << i;
+    if (std::isnan(want[i]))
+      EXPECT_TRUE(std::isnan(q[i])) << i;
+    else
+      EXPECT_EQ(q[i], want[i]) << i;
   }
   const std::vector<double> q2 =
       hazard::detail::findq({0, 1, 2, 3, 4}, {0, 0.1, 0.3, 0.3, 0.6}, {0.3, 0.6, 0.05, 0.61});

@@ -1,13 +1,13 @@
 // Scenario pieces of the simulator: piecewise hazards, allocation blocks, rpact's accrual grid,
 // patient generation, the JSON scenario format.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-#include <gtest/gtest.h>
-
-#include "hazard/error.hpp"
 #include "cabinet_scenario.hpp"
+#include "hazard/error.hpp"
 #include "hazard/simulate.hpp"
 #include "tolerances.hpp"
 

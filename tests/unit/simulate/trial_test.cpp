@@ -4,16 +4,16 @@
 // t) and tested with the general log-rank (logrank_stats, which sorts). The simulator's cut and
 // merge without a sort, its bucket sort and its fused log-rank must give the same look times,
 // counts and statistics, including with tied entry times, dropout, random accrual and strata.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
 
-#include <gtest/gtest.h>
-
+#include "cabinet_scenario.hpp"
 #include "hazard/cox.hpp"
 #include "hazard/logrank.hpp"
-#include "cabinet_scenario.hpp"
 #include "hazard/simulate.hpp"
 #include "tolerances.hpp"
 
