@@ -509,8 +509,11 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
     const auto from = static_cast<std::size_t>(chunk.data() - whole.data());
     check_utf8(whole, from, from + chunk.size(), source, options.delimiter);
   };
-  std::vector<std::vector<Collector>> part_cols(chunks.size(), std::vector<Collector>(wanted.size()));
-  std::vector<std::vector<std::uint64_t>> part_lines(chunks.size());
+  // The chunks' parts: at least one (empty for a body without records), as the merge below
+  // starts from part 0.
+  const std::size_t n_parts = std::max<std::size_t>(chunks.size(), 1);
+  std::vector<std::vector<Collector>> part_cols(n_parts, std::vector<Collector>(wanted.size()));
+  std::vector<std::vector<std::uint64_t>> part_lines(n_parts);
   std::vector<std::size_t> part_rows(chunks.size(), 0);
   if (chunks.size() <= 1) {
     if (!chunks.empty()) check_chunk_utf8(chunks[0]);

@@ -147,6 +147,18 @@ TEST(Csv, MissingFileIsAnIoError) {
   EXPECT_THROW(hazard::read_csv("/nonexistent/x.csv"), hazard::IoError);
 }
 
+TEST(Csv, HeaderOnlyGivesNoRows) {
+  // no body at all (found by the csv fuzzing target: the chunk merge started from a part that did
+  // not exist)
+  for (const char* text : {"a,b\n", "a,b", "a,b\n\n"}) {
+    const auto t = parse_csv(text, "t.csv");
+    EXPECT_EQ(t.rows(), 0u) << text;
+    EXPECT_TRUE(t.line.empty()) << text;
+    ASSERT_EQ(t.columns.size(), 2u) << text;
+    EXPECT_EQ(t.columns[0].size(), 0u) << text;
+  }
+}
+
 TEST(Csv, ChunkedParallelParseEqualsSequential) {
   // Records with quoted delimiters, doubled quotes and line breaks, so that chunk cuts land inside
   // quoted fields; the result must not depend on the number of chunks.
