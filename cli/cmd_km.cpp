@@ -34,10 +34,13 @@ struct KmCliOptions {
   bool summary = false;
 };
 
-/// A count as an integer when it is one (unweighted data), else as a number.
+/// A count is written as an integer when it is one (unweighted data), else as a number.
+bool integral_count(double x) {
+  return std::isfinite(x) && x == std::floor(x) && std::fabs(x) < 9007199254740992.0;
+}
+
 nlohmann::json count(double x) {
-  if (std::isfinite(x) && x == std::floor(x) && std::fabs(x) < 9007199254740992.0)
-    return static_cast<long long>(x);
+  if (integral_count(x)) return static_cast<long long>(x);
   return num(x);
 }
 
@@ -92,7 +95,7 @@ void append_number(std::string& out, double x) {
 
 // A count: an integer when it is one (unweighted data), as count() above.
 void append_count(std::string& out, double x) {
-  if (std::isfinite(x) && x == std::floor(x) && std::fabs(x) < 9007199254740992.0) {
+  if (integral_count(x)) {
     char buf[24];
     const auto res = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(x));
     out.append(buf, static_cast<std::size_t>(res.ptr - buf));
@@ -136,8 +139,6 @@ void write_table(std::FILE* f, const KmCurve& c) {
   out += "      ]";
   std::fwrite(out.data(), 1, out.size(), f);
 }
-
-void print_json(const SurvData& data, const KmResult& r);
 
 nlohmann::json to_json(const SurvData& data, const KmResult& r) {
   nlohmann::json out;

@@ -88,15 +88,7 @@ struct Block {
   std::size_t b = 0, m = 0;
   std::vector<std::uint32_t> rank, ord, ord1;
   std::size_t n_ranks = 0;
-  // The tree lines the row `ahead` positions later in the sweep will touch (the ranks are in
-  // random order, so every update or query is a cache miss; issuing them early overlaps them).
-  void prefetch(const Tree& t, std::size_t ahead) const {
-    const std::uint32_t r = rank[ord[ahead]];
-    __builtin_prefetch(&t.node[r]);
-    __builtin_prefetch(&t.block[r >> Tree::kShift]);
-  }
 };
-constexpr std::size_t kAhead = 12;
 
 Block make_block(const CoxSorted& d, const std::vector<double>& lp, std::size_t b, std::size_t e) {
   Block k;
@@ -192,7 +184,6 @@ void sweep_risk(const CoxSorted& d, const Block& k, double* count, Influence& in
   std::size_t i = 0, i2 = 0;
   while (i < m) {
     const std::size_t ii = k.ord[i];
-    if (i + kAhead < m) k.prefetch(all, i + kAhead);
     if (d.status[b + ii] == 0) {
       all.add(k.rank[ii], w(ii));
       ++i;
@@ -241,7 +232,6 @@ void sweep_deaths(const CoxSorted& d, const Block& k, Influence& inf) {
   std::size_t i = 0, i2 = 0;
   while (i < m) {
     const std::size_t ii = k.ord[i];
-    if (i + kAhead < m) k.prefetch(dead, i + kAhead);
     if (d.status[b + ii] == 0) {
       sub(ii);
       ++i;

@@ -375,10 +375,9 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
     r.terms.push_back(t);
   }
 
-  {
-    r.concordance =
-        detail::concordance(d, r.linear_predictor, robust ? clus : std::vector<std::int32_t>{});
-  }
+  // concordance of the linear predictor (read in kernel order through d.order)
+  r.concordance =
+      detail::concordance(d, r.linear_predictor, robust ? clus : std::vector<std::int32_t>{});
   return r;
 }
 

@@ -109,19 +109,18 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
     d.status[k] = data.status[i] ? 1 : 0;
     if (d.counting) d.start[k] = data.start[i];
   }
-  // weights and offsets: gathered when given (else none stored: RowValues), strata: gathered or
-  // filled
-  auto gather = [&](auto& out, const auto& in, auto fill) {
-    if (in.empty()) {
-      out.assign(n, fill);
-      return;
-    }
+  // weights and offsets: gathered when given (else none stored: RowValues); strata likewise,
+  // else all 0
+  auto gather = [&](auto& out, const auto& in) {
     out.resize(n);
     for (std::size_t k = 0; k < n; ++k) out[k] = in[ord_k[k]];
   };
-  if (!data.weight.empty()) gather(d.weight.values, data.weight, 1.0);
-  if (!data.offset.empty()) gather(d.offset.values, data.offset, 0.0);
-  gather(d.stratum, data.stratum.empty() ? data.stratum : strat, std::int32_t{0});
+  if (!data.weight.empty()) gather(d.weight.values, data.weight);
+  if (!data.offset.empty()) gather(d.offset.values, data.offset);
+  if (data.stratum.empty())
+    d.stratum.assign(n, 0);
+  else
+    gather(d.stratum, strat);
   d.nused = n;
   if (d.counting) {
     d.nused = static_cast<std::size_t>(std::count(ignore.begin(), ignore.end(), std::uint8_t{0}));

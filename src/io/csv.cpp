@@ -39,6 +39,18 @@ namespace hazard {
 namespace detail {
 
 
+/// Reserves room for `n` elements as a hint only: when the allocation fails the vector simply
+/// grows as needed. Returns whether the room was reserved.
+template <class T>
+bool reserve_hint(std::vector<T>& v, std::size_t n) {
+  try {
+    v.reserve(n);
+    return true;
+  } catch (const std::bad_alloc&) {
+    return false;
+  }
+}
+
 /// Collects the values of one requested column.
 struct Collector {
   enum class Mode { undecided, numeric, categorical, failed };
@@ -51,14 +63,7 @@ struct Collector {
   std::int32_t last = -1;  // the level of the previous value (add_level)
   std::size_t expect = 0;  // rows expected (capacity reserved up front; growth still works)
 
-  void reserve(std::size_t rows) {
-    expect = rows;
-    try {
-      numbers.reserve(rows);
-    } catch (const std::bad_alloc&) {  // only a hint: the vector grows as needed
-      expect = 0;
-    }
-  }
+  void reserve(std::size_t rows) { expect = reserve_hint(numbers, rows) ? rows : 0; }
 
   void add(std::string_view field) {
     if (mode == Mode::failed) return;
@@ -405,8 +410,8 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
   // Rows expected in a piece of the body, from the mean record length of its first 64 kB: the
   // collectors reserve that much (times 1.1) up front, so that they do not grow by copying (a
   // reservation that is never touched costs no memory).
-  std::size_t sample_bytes = std::min<std::size_t>(text.size(), 1 << 16);
-  std::size_t sample_lines =
+  const std::size_t sample_bytes = std::min<std::size_t>(text.size(), 1 << 16);
+  const std::size_t sample_lines =
       static_cast<std::size_t>(std::count(text.data(), text.data() + sample_bytes, '\n'));
   auto expect_rows = [&](std::size_t bytes) {
     const double per_row = static_cast<double>(sample_bytes) /
@@ -423,12 +428,7 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
     if (expect) {
       for (std::size_t k = 0; k < cols.size(); ++k)
         if (!only || (*only)[k]) cols[k].reserve(expect);
-      if (lines) {
-        try {
-          lines->reserve(expect);
-        } catch (const std::bad_alloc&) {
-        }
-      }
+      if (lines) reserve_hint(*lines, expect);
     }
     Tokenizer tok(chunk, source, options.delimiter, first_line);
     tok.set_names(&header.names);
@@ -516,10 +516,11 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
   std::vector<std::vector<std::uint64_t>> part_lines(n_parts);
   std::vector<std::size_t> part_rows(chunks.size(), 0);
   if (chunks.size() <= 1) {
-    if (!chunks.empty()) check_chunk_utf8(chunks[0]);
-    if (!chunks.empty())
+    if (!chunks.empty()) {
+      check_chunk_utf8(chunks[0]);
       part_rows[0] = run_pass(chunks[0], chunk_line[0], part_cols[0], &part_lines[0], nullptr,
                               expect_rows(text.size()));
+    }
   } else {
     std::vector<std::exception_ptr> errors(chunks.size());
     std::vector<std::thread> threads;
