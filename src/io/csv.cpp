@@ -38,7 +38,6 @@
 namespace hazard {
 namespace detail {
 
-
 /// Reserves room for `n` elements as a hint only: when the allocation fails the vector simply
 /// grows as needed. Returns whether the room was reserved.
 template <class T>
