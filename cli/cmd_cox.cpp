@@ -144,24 +144,20 @@ void run_cox(const CoxCliOptions& o) {
     Factor f = make_factor(table.at(o.cluster));
     for (std::size_t r : sd.row) cd.cluster.push_back(f.codes[r]);
   }
-  Design design = build_design(table, sd.row, specs);
+  const Eigen::Index ng =
+      sd.group.empty() ? 0 : static_cast<Eigen::Index>(sd.group_levels.size()) - 1;
+  // the arm's indicator columns go in front, in the design's own matrix (no copy)
+  Design design = build_design(table, sd.row, specs, static_cast<std::size_t>(ng));
   // Nothing below reads the table, and the fit does not read the design's own copy of the
   // columns: each is released as soon as it has been used, so that the peak memory of a large fit
   // holds one copy of the model's columns (plus the fit's work arrays).
   table = Table{};
-  const Eigen::Index ng =
-      sd.group.empty() ? 0 : static_cast<Eigen::Index>(sd.group_levels.size()) - 1;
-  if (ng == 0) {
-    cd.x = std::move(design.x);  // no arm columns to put in front: the design is the model matrix
-  } else {
-    cd.x.resize(static_cast<Eigen::Index>(n), ng + design.x.cols());
-    for (Eigen::Index g = 0; g < ng; ++g) {
-      for (std::size_t i = 0; i < n; ++i)
-        cd.x(static_cast<Eigen::Index>(i), g) = sd.group[i] == g + 1 ? 1.0 : 0.0;
-      cd.names.push_back(
-          fmt::format("{}[{}]", sd.group_name, sd.group_levels[static_cast<std::size_t>(g + 1)]));
-    }
-    if (design.x.cols() > 0) cd.x.rightCols(design.x.cols()) = design.x;
+  cd.x = std::move(design.x);
+  for (Eigen::Index g = 0; g < ng; ++g) {
+    for (std::size_t i = 0; i < n; ++i)
+      cd.x(static_cast<Eigen::Index>(i), g) = sd.group[i] == g + 1 ? 1.0 : 0.0;
+    cd.names.push_back(
+        fmt::format("{}[{}]", sd.group_name, sd.group_levels[static_cast<std::size_t>(g + 1)]));
   }
   design.x = Eigen::MatrixXd();
   decltype(sd.row)().swap(sd.row);  // the table rows and group codes have been used

@@ -62,9 +62,11 @@ struct Design {
 
 /// Builds the design matrix for the table rows `rows` (e.g. SurvData::row). Levels of a
 /// categorical column are those present in `rows`, sorted; throws DataError for a missing value
-/// or an unknown reference level, UsageError for an unknown column.
+/// or an unknown reference level, UsageError for an unknown column. With `lead` > 0 the matrix
+/// starts with that many columns of zeros, for columns the caller fills (the arm's indicators:
+/// one matrix, no copy); `names` and `term` describe the specs' columns only.
 Design build_design(const Table& table, std::span<const std::size_t> rows,
-                    const std::vector<DesignSpec>& specs);
+                    const std::vector<DesignSpec>& specs, std::size_t lead = 0);
 
 /// The input of a Cox fit: one entry per row, in any order (the fit sorts).
 struct CoxData {

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "cox/cox_detail.hpp"
+#include "util/huge_pages.hpp"
 #include "util/time_order.hpp"
 
 namespace hazard::detail {
@@ -46,10 +47,11 @@ struct Tree {
   static constexpr std::size_t kBlock = std::size_t{1} << kShift;
   std::vector<double> node, block, top;
   double total = 0;
-  explicit Tree(std::size_t n)
-      : node((n + kBlock - 1) / kBlock * kBlock, 0.0),
-        block(node.size() / kBlock, 0.0),
-        top(block.size() + 1, 0.0) {}
+  explicit Tree(std::size_t n) {
+    resize_huge(node, (n + kBlock - 1) / kBlock * kBlock, 0.0);
+    block.assign(node.size() / kBlock, 0.0);
+    top.assign(block.size() + 1, 0.0);
+  }
   void add(std::size_t r, double w) {
     node[r] += w;
     const std::size_t b = r >> kShift;
@@ -97,12 +99,13 @@ Block make_block(const CoxSorted& d, const std::vector<double>& lp, std::size_t 
   const std::size_t m = k.m;
   // ranks of the score within the stratum (exact equality = tie, as R's match(unique())), by
   // one radix sort of the scores
-  std::vector<KeyedRow> rows(m), other;
+  std::vector<KeyedRow> rows, other;
+  resize_huge(rows, m);
   std::vector<std::uint32_t> hist;
   for (std::size_t q = 0; q < m; ++q)
     rows[q] = {time_key(lp[d.order[b + q]]), static_cast<std::uint32_t>(q), 0};
   sort_keyed_rows(rows, other, hist, 0);
-  k.rank.resize(m);
+  resize_huge(k.rank, m);
   std::uint32_t r = 0;
   for (std::size_t q = 0; q < m; ++q) {
     if (q > 0 && rows[q].key != rows[q - 1].key) ++r;
@@ -112,7 +115,7 @@ Block make_block(const CoxSorted& d, const std::vector<double>& lp, std::size_t 
   // descending time: the kernel order read backwards (Efron/Breslow right-censored: ascending
   // time) or forwards ((start, stop]: descending stop; exact: descending time); then each run of
   // equal times by (status, rank)
-  k.ord.resize(m);
+  resize_huge(k.ord, m);
   for (std::size_t q = 0; q < m; ++q)
     k.ord[q] = static_cast<std::uint32_t>(d.descending ? q : m - 1 - q);
   auto before = [&](std::uint32_t x, std::uint32_t y) {
@@ -155,7 +158,7 @@ Block make_block(const CoxSorted& d, const std::vector<double>& lp, std::size_t 
   }
   if (d.counting) {
     // by_start lists the same rows for the same (ignore, stratum) block, by descending start
-    k.ord1.resize(m);
+    resize_huge(k.ord1, m);
     for (std::size_t q = 0; q < m; ++q)
       k.ord1[q] = static_cast<std::uint32_t>(d.by_start[b + q] - b);
   }
@@ -167,7 +170,10 @@ Block make_block(const CoxSorted& d, const std::vector<double>& lp, std::size_t 
 // (`all`: concordant + discordant + tied on x).
 struct Influence {
   std::vector<double> diff, all;
-  explicit Influence(std::size_t n) : diff(n, 0.0), all(n, 0.0) {}
+  explicit Influence(std::size_t n) {
+    resize_huge(diff, n, 0.0);
+    resize_huge(all, n, 0.0);
+  }
   void add(std::size_t r, const Sums& s, double sign) {  // sign -1 removes
     diff[r] += sign * (s.greater - s.less);
     all[r] += sign * (s.greater + s.less + s.equal);

@@ -63,8 +63,9 @@ double coxfit_eval(const CoxSorted& d, bool efron, const double* beta, double* u
 /// evaluation reuses (coxfit.cpp). One per fit; never shared between threads.
 struct CoxfitWork {
   /// Segment k: rows [begin[k], end[k]) in kernel order, from an event time (the first row of a
-  /// run of tied times with an event) to the next one or to the end of the stratum.
-  std::vector<std::size_t> begin, end;
+  /// run of tied times with an event) to the next one or to the end of the stratum (32-bit: the
+  /// kernel order holds fewer than 2^32 rows).
+  std::vector<std::uint32_t> begin, end;
   std::vector<double> ndead, deadwt;      ///< per segment: events at its time, their case weights
   std::size_t split = 0;                  ///< first segment of the second half (by rows)
   bool weighted = false, offset = false;  ///< any weight != 1, any offset != 0

@@ -24,6 +24,7 @@
 #include <string>
 
 #include "cox/cox_detail.hpp"
+#include "util/huge_pages.hpp"
 #include "hazard/cox.hpp"
 #include "hazard/error.hpp"
 #include "util/time_order.hpp"
@@ -225,7 +226,7 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
 
   // linear predictor (input order), as coxph.fit: x beta + offset - sum(beta * means)
   const double shift = beta.dot(r.means);
-  r.linear_predictor.resize(n);
+  detail::resize_huge(r.linear_predictor, n);
   for (std::size_t i = 0; i < n; ++i) {
     double lp = data.offset.empty() ? 0.0 : data.offset[i];
     for (std::size_t j = 0; j < p; ++j)

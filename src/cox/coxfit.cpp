@@ -51,6 +51,7 @@
 #include <vector>
 
 #include "cox/cox_detail.hpp"
+#include "util/huge_pages.hpp"
 
 namespace hazard::detail {
 
@@ -104,40 +105,49 @@ CoxfitWork coxfit_work(const CoxSorted& d) {
   CoxfitWork w;
   const std::size_t n = d.n, p = d.p;
   // event times: the first row of each run of tied times (within a stratum) that has an event.
-  // One pass of selects (run boundaries and censoring are not predictable): slot K of the
-  // buffers always holds the K-th event time found so far (slot 0 is scratch before the first).
+  // Two passes of selects (run boundaries and censoring are not predictable): the first counts
+  // the event times K, the second stores them; slot K of the arrays always holds the K-th event
+  // time found so far (slot 0 is scratch before the first, dropped at the end).
   if (n == 0) return w;
-  const std::unique_ptr<std::size_t[]> bg(new std::size_t[n + 1]);
-  const std::unique_ptr<double[]> nd(new double[n + 1]), dw(new double[n + 1]);
-  std::size_t K = 0, run = 0, last = n;  // last: the run of the latest event time (n: none yet)
-  double cnd = 0, cdw = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const bool starts = (i == 0) | (d.time[i] != d.time[i > 0 ? i - 1 : 0]) |
-                        (d.stratum[i] != d.stratum[i > 0 ? i - 1 : 0]);
-    run = starts ? i : run;
-    const bool ev = d.status[i] != 0;
-    const bool new_time = ev & (run != last);
-    last = new_time ? run : last;
-    K += new_time ? 1 : 0;
-    cnd = (new_time ? 0.0 : cnd) + (ev ? 1.0 : 0.0);
-    cdw = (new_time ? 0.0 : cdw) + (ev ? d.weight[i] : 0.0);
-    bg[K] = last;
-    nd[K] = cnd;
-    dw[K] = cdw;
-  }
-  w.begin.assign(bg.get() + 1, bg.get() + K + 1);
-  w.ndead.assign(nd.get() + 1, nd.get() + K + 1);
-  w.deadwt.assign(dw.get() + 1, dw.get() + K + 1);
+  auto scan = [&](auto store) {
+    std::size_t K = 0, run = 0, last = n;  // last: the run of the latest event time (n: none yet)
+    double cnd = 0, cdw = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const bool starts = (i == 0) | (d.time[i] != d.time[i > 0 ? i - 1 : 0]) |
+                          (d.stratum[i] != d.stratum[i > 0 ? i - 1 : 0]);
+      run = starts ? i : run;
+      const bool ev = d.status[i] != 0;
+      const bool new_time = ev & (run != last);
+      last = new_time ? run : last;
+      K += new_time ? 1 : 0;
+      cnd = (new_time ? 0.0 : cnd) + (ev ? 1.0 : 0.0);
+      cdw = (new_time ? 0.0 : cdw) + (ev ? d.weight[i] : 0.0);
+      store(K, last, cnd, cdw);
+    }
+    return K;
+  };
+  const std::size_t K = scan([](std::size_t, std::size_t, double, double) {});
+  resize_huge(w.begin, K + 1);
+  resize_huge(w.ndead, K + 1);
+  resize_huge(w.deadwt, K + 1);
+  scan([&](std::size_t k, std::size_t last, double cnd, double cdw) {
+    w.begin[k] = static_cast<std::uint32_t>(last);
+    w.ndead[k] = cnd;
+    w.deadwt[k] = cdw;
+  });
+  w.begin.erase(w.begin.begin());
+  w.ndead.erase(w.ndead.begin());
+  w.deadwt.erase(w.deadwt.begin());
   // a segment runs to the next event time or to the end of its stratum
-  w.end.resize(K);
+  resize_huge(w.end, K);
   for (std::size_t k = 0; k < K; ++k) {
     const std::int32_t st = d.stratum[w.begin[k]];
     if (k + 1 < K && d.stratum[w.begin[k + 1]] == st) {
       w.end[k] = w.begin[k + 1];
     } else {
-      std::size_t e = w.begin[k] + 1;
+      std::size_t e = w.begin[k] + std::size_t{1};
       while (e < n && d.stratum[e] == st) ++e;
-      w.end[k] = e;
+      w.end[k] = static_cast<std::uint32_t>(e);
     }
   }
   w.split =
@@ -178,14 +188,15 @@ CoxfitWork coxfit_work(const CoxSorted& d) {
   // risks: written by every evaluation (first touched there, on two threads), except the rows
   // in no segment (before a stratum's first event time), which stay 0: in no risk set
   w.r.reset(new double[n]);
+  advise_huge_pages(w.r.get(), n * sizeof(double));
   std::size_t covered = 0;
   for (std::size_t k = 0; k <= K; ++k) {
     const std::size_t b = k < K ? w.begin[k] : n;
     std::fill(w.r.get() + covered, w.r.get() + b, 0.0);
     if (k < K) covered = w.end[k];
   }
-  w.c.resize(K);
-  w.e.resize(K);
+  resize_huge(w.c, K);
+  resize_huge(w.e, K);
   return w;
 }
 

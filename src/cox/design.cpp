@@ -11,12 +11,13 @@
 #include <vector>
 
 #include "hazard/cox.hpp"
+#include "util/huge_pages.hpp"
 #include "hazard/error.hpp"
 
 namespace hazard {
 
 Design build_design(const Table& table, std::span<const std::size_t> rows,
-                    const std::vector<DesignSpec>& specs) {
+                    const std::vector<DesignSpec>& specs, std::size_t lead) {
   Design d;
   const auto n = static_cast<Eigen::Index>(rows.size());
   struct Block {
@@ -100,8 +101,11 @@ Design build_design(const Table& table, std::span<const std::size_t> rows,
     }
     blocks.push_back(std::move(b));
   }
-  d.x = Eigen::MatrixXd::Zero(n, static_cast<Eigen::Index>(ncol));
-  Eigen::Index c = 0;
+  // every column but the leading ones is written whole below
+  d.x.resize(n, static_cast<Eigen::Index>(lead + ncol));
+  detail::advise_huge_pages(d.x.data(), static_cast<std::size_t>(d.x.size()) * sizeof(double));
+  d.x.leftCols(static_cast<Eigen::Index>(lead)).setZero();
+  auto c = static_cast<Eigen::Index>(lead);
   for (std::size_t t = 0; t < blocks.size(); ++t) {
     const Block& b = blocks[t];
     d.term_names.push_back(b.col->name);

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "cox/cox_detail.hpp"
+#include "util/huge_pages.hpp"
 #include "hazard/error.hpp"
 #include "util/time_order.hpp"
 
@@ -97,11 +98,12 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
   }
   d.order = std::move(ord);
   const std::vector<std::uint32_t>& ord_k = d.order;
-  d.time.resize(n);
-  d.status.resize(n);
-  if (d.counting) d.start.resize(n);
+  resize_huge(d.time, n);
+  resize_huge(d.status, n);
+  if (d.counting) resize_huge(d.start, n);
   // kernel position of each input row (the inverse of ord): by_start and the covariate scatter
-  std::vector<std::uint32_t> kpos(n);
+  std::vector<std::uint32_t> kpos;
+  resize_huge(kpos, n);
   for (std::size_t k = 0; k < n; ++k) {
     const std::size_t i = ord_k[k];
     kpos[i] = static_cast<std::uint32_t>(k);
@@ -112,20 +114,20 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
   // weights and offsets: gathered when given (else none stored: RowValues); strata likewise,
   // else all 0
   auto gather = [&](auto& out, const auto& in) {
-    out.resize(n);
+    resize_huge(out, n);
     for (std::size_t k = 0; k < n; ++k) out[k] = in[ord_k[k]];
   };
   if (!data.weight.empty()) gather(d.weight.values, data.weight);
   if (!data.offset.empty()) gather(d.offset.values, data.offset);
   if (data.stratum.empty())
-    d.stratum.assign(n, 0);
+    resize_huge(d.stratum, n, 0);
   else
     gather(d.stratum, strat);
   d.nused = n;
   if (d.counting) {
     d.nused = static_cast<std::size_t>(std::count(ignore.begin(), ignore.end(), std::uint8_t{0}));
     const std::vector<std::uint32_t> o1 = order_by_code_time(data.start, code, 2 * ns, true);
-    d.by_start.resize(n);
+    resize_huge(d.by_start, n);
     for (std::size_t k = 0; k < n; ++k) d.by_start[k] = kpos[o1[k]];
   }
 
@@ -203,7 +205,7 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
   // Scatter in input order: the columns of X are read sequentially (a row of a column-major
   // matrix spans p pages, so a gather in kernel order would miss the TLB p times per row) and
   // each row is written whole to its kernel position.
-  d.x.resize(n * p);
+  resize_huge(d.x, n * p);
   const double* const xdata = X.data();
   const auto stride = static_cast<std::size_t>(X.outerStride());
   constexpr std::size_t ahead = 16;  // rows: the write targets are random, prefetch them

@@ -8,6 +8,7 @@
 //   3. a row with a missing role value is excluded and counted once, under the first missing role
 //      in the order time, start, event, group, stratum, weight, covariate, offset, cluster.
 #include "hazard/survdata.hpp"
+#include "util/huge_pages.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -255,14 +256,14 @@ SurvData build_surv_data(const Table& table, const Roles& roles) {
   // Combined stratum key (mixed radix over the strata's codes), compressed later.
   std::vector<std::uint64_t> strata_key;
   // at most n rows are kept: reserve once (untouched capacity costs no memory)
-  out.time.reserve(n);
-  out.status.reserve(n);
-  out.row.reserve(n);
-  out.line.reserve(n);
-  if (start) out.start.reserve(n);
-  if (weight) out.weight.reserve(n);
-  if (group) out.group.reserve(n);
-  if (!strata.empty()) strata_key.reserve(n);
+  detail::reserve_huge(out.time, n);
+  detail::reserve_huge(out.status, n);
+  detail::reserve_huge(out.row, n);
+  detail::reserve_huge(out.line, n);
+  if (start) detail::reserve_huge(out.start, n);
+  if (weight) detail::reserve_huge(out.weight, n);
+  if (group) detail::reserve_huge(out.group, n);
+  if (!strata.empty()) detail::reserve_huge(strata_key, n);
 
   for (std::size_t i = 0; i < n; ++i) {
     if (!keep[i]) {

@@ -13,6 +13,7 @@
 // Cost: one pass over the bytes; only requested fields are converted. A second pass happens only
 // for a column that starts numeric and turns out to be categorical.
 #include "hazard/csv.hpp"
+#include "util/huge_pages.hpp"
 
 #include <fmt/format.h>
 
@@ -44,6 +45,7 @@ template <class T>
 bool reserve_hint(std::vector<T>& v, std::size_t n) {
   try {
     v.reserve(n);
+    advise_huge_pages(v.data(), v.capacity() * sizeof(T));
     return true;
   } catch (const std::bad_alloc&) {
     return false;
@@ -83,7 +85,7 @@ struct Collector {
       }
       // The first value is not a number: categorical from the start; earlier rows were missing.
       mode = Mode::categorical;
-      codes.reserve(std::max(expect, numbers.size() + 1));
+      reserve_hint(codes, std::max(expect, numbers.size() + 1));
       codes.assign(numbers.size(), -1);
       std::vector<double>().swap(numbers);
       add_level(field);

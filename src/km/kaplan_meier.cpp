@@ -24,6 +24,7 @@
 #include <stdexcept>
 
 #include "hazard/error.hpp"
+#include "util/huge_pages.hpp"
 #include "hazard/km.hpp"
 #include "km/km_detail.hpp"
 #include "util/time_order.hpp"
@@ -93,11 +94,12 @@ KmCurve km_curve_sorted(const Access& rows, ConfType conf_type, double conf_leve
   std::size_t m = 1;
   for (std::size_t k = 1; k < n; ++k)
     if (!rows.same_time(k, k - 1)) ++m;
-  c.time.resize(m);
-  c.n_risk.resize(m);
-  c.n_event.resize(m);
-  c.n_censor.resize(m);
-  std::vector<std::size_t> d0(m, 0);
+  resize_huge(c.time, m);
+  resize_huge(c.n_risk, m);
+  resize_huge(c.n_event, m);
+  resize_huge(c.n_censor, m);
+  std::vector<std::size_t> d0;
+  resize_huge(d0, m, std::size_t{0});
 
   // Backward pass: the risk set grows from the last time, as R's survfitkm sums it.
   double at_risk = 0;
@@ -121,12 +123,12 @@ KmCurve km_curve_sorted(const Access& rows, ConfType conf_type, double conf_leve
   }
 
   // Forward pass: products and sums.
-  c.surv.resize(m);
-  c.se_log.resize(m);
-  c.std_err.resize(m);
-  c.lower.resize(m);
-  c.upper.resize(m);
-  c.cumhaz.resize(m);
+  resize_huge(c.surv, m);
+  resize_huge(c.se_log, m);
+  resize_huge(c.std_err, m);
+  resize_huge(c.lower, m);
+  resize_huge(c.upper, m);
+  resize_huge(c.cumhaz, m);
   const double z = km_z(conf_level);
   double km = 1, nelson = 0, v = 0;
   for (std::size_t t = 0; t < m; ++t) {
@@ -191,7 +193,7 @@ std::vector<KmCurve> km_curves(std::span<const double> time, std::span<const std
     for (std::size_t i = 0; i < n; ++i)
       ++count[group.empty() ? 0 : static_cast<std::size_t>(group[i])];
     std::vector<std::vector<PackedRow>> rows(n_groups);
-    for (std::size_t g = 0; g < n_groups; ++g) rows[g].reserve(count[g]);
+    for (std::size_t g = 0; g < n_groups; ++g) reserve_huge(rows[g], count[g]);
     for (std::size_t i = 0; i < n; ++i)
       rows[group.empty() ? 0 : static_cast<std::size_t>(group[i])].push_back(
           {(time_key(time[i]) << 1) | (status[i] == 1 ? 1u : 0u)});
@@ -203,7 +205,8 @@ std::vector<KmCurve> km_curves(std::span<const double> time, std::span<const std
     }
     return curves;
   }
-  std::vector<KeyedRow> rows(n);
+  std::vector<KeyedRow> rows;
+  resize_huge(rows, n);
   for (std::size_t i = 0; i < n; ++i)
     rows[i] = {time_key(time[i]), static_cast<std::uint32_t>(i), group.empty() ? 0 : group[i]};
   std::vector<KeyedRow> other;

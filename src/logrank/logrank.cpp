@@ -35,6 +35,7 @@
 // weights, after one backward pass for the weighted numbers at risk that S needs).
 // O(n log n + D K^2) for D event times and K groups; no allocation when the workspace is reused.
 #include "hazard/logrank.hpp"
+#include "util/huge_pages.hpp"
 
 #include <Eigen/Dense>
 #include <algorithm>
@@ -147,7 +148,7 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
 
   // Gather the rows into one contiguous array and sort it by (stratum, time): the only sort.
   auto& rows = ws.rows;
-  rows.resize(n);
+  detail::resize_huge(rows, n);
   if (n > UINT32_MAX) throw std::length_error("logrank: more than 2^32 - 1 rows");
   std::int32_t max_stratum = 0;
   for (std::size_t i = 0; i < n; ++i) {

@@ -1,5 +1,6 @@
 // Sorting rows by (code, time); see time_order.hpp for the method.
 #include "util/time_order.hpp"
+#include "util/huge_pages.hpp"
 
 #include <algorithm>
 #include <numeric>
@@ -14,13 +15,15 @@ std::vector<std::uint32_t> order_by_code_time(std::span<const double> time,
   if (n > UINT32_MAX) throw std::length_error("more than 2^32 - 1 rows");
   if (!code.empty() && code.size() != n)
     throw std::invalid_argument("order_by_code_time: lengths differ");
-  std::vector<KeyedRow> rows(n);
+  std::vector<KeyedRow> rows;
+  resize_huge(rows, n);
   for (std::size_t i = 0; i < n; ++i)
     rows[i] = {time_key(time[i]), static_cast<std::uint32_t>(i), code.empty() ? 0 : code[i]};
   std::vector<KeyedRow> other;
   std::vector<std::uint32_t> hist;
   sort_keyed_rows(rows, other, hist, code.empty() ? 0 : n_codes, descending);
-  std::vector<std::uint32_t> order(n);
+  std::vector<std::uint32_t> order;
+  resize_huge(order, n);
   for (std::size_t i = 0; i < n; ++i) order[i] = rows[i].payload;
   return order;
 }

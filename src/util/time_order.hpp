@@ -9,6 +9,8 @@
 // Below 2048 rows std::stable_sort is faster.
 #pragma once
 
+#include "util/huge_pages.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -56,7 +58,7 @@ void passes(std::vector<Row>& rows, std::vector<Row>& other, std::vector<std::ui
     for (int d = 0; d < digits; ++d) ++hist[d * radix + ((k >> (d * Bits)) & (radix - 1))];
     if (n_codes) ++hist[digits * radix + static_cast<std::size_t>(r.code)];
   }
-  other.resize(n);
+  resize_huge(other, n);
   auto scatter = [&](std::uint32_t* h, std::size_t m, auto bucket) {
     std::uint32_t sum = 0;
     for (std::size_t b = 0; b < m; ++b) {

@@ -1,0 +1,42 @@
+// Large work buffers on transparent huge pages.
+//
+// Why: the first write to each 4 KiB page of fresh anonymous memory is a page fault in which the
+// kernel clears the page. On virtual machines a fault is expensive (measured here, 2 cores under a
+// paravirtualised hypervisor: a quarter to half of the time of a 1e6-row Cox fit or a 1e7-row KM
+// went to faults). Debian's default transparent-huge-page mode is "madvise": a range advised with
+// MADV_HUGEPAGE before its first touch is mapped in 2 MiB pages, 512 times fewer faults.
+// What: advise_huge_pages advises the 2 MiB-aligned part of [p, p + bytes) when it spans at least
+// one such page (below that it does nothing); errors are ignored (a hint, never needed for
+// correctness; other systems: no-op). grow_huge / resize_huge are std::vector's reserve / resize
+// with the advice given between the allocation and the first touch. Advising memory already
+// touched (a reused buffer) is harmless.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+namespace hazard::detail {
+
+void advise_huge_pages(const void* p, std::size_t bytes) noexcept;
+
+/// v.reserve(n), advising fresh storage for huge pages.
+template <class T, class A>
+void reserve_huge(std::vector<T, A>& v, std::size_t n) {
+  if (n <= v.capacity()) return;
+  v.reserve(n);
+  advise_huge_pages(v.data(), v.capacity() * sizeof(T));
+}
+
+/// v.resize(n) (new elements value-initialised, or copies of `value`), on advised storage.
+template <class T, class A>
+void resize_huge(std::vector<T, A>& v, std::size_t n) {
+  reserve_huge(v, n);
+  v.resize(n);
+}
+template <class T, class A>
+void resize_huge(std::vector<T, A>& v, std::size_t n, const T& value) {
+  reserve_huge(v, n);
+  v.resize(n, value);
+}
+
+}  // namespace hazard::detail
