@@ -156,6 +156,10 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
   }
 
   detail::CoxSorted d = detail::prepare(data, opt.ties, &in.x, order.empty() ? nullptr : &order);
+  // the fit reads the kernel-order copies from here on; only the centred offsets are read again
+  // (the linear predictor), so the rest of the copy is released
+  data = CoxData{.offset = std::move(data.offset)};
+  std::vector<std::uint32_t>().swap(order);
   detail::Scheme scheme = detail::Scheme::coxfit6;
   detail::CoxEval eval;
   detail::CoxfitWork cwork;
@@ -180,8 +184,10 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
     };
   }
   detail::NewtonResult nr = detail::newton(scheme, eval, p, opt);
-  // the kernel-order copy of the covariates is not needed any more (the residuals below read in.x)
+  // the kernel-order copy of the covariates and the Newton scratch are not needed any more (the
+  // residuals below read in.x)
   d.x = std::vector<double>();
+  cwork = detail::CoxfitWork{};
   if (!std::isfinite(nr.loglik0)) {
     if (opt.ties == Ties::exact)
       throw NumericalError(

@@ -361,7 +361,10 @@ Header read_header(std::string_view text, const std::string& source, char delim)
 
 namespace {
 
-Table parse_impl(std::string_view text, const std::string& source, const CsvOptions& options) {
+// `mapping`: the file `text` was read from, when it is a read-only mapping; the parsed pages of
+// each chunk are then released as the parse goes (peak memory: the columns, not the file too).
+Table parse_impl(std::string_view text, const std::string& source, const CsvOptions& options,
+                 const detail::MappedFile* mapping = nullptr) {
   using namespace detail;
   // Strip a BOM here as well, so that body offsets match read_header's view.
   text = strip_bom(text);
@@ -435,8 +438,14 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
     tok.set_names(&header.names);
     std::uint64_t rec_line = 0;
     std::size_t rows = 0;
+    std::size_t parsed = 0;  // start of the chunk's pages not yet released
+    constexpr std::size_t release_step = std::size_t{4} << 20;
     while (!tok.at_end()) {
       const std::size_t rec_begin = tok.pos();
+      if (mapping && rec_begin - parsed >= release_step) {
+        mapping->release(chunk.substr(parsed, rec_begin - parsed));
+        parsed = rec_begin;
+      }
       std::size_t nf = tok.record(
           [&](std::size_t f, std::string_view v) {
             if (f >= ncol) {
@@ -646,8 +655,14 @@ Table parse_csv(std::string_view text, const std::string& source, const CsvOptio
 
 Table read_csv(const std::string& path, const CsvOptions& options) {
   detail::MappedFile file(path);
-  return parse_impl(file.view(), path, options);
+  return parse_impl(file.view(), path, options, &file);
 }
+
+namespace detail {
+Table read_csv_mapped(const MappedFile& file, const std::string& source, const CsvOptions& options) {
+  return parse_impl(file.view(), source, options, &file);
+}
+}  // namespace detail
 
 std::string csv_quote(std::string_view field) {
   if (field.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(field);

@@ -73,6 +73,13 @@ DataFormat detect_format(std::string_view head, const std::string& source) {
   return DataFormat::csv;
 }
 
+namespace {
+CsvOptions csv_options(const ReadOptions& options) {
+  return {.columns = options.columns, .delimiter = options.delimiter, .encoding = options.encoding,
+          .optional_columns = options.optional_columns};
+}
+}  // namespace
+
 Table parse_data(std::string_view bytes, const std::string& source, const ReadOptions& options) {
   DataFormat format = detect_format(bytes, source);
   switch (format) {
@@ -82,13 +89,13 @@ Table parse_data(std::string_view bytes, const std::string& source, const ReadOp
     case DataFormat::ndjson: return parse_dataset_json(bytes, source, format, options);
     case DataFormat::csv: break;
   }
-  return parse_csv(bytes, source,
-                   {.columns = options.columns, .delimiter = options.delimiter, .encoding = options.encoding,
-                    .optional_columns = options.optional_columns});
+  return parse_csv(bytes, source, csv_options(options));
 }
 
 Table read_data(const std::string& path, const ReadOptions& options) {
   detail::MappedFile file(path);
+  if (detect_format(file.view(), path) == DataFormat::csv)
+    return detail::read_csv_mapped(file, path, csv_options(options));
   return parse_data(file.view(), path, options);
 }
 

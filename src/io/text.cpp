@@ -1,6 +1,7 @@
 // Shared reader internals (see text.hpp).
 #include "io/text.hpp"
 
+#include <cstdint>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -38,6 +39,15 @@ MappedFile::MappedFile(const std::string& path) {
     data_ = static_cast<const char*>(p);
     ::madvise(p, size_, MADV_SEQUENTIAL);
   }
+}
+
+void MappedFile::release(std::string_view part) const noexcept {
+  if (!data_ || part.data() < data_ || part.data() + part.size() > data_ + size_) return;
+  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const auto b = reinterpret_cast<std::uintptr_t>(part.data());
+  const std::uintptr_t first = (b + page - 1) / page * page;
+  const std::uintptr_t last = (b + part.size()) / page * page;
+  if (last > first) (void)::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
 }
 
 MappedFile::~MappedFile() {

@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "hazard/csv.hpp"
 #include "hazard/table.hpp"
 
 namespace hazard::detail {
@@ -21,12 +22,19 @@ class MappedFile {
   MappedFile(const MappedFile&) = delete;
   MappedFile& operator=(const MappedFile&) = delete;
   std::string_view view() const { return {data_ ? data_ : "", size_}; }
+  /// Drops the whole pages of `part` from this process's memory once they have been read (the
+  /// file's bytes stay in the page cache; a later read maps them again). Parts outside the
+  /// mapping (e.g. a converted copy of the text) are left alone.
+  void release(std::string_view part) const noexcept;
 
  private:
   int fd_ = -1;
   const char* data_ = nullptr;
   std::size_t size_ = 0;
 };
+
+/// read_csv on a file already mapped (its parsed pages are released as the parse goes).
+Table read_csv_mapped(const MappedFile& file, const std::string& source, const CsvOptions& options);
 
 /// Offset of the first byte that is not part of valid UTF-8 text (or is NUL), or npos.
 std::size_t find_invalid_utf8(std::string_view s);

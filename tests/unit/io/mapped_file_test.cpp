@@ -1,0 +1,88 @@
+// Reading a file through its memory map releases the parsed pages as the parse goes
+// (MappedFile::release): the bytes must read back unchanged afterwards, and a large CSV read from
+// its file must give exactly the table parsed from the same text held in ordinary memory,
+// including when a column is read a second time (numbers first, text later: the whole column is
+// parsed again as categorical, after its pages were released).
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "hazard/csv.hpp"
+#include "io/text.hpp"
+#include "util/huge_pages.hpp"
+
+using namespace hazard;
+
+namespace {
+
+std::string temp_path(const std::string& name) {
+  return (testing::TempDir().empty() ? std::string("/tmp/") : testing::TempDir()) + name;
+}
+
+std::string big_csv(std::size_t n) {
+  std::ostringstream s;
+  s << "time,status,kind\n";
+  for (std::size_t i = 0; i < n; ++i) {
+    // "kind" is a number until the last rows, then text: the column is read again
+    const std::string kind = i + 10 < n ? std::to_string(i % 7) : "other";
+    s << fmt::format("{:.4f},{},{}\n", 0.5 + static_cast<double>(i % 1000) / 7.0, i % 3 == 0 ? 0 : 1, kind);
+  }
+  return s.str();
+}
+
+}  // namespace
+
+TEST(MappedFile, ReleasedPagesReadBackUnchanged) {
+  const std::string path = temp_path("hazard_mapped_release.txt");
+  std::string text(3 << 20, '\0');
+  for (std::size_t i = 0; i < text.size(); ++i) text[i] = static_cast<char>('a' + i % 26);
+  std::ofstream(path, std::ios::binary) << text;
+  {
+    detail::MappedFile file(path);
+    ASSERT_EQ(file.view(), text);
+    file.release(file.view().substr(5000, 2 << 20));
+    file.release(std::string_view(text).substr(0, 1 << 20));  // not in the mapping: ignored
+    EXPECT_EQ(file.view(), text);
+  }
+  std::remove(path.c_str());
+}
+
+TEST(MappedFile, LargeCsvFromFileEqualsParseOfText) {
+  const std::string text = big_csv(1500000);  // ~18 MB: two chunks of ~9 MB, each released in 4 MB steps
+  ASSERT_GT(text.size(), std::size_t{16} << 20);  // each chunk > 2 release steps
+  const std::string path = temp_path("hazard_mapped_big.csv");
+  std::ofstream(path, std::ios::binary) << text;
+  const Table a = read_csv(path, {.threads = 2});
+  const Table b = parse_csv(text, path, {.threads = 2});
+  std::remove(path.c_str());
+  ASSERT_EQ(a.n_rows, 1500000u);
+  ASSERT_EQ(a.n_rows, b.n_rows);
+  EXPECT_EQ(a.line, b.line);
+  for (const char* name : {"time", "status", "kind"}) {
+    const Column& x = a.at(name);
+    const Column& y = b.at(name);
+    EXPECT_EQ(x.is_numeric(), y.is_numeric()) << name;
+    EXPECT_EQ(x.numbers, y.numbers) << name;
+    EXPECT_EQ(x.codes, y.codes) << name;
+    EXPECT_EQ(x.levels, y.levels) << name;
+  }
+  EXPECT_FALSE(a.at("kind").is_numeric());
+  EXPECT_EQ(a.at("kind").levels.size(), 8u);  // "0".."6" and "other"
+}
+
+TEST(HugePages, AdviceKeepsContentsAndSizes) {
+  std::vector<double> v;
+  detail::resize_huge(v, std::size_t{3} << 20, 1.5);  // 24 MB: spans whole 2 MiB pages
+  ASSERT_EQ(v.size(), std::size_t{3} << 20);
+  EXPECT_EQ(v.front(), 1.5);
+  EXPECT_EQ(v.back(), 1.5);
+  std::vector<int> small{1, 2, 3};
+  detail::reserve_huge(small, 10);  // below one huge page: a plain reserve
+  EXPECT_EQ(small, (std::vector<int>{1, 2, 3}));
+  EXPECT_GE(small.capacity(), 10u);
+  detail::advise_huge_pages(nullptr, 0);
+}
