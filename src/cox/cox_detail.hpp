@@ -9,6 +9,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <exception>
+#include <thread>
 #include <vector>
 
 #include "hazard/cox.hpp"
@@ -54,6 +56,32 @@ struct CoxSorted {
 /// again; it is moved from.
 CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x = nullptr,
                   std::vector<std::uint32_t>* order = nullptr);
+
+// Below this many rows one thread does both halves (two thread starts would cost more).
+constexpr std::size_t two_thread_rows = 32768;
+
+// Runs f(0) and f(1), the two halves, on two threads for large data. Both halves are always
+// computed separately and summed the same way, so the result does not depend on the threads.
+template <class F>
+void two_halves(std::size_t n, F&& f) {
+  if (n >= two_thread_rows && std::thread::hardware_concurrency() > 1) {
+    std::exception_ptr error;
+    std::thread helper([&] {
+      try {
+        f(1);
+      } catch (...) {
+        error = std::current_exception();
+      }
+    });
+    f(0);
+    helper.join();
+    if (error) std::rethrow_exception(error);
+  } else {
+    f(0);
+    f(1);
+  }
+}
+
 
 /// Log partial likelihood at beta (scaled coordinates), its score u (p) and information imat
 /// (p*p, only the upper triangle imat[j*p+i], j<=i... see each file) for one tie method.

@@ -74,30 +74,6 @@ struct Buf<0> {
 
 constexpr int tri(int p) { return p * (p + 1) / 2; }
 
-// Below this many rows one thread does both halves (two thread starts would cost more).
-constexpr std::size_t two_thread_rows = 32768;
-
-// Runs f(0) and f(1), the two halves, on two threads for large data. Both halves are always
-// computed separately and summed the same way, so the result does not depend on the threads.
-template <class F>
-void two_halves(std::size_t n, F&& f) {
-  if (n >= two_thread_rows && std::thread::hardware_concurrency() > 1) {
-    std::exception_ptr error;
-    std::thread helper([&] {
-      try {
-        f(1);
-      } catch (...) {
-        error = std::current_exception();
-      }
-    });
-    f(0);
-    helper.join();
-    if (error) std::rethrow_exception(error);
-  } else {
-    f(0);
-    f(1);
-  }
-}
 
 }  // namespace
 

@@ -145,7 +145,9 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
     sw_s[static_cast<std::size_t>(strat[i])] += wt(i);
     sw_all += wt(i);
   }
-  for (std::size_t j = 0; j < p; ++j) {
+  // one column at a time, alternate columns on two threads (each writes only its own j)
+  two_halves(n * p, [&](int half) {
+  for (std::size_t j = static_cast<std::size_t>(half); j < p; j += 2) {
     const double* col = X.data() + static_cast<std::ptrdiff_t>(j) * X.outerStride();
     bool zero_one = true;
     double colsum = 0;
@@ -202,6 +204,7 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
     }
     d.scale[j] = swa > 0 ? sw_all / swa : 1.0;  // a constant covariate keeps scale 1
   }
+  });
   // Scatter in input order: the columns of X are read sequentially (a row of a column-major
   // matrix spans p pages, so a gather in kernel order would miss the TLB p times per row) and
   // each row is written whole to its kernel position.
@@ -209,8 +212,11 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
   const double* const xdata = X.data();
   const auto stride = static_cast<std::size_t>(X.outerStride());
   constexpr std::size_t ahead = 16;  // rows: the write targets are random, prefetch them
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i + ahead < n) __builtin_prefetch(&d.x[kpos[i + ahead] * p], 1);
+  // two halves of the input rows on two threads (disjoint kernel rows)
+  two_halves(n * p, [&](int half) {
+  const std::size_t lo = half == 0 ? 0 : n / 2, hi = half == 0 ? n / 2 : n;
+  for (std::size_t i = lo; i < hi; ++i) {
+    if (i + ahead < hi) __builtin_prefetch(&d.x[kpos[i + ahead] * p], 1);
     const std::size_t k = kpos[i];
     const double* sh = &shift[static_cast<std::size_t>(strat[i]) * p];
     // rows no event reaches are not centred by agfit4, only scaled (agexact centres every row)
@@ -221,6 +227,7 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
       out[j] = centre[j] ? (ignored ? v : v - sh[j]) * d.scale[j] : v;
     }
   }
+  });
   return d;
 }
 
