@@ -8,8 +8,8 @@
 #include <Eigen/Dense>
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <exception>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -81,7 +81,6 @@ void two_halves(std::size_t n, F&& f) {
     f(1);
   }
 }
-
 
 /// Log partial likelihood at beta (scaled coordinates), its score u (p) and information imat
 /// (p*p, only the upper triangle imat[j*p+i], j<=i... see each file) for one tie method.

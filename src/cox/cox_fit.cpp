@@ -24,9 +24,9 @@
 #include <string>
 
 #include "cox/cox_detail.hpp"
-#include "util/huge_pages.hpp"
 #include "hazard/cox.hpp"
 #include "hazard/error.hpp"
+#include "util/huge_pages.hpp"
 #include "util/time_order.hpp"
 
 namespace hazard {

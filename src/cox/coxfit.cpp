@@ -74,7 +74,6 @@ struct Buf<0> {
 
 constexpr int tri(int p) { return p * (p + 1) / 2; }
 
-
 }  // namespace
 
 CoxfitWork coxfit_work(const CoxSorted& d) {

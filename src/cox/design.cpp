@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "hazard/cox.hpp"
-#include "util/huge_pages.hpp"
 #include "hazard/error.hpp"
+#include "util/huge_pages.hpp"
 
 namespace hazard {
 

@@ -20,8 +20,8 @@
 #include <vector>
 
 #include "cox/cox_detail.hpp"
-#include "util/huge_pages.hpp"
 #include "hazard/error.hpp"
+#include "util/huge_pages.hpp"
 #include "util/time_order.hpp"
 
 namespace hazard::detail {
@@ -147,63 +147,64 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
   }
   // one column at a time, alternate columns on two threads (each writes only its own j)
   two_halves(n * p, [&](int half) {
-  for (std::size_t j = static_cast<std::size_t>(half); j < p; j += 2) {
-    const double* col = X.data() + static_cast<std::ptrdiff_t>(j) * X.outerStride();
-    bool zero_one = true;
-    double colsum = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      const double v = col[i];
-      zero_one &= v == 0 || v == 1 || v == -1;  // no branch
-      colsum += v;
-    }
-    if (zero_one) continue;
-    centre[j] = 1;
-    if (ties == Ties::exact && d.counting) {  // agexact: the column mean over all rows, no scaling
-      const double mean = colsum / static_cast<double>(n);
-      d.means[j] = mean;
-      for (std::size_t s2 = 0; s2 < ns; ++s2) shift[s2 * p + j] = mean;
-      continue;
-    }
-    if (ties == Ties::exact && !d.counting) {
-      const double mean = colsum / static_cast<double>(n);
-      double ss = 0;
-      for (std::size_t i = 0; i < n; ++i) ss += (col[i] - mean) * (col[i] - mean);
-      const double sd = std::sqrt(ss / static_cast<double>(n - 1));
-      d.scale[j] = (sd > 0 && std::isfinite(sd)) ? 1 / sd : 1.0;
-      d.means[j] = mean;
-      for (std::size_t s2 = 0; s2 < ns; ++s2) shift[s2 * p + j] = mean;
-      continue;
-    }
-    // weighted mean: per stratum over the rows used for counting-process data, else overall
-    if (d.counting) {
-      std::vector<double> swx(ns, 0.0);
-      for (std::size_t i = 0; i < n; ++i)
-        if (!ignore[i]) swx[static_cast<std::size_t>(strat[i])] += wt(i) * col[i];
-      for (std::size_t s2 = 0; s2 < ns; ++s2)
-        shift[s2 * p + j] = sw_s[s2] > 0 ? swx[s2] / sw_s[s2] : 0.0;
-      d.means[j] = colsum / static_cast<double>(n);
-    } else {
-      double swx = colsum;  // unweighted: the column sum already computed
-      if (!data.weight.empty()) {
-        swx = 0;
-        for (std::size_t i = 0; i < n; ++i) swx += data.weight[i] * col[i];
-      }
-      const double mean = swx / sw_all;
-      for (std::size_t s2 = 0; s2 < ns; ++s2) shift[s2 * p + j] = mean;
-      d.means[j] = mean;
-    }
-    double swa = 0;
-    if (!d.counting && data.weight.empty() && ns == 1) {  // the common case, one stream
-      const double c0 = shift[j];
-      for (std::size_t i = 0; i < n; ++i) swa += std::fabs(col[i] - c0);
-    } else {
+    for (std::size_t j = static_cast<std::size_t>(half); j < p; j += 2) {
+      const double* col = X.data() + static_cast<std::ptrdiff_t>(j) * X.outerStride();
+      bool zero_one = true;
+      double colsum = 0;
       for (std::size_t i = 0; i < n; ++i) {
-        if (d.counting && ignore[i]) continue;
-        swa += wt(i) * std::fabs(col[i] - shift[static_cast<std::size_t>(strat[i]) * p + j]);
+        const double v = col[i];
+        zero_one &= v == 0 || v == 1 || v == -1;  // no branch
+        colsum += v;
       }
+      if (zero_one) continue;
+      centre[j] = 1;
+      if (ties == Ties::exact &&
+          d.counting) {  // agexact: the column mean over all rows, no scaling
+        const double mean = colsum / static_cast<double>(n);
+        d.means[j] = mean;
+        for (std::size_t s2 = 0; s2 < ns; ++s2) shift[s2 * p + j] = mean;
+        continue;
+      }
+      if (ties == Ties::exact && !d.counting) {
+        const double mean = colsum / static_cast<double>(n);
+        double ss = 0;
+        for (std::size_t i = 0; i < n; ++i) ss += (col[i] - mean) * (col[i] - mean);
+        const double sd = std::sqrt(ss / static_cast<double>(n - 1));
+        d.scale[j] = (sd > 0 && std::isfinite(sd)) ? 1 / sd : 1.0;
+        d.means[j] = mean;
+        for (std::size_t s2 = 0; s2 < ns; ++s2) shift[s2 * p + j] = mean;
+        continue;
+      }
+      // weighted mean: per stratum over the rows used for counting-process data, else overall
+      if (d.counting) {
+        std::vector<double> swx(ns, 0.0);
+        for (std::size_t i = 0; i < n; ++i)
+          if (!ignore[i]) swx[static_cast<std::size_t>(strat[i])] += wt(i) * col[i];
+        for (std::size_t s2 = 0; s2 < ns; ++s2)
+          shift[s2 * p + j] = sw_s[s2] > 0 ? swx[s2] / sw_s[s2] : 0.0;
+        d.means[j] = colsum / static_cast<double>(n);
+      } else {
+        double swx = colsum;  // unweighted: the column sum already computed
+        if (!data.weight.empty()) {
+          swx = 0;
+          for (std::size_t i = 0; i < n; ++i) swx += data.weight[i] * col[i];
+        }
+        const double mean = swx / sw_all;
+        for (std::size_t s2 = 0; s2 < ns; ++s2) shift[s2 * p + j] = mean;
+        d.means[j] = mean;
+      }
+      double swa = 0;
+      if (!d.counting && data.weight.empty() && ns == 1) {  // the common case, one stream
+        const double c0 = shift[j];
+        for (std::size_t i = 0; i < n; ++i) swa += std::fabs(col[i] - c0);
+      } else {
+        for (std::size_t i = 0; i < n; ++i) {
+          if (d.counting && ignore[i]) continue;
+          swa += wt(i) * std::fabs(col[i] - shift[static_cast<std::size_t>(strat[i]) * p + j]);
+        }
+      }
+      d.scale[j] = swa > 0 ? sw_all / swa : 1.0;  // a constant covariate keeps scale 1
     }
-    d.scale[j] = swa > 0 ? sw_all / swa : 1.0;  // a constant covariate keeps scale 1
-  }
   });
   // Scatter in input order: the columns of X are read sequentially (a row of a column-major
   // matrix spans p pages, so a gather in kernel order would miss the TLB p times per row) and
@@ -214,19 +215,19 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
   constexpr std::size_t ahead = 16;  // rows: the write targets are random, prefetch them
   // two halves of the input rows on two threads (disjoint kernel rows)
   two_halves(n * p, [&](int half) {
-  const std::size_t lo = half == 0 ? 0 : n / 2, hi = half == 0 ? n / 2 : n;
-  for (std::size_t i = lo; i < hi; ++i) {
-    if (i + ahead < hi) __builtin_prefetch(&d.x[kpos[i + ahead] * p], 1);
-    const std::size_t k = kpos[i];
-    const double* sh = &shift[static_cast<std::size_t>(strat[i]) * p];
-    // rows no event reaches are not centred by agfit4, only scaled (agexact centres every row)
-    const bool ignored = d.counting && ties != Ties::exact && k >= d.nused;
-    double* out = &d.x[k * p];
-    for (std::size_t j = 0; j < p; ++j) {
-      const double v = xdata[j * stride + i];
-      out[j] = centre[j] ? (ignored ? v : v - sh[j]) * d.scale[j] : v;
+    const std::size_t lo = half == 0 ? 0 : n / 2, hi = half == 0 ? n / 2 : n;
+    for (std::size_t i = lo; i < hi; ++i) {
+      if (i + ahead < hi) __builtin_prefetch(&d.x[kpos[i + ahead] * p], 1);
+      const std::size_t k = kpos[i];
+      const double* sh = &shift[static_cast<std::size_t>(strat[i]) * p];
+      // rows no event reaches are not centred by agfit4, only scaled (agexact centres every row)
+      const bool ignored = d.counting && ties != Ties::exact && k >= d.nused;
+      double* out = &d.x[k * p];
+      for (std::size_t j = 0; j < p; ++j) {
+        const double v = xdata[j * stride + i];
+        out[j] = centre[j] ? (ignored ? v : v - sh[j]) * d.scale[j] : v;
+      }
     }
-  }
   });
   return d;
 }

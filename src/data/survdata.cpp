@@ -8,20 +8,20 @@
 //   3. a row with a missing role value is excluded and counted once, under the first missing role
 //      in the order time, start, event, group, stratum, weight, covariate, offset, cluster.
 #include "hazard/survdata.hpp"
-#include "util/huge_pages.hpp"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
-#include <optional>
 #include <charconv>
 #include <cmath>
 #include <map>
 #include <numeric>
-
-#include <fmt/format.h>
+#include <optional>
 
 #include "hazard/error.hpp"
 #include "io/number.hpp"
+#include "util/huge_pages.hpp"
 
 namespace hazard {
 

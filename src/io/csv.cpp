@@ -13,7 +13,6 @@
 // Cost: one pass over the bytes; only requested fields are converted. A second pass happens only
 // for a column that starts numeric and turns out to be categorical.
 #include "hazard/csv.hpp"
-#include "util/huge_pages.hpp"
 
 #include <fmt/format.h>
 
@@ -35,6 +34,7 @@
 #include "hazard/error.hpp"
 #include "io/number.hpp"
 #include "io/text.hpp"
+#include "util/huge_pages.hpp"
 
 namespace hazard {
 namespace detail {
@@ -659,7 +659,8 @@ Table read_csv(const std::string& path, const CsvOptions& options) {
 }
 
 namespace detail {
-Table read_csv_mapped(const MappedFile& file, const std::string& source, const CsvOptions& options) {
+Table read_csv_mapped(const MappedFile& file, const std::string& source,
+                      const CsvOptions& options) {
   return parse_impl(file.view(), source, options, &file);
 }
 }  // namespace detail

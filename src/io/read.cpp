@@ -75,7 +75,9 @@ DataFormat detect_format(std::string_view head, const std::string& source) {
 
 namespace {
 CsvOptions csv_options(const ReadOptions& options) {
-  return {.columns = options.columns, .delimiter = options.delimiter, .encoding = options.encoding,
+  return {.columns = options.columns,
+          .delimiter = options.delimiter,
+          .encoding = options.encoding,
           .optional_columns = options.optional_columns};
 }
 }  // namespace

@@ -1,17 +1,16 @@
 // Shared reader internals (see text.hpp).
 #include "io/text.hpp"
 
-#include <cstdint>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "hazard/error.hpp"
 

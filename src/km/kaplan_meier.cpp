@@ -24,9 +24,9 @@
 #include <stdexcept>
 
 #include "hazard/error.hpp"
-#include "util/huge_pages.hpp"
 #include "hazard/km.hpp"
 #include "km/km_detail.hpp"
+#include "util/huge_pages.hpp"
 #include "util/time_order.hpp"
 
 namespace hazard {

@@ -35,7 +35,6 @@
 // weights, after one backward pass for the weighted numbers at risk that S needs).
 // O(n log n + D K^2) for D event times and K groups; no allocation when the workspace is reused.
 #include "hazard/logrank.hpp"
-#include "util/huge_pages.hpp"
 
 #include <Eigen/Dense>
 #include <algorithm>
@@ -48,6 +47,7 @@
 #include <string>
 
 #include "hazard/error.hpp"
+#include "util/huge_pages.hpp"
 #include "util/time_order.hpp"
 
 namespace hazard {

@@ -1,10 +1,11 @@
 // Sorting rows by (code, time); see time_order.hpp for the method.
 #include "util/time_order.hpp"
-#include "util/huge_pages.hpp"
 
 #include <algorithm>
 #include <numeric>
 #include <stdexcept>
+
+#include "util/huge_pages.hpp"
 
 namespace hazard::detail {
 

@@ -9,14 +9,14 @@
 // Below 2048 rows std::stable_sort is faster.
 #pragma once
 
-#include "util/huge_pages.hpp"
-
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <span>
 #include <vector>
+
+#include "util/huge_pages.hpp"
 
 namespace hazard::detail {
 

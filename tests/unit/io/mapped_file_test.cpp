@@ -3,13 +3,13 @@
 // its file must give exactly the table parsed from the same text held in ordinary memory,
 // including when a column is read a second time (numbers first, text later: the whole column is
 // parsed again as categorical, after its pages were released).
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
-
-#include <fmt/format.h>
-#include <gtest/gtest.h>
 
 #include "hazard/csv.hpp"
 #include "io/text.hpp"
@@ -29,7 +29,8 @@ std::string big_csv(std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     // "kind" is a number until the last rows, then text: the column is read again
     const std::string kind = i + 10 < n ? std::to_string(i % 7) : "other";
-    s << fmt::format("{:.4f},{},{}\n", 0.5 + static_cast<double>(i % 1000) / 7.0, i % 3 == 0 ? 0 : 1, kind);
+    s << fmt::format("{:.4f},{},{}\n", 0.5 + static_cast<double>(i % 1000) / 7.0,
+                     i % 3 == 0 ? 0 : 1, kind);
   }
   return s.str();
 }
@@ -52,7 +53,8 @@ TEST(MappedFile, ReleasedPagesReadBackUnchanged) {
 }
 
 TEST(MappedFile, LargeCsvFromFileEqualsParseOfText) {
-  const std::string text = big_csv(1500000);  // ~18 MB: two chunks of ~9 MB, each released in 4 MB steps
+  const std::string text =
+      big_csv(1500000);  // ~18 MB: two chunks of ~9 MB, each released in 4 MB steps
   ASSERT_GT(text.size(), std::size_t{16} << 20);  // each chunk > 2 release steps
   const std::string path = temp_path("hazard_mapped_big.csv");
   std::ofstream(path, std::ios::binary) << text;
