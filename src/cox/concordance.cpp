@@ -45,7 +45,8 @@ struct Sums {
 struct Tree {
   static constexpr unsigned kShift = 5;
   static constexpr std::size_t kBlock = std::size_t{1} << kShift;
-  std::vector<double> node, block, top;
+  HugeVector<double> node;
+  std::vector<double> block, top;
   double total = 0;
   explicit Tree(std::size_t n) {
     resize_huge(node, (n + kBlock - 1) / kBlock * kBlock, 0.0);
@@ -99,8 +100,7 @@ Block make_block(const CoxSorted& d, const std::vector<double>& lp, std::size_t 
   const std::size_t m = k.m;
   // ranks of the score within the stratum (exact equality = tie, as R's match(unique())), by
   // one radix sort of the scores
-  std::vector<KeyedRow> rows, other;
-  resize_huge(rows, m);
+  HugeVector<KeyedRow> rows(m), other;
   std::vector<std::uint32_t> hist;
   for (std::size_t q = 0; q < m; ++q)
     rows[q] = {time_key(lp[d.order[b + q]]), static_cast<std::uint32_t>(q), 0};
@@ -169,7 +169,7 @@ Block make_block(const CoxSorted& d, const std::vector<double>& lp, std::size_t 
 // concordant-side in minus those it is discordant-side in (`diff`), and all pairs it belongs to
 // (`all`: concordant + discordant + tied on x).
 struct Influence {
-  std::vector<double> diff, all;
+  HugeVector<double> diff, all;
   explicit Influence(std::size_t n) {
     resize_huge(diff, n, 0.0);
     resize_huge(all, n, 0.0);
@@ -257,7 +257,7 @@ void sweep_deaths(const CoxSorted& d, const Block& k, Influence& inf) {
   } else {
     // the tree no longer changes: its weights, turned into running sums in place, answer every
     // row's query (less = the sum below r, equal = the difference of two running sums)
-    std::vector<double>& cum = dead.node;
+    auto& cum = dead.node;
     for (std::size_t r = 1; r < k.n_ranks; ++r) cum[r] += cum[r - 1];
     const double total = dead.total;
     for (std::size_t q = 0; q < m; ++q) {
@@ -309,7 +309,7 @@ CoxConcordance concordance(const CoxSorted& d, const std::vector<double>& lp,
   CoxConcordance c;
   const double npair = count[0] + count[1] + count[2];
   const double somer = (count[0] - count[1]) / npair;
-  std::vector<double>& dfbeta = inf.diff;  // overwritten in place
+  auto& dfbeta = inf.diff;  // overwritten in place
   for (std::size_t r = 0; r < n; ++r)
     dfbeta[r] = d.weight[r] * (inf.diff[r] / npair - (somer / npair) * inf.all[r]);
   double var = 0;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "hazard/cox.hpp"
+#include "util/huge_pages.hpp"
 
 namespace hazard::detail {
 
@@ -40,7 +41,7 @@ struct CoxSorted {
   RowValues weight{.values = {}, .fill = 1.0};
   RowValues offset{.values = {}, .fill = 0.0};
   std::vector<std::int32_t> stratum;  ///< dense codes 0.., kernel order
-  std::vector<double> x;              ///< n*p row-major, centred and scaled, kernel order
+  HugeVector<double> x;               ///< n*p row-major, centred and scaled, kernel order
   std::vector<double> means;          ///< p: the centring constants (original scale)
   std::vector<double> scale;          ///< p: x_scaled = (x - mean) * scale
   // Counting process only: `by_start[k]` is the kernel position of the row with the k-th
@@ -92,8 +93,8 @@ struct CoxfitWork {
   /// Segment k: rows [begin[k], end[k]) in kernel order, from an event time (the first row of a
   /// run of tied times with an event) to the next one or to the end of the stratum (32-bit: the
   /// kernel order holds fewer than 2^32 rows).
-  std::vector<std::uint32_t> begin, end;
-  std::vector<double> ndead, deadwt;      ///< per segment: events at its time, their case weights
+  HugeVector<std::uint32_t> begin, end;
+  HugeVector<double> ndead, deadwt;       ///< per segment: events at its time, their case weights
   std::size_t split = 0;                  ///< first segment of the second half (by rows)
   bool weighted = false, offset = false;  ///< any weight != 1, any offset != 0
   /// Over the events: sum w x (p) and sum w offset (the events' part of score and loglik is
@@ -101,7 +102,7 @@ struct CoxfitWork {
   std::vector<double> wx_events;
   double woff_events = 0;
   std::unique_ptr<double[]> r;  ///< scratch: risks (then r H) per row
-  std::vector<double> c, e;     ///< scratch: per segment
+  HugeVector<double> c, e;      ///< scratch: per segment
 };
 CoxfitWork coxfit_work(const CoxSorted& d);
 /// As coxfit_eval above, reusing `w` (from coxfit_work(d)) across the Newton iterations.

@@ -113,14 +113,15 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
 
   // timefix, offset centring
   // a copy of everything but the design matrix (prepare reads in.x directly)
-  CoxData data{.time = in.time,
-               .start = in.start,
+  CoxData data{.start = in.start,
                .status = in.status,
                .weight = in.weight,
                .offset = in.offset,
                .stratum = in.stratum,
                .cluster = in.cluster,
                .names = in.names};
+  detail::reserve_huge(data.time, n);  // fresh storage on huge pages, then the copy
+  data.time.assign(in.time.begin(), in.time.end());
   // Right-censored data without strata (Efron/Breslow): the kernel order is the ascending order
   // of the times, which timefix needs too; sort once and hand the order to prepare (unless
   // timefix merged times, when prepare sorts again so that ties keep R's input order).
@@ -186,7 +187,7 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
   detail::NewtonResult nr = detail::newton(scheme, eval, p, opt);
   // the kernel-order copy of the covariates and the Newton scratch are not needed any more (the
   // residuals below read in.x)
-  d.x = std::vector<double>();
+  d.x = detail::HugeVector<double>();
   cwork = detail::CoxfitWork{};
   if (!std::isfinite(nr.loglik0)) {
     if (opt.ties == Ties::exact)

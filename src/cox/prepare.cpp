@@ -242,17 +242,19 @@ std::vector<double> aeq_cuts(const std::vector<double>& y) {
   for (double v : y) meanabs += std::fabs(v);
   meanabs /= static_cast<double>(y.size());
   const double tol = std::sqrt(std::numeric_limits<double>::epsilon());
-  std::vector<double> cuts{y[0]};
-  bool any = false;
-  for (std::size_t i = 1; i < y.size(); ++i) {
+  auto merges = [&](std::size_t i) {
     const double dy = y[i] - y[i - 1];
-    if (dy <= tol || dy / meanabs <= tol) {
-      any = true;
-    } else {
-      cuts.push_back(y[i]);
-    }
-  }
-  if (!any) return {};
+    return dy <= tol || dy / meanabs <= tol;
+  };
+  // nothing is allocated unless some value merges (the common case: none)
+  std::size_t first = 1;
+  while (first < y.size() && !merges(first)) ++first;
+  if (first == y.size()) return {};
+  std::vector<double> cuts;  // every distinct value before the first merge, then the non-merging
+  reserve_huge(cuts, y.size());
+  cuts.assign(y.begin(), y.begin() + static_cast<std::ptrdiff_t>(first));
+  for (std::size_t i = first + 1; i < y.size(); ++i)
+    if (!merges(i)) cuts.push_back(y[i]);
   return cuts;
 }
 
@@ -277,7 +279,7 @@ bool aeq_surv(std::vector<double>& time, std::vector<double>& start) {
 
 bool aeq_surv_sorted(std::vector<double>& time, const std::vector<std::uint32_t>& order) {
   std::vector<double> y;
-  y.reserve(time.size());
+  reserve_huge(y, time.size());
   for (std::uint32_t i : order) {
     const double v = time[i] + 0.0;  // -0.0 -> +0.0, as sort_values
     if (y.empty() || v != y.back()) y.push_back(v);

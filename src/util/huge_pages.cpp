@@ -2,6 +2,7 @@
 #include "util/huge_pages.hpp"
 
 #include <cstdint>
+#include <new>
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -20,6 +21,59 @@ void advise_huge_pages(const void* p, std::size_t bytes) noexcept {
 #else
   (void)p;
   (void)bytes;
+#endif
+}
+
+namespace {
+constexpr std::size_t kHuge = std::size_t{1} << 21;  // 2 MiB
+constexpr std::size_t kDirect = std::size_t{4} << 20;  // blocks mapped directly from 4 MiB
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+#else
+constexpr bool kSanitized = false;
+#endif
+bool direct(std::size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  return !kSanitized && bytes >= kDirect;
+#else
+  (void)bytes;
+  return false;
+#endif
+}
+std::size_t whole_pages(std::size_t bytes) { return (bytes + kHuge - 1) / kHuge * kHuge; }
+}  // namespace
+
+void* huge_allocate(std::size_t bytes) {
+  if (!direct(bytes)) return ::operator new(bytes);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  const std::size_t len = whole_pages(bytes);
+  if (len < bytes || len + kHuge < len) throw std::bad_alloc();
+  // map one huge page more than needed and trim both ends to a 2 MiB boundary
+  void* raw = ::mmap(nullptr, len + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (raw == MAP_FAILED) throw std::bad_alloc();
+  const auto b = reinterpret_cast<std::uintptr_t>(raw);
+  const std::uintptr_t a = (b + kHuge - 1) & ~(kHuge - 1);
+  if (a > b) ::munmap(raw, a - b);
+  if (b + kHuge > a) ::munmap(reinterpret_cast<void*>(a + len), b + kHuge - a);
+  (void)::madvise(reinterpret_cast<void*>(a), len, MADV_HUGEPAGE);
+  return reinterpret_cast<void*>(a);
+#endif
+}
+
+void huge_deallocate(void* p, std::size_t bytes) noexcept {
+  if (p == nullptr) return;
+  if (!direct(bytes)) {
+    ::operator delete(p);
+    return;
+  }
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  ::munmap(p, whole_pages(bytes));
 #endif
 }
 

@@ -10,14 +10,43 @@
 // correctness; other systems: no-op). grow_huge / resize_huge are std::vector's reserve / resize
 // with the advice given between the allocation and the first touch. Advising memory already
 // touched (a reused buffer) is harmless.
+//
+// HugeVector<T> goes further for the largest internal buffers: blocks of 4 MiB and more are
+// mapped directly, 2 MiB-aligned and a whole number of 2 MiB pages long, so that every page of the
+// block can be a huge page (a glibc block starts at an arbitrary page, leaving up to 2 x 2 MiB of
+// small pages at its ends). Smaller blocks, and every block in sanitizer builds (so that
+// AddressSanitizer still sees them), come from operator new.
 #pragma once
 
 #include <cstddef>
+#include <new>
 #include <vector>
 
 namespace hazard::detail {
 
 void advise_huge_pages(const void* p, std::size_t bytes) noexcept;
+
+/// Raw storage for HugeAllocator (throws std::bad_alloc); release with the same byte count.
+void* huge_allocate(std::size_t bytes);
+void huge_deallocate(void* p, std::size_t bytes) noexcept;
+
+template <class T>
+struct HugeAllocator {
+  using value_type = T;
+  HugeAllocator() = default;
+  template <class U>
+  HugeAllocator(const HugeAllocator<U>&) noexcept {}  // NOLINT: rebinding, as std::allocator
+  T* allocate(std::size_t n) {
+    if (n > static_cast<std::size_t>(-1) / sizeof(T)) throw std::bad_array_new_length();
+    return static_cast<T*>(huge_allocate(n * sizeof(T)));
+  }
+  void deallocate(T* p, std::size_t n) noexcept { huge_deallocate(p, n * sizeof(T)); }
+  friend bool operator==(const HugeAllocator&, const HugeAllocator&) { return true; }
+};
+
+/// A std::vector whose large storage is 2 MiB-aligned huge pages (internal work buffers).
+template <class T>
+using HugeVector = std::vector<T, HugeAllocator<T>>;
 
 /// v.reserve(n), advising fresh storage for huge pages.
 template <class T, class A>

@@ -16,11 +16,10 @@ std::vector<std::uint32_t> order_by_code_time(std::span<const double> time,
   if (n > UINT32_MAX) throw std::length_error("more than 2^32 - 1 rows");
   if (!code.empty() && code.size() != n)
     throw std::invalid_argument("order_by_code_time: lengths differ");
-  std::vector<KeyedRow> rows;
-  resize_huge(rows, n);
+  HugeVector<KeyedRow> rows(n);
   for (std::size_t i = 0; i < n; ++i)
     rows[i] = {time_key(time[i]), static_cast<std::uint32_t>(i), code.empty() ? 0 : code[i]};
-  std::vector<KeyedRow> other;
+  HugeVector<KeyedRow> other;
   std::vector<std::uint32_t> hist;
   sort_keyed_rows(rows, other, hist, code.empty() ? 0 : n_codes, descending);
   std::vector<std::uint32_t> order;

@@ -48,9 +48,10 @@ struct KeyedRow {
 };
 
 namespace radix {
-template <int Bits, class Row>
-void passes(std::vector<Row>& rows, std::vector<Row>& other, std::vector<std::uint32_t>& hist,
-            std::size_t n_codes, std::uint64_t flip) {
+template <int Bits, class Vec>
+void passes(Vec& rows, Vec& other, std::vector<std::uint32_t>& hist, std::size_t n_codes,
+            std::uint64_t flip) {
+  using Row = typename Vec::value_type;
   constexpr int digits = (64 + Bits - 1) / Bits;
   constexpr std::size_t radix = std::size_t{1} << Bits;
   const std::size_t n = rows.size();
@@ -86,10 +87,10 @@ void passes(std::vector<Row>& rows, std::vector<Row>& other, std::vector<std::ui
 /// Sorts `rows` stably by (code, key); `descending` reverses the key order (codes stay
 /// ascending). n_codes <= 1 means every code is 0. `other` and `hist` are scratch buffers (keep
 /// them between calls to avoid allocation).
-template <class Row>
-void sort_keyed_rows(std::vector<Row>& rows, std::vector<Row>& other,
-                     std::vector<std::uint32_t>& hist, std::size_t n_codes,
+template <class Vec>
+void sort_keyed_rows(Vec& rows, Vec& other, std::vector<std::uint32_t>& hist, std::size_t n_codes,
                      bool descending = false) {
+  using Row = typename Vec::value_type;
   const std::size_t n = rows.size();
   if (n < 2048 || n_codes > n || n > UINT32_MAX) {
     std::stable_sort(rows.begin(), rows.end(), [descending](const Row& a, const Row& b) {
