@@ -25,7 +25,7 @@ void advise_huge_pages(const void* p, std::size_t bytes) noexcept {
 }
 
 namespace {
-constexpr std::size_t kHuge = std::size_t{1} << 21;  // 2 MiB
+constexpr std::size_t kHuge = std::size_t{1} << 21;    // 2 MiB
 constexpr std::size_t kDirect = std::size_t{4} << 20;  // blocks mapped directly from 4 MiB
 #if defined(__SANITIZE_ADDRESS__)
 constexpr bool kSanitized = true;
@@ -55,7 +55,8 @@ void* huge_allocate(std::size_t bytes) {
   const std::size_t len = whole_pages(bytes);
   if (len < bytes || len + kHuge < len) throw std::bad_alloc();
   // map one huge page more than needed and trim both ends to a 2 MiB boundary
-  void* raw = ::mmap(nullptr, len + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  void* raw =
+      ::mmap(nullptr, len + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (raw == MAP_FAILED) throw std::bad_alloc();
   const auto b = reinterpret_cast<std::uintptr_t>(raw);
   const std::uintptr_t a = (b + kHuge - 1) & ~(kHuge - 1);
