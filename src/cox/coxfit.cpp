@@ -44,10 +44,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <exception>
 #include <limits>
 #include <memory>
-#include <thread>
 #include <vector>
 
 #include "cox/cox_detail.hpp"

@@ -158,8 +158,8 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
       }
       if (zero_one) continue;
       centre[j] = 1;
-      if (ties == Ties::exact &&
-          d.counting) {  // agexact: the column mean over all rows, no scaling
+      // agexact: the column mean over all rows, no scaling
+      if (ties == Ties::exact && d.counting) {
         const double mean = colsum / static_cast<double>(n);
         d.means[j] = mean;
         for (std::size_t s2 = 0; s2 < ns; ++s2) shift[s2 * p + j] = mean;

@@ -80,10 +80,12 @@ CsvOptions csv_options(const ReadOptions& options) {
           .encoding = options.encoding,
           .optional_columns = options.optional_columns};
 }
-}  // namespace
 
-Table parse_data(std::string_view bytes, const std::string& source, const ReadOptions& options) {
-  DataFormat format = detect_format(bytes, source);
+// One dispatch on the detected format; `file` is the mapping `bytes` came from, if any (the CSV
+// reader then releases the pages it has parsed).
+Table parse_detected(std::string_view bytes, const std::string& source, const ReadOptions& options,
+                     const detail::MappedFile* file) {
+  const DataFormat format = detect_format(bytes, source);
   switch (format) {
     case DataFormat::xport:
     case DataFormat::sas7bdat: return parse_sas(bytes, source, format, options);
@@ -91,14 +93,18 @@ Table parse_data(std::string_view bytes, const std::string& source, const ReadOp
     case DataFormat::ndjson: return parse_dataset_json(bytes, source, format, options);
     case DataFormat::csv: break;
   }
+  if (file) return detail::read_csv_mapped(*file, source, csv_options(options));
   return parse_csv(bytes, source, csv_options(options));
+}
+}  // namespace
+
+Table parse_data(std::string_view bytes, const std::string& source, const ReadOptions& options) {
+  return parse_detected(bytes, source, options, nullptr);
 }
 
 Table read_data(const std::string& path, const ReadOptions& options) {
   detail::MappedFile file(path);
-  if (detect_format(file.view(), path) == DataFormat::csv)
-    return detail::read_csv_mapped(file, path, csv_options(options));
-  return parse_data(file.view(), path, options);
+  return parse_detected(file.view(), path, options, &file);
 }
 
 }  // namespace hazard

@@ -205,11 +205,9 @@ std::vector<KmCurve> km_curves(std::span<const double> time, std::span<const std
     }
     return curves;
   }
-  std::vector<KeyedRow> rows;
-  resize_huge(rows, n);
+  HugeVector<KeyedRow> rows(n), other;
   for (std::size_t i = 0; i < n; ++i)
     rows[i] = {time_key(time[i]), static_cast<std::uint32_t>(i), group.empty() ? 0 : group[i]};
-  std::vector<KeyedRow> other;
   sort_keyed_rows(rows, other, hist, group.empty() ? 0 : n_groups);
   std::size_t begin = 0;
   for (std::size_t g = 0; g < n_groups; ++g) {

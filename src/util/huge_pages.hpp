@@ -7,7 +7,7 @@
 // MADV_HUGEPAGE before its first touch is mapped in 2 MiB pages, 512 times fewer faults.
 // What: advise_huge_pages advises the 2 MiB-aligned part of [p, p + bytes) when it spans at least
 // one such page (below that it does nothing); errors are ignored (a hint, never needed for
-// correctness; other systems: no-op). grow_huge / resize_huge are std::vector's reserve / resize
+// correctness; other systems: no-op). reserve_huge / resize_huge are std::vector's reserve / resize
 // with the advice given between the allocation and the first touch. Advising memory already
 // touched (a reused buffer) is harmless.
 //
