@@ -1,4 +1,5 @@
 # Reference values for the right-censored Cox kernel on data large enough for its two-thread path
+# and for the radix sorts of the concordance
 # (tests/unit/cox/coxfit_test.cpp; the kernel splits the rows over two threads from 32768 rows).
 # Run from this folder:  Rscript make_coxfit_large.R   (writes coxfit_large.json)
 # The data are generated from the row number alone with integer arithmetic, so that the C++ test
@@ -27,20 +28,30 @@ n <- 70000
 d <- gen(n)
 cases <- list()
 for (ties in c("efron", "breslow")) {
-  for (model in c("plain", "strata_weights")) {
+  # coarse: times %/% 50 (about 2200 rows per time), so that events at one time share scores
+  # (the concordance's tied.xy)
+  for (model in c("plain", "strata_weights", "coarse")) {
     call <- if (model == "plain")
       sprintf('coxph(Surv(time, status) ~ x1 + x2 + x3, data = d, ties = "%s")', ties)
+    else if (model == "coarse")
+      sprintf('coxph(Surv(time %%/%% 50, status) ~ x1 + x2 + x3, data = d, ties = "%s")', ties)
     else
       sprintf('coxph(Surv(time, status) ~ x1 + x2 + x3 + strata(s), data = d, weights = w, ties = "%s")', ties)
     fit <- eval(parse(text = call))
     cases[[length(cases) + 1]] <- list(
       name = paste(model, ties, sep = "_"), call = call, n = n, ties = ties,
-      strata = model != "plain", weights = model != "plain",
+      strata = model == "strata_weights", weights = model == "strata_weights",
+      coarse = model == "coarse",
       # non-integer weights make coxph's variance robust; se is the model-based one
       expect = list(coef = unname(fit$coefficients),
                     se = unname(sqrt(diag(if (is.null(fit$naive.var)) fit$var else fit$naive.var))),
                     loglik = unname(fit$loglik), iter = fit$iter,
-                    score = unname(fit$score)))
+                    score = unname(fit$score),
+                    # Harrell's concordance of the linear predictor: many tied times and tied
+                    # scores (x1 binary, x2 and x3 few values), weights and strata
+                    concordance = unname(fit$concordance[c("concordant", "discordant", "tied.x",
+                                                           "tied.y", "tied.xy", "concordance",
+                                                           "std")])))
   }
 }
 writeLines(toJSON(list(versions = versions, generator = "see the comment of make_coxfit_large.R",

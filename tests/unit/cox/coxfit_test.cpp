@@ -17,16 +17,17 @@ using hazard::test::jnum;
 using hazard::test::near_rel;
 using nlohmann::json;
 
-// make_coxfit_large.R's gen(n)
-hazard::CoxData generate(std::size_t n, bool strata, bool weights) {
+// make_coxfit_large.R's gen(n); `coarse`: times %/% 50
+hazard::CoxData generate(std::size_t n, bool strata, bool weights, bool coarse) {
   hazard::CoxData d;
   d.x.resize(static_cast<Eigen::Index>(n), 3);
   d.names = {"x1", "x2", "x3"};
   for (std::size_t i = 0; i < n; ++i) {
     const auto r = static_cast<Eigen::Index>(i);
     const double x1 = static_cast<double>(i % 2);
-    d.time.push_back(static_cast<double>((i * 7919) % 997 + 1 + 300 * (i % 2) + (i * 31) % 101 +
-                                         20 * ((i * 17) % 13)));
+    const std::size_t t =
+        (i * 7919) % 997 + 1 + 300 * (i % 2) + (i * 31) % 101 + 20 * ((i * 17) % 13);
+    d.time.push_back(static_cast<double>(coarse ? t / 50 : t));
     const bool last = i >= n - 500;
     d.status.push_back(i % 3 != 0 && !last ? 1 : 0);
     d.x(r, 0) = x1;
@@ -44,7 +45,8 @@ TEST(CoxfitLarge, MatchesR) {
     SCOPED_TRACE(c["name"].get<std::string>() + ": " + c["call"].get<std::string>());
     const json& e = c["expect"];
     const hazard::CoxData d =
-        generate(c["n"].get<std::size_t>(), c["strata"].get<bool>(), c["weights"].get<bool>());
+        generate(c["n"].get<std::size_t>(), c["strata"].get<bool>(), c["weights"].get<bool>(),
+                 c["coarse"].get<bool>());
     const hazard::CoxResult r = hazard::cox_fit(
         d, {.ties = c["ties"] == "efron" ? hazard::Ties::efron : hazard::Ties::breslow});
     EXPECT_EQ(r.iterations, e["iter"].get<int>());
@@ -56,6 +58,17 @@ TEST(CoxfitLarge, MatchesR) {
     EXPECT_TRUE(near_rel(r.loglik0, jnum(e["loglik"][0]), hazard::tol::iterative));
     EXPECT_TRUE(near_rel(r.loglik, jnum(e["loglik"][1]), hazard::tol::iterative));
     EXPECT_TRUE(near_rel(r.score.stat, jnum(e["score"]), hazard::tol::iterative));
+    // concordance: the pair counts are sums of products of weights (exact up to rounding); C and
+    // its SE come from the fitted scores
+    const hazard::CoxConcordance& cc = r.concordance;
+    const json& ec = e["concordance"];
+    EXPECT_TRUE(near_rel(cc.concordant, jnum(ec[0]), hazard::tol::closed_form));
+    EXPECT_TRUE(near_rel(cc.discordant, jnum(ec[1]), hazard::tol::closed_form));
+    EXPECT_TRUE(near_rel(cc.tied_x, jnum(ec[2]), hazard::tol::closed_form));
+    EXPECT_TRUE(near_rel(cc.tied_y, jnum(ec[3]), hazard::tol::closed_form));
+    EXPECT_TRUE(near_rel(cc.tied_xy, jnum(ec[4]), hazard::tol::closed_form));
+    EXPECT_TRUE(near_rel(cc.estimate, jnum(ec[5]), hazard::tol::iterative));
+    EXPECT_TRUE(near_rel(cc.std_err, jnum(ec[6]), hazard::tol::iterative));
   }
 }
 
