@@ -14,7 +14,8 @@
 // summed within cluster, var(C) = sum dfbeta^2 / 4.
 // Per-row pair counts use two weight trees (blocked Fenwick trees over the ranks of the score): one
 // of rows at risk, one of events so far, read when a row enters and when the pass ends.
-// One sort, O(n log n).
+// One sort (the dense ranks of the scores, time_order.hpp's dense_ranks: 8-byte words), and the
+// sweeps read the kernel order directly, one run of tied times at a time; O(n log n).
 //
 // Input contract: CoxSorted (any kernel order); strata are separate, as R.
 #include <algorithm>
@@ -85,11 +86,16 @@ struct Tree {
 
 namespace {
 
-// One stratum's rows in sweep order: R's order(-stop, status, risk) (ord) and, for (start, stop]
-// data, order(-start) (ord1); positions are relative to the stratum's first kernel row b.
+// One stratum's rows: the dense ranks of their scores and, for (start, stop] data, R's
+// order(-start) (ord1); positions are relative to the stratum's first kernel row b. The sweeps
+// read the kernel order itself in descending time (backwards for Efron/Breslow right-censored
+// data, forwards for (start, stop] and exact), one run of equal times at a time: first its
+// censored rows, then its events. That is R's order(-stop, status, risk) up to the order within
+// the censored and within the events of one time, which changes no sum but tied.xy (pairs of
+// events at one time with equal scores), counted per run.
 struct Block {
   std::size_t b = 0, m = 0;
-  std::vector<std::uint32_t> rank, ord, ord1;
+  std::vector<std::uint32_t> rank, ord1;
   std::size_t n_ranks = 0;
 };
 
@@ -97,72 +103,37 @@ Block make_block(const CoxSorted& d, const std::vector<double>& lp, std::size_t 
   Block k;
   k.b = b;
   k.m = e - b;
-  const std::size_t m = k.m;
-  // ranks of the score within the stratum (exact equality = tie, as R's match(unique())), by
-  // one radix sort of the scores
-  HugeVector<KeyedRow> rows(m), other;
-  std::vector<std::uint32_t> hist;
-  for (std::size_t q = 0; q < m; ++q)
-    rows[q] = {time_key(lp[d.order[b + q]]), static_cast<std::uint32_t>(q), 0};
-  sort_keyed_rows(rows, other, hist, 0);
-  resize_huge(k.rank, m);
-  std::uint32_t r = 0;
-  for (std::size_t q = 0; q < m; ++q) {
-    if (q > 0 && rows[q].key != rows[q - 1].key) ++r;
-    k.rank[rows[q].payload] = r;
-  }
-  k.n_ranks = m ? r + 1 : 0;
-  // descending time: the kernel order read backwards (Efron/Breslow right-censored: ascending
-  // time) or forwards ((start, stop]: descending stop; exact: descending time); then each run of
-  // equal times by (status, rank)
-  resize_huge(k.ord, m);
-  for (std::size_t q = 0; q < m; ++q)
-    k.ord[q] = static_cast<std::uint32_t>(d.descending ? q : m - 1 - q);
-  auto before = [&](std::uint32_t x, std::uint32_t y) {
-    if (d.status[b + x] != d.status[b + y]) return d.status[b + x] < d.status[b + y];
-    if (k.rank[x] != k.rank[y]) return k.rank[x] < k.rank[y];
-    return d.descending ? x < y : x > y;  // R's order() is stable in the input (kernel) order
-  };
-  // Each run is sorted as 64-bit keys (status, rank, position; the position complemented when
-  // the kernel order runs backwards) so that the comparisons read no arrays; small runs by
-  // insertion. Above 2^31 rows the ranks do not fit beside the status bit: the comparator above.
-  const bool packed = m < (std::size_t{1} << 31);
-  std::vector<std::uint64_t> keys;
-  for (std::size_t q = 0; q < m;) {
-    std::size_t q2 = q + 1;
-    while (q2 < m && d.time[b + k.ord[q2]] == d.time[b + k.ord[q]]) ++q2;
-    const auto first = k.ord.begin() + static_cast<std::ptrdiff_t>(q);
-    const auto last = k.ord.begin() + static_cast<std::ptrdiff_t>(q2);
-    if (q2 - q > 1 && !packed) std::sort(first, last, before);
-    if (q2 - q > 1 && packed) {
-      keys.clear();
-      for (auto it = first; it != last; ++it) {
-        const std::uint32_t x = *it;
-        const std::uint64_t pos = d.descending ? x : std::uint32_t{~x};
-        keys.push_back(std::uint64_t{d.status[b + x]} << 63 | std::uint64_t{k.rank[x]} << 32 | pos);
-      }
-      if (keys.size() <= 16) {
-        for (std::size_t a = 1; a < keys.size(); ++a)
-          for (std::size_t c = a; c > 0 && keys[c] < keys[c - 1]; --c)
-            std::swap(keys[c], keys[c - 1]);
-      } else {
-        std::sort(keys.begin(), keys.end());
-      }
-      auto it = first;
-      for (std::uint64_t key : keys) {
-        const auto pos = static_cast<std::uint32_t>(key);
-        *it++ = d.descending ? pos : ~pos;
-      }
-    }
-    q = q2;
-  }
+  // ranks of the score within the stratum (exact equality = tie, as R's match(unique()))
+  k.n_ranks = dense_ranks(
+      k.m, [&](std::size_t q) { return lp[d.order[b + q]]; }, k.rank);
   if (d.counting) {
     // by_start lists the same rows for the same (ignore, stratum) block, by descending start
-    resize_huge(k.ord1, m);
-    for (std::size_t q = 0; q < m; ++q)
+    resize_huge(k.ord1, k.m);
+    for (std::size_t q = 0; q < k.m; ++q)
       k.ord1[q] = static_cast<std::uint32_t>(d.by_start[b + q] - b);
   }
   return k;
+}
+
+// Calls f(lo, hi) for each run of equal times, in descending time: the block's sweep positions
+// [lo, hi), position i being kernel row at(i) of the block.
+struct SweepOrder {
+  std::size_t m;
+  bool forward;
+  std::size_t at(std::size_t i) const { return forward ? i : m - 1 - i; }
+};
+
+template <class F>
+void for_each_time(const CoxSorted& d, const Block& k, F&& f) {
+  const SweepOrder o{k.m, d.descending};
+  const double* time = d.time.data() + k.b;
+  for (std::size_t i = 0; i < k.m;) {
+    const double t = time[o.at(i)];
+    std::size_t j = i + 1;
+    while (j < k.m && time[o.at(j)] == t) ++j;
+    f(o, i, j, t);
+    i = j;
+  }
 }
 
 // Influence sums of each row, in the two combinations the jackknife uses: the pairs it is
@@ -186,46 +157,59 @@ struct Influence {
 void sweep_risk(const CoxSorted& d, const Block& k, double* count, Influence& inf) {
   Tree all(k.n_ranks);
   const std::size_t b = k.b, m = k.m;
+  const std::uint8_t* status = d.status.data() + b;
   auto w = [&](std::size_t q) { return d.weight[b + q]; };
-  std::size_t i = 0, i2 = 0;
-  while (i < m) {
-    const std::size_t ii = k.ord[i];
-    if (d.status[b + ii] == 0) {
-      all.add(k.rank[ii], w(ii));
-      ++i;
-      continue;
+  std::size_t i2 = 0;
+  std::vector<std::pair<std::uint32_t, double>> tied;  // (rank, weight) of a run's events
+  for_each_time(d, k, [&](const SweepOrder& o, std::size_t lo, std::size_t hi, double t) {
+    // the censored rows at t are at risk for the events at t
+    std::size_t events = 0;
+    for (std::size_t i = lo; i < hi; ++i) {
+      const std::size_t q = o.at(i);
+      if (status[q] == 0)
+        all.add(k.rank[q], w(q));
+      else
+        ++events;
     }
-    const double t = d.time[b + ii];
+    if (events == 0) return;
     if (d.counting)  // rows whose start is at or after t leave the risk set
       for (; i2 < m && d.start[b + k.ord1[i2]] >= t; ++i2)
         all.add(k.rank[k.ord1[i2]], -w(k.ord1[i2]));
-    double dwt = 0, dwt2 = 0;
-    std::size_t xsave = k.rank[ii];
-    std::size_t j = i;
-    for (; j < m && d.time[b + k.ord[j]] == t; ++j) {
-      const std::size_t jj = k.ord[j];
-      count[3] += w(jj) * dwt;
-      dwt += w(jj);
-      if (k.rank[jj] != xsave) {
-        dwt2 = 0;
-        xsave = k.rank[jj];
-      }
-      count[4] += w(jj) * dwt2;
-      dwt2 += w(jj);
-      const Sums s = all.walk(k.rank[jj]);
-      count[0] += w(jj) * s.greater;
-      count[1] += w(jj) * s.less;
-      count[2] += w(jj) * s.equal;
-      inf.add(b + jj, s, 1);
+    double dwt = 0;
+    if (events > 1) tied.clear();
+    for (std::size_t i = lo; i < hi; ++i) {
+      const std::size_t q = o.at(i);
+      if (status[q] == 0) continue;
+      count[3] += w(q) * dwt;  // pairs of events at t: tied on time
+      dwt += w(q);
+      if (events > 1) tied.emplace_back(k.rank[q], w(q));
+      const Sums s = all.walk(k.rank[q]);
+      count[0] += w(q) * s.greater;
+      count[1] += w(q) * s.less;
+      count[2] += w(q) * s.equal;
+      inf.add(b + q, s, 1);
     }
-    for (std::size_t q = i; q < j; ++q) all.add(k.rank[k.ord[q]], w(k.ord[q]));
-    i = j;
-  }
+    if (events > 1) {  // ... and on score too (tied.xy): equal ranks
+      std::sort(tied.begin(), tied.end(),
+                [](const auto& x, const auto& y) { return x.first < y.first; });
+      double dwt2 = 0;
+      for (std::size_t a = 0; a < tied.size(); ++a) {
+        if (a > 0 && tied[a].first != tied[a - 1].first) dwt2 = 0;
+        count[4] += tied[a].second * dwt2;
+        dwt2 += tied[a].second;
+      }
+    }
+    for (std::size_t i = lo; i < hi; ++i) {
+      const std::size_t q = o.at(i);
+      if (status[q] != 0) all.add(k.rank[q], w(q));
+    }
+  });
 }
 
 void sweep_deaths(const CoxSorted& d, const Block& k, Influence& inf) {
   Tree dead(k.n_ranks);
   const std::size_t b = k.b, m = k.m;
+  const std::uint8_t* status = d.status.data() + b;
   auto w = [&](std::size_t q) { return d.weight[b + q]; };
   auto sub = [&](std::size_t q) {
     const Sums s = dead.walk(k.rank[q]);
@@ -235,22 +219,29 @@ void sweep_deaths(const CoxSorted& d, const Block& k, Influence& inf) {
     const Sums s = dead.walk(k.rank[q]);
     inf.add(b + q, {s.less, s.greater, s.equal}, 1);
   };
-  std::size_t i = 0, i2 = 0;
-  while (i < m) {
-    const std::size_t ii = k.ord[i];
-    if (d.status[b + ii] == 0) {
-      sub(ii);
-      ++i;
-      continue;
+  std::size_t i2 = 0;
+  for_each_time(d, k, [&](const SweepOrder& o, std::size_t lo, std::size_t hi, double t) {
+    // censored rows first: the events at t are not later than them
+    bool any = false;
+    for (std::size_t i = lo; i < hi; ++i) {
+      const std::size_t q = o.at(i);
+      if (status[q] == 0)
+        sub(q);
+      else
+        any = true;
     }
-    const double t = d.time[b + ii];
+    if (!any) return;
     if (d.counting)
       for (; i2 < m && d.start[b + k.ord1[i2]] >= t; ++i2) add(k.ord1[i2]);
-    std::size_t j = i;
-    for (; j < m && d.time[b + k.ord[j]] == t; ++j) dead.add(k.rank[k.ord[j]], w(k.ord[j]));
-    for (std::size_t q = i; q < j; ++q) sub(k.ord[q]);
-    i = j;
-  }
+    for (std::size_t i = lo; i < hi; ++i) {
+      const std::size_t q = o.at(i);
+      if (status[q] != 0) dead.add(k.rank[q], w(q));
+    }
+    for (std::size_t i = lo; i < hi; ++i) {
+      const std::size_t q = o.at(i);
+      if (status[q] != 0) sub(q);
+    }
+  });
   // finish: events after a row entered (looking backwards in time) are pairs it is later in
   if (d.counting) {
     for (; i2 < m; ++i2) add(k.ord1[i2]);

@@ -15,6 +15,7 @@
 
 #include "hazard/cox.hpp"
 #include "util/huge_pages.hpp"
+#include "util/time_order.hpp"
 
 namespace hazard::detail {
 
@@ -52,11 +53,12 @@ struct CoxSorted {
 
 /// Sorts and centres the data as R does for the given tie method (exact: descending time).
 /// `x` replaces data.x when given (so that callers need not copy the design matrix).
-/// `order`, when given, is the kernel order already computed by the caller (right-censored data
-/// without strata, Efron/Breslow: the stable ascending order of data.time), so it is not sorted
-/// again; it is moved from.
+/// `sorted`, when given, is the kernel order already computed by the caller for right-censored
+/// data without strata, Efron/Breslow: sort_rows_by_time(time, status), no time merged by
+/// aeq_surv. The times, statuses and order are then read from it (data.time and data.status are
+/// not read and may be empty).
 CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x = nullptr,
-                  std::vector<std::uint32_t>* order = nullptr);
+                  const HugeVector<KeyedRow>* sorted = nullptr);
 
 // Below this many rows one thread does both halves (two thread starts would cost more).
 constexpr std::size_t two_thread_rows = 32768;
@@ -192,9 +194,9 @@ CoxConcordance concordance(const CoxSorted& d, const std::vector<double>& lp,
 /// absolute time) are made equal. Modifies time (and start) in place; returns whether any value
 /// changed.
 bool aeq_surv(std::vector<double>& time, std::vector<double>& start);
-/// The same for right-censored data whose ascending order is already known (`order` sorts
-/// `time`): no sort of its own. The mapping is monotone, so `order` still sorts the result.
-bool aeq_surv_sorted(std::vector<double>& time, const std::vector<std::uint32_t>& order);
+/// Whether aeq_surv would change any of the times of `rows` (sorted by sort_rows_by_time): the
+/// distinct times are read in order, no sort of their own.
+bool aeq_merges(const HugeVector<KeyedRow>& rows);
 
 }  // namespace hazard::detail
 

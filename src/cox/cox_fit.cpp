@@ -112,24 +112,27 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
         "--robust with --start needs --cluster (the subject identifier), as R's coxph");
 
   // timefix, offset centring
-  // a copy of everything but the design matrix (prepare reads in.x directly)
+  // a copy of everything but the design matrix (prepare reads in.x directly), the times and the
+  // statuses
   CoxData data{.start = in.start,
-               .status = in.status,
                .weight = in.weight,
                .offset = in.offset,
                .stratum = in.stratum,
                .cluster = in.cluster,
                .names = in.names};
-  detail::reserve_huge(data.time, n);  // fresh storage on huge pages, then the copy
-  data.time.assign(in.time.begin(), in.time.end());
   // Right-censored data without strata (Efron/Breslow): the kernel order is the ascending order
-  // of the times, which timefix needs too; sort once and hand the order to prepare (unless
-  // timefix merged times, when prepare sorts again so that ties keep R's input order).
-  std::vector<std::uint32_t> order;
-  if (!counting && data.stratum.empty() && opt.ties != Ties::exact) {
-    order = detail::order_by_code_time(data.time, {}, 1);
-    if (detail::aeq_surv_sorted(data.time, order)) order.clear();
-  } else {
+  // of the times, which timefix needs too; sort once, with the statuses carried along, and hand
+  // the rows to prepare, which reads times and statuses from them. When timefix would merge
+  // times, the times are copied and merged and prepare sorts again (ties keep R's input order).
+  detail::HugeVector<detail::KeyedRow> sorted;
+  if (!counting && in.stratum.empty() && opt.ties != Ties::exact) {
+    sorted = detail::sort_rows_by_time(in.time, in.status);
+    if (detail::aeq_merges(sorted)) detail::HugeVector<detail::KeyedRow>().swap(sorted);
+  }
+  if (sorted.empty()) {
+    detail::reserve_huge(data.time, n);  // fresh storage on huge pages, then the copy
+    data.time.assign(in.time.begin(), in.time.end());
+    data.status = in.status;
     detail::aeq_surv(data.time, data.start);
   }
   if (counting)
@@ -138,7 +141,7 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
         throw DataError(
             {}, "an interval (start, stop] has zero length once nearly equal times are merged");
   double events = 0;
-  for (auto s : data.status) events += s ? 1 : 0;
+  for (auto s : in.status) events += s ? 1 : 0;
   if (events == 0) throw NumericalError("no events: a Cox model cannot be fitted");
   if (!data.offset.empty()) {
     bool any = false;
@@ -156,11 +159,11 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
       data.offset.clear();
   }
 
-  detail::CoxSorted d = detail::prepare(data, opt.ties, &in.x, order.empty() ? nullptr : &order);
+  detail::CoxSorted d = detail::prepare(data, opt.ties, &in.x, sorted.empty() ? nullptr : &sorted);
   // the fit reads the kernel-order copies from here on; only the centred offsets are read again
   // (the linear predictor), so the rest of the copy is released
   data = CoxData{.offset = std::move(data.offset)};
-  std::vector<std::uint32_t>().swap(order);
+  detail::HugeVector<detail::KeyedRow>().swap(sorted);
   detail::Scheme scheme = detail::Scheme::coxfit6;
   detail::CoxEval eval;
   detail::CoxfitWork cwork;

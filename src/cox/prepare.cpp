@@ -41,10 +41,10 @@ std::vector<std::int32_t> dense_codes(const std::vector<std::int32_t>& codes, st
 }  // namespace
 
 CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_override,
-                  std::vector<std::uint32_t>* order) {
+                  const HugeVector<KeyedRow>* sorted) {
   CoxSorted d;
   const Eigen::MatrixXd& X = x_override ? *x_override : data.x;
-  const std::size_t n = data.time.size();
+  const std::size_t n = sorted ? sorted->size() : data.time.size();
   const std::size_t p = static_cast<std::size_t>(X.cols());
   d.n = n;
   d.p = p;
@@ -71,10 +71,10 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
         evs.push_back(strat[i]);
       }
     const std::vector<std::uint32_t> eo = order_by_code_time(evt, evs, ns);
-    std::vector<double> sorted(evt.size());
+    std::vector<double> evt_sorted(evt.size());
     std::vector<std::size_t> first(ns + 1, 0);
     for (std::size_t k = 0; k < eo.size(); ++k) {
-      sorted[k] = evt[eo[k]];
+      evt_sorted[k] = evt[eo[k]];
       ++first[static_cast<std::size_t>(evs[eo[k]]) + 1];
     }
     for (std::size_t s2 = 0; s2 < ns; ++s2) first[s2 + 1] += first[s2];
@@ -82,35 +82,44 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
     code.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
       const auto s2 = static_cast<std::size_t>(strat[i]);
-      const auto b = sorted.begin() + static_cast<std::ptrdiff_t>(first[s2]);
-      const auto e = sorted.begin() + static_cast<std::ptrdiff_t>(first[s2 + 1]);
+      const auto b = evt_sorted.begin() + static_cast<std::ptrdiff_t>(first[s2]);
+      const auto e = evt_sorted.begin() + static_cast<std::ptrdiff_t>(first[s2 + 1]);
       const auto it = std::upper_bound(b, e, data.start[i]);  // first event time > start
       ignore[i] = !(it != e && *it <= data.time[i]);
       code[i] = static_cast<std::int32_t>(ignore[i] * ns + s2);
     }
     ord = order_by_code_time(data.time, code, 2 * ns, true);
-  } else if (order) {
-    ord = std::move(*order);
-  } else {
+  } else if (!sorted) {
     ord = order_by_code_time(data.time,
                              data.stratum.empty() ? std::span<const std::int32_t>{} : strat, ns,
                              ties == Ties::exact);
   }
-  d.order = std::move(ord);
-  const std::vector<std::uint32_t>& ord_k = d.order;
   resize_huge(d.time, n);
   resize_huge(d.status, n);
   if (d.counting) resize_huge(d.start, n);
   // kernel position of each input row (the inverse of ord): by_start and the covariate scatter
   std::vector<std::uint32_t> kpos;
   resize_huge(kpos, n);
-  for (std::size_t k = 0; k < n; ++k) {
-    const std::size_t i = ord_k[k];
-    kpos[i] = static_cast<std::uint32_t>(k);
-    d.time[k] = data.time[i];
-    d.status[k] = data.status[i] ? 1 : 0;
-    if (d.counting) d.start[k] = data.start[i];
+  if (sorted) {  // everything in kernel order already: one random write per row (kpos)
+    resize_huge(d.order, n);
+    for (std::size_t k = 0; k < n; ++k) {
+      const KeyedRow& row = (*sorted)[k];
+      d.order[k] = row.payload;
+      kpos[row.payload] = static_cast<std::uint32_t>(k);
+      d.time[k] = key_time(row.key);
+      d.status[k] = row.code ? 1 : 0;
+    }
+  } else {
+    d.order = std::move(ord);
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::size_t i = d.order[k];
+      kpos[i] = static_cast<std::uint32_t>(k);
+      d.time[k] = data.time[i];
+      d.status[k] = data.status[i] ? 1 : 0;
+      if (d.counting) d.start[k] = data.start[i];
+    }
   }
+  const std::vector<std::uint32_t>& ord_k = d.order;
   // weights and offsets: gathered when given (else none stored: RowValues); strata likewise,
   // else all 0
   auto gather = [&](auto& out, const auto& in) {
@@ -277,17 +286,12 @@ bool aeq_surv(std::vector<double>& time, std::vector<double>& start) {
   return true;
 }
 
-bool aeq_surv_sorted(std::vector<double>& time, const std::vector<std::uint32_t>& order) {
+bool aeq_merges(const HugeVector<KeyedRow>& rows) {
   std::vector<double> y;
-  reserve_huge(y, time.size());
-  for (std::uint32_t i : order) {
-    const double v = time[i] + 0.0;  // -0.0 -> +0.0, as sort_values
-    if (y.empty() || v != y.back()) y.push_back(v);
-  }
-  const std::vector<double> cuts = aeq_cuts(y);
-  if (cuts.empty()) return false;
-  for (double& v : time) v = aeq_fix(cuts, v);
-  return true;
+  reserve_huge(y, rows.size());
+  for (std::size_t k = 0; k < rows.size(); ++k)
+    if (k == 0 || rows[k].key != rows[k - 1].key) y.push_back(key_time(rows[k].key));
+  return !aeq_cuts(y).empty();
 }
 
 }  // namespace hazard::detail

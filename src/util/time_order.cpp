@@ -28,6 +28,20 @@ std::vector<std::uint32_t> order_by_code_time(std::span<const double> time,
   return order;
 }
 
+HugeVector<KeyedRow> sort_rows_by_time(std::span<const double> time,
+                                       std::span<const std::uint8_t> tag) {
+  const std::size_t n = time.size();
+  if (n > UINT32_MAX) throw std::length_error("more than 2^32 - 1 rows");
+  if (!tag.empty() && tag.size() != n)
+    throw std::invalid_argument("sort_rows_by_time: lengths differ");
+  HugeVector<KeyedRow> rows(n), other;
+  for (std::size_t i = 0; i < n; ++i)
+    rows[i] = {time_key(time[i]), static_cast<std::uint32_t>(i), tag.empty() ? 0 : tag[i]};
+  std::vector<std::uint32_t> hist;
+  sort_keyed_rows(rows, other, hist, 0);
+  return rows;
+}
+
 void sort_values(std::vector<double>& values) {
   const std::size_t n = values.size();
   if (n < 2048) {
@@ -40,6 +54,80 @@ void sort_values(std::vector<double>& values) {
   std::vector<std::uint32_t> hist;
   sort_keyed_rows(rows, other, hist, 0);
   for (std::size_t i = 0; i < n; ++i) values[i] = key_time(rows[i].key);
+}
+
+void sort_words_high(HugeVector<std::uint64_t>& words, HugeVector<std::uint64_t>& other,
+                     std::vector<std::uint32_t>& hist, unsigned low_bit) {
+  const std::size_t n = words.size();
+  if (low_bit >= 64) return;
+  if (n < 2048) {
+    std::stable_sort(words.begin(), words.end(), [low_bit](std::uint64_t a, std::uint64_t b) {
+      return (a >> low_bit) < (b >> low_bit);
+    });
+    return;
+  }
+  constexpr unsigned bits = 11;
+  constexpr std::size_t radix = std::size_t{1} << bits;
+  const unsigned digits = (64 - low_bit + bits - 1) / bits;
+  hist.assign(digits * radix, 0);
+  for (const std::uint64_t w : words) {
+    const std::uint64_t k = w >> low_bit;
+    for (unsigned d = 0; d < digits; ++d) ++hist[d * radix + ((k >> (d * bits)) & (radix - 1))];
+  }
+  resize_huge(other, n);
+  for (unsigned d = 0; d < digits; ++d) {
+    std::uint32_t* h = hist.data() + d * radix;
+    std::uint32_t sum = 0;
+    bool trivial = false;
+    for (std::size_t b = 0; b < radix; ++b) {
+      const std::uint32_t c = h[b];
+      if (c == n) {  // every word in one bucket: nothing would move
+        trivial = true;
+        break;
+      }
+      h[b] = sum;
+      sum += c;
+    }
+    if (trivial) continue;
+    const unsigned shift = low_bit + d * bits;
+    std::uint64_t* out = other.data();
+    for (const std::uint64_t w : words) out[h[(w >> shift) & (radix - 1)]++] = w;
+    words.swap(other);
+  }
+}
+
+std::size_t ranks_from_words(const HugeVector<std::uint64_t>& words, const std::uint32_t* low,
+                             unsigned pos_bits, std::vector<std::uint32_t>& rank) {
+  const std::size_t m = words.size();
+  const std::uint64_t mask = (std::uint64_t{1} << pos_bits) - 1;
+  std::uint32_t r = 0;
+  std::vector<std::uint64_t> run;  // (low bits, position) of a run whose low bits differ
+  for (std::size_t a = 0; a < m;) {
+    const std::uint64_t high = words[a] >> pos_bits;
+    std::size_t c = a + 1;
+    while (c < m && (words[c] >> pos_bits) == high) ++c;
+    const auto q0 = static_cast<std::uint32_t>(words[a] & mask);
+    bool same = true;
+    for (std::size_t k = a + 1; k < c; ++k) same &= low[words[k] & mask] == low[q0];
+    if (same) {
+      for (std::size_t k = a; k < c; ++k) rank[words[k] & mask] = r;
+      ++r;
+    } else {
+      run.clear();
+      for (std::size_t k = a; k < c; ++k) {
+        const std::uint64_t q = words[k] & mask;
+        run.push_back(std::uint64_t{low[q]} << 32 | q);
+      }
+      std::sort(run.begin(), run.end());
+      for (std::size_t k = 0; k < run.size(); ++k) {
+        if (k > 0 && (run[k] >> 32) != (run[k - 1] >> 32)) ++r;
+        rank[static_cast<std::uint32_t>(run[k])] = r;
+      }
+      ++r;
+    }
+    a = c;
+  }
+  return r;
 }
 
 }  // namespace hazard::detail

@@ -85,16 +85,17 @@ void passes(Vec& rows, Vec& other, std::vector<std::uint32_t>& hist, std::size_t
 }  // namespace radix
 
 /// Sorts `rows` stably by (code, key); `descending` reverses the key order (codes stay
-/// ascending). n_codes <= 1 means every code is 0. `other` and `hist` are scratch buffers (keep
-/// them between calls to avoid allocation).
+/// ascending). n_codes <= 1: the codes are not read (they may carry anything). `other` and `hist`
+/// are scratch buffers (keep them between calls to avoid allocation).
 template <class Vec>
 void sort_keyed_rows(Vec& rows, Vec& other, std::vector<std::uint32_t>& hist, std::size_t n_codes,
                      bool descending = false) {
   using Row = typename Vec::value_type;
   const std::size_t n = rows.size();
   if (n < 2048 || n_codes > n || n > UINT32_MAX) {
-    std::stable_sort(rows.begin(), rows.end(), [descending](const Row& a, const Row& b) {
-      if (a.code != b.code) return a.code < b.code;
+    const bool by_code = n_codes > 1;  // as the radix path: codes are not read below 2
+    std::stable_sort(rows.begin(), rows.end(), [descending, by_code](const Row& a, const Row& b) {
+      if (by_code && a.code != b.code) return a.code < b.code;
       return descending ? a.key > b.key : a.key < b.key;
     });
     return;
@@ -111,7 +112,53 @@ std::vector<std::uint32_t> order_by_code_time(std::span<const double> time,
                                               std::span<const std::int32_t> code,
                                               std::size_t n_codes, bool descending = false);
 
+/// The rows {time_key(time[i]), i, tag[i]} sorted stably by ascending time (the same radix
+/// sort; the tag rides in `code`, 0 when `tag` is empty): a caller reads the times (key_time;
+/// -0.0 comes back as +0.0) and the tags in time order without gathering them from the input.
+HugeVector<KeyedRow> sort_rows_by_time(std::span<const double> time,
+                                       std::span<const std::uint8_t> tag);
+
 /// Sorts `values` ascending (no NaN; -0.0 becomes +0.0): the same radix sort, O(n).
 void sort_values(std::vector<double>& values);
+
+/// Sorts 64-bit words stably by their bits [low_bit, 64) (the same LSD radix sort, 11-bit
+/// digits, trivial digits skipped; std::stable_sort below 2048 words). `other` and `hist` are
+/// scratch.
+void sort_words_high(HugeVector<std::uint64_t>& words, HugeVector<std::uint64_t>& other,
+                     std::vector<std::uint32_t>& hist, unsigned low_bit);
+
+/// The dense ranks from words sorted by dense_ranks (see there); returns the number of ranks.
+std::size_t ranks_from_words(const HugeVector<std::uint64_t>& words, const std::uint32_t* low,
+                             unsigned pos_bits, std::vector<std::uint32_t>& rank);
+
+/// Dense ranks of m values: rank[q] in [0, distinct) for the q-th value value(q), 0 the
+/// smallest; exactly equal values share a rank (-0.0 equals +0.0; no NaN). Returns the number
+/// of distinct values. m < 2^32.
+/// Method: the rank needs only the order of the values, so each value's key (time_key) is cut
+/// in two: its top 64 - b bits go into one 64-bit word with the position q in the low b bits
+/// (b = bits of m - 1), and the b low key bits are kept apart. One radix sort of 8-byte words on
+/// 64 - b bits (m = 1e6: 4 passes of 8-byte words instead of 6 of 16-byte rows) orders the
+/// values by their top bits, positions ascending within equal top bits; only runs of equal top
+/// bits (exact ties, or values within ~2^-(52-b) of each other) read the kept low bits: equal
+/// low bits are one rank, else the run is sorted by them.
+template <class Value>
+std::size_t dense_ranks(std::size_t m, Value&& value, std::vector<std::uint32_t>& rank) {
+  resize_huge(rank, m);
+  if (m == 0) return 0;
+  unsigned b = 1;
+  while (b < 32 && (std::uint64_t{1} << b) < m) ++b;
+  const std::uint64_t mask = (std::uint64_t{1} << b) - 1;
+  HugeVector<std::uint64_t> words(m), other;
+  std::vector<std::uint32_t> low;
+  resize_huge(low, m);
+  for (std::size_t q = 0; q < m; ++q) {
+    const std::uint64_t key = time_key(value(q));
+    words[q] = (key & ~mask) | q;
+    low[q] = static_cast<std::uint32_t>(key & mask);
+  }
+  std::vector<std::uint32_t> hist;
+  sort_words_high(words, other, hist, b);
+  return ranks_from_words(words, low.data(), b, rank);
+}
 
 }  // namespace hazard::detail

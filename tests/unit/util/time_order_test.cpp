@@ -1,5 +1,7 @@
 // order_by_code_time: the radix path (n >= 2048) and the comparison path give the same stable
-// order by (code, time), including ties, -0.0 and zeros.
+// order by (code, time), including ties, -0.0 and zeros. sort_rows_by_time carries the tags in
+// that order; dense_ranks agrees with ranks from std::sort, also where values differ only in
+// the low key bits that its sort leaves out.
 #include "util/time_order.hpp"
 
 #include <gtest/gtest.h>
@@ -61,6 +63,76 @@ TEST(SortValues, AgreesWithStdSort) {
     ASSERT_EQ(v.size(), w.size());
     for (std::size_t i = 0; i < n; ++i) EXPECT_EQ(v[i], w[i]) << "n = " << n << ", i = " << i;
   }
+}
+
+TEST(SortRowsByTime, CarriesTagsInStableTimeOrder) {
+  std::mt19937_64 gen(3);
+  std::uniform_int_distribution<int> t(0, 50), tag(0, 1);
+  for (std::size_t n : {7u, 3000u}) {
+    std::vector<double> time(n);
+    std::vector<std::uint8_t> status(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      time[i] = t(gen) / 4.0;
+      status[i] = static_cast<std::uint8_t>(tag(gen));
+    }
+    time[0] = -0.0;
+    const auto rows = hazard::detail::sort_rows_by_time(time, status);
+    const auto order = expected(time, {});
+    ASSERT_EQ(rows.size(), n);
+    for (std::size_t k = 0; k < n; ++k) {
+      EXPECT_EQ(rows[k].payload, order[k]) << "n = " << n << ", k = " << k;
+      EXPECT_EQ(rows[k].code, status[order[k]]);
+      EXPECT_EQ(hazard::detail::key_time(rows[k].key), time[order[k]]);
+    }
+  }
+}
+
+// ranks from a comparison sort: 0 for the smallest value, equal values share a rank
+std::vector<std::uint32_t> ranks_by_sort(const std::vector<double>& v) {
+  std::vector<double> u(v);
+  std::sort(u.begin(), u.end());
+  u.erase(std::unique(u.begin(), u.end()), u.end());
+  std::vector<std::uint32_t> r(v.size());
+  for (std::size_t i = 0; i < v.size(); ++i)
+    r[i] = static_cast<std::uint32_t>(std::lower_bound(u.begin(), u.end(), v[i]) - u.begin());
+  return r;
+}
+
+TEST(DenseRanks, AgreesWithComparisonSort) {
+  std::mt19937_64 gen(5);
+  std::normal_distribution<double> z(0.0, 2.0);
+  std::uniform_int_distribution<int> kind(0, 5), small(0, 40);
+  for (std::size_t n : {1u, 9u, 2047u, 2048u, 100000u}) {
+    std::vector<double> v(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      switch (kind(gen)) {
+        case 0:  // exact ties
+          v[i] = std::round(z(gen));
+          break;
+        case 1:  // differ only in the last mantissa bits (the bits the word sort leaves out)
+          v[i] = 1.0 + small(gen) * std::ldexp(1.0, -52);
+          break;
+        case 2:
+          v[i] = -(1.0 + small(gen) * std::ldexp(1.0, -52));
+          break;
+        default:
+          v[i] = z(gen);
+      }
+    }
+    v[0] = -0.0;
+    if (n > 1) v[n - 1] = 0.0;  // equal to -0.0
+    std::vector<std::uint32_t> rank;
+    const std::size_t distinct = hazard::detail::dense_ranks(
+        n, [&](std::size_t q) { return v[q]; }, rank);
+    const std::vector<std::uint32_t> want = ranks_by_sort(v);
+    EXPECT_EQ(rank, want) << "n = " << n;
+    EXPECT_EQ(distinct, static_cast<std::size_t>(*std::max_element(want.begin(), want.end())) + 1)
+        << "n = " << n;
+  }
+  std::vector<std::uint32_t> none;
+  EXPECT_EQ(hazard::detail::dense_ranks(
+                0, [](std::size_t) { return 0.0; }, none),
+            0u);
 }
 
 }  // namespace
