@@ -27,8 +27,8 @@
 namespace hazard::detail {
 namespace {
 
-std::vector<std::int32_t> dense_codes(const std::vector<std::int32_t>& codes, std::size_t n) {
-  std::vector<std::int32_t> out(n, 0);
+HugeVector<std::int32_t> dense_codes(const std::vector<std::int32_t>& codes, std::size_t n) {
+  HugeVector<std::int32_t> out(n, 0);
   if (codes.empty()) return out;
   std::vector<std::int32_t> u(codes);
   std::sort(u.begin(), u.end());
@@ -50,7 +50,7 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
   d.p = p;
   d.counting = !data.start.empty();
   d.descending = d.counting || ties == Ties::exact;
-  const std::vector<std::int32_t> strat = dense_codes(data.stratum, n);
+  const HugeVector<std::int32_t> strat = dense_codes(data.stratum, n);
   const std::size_t ns =
       strat.empty() ? 1
                     : static_cast<std::size_t>(*std::max_element(strat.begin(), strat.end())) + 1;
@@ -98,8 +98,7 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
   resize_huge(d.status, n);
   if (d.counting) resize_huge(d.start, n);
   // kernel position of each input row (the inverse of ord): by_start and the covariate scatter
-  std::vector<std::uint32_t> kpos;
-  resize_huge(kpos, n);
+  HugeVector<std::uint32_t> kpos(n);
   if (sorted) {  // everything in kernel order already: one random write per row (kpos)
     resize_huge(d.order, n);
     for (std::size_t k = 0; k < n; ++k) {
@@ -110,7 +109,7 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
       d.status[k] = row.code ? 1 : 0;
     }
   } else {
-    d.order = std::move(ord);
+    d.order.assign(ord.begin(), ord.end());
     for (std::size_t k = 0; k < n; ++k) {
       const std::size_t i = d.order[k];
       kpos[i] = static_cast<std::uint32_t>(k);
@@ -119,7 +118,7 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
       if (d.counting) d.start[k] = data.start[i];
     }
   }
-  const std::vector<std::uint32_t>& ord_k = d.order;
+  const HugeVector<std::uint32_t>& ord_k = d.order;
   // weights and offsets: gathered when given (else none stored: RowValues); strata likewise,
   // else all 0
   auto gather = [&](auto& out, const auto& in) {

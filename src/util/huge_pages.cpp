@@ -26,7 +26,7 @@ void advise_huge_pages(const void* p, std::size_t bytes) noexcept {
 
 namespace {
 constexpr std::size_t kHuge = std::size_t{1} << 21;    // 2 MiB
-constexpr std::size_t kDirect = std::size_t{4} << 20;  // blocks mapped directly from 4 MiB
+constexpr std::size_t kDirect = std::size_t{1} << 20;  // blocks mapped directly from 1 MiB
 #if defined(__SANITIZE_ADDRESS__)
 constexpr bool kSanitized = true;
 #elif defined(__has_feature)

@@ -11,11 +11,16 @@
 // with the advice given between the allocation and the first touch. Advising memory already
 // touched (a reused buffer) is harmless.
 //
-// HugeVector<T> goes further for the largest internal buffers: blocks of 4 MiB and more are
+// HugeVector<T> goes further for the largest internal buffers: blocks of 1 MiB and more are
 // mapped directly, 2 MiB-aligned and a whole number of 2 MiB pages long, so that every page of the
 // block can be a huge page (a glibc block starts at an arbitrary page, leaving up to 2 x 2 MiB of
 // small pages at its ends). Smaller blocks, and every block in sanitizer builds (so that
-// AddressSanitizer still sees them), come from operator new.
+// AddressSanitizer still sees them), come from operator new. The threshold is low on purpose: a
+// 1 MiB block costs one huge page (cleared in one fault) instead of 256 faults, and blocks of
+// this size from glibc also churn its heap (grown and trimmed, each time with fresh faults).
+// Measured (1e6 x 6 Cox fit, API, 2-core AMD EPYC VM): the Cox data's n-sized arrays as
+// HugeVector and the threshold 4 -> 1 MiB took the faults of one fit from ~4,600 to ~100 and its
+// time from ~0.32 to ~0.28 s.
 #pragma once
 
 #include <cstddef>
