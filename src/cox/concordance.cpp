@@ -19,7 +19,9 @@
 //
 // Input contract: CoxSorted (any kernel order); strata are separate, as R.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 #include <span>
 #include <thread>
@@ -118,8 +120,8 @@ Block make_block(const CoxSorted& d, const std::vector<double>& lp, std::size_t 
   return k;
 }
 
-// Calls f(lo, hi) for each run of equal times, in descending time: the block's sweep positions
-// [lo, hi), position i being kernel row at(i) of the block.
+// Calls f(o, lo, hi, t) for each run of equal times t, in descending time (or ascending): the
+// block's sweep positions [lo, hi), position i being kernel row o.at(i) of the block.
 struct SweepOrder {
   std::size_t m;
   bool forward;
@@ -127,8 +129,8 @@ struct SweepOrder {
 };
 
 template <class F>
-void for_each_time(const CoxSorted& d, const Block& k, F&& f) {
-  const SweepOrder o{k.m, d.descending};
+void for_each_time(const CoxSorted& d, const Block& k, F&& f, bool ascending = false) {
+  const SweepOrder o{k.m, d.descending != ascending};
   const double* time = d.time.data() + k.b;
   for (std::size_t i = 0; i < k.m;) {
     const double t = time[o.at(i)];
@@ -214,52 +216,55 @@ void sweep_deaths(const CoxSorted& d, const Block& k, Influence& inf) {
   const std::size_t b = k.b, m = k.m;
   const std::uint8_t* status = d.status.data() + b;
   auto w = [&](std::size_t q) { return d.weight[b + q]; };
-  auto sub = [&](std::size_t q) {
+  // a row's pairs as the later member: the events in the tree, sides swapped
+  auto walk = [&](std::size_t q, double sign) {
     const Sums s = dead.walk(k.rank[q]);
-    inf.add(b + q, {s.less, s.greater, s.equal}, -1);  // as the later member: sides swap
+    inf.add(b + q, {s.less, s.greater, s.equal}, sign);
   };
-  auto add = [&](std::size_t q) {
-    const Sums s = dead.walk(k.rank[q]);
-    inf.add(b + q, {s.less, s.greater, s.equal}, 1);
-  };
-  std::size_t i2 = 0;
-  for_each_time(d, k, [&](const SweepOrder& o, std::size_t lo, std::size_t hi, double t) {
-    // censored rows first: the events at t are not later than them
-    bool any = false;
-    for (std::size_t i = lo; i < hi; ++i) {
-      const std::size_t q = o.at(i);
-      if (status[q] == 0)
-        sub(q);
-      else
-        any = true;
-    }
-    if (!any) return;
-    if (d.counting)
-      for (; i2 < m && d.start[b + k.ord1[i2]] >= t; ++i2) add(k.ord1[i2]);
+  auto add_events = [&](const SweepOrder& o, std::size_t lo, std::size_t hi) {
     for (std::size_t i = lo; i < hi; ++i) {
       const std::size_t q = o.at(i);
       if (status[q] != 0) dead.add(k.rank[q], w(q));
     }
+  };
+  if (!d.counting) {
+    // Right-censored: in ascending time the tree holds the earlier events. An event at t is
+    // later than the events before t; a censored row at t is later than those at t too.
+    for_each_time(
+        d, k,
+        [&](const SweepOrder& o, std::size_t lo, std::size_t hi, double) {
+          for (std::size_t i = lo; i < hi; ++i)
+            if (status[o.at(i)] != 0) walk(o.at(i), 1);
+          add_events(o, lo, hi);
+          for (std::size_t i = lo; i < hi; ++i)
+            if (status[o.at(i)] == 0) walk(o.at(i), 1);
+        },
+        true);
+    return;
+  }
+  // (start, stop]: in descending time the tree holds the events at or after t. A row counts
+  // the events after it entered (its start, looking backwards in time: added when the sweep
+  // passes its start) minus those at or after its stop (censored: after; subtracted when the
+  // sweep passes its stop).
+  std::size_t i2 = 0;
+  for_each_time(d, k, [&](const SweepOrder& o, std::size_t lo, std::size_t hi, double t) {
+    bool any = false;
     for (std::size_t i = lo; i < hi; ++i) {
       const std::size_t q = o.at(i);
-      if (status[q] != 0) sub(q);
+      if (status[q] == 0)
+        walk(q, -1);
+      else
+        any = true;
+    }
+    if (!any) return;
+    for (; i2 < m && d.start[b + k.ord1[i2]] >= t; ++i2) walk(k.ord1[i2], 1);
+    add_events(o, lo, hi);
+    for (std::size_t i = lo; i < hi; ++i) {
+      const std::size_t q = o.at(i);
+      if (status[q] != 0) walk(q, -1);
     }
   });
-  // finish: events after a row entered (looking backwards in time) are pairs it is later in
-  if (d.counting) {
-    for (; i2 < m; ++i2) add(k.ord1[i2]);
-  } else {
-    // the tree no longer changes: its weights, turned into running sums in place, answer every
-    // row's query (less = the sum below r, equal = the difference of two running sums)
-    auto& cum = dead.node;
-    for (std::size_t r = 1; r < k.n_ranks; ++r) cum[r] += cum[r - 1];
-    const double total = dead.total;
-    for (std::size_t q = 0; q < m; ++q) {
-      const std::size_t r = k.rank[q];
-      const double less = r ? cum[r - 1] : 0.0, equal = cum[r] - less;
-      inf.add(b + q, {less, total - less - equal, equal}, 1);
-    }
-  }
+  for (; i2 < m; ++i2) walk(k.ord1[i2], 1);
 }
 
 }  // namespace
@@ -267,6 +272,13 @@ void sweep_deaths(const CoxSorted& d, const Block& k, Influence& inf) {
 CoxConcordance concordance(const CoxSorted& d, const std::vector<double>& lp,
                            const std::vector<std::int32_t>& cluster) {
   const std::size_t n = d.n;
+  auto T0 = std::chrono::steady_clock::now();
+  auto lap = [&](const char* w) {
+    auto t = std::chrono::steady_clock::now();
+    if (getenv("HZ_PH"))
+      fprintf(stderr, "c.%s %.1f\n", w, std::chrono::duration<double, std::milli>(t - T0).count());
+    T0 = t;
+  };
   double count[5] = {0, 0, 0, 0, 0};
   std::vector<Block> blocks;
   for (std::size_t b = 0; b < n;) {
@@ -277,7 +289,9 @@ CoxConcordance concordance(const CoxSorted& d, const std::vector<double>& lp,
   }
   // The two halves of the sweep touch disjoint trees and influence arrays: on large data they
   // run on two threads (the sums are the same either way).
+  lap("blocks");
   Influence inf(n), inf_dead(n);
+  lap("inf");
   auto run_deaths = [&] {
     for (const Block& k : blocks) sweep_deaths(d, k, inf_dead);
   };
@@ -294,6 +308,7 @@ CoxConcordance concordance(const CoxSorted& d, const std::vector<double>& lp,
     for (const Block& k : blocks) sweep_risk(d, k, count, inf);
     run_deaths();
   }
+  lap("sweeps");
   for (std::size_t r = 0; r < n; ++r) {
     inf.diff[r] += inf_dead.diff[r];
     inf.all[r] += inf_dead.all[r];
