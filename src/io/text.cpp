@@ -59,11 +59,22 @@ std::size_t find_invalid_utf8(std::string_view s) {
   const std::size_t n = s.size();
   std::size_t i = 0;
   while (i < n) {
-    // Fast path: 8 ASCII bytes with no NUL.
+    // Fast path: 32, then 8 ASCII bytes with no NUL (a word w has a byte >= 0x80 or a zero byte
+    // exactly when (w | ((w - lo) & ~w)) & hi is not 0; four words are tested with one branch).
+    constexpr std::uint64_t lo = 0x0101010101010101ULL, hi = 0x8080808080808080ULL;
+    if (i + 32 <= n) {
+      std::uint64_t w[4];
+      std::memcpy(w, p + i, 32);
+      std::uint64_t bad = 0;
+      for (std::uint64_t x : w) bad |= x | ((x - lo) & ~x);
+      if ((bad & hi) == 0) {
+        i += 32;
+        continue;
+      }
+    }
     if (i + 8 <= n) {
       std::uint64_t w;
       std::memcpy(&w, p + i, 8);
-      constexpr std::uint64_t lo = 0x0101010101010101ULL, hi = 0x8080808080808080ULL;
       if (((w | ((w - lo) & ~w)) & hi) == 0) {
         i += 8;
         continue;
