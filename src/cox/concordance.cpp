@@ -19,9 +19,7 @@
 //
 // Input contract: CoxSorted (any kernel order); strata are separate, as R.
 #include <algorithm>
-#include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <numeric>
 #include <span>
 #include <thread>
@@ -272,13 +270,6 @@ void sweep_deaths(const CoxSorted& d, const Block& k, Influence& inf) {
 CoxConcordance concordance(const CoxSorted& d, const std::vector<double>& lp,
                            const std::vector<std::int32_t>& cluster) {
   const std::size_t n = d.n;
-  auto T0 = std::chrono::steady_clock::now();
-  auto lap = [&](const char* w) {
-    auto t = std::chrono::steady_clock::now();
-    if (getenv("HZ_PH"))
-      fprintf(stderr, "c.%s %.1f\n", w, std::chrono::duration<double, std::milli>(t - T0).count());
-    T0 = t;
-  };
   double count[5] = {0, 0, 0, 0, 0};
   std::vector<Block> blocks;
   for (std::size_t b = 0; b < n;) {
@@ -289,9 +280,7 @@ CoxConcordance concordance(const CoxSorted& d, const std::vector<double>& lp,
   }
   // The two halves of the sweep touch disjoint trees and influence arrays: on large data they
   // run on two threads (the sums are the same either way).
-  lap("blocks");
   Influence inf(n), inf_dead(n);
-  lap("inf");
   auto run_deaths = [&] {
     for (const Block& k : blocks) sweep_deaths(d, k, inf_dead);
   };
@@ -308,7 +297,6 @@ CoxConcordance concordance(const CoxSorted& d, const std::vector<double>& lp,
     for (const Block& k : blocks) sweep_risk(d, k, count, inf);
     run_deaths();
   }
-  lap("sweeps");
   for (std::size_t r = 0; r < n; ++r) {
     inf.diff[r] += inf_dead.diff[r];
     inf.all[r] += inf_dead.all[r];
