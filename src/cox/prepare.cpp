@@ -99,8 +99,8 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
   if (d.counting) resize_huge(d.start, n);
   // kernel position of each input row (the inverse of ord): by_start and the covariate scatter
   HugeVector<std::uint32_t> kpos(n);
+  resize_huge(d.order, n);
   if (sorted) {  // everything in kernel order already: one random write per row (kpos)
-    resize_huge(d.order, n);
     for (std::size_t k = 0; k < n; ++k) {
       const KeyedRow& row = (*sorted)[k];
       d.order[k] = row.payload;
@@ -109,9 +109,9 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
       d.status[k] = row.code ? 1 : 0;
     }
   } else {
-    d.order.assign(ord.begin(), ord.end());
     for (std::size_t k = 0; k < n; ++k) {
-      const std::size_t i = d.order[k];
+      const std::size_t i = ord[k];
+      d.order[k] = ord[k];
       kpos[i] = static_cast<std::uint32_t>(k);
       d.time[k] = data.time[i];
       d.status[k] = data.status[i] ? 1 : 0;

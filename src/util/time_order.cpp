@@ -4,42 +4,46 @@
 #include <algorithm>
 #include <numeric>
 #include <stdexcept>
+#include <string>
 
 #include "util/huge_pages.hpp"
 
 namespace hazard::detail {
 
-std::vector<std::uint32_t> order_by_code_time(std::span<const double> time,
-                                              std::span<const std::int32_t> code,
-                                              std::size_t n_codes, bool descending) {
+namespace {
+// The rows {time_key(time[i]), i, code[i]} (code 0 when `code` is empty), sorted by
+// sort_keyed_rows (by code too when n_codes > 1).
+template <class Code>
+HugeVector<KeyedRow> sorted_rows(std::span<const double> time, std::span<const Code> code,
+                                 std::size_t n_codes, bool descending, const char* caller) {
   const std::size_t n = time.size();
   if (n > UINT32_MAX) throw std::length_error("more than 2^32 - 1 rows");
   if (!code.empty() && code.size() != n)
-    throw std::invalid_argument("order_by_code_time: lengths differ");
-  HugeVector<KeyedRow> rows(n);
+    throw std::invalid_argument(std::string(caller) + ": lengths differ");
+  HugeVector<KeyedRow> rows(n), other;
   for (std::size_t i = 0; i < n; ++i)
-    rows[i] = {time_key(time[i]), static_cast<std::uint32_t>(i), code.empty() ? 0 : code[i]};
-  HugeVector<KeyedRow> other;
+    rows[i] = {time_key(time[i]), static_cast<std::uint32_t>(i),
+               code.empty() ? 0 : static_cast<std::int32_t>(code[i])};
   std::vector<std::uint32_t> hist;
-  sort_keyed_rows(rows, other, hist, code.empty() ? 0 : n_codes, descending);
+  sort_keyed_rows(rows, other, hist, n_codes, descending);
+  return rows;
+}
+}  // namespace
+
+std::vector<std::uint32_t> order_by_code_time(std::span<const double> time,
+                                              std::span<const std::int32_t> code,
+                                              std::size_t n_codes, bool descending) {
+  const HugeVector<KeyedRow> rows =
+      sorted_rows(time, code, code.empty() ? 0 : n_codes, descending, "order_by_code_time");
   std::vector<std::uint32_t> order;
-  resize_huge(order, n);
-  for (std::size_t i = 0; i < n; ++i) order[i] = rows[i].payload;
+  resize_huge(order, rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) order[i] = rows[i].payload;
   return order;
 }
 
 HugeVector<KeyedRow> sort_rows_by_time(std::span<const double> time,
                                        std::span<const std::uint8_t> tag) {
-  const std::size_t n = time.size();
-  if (n > UINT32_MAX) throw std::length_error("more than 2^32 - 1 rows");
-  if (!tag.empty() && tag.size() != n)
-    throw std::invalid_argument("sort_rows_by_time: lengths differ");
-  HugeVector<KeyedRow> rows(n), other;
-  for (std::size_t i = 0; i < n; ++i)
-    rows[i] = {time_key(time[i]), static_cast<std::uint32_t>(i), tag.empty() ? 0 : tag[i]};
-  std::vector<std::uint32_t> hist;
-  sort_keyed_rows(rows, other, hist, 0);
-  return rows;
+  return sorted_rows(time, tag, 0, false, "sort_rows_by_time");
 }
 
 void sort_values(std::vector<double>& values) {
@@ -58,42 +62,13 @@ void sort_values(std::vector<double>& values) {
 
 void sort_words_high(HugeVector<std::uint64_t>& words, HugeVector<std::uint64_t>& other,
                      std::vector<std::uint32_t>& hist, unsigned low_bit) {
-  const std::size_t n = words.size();
-  if (low_bit >= 64) return;
-  if (n < 2048) {
+  if (words.size() < 2048) {
     std::stable_sort(words.begin(), words.end(), [low_bit](std::uint64_t a, std::uint64_t b) {
       return (a >> low_bit) < (b >> low_bit);
     });
     return;
   }
-  constexpr unsigned bits = 11;
-  constexpr std::size_t radix = std::size_t{1} << bits;
-  const unsigned digits = (64 - low_bit + bits - 1) / bits;
-  hist.assign(digits * radix, 0);
-  for (const std::uint64_t w : words) {
-    const std::uint64_t k = w >> low_bit;
-    for (unsigned d = 0; d < digits; ++d) ++hist[d * radix + ((k >> (d * bits)) & (radix - 1))];
-  }
-  resize_huge(other, n);
-  for (unsigned d = 0; d < digits; ++d) {
-    std::uint32_t* h = hist.data() + d * radix;
-    std::uint32_t sum = 0;
-    bool trivial = false;
-    for (std::size_t b = 0; b < radix; ++b) {
-      const std::uint32_t c = h[b];
-      if (c == n) {  // every word in one bucket: nothing would move
-        trivial = true;
-        break;
-      }
-      h[b] = sum;
-      sum += c;
-    }
-    if (trivial) continue;
-    const unsigned shift = low_bit + d * bits;
-    std::uint64_t* out = other.data();
-    for (const std::uint64_t w : words) out[h[(w >> shift) & (radix - 1)]++] = w;
-    words.swap(other);
-  }
+  radix::passes<11>(words, other, hist, 0, 0, low_bit);
 }
 
 std::size_t ranks_from_words(const HugeVector<std::uint64_t>& words, const std::uint32_t* low,

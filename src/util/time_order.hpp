@@ -48,18 +48,33 @@ struct KeyedRow {
 };
 
 namespace radix {
+// The key and the code of a row; a plain 64-bit word is its own key and has no code.
+template <class Row>
+std::uint64_t key_of(const Row& r) {
+  return r.key;
+}
+inline std::uint64_t key_of(std::uint64_t w) { return w; }
+template <class Row>
+std::size_t code_of(const Row& r) {
+  return static_cast<std::size_t>(r.code);
+}
+inline std::size_t code_of(std::uint64_t) { return 0; }
+
+// LSD passes over the key bits [low_bit, 64), then (n_codes > 0) one pass by code. The digit
+// count stays a constant (the loops unroll); with low_bit > 0 the top digits are 0 for every row
+// and skipped like any digit that all rows share.
 template <int Bits, class Vec>
 void passes(Vec& rows, Vec& other, std::vector<std::uint32_t>& hist, std::size_t n_codes,
-            std::uint64_t flip) {
+            std::uint64_t flip, unsigned low_bit = 0) {
   using Row = typename Vec::value_type;
-  constexpr int digits = (64 + Bits - 1) / Bits;
+  constexpr unsigned digits = (64 + Bits - 1) / Bits;
   constexpr std::size_t radix = std::size_t{1} << Bits;
   const std::size_t n = rows.size();
   hist.assign(digits * radix + n_codes, 0);
   for (const Row& r : rows) {
-    const std::uint64_t k = r.key ^ flip;
-    for (int d = 0; d < digits; ++d) ++hist[d * radix + ((k >> (d * Bits)) & (radix - 1))];
-    if (n_codes) ++hist[digits * radix + static_cast<std::size_t>(r.code)];
+    const std::uint64_t k = (key_of(r) ^ flip) >> low_bit;
+    for (unsigned d = 0; d < digits; ++d) ++hist[d * radix + ((k >> (d * Bits)) & (radix - 1))];
+    if (n_codes) ++hist[digits * radix + code_of(r)];
   }
   resize_huge(other, n);
   auto scatter = [&](std::uint32_t* h, std::size_t m, auto bucket) {
@@ -74,13 +89,14 @@ void passes(Vec& rows, Vec& other, std::vector<std::uint32_t>& hist, std::size_t
     for (const Row& r : rows) out[h[bucket(r)]++] = r;
     rows.swap(other);
   };
-  for (int d = 0; d < digits; ++d)
-    scatter(hist.data() + d * radix, radix, [d, flip](const Row& r) {
-      return static_cast<std::size_t>(((r.key ^ flip) >> (d * Bits)) & (radix - 1));
+  for (unsigned d = 0; d < digits; ++d) {
+    const unsigned shift = low_bit + d * Bits;  // < 64 for every digit that is not skipped
+    scatter(hist.data() + d * radix, radix, [shift, flip](const Row& r) {
+      return static_cast<std::size_t>(((key_of(r) ^ flip) >> shift) & (radix - 1));
     });
+  }
   if (n_codes)
-    scatter(hist.data() + digits * radix, n_codes,
-            [](const Row& r) { return static_cast<std::size_t>(r.code); });
+    scatter(hist.data() + digits * radix, n_codes, [](const Row& r) { return code_of(r); });
 }
 }  // namespace radix
 
@@ -121,9 +137,8 @@ HugeVector<KeyedRow> sort_rows_by_time(std::span<const double> time,
 /// Sorts `values` ascending (no NaN; -0.0 becomes +0.0): the same radix sort, O(n).
 void sort_values(std::vector<double>& values);
 
-/// Sorts 64-bit words stably by their bits [low_bit, 64) (the same LSD radix sort, 11-bit
-/// digits, trivial digits skipped; std::stable_sort below 2048 words). `other` and `hist` are
-/// scratch.
+/// Sorts 64-bit words stably by their bits [low_bit, 64), low_bit < 64 (the same radix passes,
+/// from bit low_bit; std::stable_sort below 2048 words). `other` and `hist` are scratch.
 void sort_words_high(HugeVector<std::uint64_t>& words, HugeVector<std::uint64_t>& other,
                      std::vector<std::uint32_t>& hist, unsigned low_bit);
 

@@ -53,8 +53,8 @@ TEST(MappedFile, ReleasedPagesReadBackUnchanged) {
 }
 
 TEST(MappedFile, LargeCsvFromFileEqualsParseOfText) {
-  const std::string text =
-      big_csv(1500000);  // ~18 MB: two chunks of ~9 MB, each released in 4 MB steps
+  // ~18 MB: two chunks of ~9 MB, each released in 4 MB steps
+  const std::string text = big_csv(1500000);
   ASSERT_GT(text.size(), std::size_t{16} << 20);  // each chunk > 2 release steps
   const std::string path = temp_path("hazard_mapped_big.csv");
   std::ofstream(path, std::ios::binary) << text;
