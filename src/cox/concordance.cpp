@@ -16,6 +16,11 @@
 // of rows at risk, one of events so far, read when a row enters and when the pass ends.
 // One sort (the dense ranks of the scores, time_order.hpp's dense_ranks: 8-byte words), and the
 // sweeps read the kernel order directly, one run of tied times at a time; O(n log n).
+// Right-censored data with at least 16384 distinct scores in a stratum: the ranks are split into
+// superblocks of 4096, a walk into the weight of the superblocks below (a coarse sweep over the
+// kernel order) and the weight below within the rank's superblock (a fine sweep per superblock
+// over its rows): both trees stay in L1, where one tree over all ranks missed the cache at every
+// walk. Each sum of the sweeps is linear in (less, equal), so the two parts add.
 //
 // Input contract: CoxSorted (any kernel order); strata are separate, as R.
 #include <algorithm>
@@ -83,6 +88,40 @@ struct Tree {
     const double less = prefix(r);
     return {total - less - node[r], less, node[r]};
   }
+  void clear() {
+    std::fill(node.begin(), node.end(), 0.0);
+    std::fill(block.begin(), block.end(), 0.0);
+    std::fill(top.begin(), top.end(), 0.0);
+    total = 0;
+  }
+};
+
+// Ranks in superblocks of 4096 (right-censored data with many distinct scores): a walk is split
+// into a coarse part, the weight of the superblocks below the rank's (`CoarseTree`, a Fenwick
+// tree over the superblocks: 245 entries at 10^6 ranks, in L1), and a fine part within the
+// rank's superblock (a `Tree` of 4096 ranks, 33 kB: in L1), computed superblock by superblock
+// over the rows of that superblock in sweep order (`Partition`). Every sum the sweeps form is
+// linear in (less, equal), so the two parts are added separately. The direct `Tree` over 10^6
+// ranks (8 MB) missed the cache at every walk.
+constexpr unsigned kSuperShift = 12;
+constexpr std::size_t kSuper = std::size_t{1} << kSuperShift;
+
+// Tree interface over whole superblocks: `less` is the weight of the superblocks below the
+// rank's, `equal` is 0 (the fine part adds both).
+struct CoarseTree {
+  std::vector<double> top;
+  double total = 0;
+  explicit CoarseTree(std::size_t n_ranks)
+      : top(((n_ranks + kSuper - 1) >> kSuperShift) + 1, 0.0) {}
+  void add(std::size_t r, double w) {
+    for (std::size_t i = (r >> kSuperShift) + 1; i < top.size(); i += i & (~i + 1)) top[i] += w;
+    total += w;
+  }
+  Sums walk(std::size_t r) const {
+    double less = 0;
+    for (std::size_t i = r >> kSuperShift; i > 0; i -= i & (~i + 1)) less += top[i];
+    return {total - less, less, 0.0};
+  }
 };
 
 }  // namespace
@@ -96,11 +135,51 @@ namespace {
 // censored rows, then its events. That is R's order(-stop, status, risk) up to the order within
 // the censored and within the events of one time, which changes no sum but tied.xy (pairs of
 // events at one time with equal scores), counted per run.
+// The rows of each rank superblock, in kernel order (`start` has n_super + 1 offsets). An entry
+// holds the row's position in the block, its rank within the superblock, its status, and whether
+// the previous entry of the same superblock has the same time (a run of tied times).
+struct Entry {
+  std::uint32_t q;
+  std::uint32_t bits;  // local rank << 2 | same time as the previous entry << 1 | event
+  double w;
+};
+struct Partition {
+  HugeVector<Entry> entry;
+  std::vector<std::size_t> start;
+};
+
 struct Block {
   std::size_t b = 0, m = 0;
   std::vector<std::uint32_t> rank, ord1;
   std::size_t n_ranks = 0;
+  Partition part;  // right-censored with at least 4 superblocks of ranks; else empty
 };
+
+void make_partition(const CoxSorted& d, Block& k) {
+  const std::size_t n_super = (k.n_ranks + kSuper - 1) >> kSuperShift;
+  Partition& pt = k.part;
+  pt.start.assign(n_super + 1, 0);
+  for (std::size_t q = 0; q < k.m; ++q) ++pt.start[(k.rank[q] >> kSuperShift) + 1];
+  for (std::size_t s = 0; s < n_super; ++s) pt.start[s + 1] += pt.start[s];
+  resize_huge(pt.entry, k.m);
+  std::vector<std::size_t> next(pt.start.begin(), pt.start.end() - 1);
+  // the run (index of a distinct time) each superblock saw last
+  std::vector<std::size_t> last(n_super, ~std::size_t{0});
+  const double* time = d.time.data() + k.b;
+  const std::uint8_t* status = d.status.data() + k.b;
+  std::size_t run = 0;
+  for (std::size_t q = 0; q < k.m; ++q) {
+    if (q > 0 && time[q] != time[q - 1]) ++run;
+    const std::uint32_t r = k.rank[q];
+    const std::size_t s = r >> kSuperShift;
+    const std::uint32_t same = last[s] == run ? 2u : 0u;
+    last[s] = run;
+    pt.entry[next[s]++] = {
+        static_cast<std::uint32_t>(q),
+        (r & static_cast<std::uint32_t>(kSuper - 1)) << 2 | same | (status[q] != 0 ? 1u : 0u),
+        d.weight[k.b + q]};
+  }
+}
 
 Block make_block(const CoxSorted& d, const std::vector<double>& lp, std::size_t b, std::size_t e) {
   Block k;
@@ -114,6 +193,8 @@ Block make_block(const CoxSorted& d, const std::vector<double>& lp, std::size_t 
     resize_huge(k.ord1, k.m);
     for (std::size_t q = 0; q < k.m; ++q)
       k.ord1[q] = static_cast<std::uint32_t>(d.by_start[b + q] - b);
+  } else if (k.n_ranks >= 4 * kSuper) {
+    make_partition(d, k);
   }
   return k;
 }
@@ -157,8 +238,9 @@ struct Influence {
 // The sweep over one stratum, in two independent halves that can run on two threads: `risk`
 // handles the tree of rows at risk (pair counts and the influence of a row as the member with
 // the event), `deaths` the tree of events (the influence of a row as the member still at risk).
+template <class T>
 void sweep_risk(const CoxSorted& d, const Block& k, double* count, Influence& inf) {
-  Tree all(k.n_ranks);
+  T all(k.n_ranks);
   const std::size_t b = k.b, m = k.m;
   const std::uint8_t* status = d.status.data() + b;
   auto w = [&](std::size_t q) { return d.weight[b + q]; };
@@ -209,8 +291,9 @@ void sweep_risk(const CoxSorted& d, const Block& k, double* count, Influence& in
   });
 }
 
+template <class T>
 void sweep_deaths(const CoxSorted& d, const Block& k, Influence& inf) {
-  Tree dead(k.n_ranks);
+  T dead(k.n_ranks);
   const std::size_t b = k.b, m = k.m;
   const std::uint8_t* status = d.status.data() + b;
   auto w = [&](std::size_t q) { return d.weight[b + q]; };
@@ -265,6 +348,115 @@ void sweep_deaths(const CoxSorted& d, const Block& k, Influence& inf) {
   for (; i2 < m; ++i2) walk(k.ord1[i2], 1);
 }
 
+// The fine parts over a block's partition: for each superblock, its rows in sweep order (one run
+// of tied times at a time, as the sweeps above) against a tree of that superblock's ranks only.
+// `f(entry, sums)` receives the fine (less, equal) of each walk (`greater` is unused: 0).
+template <class F>
+void fine_pass(const CoxSorted& d, const Block& k, bool descending_time, bool risk, F&& f) {
+  const Partition& pt = k.part;
+  Tree tree(kSuper);
+  const std::size_t n_super = pt.start.size() - 1;
+  for (std::size_t s = 0; s < n_super; ++s) {
+    const Entry* e = pt.entry.data() + pt.start[s];
+    const std::size_t len = pt.start[s + 1] - pt.start[s];
+    if (len == 0) continue;
+    tree.clear();
+    auto walk = [&](const Entry& x) {
+      const std::size_t r = x.bits >> 2;
+      const double less = tree.prefix(r);
+      f(x, Sums{0.0, less, tree.node[r]});
+    };
+    auto run = [&](std::size_t lo, std::size_t hi) {  // entries [lo, hi): one time
+      if (risk) {  // censored rows join, the events walk, then join
+        for (std::size_t i = lo; i < hi; ++i)
+          if ((e[i].bits & 1) == 0) tree.add(e[i].bits >> 2, e[i].w);
+        for (std::size_t i = lo; i < hi; ++i)
+          if (e[i].bits & 1) walk(e[i]);
+        for (std::size_t i = lo; i < hi; ++i)
+          if (e[i].bits & 1) tree.add(e[i].bits >> 2, e[i].w);
+      } else {  // the events walk and join, then the censored rows walk
+        for (std::size_t i = lo; i < hi; ++i)
+          if (e[i].bits & 1) walk(e[i]);
+        for (std::size_t i = lo; i < hi; ++i)
+          if (e[i].bits & 1) tree.add(e[i].bits >> 2, e[i].w);
+        for (std::size_t i = lo; i < hi; ++i)
+          if ((e[i].bits & 1) == 0) walk(e[i]);
+      }
+    };
+    // the list is in kernel order: a sweep against its time order reads it backwards
+    if (descending_time != d.descending) {
+      for (std::size_t hi = len; hi > 0;) {
+        std::size_t lo = hi - 1;
+        while (lo > 0 && (e[lo].bits & 2)) --lo;
+        run(lo, hi);
+        hi = lo;
+      }
+    } else {
+      for (std::size_t lo = 0; lo < len;) {
+        std::size_t hi = lo + 1;
+        while (hi < len && (e[hi].bits & 2)) ++hi;
+        run(lo, hi);
+        lo = hi;
+      }
+    }
+  }
+}
+
+// Adds v[entry] to out[b + q] for each entry: a pass over the rows in kernel order, each
+// superblock's values read in order (a gather from one stream per superblock: the entries of a
+// superblock are scattered over the rows, and writing each row's sum from the fine pass missed
+// the cache at every row).
+void add_by_row(const Block& k, const HugeVector<double>& v, double* out) {
+  std::vector<std::size_t> next(k.part.start.begin(), k.part.start.end() - 1);
+  for (std::size_t q = 0; q < k.m; ++q) out[k.b + q] += v[next[k.rank[q] >> kSuperShift]++];
+}
+
+// sweep_risk with the ranks in superblocks: the coarse sweep, then the fine parts
+void sweep_risk_super(const CoxSorted& d, const Block& k, double* count, Influence& inf) {
+  sweep_risk<CoarseTree>(d, k, count, inf);
+  HugeVector<double> v;
+  resize_huge(v, k.m, 0.0);
+  double c0 = 0, c1 = 0, c2 = 0;
+  const Entry* e0 = k.part.entry.data();
+  fine_pass(d, k, true, true, [&](const Entry& x, const Sums& s) {
+    // greater = total - less - equal: the coarse sweep counted total - coarse less
+    c0 -= x.w * (s.less + s.equal);
+    c1 += x.w * s.less;
+    c2 += x.w * s.equal;
+    v[static_cast<std::size_t>(&x - e0)] = -(2 * s.less + s.equal);
+  });
+  count[0] += c0;
+  count[1] += c1;
+  count[2] += c2;
+  add_by_row(k, v, inf.diff.data());
+}
+
+void sweep_deaths_super(const CoxSorted& d, const Block& k, Influence& inf) {
+  sweep_deaths<CoarseTree>(d, k, inf);
+  HugeVector<double> v;
+  resize_huge(v, k.m, 0.0);
+  const Entry* e0 = k.part.entry.data();
+  // sides swapped: diff += less - greater = 2 less + equal - total
+  fine_pass(d, k, false, false, [&](const Entry& x, const Sums& s) {
+    v[static_cast<std::size_t>(&x - e0)] = 2 * s.less + s.equal;
+  });
+  add_by_row(k, v, inf.diff.data());
+}
+
+void sweep_risk_any(const CoxSorted& d, const Block& k, double* count, Influence& inf) {
+  if (k.part.entry.empty())
+    sweep_risk<Tree>(d, k, count, inf);
+  else
+    sweep_risk_super(d, k, count, inf);
+}
+
+void sweep_deaths_any(const CoxSorted& d, const Block& k, Influence& inf) {
+  if (k.part.entry.empty())
+    sweep_deaths<Tree>(d, k, inf);
+  else
+    sweep_deaths_super(d, k, inf);
+}
+
 }  // namespace
 
 CoxConcordance concordance(const CoxSorted& d, const std::vector<double>& lp,
@@ -282,19 +474,19 @@ CoxConcordance concordance(const CoxSorted& d, const std::vector<double>& lp,
   // run on two threads (the sums are the same either way).
   Influence inf(n), inf_dead(n);
   auto run_deaths = [&] {
-    for (const Block& k : blocks) sweep_deaths(d, k, inf_dead);
+    for (const Block& k : blocks) sweep_deaths_any(d, k, inf_dead);
   };
   if (n >= 20000 && std::thread::hardware_concurrency() > 1) {
     std::thread helper(run_deaths);
     try {
-      for (const Block& k : blocks) sweep_risk(d, k, count, inf);
+      for (const Block& k : blocks) sweep_risk_any(d, k, count, inf);
     } catch (...) {
       helper.join();
       throw;
     }
     helper.join();
   } else {
-    for (const Block& k : blocks) sweep_risk(d, k, count, inf);
+    for (const Block& k : blocks) sweep_risk_any(d, k, count, inf);
     run_deaths();
   }
   for (std::size_t r = 0; r < n; ++r) {

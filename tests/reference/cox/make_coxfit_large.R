@@ -10,6 +10,10 @@
 #   x3 = ((i * 17) %% 13) / 4 - x1 (correlated with x1); weight = 1 + (i %% 4) / 2;
 #   stratum = i %% 3 + 1, except the last 500 rows: stratum 4, all censored (a stratum without
 #   events, which must not change the fit).
+# The `many` cases replace x3 with x3m = ((i * 7919) %% 307) / 100 (307 values): the linear
+# predictor then has 62014 distinct values (23167 per stratum, all distinct, with strata),
+# enough for the concordance's superblock path (src/cox/concordance.cpp: from 16384 distinct
+# scores), and still tied scores among events at one time (tied.xy) with the coarse times.
 suppressPackageStartupMessages({library(survival); library(jsonlite)})
 versions <- list(R = R.version.string, survival = as.character(packageVersion("survival")))
 gen <- function(n) {
@@ -17,6 +21,7 @@ gen <- function(n) {
   d <- data.frame(time = (i * 7919) %% 997 + 1 + 300 * (i %% 2) + (i * 31) %% 101 + 20 * ((i * 17) %% 13),
                   status = as.integer(i %% 3 != 0), x1 = i %% 2, x2 = ((i * 31) %% 101) / 50 - 1)
   d$x3 <- ((i * 17) %% 13) / 4 - d$x1
+  d$x3m <- ((i * 7919) %% 307) / 100
   d$w <- 1 + (i %% 4) / 2
   d$s <- i %% 3 + 1
   last <- (n - 499):n
@@ -30,18 +35,22 @@ cases <- list()
 for (ties in c("efron", "breslow")) {
   # coarse: times %/% 50 (about 2200 rows per time), so that events at one time share scores
   # (the concordance's tied.xy)
-  for (model in c("plain", "strata_weights", "coarse")) {
+  for (model in c("plain", "strata_weights", "coarse", "many_coarse", "many_strata_weights")) {
     call <- if (model == "plain")
       sprintf('coxph(Surv(time, status) ~ x1 + x2 + x3, data = d, ties = "%s")', ties)
     else if (model == "coarse")
       sprintf('coxph(Surv(time %%/%% 50, status) ~ x1 + x2 + x3, data = d, ties = "%s")', ties)
+    else if (model == "many_coarse")
+      sprintf('coxph(Surv(time %%/%% 50, status) ~ x1 + x2 + x3m, data = d, ties = "%s")', ties)
+    else if (model == "many_strata_weights")
+      sprintf('coxph(Surv(time, status) ~ x1 + x2 + x3m + strata(s), data = d, weights = w, ties = "%s")', ties)
     else
       sprintf('coxph(Surv(time, status) ~ x1 + x2 + x3 + strata(s), data = d, weights = w, ties = "%s")', ties)
     fit <- eval(parse(text = call))
     cases[[length(cases) + 1]] <- list(
       name = paste(model, ties, sep = "_"), call = call, n = n, ties = ties,
-      strata = model == "strata_weights", weights = model == "strata_weights",
-      coarse = model == "coarse",
+      strata = grepl("strata", model), weights = grepl("weights", model),
+      coarse = grepl("coarse", model), many = grepl("many", model),
       # non-integer weights make coxph's variance robust; se is the model-based one
       expect = list(coef = unname(fit$coefficients),
                     se = unname(sqrt(diag(if (is.null(fit$naive.var)) fit$var else fit$naive.var))),

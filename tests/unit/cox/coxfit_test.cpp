@@ -1,6 +1,7 @@
 // The right-censored Cox kernel (src/cox/coxfit.cpp) on data large enough for its two-thread
 // path, against R's coxph (tests/reference/cox/make_coxfit_large.R): heavy ties (Efron terms with
-// about 30 deaths per time), case weights, strata, and a last stratum without events. The rows
+// about 30 deaths per time), case weights, strata, and a last stratum without events; scores
+// with few and with tens of thousands of distinct values (the concordance's two paths). The rows
 // are generated from the row number with the same integer arithmetic as the R script.
 #include <gtest/gtest.h>
 
@@ -17,8 +18,8 @@ using hazard::test::jnum;
 using hazard::test::near_rel;
 using nlohmann::json;
 
-// make_coxfit_large.R's gen(n); `coarse`: times %/% 50
-hazard::CoxData generate(std::size_t n, bool strata, bool weights, bool coarse) {
+// make_coxfit_large.R's gen(n); `coarse`: times %/% 50; `many`: x3m (307 values) for x3
+hazard::CoxData generate(std::size_t n, bool strata, bool weights, bool coarse, bool many) {
   hazard::CoxData d;
   d.x.resize(static_cast<Eigen::Index>(n), 3);
   d.names = {"x1", "x2", "x3"};
@@ -32,7 +33,8 @@ hazard::CoxData generate(std::size_t n, bool strata, bool weights, bool coarse) 
     d.status.push_back(i % 3 != 0 && !last ? 1 : 0);
     d.x(r, 0) = x1;
     d.x(r, 1) = static_cast<double>((i * 31) % 101) / 50 - 1;
-    d.x(r, 2) = static_cast<double>((i * 17) % 13) / 4 - x1;
+    d.x(r, 2) = many ? static_cast<double>((i * 7919) % 307) / 100
+                     : static_cast<double>((i * 17) % 13) / 4 - x1;
     if (weights) d.weight.push_back(1 + static_cast<double>(i % 4) / 2);
     if (strata) d.stratum.push_back(last ? 4 : static_cast<std::int32_t>(i % 3 + 1));
   }
@@ -46,7 +48,7 @@ TEST(CoxfitLarge, MatchesR) {
     const json& e = c["expect"];
     const hazard::CoxData d =
         generate(c["n"].get<std::size_t>(), c["strata"].get<bool>(), c["weights"].get<bool>(),
-                 c["coarse"].get<bool>());
+                 c["coarse"].get<bool>(), c["many"].get<bool>());
     const hazard::CoxResult r = hazard::cox_fit(
         d, {.ties = c["ties"] == "efron" ? hazard::Ties::efron : hazard::Ties::breslow});
     EXPECT_EQ(r.iterations, e["iter"].get<int>());
