@@ -28,7 +28,9 @@ struct Column {
 
   std::size_t size() const { return kind == ColumnKind::numeric ? numbers.size() : codes.size(); }
   bool is_numeric() const { return kind == ColumnKind::numeric; }
-  bool is_missing(std::size_t i) const;
+  bool is_missing(std::size_t i) const {  // inline: the data layer calls it per row and column
+    return kind == ColumnKind::numeric ? numbers[i] != numbers[i] : codes[i] < 0;
+  }
   /// The value of row i as text: the level, or the number in shortest round-trip form; "" if missing.
   std::string text(std::size_t i) const;
 };

@@ -28,6 +28,7 @@
 #include <numeric>
 #include <span>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "cox/cox_detail.hpp"
@@ -241,6 +242,8 @@ struct Influence {
 template <class T>
 void sweep_risk(const CoxSorted& d, const Block& k, double* count, Influence& inf) {
   T all(k.n_ranks);
+  // tied.xy needs equal ranks: with superblocks the fine pass counts it (equal ranks share one)
+  constexpr bool count_xy = !std::is_same_v<T, CoarseTree>;
   const std::size_t b = k.b, m = k.m;
   const std::uint8_t* status = d.status.data() + b;
   auto w = [&](std::size_t q) { return d.weight[b + q]; };
@@ -261,20 +264,21 @@ void sweep_risk(const CoxSorted& d, const Block& k, double* count, Influence& in
       for (; i2 < m && d.start[b + k.ord1[i2]] >= t; ++i2)
         all.add(k.rank[k.ord1[i2]], -w(k.ord1[i2]));
     double dwt = 0;
-    if (events > 1) tied.clear();
+    const bool xy = count_xy && events > 1;
+    if (xy) tied.clear();
     for (std::size_t i = lo; i < hi; ++i) {
       const std::size_t q = o.at(i);
       if (status[q] == 0) continue;
       count[3] += w(q) * dwt;  // pairs of events at t: tied on time
       dwt += w(q);
-      if (events > 1) tied.emplace_back(k.rank[q], w(q));
+      if (xy) tied.emplace_back(k.rank[q], w(q));
       const Sums s = all.walk(k.rank[q]);
       count[0] += w(q) * s.greater;
       count[1] += w(q) * s.less;
       count[2] += w(q) * s.equal;
       inf.add(b + q, s, 1);
     }
-    if (events > 1) {  // ... and on score too (tied.xy): equal ranks
+    if (xy) {  // ... and on score too (tied.xy): equal ranks
       std::sort(tied.begin(), tied.end(),
                 [](const auto& x, const auto& y) { return x.first < y.first; });
       double dwt2 = 0;
@@ -350,11 +354,15 @@ void sweep_deaths(const CoxSorted& d, const Block& k, Influence& inf) {
 
 // The fine parts over a block's partition: for each superblock, its rows in sweep order (one run
 // of tied times at a time, as the sweeps above) against a tree of that superblock's ranks only.
-// `f(entry, sums)` receives the fine (less, equal) of each walk (`greater` is unused: 0).
+// `f(entry, sums)` receives the fine (less, equal) of each walk (`greater` is unused: 0). The risk
+// pass also counts tied.xy (pairs of events at one time with equal scores) into `*tied_xy`.
 template <class F>
-void fine_pass(const CoxSorted& d, const Block& k, bool descending_time, bool risk, F&& f) {
+void fine_pass(const CoxSorted& d, const Block& k, bool descending_time, double* tied_xy, F&& f) {
   const Partition& pt = k.part;
+  const bool risk = tied_xy != nullptr;
   Tree tree(kSuper);
+  std::vector<double> run_events(kSuper, 0.0);  // weight of the run's events per rank, so far
+  double xy = 0;
   const std::size_t n_super = pt.start.size() - 1;
   for (std::size_t s = 0; s < n_super; ++s) {
     const Entry* e = pt.entry.data() + pt.start[s];
@@ -373,7 +381,13 @@ void fine_pass(const CoxSorted& d, const Block& k, bool descending_time, bool ri
         for (std::size_t i = lo; i < hi; ++i)
           if (e[i].bits & 1) walk(e[i]);
         for (std::size_t i = lo; i < hi; ++i)
-          if (e[i].bits & 1) tree.add(e[i].bits >> 2, e[i].w);
+          if (e[i].bits & 1) {
+            const std::size_t r = e[i].bits >> 2;
+            xy += e[i].w * run_events[r];
+            run_events[r] += e[i].w;
+            tree.add(r, e[i].w);
+          }
+        for (std::size_t i = lo; i < hi; ++i) run_events[e[i].bits >> 2] = 0;
       } else {  // the events walk and join, then the censored rows walk
         for (std::size_t i = lo; i < hi; ++i)
           if (e[i].bits & 1) walk(e[i]);
@@ -400,6 +414,7 @@ void fine_pass(const CoxSorted& d, const Block& k, bool descending_time, bool ri
       }
     }
   }
+  if (risk) *tied_xy += xy;
 }
 
 // Adds v[entry] to out[b + q] for each entry: a pass over the rows in kernel order, each
@@ -418,7 +433,7 @@ void sweep_risk_super(const CoxSorted& d, const Block& k, double* count, Influen
   resize_huge(v, k.m, 0.0);
   double c0 = 0, c1 = 0, c2 = 0;
   const Entry* e0 = k.part.entry.data();
-  fine_pass(d, k, true, true, [&](const Entry& x, const Sums& s) {
+  fine_pass(d, k, true, &count[4], [&](const Entry& x, const Sums& s) {
     // greater = total - less - equal: the coarse sweep counted total - coarse less
     c0 -= x.w * (s.less + s.equal);
     c1 += x.w * s.less;
@@ -437,7 +452,7 @@ void sweep_deaths_super(const CoxSorted& d, const Block& k, Influence& inf) {
   resize_huge(v, k.m, 0.0);
   const Entry* e0 = k.part.entry.data();
   // sides swapped: diff += less - greater = 2 less + equal - total
-  fine_pass(d, k, false, false, [&](const Entry& x, const Sums& s) {
+  fine_pass(d, k, false, nullptr, [&](const Entry& x, const Sums& s) {
     v[static_cast<std::size_t>(&x - e0)] = 2 * s.less + s.equal;
   });
   add_by_row(k, v, inf.diff.data());

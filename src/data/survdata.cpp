@@ -249,8 +249,21 @@ SurvData build_surv_data(const Table& table, const Roles& roles) {
   }
   std::vector<Factor> strata;
   for (const auto& s : roles.strata) strata.push_back(make_factor(table.at(s)));
-  std::vector<const Column*> covariates;
-  for (const auto& c : roles.covariates) covariates.push_back(&table.at(c));
+  // rows with a missing covariate, found column by column (sequential passes, no per-row calls
+  // over the columns)
+  std::vector<char> missing_covariate;
+  for (const auto& name : roles.covariates) {
+    const Column& c = table.at(name);
+    if (missing_covariate.empty()) missing_covariate.assign(n, 0);
+    char* m = missing_covariate.data();
+    if (c.is_numeric()) {
+      const double* x = c.numbers.data();
+      for (std::size_t i = 0; i < n; ++i) m[i] |= static_cast<char>(x[i] != x[i]);
+    } else {
+      const std::int32_t* k = c.codes.data();
+      for (std::size_t i = 0; i < n; ++i) m[i] |= static_cast<char>(k[i] < 0);
+    }
+  }
   const Column* cluster = roles.cluster.empty() ? nullptr : &table.at(roles.cluster);
 
   // Combined stratum key (mixed radix over the strata's codes), compressed later.
@@ -310,7 +323,7 @@ SurvData build_surv_data(const Table& table, const Roles& roles) {
     else if (std::any_of(strata.begin(), strata.end(), [&](const Factor& f) { return f.codes[i] < 0; }))
       reason = "missing stratum";
     else if (weight && !has_w) reason = "missing weight";
-    else if (std::any_of(covariates.begin(), covariates.end(), [&](const Column* c) { return c->is_missing(i); }))
+    else if (!missing_covariate.empty() && missing_covariate[i])
       reason = "missing covariate";
     else if (offset && !has_off) reason = "missing offset";
     else if (cluster && cluster->is_missing(i)) reason = "missing cluster";

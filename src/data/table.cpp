@@ -9,10 +9,6 @@
 
 namespace hazard {
 
-bool Column::is_missing(std::size_t i) const {
-  return kind == ColumnKind::numeric ? std::isnan(numbers[i]) : codes[i] < 0;
-}
-
 std::string Column::text(std::size_t i) const {
   if (is_missing(i)) return {};
   if (kind == ColumnKind::numeric) return fmt::format("{}", numbers[i]);
