@@ -41,7 +41,7 @@ add("- Data: `bench_generate N 1 FILE` (bench/generate.cpp): exponential times, 
     " covariates, ~30% censored, times rounded to 4 decimals (ties). Counting process:",
     " `bench_generate ", format(cp_rows, scientific = FALSE), " 1 FILE --cp 42`.")
 add("- R: the call alone on an in-memory data frame (`bench/r_bench.R`; best of 3 runs up to 1e5 rows, of",
-    " 2 at 1e6, one run above). hazard API: the same model through the C++ API on data already in memory (`bench/api_time`,",
+    " 2 from 1e6). hazard API: the same model through the C++ API on data already in memory (`bench/api_time`,",
     " best of the same number of runs). hazard command: the whole process, CSV read and JSON output included",
     " (best of 3 runs; peak RSS the largest of the 3).")
 add("")
