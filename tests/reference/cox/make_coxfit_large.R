@@ -14,6 +14,9 @@
 # predictor then has 62014 distinct values (23167 per stratum, all distinct, with strata),
 # enough for the concordance's superblock path (src/cox/concordance.cpp: from 16384 distinct
 # scores), and still tied scores among events at one time (tied.xy) with the coarse times.
+# The `exact` case: ties = "exact" on times without ties, (i * 7919) %% 70001 + 1 (all distinct):
+# the exact method's kernel order is descending time, the concordance's superblock path reads it
+# backwards (20,000 rows, x3m: 20,000 distinct scores).
 suppressPackageStartupMessages({library(survival); library(jsonlite)})
 versions <- list(R = R.version.string, survival = as.character(packageVersion("survival")))
 gen <- function(n) {
@@ -22,6 +25,7 @@ gen <- function(n) {
                   status = as.integer(i %% 3 != 0), x1 = i %% 2, x2 = ((i * 31) %% 101) / 50 - 1)
   d$x3 <- ((i * 17) %% 13) / 4 - d$x1
   d$x3m <- ((i * 7919) %% 307) / 100
+  d$tdistinct <- (i * 7919) %% 70001 + 1
   d$w <- 1 + (i %% 4) / 2
   d$s <- i %% 3 + 1
   last <- (n - 499):n
@@ -63,6 +67,18 @@ for (ties in c("efron", "breslow")) {
                                                            "std")])))
   }
 }
+n_exact <- 20000
+d <- gen(n_exact)
+call <- 'coxph(Surv(tdistinct, status) ~ x1 + x2 + x3m, data = d, ties = "exact")'
+fit <- eval(parse(text = call))
+cases[[length(cases) + 1]] <- list(
+  name = "many_exact_distinct", call = call, n = n_exact, ties = "exact", strata = FALSE,
+  weights = FALSE, coarse = FALSE, many = TRUE, distinct = TRUE,
+  expect = list(coef = unname(fit$coefficients), se = unname(sqrt(diag(fit$var))),
+                loglik = unname(fit$loglik), iter = fit$iter, score = unname(fit$score),
+                concordance = unname(fit$concordance[c("concordant", "discordant", "tied.x",
+                                                       "tied.y", "tied.xy", "concordance",
+                                                       "std")])))
 writeLines(toJSON(list(versions = versions, generator = "see the comment of make_coxfit_large.R",
                        cases = cases), digits = NA, auto_unbox = TRUE, pretty = TRUE),
            "coxfit_large.json")

@@ -18,8 +18,10 @@ using hazard::test::jnum;
 using hazard::test::near_rel;
 using nlohmann::json;
 
-// make_coxfit_large.R's gen(n); `coarse`: times %/% 50; `many`: x3m (307 values) for x3
-hazard::CoxData generate(std::size_t n, bool strata, bool weights, bool coarse, bool many) {
+// make_coxfit_large.R's gen(n); `coarse`: times %/% 50; `many`: x3m (307 values) for x3;
+// `distinct`: the times tdistinct (no ties)
+hazard::CoxData generate(std::size_t n, bool strata, bool weights, bool coarse, bool many,
+                         bool distinct) {
   hazard::CoxData d;
   d.x.resize(static_cast<Eigen::Index>(n), 3);
   d.names = {"x1", "x2", "x3"};
@@ -28,7 +30,7 @@ hazard::CoxData generate(std::size_t n, bool strata, bool weights, bool coarse, 
     const double x1 = static_cast<double>(i % 2);
     const std::size_t t =
         (i * 7919) % 997 + 1 + 300 * (i % 2) + (i * 31) % 101 + 20 * ((i * 17) % 13);
-    d.time.push_back(static_cast<double>(coarse ? t / 50 : t));
+    d.time.push_back(static_cast<double>(distinct ? (i * 7919) % 70001 + 1 : coarse ? t / 50 : t));
     const bool last = i >= n - 500;
     d.status.push_back(i % 3 != 0 && !last ? 1 : 0);
     d.x(r, 0) = x1;
@@ -48,9 +50,11 @@ TEST(CoxfitLarge, MatchesR) {
     const json& e = c["expect"];
     const hazard::CoxData d =
         generate(c["n"].get<std::size_t>(), c["strata"].get<bool>(), c["weights"].get<bool>(),
-                 c["coarse"].get<bool>(), c["many"].get<bool>());
+                 c["coarse"].get<bool>(), c["many"].get<bool>(), c.value("distinct", false));
     const hazard::CoxResult r = hazard::cox_fit(
-        d, {.ties = c["ties"] == "efron" ? hazard::Ties::efron : hazard::Ties::breslow});
+        d, {.ties = c["ties"] == "efron"     ? hazard::Ties::efron
+                    : c["ties"] == "exact" ? hazard::Ties::exact
+                                           : hazard::Ties::breslow});
     EXPECT_EQ(r.iterations, e["iter"].get<int>());
     for (std::size_t j = 0; j < 3; ++j) {
       const auto jj = static_cast<Eigen::Index>(j);
