@@ -14,17 +14,23 @@
 // summed within cluster, var(C) = sum dfbeta^2 / 4.
 // Per-row pair counts use two weight trees (blocked Fenwick trees over the ranks of the score): one
 // of rows at risk, one of events so far, read when a row enters and when the pass ends.
-// One sort (the dense ranks of the scores, time_order.hpp's dense_ranks: 8-byte words), and the
-// sweeps read the kernel order directly, one run of tied times at a time; O(n log n).
+// One sort (the dense ranks of the scores, time_order.hpp's dense_ranks: 8-byte words; without
+// strata the words are built in input order, the kernel position from CoxSorted::position, so
+// that the scores are read in sequence), and the sweeps read the kernel order directly, one run
+// of tied times at a time; O(n log n).
 // Right-censored data with at least 16384 distinct scores in a stratum: the ranks are split into
 // superblocks of 4096, a walk into the weight of the superblocks below (a coarse sweep over the
 // kernel order) and the weight below within the rank's superblock (a fine sweep per superblock
 // over its rows): both trees stay in L1, where one tree over all ranks missed the cache at every
 // walk. Each sum of the sweeps is linear in (less, equal), so the two parts add.
+// Two threads on large data: the risk sweeps on one, the deaths sweeps on the other (disjoint
+// trees and influence arrays; the deaths' coarse sweeps run while the partitions are built).
 //
 // Input contract: CoxSorted (any kernel order); strata are separate, as R.
 #include <algorithm>
 #include <cmath>
+#include <exception>
+#include <latch>
 #include <numeric>
 #include <span>
 #include <thread>
@@ -34,6 +40,7 @@
 #include "cox/cox_detail.hpp"
 #include "util/huge_pages.hpp"
 #include "util/time_order.hpp"
+#include "util/two_threads.hpp"
 
 namespace hazard::detail {
 namespace {
@@ -153,7 +160,8 @@ struct Block {
   std::size_t b = 0, m = 0;
   std::vector<std::uint32_t> rank, ord1;
   std::size_t n_ranks = 0;
-  Partition part;  // right-censored with at least 4 superblocks of ranks; else empty
+  bool super = false;  // right-censored with at least 4 superblocks of ranks
+  Partition part;      // when `super`: built by make_partition (after make_block)
 };
 
 void make_partition(const CoxSorted& d, Block& k) {
@@ -187,16 +195,33 @@ Block make_block(const CoxSorted& d, const std::vector<double>& lp, std::size_t 
   k.b = b;
   k.m = e - b;
   // ranks of the score within the stratum (exact equality = tie, as R's match(unique()))
-  k.n_ranks = dense_ranks(
-      k.m, [&](std::size_t q) { return lp[d.order[b + q]]; }, k.rank);
+  if (b == 0 && e == d.n && d.position.size() == d.n) {
+    // one stratum: the words are built in input order (lp read in sequence, the kernel
+    // position from the inverse order), on two threads; only the runs of equal top key bits
+    // read lp in kernel order (the low key bits: their low 32 bits hold the b low bits, and
+    // those above are equal within a run)
+    k.n_ranks = dense_ranks_of_words(
+        k.m,
+        [&](std::uint64_t* words, std::uint64_t mask) {
+          two_halves(k.m, [&](int half) {
+            const std::size_t lo = half == 0 ? 0 : k.m / 2, hi = half == 0 ? k.m / 2 : k.m;
+            for (std::size_t i = lo; i < hi; ++i)
+              words[i] = (time_key(lp[i]) & ~mask) | d.position[i];
+          });
+        },
+        [&](std::size_t q) { return static_cast<std::uint32_t>(time_key(lp[d.order[q]])); },
+        k.rank);
+  } else {
+    k.n_ranks = dense_ranks(
+        k.m, [&](std::size_t q) { return lp[d.order[b + q]]; }, k.rank);
+  }
   if (d.counting) {
     // by_start lists the same rows for the same (ignore, stratum) block, by descending start
     resize_huge(k.ord1, k.m);
     for (std::size_t q = 0; q < k.m; ++q)
       k.ord1[q] = static_cast<std::uint32_t>(d.by_start[b + q] - b);
-  } else if (k.n_ranks >= 4 * kSuper) {
-    make_partition(d, k);
   }
+  k.super = !d.counting && k.n_ranks >= 4 * kSuper;
   return k;
 }
 
@@ -426,50 +451,51 @@ void add_by_row(const Block& k, const HugeVector<double>& v, double* out) {
   for (std::size_t q = 0; q < k.m; ++q) out[k.b + q] += v[next[k.rank[q] >> kSuperShift]++];
 }
 
-// sweep_risk with the ranks in superblocks: the coarse sweep, then the fine parts
-void sweep_risk_super(const CoxSorted& d, const Block& k, double* count, Influence& inf) {
-  sweep_risk<CoarseTree>(d, k, count, inf);
+// The fine part of a sweep over the block's partition: fine_pass, with the value f(entry, sums)
+// of each entry added to its row of `out` (gathered back by add_by_row).
+template <class F>
+void fine_to_rows(const CoxSorted& d, const Block& k, bool descending_time, double* tied_xy,
+                  double* out, F&& f) {
   HugeVector<double> v;
   resize_huge(v, k.m, 0.0);
-  double c0 = 0, c1 = 0, c2 = 0;
   const Entry* e0 = k.part.entry.data();
-  fine_pass(d, k, true, &count[4], [&](const Entry& x, const Sums& s) {
+  fine_pass(d, k, descending_time, tied_xy,
+            [&](const Entry& x, const Sums& s) { v[static_cast<std::size_t>(&x - e0)] = f(x, s); });
+  add_by_row(k, v, out);
+}
+
+// sweep_risk over a block: with superblocks, the coarse sweep, then the fine parts
+void sweep_risk_any(const CoxSorted& d, const Block& k, double* count, Influence& inf) {
+  if (!k.super) {
+    sweep_risk<Tree>(d, k, count, inf);
+    return;
+  }
+  sweep_risk<CoarseTree>(d, k, count, inf);
+  double c0 = 0, c1 = 0, c2 = 0;
+  fine_to_rows(d, k, true, &count[4], inf.diff.data(), [&](const Entry& x, const Sums& s) {
     // greater = total - less - equal: the coarse sweep counted total - coarse less
     c0 -= x.w * (s.less + s.equal);
     c1 += x.w * s.less;
     c2 += x.w * s.equal;
-    v[static_cast<std::size_t>(&x - e0)] = -(2 * s.less + s.equal);
+    return -(2 * s.less + s.equal);
   });
   count[0] += c0;
   count[1] += c1;
   count[2] += c2;
-  add_by_row(k, v, inf.diff.data());
 }
 
-void sweep_deaths_super(const CoxSorted& d, const Block& k, Influence& inf) {
-  sweep_deaths<CoarseTree>(d, k, inf);
-  HugeVector<double> v;
-  resize_huge(v, k.m, 0.0);
-  const Entry* e0 = k.part.entry.data();
-  // sides swapped: diff += less - greater = 2 less + equal - total
-  fine_pass(d, k, false, nullptr, [&](const Entry& x, const Sums& s) {
-    v[static_cast<std::size_t>(&x - e0)] = 2 * s.less + s.equal;
-  });
-  add_by_row(k, v, inf.diff.data());
-}
-
-void sweep_risk_any(const CoxSorted& d, const Block& k, double* count, Influence& inf) {
-  if (k.part.entry.empty())
-    sweep_risk<Tree>(d, k, count, inf);
-  else
-    sweep_risk_super(d, k, count, inf);
-}
-
-void sweep_deaths_any(const CoxSorted& d, const Block& k, Influence& inf) {
-  if (k.part.entry.empty())
-    sweep_deaths<Tree>(d, k, inf);
-  else
-    sweep_deaths_super(d, k, inf);
+// sweep_deaths over a block in two parts: all of it without superblocks, else the coarse sweep
+// (`fine` false: needs no partition) or the fine parts (`fine` true)
+void sweep_deaths_part(const CoxSorted& d, const Block& k, Influence& inf, bool fine) {
+  if (!k.super) {
+    if (!fine) sweep_deaths<Tree>(d, k, inf);
+  } else if (!fine) {
+    sweep_deaths<CoarseTree>(d, k, inf);
+  } else {
+    // sides swapped: diff += less - greater = 2 less + equal - total
+    fine_to_rows(d, k, false, nullptr, inf.diff.data(),
+                 [](const Entry&, const Sums& s) { return 2 * s.less + s.equal; });
+  }
 }
 
 }  // namespace
@@ -486,23 +512,44 @@ CoxConcordance concordance(const CoxSorted& d, const std::vector<double>& lp,
     b = e;
   }
   // The two halves of the sweep touch disjoint trees and influence arrays: on large data they
-  // run on two threads (the sums are the same either way).
+  // run on two threads (the sums are the same either way). The deaths' coarse sweeps need no
+  // partition: they start while this thread builds the partitions.
   Influence inf(n), inf_dead(n);
-  auto run_deaths = [&] {
-    for (const Block& k : blocks) sweep_deaths_any(d, k, inf_dead);
+  auto partitions = [&] {
+    for (Block& k : blocks)
+      if (k.super) make_partition(d, k);
   };
-  if (n >= 20000 && std::thread::hardware_concurrency() > 1) {
-    std::thread helper(run_deaths);
+  if (n >= 20000 && two_cores()) {
+    std::latch ready(1);
+    bool partitioned = false;
+    std::exception_ptr error;
+    std::thread helper([&] {
+      try {
+        for (const Block& k : blocks) sweep_deaths_part(d, k, inf_dead, false);
+        ready.wait();
+        if (partitioned)
+          for (const Block& k : blocks) sweep_deaths_part(d, k, inf_dead, true);
+      } catch (...) {
+        error = std::current_exception();
+      }
+    });
     try {
+      partitions();
+      partitioned = true;
+      ready.count_down();
       for (const Block& k : blocks) sweep_risk_any(d, k, count, inf);
     } catch (...) {
+      if (!partitioned) ready.count_down();
       helper.join();
       throw;
     }
     helper.join();
+    if (error) std::rethrow_exception(error);
   } else {
+    partitions();
     for (const Block& k : blocks) sweep_risk_any(d, k, count, inf);
-    run_deaths();
+    for (const Block& k : blocks) sweep_deaths_part(d, k, inf_dead, false);
+    for (const Block& k : blocks) sweep_deaths_part(d, k, inf_dead, true);
   }
   for (std::size_t r = 0; r < n; ++r) {
     inf.diff[r] += inf_dead.diff[r];

@@ -16,6 +16,7 @@
 #include "hazard/cox.hpp"
 #include "util/huge_pages.hpp"
 #include "util/time_order.hpp"
+#include "util/two_threads.hpp"
 
 namespace hazard::detail {
 
@@ -37,7 +38,8 @@ struct CoxSorted {
   // event time can reach last, R's `ignore`), and `order` == sort2.
   // The n-sized arrays are HugeVector (util/huge_pages.hpp): whole huge pages, one page fault
   // per 2 MiB instead of 512.
-  HugeVector<std::uint32_t> order;  ///< kernel position -> input row (n < 2^32: the sort checks)
+  HugeVector<std::uint32_t> order;     ///< kernel position -> input row (n < 2^32: the sort checks)
+  HugeVector<std::uint32_t> position;  ///< input row -> kernel position (the inverse of order)
   HugeVector<double> time;          ///< stop time, kernel order
   HugeVector<double> start;         ///< start time, kernel order (counting only)
   HugeVector<std::uint8_t> status;
@@ -61,31 +63,6 @@ struct CoxSorted {
 /// not read and may be empty).
 CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x = nullptr,
                   const HugeVector<KeyedRow>* sorted = nullptr);
-
-// Below this many rows one thread does both halves (two thread starts would cost more).
-constexpr std::size_t two_thread_rows = 32768;
-
-// Runs f(0) and f(1), the two halves, on two threads for large data. Both halves are always
-// computed separately and summed the same way, so the result does not depend on the threads.
-template <class F>
-void two_halves(std::size_t n, F&& f) {
-  if (n >= two_thread_rows && std::thread::hardware_concurrency() > 1) {
-    std::exception_ptr error;
-    std::thread helper([&] {
-      try {
-        f(1);
-      } catch (...) {
-        error = std::current_exception();
-      }
-    });
-    f(0);
-    helper.join();
-    if (error) std::rethrow_exception(error);
-  } else {
-    f(0);
-    f(1);
-  }
-}
 
 /// Log partial likelihood at beta (scaled coordinates), its score u (p) and information imat
 /// (p*p, only the upper triangle imat[j*p+i], j<=i... see each file) for one tie method.

@@ -100,24 +100,28 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
   // kernel position of each input row (the inverse of ord): by_start and the covariate scatter
   HugeVector<std::uint32_t> kpos(n);
   resize_huge(d.order, n);
-  if (sorted) {  // everything in kernel order already: one random write per row (kpos)
-    for (std::size_t k = 0; k < n; ++k) {
-      const KeyedRow& row = (*sorted)[k];
-      d.order[k] = row.payload;
-      kpos[row.payload] = static_cast<std::uint32_t>(k);
-      d.time[k] = key_time(row.key);
-      d.status[k] = row.code ? 1 : 0;
+  // two halves of the kernel rows on two threads (one random write or read per row each)
+  two_halves(n, [&](int half) {
+    const std::size_t lo = half == 0 ? 0 : n / 2, hi = half == 0 ? n / 2 : n;
+    if (sorted) {  // everything in kernel order already: one random write per row (kpos)
+      for (std::size_t k = lo; k < hi; ++k) {
+        const KeyedRow& row = (*sorted)[k];
+        d.order[k] = row.payload;
+        kpos[row.payload] = static_cast<std::uint32_t>(k);
+        d.time[k] = key_time(row.key);
+        d.status[k] = row.code ? 1 : 0;
+      }
+    } else {
+      for (std::size_t k = lo; k < hi; ++k) {
+        const std::size_t i = ord[k];
+        d.order[k] = ord[k];
+        kpos[i] = static_cast<std::uint32_t>(k);
+        d.time[k] = data.time[i];
+        d.status[k] = data.status[i] ? 1 : 0;
+        if (d.counting) d.start[k] = data.start[i];
+      }
     }
-  } else {
-    for (std::size_t k = 0; k < n; ++k) {
-      const std::size_t i = ord[k];
-      d.order[k] = ord[k];
-      kpos[i] = static_cast<std::uint32_t>(k);
-      d.time[k] = data.time[i];
-      d.status[k] = data.status[i] ? 1 : 0;
-      if (d.counting) d.start[k] = data.start[i];
-    }
-  }
+  });
   const HugeVector<std::uint32_t>& ord_k = d.order;
   // weights and offsets: gathered when given (else none stored: RowValues); strata likewise,
   // else all 0
@@ -237,6 +241,7 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
       }
     }
   });
+  d.position = std::move(kpos);
   return d;
 }
 

@@ -71,38 +71,4 @@ void sort_words_high(HugeVector<std::uint64_t>& words, HugeVector<std::uint64_t>
   radix::passes<11>(words, other, hist, 0, 0, low_bit);
 }
 
-std::size_t ranks_from_words(const HugeVector<std::uint64_t>& words, const std::uint32_t* low,
-                             unsigned pos_bits, std::vector<std::uint32_t>& rank) {
-  const std::size_t m = words.size();
-  const std::uint64_t mask = (std::uint64_t{1} << pos_bits) - 1;
-  std::uint32_t r = 0;
-  std::vector<std::uint64_t> run;  // (low bits, position) of a run whose low bits differ
-  for (std::size_t a = 0; a < m;) {
-    const std::uint64_t high = words[a] >> pos_bits;
-    std::size_t c = a + 1;
-    while (c < m && (words[c] >> pos_bits) == high) ++c;
-    const auto q0 = static_cast<std::uint32_t>(words[a] & mask);
-    bool same = true;
-    for (std::size_t k = a + 1; k < c; ++k) same &= low[words[k] & mask] == low[q0];
-    if (same) {
-      for (std::size_t k = a; k < c; ++k) rank[words[k] & mask] = r;
-      ++r;
-    } else {
-      run.clear();
-      for (std::size_t k = a; k < c; ++k) {
-        const std::uint64_t q = words[k] & mask;
-        run.push_back(std::uint64_t{low[q]} << 32 | q);
-      }
-      std::sort(run.begin(), run.end());
-      for (std::size_t k = 0; k < run.size(); ++k) {
-        if (k > 0 && (run[k] >> 32) != (run[k - 1] >> 32)) ++r;
-        rank[static_cast<std::uint32_t>(run[k])] = r;
-      }
-      ++r;
-    }
-    a = c;
-  }
-  return r;
-}
-
 }  // namespace hazard::detail

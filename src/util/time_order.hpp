@@ -12,13 +12,16 @@
 #pragma once
 
 #include <algorithm>
+#include <barrier>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <span>
+#include <thread>
 #include <vector>
 
 #include "util/huge_pages.hpp"
+#include "util/two_threads.hpp"
 
 namespace hazard::detail {
 
@@ -63,40 +66,175 @@ inline std::size_t code_of(std::uint64_t) { return 0; }
 // LSD passes over the key bits [low_bit, 64), then (n_codes > 0) one pass by code. The digit
 // count stays a constant (the loops unroll); with low_bit > 0 the top digits are 0 for every row
 // and skipped like any digit that all rows share.
+// Pass j < digits orders by digit j of the key, pass `digits` by code.
+template <int Bits, class Row>
+std::size_t bucket_of(unsigned j, const Row& r, std::uint64_t flip, unsigned low_bit) {
+  constexpr unsigned digits = (64 + Bits - 1) / Bits;
+  constexpr std::size_t radix = std::size_t{1} << Bits;
+  if (j == digits) return code_of(r);
+  return static_cast<std::size_t>(((key_of(r) ^ flip) >> (low_bit + j * Bits)) & (radix - 1));
+}
+
+// The histograms of every pass over rows [lo, hi): digit d at h[d * radix + digit], codes after
+// them (n_codes > 0).
+template <int Bits, class Row>
+void count_digits(const Row* rows, std::size_t lo, std::size_t hi, std::uint32_t* h,
+                  std::size_t n_codes, std::uint64_t flip, unsigned low_bit) {
+  constexpr unsigned digits = (64 + Bits - 1) / Bits;
+  constexpr std::size_t radix = std::size_t{1} << Bits;
+  for (std::size_t i = lo; i < hi; ++i) {
+    const std::uint64_t k = (key_of(rows[i]) ^ flip) >> low_bit;
+    for (unsigned d = 0; d < digits; ++d) ++h[d * radix + ((k >> (d * Bits)) & (radix - 1))];
+    if (n_codes) ++h[digits * radix + code_of(rows[i])];
+  }
+}
+
+// The passes that move rows: a digit (or the codes) on which the rows differ.
+template <int Bits>
+std::vector<unsigned> active_passes(const std::uint32_t* total, std::size_t n,
+                                    std::size_t n_codes) {
+  constexpr unsigned digits = (64 + Bits - 1) / Bits;
+  constexpr std::size_t radix = std::size_t{1} << Bits;
+  std::vector<unsigned> active;
+  for (unsigned d = 0; d <= digits; ++d) {
+    const std::size_t m = d < digits ? radix : n_codes;
+    bool moves = m > 0;
+    for (std::size_t b = 0; b < m && moves; ++b) moves = total[d * radix + b] != n;
+    if (moves) active.push_back(d);
+  }
+  return active;
+}
+
+// LSD passes over the key bits [low_bit, 64), then (n_codes > 0) one pass by code. The digit
+// count stays a constant (the loops unroll); with low_bit > 0 the top digits are 0 for every row
+// and skipped like any digit that all rows share.
 template <int Bits, class Vec>
-void passes(Vec& rows, Vec& other, std::vector<std::uint32_t>& hist, std::size_t n_codes,
-            std::uint64_t flip, unsigned low_bit = 0) {
+void passes_one_thread(Vec& rows, Vec& other, std::vector<std::uint32_t>& hist, std::size_t n_codes,
+                       std::uint64_t flip, unsigned low_bit) {
   using Row = typename Vec::value_type;
   constexpr unsigned digits = (64 + Bits - 1) / Bits;
   constexpr std::size_t radix = std::size_t{1} << Bits;
   const std::size_t n = rows.size();
   hist.assign(digits * radix + n_codes, 0);
-  for (const Row& r : rows) {
-    const std::uint64_t k = (key_of(r) ^ flip) >> low_bit;
-    for (unsigned d = 0; d < digits; ++d) ++hist[d * radix + ((k >> (d * Bits)) & (radix - 1))];
-    if (n_codes) ++hist[digits * radix + code_of(r)];
-  }
+  count_digits<Bits>(rows.data(), 0, n, hist.data(), n_codes, flip, low_bit);
   resize_huge(other, n);
-  auto scatter = [&](std::uint32_t* h, std::size_t m, auto bucket) {
+  for (unsigned j : active_passes<Bits>(hist.data(), n, n_codes)) {
+    std::uint32_t* h = hist.data() + j * radix;
+    const std::size_t m = j < digits ? radix : n_codes;
     std::uint32_t sum = 0;
     for (std::size_t b = 0; b < m; ++b) {
       const std::uint32_t c = h[b];
-      if (c == n) return;  // every row in one bucket: nothing would move
       h[b] = sum;
       sum += c;
     }
     Row* out = other.data();
-    for (const Row& r : rows) out[h[bucket(r)]++] = r;
+    for (const Row& r : rows) out[h[bucket_of<Bits>(j, r, flip, low_bit)]++] = r;
     rows.swap(other);
-  };
-  for (unsigned d = 0; d < digits; ++d) {
-    const unsigned shift = low_bit + d * Bits;  // < 64 for every digit that is not skipped
-    scatter(hist.data() + d * radix, radix, [shift, flip](const Row& r) {
-      return static_cast<std::size_t>(((key_of(r) ^ flip) >> shift) & (radix - 1));
-    });
   }
-  if (n_codes)
-    scatter(hist.data() + digits * radix, n_codes, [](const Row& r) { return code_of(r); });
+}
+
+// The same passes on two threads. Thread t moves the rows of half t of the current order (the
+// first n/2 positions, or the rest); within a bucket the rows of half 0 go first, so the sort
+// stays stable. A pass needs each half's histogram of its digit: the first from a count of the
+// input, each later one counted while the pass before writes its rows (a row's half is where it
+// lands). The threads meet at a barrier after each pass; the result is the same as one thread's.
+template <int Bits, class Vec>
+void passes_two_threads(Vec& rows, Vec& other, std::size_t n_codes, std::uint64_t flip,
+                        unsigned low_bit) {
+  using Row = typename Vec::value_type;
+  constexpr unsigned digits = (64 + Bits - 1) / Bits;
+  constexpr std::size_t radix = std::size_t{1} << Bits;
+  const std::size_t n = rows.size(), half = n / 2;
+  const std::size_t width = digits * radix + n_codes;
+  const std::size_t span = std::max(radix, n_codes);  // one pass's buckets
+  std::vector<std::uint32_t> h(2 * width, 0);         // per half: every digit of the input order
+  resize_huge(other, n);
+  two_halves(n, [&](int t) {
+    count_digits<Bits>(rows.data(), t == 0 ? 0 : half, t == 0 ? half : n, h.data() + t * width,
+                       n_codes, flip, low_bit);
+  });
+  std::vector<std::uint32_t> total(width);
+  for (std::size_t b = 0; b < width; ++b) total[b] = h[b] + h[width + b];
+  const std::vector<unsigned> active = active_passes<Bits>(total.data(), n, n_codes);
+  if (active.empty()) return;
+  // counted[buf][thread][half][bucket]: the next pass's histograms, double-buffered so that a
+  // thread clearing its counts for pass a + 1 never races the other reading those of pass a
+  std::vector<std::uint32_t> counted(2 * 2 * 2 * span);
+  auto counts = [&](std::size_t buf, int thread, int dest) {
+    return counted.data() +
+           ((buf * 2 + static_cast<std::size_t>(thread)) * 2 + static_cast<std::size_t>(dest)) *
+               span;
+  };
+  std::barrier sync(2);
+  std::vector<std::uint32_t> scratch(4 * span);  // per thread: `next` and `at`
+  auto run = [&](int t) {
+    std::uint32_t* const next = scratch.data() + static_cast<std::size_t>(t) * 2 * span;
+    std::uint32_t* const at = next + span;
+    for (std::size_t a = 0; a < active.size(); ++a) {
+      const unsigned j = active[a];
+      const std::size_t m = j < digits ? radix : n_codes;
+      // this pass's histogram of each half
+      const std::uint32_t *c0, *c1;
+      if (a == 0) {
+        c0 = h.data() + j * radix;
+        c1 = h.data() + width + j * radix;
+      } else {
+        const std::size_t buf = (a - 1) % 2;
+        for (std::size_t b = 0; b < m; ++b) next[b] = counts(buf, 0, 0)[b] + counts(buf, 1, 0)[b];
+        c0 = next;
+        c1 = nullptr;
+      }
+      // where this thread's rows of each bucket start
+      std::uint32_t sum = 0;
+      for (std::size_t b = 0; b < m; ++b) {
+        const std::uint32_t n0 = c0[b];
+        const std::uint32_t n1 =
+            c1 ? c1[b] : counts((a - 1) % 2, 0, 1)[b] + counts((a - 1) % 2, 1, 1)[b];
+        at[b] = sum + (t == 0 ? 0 : n0);
+        sum += n0 + n1;
+      }
+      const Row* src = (a % 2 == 0 ? rows : other).data();
+      Row* dst = (a % 2 == 0 ? other : rows).data();
+      const std::size_t lo = t == 0 ? 0 : half, hi = t == 0 ? half : n;
+      if (a + 1 < active.size()) {
+        const unsigned jn = active[a + 1];
+        std::uint32_t* low = counts(a % 2, t, 0);
+        std::uint32_t* high = counts(a % 2, t, 1);
+        std::fill(low, low + span, 0u);
+        std::fill(high, high + span, 0u);
+        for (std::size_t i = lo; i < hi; ++i) {
+          const Row r = src[i];
+          const std::uint32_t pos = at[bucket_of<Bits>(j, r, flip, low_bit)]++;
+          dst[pos] = r;
+          ++(pos < half ? low : high)[bucket_of<Bits>(jn, r, flip, low_bit)];
+        }
+      } else {
+        for (std::size_t i = lo; i < hi; ++i) {
+          const Row r = src[i];
+          dst[at[bucket_of<Bits>(j, r, flip, low_bit)]++] = r;
+        }
+      }
+      sync.arrive_and_wait();
+    }
+  };
+  // nothing in run() allocates or throws
+  std::thread helper(run, 1);
+  run(0);
+  helper.join();
+  if (active.size() % 2 == 1) rows.swap(other);
+}
+
+// Two threads from this many rows on (the barrier and the thread start cost about as much as
+// sorting ~50,000 rows on one).
+constexpr std::size_t radix_two_thread_rows = 65536;
+
+template <int Bits, class Vec>
+void passes(Vec& rows, Vec& other, std::vector<std::uint32_t>& hist, std::size_t n_codes,
+            std::uint64_t flip, unsigned low_bit = 0) {
+  if (rows.size() >= radix_two_thread_rows && rows.size() <= UINT32_MAX && two_cores())
+    passes_two_threads<Bits>(rows, other, n_codes, flip, low_bit);
+  else
+    passes_one_thread<Bits>(rows, other, hist, n_codes, flip, low_bit);
 }
 }  // namespace radix
 
@@ -142,9 +280,63 @@ void sort_values(std::vector<double>& values);
 void sort_words_high(HugeVector<std::uint64_t>& words, HugeVector<std::uint64_t>& other,
                      std::vector<std::uint32_t>& hist, unsigned low_bit);
 
-/// The dense ranks from words sorted by dense_ranks (see there); returns the number of ranks.
-std::size_t ranks_from_words(const HugeVector<std::uint64_t>& words, const std::uint32_t* low,
-                             unsigned pos_bits, std::vector<std::uint32_t>& rank);
+/// The dense ranks from words sorted by dense_ranks_of_words (see dense_ranks); `low(q)` gives the
+/// low pos_bits key bits of position q. Returns the number of ranks.
+template <class Low>
+std::size_t ranks_from_words(const HugeVector<std::uint64_t>& words, Low&& low, unsigned pos_bits,
+                             std::vector<std::uint32_t>& rank) {
+  const std::size_t m = words.size();
+  const std::uint64_t mask = (std::uint64_t{1} << pos_bits) - 1;
+  std::uint32_t r = 0;
+  std::vector<std::uint64_t> run;  // (low bits, position) of a run whose low bits differ
+  for (std::size_t a = 0; a < m;) {
+    const std::uint64_t high = words[a] >> pos_bits;
+    std::size_t c = a + 1;
+    while (c < m && (words[c] >> pos_bits) == high) ++c;
+    bool same = true;
+    if (c > a + 1) {  // a run: read the low bits (exact ties, or values very close)
+      const std::uint32_t low0 = low(words[a] & mask);
+      for (std::size_t k = a + 1; k < c; ++k) same &= low(words[k] & mask) == low0;
+    }
+    if (same) {
+      for (std::size_t k = a; k < c; ++k) rank[words[k] & mask] = r;
+      ++r;
+    } else {
+      run.clear();
+      for (std::size_t k = a; k < c; ++k) {
+        const std::uint64_t q = words[k] & mask;
+        run.push_back(std::uint64_t{low(q)} << 32 | q);
+      }
+      std::sort(run.begin(), run.end());
+      for (std::size_t k = 0; k < run.size(); ++k) {
+        if (k > 0 && (run[k] >> 32) != (run[k - 1] >> 32)) ++r;
+        rank[static_cast<std::uint32_t>(run[k])] = r;
+      }
+      ++r;
+    }
+    a = c;
+  }
+  return r;
+}
+
+/// The core of dense_ranks for callers that build the words themselves: `fill(words, mask)`
+/// writes the m words (key & ~mask) | q, one per position q in [0, m), in any order (b = bits
+/// of m - 1, mask = 2^b - 1), and `low(q)` returns key(q) & mask, read only for positions whose
+/// top key bits equal another's. The ranks go to rank[q].
+template <class Fill, class Low>
+std::size_t dense_ranks_of_words(std::size_t m, Fill&& fill, Low&& low,
+                                 std::vector<std::uint32_t>& rank) {
+  resize_huge(rank, m);
+  if (m == 0) return 0;
+  unsigned b = 1;
+  while (b < 32 && (std::uint64_t{1} << b) < m) ++b;
+  const std::uint64_t mask = (std::uint64_t{1} << b) - 1;
+  HugeVector<std::uint64_t> words(m), other;
+  fill(words.data(), mask);
+  std::vector<std::uint32_t> hist;
+  sort_words_high(words, other, hist, b);
+  return ranks_from_words(words, low, b, rank);
+}
 
 /// Dense ranks of m values: rank[q] in [0, distinct) for the q-th value value(q), 0 the
 /// smallest; exactly equal values share a rank (-0.0 equals +0.0; no NaN). Returns the number
@@ -153,27 +345,23 @@ std::size_t ranks_from_words(const HugeVector<std::uint64_t>& words, const std::
 /// in two: its top 64 - b bits go into one 64-bit word with the position q in the low b bits
 /// (b = bits of m - 1), and the b low key bits are kept apart. One radix sort of 8-byte words on
 /// 64 - b bits (m = 1e6: 4 passes of 8-byte words instead of 6 of 16-byte rows) orders the
-/// values by their top bits, positions ascending within equal top bits; only runs of equal top
-/// bits (exact ties, or values within ~2^-(52-b) of each other) read the kept low bits: equal
-/// low bits are one rank, else the run is sorted by them.
+/// values by their top bits; only runs of equal top bits (exact ties, or values within
+/// ~2^-(52-b) of each other) read the low bits: equal low bits are one rank, else the run is
+/// sorted by them.
 template <class Value>
 std::size_t dense_ranks(std::size_t m, Value&& value, std::vector<std::uint32_t>& rank) {
-  resize_huge(rank, m);
-  if (m == 0) return 0;
-  unsigned b = 1;
-  while (b < 32 && (std::uint64_t{1} << b) < m) ++b;
-  const std::uint64_t mask = (std::uint64_t{1} << b) - 1;
-  HugeVector<std::uint64_t> words(m), other;
   std::vector<std::uint32_t> low;
   resize_huge(low, m);
-  for (std::size_t q = 0; q < m; ++q) {
-    const std::uint64_t key = time_key(value(q));
-    words[q] = (key & ~mask) | q;
-    low[q] = static_cast<std::uint32_t>(key & mask);
-  }
-  std::vector<std::uint32_t> hist;
-  sort_words_high(words, other, hist, b);
-  return ranks_from_words(words, low.data(), b, rank);
+  return dense_ranks_of_words(
+      m,
+      [&](std::uint64_t* words, std::uint64_t mask) {
+        for (std::size_t q = 0; q < m; ++q) {
+          const std::uint64_t key = time_key(value(q));
+          words[q] = (key & ~mask) | q;
+          low[q] = static_cast<std::uint32_t>(key & mask);
+        }
+      },
+      [&](std::size_t q) { return low[q]; }, rank);
 }
 
 }  // namespace hazard::detail
