@@ -184,9 +184,13 @@ void risks(const CoxSorted& d, CoxfitWork& w, std::size_t p, const double* beta,
   const bool weighted = w.weighted, offset = w.offset;  // else weights 1, offsets 0: not read
   const double* const X = d.x.data();
   double* const r = w.r.get();
-  for (std::size_t k = k0; k < k1; ++k) {
-    const bool in_lead = lead && d.stratum[w.begin[k]] == d.stratum[w.begin[k0]];
-    for (std::size_t i = w.begin[k]; i < w.end[k]; ++i) {
+  // the segments of one stratum are contiguous rows: one loop over them
+  for (std::size_t k = k0; k < k1;) {
+    const std::int32_t st = d.stratum[w.begin[k]];
+    std::size_t kk = k + 1;
+    while (kk < k1 && d.stratum[w.begin[kk]] == st) ++kk;
+    const bool in_lead = lead && st == d.stratum[w.begin[k0]];
+    for (std::size_t i = w.begin[k]; i < w.end[kk - 1]; ++i) {
       const double* x = X + i * p;
       double eta = offset ? d.offset[i] : 0.0;
       for (std::size_t j = 0; j < p; ++j) eta += beta[j] * x[j];
@@ -196,6 +200,7 @@ void risks(const CoxSorted& d, CoxfitWork& w, std::size_t p, const double* beta,
         for (std::size_t j = 0; j < p; ++j) lead[1 + j] += r[i] * x[j];
       }
     }
+    k = kk;
   }
 }
 

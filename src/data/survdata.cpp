@@ -249,20 +249,14 @@ SurvData build_surv_data(const Table& table, const Roles& roles) {
   }
   std::vector<Factor> strata;
   for (const auto& s : roles.strata) strata.push_back(make_factor(table.at(s)));
-  // rows with a missing covariate, found column by column (sequential passes, no per-row calls
-  // over the columns)
+  // rows with a missing covariate, found column by column (sequential passes; the column's kind
+  // is the same for every row, so the loop is unswitched)
   std::vector<char> missing_covariate;
   for (const auto& name : roles.covariates) {
     const Column& c = table.at(name);
     if (missing_covariate.empty()) missing_covariate.assign(n, 0);
     char* m = missing_covariate.data();
-    if (c.is_numeric()) {
-      const double* x = c.numbers.data();
-      for (std::size_t i = 0; i < n; ++i) m[i] |= static_cast<char>(x[i] != x[i]);
-    } else {
-      const std::int32_t* k = c.codes.data();
-      for (std::size_t i = 0; i < n; ++i) m[i] |= static_cast<char>(k[i] < 0);
-    }
+    for (std::size_t i = 0; i < n; ++i) m[i] |= static_cast<char>(c.is_missing(i));
   }
   const Column* cluster = roles.cluster.empty() ? nullptr : &table.at(roles.cluster);
 
