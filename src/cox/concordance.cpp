@@ -15,16 +15,16 @@
 // Per-row pair counts use two weight trees (blocked Fenwick trees over the ranks of the score): one
 // of rows at risk, one of events so far, read when a row enters and when the pass ends.
 // One sort (the dense ranks of the scores, time_order.hpp's dense_ranks: 8-byte words; without
-// strata the words are built in input order, the kernel position from CoxSorted::position, so
-// that the scores are read in sequence), and the sweeps read the kernel order directly, one run
-// of tied times at a time; O(n log n).
-// Right-censored data with at least 16384 distinct scores in a stratum: the ranks are split into
-// superblocks of 4096, a walk into the weight of the superblocks below (a coarse sweep over the
-// kernel order) and the weight below within the rank's superblock (a fine sweep per superblock
-// over its rows): both trees stay in L1, where one tree over all ranks missed the cache at every
-// walk. Each sum of the sweeps is linear in (less, equal), so the two parts add.
-// Two threads on large data: the risk sweeps on one, the deaths sweeps on the other (disjoint
-// trees and influence arrays; the deaths' coarse sweeps run while the partitions are built).
+// strata the words are built in input order, with the kernel position from the inverse of the
+// kernel order, so that the scores are read in sequence), and the sweeps read the kernel order
+// directly, one run of tied times at a time; O(n log n). Right-censored data with at least 16384
+// distinct scores in a stratum: the ranks are split into superblocks of 4096, a walk into the
+// weight of the superblocks below (a coarse sweep over the kernel order) and the weight below
+// within the rank's superblock (a fine sweep per superblock over its rows): both trees stay in L1,
+// where one tree over all ranks missed the cache at every walk. Each sum of the sweeps is linear in
+// (less, equal), so the two parts add. Two threads on large data: the risk sweeps on one, the
+// deaths sweeps on the other (disjoint trees and influence arrays; the deaths' coarse sweeps run
+// while the partitions are built).
 //
 // Input contract: CoxSorted (any kernel order); strata are separate, as R.
 #include <algorithm>
@@ -195,9 +195,17 @@ Block make_block(const CoxSorted& d, const std::vector<double>& lp, std::size_t 
   k.b = b;
   k.m = e - b;
   // ranks of the score within the stratum (exact equality = tie, as R's match(unique()))
-  if (b == 0 && e == d.n && d.position.size() == d.n) {
+  if (b == 0 && e == d.n) {
+    // the kernel position of each input row (the inverse of the kernel order): random writes,
+    // two halves on two threads; kept only while the words are built (peak memory)
+    HugeVector<std::uint32_t> position;
+    resize_huge(position, k.m);
+    two_halves(k.m, [&](int half) {
+      const std::size_t lo = half == 0 ? 0 : k.m / 2, hi = half == 0 ? k.m / 2 : k.m;
+      for (std::size_t q = lo; q < hi; ++q) position[d.order[q]] = static_cast<std::uint32_t>(q);
+    });
     // one stratum: the words are built in input order (lp read in sequence, the kernel
-    // position from the inverse order), on two threads; only the runs of equal top key bits
+    // position from the inverse order above), on two threads; only the runs of equal top key bits
     // read lp in kernel order (the low key bits: their low 32 bits hold the b low bits, and
     // those above are equal within a run)
     k.n_ranks = dense_ranks_of_words(
@@ -206,11 +214,12 @@ Block make_block(const CoxSorted& d, const std::vector<double>& lp, std::size_t 
           two_halves(k.m, [&](int half) {
             const std::size_t lo = half == 0 ? 0 : k.m / 2, hi = half == 0 ? k.m / 2 : k.m;
             for (std::size_t i = lo; i < hi; ++i)
-              words[i] = (time_key(lp[i]) & ~mask) | d.position[i];
+              words[i] = (time_key(lp[i]) & ~mask) | position[i];
           });
         },
         [&](std::size_t q) { return static_cast<std::uint32_t>(time_key(lp[d.order[q]])); },
         k.rank);
+    HugeVector<std::uint32_t>().swap(position);
   } else {
     k.n_ranks = dense_ranks(
         k.m, [&](std::size_t q) { return lp[d.order[b + q]]; }, k.rank);

@@ -38,8 +38,7 @@ struct CoxSorted {
   // event time can reach last, R's `ignore`), and `order` == sort2.
   // The n-sized arrays are HugeVector (util/huge_pages.hpp): whole huge pages, one page fault
   // per 2 MiB instead of 512.
-  HugeVector<std::uint32_t> order;     ///< kernel position -> input row (n < 2^32: the sort checks)
-  HugeVector<std::uint32_t> position;  ///< input row -> kernel position (the inverse of order)
+  HugeVector<std::uint32_t> order;  ///< kernel position -> input row (n < 2^32: the sort checks)
   HugeVector<double> time;          ///< stop time, kernel order
   HugeVector<double> start;         ///< start time, kernel order (counting only)
   HugeVector<std::uint8_t> status;

@@ -241,7 +241,6 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
       }
     }
   });
-  d.position = std::move(kpos);
   return d;
 }
 
