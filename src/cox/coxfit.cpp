@@ -72,6 +72,22 @@ struct Buf<0> {
 
 constexpr int tri(int p) { return p * (p + 1) / 2; }
 
+// A sum of logs kept as the log of a running product: one log per ~10^2 factors (of the size of
+// risk-set sums), the product folded into the sum before it could leave the range of double.
+struct LogSum {
+  double prod = 1, sum = 0;
+  void add_log_of(double x) {
+    const double px = prod * x;
+    if (px > 1e-250 && px < 1e250) {
+      prod = px;
+    } else {
+      sum += std::log(prod);
+      prod = x;
+    }
+  }
+  double value() const { return sum + std::log(prod); }
+};
+
 }  // namespace
 
 CoxfitWork coxfit_work(const CoxSorted& d) {
@@ -307,20 +323,10 @@ double backward(const CoxSorted& d, CoxfitWork& w, std::size_t p, bool efron, st
   for (std::size_t t = 0; t < T; ++t) mm[t] = 0;
   double loglik = 0, denom = 0;
   // The log terms of weight 1 (unweighted data: every event time's terms) are summed as the log
-  // of their product, one log per ~10^2 event times instead of one each: the product is folded
-  // into lsum before it could leave the range of double. Its relative rounding grows by one
-  // unit per factor: ~10^-14 absolute in the loglik of a million-row fit, below the rounding of
-  // the sum of a million logs.
-  double prod = 1, lsum = 0;
-  auto mul = [&](double x) {
-    const double px = prod * x;
-    if (px > 1e-250 && px < 1e250) {
-      prod = px;
-    } else {
-      lsum += std::log(prod);
-      prod = x;
-    }
-  };
+  // of their product, one log per ~10^2 event times instead of one each (LogSum). Its relative
+  // rounding grows by one unit per factor: ~10^-14 absolute in the loglik of a million-row fit,
+  // below the rounding of the sum of a million logs.
+  LogSum pass;
   if (lead) {
     denom = lead[0];
     for (std::size_t j = 0; j < p; ++j) a[j] = lead[1 + j];
@@ -369,7 +375,7 @@ double backward(const CoxSorted& d, CoxfitWork& w, std::size_t p, bool efron, st
       for (std::size_t j = 0; j < p; ++j) a[j] += a2[j];
       const double inv = 1 / denom;
       if (deadwt == 1)
-        mul(denom);
+        pass.add_log_of(denom);
       else
         loglik -= deadwt * std::log(denom);
       c = e = deadwt * inv;
@@ -386,7 +392,7 @@ double backward(const CoxSorted& d, CoxfitWork& w, std::size_t p, bool efron, st
       double s0 = 0, s1 = 0, q0 = 0, q1 = 0, q2 = 0;
       // weight 1: the D_k join the product of the whole pass; else one log per event time
       const bool unit = wt == 1;
-      double tsum = 0, tprod = 1;
+      LogSum own;  // this event time's logs, weight wt
       for (double k2 = 1; k2 <= m; k2 += 1) {
         const double b = k2 * invm;
         const double dk = denom + b * denom2;
@@ -397,24 +403,11 @@ double backward(const CoxSorted& d, CoxfitWork& w, std::size_t p, bool efron, st
         q0 += inv2;
         q1 += b * inv2;
         q2 += b * b * inv2;
-        // the sum of the logs as the log of a product (unit weight: the pass's product; else
-        // this event time's, one log unless it would leave the range of double)
-        if (unit) {
-          mul(dk);
-        } else {
-          const double pk = tprod * dk;
-          if (pk > 1e-250 && pk < 1e250) {
-            tprod = pk;
-          } else {
-            tsum += std::log(tprod);
-            tprod = dk;
-          }
-        }
+        // the sum of the logs as the log of a product (unit weight: the pass's; else this
+        // event time's: one log unless it would leave the range of double)
+        (unit ? pass : own).add_log_of(dk);
       }
-      if (!unit) {
-        tsum += std::log(tprod);
-        loglik -= wt * tsum;
-      }
+      if (!unit) loglik -= wt * own.value();
       c = wt * s0;
       e = wt * s1;
       std::size_t t = 0;
@@ -440,8 +433,7 @@ double backward(const CoxSorted& d, CoxfitWork& w, std::size_t p, bool efron, st
   }
   for (std::size_t j = 0; j < p; ++j) us[j] = usum[j] + uu[j];
   for (std::size_t t = 0; t < T; ++t) mmo[t] = mm[t];
-  lsum += std::log(prod);
-  return loglik - lsum;
+  return loglik - pass.value();
 }
 
 template <int P>
