@@ -201,7 +201,7 @@ Block make_block(const CoxSorted& d, const std::vector<double>& lp, std::size_t 
     HugeVector<std::uint32_t> position;
     resize_huge(position, k.m);
     two_halves(k.m, [&](int half) {
-      const std::size_t lo = half == 0 ? 0 : k.m / 2, hi = half == 0 ? k.m / 2 : k.m;
+      const auto [lo, hi] = half_range(k.m, half);
       for (std::size_t q = lo; q < hi; ++q) position[d.order[q]] = static_cast<std::uint32_t>(q);
     });
     // one stratum: the words are built in input order (lp read in sequence, the kernel
@@ -212,7 +212,7 @@ Block make_block(const CoxSorted& d, const std::vector<double>& lp, std::size_t 
         k.m,
         [&](std::uint64_t* words, std::uint64_t mask) {
           two_halves(k.m, [&](int half) {
-            const std::size_t lo = half == 0 ? 0 : k.m / 2, hi = half == 0 ? k.m / 2 : k.m;
+            const auto [lo, hi] = half_range(k.m, half);
             for (std::size_t i = lo; i < hi; ++i)
               words[i] = (time_key(lp[i]) & ~mask) | position[i];
           });

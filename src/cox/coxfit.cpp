@@ -149,7 +149,7 @@ CoxfitWork coxfit_work(const CoxSorted& d) {
   double woff[2] = {0, 0};
   bool weighted[2] = {false, false}, offset[2] = {false, false};
   two_halves(n, [&](int half) {
-    const std::size_t lo = half == 0 ? 0 : n / 2, hi = half == 0 ? n / 2 : n;
+    const auto [lo, hi] = half_range(n, half);
     double* const sx = wx.data() + static_cast<std::size_t>(half) * p;
     std::vector<double> bx(p);
     bool wt = false, of = false;

@@ -102,7 +102,7 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
   resize_huge(d.order, n);
   // two halves of the kernel rows on two threads (one random write or read per row each)
   two_halves(n, [&](int half) {
-    const std::size_t lo = half == 0 ? 0 : n / 2, hi = half == 0 ? n / 2 : n;
+    const auto [lo, hi] = half_range(n, half);
     if (sorted) {  // everything in kernel order already: one random write per row (kpos)
       for (std::size_t k = lo; k < hi; ++k) {
         const KeyedRow& row = (*sorted)[k];
@@ -227,7 +227,7 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
   constexpr std::size_t ahead = 16;  // rows: the write targets are random, prefetch them
   // two halves of the input rows on two threads (disjoint kernel rows)
   two_halves(n * p, [&](int half) {
-    const std::size_t lo = half == 0 ? 0 : n / 2, hi = half == 0 ? n / 2 : n;
+    const auto [lo, hi] = half_range(n, half);
     for (std::size_t i = lo; i < hi; ++i) {
       if (i + ahead < hi) __builtin_prefetch(&d.x[kpos[i + ahead] * p], 1);
       const std::size_t k = kpos[i];

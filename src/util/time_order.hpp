@@ -150,8 +150,9 @@ void passes_two_threads(Vec& rows, Vec& other, std::size_t n_codes, std::uint64_
   std::vector<std::uint32_t> h(2 * width, 0);         // per half: every digit of the input order
   resize_huge(other, n);
   two_halves(n, [&](int t) {
-    count_digits<Bits>(rows.data(), t == 0 ? 0 : half, t == 0 ? half : n, h.data() + t * width,
-                       n_codes, flip, low_bit);
+    const auto [lo, hi] = half_range(n, t);
+    count_digits<Bits>(rows.data(), lo, hi, h.data() + static_cast<std::size_t>(t) * width, n_codes,
+                       flip, low_bit);
   });
   std::vector<std::uint32_t> total(width);
   for (std::size_t b = 0; b < width; ++b) total[b] = h[b] + h[width + b];
@@ -165,37 +166,29 @@ void passes_two_threads(Vec& rows, Vec& other, std::size_t n_codes, std::uint64_
            ((buf * 2 + static_cast<std::size_t>(thread)) * 2 + static_cast<std::size_t>(dest)) *
                span;
   };
+  // pass a's count of bucket b in half `dest`: from the input's count for the first pass, else
+  // the sum of what the two threads counted while writing pass a - 1
+  auto in_half = [&](std::size_t a, unsigned j, int dest, std::size_t b) -> std::uint32_t {
+    if (a == 0) return h[static_cast<std::size_t>(dest) * width + j * radix + b];
+    return counts((a - 1) % 2, 0, dest)[b] + counts((a - 1) % 2, 1, dest)[b];
+  };
   std::barrier sync(2);
-  std::vector<std::uint32_t> scratch(4 * span);  // per thread: `next` and `at`
+  std::vector<std::uint32_t> scratch(2 * span);  // per thread: `at`
   auto run = [&](int t) {
-    std::uint32_t* const next = scratch.data() + static_cast<std::size_t>(t) * 2 * span;
-    std::uint32_t* const at = next + span;
+    std::uint32_t* const at = scratch.data() + static_cast<std::size_t>(t) * span;
     for (std::size_t a = 0; a < active.size(); ++a) {
       const unsigned j = active[a];
       const std::size_t m = j < digits ? radix : n_codes;
-      // this pass's histogram of each half
-      const std::uint32_t *c0, *c1;
-      if (a == 0) {
-        c0 = h.data() + j * radix;
-        c1 = h.data() + width + j * radix;
-      } else {
-        const std::size_t buf = (a - 1) % 2;
-        for (std::size_t b = 0; b < m; ++b) next[b] = counts(buf, 0, 0)[b] + counts(buf, 1, 0)[b];
-        c0 = next;
-        c1 = nullptr;
-      }
       // where this thread's rows of each bucket start
       std::uint32_t sum = 0;
       for (std::size_t b = 0; b < m; ++b) {
-        const std::uint32_t n0 = c0[b];
-        const std::uint32_t n1 =
-            c1 ? c1[b] : counts((a - 1) % 2, 0, 1)[b] + counts((a - 1) % 2, 1, 1)[b];
+        const std::uint32_t n0 = in_half(a, j, 0, b);
         at[b] = sum + (t == 0 ? 0 : n0);
-        sum += n0 + n1;
+        sum += n0 + in_half(a, j, 1, b);
       }
       const Row* src = (a % 2 == 0 ? rows : other).data();
       Row* dst = (a % 2 == 0 ? other : rows).data();
-      const std::size_t lo = t == 0 ? 0 : half, hi = t == 0 ? half : n;
+      const auto [lo, hi] = half_range(n, t);
       if (a + 1 < active.size()) {
         const unsigned jn = active[a + 1];
         std::uint32_t* low = counts(a % 2, t, 0);

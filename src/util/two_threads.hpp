@@ -18,6 +18,14 @@ constexpr std::size_t two_thread_rows = 32768;
 
 inline bool two_cores() { return std::thread::hardware_concurrency() > 1; }
 
+/// The rows [lo, hi) of half `half` (0 or 1) of n rows: [0, n/2) and [n/2, n).
+struct HalfRange {
+  std::size_t lo, hi;
+};
+inline HalfRange half_range(std::size_t n, int half) {
+  return half == 0 ? HalfRange{0, n / 2} : HalfRange{n / 2, n};
+}
+
 template <class F>
 void two_halves(std::size_t n, F&& f) {
   if (n >= two_thread_rows && two_cores()) {
