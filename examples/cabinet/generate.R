@@ -60,6 +60,7 @@ randomize <- function(stratum) {
 
 adsl <- list()
 adtte <- list()
+sim <- list()
 subject_offset <- 0L
 for (co in cohorts) {
   n <- co$n
@@ -95,6 +96,13 @@ for (co in cohorts) {
   os_desc <- ifelse(os_cnsr == 0L, "Death",
                     ifelse(admin <= drop_os, "Censored at data cut-off", "Censored at last known alive"))
 
+  # Kept for the readout data below (no random numbers are drawn here, so the files above are
+  # unchanged by it).
+  sim[[co$name]] <- data.frame(USUBJID = usubjid, ENTRY = entry, CUTOFF = co$cutoff,
+                               PFSDY = to_days(pfs_obs), PFSCNSR = pfs_cnsr, PFSDEATH = death_first,
+                               PFSDROP = pfs_cnsr == 1L & admin > drop_pfs,
+                               OSDY = to_days(os_obs), OSCNSR = os_cnsr, stringsAsFactors = FALSE)
+
   adsl[[co$name]] <- data.frame(
     STUDYID = "CABINET-SIM", USUBJID = usubjid, TRT01P = arm, COHORT = co$name,
     STRAT1R = strat1, STRAT2R = strat2, SEX = sex, AGE = age,
@@ -118,11 +126,310 @@ adtte <- adtte[order(adtte$PARAMCD != "PFS", adtte$USUBJID), ]
 adtte <- adtte[, c("STUDYID", "USUBJID", "PARAMCD", "PARAM", "AVAL", "CNSR", "EVNTDESC",
                    "TRT01P", "COHORT", "STRAT1R", "STRAT2R")]
 
+# ---------------------------------------------------------------------------------------------
+# The rest of the readout: safety (ADAE, ADEX), tumour response (ADRS, duration of response) and
+# quality of life (ADQS). Every random number below is drawn AFTER those of adsl/adtte above, so
+# the efficacy data are the same as before these files were added. ADSL gains the treatment
+# variables (TRT01A, SAFFL, RANDDT, TRTSDT, TRTEDT) as extra columns after the original ones.
+#
+# Dates are SAS dates (days since 1960-01-01), as ADaM numeric dates. Day 1 is the randomization
+# date for times from randomization (ADTTE AVAL: whole days from randomization = ADT - RANDDT + 1)
+# and for ADRS/ADQS ADY; ADAE ASTDY counts from the first dose (ASTDY = ASTDT - TRTSDT + 1).
+sim <- do.call(rbind, unname(sim))
+stopifnot(identical(sim$USUBJID, adsl$USUBJID))
+n_all <- nrow(adsl)
+sas_date <- function(iso) as.numeric(as.Date(iso)) + 3653   # days since 1960-01-01
+study_start <- sas_date("2018-11-01")
+randdt <- study_start + floor(sim$ENTRY * days_per_month)
+dco <- study_start + ceiling(sim$CUTOFF * days_per_month)        # data cut-off of the cohort
+pfs_date <- randdt + sim$PFSDY - 1                               # AVAL (days) = ADT - RANDDT + 1
+os_date <- randdt + sim$OSDY - 1
+died <- sim$OSCNSR == 0L
+arm_p <- adsl$TRT01P
+cabo <- arm_p == "Cabozantinib"
+
+# Treatment. Three randomized patients are never treated (SAFFL = N); one patient randomized to
+# placebo receives cabozantinib (TRT01A differs from TRT01P). Treatment starts 0-3 days after
+# randomization and continues until progression, death, withdrawal, discontinuation for an adverse
+# event, or the data cut-off (ongoing treatment: TRTEDT = cut-off date, as usual at a cut-off).
+untreated <- sort(sample(n_all, 3))
+switched <- sample(setdiff(which(!cabo), untreated), 1)
+arm_a <- arm_p
+arm_a[switched] <- "Cabozantinib"
+arm_a[untreated] <- NA
+safety <- !is.na(arm_a)
+cabo_a <- safety & arm_a == "Cabozantinib"
+trtsdt <- ifelse(safety, randdt + sample(0:3, n_all, replace = TRUE), NA)
+planned_end <- ifelse(sim$PFSCNSR == 0L | sim$PFSDROP, pfs_date, dco)
+planned_end <- pmax(planned_end, trtsdt)
+# Discontinuation for an adverse event: exponential, 30% (cabozantinib) / 6% (placebo) per year.
+t_disc <- rexp(n_all, ifelse(cabo_a, -log(0.70), -log(0.94)) / 365.25)
+disc_ae <- safety & trtsdt + floor(t_disc) < planned_end
+trtedt <- ifelse(disc_ae, trtsdt + floor(t_disc), planned_end)
+exposure_days <- trtedt - trtsdt + 1
+
+adsl$TRT01A <- arm_a
+adsl$SAFFL <- ifelse(safety, "Y", "N")
+adsl$RANDDT <- randdt
+adsl$TRTSDT <- trtsdt
+adsl$TRTEDT <- trtedt
+
+# ---- ADAE: MedDRA-like system organ classes and preferred terms, NCI-CTCAE grades ----
+# rate: episodes per patient-year on cabozantinib / placebo; grade: probabilities of grades 1-4.
+catalogue <- data.frame(
+  AEBODSYS = c("Vascular disorders",
+               rep("General disorders and administration site conditions", 2),
+               rep("Gastrointestinal disorders", 5),
+               "Skin and subcutaneous tissue disorders",
+               rep("Metabolism and nutrition disorders", 2),
+               rep("Investigations", 3),
+               rep("Nervous system disorders", 2),
+               "Endocrine disorders",
+               "Respiratory, thoracic and mediastinal disorders",
+               "Infections and infestations",
+               "Blood and lymphatic system disorders"),
+  AEDECOD = c("Hypertension", "Fatigue", "Oedema peripheral", "Diarrhoea", "Nausea", "Stomatitis",
+              "Vomiting", "Abdominal pain", "Palmar-plantar erythrodysaesthesia syndrome",
+              "Decreased appetite", "Hypomagnesaemia", "Aspartate aminotransferase increased",
+              "Weight decreased", "Platelet count decreased", "Dysgeusia", "Headache",
+              "Hypothyroidism", "Pulmonary embolism", "Urinary tract infection", "Anaemia"),
+  rate_cabo = c(1.2, 1.3, 0.3, 1.4, 0.8, 0.6, 0.4, 0.3, 0.8, 0.7, 0.3, 0.6, 0.5, 0.4, 0.5, 0.3,
+                0.4, 0.06, 0.1, 0.2),
+  rate_pbo = c(0.25, 0.6, 0.15, 0.4, 0.35, 0.08, 0.2, 0.3, 0.06, 0.25, 0.05, 0.15, 0.1, 0.05, 0.06,
+               0.2, 0.03, 0.02, 0.08, 0.15),
+  g1 = c(.25, .40, .6, .50, .60, .5, .60, .50, .4, .5, .6, .7, .6, .6, .8, .7, .5, 0, .3, .4),
+  g2 = c(.40, .40, .35, .30, .35, .4, .35, .35, .4, .4, .3, .2, .4, .2, .2, .25, .5, .2, .5, .4),
+  g3 = c(.33, .20, .05, .20, .05, .1, .05, .15, .2, .1, .1, .1, 0, .15, 0, .05, 0, .6, .2, .2),
+  g4 = c(.02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, .05, 0, 0, 0, .2, 0, 0),
+  stringsAsFactors = FALSE)
+stopifnot(all(abs(with(catalogue, g1 + g2 + g3 + g4) - 1) < 1e-12))
+# Fatal adverse events: the deaths (from ADTTE OS) within 30 days of the last dose, a share of
+# which is recorded as a fatal adverse event of one of these terms.
+fatal_terms <- data.frame(
+  AEBODSYS = c("Respiratory, thoracic and mediastinal disorders", "Infections and infestations",
+               "Gastrointestinal disorders", "Cardiac disorders",
+               "General disorders and administration site conditions"),
+  AEDECOD = c("Pulmonary embolism", "Sepsis", "Intestinal perforation", "Cardiac arrest", "Death"),
+  stringsAsFactors = FALSE)
+# Adverse events that are not treatment-emergent (TRTEMFL blank): conditions starting before the
+# first dose, and events more than 30 days after the last dose.
+other_terms <- c("Fatigue", "Abdominal pain", "Headache", "Anaemia", "Nausea")
+
+ae_rows <- list()
+add_ae <- function(i, k_soc, k_pt, grade, astdt, te, action, serious, outcome) {
+  ae_rows[[length(ae_rows) + 1L]] <<- data.frame(
+    i = i, AEBODSYS = k_soc, AEDECOD = k_pt, AETOXGR = as.character(grade), ASTDT = astdt,
+    TRTEMFL = if (te) "Y" else NA_character_, AEACN = action, AESER = serious, AEOUT = outcome,
+    AESDTH = if (outcome == "FATAL") "Y" else "N", stringsAsFactors = FALSE)
+}
+draw_outcome <- function() sample(c("RECOVERED/RESOLVED", "NOT RECOVERED/NOT RESOLVED",
+                                    "RECOVERING/RESOLVING"), 1, prob = c(.75, .15, .10))
+for (i in seq_len(n_all)) {
+  # conditions before the first dose (also for the untreated patients)
+  if (runif(1) < 0.12) {
+    pt <- sample(other_terms, 1)
+    ref_date <- if (safety[i]) trtsdt[i] else randdt[i]
+    add_ae(i, catalogue$AEBODSYS[catalogue$AEDECOD == pt], pt, sample(1:2, 1),
+           ref_date - sample(1:20, 1), FALSE, "NOT APPLICABLE", "N", draw_outcome())
+  }
+  if (!safety[i]) next
+  years <- exposure_days[i] / 365.25
+  rates <- if (cabo_a[i]) catalogue$rate_cabo else catalogue$rate_pbo
+  for (k in seq_len(nrow(catalogue))) {
+    n_ep <- rpois(1, rates[k] * years)
+    for (e in seq_len(n_ep)) {
+      grade <- sample(1:4, 1, prob = unlist(catalogue[k, c("g1", "g2", "g3", "g4")]))
+      onset <- trtsdt[i] + sample.int(exposure_days[i], 1) - 1
+      p_red <- if (cabo_a[i]) c(0.05, 0.35, 0.55, 0.55)[grade] else c(0, 0.03, 0.15, 0.15)[grade]
+      p_int <- c(0.02, 0.15, 0.25, 0.25)[grade]
+      action <- sample(c("DOSE REDUCED", "DRUG INTERRUPTED", "DOSE NOT CHANGED"), 1,
+                       prob = c(p_red, p_int, 1 - p_red - p_int))
+      p_ser <- if (catalogue$AEDECOD[k] == "Pulmonary embolism") 0.9 else c(0.01, 0.04, 0.35, 0.6)[grade]
+      add_ae(i, catalogue$AEBODSYS[k], catalogue$AEDECOD[k], grade, onset, TRUE, action,
+             if (runif(1) < p_ser) "Y" else "N", draw_outcome())
+    }
+  }
+  # the adverse event that led to discontinuation, on the last day of treatment
+  if (disc_ae[i]) {
+    w <- if (cabo_a[i]) catalogue$rate_cabo else catalogue$rate_pbo
+    k <- sample(nrow(catalogue), 1, prob = w)
+    grade <- sample(2:4, 1, prob = c(.35, .6, .05))
+    add_ae(i, catalogue$AEBODSYS[k], catalogue$AEDECOD[k], grade, trtedt[i], TRUE, "DRUG WITHDRAWN",
+           if (runif(1) < c(0.05, 0.4, 0.7)[grade - 1]) "Y" else "N",
+           sample(c("RECOVERED/RESOLVED", "NOT RECOVERED/NOT RESOLVED"), 1, prob = c(.7, .3)))
+  }
+  # a death within 30 days of the last dose recorded as a fatal adverse event
+  if (died[i] && os_date[i] <= trtedt[i] + 30 && runif(1) < (if (cabo_a[i]) 0.35 else 0.2)) {
+    k <- sample(nrow(fatal_terms), 1)
+    add_ae(i, fatal_terms$AEBODSYS[k], fatal_terms$AEDECOD[k], 5, os_date[i], TRUE, "NOT APPLICABLE",
+           "Y", "FATAL")
+  }
+  # an event more than 30 days after the last dose (not treatment-emergent)
+  last_known <- if (died[i]) os_date[i] else dco[i]
+  if (last_known > trtedt[i] + 31 && runif(1) < 0.08) {
+    pt <- sample(other_terms, 1)
+    add_ae(i, catalogue$AEBODSYS[catalogue$AEDECOD == pt], pt, sample(1:3, 1),
+           trtedt[i] + 31 + sample.int(last_known - trtedt[i] - 31, 1) - 1, FALSE, "NOT APPLICABLE",
+           "N", draw_outcome())
+  }
+}
+ae <- do.call(rbind, ae_rows)
+ae <- ae[order(ae$i, ae$ASTDT, ae$AEDECOD), ]
+adae <- data.frame(
+  STUDYID = "CABINET-SIM", USUBJID = adsl$USUBJID[ae$i], AESEQ = NA_integer_,
+  TRTA = arm_a[ae$i], SAFFL = adsl$SAFFL[ae$i], COHORT = adsl$COHORT[ae$i],
+  TRTSDT = trtsdt[ae$i], TRTEDT = trtedt[ae$i], ASTDT = ae$ASTDT,
+  ASTDY = ifelse(is.na(trtsdt[ae$i]), NA, ae$ASTDT - trtsdt[ae$i] + (ae$ASTDT >= trtsdt[ae$i])),
+  TRTEMFL = ae$TRTEMFL, AETERM = toupper(ae$AEDECOD), AEDECOD = ae$AEDECOD,
+  AEBODSYS = ae$AEBODSYS, AETOXGR = ae$AETOXGR, AESER = ae$AESER, AEACN = ae$AEACN,
+  AEOUT = ae$AEOUT, AESDTH = ae$AESDTH, stringsAsFactors = FALSE)
+adae$AESEQ <- ave(seq_len(nrow(adae)), adae$USUBJID, FUN = seq_along)
+
+# ---- ADEX: exposure summary parameters per treated patient ----
+# TRTDURD = TRTEDT - TRTSDT + 1 days; RDI = relative dose intensity (%), lower after dose reductions.
+n_red <- tapply(adae$AEACN == "DOSE REDUCED", factor(adae$USUBJID, levels = adsl$USUBJID), sum)
+n_red[is.na(n_red)] <- 0
+rdi <- round(pmax(40, 100 - 12 * n_red[safety] - runif(sum(safety), 0, 8)), 1)
+adex <- rbind(
+  data.frame(STUDYID = "CABINET-SIM", USUBJID = adsl$USUBJID[safety], TRTA = arm_a[safety],
+             PARAMCD = "TRTDURD", PARAM = "Duration of treatment (days)",
+             AVAL = exposure_days[safety], AVALU = "DAYS", stringsAsFactors = FALSE),
+  data.frame(STUDYID = "CABINET-SIM", USUBJID = adsl$USUBJID[safety], TRTA = arm_a[safety],
+             PARAMCD = "RDI", PARAM = "Relative dose intensity (%)", AVAL = rdi, AVALU = "%",
+             stringsAsFactors = FALSE))
+adex <- adex[order(adex$USUBJID, adex$PARAMCD), ]
+
+# ---- ADRS: overall response per assessment (OVR) and confirmed best overall response (BOR) ----
+# RECIST 1.1 assessments every 8 weeks (day 57, 113, ...) until progression, death, withdrawal or
+# the cut-off; progression is recorded on the PFS date. A responder's response starts at the
+# first or second assessment; it is confirmed by a later assessment (>= 4 weeks apart) before
+# progression. BOR: CR or PR when confirmed; SD when an assessment of SD or better is at least
+# 6 weeks (day 43) from randomization; PD when progression is the first assessment; NE otherwise.
+p_resp <- c(pNET.Cabozantinib = 0.25, pNET.Placebo = 0.08, epNET.Cabozantinib = 0.12,
+            epNET.Placebo = 0.05)[paste(adsl$COHORT, arm_p, sep = ".")]
+rs_rows <- list()
+bor <- character(n_all)
+resp_start <- rep(NA_real_, n_all)
+ne_reason <- character(n_all)
+for (i in seq_len(n_all)) {
+  progressed <- sim$PFSCNSR[i] == 0L && !sim$PFSDEATH[i]
+  last_day <- sim$PFSDY[i] - if (progressed) 1 else 0   # scheduled assessments before the PFS date
+  days <- seq(57, by = 56, length.out = max(0, floor((last_day - 57) / 56) + 1))
+  days <- days[days <= last_day]
+  ovr <- rep("SD", length(days))
+  responder <- runif(1) < p_resp[i]
+  if (responder && length(days)) {
+    first <- min(length(days), sample(1:2, 1))
+    best <- if (runif(1) < 0.1) "CR" else "PR"
+    ovr[first:length(days)] <- best
+  }
+  if (length(days) && runif(1) < 0.04) ovr[length(days)] <- "NE"   # a non-evaluable scan
+  if (progressed) { days <- c(days, sim$PFSDY[i]); ovr <- c(ovr, "PD") }
+  n_cr <- sum(ovr == "CR"); n_pr <- sum(ovr %in% c("CR", "PR"))
+  bor[i] <- if (n_cr >= 2) "CR" else if (n_pr >= 2) "PR" else
+    if (any(ovr %in% c("CR", "PR", "SD") & days >= 43)) "SD" else
+    if (length(ovr) && ovr[1] == "PD") "PD" else "NE"
+  if (bor[i] %in% c("CR", "PR")) resp_start[i] <- days[which(ovr %in% c("CR", "PR"))[1]]
+  if (length(days))
+    rs_rows[[length(rs_rows) + 1L]] <- data.frame(i = i, PARAMCD = "OVR", ADY = days, AVALC = ovr,
+                                                  stringsAsFactors = FALSE)
+  rs_rows[[length(rs_rows) + 1L]] <- data.frame(
+    i = i, PARAMCD = "BOR", ADY = if (length(days)) days[length(days)] else NA, AVALC = bor[i],
+    stringsAsFactors = FALSE)
+}
+rs <- do.call(rbind, rs_rows)
+resp_code <- c(CR = 1, PR = 2, SD = 3, PD = 4, NE = 5)
+adrs <- data.frame(
+  STUDYID = "CABINET-SIM", USUBJID = adsl$USUBJID[rs$i], TRT01P = arm_p[rs$i],
+  COHORT = adsl$COHORT[rs$i], STRAT1R = adsl$STRAT1R[rs$i], STRAT2R = adsl$STRAT2R[rs$i],
+  ITTFL = "Y", PARAMCD = rs$PARAMCD,
+  PARAM = ifelse(rs$PARAMCD == "BOR", "Best Overall Response by Investigator (confirmed, RECIST 1.1)",
+                 "Overall Response by Investigator (RECIST 1.1)"),
+  PARCAT1 = "RECIST 1.1", AVALC = rs$AVALC, AVAL = unname(resp_code[rs$AVALC]),
+  ADT = randdt[rs$i] + rs$ADY - 1, ADY = rs$ADY,
+  AVISIT = ifelse(rs$PARAMCD == "BOR", "OVERALL",
+                  ifelse((rs$ADY - 57) %% 56 != 0, "UNSCHEDULED",
+                         sprintf("WEEK %d", round((rs$ADY - 1) / 7)))),
+  stringsAsFactors = FALSE)
+adrs <- adrs[order(adrs$USUBJID, adrs$PARAMCD != "OVR", adrs$ADY), ]
+
+# Duration of response (ADTTE-shaped, PARAMCD = DOR) for the confirmed responders: from the first
+# assessment of response to progression or death (the PFS event), censored as PFS is.
+resp <- which(!is.na(resp_start))
+adtte_dor <- data.frame(
+  STUDYID = "CABINET-SIM", USUBJID = adsl$USUBJID[resp], PARAMCD = "DOR",
+  PARAM = "Duration of response (months)",
+  AVAL = round((sim$PFSDY[resp] - resp_start[resp] + 1) / days_per_month, 4),
+  CNSR = sim$PFSCNSR[resp],
+  EVNTDESC = ifelse(sim$PFSCNSR[resp] == 0L,
+                    ifelse(sim$PFSDEATH[resp], "Death", "Disease progression"),
+                    "Censored at last adequate tumour assessment"),
+  STARTDT = randdt[resp] + resp_start[resp] - 1, TRT01P = arm_p[resp], COHORT = adsl$COHORT[resp],
+  stringsAsFactors = FALSE)
+stopifnot(all(adtte_dor$AVAL > 0))
+
+# ---- ADQS: EORTC QLQ-C30 global health status (GHS, 0-100, higher is better) and diarrhoea
+# (DI, 0-100, higher is worse), every 4 weeks from baseline until progression or the cut-off ----
+# GHS is the mean of two 7-point items rescaled to 0-100 (steps of 100/12); DI one 4-point item
+# (0, 33.3, 66.7, 100). 3% of patients have no questionnaire, 2% no baseline; 12% of later
+# questionnaires are missing. Baseline: ABLFL = Y, 0-6 days before randomization (ADY -6 to 1).
+qs_rows <- list()
+for (i in seq_len(n_all)) {
+  u <- runif(1)
+  if (u < 0.03) next
+  has_base <- u >= 0.05
+  end_day <- min(sim$PFSDY[i], dco[i] - randdt[i] + 1)
+  visits <- seq(29, by = 28, length.out = max(0, floor((end_day - 29) / 28) + 1))
+  visits <- visits[visits <= end_day]
+  visits <- visits[runif(length(visits)) >= 0.12]
+  base_day <- 1 - sample(0:6, 1)
+  days <- c(if (has_base) base_day, visits)
+  if (!length(days)) next
+  treated_cabo <- cabo_a[i]
+  level <- rnorm(1, 68, 15)
+  slope <- rnorm(1, -1, 2) # points per 4 weeks
+  toxicity <- if (treated_cabo) rnorm(1, 8, 4) else rnorm(1, 2, 2)
+  weeks4 <- pmax(0, days) / 28
+  ghs_latent <- level + slope * weeks4 - toxicity * (1 - exp(-weeks4 / 1.5)) + rnorm(length(days), 0, 9)
+  ghs <- pmin(100, pmax(0, round(ghs_latent / (100 / 12)) * (100 / 12)))
+  di_latent <- (if (treated_cabo) 0.9 else 0.25) * (1 - exp(-weeks4 / 1.0)) + rnorm(length(days), 0.2, 0.5)
+  di <- pmin(3, pmax(0, round(di_latent))) * 100 / 3
+  base_flag <- if (has_base) c("Y", rep(NA, length(visits))) else rep(NA, length(visits))
+  for (p in c("GHS", "DI")) {
+    qs_rows[[length(qs_rows) + 1L]] <- data.frame(
+      i = i, PARAMCD = p, ADY = days, AVAL = round(if (p == "GHS") ghs else di, 4),
+      ABLFL = base_flag, stringsAsFactors = FALSE)
+  }
+}
+qs <- do.call(rbind, qs_rows)
+adqs <- data.frame(
+  STUDYID = "CABINET-SIM", USUBJID = adsl$USUBJID[qs$i], TRT01P = arm_p[qs$i],
+  COHORT = adsl$COHORT[qs$i], STRAT1R = adsl$STRAT1R[qs$i], STRAT2R = adsl$STRAT2R[qs$i],
+  ITTFL = "Y", PARCAT1 = "EORTC QLQ-C30", PARAMCD = qs$PARAMCD,
+  PARAM = ifelse(qs$PARAMCD == "GHS", "EORTC QLQ-C30 Global health status/QoL (0-100)",
+                 "EORTC QLQ-C30 Diarrhoea (0-100)"),
+  AVAL = qs$AVAL, ABLFL = qs$ABLFL,
+  AVISIT = ifelse(!is.na(qs$ABLFL), "BASELINE", sprintf("WEEK %d", round((qs$ADY - 1) / 7))),
+  AVISITN = ifelse(!is.na(qs$ABLFL), 0, round((qs$ADY - 1) / 7)),
+  ADT = randdt[qs$i] + qs$ADY - 1, ADY = qs$ADY, stringsAsFactors = FALSE)
+base_of <- tapply(ifelse(is.na(adqs$ABLFL), NA, adqs$AVAL), paste(adqs$USUBJID, adqs$PARAMCD),
+                  function(v) if (all(is.na(v))) NA else v[!is.na(v)][1])
+adqs$BASE <- unname(base_of[paste(adqs$USUBJID, adqs$PARAMCD)])
+adqs$CHG <- ifelse(is.na(adqs$ABLFL), round(adqs$AVAL - adqs$BASE, 4), NA)
+adqs <- adqs[order(adqs$USUBJID, adqs$PARAMCD, adqs$ADY), ]
+
 # Written next to this script whatever the working directory.
 args <- commandArgs(trailingOnly = FALSE)
 file_arg <- sub("^--file=", "", args[grep("^--file=", args)])
 out_dir <- if (length(file_arg)) dirname(normalizePath(file_arg)) else "."
-write.csv(adsl, file.path(out_dir, "adsl.csv"), row.names = FALSE, quote = TRUE)
+write.csv(adsl, file.path(out_dir, "adsl.csv"), row.names = FALSE, quote = TRUE, na = "")
 write.csv(adtte, file.path(out_dir, "adtte.csv"), row.names = FALSE, quote = TRUE)
-cat(sprintf("wrote %d subjects to adsl.csv and %d records to adtte.csv in %s\n",
-            nrow(adsl), nrow(adtte), out_dir))
+write.csv(adae, file.path(out_dir, "adae.csv"), row.names = FALSE, quote = TRUE, na = "")
+write.csv(adex, file.path(out_dir, "adex.csv"), row.names = FALSE, quote = TRUE, na = "")
+write.csv(adrs, file.path(out_dir, "adrs.csv"), row.names = FALSE, quote = TRUE, na = "")
+write.csv(adtte_dor, file.path(out_dir, "adtte_dor.csv"), row.names = FALSE, quote = TRUE, na = "")
+write.csv(adqs, file.path(out_dir, "adqs.csv"), row.names = FALSE, quote = TRUE, na = "")
+cat(sprintf(paste0("wrote %d subjects to adsl.csv, %d records to adtte.csv, %d to adae.csv, %d to ",
+                   "adex.csv, %d to adrs.csv, %d to adtte_dor.csv and %d to adqs.csv in %s\n"),
+            nrow(adsl), nrow(adtte), nrow(adae), nrow(adex), nrow(adrs), nrow(adtte_dor),
+            nrow(adqs), out_dir))
