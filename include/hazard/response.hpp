@@ -208,8 +208,7 @@ struct DorAnalysis {
   std::string label;
   std::size_t responders = 0;
   std::size_t without_record = 0;        ///< responders with no duration-of-response record
-  KmResult km;                           ///< groups in group_levels order; empty when no responder
-  std::vector<std::size_t> n_per_arm;
+  std::vector<KmGroup> arms;             ///< in group_levels order; n = 0 (no curve) without responders
 };
 
 struct DorResult {
@@ -217,6 +216,8 @@ struct DorResult {
   std::size_t n_read = 0;
   std::size_t n_filtered = 0;            ///< rows removed by the DOR filter (--dor-param)
   std::size_t n_outside = 0;             ///< kept rows of subjects not in the response analysis
+  ConfType conf_type = ConfType::log_log;
+  double conf_level = 0.95;
   std::vector<DorAnalysis> analyses;     ///< as ResponseResult::analyses
 };
 

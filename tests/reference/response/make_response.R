@@ -174,3 +174,107 @@ write_json(list(versions = versions, binomial = binomial_cases, difference = dif
            "kernels.json", auto_unbox = TRUE, digits = NA, pretty = TRUE, na = "null")
 cat("wrote kernels.json:", length(binomial_cases), "binomial,", length(difference_cases),
     "difference,", length(stratified_cases), "stratified cases\n")
+
+# ---------------------------------------------------------------------------------------------
+# Part 2: `hazard response` on the simulated example (examples/cabinet/adrs.csv, PARAMCD = BOR;
+# duration of response from examples/cabinet/adtte_dor.csv). Per analysis (each COHORT, then all
+# subjects) and arm: best overall response counts by table() and, independently, by a plain loop
+# over the subjects (the two must agree); ORR and DCR with binom.test; each difference with
+# prop.test(correct = FALSE) and newcombe10(); the stratified difference with mh_sato(); the CMH
+# test and MH odds ratio with mantelhaen.test (cmh_r); the duration of response with
+# survfit(Surv(AVAL, CNSR == 0) ~ TRT01P, conf.type = "log-log") among the responders.
+ex <- file.path(script_dir, "..", "..", "..", "examples", "cabinet")
+adrs <- read.csv(file.path(ex, "adrs.csv"), stringsAsFactors = FALSE, na.strings = "")
+bor <- adrs[adrs$PARAMCD == "BOR", ]
+dor <- read.csv(file.path(ex, "adtte_dor.csv"), stringsAsFactors = FALSE, na.strings = "")
+dor <- dor[dor$PARAMCD == "DOR", ]
+terms <- c("CR", "PR", "SD", "NON-CR/NON-PD", "PD", "NE", "MISSING")
+tally_loop <- function(v) {
+  out <- setNames(rep(0L, length(terms)), terms)
+  for (x in v) { k <- if (is.na(x)) "MISSING" else x; out[k] <- out[k] + 1L }
+  out
+}
+arms <- c("Placebo", "Cabozantinib")
+
+analysis <- function(d, strata_cols, cl) {
+  d$STRATUM <- if (length(strata_cols)) do.call(paste, c(lapply(strata_cols, function(s) d[[s]]), sep = "|")) else "all"
+  arm_out <- lapply(arms, function(a) {
+    v <- d$AVALC[d$TRT01P == a]
+    t1 <- table(factor(ifelse(is.na(v), "MISSING", v), levels = terms))
+    t2 <- tally_loop(v)
+    stopifnot(identical(as.integer(t1), unname(t2)))
+    n <- length(v); orr <- sum(v %in% c("CR", "PR")); dcr <- sum(v %in% c("CR", "PR", "SD", "NON-CR/NON-PD"))
+    ci_o <- binom.test(orr, n, conf.level = cl)$conf.int
+    ci_d <- binom.test(dcr, n, conf.level = cl)$conf.int
+    list(group = a, n = n, bor = as.list(t2),
+         orr = list(responders = orr, estimate = orr / n, lower = ci_o[1], upper = ci_o[2]),
+         dcr = list(responders = dcr, estimate = dcr / n, lower = ci_d[1], upper = ci_d[2]))
+  })
+  compare <- function(success) {
+    y <- d$AVALC %in% success
+    x1 <- sum(y[d$TRT01P == "Cabozantinib"]); n1 <- sum(d$TRT01P == "Cabozantinib")
+    x0 <- sum(y[d$TRT01P == "Placebo"]); n0 <- sum(d$TRT01P == "Placebo")
+    w <- suppressWarnings(prop.test(c(x1, x0), c(n1, n0), correct = FALSE, conf.level = cl))
+    nc <- newcombe10(x1, n1, x0, n0, cl)
+    st <- sort(unique(d$STRATUM))
+    s <- data.frame(x1 = sapply(st, function(h) sum(y[d$TRT01P == "Cabozantinib" & d$STRATUM == h])),
+                    n1 = sapply(st, function(h) sum(d$TRT01P == "Cabozantinib" & d$STRATUM == h)),
+                    x0 = sapply(st, function(h) sum(y[d$TRT01P == "Placebo" & d$STRATUM == h])),
+                    n0 = sapply(st, function(h) sum(d$TRT01P == "Placebo" & d$STRATUM == h)))
+    mh <- mh_sato(s, cl)
+    c0 <- cmh_r(s, cl, FALSE); c1 <- cmh_r(s, cl, TRUE)
+    p1 <- x1 / n1; p0 <- x0 / n0
+    list(difference = list(estimate = p1 - p0,
+                           wald = list(std_err = sqrt(p1 * (1 - p1) / n1 + p0 * (1 - p0) / n0),
+                                       lower = w$conf.int[1], upper = w$conf.int[2]),
+                           newcombe = list(lower = nc[2], upper = nc[3])),
+         stratified_difference = list(estimate = mh[1], std_err = mh[2], lower = mh[3], upper = mh[4]),
+         cmh = list(chisq = c0[1], p = c0[2], chisq_corrected = c1[1], p_corrected = c1[2],
+                    strata_used = sum(s$n1 + s$n0 >= 2), strata_dropped = sum(s$n1 + s$n0 == 1)),
+         odds_ratio = list(estimate = num(c0[3]), lower = num(c0[4]), upper = num(c0[5])))
+  }
+  resp <- d$USUBJID[d$AVALC %in% c("CR", "PR")]
+  dd <- dor[dor$USUBJID %in% resp, ]
+  dd$TRT01P <- factor(d$TRT01P[match(dd$USUBJID, d$USUBJID)], levels = arms)
+  dor_arms <- lapply(arms, function(a) {
+    s <- dd[dd$TRT01P == a, ]
+    if (!nrow(s)) return(list(group = a, n = 0, events = 0, median = list(estimate = NA, lower = NA, upper = NA)))
+    f <- survfit(Surv(AVAL, CNSR == 0) ~ 1, data = s, conf.type = "log-log", conf.int = cl)
+    q <- quantile(f, 0.5)
+    list(group = a, n = nrow(s), events = sum(s$CNSR == 0),
+         median = list(estimate = num(unname(q$quantile)), lower = num(unname(q$lower)), upper = num(unname(q$upper))))
+  })
+  list(arms = arm_out,
+       comparisons = list(list(group = "Cabozantinib", reference = "Placebo",
+                               orr = compare(c("CR", "PR")), dcr = compare(c("CR", "PR", "SD", "NON-CR/NON-PD")))),
+       duration_of_response = list(responders = length(resp), without_record = sum(!resp %in% dor$USUBJID),
+                                   arms = dor_arms))
+}
+
+cab_cases <- list(
+  list(name = "by_cohort_stratified",
+       cli = c("--where", "PARAMCD=BOR", "--group", "TRT01P", "--ref", "Placebo", "--by", "COHORT",
+               "--strata", "STRAT1R,STRAT2R"),
+       by = "COHORT", strata = c("STRAT1R", "STRAT2R"), conf_level = 0.95),
+  list(name = "unstratified", cli = c("--where", "PARAMCD=BOR", "--group", "TRT01P", "--ref", "Placebo"),
+       by = NULL, strata = character(0), conf_level = 0.95),
+  list(name = "strat1_cl90",
+       cli = c("--where", "PARAMCD=BOR", "--group", "TRT01P", "--ref", "Placebo", "--strata", "STRAT1R",
+               "--conf-level", "0.9"),
+       by = NULL, strata = "STRAT1R", conf_level = 0.9))
+cab_out <- lapply(cab_cases, function(cs) {
+  labels <- c(if (!is.null(cs$by)) sort(unique(bor[[cs$by]])), "Overall")
+  an <- lapply(labels, function(l) {
+    d <- if (l == "Overall") bor else bor[bor[[cs$by]] == l, ]
+    c(list(label = l), analysis(d, cs$strata, cs$conf_level))
+  })
+  list(name = cs$name, cli = cs$cli, n = nrow(bor), analyses = an)
+})
+write_json(list(versions = versions, data = "examples/cabinet/adrs.csv (PARAMCD = BOR), adtte_dor.csv",
+                calls = list(rate = "binom.test(x, n, conf.level)", wald = "prop.test(c(x1, x0), c(n1, n0), correct = FALSE)",
+                             newcombe = "newcombe10()", stratified = "mh_sato()",
+                             cmh = "mantelhaen.test(correct = FALSE / TRUE)",
+                             dor = "survfit(Surv(AVAL, CNSR == 0) ~ 1, conf.type = \"log-log\"); quantile(fit, 0.5)"),
+                cases = cab_out),
+           "cabinet.json", auto_unbox = TRUE, digits = NA, pretty = TRUE, na = "null")
+cat("wrote cabinet.json:", length(cab_out), "cases\n")
