@@ -17,5 +17,6 @@ void register_simulate(CLI::App& app);
 void register_reconstruct(CLI::App& app);
 void register_published(CLI::App& app);
 void register_response(CLI::App& app);
+void register_safety(CLI::App& app);
 
 }  // namespace hazard::cli
