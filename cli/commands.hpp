@@ -18,5 +18,6 @@ void register_reconstruct(CLI::App& app);
 void register_published(CLI::App& app);
 void register_response(CLI::App& app);
 void register_safety(CLI::App& app);
+void register_deterioration(CLI::App& app);
 
 }  // namespace hazard::cli

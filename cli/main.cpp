@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   hazard::cli::register_monitor(app);
   hazard::cli::register_safety(app);
   hazard::cli::register_response(app);
+  hazard::cli::register_deterioration(app);
   hazard::cli::register_simulate(app);
   hazard::cli::register_reconstruct(app);
   hazard::cli::register_published(app);
