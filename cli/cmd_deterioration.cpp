@@ -2,15 +2,15 @@
 // score from an ADaM ADQS data set, one derived ADTTE-like row per subject (--out ttd.csv, for km,
 // logrank and cox), with the rule stated and the Kaplan–Meier medians per arm
 // (docs/cli/deterioration.md). Parses flags, reads the data, calls the library, prints; no math.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "hazard/adam.hpp"
@@ -54,7 +54,8 @@ double days_per_unit(const std::string& u) {
 }
 
 std::string upper(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   return s;
 }
 
@@ -64,29 +65,33 @@ struct Names {
 
 Names names(const DeteriorationCliOptions& o, const DeteriorationOptions& d) {
   const std::string code = o.param.empty() ? std::string() : o.param.substr(o.param.find('=') + 1);
-  const char* prefix = d.rule == DeteriorationRule::first ? "TTD" : d.rule == DeteriorationRule::confirmed ? "TTCD" : "TUDD";
+  const char* prefix = d.rule == DeteriorationRule::first       ? "TTD"
+                       : d.rule == DeteriorationRule::confirmed ? "TTCD"
+                                                                : "TUDD";
   Names n;
   n.paramcd = (std::string(prefix) + code).substr(0, 8);
   const char* what = d.rule == DeteriorationRule::first       ? "Time to deterioration"
                      : d.rule == DeteriorationRule::confirmed ? "Time to confirmed deterioration"
                                                               : "Time to definitive deterioration";
   n.unit = upper(o.units);
-  n.param = fmt::format("{}{}{} (MID {:g}) ({})", what, code.empty() ? "" : " of ", code, d.mid, o.units);
+  n.param =
+      fmt::format("{}{}{} (MID {:g}) ({})", what, code.empty() ? "" : " of ", code, d.mid, o.units);
   return n;
 }
 
 std::string csv_num(double x) { return std::isfinite(x) ? fmt::format("{}", x) : ""; }
 
 std::string rows_csv(const QolData& q, const DeteriorationResult& r, const Names& n) {
-  const bool study = std::any_of(q.study.begin(), q.study.end(), [](const std::string& s) { return !s.empty(); });
+  const bool study =
+      std::any_of(q.study.begin(), q.study.end(), [](const std::string& s) { return !s.empty(); });
   std::vector<std::string> head;
   if (study) head.push_back("STUDYID");
   head.push_back("USUBJID");
   head.push_back(q.group_name);
   if (!q.by_name.empty()) head.push_back(q.by_name);
   for (const auto& c : q.carry_names) head.push_back(c);
-  for (const char* c : {"PARAMCD", "PARAM", "AVAL", "AVALU", "CNSR", "EVNTDESC", "CNSDTDSC", "ADY", "BASE", "AVALSCR",
-                        "CHG", "NASSESS"})
+  for (const char* c : {"PARAMCD", "PARAM", "AVAL", "AVALU", "CNSR", "EVNTDESC", "CNSDTDSC", "ADY",
+                        "BASE", "AVALSCR", "CHG", "NASSESS"})
     head.push_back(c);
   std::string out;
   auto line = [&out](const std::vector<std::string>& fields) {
@@ -122,8 +127,8 @@ std::string rows_csv(const QolData& q, const DeteriorationResult& r, const Names
   return out;
 }
 
-json to_json(const QolData& q, const DeteriorationResult& r, const std::vector<TtdAnalysis>& km, const Names& n,
-             const DeteriorationCliOptions& o) {
+json to_json(const QolData& q, const DeteriorationResult& r, const std::vector<TtdAnalysis>& km,
+             const Names& n, const DeteriorationCliOptions& o) {
   json out;
   out["n"] = q.size();
   out["n_read"] = q.n_read;
@@ -147,9 +152,10 @@ json to_json(const QolData& q, const DeteriorationResult& r, const std::vector<T
   out["reference"] = q.group_levels.front();
   out["by"] = q.by_name.empty() ? json(nullptr) : json(q.by_name);
   out["out"] = o.out.empty() ? json(nullptr) : json(o.out);
-  out["km_method"] = fmt::format("Kaplan-Meier per arm of AVAL ({}), event CNSR = 0; median with {:g}% {} CI, as R "
-                                 "survfit",
-                                 o.units, o.conf_level * 100, o.conf_type);
+  out["km_method"] = fmt::format(
+      "Kaplan-Meier per arm of AVAL ({}), event CNSR = 0; median with {:g}% {} CI, as R "
+      "survfit",
+      o.units, o.conf_level * 100, o.conf_type);
   json analyses = json::array();
   for (const auto& a : km) {
     json arms = json::array();
@@ -157,9 +163,12 @@ json to_json(const QolData& q, const DeteriorationResult& r, const std::vector<T
       json med = {{"estimate", nullptr}, {"lower", nullptr}, {"upper", nullptr}};
       if (a.km_group[k] >= 0) {
         const auto& g = a.km.groups[static_cast<std::size_t>(a.km_group[k])];
-        med = {{"estimate", num(g.median.estimate)}, {"lower", num(g.median.lower)}, {"upper", num(g.median.upper)}};
+        med = {{"estimate", num(g.median.estimate)},
+               {"lower", num(g.median.lower)},
+               {"upper", num(g.median.upper)}};
       }
-      arms.push_back({{"group", q.group_levels[k]}, {"n", a.n[k]}, {"events", a.events[k]}, {"median", med}});
+      arms.push_back(
+          {{"group", q.group_levels[k]}, {"n", a.n[k]}, {"events", a.events[k]}, {"median", med}});
     }
     analyses.push_back({{"label", a.label}, {"arms", arms}});
   }
@@ -182,44 +191,53 @@ json to_json(const QolData& q, const DeteriorationResult& r, const std::vector<T
 
 std::string t_(double x) { return std::isfinite(x) ? fmt::format("{:.4g}", x) : "NE"; }
 
-void print_text(const QolData& q, const DeteriorationResult& r, const std::vector<TtdAnalysis>& km, const Names& n,
-                const DeteriorationCliOptions& o) {
-  fmt::print("hazard deterioration: {}{}\n", q.source, o.param.empty() ? "" : fmt::format(" ({})", o.param));
-  fmt::print("rows read: {}, removed by --where/--param: {}; subjects: {}", q.n_read, q.n_filtered, q.size());
+void print_text(const QolData& q, const DeteriorationResult& r, const std::vector<TtdAnalysis>& km,
+                const Names& n, const DeteriorationCliOptions& o) {
+  fmt::print("hazard deterioration: {}{}\n", q.source,
+             o.param.empty() ? "" : fmt::format(" ({})", o.param));
+  fmt::print("rows read: {}, removed by --where/--param: {}; subjects: {}", q.n_read, q.n_filtered,
+             q.size());
   if (q.n_without_record) fmt::print(" ({} from ADSL without a questionnaire)", q.n_without_record);
   if (q.excluded.count) fmt::print(", excluded: {}", q.excluded.count);
-  fmt::print("\nskipped assessments: {} without a score, {} without a time, {} not after the baseline\n",
-             q.n_missing_value, q.n_missing_time, r.n_not_after_baseline);
+  fmt::print(
+      "\nskipped assessments: {} without a score, {} without a time, {} not after the baseline\n",
+      q.n_missing_value, q.n_missing_time, r.n_not_after_baseline);
   fmt::print("Rule ({}): {}\n", n.paramcd, r.rule_text);
-  fmt::print("censored at the origin: {} without a baseline, {} without a post-baseline assessment\n", r.no_baseline,
-             r.no_post);
+  fmt::print(
+      "censored at the origin: {} without a baseline, {} without a post-baseline assessment\n",
+      r.no_baseline, r.no_post);
   if (!o.out.empty()) fmt::print("derived rows (AVAL in {}, CNSR): {}\n", o.units, o.out);
   for (const auto& a : km) {
     fmt::print("\n== {} ==\n", a.label);
-    fmt::print("{:<20} {:>5} {:>7}  median {} ({:g}% CI, {})\n", q.group_name, "N", "events", o.units,
-               o.conf_level * 100, o.conf_type);
+    fmt::print("{:<20} {:>5} {:>7}  median {} ({:g}% CI, {})\n", q.group_name, "N", "events",
+               o.units, o.conf_level * 100, o.conf_type);
     for (std::size_t k = 0; k < a.n.size(); ++k) {
       double est = std::nan(""), lo = est, hi = est;
       if (a.km_group[k] >= 0) {
         const auto& g = a.km.groups[static_cast<std::size_t>(a.km_group[k])];
         est = g.median.estimate, lo = g.median.lower, hi = g.median.upper;
       }
-      fmt::print("{:<20} {:>5} {:>7}  {} ({}, {})\n", q.group_levels[k], a.n[k], a.events[k], t_(est), t_(lo), t_(hi));
+      fmt::print("{:<20} {:>5} {:>7}  {} ({}, {})\n", q.group_levels[k], a.n[k], a.events[k],
+                 t_(est), t_(lo), t_(hi));
     }
   }
 }
 
 void run(const DeteriorationCliOptions& o) {
   if (o.json && o.csv) throw UsageError("give at most one of --json, --csv");
-  if (o.confirmed && o.definitive) throw UsageError("give either --confirmed or --definitive, not both");
-  if (!(o.mid > 0)) throw UsageError("--mid must be a number > 0 (the minimal important difference, in points)");
+  if (o.confirmed && o.definitive)
+    throw UsageError("give either --confirmed or --definitive, not both");
+  if (!(o.mid > 0))
+    throw UsageError("--mid must be a number > 0 (the minimal important difference, in points)");
   if (!(o.conf_level > 0 && o.conf_level < 1)) throw UsageError("--conf-level must be in (0, 1)");
   DeteriorationOptions d;
   d.mid = o.mid;
-  d.rule = o.confirmed ? DeteriorationRule::confirmed : o.definitive ? DeteriorationRule::definitive
-                                                                     : DeteriorationRule::first;
+  d.rule = o.confirmed    ? DeteriorationRule::confirmed
+           : o.definitive ? DeteriorationRule::definitive
+                          : DeteriorationRule::first;
   if (o.direction != "higher-better" && o.direction != "higher-worse")
-    throw UsageError(fmt::format("--direction {}: expected higher-better or higher-worse", o.direction));
+    throw UsageError(
+        fmt::format("--direction {}: expected higher-better or higher-worse", o.direction));
   d.higher_is_worse = o.direction == "higher-worse";
   d.origin = o.origin;
   d.days_per_unit = days_per_unit(o.units);
@@ -235,14 +253,17 @@ void run(const DeteriorationCliOptions& o) {
   cols.by = o.in.by;
   cols.carry = o.in.data.strata;
   for (const auto& r : o.in.data.ref) {
-    if (r.find('=') != std::string::npos) throw UsageError(fmt::format("--ref {}: give the level of --group", r));
+    if (r.find('=') != std::string::npos)
+      throw UsageError(fmt::format("--ref {}: give the level of --group", r));
     cols.ref = r;
   }
   std::vector<std::string> subject_cols = {cols.group};
   if (!cols.by.empty()) subject_cols.push_back(cols.by);
   for (const auto& s : cols.carry) subject_cols.push_back(s);
-  ReadoutInput in = read_readout(o.in, {"USUBJID", o.value, o.time, o.baseline_flag}, {}, subject_cols, subject_cols, where);
-  const QolData q = build_qol_data(in.records, in.keep, cols, in.adsl ? &*in.adsl : nullptr, in.adsl_keep);
+  ReadoutInput in = read_readout(o.in, {"USUBJID", o.value, o.time, o.baseline_flag}, {},
+                                 subject_cols, subject_cols, where);
+  const QolData q =
+      build_qol_data(in.records, in.keep, cols, in.adsl ? &*in.adsl : nullptr, in.adsl_keep);
   const DeteriorationResult r = derive_deterioration(q, d);
   const std::vector<TtdAnalysis> analyses = deterioration_km(q, r, km);
   const Names n = names(o, d);
@@ -259,27 +280,36 @@ void run(const DeteriorationCliOptions& o) {
 
 void register_deterioration(CLI::App& app) {
   auto o = std::make_shared<DeteriorationCliOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "deterioration",
-      "Time to (confirmed or definitive) deterioration of a patient-reported score from ADQS: one ADTTE-like row per "
-      "subject (--out) and KM medians per arm (docs/cli/deterioration.md)");
+  CLI::App* cmd =
+      app.add_subcommand("deterioration",
+                         "Time to (confirmed or definitive) deterioration of a patient-reported "
+                         "score from ADQS: one ADTTE-like row per "
+                         "subject (--out) and KM medians per arm (docs/cli/deterioration.md)");
   add_readout_options(cmd, o->in, /*group_required=*/true);
   cmd->add_option("--param", o->param, "The parameter, COL=VALUE (e.g. PARAMCD=GHS)");
-  cmd->add_option("--mid", o->mid, "Minimal important difference in points (e.g. 10): a deterioration is a worsening "
-                                   "of at least MID from baseline")
+  cmd->add_option(
+         "--mid", o->mid,
+         "Minimal important difference in points (e.g. 10): a deterioration is a worsening "
+         "of at least MID from baseline")
       ->required();
   cmd->add_flag("--confirmed", o->confirmed, "Deterioration confirmed at the next assessment");
-  cmd->add_flag("--definitive", o->definitive, "Definitive deterioration: no later assessment better than MID");
+  cmd->add_flag("--definitive", o->definitive,
+                "Definitive deterioration: no later assessment better than MID");
   cmd->add_option("--direction", o->direction,
-                  "higher-better (default: functional scales, global health status) or higher-worse (symptom scales)")
+                  "higher-better (default: functional scales, global health status) or "
+                  "higher-worse (symptom scales)")
       ->check(CLI::IsMember({"higher-better", "higher-worse"}));
   cmd->add_option("--value", o->value, "Score column (default AVAL)");
-  cmd->add_option("--time", o->time, "Assessment time column, in days with day 1 = the origin (default ADY)");
+  cmd->add_option("--time", o->time,
+                  "Assessment time column, in days with day 1 = the origin (default ADY)");
   cmd->add_option("--baseline-flag", o->baseline_flag, "Baseline record flag, Y (default ABLFL)");
-  cmd->add_option("--origin", o->origin, "The origin on the --time scale (default 1: ADY's day of randomization)");
-  cmd->add_option("--units", o->units, "Units of AVAL in the output: days (default), weeks, months, years")
+  cmd->add_option("--origin", o->origin,
+                  "The origin on the --time scale (default 1: ADY's day of randomization)");
+  cmd->add_option("--units", o->units,
+                  "Units of AVAL in the output: days (default), weeks, months, years")
       ->check(CLI::IsMember({"days", "weeks", "months", "years"}));
-  cmd->add_option("--out", o->out, "Write the derived rows (one per subject, AVAL/CNSR) to this CSV file");
+  cmd->add_option("--out", o->out,
+                  "Write the derived rows (one per subject, AVAL/CNSR) to this CSV file");
   cmd->add_option("--conf-type", o->conf_type, "KM median CI: log-log (default), log or plain")
       ->check(CLI::IsMember({"log-log", "log", "plain"}));
   cmd->add_option("--conf-level", o->conf_level, "Confidence level (default 0.95)");

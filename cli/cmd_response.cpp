@@ -2,16 +2,16 @@
 // set (best overall response), their comparison between arms, and the duration of response among
 // responders (docs/cli/response.md). Parses flags, reads the data, calls the library, prints; no
 // math here.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "hazard/csv.hpp"
@@ -47,41 +47,58 @@ json method_json(const ResponseData& d, const ResponseCliOptions& o) {
   m["orr"] = "objective response rate: best overall response CR or PR";
   m["dcr"] = "disease control rate: best overall response CR, PR, SD or NON-CR/NON-PD";
   m["denominator"] =
-      "every analysed subject of the arm; a blank response or (with --adsl) a subject of the population "
+      "every analysed subject of the arm; a blank response or (with --adsl) a subject of the "
+      "population "
       "without a record counts as MISSING, a non-responder";
   m["rate_ci"] = "Clopper-Pearson exact interval, as R binom.test";
   m["difference"] = "arm minus reference";
   m["difference_wald"] = "Wald, as R prop.test(correct = FALSE)$conf.int";
-  m["difference_newcombe"] = "Newcombe (1998) hybrid score interval, method 10 (Wilson score, no continuity correction)";
+  m["difference_newcombe"] =
+      "Newcombe (1998) hybrid score interval, method 10 (Wilson score, no continuity correction)";
   m["stratified_difference"] =
       d.stratum.empty()
           ? "Mantel-Haenszel weighted difference over one stratum (no --strata): the Wald interval"
-          : "Mantel-Haenszel (CMH) weights n1 n0 / n over the strata, Sato (1989) variance, as SAS PROC FREQ "
+          : "Mantel-Haenszel (CMH) weights n1 n0 / n over the strata, Sato (1989) variance, as SAS "
+            "PROC FREQ "
             "COMMONRISKDIFF(CL=MH)";
-  m["cmh"] = d.stratum.empty()
-                 ? "Cochran-Mantel-Haenszel chi-square on one stratum (no --strata), without and with continuity "
-                   "correction (R mantelhaen.test formulas)"
-                 : "Cochran-Mantel-Haenszel chi-square over the strata (strata with fewer than 2 subjects left out), "
-                   "without (as SAS) and with continuity correction (as R mantelhaen.test's default)";
-  m["odds_ratio"] = "Mantel-Haenszel common odds ratio with the Robins-Breslow-Greenland interval, as R mantelhaen.test";
+  m["cmh"] =
+      d.stratum.empty()
+          ? "Cochran-Mantel-Haenszel chi-square on one stratum (no --strata), without and with "
+            "continuity "
+            "correction (R mantelhaen.test formulas)"
+          : "Cochran-Mantel-Haenszel chi-square over the strata (strata with fewer than 2 subjects "
+            "left out), "
+            "without (as SAS) and with continuity correction (as R mantelhaen.test's default)";
+  m["odds_ratio"] =
+      "Mantel-Haenszel common odds ratio with the Robins-Breslow-Greenland interval, as R "
+      "mantelhaen.test";
   if (!o.adtte.empty())
     m["duration_of_response"] = fmt::format(
-        "Kaplan-Meier among the responders (CR or PR) per arm, from {} where PARAMCD = {} ({}; CNSR 0 = event); "
+        "Kaplan-Meier among the responders (CR or PR) per arm, from {} where PARAMCD = {} ({}; "
+        "CNSR 0 = event); "
         "median with {} CI (as R survfit, conf.type = \"{}\")",
-        o.adtte, o.dor_param, o.dor_time, conf_type_name(parse_conf_type(o.conf_type)), o.conf_type);
+        o.adtte, o.dor_param, o.dor_time, conf_type_name(parse_conf_type(o.conf_type)),
+        o.conf_type);
   return m;
 }
 
 json rate_json(const ProportionCi& p) {
-  return {{"responders", p.x}, {"n", p.n}, {"estimate", num(p.estimate)}, {"lower", num(p.lower)},
+  return {{"responders", p.x},
+          {"n", p.n},
+          {"estimate", num(p.estimate)},
+          {"lower", num(p.lower)},
           {"upper", num(p.upper)}};
 }
 
 json comparison_json(const RateComparison& c) {
   json j;
-  j["difference"] = {{"estimate", num(c.wald.estimate)},
-                     {"wald", {{"std_err", num(c.wald.std_err)}, {"lower", num(c.wald.lower)}, {"upper", num(c.wald.upper)}}},
-                     {"newcombe", {{"lower", num(c.newcombe.lower)}, {"upper", num(c.newcombe.upper)}}}};
+  j["difference"] = {
+      {"estimate", num(c.wald.estimate)},
+      {"wald",
+       {{"std_err", num(c.wald.std_err)},
+        {"lower", num(c.wald.lower)},
+        {"upper", num(c.wald.upper)}}},
+      {"newcombe", {{"lower", num(c.newcombe.lower)}, {"upper", num(c.newcombe.upper)}}}};
   j["stratified_difference"] = {{"stratified", c.stratified},
                                 {"estimate", num(c.mh.estimate)},
                                 {"std_err", num(c.mh.std_err)},
@@ -94,7 +111,9 @@ json comparison_json(const RateComparison& c) {
               {"p_corrected", num(c.cmh.p_corrected)},
               {"strata_used", c.cmh.strata_used},
               {"strata_dropped", c.cmh.strata_dropped}};
-  j["odds_ratio"] = {{"estimate", num(c.cmh.odds_ratio)}, {"lower", num(c.cmh.or_lower)}, {"upper", num(c.cmh.or_upper)}};
+  j["odds_ratio"] = {{"estimate", num(c.cmh.odds_ratio)},
+                     {"lower", num(c.cmh.or_lower)},
+                     {"upper", num(c.cmh.or_upper)}};
   return j;
 }
 
@@ -104,7 +123,10 @@ json dor_json(const DorAnalysis& a) {
     arms.push_back({{"group", g.level ? json(*g.level) : json(nullptr)},
                     {"n", g.n},
                     {"events", g.events},
-                    {"median", {{"estimate", num(g.median.estimate)}, {"lower", num(g.median.lower)}, {"upper", num(g.median.upper)}}}});
+                    {"median",
+                     {{"estimate", num(g.median.estimate)},
+                      {"lower", num(g.median.lower)},
+                      {"upper", num(g.median.upper)}}}});
   return {{"responders", a.responders}, {"without_record", a.without_record}, {"arms", arms}};
 }
 
@@ -131,7 +153,11 @@ json to_json(const ResponseData& d, const ResponseResult& r, const std::optional
     for (const auto& arm : a.arms) {
       json bor;
       for (std::size_t b = 0; b < n_bor; ++b) bor[bor_code(static_cast<Bor>(b))] = arm.bor[b];
-      arms.push_back({{"group", arm.level}, {"n", arm.n}, {"bor", bor}, {"orr", rate_json(arm.orr)}, {"dcr", rate_json(arm.dcr)}});
+      arms.push_back({{"group", arm.level},
+                      {"n", arm.n},
+                      {"bor", bor},
+                      {"orr", rate_json(arm.orr)},
+                      {"dcr", rate_json(arm.dcr)}});
     }
     json comps = json::array();
     for (std::size_t c = 0; c < a.orr.size(); ++c)
@@ -163,100 +189,123 @@ std::string csv_num(double x) { return std::isfinite(x) ? fmt::format("{}", x) :
 
 void print_csv(const ResponseResult& r, const std::optional<DorResult>& dor) {
   std::string out = "analysis,group,reference,endpoint,statistic,estimate,lower,upper,n,events\n";
-  auto row = [&](const std::string& a, const std::string& g, const std::string& ref, const char* endpoint,
-                 const std::string& stat, double est, double lo, double hi, const std::string& n,
-                 const std::string& x) {
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", csv_quote(a), csv_quote(g), csv_quote(ref), endpoint, stat,
-                       csv_num(est), csv_num(lo), csv_num(hi), n, x);
+  auto row = [&](const std::string& a, const std::string& g, const std::string& ref,
+                 const char* endpoint, const std::string& stat, double est, double lo, double hi,
+                 const std::string& n, const std::string& x) {
+    out +=
+        fmt::format("{},{},{},{},{},{},{},{},{},{}\n", csv_quote(a), csv_quote(g), csv_quote(ref),
+                    endpoint, stat, csv_num(est), csv_num(lo), csv_num(hi), n, x);
   };
   const double nan = std::nan("");
   for (std::size_t k = 0; k < r.analyses.size(); ++k) {
     const auto& a = r.analyses[k];
     for (const auto& arm : a.arms) {
       for (std::size_t b = 0; b < n_bor; ++b)
-        row(a.label, arm.level, "", "BOR", bor_code(static_cast<Bor>(b)), nan, nan, nan, fmt::format("{}", arm.n),
-            fmt::format("{}", arm.bor[b]));
-      row(a.label, arm.level, "", "ORR", "rate_clopper_pearson", arm.orr.estimate, arm.orr.lower, arm.orr.upper,
-          fmt::format("{}", arm.n), fmt::format("{}", arm.orr.x));
-      row(a.label, arm.level, "", "DCR", "rate_clopper_pearson", arm.dcr.estimate, arm.dcr.lower, arm.dcr.upper,
-          fmt::format("{}", arm.n), fmt::format("{}", arm.dcr.x));
+        row(a.label, arm.level, "", "BOR", bor_code(static_cast<Bor>(b)), nan, nan, nan,
+            fmt::format("{}", arm.n), fmt::format("{}", arm.bor[b]));
+      row(a.label, arm.level, "", "ORR", "rate_clopper_pearson", arm.orr.estimate, arm.orr.lower,
+          arm.orr.upper, fmt::format("{}", arm.n), fmt::format("{}", arm.orr.x));
+      row(a.label, arm.level, "", "DCR", "rate_clopper_pearson", arm.dcr.estimate, arm.dcr.lower,
+          arm.dcr.upper, fmt::format("{}", arm.n), fmt::format("{}", arm.dcr.x));
     }
     for (std::size_t c = 0; c < a.orr.size(); ++c) {
       for (const auto* cmp : {&a.orr[c], &a.dcr[c]}) {
         const char* ep = cmp == &a.orr[c] ? "ORR" : "DCR";
-        row(a.label, cmp->level, cmp->reference, ep, "difference_wald", cmp->wald.estimate, cmp->wald.lower,
-            cmp->wald.upper, "", "");
+        row(a.label, cmp->level, cmp->reference, ep, "difference_wald", cmp->wald.estimate,
+            cmp->wald.lower, cmp->wald.upper, "", "");
         row(a.label, cmp->level, cmp->reference, ep, "difference_newcombe", cmp->newcombe.estimate,
             cmp->newcombe.lower, cmp->newcombe.upper, "", "");
-        row(a.label, cmp->level, cmp->reference, ep, "difference_mh", cmp->mh.estimate, cmp->mh.lower, cmp->mh.upper,
-            "", "");
-        row(a.label, cmp->level, cmp->reference, ep, "odds_ratio_mh", cmp->cmh.odds_ratio, cmp->cmh.or_lower,
-            cmp->cmh.or_upper, "", "");
+        row(a.label, cmp->level, cmp->reference, ep, "difference_mh", cmp->mh.estimate,
+            cmp->mh.lower, cmp->mh.upper, "", "");
+        row(a.label, cmp->level, cmp->reference, ep, "odds_ratio_mh", cmp->cmh.odds_ratio,
+            cmp->cmh.or_lower, cmp->cmh.or_upper, "", "");
         row(a.label, cmp->level, cmp->reference, ep, "cmh_chisq", cmp->cmh.chisq, nan, nan, "", "");
         row(a.label, cmp->level, cmp->reference, ep, "cmh_p", cmp->cmh.p, nan, nan, "", "");
-        row(a.label, cmp->level, cmp->reference, ep, "cmh_chisq_corrected", cmp->cmh.chisq_corrected, nan, nan, "", "");
-        row(a.label, cmp->level, cmp->reference, ep, "cmh_p_corrected", cmp->cmh.p_corrected, nan, nan, "", "");
+        row(a.label, cmp->level, cmp->reference, ep, "cmh_chisq_corrected",
+            cmp->cmh.chisq_corrected, nan, nan, "", "");
+        row(a.label, cmp->level, cmp->reference, ep, "cmh_p_corrected", cmp->cmh.p_corrected, nan,
+            nan, "", "");
       }
     }
     if (dor)
       for (const auto& g : dor->analyses[k].arms)
-        row(a.label, g.level.value_or(""), "", "DOR", "median_km", g.median.estimate, g.median.lower, g.median.upper,
-            fmt::format("{}", g.n), fmt::format("{}", g.events));
+        row(a.label, g.level.value_or(""), "", "DOR", "median_km", g.median.estimate,
+            g.median.lower, g.median.upper, fmt::format("{}", g.n), fmt::format("{}", g.events));
   }
   std::cout << out;
 }
 
 std::string pct(double x) { return std::isfinite(x) ? fmt::format("{:.1f}", 100 * x) : "NE"; }
 std::string val(double x, const char* f = "{:.4g}") {
-  return std::isfinite(x) ? fmt::format(fmt::runtime(f), x) : (std::isinf(x) ? (x > 0 ? "Inf" : "-Inf") : "NE");
+  return std::isfinite(x) ? fmt::format(fmt::runtime(f), x)
+                          : (std::isinf(x) ? (x > 0 ? "Inf" : "-Inf") : "NE");
 }
 
 void print_text(const ResponseData& d, const ResponseResult& r, const std::optional<DorResult>& dor,
                 const ResponseCliOptions& o) {
   const std::string lv = level_text(r.options.conf_level);
   fmt::print("hazard response: {}\n", d.source);
-  fmt::print("rows read: {}, removed by --where: {}, subjects analysed: {}", d.n_read, d.n_filtered, d.size());
-  if (d.n_without_record) fmt::print(" (of which {} from ADSL without a record: MISSING)", d.n_without_record);
+  fmt::print("rows read: {}, removed by --where: {}, subjects analysed: {}", d.n_read, d.n_filtered,
+             d.size());
+  if (d.n_without_record)
+    fmt::print(" (of which {} from ADSL without a record: MISSING)", d.n_without_record);
   if (d.excluded.count) {
     std::string why;
-    for (const auto& [reason, count] : d.excluded.reasons) why += fmt::format("{}{}: {}", why.empty() ? "" : ", ", reason, count);
+    for (const auto& [reason, count] : d.excluded.reasons)
+      why += fmt::format("{}{}: {}", why.empty() ? "" : ", ", reason, count);
     fmt::print(", excluded: {} ({})", d.excluded.count, why);
   }
-  fmt::print("\nORR = CR + PR; DCR = CR + PR + SD + NON-CR/NON-PD; denominators: all analysed subjects of the arm\n");
-  fmt::print("Rates: {} Clopper-Pearson CI; differences (arm - {}): Wald and Newcombe (method 10) {} CIs;\n", lv,
-             d.group_levels.front(), lv);
+  fmt::print(
+      "\nORR = CR + PR; DCR = CR + PR + SD + NON-CR/NON-PD; denominators: all analysed subjects of "
+      "the arm\n");
+  fmt::print(
+      "Rates: {} Clopper-Pearson CI; differences (arm - {}): Wald and Newcombe (method 10) {} "
+      "CIs;\n",
+      lv, d.group_levels.front(), lv);
   if (d.stratum.empty())
     fmt::print("       CMH test and Mantel-Haenszel odds ratio on one stratum (no --strata)\n");
   else
-    fmt::print("       stratified by {}: MH-weighted difference (Sato variance), CMH test, MH odds ratio (RBG CI)\n",
-               fmt::join(d.strata_names, ", "));
+    fmt::print(
+        "       stratified by {}: MH-weighted difference (Sato variance), CMH test, MH odds ratio "
+        "(RBG CI)\n",
+        fmt::join(d.strata_names, ", "));
   for (std::size_t k = 0; k < r.analyses.size(); ++k) {
     const auto& a = r.analyses[k];
     fmt::print("\n== {} ==\n", a.label);
-    fmt::print("{:<16} {:>5} {:>4} {:>4} {:>4} {:>6} {:>4} {:>4} {:>4}  {:<28} {}\n", d.group_name, "N", "CR", "PR",
-               "SD", "NCR/NPD", "PD", "NE", "MISS", fmt::format("ORR % ({} CI)", lv), fmt::format("DCR % ({} CI)", lv));
+    fmt::print("{:<16} {:>5} {:>4} {:>4} {:>4} {:>6} {:>4} {:>4} {:>4}  {:<28} {}\n", d.group_name,
+               "N", "CR", "PR", "SD", "NCR/NPD", "PD", "NE", "MISS",
+               fmt::format("ORR % ({} CI)", lv), fmt::format("DCR % ({} CI)", lv));
     for (const auto& arm : a.arms)
-      fmt::print("{:<16} {:>5} {:>4} {:>4} {:>4} {:>6} {:>4} {:>4} {:>4}  {:<28} {}\n", arm.level, arm.n, arm.bor[0],
-                 arm.bor[1], arm.bor[2], arm.bor[3], arm.bor[4], arm.bor[5], arm.bor[6],
-                 fmt::format("{}/{} {} ({}, {})", arm.orr.x, arm.n, pct(arm.orr.estimate), pct(arm.orr.lower), pct(arm.orr.upper)),
-                 fmt::format("{}/{} {} ({}, {})", arm.dcr.x, arm.n, pct(arm.dcr.estimate), pct(arm.dcr.lower), pct(arm.dcr.upper)));
+      fmt::print("{:<16} {:>5} {:>4} {:>4} {:>4} {:>6} {:>4} {:>4} {:>4}  {:<28} {}\n", arm.level,
+                 arm.n, arm.bor[0], arm.bor[1], arm.bor[2], arm.bor[3], arm.bor[4], arm.bor[5],
+                 arm.bor[6],
+                 fmt::format("{}/{} {} ({}, {})", arm.orr.x, arm.n, pct(arm.orr.estimate),
+                             pct(arm.orr.lower), pct(arm.orr.upper)),
+                 fmt::format("{}/{} {} ({}, {})", arm.dcr.x, arm.n, pct(arm.dcr.estimate),
+                             pct(arm.dcr.lower), pct(arm.dcr.upper)));
     for (std::size_t c = 0; c < a.orr.size(); ++c) {
       for (const auto* cmp : {&a.orr[c], &a.dcr[c]}) {
         fmt::print("{} {} vs {}: difference {} (Wald {}, {}; Newcombe {}, {}); {} {} ({}, {})\n",
-                   cmp == &a.orr[c] ? "ORR" : "DCR", cmp->level, cmp->reference, pct(cmp->wald.estimate),
-                   pct(cmp->wald.lower), pct(cmp->wald.upper), pct(cmp->newcombe.lower), pct(cmp->newcombe.upper),
-                   cmp->stratified ? "stratified" : "MH", pct(cmp->mh.estimate), pct(cmp->mh.lower), pct(cmp->mh.upper));
-        fmt::print("    CMH chi-square {} (p = {}; corrected {}, p = {}); MH odds ratio {} ({}, {})\n",
-                   val(cmp->cmh.chisq), val(cmp->cmh.p), val(cmp->cmh.chisq_corrected), val(cmp->cmh.p_corrected),
-                   val(cmp->cmh.odds_ratio), val(cmp->cmh.or_lower), val(cmp->cmh.or_upper));
+                   cmp == &a.orr[c] ? "ORR" : "DCR", cmp->level, cmp->reference,
+                   pct(cmp->wald.estimate), pct(cmp->wald.lower), pct(cmp->wald.upper),
+                   pct(cmp->newcombe.lower), pct(cmp->newcombe.upper),
+                   cmp->stratified ? "stratified" : "MH", pct(cmp->mh.estimate), pct(cmp->mh.lower),
+                   pct(cmp->mh.upper));
+        fmt::print(
+            "    CMH chi-square {} (p = {}; corrected {}, p = {}); MH odds ratio {} ({}, {})\n",
+            val(cmp->cmh.chisq), val(cmp->cmh.p), val(cmp->cmh.chisq_corrected),
+            val(cmp->cmh.p_corrected), val(cmp->cmh.odds_ratio), val(cmp->cmh.or_lower),
+            val(cmp->cmh.or_upper));
       }
     }
     if (dor) {
       const auto& da = dor->analyses[k];
-      fmt::print("Duration of response ({} responders, {} without a record):\n", da.responders, da.without_record);
+      fmt::print("Duration of response ({} responders, {} without a record):\n", da.responders,
+                 da.without_record);
       for (const auto& g : da.arms)
-        fmt::print("    {:<16} n = {:>3}, events = {:>3}, median {} ({} CI {}, {})\n", g.level.value_or(""), g.n,
-                   g.events, val(g.median.estimate), lv, val(g.median.lower), val(g.median.upper));
+        fmt::print("    {:<16} n = {:>3}, events = {:>3}, median {} ({} CI {}, {})\n",
+                   g.level.value_or(""), g.n, g.events, val(g.median.estimate), lv,
+                   val(g.median.lower), val(g.median.upper));
     }
   }
   (void)o;
@@ -273,18 +322,23 @@ void run(const ResponseCliOptions& o) {
   cols.strata = o.in.data.strata;
   cols.by = o.in.by;
   for (const auto& r : o.in.data.ref) {
-    if (r.find('=') != std::string::npos) throw UsageError(fmt::format("--ref {}: give the level of --group", r));
+    if (r.find('=') != std::string::npos)
+      throw UsageError(fmt::format("--ref {}: give the level of --group", r));
     cols.ref = r;
   }
   std::vector<std::string> subject_cols = {cols.group, cols.by};
   for (const auto& s : cols.strata) subject_cols.push_back(s);
-  subject_cols.erase(std::remove(subject_cols.begin(), subject_cols.end(), std::string()), subject_cols.end());
-  ReadoutInput in = read_readout(o.in, {o.response}, {"PARAMCD"}, subject_cols, subject_cols, where);
-  const ResponseData data = build_response_data(in.records, in.keep, cols, in.adsl ? &*in.adsl : nullptr, in.adsl_keep);
+  subject_cols.erase(std::remove(subject_cols.begin(), subject_cols.end(), std::string()),
+                     subject_cols.end());
+  ReadoutInput in =
+      read_readout(o.in, {o.response}, {"PARAMCD"}, subject_cols, subject_cols, where);
+  const ResponseData data =
+      build_response_data(in.records, in.keep, cols, in.adsl ? &*in.adsl : nullptr, in.adsl_keep);
   const ResponseResult result = analyze_response(data, {.conf_level = o.conf_level});
   std::optional<DorResult> dor;
   if (!o.adtte.empty()) {
-    Table t = read_data(o.adtte, read_options(o.in.data, {"USUBJID", o.dor_time, o.dor_cnsr, "PARAMCD"}));
+    Table t =
+        read_data(o.adtte, read_options(o.in.data, {"USUBJID", o.dor_time, o.dor_cnsr, "PARAMCD"}));
     const std::vector<char> keep = where_mask(t, {{"PARAMCD", o.dor_param}});
     dor = duration_of_response(data, t, keep, {.time = o.dor_time, .cnsr = o.dor_cnsr},
                                {.conf_type = conf_type, .conf_level = o.conf_level});
@@ -303,18 +357,25 @@ void register_response(CLI::App& app) {
   auto o = std::make_shared<ResponseCliOptions>();
   CLI::App* cmd = app.add_subcommand(
       "response",
-      "Objective response and disease control rates per arm (Clopper-Pearson), differences (Wald, Newcombe, "
+      "Objective response and disease control rates per arm (Clopper-Pearson), differences (Wald, "
+      "Newcombe, "
       "MH-stratified), CMH test, MH odds ratio, duration of response (docs/cli/response.md)");
   add_readout_options(cmd, o->in, /*group_required=*/true);
-  cmd->add_option("--response", o->response, "Column with the best overall response (default AVALC)");
-  cmd->add_option("--conf-level", o->conf_level, "Confidence level of every interval (default 0.95)");
-  cmd->add_option("--adtte", o->adtte,
-                  "ADTTE-shaped file with the duration of response (PARAMCD = --dor-param) of the responders");
-  cmd->add_option("--dor-param", o->dor_param, "PARAMCD of the duration of response in --adtte (default DOR)");
+  cmd->add_option("--response", o->response,
+                  "Column with the best overall response (default AVALC)");
+  cmd->add_option("--conf-level", o->conf_level,
+                  "Confidence level of every interval (default 0.95)");
+  cmd->add_option(
+      "--adtte", o->adtte,
+      "ADTTE-shaped file with the duration of response (PARAMCD = --dor-param) of the responders");
+  cmd->add_option("--dor-param", o->dor_param,
+                  "PARAMCD of the duration of response in --adtte (default DOR)");
   cmd->add_option("--dor-time", o->dor_time, "Time column of --adtte (default AVAL)");
-  cmd->add_option("--dor-cnsr", o->dor_cnsr, "Censoring column of --adtte (default CNSR: 0 = event)");
-  cmd->add_option("--conf-type", o->conf_type,
-                  "Duration of response: KM confidence interval type, log-log (default), log or plain")
+  cmd->add_option("--dor-cnsr", o->dor_cnsr,
+                  "Censoring column of --adtte (default CNSR: 0 = event)");
+  cmd->add_option(
+         "--conf-type", o->conf_type,
+         "Duration of response: KM confidence interval type, log-log (default), log or plain")
       ->check(CLI::IsMember({"log-log", "log", "plain"}));
   cmd->add_flag("--json", o->json, "Print one JSON document");
   cmd->add_flag("--csv", o->csv, "Print the results as CSV (one statistic per row)");

@@ -2,15 +2,15 @@
 // ADAE (and ADEX): summary of treatment-emergent adverse events, SOC/PT table with worst grades,
 // exposure-adjusted incidence rates, risk differences (docs/cli/safety.md). Parses flags, reads
 // the data, calls the library, prints; no math here.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "hazard/csv.hpp"
@@ -53,7 +53,8 @@ struct Inputs {
 
 Inputs read_inputs(const SafetyCliOptions& o, const AeColumns& ae) {
   const DataOptions& d = o.in.data;
-  if (d.adsl.empty()) throw UsageError("--adsl is required: the safety population and its arms come from ADSL");
+  if (d.adsl.empty())
+    throw UsageError("--adsl is required: the safety population and its arms come from ADSL");
   Inputs in;
   in.population = d.population.empty() ? "SAFFL" : d.population;
   std::vector<WhereClause> where;
@@ -65,7 +66,8 @@ Inputs read_inputs(const SafetyCliOptions& o, const AeColumns& ae) {
   for (const auto& w : where) add(so.optional_columns, w.column);
   in.adsl = read_data(d.adsl, so);
 
-  ReadOptions ao = read_options(d, {"USUBJID", ae.emergent, ae.soc, ae.pt, ae.grade, ae.serious, ae.action});
+  ReadOptions ao =
+      read_options(d, {"USUBJID", ae.emergent, ae.soc, ae.pt, ae.grade, ae.serious, ae.action});
   ao.optional_columns = {"STUDYID", ae.outcome, ae.death};
   for (const auto& w : where) add(ao.optional_columns, w.column);
   in.adae = read_data(d.data, ao);
@@ -74,8 +76,9 @@ Inputs read_inputs(const SafetyCliOptions& o, const AeColumns& ae) {
   for (const auto& w : where) {
     const bool s = in.adsl.find(w.column) != nullptr, a = in.adae.find(w.column) != nullptr;
     if (!s && !a)
-      throw UsageError(fmt::format("--where {}={}: no column {} in the ADAE file nor in the ADSL file", w.column,
-                                   w.value, w.column));
+      throw UsageError(
+          fmt::format("--where {}={}: no column {} in the ADAE file nor in the ADSL file", w.column,
+                      w.value, w.column));
     if (s) on_adsl.push_back(w);
     if (a) on_adae.push_back(w);
   }
@@ -87,7 +90,8 @@ Inputs read_inputs(const SafetyCliOptions& o, const AeColumns& ae) {
 std::string rate_method(const SafetyResult& r, const SafetyPopulation& p) {
   if (!r.rates) return "not computed: no exposure (give --adex, or TRTSDT and TRTEDT in ADSL)";
   return fmt::format(
-      "subjects with at least one event per {:g} patient-years of exposure (exposure: {}; patient-years = days / "
+      "subjects with at least one event per {:g} patient-years of exposure (exposure: {}; "
+      "patient-years = days / "
       "365.25, summed over every subject of the arm); exact Poisson interval as R poisson.test",
       r.options.per_years, p.exposure_source);
 }
@@ -101,24 +105,32 @@ json cell_json(const SafetyCell& c, const std::string& group) {
           {"percent", num(c.percent)},
           {"worst_grade", worst},
           {"grade3", c.grade3},
-          {"rate", {{"estimate", num(c.rate.estimate)}, {"lower", num(c.rate.lower)}, {"upper", num(c.rate.upper)}}}};
+          {"rate",
+           {{"estimate", num(c.rate.estimate)},
+            {"lower", num(c.rate.lower)},
+            {"upper", num(c.rate.upper)}}}};
 }
 
 json row_json(const SafetyRow& row, const SafetyPopulation& p) {
   json j;
-  j["type"] = row.kind == SafetyRowKind::summary ? "summary" : row.kind == SafetyRowKind::soc ? "soc" : "pt";
+  j["type"] = row.kind == SafetyRowKind::summary ? "summary"
+              : row.kind == SafetyRowKind::soc   ? "soc"
+                                                 : "pt";
   if (row.kind == SafetyRowKind::summary) j["id"] = row.id;
   j["label"] = row.label;
   j["soc"] = row.kind == SafetyRowKind::summary ? json(nullptr) : json(row.soc);
   json arms = json::array();
-  for (std::size_t g = 0; g < row.arms.size(); ++g) arms.push_back(cell_json(row.arms[g], p.group_levels[g]));
+  for (std::size_t g = 0; g < row.arms.size(); ++g)
+    arms.push_back(cell_json(row.arms[g], p.group_levels[g]));
   j["arms"] = arms;
   json diffs = json::array();
   for (std::size_t k = 0; k < row.newcombe.size(); ++k)
     diffs.push_back({{"group", p.group_levels[k + 1]},
                      {"reference", p.group_levels[0]},
                      {"estimate", num(100 * row.newcombe[k].estimate)},
-                     {"newcombe", {{"lower", num(100 * row.newcombe[k].lower)}, {"upper", num(100 * row.newcombe[k].upper)}}},
+                     {"newcombe",
+                      {{"lower", num(100 * row.newcombe[k].lower)},
+                       {"upper", num(100 * row.newcombe[k].upper)}}},
                      {"wald",
                       {{"std_err", num(100 * row.wald[k].std_err)},
                        {"lower", num(100 * row.wald[k].lower)},
@@ -132,7 +144,9 @@ json to_json(const SafetyPopulation& p, const AeData& ae, const SafetyResult& r,
   json out;
   out["n"] = p.size();
   out["population"] = fmt::format("{} = Y", in.population);
-  out["adsl"] = {{"file", p.source}, {"n_read", p.n_read}, {"n_filtered", p.n_filtered},
+  out["adsl"] = {{"file", p.source},
+                 {"n_read", p.n_read},
+                 {"n_filtered", p.n_filtered},
                  {"excluded", json::parse(exclusions_json(p.excluded).dump())}};
   out["adae"] = {{"file", ae.source},
                  {"n_read", ae.n_read},
@@ -153,30 +167,38 @@ json to_json(const SafetyPopulation& p, const AeData& ae, const SafetyResult& r,
                   {"exposure", r.rates ? json(p.exposure_source) : json(nullptr)}};
   out["columns"] = {{"soc", o.soc}, {"pt", o.pt}, {"grade", o.grade}};
   out["method"] = {
-      {"population", fmt::format("subjects of ADSL with {} = Y{}", in.population,
-                                 o.in.data.where.empty() ? "" : " and the --where clauses on ADSL columns")},
+      {"population",
+       fmt::format("subjects of ADSL with {} = Y{}", in.population,
+                   o.in.data.where.empty() ? "" : " and the --where clauses on ADSL columns")},
       {"treatment_emergent", "ADAE records with TRTEMFL = Y"},
-      {"counting", "each subject counted once per row, at the worst grade of the row's records (missing grade "
-                   "below grade 1)"},
+      {"counting",
+       "each subject counted once per row, at the worst grade of the row's records (missing grade "
+       "below grade 1)"},
       {"grade3", "worst grade 3, 4 or 5"},
       {"withdrawn", "AEACN = DRUG WITHDRAWN"},
       {"reduced", "AEACN = DOSE REDUCED or DOSE RATE REDUCED"},
       {"fatal", "AESDTH = Y, AEOUT = FATAL or grade 5"},
       {"percent", "100 n / N, N the subjects of the arm in the analysis"},
-      {"order", fmt::format("system organ classes and, within each, preferred terms by descending n in {}, then "
-                            "descending total, then name",
-                            p.group_levels[r.sort_arm])},
-      {"min_percent", fmt::format("preferred terms with a percentage >= {:g} in at least one arm; a SOC is shown "
-                                  "when one of its terms is, with counts over all its terms",
-                                  r.options.min_percent)},
+      {"order",
+       fmt::format(
+           "system organ classes and, within each, preferred terms by descending n in {}, then "
+           "descending total, then name",
+           p.group_levels[r.sort_arm])},
+      {"min_percent",
+       fmt::format("preferred terms with a percentage >= {:g} in at least one arm; a SOC is shown "
+                   "when one of its terms is, with counts over all its terms",
+                   r.options.min_percent)},
       {"rate", rate_method(r, p)},
-      {"difference", "percentage points, each arm minus the reference; Newcombe (1998) method 10 hybrid score "
-                     "interval and Wald interval (R prop.test(correct = FALSE))"}};
+      {"difference",
+       "percentage points, each arm minus the reference; Newcombe (1998) method 10 hybrid score "
+       "interval and Wald interval (R prop.test(correct = FALSE))"}};
   json analyses = json::array();
   for (const auto& a : r.analyses) {
     json arms = json::array();
     for (std::size_t g = 0; g < a.n.size(); ++g)
-      arms.push_back({{"group", p.group_levels[g]}, {"n", a.n[g]}, {"patient_years", num(a.patient_years[g])}});
+      arms.push_back({{"group", p.group_levels[g]},
+                      {"n", a.n[g]},
+                      {"patient_years", num(a.patient_years[g])}});
     json summary = json::array(), terms = json::array();
     for (const auto& row : a.summary) summary.push_back(row_json(row, p));
     for (const auto& row : a.terms) terms.push_back(row_json(row, p));
@@ -194,32 +216,39 @@ std::string csv_num(double x) { return std::isfinite(x) ? fmt::format("{}", x) :
 
 void print_csv(const SafetyPopulation& p, const SafetyResult& r) {
   std::string out =
-      "analysis,table,id,soc,term,group,N,n,percent,grade1,grade2,grade3,grade4,grade5,grade_missing,grade3plus,"
-      "patient_years,rate,rate_lower,rate_upper,reference,difference,newcombe_lower,newcombe_upper,wald_lower,"
+      "analysis,table,id,soc,term,group,N,n,percent,grade1,grade2,grade3,grade4,grade5,grade_"
+      "missing,grade3plus,"
+      "patient_years,rate,rate_lower,rate_upper,reference,difference,newcombe_lower,newcombe_upper,"
+      "wald_lower,"
       "wald_upper\n";
   for (const auto& a : r.analyses) {
     auto rows = [&](const std::vector<SafetyRow>& list) {
       for (const auto& row : list) {
-        const char* table = row.kind == SafetyRowKind::summary ? "summary" : row.kind == SafetyRowKind::soc ? "soc" : "pt";
+        const char* table = row.kind == SafetyRowKind::summary ? "summary"
+                            : row.kind == SafetyRowKind::soc   ? "soc"
+                                                               : "pt";
         for (std::size_t g = 0; g < row.arms.size(); ++g) {
           const SafetyCell& c = row.arms[g];
           out += fmt::format("{},{},{},{},{},{},{},{},{}", csv_quote(a.label), table, row.id,
                              csv_quote(row.kind == SafetyRowKind::summary ? "" : row.soc),
                              csv_quote(row.kind == SafetyRowKind::summary ? row.label
-                                       : row.kind == SafetyRowKind::term   ? row.label
-                                                                           : ""),
+                                       : row.kind == SafetyRowKind::term  ? row.label
+                                                                          : ""),
                              csv_quote(p.group_levels[g]), a.n[g], c.n, csv_num(c.percent));
-          for (int k = 1; k <= 5; ++k) out += fmt::format(",{}", c.worst[static_cast<std::size_t>(k)]);
-          out += fmt::format(",{},{},{},{},{},{}", c.worst[0], c.grade3, csv_num(a.patient_years[g]),
-                             csv_num(c.rate.estimate), csv_num(c.rate.lower), csv_num(c.rate.upper));
+          for (int k = 1; k <= 5; ++k)
+            out += fmt::format(",{}", c.worst[static_cast<std::size_t>(k)]);
+          out +=
+              fmt::format(",{},{},{},{},{},{}", c.worst[0], c.grade3, csv_num(a.patient_years[g]),
+                          csv_num(c.rate.estimate), csv_num(c.rate.lower), csv_num(c.rate.upper));
           if (g == 0) {
             out += ",,,,,,\n";
           } else {
             const auto& n = row.newcombe[g - 1];
             const auto& w = row.wald[g - 1];
-            out += fmt::format(",{},{},{},{},{},{}\n", csv_quote(p.group_levels[0]), csv_num(100 * n.estimate),
-                               csv_num(100 * n.lower), csv_num(100 * n.upper), csv_num(100 * w.lower),
-                               csv_num(100 * w.upper));
+            out +=
+                fmt::format(",{},{},{},{},{},{}\n", csv_quote(p.group_levels[0]),
+                            csv_num(100 * n.estimate), csv_num(100 * n.lower),
+                            csv_num(100 * n.upper), csv_num(100 * w.lower), csv_num(100 * w.upper));
           }
         }
       }
@@ -232,32 +261,41 @@ void print_csv(const SafetyPopulation& p, const SafetyResult& r) {
 
 std::string pct(double x) { return std::isfinite(x) ? fmt::format("{:.1f}", x) : "NE"; }
 std::string rate_text(const RateCi& r) {
-  return std::isfinite(r.estimate) ? fmt::format("{:.1f} ({:.1f}, {:.1f})", r.estimate, r.lower, r.upper) : "";
+  return std::isfinite(r.estimate)
+             ? fmt::format("{:.1f} ({:.1f}, {:.1f})", r.estimate, r.lower, r.upper)
+             : "";
 }
 
-void print_text(const SafetyPopulation& p, const AeData& ae, const SafetyResult& r, const Inputs& in) {
+void print_text(const SafetyPopulation& p, const AeData& ae, const SafetyResult& r,
+                const Inputs& in) {
   const std::size_t K = p.group_levels.size();
   const std::string lv = fmt::format("{:g}%", r.options.conf_level * 100);
   fmt::print("hazard safety: {} (ADSL {})\n", ae.source, p.source);
-  fmt::print("safety population: {} = Y: {} subjects ({} ADSL rows, {} outside the population or removed by "
-             "--where{})\n",
-             in.population,
-             p.size(), p.n_read, p.n_filtered,
-             p.excluded.count ? fmt::format(", {} excluded", p.excluded.count) : std::string());
-  fmt::print("ADAE rows: {} read, {} removed by --where, {} not treatment-emergent, {} of subjects outside the "
-             "population, {} analysed ({} without a grade)\n",
-             ae.n_read, ae.n_filtered, ae.n_not_emergent, ae.n_outside_population, ae.records.size(),
-             ae.n_missing_grade);
-  fmt::print("Each subject counted once per row at its worst grade; differences: {} minus {} in percentage points, "
-             "Newcombe {} CI\n",
-             K > 1 ? p.group_levels[1] : p.group_levels[0], p.group_levels[0], lv);
+  fmt::print(
+      "safety population: {} = Y: {} subjects ({} ADSL rows, {} outside the population or removed "
+      "by "
+      "--where{})\n",
+      in.population, p.size(), p.n_read, p.n_filtered,
+      p.excluded.count ? fmt::format(", {} excluded", p.excluded.count) : std::string());
+  fmt::print(
+      "ADAE rows: {} read, {} removed by --where, {} not treatment-emergent, {} of subjects "
+      "outside the "
+      "population, {} analysed ({} without a grade)\n",
+      ae.n_read, ae.n_filtered, ae.n_not_emergent, ae.n_outside_population, ae.records.size(),
+      ae.n_missing_grade);
+  fmt::print(
+      "Each subject counted once per row at its worst grade; differences: {} minus {} in "
+      "percentage points, "
+      "Newcombe {} CI\n",
+      K > 1 ? p.group_levels[1] : p.group_levels[0], p.group_levels[0], lv);
   fmt::print("Rates (EAIR): {}\n", rate_method(r, p));
   for (const auto& a : r.analyses) {
     fmt::print("\n== {} ==\n", a.label);
     // Label column: as wide as the longest label (at most 60 characters).
     std::size_t width = 30;
     for (const auto* rows : {&a.summary, &a.terms})
-      for (const auto& row : *rows) width = std::max(width, row.label.size() + (row.kind == SafetyRowKind::term ? 2 : 0));
+      for (const auto& row : *rows)
+        width = std::max(width, row.label.size() + (row.kind == SafetyRowKind::term ? 2 : 0));
     width = std::min<std::size_t>(width, 60);
     std::string head = fmt::format("{:<{}}", "", width);
     for (std::size_t g = 0; g < K; ++g)
@@ -265,42 +303,51 @@ void print_text(const SafetyPopulation& p, const AeData& ae, const SafetyResult&
     if (K > 1) head += fmt::format("  {}", fmt::format("Difference ({} CI)", lv));
     fmt::print("{}\n", head);
     auto line = [&](const SafetyRow& row, const std::string& label, bool grade3) {
-      std::string s = fmt::format("{:<{}}", label.size() > width ? label.substr(0, width - 3) + "..." : label, width);
+      std::string s = fmt::format(
+          "{:<{}}", label.size() > width ? label.substr(0, width - 3) + "..." : label, width);
       for (std::size_t g = 0; g < K; ++g) {
         const auto& c = row.arms[g];
-        s += fmt::format(" {:>22}", grade3 ? fmt::format("{} ({}) [>=3: {}]", c.n, pct(c.percent), c.grade3)
-                                           : fmt::format("{} ({})", c.n, pct(c.percent)));
+        s += fmt::format(" {:>22}",
+                         grade3 ? fmt::format("{} ({}) [>=3: {}]", c.n, pct(c.percent), c.grade3)
+                                : fmt::format("{} ({})", c.n, pct(c.percent)));
       }
       if (K > 1)
-        s += fmt::format("  {} ({}, {})", pct(100 * row.newcombe[0].estimate), pct(100 * row.newcombe[0].lower),
-                         pct(100 * row.newcombe[0].upper));
+        s += fmt::format("  {} ({}, {})", pct(100 * row.newcombe[0].estimate),
+                         pct(100 * row.newcombe[0].lower), pct(100 * row.newcombe[0].upper));
       fmt::print("{}\n", s);
     };
     for (const auto& row : a.summary) line(row, row.label, false);
     if (r.rates) {
-      fmt::print("\nExposure-adjusted incidence per {:g} patient-years ({} CI)\n", r.options.per_years, lv);
+      fmt::print("\nExposure-adjusted incidence per {:g} patient-years ({} CI)\n",
+                 r.options.per_years, lv);
       std::string py = fmt::format("{:<{}}", "patient-years", width);
-      for (std::size_t g = 0; g < K; ++g) py += fmt::format(" {:>22}", fmt::format("{:.1f}", a.patient_years[g]));
+      for (std::size_t g = 0; g < K; ++g)
+        py += fmt::format(" {:>22}", fmt::format("{:.1f}", a.patient_years[g]));
       fmt::print("{}\n", py);
       for (const auto& row : a.summary) {
         std::string s = fmt::format("{:<{}}", row.label, width);
-        for (std::size_t g = 0; g < K; ++g) s += fmt::format(" {:>22}", rate_text(row.arms[g].rate));
+        for (std::size_t g = 0; g < K; ++g)
+          s += fmt::format(" {:>22}", rate_text(row.arms[g].rate));
         fmt::print("{}\n", s);
       }
     }
     fmt::print("\nSystem organ class / preferred term (n (%) [worst grade >= 3])");
     if (r.options.min_percent > 0)
-      fmt::print(": terms in >= {:g}% of an arm ({} left out)", r.options.min_percent, a.terms_below_min);
+      fmt::print(": terms in >= {:g}% of an arm ({} left out)", r.options.min_percent,
+                 a.terms_below_min);
     fmt::print("\n");
-    for (const auto& row : a.terms) line(row, row.kind == SafetyRowKind::soc ? row.label : "  " + row.label, true);
+    for (const auto& row : a.terms)
+      line(row, row.kind == SafetyRowKind::soc ? row.label : "  " + row.label, true);
   }
 }
 
 void run(const SafetyCliOptions& o) {
   if (o.json && o.csv) throw UsageError("give at most one of --json, --csv");
   if (!(o.conf_level > 0 && o.conf_level < 1)) throw UsageError("--conf-level must be in (0, 1)");
-  if (!(o.min_percent >= 0 && o.min_percent <= 100)) throw UsageError("--min-percent must be between 0 and 100");
-  if (!o.in.data.strata.empty()) throw UsageError("hazard safety has no stratified analysis: --strata is not used");
+  if (!(o.min_percent >= 0 && o.min_percent <= 100))
+    throw UsageError("--min-percent must be between 0 and 100");
+  if (!o.in.data.strata.empty())
+    throw UsageError("hazard safety has no stratified analysis: --strata is not used");
   if (o.no_rates && !o.adex.empty()) throw UsageError("give either --adex or --no-rates, not both");
   AeColumns ae_cols;
   ae_cols.soc = o.soc;
@@ -310,7 +357,8 @@ void run(const SafetyCliOptions& o) {
   cols.group = o.in.data.group;
   cols.by = o.in.by;
   for (const auto& r : o.in.data.ref) {
-    if (r.find('=') != std::string::npos) throw UsageError(fmt::format("--ref {}: give the level of --group", r));
+    if (r.find('=') != std::string::npos)
+      throw UsageError(fmt::format("--ref {}: give the level of --group", r));
     cols.ref = r;
   }
   Inputs in = read_inputs(o, ae_cols);
@@ -326,7 +374,8 @@ void run(const SafetyCliOptions& o) {
     }
   }
   const AeData ae = ae_data(in.adae, in.adae_keep, pop, ae_cols, in.adsl);
-  const SafetyResult r = summarize_safety(pop, ae, {.conf_level = o.conf_level, .min_percent = o.min_percent});
+  const SafetyResult r =
+      summarize_safety(pop, ae, {.conf_level = o.conf_level, .min_percent = o.min_percent});
   if (o.json)
     std::cout << to_json(pop, ae, r, in, o).dump(2) << "\n";
   else if (o.csv)
@@ -339,21 +388,28 @@ void run(const SafetyCliOptions& o) {
 
 void register_safety(CLI::App& app) {
   auto o = std::make_shared<SafetyCliOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "safety",
-      "Adverse events of the safety population from ADSL and ADAE: TEAE summary, SOC/PT table with worst grades, "
-      "exposure-adjusted rates, risk differences (docs/cli/safety.md)");
+  CLI::App* cmd =
+      app.add_subcommand("safety",
+                         "Adverse events of the safety population from ADSL and ADAE: TEAE "
+                         "summary, SOC/PT table with worst grades, "
+                         "exposure-adjusted rates, risk differences (docs/cli/safety.md)");
   add_readout_options(cmd, o->in, /*group_required=*/true);
   cmd->add_option("--soc", o->soc, "System organ class column of ADAE (default AEBODSYS)");
   cmd->add_option("--pt", o->pt, "Preferred term column of ADAE (default AEDECOD)");
   cmd->add_option("--grade", o->grade, "Toxicity grade column of ADAE, 1-5 (default AETOXGR)");
   cmd->add_option("--min-percent", o->min_percent,
-                  "SOC/PT table: only preferred terms with at least this percentage in some arm (default 0: all)");
-  cmd->add_option("--conf-level", o->conf_level, "Confidence level of every interval (default 0.95)");
-  cmd->add_option("--adex", o->adex, "ADEX file: the exposure in days (PARAMCD = --exposure-param, AVAL)");
-  cmd->add_option("--exposure-param", o->exposure_param, "PARAMCD of the exposure in --adex (default TRTDURD)");
-  cmd->add_option("--exposure-start", o->start, "ADSL treatment start date without --adex (default TRTSDT)");
-  cmd->add_option("--exposure-end", o->end, "ADSL treatment end date without --adex (default TRTEDT)");
+                  "SOC/PT table: only preferred terms with at least this percentage in some arm "
+                  "(default 0: all)");
+  cmd->add_option("--conf-level", o->conf_level,
+                  "Confidence level of every interval (default 0.95)");
+  cmd->add_option("--adex", o->adex,
+                  "ADEX file: the exposure in days (PARAMCD = --exposure-param, AVAL)");
+  cmd->add_option("--exposure-param", o->exposure_param,
+                  "PARAMCD of the exposure in --adex (default TRTDURD)");
+  cmd->add_option("--exposure-start", o->start,
+                  "ADSL treatment start date without --adex (default TRTSDT)");
+  cmd->add_option("--exposure-end", o->end,
+                  "ADSL treatment end date without --adex (default TRTEDT)");
   cmd->add_flag("--no-rates", o->no_rates, "No exposure-adjusted rates");
   cmd->add_flag("--json", o->json, "Print one JSON document");
   cmd->add_flag("--csv", o->csv, "Print the tables as CSV (one row per arm and table row)");

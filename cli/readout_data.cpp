@@ -1,11 +1,11 @@
 #include "readout_data.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-
-#include <fmt/format.h>
 
 #include "hazard/adam.hpp"
 #include "hazard/error.hpp"
@@ -15,30 +15,38 @@ namespace hazard::cli {
 
 void add_readout_options(CLI::App* cmd, ReadoutOptions& o, bool group_required) {
   DataOptions& d = o.data;
-  cmd->add_option("--data", d.data,
-                  "Input data file: CSV, SAS transport (.xpt, v5/v8), SAS data set (.sas7bdat) or CDISC "
-                  "Dataset-JSON (.json/.ndjson); the format is recognised from the content")
+  cmd->add_option(
+         "--data", d.data,
+         "Input data file: CSV, SAS transport (.xpt, v5/v8), SAS data set (.sas7bdat) or CDISC "
+         "Dataset-JSON (.json/.ndjson); the format is recognised from the content")
       ->required();
   auto* g = cmd->add_option("--group", d.group, "Column with the arm (treatment group)");
   if (group_required) g->required();
   cmd->add_option("--ref", d.ref, "Reference (control) level of --group")->allow_extra_args(false);
-  cmd->add_option("--strata", d.strata, "Stratification column(s), comma-separated")->delimiter(',');
-  cmd->add_option("--where", d.where, "Keep rows where COL equals VALUE (COL=VALUE); repeatable, all must hold")
+  cmd->add_option("--strata", d.strata, "Stratification column(s), comma-separated")
+      ->delimiter(',');
+  cmd->add_option("--where", d.where,
+                  "Keep rows where COL equals VALUE (COL=VALUE); repeatable, all must hold")
       ->allow_extra_args(false);
-  cmd->add_option("--adsl", d.adsl,
-                  "Subject-level data set (ADSL) joined on STUDYID and USUBJID: columns not in --data "
-                  "(arm, strata, population flags) are taken from it");
-  cmd->add_option("--population", d.population,
-                  "Population flag column (e.g. ITTFL, SAFFL): keep subjects where it equals \"Y\"");
-  cmd->add_option("--by", o.by, "Cohort column: one analysis per level, then all subjects (\"Overall\")");
-  cmd->add_option("--encoding", d.encoding,
-                  "Text encoding of CSV files and SAS transport text: utf8 (default) or latin1 (ISO 8859-1)")
+  cmd->add_option(
+      "--adsl", d.adsl,
+      "Subject-level data set (ADSL) joined on STUDYID and USUBJID: columns not in --data "
+      "(arm, strata, population flags) are taken from it");
+  cmd->add_option(
+      "--population", d.population,
+      "Population flag column (e.g. ITTFL, SAFFL): keep subjects where it equals \"Y\"");
+  cmd->add_option("--by", o.by,
+                  "Cohort column: one analysis per level, then all subjects (\"Overall\")");
+  cmd->add_option(
+         "--encoding", d.encoding,
+         "Text encoding of CSV files and SAS transport text: utf8 (default) or latin1 (ISO 8859-1)")
       ->check(CLI::IsMember({"utf8", "latin1"}));
 }
 
 WhereClause parse_clause(const std::string& text, const char* flag) {
   const auto p = text.find('=');
-  if (p == std::string::npos || p == 0) throw UsageError(fmt::format("{} {}: expected COL=VALUE", flag, text));
+  if (p == std::string::npos || p == 0)
+    throw UsageError(fmt::format("{} {}: expected COL=VALUE", flag, text));
   return {text.substr(0, p), text.substr(p + 1)};
 }
 
@@ -56,8 +64,10 @@ void add(std::vector<std::string>& v, const std::string& c) {
 }  // namespace
 
 ReadoutInput read_readout(const ReadoutOptions& o, const std::vector<std::string>& required,
-                          const std::vector<std::string>& optional, const std::vector<std::string>& subject_columns,
-                          const std::vector<std::string>& adsl_columns, const std::vector<WhereClause>& where) {
+                          const std::vector<std::string>& optional,
+                          const std::vector<std::string>& subject_columns,
+                          const std::vector<std::string>& adsl_columns,
+                          const std::vector<WhereClause>& where) {
   ReadoutInput in;
   std::vector<std::string> wanted = subject_columns;  // may come from ADSL
   for (const auto& w : where) add(wanted, w.column);
@@ -66,7 +76,8 @@ ReadoutInput read_readout(const ReadoutOptions& o, const std::vector<std::string
     for (const auto& c : wanted) add(ro.columns, c);
     for (const auto& c : optional) add(ro.optional_columns, c);
     for (const auto& c : {"USUBJID", "STUDYID"})
-      if (std::find(ro.columns.begin(), ro.columns.end(), c) == ro.columns.end()) add(ro.optional_columns, c);
+      if (std::find(ro.columns.begin(), ro.columns.end(), c) == ro.columns.end())
+        add(ro.optional_columns, c);
     in.records = read_data(o.data.data, ro);
     in.keep = where_mask(in.records, where);
     return in;

@@ -4,12 +4,11 @@
 // Only data plumbing: the analyses live in the library.
 #pragma once
 
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 
 #include "data_options.hpp"
 #include "hazard/survdata.hpp"
@@ -31,10 +30,10 @@ void add_readout_options(CLI::App* cmd, ReadoutOptions& options, bool group_requ
 std::vector<WhereClause> where_clauses(const DataOptions& options);
 
 struct ReadoutInput {
-  Table records;                   ///< --data, with the needed ADSL columns joined
-  std::vector<char> keep;          ///< rows of `records` passing every clause
-  std::optional<Table> adsl;       ///< --adsl, with the columns that exist among those asked
-  std::vector<char> adsl_keep;     ///< ADSL rows passing the clauses on columns ADSL has
+  Table records;                ///< --data, with the needed ADSL columns joined
+  std::vector<char> keep;       ///< rows of `records` passing every clause
+  std::optional<Table> adsl;    ///< --adsl, with the columns that exist among those asked
+  std::vector<char> adsl_keep;  ///< ADSL rows passing the clauses on columns ADSL has
 };
 
 /// Reads --data (columns `required`, and `optional` when present) and, with --adsl, ADSL: the
@@ -42,8 +41,10 @@ struct ReadoutInput {
 /// a subject not in ADSL is an error); `adsl_columns` are read from ADSL when present.
 /// The --where clauses apply to the records (after the join) and to ADSL (those on its columns).
 ReadoutInput read_readout(const ReadoutOptions& options, const std::vector<std::string>& required,
-                          const std::vector<std::string>& optional, const std::vector<std::string>& subject_columns,
-                          const std::vector<std::string>& adsl_columns, const std::vector<WhereClause>& where);
+                          const std::vector<std::string>& optional,
+                          const std::vector<std::string>& subject_columns,
+                          const std::vector<std::string>& adsl_columns,
+                          const std::vector<WhereClause>& where);
 
 /// A "COL=VALUE" flag split in two; UsageError naming `flag` when malformed.
 WhereClause parse_clause(const std::string& text, const char* flag);

@@ -22,8 +22,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hazard/km.hpp"
@@ -84,12 +84,12 @@ DifferenceCi mh_risk_difference(std::span<const TwoByTwo> strata, double conf_le
 /// as R mantelhaen.test (exact = FALSE). Strata with fewer than 2 subjects have no variance and
 /// are left out (R refuses them); they are counted in `strata_dropped`.
 struct CmhTest {
-  double chisq = 0;            ///< without continuity correction (as SAS PROC FREQ CMH)
+  double chisq = 0;  ///< without continuity correction (as SAS PROC FREQ CMH)
   double p = 0;
   double chisq_corrected = 0;  ///< with R's default correction: 0.5 when |sum(O - E)| >= 0.5
   double p_corrected = 0;
-  double odds_ratio = 0;       ///< Mantel–Haenszel estimate: sum(a d / n) / sum(b c / n)
-  double or_lower = 0;         ///< Robins–Breslow–Greenland interval
+  double odds_ratio = 0;  ///< Mantel–Haenszel estimate: sum(a d / n) / sum(b c / n)
+  double or_lower = 0;    ///< Robins–Breslow–Greenland interval
   double or_upper = 0;
   std::size_t strata_used = 0;
   std::size_t strata_dropped = 0;
@@ -110,21 +110,21 @@ bool parse_bor(std::string_view text, Bor& out);
 
 /// One subject per entry, built by build_response_data.
 struct ResponseData {
-  std::string source;                    ///< the ADRS file
-  std::size_t n_read = 0;                ///< rows in the ADRS file
-  std::size_t n_filtered = 0;            ///< rows removed by --where (and the population flag)
-  std::size_t n_without_record = 0;      ///< ADSL subjects of the population with no kept record
-  Exclusions excluded;                   ///< subjects excluded for a missing group or stratum
+  std::string source;                ///< the ADRS file
+  std::size_t n_read = 0;            ///< rows in the ADRS file
+  std::size_t n_filtered = 0;        ///< rows removed by --where (and the population flag)
+  std::size_t n_without_record = 0;  ///< ADSL subjects of the population with no kept record
+  Exclusions excluded;               ///< subjects excluded for a missing group or stratum
 
-  std::vector<std::string> subject;      ///< USUBJID
+  std::vector<std::string> subject;  ///< USUBJID
   std::vector<Bor> bor;
-  std::vector<std::int32_t> group;       ///< 0 = reference arm
-  std::vector<std::int32_t> stratum;     ///< empty without strata
-  std::vector<std::int32_t> by;          ///< empty without --by
-  std::vector<std::uint64_t> line;       ///< line of the record (0 for subjects without one)
+  std::vector<std::int32_t> group;    ///< 0 = reference arm
+  std::vector<std::int32_t> stratum;  ///< empty without strata
+  std::vector<std::int32_t> by;       ///< empty without --by
+  std::vector<std::uint64_t> line;    ///< line of the record (0 for subjects without one)
 
   std::string group_name;
-  std::vector<std::string> group_levels;   ///< [0] is the reference
+  std::vector<std::string> group_levels;  ///< [0] is the reference
   std::vector<std::string> strata_names;
   std::vector<std::string> strata_levels;  ///< "A=a, B=b" as R's strata()
   std::string by_name;
@@ -136,11 +136,11 @@ struct ResponseData {
 /// Column roles of the response analysis, one-to-one with the command-line flags.
 struct ResponseColumns {
   std::string subject = "USUBJID";
-  std::string response = "AVALC";        ///< --response: the best-overall-response column
-  std::string group;                     ///< --group (required)
-  std::string ref;                       ///< --ref level ("" = first in sorted order)
-  std::vector<std::string> strata;       ///< --strata
-  std::string by;                        ///< --by
+  std::string response = "AVALC";   ///< --response: the best-overall-response column
+  std::string group;                ///< --group (required)
+  std::string ref;                  ///< --ref level ("" = first in sorted order)
+  std::vector<std::string> strata;  ///< --strata
+  std::string by;                   ///< --by
 };
 
 /// Builds the per-subject data from the ADRS rows with keep[i] != 0 (the --where filter) and,
@@ -169,20 +169,20 @@ struct ArmResponse {
 
 /// One arm against the reference, for one rate (ORR or DCR).
 struct RateComparison {
-  std::string level;                     ///< the experimental arm
+  std::string level;  ///< the experimental arm
   std::string reference;
   DifferenceCi wald;
   DifferenceCi newcombe;
-  bool stratified = false;               ///< with --strata: `mh` and `cmh` use the strata
-  DifferenceCi mh;                       ///< MH-weighted difference (one stratum without --strata)
-  CmhTest cmh;                           ///< CMH test and MH odds ratio (K = 1 without --strata)
+  bool stratified = false;  ///< with --strata: `mh` and `cmh` use the strata
+  DifferenceCi mh;          ///< MH-weighted difference (one stratum without --strata)
+  CmhTest cmh;              ///< CMH test and MH odds ratio (K = 1 without --strata)
 };
 
 /// The analysis of one set of subjects (a level of --by, or all).
 struct ResponseAnalysis {
-  std::string label;                     ///< the --by level, or "Overall"
-  std::vector<ArmResponse> arms;         ///< in group_levels order (reference first)
-  std::vector<RateComparison> orr;       ///< each non-reference arm against the reference
+  std::string label;                ///< the --by level, or "Overall"
+  std::vector<ArmResponse> arms;    ///< in group_levels order (reference first)
+  std::vector<RateComparison> orr;  ///< each non-reference arm against the reference
   std::vector<RateComparison> dcr;
 };
 
@@ -199,7 +199,7 @@ ResponseResult analyze_response(const ResponseData& data, const ResponseOptions&
 struct DorColumns {
   std::string subject = "USUBJID";
   std::string time = "AVAL";
-  std::string cnsr = "CNSR";             ///< 0 = event (progression or death), positive = censored
+  std::string cnsr = "CNSR";  ///< 0 = event (progression or death), positive = censored
 };
 
 /// Kaplan–Meier of the duration of response per arm among the responders (CR or PR) of one
@@ -207,24 +207,25 @@ struct DorColumns {
 struct DorAnalysis {
   std::string label;
   std::size_t responders = 0;
-  std::size_t without_record = 0;        ///< responders with no duration-of-response record
-  std::vector<KmGroup> arms;             ///< in group_levels order; n = 0 (no curve) without responders
+  std::size_t without_record = 0;  ///< responders with no duration-of-response record
+  std::vector<KmGroup> arms;       ///< in group_levels order; n = 0 (no curve) without responders
 };
 
 struct DorResult {
   std::string source;
   std::size_t n_read = 0;
-  std::size_t n_filtered = 0;            ///< rows removed by the DOR filter (--dor-param)
-  std::size_t n_outside = 0;             ///< kept rows of subjects not in the response analysis
+  std::size_t n_filtered = 0;  ///< rows removed by the DOR filter (--dor-param)
+  std::size_t n_outside = 0;   ///< kept rows of subjects not in the response analysis
   ConfType conf_type = ConfType::log_log;
   double conf_level = 0.95;
-  std::vector<DorAnalysis> analyses;     ///< as ResponseResult::analyses
+  std::vector<DorAnalysis> analyses;  ///< as ResponseResult::analyses
 };
 
 /// Duration of response from an ADTTE-shaped table (rows with keep[i] != 0). Errors (DataError):
 /// a subject twice, a record of a subject whose best overall response is not CR or PR, an invalid
 /// time or CNSR.
-DorResult duration_of_response(const ResponseData& data, const Table& dor, const std::vector<char>& keep,
-                               const DorColumns& columns, const KmOptions& km = {});
+DorResult duration_of_response(const ResponseData& data, const Table& dor,
+                               const std::vector<char>& keep, const DorColumns& columns,
+                               const KmOptions& km = {});
 
 }  // namespace hazard

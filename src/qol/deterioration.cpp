@@ -14,27 +14,33 @@
 // health-related quality of life studies in oncology: do we need RECIST for quality of life to
 // achieve standardization?", Quality of Life Research 24:5-18 (2015) (TTD, TUDD); EORTC QLQ-C30
 // scoring. The deterioration KM (deterioration_km) is kaplan_meier's (R survfit).
+#include "hazard/deterioration.hpp"
+
+#include <fmt/format.h>
+
 #include <cmath>
 #include <limits>
 #include <string>
 
-#include <fmt/format.h>
-
-#include "hazard/deterioration.hpp"
 #include "hazard/error.hpp"
 
 namespace hazard {
 
 const char* rule_name(DeteriorationRule rule) {
   switch (rule) {
-    case DeteriorationRule::first: return "first";
-    case DeteriorationRule::confirmed: return "confirmed";
-    case DeteriorationRule::definitive: return "definitive";
+    case DeteriorationRule::first:
+      return "first";
+    case DeteriorationRule::confirmed:
+      return "confirmed";
+    case DeteriorationRule::definitive:
+      return "definitive";
   }
   return "";
 }
 
-double ttd_aval(const TtdRow& row, const DeteriorationOptions& o) { return row.time / o.days_per_unit; }
+double ttd_aval(const TtdRow& row, const DeteriorationOptions& o) {
+  return row.time / o.days_per_unit;
+}
 
 DeteriorationResult derive_deterioration(const QolData& d, const DeteriorationOptions& o) {
   if (!(o.mid > 0) || !std::isfinite(o.mid)) throw UsageError("--mid must be a number > 0");
@@ -45,27 +51,31 @@ DeteriorationResult derive_deterioration(const QolData& d, const DeteriorationOp
   const char* worse = o.higher_is_worse ? "an increase (AVAL - BASE)" : "a decrease (BASE - AVAL)";
   switch (o.rule) {
     case DeteriorationRule::first:
-      res.rule_text = fmt::format("time to deterioration: the first post-baseline assessment with {} of at least "
-                                  "{:g} points from baseline",
-                                  worse, o.mid);
+      res.rule_text = fmt::format(
+          "time to deterioration: the first post-baseline assessment with {} of at least "
+          "{:g} points from baseline",
+          worse, o.mid);
       break;
     case DeteriorationRule::confirmed:
-      res.rule_text = fmt::format("time to confirmed deterioration: the first post-baseline assessment with {} of "
-                                  "at least {:g} points from baseline, confirmed at the next assessment (a "
-                                  "deterioration at the last assessment is not confirmed)",
-                                  worse, o.mid);
+      res.rule_text = fmt::format(
+          "time to confirmed deterioration: the first post-baseline assessment with {} of "
+          "at least {:g} points from baseline, confirmed at the next assessment (a "
+          "deterioration at the last assessment is not confirmed)",
+          worse, o.mid);
       break;
     case DeteriorationRule::definitive:
-      res.rule_text = fmt::format("time to definitive deterioration: the first post-baseline assessment with {} of "
-                                  "at least {:g} points from baseline and no later assessment with less (a "
-                                  "deterioration at the last assessment is definitive)",
-                                  worse, o.mid);
+      res.rule_text = fmt::format(
+          "time to definitive deterioration: the first post-baseline assessment with {} of "
+          "at least {:g} points from baseline and no later assessment with less (a "
+          "deterioration at the last assessment is definitive)",
+          worse, o.mid);
       break;
   }
-  res.rule_text += fmt::format("; event at that assessment; otherwise censored at the last post-baseline "
-                               "assessment; no baseline or no post-baseline assessment: censored at the origin "
-                               "(time {:g}); death is not an event",
-                               o.origin);
+  res.rule_text += fmt::format(
+      "; event at that assessment; otherwise censored at the last post-baseline "
+      "assessment; no baseline or no post-baseline assessment: censored at the origin "
+      "(time {:g}); death is not an event",
+      o.origin);
   const double nan = std::numeric_limits<double>::quiet_NaN();
   for (std::size_t s = 0; s < d.size(); ++s) {
     TtdRow row;
@@ -105,7 +115,9 @@ DeteriorationResult derive_deterioration(const QolData& d, const DeteriorationOp
     for (std::size_t j = 0; j < m && hit == m; ++j) {
       if (!det[j]) continue;
       switch (o.rule) {
-        case DeteriorationRule::first: hit = j; break;
+        case DeteriorationRule::first:
+          hit = j;
+          break;
         case DeteriorationRule::confirmed:
           if (j + 1 < m && det[j + 1]) hit = j;
           break;
@@ -129,7 +141,8 @@ DeteriorationResult derive_deterioration(const QolData& d, const DeteriorationOp
   return res;
 }
 
-std::vector<TtdAnalysis> deterioration_km(const QolData& d, const DeteriorationResult& r, const KmOptions& km) {
+std::vector<TtdAnalysis> deterioration_km(const QolData& d, const DeteriorationResult& r,
+                                          const KmOptions& km) {
   check_km_options(km);
   const std::size_t K = d.group_levels.size();
   auto analyse = [&](const std::vector<std::size_t>& rows, std::string label) {
@@ -154,10 +167,12 @@ std::vector<TtdAnalysis> deterioration_km(const QolData& d, const DeteriorationR
     for (std::size_t i : rows) {
       const double t = ttd_aval(r.rows[i], r.options);
       if (!(t >= 0))
-        throw DataError({.file = d.source, .column = "USUBJID", .value = d.subject[i], .has_value = true},
-                        fmt::format("the derived time {:g} is negative: the assessment times must not precede the "
-                                    "origin",
-                                    t));
+        throw DataError(
+            {.file = d.source, .column = "USUBJID", .value = d.subject[i], .has_value = true},
+            fmt::format(
+                "the derived time {:g} is negative: the assessment times must not precede the "
+                "origin",
+                t));
       sd.time.push_back(t);
       sd.status.push_back(r.rows[i].event ? 1 : 0);
       sd.group.push_back(a.km_group[static_cast<std::size_t>(d.group[i])]);

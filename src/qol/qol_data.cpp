@@ -3,13 +3,13 @@
 // the kept rows of an ADQS-shaped table; with ADSL, the subjects of the population without a kept
 // row too (they have no baseline and are censored at the origin). Arms and --by levels are coded
 // as R's factor() over the subjects (util/levels.hpp).
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "hazard/deterioration.hpp"
 #include "hazard/error.hpp"
@@ -20,8 +20,12 @@ namespace hazard {
 namespace {
 
 Location at(const Table& t, std::size_t i, const std::string& column, std::string value) {
-  return {.file = t.source, .line = i < t.line.size() ? t.line[i] : 0, .column = column,
-          .value = std::move(value), .has_value = true, .unit = t.record_unit};
+  return {.file = t.source,
+          .line = i < t.line.size() ? t.line[i] : 0,
+          .column = column,
+          .value = std::move(value),
+          .has_value = true,
+          .unit = t.record_unit};
 }
 
 struct Pending {
@@ -34,7 +38,8 @@ struct Pending {
   std::vector<std::size_t> visit_rows;
 };
 
-const Column& numeric(const Table& t, const std::vector<char>& keep, const std::string& name, const char* what) {
+const Column& numeric(const Table& t, const std::vector<char>& keep, const std::string& name,
+                      const char* what) {
   const Column& c = t.at(name);
   if (c.is_numeric()) return c;
   for (std::size_t i = 0; i < t.rows(); ++i)
@@ -45,8 +50,8 @@ const Column& numeric(const Table& t, const std::vector<char>& keep, const std::
 
 }  // namespace
 
-QolData build_qol_data(const Table& records, const std::vector<char>& keep, const QolColumns& c, const Table* adsl,
-                       const std::vector<char>& adsl_keep) {
+QolData build_qol_data(const Table& records, const std::vector<char>& keep, const QolColumns& c,
+                       const Table* adsl, const std::vector<char>& adsl_keep) {
   if (c.group.empty()) throw UsageError("--group is required: the arms to compare");
   QolData out;
   out.source = records.source;
@@ -72,7 +77,8 @@ QolData build_qol_data(const Table& records, const std::vector<char>& keep, cons
       ++out.n_filtered;
       continue;
     }
-    if (subject.is_missing(i)) throw DataError(at(records, i, c.subject, ""), "missing subject identifier");
+    if (subject.is_missing(i))
+      throw DataError(at(records, i, c.subject, ""), "missing subject identifier");
     const std::string key = detail::subject_key(study, subject, i);
     auto [it, inserted] = index.emplace(key, subjects.size());
     if (inserted) {
@@ -89,17 +95,22 @@ QolData build_qol_data(const Table& records, const std::vector<char>& keep, cons
     bool is_base = false;
     if (!flag.is_missing(i)) {
       std::string f = flag.text(i);
-      std::transform(f.begin(), f.end(), f.begin(), [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
-      if (f == "Y") is_base = true;
+      std::transform(f.begin(), f.end(), f.begin(),
+                     [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+      if (f == "Y")
+        is_base = true;
       else if (f != "N" && !f.empty())
-        throw DataError(at(records, i, c.baseline_flag, flag.text(i)), "the baseline flag must be Y, N or blank");
+        throw DataError(at(records, i, c.baseline_flag, flag.text(i)),
+                        "the baseline flag must be Y, N or blank");
     }
     if (is_base) {
       if (p.base_row != SIZE_MAX)
-        throw DataError(at(records, i, c.subject, p.subject),
-                        fmt::format("subject has two baseline records ({} = Y; also at {}): one baseline per subject "
-                                    "and parameter is expected (select the parameter with --param)",
-                                    c.baseline_flag, detail::row_name(records, p.base_row)));
+        throw DataError(
+            at(records, i, c.subject, p.subject),
+            fmt::format(
+                "subject has two baseline records ({} = Y; also at {}): one baseline per subject "
+                "and parameter is expected (select the parameter with --param)",
+                c.baseline_flag, detail::row_name(records, p.base_row)));
       p.base_row = i;
       p.base = value.is_missing(i) ? std::numeric_limits<double>::quiet_NaN() : value.numbers[i];
       p.base_time = time.is_missing(i) ? std::numeric_limits<double>::quiet_NaN() : time.numbers[i];
@@ -113,7 +124,8 @@ QolData build_qol_data(const Table& records, const std::vector<char>& keep, cons
       ++out.n_missing_time;
       continue;
     }
-    p.visits.push_back({time.numbers[i], value.numbers[i], i < records.line.size() ? records.line[i] : i + 1});
+    p.visits.push_back(
+        {time.numbers[i], value.numbers[i], i < records.line.size() ? records.line[i] : i + 1});
     p.visit_rows.push_back(i);
   }
 
@@ -121,13 +133,15 @@ QolData build_qol_data(const Table& records, const std::vector<char>& keep, cons
     const Column& a_subject = adsl->at(c.subject);
     const Column* a_study = study ? adsl->find("STUDYID") : nullptr;
     std::unordered_map<std::string, std::size_t> in_adsl;
-    for (std::size_t j = 0; j < adsl->rows(); ++j) in_adsl.emplace(detail::subject_key(a_study, a_subject, j), j);
+    for (std::size_t j = 0; j < adsl->rows(); ++j)
+      in_adsl.emplace(detail::subject_key(a_study, a_subject, j), j);
     // Subjects of the records must be in ADSL (keys without STUDYID when ADSL has none).
     for (std::size_t i = 0; i < records.rows(); ++i) {
       if (i < keep.size() && !keep[i]) continue;
       if (!in_adsl.count(detail::subject_key(a_study ? study : nullptr, subject, i)))
-        throw DataError(at(records, i, c.subject, subject.text(i)),
-                        fmt::format("subject {} is not in the ADSL file {}", subject.text(i), adsl->source));
+        throw DataError(
+            at(records, i, c.subject, subject.text(i)),
+            fmt::format("subject {} is not in the ADSL file {}", subject.text(i), adsl->source));
     }
     std::unordered_map<std::string, char> seen;
     for (const auto& [key, k] : index) {
@@ -146,7 +160,8 @@ QolData build_qol_data(const Table& records, const std::vector<char>& keep, cons
         auto need = [&](const std::string& name) -> const Column& {
           if (const Column* col = adsl->find(name)) return *col;
           throw DataError({.file = adsl->source, .column = name},
-                          "no such column in the ADSL file: it is needed for the subjects without a questionnaire");
+                          "no such column in the ADSL file: it is needed for the subjects without "
+                          "a questionnaire");
         };
         a_group = &need(c.group);
         if (by) a_by = &need(c.by);
@@ -167,13 +182,17 @@ QolData build_qol_data(const Table& records, const std::vector<char>& keep, cons
 
   std::vector<Pending> kept;
   for (auto& p : subjects) {
-    if (p.group.empty()) out.excluded.add("missing group");
-    else if (by && p.by.empty()) out.excluded.add("missing by");
-    else kept.push_back(std::move(p));
+    if (p.group.empty())
+      out.excluded.add("missing group");
+    else if (by && p.by.empty())
+      out.excluded.add("missing by");
+    else
+      kept.push_back(std::move(p));
   }
   if (kept.empty())
     throw DataError({.file = records.source},
-                    fmt::format("no subjects left to analyse ({} rows read, {} removed by --where/--param, {} excluded)",
+                    fmt::format("no subjects left to analyse ({} rows read, {} removed by "
+                                "--where/--param, {} excluded)",
                                 out.n_read, out.n_filtered, out.excluded.count));
   std::vector<std::string> values;
   for (const auto& p : kept) values.push_back(p.group);
@@ -192,17 +211,20 @@ QolData build_qol_data(const Table& records, const std::vector<char>& keep, cons
     // Ascending time; two assessments at one time are ambiguous.
     std::vector<std::size_t> order(p.visits.size());
     for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return p.visits[a].time < p.visits[b].time; });
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return p.visits[a].time < p.visits[b].time;
+    });
     std::vector<QolAssessment> sorted;
     for (std::size_t k = 0; k < order.size(); ++k) {
       if (k > 0 && p.visits[order[k]].time == p.visits[order[k - 1]].time) {
         const std::size_t i1 = p.visit_rows[std::min(order[k], order[k - 1])];
         const std::size_t i2 = p.visit_rows[std::max(order[k], order[k - 1])];
-        throw DataError(at(records, i2, c.time, time.text(i2)),
-                        fmt::format("subject {} has two assessments at the same time (also at {}): keep one per "
-                                    "visit, e.g. --where ANL01FL=Y",
-                                    p.subject, detail::row_name(records, i1)));
+        throw DataError(
+            at(records, i2, c.time, time.text(i2)),
+            fmt::format(
+                "subject {} has two assessments at the same time (also at {}): keep one per "
+                "visit, e.g. --where ANL01FL=Y",
+                p.subject, detail::row_name(records, i1)));
       }
       sorted.push_back(p.visits[order[k]]);
     }

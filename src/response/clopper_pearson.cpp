@@ -4,10 +4,9 @@
 // i.e. the limits p at which P(X >= x | p) = a/2 and P(X <= x | p) = a/2. The beta quantiles
 // are Boost.Math's ibeta_inv / ibetac_inv (the upper limit from the upper tail, so that 1 - a/2
 // is not rounded). Input: x <= n; n = 0 gives NaN (R refuses it).
+#include <boost/math/special_functions/beta.hpp>
 #include <cmath>
 #include <limits>
-
-#include <boost/math/special_functions/beta.hpp>
 
 #include "hazard/response.hpp"
 #include "response/detail.hpp"

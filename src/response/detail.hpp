@@ -2,12 +2,12 @@
 // of a two-sided interval and the argument checks every kernel makes first.
 #pragma once
 
+#include <fmt/format.h>
+
+#include <boost/math/distributions/normal.hpp>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
-
-#include <boost/math/distributions/normal.hpp>
-#include <fmt/format.h>
 
 #include "hazard/error.hpp"
 
@@ -22,7 +22,8 @@ inline void check_conf_level(double conf_level) {
 /// qnorm(1 - (1 - conf_level) / 2), as R computes it.
 inline double z_two_sided(double conf_level) {
   check_conf_level(conf_level);
-  return boost::math::quantile(boost::math::normal_distribution<double>(), 1 - (1 - conf_level) / 2);
+  return boost::math::quantile(boost::math::normal_distribution<double>(),
+                               1 - (1 - conf_level) / 2);
 }
 
 /// Throws std::invalid_argument unless x <= n (a caller's bug: counts come from tallies).

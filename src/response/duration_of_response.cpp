@@ -3,11 +3,11 @@
 // row per responder: AVAL = time from the first response to progression or death, CNSR = 0 for
 // an event). The curves are kaplan_meier's (R survfit); responders without a record are counted,
 // not guessed. Errors name file, line, column and value.
+#include <fmt/format.h>
+
 #include <cmath>
 #include <string>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "hazard/error.hpp"
 #include "hazard/response.hpp"
@@ -18,8 +18,12 @@ namespace hazard {
 namespace {
 
 Location at(const Table& t, std::size_t i, const std::string& column, std::string value) {
-  return {.file = t.source, .line = i < t.line.size() ? t.line[i] : 0, .column = column,
-          .value = std::move(value), .has_value = true, .unit = t.record_unit};
+  return {.file = t.source,
+          .line = i < t.line.size() ? t.line[i] : 0,
+          .column = column,
+          .value = std::move(value),
+          .has_value = true,
+          .unit = t.record_unit};
 }
 
 struct DorRecord {
@@ -30,8 +34,9 @@ struct DorRecord {
 
 }  // namespace
 
-DorResult duration_of_response(const ResponseData& d, const Table& dor, const std::vector<char>& keep,
-                               const DorColumns& c, const KmOptions& km) {
+DorResult duration_of_response(const ResponseData& d, const Table& dor,
+                               const std::vector<char>& keep, const DorColumns& c,
+                               const KmOptions& km) {
   check_km_options(km);
   DorResult out;
   out.source = dor.source;
@@ -52,13 +57,15 @@ DorResult duration_of_response(const ResponseData& d, const Table& dor, const st
       ++out.n_filtered;
       continue;
     }
-    if (subject.is_missing(i)) throw DataError(at(dor, i, c.subject, ""), "missing subject identifier");
+    if (subject.is_missing(i))
+      throw DataError(at(dor, i, c.subject, ""), "missing subject identifier");
     const std::string id = subject.text(i);
     auto [it, inserted] = seen.emplace(id, i);
     if (!inserted)
-      throw DataError(at(dor, i, c.subject, id),
-                      fmt::format("subject appears twice among the duration-of-response rows (also at {})",
-                                  detail::row_name(dor, it->second)));
+      throw DataError(
+          at(dor, i, c.subject, id),
+          fmt::format("subject appears twice among the duration-of-response rows (also at {})",
+                      detail::row_name(dor, it->second)));
     auto s = index.find(id);
     if (s == index.end()) {
       ++out.n_outside;
@@ -66,16 +73,19 @@ DorResult duration_of_response(const ResponseData& d, const Table& dor, const st
     }
     const Bor b = d.bor[s->second];
     if (b != Bor::cr && b != Bor::pr)
-      throw DataError(at(dor, i, c.subject, id),
-                      fmt::format("subject has a duration-of-response record but its best overall response is "
-                                  "{} (only CR or PR responders have a duration of response)",
-                                  bor_code(b)));
-    if (!time.is_numeric() || time.is_missing(i) || !std::isfinite(time.numbers[i]) || time.numbers[i] < 0)
+      throw DataError(
+          at(dor, i, c.subject, id),
+          fmt::format("subject has a duration-of-response record but its best overall response is "
+                      "{} (only CR or PR responders have a duration of response)",
+                      bor_code(b)));
+    if (!time.is_numeric() || time.is_missing(i) || !std::isfinite(time.numbers[i]) ||
+        time.numbers[i] < 0)
       throw DataError(at(dor, i, c.time, time.text(i)),
                       "the duration of response must be a finite number >= 0");
     const double v = cnsr.is_numeric() && !cnsr.is_missing(i) ? cnsr.numbers[i] : std::nan("");
     if (!(v >= 0) || v != std::floor(v))
-      throw DataError(at(dor, i, c.cnsr, cnsr.text(i)), "CNSR must be 0 (event) or a positive integer (censored)");
+      throw DataError(at(dor, i, c.cnsr, cnsr.text(i)),
+                      "CNSR must be 0 (event) or a positive integer (censored)");
     records.emplace(s->second, DorRecord{time.numbers[i], static_cast<std::uint8_t>(v == 0 ? 1 : 0),
                                          i < dor.line.size() ? dor.line[i] : i + 1});
   }

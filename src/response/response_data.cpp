@@ -2,11 +2,11 @@
 // overall response per subject from the kept ADRS rows, and (with ADSL) the subjects of the
 // population without a kept row, as `missing` (non-responders in the denominator: intention to
 // treat). Group, strata and --by levels are coded over the analysed subjects (util/levels.hpp).
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <string>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "hazard/error.hpp"
 #include "hazard/response.hpp"
@@ -17,8 +17,12 @@ namespace hazard {
 namespace {
 
 Location at(const Table& t, std::size_t i, const std::string& column, std::string value) {
-  return {.file = t.source, .line = i < t.line.size() ? t.line[i] : 0, .column = column,
-          .value = std::move(value), .has_value = true, .unit = t.record_unit};
+  return {.file = t.source,
+          .line = i < t.line.size() ? t.line[i] : 0,
+          .column = column,
+          .value = std::move(value),
+          .has_value = true,
+          .unit = t.record_unit};
 }
 
 // A subject's role values before coding.
@@ -32,8 +36,9 @@ struct Pending {
 
 }  // namespace
 
-ResponseData build_response_data(const Table& records, const std::vector<char>& keep, const ResponseColumns& c,
-                                 const Table* adsl, const std::vector<char>& adsl_keep) {
+ResponseData build_response_data(const Table& records, const std::vector<char>& keep,
+                                 const ResponseColumns& c, const Table* adsl,
+                                 const std::vector<char>& adsl_keep) {
   if (c.group.empty()) throw UsageError("--group is required: the arms to compare");
   ResponseData out;
   out.source = records.source;
@@ -64,28 +69,32 @@ ResponseData build_response_data(const Table& records, const std::vector<char>& 
     Pending p;
     p.line = i < records.line.size() ? records.line[i] : i + 1;
     if (subject) {
-      if (subject->is_missing(i)) throw DataError(at(records, i, c.subject, ""), "missing subject identifier");
+      if (subject->is_missing(i))
+        throw DataError(at(records, i, c.subject, ""), "missing subject identifier");
       p.key = detail::subject_key(study, *subject, i);
       p.subject = subject->text(i);
       auto [it, inserted] = seen.emplace(p.key, i);
       if (!inserted)
-        throw DataError(at(records, i, c.subject, p.subject),
-                        fmt::format("subject appears twice among the analysed rows (also at {}): one best "
-                                    "overall response per subject is expected (select it with --where "
-                                    "PARAMCD=BOR)",
-                                    detail::row_name(records, it->second)));
+        throw DataError(
+            at(records, i, c.subject, p.subject),
+            fmt::format("subject appears twice among the analysed rows (also at {}): one best "
+                        "overall response per subject is expected (select it with --where "
+                        "PARAMCD=BOR)",
+                        detail::row_name(records, it->second)));
     } else {
       p.subject = fmt::format("{}", p.line);
     }
     if (response.is_numeric()) {
       if (!response.is_missing(i))
-        throw DataError(at(records, i, c.response, response.text(i)),
-                        "the response column holds numbers; it must hold the RECIST 1.1 terms CR, PR, SD, "
-                        "NON-CR/NON-PD, PD, NE (use --response AVALC)");
+        throw DataError(
+            at(records, i, c.response, response.text(i)),
+            "the response column holds numbers; it must hold the RECIST 1.1 terms CR, PR, SD, "
+            "NON-CR/NON-PD, PD, NE (use --response AVALC)");
     } else if (!parse_bor(response.text(i), p.bor)) {
-      throw DataError(at(records, i, c.response, response.text(i)),
-                      "not a best overall response term: expected CR, PR, SD, NON-CR/NON-PD, PD or NE (RECIST "
-                      "1.1 controlled terms; blank = no assessment)");
+      throw DataError(
+          at(records, i, c.response, response.text(i)),
+          "not a best overall response term: expected CR, PR, SD, NON-CR/NON-PD, PD or NE (RECIST "
+          "1.1 controlled terms; blank = no assessment)");
     }
     p.group = group.text(i);
     for (const Column* s : strata) p.strata.push_back(s->text(i));
@@ -97,12 +106,14 @@ ResponseData build_response_data(const Table& records, const std::vector<char>& 
     const Column& a_subject = adsl->at(c.subject);
     const Column* a_study = study ? adsl->find("STUDYID") : nullptr;
     std::unordered_map<std::string, std::size_t> in_adsl;
-    for (std::size_t j = 0; j < adsl->rows(); ++j) in_adsl.emplace(detail::subject_key(a_study, a_subject, j), j);
+    for (std::size_t j = 0; j < adsl->rows(); ++j)
+      in_adsl.emplace(detail::subject_key(a_study, a_subject, j), j);
     for (std::size_t i = 0; i < records.rows(); ++i) {
       if (i < keep.size() && !keep[i]) continue;
       if (!in_adsl.count(detail::subject_key(study, *subject, i)))
-        throw DataError(at(records, i, c.subject, subject->text(i)),
-                        fmt::format("subject {} is not in the ADSL file {}", subject->text(i), adsl->source));
+        throw DataError(
+            at(records, i, c.subject, subject->text(i)),
+            fmt::format("subject {} is not in the ADSL file {}", subject->text(i), adsl->source));
     }
     // Subjects of the population without a kept record: no assessment.
     const Column* a_group = nullptr;
@@ -110,9 +121,10 @@ ResponseData build_response_data(const Table& records, const std::vector<char>& 
     std::vector<const Column*> a_strata;
     auto need = [&](const std::string& name) -> const Column& {
       if (const Column* col = adsl->find(name)) return *col;
-      throw DataError({.file = adsl->source, .column = name},
-                      "no such column in the ADSL file: it is needed for the subjects without a response "
-                      "record");
+      throw DataError(
+          {.file = adsl->source, .column = name},
+          "no such column in the ADSL file: it is needed for the subjects without a response "
+          "record");
     };
     for (std::size_t j = 0; j < adsl->rows(); ++j) {
       if (j < adsl_keep.size() && !adsl_keep[j]) continue;
@@ -140,16 +152,22 @@ ResponseData build_response_data(const Table& records, const std::vector<char>& 
   // Exclusions for missing roles, then the coding.
   std::vector<Pending> kept;
   for (auto& p : subjects) {
-    if (p.group.empty()) out.excluded.add("missing group");
-    else if (std::any_of(p.strata.begin(), p.strata.end(), [](const std::string& s) { return s.empty(); }))
+    if (p.group.empty())
+      out.excluded.add("missing group");
+    else if (std::any_of(p.strata.begin(), p.strata.end(),
+                         [](const std::string& s) { return s.empty(); }))
       out.excluded.add("missing stratum");
-    else if (by && p.by.empty()) out.excluded.add("missing by");
-    else kept.push_back(std::move(p));
+    else if (by && p.by.empty())
+      out.excluded.add("missing by");
+    else
+      kept.push_back(std::move(p));
   }
   if (kept.empty())
-    throw DataError({.file = records.source},
-                    fmt::format("no subjects left to analyse ({} rows read, {} removed by --where, {} excluded)",
-                                out.n_read, out.n_filtered, out.excluded.count));
+    throw DataError(
+        {.file = records.source},
+        fmt::format(
+            "no subjects left to analyse ({} rows read, {} removed by --where, {} excluded)",
+            out.n_read, out.n_filtered, out.excluded.count));
 
   std::vector<std::string> values;
   for (const auto& p : kept) values.push_back(p.group);

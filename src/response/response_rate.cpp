@@ -18,8 +18,8 @@ namespace {
 bool is_responder(Bor b) { return b == Bor::cr || b == Bor::pr; }
 bool is_controlled(Bor b) { return is_responder(b) || b == Bor::sd || b == Bor::non_cr_non_pd; }
 
-RateComparison compare(const ResponseData& d, const std::vector<std::size_t>& rows, std::int32_t arm,
-                       bool (*success)(Bor), double conf_level) {
+RateComparison compare(const ResponseData& d, const std::vector<std::size_t>& rows,
+                       std::int32_t arm, bool (*success)(Bor), double conf_level) {
   const std::size_t n_strata = d.stratum.empty() ? 1 : d.strata_levels.size();
   std::vector<TwoByTwo> strata(n_strata);
   TwoByTwo all;
@@ -52,8 +52,8 @@ RateComparison compare(const ResponseData& d, const std::vector<std::size_t>& ro
   return r;
 }
 
-ResponseAnalysis analyze(const ResponseData& d, const std::vector<std::size_t>& rows, std::string label,
-                         double conf_level) {
+ResponseAnalysis analyze(const ResponseData& d, const std::vector<std::size_t>& rows,
+                         std::string label, double conf_level) {
   ResponseAnalysis a;
   a.label = std::move(label);
   const std::size_t K = d.group_levels.size();

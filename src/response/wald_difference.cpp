@@ -2,7 +2,8 @@
 // prop.test(c(x1, x0), c(n1, n0), correct = FALSE)$conf.int:
 //   d = p1 - p0,  SE = sqrt(p1 (1 - p1) / n1 + p0 (1 - p0) / n0),
 //   limits max(-1, d - z SE), min(1, d + z SE),  z = qnorm(1 - a/2).
-// p1 is the experimental arm, p0 the reference. Input: x1 <= n1, x0 <= n0; NaN when an arm is empty.
+// p1 is the experimental arm, p0 the reference. Input: x1 <= n1, x0 <= n0; NaN when an arm is
+// empty.
 #include <algorithm>
 #include <cmath>
 #include <limits>

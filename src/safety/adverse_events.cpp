@@ -10,6 +10,8 @@
 // treatment-emergent or not, so that a damaged file is reported wherever the damage is.
 // Derived flags: discontinuation = DRUG WITHDRAWN; dose reduction = DOSE REDUCED or DOSE RATE
 // REDUCED; death = AESDTH = Y, AEOUT = FATAL or grade 5.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -17,8 +19,6 @@
 #include <map>
 #include <string>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "hazard/error.hpp"
 #include "hazard/safety.hpp"
@@ -29,8 +29,12 @@ namespace hazard {
 namespace {
 
 Location at(const Table& t, std::size_t i, const std::string& column, std::string value) {
-  return {.file = t.source, .line = i < t.line.size() ? t.line[i] : 0, .column = column,
-          .value = std::move(value), .has_value = true, .unit = t.record_unit};
+  return {.file = t.source,
+          .line = i < t.line.size() ? t.line[i] : 0,
+          .column = column,
+          .value = std::move(value),
+          .has_value = true,
+          .unit = t.record_unit};
 }
 
 std::string normal(const std::string& s) {
@@ -38,14 +42,19 @@ std::string normal(const std::string& s) {
   while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
   while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
   std::string out = s.substr(b, e - b);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
   return out;
 }
 
-constexpr std::array<const char*, 8> acn = {"DOSE INCREASED", "DOSE NOT CHANGED", "DOSE RATE REDUCED", "DOSE REDUCED",
-                                            "DRUG INTERRUPTED", "DRUG WITHDRAWN", "NOT APPLICABLE", "UNKNOWN"};
-constexpr std::array<const char*, 6> out_terms = {"FATAL", "NOT RECOVERED/NOT RESOLVED", "RECOVERED/RESOLVED",
-                                                  "RECOVERED/RESOLVED WITH SEQUELAE", "RECOVERING/RESOLVING",
+constexpr std::array<const char*, 8> acn = {
+    "DOSE INCREASED",   "DOSE NOT CHANGED", "DOSE RATE REDUCED", "DOSE REDUCED",
+    "DRUG INTERRUPTED", "DRUG WITHDRAWN",   "NOT APPLICABLE",    "UNKNOWN"};
+constexpr std::array<const char*, 6> out_terms = {"FATAL",
+                                                  "NOT RECOVERED/NOT RESOLVED",
+                                                  "RECOVERED/RESOLVED",
+                                                  "RECOVERED/RESOLVED WITH SEQUELAE",
+                                                  "RECOVERING/RESOLVING",
                                                   "UNKNOWN"};
 
 template <std::size_t N>
@@ -82,14 +91,15 @@ std::uint8_t grade_of(const Table& t, const Column& c, std::size_t i) {
     if (v.size() == 1 && v[0] >= '0' && v[0] <= '9') g = v[0] - '0';
   }
   if (!(g >= 1 && g <= 5) || g != std::floor(g))
-    throw DataError(at(t, i, c.name, c.text(i)), "the adverse event grade must be 1, 2, 3, 4 or 5 (NCI-CTCAE)");
+    throw DataError(at(t, i, c.name, c.text(i)),
+                    "the adverse event grade must be 1, 2, 3, 4 or 5 (NCI-CTCAE)");
   return static_cast<std::uint8_t>(g);
 }
 
 }  // namespace
 
-AeData ae_data(const Table& adae, const std::vector<char>& keep, const SafetyPopulation& p, const AeColumns& c,
-               const Table& adsl) {
+AeData ae_data(const Table& adae, const std::vector<char>& keep, const SafetyPopulation& p,
+               const AeColumns& c, const Table& adsl) {
   AeData out;
   out.source = adae.source;
   out.n_read = adae.rows();
@@ -106,7 +116,8 @@ AeData ae_data(const Table& adae, const std::vector<char>& keep, const SafetyPop
     if (!col->is_numeric()) continue;
     for (std::size_t i = 0; i < adae.rows(); ++i)
       if ((i >= keep.size() || keep[i]) && !col->is_missing(i))
-        throw DataError(at(adae, i, col->name, col->text(i)), "expected text (a coded term), not a number");
+        throw DataError(at(adae, i, col->name, col->text(i)),
+                        "expected text (a coded term), not a number");
   }
 
   // Subjects: ADSL keys; STUDYID takes part only when both files have it.
@@ -115,7 +126,8 @@ AeData ae_data(const Table& adae, const std::vector<char>& keep, const SafetyPop
   if (!study) adsl_study = nullptr;
   const Column& adsl_subject = adsl.at("USUBJID");
   std::unordered_map<std::string, long> in_adsl;  // key -> population index or -1
-  for (std::size_t j = 0; j < adsl.rows(); ++j) in_adsl.emplace(detail::subject_key(adsl_study, adsl_subject, j), -1);
+  for (std::size_t j = 0; j < adsl.rows(); ++j)
+    in_adsl.emplace(detail::subject_key(adsl_study, adsl_subject, j), -1);
   for (std::size_t k = 0; k < p.size(); ++k) {
     std::string key = p.key[k];
     if (!study) key = key.substr(key.find('\x1f'));
@@ -143,14 +155,16 @@ AeData ae_data(const Table& adae, const std::vector<char>& keep, const SafetyPop
     const int ser = yes_no(adae, serious, i);
     const std::string act = action.is_missing(i) ? std::string() : normal(action.text(i));
     if (!act.empty() && !in(act, acn))
-      throw DataError(at(adae, i, c.action, action.text(i)),
-                      fmt::format("not a CDISC action taken (ACN) term: expected {} or blank", listed(acn)));
+      throw DataError(
+          at(adae, i, c.action, action.text(i)),
+          fmt::format("not a CDISC action taken (ACN) term: expected {} or blank", listed(acn)));
     std::string outc;
     if (outcome && !outcome->is_missing(i)) {
       outc = normal(outcome->text(i));
       if (!outc.empty() && !in(outc, out_terms))
-        throw DataError(at(adae, i, c.outcome, outcome->text(i)),
-                        fmt::format("not a CDISC outcome (OUT) term: expected {} or blank", listed(out_terms)));
+        throw DataError(
+            at(adae, i, c.outcome, outcome->text(i)),
+            fmt::format("not a CDISC outcome (OUT) term: expected {} or blank", listed(out_terms)));
     }
     const int dth = death ? yes_no(adae, *death, i) : -1;
     if (te != 1) {
@@ -164,7 +178,8 @@ AeData ae_data(const Table& adae, const std::vector<char>& keep, const SafetyPop
     for (const Column* col : {&soc, &pt})
       if (col->is_missing(i))
         throw DataError(at(adae, i, col->name, ""),
-                        "a treatment-emergent adverse event without a coded term (system organ class and preferred "
+                        "a treatment-emergent adverse event without a coded term (system organ "
+                        "class and preferred "
                         "term are required)");
     AeRecord r;
     r.subject = static_cast<std::size_t>(s->second);
@@ -172,7 +187,8 @@ AeData ae_data(const Table& adae, const std::vector<char>& keep, const SafetyPop
     auto [si, new_soc] = soc_index.emplace(soc_name, static_cast<std::int32_t>(out.socs.size()));
     if (new_soc) out.socs.push_back(soc_name);
     r.soc = si->second;
-    auto [ti, new_term] = term_index.emplace(std::make_pair(r.soc, pt.text(i)), static_cast<std::int32_t>(out.terms.size()));
+    auto [ti, new_term] = term_index.emplace(std::make_pair(r.soc, pt.text(i)),
+                                             static_cast<std::int32_t>(out.terms.size()));
     if (new_term) {
       out.terms.push_back(pt.text(i));
       out.term_soc.push_back(r.soc);

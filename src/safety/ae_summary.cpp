@@ -36,14 +36,17 @@ struct Key {
   bool operator==(const Key& o) const { return row == o.row && subject == o.subject; }
 };
 struct KeyHash {
-  std::size_t operator()(const Key& k) const { return std::hash<std::size_t>()(k.row * 1000003u ^ k.subject); }
+  std::size_t operator()(const Key& k) const {
+    return std::hash<std::size_t>()(k.row * 1000003u ^ k.subject);
+  }
 };
 
 }  // namespace
 
 SafetyResult summarize_safety(const SafetyPopulation& p, const AeData& ae, const SafetyOptions& o) {
   detail::check_conf_level(o.conf_level);
-  if (!(o.min_percent >= 0 && o.min_percent <= 100)) throw UsageError("--min-percent must be between 0 and 100");
+  if (!(o.min_percent >= 0 && o.min_percent <= 100))
+    throw UsageError("--min-percent must be between 0 and 100");
   if (!(o.per_years > 0)) throw UsageError("the rate unit (patient-years) must be > 0");
   SafetyResult res;
   res.options = o;
@@ -52,7 +55,8 @@ SafetyResult summarize_safety(const SafetyPopulation& p, const AeData& ae, const
   res.rates = p.exposure_days.size() == p.size() && !p.exposure_source.empty();
 
   // Rows: summary 0..5, then the SOCs, then the terms.
-  const std::size_t soc0 = n_summary, term0 = soc0 + ae.socs.size(), n_rows = term0 + ae.terms.size();
+  const std::size_t soc0 = n_summary, term0 = soc0 + ae.socs.size(),
+                    n_rows = term0 + ae.terms.size();
   std::unordered_map<Key, std::uint8_t, KeyHash> worst;  // (row, subject) -> worst grade
   auto note = [&](std::size_t row, std::size_t subject, std::uint8_t grade) {
     auto [it, inserted] = worst.emplace(Key{row, subject}, grade);
@@ -105,7 +109,8 @@ SafetyResult summarize_safety(const SafetyPopulation& p, const AeData& ae, const
     SafetyAnalysis an;
     an.label = a < n_by ? p.by_levels[a] : "Overall";
     an.n = N[a];
-    for (std::size_t g = 0; g < K; ++g) an.patient_years.push_back(res.rates ? days[a][g] / 365.25 : nan);
+    for (std::size_t g = 0; g < K; ++g)
+      an.patient_years.push_back(res.rates ? days[a][g] / 365.25 : nan);
     auto finish = [&](SafetyRow& row, std::size_t r) {
       row.arms = cells[a][r];
       for (std::size_t g = 0; g < K; ++g) {
@@ -140,7 +145,8 @@ SafetyResult summarize_safety(const SafetyPopulation& p, const AeData& ae, const
       for (const auto& c : cells[a][r]) t += c.n;
       return t;
     };
-    auto before = [&](std::size_t r1, const std::string& name1, std::size_t r2, const std::string& name2) {
+    auto before = [&](std::size_t r1, const std::string& name1, std::size_t r2,
+                      const std::string& name2) {
       const std::size_t e1 = cells[a][r1][res.sort_arm].n, e2 = cells[a][r2][res.sort_arm].n;
       if (e1 != e2) return e1 > e2;
       const std::size_t t1 = total(r1), t2 = total(r2);
@@ -150,7 +156,9 @@ SafetyResult summarize_safety(const SafetyPopulation& p, const AeData& ae, const
     auto shown = [&](std::size_t r) {
       for (std::size_t g = 0; g < K; ++g) {
         const std::size_t n = cells[a][r][g].n;
-        if (n && an.n[g] && 100.0 * static_cast<double>(n) / static_cast<double>(an.n[g]) >= o.min_percent) return true;
+        if (n && an.n[g] &&
+            100.0 * static_cast<double>(n) / static_cast<double>(an.n[g]) >= o.min_percent)
+          return true;
       }
       return false;
     };
@@ -164,8 +172,10 @@ SafetyResult summarize_safety(const SafetyPopulation& p, const AeData& ae, const
       std::vector<std::size_t> terms;
       for (std::size_t t = 0; t < ae.terms.size(); ++t) {
         if (static_cast<std::size_t>(ae.term_soc[t]) != s || !total(term0 + t)) continue;
-        if (shown(term0 + t)) terms.push_back(t);
-        else ++an.terms_below_min;
+        if (shown(term0 + t))
+          terms.push_back(t);
+        else
+          ++an.terms_below_min;
       }
       if (terms.empty()) continue;
       std::sort(terms.begin(), terms.end(), [&](std::size_t x, std::size_t y) {

@@ -5,10 +5,9 @@
 // gamma_q_inv for the upper limit so that 1 - a/2 is not rounded). Used for exposure-adjusted
 // incidence rates: x subjects with an event, T patient-years of exposure. Input: T > 0 (NaN
 // otherwise).
+#include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
 #include <limits>
-
-#include <boost/math/special_functions/gamma.hpp>
 
 #include "hazard/safety.hpp"
 #include "response/detail.hpp"

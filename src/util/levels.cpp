@@ -1,12 +1,12 @@
 // Factor coding of per-subject roles for the readout analyses (levels.hpp).
 #include "util/levels.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <map>
-
-#include <fmt/format.h>
 
 #include "hazard/error.hpp"
 
@@ -28,17 +28,20 @@ Coded encode_levels(const std::vector<std::string>& values, bool numeric) {
   std::sort(distinct.begin(), distinct.end());
   distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
   if (numeric)
-    std::stable_sort(distinct.begin(), distinct.end(),
-                     [](const std::string& a, const std::string& b) { return as_number(a) < as_number(b); });
+    std::stable_sort(
+        distinct.begin(), distinct.end(),
+        [](const std::string& a, const std::string& b) { return as_number(a) < as_number(b); });
   out.levels = distinct;
   std::map<std::string, std::int32_t> index;
-  for (std::size_t k = 0; k < distinct.size(); ++k) index.emplace(distinct[k], static_cast<std::int32_t>(k));
+  for (std::size_t k = 0; k < distinct.size(); ++k)
+    index.emplace(distinct[k], static_cast<std::int32_t>(k));
   out.codes.reserve(values.size());
   for (const auto& v : values) out.codes.push_back(v.empty() ? -1 : index.at(v));
   return out;
 }
 
-void put_first(Coded& coded, const std::string& ref, const std::string& source, const std::string& column) {
+void put_first(Coded& coded, const std::string& ref, const std::string& source,
+               const std::string& column) {
   if (ref.empty()) return;
   auto it = std::find(coded.levels.begin(), coded.levels.end(), ref);
   if (it == coded.levels.end()) {
@@ -49,8 +52,10 @@ void put_first(Coded& coded, const std::string& ref, const std::string& source, 
   const auto k = static_cast<std::int32_t>(it - coded.levels.begin());
   std::rotate(coded.levels.begin(), it, it + 1);
   for (auto& c : coded.codes) {
-    if (c == k) c = 0;
-    else if (c >= 0 && c < k) ++c;
+    if (c == k)
+      c = 0;
+    else if (c >= 0 && c < k)
+      ++c;
   }
 }
 
@@ -75,14 +80,15 @@ Coded combine_strata(const std::vector<Coded>& parts, const std::vector<std::str
   for (const auto& k : present) {
     std::string label;
     for (std::size_t s = 0; s < parts.size(); ++s)
-      label += fmt::format("{}{}={}", s ? ", " : "", names[s], parts[s].levels[static_cast<std::size_t>(k[s])]);
+      label += fmt::format("{}{}={}", s ? ", " : "", names[s],
+                           parts[s].levels[static_cast<std::size_t>(k[s])]);
     out.levels.push_back(std::move(label));
   }
   out.codes.resize(n, -1);
   for (std::size_t i = 0; i < n; ++i)
     if (!keys[i].empty())
-      out.codes[i] = static_cast<std::int32_t>(std::lower_bound(present.begin(), present.end(), keys[i]) -
-                                               present.begin());
+      out.codes[i] = static_cast<std::int32_t>(
+          std::lower_bound(present.begin(), present.end(), keys[i]) - present.begin());
   return out;
 }
 

@@ -22,7 +22,8 @@ Coded encode_levels(const std::vector<std::string>& values, bool numeric);
 
 /// Moves `ref` to the front (no-op when empty). DataError naming `source`, `column` and the
 /// levels when `ref` is not one of them.
-void put_first(Coded& coded, const std::string& ref, const std::string& source, const std::string& column);
+void put_first(Coded& coded, const std::string& ref, const std::string& source,
+               const std::string& column);
 
 /// Combines several coded columns into one stratum per item, labelled as R's strata():
 /// "A=a, B=b"; strata sorted by the first column's level, then the second's... Missing when any

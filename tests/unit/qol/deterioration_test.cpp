@@ -1,16 +1,18 @@
 // derive_deterioration on hand-worked score sequences: the three rules, both directions, the
 // boundary worse = MID, censoring at the last assessment and at the origin.
+#include "hazard/deterioration.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "hazard/deterioration.hpp"
 #include "hazard/error.hpp"
 
 namespace {
 
 // One subject per sequence: baseline 70 at day 0, then (day, score) pairs.
-hazard::QolData data(const std::vector<std::vector<std::pair<double, double>>>& seqs, double base = 70) {
+hazard::QolData data(const std::vector<std::vector<std::pair<double, double>>>& seqs,
+                     double base = 70) {
   hazard::QolData d;
   d.group_name = "ARM";
   d.group_levels = {"A"};
@@ -33,11 +35,13 @@ using R = hazard::DeteriorationRule;
 TEST(Deterioration, TheThreeRules) {
   // scores: 65 (-5), 58 (-12), 66 (-4), 55 (-15), 50 (-20)
   const auto d = data({{{29, 65}, {57, 58}, {85, 66}, {113, 55}, {141, 50}}});
-  auto row = [&](R rule) { return hazard::derive_deterioration(d, {.mid = 10, .rule = rule}).rows[0]; };
+  auto row = [&](R rule) {
+    return hazard::derive_deterioration(d, {.mid = 10, .rule = rule}).rows[0];
+  };
   EXPECT_TRUE(row(R::first).event);
-  EXPECT_EQ(row(R::first).time, 57);           // first -12
-  EXPECT_EQ(row(R::confirmed).time, 113);      // -12 not confirmed (-4 next); -15 then -20
-  EXPECT_EQ(row(R::definitive).time, 113);     // from 113 on every score is deteriorated
+  EXPECT_EQ(row(R::first).time, 57);        // first -12
+  EXPECT_EQ(row(R::confirmed).time, 113);   // -12 not confirmed (-4 next); -15 then -20
+  EXPECT_EQ(row(R::definitive).time, 113);  // from 113 on every score is deteriorated
   EXPECT_DOUBLE_EQ(row(R::confirmed).change, -15);
   EXPECT_EQ(row(R::first).n_assessments, 5u);
 }
@@ -74,7 +78,7 @@ TEST(Deterioration, CensoredAtTheOrigin) {
     EXPECT_FALSE(row.event);
     EXPECT_EQ(row.time, 1);
   }
-  EXPECT_EQ(r.no_post, 2u);      // subject 0 (none), subject 2 (only before the origin)
+  EXPECT_EQ(r.no_post, 2u);  // subject 0 (none), subject 2 (only before the origin)
   EXPECT_EQ(r.no_baseline, 1u);
   EXPECT_EQ(r.n_not_after_baseline, 2u);
   EXPECT_EQ(r.rows[1].description, "Censored at the origin: no baseline assessment");

@@ -20,7 +20,8 @@ const char* adqs =
     "1,DI,0,Y,0,A\n"
     "2,GHS,50,,29,B\n";
 
-std::string error_of(const std::string& text, const std::vector<hazard::WhereClause>& where = {{"PARAMCD", "GHS"}}) {
+std::string error_of(const std::string& text,
+                     const std::vector<hazard::WhereClause>& where = {{"PARAMCD", "GHS"}}) {
   const auto t = hazard::parse_csv(text, "adqs.csv");
   try {
     hazard::build_qol_data(t, hazard::where_mask(t, where), {.group = "ARM"});
@@ -32,7 +33,8 @@ std::string error_of(const std::string& text, const std::vector<hazard::WhereCla
 
 TEST(QolData, BaselineAndSortedAssessments) {
   const auto t = hazard::parse_csv(adqs, "adqs.csv");
-  const auto q = hazard::build_qol_data(t, hazard::where_mask(t, {{"PARAMCD", "GHS"}}), {.group = "ARM", .ref = "B"});
+  const auto q = hazard::build_qol_data(t, hazard::where_mask(t, {{"PARAMCD", "GHS"}}),
+                                        {.group = "ARM", .ref = "B"});
   ASSERT_EQ(q.size(), 2u);
   EXPECT_EQ(q.n_filtered, 1u);
   EXPECT_EQ(q.n_missing_value, 1u);
@@ -47,7 +49,8 @@ TEST(QolData, BaselineAndSortedAssessments) {
 TEST(QolData, AdslSubjectsWithoutAQuestionnaire) {
   const auto t = hazard::parse_csv(adqs, "adqs.csv");
   const auto adsl = hazard::parse_csv("USUBJID,ARM\n1,A\n2,B\n3,B\n", "adsl.csv");
-  const auto q = hazard::build_qol_data(t, hazard::where_mask(t, {{"PARAMCD", "GHS"}}), {.group = "ARM"}, &adsl);
+  const auto q = hazard::build_qol_data(t, hazard::where_mask(t, {{"PARAMCD", "GHS"}}),
+                                        {.group = "ARM"}, &adsl);
   ASSERT_EQ(q.size(), 3u);
   EXPECT_EQ(q.n_without_record, 1u);
   EXPECT_EQ(q.subject[2], "3");
@@ -56,10 +59,12 @@ TEST(QolData, AdslSubjectsWithoutAQuestionnaire) {
 
 TEST(QolData, Errors) {
   EXPECT_EQ(error_of(adqs, {}),
-            "adqs.csv:6: column 'USUBJID': value '1': subject has two baseline records (ABLFL = Y; also at line 2): one "
+            "adqs.csv:6: column 'USUBJID': value '1': subject has two baseline records (ABLFL = Y; "
+            "also at line 2): one "
             "baseline per subject and parameter is expected (select the parameter with --param)");
   EXPECT_EQ(error_of("USUBJID,AVAL,ABLFL,ADY,ARM\n1,70,Y,0,A\n1,60,,29,A\n1,50,,29,A\n", {}),
-            "adqs.csv:4: column 'ADY': value '29': subject 1 has two assessments at the same time (also at line 3): "
+            "adqs.csv:4: column 'ADY': value '29': subject 1 has two assessments at the same time "
+            "(also at line 3): "
             "keep one per visit, e.g. --where ANL01FL=Y");
   EXPECT_EQ(error_of("USUBJID,AVAL,ABLFL,ADY,ARM\n1,70,YES,0,A\n", {}),
             "adqs.csv:2: column 'ABLFL': value 'YES': the baseline flag must be Y, N or blank");

@@ -15,7 +15,8 @@ TEST(BestOverallResponse, ParsesTheControlledTerms) {
   EXPECT_EQ(b, hazard::Bor::non_cr_non_pd);
   ASSERT_TRUE(hazard::parse_bor("", b));
   EXPECT_EQ(b, hazard::Bor::missing);
-  for (const char* bad : {"MISSING", "SDX", "CR/PR", "1", "UNCONFIRMED PR"}) EXPECT_FALSE(hazard::parse_bor(bad, b)) << bad;
+  for (const char* bad : {"MISSING", "SDX", "CR/PR", "1", "UNCONFIRMED PR"})
+    EXPECT_FALSE(hazard::parse_bor(bad, b)) << bad;
 }
 
 TEST(BestOverallResponse, CodesInTableOrder) {

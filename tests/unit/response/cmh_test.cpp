@@ -19,8 +19,10 @@ TEST(Cmh, AgreesWithMantelhaenTest) {
     SCOPED_TRACE(c["name"].get<std::string>());
     std::vector<hazard::TwoByTwo> s;
     for (std::size_t h = 0; h < c["x1"].size(); ++h)
-      s.push_back({.x1 = c["x1"][h].get<std::size_t>(), .n1 = c["n1"][h].get<std::size_t>(),
-                   .x0 = c["x0"][h].get<std::size_t>(), .n0 = c["n0"][h].get<std::size_t>()});
+      s.push_back({.x1 = c["x1"][h].get<std::size_t>(),
+                   .n1 = c["n1"][h].get<std::size_t>(),
+                   .x0 = c["x0"][h].get<std::size_t>(),
+                   .n0 = c["n0"][h].get<std::size_t>()});
     const auto r = hazard::cmh_test(s, c["conf_level"].get<double>());
     const auto& m = c["cmh"];
     EXPECT_EQ(r.strata_dropped, c["strata_dropped"].get<std::size_t>());

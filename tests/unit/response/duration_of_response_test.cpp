@@ -22,9 +22,10 @@ hazard::ResponseData data() {
 }
 
 TEST(DurationOfResponse, KaplanMeierAmongResponders) {
-  const auto t = hazard::parse_csv("USUBJID,PARAMCD,AVAL,CNSR\nS1,DOR,4,0\nS3,DOR,2,0\nS4,DOR,5,1\nS9,DOR,1,0\n"
-                                   "S3,PFS,9,0\n",
-                                   "dor.csv");
+  const auto t = hazard::parse_csv(
+      "USUBJID,PARAMCD,AVAL,CNSR\nS1,DOR,4,0\nS3,DOR,2,0\nS4,DOR,5,1\nS9,DOR,1,0\n"
+      "S3,PFS,9,0\n",
+      "dor.csv");
   const auto keep = hazard::where_mask(t, {{"PARAMCD", "DOR"}});
   const auto r = hazard::duration_of_response(data(), t, keep, {});
   EXPECT_EQ(r.n_filtered, 1u);
@@ -38,8 +39,8 @@ TEST(DurationOfResponse, KaplanMeierAmongResponders) {
   EXPECT_EQ(a.arms[0].median.estimate, 4.0);
   EXPECT_EQ(a.arms[1].n, 2u);
   EXPECT_EQ(a.arms[1].events, 1.0);
-  // T: event at 2 (S = 1/2 on [2, 5)), censored at 5: R quantile(survfit(Surv(c(2, 5), c(1, 0)) ~ 1),
-  // 0.5) gives 3.5 (the midpoint of the flat segment at exactly 0.5), lower limit 2, upper NA.
+  // T: event at 2 (S = 1/2 on [2, 5)), censored at 5: R quantile(survfit(Surv(c(2, 5), c(1, 0)) ~
+  // 1), 0.5) gives 3.5 (the midpoint of the flat segment at exactly 0.5), lower limit 2, upper NA.
   EXPECT_EQ(a.arms[1].median.estimate, 3.5);
   EXPECT_EQ(a.arms[1].median.lower, 2.0);
   EXPECT_TRUE(std::isnan(a.arms[1].median.upper));
@@ -66,15 +67,19 @@ TEST(DurationOfResponse, Errors) {
     return std::string("no error");
   };
   EXPECT_EQ(message("USUBJID,AVAL,CNSR\nS2,3,0\n"),
-            "dor.csv:2: column 'USUBJID': value 'S2': subject has a duration-of-response record but its best "
+            "dor.csv:2: column 'USUBJID': value 'S2': subject has a duration-of-response record "
+            "but its best "
             "overall response is SD (only CR or PR responders have a duration of response)");
   EXPECT_EQ(message("USUBJID,AVAL,CNSR\nS1,3,0\nS1,4,0\n"),
-            "dor.csv:3: column 'USUBJID': value 'S1': subject appears twice among the duration-of-response rows "
+            "dor.csv:3: column 'USUBJID': value 'S1': subject appears twice among the "
+            "duration-of-response rows "
             "(also at line 2)");
   EXPECT_EQ(message("USUBJID,AVAL,CNSR\nS1,-3,0\n"),
-            "dor.csv:2: column 'AVAL': value '-3': the duration of response must be a finite number >= 0");
+            "dor.csv:2: column 'AVAL': value '-3': the duration of response must be a finite "
+            "number >= 0");
   EXPECT_EQ(message("USUBJID,AVAL,CNSR\nS1,3,0.5\n"),
-            "dor.csv:2: column 'CNSR': value '0.5': CNSR must be 0 (event) or a positive integer (censored)");
+            "dor.csv:2: column 'CNSR': value '0.5': CNSR must be 0 (event) or a positive integer "
+            "(censored)");
 }
 
 }  // namespace

@@ -17,8 +17,10 @@ using hazard::test::near_rel;
 std::vector<hazard::TwoByTwo> strata(const nlohmann::json& c) {
   std::vector<hazard::TwoByTwo> s;
   for (std::size_t h = 0; h < c["x1"].size(); ++h)
-    s.push_back({.x1 = c["x1"][h].get<std::size_t>(), .n1 = c["n1"][h].get<std::size_t>(),
-                 .x0 = c["x0"][h].get<std::size_t>(), .n0 = c["n0"][h].get<std::size_t>()});
+    s.push_back({.x1 = c["x1"][h].get<std::size_t>(),
+                 .n1 = c["n1"][h].get<std::size_t>(),
+                 .x0 = c["x0"][h].get<std::size_t>(),
+                 .n0 = c["n0"][h].get<std::size_t>()});
   return s;
 }
 

@@ -16,8 +16,10 @@ using hazard::test::near_rel;
 TEST(Newcombe, AgreesWithTheRReference) {
   const auto ref = hazard::test::reference("response/kernels.json");
   for (const auto& c : ref["difference"]) {
-    const hazard::TwoByTwo t{.x1 = c["x1"].get<std::size_t>(), .n1 = c["n1"].get<std::size_t>(),
-                             .x0 = c["x0"].get<std::size_t>(), .n0 = c["n0"].get<std::size_t>()};
+    const hazard::TwoByTwo t{.x1 = c["x1"].get<std::size_t>(),
+                             .n1 = c["n1"].get<std::size_t>(),
+                             .x0 = c["x0"].get<std::size_t>(),
+                             .n0 = c["n0"].get<std::size_t>()};
     const auto r = hazard::newcombe_difference(t, c["conf_level"].get<double>());
     SCOPED_TRACE(c.dump());
     EXPECT_TRUE(near_rel(r.estimate, jnum(c["estimate"]), hazard::tol::closed_form));

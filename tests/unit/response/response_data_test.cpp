@@ -10,7 +10,9 @@
 
 namespace {
 
-hazard::Table csv(const std::string& text, const std::string& name) { return hazard::parse_csv(text, name); }
+hazard::Table csv(const std::string& text, const std::string& name) {
+  return hazard::parse_csv(text, name);
+}
 
 const char* adrs =
     "USUBJID,PARAMCD,AVALC,ARM,S\n"
@@ -20,7 +22,9 @@ const char* adrs =
     "A3,OVR,PR,C,x\n"
     "A4,BOR,pd,C,\n";
 
-std::vector<char> bor_rows(const hazard::Table& t) { return hazard::where_mask(t, {{"PARAMCD", "BOR"}}); }
+std::vector<char> bor_rows(const hazard::Table& t) {
+  return hazard::where_mask(t, {{"PARAMCD", "BOR"}});
+}
 
 TEST(ResponseData, OneSubjectPerKeptRow) {
   const auto t = csv(adrs, "adrs.csv");
@@ -46,7 +50,8 @@ TEST(ResponseData, MissingStratumIsAnExclusion) {
 
 TEST(ResponseData, AdslSubjectsWithoutARecordAreMissing) {
   const auto t = csv(adrs, "adrs.csv");
-  const auto adsl = csv("USUBJID,ARM,ITTFL\nA1,T,Y\nA2,T,Y\nA3,C,Y\nA4,C,Y\nA5,T,Y\nA6,C,N\n", "adsl.csv");
+  const auto adsl =
+      csv("USUBJID,ARM,ITTFL\nA1,T,Y\nA2,T,Y\nA3,C,Y\nA4,C,Y\nA5,T,Y\nA6,C,N\n", "adsl.csv");
   const auto keep = hazard::where_mask(adsl, {{"ITTFL", "Y"}});
   const auto d = hazard::build_response_data(t, bor_rows(t), {.group = "ARM"}, &adsl, keep);
   ASSERT_EQ(d.size(), 5u);
@@ -57,7 +62,8 @@ TEST(ResponseData, AdslSubjectsWithoutARecordAreMissing) {
 }
 
 TEST(ResponseData, ErrorsNameFileLineColumnValue) {
-  auto message = [](const std::string& text, hazard::ResponseColumns c, const hazard::Table* adsl = nullptr) {
+  auto message = [](const std::string& text, hazard::ResponseColumns c,
+                    const hazard::Table* adsl = nullptr) {
     const auto t = csv(text, "adrs.csv");
     try {
       hazard::build_response_data(t, bor_rows(t), c, adsl);
@@ -67,18 +73,24 @@ TEST(ResponseData, ErrorsNameFileLineColumnValue) {
     return std::string("no error");
   };
   EXPECT_EQ(message("USUBJID,PARAMCD,AVALC,ARM\nA1,BOR,CR,T\nA2,BOR,VGPR,C\n", {.group = "ARM"}),
-            "adrs.csv:3: column 'AVALC': value 'VGPR': not a best overall response term: expected CR, PR, SD, "
+            "adrs.csv:3: column 'AVALC': value 'VGPR': not a best overall response term: expected "
+            "CR, PR, SD, "
             "NON-CR/NON-PD, PD or NE (RECIST 1.1 controlled terms; blank = no assessment)");
-  EXPECT_EQ(message("USUBJID,PARAMCD,AVALC,ARM\nA1,BOR,CR,T\nA1,BOR,PR,T\n", {.group = "ARM"}),
-            "adrs.csv:3: column 'USUBJID': value 'A1': subject appears twice among the analysed rows (also at line "
-            "2): one best overall response per subject is expected (select it with --where PARAMCD=BOR)");
+  EXPECT_EQ(
+      message("USUBJID,PARAMCD,AVALC,ARM\nA1,BOR,CR,T\nA1,BOR,PR,T\n", {.group = "ARM"}),
+      "adrs.csv:3: column 'USUBJID': value 'A1': subject appears twice among the analysed rows "
+      "(also at line "
+      "2): one best overall response per subject is expected (select it with --where PARAMCD=BOR)");
   EXPECT_EQ(message("USUBJID,PARAMCD,AVALC,ARM\nA1,BOR,1,T\n", {.group = "ARM"}),
-            "adrs.csv:2: column 'AVALC': value '1': the response column holds numbers; it must hold the RECIST "
+            "adrs.csv:2: column 'AVALC': value '1': the response column holds numbers; it must "
+            "hold the RECIST "
             "1.1 terms CR, PR, SD, NON-CR/NON-PD, PD, NE (use --response AVALC)");
   const auto adsl = csv("USUBJID,ARM\nA1,T\n", "adsl.csv");
-  EXPECT_EQ(message("USUBJID,PARAMCD,AVALC,ARM\nA1,BOR,CR,T\nA9,BOR,PR,C\n", {.group = "ARM"}, &adsl),
-            "adrs.csv:3: column 'USUBJID': value 'A9': subject A9 is not in the ADSL file adsl.csv");
-  EXPECT_NE(message("USUBJID,PARAMCD,AVALC,ARM\nA1,BOR,CR,T\n", {.group = "ARM", .ref = "Z"}).find("no such level"),
+  EXPECT_EQ(
+      message("USUBJID,PARAMCD,AVALC,ARM\nA1,BOR,CR,T\nA9,BOR,PR,C\n", {.group = "ARM"}, &adsl),
+      "adrs.csv:3: column 'USUBJID': value 'A9': subject A9 is not in the ADSL file adsl.csv");
+  EXPECT_NE(message("USUBJID,PARAMCD,AVALC,ARM\nA1,BOR,CR,T\n", {.group = "ARM", .ref = "Z"})
+                .find("no such level"),
             std::string::npos);
 }
 

@@ -16,9 +16,10 @@ hazard::ResponseData three_arms() {
   // Placebo: CR 0, PR 1, SD 2, PD 2, NE 1, MISSING 1 (n = 7); Low: PR 2, SD 1, PD 1 (n = 4);
   // High: CR 1, PR 2, NON-CR/NON-PD 1, PD 1 (n = 5).
   const std::vector<std::pair<int, B>> rows = {
-      {0, B::pr}, {0, B::sd}, {0, B::sd}, {0, B::pd}, {0, B::pd}, {0, B::ne}, {0, B::missing},
-      {1, B::pr}, {1, B::pr}, {1, B::sd}, {1, B::pd},
-      {2, B::cr}, {2, B::pr}, {2, B::pr}, {2, B::non_cr_non_pd}, {2, B::pd}};
+      {0, B::pr}, {0, B::sd},      {0, B::sd}, {0, B::pd}, {0, B::pd},
+      {0, B::ne}, {0, B::missing}, {1, B::pr}, {1, B::pr}, {1, B::sd},
+      {1, B::pd}, {2, B::cr},      {2, B::pr}, {2, B::pr}, {2, B::non_cr_non_pd},
+      {2, B::pd}};
   for (const auto& [g, b] : rows) {
     d.group.push_back(g);
     d.bor.push_back(b);
@@ -51,7 +52,8 @@ TEST(ResponseRate, CountsRatesAndComparisonsPerArm) {
   EXPECT_EQ(a.orr[1].wald.upper, hazard::wald_difference(t).upper);
   EXPECT_FALSE(a.orr[1].stratified);
   EXPECT_DOUBLE_EQ(a.orr[1].mh.estimate, 3.0 / 5 - 1.0 / 7);
-  EXPECT_DOUBLE_EQ(a.orr[1].cmh.odds_ratio, hazard::cmh_test(std::vector<hazard::TwoByTwo>{t}).odds_ratio);
+  EXPECT_DOUBLE_EQ(a.orr[1].cmh.odds_ratio,
+                   hazard::cmh_test(std::vector<hazard::TwoByTwo>{t}).odds_ratio);
 }
 
 TEST(ResponseRate, ByLevelsThenOverallAndStrata) {
@@ -77,8 +79,10 @@ TEST(ResponseRate, ByLevelsThenOverallAndStrata) {
     if (d.group[i] == 2) continue;
     auto& t = s[static_cast<std::size_t>(d.stratum[i])];
     const bool yes = d.bor[i] == hazard::Bor::cr || d.bor[i] == hazard::Bor::pr;
-    if (d.group[i] == 1) t.n1++, t.x1 += yes;
-    else t.n0++, t.x0 += yes;
+    if (d.group[i] == 1)
+      t.n1++, t.x1 += yes;
+    else
+      t.n0++, t.x0 += yes;
   }
   EXPECT_EQ(r.analyses[2].orr[0].mh.estimate, hazard::mh_risk_difference(s).estimate);
   EXPECT_EQ(r.analyses[2].orr[0].cmh.chisq, hazard::cmh_test(s).chisq);

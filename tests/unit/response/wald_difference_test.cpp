@@ -14,8 +14,10 @@ using hazard::test::jnum;
 using hazard::test::near_rel;
 
 hazard::TwoByTwo table(const nlohmann::json& c) {
-  return {.x1 = c["x1"].get<std::size_t>(), .n1 = c["n1"].get<std::size_t>(),
-          .x0 = c["x0"].get<std::size_t>(), .n0 = c["n0"].get<std::size_t>()};
+  return {.x1 = c["x1"].get<std::size_t>(),
+          .n1 = c["n1"].get<std::size_t>(),
+          .x0 = c["x0"].get<std::size_t>(),
+          .n0 = c["n0"].get<std::size_t>()};
 }
 
 TEST(WaldDifference, AgreesWithPropTest) {

@@ -55,7 +55,8 @@ hazard::AeData events() {
   return ae;
 }
 
-const hazard::SafetyRow& find(const std::vector<hazard::SafetyRow>& rows, const std::string& label) {
+const hazard::SafetyRow& find(const std::vector<hazard::SafetyRow>& rows,
+                              const std::string& label) {
   for (const auto& r : rows)
     if (r.label == label) return r;
   throw std::runtime_error("no row " + label);
@@ -70,17 +71,17 @@ TEST(AeSummary, CountsSubjectsOnceAtTheirWorstGrade) {
   EXPECT_EQ(all.n, (std::vector<std::size_t>{4, 5}));
   const auto& any = all.summary[0];
   EXPECT_EQ(any.id, "any");
-  EXPECT_EQ(any.arms[1].n, 4u);                           // subjects 4, 5, 6, 7
+  EXPECT_EQ(any.arms[1].n, 4u);  // subjects 4, 5, 6, 7
   EXPECT_DOUBLE_EQ(any.arms[1].percent, 80.0);
-  EXPECT_EQ(any.arms[1].worst[0], 1u);                    // subject 6: no grade
-  EXPECT_EQ(any.arms[1].worst[2], 1u);                    // subject 5
-  EXPECT_EQ(any.arms[1].worst[3], 1u);                    // subject 4 (1, 3, 2)
-  EXPECT_EQ(any.arms[1].worst[4], 1u);                    // subject 7
+  EXPECT_EQ(any.arms[1].worst[0], 1u);  // subject 6: no grade
+  EXPECT_EQ(any.arms[1].worst[2], 1u);  // subject 5
+  EXPECT_EQ(any.arms[1].worst[3], 1u);  // subject 4 (1, 3, 2)
+  EXPECT_EQ(any.arms[1].worst[4], 1u);  // subject 7
   EXPECT_EQ(any.arms[1].grade3, 2u);
   EXPECT_EQ(any.arms[0].n, 2u);
-  EXPECT_EQ(all.summary[1].arms[1].n, 2u);                // grade >= 3
-  EXPECT_EQ(all.summary[2].arms[1].n, 1u);                // serious: subject 7
-  EXPECT_EQ(all.summary[5].arms[0].n, 1u);                // fatal: subject 1
+  EXPECT_EQ(all.summary[1].arms[1].n, 2u);  // grade >= 3
+  EXPECT_EQ(all.summary[2].arms[1].n, 1u);  // serious: subject 7
+  EXPECT_EQ(all.summary[5].arms[0].n, 1u);  // fatal: subject 1
   // rates: n per 100 patient-years; each arm has N / 2 patient-years
   EXPECT_DOUBLE_EQ(all.patient_years[1], 2.5);
   EXPECT_DOUBLE_EQ(any.arms[1].rate.estimate, 100 * 4 / 2.5);

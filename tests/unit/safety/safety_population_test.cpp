@@ -18,7 +18,8 @@ const char* adsl =
 TEST(SafetyPopulation, FlagArmsAndExclusions) {
   const auto t = hazard::parse_csv(adsl, "adsl.csv");
   const auto keep = hazard::where_mask(t, {{"SAFFL", "Y"}});
-  const auto p = hazard::safety_population(t, keep, {.group = "TRT01A", .ref = "B", .by = "COHORT"});
+  const auto p =
+      hazard::safety_population(t, keep, {.group = "TRT01A", .ref = "B", .by = "COHORT"});
   ASSERT_EQ(p.size(), 3u);
   EXPECT_EQ(p.n_filtered, 1u);
   EXPECT_EQ(p.excluded.reasons.at("missing group"), 1u);  // subject 4: SAFFL = Y without an arm
@@ -35,8 +36,10 @@ TEST(SafetyPopulation, DuplicateSubjectIsAnError) {
     hazard::safety_population(t, {}, {.group = "TRT01A"});
     FAIL() << "no error";
   } catch (const hazard::DataError& e) {
-    EXPECT_STREQ(e.what(), "adsl.csv:4: column 'USUBJID': value '1': subject appears twice in the ADSL file (also at "
-                           "line 2); ADSL has one row per subject");
+    EXPECT_STREQ(
+        e.what(),
+        "adsl.csv:4: column 'USUBJID': value '1': subject appears twice in the ADSL file (also at "
+        "line 2); ADSL has one row per subject");
   }
   EXPECT_THROW(hazard::safety_population(t, {0, 0, 0}, {.group = "TRT01A"}), hazard::DataError);
 }
