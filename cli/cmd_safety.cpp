@@ -259,6 +259,11 @@ void print_csv(const SafetyPopulation& p, const SafetyResult& r) {
   std::cout << out;
 }
 
+std::string rtrim(std::string s) {
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+
 std::string pct(double x) { return std::isfinite(x) ? fmt::format("{:.1f}", x) : "NE"; }
 std::string rate_text(const RateCi& r) {
   return std::isfinite(r.estimate)
@@ -284,10 +289,9 @@ void print_text(const SafetyPopulation& p, const AeData& ae, const SafetyResult&
       ae.n_read, ae.n_filtered, ae.n_not_emergent, ae.n_outside_population, ae.records.size(),
       ae.n_missing_grade);
   fmt::print(
-      "Each subject counted once per row at its worst grade; differences: {} minus {} in "
-      "percentage points, "
-      "Newcombe {} CI\n",
-      K > 1 ? p.group_levels[1] : p.group_levels[0], p.group_levels[0], lv);
+      "Each subject counted once per row at its worst grade; differences: each arm minus {} in "
+      "percentage points, Newcombe {} CI; SOC/PT ordered by {}\n",
+      p.group_levels[0], lv, p.group_levels[r.sort_arm]);
   fmt::print("Rates (EAIR): {}\n", rate_method(r, p));
   for (const auto& a : r.analyses) {
     fmt::print("\n== {} ==\n", a.label);
@@ -300,8 +304,12 @@ void print_text(const SafetyPopulation& p, const AeData& ae, const SafetyResult&
     std::string head = fmt::format("{:<{}}", "", width);
     for (std::size_t g = 0; g < K; ++g)
       head += fmt::format(" {:>22}", fmt::format("{} (N={})", p.group_levels[g], a.n[g]));
-    if (K > 1) head += fmt::format("  {}", fmt::format("Difference ({} CI)", lv));
-    fmt::print("{}\n", head);
+    // One difference column per non-reference arm (its label names the arm when there are several).
+    for (std::size_t g = 1; g < K; ++g)
+      head += fmt::format("  {:<22}", K > 2 ? fmt::format("{} - {} ({} CI)", p.group_levels[g],
+                                                          p.group_levels[0], lv)
+                                            : fmt::format("Difference ({} CI)", lv));
+    fmt::print("{}\n", rtrim(head));
     auto line = [&](const SafetyRow& row, const std::string& label, bool grade3) {
       std::string s = fmt::format(
           "{:<{}}", label.size() > width ? label.substr(0, width - 3) + "..." : label, width);
@@ -311,10 +319,11 @@ void print_text(const SafetyPopulation& p, const AeData& ae, const SafetyResult&
                          grade3 ? fmt::format("{} ({}) [>=3: {}]", c.n, pct(c.percent), c.grade3)
                                 : fmt::format("{} ({})", c.n, pct(c.percent)));
       }
-      if (K > 1)
-        s += fmt::format("  {} ({}, {})", pct(100 * row.newcombe[0].estimate),
-                         pct(100 * row.newcombe[0].lower), pct(100 * row.newcombe[0].upper));
-      fmt::print("{}\n", s);
+      for (std::size_t k = 0; k < row.newcombe.size(); ++k)
+        s += fmt::format("  {:<22}", fmt::format("{} ({}, {})", pct(100 * row.newcombe[k].estimate),
+                                                 pct(100 * row.newcombe[k].lower),
+                                                 pct(100 * row.newcombe[k].upper)));
+      fmt::print("{}\n", rtrim(s));
     };
     for (const auto& row : a.summary) line(row, row.label, false);
     if (r.rates) {
