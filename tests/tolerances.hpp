@@ -29,6 +29,11 @@ inline constexpr double design_alpha_floor = 1.5e-8;
 /// interval as wide as [-6, 8] (interims where no stop is possible) its discretisation error is
 /// ~1e-6 against closed forms. Boundaries (narrower intervals) are far more accurate.
 inline constexpr double design_grid = 5e-6;
+/// Inference after a group-sequential stop (stage-wise p-value, median-unbiased estimate, final
+/// CI): hazard and rpact integrate on the same grid and solve to 1e-12, but the efficacy bounds
+/// of the earlier looks enter the integration and rpact finds them by bisection to 1e-8 on z.
+inline constexpr double after_stop = 1e-8;
+
 /// Round trip of Guyot's reconstruction (tests/unit/reconstruct/guyot_test.cpp): 250 patients per
 /// arm, clicks with +-0.05 month and +-0.003 survival noise, at-risk table every 6 months.
 /// Medians (months) move by the click noise in time plus the spread of censoring inside an

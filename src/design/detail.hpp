@@ -9,6 +9,7 @@
 
 #include <boost/math/tools/roots.hpp>
 
+#include "hazard/design.hpp"
 #include "hazard/error.hpp"
 
 namespace hazard::detail {
@@ -42,5 +43,15 @@ double solve_critical(std::span<const double> info, std::vector<double> upper,
 double futility_bound_at(std::span<const double> info, const std::vector<double>& upper,
                          std::vector<double> futility, std::size_t k, double theta,
                          double target, double tol);
+
+/// Efficacy and futility bounds of the design `o` recomputed at information fractions `info`
+/// (interim monitoring): efficacy by the design's spending (Haybittle–Peto: z_{1-p} at interims),
+/// the last look spending all alpha when `final_last`; futility by the design's beta spending
+/// under drift `theta` (none at a final look). Internal values: 8 = no stop, -inf = no futility.
+struct Bounds {
+  std::vector<double> upper, lower;
+};
+Bounds bounds_at(const BoundaryOptions& o, std::span<const double> info, bool final_last,
+                 double theta);
 
 }  // namespace hazard::detail

@@ -15,6 +15,12 @@
 //    theta_trend = z / sqrt(t_k).
 //  - HR estimate exp(-z se), se = (1 + r) / sqrt(r d) (Schoenfeld's variance of the log-rank
 //    log HR); repeated CI (Jennison & Turnbull 1989): exp(log hr_hat -+ c_j se_j).
+//  - A null HR hr0 (margin, rpact thetaH0): the test statistic is z_test = z - sign sqrt(r d) /
+//    (1 + r) log(hr0), the bounds and decisions apply to it, and HR bounds are multiplied by hr0.
+//  - After the stop (the first look crossing the efficacy bound or a binding futility bound, else
+//    the final analysis): stage-wise ordering p-value, median-unbiased HR and final CI
+//    (stagewise_ordering.cpp, with information = events); repeated p-values at every look
+//    (repeated_p_value.cpp).
 // For a design HR > 1 the signs flip (benefit means HR > 1).
 #include <algorithm>
 #include <cmath>
@@ -30,22 +36,16 @@
 
 namespace hazard {
 
-namespace {
+namespace detail {
 
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
-struct Bounds {
-  std::vector<double> upper, lower;
-};
-
-/// Efficacy and futility bounds at fractions `info`; the last look is final when `final_last`.
 Bounds bounds_at(const BoundaryOptions& o, std::span<const double> info, bool final_last,
                  double theta) {
+  constexpr double inf = std::numeric_limits<double>::infinity();
   const std::size_t K = info.size();
-  Bounds b{std::vector<double>(K, 8.0), std::vector<double>(K, -kInf)};
+  Bounds b{std::vector<double>(K, 8.0), std::vector<double>(K, -inf)};
   for (std::size_t k = 0; k < K; ++k) {
     const bool last = final_last && k + 1 == K;
-    std::vector<double> low(k + 1, -kInf);
+    std::vector<double> low(k + 1, -inf);
     if (o.binding && o.futility) {
       for (std::size_t j = 0; j < k; ++j) low[j] = b.lower[j];
     }
@@ -64,6 +64,12 @@ Bounds bounds_at(const BoundaryOptions& o, std::span<const double> info, bool fi
   return b;
 }
 
+}  // namespace detail
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
 double conditional_power(std::span<const double> future_info, std::span<const double> future_c,
                          double tk, double z, double theta) {
   const std::size_t m = future_info.size();
@@ -79,14 +85,107 @@ double conditional_power(std::span<const double> future_info, std::span<const do
   return std::min(1.0, std::accumulate(p.upper.begin(), p.upper.end(), 0.0));
 }
 
+/// Inference after the stop (stage-wise ordering) and repeated p-values; fills r.after_stop,
+/// r.repeated_p and r.after_stop_note. The stop is the first look whose efficacy bound is crossed,
+/// or whose binding futility bound is crossed, else the final analysis (rpact .getStageGroupSeq).
+void after_stop(const InterimOptions& o, InterimResult& r) {
+  const std::size_t k = r.info.size();
+  const bool binding = o.design.binding && o.design.futility.has_value();
+  const double sign = o.hr < 1 ? -1.0 : 1.0;
+  r.repeated_p.resize(k);
+  for (std::size_t j = 0; j < k; ++j) {
+    RepeatedPValueOptions ro{
+        .design = o.design,
+        .info = std::vector<double>(r.info.begin(),
+                                    r.info.begin() + static_cast<std::ptrdiff_t>(j + 1)),
+        .z = r.z_test[j],
+        .final_analysis = r.final_analysis && j + 1 == k};
+    r.repeated_p[j] = repeated_p_value(ro);
+  }
+
+  std::size_t stop = k;
+  StopReason reason = StopReason::final_analysis;
+  for (std::size_t j = 0; j < k; ++j) {
+    if (r.z_test[j] >= r.z_efficacy[j]) {
+      stop = j;
+      reason = StopReason::efficacy;
+      break;
+    }
+    const bool last = r.final_analysis && j + 1 == k;
+    if (binding && !last && r.z_test[j] <= r.z_futility[j]) {
+      stop = j;
+      reason = StopReason::binding_futility;
+      break;
+    }
+  }
+  if (stop == k) {
+    if (!r.final_analysis) {
+      r.after_stop_note =
+          r.decision == Decision::stop_futility
+              ? "non-binding futility stop: the stage-wise ordering is defined by the binding "
+                "stopping rule only; not computed (as rpact)"
+              : "the trial continues: no bound crossed";
+      return;
+    }
+    stop = k - 1;
+  }
+  AfterStop a;
+  a.look = stop + 1;
+  a.reason = reason;
+  a.overrun = stop + 1 < k;
+  a.z = r.z_test[stop];
+  const double alpha = o.design.alpha;
+  StagewiseOrderingOptions so{
+      .info = std::vector<double>(o.events.begin(),
+                                  o.events.begin() + static_cast<std::ptrdiff_t>(stop + 1)),
+      .upper = std::vector<double>(r.z_efficacy.begin(),
+                                   r.z_efficacy.begin() + static_cast<std::ptrdiff_t>(stop)),
+      .lower = std::vector<double>(stop, -kInf),
+      .z = a.z,
+      .alpha = alpha};
+  if (binding) {
+    for (std::size_t j = 0; j < stop; ++j) so.lower[j] = r.z_futility[j];
+  }
+  auto st = stagewise_ordering(so);
+  // theta per sqrt(event) -> HR: log HR = log hr0 + sign theta (1 + r) / sqrt(r).
+  const double scale = (1 + o.ratio) / std::sqrt(o.ratio);
+  auto to_hr = [&](double theta) { return o.hr0 * std::exp(sign * theta * scale); };
+  a.p_value = st.p_value;
+  a.hr_median_unbiased = to_hr(st.theta_median);
+  double lo = to_hr(st.theta_lower), hi = to_hr(st.theta_upper);
+  a.ci_lower = std::min(lo, hi);
+  a.ci_upper = std::max(lo, hi);
+  a.ci_level = 1 - 2 * alpha;
+  const double se = scale / std::sqrt(o.events[stop]);
+  const double za = detail::z_upper(alpha);
+  a.hr_naive = r.hr[stop];
+  a.naive_ci_lower = std::exp(std::log(a.hr_naive) - za * se);
+  a.naive_ci_upper = std::exp(std::log(a.hr_naive) + za * se);
+  a.p_naive = 0.5 * std::erfc(a.z / std::sqrt(2.0));
+  r.after_stop = a;
+}
+
 }  // namespace
 
 std::string decision_name(Decision d) {
   switch (d) {
-    case Decision::reject_h0: return "reject H0";
-    case Decision::stop_futility: return "stop for futility";
-    case Decision::continue_trial: return "continue";
-    case Decision::accept_h0: return "do not reject H0";
+    case Decision::reject_h0:
+      return "reject H0";
+    case Decision::stop_futility:
+      return "stop for futility";
+    case Decision::continue_trial:
+      return "continue";
+    case Decision::accept_h0:
+      return "do not reject H0";
+  }
+  return "?";
+}
+
+std::string stop_reason_name(StopReason reason) {
+  switch (reason) {
+    case StopReason::efficacy: return "efficacy bound crossed";
+    case StopReason::binding_futility: return "binding futility bound crossed";
+    case StopReason::final_analysis: return "final analysis";
   }
   return "?";
 }
@@ -109,6 +208,11 @@ InterimResult monitor_interim(const InterimOptions& o) {
   }
   if (!(o.ratio > 0)) throw UsageError("the allocation ratio must be positive");
   if (!(o.hr > 0) || o.hr == 1) throw UsageError("the design hazard ratio must be positive, not 1");
+  if (!(o.hr0 > 0) || !std::isfinite(o.hr0)) throw UsageError("the null hazard ratio must be > 0");
+  if ((o.hr < 1) != (o.hr < o.hr0) || o.hr == o.hr0) {
+    throw UsageError(fmt::format("the design hazard ratio {} must lie on the benefit side of the "
+                                 "null hazard ratio {}", o.hr, o.hr0));
+  }
 
   // The design itself (its drift is the H1 drift for beta spending).
   auto design = GroupSequentialDesign::compute(o.design);
@@ -118,7 +222,7 @@ InterimResult monitor_interim(const InterimOptions& o) {
   for (std::size_t j = 0; j < k; ++j) r.info[j] = o.events[j] / o.max_events;
   r.final_analysis = o.final_analysis || o.events.back() >= o.max_events * (1 - 1e-12);
 
-  auto b = bounds_at(o.design, r.info, r.final_analysis, design.drift);
+  auto b = detail::bounds_at(o.design, r.info, r.final_analysis, design.drift);
   r.z_efficacy = b.upper;
   r.z_futility = b.lower;
   {
@@ -139,6 +243,12 @@ InterimResult monitor_interim(const InterimOptions& o) {
   boost::math::normal n;
   const bool below = o.hr < 1;
   const double sign = below ? -1.0 : 1.0;
+  // The statistic against the margin: z_test = z + s sqrt(r d) / (1 + r) log(hr0), s = -sign
+  // (Schoenfeld: E z = -s log(HR) sqrt(r d) / (1 + r)).
+  r.z_test.resize(k);
+  for (std::size_t j = 0; j < k; ++j) {
+    r.z_test[j] = o.z[j] - sign * std::sqrt(o.ratio * o.events[j]) / (1 + o.ratio) * std::log(o.hr0);
+  }
   r.p_nominal.resize(k);
   r.hr_boundary.resize(k);
   r.hr.resize(k);
@@ -147,7 +257,8 @@ InterimResult monitor_interim(const InterimOptions& o) {
   for (std::size_t j = 0; j < k; ++j) {
     double c = r.z_efficacy[j];
     r.p_nominal[j] = std::isinf(c) ? 0.0 : boost::math::cdf(boost::math::complement(n, c));
-    r.hr_boundary[j] = std::isinf(c) ? (below ? 0.0 : kInf) : hr_at_boundary(c, o.events[j], o.ratio, below);
+    r.hr_boundary[j] = std::isinf(c) ? (below ? 0.0 : kInf)
+                                     : o.hr0 * hr_at_boundary(c, o.events[j], o.ratio, below);
     double se = (1 + o.ratio) / std::sqrt(o.ratio * o.events[j]);
     double log_hr = sign * o.z[j] * se;
     r.hr[j] = std::exp(log_hr);
@@ -155,7 +266,7 @@ InterimResult monitor_interim(const InterimOptions& o) {
     r.rci_upper[j] = std::isinf(c) ? kInf : std::exp(log_hr + c * se);
   }
 
-  r.z = o.z.back();
+  r.z = r.z_test.back();
   r.p_value = boost::math::cdf(boost::math::complement(n, r.z));
   const double ck = r.z_efficacy.back();
   if (r.z >= ck) {
@@ -177,11 +288,11 @@ InterimResult monitor_interim(const InterimOptions& o) {
     for (double t : o.design.info) {
       if (t > tk * (1 + 1e-9)) all.push_back(t);
     }
-    auto fb = bounds_at(o.design, all, true, design.drift);
+    auto fb = detail::bounds_at(o.design, all, true, design.drift);
     r.future_info.assign(all.begin() + static_cast<std::ptrdiff_t>(k), all.end());
     r.future_z_efficacy.assign(fb.upper.begin() + static_cast<std::ptrdiff_t>(k), fb.upper.end());
-    const double theta_h1 = std::fabs(std::log(o.hr)) * std::sqrt(o.ratio) / (1 + o.ratio) *
-                            std::sqrt(o.max_events);
+    const double theta_h1 = std::fabs(std::log(o.hr / o.hr0)) * std::sqrt(o.ratio) /
+                            (1 + o.ratio) * std::sqrt(o.max_events);
     const double theta_trend = r.z / std::sqrt(tk);
     r.cp_h1 = conditional_power(r.future_info, r.future_z_efficacy, tk, r.z, theta_h1);
     r.cp_trend = conditional_power(r.future_info, r.future_z_efficacy, tk, r.z, theta_trend);
@@ -189,6 +300,7 @@ InterimResult monitor_interim(const InterimOptions& o) {
       if (c >= 7.5) c = kInf;
     }
   }
+  after_stop(o, r);
   return r;
 }
 

@@ -16,6 +16,7 @@ namespace hazard::test {
 struct FlagOptions {
   SurvivalDesignOptions design;
   double max_events = NAN;
+  double hr0 = 1;
   std::vector<double> events, z;
 };
 
@@ -70,6 +71,7 @@ inline FlagOptions options_from_flags(const std::string& flags) {
     o.plan = p;
   }
   r.max_events = get("--max-events", NAN);
+  r.hr0 = get("--hr0", 1);
   if (f.count("--events")) r.events = list(f["--events"]);
   if (f.count("--z")) r.z = list(f["--z"]);
   return r;

@@ -66,6 +66,25 @@ TEST(InterimAnalysis, ConditionalPowerAndRepeatedCiMatchRpact) {
   }
 }
 
+TEST(InterimAnalysis, RepeatedCiMatchesRpactAfterTheStop) {
+  // getRepeatedConfidenceIntervals (tolerance 1e-12) at every look of the after-stop cases.
+  auto ref = hazard::test::reference("design/after_stop.json");
+  for (const auto& c : ref["cases"]) {
+    SCOPED_TRACE(c["note"].get<std::string>() + ": " + c["flags"].get<std::string>());
+    auto f = hazard::test::options_from_flags(c["flags"].get<std::string>());
+    auto r = hazard::monitor_interim({.design = f.design.boundaries, .max_events = f.max_events,
+                                      .hr = f.design.hr, .ratio = f.design.ratio, .hr0 = f.hr0,
+                                      .events = f.events, .z = f.z});
+    auto lo = vec(c["rci_lower"]);
+    auto hi = vec(c["rci_upper"]);
+    ASSERT_EQ(lo.size(), r.rci_lower.size());
+    for (std::size_t k = 0; k < lo.size(); ++k) {
+      EXPECT_TRUE(near_rel(r.rci_lower[k], lo[k], hazard::tol::design)) << "look " << k + 1;
+      EXPECT_TRUE(near_rel(r.rci_upper[k], hi[k], hazard::tol::design)) << "look " << k + 1;
+    }
+  }
+}
+
 TEST(InterimAnalysis, Decisions) {
   hazard::InterimOptions o;
   o.design.alpha = 0.025;
