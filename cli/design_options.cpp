@@ -12,6 +12,9 @@ namespace hazard::cli {
 
 void add_design_flags(CLI::App* cmd, DesignFlags& f) {
   cmd->add_option("--hr", f.hr, "Hazard ratio experimental/control under H1 (e.g. 0.6)");
+  cmd->add_option("--hr0", f.hr0,
+                  "Hazard ratio under H0 (default 1): a non-inferiority margin (e.g. 1.3 with "
+                  "--hr 1) or a superiority margin (e.g. 0.9); rpact thetaH0");
   cmd->add_option("--median-control", f.median_control,
                   "Median survival in the control arm (exponential): gives sample size and look times");
   cmd->add_option("--median-experimental", f.median_experimental,
@@ -56,7 +59,12 @@ SurvivalDesignOptions make_design_options(const DesignFlags& f) {
   } else {
     throw UsageError("the effect is required: --hr HR or --median-experimental M");
   }
-  if (!(o.hr > 0) || o.hr == 1) throw UsageError("--hr must be positive and not 1");
+  if (!(f.hr0 > 0) || !std::isfinite(f.hr0)) throw UsageError("--hr0 must be positive");
+  if (!(o.hr > 0) || o.hr == f.hr0) {
+    throw UsageError(f.hr0 == 1 ? std::string("--hr must be positive and not 1")
+                                : fmt::format("--hr must be positive and differ from --hr0 {}", f.hr0));
+  }
+  o.hr0 = f.hr0;
   if (!(f.alpha > 0 && f.alpha < 0.5)) throw UsageError("--alpha must be in (0, 0.5)");
   if (!(f.power > f.alpha && f.power < 1)) throw UsageError("--power must be in (alpha, 1)");
   if (!(f.ratio > 0)) throw UsageError("--ratio must be positive");

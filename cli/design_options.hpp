@@ -14,6 +14,7 @@ namespace hazard::cli {
 
 struct DesignFlags {
   std::optional<double> hr;                   ///< --hr
+  double hr0 = 1;                             ///< --hr0 (null HR: margin)
   std::optional<double> median_control;       ///< --median-control
   std::optional<double> median_experimental;  ///< --median-experimental
   double alpha = 0.025;                       ///< --alpha (one-sided)

@@ -178,6 +178,7 @@ struct SurvivalDesignOptions {
   BoundaryOptions boundaries;      ///< alpha, beta, looks, spending
   EventMethod method = EventMethod::schoenfeld;
   double hr = 0.6;                 ///< hazard ratio experimental / control under H1
+  double hr0 = 1;                  ///< hazard ratio under H0 (margin; rpact thetaH0)
   double ratio = 1;                ///< allocation experimental:control
   /// Sample size and timing (needs plan->lambda_control > 0); hr and ratio are taken from above.
   std::optional<SurvivalPlanOptions> plan;

@@ -83,6 +83,62 @@ for c in json.load(open(f"{ref}/analysis.json"))["cases"]:
 sys.exit(1 if bad else 0)
 PY
 
+# 2b. monitor after a stop against rpact (after_stop.json, make_after_stop.R): stage-wise p-value,
+#     median-unbiased HR, final CI, repeated p-values, through the command line; and the looks cut
+#     from patient data (--looks-events, --looks-dates) against survdiff + rpact.
+python3 - "$HAZARD" "$REF" <<'PY' || fail=1
+import json, subprocess, sys, shlex, math
+hazard, ref = sys.argv[1], sys.argv[2]
+doc = json.load(open(f"{ref}/after_stop.json"))
+bad = 0
+worst = 0.0
+def close(a, b, tol):
+    global worst
+    d = abs(a - b) / abs(b)
+    worst = max(worst, d)
+    return d <= tol
+def L(x):
+    return x if isinstance(x, list) else [x]
+for c in doc["cases"] + doc["data_cases"]:
+    out = subprocess.run([hazard, "monitor", *shlex.split(c["flags"]), "--json"],
+                         capture_output=True, text=True, cwd=ref)
+    if out.returncode != 0:
+        print("FAIL (exit %d): %s\n%s" % (out.returncode, c["flags"], out.stderr)); bad += 1; continue
+    j = json.loads(out.stdout)
+    a = j["after_stop"]
+    if a is None:
+        print("FAIL: no after_stop:", c["flags"], j["after_stop_note"]); bad += 1; continue
+    for key in ("look", "reason", "overrun", "ordering", "method", "z_test", "p_value",
+                "hr_median_unbiased", "ci_lower", "ci_upper", "ci_level", "p_naive", "hr_naive",
+                "naive_ci_lower", "naive_ci_upper"):
+        if key not in a:
+            print("FAIL: after_stop key", key, "missing"); bad += 1
+    if a["look"] != c["final_stage"]:
+        print("FAIL look", a["look"], c["final_stage"], c["flags"]); bad += 1
+    for key, rk in (("p_value", "p_final"), ("hr_median_unbiased", "median_unbiased"),
+                    ("ci_lower", "ci_lower"), ("ci_upper", "ci_upper")):
+        if not close(a[key], c[rk], 1e-8):
+            print("FAIL", key, a[key], c[rk], c["flags"]); bad += 1
+    for look, want in zip(j["looks"], L(c["repeated_p"])):
+        if want is None or look["repeated_p"] is None:
+            continue
+        want = min(want, 0.5)
+        if not close(look["repeated_p"], want, 1e-6):
+            print("FAIL repeated_p", look["repeated_p"], want, c["flags"]); bad += 1
+    if "looks" in c:  # cut from data
+        for cut, look, want in zip(j["data_cuts"], j["looks"], c["looks"]):
+            if cut["events"] != want["events"] or cut["subjects"] != want["subjects"] or \
+               cut["not_yet_randomized"] != want["not_yet_randomized"]:
+                print("FAIL data cut", cut, want); bad += 1
+            if abs(look["z"] + want["z"]) > 1e-12:
+                print("FAIL data cut z", look["z"], -want["z"]); bad += 1
+            if "cut_date" in want and cut.get("cut_date") != want["cut_date"]:
+                print("FAIL cut_date", cut.get("cut_date"), want["cut_date"]); bad += 1
+print("monitor after-stop CLI: %d rpact cases, max relative difference %.3g" %
+      (len(doc["cases"]) + len(doc["data_cases"]), worst))
+sys.exit(1 if bad else 0)
+PY
+
 # 3. monitor --data: the current analysis from data by the log-rank kernel. R's aml data set;
 #    survdiff(Surv(time, status) ~ x, aml): (O - E)/sqrt(V) of Maintained = -1.842929379812911,
 #    18 events; with Maintained as the experimental arm and hr < 1 the efficacy z is +1.8429...
@@ -140,6 +196,17 @@ expect_exit 0 design --hr 0.6 --median-control 6 --accrual-time 12 --accrual-rat
 expect_exit 2 design --hr 0.6 --median-control 6 --accrual-time 12 --accrual-rate 10,20,30
 expect_exit 2 monitor --hr 0.6 --looks 3 --events 60,50 --z 1,2
 expect_exit 0 monitor --hr 0.6 --looks 3 --events 60 --z 1.5
+expect_exit 0 monitor --hr 0.6 --hr0 1.2 --looks 3 --events 60 --z 1.5
+expect_exit 2 monitor --hr 0.6 --hr0 0.5 --looks 3 --events 60 --z 1.5
+MD=$REF/monitor_data.csv
+expect_exit 0 monitor --hr 0.6 --looks 3 --max-events 120 --data "$MD" --time time --event status --group arm --entry entry --looks-events 40,80
+expect_exit 2 monitor --hr 0.6 --looks 3 --max-events 120 --data "$MD" --time time --event status --group arm --looks-events 40,80
+expect_exit 2 monitor --hr 0.6 --looks 3 --max-events 120 --data "$MD" --time time --event status --group arm --entry entry --looks-events 80,40
+expect_exit 2 monitor --hr 0.6 --looks 3 --max-events 120 --data "$MD" --time time --event status --group arm --entry entry --looks-events 40,500
+expect_exit 2 monitor --hr 0.6 --looks 3 --max-events 120 --data "$MD" --time time --event status --group arm --entry entry --looks-events 40 --events 30 --z 1
+expect_exit 2 monitor --hr 0.6 --looks 3 --max-events 120 --data "$MD" --time time --event status --group arm --entry entry --looks-dates 2021-13-01
+expect_exit 3 monitor --hr 0.6 --looks 3 --max-events 120 --data "$MD" --time time --event status --group arm --entry arm --looks-events 40
+expect_exit 2 monitor --hr 0.6 --looks 3 --events 60 --z 1.5 --entry entry
 
 # 5. the human-readable table mentions every look.
 out=$("$HAZARD" design --hr 0.6 --alpha 0.025 --power 0.9 --ratio 2 --looks 3 --spending obf \

@@ -118,5 +118,74 @@ add(bind, bind_flags, 180, c(60, 120), c(-0.2, 0.3), 1, note = "binding futility
 add(obf3, paste(obf3_flags, ""), 180, c(60, 120), c(-1.5, -2.0), 2, thetaH0 = 1.2,
     note = "OBF, null HR 1.2 (non-inferiority), stop at look 2")
 
-write_json(list(versions = versions, cases = cases), here("after_stop.json"), digits = NA,
-           auto_unbox = TRUE, pretty = TRUE, na = "null")
+# ---------------------------------------------------------------- looks cut from patient data
+# A simulated trial (seed 11), 1:1, true HR 0.5, control median 8 months, uniform entry over 24
+# months. monitor_data.csv has the entry as a calendar time in months (entry) and as SAS dates
+# (RANDDT, ADT = the date of the event or censoring). Each look is the data as of the calendar time
+# of the d-th event (by entry + time), or as of a date; the log-rank z comes from survdiff.
+set.seed(11)
+n <- 260
+arm <- rep(c("control", "experimental"), length.out = n)
+entry <- round(runif(n, 0, 24), 4)
+time <- round(rexp(n, ifelse(arm == "experimental", 0.5, 1) * log(2) / 8), 4)
+cens <- round(runif(n, 6, 60), 4)
+status <- as.integer(time <= cens)
+time <- pmin(time, cens)
+day0 <- as.numeric(as.Date("2020-01-06") - as.Date("1960-01-01"))
+randdt <- day0 + floor(entry * 30.4375)
+adt <- randdt + pmax(1, round(time * 30.4375))
+dat <- data.frame(id = seq_len(n), arm = arm, entry = entry, time = time, status = status,
+                  RANDDT = randdt, ADT = adt)
+write.csv(dat, here("monitor_data.csv"), row.names = FALSE, quote = FALSE)
+
+cut_look <- function(start, stop, status, cal, cut) {
+  keep <- start <= cut
+  end <- start + stop * cal
+  ev <- status == 1 & end <= cut
+  t <- ifelse(end <= cut, stop, (cut - start) / cal)
+  d <- data.frame(t = t[keep], ev = as.integer(ev[keep]), arm = arm[keep])
+  sd <- survival::survdiff(survival::Surv(t, ev) ~ arm, data = d)
+  # (O - E) / sqrt(V) of the experimental arm (second level)
+  z <- (sd$obs[2] - sd$exp[2]) / sqrt(sd$var[2, 2])
+  list(cut = cut, subjects = sum(keep), not_yet_randomized = sum(!keep), events = sum(d$ev), z = z)
+}
+data_case <- function(looks, design_call, flags, note) {
+  d <- eval(parse(text = design_call))
+  events <- sapply(looks, `[[`, "events")
+  z <- sapply(looks, `[[`, "z")
+  ds_c <- sprintf("getDataset(overallEvents = c(%s), overallLogRanks = c(%s), overallAllocationRatios = c(%s))",
+                  paste(events, collapse = ", "), paste(sprintf("%.17g", z), collapse = ", "),
+                  paste(rep(1, length(events)), collapse = ", "))
+  ds <- eval(parse(text = ds_c))
+  sr <- getStageResults(d, ds, directionUpper = FALSE)
+  fp <- getFinalPValue(sr)
+  fci <- getFinalConfidenceInterval(d, ds, directionUpper = FALSE, tolerance = 1e-12)
+  rp <- getRepeatedPValues(sr, tolerance = 1e-12)
+  list(note = note, flags = flags, design_call = design_call, data_call = ds_c,
+       survdiff_call = "survdiff(Surv(t, ev) ~ arm) on the data as of each cut",
+       looks = looks, final_stage = fp$finalStage, p_final = fp$pFinal,
+       median_unbiased = fci$medianUnbiased, ci_lower = fci$finalConfidenceInterval[1],
+       ci_upper = fci$finalConfidenceInterval[2], repeated_p = as.numeric(rp[seq_along(looks)]))
+}
+cal_events <- sort((entry + time)[status == 1])
+looks_e <- lapply(c(40, 80), function(k) cut_look(entry, time, status, 1, cal_events[k]))
+dates <- c("2021-02-01", "2021-07-15")
+sas <- as.numeric(as.Date(dates) - as.Date("1960-01-01"))
+looks_d <- lapply(sas, function(c) cut_look(randdt, (adt - randdt) / 30.4375, status, 30.4375, c))
+for (i in seq_along(looks_d)) looks_d[[i]]$cut_date <- dates[i]
+obf120 <- "getDesignGroupSequential(kMax = 3, alpha = 0.025, beta = 0.1, typeOfDesign = 'asOF')"
+data_cases <- list(
+  data_case(looks_e, obf120,
+            "--hr 0.6 --power 0.9 --looks 3 --spending obf --max-events 120 --data monitor_data.csv --time time --event status --group arm --ref control --entry entry --looks-events 40,80",
+            "looks at the 40th and 80th event (calendar = entry + time, months)"),
+  # cut by dates: the events at the cuts are whatever the data have, so the design is taken
+  # with those fractions of 120 planned events
+  data_case(looks_d,
+            sprintf("getDesignGroupSequential(informationRates = c(%s, 1), alpha = 0.025, beta = 0.1, typeOfDesign = 'asOF')",
+                    paste(sapply(looks_d, `[[`, "events"), "/ 120", collapse = ", ")),
+            sprintf("--hr 0.6 --power 0.9 --looks 3 --spending obf --max-events 120 --data monitor_data.csv --time-from RANDDT --time-to ADT --units months --event status --group arm --ref control --looks-dates %s",
+                    paste(dates, collapse = ",")),
+            "looks at two calendar dates (RANDDT/ADT, time in months)"))
+
+write_json(list(versions = versions, cases = cases, data_cases = data_cases),
+           here("after_stop.json"), digits = NA, auto_unbox = TRUE, pretty = TRUE, na = "null")
