@@ -31,22 +31,31 @@ enum class SpendingType {
   hsd,             ///< Hwang–Shih–DeCani, parameter gamma (rpact "asHSD" / "bsHSD")
   kim_demets,      ///< Kim–DeMets power family t^rho (rpact "asKD" / "bsKD")
   haybittle_peto,  ///< fixed nominal one-sided p at each interim, the rest at the final look
+  wang_tsiatis,    ///< Wang–Tsiatis boundary c_k = C t_k^(delta - 1/2) (rpact "WT", deltaWT)
+  user,            ///< user-defined cumulative alpha at each look (rpact "asUser")
 };
 
 struct Spending {
   SpendingType type = SpendingType::obrien_fleming;
-  double parameter = 0;  ///< gamma (hsd), rho (kd), nominal interim p (haybittle_peto)
+  double parameter = 0;  ///< gamma (hsd), rho (kd), nominal interim p (haybittle_peto), delta (wt)
+  std::vector<double> values;  ///< user: cumulative alpha at each planned look (the last = alpha)
+  std::vector<double> at;      ///< user: the planned information fractions of `values` (set by
+                               ///< the design; GroupSequentialDesign::compute fills it when empty)
 };
 
-/// Parses "obf", "pocock", "hsd:GAMMA", "kd:RHO", "hp:P" (throws UsageError otherwise).
+/// Parses "obf", "pocock", "hsd:GAMMA", "kd:RHO", "hp:P", "wt:DELTA", "user:A1,A2,...,AK"
+/// (throws UsageError otherwise).
 Spending parse_spending(std::string_view text);
 
 /// The text parse_spending accepts for `s` ("hsd:-4").
 std::string spending_name(const Spending& s);
 
-/// Cumulative error spent by information fraction t in [0, 1] of a total `total` (one-sided).
-/// Not defined for haybittle_peto (throws std::logic_error).
-double spending_value(const Spending& s, double total, double t);
+/// Cumulative error spent by information fraction t in [0, 1] of a total `total`; `sided` = 2
+/// for the total of a two-sided design (changes the O'Brien–Fleming type only, as rpact:
+/// 2 sided (1 - Phi(z_{1 - total / (2 sided)} / sqrt(t)))). User-defined spending: the given
+/// values at the planned fractions scaled to `total`, linear in between (from 0 at t = 0).
+/// Not defined for haybittle_peto and wang_tsiatis (throws std::logic_error).
+double spending_value(const Spending& s, double total, double t, int sided = 1);
 
 // ---------------------------------------------------------------- crossing probabilities
 
@@ -68,7 +77,9 @@ CrossingProbabilities crossing_probabilities(std::span<const double> info,
 // ---------------------------------------------------------------- boundaries
 
 struct BoundaryOptions {
-  double alpha = 0.025;          ///< one-sided type I error
+  double alpha = 0.025;          ///< type I error (one-sided; two-sided total when sided = 2)
+  int sided = 1;                 ///< 1: one-sided test; 2: two-sided, symmetric bounds +-c_k
+                                 ///< (rpact sided = 2; power is that of the upper side)
   double beta = 0.2;             ///< type II error (1 - power)
   std::vector<double> info;      ///< information fractions, increasing, last == 1
   Spending efficacy{};           ///< alpha spending (or Haybittle–Peto)
@@ -101,6 +112,12 @@ struct GroupSequentialDesign {
 
   static GroupSequentialDesign compute(const BoundaryOptions& options);
   std::size_t looks() const { return info.size(); }
+
+  /// Stage-wise crossing probabilities under drift `theta` (E Z_K = theta) with the conventions
+  /// of the characteristics (efficacy bounds capped at 7.5; futility stops honoured, and where
+  /// there is none `lower` is the tiny mass below -6; two-sided: `lower` is the crossing of
+  /// -c_k), as rpact getPowerAndAverageSampleNumber.
+  CrossingProbabilities at_drift(double theta) const;
 };
 
 /// Critical values for given information fractions and alpha spending (no futility): the
@@ -108,7 +125,7 @@ struct GroupSequentialDesign {
 /// last look spend all of `alpha` whatever its fraction (a final analysis).
 std::vector<double> efficacy_bounds(std::span<const double> info, const Spending& spending,
                                     double alpha, bool spend_all_at_last = false,
-                                    double tolerance = 1e-12);
+                                    double tolerance = 1e-12, int sided = 1);
 
 // ---------------------------------------------------------------- events
 
@@ -117,12 +134,13 @@ enum class EventMethod { schoenfeld, freedman, hsieh };
 /// "schoenfeld" | "freedman" | "hsieh" (throws UsageError).
 EventMethod parse_event_method(std::string_view text);
 
-/// Events of a fixed design (rpact .getEventsFixed, one-sided, thetaH0 = 1):
-///   Schoenfeld: (z_a + z_b)^2 (1 + r)^2 / (r log(hr)^2)
-///   Freedman:   (z_a + z_b)^2 (1 + r hr)^2 / (r (1 - hr)^2)
-///   Hsieh:      (z_a + z_b)^2 (1 + hr)^2 (1 + r)^2 / (4 r (1 - hr)^2)
-/// with r the allocation ratio experimental:control.
-double fixed_events(EventMethod method, double hr, double alpha, double beta, double ratio);
+/// Events of a fixed design (rpact .getEventsFixed, one-sided level alpha):
+///   Schoenfeld: (z_a + z_b)^2 (1 + r)^2 / (r (log(hr) - log(hr0))^2)
+///   Freedman:   (z_a + z_b)^2 (1 + r hr)^2 / (r (1 - hr)^2)            (hr0 = 1 only)
+///   Hsieh:      (z_a + z_b)^2 (1 + hr)^2 (1 + r)^2 / (4 r (1 - hr)^2)   (hr0 = 1 only)
+/// with r the allocation ratio experimental:control (a two-sided design passes alpha / 2).
+double fixed_events(EventMethod method, double hr, double alpha, double beta, double ratio,
+                    double hr0 = 1);
 
 /// The hazard ratio at a z boundary with `events` events and allocation ratio r:
 /// exp(-sign * z (1 + r) / sqrt(r events)), sign = +1 for a design HR < 1.
@@ -175,13 +193,21 @@ SurvivalPlan plan_survival(const SurvivalPlanOptions& options, std::span<const d
 // ---------------------------------------------------------------- the whole survival design
 
 struct SurvivalDesignOptions {
-  BoundaryOptions boundaries;      ///< alpha, beta, looks, spending
+  BoundaryOptions boundaries;      ///< alpha, beta, looks, spending, sided
   EventMethod method = EventMethod::schoenfeld;
   double hr = 0.6;                 ///< hazard ratio experimental / control under H1
   double hr0 = 1;                  ///< hazard ratio under H0 (margin; rpact thetaH0)
   double ratio = 1;                ///< allocation experimental:control
   /// Sample size and timing (needs plan->lambda_control > 0); hr and ratio are taken from above.
   std::optional<SurvivalPlanOptions> plan;
+  /// Power mode (rpact getPowerSurvival): the maximum number of events is given, the power is
+  /// computed. Without it the events are those giving power 1 - beta (getSampleSizeSurvival).
+  std::optional<double> max_events;
+  /// The maximum number of subjects is given (rpact maxNumberOfSubjects; needs `plan`): the
+  /// accrual is made absolute (relative intensities scaled to it, or its end found from a rate)
+  /// and the follow-up is computed. Without max_events, the events are then N P(end of study),
+  /// with the end at the end of accrual + plan->follow_up, and the power is computed.
+  std::optional<double> max_subjects;
 };
 
 struct SurvivalDesign {
@@ -191,8 +217,15 @@ struct SurvivalDesign {
   std::vector<double> events;       ///< cumulative events at each look
   std::vector<double> hr_efficacy;  ///< HR on each efficacy bound
   std::vector<double> hr_futility;  ///< HR on each futility bound (NaN: none)
+  std::vector<double> hr_efficacy_other;  ///< two-sided: HR on the other bound -c_k (else NaN)
   double expected_events_h0 = 0, expected_events_h01 = 0, expected_events_h1 = 0;
   std::optional<SurvivalPlan> plan; ///< sample size and look times, when requested
+  bool power_mode = false;          ///< the events (or subjects) were given, the power computed
+  double power = 0;                 ///< overall power at max_events (two-sided: either side in
+                                    ///< power mode, as rpact getPowerSurvival)
+  std::vector<double> reject_h1;    ///< stage-wise rejection probability under H1
+  std::vector<double> futility_h1;  ///< stage-wise futility stop probability under H1
+  double drift_h1 = 0;              ///< E Z_K under H1 at these events
 };
 
 /// Boundaries, events per look and (optionally) sample size and look times: rpact's

@@ -35,8 +35,18 @@ double z_upper(double p);
 
 /// Efficacy bound at look k (0-based) such that the cumulative probability under H0 of crossing
 /// upper[0..k] (with lower[0..k] as lower stopping bounds) is `target`; searched in [0, 8].
+/// `two_sided`: the lower bounds are -upper (symmetric) and `target` is spent on both sides.
 double solve_critical(std::span<const double> info, std::vector<double> upper,
-                      const std::vector<double>& lower, std::size_t k, double target, double tol);
+                      const std::vector<double>& lower, std::size_t k, double target, double tol,
+                      bool two_sided = false);
+
+/// The constant C of the Wang–Tsiatis boundary c_k = C t_k^(delta - 1/2) with total `alpha`
+/// crossing over the looks `info` (rpact getDesignGroupSequentialDeltaWTCpp), searched in [0, 8].
+double wang_tsiatis_constant(std::span<const double> info, double delta, double alpha, int sided,
+                             double tol);
+
+/// `s` with its planned looks (user-defined spending) set to `planned` when not yet set.
+Spending with_looks(Spending s, std::span<const double> planned);
 
 /// Futility bound at look k such that the cumulative probability under drift theta of crossing
 /// futility[0..k] is `target` (rpact getFutilityBoundOneSided); searched in [-6, 5].

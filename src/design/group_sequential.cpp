@@ -42,17 +42,45 @@ double z_upper(double p) {
 /// Critical value at look k (0-based) given c_0..c_{k-1} and lower bounds; `target` is the
 /// cumulative alpha to be spent by look k.
 double solve_critical(std::span<const double> info, std::vector<double> upper,
-                      const std::vector<double>& lower, std::size_t k, double target, double tol) {
-  if (k == 0) return std::min(z_upper(target), 8.0);
+                      const std::vector<double>& lower, std::size_t k, double target, double tol,
+                      bool two_sided) {
+  if (k == 0) return std::min(z_upper(two_sided ? target / 2 : target), 8.0);
   auto sub_info = info.subspan(0, k + 1);
   upper.resize(k + 1);
   std::vector<double> low(lower.begin(), lower.begin() + static_cast<std::ptrdiff_t>(k + 1));
   auto f = [&](double c) {
     upper[k] = c;
+    if (two_sided) {
+      for (std::size_t j = 0; j <= k; ++j) low[j] = -upper[j];
+    }
     auto p = crossing_probabilities(sub_info, upper, low, 0);
-    return std::accumulate(p.upper.begin(), p.upper.end(), 0.0) - target;
+    double spent = std::accumulate(p.upper.begin(), p.upper.end(), 0.0);
+    if (two_sided) spent += std::accumulate(p.lower.begin(), p.lower.end(), 0.0);
+    return spent - target;
   };
   return detail::solve_monotone(f, 0.0, 8.0, tol);
+}
+
+double wang_tsiatis_constant(std::span<const double> info, double delta, double alpha, int sided,
+                             double tol) {
+  const std::size_t K = info.size();
+  std::vector<double> up(K), low(K, -std::numeric_limits<double>::infinity());
+  auto f = [&](double c) {
+    for (std::size_t k = 0; k < K; ++k) {
+      up[k] = c * std::pow(info[k], delta - 0.5);
+      if (sided == 2) low[k] = -up[k];
+    }
+    auto p = crossing_probabilities(info, up, low, 0);
+    double spent = std::accumulate(p.upper.begin(), p.upper.end(), 0.0);
+    if (sided == 2) spent += std::accumulate(p.lower.begin(), p.lower.end(), 0.0);
+    return spent - alpha;
+  };
+  return detail::solve_monotone(f, 0.0, 8.0, tol);
+}
+
+Spending with_looks(Spending s, std::span<const double> planned) {
+  if (s.type == SpendingType::user && s.at.empty()) s.at.assign(planned.begin(), planned.end());
+  return s;
 }
 
 /// Futility bound at look k for drift theta (rpact getFutilityBoundOneSided).
@@ -111,16 +139,17 @@ double efficacy_target(const BoundaryOptions& o, std::size_t k) {
   if (o.efficacy.type == SpendingType::haybittle_peto) {
     return k + 1 == K ? o.alpha : std::nan("");
   }
-  return spending_value(o.efficacy, o.alpha, o.info[k]);
+  return spending_value(o.efficacy, o.alpha, o.info[k], o.sided);
 }
 
 /// Efficacy bound at look k given the earlier ones and the (binding) futility bounds so far.
+/// (Wang–Tsiatis bounds are computed all at once: wang_tsiatis_constant.)
 double efficacy_bound(const BoundaryOptions& o, const std::vector<double>& upper,
                       const std::vector<double>& futility, std::size_t k) {
   double target = efficacy_target(o, k);
   if (std::isnan(target)) return z_upper(o.efficacy.parameter);
   auto lower = alpha_lower(k + 1, futility, o.binding);
-  return solve_critical(o.info, upper, lower, k, target, o.tolerance);
+  return solve_critical(o.info, upper, lower, k, target, o.tolerance, o.sided == 2);
 }
 
 std::vector<double> futility_bounds(const BoundaryOptions& o, const std::vector<double>& upper,
@@ -140,6 +169,10 @@ CrossingProbabilities characteristic_probabilities(const GroupSequentialDesign& 
   std::vector<double> up(K), low(K);
   for (std::size_t k = 0; k < K; ++k) {
     up[k] = std::min(d.z_efficacy[k], kCharCap);
+    if (d.options.sided == 2) {
+      low[k] = -up[k];  // rpact: (-c - shift, c - shift)
+      continue;
+    }
     // rpact leaves "no futility" (-6) and the last look's -6 unshifted.
     bool has = k + 1 < K && d.z_futility[k] > kNoFutility;
     low[k] = has ? d.z_futility[k] : kNoFutility + theta * std::sqrt(d.info[k]);
@@ -166,17 +199,41 @@ double solve_drift(G&& g, double tol) {
 }  // namespace
 
 GroupSequentialDesign GroupSequentialDesign::compute(const BoundaryOptions& options) {
-  const auto& o = options;
+  BoundaryOptions o = options;
   check_info(o.info);
   if (std::fabs(o.info.back() - 1) > 1e-12) {
     throw UsageError("the last information fraction must be 1");
   }
-  if (!(o.alpha > 0 && o.alpha < 0.5)) throw UsageError("alpha must be in (0, 0.5)");
-  if (!(o.beta > 0 && o.beta < 1 - o.alpha)) throw UsageError("power must be in (alpha, 1)");
-  if (o.futility && o.futility->type == SpendingType::haybittle_peto) {
+  if (o.sided != 1 && o.sided != 2) throw UsageError("sided must be 1 or 2");
+  if (!(o.alpha > 0 && o.alpha / o.sided < 0.5)) {
+    throw UsageError(o.sided == 1 ? "alpha must be in (0, 0.5)" : "alpha must be in (0, 1)");
+  }
+  if (!(o.beta > 0 && o.beta < 1 - o.alpha / o.sided)) throw UsageError("power must be in (alpha, 1)");
+  if (o.futility && (o.futility->type == SpendingType::haybittle_peto ||
+                     o.futility->type == SpendingType::wang_tsiatis ||
+                     o.futility->type == SpendingType::user)) {
     throw UsageError("futility bounds need a beta-spending function (obf, pocock, hsd:G, kd:R)");
   }
+  if (o.futility && o.sided == 2) {
+    throw UsageError("futility bounds are for one-sided designs (rpact marks two-sided beta "
+                     "spending experimental)");
+  }
+  if (o.futility && o.efficacy.type == SpendingType::wang_tsiatis) {
+    throw UsageError("futility bounds by beta spending need an alpha-spending efficacy boundary, "
+                     "not Wang-Tsiatis (rpact ignores typeBetaSpending there)");
+  }
   const std::size_t K = o.info.size();
+  if (o.efficacy.type == SpendingType::user) {
+    if (o.efficacy.values.size() != K) {
+      throw UsageError(fmt::format("user spending has {} values for {} looks",
+                                   o.efficacy.values.size(), K));
+    }
+    if (std::fabs(o.efficacy.values.back() - o.alpha) > 1e-12 * o.alpha) {
+      throw UsageError(fmt::format("user spending must reach alpha ({}) at the last look, not {}",
+                                   o.alpha, o.efficacy.values.back()));
+    }
+    o.efficacy = detail::with_looks(o.efficacy, o.info);
+  }
 
   GroupSequentialDesign d;
   d.options = o;
@@ -184,15 +241,15 @@ GroupSequentialDesign GroupSequentialDesign::compute(const BoundaryOptions& opti
   d.z_efficacy.assign(K, kInf);
   d.z_futility.assign(K, -kInf);
   d.beta_spent.assign(K, std::nan(""));
-  d.fixed_drift = z_upper(o.alpha) + z_upper(o.beta);
+  d.fixed_drift = z_upper(o.alpha / o.sided) + z_upper(o.beta);
 
   if (o.efficacy.type == SpendingType::haybittle_peto &&
-      !(o.efficacy.parameter < o.alpha)) {
+      !(o.efficacy.parameter * o.sided < o.alpha)) {
     throw UsageError("Haybittle–Peto: the interim nominal p must be smaller than alpha");
   }
 
   if (K == 1) {
-    d.z_efficacy[0] = z_upper(o.alpha);
+    d.z_efficacy[0] = z_upper(o.alpha / o.sided);
     d.alpha_spent = {o.alpha};
     d.drift = d.fixed_drift;
     d.inflation = 1;
@@ -207,7 +264,11 @@ GroupSequentialDesign GroupSequentialDesign::compute(const BoundaryOptions& opti
 
   std::vector<double> upper(K, 8.0);
   std::vector<double> fut(K, -kInf);
-  if (!o.futility) {
+  if (o.efficacy.type == SpendingType::wang_tsiatis) {
+    const double delta = o.efficacy.parameter;
+    const double c = detail::wang_tsiatis_constant(o.info, delta, o.alpha, o.sided, o.tolerance);
+    for (std::size_t k = 0; k < K; ++k) upper[k] = std::min(8.0, c * std::pow(o.info[k], delta - 0.5));
+  } else if (!o.futility) {
     for (std::size_t k = 0; k < K; ++k) upper[k] = efficacy_bound(o, upper, fut, k);
   } else {
     std::vector<double> beta_target(K);
@@ -256,9 +317,16 @@ GroupSequentialDesign GroupSequentialDesign::compute(const BoundaryOptions& opti
   {
     auto low = alpha_lower(K, fut, o.binding);
     low[K - 1] = -kInf;
+    if (o.sided == 2) {
+      for (std::size_t k = 0; k < K; ++k) low[k] = -upper[k];
+    }
     auto p = crossing_probabilities(d.info, upper, low, 0);
     d.alpha_spent.resize(K);
-    std::partial_sum(p.upper.begin(), p.upper.end(), d.alpha_spent.begin());
+    std::vector<double> spent = p.upper;
+    if (o.sided == 2) {
+      for (std::size_t k = 0; k < K; ++k) spent[k] += p.lower[k];
+    }
+    std::partial_sum(spent.begin(), spent.end(), d.alpha_spent.begin());
   }
 
   // Drift for power 1 - beta.
@@ -308,20 +376,33 @@ GroupSequentialDesign GroupSequentialDesign::compute(const BoundaryOptions& opti
   return d;
 }
 
+CrossingProbabilities GroupSequentialDesign::at_drift(double theta) const {
+  return characteristic_probabilities(*this, theta);
+}
+
 std::vector<double> efficacy_bounds(std::span<const double> info, const Spending& spending,
-                                    double alpha, bool spend_all_at_last, double tolerance) {
+                                    double alpha, bool spend_all_at_last, double tolerance,
+                                    int sided) {
   check_info(info);
   const std::size_t K = info.size();
   std::vector<double> upper(K, 8.0);
   std::vector<double> lower(K, -kInf);
+  const bool two = sided == 2;
+  const Spending s = detail::with_looks(spending, info);
+  // Wang–Tsiatis: the shape over these looks (the constant solved over them).
+  const double wt = s.type == SpendingType::wang_tsiatis
+                        ? detail::wang_tsiatis_constant(info, s.parameter, alpha, sided, tolerance)
+                        : 0;
   for (std::size_t k = 0; k < K; ++k) {
     bool last = spend_all_at_last && k + 1 == K;
-    if (spending.type == SpendingType::haybittle_peto) {
-      upper[k] = last ? solve_critical(info, upper, lower, k, alpha, tolerance)
-                      : z_upper(spending.parameter);
+    if (s.type == SpendingType::haybittle_peto || s.type == SpendingType::wang_tsiatis) {
+      upper[k] = last ? solve_critical(info, upper, lower, k, alpha, tolerance, two)
+                 : s.type == SpendingType::haybittle_peto
+                     ? z_upper(s.parameter)
+                     : std::min(8.0, wt * std::pow(info[k], s.parameter - 0.5));
     } else {
-      double target = last ? alpha : spending_value(spending, alpha, info[k]);
-      upper[k] = solve_critical(info, upper, lower, k, target, tolerance);
+      double target = last ? alpha : spending_value(s, alpha, info[k], sided);
+      upper[k] = solve_critical(info, upper, lower, k, target, tolerance, two);
     }
   }
   for (double& c : upper) {

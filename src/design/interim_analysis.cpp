@@ -43,17 +43,26 @@ Bounds bounds_at(const BoundaryOptions& o, std::span<const double> info, bool fi
   constexpr double inf = std::numeric_limits<double>::infinity();
   const std::size_t K = info.size();
   Bounds b{std::vector<double>(K, 8.0), std::vector<double>(K, -inf)};
+  const Spending eff = with_looks(o.efficacy, o.info);
+  const bool two = o.sided == 2;
+  // Wang–Tsiatis: the planned design's constant; the interims keep its shape at the observed
+  // fractions, a final analysis spends the rest (as Haybittle–Peto).
+  const double wt = eff.type == SpendingType::wang_tsiatis
+                        ? wang_tsiatis_constant(o.info, eff.parameter, o.alpha, o.sided, o.tolerance)
+                        : 0;
   for (std::size_t k = 0; k < K; ++k) {
     const bool last = final_last && k + 1 == K;
     std::vector<double> low(k + 1, -inf);
     if (o.binding && o.futility) {
       for (std::size_t j = 0; j < k; ++j) low[j] = b.lower[j];
     }
-    if (o.efficacy.type == SpendingType::haybittle_peto && !last) {
-      b.upper[k] = detail::z_upper(o.efficacy.parameter);
+    if (eff.type == SpendingType::haybittle_peto && !last) {
+      b.upper[k] = z_upper(eff.parameter);
+    } else if (eff.type == SpendingType::wang_tsiatis && !last) {
+      b.upper[k] = std::min(8.0, wt * std::pow(info[k], eff.parameter - 0.5));
     } else {
-      double target = last ? o.alpha : spending_value(o.efficacy, o.alpha, std::min(info[k], 1.0));
-      b.upper[k] = detail::solve_critical(info, b.upper, low, k, target, o.tolerance);
+      double target = last ? o.alpha : spending_value(eff, o.alpha, std::min(info[k], 1.0), o.sided);
+      b.upper[k] = solve_critical(info, b.upper, low, k, target, o.tolerance, two);
     }
     if (o.futility && !last) {
       double target = spending_value(*o.futility, o.beta, std::min(info[k], 1.0));

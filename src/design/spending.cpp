@@ -5,13 +5,19 @@
 //                                             alpha t for gamma = 0
 //   Kim & DeMets (1987) power family:         a(t) = alpha t^rho
 // The same functions spend beta for futility bounds (rpact "bsOF", "bsP", "bsHSD", "bsKD").
-// Haybittle–Peto is not a spending function: a fixed nominal p at each interim (group_sequential.cpp).
+// Two-sided designs (sided = 2) spend the two-sided total; only the O'Brien–Fleming type changes:
+//   2 sided (1 - Phi(z_{1 - alpha / (2 sided)} / sqrt(t)))   (rpact getSpendingValueCpp)
+// User-defined (rpact "asUser"): the cumulative alpha a_k given at the planned fractions t_k, and,
+// between them (monitoring at other fractions), linear interpolation from (0, 0) (as gsDesign's
+// sfLinear); scaled by total / a_K for another total (repeated p-values).
+// Haybittle–Peto and Wang–Tsiatis are not spending functions (group_sequential.cpp).
 #include <cmath>
 #include <stdexcept>
 #include <string>
 
 #include <boost/math/distributions/normal.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "hazard/design.hpp"
 #include "hazard/error.hpp"
@@ -49,8 +55,33 @@ Spending parse_spending(std::string_view text) {
     throw UsageError(fmt::format(
         "unknown spending '{}' (expected obf, pocock, hsd:GAMMA, kd:RHO or hp:P)", text));
   }
+  if (name == "user") {
+    Spending u{.type = SpendingType::user};
+    std::size_t start = 0;
+    while (start <= param.size()) {
+      auto comma = param.find(',', start);
+      auto item = param.substr(start, comma == std::string_view::npos ? std::string_view::npos
+                                                                       : comma - start);
+      double a = parse_parameter(item, text);
+      if (!(a > 0 && a < 1) || (!u.values.empty() && !(a >= u.values.back()))) {
+        throw UsageError(fmt::format(
+            "spending '{}': the cumulative alpha must be positive, below 1 and non-decreasing",
+            text));
+      }
+      u.values.push_back(a);
+      if (comma == std::string_view::npos) break;
+      start = comma + 1;
+    }
+    return u;
+  }
   double v = parse_parameter(param, text);
   if (name == "hsd") return {.type = SpendingType::hsd, .parameter = v};
+  if (name == "wt") {
+    if (!(v >= -0.5 && v <= 1)) {
+      throw UsageError(fmt::format("spending '{}': delta must be in [-0.5, 1]", text));
+    }
+    return {.type = SpendingType::wang_tsiatis, .parameter = v};
+  }
   if (name == "kd") {
     if (v <= 0) throw UsageError(fmt::format("spending '{}': rho must be > 0", text));
     return {.type = SpendingType::kim_demets, .parameter = v};
@@ -62,7 +93,8 @@ Spending parse_spending(std::string_view text) {
     return {.type = SpendingType::haybittle_peto, .parameter = v};
   }
   throw UsageError(fmt::format(
-      "unknown spending '{}' (expected obf, pocock, hsd:GAMMA, kd:RHO or hp:P)", text));
+      "unknown spending '{}' (expected obf, pocock, hsd:GAMMA, kd:RHO, hp:P, wt:DELTA or "
+      "user:A1,...,AK)", text));
 }
 
 std::string spending_name(const Spending& s) {
@@ -72,19 +104,37 @@ std::string spending_name(const Spending& s) {
     case SpendingType::hsd: return fmt::format("hsd:{}", s.parameter);
     case SpendingType::kim_demets: return fmt::format("kd:{}", s.parameter);
     case SpendingType::haybittle_peto: return fmt::format("hp:{}", s.parameter);
+    case SpendingType::wang_tsiatis: return fmt::format("wt:{}", s.parameter);
+    case SpendingType::user: return fmt::format("user:{}", fmt::join(s.values, ","));
   }
   return "?";
 }
 
-double spending_value(const Spending& s, double total, double t) {
+double spending_value(const Spending& s, double total, double t, int sided) {
   if (t <= 0) return 0;
   if (t >= 1) t = 1;
   switch (s.type) {
     case SpendingType::obrien_fleming: {
       boost::math::normal n;
-      double z = boost::math::quantile(boost::math::complement(n, total / 2));
-      return 2 * boost::math::cdf(boost::math::complement(n, z / std::sqrt(t)));
+      double z = boost::math::quantile(boost::math::complement(n, total / (2 * sided)));
+      return 2 * sided * boost::math::cdf(boost::math::complement(n, z / std::sqrt(t)));
     }
+    case SpendingType::user: {
+      if (s.at.size() != s.values.size() || s.values.empty()) {
+        throw std::logic_error("spending_value: user-defined spending without its looks");
+      }
+      const double scale = total / s.values.back();
+      double t0 = 0, a0 = 0;
+      for (std::size_t k = 0; k < s.at.size(); ++k) {
+        if (t == s.at[k]) return s.values[k] * scale;
+        if (t < s.at[k]) return (a0 + (s.values[k] - a0) * (t - t0) / (s.at[k] - t0)) * scale;
+        t0 = s.at[k];
+        a0 = s.values[k];
+      }
+      return total;
+    }
+    case SpendingType::wang_tsiatis:
+      break;
     case SpendingType::pocock:
       return total * std::log(1 + (std::exp(1.0) - 1) * t);
     case SpendingType::hsd:
@@ -95,7 +145,7 @@ double spending_value(const Spending& s, double total, double t) {
     case SpendingType::haybittle_peto:
       break;
   }
-  throw std::logic_error("spending_value: Haybittle–Peto is not a spending function");
+  throw std::logic_error("spending_value: Haybittle–Peto and Wang–Tsiatis are not spending functions");
 }
 
 }  // namespace hazard
