@@ -19,7 +19,11 @@ void add_design_flags(CLI::App* cmd, DesignFlags& f) {
                   "Median survival in the control arm (exponential): gives sample size and look times");
   cmd->add_option("--median-experimental", f.median_experimental,
                   "Median survival in the experimental arm: HR = control median / experimental median");
-  cmd->add_option("--alpha", f.alpha, "One-sided significance level (default 0.025)");
+  cmd->add_option("--alpha", f.alpha,
+                  "Significance level (default 0.025): one-sided, or the two-sided total with "
+                  "--sided 2");
+  cmd->add_option("--sided", f.sided, "1: one-sided test (default); 2: two-sided, symmetric bounds")
+      ->check(CLI::IsMember({1, 2}));
   cmd->add_option("--power", f.power, "Power under H1 (default 0.8)");
   cmd->add_option("--ratio", f.ratio, "Allocation ratio experimental:control (default 1)");
   cmd->add_option("--method", f.method, "Events formula: schoenfeld (default), freedman or hsieh")
@@ -28,7 +32,8 @@ void add_design_flags(CLI::App* cmd, DesignFlags& f) {
   cmd->add_option("--info", f.info, "Information fractions f1,...,fK (default equally spaced)")
       ->delimiter(',');
   cmd->add_option("--spending", f.spending,
-                  "Efficacy boundary: obf (default), pocock, hsd:GAMMA, kd:RHO or hp:P (Haybittle-Peto)");
+                  "Efficacy boundary: obf (default), pocock, hsd:GAMMA, kd:RHO, hp:P (Haybittle-Peto), "
+                  "wt:DELTA (Wang-Tsiatis) or user:A1,...,AK (cumulative alpha per look)");
   cmd->add_option("--futility", f.futility,
                   "Futility bounds by beta spending: obf, pocock, hsd:GAMMA or kd:RHO (default none)");
   cmd->add_flag("--binding", f.binding, "Futility bounds are binding (default non-binding)");
@@ -65,8 +70,10 @@ SurvivalDesignOptions make_design_options(const DesignFlags& f) {
                                 : fmt::format("--hr must be positive and differ from --hr0 {}", f.hr0));
   }
   o.hr0 = f.hr0;
-  if (!(f.alpha > 0 && f.alpha < 0.5)) throw UsageError("--alpha must be in (0, 0.5)");
-  if (!(f.power > f.alpha && f.power < 1)) throw UsageError("--power must be in (alpha, 1)");
+  if (!(f.alpha > 0 && f.alpha / f.sided < 0.5)) {
+    throw UsageError(f.sided == 1 ? "--alpha must be in (0, 0.5)" : "--alpha must be in (0, 1)");
+  }
+  if (!(f.power > f.alpha / f.sided && f.power < 1)) throw UsageError("--power must be in (alpha, 1)");
   if (!(f.ratio > 0)) throw UsageError("--ratio must be positive");
   if (f.looks < 1 || f.looks > 20) throw UsageError("--looks must be between 1 and 20");
   o.ratio = f.ratio;
@@ -86,7 +93,19 @@ SurvivalDesignOptions make_design_options(const DesignFlags& f) {
   } else {
     for (std::size_t k = 1; k <= K; ++k) b.info.push_back(static_cast<double>(k) / static_cast<double>(K));
   }
+  b.sided = f.sided;
   b.efficacy = parse_spending(f.spending);
+  if (b.efficacy.type == SpendingType::user) {
+    if (b.efficacy.values.size() != b.info.size()) {
+      throw UsageError(fmt::format("--spending user: {} values for {} looks",
+                                   b.efficacy.values.size(), b.info.size()));
+    }
+    if (std::fabs(b.efficacy.values.back() - f.alpha) > 1e-12 * f.alpha) {
+      throw UsageError(fmt::format("--spending user: the last cumulative alpha {} must equal "
+                                   "--alpha {}", b.efficacy.values.back(), f.alpha));
+    }
+    b.efficacy.at = b.info;
+  }
   if (!f.futility.empty() && f.futility != "none") b.futility = parse_spending(f.futility);
   b.binding = f.binding;
   if (f.binding && !b.futility) throw UsageError("--binding needs --futility");

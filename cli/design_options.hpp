@@ -17,7 +17,8 @@ struct DesignFlags {
   double hr0 = 1;                             ///< --hr0 (null HR: margin)
   std::optional<double> median_control;       ///< --median-control
   std::optional<double> median_experimental;  ///< --median-experimental
-  double alpha = 0.025;                       ///< --alpha (one-sided)
+  double alpha = 0.025;                       ///< --alpha (one-sided; two-sided with --sided 2)
+  int sided = 1;                              ///< --sided 1|2
   double power = 0.8;                         ///< --power
   double ratio = 1;                           ///< --ratio experimental:control
   std::string method = "schoenfeld";          ///< --method

@@ -229,7 +229,12 @@ struct SurvivalDesign {
 };
 
 /// Boundaries, events per look and (optionally) sample size and look times: rpact's
-/// getDesignGroupSequential + getSampleSizeSurvival.
+/// getDesignGroupSequential + getSampleSizeSurvival (or getPowerSurvival in power mode).
 SurvivalDesign design_survival(const SurvivalDesignOptions& options);
+
+/// The design `d` (computed from `options`) at whole numbers: ceil(D_max) events and, with a
+/// sample size, ceil(N r / (1 + r)) + ceil(N / (1 + r)) subjects, the power and look times
+/// recomputed there (power mode; the accrual keeps its shape, the follow-up is solved).
+SurvivalDesign round_up(const SurvivalDesignOptions& options, const SurvivalDesign& d);
 
 }  // namespace hazard

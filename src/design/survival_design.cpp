@@ -184,4 +184,24 @@ SurvivalDesign design_survival(const SurvivalDesignOptions& o) {
   return d;
 }
 
+SurvivalDesign round_up(const SurvivalDesignOptions& o, const SurvivalDesign& d) {
+  auto whole = [](double x) { return std::ceil(x - 1e-9 * std::max(1.0, x)); };
+  SurvivalDesignOptions r = o;
+  r.max_events = whole(d.max_events);
+  if (d.plan && o.plan) {
+    const double n = d.plan->sample_size;
+    r.max_subjects = whole(n * o.ratio / (1 + o.ratio)) + whole(n / (1 + o.ratio));
+    auto& a = r.plan->accrual;
+    const bool closed_absolute =
+        !a.rate.empty() && a.rate.size() == a.end.size() &&
+        std::any_of(a.rate.begin(), a.rate.end(), [](double x) { return x >= 1; });
+    if (closed_absolute) {
+      // Keep the shape of the accrual, scaled to the rounded sample size.
+      const double top = *std::max_element(a.rate.begin(), a.rate.end());
+      for (double& x : a.rate) x /= 2 * top;
+    }
+  }
+  return design_survival(r);
+}
+
 }  // namespace hazard

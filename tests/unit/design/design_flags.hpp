@@ -46,6 +46,7 @@ inline FlagOptions options_from_flags(const std::string& flags) {
   auto& o = r.design;
   double mc = get("--median-control", NAN);
   o.hr = f.count("--hr") ? get("--hr", 0) : mc / get("--median-experimental", NAN);
+  o.hr0 = get("--hr0", 1);
   o.ratio = get("--ratio", 1);
   o.method = parse_event_method(f.count("--method") ? f["--method"] : "schoenfeld");
   auto& b = o.boundaries;
@@ -57,7 +58,9 @@ inline FlagOptions options_from_flags(const std::string& flags) {
   } else {
     for (int k = 1; k <= K; ++k) b.info.push_back(static_cast<double>(k) / K);
   }
+  b.sided = static_cast<int>(get("--sided", 1));
   b.efficacy = parse_spending(f.count("--spending") ? f["--spending"] : "obf");
+  if (b.efficacy.type == SpendingType::user) b.efficacy.at = b.info;
   if (f.count("--futility")) b.futility = parse_spending(f["--futility"]);
   b.binding = f.count("--binding") > 0;
   if (!std::isnan(mc)) {
@@ -70,9 +73,11 @@ inline FlagOptions options_from_flags(const std::string& flags) {
     p.dropout_time = get("--dropout-time", 12);
     o.plan = p;
   }
+  if (f.count("--events") && !f.count("--z")) o.max_events = get("--events", NAN);  // design
+  if (f.count("--n")) o.max_subjects = get("--n", NAN);
   r.max_events = get("--max-events", NAN);
-  r.hr0 = get("--hr0", 1);
-  if (f.count("--events")) r.events = list(f["--events"]);
+  r.hr0 = o.hr0;
+  if (f.count("--events") && f.count("--z")) r.events = list(f["--events"]);  // monitor
   if (f.count("--z")) r.z = list(f["--z"]);
   return r;
 }
