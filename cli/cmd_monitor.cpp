@@ -232,7 +232,7 @@ void register_monitor(CLI::App& app) {
     }
     if (cutting) {
       if (data->group.empty()) throw UsageError("--data needs --group (the arm)");
-      cuts = cut_looks(*data, *m, o.hr < 1, dates);
+      cuts = cut_looks(*data, *m, o.hr < o.hr0, dates);
     } else if (!data->data.empty()) {
       if (data->time.empty() && data->time_from.empty()) throw UsageError("--data needs --time");
       if (data->group.empty()) throw UsageError("--data needs --group (the arm)");
@@ -248,7 +248,7 @@ void register_monitor(CLI::App& app) {
       // logrank z = (O - E) / sqrt(V) of the experimental arm: negative when it has fewer events
       // than expected, i.e. benefit for a design HR < 1.
       m->events.push_back(events);
-      m->z.push_back(o.hr < 1 ? -lr.test.z : lr.test.z);
+      m->z.push_back(o.hr < o.hr0 ? -lr.test.z : lr.test.z);
     } else if (m->events.empty() || m->z.empty()) {
       throw UsageError("give --events and --z, or the interim data with --data");
     }

@@ -16,7 +16,11 @@
 //  - HR estimate exp(-z se), se = (1 + r) / sqrt(r d) (Schoenfeld's variance of the log-rank
 //    log HR); repeated CI (Jennison & Turnbull 1989): exp(log hr_hat -+ c_j se_j).
 //  - A null HR hr0 (margin, rpact thetaH0): the test statistic is z_test = z - sign sqrt(r d) /
-//    (1 + r) log(hr0), the bounds and decisions apply to it, and HR bounds are multiplied by hr0.
+//    (1 + r) log(hr0), the bounds and decisions apply to it, and HR bounds are multiplied by hr0;
+//    benefit is a HR below hr0 when the design HR is below hr0.
+//  - Two-sided designs (sided = 2): bounds +-c_j, |z_test| >= c_j rejects, nominal p-values are
+//    two-sided; after the stop the p-value is 2 min(P(z), P(-z)) and the estimate and CI use the
+//    upward ordering at alpha / 2 (rpact); conditional power is that of the upper bounds.
 //  - After the stop (the first look crossing the efficacy bound or a binding futility bound, else
 //    the final analysis): stage-wise ordering p-value, median-unbiased HR and final CI
 //    (stagewise_ordering.cpp, with information = events); repeated p-values at every look
@@ -100,14 +104,15 @@ double conditional_power(std::span<const double> future_info, std::span<const do
 void after_stop(const InterimOptions& o, InterimResult& r) {
   const std::size_t k = r.info.size();
   const bool binding = o.design.binding && o.design.futility.has_value();
-  const double sign = o.hr < 1 ? -1.0 : 1.0;
+  const double sign = o.hr < o.hr0 ? -1.0 : 1.0;
+  const bool two = o.design.sided == 2;
   r.repeated_p.resize(k);
   for (std::size_t j = 0; j < k; ++j) {
     RepeatedPValueOptions ro{
         .design = o.design,
         .info = std::vector<double>(r.info.begin(),
                                     r.info.begin() + static_cast<std::ptrdiff_t>(j + 1)),
-        .z = r.z_test[j],
+        .z = two ? std::fabs(r.z_test[j]) : r.z_test[j],
         .final_analysis = r.final_analysis && j + 1 == k};
     r.repeated_p[j] = repeated_p_value(ro);
   }
@@ -115,7 +120,7 @@ void after_stop(const InterimOptions& o, InterimResult& r) {
   std::size_t stop = k;
   StopReason reason = StopReason::final_analysis;
   for (std::size_t j = 0; j < k; ++j) {
-    if (r.z_test[j] >= r.z_efficacy[j]) {
+    if (r.z_test[j] >= r.z_efficacy[j] || (two && -r.z_test[j] >= r.z_efficacy[j])) {
       stop = j;
       reason = StopReason::efficacy;
       break;
@@ -143,7 +148,9 @@ void after_stop(const InterimOptions& o, InterimResult& r) {
   a.reason = reason;
   a.overrun = stop + 1 < k;
   a.z = r.z_test[stop];
-  const double alpha = o.design.alpha;
+  // Two-sided (rpact): the estimate and CI from the upward ordering at level alpha / 2, the
+  // p-value 2 min(P(z), P(-z)) with the same bounds.
+  const double alpha = o.design.alpha / o.design.sided;
   StagewiseOrderingOptions so{
       .info = std::vector<double>(o.events.begin(),
                                   o.events.begin() + static_cast<std::ptrdiff_t>(stop + 1)),
@@ -156,6 +163,10 @@ void after_stop(const InterimOptions& o, InterimResult& r) {
     for (std::size_t j = 0; j < stop; ++j) so.lower[j] = r.z_futility[j];
   }
   auto st = stagewise_ordering(so);
+  if (two) {
+    so.z = -a.z;
+    st.p_value = 2 * std::min(st.p_value, stagewise_ordering(so).p_value);
+  }
   // theta per sqrt(event) -> HR: log HR = log hr0 + sign theta (1 + r) / sqrt(r).
   const double scale = (1 + o.ratio) / std::sqrt(o.ratio);
   auto to_hr = [&](double theta) { return o.hr0 * std::exp(sign * theta * scale); };
@@ -170,7 +181,7 @@ void after_stop(const InterimOptions& o, InterimResult& r) {
   a.hr_naive = r.hr[stop];
   a.naive_ci_lower = std::exp(std::log(a.hr_naive) - za * se);
   a.naive_ci_upper = std::exp(std::log(a.hr_naive) + za * se);
-  a.p_naive = 0.5 * std::erfc(a.z / std::sqrt(2.0));
+  a.p_naive = two ? std::erfc(std::fabs(a.z) / std::sqrt(2.0)) : 0.5 * std::erfc(a.z / std::sqrt(2.0));
   r.after_stop = a;
 }
 
@@ -216,10 +227,9 @@ InterimResult monitor_interim(const InterimOptions& o) {
     if (!std::isfinite(z)) throw UsageError("z must be finite");
   }
   if (!(o.ratio > 0)) throw UsageError("the allocation ratio must be positive");
-  if (!(o.hr > 0) || o.hr == 1) throw UsageError("the design hazard ratio must be positive, not 1");
   if (!(o.hr0 > 0) || !std::isfinite(o.hr0)) throw UsageError("the null hazard ratio must be > 0");
-  if ((o.hr < 1) != (o.hr < o.hr0) || o.hr == o.hr0) {
-    throw UsageError(fmt::format("the design hazard ratio {} must lie on the benefit side of the "
+  if (!(o.hr > 0) || o.hr == o.hr0) {
+    throw UsageError(fmt::format("the design hazard ratio {} must be positive and differ from the "
                                  "null hazard ratio {}", o.hr, o.hr0));
   }
 
@@ -238,9 +248,16 @@ InterimResult monitor_interim(const InterimOptions& o) {
     std::vector<double> low(k, -kInf);
     if (o.design.binding && o.design.futility) low = b.lower;
     low[k - 1] = -kInf;
+    if (o.design.sided == 2) {
+      for (std::size_t j = 0; j < k; ++j) low[j] = -b.upper[j];
+    }
     auto p = crossing_probabilities(r.info, b.upper, low, 0);
+    std::vector<double> spent = p.upper;
+    if (o.design.sided == 2) {
+      for (std::size_t j = 0; j < k; ++j) spent[j] += p.lower[j];
+    }
     r.cum_alpha.resize(k);
-    std::partial_sum(p.upper.begin(), p.upper.end(), r.cum_alpha.begin());
+    std::partial_sum(spent.begin(), spent.end(), r.cum_alpha.begin());
   }
   for (double& c : r.z_efficacy) {
     if (c >= 7.5) c = kInf;
@@ -250,8 +267,9 @@ InterimResult monitor_interim(const InterimOptions& o) {
   }
 
   boost::math::normal n;
-  const bool below = o.hr < 1;
+  const bool below = o.hr < o.hr0;  // benefit is a lower hazard ratio
   const double sign = below ? -1.0 : 1.0;
+  const bool two = o.design.sided == 2;
   // The statistic against the margin: z_test = z + s sqrt(r d) / (1 + r) log(hr0), s = -sign
   // (Schoenfeld: E z = -s log(HR) sqrt(r d) / (1 + r)).
   r.z_test.resize(k);
@@ -265,7 +283,8 @@ InterimResult monitor_interim(const InterimOptions& o) {
   r.rci_upper.resize(k);
   for (std::size_t j = 0; j < k; ++j) {
     double c = r.z_efficacy[j];
-    r.p_nominal[j] = std::isinf(c) ? 0.0 : boost::math::cdf(boost::math::complement(n, c));
+    r.p_nominal[j] = std::isinf(c) ? 0.0
+                                   : (two ? 2 : 1) * boost::math::cdf(boost::math::complement(n, c));
     r.hr_boundary[j] = std::isinf(c) ? (below ? 0.0 : kInf)
                                      : o.hr0 * hr_at_boundary(c, o.events[j], o.ratio, below);
     double se = (1 + o.ratio) / std::sqrt(o.ratio * o.events[j]);
@@ -276,9 +295,10 @@ InterimResult monitor_interim(const InterimOptions& o) {
   }
 
   r.z = r.z_test.back();
-  r.p_value = boost::math::cdf(boost::math::complement(n, r.z));
+  r.p_value = two ? 2 * boost::math::cdf(boost::math::complement(n, std::fabs(r.z)))
+                  : boost::math::cdf(boost::math::complement(n, r.z));
   const double ck = r.z_efficacy.back();
-  if (r.z >= ck) {
+  if (r.z >= ck || (o.design.sided == 2 && -r.z >= ck)) {
     r.decision = Decision::reject_h0;
   } else if (r.final_analysis) {
     r.decision = Decision::accept_h0;

@@ -20,11 +20,11 @@
 // times are scaled to N, or the end of an open last piece (or of a single rate) is where N is
 // reached; the follow-up is then what the events need. Without max_events the events are
 // D = N P(T_a + follow-up) (survival_plan.cpp's event_probability, rpact getEventProbabilities).
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-
-#include <fmt/format.h>
 
 #include "hazard/design.hpp"
 #include "hazard/error.hpp"
@@ -36,9 +36,12 @@ namespace {
 /// Drift per unit sqrt(event) of the method (rpact getPowerSurvival).
 double drift_per_event(EventMethod m, double hr, double hr0, double r) {
   switch (m) {
-    case EventMethod::schoenfeld: return std::sqrt(r) / (1 + r) * std::fabs(std::log(hr / hr0));
-    case EventMethod::freedman: return std::sqrt(r) * std::fabs(1 - hr) / (1 + r * hr);
-    case EventMethod::hsieh: return 2 * std::sqrt(r) / (1 + r) * std::fabs(1 - hr) / (1 + hr);
+    case EventMethod::schoenfeld:
+      return std::sqrt(r) / (1 + r) * std::fabs(std::log(hr / hr0));
+    case EventMethod::freedman:
+      return std::sqrt(r) * std::fabs(1 - hr) / (1 + r * hr);
+    case EventMethod::hsieh:
+      return 2 * std::sqrt(r) / (1 + r) * std::fabs(1 - hr) / (1 + hr);
   }
   return std::nan("");
 }
@@ -55,7 +58,8 @@ SurvivalPlanOptions with_sample_size(SurvivalPlanOptions p, double n) {
     throw UsageError("relative accrual intensities need one accrual time per intensity");
   }
   if (relative || a.rate.empty()) {
-    if (a.end.empty()) throw UsageError("--n needs the accrual: --accrual-time or an --accrual-rate");
+    if (a.end.empty())
+      throw UsageError("--n needs the accrual: --accrual-time or an --accrual-rate");
     for (std::size_t j = 0; j < a.end.size(); ++j) {
       total += rate[j] * (a.end[j] - start);
       start = a.end[j];
@@ -69,8 +73,10 @@ SurvivalPlanOptions with_sample_size(SurvivalPlanOptions p, double n) {
       start = a.end[j];
     }
     if (!(total < n)) {
-      throw UsageError(fmt::format("the sample size {} is reached before the last accrual piece "
-                                   "({} subjects by {})", n, total, start));
+      throw UsageError(
+          fmt::format("the sample size {} is reached before the last accrual piece "
+                      "({} subjects by {})",
+                      n, total, start));
     }
     a.end.push_back(start + (n - total) / rate.back());
   } else {
@@ -79,9 +85,11 @@ SurvivalPlanOptions with_sample_size(SurvivalPlanOptions p, double n) {
       start = a.end[j];
     }
     if (std::fabs(total - n) > 1e-9 * n) {
-      throw UsageError(fmt::format("the accrual rates and times give {} subjects, not the sample "
-                                   "size {}: leave the last piece open (one more rate) or give "
-                                   "no --n", total, n));
+      throw UsageError(
+          fmt::format("the accrual rates and times give {} subjects, not the sample "
+                      "size {}: leave the last piece open (one more rate) or give "
+                      "no --n",
+                      total, n));
     }
   }
   p.follow_up = std::nan("");
@@ -113,10 +121,10 @@ SurvivalDesign design_survival(const SurvivalDesignOptions& o) {
       if (!o.max_events) {
         if (std::isnan(follow_up)) throw UsageError("--n without --events needs --follow-up");
         const double phi = -std::log1p(-plan->dropout_rate) / plan->dropout_time;
-        d.max_events = *o.max_subjects * event_probability(plan->accrual.end.back() + follow_up,
-                                                           plan->accrual.end, plan->accrual.rate,
-                                                           plan->lambda_control, o.hr, o.ratio,
-                                                           phi);
+        d.max_events =
+            *o.max_subjects * event_probability(plan->accrual.end.back() + follow_up,
+                                                plan->accrual.end, plan->accrual.rate,
+                                                plan->lambda_control, o.hr, o.ratio, phi);
       }
     }
   }
@@ -136,7 +144,8 @@ SurvivalDesign design_survival(const SurvivalDesignOptions& o) {
     const double c = b.z_efficacy[k];
     if (std::isfinite(c)) {
       d.hr_efficacy[k] = o.hr0 * hr_at_boundary(c, d.events[k], o.ratio, below);
-      if (sided == 2) d.hr_efficacy_other[k] = o.hr0 * hr_at_boundary(c, d.events[k], o.ratio, !below);
+      if (sided == 2)
+        d.hr_efficacy_other[k] = o.hr0 * hr_at_boundary(c, d.events[k], o.ratio, !below);
     } else {
       d.hr_efficacy[k] = std::nan("");
     }

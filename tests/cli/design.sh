@@ -60,6 +60,71 @@ print("design CLI: %d rpact cases, max relative difference %.3g" % (len(cases), 
 sys.exit(1 if bad else 0)
 PY
 
+# 1b. design breadth through the command line (breadth.json, make_design_breadth.R): margins,
+#     two-sided, WT and user spending, accrual as a rate, power for --events / --n, the rounded
+#     design, subjects per arm; and the JSON keys documented in docs/cli/design.md.
+python3 - "$HAZARD" "$REF" <<'PY' || fail=1
+import json, subprocess, sys, shlex
+hazard, ref = sys.argv[1], sys.argv[2]
+doc = json.load(open(f"{ref}/breadth.json"))
+bad = 0
+worst = 0.0
+def L(x):
+    return x if isinstance(x, list) else [x]
+def close(a, b, tol=1e-6):
+    global worst
+    d = abs(a - b) / abs(b)
+    worst = max(worst, d)
+    return d <= tol
+def run(flags):
+    out = subprocess.run([hazard, "design", *shlex.split(flags), "--json"], capture_output=True, text=True)
+    if out.returncode != 0:
+        print("FAIL (exit %d): %s\n%s" % (out.returncode, flags, out.stderr))
+        return None
+    return json.loads(out.stdout)
+for c in doc["survival"]:
+    j = run(c["flags"])
+    if j is None: bad += 1; continue
+    for key in ("mode", "hr0", "sided", "sample_size_1", "sample_size_2", "rounded", "drift_h1"):
+        if key not in j: print("FAIL: key", key, "missing"); bad += 1
+    if j["mode"] != "sample size": print("FAIL mode", j["mode"]); bad += 1
+    if not close(j["events"], L(c["events"])[-1]): print("FAIL events", c["flags"]); bad += 1
+    if not close(j["sample_size"], c["sample_size"]): print("FAIL N", c["flags"]); bad += 1
+    if isinstance(c["sample_size_1"], (int, float)) and not close(j["sample_size_1"], c["sample_size_1"]):
+        print("FAIL N1", c["flags"]); bad += 1
+    for k, look in enumerate(j["looks"]):
+        if not close(look["hr_boundary"], L(c["hr_boundary"])[k]): print("FAIL hr_boundary", k, c["flags"]); bad += 1
+        if not close(look["time"], L(c["time"])[k]): print("FAIL time", k, c["flags"]); bad += 1
+        if isinstance(c["hr_boundary_other"], (list, int, float)) and \
+           not close(look["hr_boundary_other"], L(c["hr_boundary_other"])[k]):
+            print("FAIL hr_boundary_other", k, c["flags"]); bad += 1
+for c in doc["power"]:
+    j = run(c["flags"])
+    if j is None: bad += 1; continue
+    if j["mode"] != "power": print("FAIL mode", j["mode"]); bad += 1
+    if not close(j["power_achieved"], c["power"]): print("FAIL power", j["power_achieved"], c["power"], c["flags"]); bad += 1
+    if not close(j["expected_events_h1"], c["expected_events_h1"]): print("FAIL E events", c["flags"]); bad += 1
+    if not close(j["follow_up"], c["follow_up"]): print("FAIL follow-up", c["flags"]); bad += 1
+    for k, look in enumerate(j["looks"]):
+        if not close(look["reject_h1"], L(c["reject"])[k]): print("FAIL reject", k, c["flags"]); bad += 1
+        if not close(look["time"], L(c["time"])[k]): print("FAIL time", k, c["flags"]); bad += 1
+for c in doc["rounded"]:
+    j = run(c["flags"])
+    if j is None: bad += 1; continue
+    r = j["rounded"]
+    if r["events"] != L(c["events"])[-1] or r["sample_size"] != c["sample_size"]:
+        print("FAIL rounded numbers", r["events"], r["sample_size"]); bad += 1
+    if r["sample_size_1"] + r["sample_size_2"] != r["sample_size"]:
+        print("FAIL rounded arms", r); bad += 1
+    if not close(r["power"], c["power"]): print("FAIL rounded power", r["power"], c["power"]); bad += 1
+    if not close(r["follow_up"], c["follow_up"]): print("FAIL rounded follow-up"); bad += 1
+    for k, look in enumerate(r["looks"]):
+        if not close(look["time"], L(c["time"])[k]): print("FAIL rounded time", k); bad += 1
+print("design breadth CLI: %d rpact cases, max relative difference %.3g" %
+      (len(doc["survival"]) + len(doc["power"]) + len(doc["rounded"]), worst))
+sys.exit(1 if bad else 0)
+PY
+
 # 2. monitor against rpact's getAnalysisResults (conditional power, repeated CI).
 python3 - "$HAZARD" "$REF" <<'PY' || fail=1
 import json, subprocess, sys, shlex
@@ -194,10 +259,26 @@ expect_exit 2 design --hr 0.6 --binding
 expect_exit 2 design --hr 0.6 --method logrank
 expect_exit 0 design --hr 0.6 --median-control 6 --accrual-time 12 --accrual-rate 20 --follow-up 12
 expect_exit 2 design --hr 0.6 --median-control 6 --accrual-time 12 --accrual-rate 10,20,30
+expect_exit 0 design --hr 0.7 --looks 3 --spending wt:0.25
+expect_exit 0 design --hr 0.7 --looks 3 --spending user:0.001,0.01,0.025
+expect_exit 2 design --hr 0.7 --looks 3 --spending user:0.001,0.025
+expect_exit 2 design --hr 0.7 --looks 3 --spending user:0.001,0.01,0.02
+expect_exit 2 design --hr 0.7 --looks 3 --spending wt:0.25 --futility obf
+expect_exit 0 design --hr 0.7 --sided 2 --alpha 0.05 --looks 3
+expect_exit 2 design --hr 0.7 --sided 3
+expect_exit 2 design --hr 0.7 --sided 2 --alpha 0.05 --looks 3 --futility obf
+expect_exit 0 design --hr 1 --hr0 1.3 --looks 2
+expect_exit 2 design --hr 1.3 --hr0 1.3
+expect_exit 2 design --hr 1 --hr0 1.3 --method freedman
+expect_exit 0 design --hr 0.7 --events 99
+expect_exit 2 design --hr 0.7 --events -5
+expect_exit 2 design --hr 0.7 --n 100
+expect_exit 2 design --hr 0.7 --n 100 --median-control 10 --accrual-time 12
+expect_exit 2 design --hr 0.7 --n 100 --median-control 10 --accrual-time 12 --accrual-rate 5
 expect_exit 2 monitor --hr 0.6 --looks 3 --events 60,50 --z 1,2
 expect_exit 0 monitor --hr 0.6 --looks 3 --events 60 --z 1.5
 expect_exit 0 monitor --hr 0.6 --hr0 1.2 --looks 3 --events 60 --z 1.5
-expect_exit 2 monitor --hr 0.6 --hr0 0.5 --looks 3 --events 60 --z 1.5
+expect_exit 2 monitor --hr 0.6 --hr0 0.6 --looks 3 --events 60 --z 1.5
 MD=$REF/monitor_data.csv
 expect_exit 0 monitor --hr 0.6 --looks 3 --max-events 120 --data "$MD" --time time --event status --group arm --entry entry --looks-events 40,80
 expect_exit 2 monitor --hr 0.6 --looks 3 --max-events 120 --data "$MD" --time time --event status --group arm --looks-events 40,80

@@ -118,6 +118,25 @@ add(bind, bind_flags, 180, c(60, 120), c(-0.2, 0.3), 1, note = "binding futility
 add(obf3, paste(obf3_flags, ""), 180, c(60, 120), c(-1.5, -2.0), 2, thetaH0 = 1.2,
     note = "OBF, null HR 1.2 (non-inferiority), stop at look 2")
 
+# Wang-Tsiatis (deltaWT 0.25) and user-defined spending, stop at look 2
+add("getDesignGroupSequential(kMax = 3, alpha = 0.025, beta = 0.2, typeOfDesign = 'WT', deltaWT = 0.25)",
+    "--hr 0.7 --looks 3 --spending wt:0.25", 180, c(60, 120), c(-1.5, -2.5), 1,
+    note = "Wang-Tsiatis 0.25, stop at look 2")
+add("getDesignGroupSequential(kMax = 3, alpha = 0.025, beta = 0.2, typeOfDesign = 'asUser', userAlphaSpending = c(0.001, 0.01, 0.025))",
+    "--hr 0.7 --looks 3 --spending user:0.001,0.01,0.025", 180, c(60, 120), c(-1.5, -2.5), 2,
+    note = "user spending, stop at look 2")
+# non-inferiority: true HR 1 (design), margin 1.3, rejection at look 2
+add("getDesignGroupSequential(kMax = 3, alpha = 0.025, beta = 0.2, typeOfDesign = 'asOF')",
+    "--hr 1 --looks 3 --spending obf", 300, c(100, 200), c(0.2, -1.0), 1, thetaH0 = 1.3,
+    note = "non-inferiority (margin 1.3), stop at look 2")
+# two-sided designs: benefit crossing at look 2 (2:1), harm crossing at look 1 (1:1)
+add("getDesignGroupSequential(kMax = 3, sided = 2, alpha = 0.05, beta = 0.2, typeOfDesign = 'asP')",
+    "--hr 0.7 --sided 2 --alpha 0.05 --looks 3 --spending pocock", 180, c(60, 120), c(-1.2, -2.5), 2,
+    note = "two-sided Pocock, stop at look 2")
+add("getDesignGroupSequential(kMax = 3, sided = 2, alpha = 0.05, beta = 0.2, typeOfDesign = 'asOF')",
+    "--hr 0.7 --sided 2 --alpha 0.05 --looks 3 --spending obf", 180, c(60, 120, 180), c(-1.2, -1.5, -2.1), 1,
+    note = "two-sided OBF, rejection at the final look")
+
 # ---------------------------------------------------------------- looks cut from patient data
 # A simulated trial (seed 11), 1:1, true HR 0.5, control median 8 months, uniform entry over 24
 # months. monitor_data.csv has the entry as a calendar time in months (entry) and as SAS dates
