@@ -152,8 +152,9 @@ PY
 #     median-unbiased HR, final CI, repeated p-values, through the command line; and the looks cut
 #     from patient data (--looks-events, --looks-dates) against survdiff + rpact.
 python3 - "$HAZARD" "$REF" <<'PY' || fail=1
-import json, subprocess, sys, shlex, math
+import json, subprocess, sys, shlex, math, os, shutil
 hazard, ref = sys.argv[1], sys.argv[2]
+hazard = os.path.abspath(hazard) if os.sep in hazard else shutil.which(hazard)  # runs in $REF
 doc = json.load(open(f"{ref}/after_stop.json"))
 bad = 0
 worst = 0.0
