@@ -119,7 +119,7 @@ nlohmann::json design_json(const DesignFlags& f, const SurvivalDesignOptions& o,
     l["z_futility"] = num(b.z_futility[k]);
     l["p_nominal"] = std::isinf(b.z_efficacy[k])
                          ? nlohmann::json(0.0)
-                         : num(0.5 * std::erfc(b.z_efficacy[k] / std::sqrt(2.0)));
+                         : num(0.5 * o.boundaries.sided * std::erfc(b.z_efficacy[k] / std::sqrt(2.0)));
     l["cum_alpha"] = num(b.alpha_spent[k]);
     l["hr_boundary"] = num(d.hr_efficacy[k]);
     l["hr_boundary_other"] = num(d.hr_efficacy_other[k]);
@@ -184,7 +184,9 @@ void print_design(const DesignFlags& f, const SurvivalDesignOptions& o, const Su
   double cum = 0;
   for (std::size_t k = 0; k < b.looks(); ++k) {
     cum += d.reject_h1[k];
-    double p = std::isinf(b.z_efficacy[k]) ? 0.0 : 0.5 * std::erfc(b.z_efficacy[k] / std::sqrt(2.0));
+    double p = std::isinf(b.z_efficacy[k])
+                   ? 0.0
+                   : 0.5 * o.boundaries.sided * std::erfc(b.z_efficacy[k] / std::sqrt(2.0));
     fmt::print("{:>4} {:>7} {:>9} {:>9} {:>9} {:>10} {:>10} {:>8} {:>9} {:>8}\n", k + 1,
                fmt_num(b.info[k], 3), fmt_num(d.events[k], 2), fmt_num(b.z_efficacy[k], 4),
                fmt_num(b.z_futility[k], 4), fmt::format("{:.3g}", p),

@@ -327,7 +327,8 @@ void register_monitor(CLI::App& app) {
     }
     fmt::print("Information fraction {}  z {}  nominal p {:.4g}\n", fmt_num(r.info.back(), 4),
                fmt_num(m->z.back(), 4), r.p_value);
-    fmt::print("Efficacy bound {}  futility bound {}\n", fmt_num(r.z_efficacy.back(), 4),
+    fmt::print("Efficacy bound {}{}  futility bound {}\n",
+               o.boundaries.sided == 2 ? "+-" : "", fmt_num(r.z_efficacy.back(), 4),
                fmt_num(r.z_futility.back(), 4));
     fmt::print("Decision: {}\n", decision_name(r.decision));
     fmt::print("HR {} (repeated CI {} to {})\n", fmt_num(r.hr.back(), 4),
