@@ -189,7 +189,7 @@ for c in doc["cases"] + doc["data_cases"]:
         if want is None or look["repeated_p"] is None:
             continue
         want = min(want, 0.5)
-        if not close(look["repeated_p"], want, 1e-6):
+        if not close(look["repeated_p"], want, 1e-7):
             print("FAIL repeated_p", look["repeated_p"], want, c["flags"]); bad += 1
     if "looks" in c:  # cut from data
         for cut, look, want in zip(j["data_cuts"], j["looks"], c["looks"]):

@@ -47,7 +47,7 @@ TEST(RepeatedPValue, MatchesRpact) {
         EXPECT_EQ(c["flags"].get<std::string>().find("hp:") != std::string::npos, true);
         continue;
       }
-      EXPECT_TRUE(near_rel(r.repeated_p[j], want, hazard::tol::design)) << "look " << j + 1;
+      EXPECT_TRUE(near_rel(r.repeated_p[j], want, hazard::tol::repeated_p)) << "look " << j + 1;
       worst = std::max(worst, std::fabs(r.repeated_p[j] - want) / want);
     }
   }
