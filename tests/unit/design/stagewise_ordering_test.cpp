@@ -1,6 +1,9 @@
 // Inference after a group-sequential stop (stage-wise ordering) against rpact
 // (tests/reference/design/make_after_stop.R: getFinalPValue, getFinalConfidenceInterval) and
 // against closed forms.
+#include <limits>
+
+#include <boost/math/quadrature/gauss_kronrod.hpp>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -64,6 +67,29 @@ TEST(StagewiseOrdering, FirstLookIsTheFixedSampleAnalysis) {
   EXPECT_NEAR(r.theta_median, 3.1 / std::sqrt(50.0), 1e-15);
   EXPECT_NEAR(r.theta_lower, (3.1 - 1.959963984540054) / std::sqrt(50.0), 1e-14);
   EXPECT_NEAR(r.theta_upper, (3.1 + 1.959963984540054) / std::sqrt(50.0), 1e-14);
+}
+
+TEST(StagewiseOrdering, TwoLooksAgreeWithTheBivariateNormal) {
+  // Two looks at 50 and 100 events, bound 2.8 at the first, z = 2.1 at the second:
+  // P(theta) = 1 - P(Z1 < 2.8, Z2 < 2.1) with corr(Z1, Z2) = sqrt(1/2) and means theta sqrt(I_j),
+  // = 1 - int_{-inf}^{2.8 - m1} phi(x) Phi((2.1 - m2 - rho x) / sqrt(1 - rho^2)) dx, integrated
+  // independently here by adaptive Gauss–Kronrod.
+  const double rho = std::sqrt(0.5);
+  auto tail = [&](double theta) {
+    const double m1 = theta * std::sqrt(50.0), m2 = theta * std::sqrt(100.0);
+    auto f = [&](double x) {
+      return std::exp(-0.5 * x * x) / std::sqrt(2 * M_PI) *
+             Phi((2.1 - m2 - rho * x) / std::sqrt(1 - rho * rho));
+    };
+    return 1 - boost::math::quadrature::gauss_kronrod<double, 61>::integrate(
+                   f, -std::numeric_limits<double>::infinity(), 2.8 - m1, 15, 1e-14);
+  };
+  auto r = hazard::stagewise_ordering(
+      {.info = {50, 100}, .upper = {2.8}, .lower = {-INFINITY}, .z = 2.1, .alpha = 0.025});
+  EXPECT_NEAR(r.p_value, tail(0), 1e-9);
+  EXPECT_NEAR(tail(r.theta_median), 0.5, 1e-9);
+  EXPECT_NEAR(tail(r.theta_lower), 0.025, 1e-9);
+  EXPECT_NEAR(tail(r.theta_upper), 0.975, 1e-9);
 }
 
 TEST(StagewiseOrdering, UncrossableInterimsGiveTheFixedSampleAnalysis) {
