@@ -1,12 +1,12 @@
 // `hazard design`: events, boundaries, sample size and look times of a group-sequential survival
 // trial (docs/cli/design.md). Parses flags, calls hazard::design_survival, prints.
-#include <cmath>
-#include <optional>
-#include <cstdio>
-#include <string>
-
 #include <fmt/format.h>
+
+#include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 
 #include "commands.hpp"
 #include "data_options.hpp"
@@ -54,12 +54,13 @@ nlohmann::json rounded_json(const SurvivalDesignOptions& o, const SurvivalDesign
   double cum = 0;
   for (std::size_t k = 0; k < r.events.size(); ++k) {
     cum += r.reject_h1[k];
-    j["looks"].push_back({{"look", k + 1},
-                          {"events", num(r.events[k])},
-                          {"hr_boundary", num(r.hr_efficacy[k])},
-                          {"cum_power", num(cum)},
-                          {"time", r.plan ? num(r.plan->time[k]) : nlohmann::json(nullptr)},
-                          {"subjects", r.plan ? num(r.plan->subjects[k]) : nlohmann::json(nullptr)}});
+    j["looks"].push_back(
+        {{"look", k + 1},
+         {"events", num(r.events[k])},
+         {"hr_boundary", num(r.hr_efficacy[k])},
+         {"cum_power", num(cum)},
+         {"time", r.plan ? num(r.plan->time[k]) : nlohmann::json(nullptr)},
+         {"subjects", r.plan ? num(r.plan->subjects[k]) : nlohmann::json(nullptr)}});
   }
   return j;
 }
@@ -117,9 +118,10 @@ nlohmann::json design_json(const DesignFlags& f, const SurvivalDesignOptions& o,
     l["events"] = num(d.events[k]);
     l["z_efficacy"] = num(b.z_efficacy[k]);
     l["z_futility"] = num(b.z_futility[k]);
-    l["p_nominal"] = std::isinf(b.z_efficacy[k])
-                         ? nlohmann::json(0.0)
-                         : num(0.5 * o.boundaries.sided * std::erfc(b.z_efficacy[k] / std::sqrt(2.0)));
+    l["p_nominal"] =
+        std::isinf(b.z_efficacy[k])
+            ? nlohmann::json(0.0)
+            : num(0.5 * o.boundaries.sided * std::erfc(b.z_efficacy[k] / std::sqrt(2.0)));
     l["cum_alpha"] = num(b.alpha_spent[k]);
     l["hr_boundary"] = num(d.hr_efficacy[k]);
     l["hr_boundary_other"] = num(d.hr_efficacy_other[k]);
@@ -150,9 +152,9 @@ void print_design(const DesignFlags& f, const SurvivalDesignOptions& o, const Su
   fmt::print("HR {}{}  {}-sided alpha {}  {} {}  ratio {}:1  method {}\n", fmt_num(o.hr, 4),
              o.hr0 != 1 ? fmt::format(" (H0: HR {} {})", o.hr < o.hr0 ? ">=" : "<=", o.hr0) : "",
              o.boundaries.sided == 1 ? "one" : "two", o.boundaries.alpha,
-             d.power_mode ? "power" : "target power", d.power_mode ? fmt_num(d.power, 4)
-                                                                 : fmt::format("{}", 1 - o.boundaries.beta),
-             o.ratio, f.method);
+             d.power_mode ? "power" : "target power",
+             d.power_mode ? fmt_num(d.power, 4) : fmt::format("{}", 1 - o.boundaries.beta), o.ratio,
+             f.method);
   if (d.power_mode) {
     fmt::print("Events: maximum {} (fixed design for power {}: {})\n", fmt_num(d.max_events, 2),
                1 - o.boundaries.beta, fmt_num(d.events_fixed, 2));
@@ -164,21 +166,23 @@ void print_design(const DesignFlags& f, const SurvivalDesignOptions& o, const Su
              fmt_num(d.expected_events_h1, 2));
   if (d.plan) {
     const auto& p = *d.plan;
-    fmt::print("Sample size {} ({} experimental + {} control; accrual {} time units, follow-up {}); "
-               "expected duration under H1 {}\n",
-               fmt_num(p.sample_size, 2), fmt_num(arm_share(p.sample_size, o.ratio, true), 2),
-               fmt_num(arm_share(p.sample_size, o.ratio, false), 2), fmt_num(p.accrual_end, 2),
-               fmt_num(p.follow_up, 2), fmt_num(p.expected_duration_h1, 2));
+    fmt::print(
+        "Sample size {} ({} experimental + {} control; accrual {} time units, follow-up {}); "
+        "expected duration under H1 {}\n",
+        fmt_num(p.sample_size, 2), fmt_num(arm_share(p.sample_size, o.ratio, true), 2),
+        fmt_num(arm_share(p.sample_size, o.ratio, false), 2), fmt_num(p.accrual_end, 2),
+        fmt_num(p.follow_up, 2), fmt_num(p.expected_duration_h1, 2));
   }
-  fmt::print("Rounded up: {} events{}, power {}{}\n", fmt_num(r.max_events, 0),
-             r.plan ? fmt::format(", {} subjects ({} + {})", fmt_num(r.plan->sample_size, 0),
-                                  fmt_num(std::round(arm_share(r.plan->sample_size, o.ratio, true)), 0),
-                                  fmt_num(std::round(arm_share(r.plan->sample_size, o.ratio, false)), 0))
-                    : "",
-             fmt_num(r.power, 4),
-             r.plan ? fmt::format(", follow-up {}, study duration {}", fmt_num(r.plan->follow_up, 2),
-                                  fmt_num(r.plan->time.back(), 2))
-                    : "");
+  fmt::print(
+      "Rounded up: {} events{}, power {}{}\n", fmt_num(r.max_events, 0),
+      r.plan ? fmt::format(", {} subjects ({} + {})", fmt_num(r.plan->sample_size, 0),
+                           fmt_num(std::round(arm_share(r.plan->sample_size, o.ratio, true)), 0),
+                           fmt_num(std::round(arm_share(r.plan->sample_size, o.ratio, false)), 0))
+             : "",
+      fmt_num(r.power, 4),
+      r.plan ? fmt::format(", follow-up {}, study duration {}", fmt_num(r.plan->follow_up, 2),
+                           fmt_num(r.plan->time.back(), 2))
+             : "");
   fmt::print("\n{:>4} {:>7} {:>9} {:>9} {:>9} {:>10} {:>10} {:>8} {:>9} {:>8}\n", "look", "info",
              "events", "z_eff", "z_fut", "p_nominal", "cum_alpha", "hr_bound", "cum_power", "time");
   double cum = 0;

@@ -1,11 +1,11 @@
 // `hazard monitor`: an interim (or final) analysis of a group-sequential survival trial
 // (docs/cli/monitor.md). Parses flags, calls hazard::monitor_interim, prints.
+#include <fmt/format.h>
+
 #include <cmath>
 #include <cstdio>
-#include <string>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "commands.hpp"
 #include "data_options.hpp"
@@ -27,8 +27,8 @@ struct MonitorFlags {
   std::optional<double> max_events;    ///< --max-events
   bool final_analysis = false;         ///< --final
   bool json = false;
-  std::string entry;                   ///< --entry COL: calendar time of randomization
-  std::vector<double> looks_events;    ///< --looks-events d1,...: cut the data at these counts
+  std::string entry;                     ///< --entry COL: calendar time of randomization
+  std::vector<double> looks_events;      ///< --looks-events d1,...: cut the data at these counts
   std::vector<std::string> looks_dates;  ///< --looks-dates c1,...: cut the data at these dates
 };
 
@@ -43,8 +43,9 @@ struct DataCut {
 std::vector<DataCut> cut_looks(const DataOptions& data, MonitorFlags& m, bool hr_below_one,
                                bool& dates) {
   if (!m.events.empty() || !m.z.empty()) {
-    throw UsageError("--looks-events/--looks-dates compute every look from the data: do not give "
-                     "--events or --z");
+    throw UsageError(
+        "--looks-events/--looks-dates compute every look from the data: do not give "
+        "--events or --z");
   }
   if (!m.looks_events.empty() && !m.looks_dates.empty()) {
     throw UsageError("give --looks-events or --looks-dates, not both");
@@ -54,7 +55,8 @@ std::vector<DataCut> cut_looks(const DataOptions& data, MonitorFlags& m, bool hr
   std::string entry_col;
   double scale = 1;
   if (!data.time_from.empty()) {
-    if (!m.entry.empty()) throw UsageError("--entry is the --time-from date here: give one of them");
+    if (!m.entry.empty())
+      throw UsageError("--entry is the --time-from date here: give one of them");
     entry_col = data.time_from;
     scale = days_per(data.units == "months"  ? TimeUnit::months
                      : data.units == "years" ? TimeUnit::years
@@ -63,8 +65,9 @@ std::vector<DataCut> cut_looks(const DataOptions& data, MonitorFlags& m, bool hr
   } else if (!m.entry.empty()) {
     entry_col = m.entry;
   } else {
-    throw UsageError("cutting the data at a look needs the calendar: --entry COL (the calendar time "
-                     "of randomization, in the units of --time) or --time-from/--time-to dates");
+    throw UsageError(
+        "cutting the data at a look needs the calendar: --entry COL (the calendar time "
+        "of randomization, in the units of --time) or --time-from/--time-to dates");
   }
   const Roles roles = make_roles(data);
   Table table;
@@ -82,8 +85,12 @@ std::vector<DataCut> cut_looks(const DataOptions& data, MonitorFlags& m, bool hr
   for (std::size_t i = 0; i < sd.size(); ++i) {
     entry[i] = col.numbers[sd.row[i]];
     if (!std::isfinite(entry[i])) {
-      throw DataError({.file = sd.source, .line = sd.line[i], .column = entry_col, .value = "",
-                       .has_value = true, .unit = table.record_unit},
+      throw DataError({.file = sd.source,
+                       .line = sd.line[i],
+                       .column = entry_col,
+                       .value = "",
+                       .has_value = true,
+                       .unit = table.record_unit},
                       "missing calendar entry time: the row cannot be placed at a cut");
     }
   }
@@ -106,27 +113,32 @@ std::vector<DataCut> cut_looks(const DataOptions& data, MonitorFlags& m, bool hr
         c = std::stod(text, &used);
         if (used != text.size() || !std::isfinite(c)) throw std::invalid_argument(text);
       } catch (const std::exception&) {
-        throw UsageError(fmt::format("--looks-dates: '{}' is neither a date (YYYY-MM-DD) nor a "
-                                     "number", text));
+        throw UsageError(
+            fmt::format("--looks-dates: '{}' is neither a date (YYYY-MM-DD) nor a "
+                        "number",
+                        text));
       }
     }
     cuts.push_back(c);
   }
   for (std::size_t j = 1; j < cuts.size(); ++j) {
-    if (!(cuts[j] > cuts[j - 1])) throw UsageError("the looks must be in increasing calendar order");
+    if (!(cuts[j] > cuts[j - 1]))
+      throw UsageError("the looks must be in increasing calendar order");
   }
   std::vector<DataCut> out;
   for (double c : cuts) {
     auto cut = cut_at_calendar(sd, entry, c, scale);
     if (cut.events == 0) {
-      throw UsageError(fmt::format("no events by the cut {}", dates ? format_iso_date(c)
-                                                                    : fmt::format("{}", c)));
+      throw UsageError(fmt::format("no events by the cut {}",
+                                   dates ? format_iso_date(c) : fmt::format("{}", c)));
     }
     auto lr = logrank(cut.data);
     m.events.push_back(static_cast<double>(cut.events));
     m.z.push_back(hr_below_one ? -lr.test.z : lr.test.z);
-    out.push_back({.cut = c, .subjects = cut.data.size(),
-                   .not_yet_randomized = cut.not_yet_randomized, .events = cut.events});
+    out.push_back({.cut = c,
+                   .subjects = cut.data.size(),
+                   .not_yet_randomized = cut.not_yet_randomized,
+                   .events = cut.events});
   }
   return out;
 }
@@ -254,8 +266,13 @@ void register_monitor(CLI::App& app) {
     }
     o.plan.reset();  // timing is not needed for monitoring
     double dmax = m->max_events ? *m->max_events : design_survival(o).max_events;
-    InterimOptions io{.design = o.boundaries, .max_events = dmax, .hr = o.hr, .ratio = o.ratio,
-                      .hr0 = o.hr0, .events = m->events, .z = m->z,
+    InterimOptions io{.design = o.boundaries,
+                      .max_events = dmax,
+                      .hr = o.hr,
+                      .ratio = o.ratio,
+                      .hr0 = o.hr0,
+                      .events = m->events,
+                      .z = m->z,
                       .final_analysis = m->final_analysis};
     auto r = monitor_interim(io);
     const std::size_t k = r.info.size();
@@ -280,7 +297,8 @@ void register_monitor(CLI::App& app) {
       j["z_test"] = num(r.z);
       j["repeated_p_value"] = num(r.repeated_p.back());
       j["after_stop"] = after_stop_json(r);
-      j["after_stop_note"] = r.after_stop ? nlohmann::json(nullptr) : nlohmann::json(r.after_stop_note);
+      j["after_stop_note"] =
+          r.after_stop ? nlohmann::json(nullptr) : nlohmann::json(r.after_stop_note);
       if (!cuts.empty()) {
         j["data_cuts"] = nlohmann::json::array();
         for (std::size_t i = 0; i < cuts.size(); ++i) {
@@ -322,14 +340,13 @@ void register_monitor(CLI::App& app) {
     fmt::print("Analysis {} of a design with at most {} events ({}{})\n", k, fmt_num(dmax, 2),
                spending_name(o.boundaries.efficacy), r.final_analysis ? ", final" : "");
     if (o.hr0 != 1) {
-      fmt::print("H0: HR {} {} (margin); z against the margin {}\n", o.hr < o.hr0 ? ">=" : "<=",
-                 o.hr0, fmt_num(r.z, 4));
+      fmt::print("H0: HR {} {} (margin); z against the margin {}\n",
+                 o.hr < o.hr0 ? ">=" : "<=", o.hr0, fmt_num(r.z, 4));
     }
     fmt::print("Information fraction {}  z {}  nominal p {:.4g}\n", fmt_num(r.info.back(), 4),
                fmt_num(m->z.back(), 4), r.p_value);
-    fmt::print("Efficacy bound {}{}  futility bound {}\n",
-               o.boundaries.sided == 2 ? "+-" : "", fmt_num(r.z_efficacy.back(), 4),
-               fmt_num(r.z_futility.back(), 4));
+    fmt::print("Efficacy bound {}{}  futility bound {}\n", o.boundaries.sided == 2 ? "+-" : "",
+               fmt_num(r.z_efficacy.back(), 4), fmt_num(r.z_futility.back(), 4));
     fmt::print("Decision: {}\n", decision_name(r.decision));
     fmt::print("HR {} (repeated CI {} to {})\n", fmt_num(r.hr.back(), 4),
                fmt_num(r.rci_lower.back(), 4), fmt_num(r.rci_upper.back(), 4));
@@ -350,20 +367,21 @@ void register_monitor(CLI::App& app) {
                "events", "info", "z", "z_eff", "z_fut", "cum_alpha", "hr", "rci_lo", "rci_hi",
                "rep_p");
     for (std::size_t i = 0; i < k; ++i) {
-      fmt::print("{:>4} {:>9} {:>7} {:>8} {:>9} {:>9} {:>10} {:>8} {:>8} {:>8} {:>9}\n", i + 1,
-                 fmt_num(m->events[i], 1), fmt_num(r.info[i], 3), fmt_num(m->z[i], 3),
-                 fmt_num(r.z_efficacy[i], 4), fmt_num(r.z_futility[i], 4),
-                 fmt::format("{:.4g}", r.cum_alpha[i]), fmt_num(r.hr[i], 3),
-                 fmt_num(r.rci_lower[i], 3), fmt_num(r.rci_upper[i], 3),
-                 std::isnan(r.repeated_p[i]) ? std::string("-")
-                                             : fmt::format("{:.4g}", r.repeated_p[i]));
+      fmt::print(
+          "{:>4} {:>9} {:>7} {:>8} {:>9} {:>9} {:>10} {:>8} {:>8} {:>8} {:>9}\n", i + 1,
+          fmt_num(m->events[i], 1), fmt_num(r.info[i], 3), fmt_num(m->z[i], 3),
+          fmt_num(r.z_efficacy[i], 4), fmt_num(r.z_futility[i], 4),
+          fmt::format("{:.4g}", r.cum_alpha[i]), fmt_num(r.hr[i], 3), fmt_num(r.rci_lower[i], 3),
+          fmt_num(r.rci_upper[i], 3),
+          std::isnan(r.repeated_p[i]) ? std::string("-") : fmt::format("{:.4g}", r.repeated_p[i]));
     }
-    fmt::print("Repeated CIs (rci) and repeated p-values (rep_p): Jennison & Turnbull (1989), valid "
-               "at every look whatever the later course of the trial{}.\n",
-               o.boundaries.efficacy.type == SpendingType::haybittle_peto
-                   ? "; no repeated p-value at a Haybittle-Peto interim (its bound does not depend "
-                     "on alpha)"
-                   : "");
+    fmt::print(
+        "Repeated CIs (rci) and repeated p-values (rep_p): Jennison & Turnbull (1989), valid "
+        "at every look whatever the later course of the trial{}.\n",
+        o.boundaries.efficacy.type == SpendingType::haybittle_peto
+            ? "; no repeated p-value at a Haybittle-Peto interim (its bound does not depend "
+              "on alpha)"
+            : "");
   });
 }
 

@@ -31,9 +31,10 @@ void add_design_flags(CLI::App* cmd, DesignFlags& f) {
   cmd->add_option("--looks", f.looks, "Number of analyses, the last one final (default 1)");
   cmd->add_option("--info", f.info, "Information fractions f1,...,fK (default equally spaced)")
       ->delimiter(',');
-  cmd->add_option("--spending", f.spending,
-                  "Efficacy boundary: obf (default), pocock, hsd:GAMMA, kd:RHO, hp:P (Haybittle-Peto), "
-                  "wt:DELTA (Wang-Tsiatis) or user:A1,...,AK (cumulative alpha per look)");
+  cmd->add_option(
+      "--spending", f.spending,
+      "Efficacy boundary: obf (default), pocock, hsd:GAMMA, kd:RHO, hp:P (Haybittle-Peto), "
+      "wt:DELTA (Wang-Tsiatis) or user:A1,...,AK (cumulative alpha per look)");
   cmd->add_option("--futility", f.futility,
                   "Futility bounds by beta spending: obf, pocock, hsd:GAMMA or kd:RHO (default none)");
   cmd->add_flag("--binding", f.binding, "Futility bounds are binding (default non-binding)");
@@ -66,14 +67,16 @@ SurvivalDesignOptions make_design_options(const DesignFlags& f) {
   }
   if (!(f.hr0 > 0) || !std::isfinite(f.hr0)) throw UsageError("--hr0 must be positive");
   if (!(o.hr > 0) || o.hr == f.hr0) {
-    throw UsageError(f.hr0 == 1 ? std::string("--hr must be positive and not 1")
-                                : fmt::format("--hr must be positive and differ from --hr0 {}", f.hr0));
+    throw UsageError(f.hr0 == 1
+                         ? std::string("--hr must be positive and not 1")
+                         : fmt::format("--hr must be positive and differ from --hr0 {}", f.hr0));
   }
   o.hr0 = f.hr0;
   if (!(f.alpha > 0 && f.alpha / f.sided < 0.5)) {
     throw UsageError(f.sided == 1 ? "--alpha must be in (0, 0.5)" : "--alpha must be in (0, 1)");
   }
-  if (!(f.power > f.alpha / f.sided && f.power < 1)) throw UsageError("--power must be in (alpha, 1)");
+  if (!(f.power > f.alpha / f.sided && f.power < 1))
+    throw UsageError("--power must be in (alpha, 1)");
   if (!(f.ratio > 0)) throw UsageError("--ratio must be positive");
   if (f.looks < 1 || f.looks > 20) throw UsageError("--looks must be between 1 and 20");
   o.ratio = f.ratio;
@@ -101,8 +104,10 @@ SurvivalDesignOptions make_design_options(const DesignFlags& f) {
                                    b.efficacy.values.size(), b.info.size()));
     }
     if (std::fabs(b.efficacy.values.back() - f.alpha) > 1e-12 * f.alpha) {
-      throw UsageError(fmt::format("--spending user: the last cumulative alpha {} must equal "
-                                   "--alpha {}", b.efficacy.values.back(), f.alpha));
+      throw UsageError(
+          fmt::format("--spending user: the last cumulative alpha {} must equal "
+                      "--alpha {}",
+                      b.efficacy.values.back(), f.alpha));
     }
     b.efficacy.at = b.info;
   }

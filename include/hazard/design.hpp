@@ -193,7 +193,7 @@ SurvivalPlan plan_survival(const SurvivalPlanOptions& options, std::span<const d
 // ---------------------------------------------------------------- the whole survival design
 
 struct SurvivalDesignOptions {
-  BoundaryOptions boundaries;      ///< alpha, beta, looks, spending, sided
+  BoundaryOptions boundaries;  ///< alpha, beta, looks, spending, sided
   EventMethod method = EventMethod::schoenfeld;
   double hr = 0.6;                 ///< hazard ratio experimental / control under H1
   double hr0 = 1;                  ///< hazard ratio under H0 (margin; rpact thetaH0)

@@ -49,9 +49,9 @@ struct StagewiseOrdering {
 StagewiseOrdering stagewise_ordering(const StagewiseOrderingOptions& options);
 
 struct RepeatedPValueOptions {
-  BoundaryOptions design;     ///< the design: spending, futility, binding (alpha is replaced)
-  std::vector<double> info;   ///< information fractions t_1..t_j of the looks so far (j = this one)
-  double z = 0;               ///< efficacy z at look j
+  BoundaryOptions design;    ///< the design: spending, futility, binding (alpha is replaced)
+  std::vector<double> info;  ///< information fractions t_1..t_j of the looks so far (j = this one)
+  double z = 0;              ///< efficacy z at look j
   bool final_analysis = false;  ///< look j is the final analysis (spends all of the level)
 };
 
@@ -82,17 +82,17 @@ std::string stop_reason_name(StopReason reason);
 
 /// Inference at the look where the trial stopped (stage-wise ordering).
 struct AfterStop {
-  std::size_t look = 0;            ///< 1-based look of the stop
+  std::size_t look = 0;  ///< 1-based look of the stop
   StopReason reason = StopReason::final_analysis;
-  bool overrun = false;            ///< looks after the stop were given (they are not used)
-  double z = 0;                    ///< test statistic (against hr0) at the stop
-  double p_value = 0;              ///< stage-wise ordering p-value (one-sided)
-  double hr_median_unbiased = 0;   ///< median-unbiased estimate of the HR
+  bool overrun = false;               ///< looks after the stop were given (they are not used)
+  double z = 0;                       ///< test statistic (against hr0) at the stop
+  double p_value = 0;                 ///< stage-wise ordering p-value (one-sided)
+  double hr_median_unbiased = 0;      ///< median-unbiased estimate of the HR
   double ci_lower = 0, ci_upper = 0;  ///< final confidence interval for the HR
-  double ci_level = 0.95;          ///< 1 - 2 alpha
-  double hr_naive = 0;             ///< the naive (fixed-sample) HR at the stop
+  double ci_level = 0.95;             ///< 1 - 2 alpha
+  double hr_naive = 0;                ///< the naive (fixed-sample) HR at the stop
   double naive_ci_lower = 0, naive_ci_upper = 0;  ///< naive CI at the same level
-  double p_naive = 0;              ///< naive one-sided p, 1 - Phi(z)
+  double p_naive = 0;                             ///< naive one-sided p, 1 - Phi(z)
 };
 
 struct InterimResult {
@@ -105,11 +105,11 @@ struct InterimResult {
   std::vector<double> hr_boundary; ///< the HR on each efficacy bound
   std::vector<double> hr;          ///< HR estimates exp(-+ z (1 + r) / sqrt(r d))
   std::vector<double> rci_lower, rci_upper;  ///< repeated confidence intervals for the HR
-  std::vector<double> z_test;      ///< z against hr0 (= the input z when hr0 = 1)
+  std::vector<double> z_test;                ///< z against hr0 (= the input z when hr0 = 1)
   std::vector<double> repeated_p;  ///< repeated p-values (NaN: not defined, Haybittle–Peto interim)
   std::optional<AfterStop> after_stop;  ///< set when a bound was crossed or at the final analysis
-  std::string after_stop_note;     ///< why after_stop is empty
-  double z = 0;                    ///< current z (against hr0)
+  std::string after_stop_note;          ///< why after_stop is empty
+  double z = 0;                         ///< current z (against hr0)
   double p_value = 0;              ///< nominal one-sided p of the current z
   bool final_analysis = false;
   Decision decision = Decision::continue_trial;

@@ -1,13 +1,12 @@
 // Internals shared by the design kernels: a bracketed root finder with rpact-like clamping.
 #pragma once
 
+#include <boost/math/tools/roots.hpp>
 #include <cmath>
 #include <cstdint>
 #include <span>
 #include <utility>
 #include <vector>
-
-#include <boost/math/tools/roots.hpp>
 
 #include "hazard/design.hpp"
 #include "hazard/error.hpp"

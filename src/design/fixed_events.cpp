@@ -31,8 +31,9 @@ double fixed_events(EventMethod method, double hr, double alpha, double beta, do
   }
   if (!(ratio > 0)) throw UsageError("the allocation ratio must be positive");
   if (hr0 != 1 && method != EventMethod::schoenfeld) {
-    throw UsageError("a null hazard ratio other than 1 (non-inferiority or superiority margin) "
-                     "needs the Schoenfeld formula (rpact: Freedman and Hsieh test HR = 1 only)");
+    throw UsageError(
+        "a null hazard ratio other than 1 (non-inferiority or superiority margin) "
+        "needs the Schoenfeld formula (rpact: Freedman and Hsieh test HR = 1 only)");
   }
   boost::math::normal n;
   double z = boost::math::quantile(boost::math::complement(n, alpha)) +

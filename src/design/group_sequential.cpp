@@ -208,25 +208,28 @@ GroupSequentialDesign GroupSequentialDesign::compute(const BoundaryOptions& opti
   if (!(o.alpha > 0 && o.alpha / o.sided < 0.5)) {
     throw UsageError(o.sided == 1 ? "alpha must be in (0, 0.5)" : "alpha must be in (0, 1)");
   }
-  if (!(o.beta > 0 && o.beta < 1 - o.alpha / o.sided)) throw UsageError("power must be in (alpha, 1)");
-  if (o.futility && (o.futility->type == SpendingType::haybittle_peto ||
-                     o.futility->type == SpendingType::wang_tsiatis ||
-                     o.futility->type == SpendingType::user)) {
+  if (!(o.beta > 0 && o.beta < 1 - o.alpha / o.sided))
+    throw UsageError("power must be in (alpha, 1)");
+  if (o.futility &&
+      (o.futility->type == SpendingType::haybittle_peto ||
+       o.futility->type == SpendingType::wang_tsiatis || o.futility->type == SpendingType::user)) {
     throw UsageError("futility bounds need a beta-spending function (obf, pocock, hsd:G, kd:R)");
   }
   if (o.futility && o.sided == 2) {
-    throw UsageError("futility bounds are for one-sided designs (rpact marks two-sided beta "
-                     "spending experimental)");
+    throw UsageError(
+        "futility bounds are for one-sided designs (rpact marks two-sided beta "
+        "spending experimental)");
   }
   if (o.futility && o.efficacy.type == SpendingType::wang_tsiatis) {
-    throw UsageError("futility bounds by beta spending need an alpha-spending efficacy boundary, "
-                     "not Wang-Tsiatis (rpact ignores typeBetaSpending there)");
+    throw UsageError(
+        "futility bounds by beta spending need an alpha-spending efficacy boundary, "
+        "not Wang-Tsiatis (rpact ignores typeBetaSpending there)");
   }
   const std::size_t K = o.info.size();
   if (o.efficacy.type == SpendingType::user) {
     if (o.efficacy.values.size() != K) {
-      throw UsageError(fmt::format("user spending has {} values for {} looks",
-                                   o.efficacy.values.size(), K));
+      throw UsageError(
+          fmt::format("user spending has {} values for {} looks", o.efficacy.values.size(), K));
     }
     if (std::fabs(o.efficacy.values.back() - o.alpha) > 1e-12 * o.alpha) {
       throw UsageError(fmt::format("user spending must reach alpha ({}) at the last look, not {}",
@@ -267,7 +270,8 @@ GroupSequentialDesign GroupSequentialDesign::compute(const BoundaryOptions& opti
   if (o.efficacy.type == SpendingType::wang_tsiatis) {
     const double delta = o.efficacy.parameter;
     const double c = detail::wang_tsiatis_constant(o.info, delta, o.alpha, o.sided, o.tolerance);
-    for (std::size_t k = 0; k < K; ++k) upper[k] = std::min(8.0, c * std::pow(o.info[k], delta - 0.5));
+    for (std::size_t k = 0; k < K; ++k)
+      upper[k] = std::min(8.0, c * std::pow(o.info[k], delta - 0.5));
   } else if (!o.futility) {
     for (std::size_t k = 0; k < K; ++k) upper[k] = efficacy_bound(o, upper, fut, k);
   } else {

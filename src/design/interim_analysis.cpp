@@ -9,8 +9,8 @@
 //  - Decision at the current look k: z_k >= c_k rejects H0; at the final look otherwise H0 is not
 //    rejected; at an interim z_k <= f_k stops for futility; otherwise the trial continues.
 //  - Conditional power given Z_k = z (B-value form): the remaining planned looks t_j > t_k, with
-//    efficacy bounds from the same spending, are crossed by S_j = z sqrt(t_k) + N(theta (t_j - t_k),
-//    t_j - t_k) with probability computed by the recursive integration of the increments
+//    efficacy bounds from the same spending, are crossed by S_j = z sqrt(t_k) + N(theta (t_j -
+//    t_k), t_j - t_k) with probability computed by the recursive integration of the increments
 //    (futility bounds ignored). theta_H1 = |log hr| sqrt(r) / (1 + r) sqrt(D_K) (Schoenfeld),
 //    theta_trend = z / sqrt(t_k).
 //  - HR estimate exp(-z se), se = (1 + r) / sqrt(r d) (Schoenfeld's variance of the log-rank
@@ -51,9 +51,10 @@ Bounds bounds_at(const BoundaryOptions& o, std::span<const double> info, bool fi
   const bool two = o.sided == 2;
   // Wang–Tsiatis: the planned design's constant; the interims keep its shape at the observed
   // fractions, a final analysis spends the rest (as Haybittle–Peto).
-  const double wt = eff.type == SpendingType::wang_tsiatis
-                        ? wang_tsiatis_constant(o.info, eff.parameter, o.alpha, o.sided, o.tolerance)
-                        : 0;
+  const double wt =
+      eff.type == SpendingType::wang_tsiatis
+          ? wang_tsiatis_constant(o.info, eff.parameter, o.alpha, o.sided, o.tolerance)
+          : 0;
   for (std::size_t k = 0; k < K; ++k) {
     const bool last = final_last && k + 1 == K;
     std::vector<double> low(k + 1, -inf);
@@ -65,7 +66,8 @@ Bounds bounds_at(const BoundaryOptions& o, std::span<const double> info, bool fi
     } else if (eff.type == SpendingType::wang_tsiatis && !last) {
       b.upper[k] = std::min(8.0, wt * std::pow(info[k], eff.parameter - 0.5));
     } else {
-      double target = last ? o.alpha : spending_value(eff, o.alpha, std::min(info[k], 1.0), o.sided);
+      double target =
+          last ? o.alpha : spending_value(eff, o.alpha, std::min(info[k], 1.0), o.sided);
       b.upper[k] = solve_critical(info, b.upper, low, k, target, o.tolerance, two);
     }
     if (o.futility && !last) {
@@ -181,7 +183,8 @@ void after_stop(const InterimOptions& o, InterimResult& r) {
   a.hr_naive = r.hr[stop];
   a.naive_ci_lower = std::exp(std::log(a.hr_naive) - za * se);
   a.naive_ci_upper = std::exp(std::log(a.hr_naive) + za * se);
-  a.p_naive = two ? std::erfc(std::fabs(a.z) / std::sqrt(2.0)) : 0.5 * std::erfc(a.z / std::sqrt(2.0));
+  a.p_naive =
+      two ? std::erfc(std::fabs(a.z) / std::sqrt(2.0)) : 0.5 * std::erfc(a.z / std::sqrt(2.0));
   r.after_stop = a;
 }
 
@@ -203,9 +206,12 @@ std::string decision_name(Decision d) {
 
 std::string stop_reason_name(StopReason reason) {
   switch (reason) {
-    case StopReason::efficacy: return "efficacy bound crossed";
-    case StopReason::binding_futility: return "binding futility bound crossed";
-    case StopReason::final_analysis: return "final analysis";
+    case StopReason::efficacy:
+      return "efficacy bound crossed";
+    case StopReason::binding_futility:
+      return "binding futility bound crossed";
+    case StopReason::final_analysis:
+      return "final analysis";
   }
   return "?";
 }
@@ -229,8 +235,10 @@ InterimResult monitor_interim(const InterimOptions& o) {
   if (!(o.ratio > 0)) throw UsageError("the allocation ratio must be positive");
   if (!(o.hr0 > 0) || !std::isfinite(o.hr0)) throw UsageError("the null hazard ratio must be > 0");
   if (!(o.hr > 0) || o.hr == o.hr0) {
-    throw UsageError(fmt::format("the design hazard ratio {} must be positive and differ from the "
-                                 "null hazard ratio {}", o.hr, o.hr0));
+    throw UsageError(
+        fmt::format("the design hazard ratio {} must be positive and differ from the "
+                    "null hazard ratio {}",
+                    o.hr, o.hr0));
   }
 
   // The design itself (its drift is the H1 drift for beta spending).
@@ -274,7 +282,8 @@ InterimResult monitor_interim(const InterimOptions& o) {
   // (Schoenfeld: E z = -s log(HR) sqrt(r d) / (1 + r)).
   r.z_test.resize(k);
   for (std::size_t j = 0; j < k; ++j) {
-    r.z_test[j] = o.z[j] - sign * std::sqrt(o.ratio * o.events[j]) / (1 + o.ratio) * std::log(o.hr0);
+    r.z_test[j] =
+        o.z[j] - sign * std::sqrt(o.ratio * o.events[j]) / (1 + o.ratio) * std::log(o.hr0);
   }
   r.p_nominal.resize(k);
   r.hr_boundary.resize(k);
@@ -283,8 +292,8 @@ InterimResult monitor_interim(const InterimOptions& o) {
   r.rci_upper.resize(k);
   for (std::size_t j = 0; j < k; ++j) {
     double c = r.z_efficacy[j];
-    r.p_nominal[j] = std::isinf(c) ? 0.0
-                                   : (two ? 2 : 1) * boost::math::cdf(boost::math::complement(n, c));
+    r.p_nominal[j] =
+        std::isinf(c) ? 0.0 : (two ? 2 : 1) * boost::math::cdf(boost::math::complement(n, c));
     r.hr_boundary[j] = std::isinf(c) ? (below ? 0.0 : kInf)
                                      : o.hr0 * hr_at_boundary(c, o.events[j], o.ratio, below);
     double se = (1 + o.ratio) / std::sqrt(o.ratio * o.events[j]);
@@ -320,8 +329,8 @@ InterimResult monitor_interim(const InterimOptions& o) {
     auto fb = detail::bounds_at(o.design, all, true, design.drift);
     r.future_info.assign(all.begin() + static_cast<std::ptrdiff_t>(k), all.end());
     r.future_z_efficacy.assign(fb.upper.begin() + static_cast<std::ptrdiff_t>(k), fb.upper.end());
-    const double theta_h1 = std::fabs(std::log(o.hr / o.hr0)) * std::sqrt(o.ratio) /
-                            (1 + o.ratio) * std::sqrt(o.max_events);
+    const double theta_h1 = std::fabs(std::log(o.hr / o.hr0)) * std::sqrt(o.ratio) / (1 + o.ratio) *
+                            std::sqrt(o.max_events);
     const double theta_trend = r.z / std::sqrt(tk);
     r.cp_h1 = conditional_power(r.future_info, r.future_z_efficacy, tk, r.z, theta_h1);
     r.cp_trend = conditional_power(r.future_info, r.future_z_efficacy, tk, r.z, theta_trend);

@@ -11,13 +11,13 @@
 // between them (monitoring at other fractions), linear interpolation from (0, 0) (as gsDesign's
 // sfLinear); scaled by total / a_K for another total (repeated p-values).
 // Haybittle–Peto and Wang–Tsiatis are not spending functions (group_sequential.cpp).
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <stdexcept>
 #include <string>
-
-#include <boost/math/distributions/normal.hpp>
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "hazard/design.hpp"
 #include "hazard/error.hpp"
@@ -60,8 +60,8 @@ Spending parse_spending(std::string_view text) {
     std::size_t start = 0;
     while (start <= param.size()) {
       auto comma = param.find(',', start);
-      auto item = param.substr(start, comma == std::string_view::npos ? std::string_view::npos
-                                                                       : comma - start);
+      auto item = param.substr(
+          start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
       double a = parse_parameter(item, text);
       if (!(a > 0 && a < 1) || (!u.values.empty() && !(a >= u.values.back()))) {
         throw UsageError(fmt::format(
@@ -94,7 +94,8 @@ Spending parse_spending(std::string_view text) {
   }
   throw UsageError(fmt::format(
       "unknown spending '{}' (expected obf, pocock, hsd:GAMMA, kd:RHO, hp:P, wt:DELTA or "
-      "user:A1,...,AK)", text));
+      "user:A1,...,AK)",
+      text));
 }
 
 std::string spending_name(const Spending& s) {
@@ -104,8 +105,10 @@ std::string spending_name(const Spending& s) {
     case SpendingType::hsd: return fmt::format("hsd:{}", s.parameter);
     case SpendingType::kim_demets: return fmt::format("kd:{}", s.parameter);
     case SpendingType::haybittle_peto: return fmt::format("hp:{}", s.parameter);
-    case SpendingType::wang_tsiatis: return fmt::format("wt:{}", s.parameter);
-    case SpendingType::user: return fmt::format("user:{}", fmt::join(s.values, ","));
+    case SpendingType::wang_tsiatis:
+      return fmt::format("wt:{}", s.parameter);
+    case SpendingType::user:
+      return fmt::format("user:{}", fmt::join(s.values, ","));
   }
   return "?";
 }
@@ -145,7 +148,8 @@ double spending_value(const Spending& s, double total, double t, int sided) {
     case SpendingType::haybittle_peto:
       break;
   }
-  throw std::logic_error("spending_value: Haybittle–Peto and Wang–Tsiatis are not spending functions");
+  throw std::logic_error(
+      "spending_value: Haybittle–Peto and Wang–Tsiatis are not spending functions");
 }
 
 }  // namespace hazard

@@ -41,9 +41,9 @@ TEST(FixedEvents, UnequalAllocationMatchesRpact) {
     auto method = m == "Schoenfeld" ? EventMethod::schoenfeld
                   : m == "Freedman" ? EventMethod::freedman
                                     : EventMethod::hsieh;
-    EXPECT_TRUE(near_rel(fixed_events(method, c["hr"].get<double>(), 0.025, 0.1,
-                                      c["ratio"].get<double>()),
-                         c["events"].get<double>(), 1e-13));
+    EXPECT_TRUE(
+        near_rel(fixed_events(method, c["hr"].get<double>(), 0.025, 0.1, c["ratio"].get<double>()),
+                 c["events"].get<double>(), 1e-13));
   }
 }
 

@@ -1,11 +1,11 @@
 // Boundaries and characteristics against rpact (tests/reference/design/make_design.R,
 // boundaries.json): every spending type, 1-5 looks, unequal information, beta-spending futility
 // binding and non-binding.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-
-#include <gtest/gtest.h>
 
 #include "hazard/design.hpp"
 #include "hazard/error.hpp"
@@ -108,9 +108,11 @@ TEST(GroupSequential, WangTsiatisUserAndTwoSidedMatchRpact) {
 
 TEST(GroupSequential, TwoSidedSpendsAlphaOnBothSides) {
   // Symmetric bounds: the upper side alone spends half of alpha; a single look is z_{1-alpha/2}.
-  auto d = hazard::GroupSequentialDesign::compute(
-      {.alpha = 0.05, .sided = 2, .beta = 0.2, .info = {0.5, 1},
-       .efficacy = hazard::parse_spending("pocock")});
+  auto d = hazard::GroupSequentialDesign::compute({.alpha = 0.05,
+                                                   .sided = 2,
+                                                   .beta = 0.2,
+                                                   .info = {0.5, 1},
+                                                   .efficacy = hazard::parse_spending("pocock")});
   std::vector<double> lo{-INFINITY, -INFINITY};
   auto p = hazard::crossing_probabilities(d.info, d.z_efficacy, lo, 0);
   EXPECT_NEAR(p.upper[0] + p.upper[1], 0.025, hazard::tol::design_grid);
@@ -121,13 +123,15 @@ TEST(GroupSequential, TwoSidedSpendsAlphaOnBothSides) {
 
 TEST(GroupSequential, WangTsiatisShape) {
   // c_k = C t_k^(delta - 1/2): delta = 0.5 is constant (Pocock's classical bounds).
-  auto d = hazard::GroupSequentialDesign::compute(
-      {.alpha = 0.025, .beta = 0.2, .info = {0.25, 0.5, 0.75, 1},
-       .efficacy = hazard::parse_spending("wt:0.5")});
+  auto d = hazard::GroupSequentialDesign::compute({.alpha = 0.025,
+                                                   .beta = 0.2,
+                                                   .info = {0.25, 0.5, 0.75, 1},
+                                                   .efficacy = hazard::parse_spending("wt:0.5")});
   for (std::size_t k = 1; k < 4; ++k) EXPECT_NEAR(d.z_efficacy[k], d.z_efficacy[0], 1e-15);
-  auto w = hazard::GroupSequentialDesign::compute(
-      {.alpha = 0.025, .beta = 0.2, .info = {0.25, 0.5, 0.75, 1},
-       .efficacy = hazard::parse_spending("wt:0")});
+  auto w = hazard::GroupSequentialDesign::compute({.alpha = 0.025,
+                                                   .beta = 0.2,
+                                                   .info = {0.25, 0.5, 0.75, 1},
+                                                   .efficacy = hazard::parse_spending("wt:0")});
   EXPECT_NEAR(w.z_efficacy[0] * std::sqrt(0.25), w.z_efficacy[3], 1e-12);
   EXPECT_NEAR(w.alpha_spent.back(), 0.025, 1e-10);
 }
@@ -165,13 +169,13 @@ TEST(GroupSequential, RejectsBadOptions) {
                    {.info = {0.5, 1}, .efficacy = hazard::parse_spending("user:0.025")}),
                hazard::UsageError);
   // no futility with two-sided or Wang–Tsiatis designs
-  EXPECT_THROW(hazard::GroupSequentialDesign::compute(
-                   {.alpha = 0.05, .sided = 2, .info = {0.5, 1},
-                    .futility = hazard::parse_spending("obf")}),
-               hazard::UsageError);
-  EXPECT_THROW(hazard::GroupSequentialDesign::compute(
-                   {.info = {0.5, 1}, .efficacy = hazard::parse_spending("wt:0.2"),
-                    .futility = hazard::parse_spending("obf")}),
+  EXPECT_THROW(
+      hazard::GroupSequentialDesign::compute(
+          {.alpha = 0.05, .sided = 2, .info = {0.5, 1}, .futility = hazard::parse_spending("obf")}),
+      hazard::UsageError);
+  EXPECT_THROW(hazard::GroupSequentialDesign::compute({.info = {0.5, 1},
+                                                       .efficacy = hazard::parse_spending("wt:0.2"),
+                                                       .futility = hazard::parse_spending("obf")}),
                hazard::UsageError);
   EXPECT_THROW(hazard::GroupSequentialDesign::compute(
                    {.info = {0.5, 1}, .efficacy = hazard::parse_spending("hp:0.05")}),

@@ -72,9 +72,13 @@ TEST(InterimAnalysis, RepeatedCiMatchesRpactAfterTheStop) {
   for (const auto& c : ref["cases"]) {
     SCOPED_TRACE(c["note"].get<std::string>() + ": " + c["flags"].get<std::string>());
     auto f = hazard::test::options_from_flags(c["flags"].get<std::string>());
-    auto r = hazard::monitor_interim({.design = f.design.boundaries, .max_events = f.max_events,
-                                      .hr = f.design.hr, .ratio = f.design.ratio, .hr0 = f.hr0,
-                                      .events = f.events, .z = f.z});
+    auto r = hazard::monitor_interim({.design = f.design.boundaries,
+                                      .max_events = f.max_events,
+                                      .hr = f.design.hr,
+                                      .ratio = f.design.ratio,
+                                      .hr0 = f.hr0,
+                                      .events = f.events,
+                                      .z = f.z});
     auto lo = vec(c["rci_lower"]);
     auto hi = vec(c["rci_upper"]);
     ASSERT_EQ(lo.size(), r.rci_lower.size());

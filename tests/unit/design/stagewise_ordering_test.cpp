@@ -1,14 +1,13 @@
 // Inference after a group-sequential stop (stage-wise ordering) against rpact
 // (tests/reference/design/make_after_stop.R: getFinalPValue, getFinalConfidenceInterval) and
 // against closed forms.
-#include <limits>
-
-#include <boost/math/quadrature/gauss_kronrod.hpp>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <boost/math/quadrature/gauss_kronrod.hpp>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 #include "hazard/error.hpp"
 #include "hazard/monitor.hpp"

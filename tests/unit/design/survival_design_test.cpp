@@ -96,9 +96,9 @@ TEST(SurvivalDesign, MarginsTwoSidedWangTsiatisUserAndRateMatchRpact) {
       EXPECT_TRUE(near_rel(d.hr_efficacy[k], hb[k], hazard::tol::design)) << "look " << k + 1;
     }
     if (c["hr_boundary_other"].is_number() || c["hr_boundary_other"].is_array()) {
-      auto ho = vec(c["hr_boundary_other"].is_array()
-                        ? c["hr_boundary_other"]
-                        : nlohmann::json::array({c["hr_boundary_other"]}));
+      auto ho =
+          vec(c["hr_boundary_other"].is_array() ? c["hr_boundary_other"]
+                                                : nlohmann::json::array({c["hr_boundary_other"]}));
       for (std::size_t k = 0; k < K; ++k) {
         EXPECT_TRUE(near_rel(d.hr_efficacy_other[k], ho[k], hazard::tol::design)) << k + 1;
       }
@@ -111,8 +111,8 @@ TEST(SurvivalDesign, MarginsTwoSidedWangTsiatisUserAndRateMatchRpact) {
     if (c["sample_size_1"].is_number()) {  // rpact gives the arms for unequal allocation
       EXPECT_TRUE(near_rel(p.sample_size * r / (1 + r), c["sample_size_1"].get<double>(),
                            hazard::tol::design));
-      EXPECT_TRUE(near_rel(p.sample_size / (1 + r), c["sample_size_2"].get<double>(),
-                           hazard::tol::design));
+      EXPECT_TRUE(
+          near_rel(p.sample_size / (1 + r), c["sample_size_2"].get<double>(), hazard::tol::design));
     }
     EXPECT_TRUE(near_rel(p.follow_up, c["follow_up"].get<double>(), hazard::tol::design));
     EXPECT_TRUE(near_rel(p.accrual_end, c["accrual_end"].get<double>(), hazard::tol::design));
@@ -147,8 +147,8 @@ void check_power(const nlohmann::json& cases, bool rounded) {
       EXPECT_TRUE(near_rel(d.events[k], ev[k], 1e-12)) << "look " << k + 1;
       EXPECT_TRUE(near_rel(d.reject_h1[k], rj[k], hazard::tol::design)) << "look " << k + 1;
     }
-    EXPECT_TRUE(near_rel(d.expected_events_h1, c["expected_events_h1"].get<double>(),
-                         hazard::tol::design));
+    EXPECT_TRUE(
+        near_rel(d.expected_events_h1, c["expected_events_h1"].get<double>(), hazard::tol::design));
     ASSERT_TRUE(d.plan.has_value());
     const auto& p = *d.plan;
     EXPECT_TRUE(near_rel(p.sample_size, c["sample_size"].get<double>(), 1e-12));
@@ -184,8 +184,8 @@ TEST(SurvivalDesign, WholeNumbersMatchRpactAtTheCeilings) {
     auto d = hazard::design_survival(o);
     EXPECT_FALSE(d.power_mode);
     EXPECT_TRUE(near_rel(d.max_events, c["exact_events"].get<double>(), hazard::tol::design));
-    EXPECT_TRUE(near_rel(d.plan->sample_size, c["exact_sample_size"].get<double>(),
-                         hazard::tol::design));
+    EXPECT_TRUE(
+        near_rel(d.plan->sample_size, c["exact_sample_size"].get<double>(), hazard::tol::design));
   }
 }
 
