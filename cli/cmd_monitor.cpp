@@ -24,6 +24,7 @@ namespace {
 struct MonitorFlags {
   std::vector<double> events;          ///< --events d1,...,dk
   std::vector<double> z;               ///< --z z1,...,zk
+  std::vector<double> logrank;         ///< --logrank l1,...,lk: (O - E) / sqrt(V), rpact's sign
   std::optional<double> max_events;    ///< --max-events
   bool final_analysis = false;         ///< --final
   bool json = false;
@@ -214,6 +215,11 @@ void register_monitor(CLI::App& app) {
                   "Log-rank z at each analysis, oriented so that positive favours the experimental "
                   "arm in the direction of --hr")
       ->delimiter(',');
+  cmd->add_option("--logrank", m->logrank,
+                  "Instead of --z: the log-rank statistic (O - E)/sqrt(V) of the experimental arm "
+                  "at each analysis, as rpact's overallLogRanks (negative = fewer events than "
+                  "expected)")
+      ->delimiter(',');
   cmd->add_option("--max-events", m->max_events,
                   "Planned maximum number of events (default: from the design flags)");
   cmd->add_flag("--final", m->final_analysis,
@@ -233,6 +239,12 @@ void register_monitor(CLI::App& app) {
       ->delimiter(',');
   cmd->callback([flags, m, data]() {
     auto o = make_design_options(*flags);
+    if (!m->logrank.empty()) {
+      if (!m->z.empty()) throw UsageError("give --z or --logrank, not both");
+      // Efficacy orientation: benefit (fewer events on the experimental arm for a design HR below
+      // the null HR) is a positive z.
+      for (double l : m->logrank) m->z.push_back(o.hr < o.hr0 ? -l : l);
+    }
     std::vector<DataCut> cuts;
     bool dates = false;
     const bool cutting = !m->looks_events.empty() || !m->looks_dates.empty();
@@ -262,7 +274,7 @@ void register_monitor(CLI::App& app) {
       m->events.push_back(events);
       m->z.push_back(o.hr < o.hr0 ? -lr.test.z : lr.test.z);
     } else if (m->events.empty() || m->z.empty()) {
-      throw UsageError("give --events and --z, or the interim data with --data");
+      throw UsageError("give --events and --z (or --logrank), or the interim data with --data");
     }
     o.plan.reset();  // timing is not needed for monitoring
     double dmax = m->max_events ? *m->max_events : design_survival(o).max_events;

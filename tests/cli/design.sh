@@ -205,6 +205,11 @@ print("monitor after-stop CLI: %d rpact cases, max relative difference %.3g" %
 sys.exit(1 if bad else 0)
 PY
 
+# 2c. --logrank takes rpact's overallLogRanks sign: the same analysis as --z with the sign flipped.
+a=$("$HAZARD" monitor --hr 0.6 --power 0.9 --ratio 2 --looks 3 --max-events 180 --events 60,120 --z 2.1,2.9 --json)
+b=$("$HAZARD" monitor --hr 0.6 --power 0.9 --ratio 2 --looks 3 --max-events 180 --events 60,120 --logrank -2.1,-2.9 --json)
+[ "$a" = "$b" ] || { echo "FAIL: --logrank differs from --z"; fail=1; }
+
 # 3. monitor --data: the current analysis from data by the log-rank kernel. R's aml data set;
 #    survdiff(Surv(time, status) ~ x, aml): (O - E)/sqrt(V) of Maintained = -1.842929379812911,
 #    18 events; with Maintained as the experimental arm and hr < 1 the efficacy z is +1.8429...
@@ -289,6 +294,7 @@ expect_exit 2 monitor --hr 0.6 --looks 3 --max-events 120 --data "$MD" --time ti
 expect_exit 2 monitor --hr 0.6 --looks 3 --max-events 120 --data "$MD" --time time --event status --group arm --entry entry --looks-dates 2021-13-01
 expect_exit 3 monitor --hr 0.6 --looks 3 --max-events 120 --data "$MD" --time time --event status --group arm --entry arm --looks-events 40
 expect_exit 2 monitor --hr 0.6 --looks 3 --events 60 --z 1.5 --entry entry
+expect_exit 2 monitor --hr 0.6 --looks 3 --events 60 --z 1.5 --logrank -1.5
 
 # 5. the human-readable table mentions every look.
 out=$("$HAZARD" design --hr 0.6 --alpha 0.025 --power 0.9 --ratio 2 --looks 3 --spending obf \
