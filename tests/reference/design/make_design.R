@@ -190,6 +190,14 @@ an[[2]] <- analysis_case(
   "getAnalysisResults(d, ds, directionUpper = FALSE, nPlanned = c(50, 50, 50), allocationRatioPlanned = 1)",
   "--hr 0.7 --power 0.8 --ratio 1 --looks 4 --spending pocock --max-events 200 --events 50 --z 1.3")
 
+# a null HR margin (thetaH0 = 1.2): the statistic against the margin drives the conditional power
+an[[3]] <- analysis_case(
+  "getDesignGroupSequential(kMax = 3, alpha = 0.025, beta = 0.1, typeOfDesign = 'asOF')",
+  "getDataset(overallEvents = c(60), overallLogRanks = c(-1.5), overallAllocationRatios = c(2))",
+  "getAnalysisResults(d, ds, directionUpper = FALSE, thetaH0 = 1.2, thetaH1 = 0.6, nPlanned = c(60, 60), allocationRatioPlanned = 2)",
+  "getAnalysisResults(d, ds, directionUpper = FALSE, thetaH0 = 1.2, nPlanned = c(60, 60), allocationRatioPlanned = 2)",
+  "--hr 0.6 --hr0 1.2 --power 0.9 --ratio 2 --looks 3 --spending obf --max-events 180 --events 60 --z 1.5")
+
 write_json(list(versions = versions, cases = an), here("analysis.json"), digits = NA, auto_unbox = TRUE, pretty = TRUE, na = "null")
 write_json(list(versions = versions, cases = b), here("boundaries.json"), digits = NA, auto_unbox = TRUE, pretty = TRUE, na = "null")
 write_json(list(versions = versions, cases = s), here("survival.json"), digits = NA, auto_unbox = TRUE, pretty = TRUE, na = "null")

@@ -26,7 +26,7 @@ std::vector<double> vec(const nlohmann::json& j) {
 hazard::InterimOptions interim_of(const std::string& flags) {
   auto f = hazard::test::options_from_flags(flags);
   return {.design = f.design.boundaries, .max_events = f.max_events, .hr = f.design.hr,
-          .ratio = f.design.ratio, .events = f.events, .z = f.z};
+          .ratio = f.design.ratio, .hr0 = f.hr0, .events = f.events, .z = f.z};
 }
 
 TEST(InterimAnalysis, BoundsAtObservedEventsMatchRpact) {
