@@ -92,7 +92,11 @@ SafetyResult summarize_safety(const SafetyPopulation& p, const AeData& ae, const
   // cells[analysis][row][arm]
   std::vector<std::vector<std::vector<SafetyCell>>> cells(
       n_analyses, std::vector<std::vector<SafetyCell>>(n_rows, std::vector<SafetyCell>(K)));
-  for (const auto& [key, grade] : worst) {
+  for (const auto& entry : worst) {
+    // Named copies rather than structured bindings: a lambda may not capture a binding before C++20
+    // as clang 14 implements it.
+    const auto& key = entry.first;
+    const auto grade = entry.second;
     const auto g = static_cast<std::size_t>(p.arm[key.subject]);
     auto add = [&](std::size_t a) {
       SafetyCell& c = cells[a][key.row][g];
