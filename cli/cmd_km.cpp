@@ -140,9 +140,10 @@ void write_table(std::FILE* f, const KmCurve& c) {
   std::fwrite(out.data(), 1, out.size(), f);
 }
 
-nlohmann::json to_json(const SurvData& data, const KmResult& r) {
+nlohmann::json to_json(const SurvData& data, const KmResult& r, const DataOptions& o) {
   nlohmann::json out;
   out["n"] = data.size();
+  out["time_units"] = analysis_units(o).empty() ? nlohmann::json(nullptr) : nlohmann::json(analysis_units(o));
   out["excluded"] = exclusions_json(data.excluded);
   out["n_read"] = data.n_read;
   out["n_filtered"] = data.n_filtered;
@@ -242,14 +243,15 @@ std::string n_(double x) {
   return x == std::floor(x) ? fmt::format("{:.0f}", x) : fmt::format("{:.4g}", x);
 }
 
-void print_text(const SurvData& data, const KmResult& r, const std::string& source,
-                bool with_table) {
+void print_text(const SurvData& data, const KmResult& r, const DataOptions& o, bool with_table) {
+  const std::string& source = o.data;
   const int pct = static_cast<int>(std::lround(r.conf_level * 100));
   std::string level = std::fabs(r.conf_level * 100 - pct) < 1e-9
                           ? fmt::format("{}%", pct)
                           : fmt::format("{:g}%", r.conf_level * 100);
   fmt::print("Kaplan-Meier estimate  (data: {})\n", source);
   fmt::print("{}\n", exclusions_text(data));
+  if (!units_text(o).empty()) fmt::print("{}\n", units_text(o));
   fmt::print("Method: product-limit; {} variance{}; {} CI, {} (as R survfit conf.type = \"{}\");\n",
              "Greenwood", r.weighted ? " (case-weighted)" : "", level, conf_type_name(r.conf_type),
              conf_type_name(r.conf_type));
@@ -296,8 +298,8 @@ void print_text(const SurvData& data, const KmResult& r, const std::string& sour
 
 // The JSON document: dump(2) of everything but the curve tables, which are streamed in place of
 // their markers.
-void print_json(const SurvData& data, const KmResult& r) {
-  const std::string doc = to_json(data, r).dump(2);
+void print_json(const SurvData& data, const KmResult& r, const DataOptions& o) {
+  const std::string doc = to_json(data, r, o).dump(2);
   std::size_t at = 0;
   for (std::size_t g = 0; g < r.groups.size(); ++g) {
     const std::string mark = "\"" + table_marker(g) + "\"";
@@ -329,11 +331,11 @@ void run(const KmCliOptions& o) {
   const SurvData data = load_surv_data(o.data, roles);
   const KmResult r = kaplan_meier(data, opt);
   if (o.json)
-    print_json(data, r);
+    print_json(data, r, o.data);
   else if (o.csv)
     print_csv(r);
   else
-    print_text(data, r, o.data.data, !o.summary);
+    print_text(data, r, o.data, !o.summary);
 }
 
 }  // namespace

@@ -40,7 +40,6 @@ struct ReportCliOptions {
   bool no_overall = false;
   bool kmunicate = false;
   double x_step = 0;
-  std::string units_label;  ///< the --units text when it labels (not derives) the time
   std::string command;
 };
 
@@ -104,12 +103,11 @@ void run(ReportCliOptions o) {
   m.endpoint = o.endpoint.empty() ? endpoint_name(code) : o.endpoint;
   m.title = o.title.empty() ? m.endpoint : o.title;
   m.notice = o.notice;
-  m.units = o.units_label;
+  m.units = analysis_units(o.data);
+  if (!all.time_label.empty()) m.time_label = all.time_label;
   m.by = o.by;
   m.landmark_times = o.times;
   m.methods = report::describe_methods(ao, o.data.strata);
-  m.km_options.x_label = fmt::format("Time ({})", m.units);
-  m.km_options.units = m.units;
   m.km_options.x_step = o.x_step;
   m.km_options.events_censored = o.kmunicate;
   m.km_options.y_label = fmt::format("{} (%)", m.endpoint);
@@ -227,14 +225,6 @@ void register_report(CLI::App& app) {
   cmd->add_option("--x-step", o->x_step, "KM figures: x-axis tick spacing (default automatic: 3, 6, 12, ...)");
   cmd->callback([o, cmd]() {
     ReportCliOptions opts = *o;
-    // --units is the data layer's flag (it converts the time derived by --time-from/--time-to);
-    // without --time-from it only labels the report's time, so it is taken out of the data options.
-    if (opts.data.time_from.empty()) {
-      opts.units_label = cmd->count("--units") > 0 ? opts.data.units : "months";
-      opts.data.units = "days";
-    } else {
-      opts.units_label = opts.data.units;
-    }
     std::string line = "hazard report";
     for (const CLI::Option* opt : cmd->get_options()) {
       if (opt->count() == 0 || opt->get_name() == "--help") continue;

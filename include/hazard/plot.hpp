@@ -59,7 +59,7 @@ struct KmCurve {
 
 struct KmPlotOptions {
   std::string title{};                           ///< above the plot; empty = none
-  std::string x_label = "Time (months)";
+  std::string x_label = "Time";                  ///< with units when known, e.g. "Time (months)"
   std::string y_label = "Probability of survival (%)";
   std::string annotation{};                      ///< e.g. "HR 0.33 (95% CI 0.19–0.56)\nLog-rank p<0.001"
   std::string footnote{};                        ///< small text at the bottom, e.g. "SIMULATED DATA"
@@ -72,7 +72,7 @@ struct KmPlotOptions {
   bool risk_table = true;                      ///< number at risk under the plot, at the ticks
   bool events_censored = false;                ///< KMunicate: also cumulative events and censored
   bool legend_medians = true;                  ///< "Cabozantinib (median 13.8)" in the legend
-  std::string units = "months";                ///< used in the legend's median text
+  std::string units{};                         ///< in the legend's median text; empty = not stated
   double width_in = 7.0;                       ///< figure size in inches (journal double column)
   double height_in = 0;                        ///< 0 = automatic from the risk-table size
   double dpi = 300;                            ///< PNG resolution

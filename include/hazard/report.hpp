@@ -89,7 +89,8 @@ struct ReportModel {
   std::string notice{};              ///< shown prominently on every output, e.g. "SIMULATED DATA ..."
   std::string endpoint = "Progression-free survival";
   std::string endpoint_code = "PFS";   ///< PARAMCD; the `endpoint` column of results.csv
-  std::string units = "months";
+  std::string units{};               ///< unit of every time ("days", "months", ...); empty = not stated
+  std::string time_label = "Time";   ///< what the time is: "Time", or the time column's variable label
   std::string by{};                  ///< the --by variable, e.g. "COHORT" (empty: single cohort)
   std::vector<double> landmark_times{};
   std::vector<CohortResult> cohorts{};
@@ -186,6 +187,12 @@ std::string file_stem(const std::string& level);
 std::vector<std::string> write_report(const ReportModel& model, const std::string& dir);
 
 // ---- number formatting shared by every writer ----
+
+/// The time axis and heading: the model's time label with its units when they are stated,
+/// "Time (months)", "Time" (units not stated: never assumed).
+std::string time_heading(const ReportModel& model);
+/// " months" after a time, or "" when the units are not stated.
+std::string units_suffix(const ReportModel& model);
 
 /// "12.8"; "NE" when not estimable.
 std::string format_time(double v);

@@ -12,6 +12,15 @@
 
 namespace hazard::report {
 
+std::string time_heading(const ReportModel& m) {
+  const std::string base = m.time_label.empty() ? std::string("Time") : m.time_label;
+  // A derived time's label already names its units: "Time from STARTDT to ADT (months)".
+  if (m.units.empty() || base.find("(" + m.units + ")") != std::string::npos) return base;
+  return base + " (" + m.units + ")";
+}
+
+std::string units_suffix(const ReportModel& m) { return m.units.empty() ? std::string() : " " + m.units; }
+
 std::string format_time(double v) {
   if (!std::isfinite(v)) return "NE";
   return fmt::format("{:.1f}", v);
@@ -89,7 +98,7 @@ Table efficacy_table(const ReportModel& m) {
   per_arm("Censored, n (%)", 0, [](const CohortResult&, const ArmResult& a) {
     return Cell{.text = format_count_pct(a.censored, a.n), .stat = "censored", .value = a.censored};
   });
-  section(m.endpoint + ", " + m.units);
+  section(m.endpoint + ": " + time_heading(m));
   per_arm("Median (95% CI)", 1, [](const CohortResult&, const ArmResult& a) {
     return Cell{.text = format_estimate(a.median), .stat = "median", .value = a.median.value};
   });
@@ -103,7 +112,7 @@ Table efficacy_table(const ReportModel& m) {
     section("Event-free rate, % (95% CI)");
     for (std::size_t k = 0; k < m.landmark_times.size(); ++k) {
       const std::string tp = timepoint_text(m.landmark_times[k]);
-      per_arm("At " + tp + " " + m.units, 1, [&](const CohortResult&, const ArmResult& a) {
+      per_arm("At " + tp + units_suffix(m), 1, [&](const CohortResult&, const ArmResult& a) {
         Estimate e = k < a.landmarks.size() ? a.landmarks[k] : Estimate{};
         Estimate pct{100 * e.value, 100 * e.lower, 100 * e.upper};
         return Cell{.text = format_estimate(pct), .stat = "rate", .timepoint = tp, .value = e.value};

@@ -188,7 +188,9 @@ std::string render_html(const ReportModel& m) {
     for (const std::string& msg : c.messages) messages += "<li>" + esc(c.name) + ": " + esc(msg) + "</li>";
   if (!messages.empty()) out += "<ul class=\"messages\">" + messages + "</ul>\n";
   out += "<div class=\"footnotes\"><ol>\n";
-  out += "<li>Events and censored: n (% of N). Times in " + esc(m.units) +
+  out += "<li>Events and censored: n (% of N). " +
+         esc(m.units.empty() ? std::string("Times in the units of the time column (not stated: give --units)")
+                             : "Times in " + m.units) +
          "; NE: not estimable.</li>\n";
   out += "<li>Median and percentiles: " + esc(m.methods.km) + "; " + esc(m.methods.quantiles) + ".</li>\n";
   if (!m.landmark_times.empty())

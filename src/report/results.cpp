@@ -124,8 +124,7 @@ plot::KmPlot km_plot(const ReportModel& m, const CohortResult& c) {
   if (p.options.title.empty()) p.options.title = c.name;
   if (p.options.y_label == plot::KmPlotOptions{}.y_label && !m.endpoint.empty())
     p.options.y_label = m.endpoint + " (%)";
-  if (p.options.x_label == plot::KmPlotOptions{}.x_label && !m.units.empty())
-    p.options.x_label = "Time since randomization (" + m.units + ")";
+  if (p.options.x_label == plot::KmPlotOptions{}.x_label) p.options.x_label = time_heading(m);
   p.options.units = m.units;
   for (const ArmResult& a : c.arms) {
     plot::KmCurve curve = a.curve;

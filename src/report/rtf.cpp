@@ -154,13 +154,17 @@ std::string render_rtf(const ReportModel& m) {
   out += "\\f0\\fs18\n";
   out += para(m.title.empty() ? "Efficacy results" : m.title, "\\b\\fs24");
   if (!m.notice.empty()) out += para(m.notice, "\\b\\cf2\\fs20");
-  out += para("Table: " + m.endpoint + " (" + m.units + ")", "\\b\\fs20");
+  out += para("Table: " + m.endpoint + (m.units.empty() ? "" : " (" + m.units + ")"), "\\b\\fs20");
   if (m.cohorts.empty())
     out += para("No cohort has data: there is nothing to tabulate.");
   else
     out += table_rtf(detail::efficacy_table(m));
   out += "\\pard\\sa0\\fs16\n";
-  out += para("Events and censored: n (% of N). NE: not estimable.", "\\fs16");
+  out += para("Events and censored: n (% of N). " +
+                  (m.units.empty() ? std::string("Times in the units of the time column (not stated: give --units)")
+                                   : "Times in " + m.units) +
+                  "; NE: not estimable.",
+              "\\fs16");
   out += para("Median and percentiles: " + m.methods.km + "; " + m.methods.quantiles + ".", "\\fs16");
   if (!m.landmark_times.empty()) out += para("Event-free rates: " + m.methods.landmarks + ".", "\\fs16");
   out += para("Hazard ratios: " + m.methods.hr_stratified + "; " + m.methods.hr_unstratified +
