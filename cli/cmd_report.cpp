@@ -43,13 +43,14 @@ struct ReportCliOptions {
   std::string command;
 };
 
+// The name of a PARAMCD the report knows, else "".
 std::string endpoint_name(const std::string& code) {
   if (code == "PFS") return "Progression-free survival";
   if (code == "OS") return "Overall survival";
   if (code == "DFS") return "Disease-free survival";
   if (code == "EFS") return "Event-free survival";
   if (code == "TTP") return "Time to progression";
-  return code.empty() ? "Time to event" : code;
+  return "";
 }
 
 std::string now_utc() {
@@ -100,7 +101,22 @@ void run(ReportCliOptions o) {
   for (const auto& w : o.data.where)
     if (w.rfind("PARAMCD=", 0) == 0) code = w.substr(8);
   m.endpoint_code = code.empty() ? "TTE" : code;
-  m.endpoint = o.endpoint.empty() ? endpoint_name(code) : o.endpoint;
+  // Labels follow the endpoint when it is named (--endpoint, or a PARAMCD the report knows):
+  // "Progression-free survival (%)" on the axis, "PFS rate at 12 months"; else neutral wording.
+  const std::string known = endpoint_name(code);
+  if (!o.endpoint.empty()) {
+    m.endpoint = o.endpoint;
+    m.rate_name = o.endpoint;
+    m.y_label = o.endpoint + " (%)";
+  } else if (!known.empty()) {
+    m.endpoint = known;
+    m.rate_name = code;
+    m.y_label = known + " (%)";
+  } else {
+    m.endpoint = code.empty() ? "Time to event" : code;
+  }
+  m.conf_level = o.conf_level;
+  m.strata = o.data.strata;
   m.title = o.title.empty() ? m.endpoint : o.title;
   m.notice = o.notice;
   m.units = analysis_units(o.data);
@@ -110,7 +126,6 @@ void run(ReportCliOptions o) {
   m.methods = report::describe_methods(ao, o.data.strata);
   m.km_options.x_step = o.x_step;
   m.km_options.events_censored = o.kmunicate;
-  m.km_options.y_label = fmt::format("{} (%)", m.endpoint);
 
   // One cohort: the rows of `extra_where` (plus the command's own filters), read as km/cox/logrank
   // would read them with the same --where; data problems of the cohort go into its messages.
@@ -167,17 +182,17 @@ void run(ReportCliOptions o) {
   if (!o.data.strata.empty())
     m.footnotes.push_back(fmt::format("Strata (stratified Cox model and log-rank test): {}.",
                                       fmt::join(o.data.strata, ", ")));
-  else
-    m.footnotes.push_back("No --strata given: the \"stratified\" hazard ratio and log-rank test are unstratified.");
   m.footnotes.push_back(fmt::format("Cox ties: {}; hazard ratio = {} vs {} (reference).", report::ties_text(ao.ties),
                                     all.group_levels.size() > 1 ? all.group_levels[1] : "-", all.group_levels[0]));
-  m.footnotes.push_back("One-sided p-value: stratified log-rank z, alternative hazard ratio < 1 (experimental better).");
+  m.footnotes.push_back(fmt::format("One-sided p-value: {}log-rank z, alternative hazard ratio < 1 (experimental better).",
+                                    o.data.strata.empty() ? "" : "stratified "));
   if (!o.subgroups.empty())
     m.footnotes.push_back(fmt::format("Subgroup hazard ratios ({}) are from unstratified Cox models within each "
                                       "subgroup level, all cohorts pooled.",
                                       fmt::join(o.subgroups, ", ")));
   if (!o.by.empty() && !o.no_overall)
-    m.footnotes.push_back(fmt::format("Overall: all levels of {} pooled, stratified as above.", o.by));
+    m.footnotes.push_back(fmt::format("Overall: all levels of {} pooled{}.", o.by,
+                                      o.data.strata.empty() ? "" : ", stratified as above"));
   if (!o.data.where.empty())
     m.footnotes.push_back(fmt::format("Rows analysed: {}; {}.", fmt::join(o.data.where, " and "), exclusions_text(all)));
   else

@@ -60,7 +60,7 @@ struct KmCurve {
 struct KmPlotOptions {
   std::string title{};                           ///< above the plot; empty = none
   std::string x_label = "Time";                  ///< with units when known, e.g. "Time (months)"
-  std::string y_label = "Probability of survival (%)";
+  std::string y_label = "Survival probability (%)";
   std::string annotation{};                      ///< e.g. "HR 0.33 (95% CI 0.19–0.56)\nLog-rank p<0.001"
   std::string footnote{};                        ///< small text at the bottom, e.g. "SIMULATED DATA"
   double x_step = 0;                           ///< tick spacing; 0 = automatic (3, 6, 12, ...)

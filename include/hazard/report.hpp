@@ -91,6 +91,10 @@ struct ReportModel {
   std::string endpoint_code = "PFS";   ///< PARAMCD; the `endpoint` column of results.csv
   std::string units{};               ///< unit of every time ("days", "months", ...); empty = not stated
   std::string time_label = "Time";   ///< what the time is: "Time", or the time column's variable label
+  std::string y_label = "Survival probability (%)";  ///< KM axis: "<endpoint> (%)" when the endpoint is named
+  std::string rate_name = "Survival";  ///< landmark rows "<rate_name> rate at 12 months" (e.g. "PFS")
+  double conf_level = 0.95;          ///< of every interval shown: labels say "95% CI", "90% CI", ...
+  std::vector<std::string> strata{}; ///< --strata columns; empty = no "stratified" rows or wording
   std::string by{};                  ///< the --by variable, e.g. "COHORT" (empty: single cohort)
   std::vector<double> landmark_times{};
   std::vector<CohortResult> cohorts{};
@@ -191,6 +195,8 @@ std::vector<std::string> write_report(const ReportModel& model, const std::strin
 /// The time axis and heading: the model's time label with its units when they are stated,
 /// "Time (months)", "Time" (units not stated: never assumed).
 std::string time_heading(const ReportModel& model);
+/// "95% CI" for the model's conf_level (0.9: "90% CI", 0.975: "97.5% CI").
+std::string ci_text(double conf_level);
 /// " months" after a time, or "" when the units are not stated.
 std::string units_suffix(const ReportModel& model);
 

@@ -83,11 +83,18 @@ Methods describe_methods(const AnalysisOptions& o, const std::vector<std::string
   m.quantiles = fmt::format("quantiles as R quantile.survfit, {} CI where the {} band crosses (Brookmeyer–Crowley)",
                             level, ci);
   m.landmarks = fmt::format("Kaplan–Meier estimate at the time; {} CI {} (Greenwood variance)", level, ci);
-  const std::string st = strata.empty() ? std::string("no strata given") : fmt::format("{}", fmt::join(strata, ", "));
-  m.hr_stratified = fmt::format("Cox proportional hazards (as R coxph), stratified by {}; {} ties; {} Wald CI",
-                                st, ties_text(o.ties), level);
-  m.hr_unstratified = fmt::format("Cox proportional hazards, unstratified; {} ties; {} Wald CI", ties_text(o.ties), level);
-  m.logrank = fmt::format("log-rank test (as R survdiff), stratified by {}", st);
+  m.hr_unstratified = fmt::format("Cox proportional hazards (as R coxph), unstratified; {} ties; {} Wald CI",
+                                  ties_text(o.ties), level);
+  if (strata.empty()) {
+    // No --strata: the "stratified" numbers are the unstratified ones, and say so.
+    m.hr_stratified = m.hr_unstratified + " (no --strata given)";
+    m.logrank = "log-rank test (as R survdiff), unstratified";
+  } else {
+    const std::string st = fmt::format("{}", fmt::join(strata, ", "));
+    m.hr_stratified = fmt::format("Cox proportional hazards (as R coxph), stratified by {}; {} ties; {} Wald CI",
+                                  st, ties_text(o.ties), level);
+    m.logrank = fmt::format("log-rank test (as R survdiff), stratified by {}", st);
+  }
   return m;
 }
 

@@ -19,6 +19,8 @@ std::string time_heading(const ReportModel& m) {
   return base + " (" + m.units + ")";
 }
 
+std::string ci_text(double conf_level) { return fmt::format("{:g}% CI", conf_level * 100); }
+
 std::string units_suffix(const ReportModel& m) { return m.units.empty() ? std::string() : " " + m.units; }
 
 std::string format_time(double v) {
@@ -55,6 +57,21 @@ std::string format_count_pct(double count, double n) {
 namespace detail {
 
 std::string timepoint_text(double t) { return fmt::format("{:g}", t); }
+
+std::vector<std::string> method_notes(const ReportModel& m) {
+  std::vector<std::string> out;
+  out.push_back("Events and censored: n (% of N). " +
+                (m.units.empty() ? std::string("Times in the units of the time column (not stated: give --units)")
+                                 : "Times in " + m.units) +
+                "; NE: not estimable.");
+  out.push_back("Median and percentiles: " + m.methods.km + "; " + m.methods.quantiles + ".");
+  if (!m.landmark_times.empty()) out.push_back(m.rate_name + " rates: " + m.methods.landmarks + ".");
+  out.push_back("Hazard ratios: " +
+                (m.strata.empty() ? m.methods.hr_unstratified : m.methods.hr_stratified + "; " + m.methods.hr_unstratified) +
+                ". HR < 1 favours the first-named arm.");
+  out.push_back("p-values: " + m.methods.logrank + "; one-sided for HR < 1.");
+  return out;
+}
 
 Table efficacy_table(const ReportModel& m) {
   Table t;
@@ -99,20 +116,22 @@ Table efficacy_table(const ReportModel& m) {
     return Cell{.text = format_count_pct(a.censored, a.n), .stat = "censored", .value = a.censored};
   });
   section(m.endpoint + ": " + time_heading(m));
-  per_arm("Median (95% CI)", 1, [](const CohortResult&, const ArmResult& a) {
+  const std::string ci = ci_text(m.conf_level);
+  const bool strat = !m.strata.empty();
+  per_arm("Median (" + ci + ")", 1, [](const CohortResult&, const ArmResult& a) {
     return Cell{.text = format_estimate(a.median), .stat = "median", .value = a.median.value};
   });
-  per_arm("25th percentile (95% CI)", 1, [](const CohortResult&, const ArmResult& a) {
+  per_arm("25th percentile (" + ci + ")", 1, [](const CohortResult&, const ArmResult& a) {
     return Cell{.text = format_estimate(a.q25), .stat = "q25", .value = a.q25.value};
   });
-  per_arm("75th percentile (95% CI)", 1, [](const CohortResult&, const ArmResult& a) {
+  per_arm("75th percentile (" + ci + ")", 1, [](const CohortResult&, const ArmResult& a) {
     return Cell{.text = format_estimate(a.q75), .stat = "q75", .value = a.q75.value};
   });
   if (!m.landmark_times.empty()) {
-    section("Event-free rate, % (95% CI)");
+    section("Landmark rates, % (" + ci + ")");
     for (std::size_t k = 0; k < m.landmark_times.size(); ++k) {
       const std::string tp = timepoint_text(m.landmark_times[k]);
-      per_arm("At " + tp + units_suffix(m), 1, [&](const CohortResult&, const ArmResult& a) {
+      per_arm(m.rate_name + " rate at " + tp + units_suffix(m), 1, [&](const CohortResult&, const ArmResult& a) {
         Estimate e = k < a.landmarks.size() ? a.landmarks[k] : Estimate{};
         Estimate pct{100 * e.value, 100 * e.lower, 100 * e.upper};
         return Cell{.text = format_estimate(pct), .stat = "rate", .timepoint = tp, .value = e.value};
@@ -141,19 +160,20 @@ Table efficacy_table(const ReportModel& m) {
     }
     t.body.push_back(std::move(r));
   };
-  spanning("Hazard ratio, stratified (95% CI)", [&](const CohortResult& c) {
-    return Cell{.text = format_hr(c.comparison.hr_stratified), .stat = "hr_stratified",
-                .value = c.comparison.hr_stratified.value};
-  });
-  spanning("Hazard ratio, unstratified (95% CI)", [&](const CohortResult& c) {
+  if (strat)
+    spanning("Hazard ratio, stratified (" + ci + ")", [&](const CohortResult& c) {
+      return Cell{.text = format_hr(c.comparison.hr_stratified), .stat = "hr_stratified",
+                  .value = c.comparison.hr_stratified.value};
+    });
+  spanning(strat ? "Hazard ratio, unstratified (" + ci + ")" : "Hazard ratio (" + ci + ")", [&](const CohortResult& c) {
     return Cell{.text = format_hr(c.comparison.hr_unstratified),
                 .stat = "hr_unstratified", .value = c.comparison.hr_unstratified.value};
   });
-  spanning("Log-rank p, stratified, two-sided", [&](const CohortResult& c) {
+  spanning(strat ? "Log-rank p, stratified, two-sided" : "Log-rank p, two-sided", [&](const CohortResult& c) {
     return Cell{.text = format_p(c.comparison.p_two_sided), .stat = "p_two_sided",
                 .value = c.comparison.p_two_sided};
   });
-  spanning("Log-rank p, stratified, one-sided", [&](const CohortResult& c) {
+  spanning(strat ? "Log-rank p, stratified, one-sided" : "Log-rank p, one-sided", [&](const CohortResult& c) {
     return Cell{.text = format_p(c.comparison.p_one_sided), .stat = "p_one_sided",
                 .value = c.comparison.p_one_sided};
   });

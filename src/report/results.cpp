@@ -122,8 +122,7 @@ plot::KmPlot km_plot(const ReportModel& m, const CohortResult& c) {
   plot::KmPlot p;
   p.options = m.km_options;
   if (p.options.title.empty()) p.options.title = c.name;
-  if (p.options.y_label == plot::KmPlotOptions{}.y_label && !m.endpoint.empty())
-    p.options.y_label = m.endpoint + " (%)";
+  if (p.options.y_label == plot::KmPlotOptions{}.y_label && !m.y_label.empty()) p.options.y_label = m.y_label;
   if (p.options.x_label == plot::KmPlotOptions{}.x_label) p.options.x_label = time_heading(m);
   p.options.units = m.units;
   for (const ArmResult& a : c.arms) {
@@ -136,15 +135,16 @@ plot::KmPlot km_plot(const ReportModel& m, const CohortResult& c) {
   if (p.options.annotation.empty()) {
     const Comparison& cmp = c.comparison;
     const Estimate& hr = cmp.hr_stratified;
+    const bool strat = !m.strata.empty();
     std::string ann;
     if (std::isfinite(hr.value))
-      ann = fmt::format("Stratified HR {:.2f} (95% CI {}\u2013{})", hr.value,
+      ann = fmt::format("{} {:.2f} ({} {}\u2013{})", strat ? "Stratified HR" : "HR", hr.value, ci_text(m.conf_level),
                         std::isfinite(hr.lower) ? fmt::format("{:.2f}", hr.lower) : "NE",
                         std::isfinite(hr.upper) ? fmt::format("{:.2f}", hr.upper) : "NE");
     if (std::isfinite(cmp.p_two_sided)) {
-      std::string p_text = format_p(cmp.p_two_sided);
-      ann += (ann.empty() ? "" : "\n") + std::string("Stratified log-rank p") +
-             (p_text[0] == '<' ? p_text : "=" + p_text) + " (two-sided)";
+      const std::string p_text = format_p(cmp.p_two_sided);
+      ann += fmt::format("{}{} p{}{} (two-sided)", ann.empty() ? "" : "\n", strat ? "Stratified log-rank" : "Log-rank",
+                         p_text[0] == '<' ? "" : "=", p_text);
     }
     if (!cmp.note.empty()) ann += (ann.empty() ? "" : "\n") + cmp.note;
     p.options.annotation = ann;
@@ -191,6 +191,8 @@ plot::ForestPlot forest_plot(const ReportModel& m) {
     if (p.options.control == defaults.control) p.options.control = c.comparison.control;
     break;
   }
+  if (p.options.estimate_label == defaults.estimate_label)
+    p.options.estimate_label = "HR (" + ci_text(m.conf_level) + ")";
   if (p.options.footnote.empty()) p.options.footnote = m.notice;
   return p;
 }

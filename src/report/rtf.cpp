@@ -160,17 +160,7 @@ std::string render_rtf(const ReportModel& m) {
   else
     out += table_rtf(detail::efficacy_table(m));
   out += "\\pard\\sa0\\fs16\n";
-  out += para("Events and censored: n (% of N). " +
-                  (m.units.empty() ? std::string("Times in the units of the time column (not stated: give --units)")
-                                   : "Times in " + m.units) +
-                  "; NE: not estimable.",
-              "\\fs16");
-  out += para("Median and percentiles: " + m.methods.km + "; " + m.methods.quantiles + ".", "\\fs16");
-  if (!m.landmark_times.empty()) out += para("Event-free rates: " + m.methods.landmarks + ".", "\\fs16");
-  out += para("Hazard ratios: " + m.methods.hr_stratified + "; " + m.methods.hr_unstratified +
-                  ". HR < 1 favours the first-named arm.",
-              "\\fs16");
-  out += para("p-values: " + m.methods.logrank + "; one-sided for HR < 1.", "\\fs16");
+  for (const std::string& f : detail::method_notes(m)) out += para(f, "\\fs16");
   for (const std::string& f : m.footnotes) out += para(f, "\\fs16");
   for (const CohortResult& c : m.cohorts)
     for (const std::string& msg : c.messages) out += para(c.name + ": " + msg, "\\fs16\\cf2");

@@ -4,7 +4,9 @@
 #     analysis: km medians and landmark survival, cox baseline times equal R with Surv(time / 30.4375)
 #     (tests/reference/report/units.json, make_units.R); the Cox HR is the one in days;
 #   * without --units the report never assumes a unit: its axis and table say "Time", no "months";
-#   * --display-units without --units is a usage error (exit 2).
+#   * --display-units without --units is a usage error (exit 2);
+#   * labels follow the analysis: --conf-level 0.9 leaves no "95%" in report.html or efficacy.rtf,
+#     no "stratified" wording without --strata, landmark rows named after --endpoint.
 # Usage: report_units.sh /path/to/hazard   (env HAZARD_SOURCE_DIR; exit 0 pass, 1 fail, 77 skip)
 set -uo pipefail
 HAZARD=${1:?usage: report_units.sh /path/to/hazard}
@@ -71,6 +73,19 @@ grep -q '"units": ""' "$TMP/vet/results.json" || { echo "FAIL: results.json unit
   --times 6,12 --out "$TMP/lung" >"$TMP/lung.log" 2>&1 || { echo "FAIL: report on lung"; cat "$TMP/lung.log"; fail=1; }
 grep -q "Time (months)" "$TMP/lung/report.html" || { echo "FAIL: lung report: no 'Time (months)' heading"; fail=1; }
 grep -q '"units": "months"' "$TMP/lung/results.json" || { echo "FAIL: lung results.json units"; fail=1; }
+# Labels: 90% intervals, no strata, a named endpoint.
+"$HAZARD" report --data "$LUNG" --time time --event status=2 --group sex --units days --display-units months \
+  --times 6,12 --conf-level 0.9 --endpoint "Overall survival" --out "$TMP/l90" >"$TMP/l90.log" 2>&1 ||
+  { echo "FAIL: report --conf-level 0.9"; cat "$TMP/l90.log"; fail=1; }
+if grep -q "95%" "$TMP/l90/report.html" "$TMP/l90/efficacy.rtf"; then
+  echo "FAIL: --conf-level 0.9 but 95% written:"; grep -o ".\{40\}95%.\{20\}" "$TMP/l90/report.html" "$TMP/l90/efficacy.rtf" | head -5; fail=1
+fi
+if grep -qP "(?<![Uu]n)stratified" "$TMP/l90/report.html" "$TMP/l90/efficacy.rtf"; then
+  echo "FAIL: no --strata but 'stratified' written:"; grep -oP ".{40}(?<![Uu]n)stratified.{20}" "$TMP/l90/report.html" | head -5; fail=1
+fi
+for want in "Median (90% CI)" "Hazard ratio (90% CI)" "Overall survival rate at 12 months" "Time (months)"; do
+  grep -qF "$want" "$TMP/l90/report.html" || { echo "FAIL: report.html lacks '$want'"; fail=1; }
+done
 
 [ $fail -eq 0 ] && echo "report_units.sh: all checks passed"
 exit $fail

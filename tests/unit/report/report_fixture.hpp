@@ -50,6 +50,7 @@ inline report::ReportModel sample_model() {
   m.endpoint_code = "PFS";
   m.by = "COHORT";
   m.landmark_times = {6, 12};
+  m.strata = {"STRAT1R", "STRAT2R"};
   auto arm = [](std::string name, double n, double ev, Estimate med, plot::KmCurve c) {
     report::ArmResult a;
     a.arm = std::move(name);

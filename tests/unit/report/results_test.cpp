@@ -91,3 +91,33 @@ TEST(Forest, OneRowPerCohortWithNotes) {
   EXPECT_TRUE(std::isnan(rows[1].hr));
   EXPECT_EQ(rows[1].note, "one arm only: no comparison");
 }
+
+// The KM figure and forest plot say what was done: "HR" without strata, "Stratified HR" with them,
+// the interval level given, the axis from the endpoint (default "Survival probability (%)").
+TEST(Figures, LabelsFollowTheAnalysis) {
+  hr::ReportModel m = hazard::test::sample_model();
+  m.conf_level = 0.9;
+  m.strata.clear();
+  hr::AnalysisOptions ao;
+  ao.km.conf_level = 0.9;
+  m.methods = hr::describe_methods(ao, m.strata);
+  hazard::plot::KmPlot kp = hr::km_plot(m, m.cohorts[0]);
+  EXPECT_EQ(kp.options.annotation.rfind("HR 0.33 (90% CI 0.19\u20130.55)", 0), 0u) << kp.options.annotation;
+  EXPECT_NE(kp.options.annotation.find("\nLog-rank p<0.0001"), std::string::npos) << kp.options.annotation;
+  EXPECT_EQ(kp.options.y_label, "Survival probability (%)");
+  EXPECT_EQ(kp.options.x_label, "Time");
+  EXPECT_EQ(hr::forest_plot(m).options.estimate_label, "HR (90% CI)");
+  m.strata = {"STRAT1R", "STRAT2R"};
+  m.methods = hr::describe_methods(ao, m.strata);
+  m.y_label = "Progression-free survival (%)";
+  m.units = "months";
+  kp = hr::km_plot(m, m.cohorts[0]);
+  EXPECT_EQ(kp.options.annotation.rfind("Stratified HR 0.33 (90% CI", 0), 0u) << kp.options.annotation;
+  EXPECT_NE(kp.options.annotation.find("Stratified log-rank p"), std::string::npos);
+  EXPECT_EQ(kp.options.y_label, "Progression-free survival (%)");
+  EXPECT_EQ(kp.options.x_label, "Time (months)");
+  const std::string html = hr::render_html(m);
+  EXPECT_EQ(html.find("95%"), std::string::npos);
+  EXPECT_NE(html.find("pointwise 90% confidence bands"), std::string::npos);
+  EXPECT_EQ(hr::render_rtf(m).find("95%"), std::string::npos);
+}
