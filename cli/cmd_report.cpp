@@ -146,7 +146,10 @@ void run(ReportCliOptions o) {
           for (const auto& w : extra_where) d.where.push_back(w);
           d.ref.clear();
           report::CohortResult c = report::analyse_cohort(load_surv_data(d, make_roles(d)), name, ao);
-          c.comparison.note = "no " + ref_for(o.data, o.data.group) + " arm: no comparison";
+          c.comparisons.clear();
+          c.global = {};
+          c.control.clear();
+          c.note = "no " + ref_for(o.data, o.data.group) + " arm: no comparison";
           c.messages.insert(c.messages.begin(),
                             fmt::format("no patients in the reference arm {}", ref_for(o.data, o.data.group)));
           return c;
@@ -155,7 +158,7 @@ void run(ReportCliOptions o) {
       }
       report::CohortResult c;
       c.name = name;
-      c.comparison.note = "not analysable";
+      c.note = "not analysable";
       c.messages.push_back(fmt::format("not analysable: {}", e.what()));
       return c;
     }
@@ -171,7 +174,11 @@ void run(ReportCliOptions o) {
     m.forest.push_back({.label = var, .heading = true});
     for (const auto& level : levels_in(table, all, var)) {
       try {
-        m.forest.push_back(report::subgroup_forest_row(subset({var + "=" + level}), level, 1, ao));
+        for (auto& row : report::subgroup_forest_rows(subset({var + "=" + level}), level, 1, ao)) {
+          row.subgroup = var;
+          row.level = level;
+          m.forest.push_back(std::move(row));
+        }
       } catch (const DataError& e) {
         m.forest.push_back({.label = level, .indent = 1, .note = "not analysable"});
       }
@@ -182,8 +189,19 @@ void run(ReportCliOptions o) {
   if (!o.data.strata.empty())
     m.footnotes.push_back(fmt::format("Strata (stratified Cox model and log-rank test): {}.",
                                       fmt::join(o.data.strata, ", ")));
-  m.footnotes.push_back(fmt::format("Cox ties: {}; hazard ratio = {} vs {} (reference).", report::ties_text(ao.ties),
-                                    all.group_levels.size() > 1 ? all.group_levels[1] : "-", all.group_levels[0]));
+  if (all.group_levels.size() > 2) {
+    std::vector<std::string> others(all.group_levels.begin() + 1, all.group_levels.end());
+    m.footnotes.push_back(fmt::format(
+        "{} arms: each of {} against {} (reference). Hazard ratios from one Cox model with an indicator per "
+        "non-reference arm (as R coxph(Surv ~ arm{})); ties: {}. Log-rank p per arm from the rows of that arm and "
+        "the reference (as survdiff on the two-arm subset); the all-arms p is the {}-group log-rank test "
+        "(survdiff on all arms).",
+        all.group_levels.size(), fmt::join(others, ", "), all.group_levels[0],
+        o.data.strata.empty() ? "" : " + strata(...)", report::ties_text(ao.ties), all.group_levels.size()));
+  } else {
+    m.footnotes.push_back(fmt::format("Cox ties: {}; hazard ratio = {} vs {} (reference).", report::ties_text(ao.ties),
+                                      all.group_levels.size() > 1 ? all.group_levels[1] : "-", all.group_levels[0]));
+  }
   m.footnotes.push_back(fmt::format("One-sided p-value: {}log-rank z, alternative hazard ratio < 1 (experimental better).",
                                     o.data.strata.empty() ? "" : "stratified "));
   if (!o.subgroups.empty())

@@ -54,7 +54,8 @@ struct KmCurve {
   std::vector<double> n_censor{};    ///< censorings at time[i]; censor marks are drawn where > 0
   double n = not_available;        ///< patients at time 0; NaN = n_risk[0]
   double median = not_available;   ///< NaN = not reached (no drop line, legend says "median not reached")
-  std::optional<Rgb> colour{};       ///< default: Okabe–Ito by position
+  std::optional<Rgb> colour{};       ///< default: Okabe–Ito by position (three or more curves also
+                                     ///< get distinct line types: solid, dashed, dotted, dash-dot, ...)
 };
 
 struct KmPlotOptions {
@@ -94,6 +95,9 @@ struct ForestRow {
   double n_control = not_available, events_control = not_available;
   double hr = not_available, lower = not_available, upper = not_available;
   std::string note{};                      ///< shown instead of the estimate, e.g. "not estimable: no events"
+  // What the row is (for results files; not drawn): the cohort, the subgroup variable and level, and
+  // the comparison ("B vs A") of its HR; empty where they do not apply.
+  std::string cohort{}, subgroup{}, level{}, comparison{};
 };
 
 struct ForestPlotOptions {

@@ -9,8 +9,9 @@
 // Conventions:
 //   * Not estimable (median not reached, CI bound undefined) is NaN; it prints as "NE".
 //   * Rates are proportions (0..1) in the model and printed as percentages.
-//   * Arms are listed in display order (experimental first, as efficacy tables do); the comparison
-//     names which arm is the control (the --ref level).
+//   * Arms are listed in display order (experimental arms first, as efficacy tables do, the control
+//     last); each comparison names its experimental arm and the control (the --ref level). With K
+//     arms there are K - 1 comparisons, each arm against the control.
 //
 // Example:
 //   hazard::report::ReportModel m;
@@ -51,20 +52,32 @@ struct ArmResult {
   plot::KmCurve curve{};             ///< for the KM figure; its label is replaced by `arm`
 };
 
-/// Between-arm comparison within a cohort (experimental vs the control / --ref arm).
+/// One arm against the control within a cohort. The HRs come from one Cox model of all arms
+/// (K - 1 arm indicators, as coxph(Surv ~ arm + strata(...))); the log-rank test from the two arms
+/// alone (survdiff on the subset of the experimental and the control arm).
 struct Comparison {
   std::string experimental{}, control{};
   Estimate hr_stratified{};          ///< Cox, stratified by the randomization factors
   Estimate hr_unstratified{};        ///< Cox, no strata
   double p_two_sided = na;         ///< stratified log-rank test, two-sided
   double p_one_sided = na;         ///< one-sided, alternative: experimental better (HR < 1)
-  std::string note{};                ///< why something is missing, e.g. "one arm only: no comparison"
+  std::string note{};                ///< why something is missing, e.g. "no events in Placebo: ..."
+  /// "Cabozantinib vs Placebo": the `arm` of its results rows and the data-arm of its table cells.
+  std::string label() const { return experimental + " vs " + control; }
+};
+
+/// The K-group log-rank test over all arms (survdiff(Surv ~ arm + strata(...))), three or more arms.
+struct GlobalTest {
+  double chisq = na, df = na, p = na;
 };
 
 struct CohortResult {
   std::string name{};                ///< level of --by (e.g. "pNET"), or "Overall"
   std::vector<ArmResult> arms{};
-  Comparison comparison{};
+  std::string control{};             ///< the control (--ref) arm; "" when the cohort has none
+  std::vector<Comparison> comparisons{};  ///< each other arm against the control, in arm order
+  GlobalTest global{};               ///< NaN unless the cohort has three or more arms
+  std::string note{};                ///< why there is no comparison at all, e.g. "one arm only: no comparison"
   std::vector<std::string> messages{};  ///< data problems shown with the cohort (never silently dropped)
 };
 
@@ -129,17 +142,20 @@ struct AnalysisOptions {
 };
 
 /// One cohort (the analysis rows `d` of one level of --by, or all rows): hazard::kaplan_meier per
-/// arm, hazard::cox_fit stratified by d's strata (when it has strata) and without strata (the arm
-/// as a 0/1 column, as `hazard cox --group`), hazard::logrank with d's strata. The experimental
-/// arm is d.group_levels[1], the control d.group_levels[0] (the --ref level). Problems are
-/// reported, not thrown: one arm only, more than two arms, an arm without events (HRs not
-/// estimable), a stratum with one subject, no events, Cox warnings (messages / comparison.note).
+/// arm; hazard::cox_fit with one 0/1 column per non-control arm (as `hazard cox --group`),
+/// stratified by d's strata (when it has strata) and without strata; per arm against the control,
+/// hazard::logrank with d's strata on the rows of the two arms; with three or more arms the
+/// K-group hazard::logrank of all arms. The control is d.group_levels[0] (the --ref level).
+/// Problems are reported, not thrown: one arm only, an arm without events (HRs not estimable), a
+/// stratum with one subject, no events, Cox warnings (messages / notes).
 CohortResult analyse_cohort(const SurvData& d, const std::string& name, const AnalysisOptions& options);
 
-/// A forest row for a subgroup level: n and events per arm and the unstratified Cox HR of the
-/// rows `d` (a note instead when not estimable).
-plot::ForestRow subgroup_forest_row(const SurvData& d, const std::string& label, int indent,
-                                    const AnalysisOptions& options);
+/// Forest rows for a subgroup level: n and events per arm and the unstratified Cox HRs (one model,
+/// K - 1 arm indicators) of the rows `d`. Two arms: one row labelled `label`; three or more: a
+/// heading row `label` and one row per arm against the control, indented one more. A note instead
+/// of the HR when not estimable (an arm without events or patients in the level).
+std::vector<plot::ForestRow> subgroup_forest_rows(const SurvData& d, const std::string& label, int indent,
+                                                  const AnalysisOptions& options);
 
 /// Method texts (ReportModel::methods) for the options and strata names.
 Methods describe_methods(const AnalysisOptions& options, const std::vector<std::string>& strata);
@@ -152,10 +168,12 @@ std::string ties_text(Ties ties);
 /// The KM figure of a cohort: curves labelled by arm, annotation with the stratified HR and p,
 /// the report's notice as footnote.
 plot::KmPlot km_plot(const ReportModel& model, const CohortResult& cohort);
-/// One forest row per cohort, from its arms and stratified HR (a note when the HR is missing);
+/// Forest rows of the cohorts, from their arms and stratified HRs (a note when an HR is missing):
+/// two arms, one row per cohort; three or more, a heading row per cohort and a row per comparison.
 /// `hazard report` appends subgroup rows (a heading row per variable, indented level rows).
 std::vector<plot::ForestRow> cohort_forest_rows(const ReportModel& model);
-/// The forest plot of model.forest, headed by the first cohort's arm names.
+/// The forest plot of model.forest, headed by the first cohort's arm names (two arms) or by
+/// "Experimental" and the control (three or more).
 plot::ForestPlot forest_plot(const ReportModel& model);
 
 // ---- writers (each returns the file's content) ----

@@ -5,6 +5,7 @@
 // comma, "NE" (not estimable) for a median not reached or an undefined CI bound.
 #include "report/efficacy_table.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 
@@ -139,48 +140,81 @@ Table efficacy_table(const ReportModel& m) {
     }
   }
 
-  // Between-arm rows: one cell spanning each cohort's arms.
-  std::string versus;
+  // Between-arm rows, one section per comparison ("B vs A"; with K arms, K - 1 of them): one cell
+  // spanning each cohort's arms, empty in a cohort without that comparison.
+  std::vector<std::string> versus;
   for (const CohortResult& c : m.cohorts)
-    if (!c.comparison.experimental.empty()) {
-      versus = c.comparison.experimental + " vs " + c.comparison.control;
-      break;
-    }
-  section(versus.empty() ? "Comparison between arms" : versus);
+    for (const Comparison& cmp : c.comparisons)
+      if (std::find(versus.begin(), versus.end(), cmp.label()) == versus.end()) versus.push_back(cmp.label());
   auto spanning = [&](const std::string& label, auto cell_of) {
     Row r{.cells = {{.text = label}}, .indent = 1};
     for (const CohortResult& c : m.cohorts) {
       Cell cell = cell_of(c);
       cell.span = static_cast<int>(std::max<std::size_t>(c.arms.size(), 1));
       cell.cohort = c.name;
-      cell.arm = c.comparison.experimental.empty()
-                     ? ""
-                     : c.comparison.experimental + " vs " + c.comparison.control;
       r.cells.push_back(std::move(cell));
     }
     t.body.push_back(std::move(r));
   };
-  if (strat)
-    spanning("Hazard ratio, stratified (" + ci + ")", [&](const CohortResult& c) {
-      return Cell{.text = format_hr(c.comparison.hr_stratified), .stat = "hr_stratified",
-                  .value = c.comparison.hr_stratified.value};
+  auto find = [](const CohortResult& c, const std::string& vs) -> const Comparison* {
+    for (const Comparison& cmp : c.comparisons)
+      if (cmp.label() == vs) return &cmp;
+    return nullptr;
+  };
+  if (versus.empty()) section("Comparison between arms");
+  for (const std::string& vs : versus) {
+    section(vs);
+    // A cell of this comparison, or an empty one where the cohort does not have it.
+    auto per_cohort = [&](const std::string& label, auto cell_of) {
+      spanning(label, [&](const CohortResult& c) {
+        const Comparison* cmp = find(c, vs);
+        if (!cmp) return Cell{.text = "\u2013"};
+        Cell cell = cell_of(*cmp);
+        cell.arm = vs;
+        return cell;
+      });
+    };
+    if (strat)
+      per_cohort("Hazard ratio, stratified (" + ci + ")", [](const Comparison& cmp) {
+        return Cell{.text = format_hr(cmp.hr_stratified), .stat = "hr_stratified", .value = cmp.hr_stratified.value};
+      });
+    per_cohort(strat ? "Hazard ratio, unstratified (" + ci + ")" : "Hazard ratio (" + ci + ")", [](const Comparison& cmp) {
+      return Cell{.text = format_hr(cmp.hr_unstratified), .stat = "hr_unstratified", .value = cmp.hr_unstratified.value};
     });
-  spanning(strat ? "Hazard ratio, unstratified (" + ci + ")" : "Hazard ratio (" + ci + ")", [&](const CohortResult& c) {
-    return Cell{.text = format_hr(c.comparison.hr_unstratified),
-                .stat = "hr_unstratified", .value = c.comparison.hr_unstratified.value};
-  });
-  spanning(strat ? "Log-rank p, stratified, two-sided" : "Log-rank p, two-sided", [&](const CohortResult& c) {
-    return Cell{.text = format_p(c.comparison.p_two_sided), .stat = "p_two_sided",
-                .value = c.comparison.p_two_sided};
-  });
-  spanning(strat ? "Log-rank p, stratified, one-sided" : "Log-rank p, one-sided", [&](const CohortResult& c) {
-    return Cell{.text = format_p(c.comparison.p_one_sided), .stat = "p_one_sided",
-                .value = c.comparison.p_one_sided};
-  });
+    per_cohort(strat ? "Log-rank p, stratified, two-sided" : "Log-rank p, two-sided", [](const Comparison& cmp) {
+      return Cell{.text = format_p(cmp.p_two_sided), .stat = "p_two_sided", .value = cmp.p_two_sided};
+    });
+    per_cohort(strat ? "Log-rank p, stratified, one-sided" : "Log-rank p, one-sided", [](const Comparison& cmp) {
+      return Cell{.text = format_p(cmp.p_one_sided), .stat = "p_one_sided", .value = cmp.p_one_sided};
+    });
+  }
+  // Three or more arms: the K-group test of all arms.
+  bool any_global = false;
+  for (const CohortResult& c : m.cohorts) any_global = any_global || c.comparisons.size() > 1;
+  if (any_global) {
+    section("All arms");
+    spanning(strat ? "Log-rank p, stratified, all arms" : "Log-rank p, all arms", [&](const CohortResult& c) {
+      if (c.comparisons.size() < 2) return Cell{.text = "\u2013"};
+      return Cell{.text = fmt::format("{} (chi-square {:.2f}, {:g} df)", format_p(c.global.p), c.global.chisq,
+                                      c.global.df),
+                  .arm = "all arms", .stat = "p_global", .value = c.global.p};
+    });
+  }
+  // Why a number is missing, per cohort.
   bool any_note = false;
-  for (const CohortResult& c : m.cohorts) any_note = any_note || !c.comparison.note.empty();
+  for (const CohortResult& c : m.cohorts) {
+    any_note = any_note || !c.note.empty();
+    for (const Comparison& cmp : c.comparisons) any_note = any_note || !cmp.note.empty();
+  }
   if (any_note)
-    spanning("Note", [&](const CohortResult& c) { return Cell{.text = c.comparison.note}; });
+    spanning("Note", [&](const CohortResult& c) {
+      std::vector<std::string> notes;
+      if (!c.note.empty()) notes.push_back(c.note);
+      for (const Comparison& cmp : c.comparisons)
+        if (!cmp.note.empty() && std::find(notes.begin(), notes.end(), cmp.note) == notes.end())
+          notes.push_back(c.comparisons.size() > 1 ? cmp.label() + ": " + cmp.note : cmp.note);
+      return Cell{.text = fmt::format("{}", fmt::join(notes, "\n"))};
+    });
   return t;
 }
 

@@ -40,13 +40,20 @@ std::vector<ResultRow> result_rows(const ReportModel& m) {
         add_estimate(c.name, a.arm, "rate", k < a.landmarks.size() ? a.landmarks[k] : Estimate{},
                      m.methods.landmarks, fmt::format("{:g}", m.landmark_times[k]));
     }
-    const Comparison& cmp = c.comparison;
-    if (cmp.experimental.empty() && cmp.control.empty()) continue;
-    const std::string vs = cmp.experimental + " vs " + cmp.control;
-    add_estimate(c.name, vs, "hr_stratified", cmp.hr_stratified, m.methods.hr_stratified);
-    add_estimate(c.name, vs, "hr_unstratified", cmp.hr_unstratified, m.methods.hr_unstratified);
-    add(c.name, vs, "p_two_sided", cmp.p_two_sided, m.methods.logrank + ", two-sided");
-    add(c.name, vs, "p_one_sided", cmp.p_one_sided, m.methods.logrank + ", one-sided (HR < 1)");
+    const std::string pair = c.comparisons.size() > 1 ? " (the two arms' rows)" : "";
+    for (const Comparison& cmp : c.comparisons) {
+      const std::string vs = cmp.label();
+      add_estimate(c.name, vs, "hr_stratified", cmp.hr_stratified, m.methods.hr_stratified);
+      add_estimate(c.name, vs, "hr_unstratified", cmp.hr_unstratified, m.methods.hr_unstratified);
+      add(c.name, vs, "p_two_sided", cmp.p_two_sided, m.methods.logrank + pair + ", two-sided");
+      add(c.name, vs, "p_one_sided", cmp.p_one_sided, m.methods.logrank + pair + ", one-sided (HR < 1)");
+    }
+    if (c.comparisons.size() > 1) {
+      const std::string method = m.methods.logrank + ", all arms (K-group chi-square)";
+      add(c.name, "all arms", "chisq_global", c.global.chisq, method);
+      add(c.name, "all arms", "df_global", c.global.df, method);
+      add(c.name, "all arms", "p_global", c.global.p, method);
+    }
   }
   return rows;
 }
@@ -94,19 +101,35 @@ std::string render_results_json(const ReportModel& m) {
   j["results"] = std::move(rows);
   // What could not be estimated, and why (shown with each cohort in the HTML and RTF).
   json cohorts = json::array();
-  for (const CohortResult& c : m.cohorts)
-    cohorts.push_back({{"cohort", c.name}, {"experimental", c.comparison.experimental},
-                       {"control", c.comparison.control}, {"note", c.comparison.note}, {"messages", c.messages}});
+  auto num_or_null = [](double x) { return std::isfinite(x) ? json(x) : json(nullptr); };
+  for (const CohortResult& c : m.cohorts) {
+    // experimental / note: the first comparison (the only one with two arms), as before K arms.
+    const Comparison first = c.comparisons.empty() ? Comparison{.control = c.control} : c.comparisons.front();
+    json cmps = json::array();
+    for (const Comparison& cmp : c.comparisons)
+      cmps.push_back({{"experimental", cmp.experimental}, {"control", cmp.control}, {"note", cmp.note}});
+    json global = c.comparisons.size() > 1
+                      ? json{{"chisq", num_or_null(c.global.chisq)}, {"df", num_or_null(c.global.df)},
+                             {"p", num_or_null(c.global.p)}}
+                      : json(nullptr);
+    cohorts.push_back({{"cohort", c.name},
+                       {"experimental", first.experimental},
+                       {"control", c.control},
+                       {"note", !c.note.empty() ? c.note : first.note},
+                       {"comparisons", cmps},
+                       {"global_logrank", global},
+                       {"messages", c.messages}});
+  }
   j["cohorts"] = std::move(cohorts);
   json forest = json::array();
-  auto num_or_null = [](double x) { return std::isfinite(x) ? json(x) : json(nullptr); };
   for (const plot::ForestRow& r : m.forest)
     forest.push_back({{"label", r.label}, {"indent", r.indent}, {"heading", r.heading},
                       {"n_experimental", num_or_null(r.n_experimental)},
                       {"events_experimental", num_or_null(r.events_experimental)},
                       {"n_control", num_or_null(r.n_control)}, {"events_control", num_or_null(r.events_control)},
                       {"hr", num_or_null(r.hr)}, {"lower", num_or_null(r.lower)}, {"upper", num_or_null(r.upper)},
-                      {"note", r.note}});
+                      {"note", r.note}, {"cohort", r.cohort}, {"subgroup", r.subgroup}, {"level", r.level},
+                      {"comparison", r.comparison}});
   j["forest"] = std::move(forest);
   return j.dump(2) + "\n";
 }
@@ -133,21 +156,39 @@ plot::KmPlot km_plot(const ReportModel& m, const CohortResult& c) {
     p.curves.push_back(std::move(curve));
   }
   if (p.options.annotation.empty()) {
-    const Comparison& cmp = c.comparison;
-    const Estimate& hr = cmp.hr_stratified;
     const bool strat = !m.strata.empty();
-    std::string ann;
-    if (std::isfinite(hr.value))
-      ann = fmt::format("{} {:.2f} ({} {}\u2013{})", strat ? "Stratified HR" : "HR", hr.value, ci_text(m.conf_level),
-                        std::isfinite(hr.lower) ? fmt::format("{:.2f}", hr.lower) : "NE",
-                        std::isfinite(hr.upper) ? fmt::format("{:.2f}", hr.upper) : "NE");
-    if (std::isfinite(cmp.p_two_sided)) {
-      const std::string p_text = format_p(cmp.p_two_sided);
-      ann += fmt::format("{}{} p{}{} (two-sided)", ann.empty() ? "" : "\n", strat ? "Stratified log-rank" : "Log-rank",
-                         p_text[0] == '<' ? "" : "=", p_text);
+    const bool many = c.comparisons.size() > 1;
+    auto p_eq = [](double pv) {
+      const std::string t = format_p(pv);
+      return (t[0] == '<' ? "" : "=") + t;
+    };
+    std::vector<std::string> lines;
+    for (const Comparison& cmp : c.comparisons) {
+      // Two arms: "Stratified HR 0.33 (95% CI 0.19–0.56)" and "Stratified log-rank p=0.0001
+      // (two-sided)"; more: one line per arm against the control, and the global test.
+      const Estimate& hr = strat ? cmp.hr_stratified : cmp.hr_unstratified;
+      const std::string prefix = many ? cmp.label() + ": " : "";
+      std::string line;
+      if (std::isfinite(hr.value))
+        line = fmt::format("{}{} {:.2f} ({} {}\u2013{})", prefix, strat ? "Stratified HR" : "HR", hr.value,
+                           ci_text(m.conf_level), std::isfinite(hr.lower) ? fmt::format("{:.2f}", hr.lower) : "NE",
+                           std::isfinite(hr.upper) ? fmt::format("{:.2f}", hr.upper) : "NE");
+      else
+        line = fmt::format("{}HR NE", prefix);
+      if (std::isfinite(cmp.p_two_sided)) {
+        if (many)
+          line += fmt::format(", log-rank p{}", p_eq(cmp.p_two_sided));
+        else
+          line += fmt::format("\n{} p{} (two-sided)", strat ? "Stratified log-rank" : "Log-rank", p_eq(cmp.p_two_sided));
+      }
+      if (!cmp.note.empty()) line += "\n" + cmp.note;
+      lines.push_back(line);
     }
-    if (!cmp.note.empty()) ann += (ann.empty() ? "" : "\n") + cmp.note;
-    p.options.annotation = ann;
+    if (many && std::isfinite(c.global.p))
+      lines.push_back(fmt::format("{} p{} ({} arms, {:g} df)", strat ? "Stratified log-rank" : "Log-rank",
+                                  p_eq(c.global.p), c.arms.size(), c.global.df));
+    if (!c.note.empty()) lines.push_back(c.note);
+    p.options.annotation = fmt::format("{}", fmt::join(lines, "\n"));
   }
   std::string foot = m.notice;
   for (const std::string& msg : c.messages) foot += (foot.empty() ? "" : "\n") + msg;
@@ -159,23 +200,40 @@ plot::KmPlot km_plot(const ReportModel& m, const CohortResult& c) {
 std::vector<plot::ForestRow> cohort_forest_rows(const ReportModel& m) {
   std::vector<plot::ForestRow> rows;
   for (const CohortResult& c : m.cohorts) {
-    plot::ForestRow r;
-    r.label = c.name;
-    for (const ArmResult& a : c.arms) {
-      if (a.arm == c.comparison.experimental) {
-        r.n_experimental = a.n;
-        r.events_experimental = a.events;
-      } else if (a.arm == c.comparison.control) {
-        r.n_control = a.n;
-        r.events_control = a.events;
-      }
+    const bool many = c.comparisons.size() > 1;
+    if (many) rows.push_back({.label = c.name, .heading = true, .cohort = c.name});
+    if (c.comparisons.empty()) {
+      plot::ForestRow r{.label = c.name, .cohort = c.name};
+      for (const ArmResult& a : c.arms)
+        if (a.arm == c.control) {
+          r.n_control = a.n;
+          r.events_control = a.events;
+        }
+      r.note = c.note.empty() ? "not estimable" : c.note;
+      rows.push_back(std::move(r));
+      continue;
     }
-    r.hr = c.comparison.hr_stratified.value;
-    r.lower = c.comparison.hr_stratified.lower;
-    r.upper = c.comparison.hr_stratified.upper;
-    if (!std::isfinite(r.hr))
-      r.note = c.comparison.note.empty() ? "not estimable" : c.comparison.note;
-    rows.push_back(std::move(r));
+    for (const Comparison& cmp : c.comparisons) {
+      plot::ForestRow r;
+      r.label = many ? cmp.label() : c.name;
+      r.indent = many ? 1 : 0;
+      r.cohort = c.name;
+      r.comparison = cmp.label();
+      for (const ArmResult& a : c.arms) {
+        if (a.arm == cmp.experimental) {
+          r.n_experimental = a.n;
+          r.events_experimental = a.events;
+        } else if (a.arm == cmp.control) {
+          r.n_control = a.n;
+          r.events_control = a.events;
+        }
+      }
+      r.hr = cmp.hr_stratified.value;
+      r.lower = cmp.hr_stratified.lower;
+      r.upper = cmp.hr_stratified.upper;
+      if (!std::isfinite(r.hr)) r.note = cmp.note.empty() ? "not estimable" : cmp.note;
+      rows.push_back(std::move(r));
+    }
   }
   return rows;
 }
@@ -186,9 +244,11 @@ plot::ForestPlot forest_plot(const ReportModel& m) {
   p.options = m.forest_options;
   const plot::ForestPlotOptions defaults;
   for (const CohortResult& c : m.cohorts) {
-    if (c.comparison.experimental.empty()) continue;
-    if (p.options.experimental == defaults.experimental) p.options.experimental = c.comparison.experimental;
-    if (p.options.control == defaults.control) p.options.control = c.comparison.control;
+    if (c.comparisons.empty()) continue;
+    // Three or more arms: the rows name the arm, the column is "Experimental".
+    if (p.options.experimental == defaults.experimental && c.comparisons.size() == 1)
+      p.options.experimental = c.comparisons[0].experimental;
+    if (p.options.control == defaults.control) p.options.control = c.control;
     break;
   }
   if (p.options.estimate_label == defaults.estimate_label)

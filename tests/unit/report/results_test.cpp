@@ -79,8 +79,8 @@ TEST(WriteReport, WritesEveryFile) {
 
 TEST(Forest, OneRowPerCohortWithNotes) {
   hr::ReportModel m = hazard::test::sample_model();
-  m.cohorts[1].comparison.hr_stratified = {};
-  m.cohorts[1].comparison.note = "one arm only: no comparison";
+  m.cohorts[1].comparisons.clear();
+  m.cohorts[1].note = "one arm only: no comparison";
   const auto rows = hr::cohort_forest_rows(m);
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].label, "pNET");
@@ -102,7 +102,7 @@ TEST(Figures, LabelsFollowTheAnalysis) {
   ao.km.conf_level = 0.9;
   m.methods = hr::describe_methods(ao, m.strata);
   hazard::plot::KmPlot kp = hr::km_plot(m, m.cohorts[0]);
-  EXPECT_EQ(kp.options.annotation.rfind("HR 0.33 (90% CI 0.19\u20130.55)", 0), 0u) << kp.options.annotation;
+  EXPECT_EQ(kp.options.annotation.rfind("HR 0.34 (90% CI 0.20\u20130.57)", 0), 0u) << kp.options.annotation;
   EXPECT_NE(kp.options.annotation.find("\nLog-rank p<0.0001"), std::string::npos) << kp.options.annotation;
   EXPECT_EQ(kp.options.y_label, "Survival probability (%)");
   EXPECT_EQ(kp.options.x_label, "Time");
