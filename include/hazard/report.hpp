@@ -222,7 +222,8 @@ std::string units_suffix(const ReportModel& model);
 std::string format_time(double v);
 /// "12.8 (7.9, 21.0)", bounds "NE" when not estimable.
 std::string format_estimate(const Estimate& e, int decimals = 1);
-/// "0.33 (0.19, 0.56)"; values below 0.005 print as "<0.01".
+/// "0.33 (0.19, 0.56)"; values below 0.005 print as "<0.01"; a hazard ratio that is not
+/// estimable (NaN: no events in an arm, a fit that did not converge) prints as "NE" alone.
 std::string format_hr(const Estimate& e);
 /// "0.0123", "<0.0001"; "NE" when NaN.
 std::string format_p(double p);

@@ -44,20 +44,34 @@ CoxData cox_data(const SurvData& d, bool stratified) {
 }
 
 // The HRs of the arm columns (one per non-reference arm), NaN with the reason in `note` when the
-// model cannot be fitted.
+// model cannot be fitted or an estimate is not one: a fit that did not converge (every HR), a
+// coefficient running to infinity (monotone likelihood, R's "coefficient may be infinite"), an
+// aliased column. Such an HR is never shown as a number (e.g. "<0.01"): it is NE with the reason.
 std::vector<Estimate> fit_hrs(const SurvData& d, bool stratified, const AnalysisOptions& o, std::string& note,
                               std::vector<std::string>& warnings) {
   const std::size_t k = d.group_levels.size() > 1 ? d.group_levels.size() - 1 : 1;
   std::vector<Estimate> out(k);
   try {
-    const CoxResult r = cox_fit(cox_data(d, stratified), CoxOptions{.ties = o.ties, .conf_level = o.km.conf_level});
+    const CoxData cd = cox_data(d, stratified);
+    const CoxResult r = cox_fit(cd, CoxOptions{.ties = o.ties, .conf_level = o.km.conf_level});
     for (const auto& w : r.warnings) warnings.push_back(w);
+    if (!r.converged) {
+      note = fmt::format("hazard ratio not estimable (NE): the {}Cox model did not converge ({})",
+                         stratified ? "stratified " : "", fmt::join(r.warnings, "; "));
+      return out;
+    }
     for (std::size_t j = 0; j < k && j < r.terms.size(); ++j) {
       const CoxTerm& t = r.terms[j];
-      if (std::isfinite(t.hr)) out[j] = {t.hr, t.lower, t.upper};
+      std::string why;
+      for (const auto& w : r.warnings)
+        if (w.find("(" + cd.names[j] + ")") != std::string::npos) why = w;
+      if (!why.empty())
+        note = fmt::format("hazard ratio not estimable (NE): {}", why);
+      else if (std::isfinite(t.hr) && std::isfinite(t.lower) && std::isfinite(t.upper))
+        out[j] = {t.hr, t.lower, t.upper};
+      else
+        note = "hazard ratio not estimable (NE)";
     }
-    for (const Estimate& e : out)
-      if (!std::isfinite(e.value)) note = "hazard ratio not estimable";
   } catch (const NumericalError& e) {
     note = fmt::format("hazard ratio not estimable: {}", e.what());
   } catch (const UsageError& e) {

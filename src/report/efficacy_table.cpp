@@ -35,6 +35,7 @@ std::string format_estimate(const Estimate& e, int decimals) {
 }
 
 std::string format_hr(const Estimate& e) {
+  if (!std::isfinite(e.value)) return "NE";  // the table's note says why
   auto one = [](double v) -> std::string {
     if (!std::isfinite(v)) return "NE";
     if (v < 0.005) return "<0.01";

@@ -146,3 +146,29 @@ TEST(AnalyseCohort, ThreeArmsEachAgainstTheControl) {
   EXPECT_EQ(rows[2].hr, unstrat.terms[1].hr);
   EXPECT_EQ(rows[2].n_experimental, 9);  // i / 3 % 3 == 2: i = 6-8, 15-17, 24-26
 }
+
+// Monotone likelihood: every event of arm A comes before any patient of arm B leaves the risk set,
+// and arm B's events happen with nobody of A at risk, so the partial likelihood keeps rising as the
+// log HR of B goes to -infinity (R: "Loglik converged before variable 1; coefficient may be
+// infinite"). The HR is NE with that reason, never a number such as "<0.01"; the log-rank p stays.
+TEST(AnalyseCohort, InfiniteCoefficientIsNotEstimable) {
+  hazard::SurvData d;
+  d.group_name = "ARM";
+  d.group_levels = {"A", "B"};
+  for (int i = 0; i < 10; ++i) {
+    d.time.push_back(1.0 + i);  // A: events at 1..10
+    d.status.push_back(1);
+    d.group.push_back(0);
+    d.time.push_back(20.0 + i);  // B: events at 20..29
+    d.status.push_back(1);
+    d.group.push_back(1);
+  }
+  const hr::CohortResult c = hr::analyse_cohort(d, "X", {});
+  ASSERT_EQ(c.comparisons.size(), 1u);
+  EXPECT_TRUE(std::isnan(c.comparisons[0].hr_stratified.value));
+  EXPECT_TRUE(std::isnan(c.comparisons[0].hr_unstratified.value));
+  EXPECT_NE(c.comparisons[0].note.find("not estimable (NE)"), std::string::npos) << c.comparisons[0].note;
+  EXPECT_NE(c.comparisons[0].note.find("infinite"), std::string::npos) << c.comparisons[0].note;
+  EXPECT_TRUE(std::isfinite(c.comparisons[0].p_two_sided));
+  EXPECT_EQ(hr::format_hr(c.comparisons[0].hr_stratified), "NE");
+}
