@@ -91,10 +91,19 @@ void run(ReportCliOptions o) {
   std::vector<std::string> extra;
   if (!o.by.empty()) extra.push_back(o.by);
   for (const auto& s : o.subgroups) extra.push_back(s);
+  // The file is read once (with the strata columns); each cohort and subgroup is then built from
+  // the table as `hazard km/cox/logrank --where ...` would build it. Two views of each: every
+  // randomized patient (N, KM, unstratified HR: the --strata columns are not roles, so a missing
+  // stratification factor drops nobody) and the patients with every stratification factor (the
+  // stratified Cox model and log-rank tests).
   const Roles roles = make_roles(o.data);
+  Roles descriptive = roles;
+  descriptive.strata.clear();
+  for (const auto& s : o.data.strata) extra.push_back(s);
   Table table;
   // All rows: errors in the data as a whole (missing --ref level, bad columns) are errors.
-  const SurvData all = load_surv_data(o.data, roles, &table, extra);
+  load_surv_data(o.data, roles, &table, extra);
+  const SurvData all = build_surv_data(table, descriptive);
 
   report::ReportModel m;
   std::string code;
@@ -127,25 +136,28 @@ void run(ReportCliOptions o) {
   m.km_options.x_step = o.x_step;
   m.km_options.events_censored = o.kmunicate;
 
-  // One cohort: the rows of `extra_where` (plus the command's own filters), read as km/cox/logrank
+  // One cohort: the rows of `extra_where` (plus the command's own filters), as km/cox/logrank
   // would read them with the same --where; data problems of the cohort go into its messages.
-  auto subset = [&](const std::vector<std::string>& extra_where) {
-    DataOptions d = o.data;
-    for (const auto& w : extra_where) d.where.push_back(w);
-    return load_surv_data(d, make_roles(d));
+  auto with_where = [](Roles r, const std::vector<WhereClause>& extra_where) {
+    for (const auto& w : extra_where) r.where.push_back(w);
+    return r;
   };
-  auto cohort = [&](const std::string& name, const std::vector<std::string>& extra_where) {
+  auto subset = [&](const std::vector<WhereClause>& extra_where) {
+    return build_surv_data(table, with_where(descriptive, extra_where));
+  };
+  auto cohort = [&](const std::string& name, const std::vector<WhereClause>& extra_where) {
     try {
-      const SurvData d = extra_where.empty() ? all : subset(extra_where);
-      return report::analyse_cohort(d, name, ao);
+      const SurvData d = subset(extra_where);
+      if (o.data.strata.empty()) return report::analyse_cohort(d, name, ao);
+      const SurvData s = build_surv_data(table, with_where(roles, extra_where));
+      return report::analyse_cohort(d, name, ao, &s);
     } catch (const DataError& e) {
       // A cohort without the control arm: its other arm is still described (KM), without a comparison.
       if (std::string(e.what()).find("reference group has no rows") != std::string::npos) {
         try {
-          DataOptions d = o.data;
-          for (const auto& w : extra_where) d.where.push_back(w);
-          d.ref.clear();
-          report::CohortResult c = report::analyse_cohort(load_surv_data(d, make_roles(d)), name, ao);
+          Roles r = with_where(descriptive, extra_where);
+          r.ref.clear();
+          report::CohortResult c = report::analyse_cohort(build_surv_data(table, r), name, ao);
           c.comparisons.clear();
           c.global = {};
           c.control.clear();
@@ -166,7 +178,7 @@ void run(ReportCliOptions o) {
 
   if (!o.by.empty())
     for (const auto& level : levels_in(table, all, o.by))
-      m.cohorts.push_back(cohort(level, {o.by + "=" + level}));
+      m.cohorts.push_back(cohort(level, {WhereClause{.column = o.by, .value = level}}));
   if (o.by.empty() || !o.no_overall) m.cohorts.push_back(cohort("Overall", {}));
 
   m.forest = report::cohort_forest_rows(m);
@@ -174,7 +186,7 @@ void run(ReportCliOptions o) {
     m.forest.push_back({.label = var, .heading = true});
     for (const auto& level : levels_in(table, all, var)) {
       try {
-        for (auto& row : report::subgroup_forest_rows(subset({var + "=" + level}), level, 1, ao)) {
+        for (auto& row : report::subgroup_forest_rows(subset({WhereClause{.column = var, .value = level}}), level, 1, ao)) {
           row.subgroup = var;
           row.level = level;
           m.forest.push_back(std::move(row));
@@ -186,9 +198,19 @@ void run(ReportCliOptions o) {
   }
 
   // Footnotes: every method and choice not in m.methods.
-  if (!o.data.strata.empty())
+  if (!o.data.strata.empty()) {
     m.footnotes.push_back(fmt::format("Strata (stratified Cox model and log-rank test): {}.",
                                       fmt::join(o.data.strata, ", ")));
+    double excluded = 0;
+    for (const auto& c : m.cohorts)
+      if (c.name == "Overall" || o.by.empty()) excluded = c.n_excluded_stratified;
+    if (excluded > 0)
+      m.footnotes.push_back(fmt::format(
+          "N is every randomized patient: {} with a missing stratification factor are in N, the Kaplan–Meier "
+          "estimates and the unstratified hazard ratios, but not in the stratified Cox model and log-rank tests "
+          "(row \"Not in the stratified analyses\").",
+          excluded));
+  }
   if (all.group_levels.size() > 2) {
     std::vector<std::string> others(all.group_levels.begin() + 1, all.group_levels.end());
     m.footnotes.push_back(fmt::format(

@@ -78,6 +78,10 @@ struct CohortResult {
   std::vector<Comparison> comparisons{};  ///< each other arm against the control, in arm order
   GlobalTest global{};               ///< NaN unless the cohort has three or more arms
   std::string note{};                ///< why there is no comparison at all, e.g. "one arm only: no comparison"
+  /// Patients of the cohort (in N and the KM columns) left out of the stratified Cox model and
+  /// log-rank tests, and why ("missing stratification factor (STRAT1R): 3"); 0 / "" without.
+  double n_excluded_stratified = 0;
+  std::string excluded_stratified{};
   std::vector<std::string> messages{};  ///< data problems shown with the cohort (never silently dropped)
 };
 
@@ -143,12 +147,20 @@ struct AnalysisOptions {
 
 /// One cohort (the analysis rows `d` of one level of --by, or all rows): hazard::kaplan_meier per
 /// arm; hazard::cox_fit with one 0/1 column per non-control arm (as `hazard cox --group`),
-/// stratified by d's strata (when it has strata) and without strata; per arm against the control,
-/// hazard::logrank with d's strata on the rows of the two arms; with three or more arms the
+/// stratified (when there are strata) and without strata; per arm against the control,
+/// hazard::logrank with the strata on the rows of the two arms; with three or more arms the
 /// K-group hazard::logrank of all arms. The control is d.group_levels[0] (the --ref level).
+///
+/// `stratified`, when given, is the same cohort read with the --strata columns: the rows with
+/// every stratification factor (a patient with a missing one is excluded there). The stratified
+/// Cox model and the log-rank tests use it; N, the KM estimates and the unstratified HR use `d`
+/// (every randomized patient), and the difference is counted (n_excluded_stratified). Without it,
+/// `d` serves both (stratified by d's strata when it has them).
+///
 /// Problems are reported, not thrown: one arm only, an arm without events (HRs not estimable), a
 /// stratum with one subject, no events, Cox warnings (messages / notes).
-CohortResult analyse_cohort(const SurvData& d, const std::string& name, const AnalysisOptions& options);
+CohortResult analyse_cohort(const SurvData& d, const std::string& name, const AnalysisOptions& options,
+                            const SurvData* stratified = nullptr);
 
 /// Forest rows for a subgroup level: n and events per arm and the unstratified Cox HRs (one model,
 /// K - 1 arm indicators) of the rows `d`. Two arms: one row labelled `label`; three or more: a

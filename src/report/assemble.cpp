@@ -150,7 +150,8 @@ Methods describe_methods(const AnalysisOptions& o, const std::vector<std::string
   return m;
 }
 
-CohortResult analyse_cohort(const SurvData& d, const std::string& name, const AnalysisOptions& o) {
+CohortResult analyse_cohort(const SurvData& d, const std::string& name, const AnalysisOptions& o,
+                            const SurvData* stratified) {
   CohortResult c;
   c.name = name;
   const KmResult km = kaplan_meier(d, o.km);
@@ -159,6 +160,25 @@ CohortResult analyse_cohort(const SurvData& d, const std::string& name, const An
   for (std::size_t g = 1; g < k; ++g)
     c.arms.push_back(arm_from_km(km.groups[g], km.groups[g].level.value_or(name)));
   if (k > 0) c.arms.push_back(arm_from_km(km.groups[0], km.groups[0].level.value_or(name)));
+
+  // The stratified analyses' rows: every patient with all stratification factors.
+  const SurvData& s = stratified ? *stratified : d;
+  if (stratified && s.size() < d.size()) {
+    c.n_excluded_stratified = static_cast<double>(d.size() - s.size());
+    std::vector<std::string> why;
+    for (const auto& [reason, count] : s.excluded.reasons) {
+      const auto it = d.excluded.reasons.find(reason);
+      const std::size_t extra = count - (it == d.excluded.reasons.end() ? 0 : it->second);
+      if (extra == 0) continue;
+      why.push_back(reason == "missing stratum"
+                        ? fmt::format("missing stratification factor ({}): {}", fmt::join(s.strata_names, ", "), extra)
+                        : fmt::format("{}: {}", reason, extra));
+    }
+    c.excluded_stratified = fmt::format("{}", fmt::join(why, "; "));
+    c.messages.push_back(fmt::format("{} patients not in the stratified Cox model and log-rank tests ({}); they "
+                                     "are in N, the Kaplan–Meier estimates and the unstratified hazard ratio",
+                                     c.n_excluded_stratified, c.excluded_stratified));
+  }
 
   c.control = d.group_levels.empty() ? "" : d.group_levels[0];
   if (d.group.empty() || d.group_levels.size() < 2) {
@@ -169,25 +189,34 @@ CohortResult analyse_cohort(const SurvData& d, const std::string& name, const An
   const std::size_t arms = d.group_levels.size();
   for (std::size_t g = 1; g < arms; ++g)
     c.comparisons.push_back({.experimental = d.group_levels[g], .control = c.control});
+  // Arm g of d in the stratified rows (-1: none of its patients has every stratification factor).
+  auto in_s = [&](std::size_t g) -> std::int32_t {
+    for (std::size_t j = 0; j < s.group_levels.size(); ++j)
+      if (s.group_levels[j] == d.group_levels[g]) return static_cast<std::int32_t>(j);
+    return -1;
+  };
+  const bool s_has_control = !s.group.empty() && !s.group_levels.empty() && s.group_levels[0] == c.control;
 
   // Strata with one subject: legal for the estimators, but worth saying.
-  if (!d.stratum.empty()) {
-    std::vector<std::size_t> per(d.strata_levels.size(), 0);
-    for (auto s : d.stratum) ++per[static_cast<std::size_t>(s)];
-    for (std::size_t s = 0; s < per.size(); ++s)
-      if (per[s] == 1)
+  if (!s.stratum.empty()) {
+    std::vector<std::size_t> per(s.strata_levels.size(), 0);
+    for (auto st : s.stratum) ++per[static_cast<std::size_t>(st)];
+    for (std::size_t st = 0; st < per.size(); ++st)
+      if (per[st] == 1)
         c.messages.push_back(fmt::format("stratum {} has one subject: it adds nothing to the stratified "
-                                         "log-rank test and Cox model", d.strata_levels[s]));
+                                         "log-rank test and Cox model", s.strata_levels[st]));
   }
 
   // Log-rank: each arm against the control on the two arms' rows; all arms together (K >= 3).
   for (std::size_t g = 1; g < arms; ++g) {
-    const LogrankResult lr = logrank(arms == 2 ? d : two_arms(d, static_cast<std::int32_t>(g)), LogrankOptions{});
+    const std::int32_t j = in_s(g);
+    if (!s_has_control || j <= 0) continue;
+    const LogrankResult lr = logrank(s.group_levels.size() == 2 ? s : two_arms(s, j), LogrankOptions{});
     c.comparisons[g - 1].p_two_sided = lr.test.p;
     c.comparisons[g - 1].p_one_sided = lr.test.p_one_sided;
   }
-  if (arms > 2) {
-    const LogrankResult lr = logrank(d, LogrankOptions{});
+  if (arms > 2 && s_has_control && s.group_levels.size() > 1) {
+    const LogrankResult lr = logrank(s, LogrankOptions{});
     c.global = {lr.test.chisq, static_cast<double>(lr.test.df), lr.test.p};
   }
 
@@ -203,7 +232,14 @@ CohortResult analyse_cohort(const SurvData& d, const std::string& name, const An
   }
   std::vector<std::string> warnings;
   std::string note_s, note_u;
-  const std::vector<Estimate> hs = fit_hrs(d, !d.stratum.empty(), o, note_s, warnings);
+  std::vector<Estimate> hs(arms - 1);
+  if (s_has_control && s.group_levels.size() > 1) {
+    const std::vector<Estimate> fit = fit_hrs(s, !s.stratum.empty(), o, note_s, warnings);
+    for (std::size_t g = 1; g < arms; ++g)
+      if (const std::int32_t j = in_s(g); j > 0) hs[g - 1] = fit[static_cast<std::size_t>(j - 1)];
+  } else {
+    note_s = "stratified hazard ratio not estimable: the control arm has no patient with every stratification factor";
+  }
   const std::vector<Estimate> hu = fit_hrs(d, false, o, note_u, warnings);
   const std::string note = !note_s.empty() ? note_s : note_u;
   for (std::size_t g = 0; g + 1 < arms; ++g) {

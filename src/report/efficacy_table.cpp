@@ -201,6 +201,14 @@ Table efficacy_table(const ReportModel& m) {
                   .arm = "all arms", .stat = "p_global", .value = c.global.p};
     });
   }
+  // N is every randomized patient; who is not in the stratified model, and why.
+  bool any_excluded = false;
+  for (const CohortResult& c : m.cohorts) any_excluded = any_excluded || c.n_excluded_stratified > 0;
+  if (strat && any_excluded)
+    spanning("Not in the stratified analyses, n", [&](const CohortResult& c) {
+      return Cell{.text = c.n_excluded_stratified > 0 ? c.excluded_stratified : "0", .arm = "all arms",
+                  .stat = "n_excluded_stratified", .value = c.n_excluded_stratified};
+    });
   // Why a number is missing, per cohort.
   bool any_note = false;
   for (const CohortResult& c : m.cohorts) {

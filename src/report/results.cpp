@@ -40,6 +40,10 @@ std::vector<ResultRow> result_rows(const ReportModel& m) {
         add_estimate(c.name, a.arm, "rate", k < a.landmarks.size() ? a.landmarks[k] : Estimate{},
                      m.methods.landmarks, fmt::format("{:g}", m.landmark_times[k]));
     }
+    if (!m.strata.empty())
+      add(c.name, "all arms", "n_excluded_stratified", c.n_excluded_stratified,
+          "patients in N but not in the stratified Cox model and log-rank tests" +
+              (c.excluded_stratified.empty() ? std::string() : ": " + c.excluded_stratified));
     const std::string pair = c.comparisons.size() > 1 ? " (the two arms' rows)" : "";
     for (const Comparison& cmp : c.comparisons) {
       const std::string vs = cmp.label();
@@ -118,6 +122,7 @@ std::string render_results_json(const ReportModel& m) {
                        {"note", !c.note.empty() ? c.note : first.note},
                        {"comparisons", cmps},
                        {"global_logrank", global},
+                       {"excluded_stratified", {{"count", c.n_excluded_stratified}, {"reason", c.excluded_stratified}}},
                        {"messages", c.messages}});
   }
   j["cohorts"] = std::move(cohorts);

@@ -172,3 +172,37 @@ TEST(AnalyseCohort, InfiniteCoefficientIsNotEstimable) {
   EXPECT_TRUE(std::isfinite(c.comparisons[0].p_two_sided));
   EXPECT_EQ(hr::format_hr(c.comparisons[0].hr_stratified), "NE");
 }
+
+// N stays the randomized N: a patient with a missing stratification factor is in N, the KM
+// estimates and the unstratified HR (data `d`), and only the stratified model and the log-rank test
+// use the rows with every factor (`s`, as R's coxph/survdiff drop an NA stratum); the difference
+// is counted with its reason.
+TEST(AnalyseCohort, MissingStratumKeepsThePatientInN) {
+  hazard::SurvData d = make_data();
+  d.stratum.clear();
+  d.strata_names.clear();
+  d.strata_levels.clear();
+  hazard::SurvData s = make_data();  // rows 0, 7 and 11 have a missing stratum
+  for (std::size_t i : {11u, 7u, 0u}) {
+    s.time.erase(s.time.begin() + static_cast<long>(i));
+    s.status.erase(s.status.begin() + static_cast<long>(i));
+    s.group.erase(s.group.begin() + static_cast<long>(i));
+    s.stratum.erase(s.stratum.begin() + static_cast<long>(i));
+  }
+  s.excluded.add("missing stratum");
+  s.excluded.add("missing stratum");
+  s.excluded.add("missing stratum");
+  const hr::CohortResult c = hr::analyse_cohort(d, "All", {}, &s);
+  EXPECT_EQ(c.arms[0].n + c.arms[1].n, 30);
+  EXPECT_EQ(c.n_excluded_stratified, 3);
+  EXPECT_EQ(c.excluded_stratified, "missing stratification factor (S): 3");
+  hazard::CoxData cs{.time = s.time, .status = s.status, .stratum = s.stratum};
+  cs.x.resize(27, 1);
+  for (int i = 0; i < 27; ++i) cs.x(i, 0) = s.group[static_cast<std::size_t>(i)];
+  EXPECT_EQ(c.comparisons[0].hr_stratified.value, hazard::cox_fit(cs).terms[0].hr);
+  hazard::CoxData cu{.time = d.time, .status = d.status};
+  cu.x.resize(30, 1);
+  for (int i = 0; i < 30; ++i) cu.x(i, 0) = d.group[static_cast<std::size_t>(i)];
+  EXPECT_EQ(c.comparisons[0].hr_unstratified.value, hazard::cox_fit(cu).terms[0].hr);
+  EXPECT_EQ(c.comparisons[0].p_two_sided, hazard::logrank(s).test.p);
+}
