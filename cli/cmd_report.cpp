@@ -2,7 +2,10 @@
 // data once per cohort exactly as `hazard km/logrank/cox --where BY=LEVEL` do, calls the library
 // (hazard::report::analyse_cohort, subgroup_forest_row, write_report) and prints where the report
 // is. No math here.
+#include <algorithm>
+#include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -29,6 +32,8 @@ struct ReportCliOptions {
   DataOptions data;
   std::string by;
   std::vector<std::string> subgroups;
+  std::vector<std::string> cuts;   ///< --cut COL=VALUE
+  bool subgroups_within_cohort = false;
   std::vector<double> times;
   std::string conf_type = "log-log";
   double conf_level = 0.95;
@@ -103,7 +108,23 @@ void run(ReportCliOptions o) {
   Table table;
   // All rows: errors in the data as a whole (missing --ref level, bad columns) are errors.
   load_surv_data(o.data, roles, &table, extra);
+  // --cut COL=VALUE: a numeric subgroup column as two levels, <VALUE and >=VALUE.
+  for (const auto& cut : o.cuts) {
+    const auto eq = cut.find('=');
+    const std::string col = eq == std::string::npos ? cut : cut.substr(0, eq);
+    if (std::find(o.subgroups.begin(), o.subgroups.end(), col) == o.subgroups.end())
+      throw UsageError(fmt::format("--cut {}: {} is not a --subgroups column", cut, col));
+    double value = 0;
+    const std::string v = eq == std::string::npos ? "" : cut.substr(eq + 1);
+    const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), value);
+    if (v.empty() || ec != std::errc() || ptr != v.data() + v.size() || !std::isfinite(value))
+      throw UsageError(fmt::format("--cut {}: expected COL=NUMBER, e.g. --cut AGE=65", cut));
+    report::cut_column(table, col, value);
+  }
   const SurvData all = build_surv_data(table, descriptive);
+  for (const auto& var : o.subgroups) report::check_subgroup_column(table, all, var);
+  if (o.subgroups_within_cohort && o.by.empty())
+    throw UsageError("--subgroups-within-cohort needs --by (the cohorts to compute the subgroups in)");
 
   report::ReportModel m;
   std::string code;
@@ -182,19 +203,27 @@ void run(ReportCliOptions o) {
   if (o.by.empty() || !o.no_overall) m.cohorts.push_back(cohort("Overall", {}));
 
   m.forest = report::cohort_forest_rows(m);
-  for (const auto& var : o.subgroups) {
-    m.forest.push_back({.label = var, .heading = true});
-    for (const auto& level : levels_in(table, all, var)) {
-      try {
-        for (auto& row : report::subgroup_forest_rows(subset({WhereClause{.column = var, .value = level}}), level, 1, ao)) {
-          row.subgroup = var;
-          row.level = level;
-          m.forest.push_back(std::move(row));
-        }
-      } catch (const DataError& e) {
-        m.forest.push_back({.label = level, .indent = 1, .note = "not analysable"});
+  // Subgroup blocks: all cohorts pooled, or within each cohort (--subgroups-within-cohort).
+  auto blocks = [&](const SurvData& d, const std::string& cohort_name) {
+    for (const auto& var : o.subgroups) {
+      const std::string heading = cohort_name.empty() ? var : fmt::format("{} ({}={})", var, o.by, cohort_name);
+      for (auto& row : report::subgroup_block(d, table, var, heading, ao)) {
+        row.cohort = cohort_name;
+        m.forest.push_back(std::move(row));
       }
     }
+  };
+  if (o.subgroups_within_cohort) {
+    for (const auto& level : levels_in(table, all, o.by)) {
+      try {
+        blocks(subset({WhereClause{.column = o.by, .value = level}}), level);
+      } catch (const DataError& e) {
+        m.forest.push_back({.label = fmt::format("{}={}", o.by, level), .heading = true,
+                            .note = "not analysable", .cohort = level});
+      }
+    }
+  } else {
+    blocks(all, "");
   }
 
   // Footnotes: every method and choice not in m.methods.
@@ -226,10 +255,17 @@ void run(ReportCliOptions o) {
   }
   m.footnotes.push_back(fmt::format("One-sided p-value: {}log-rank z, alternative hazard ratio < 1 (experimental better).",
                                     o.data.strata.empty() ? "" : "stratified "));
-  if (!o.subgroups.empty())
+  if (!o.subgroups.empty()) {
     m.footnotes.push_back(fmt::format("Subgroup hazard ratios ({}) are from unstratified Cox models within each "
-                                      "subgroup level, all cohorts pooled.",
-                                      fmt::join(o.subgroups, ", ")));
+                                      "subgroup level, {}.",
+                                      fmt::join(o.subgroups, ", "),
+                                      o.subgroups_within_cohort ? "within each cohort" : "all cohorts pooled"));
+    m.footnotes.push_back(
+        "Interaction p: likelihood-ratio test of the treatment-by-subgroup interaction, Cox model with arm, "
+        "subgroup and their interaction against arm and subgroup alone (as R anova(coxph(Surv ~ arm + sub), "
+        "coxph(Surv ~ arm * sub))), unstratified, patients with a known subgroup value.");
+    for (const auto& cut : o.cuts) m.footnotes.push_back(fmt::format("Subgroup cut: {} (levels below and at or above).", cut));
+  }
   if (!o.by.empty() && !o.no_overall)
     m.footnotes.push_back(fmt::format("Overall: all levels of {} pooled{}.", o.by,
                                       o.data.strata.empty() ? "" : ", stratified as above"));
@@ -265,7 +301,12 @@ void register_report(CLI::App& app) {
                 "forest plot; HTML, RTF, SVG/PNG/PDF, results.json/csv (docs/cli/report.md)");
   add_data_options(cmd, o->data, /*group_required=*/true);
   cmd->add_option("--by", o->by, "Cohort column: one analysis per level (and overall)");
-  cmd->add_option("--subgroups", o->subgroups, "Subgroup columns COL[,COL] for the forest plot")->delimiter(',');
+  cmd->add_option("--subgroups", o->subgroups, "Subgroup columns COL[,COL] for the forest plot (categorical)")
+      ->delimiter(',');
+  cmd->add_option("--cut", o->cuts, "COL=VALUE: a numeric --subgroups column as two levels, <VALUE and >=VALUE (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_flag("--subgroups-within-cohort", o->subgroups_within_cohort,
+                "Subgroup hazard ratios within each cohort of --by (default: all cohorts pooled)");
   cmd->add_option("--times", o->times, "Landmark times t1,t2,...: event-free rates with CIs")->delimiter(',');
   cmd->add_option("--conf-type", o->conf_type, "KM confidence interval type: log-log (default), log or plain")
       ->check(CLI::IsMember({"log-log", "log", "plain"}));

@@ -95,6 +95,9 @@ struct ForestRow {
   double n_control = not_available, events_control = not_available;
   double hr = not_available, lower = not_available, upper = not_available;
   std::string note{};                      ///< shown instead of the estimate, e.g. "not estimable: no events"
+  /// A subgroup heading's treatment-by-subgroup interaction test (likelihood ratio); drawn as
+  /// "Interaction p=0.04" on the heading row when finite.
+  double p_interaction = not_available, chisq_interaction = not_available, df_interaction = not_available;
   // What the row is (for results files; not drawn): the cohort, the subgroup variable and level, and
   // the comparison ("B vs A") of its HR; empty where they do not apply.
   std::string cohort{}, subgroup{}, level{}, comparison{};

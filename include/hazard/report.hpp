@@ -169,6 +169,36 @@ CohortResult analyse_cohort(const SurvData& d, const std::string& name, const An
 std::vector<plot::ForestRow> subgroup_forest_rows(const SurvData& d, const std::string& label, int indent,
                                                   const AnalysisOptions& options);
 
+// ---- subgroups (src/report/subgroups.cpp) ----
+
+/// `--cut COL=VALUE`: replaces the numeric column COL of `table` by a categorical one with the
+/// levels "<VALUE" and ">=VALUE" (missing stays missing). UsageError when COL is not numeric.
+void cut_column(Table& table, const std::string& column, double cut);
+
+/// A subgroup column must be categorical: UsageError, with the --cut hint, for a numeric column
+/// with more than `max_levels` distinct values among the rows of `d` (e.g. age in years).
+void check_subgroup_column(const Table& table, const SurvData& d, const std::string& column,
+                           std::size_t max_levels = 10);
+
+/// Treatment-by-subgroup interaction, likelihood-ratio test as R's
+/// anova(coxph(Surv ~ arm + sub), coxph(Surv ~ arm * sub)): chisq = 2 (l1 - l0), df = the number of
+/// estimable coefficients added (NA, aliased, ones do not count), p its upper chi-square tail.
+/// Unstratified; the rows with a subgroup code (>= 0) only. NaN with a note when not computable.
+struct InteractionTest {
+  double chisq = na, df = na, p = na;
+  std::string note{};
+};
+/// `subgroup`: one code per row of `d` (-1 = missing), `levels` their names.
+InteractionTest interaction_test(const SurvData& d, const std::vector<std::int32_t>& subgroup,
+                                 const std::vector<std::string>& levels, const AnalysisOptions& options);
+
+/// The forest rows of subgroup column `column` within the rows `d` (one cohort, or all): a heading
+/// row `heading` with the interaction test, then per level present (in the column's level order)
+/// subgroup_forest_rows(level rows) — the unstratified HR(s) within the level. Rows carry
+/// `subgroup` = column and `level`.
+std::vector<plot::ForestRow> subgroup_block(const SurvData& d, const Table& table, const std::string& column,
+                                            const std::string& heading, const AnalysisOptions& options);
+
 /// Method texts (ReportModel::methods) for the options and strata names.
 Methods describe_methods(const AnalysisOptions& options, const std::vector<std::string>& strata);
 

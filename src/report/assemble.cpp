@@ -20,6 +20,7 @@
 #include "hazard/km.hpp"
 #include "hazard/logrank.hpp"
 #include "hazard/report.hpp"
+#include "report/rows.hpp"
 
 namespace hazard::report {
 namespace {
@@ -96,27 +97,38 @@ std::vector<double> patients_per_arm(const SurvData& d) {
 // The rows of the control (code 0) and arm `k`, the arm recoded 1: the data of a two-arm
 // comparison (strata codes kept; the estimators use the codes present).
 SurvData two_arms(const SurvData& d, std::int32_t k) {
+  std::vector<char> keep(d.size());
+  for (std::size_t i = 0; i < d.size(); ++i) keep[i] = d.group[i] == 0 || d.group[i] == k;
+  SurvData s = detail::select_rows(d, keep);
+  s.group_levels = {d.group_levels[0], d.group_levels[static_cast<std::size_t>(k)]};
+  for (auto& g : s.group) g = g == 0 ? 0 : 1;
+  return s;
+}
+
+}  // namespace
+
+SurvData detail::select_rows(const SurvData& d, const std::vector<char>& keep) {
   SurvData s;
   s.source = d.source;
   s.group_name = d.group_name;
-  s.group_levels = {d.group_levels[0], d.group_levels[static_cast<std::size_t>(k)]};
+  s.group_levels = d.group_levels;
   s.strata_names = d.strata_names;
   s.strata_levels = d.strata_levels;
+  s.time_label = d.time_label;
+  s.group_label = d.group_label;
   for (std::size_t i = 0; i < d.size(); ++i) {
-    if (d.group[i] != 0 && d.group[i] != k) continue;
+    if (!keep[i]) continue;
     s.time.push_back(d.time[i]);
     if (!d.start.empty()) s.start.push_back(d.start[i]);
     s.status.push_back(d.status[i]);
     if (!d.weight.empty()) s.weight.push_back(d.weight[i]);
-    s.group.push_back(d.group[i] == 0 ? 0 : 1);
+    if (!d.group.empty()) s.group.push_back(d.group[i]);
     if (!d.stratum.empty()) s.stratum.push_back(d.stratum[i]);
     if (!d.row.empty()) s.row.push_back(d.row[i]);
     if (!d.line.empty()) s.line.push_back(d.line[i]);
   }
   return s;
 }
-
-}  // namespace
 
 std::string ties_text(Ties t) {
   switch (t) {

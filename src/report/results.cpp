@@ -134,7 +134,9 @@ std::string render_results_json(const ReportModel& m) {
                       {"n_control", num_or_null(r.n_control)}, {"events_control", num_or_null(r.events_control)},
                       {"hr", num_or_null(r.hr)}, {"lower", num_or_null(r.lower)}, {"upper", num_or_null(r.upper)},
                       {"note", r.note}, {"cohort", r.cohort}, {"subgroup", r.subgroup}, {"level", r.level},
-                      {"comparison", r.comparison}});
+                      {"comparison", r.comparison}, {"p_interaction", num_or_null(r.p_interaction)},
+                      {"chisq_interaction", num_or_null(r.chisq_interaction)},
+                      {"df_interaction", num_or_null(r.df_interaction)}});
   j["forest"] = std::move(forest);
   return j.dump(2) + "\n";
 }
