@@ -242,11 +242,23 @@ std::string render_results_csv(const ReportModel& model);
 /// footnotes) and the same rows as results.csv (NaN as null).
 std::string render_results_json(const ReportModel& model);
 
-/// A level name as a file-name part: letters, digits, '-', '_' kept, anything else '_'.
+/// A level name as a file-name part: letters, digits, '-', '_' kept, anything else '_', at most
+/// 40 bytes (never empty). Not unique ("X Y" and "X_Y" give the same): file names carry an index.
 std::string file_stem(const std::string& level);
 
+/// The KM figure's file name of cohort number `index` (0-based) without extension:
+/// "km_<index + 1>_<file_stem(name)>", e.g. "km_1_pNET", "km_3_Overall". The index makes it
+/// unique whatever the level names (a level "X Y" next to "X_Y", or a level named "Overall").
+std::string km_file_stem(std::size_t index, const std::string& name);
+
+/// The manifest write_report leaves in `dir`: the names of the files it wrote.
+inline constexpr const char* manifest_name = "report_manifest.json";
+
 /// Writes into `dir` (created if missing): report.html, efficacy.rtf, results.csv, results.json,
-/// km_<cohort>.{svg,png,pdf} per cohort and forest.{svg,png,pdf} when model.forest is not empty.
+/// km_<i>_<cohort>.{svg,png,pdf} per cohort and forest.{svg,png,pdf} when model.forest is not
+/// empty, and last report_manifest.json listing them. A rerun into the same folder first removes
+/// the files the previous manifest lists that this run does not write (figures of cohorts that are
+/// gone), and nothing else: files the report did not write are never touched.
 /// Returns the paths written. Throws IoError naming the path on failure.
 std::vector<std::string> write_report(const ReportModel& model, const std::string& dir);
 

@@ -194,7 +194,8 @@ std::string render_html(const ReportModel& m) {
 
   if (!m.cohorts.empty()) {
     out += "<section id=\"km\">\n<h2>Kaplan–Meier curves</h2>\n";
-    for (const CohortResult& c : m.cohorts) {
+    for (std::size_t i = 0; i < m.cohorts.size(); ++i) {
+      const CohortResult& c = m.cohorts[i];
       const plot::KmPlot kp = km_plot(m, c);
       bool bands = false;
       for (const plot::KmCurve& k : kp.curves) bands = bands || !k.lower.empty();
@@ -205,7 +206,7 @@ std::string render_html(const ReportModel& m) {
                              ? fmt::format(", with pointwise {:g}% confidence bands", m.conf_level * 100)
                              : "") +
                         "; censored observations marked; number at risk under the plot.",
-                    "km-" + file_stem(c.name));
+                    "km-" + std::to_string(i + 1));
     }
     out += "</section>\n";
   }

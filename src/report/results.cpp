@@ -2,6 +2,9 @@
 // inputs derived from the model, and write_report, which writes every output file of a report.
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <functional>
+#include <utility>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -143,9 +146,15 @@ std::string render_results_json(const ReportModel& m) {
 
 std::string file_stem(const std::string& level) {
   std::string out;
-  for (unsigned char ch : level)
+  for (unsigned char ch : level) {
+    if (out.size() >= 40) break;
     out += (std::isalnum(ch) || ch == '-' || ch == '_') ? static_cast<char>(ch) : '_';
+  }
   return out.empty() ? "_" : out;
+}
+
+std::string km_file_stem(std::size_t index, const std::string& name) {
+  return fmt::format("km_{}_{}", index + 1, file_stem(name));
 }
 
 plot::KmPlot km_plot(const ReportModel& m, const CohortResult& c) {
@@ -264,31 +273,76 @@ plot::ForestPlot forest_plot(const ReportModel& m) {
   return p;
 }
 
+namespace {
+
+// A name a report writes: report.html, efficacy.rtf, results.csv/json, forest.* or km_*.{svg,png,pdf}
+// (a plain file name, no directory part). Only such names listed in our own manifest are removed.
+bool report_file_name(const std::string& name) {
+  if (name.empty() || name.find_first_of("/\\") != std::string::npos || name.rfind("..", 0) == 0) return false;
+  if (name == "report.html" || name == "efficacy.rtf" || name == "results.csv" || name == "results.json") return true;
+  const auto dot = name.rfind('.');
+  if (dot == std::string::npos) return false;
+  const std::string ext = name.substr(dot + 1), base = name.substr(0, dot);
+  if (ext != "svg" && ext != "png" && ext != "pdf") return false;
+  return base == "forest" || base.rfind("km_", 0) == 0;
+}
+
+// The files listed by the manifest a previous run left in `dir` (none when absent or not ours).
+std::vector<std::string> previous_files(const std::filesystem::path& dir) {
+  std::vector<std::string> out;
+  std::ifstream in(dir / manifest_name);
+  if (!in) return out;
+  const nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object() || j.value("generated_by", "") != "hazard report" || !j.contains("files") || !j["files"].is_array())
+    return out;
+  for (const auto& f : j["files"])
+    if (f.is_string() && report_file_name(f.get<std::string>())) out.push_back(f.get<std::string>());
+  return out;
+}
+
+}  // namespace
+
 std::vector<std::string> write_report(const ReportModel& m, const std::string& dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw IoError("cannot create directory '" + dir + "': " + ec.message());
+  // What this run writes, by name.
+  std::vector<std::pair<std::string, std::function<std::string()>>> files;
+  constexpr plot::Format formats[] = {plot::Format::svg, plot::Format::png, plot::Format::pdf};
+  for (std::size_t i = 0; i < m.cohorts.size(); ++i)
+    for (plot::Format f : formats)
+      files.emplace_back(km_file_stem(i, m.cohorts[i].name) + "." + std::string(plot::extension(f)),
+                         [&m, i, f] { return plot::render_km(km_plot(m, m.cohorts[i]), f); });
+  if (!m.forest.empty())
+    for (plot::Format f : formats)
+      files.emplace_back("forest." + std::string(plot::extension(f)),
+                         [&m, f] { return plot::render_forest(forest_plot(m), f); });
+  files.emplace_back("report.html", [&m] { return render_html(m); });
+  files.emplace_back("efficacy.rtf", [&m] { return render_rtf(m); });
+  files.emplace_back("results.csv", [&m] { return render_results_csv(m); });
+  files.emplace_back("results.json", [&m] { return render_results_json(m); });
+
+  // Stale files of a previous run into this folder: those its manifest lists and we do not write.
+  for (const std::string& old : previous_files(dir)) {
+    bool kept = false;
+    for (const auto& f : files) kept = kept || f.first == old;
+    if (kept) continue;
+    fs::remove(fs::path(dir) / old, ec);
+    if (ec) throw IoError("cannot remove the stale report file '" + (fs::path(dir) / old).string() + "': " + ec.message());
+  }
+
   std::vector<std::string> written;
-  auto put = [&](const std::string& name, const std::string& bytes) {
-    std::string path = (fs::path(dir) / name).string();
-    plot::write_figure(bytes, path);
+  nlohmann::json manifest = {{"generated_by", "hazard report"}, {"files", nlohmann::json::array()}};
+  for (const auto& [name, render] : files) {
+    const std::string path = (fs::path(dir) / name).string();
+    plot::write_figure(render(), path);
     written.push_back(path);
-  };
-  for (const CohortResult& c : m.cohorts) {
-    plot::KmPlot kp = km_plot(m, c);
-    for (plot::Format f : {plot::Format::svg, plot::Format::png, plot::Format::pdf})
-      put("km_" + file_stem(c.name) + "." + std::string(plot::extension(f)), plot::render_km(kp, f));
+    manifest["files"].push_back(name);
   }
-  if (!m.forest.empty()) {
-    plot::ForestPlot fp = forest_plot(m);
-    for (plot::Format f : {plot::Format::svg, plot::Format::png, plot::Format::pdf})
-      put("forest." + std::string(plot::extension(f)), plot::render_forest(fp, f));
-  }
-  put("report.html", render_html(m));
-  put("efficacy.rtf", render_rtf(m));
-  put("results.csv", render_results_csv(m));
-  put("results.json", render_results_json(m));
+  const std::string path = (fs::path(dir) / manifest_name).string();
+  plot::write_figure(manifest.dump(2) + "\n", path);
+  written.push_back(path);
   return written;
 }
 

@@ -88,7 +88,7 @@ TEST(ExampleReport, CabinetPfsFromHazardEstimators) {
   EXPECT_EQ(html.find("http://"), std::string::npos);
   EXPECT_NE(html.find("SIMULATED DATA"), std::string::npos);
   // Every figure drawn, in both arms' colours.
-  for (const char* f : {"km_pNET.png", "km_epNET.png"}) {
+  for (const char* f : {"km_1_pNET.png", "km_2_epNET.png"}) {
     const std::string png = slurp(dir / f);
     EXPECT_GT(hazard::plot::png_stats(png).non_background, 50000u) << f;
     EXPECT_GT(hazard::plot::png_colour_pixels(png, hazard::plot::okabe_ito()[0]), 2000u) << f;

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "hazard/plot.hpp"
@@ -59,20 +60,67 @@ TEST(Results, FileStem) {
   EXPECT_EQ(hr::file_stem("pNET"), "pNET");
   EXPECT_EQ(hr::file_stem("Age <65 / F"), "Age__65___F");
   EXPECT_EQ(hr::file_stem(""), "_");
+  EXPECT_EQ(hr::file_stem(std::string(100, 'x')).size(), 40u);
+  EXPECT_EQ(hr::km_file_stem(0, "X Y"), "km_1_X_Y");
+  EXPECT_EQ(hr::km_file_stem(1, "X_Y"), "km_2_X_Y");
+}
+
+// Figure names come from the cohort's index: levels "X Y" and "X_Y" and a level named "Overall"
+// next to the pooled Overall cannot overwrite each other. A rerun into the folder removes the
+// figures of cohorts that are gone (listed in the previous manifest) and nothing it did not write.
+TEST(WriteReport, IndexedNamesAndNoStaleFigures) {
+  namespace fs = std::filesystem;
+  const auto dir = fs::temp_directory_path() / "hazard_write_report_names";
+  fs::remove_all(dir);
+  hr::ReportModel m = hazard::test::sample_model();
+  m.forest.clear();
+  std::vector<hr::CohortResult> cohorts;
+  for (const char* name : {"X Y", "X_Y", "Overall", "Overall"}) {
+    hr::CohortResult c = m.cohorts[0];
+    c.name = name;
+    cohorts.push_back(c);
+  }
+  m.cohorts = cohorts;
+  hr::write_report(m, dir.string());
+  std::set<std::string> km;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".svg") km.insert(e.path().filename().string());
+  EXPECT_EQ(km, (std::set<std::string>{"km_1_X_Y.svg", "km_2_X_Y.svg", "km_3_Overall.svg", "km_4_Overall.svg"}));
+  // User files in the folder, one of them named like a figure.
+  std::ofstream(dir / "notes.txt") << "mine";
+  std::ofstream(dir / "km_mine.svg") << "<svg/>";
+  m.cohorts.resize(2);
+  hr::write_report(m, dir.string());
+  EXPECT_TRUE(fs::exists(dir / "km_1_X_Y.png"));
+  EXPECT_TRUE(fs::exists(dir / "km_2_X_Y.pdf"));
+  EXPECT_FALSE(fs::exists(dir / "km_3_Overall.svg"));
+  EXPECT_FALSE(fs::exists(dir / "km_4_Overall.png"));
+  EXPECT_TRUE(fs::exists(dir / "notes.txt"));
+  EXPECT_TRUE(fs::exists(dir / "km_mine.svg"));
+  // A manifest that is not ours (or lists a path outside the folder) removes nothing.
+  std::ofstream(dir / hr::manifest_name) << R"({"generated_by": "someone", "files": ["notes.txt"]})";
+  hr::write_report(m, dir.string());
+  EXPECT_TRUE(fs::exists(dir / "notes.txt"));
+  std::ofstream(dir / hr::manifest_name) << R"({"generated_by": "hazard report", "files": ["../x.svg", "notes.txt", "km_mine.svg"]})";
+  m.cohorts.resize(1);
+  hr::write_report(m, dir.string());
+  EXPECT_TRUE(fs::exists(dir / "notes.txt"));  // not a name the report writes
+  EXPECT_FALSE(fs::exists(dir / "km_mine.svg"));  // listed by a hazard manifest and named as a figure
+  fs::remove_all(dir);
 }
 
 TEST(WriteReport, WritesEveryFile) {
   const auto dir = std::filesystem::temp_directory_path() / "hazard_write_report_test";
   std::filesystem::remove_all(dir);
   const auto written = hr::write_report(hazard::test::sample_model(), dir.string());
-  for (const char* name : {"report.html", "efficacy.rtf", "results.csv", "results.json", "km_pNET.svg",
-                           "km_pNET.png", "km_pNET.pdf", "km_epNET.png", "forest.svg", "forest.png",
+  for (const char* name : {"report.html", "efficacy.rtf", "results.csv", "results.json", "km_1_pNET.svg",
+                           "km_1_pNET.png", "km_1_pNET.pdf", "km_2_epNET.png", "forest.svg", "forest.png",
                            "forest.pdf"}) {
     EXPECT_TRUE(std::filesystem::exists(dir / name)) << name;
     EXPECT_GT(std::filesystem::file_size(dir / name), 100u) << name;
   }
-  EXPECT_EQ(written.size(), 13u);  // 2 cohorts x 3 KM + 3 forest + html, rtf, csv, json
-  std::ifstream png(dir / "km_pNET.png", std::ios::binary);
+  EXPECT_EQ(written.size(), 14u);  // 2 cohorts x 3 KM + 3 forest + html, rtf, csv, json, manifest
+  std::ifstream png(dir / "km_1_pNET.png", std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(png)), std::istreambuf_iterator<char>());
   EXPECT_GT(hazard::plot::png_stats(bytes).non_background, 20000u);
   std::filesystem::remove_all(dir);
