@@ -49,6 +49,7 @@ struct ArmResult {
   Estimate q25{};                    ///< time by which 25% had an event (S(t) = 0.75)
   Estimate q75{};                    ///< time by which 75% had an event (S(t) = 0.25)
   std::vector<Estimate> landmarks{}; ///< event-free proportion at ReportModel::landmark_times
+  Estimate followup{};               ///< median follow-up, reverse Kaplan–Meier (hazard::km_followup)
   plot::KmCurve curve{};             ///< for the KM figure; its label is replaced by `arm`
 };
 
@@ -93,6 +94,7 @@ struct Methods {
   std::string hr_stratified = "Cox proportional hazards, stratified";
   std::string hr_unstratified = "Cox proportional hazards, unstratified";
   std::string logrank = "log-rank test, stratified";
+  std::string followup = "reverse Kaplan–Meier (censoring as the event)";
 };
 
 struct InputFile {

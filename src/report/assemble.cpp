@@ -147,6 +147,9 @@ Methods describe_methods(const AnalysisOptions& o, const std::vector<std::string
   m.quantiles = fmt::format("quantiles as R quantile.survfit, {} CI where the {} band crosses (Brookmeyer–Crowley)",
                             level, ci);
   m.landmarks = fmt::format("Kaplan–Meier estimate at the time; {} CI {} (Greenwood variance)", level, ci);
+  m.followup = fmt::format("reverse Kaplan–Meier (Schemper & Smith 1996: the KM of the time to censoring, an event "
+                           "censoring it, as R quantile(survfit(Surv(time, 1 - status) ~ arm), 0.5)); {} CI {}",
+                           level, ci);
   m.hr_unstratified = fmt::format("Cox proportional hazards (as R coxph), unstratified; {} ties; {} Wald CI",
                                   ties_text(o.ties), level);
   if (strata.empty()) {
@@ -172,6 +175,10 @@ CohortResult analyse_cohort(const SurvData& d, const std::string& name, const An
   for (std::size_t g = 1; g < k; ++g)
     c.arms.push_back(arm_from_km(km.groups[g], km.groups[g].level.value_or(name)));
   if (k > 0) c.arms.push_back(arm_from_km(km.groups[0], km.groups[0].level.value_or(name)));
+  // Median follow-up per arm, reverse KM (the same display order).
+  const std::vector<KmQuantile> fu = km_followup(d, o.km);
+  for (std::size_t g = 0; g < k && g < fu.size(); ++g)
+    c.arms[g == 0 ? k - 1 : g - 1].followup = {fu[g].estimate, fu[g].lower, fu[g].upper};
 
   // The stratified analyses' rows: every patient with all stratification factors.
   const SurvData& s = stratified ? *stratified : d;

@@ -67,6 +67,7 @@ std::vector<std::string> method_notes(const ReportModel& m) {
                                  : "Times in " + m.units) +
                 "; NE: not estimable.");
   out.push_back("Median and percentiles: " + m.methods.km + "; " + m.methods.quantiles + ".");
+  out.push_back("Median follow-up: " + m.methods.followup + ".");
   if (!m.landmark_times.empty()) out.push_back(m.rate_name + " rates: " + m.methods.landmarks + ".");
   out.push_back("Hazard ratios: " +
                 (m.strata.empty() ? m.methods.hr_unstratified : m.methods.hr_stratified + "; " + m.methods.hr_unstratified) +
@@ -128,6 +129,9 @@ Table efficacy_table(const ReportModel& m) {
   });
   per_arm("75th percentile (" + ci + ")", 1, [](const CohortResult&, const ArmResult& a) {
     return Cell{.text = format_estimate(a.q75), .stat = "q75", .value = a.q75.value};
+  });
+  per_arm("Median follow-up (" + ci + "), reverse KM", 1, [](const CohortResult&, const ArmResult& a) {
+    return Cell{.text = format_estimate(a.followup), .stat = "followup_median", .value = a.followup.value};
   });
   if (!m.landmark_times.empty()) {
     section("Landmark rates, % (" + ci + ")");

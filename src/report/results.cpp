@@ -39,6 +39,7 @@ std::vector<ResultRow> result_rows(const ReportModel& m) {
       add_estimate(c.name, a.arm, "median", a.median, m.methods.km + "; " + m.methods.quantiles);
       add_estimate(c.name, a.arm, "q25", a.q25, m.methods.km + "; " + m.methods.quantiles);
       add_estimate(c.name, a.arm, "q75", a.q75, m.methods.km + "; " + m.methods.quantiles);
+      add_estimate(c.name, a.arm, "followup_median", a.followup, m.methods.followup);
       for (std::size_t k = 0; k < m.landmark_times.size(); ++k)
         add_estimate(c.name, a.arm, "rate", k < a.landmarks.size() ? a.landmarks[k] : Estimate{},
                      m.methods.landmarks, fmt::format("{:g}", m.landmark_times[k]));

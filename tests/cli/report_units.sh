@@ -4,6 +4,7 @@
 #     analysis: km medians and landmark survival, cox baseline times equal R with Surv(time / 30.4375)
 #     (tests/reference/report/units.json, make_units.R); the Cox HR is the one in days;
 #   * without --units the report never assumes a unit: its axis and table say "Time", no "months";
+#   * km --followup: the reverse Kaplan-Meier median follow-up per group (JSON groups[].followup);
 #   * --display-units without --units is a usage error (exit 2);
 #   * labels follow the analysis: --conf-level 0.9 leaves no "95%" in report.html or efficacy.rtf,
 #     no "stratified" wording without --strata, landmark rows named after --endpoint.
@@ -21,7 +22,7 @@ LUNG=$REF/km/lung.csv
 VET=$REF/km/veteran.csv
 
 "$HAZARD" km --data "$LUNG" --time time --event status=2 --group sex --units days --display-units months \
-  --times 6,12 --json >"$TMP/km.json" || { echo "FAIL: km --display-units"; fail=1; }
+  --times 6,12 --followup --json >"$TMP/km.json" || { echo "FAIL: km --display-units"; fail=1; }
 "$HAZARD" cox --data "$LUNG" --time time --event status=2 --group sex --units days --display-units months \
   --baseline --json >"$TMP/cox.json" || { echo "FAIL: cox --display-units"; fail=1; }
 "$HAZARD" km --data "$LUNG" --time time --event status=2 --group sex --units days --display-units months \
@@ -46,6 +47,13 @@ for (g in 1:2) {
   chk(paste("median lower", g), G$median$lower, r$km$median_lower[g], 1e-10)
   chk(paste("median upper", g), G$median$upper, r$km$median_upper[g], 1e-10)
   chk(paste("S(6), S(12)", g), sapply(G$at, function(a) a$surv), r$km$at_surv[(2 * g - 1):(2 * g)], 1e-10)
+  # km --followup: reverse Kaplan-Meier median follow-up (null = NA, not reached)
+  nn <- function(x) if (is.null(x)) NA_real_ else x
+  chk(paste("followup", g), nn(G$followup$estimate), r$km$followup[g], 1e-10)
+  chk(paste("followup lower", g), nn(G$followup$lower), r$km$followup_lower[g], 1e-10)
+  fu <- nn(G$followup$upper); fr <- r$km$followup_upper[g]
+  if (!identical(is.na(fu), is.na(fr)) || (!is.na(fr) && abs(fu - fr) > 1e-10 * fr)) {
+    cat("FAIL followup upper", g, fu, fr, "\n"); bad <- bad + 1 }
 }
 chk("cox HR", cx$coefficients[[1]]$hr, r$cox$hr, 1e-8)
 chk("cox HR in months = HR in days", r$cox$hr, r$cox$hr_days, 1e-12)

@@ -18,9 +18,9 @@ TEST(Results, RowsForEveryNumber) {
   const hr::ReportModel m = hazard::test::sample_model();
   const auto rows = hr::result_rows(m);
   // Per arm: n, events, events_pct, censored, censored_pct (5) + median, q25, q75 with CIs (9)
-  // + 2 landmark rates with CIs (6) = 20; per cohort comparison: 2 HRs with CIs (6) + 2 p = 8;
-  // per stratified cohort: the patients not in the stratified analyses (1).
-  EXPECT_EQ(rows.size(), 2u * (2 * 20 + 8 + 1));
+  // + median follow-up with CI (3) + 2 landmark rates with CIs (6) = 23; per cohort comparison:
+  // 2 HRs with CIs (6) + 2 p = 8; per stratified cohort: the patients not in the stratified analyses (1).
+  EXPECT_EQ(rows.size(), 2u * (2 * 23 + 8 + 1));
   bool found = false;
   for (const auto& r : rows)
     if (r.cohort == "epNET" && r.arm == "Cabozantinib" && r.statistic == "median_upper") {
