@@ -194,9 +194,9 @@ CohortResult analyse_cohort(const SurvData& d, const std::string& name, const An
                         : fmt::format("{}: {}", reason, extra));
     }
     c.excluded_stratified = fmt::format("{}", fmt::join(why, "; "));
-    c.messages.push_back(fmt::format("{} patients not in the stratified Cox model and log-rank tests ({}); they "
-                                     "are in N, the Kaplan–Meier estimates and the unstratified hazard ratio",
-                                     c.n_excluded_stratified, c.excluded_stratified));
+    // Short: it is also the KM figure's footnote (the table's footnotes give the whole rule).
+    c.messages.push_back(fmt::format("{} patients (in N) not in the stratified analyses: {}", c.n_excluded_stratified,
+                                     c.excluded_stratified));
   }
 
   c.control = d.group_levels.empty() ? "" : d.group_levels[0];

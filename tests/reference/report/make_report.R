@@ -13,7 +13,8 @@
 # treatment-by-subgroup interaction as anova(coxph(~ arm + sub), coxph(~ arm * sub)).
 # Output: report.json, one row per number as results.json has them (cohort, arm, statistic,
 # timepoint, value), and the forest rows (block, label, comparison, hr, lower, upper,
-# p_interaction). Run from this folder: Rscript make_report.R; it writes the three data sets from the
+# p_interaction). The hazard commands these values are for are in tests/cli/report_trials.sh.
+# Run from this folder: Rscript make_report.R; it writes the three data sets from the
 # survival package as colon.csv, lung.csv and veteran.csv (the inputs of the test) and reads them back.
 suppressPackageStartupMessages({library(survival); library(jsonlite)})
 for (nm in c("colon", "lung", "veteran")) {
@@ -81,15 +82,16 @@ cohort <- function(trial, name, d, times, level, strata) {
   }
 }
 
-# Subgroup block: HRs (unstratified, K - 1 indicators) per level, interaction LR test.
-subgroups <- function(trial, block, d, var, level) {
+# Subgroup block: HRs (unstratified, K - 1 indicators) per level, interaction LR test. `block` is
+# the cohort the block is computed in ("" = all cohorts pooled), `name` hazard's subgroup column.
+subgroups <- function(trial, block, d, var, level, name = var) {
   arms <- levels(d$arm)
   dd <- d[!is.na(d[[var]]), ]
   dd$sub <- factor(dd[[var]])
   f0 <- coxph(Surv(t, s) ~ arm + sub, data = dd)
   f1 <- coxph(Surv(t, s) ~ arm * sub, data = dd)
   a <- anova(f0, f1)
-  forest[[length(forest) + 1]] <<- list(trial = trial, block = block, label = var, heading = TRUE,
+  forest[[length(forest) + 1]] <<- list(trial = trial, block = block, subgroup = name, heading = TRUE,
     chisq_interaction = a$Chisq[2], df_interaction = a$Df[2], p_interaction = a[["Pr(>|Chi|)"]][2])
   z <- qnorm(1 - (1 - level) / 2)
   for (lv in levels(dd$sub)) {
@@ -97,13 +99,13 @@ subgroups <- function(trial, block, d, var, level) {
     # A level without every arm, or an arm without events, has no estimable HR (hazard: a note).
     ev <- tapply(sub$s, sub$arm, sum)
     if (any(is.na(ev)) || any(ev == 0)) {
-      forest[[length(forest) + 1]] <<- list(trial = trial, block = block, label = lv, estimable = FALSE)
+      forest[[length(forest) + 1]] <<- list(trial = trial, block = block, subgroup = name, level = lv, estimable = FALSE)
       next
     }
     fit <- coxph(Surv(t, s) ~ arm, data = sub)
     for (k in seq_along(arms)[-1]) {
       b <- coef(fit)[k - 1]; se <- sqrt(diag(vcov(fit)))[k - 1]
-      forest[[length(forest) + 1]] <<- list(trial = trial, block = block, label = lv,
+      forest[[length(forest) + 1]] <<- list(trial = trial, block = block, subgroup = name, level = lv,
         comparison = paste(arms[k], "vs", arms[1]), hr = exp(b), lower = exp(b - z * se), upper = exp(b + z * se))
     }
   }
@@ -118,14 +120,14 @@ cd <- data.frame(t = colon$time / 365.25, s = colon$status, arm = relevel(factor
 cd$arm <- factor(cd$arm, levels = c("Obs", "Lev", "Lev+5FU"))
 for (lv in c(0, 1)) cohort("colon", format(lv), cd[cd$node4 == lv, ], c(1, 3, 5), 0.95, TRUE)
 cohort("colon", "Overall", cd, c(1, 3, 5), 0.95, TRUE)
-for (lv in c(0, 1)) for (v in c("sex", "age")) subgroups("colon", paste0("node4=", lv), cd[cd$node4 == lv, ], v, 0.95)
+for (lv in c(0, 1)) for (v in c("sex", "age")) subgroups("colon", format(lv), cd[cd$node4 == lv, ], v, 0.95)
 
 # lung
 lung <- read.csv(file.path(try_dir, "lung.csv"))
 ld <- data.frame(t = lung$time / 30.4375, s = as.integer(lung$status == 2), arm = factor(lung$sex),
                  ecog = lung$ph.ecog)
 cohort("lung", "Overall", ld, c(6, 12), 0.90, FALSE)
-subgroups("lung", "", ld, "ecog", 0.90)
+subgroups("lung", "", ld, "ecog", 0.90, name = "ph.ecog")
 
 # veteran
 vet <- read.csv(file.path(try_dir, "veteran.csv"))
