@@ -207,7 +207,8 @@ void run_cox(const CoxCliOptions& o) {
     j["n"] = r.n;
     j["events"] = r.events;
     j["excluded"] = exclusions_json(sd.excluded);
-    j["time_units"] = analysis_units(o.data).empty() ? nlohmann::json(nullptr) : nlohmann::json(analysis_units(o.data));
+    j["time_units"] = analysis_units(o.data).empty() ? nlohmann::json(nullptr)
+                                                     : nlohmann::json(analysis_units(o.data));
     j["ties"] = to_string(r.ties);
     j["compat"] = compat == Compat::sas ? "sas" : "r";
     j["convergence"] = compat == Compat::sas

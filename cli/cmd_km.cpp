@@ -142,14 +142,16 @@ void write_table(std::FILE* f, const KmCurve& c) {
 }
 
 constexpr const char* method_followup =
-    "reverse Kaplan-Meier (Schemper & Smith 1996): median of the KM of the time to censoring (an event "
+    "reverse Kaplan-Meier (Schemper & Smith 1996): median of the KM of the time to censoring (an "
+    "event "
     "censors it), CI as the quantiles, as R quantile(survfit(Surv(time, 1 - status) ~ group), 0.5)";
 
 nlohmann::json to_json(const SurvData& data, const KmResult& r, const DataOptions& o,
                        const std::vector<KmQuantile>& followup) {
   nlohmann::json out;
   out["n"] = data.size();
-  out["time_units"] = analysis_units(o).empty() ? nlohmann::json(nullptr) : nlohmann::json(analysis_units(o));
+  out["time_units"] =
+      analysis_units(o).empty() ? nlohmann::json(nullptr) : nlohmann::json(analysis_units(o));
   out["excluded"] = exclusions_json(data.excluded);
   out["n_read"] = data.n_read;
   out["n_filtered"] = data.n_filtered;
@@ -285,8 +287,8 @@ void print_text(const SurvData& data, const KmResult& r, const DataOptions& o, b
       fmt::print("  S({}) = {}  SE {}  ({} CI {}, {})  at risk {}\n", t_(a.time), p_(a.surv),
                  p_(a.std_err), level, p_(a.lower), p_(a.upper), n_(a.n_risk));
     if (const std::size_t gi = static_cast<std::size_t>(&g - r.groups.data()); gi < followup.size())
-      fmt::print("  median follow-up {:>10}  ({} CI {}, {}; reverse Kaplan-Meier)\n", t_(followup[gi].estimate), level,
-                 t_(followup[gi].lower), t_(followup[gi].upper));
+      fmt::print("  median follow-up {:>10}  ({} CI {}, {}; reverse Kaplan-Meier)\n",
+                 t_(followup[gi].estimate), level, t_(followup[gi].lower), t_(followup[gi].upper));
     if (g.rmst)
       fmt::print("  RMST to {} = {}  SE {}  ({} CI {}, {})\n", t_(g.rmst->tau),
                  t_(g.rmst->estimate), t_(g.rmst->std_err), level, t_(g.rmst->lower),
@@ -349,7 +351,8 @@ void run(const KmCliOptions& o) {
   const Roles roles = make_roles(o.data);
   const SurvData data = load_surv_data(o.data, roles);
   const KmResult r = kaplan_meier(data, opt);
-  const std::vector<KmQuantile> followup = o.followup ? km_followup(data, opt) : std::vector<KmQuantile>{};
+  const std::vector<KmQuantile> followup =
+      o.followup ? km_followup(data, opt) : std::vector<KmQuantile>{};
   if (o.json)
     print_json(data, r, o.data, followup);
   else if (o.csv)
@@ -379,7 +382,8 @@ void register_km(CLI::App& app) {
   cmd->add_option("--rmst", o->rmst,
                   "Restricted mean survival time to TAU (and the difference for two groups)");
   cmd->add_flag("--followup", o->followup,
-                "Median follow-up per group by the reverse Kaplan-Meier method (as R survfit(Surv(time, 1 - status)))");
+                "Median follow-up per group by the reverse Kaplan-Meier method (as R "
+                "survfit(Surv(time, 1 - status)))");
   cmd->add_flag("--json", o->json, "Print one JSON document");
   cmd->add_flag("--csv", o->csv, "Print the KM table as CSV");
   cmd->add_flag("--summary", o->summary, "Human-readable summary without the table at every time");

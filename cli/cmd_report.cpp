@@ -2,6 +2,9 @@
 // data once per cohort exactly as `hazard km/logrank/cox --where BY=LEVEL` do, calls the library
 // (hazard::report::analyse_cohort, subgroup_forest_row, write_report) and prints where the report
 // is. No math here.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -12,9 +15,6 @@
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
 
 #include "commands.hpp"
 #include "data_options.hpp"
@@ -32,7 +32,7 @@ struct ReportCliOptions {
   DataOptions data;
   std::string by;
   std::vector<std::string> subgroups;
-  std::vector<std::string> cuts;   ///< --cut COL=VALUE
+  std::vector<std::string> cuts;  ///< --cut COL=VALUE
   bool subgroups_within_cohort = false;
   std::vector<double> times;
   std::string conf_type = "log-log";
@@ -124,7 +124,8 @@ void run(ReportCliOptions o) {
   const SurvData all = build_surv_data(table, descriptive);
   for (const auto& var : o.subgroups) report::check_subgroup_column(table, all, var);
   if (o.subgroups_within_cohort && o.by.empty())
-    throw UsageError("--subgroups-within-cohort needs --by (the cohorts to compute the subgroups in)");
+    throw UsageError(
+        "--subgroups-within-cohort needs --by (the cohorts to compute the subgroups in)");
 
   report::ReportModel m;
   std::string code;
@@ -206,7 +207,8 @@ void run(ReportCliOptions o) {
   // Subgroup blocks: all cohorts pooled, or within each cohort (--subgroups-within-cohort).
   auto blocks = [&](const SurvData& d, const std::string& cohort_name) {
     for (const auto& var : o.subgroups) {
-      const std::string heading = cohort_name.empty() ? var : fmt::format("{} ({}={})", var, o.by, cohort_name);
+      const std::string heading =
+          cohort_name.empty() ? var : fmt::format("{} ({}={})", var, o.by, cohort_name);
       for (auto& row : report::subgroup_block(d, table, var, heading, ao)) {
         row.cohort = cohort_name;
         m.forest.push_back(std::move(row));
@@ -218,8 +220,10 @@ void run(ReportCliOptions o) {
       try {
         blocks(subset({WhereClause{.column = o.by, .value = level}}), level);
       } catch (const DataError& e) {
-        m.forest.push_back({.label = fmt::format("{}={}", o.by, level), .heading = true,
-                            .note = "not analysable", .cohort = level});
+        m.forest.push_back({.label = fmt::format("{}={}", o.by, level),
+                            .heading = true,
+                            .note = "not analysable",
+                            .cohort = level});
       }
     }
   } else {
@@ -234,37 +238,49 @@ void run(ReportCliOptions o) {
     for (const auto& c : m.cohorts)
       if (c.name == "Overall" || o.by.empty()) excluded = c.n_excluded_stratified;
     if (excluded > 0)
-      m.footnotes.push_back(fmt::format(
-          "N is every randomized patient: {} with a missing stratification factor are in N, the Kaplan–Meier "
-          "estimates and the unstratified hazard ratios, but not in the stratified Cox model and log-rank tests "
-          "(row \"Not in the stratified analyses\").",
-          excluded));
+      m.footnotes.push_back(
+          fmt::format("N is every randomized patient: {} with a missing stratification factor are "
+                      "in N, the Kaplan–Meier "
+                      "estimates and the unstratified hazard ratios, but not in the stratified Cox "
+                      "model and log-rank tests "
+                      "(row \"Not in the stratified analyses\").",
+                      excluded));
   }
   if (all.group_levels.size() > 2) {
     std::vector<std::string> others(all.group_levels.begin() + 1, all.group_levels.end());
-    m.footnotes.push_back(fmt::format(
-        "{} arms: each of {} against {} (reference). Hazard ratios from one Cox model with an indicator per "
-        "non-reference arm (as R coxph(Surv ~ arm{})); ties: {}. Log-rank p per arm from the rows of that arm and "
-        "the reference (as survdiff on the two-arm subset); the all-arms p is the {}-group log-rank test "
-        "(survdiff on all arms).",
-        all.group_levels.size(), fmt::join(others, ", "), all.group_levels[0],
-        o.data.strata.empty() ? "" : " + strata(...)", report::ties_text(ao.ties), all.group_levels.size()));
-  } else {
-    m.footnotes.push_back(fmt::format("Cox ties: {}; hazard ratio = {} vs {} (reference).", report::ties_text(ao.ties),
-                                      all.group_levels.size() > 1 ? all.group_levels[1] : "-", all.group_levels[0]));
-  }
-  m.footnotes.push_back(fmt::format("One-sided p-value: {}log-rank z, alternative hazard ratio < 1 (experimental better).",
-                                    o.data.strata.empty() ? "" : "stratified "));
-  if (!o.subgroups.empty()) {
-    m.footnotes.push_back(fmt::format("Subgroup hazard ratios ({}) are from unstratified Cox models within each "
-                                      "subgroup level, {}.",
-                                      fmt::join(o.subgroups, ", "),
-                                      o.subgroups_within_cohort ? "within each cohort" : "all cohorts pooled"));
     m.footnotes.push_back(
-        "Interaction p: likelihood-ratio test of the treatment-by-subgroup interaction, Cox model with arm, "
-        "subgroup and their interaction against arm and subgroup alone (as R anova(coxph(Surv ~ arm + sub), "
+        fmt::format("{} arms: each of {} against {} (reference). Hazard ratios from one Cox model "
+                    "with an indicator per "
+                    "non-reference arm (as R coxph(Surv ~ arm{})); ties: {}. Log-rank p per arm "
+                    "from the rows of that arm and "
+                    "the reference (as survdiff on the two-arm subset); the all-arms p is the "
+                    "{}-group log-rank test "
+                    "(survdiff on all arms).",
+                    all.group_levels.size(), fmt::join(others, ", "), all.group_levels[0],
+                    o.data.strata.empty() ? "" : " + strata(...)", report::ties_text(ao.ties),
+                    all.group_levels.size()));
+  } else {
+    m.footnotes.push_back(fmt::format(
+        "Cox ties: {}; hazard ratio = {} vs {} (reference).", report::ties_text(ao.ties),
+        all.group_levels.size() > 1 ? all.group_levels[1] : "-", all.group_levels[0]));
+  }
+  m.footnotes.push_back(fmt::format(
+      "One-sided p-value: {}log-rank z, alternative hazard ratio < 1 (experimental better).",
+      o.data.strata.empty() ? "" : "stratified "));
+  if (!o.subgroups.empty()) {
+    m.footnotes.push_back(
+        fmt::format("Subgroup hazard ratios ({}) are from unstratified Cox models within each "
+                    "subgroup level, {}.",
+                    fmt::join(o.subgroups, ", "),
+                    o.subgroups_within_cohort ? "within each cohort" : "all cohorts pooled"));
+    m.footnotes.push_back(
+        "Interaction p: likelihood-ratio test of the treatment-by-subgroup interaction, Cox model "
+        "with arm, "
+        "subgroup and their interaction against arm and subgroup alone (as R anova(coxph(Surv ~ "
+        "arm + sub), "
         "coxph(Surv ~ arm * sub))), unstratified, patients with a known subgroup value.");
-    for (const auto& cut : o.cuts) m.footnotes.push_back(fmt::format("Subgroup cut: {} (levels below and at or above).", cut));
+    for (const auto& cut : o.cuts)
+      m.footnotes.push_back(fmt::format("Subgroup cut: {} (levels below and at or above).", cut));
   }
   if (!o.by.empty() && !o.no_overall)
     m.footnotes.push_back(fmt::format("Overall: all levels of {} pooled{}.", o.by,
@@ -301,9 +317,12 @@ void register_report(CLI::App& app) {
                 "forest plot; HTML, RTF, SVG/PNG/PDF, results.json/csv (docs/cli/report.md)");
   add_data_options(cmd, o->data, /*group_required=*/true);
   cmd->add_option("--by", o->by, "Cohort column: one analysis per level (and overall)");
-  cmd->add_option("--subgroups", o->subgroups, "Subgroup columns COL[,COL] for the forest plot (categorical)")
+  cmd->add_option("--subgroups", o->subgroups,
+                  "Subgroup columns COL[,COL] for the forest plot (categorical)")
       ->delimiter(',');
-  cmd->add_option("--cut", o->cuts, "COL=VALUE: a numeric --subgroups column as two levels, <VALUE and >=VALUE (repeatable)")
+  cmd->add_option(
+         "--cut", o->cuts,
+         "COL=VALUE: a numeric --subgroups column as two levels, <VALUE and >=VALUE (repeatable)")
       ->allow_extra_args(false);
   cmd->add_flag("--subgroups-within-cohort", o->subgroups_within_cohort,
                 "Subgroup hazard ratios within each cohort of --by (default: all cohorts pooled)");

@@ -38,13 +38,15 @@ void add_data_options(CLI::App* cmd, DataOptions& o, bool group_required) {
   cmd->add_option("--time-from", o.time_from,
                   "Start date column (SAS date, days since 1960-01-01): time = (--time-to - --time-from)");
   cmd->add_option("--time-to", o.time_to, "End date column (e.g. ADT) for the derived time");
-  cmd->add_option("--units", o.units,
-                  "Units of the time column (days, weeks, months or years; default: not stated, shown as "
-                  "\"Time\"); of the derived time with --time-from/--time-to (default days)")
+  cmd->add_option(
+         "--units", o.units,
+         "Units of the time column (days, weeks, months or years; default: not stated, shown as "
+         "\"Time\"); of the derived time with --time-from/--time-to (default days)")
       ->check(CLI::IsMember({"days", "weeks", "months", "years"}));
-  cmd->add_option("--display-units", o.display_units,
-                  "Convert the time from --units to days, weeks (7 days), months (30.4375 days) or years "
-                  "(365.25 days) before the analysis: times, medians, landmarks in these units")
+  cmd->add_option(
+         "--display-units", o.display_units,
+         "Convert the time from --units to days, weeks (7 days), months (30.4375 days) or years "
+         "(365.25 days) before the analysis: times, medians, landmarks in these units")
       ->check(CLI::IsMember({"days", "weeks", "months", "years"}));
   cmd->add_option("--encoding", o.encoding,
                   "Text encoding of CSV files and SAS transport text: utf8 (default) or latin1 (ISO 8859-1)")
@@ -59,8 +61,10 @@ std::string units_text(const DataOptions& o) {
   const std::string from = o.time_from.empty() ? o.units : std::string("days");
   if (from.empty() || from == to) return "times in " + to;
   const TimeUnit f = *parse_time_unit(from), t = *parse_time_unit(to);
-  const TimeUnit per = days_per(f) > days_per(t) ? f : t;  // "30.4375 days a month", "7 days a week"
-  const std::string singular = std::string(time_unit_name(per)).substr(0, std::string(time_unit_name(per)).size() - 1);
+  const TimeUnit per =
+      days_per(f) > days_per(t) ? f : t;  // "30.4375 days a month", "7 days a week"
+  const std::string singular =
+      std::string(time_unit_name(per)).substr(0, std::string(time_unit_name(per)).size() - 1);
   std::string how = (f == TimeUnit::days || t == TimeUnit::days)
                         ? fmt::format("{:g} days a {}", days_per(per), singular)
                         : fmt::format("{:g} and {:g} days", days_per(f), days_per(t));
@@ -105,11 +109,13 @@ Roles make_roles(const DataOptions& o) {
   if (!o.units.empty() && !parse_time_unit(o.units))
     throw UsageError(fmt::format("--units {}: expected days, weeks, months or years", o.units));
   if (!o.display_units.empty() && !parse_time_unit(o.display_units))
-    throw UsageError(fmt::format("--display-units {}: expected days, weeks, months or years", o.display_units));
+    throw UsageError(
+        fmt::format("--display-units {}: expected days, weeks, months or years", o.display_units));
   if (!o.display_units.empty() && o.units.empty() && o.time_from.empty())
-    throw UsageError(fmt::format("--display-units {} converts from the units of the time column: state them "
-                                 "with --units (e.g. --units days --display-units {})",
-                                 o.display_units, o.display_units));
+    throw UsageError(
+        fmt::format("--display-units {} converts from the units of the time column: state them "
+                    "with --units (e.g. --units days --display-units {})",
+                    o.display_units, o.display_units));
   if (!o.event.empty() && !o.cnsr.empty()) throw UsageError("give either --event or --cnsr, not both");
   if (o.event.empty() && o.cnsr.empty())
     throw UsageError("the event is required: --event COL, --event COL=VALUE or --cnsr COL");

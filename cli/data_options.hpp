@@ -28,7 +28,7 @@ struct DataOptions {
   std::string population;               ///< --population FLAG: keep rows where FLAG = "Y"
   std::string time_from;                ///< --time-from DATECOL (with --time-to: derived time)
   std::string time_to;                  ///< --time-to DATECOL
-  std::string units;                    ///< --units days|weeks|months|years: unit of the time ("" = not stated)
+  std::string units;  ///< --units days|weeks|months|years: unit of the time ("" = not stated)
   std::string display_units;            ///< --display-units: convert the time to these units
   std::string encoding = "utf8";        ///< --encoding utf8|latin1 (CSV files, XPORT text)
 };

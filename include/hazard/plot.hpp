@@ -54,8 +54,8 @@ struct KmCurve {
   std::vector<double> n_censor{};    ///< censorings at time[i]; censor marks are drawn where > 0
   double n = not_available;        ///< patients at time 0; NaN = n_risk[0]
   double median = not_available;   ///< NaN = not reached (no drop line, legend says "median not reached")
-  std::optional<Rgb> colour{};       ///< default: Okabe–Ito by position (three or more curves also
-                                     ///< get distinct line types: solid, dashed, dotted, dash-dot, ...)
+  std::optional<Rgb> colour{};     ///< default: Okabe–Ito by position (three or more curves also
+                                ///< get distinct line types: solid, dashed, dotted, dash-dot, ...)
 };
 
 struct KmPlotOptions {
@@ -97,9 +97,10 @@ struct ForestRow {
   std::string note{};                      ///< shown instead of the estimate, e.g. "not estimable: no events"
   /// A subgroup heading's treatment-by-subgroup interaction test (likelihood ratio); drawn as
   /// "Interaction p=0.04" on the heading row when finite.
-  double p_interaction = not_available, chisq_interaction = not_available, df_interaction = not_available;
-  // What the row is (for results files; not drawn): the cohort, the subgroup variable and level, and
-  // the comparison ("B vs A") of its HR; empty where they do not apply.
+  double p_interaction = not_available, chisq_interaction = not_available,
+         df_interaction = not_available;
+  // What the row is (for results files; not drawn): the cohort, the subgroup variable and level,
+  // and the comparison ("B vs A") of its HR; empty where they do not apply.
   std::string cohort{}, subgroup{}, level{}, comparison{};
 };
 

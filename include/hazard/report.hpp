@@ -1,5 +1,6 @@
 // The trial report: a plain model of every number a report shows, and the writers that render it
-// (self-contained HTML, RTF efficacy table, SVG/PNG/PDF figures, analysis results data as CSV/JSON).
+// (self-contained HTML, RTF efficacy table, SVG/PNG/PDF figures, analysis results data as
+// CSV/JSON).
 //
 // The model holds results, not data: the caller (`hazard report`) fills it from the Kaplan–Meier,
 // log-rank and Cox estimators; the writers only format. Every writer reads the same model and the
@@ -49,7 +50,7 @@ struct ArmResult {
   Estimate q25{};                    ///< time by which 25% had an event (S(t) = 0.75)
   Estimate q75{};                    ///< time by which 75% had an event (S(t) = 0.25)
   std::vector<Estimate> landmarks{}; ///< event-free proportion at ReportModel::landmark_times
-  Estimate followup{};               ///< median follow-up, reverse Kaplan–Meier (hazard::km_followup)
+  Estimate followup{};  ///< median follow-up, reverse Kaplan–Meier (hazard::km_followup)
   plot::KmCurve curve{};             ///< for the KM figure; its label is replaced by `arm`
 };
 
@@ -62,12 +63,13 @@ struct Comparison {
   Estimate hr_unstratified{};        ///< Cox, no strata
   double p_two_sided = na;         ///< stratified log-rank test, two-sided
   double p_one_sided = na;         ///< one-sided, alternative: experimental better (HR < 1)
-  std::string note{};                ///< why something is missing, e.g. "no events in Placebo: ..."
+  std::string note{};              ///< why something is missing, e.g. "no events in Placebo: ..."
   /// "Cabozantinib vs Placebo": the `arm` of its results rows and the data-arm of its table cells.
   std::string label() const { return experimental + " vs " + control; }
 };
 
-/// The K-group log-rank test over all arms (survdiff(Surv ~ arm + strata(...))), three or more arms.
+/// The K-group log-rank test over all arms (survdiff(Surv ~ arm + strata(...))), three or more
+/// arms.
 struct GlobalTest {
   double chisq = na, df = na, p = na;
 };
@@ -75,10 +77,10 @@ struct GlobalTest {
 struct CohortResult {
   std::string name{};                ///< level of --by (e.g. "pNET"), or "Overall"
   std::vector<ArmResult> arms{};
-  std::string control{};             ///< the control (--ref) arm; "" when the cohort has none
+  std::string control{};                  ///< the control (--ref) arm; "" when the cohort has none
   std::vector<Comparison> comparisons{};  ///< each other arm against the control, in arm order
-  GlobalTest global{};               ///< NaN unless the cohort has three or more arms
-  std::string note{};                ///< why there is no comparison at all, e.g. "one arm only: no comparison"
+  GlobalTest global{};                    ///< NaN unless the cohort has three or more arms
+  std::string note{};  ///< why there is no comparison at all, e.g. "one arm only: no comparison"
   /// Patients of the cohort (in N and the KM columns) left out of the stratified Cox model and
   /// log-rank tests, and why ("missing stratification factor (STRAT1R): 3"); 0 / "" without.
   double n_excluded_stratified = 0;
@@ -108,12 +110,15 @@ struct ReportModel {
   std::string notice{};              ///< shown prominently on every output, e.g. "SIMULATED DATA ..."
   std::string endpoint = "Progression-free survival";
   std::string endpoint_code = "PFS";   ///< PARAMCD; the `endpoint` column of results.csv
-  std::string units{};               ///< unit of every time ("days", "months", ...); empty = not stated
-  std::string time_label = "Time";   ///< what the time is: "Time", or the time column's variable label
-  std::string y_label = "Survival probability (%)";  ///< KM axis: "<endpoint> (%)" when the endpoint is named
-  std::string rate_name = "Survival";  ///< landmark rows "<rate_name> rate at 12 months" (e.g. "PFS")
-  double conf_level = 0.95;          ///< of every interval shown: labels say "95% CI", "90% CI", ...
-  std::vector<std::string> strata{}; ///< --strata columns; empty = no "stratified" rows or wording
+  std::string units{};  ///< unit of every time ("days", "months", ...); empty = not stated
+  std::string time_label =
+      "Time";  ///< what the time is: "Time", or the time column's variable label
+  std::string y_label =
+      "Survival probability (%)";  ///< KM axis: "<endpoint> (%)" when the endpoint is named
+  std::string rate_name =
+      "Survival";            ///< landmark rows "<rate_name> rate at 12 months" (e.g. "PFS")
+  double conf_level = 0.95;  ///< of every interval shown: labels say "95% CI", "90% CI", ...
+  std::vector<std::string> strata{};  ///< --strata columns; empty = no "stratified" rows or wording
   std::string by{};                  ///< the --by variable, e.g. "COHORT" (empty: single cohort)
   std::vector<double> landmark_times{};
   std::vector<CohortResult> cohorts{};
@@ -161,15 +166,15 @@ struct AnalysisOptions {
 ///
 /// Problems are reported, not thrown: one arm only, an arm without events (HRs not estimable), a
 /// stratum with one subject, no events, Cox warnings (messages / notes).
-CohortResult analyse_cohort(const SurvData& d, const std::string& name, const AnalysisOptions& options,
-                            const SurvData* stratified = nullptr);
+CohortResult analyse_cohort(const SurvData& d, const std::string& name,
+                            const AnalysisOptions& options, const SurvData* stratified = nullptr);
 
 /// Forest rows for a subgroup level: n and events per arm and the unstratified Cox HRs (one model,
 /// K - 1 arm indicators) of the rows `d`. Two arms: one row labelled `label`; three or more: a
 /// heading row `label` and one row per arm against the control, indented one more. A note instead
 /// of the HR when not estimable (an arm without events or patients in the level).
-std::vector<plot::ForestRow> subgroup_forest_rows(const SurvData& d, const std::string& label, int indent,
-                                                  const AnalysisOptions& options);
+std::vector<plot::ForestRow> subgroup_forest_rows(const SurvData& d, const std::string& label,
+                                                  int indent, const AnalysisOptions& options);
 
 // ---- subgroups (src/report/subgroups.cpp) ----
 
@@ -192,14 +197,16 @@ struct InteractionTest {
 };
 /// `subgroup`: one code per row of `d` (-1 = missing), `levels` their names.
 InteractionTest interaction_test(const SurvData& d, const std::vector<std::int32_t>& subgroup,
-                                 const std::vector<std::string>& levels, const AnalysisOptions& options);
+                                 const std::vector<std::string>& levels,
+                                 const AnalysisOptions& options);
 
 /// The forest rows of subgroup column `column` within the rows `d` (one cohort, or all): a heading
 /// row `heading` with the interaction test, then per level present (in the column's level order)
 /// subgroup_forest_rows(level rows) — the unstratified HR(s) within the level. Rows carry
 /// `subgroup` = column and `level`.
-std::vector<plot::ForestRow> subgroup_block(const SurvData& d, const Table& table, const std::string& column,
-                                            const std::string& heading, const AnalysisOptions& options);
+std::vector<plot::ForestRow> subgroup_block(const SurvData& d, const Table& table,
+                                            const std::string& column, const std::string& heading,
+                                            const AnalysisOptions& options);
 
 /// Method texts (ReportModel::methods) for the options and strata names.
 Methods describe_methods(const AnalysisOptions& options, const std::vector<std::string>& strata);

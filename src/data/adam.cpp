@@ -113,7 +113,8 @@ Table join_subject_level(const Table& adtte, const Table& adsl, const std::vecto
 double days_per(TimeUnit unit) {
   switch (unit) {
     case TimeUnit::days: return 1.0;
-    case TimeUnit::weeks: return 7.0;
+    case TimeUnit::weeks:
+      return 7.0;
     case TimeUnit::months: return 30.4375;
     case TimeUnit::years: return 365.25;
   }
@@ -122,10 +123,14 @@ double days_per(TimeUnit unit) {
 
 const char* time_unit_name(TimeUnit unit) {
   switch (unit) {
-    case TimeUnit::days: return "days";
-    case TimeUnit::weeks: return "weeks";
-    case TimeUnit::months: return "months";
-    case TimeUnit::years: return "years";
+    case TimeUnit::days:
+      return "days";
+    case TimeUnit::weeks:
+      return "weeks";
+    case TimeUnit::months:
+      return "months";
+    case TimeUnit::years:
+      return "years";
   }
   return "days";
 }

@@ -20,7 +20,8 @@ namespace hazard {
 
 std::vector<KmQuantile> km_followup(const SurvData& data, const KmOptions& options) {
   check_km_options(options);
-  if (!data.start.empty()) throw std::invalid_argument("km_followup: (start, stop] data have no reverse KM here");
+  if (!data.start.empty())
+    throw std::invalid_argument("km_followup: (start, stop] data have no reverse KM here");
   const std::size_t groups = data.n_groups();
   std::vector<KmQuantile> out;
   for (std::size_t g = 0; g < groups; ++g) {
@@ -33,7 +34,8 @@ std::vector<KmQuantile> km_followup(const SurvData& data, const KmOptions& optio
       if (data.weighted()) weight.push_back(data.weight[i]);
     }
     if (time.empty()) {
-      out.push_back({.p = 0.5, .estimate = std::nan(""), .lower = std::nan(""), .upper = std::nan("")});
+      out.push_back(
+          {.p = 0.5, .estimate = std::nan(""), .lower = std::nan(""), .upper = std::nan("")});
       continue;
     }
     out.push_back(km_quantile(km_curve(time, censored, weight, options), 0.5));

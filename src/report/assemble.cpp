@@ -9,11 +9,11 @@
 // coxph(Surv ~ arm + strata(s)) with arm a factor whose first level is the control), its log-rank
 // test on the rows of the two arms (as survdiff on that subset); with K >= 3 arms also the K-group
 // log-rank test of all arms (survdiff on all rows).
+#include <fmt/format.h>
+
 #include <cmath>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "hazard/cox.hpp"
 #include "hazard/error.hpp"
@@ -40,7 +40,8 @@ CoxData cox_data(const SurvData& d, bool stratified) {
     if (!d.group.empty() && d.group[i] > 0)
       cd.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(d.group[i] - 1)) = 1.0;
   for (std::size_t j = 0; j < k; ++j)
-    cd.names.push_back(fmt::format("{}[{}]", d.group_name, j + 1 < d.group_levels.size() ? d.group_levels[j + 1] : ""));
+    cd.names.push_back(fmt::format("{}[{}]", d.group_name,
+                                   j + 1 < d.group_levels.size() ? d.group_levels[j + 1] : ""));
   return cd;
 }
 
@@ -48,8 +49,8 @@ CoxData cox_data(const SurvData& d, bool stratified) {
 // model cannot be fitted or an estimate is not one: a fit that did not converge (every HR), a
 // coefficient running to infinity (monotone likelihood, R's "coefficient may be infinite"), an
 // aliased column. Such an HR is never shown as a number (e.g. "<0.01"): it is NE with the reason.
-std::vector<Estimate> fit_hrs(const SurvData& d, bool stratified, const AnalysisOptions& o, std::string& note,
-                              std::vector<std::string>& warnings) {
+std::vector<Estimate> fit_hrs(const SurvData& d, bool stratified, const AnalysisOptions& o,
+                              std::string& note, std::vector<std::string>& warnings) {
   const std::size_t k = d.group_levels.size() > 1 ? d.group_levels.size() - 1 : 1;
   std::vector<Estimate> out(k);
   try {
@@ -90,7 +91,8 @@ std::vector<double> events_per_arm(const SurvData& d) {
 }
 std::vector<double> patients_per_arm(const SurvData& d) {
   std::vector<double> n(d.n_groups(), 0.0);
-  for (std::size_t i = 0; i < d.size(); ++i) n[d.group.empty() ? 0 : static_cast<std::size_t>(d.group[i])] += 1.0;
+  for (std::size_t i = 0; i < d.size(); ++i)
+    n[d.group.empty() ? 0 : static_cast<std::size_t>(d.group[i])] += 1.0;
   return n;
 }
 
@@ -147,19 +149,22 @@ Methods describe_methods(const AnalysisOptions& o, const std::vector<std::string
   m.quantiles = fmt::format("quantiles as R quantile.survfit, {} CI where the {} band crosses (Brookmeyer–Crowley)",
                             level, ci);
   m.landmarks = fmt::format("Kaplan–Meier estimate at the time; {} CI {} (Greenwood variance)", level, ci);
-  m.followup = fmt::format("reverse Kaplan–Meier (Schemper & Smith 1996: the KM of the time to censoring, an event "
-                           "censoring it, as R quantile(survfit(Surv(time, 1 - status) ~ arm), 0.5)); {} CI {}",
-                           level, ci);
-  m.hr_unstratified = fmt::format("Cox proportional hazards (as R coxph), unstratified; {} ties; {} Wald CI",
-                                  ties_text(o.ties), level);
+  m.followup = fmt::format(
+      "reverse Kaplan–Meier (Schemper & Smith 1996: the KM of the time to censoring, an event "
+      "censoring it, as R quantile(survfit(Surv(time, 1 - status) ~ arm), 0.5)); {} CI {}",
+      level, ci);
+  m.hr_unstratified =
+      fmt::format("Cox proportional hazards (as R coxph), unstratified; {} ties; {} Wald CI",
+                  ties_text(o.ties), level);
   if (strata.empty()) {
     // No --strata: the "stratified" numbers are the unstratified ones, and say so.
     m.hr_stratified = m.hr_unstratified + " (no --strata given)";
     m.logrank = "log-rank test (as R survdiff), unstratified";
   } else {
     const std::string st = fmt::format("{}", fmt::join(strata, ", "));
-    m.hr_stratified = fmt::format("Cox proportional hazards (as R coxph), stratified by {}; {} ties; {} Wald CI",
-                                  st, ties_text(o.ties), level);
+    m.hr_stratified =
+        fmt::format("Cox proportional hazards (as R coxph), stratified by {}; {} ties; {} Wald CI",
+                    st, ties_text(o.ties), level);
     m.logrank = fmt::format("log-rank test (as R survdiff), stratified by {}", st);
   }
   return m;
@@ -190,19 +195,21 @@ CohortResult analyse_cohort(const SurvData& d, const std::string& name, const An
       const std::size_t extra = count - (it == d.excluded.reasons.end() ? 0 : it->second);
       if (extra == 0) continue;
       why.push_back(reason == "missing stratum"
-                        ? fmt::format("missing stratification factor ({}): {}", fmt::join(s.strata_names, ", "), extra)
+                        ? fmt::format("missing stratification factor ({}): {}",
+                                      fmt::join(s.strata_names, ", "), extra)
                         : fmt::format("{}: {}", reason, extra));
     }
     c.excluded_stratified = fmt::format("{}", fmt::join(why, "; "));
     // Short: it is also the KM figure's footnote (the table's footnotes give the whole rule).
-    c.messages.push_back(fmt::format("{} patients (in N) not in the stratified analyses: {}", c.n_excluded_stratified,
-                                     c.excluded_stratified));
+    c.messages.push_back(fmt::format("{} patients (in N) not in the stratified analyses: {}",
+                                     c.n_excluded_stratified, c.excluded_stratified));
   }
 
   c.control = d.group_levels.empty() ? "" : d.group_levels[0];
   if (d.group.empty() || d.group_levels.size() < 2) {
     c.note = "one arm only: no comparison";
-    c.messages.push_back(fmt::format("only one arm ({}) in this cohort: no hazard ratio or log-rank test", c.control));
+    c.messages.push_back(fmt::format(
+        "only one arm ({}) in this cohort: no hazard ratio or log-rank test", c.control));
     return c;
   }
   const std::size_t arms = d.group_levels.size();
@@ -214,7 +221,8 @@ CohortResult analyse_cohort(const SurvData& d, const std::string& name, const An
       if (s.group_levels[j] == d.group_levels[g]) return static_cast<std::int32_t>(j);
     return -1;
   };
-  const bool s_has_control = !s.group.empty() && !s.group_levels.empty() && s.group_levels[0] == c.control;
+  const bool s_has_control =
+      !s.group.empty() && !s.group_levels.empty() && s.group_levels[0] == c.control;
 
   // Strata with one subject: legal for the estimators, but worth saying.
   if (!s.stratum.empty()) {
@@ -222,15 +230,18 @@ CohortResult analyse_cohort(const SurvData& d, const std::string& name, const An
     for (auto st : s.stratum) ++per[static_cast<std::size_t>(st)];
     for (std::size_t st = 0; st < per.size(); ++st)
       if (per[st] == 1)
-        c.messages.push_back(fmt::format("stratum {} has one subject: it adds nothing to the stratified "
-                                         "log-rank test and Cox model", s.strata_levels[st]));
+        c.messages.push_back(
+            fmt::format("stratum {} has one subject: it adds nothing to the stratified "
+                        "log-rank test and Cox model",
+                        s.strata_levels[st]));
   }
 
   // Log-rank: each arm against the control on the two arms' rows; all arms together (K >= 3).
   for (std::size_t g = 1; g < arms; ++g) {
     const std::int32_t j = in_s(g);
     if (!s_has_control || j <= 0) continue;
-    const LogrankResult lr = logrank(s.group_levels.size() == 2 ? s : two_arms(s, j), LogrankOptions{});
+    const LogrankResult lr =
+        logrank(s.group_levels.size() == 2 ? s : two_arms(s, j), LogrankOptions{});
     c.comparisons[g - 1].p_two_sided = lr.test.p;
     c.comparisons[g - 1].p_one_sided = lr.test.p_one_sided;
   }
@@ -244,7 +255,8 @@ CohortResult analyse_cohort(const SurvData& d, const std::string& name, const An
   for (std::size_t g = 0; g < ev.size(); ++g)
     if (ev[g] == 0) no_events.push_back(d.group_levels[g]);
   if (!no_events.empty()) {
-    const std::string note = fmt::format("no events in {}: hazard ratio not estimable", fmt::join(no_events, ", "));
+    const std::string note =
+        fmt::format("no events in {}: hazard ratio not estimable", fmt::join(no_events, ", "));
     for (Comparison& cmp : c.comparisons) cmp.note = note;
     c.messages.push_back(note);
     return c;
@@ -257,7 +269,9 @@ CohortResult analyse_cohort(const SurvData& d, const std::string& name, const An
     for (std::size_t g = 1; g < arms; ++g)
       if (const std::int32_t j = in_s(g); j > 0) hs[g - 1] = fit[static_cast<std::size_t>(j - 1)];
   } else {
-    note_s = "stratified hazard ratio not estimable: the control arm has no patient with every stratification factor";
+    note_s =
+        "stratified hazard ratio not estimable: the control arm has no patient with every "
+        "stratification factor";
   }
   const std::vector<Estimate> hu = fit_hrs(d, false, o, note_u, warnings);
   const std::string note = !note_s.empty() ? note_s : note_u;
@@ -271,13 +285,17 @@ CohortResult analyse_cohort(const SurvData& d, const std::string& name, const An
   return c;
 }
 
-std::vector<plot::ForestRow> subgroup_forest_rows(const SurvData& d, const std::string& label, int indent,
-                                                  const AnalysisOptions& o) {
+std::vector<plot::ForestRow> subgroup_forest_rows(const SurvData& d, const std::string& label,
+                                                  int indent, const AnalysisOptions& o) {
   const std::vector<double> n = patients_per_arm(d), ev = events_per_arm(d);
   const std::size_t arms = d.group_levels.size();
   std::vector<plot::ForestRow> rows;
   if (arms < 2) {
-    rows.push_back({.label = label, .indent = indent, .n_control = n[0], .events_control = ev[0], .note = "one arm only"});
+    rows.push_back({.label = label,
+                    .indent = indent,
+                    .n_control = n[0],
+                    .events_control = ev[0],
+                    .note = "one arm only"});
     return rows;
   }
   std::string note;

@@ -5,9 +5,10 @@
 // comma, "NE" (not estimable) for a median not reached or an undefined CI bound.
 #include "report/efficacy_table.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 
 #include "report/canvas.hpp"
 
@@ -22,7 +23,9 @@ std::string time_heading(const ReportModel& m) {
 
 std::string ci_text(double conf_level) { return fmt::format("{:g}% CI", conf_level * 100); }
 
-std::string units_suffix(const ReportModel& m) { return m.units.empty() ? std::string() : " " + m.units; }
+std::string units_suffix(const ReportModel& m) {
+  return m.units.empty() ? std::string() : " " + m.units;
+}
 
 std::string format_time(double v) {
   if (!std::isfinite(v)) return "NE";
@@ -62,15 +65,19 @@ std::string timepoint_text(double t) { return fmt::format("{:g}", t); }
 
 std::vector<std::string> method_notes(const ReportModel& m) {
   std::vector<std::string> out;
-  out.push_back("Events and censored: n (% of N). " +
-                (m.units.empty() ? std::string("Times in the units of the time column (not stated: give --units)")
-                                 : "Times in " + m.units) +
-                "; NE: not estimable.");
+  out.push_back(
+      "Events and censored: n (% of N). " +
+      (m.units.empty()
+           ? std::string("Times in the units of the time column (not stated: give --units)")
+           : "Times in " + m.units) +
+      "; NE: not estimable.");
   out.push_back("Median and percentiles: " + m.methods.km + "; " + m.methods.quantiles + ".");
   out.push_back("Median follow-up: " + m.methods.followup + ".");
-  if (!m.landmark_times.empty()) out.push_back(m.rate_name + " rates: " + m.methods.landmarks + ".");
+  if (!m.landmark_times.empty())
+    out.push_back(m.rate_name + " rates: " + m.methods.landmarks + ".");
   out.push_back("Hazard ratios: " +
-                (m.strata.empty() ? m.methods.hr_unstratified : m.methods.hr_stratified + "; " + m.methods.hr_unstratified) +
+                (m.strata.empty() ? m.methods.hr_unstratified
+                                  : m.methods.hr_stratified + "; " + m.methods.hr_unstratified) +
                 ". HR < 1 favours the first-named arm.");
   out.push_back("p-values: " + m.methods.logrank + "; one-sided for HR < 1.");
   return out;
@@ -130,18 +137,24 @@ Table efficacy_table(const ReportModel& m) {
   per_arm("75th percentile (" + ci + ")", 1, [](const CohortResult&, const ArmResult& a) {
     return Cell{.text = format_estimate(a.q75), .stat = "q75", .value = a.q75.value};
   });
-  per_arm("Median follow-up (" + ci + "), reverse KM", 1, [](const CohortResult&, const ArmResult& a) {
-    return Cell{.text = format_estimate(a.followup), .stat = "followup_median", .value = a.followup.value};
-  });
+  per_arm("Median follow-up (" + ci + "), reverse KM", 1,
+          [](const CohortResult&, const ArmResult& a) {
+            return Cell{.text = format_estimate(a.followup),
+                        .stat = "followup_median",
+                        .value = a.followup.value};
+          });
   if (!m.landmark_times.empty()) {
     section("Landmark rates, % (" + ci + ")");
     for (std::size_t k = 0; k < m.landmark_times.size(); ++k) {
       const std::string tp = timepoint_text(m.landmark_times[k]);
-      per_arm(m.rate_name + " rate at " + tp + units_suffix(m), 1, [&](const CohortResult&, const ArmResult& a) {
-        Estimate e = k < a.landmarks.size() ? a.landmarks[k] : Estimate{};
-        Estimate pct{100 * e.value, 100 * e.lower, 100 * e.upper};
-        return Cell{.text = format_estimate(pct), .stat = "rate", .timepoint = tp, .value = e.value};
-      });
+      per_arm(
+          m.rate_name + " rate at " + tp + units_suffix(m), 1,
+          [&](const CohortResult&, const ArmResult& a) {
+            Estimate e = k < a.landmarks.size() ? a.landmarks[k] : Estimate{};
+            Estimate pct{100 * e.value, 100 * e.lower, 100 * e.upper};
+            return Cell{
+                .text = format_estimate(pct), .stat = "rate", .timepoint = tp, .value = e.value};
+          });
     }
   }
 
@@ -150,7 +163,8 @@ Table efficacy_table(const ReportModel& m) {
   std::vector<std::string> versus;
   for (const CohortResult& c : m.cohorts)
     for (const Comparison& cmp : c.comparisons)
-      if (std::find(versus.begin(), versus.end(), cmp.label()) == versus.end()) versus.push_back(cmp.label());
+      if (std::find(versus.begin(), versus.end(), cmp.label()) == versus.end())
+        versus.push_back(cmp.label());
   auto spanning = [&](const std::string& label, auto cell_of) {
     Row r{.cells = {{.text = label}}, .indent = 1};
     for (const CohortResult& c : m.cohorts) {
@@ -181,37 +195,54 @@ Table efficacy_table(const ReportModel& m) {
     };
     if (strat)
       per_cohort("Hazard ratio, stratified (" + ci + ")", [](const Comparison& cmp) {
-        return Cell{.text = format_hr(cmp.hr_stratified), .stat = "hr_stratified", .value = cmp.hr_stratified.value};
+        return Cell{.text = format_hr(cmp.hr_stratified),
+                    .stat = "hr_stratified",
+                    .value = cmp.hr_stratified.value};
       });
-    per_cohort(strat ? "Hazard ratio, unstratified (" + ci + ")" : "Hazard ratio (" + ci + ")", [](const Comparison& cmp) {
-      return Cell{.text = format_hr(cmp.hr_unstratified), .stat = "hr_unstratified", .value = cmp.hr_unstratified.value};
-    });
-    per_cohort(strat ? "Log-rank p, stratified, two-sided" : "Log-rank p, two-sided", [](const Comparison& cmp) {
-      return Cell{.text = format_p(cmp.p_two_sided), .stat = "p_two_sided", .value = cmp.p_two_sided};
-    });
-    per_cohort(strat ? "Log-rank p, stratified, one-sided" : "Log-rank p, one-sided", [](const Comparison& cmp) {
-      return Cell{.text = format_p(cmp.p_one_sided), .stat = "p_one_sided", .value = cmp.p_one_sided};
-    });
+    per_cohort(strat ? "Hazard ratio, unstratified (" + ci + ")" : "Hazard ratio (" + ci + ")",
+               [](const Comparison& cmp) {
+                 return Cell{.text = format_hr(cmp.hr_unstratified),
+                             .stat = "hr_unstratified",
+                             .value = cmp.hr_unstratified.value};
+               });
+    per_cohort(strat ? "Log-rank p, stratified, two-sided" : "Log-rank p, two-sided",
+               [](const Comparison& cmp) {
+                 return Cell{.text = format_p(cmp.p_two_sided),
+                             .stat = "p_two_sided",
+                             .value = cmp.p_two_sided};
+               });
+    per_cohort(strat ? "Log-rank p, stratified, one-sided" : "Log-rank p, one-sided",
+               [](const Comparison& cmp) {
+                 return Cell{.text = format_p(cmp.p_one_sided),
+                             .stat = "p_one_sided",
+                             .value = cmp.p_one_sided};
+               });
   }
   // Three or more arms: the K-group test of all arms.
   bool any_global = false;
   for (const CohortResult& c : m.cohorts) any_global = any_global || c.comparisons.size() > 1;
   if (any_global) {
     section("All arms");
-    spanning(strat ? "Log-rank p, stratified, all arms" : "Log-rank p, all arms", [&](const CohortResult& c) {
-      if (c.comparisons.size() < 2) return Cell{.text = "\u2013"};
-      return Cell{.text = fmt::format("{} (chi-square {:.2f}, {:g} df)", format_p(c.global.p), c.global.chisq,
-                                      c.global.df),
-                  .arm = "all arms", .stat = "p_global", .value = c.global.p};
-    });
+    spanning(strat ? "Log-rank p, stratified, all arms" : "Log-rank p, all arms",
+             [&](const CohortResult& c) {
+               if (c.comparisons.size() < 2) return Cell{.text = "\u2013"};
+               return Cell{.text = fmt::format("{} (chi-square {:.2f}, {:g} df)",
+                                               format_p(c.global.p), c.global.chisq, c.global.df),
+                           .arm = "all arms",
+                           .stat = "p_global",
+                           .value = c.global.p};
+             });
   }
   // N is every randomized patient; who is not in the stratified model, and why.
   bool any_excluded = false;
-  for (const CohortResult& c : m.cohorts) any_excluded = any_excluded || c.n_excluded_stratified > 0;
+  for (const CohortResult& c : m.cohorts)
+    any_excluded = any_excluded || c.n_excluded_stratified > 0;
   if (strat && any_excluded)
     spanning("Not in the stratified analyses, n", [&](const CohortResult& c) {
-      return Cell{.text = c.n_excluded_stratified > 0 ? c.excluded_stratified : "0", .arm = "all arms",
-                  .stat = "n_excluded_stratified", .value = c.n_excluded_stratified};
+      return Cell{.text = c.n_excluded_stratified > 0 ? c.excluded_stratified : "0",
+                  .arm = "all arms",
+                  .stat = "n_excluded_stratified",
+                  .value = c.n_excluded_stratified};
     });
   // Why a number is missing, per cohort.
   bool any_note = false;

@@ -43,7 +43,8 @@ std::string hr_number(double v) {
 std::string estimate_text(const ForestRow& r) {
   if (r.heading) {
     if (!std::isfinite(r.p_interaction)) return "";
-    return r.p_interaction < 0.0001 ? "Interaction p<0.0001" : fmt::format("Interaction p={:.4f}", r.p_interaction);
+    return r.p_interaction < 0.0001 ? "Interaction p<0.0001"
+                                    : fmt::format("Interaction p={:.4f}", r.p_interaction);
   }
   if (!std::isfinite(r.hr) || r.hr <= 0) return "";
   if (!std::isfinite(r.lower) || !std::isfinite(r.upper)) return hr_number(r.hr);
@@ -195,10 +196,12 @@ std::string render_forest(const ForestPlot& plot, Format format) {
         }
       } else if (std::isfinite(r.p_interaction)) {
         cv.colour(black);
-        cv.text(x_est_right, cy, estimate_text(r), {.pt = fs, .italic = true}, HAlign::right, VAlign::middle);
+        cv.text(x_est_right, cy, estimate_text(r), {.pt = fs, .italic = true}, HAlign::right,
+                VAlign::middle);
       } else if (!r.note.empty()) {
         cv.colour(grey);
-        cv.text(x_est_right, cy, r.note, {.pt = fs * 0.95, .italic = true}, HAlign::right, VAlign::middle);
+        cv.text(x_est_right, cy, r.note, {.pt = fs * 0.95, .italic = true}, HAlign::right,
+                VAlign::middle);
       }
       y += row_h;
     }

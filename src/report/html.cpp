@@ -199,22 +199,26 @@ std::string render_html(const ReportModel& m) {
       const plot::KmPlot kp = km_plot(m, c);
       bool bands = false;
       for (const plot::KmCurve& k : kp.curves) bands = bands || !k.lower.empty();
-      out += figure(plot::render_km(kp, plot::Format::svg),
-                    "Kaplan–Meier plot of " + m.endpoint + ", " + c.name,
-                    "Kaplan–Meier estimate of " + m.endpoint + ", " + c.name +
-                        (bands && kp.options.ci_bands
-                             ? fmt::format(", with pointwise {:g}% confidence bands", m.conf_level * 100)
-                             : "") +
-                        "; censored observations marked; number at risk under the plot.",
-                    "km-" + std::to_string(i + 1));
+      out += figure(
+          plot::render_km(kp, plot::Format::svg),
+          "Kaplan–Meier plot of " + m.endpoint + ", " + c.name,
+          "Kaplan–Meier estimate of " + m.endpoint + ", " + c.name +
+              (bands && kp.options.ci_bands
+                   ? fmt::format(", with pointwise {:g}% confidence bands", m.conf_level * 100)
+                   : "") +
+              "; censored observations marked; number at risk under the plot.",
+          "km-" + std::to_string(i + 1));
     }
     out += "</section>\n";
   }
   if (!m.forest.empty()) {
     out += "<section id=\"forest\">\n<h2>Hazard ratios by cohort and subgroup</h2>\n";
-    out += figure(plot::render_forest(forest_plot(m), plot::Format::svg),
-                  "Forest plot of hazard ratios", "Hazard ratio with " + ci_text(m.conf_level) + " on a log scale" +
-                      (m.strata.empty() ? std::string(".") : "; cohorts stratified as in the table, subgroups unstratified."), "forest-plot", "forest");
+    out += figure(
+        plot::render_forest(forest_plot(m), plot::Format::svg), "Forest plot of hazard ratios",
+        "Hazard ratio with " + ci_text(m.conf_level) + " on a log scale" +
+            (m.strata.empty() ? std::string(".")
+                              : "; cohorts stratified as in the table, subgroups unstratified."),
+        "forest-plot", "forest");
     out += "</section>\n";
   }
 

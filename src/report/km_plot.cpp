@@ -67,7 +67,8 @@ Rgb curve_colour(const KmCurve& c, std::size_t i) {
 // Line type of curve i of n: solid for two arms; with three or more, solid, dashed, dotted,
 // dash-dot, long dash, ... so that arms stay apart in print and for colour-blind readers.
 std::vector<double> curve_dash(std::size_t i, std::size_t n) {
-  static const std::vector<std::vector<double>> dashes = {{}, {6, 3}, {1.5, 2}, {6, 2, 1.5, 2}, {10, 3}, {3, 3}};
+  static const std::vector<std::vector<double>> dashes = {{},      {6, 3}, {1.5, 2}, {6, 2, 1.5, 2},
+                                                          {10, 3}, {3, 3}};
   if (n < 3) return {};
   return dashes[i % dashes.size()];
 }

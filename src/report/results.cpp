@@ -1,12 +1,13 @@
 // Analysis results data (one row per reported number, unrounded) as CSV and JSON, the figure
 // inputs derived from the model, and write_report, which writes every output file of a report.
+#include <fmt/format.h>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
-#include <utility>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "hazard/csv.hpp"
 #include "hazard/error.hpp"
@@ -54,7 +55,8 @@ std::vector<ResultRow> result_rows(const ReportModel& m) {
       add_estimate(c.name, vs, "hr_stratified", cmp.hr_stratified, m.methods.hr_stratified);
       add_estimate(c.name, vs, "hr_unstratified", cmp.hr_unstratified, m.methods.hr_unstratified);
       add(c.name, vs, "p_two_sided", cmp.p_two_sided, m.methods.logrank + pair + ", two-sided");
-      add(c.name, vs, "p_one_sided", cmp.p_one_sided, m.methods.logrank + pair + ", one-sided (HR < 1)");
+      add(c.name, vs, "p_one_sided", cmp.p_one_sided,
+          m.methods.logrank + pair + ", one-sided (HR < 1)");
     }
     if (c.comparisons.size() > 1) {
       const std::string method = m.methods.logrank + ", all arms (K-group chi-square)";
@@ -112,33 +114,45 @@ std::string render_results_json(const ReportModel& m) {
   auto num_or_null = [](double x) { return std::isfinite(x) ? json(x) : json(nullptr); };
   for (const CohortResult& c : m.cohorts) {
     // experimental / note: the first comparison (the only one with two arms), as before K arms.
-    const Comparison first = c.comparisons.empty() ? Comparison{.control = c.control} : c.comparisons.front();
+    const Comparison first =
+        c.comparisons.empty() ? Comparison{.control = c.control} : c.comparisons.front();
     json cmps = json::array();
     for (const Comparison& cmp : c.comparisons)
-      cmps.push_back({{"experimental", cmp.experimental}, {"control", cmp.control}, {"note", cmp.note}});
-    json global = c.comparisons.size() > 1
-                      ? json{{"chisq", num_or_null(c.global.chisq)}, {"df", num_or_null(c.global.df)},
-                             {"p", num_or_null(c.global.p)}}
-                      : json(nullptr);
+      cmps.push_back(
+          {{"experimental", cmp.experimental}, {"control", cmp.control}, {"note", cmp.note}});
+    json global = c.comparisons.size() > 1 ? json{{"chisq", num_or_null(c.global.chisq)},
+                                                  {"df", num_or_null(c.global.df)},
+                                                  {"p", num_or_null(c.global.p)}}
+                                           : json(nullptr);
     cohorts.push_back({{"cohort", c.name},
                        {"experimental", first.experimental},
                        {"control", c.control},
                        {"note", !c.note.empty() ? c.note : first.note},
                        {"comparisons", cmps},
                        {"global_logrank", global},
-                       {"excluded_stratified", {{"count", c.n_excluded_stratified}, {"reason", c.excluded_stratified}}},
+                       {"excluded_stratified",
+                        {{"count", c.n_excluded_stratified}, {"reason", c.excluded_stratified}}},
                        {"messages", c.messages}});
   }
   j["cohorts"] = std::move(cohorts);
   json forest = json::array();
   for (const plot::ForestRow& r : m.forest)
-    forest.push_back({{"label", r.label}, {"indent", r.indent}, {"heading", r.heading},
+    forest.push_back({{"label", r.label},
+                      {"indent", r.indent},
+                      {"heading", r.heading},
                       {"n_experimental", num_or_null(r.n_experimental)},
                       {"events_experimental", num_or_null(r.events_experimental)},
-                      {"n_control", num_or_null(r.n_control)}, {"events_control", num_or_null(r.events_control)},
-                      {"hr", num_or_null(r.hr)}, {"lower", num_or_null(r.lower)}, {"upper", num_or_null(r.upper)},
-                      {"note", r.note}, {"cohort", r.cohort}, {"subgroup", r.subgroup}, {"level", r.level},
-                      {"comparison", r.comparison}, {"p_interaction", num_or_null(r.p_interaction)},
+                      {"n_control", num_or_null(r.n_control)},
+                      {"events_control", num_or_null(r.events_control)},
+                      {"hr", num_or_null(r.hr)},
+                      {"lower", num_or_null(r.lower)},
+                      {"upper", num_or_null(r.upper)},
+                      {"note", r.note},
+                      {"cohort", r.cohort},
+                      {"subgroup", r.subgroup},
+                      {"level", r.level},
+                      {"comparison", r.comparison},
+                      {"p_interaction", num_or_null(r.p_interaction)},
                       {"chisq_interaction", num_or_null(r.chisq_interaction)},
                       {"df_interaction", num_or_null(r.df_interaction)}});
   j["forest"] = std::move(forest);
@@ -162,7 +176,8 @@ plot::KmPlot km_plot(const ReportModel& m, const CohortResult& c) {
   plot::KmPlot p;
   p.options = m.km_options;
   if (p.options.title.empty()) p.options.title = c.name;
-  if (p.options.y_label == plot::KmPlotOptions{}.y_label && !m.y_label.empty()) p.options.y_label = m.y_label;
+  if (p.options.y_label == plot::KmPlotOptions{}.y_label && !m.y_label.empty())
+    p.options.y_label = m.y_label;
   if (p.options.x_label == plot::KmPlotOptions{}.x_label) p.options.x_label = time_heading(m);
   p.options.units = m.units;
   for (const ArmResult& a : c.arms) {
@@ -187,8 +202,9 @@ plot::KmPlot km_plot(const ReportModel& m, const CohortResult& c) {
       const std::string prefix = many ? cmp.label() + ": " : "";
       std::string line;
       if (std::isfinite(hr.value))
-        line = fmt::format("{}{} {:.2f} ({} {}\u2013{})", prefix, strat ? "Stratified HR" : "HR", hr.value,
-                           ci_text(m.conf_level), std::isfinite(hr.lower) ? fmt::format("{:.2f}", hr.lower) : "NE",
+        line = fmt::format("{}{} {:.2f} ({} {}\u2013{})", prefix, strat ? "Stratified HR" : "HR",
+                           hr.value, ci_text(m.conf_level),
+                           std::isfinite(hr.lower) ? fmt::format("{:.2f}", hr.lower) : "NE",
                            std::isfinite(hr.upper) ? fmt::format("{:.2f}", hr.upper) : "NE");
       else
         line = fmt::format("{}HR NE", prefix);
@@ -196,14 +212,16 @@ plot::KmPlot km_plot(const ReportModel& m, const CohortResult& c) {
         if (many)
           line += fmt::format(", log-rank p{}", p_eq(cmp.p_two_sided));
         else
-          line += fmt::format("\n{} p{} (two-sided)", strat ? "Stratified log-rank" : "Log-rank", p_eq(cmp.p_two_sided));
+          line += fmt::format("\n{} p{} (two-sided)", strat ? "Stratified log-rank" : "Log-rank",
+                              p_eq(cmp.p_two_sided));
       }
       if (!cmp.note.empty()) line += "\n" + cmp.note;
       lines.push_back(line);
     }
     if (many && std::isfinite(c.global.p))
-      lines.push_back(fmt::format("{} p{} ({} arms, {:g} df)", strat ? "Stratified log-rank" : "Log-rank",
-                                  p_eq(c.global.p), c.arms.size(), c.global.df));
+      lines.push_back(fmt::format("{} p{} ({} arms, {:g} df)",
+                                  strat ? "Stratified log-rank" : "Log-rank", p_eq(c.global.p),
+                                  c.arms.size(), c.global.df));
     if (!c.note.empty()) lines.push_back(c.note);
     p.options.annotation = fmt::format("{}", fmt::join(lines, "\n"));
   }
@@ -276,11 +294,15 @@ plot::ForestPlot forest_plot(const ReportModel& m) {
 
 namespace {
 
-// A name a report writes: report.html, efficacy.rtf, results.csv/json, forest.* or km_*.{svg,png,pdf}
-// (a plain file name, no directory part). Only such names listed in our own manifest are removed.
+// A name a report writes: report.html, efficacy.rtf, results.csv/json, forest.* or
+// km_*.{svg,png,pdf} (a plain file name, no directory part). Only such names listed in our own
+// manifest are removed.
 bool report_file_name(const std::string& name) {
-  if (name.empty() || name.find_first_of("/\\") != std::string::npos || name.rfind("..", 0) == 0) return false;
-  if (name == "report.html" || name == "efficacy.rtf" || name == "results.csv" || name == "results.json") return true;
+  if (name.empty() || name.find_first_of("/\\") != std::string::npos || name.rfind("..", 0) == 0)
+    return false;
+  if (name == "report.html" || name == "efficacy.rtf" || name == "results.csv" ||
+      name == "results.json")
+    return true;
   const auto dot = name.rfind('.');
   if (dot == std::string::npos) return false;
   const std::string ext = name.substr(dot + 1), base = name.substr(0, dot);
@@ -294,10 +316,12 @@ std::vector<std::string> previous_files(const std::filesystem::path& dir) {
   std::ifstream in(dir / manifest_name);
   if (!in) return out;
   const nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object() || j.value("generated_by", "") != "hazard report" || !j.contains("files") || !j["files"].is_array())
+  if (!j.is_object() || j.value("generated_by", "") != "hazard report" || !j.contains("files") ||
+      !j["files"].is_array())
     return out;
   for (const auto& f : j["files"])
-    if (f.is_string() && report_file_name(f.get<std::string>())) out.push_back(f.get<std::string>());
+    if (f.is_string() && report_file_name(f.get<std::string>()))
+      out.push_back(f.get<std::string>());
   return out;
 }
 
@@ -330,7 +354,9 @@ std::vector<std::string> write_report(const ReportModel& m, const std::string& d
     for (const auto& f : files) kept = kept || f.first == old;
     if (kept) continue;
     fs::remove(fs::path(dir) / old, ec);
-    if (ec) throw IoError("cannot remove the stale report file '" + (fs::path(dir) / old).string() + "': " + ec.message());
+    if (ec)
+      throw IoError("cannot remove the stale report file '" + (fs::path(dir) / old).string() +
+                    "': " + ec.message());
   }
 
   std::vector<std::string> written;

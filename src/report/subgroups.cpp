@@ -11,14 +11,14 @@
 // anova.coxphlist counts them (an aliased column, NA in R, does not count), p = P(chi2_df > chisq).
 // Input: the cohort's SurvData (group code 0 = control) and one subgroup code per row (-1 =
 // missing: the row is left out of both fits, as R's na.action does).
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <boost/math/distributions/chi_squared.hpp>
 #include <cmath>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <boost/math/distributions/chi_squared.hpp>
-#include <fmt/format.h>
 
 #include "hazard/cox.hpp"
 #include "hazard/error.hpp"
@@ -31,7 +31,8 @@ void cut_column(Table& table, const std::string& column, double cut) {
   for (Column& c : table.columns) {
     if (c.name != column) continue;
     if (!c.is_numeric())
-      throw UsageError(fmt::format("--cut {}={:g}: {} is not a numeric column", column, cut, column));
+      throw UsageError(
+          fmt::format("--cut {}={:g}: {} is not a numeric column", column, cut, column));
     // "<65" sorts before ">=65" ('<' < '>'), so the level order is the order of the values.
     const std::vector<std::string> levels = {fmt::format("<{:g}", cut), fmt::format(">={:g}", cut)};
     c.codes.resize(c.numbers.size());
@@ -43,10 +44,12 @@ void cut_column(Table& table, const std::string& column, double cut) {
     c.label = fmt::format("{} (cut at {:g})", c.label.empty() ? column : c.label, cut);
     return;
   }
-  throw UsageError(fmt::format("--cut {}={:g}: no column {} was read (give it in --subgroups)", column, cut, column));
+  throw UsageError(fmt::format("--cut {}={:g}: no column {} was read (give it in --subgroups)",
+                               column, cut, column));
 }
 
-void check_subgroup_column(const Table& table, const SurvData& d, const std::string& column, std::size_t max_levels) {
+void check_subgroup_column(const Table& table, const SurvData& d, const std::string& column,
+                           std::size_t max_levels) {
   const Column& c = table.at(column);
   if (!c.is_numeric()) return;
   std::set<double> values;
@@ -55,7 +58,8 @@ void check_subgroup_column(const Table& table, const SurvData& d, const std::str
   if (values.size() <= max_levels) return;
   const auto mid = std::next(values.begin(), static_cast<long>(values.size() / 2));
   throw UsageError(fmt::format(
-      "--subgroups {}: a numeric column with {} distinct values is not a subgroup (at most {} levels); cut it "
+      "--subgroups {}: a numeric column with {} distinct values is not a subgroup (at most {} "
+      "levels); cut it "
       "into two groups with --cut {}=VALUE (levels <VALUE and >=VALUE), e.g. --cut {}={:g}",
       column, values.size(), max_levels, column, column, *mid));
 }
@@ -96,14 +100,18 @@ InteractionTest interaction_test(const SurvData& d, const std::vector<std::int32
   cd.weight = s.weight;
   cd.x = Eigen::MatrixXd::Zero(n, static_cast<Eigen::Index>(ka + ls + ka * ls));
   for (Eigen::Index i = 0; i < n; ++i) {
-    const std::int32_t a = s.group[static_cast<std::size_t>(i)], l = sub[static_cast<std::size_t>(i)];
+    const std::int32_t a = s.group[static_cast<std::size_t>(i)],
+                       l = sub[static_cast<std::size_t>(i)];
     if (a > 0) cd.x(i, a - 1) = 1;
     if (l > 0) cd.x(i, static_cast<Eigen::Index>(ka) + l - 1) = 1;
     if (a > 0 && l > 0)
-      cd.x(i, static_cast<Eigen::Index>(ka + ls + static_cast<std::size_t>(a - 1) * ls + static_cast<std::size_t>(l - 1))) = 1;
+      cd.x(i, static_cast<Eigen::Index>(ka + ls + static_cast<std::size_t>(a - 1) * ls +
+                                        static_cast<std::size_t>(l - 1))) = 1;
   }
-  for (std::size_t a = 1; a < arms; ++a) cd.names.push_back(fmt::format("{}[{}]", s.group_name, s.group_levels[a]));
-  for (std::size_t l = 1; l < names.size(); ++l) cd.names.push_back(fmt::format("sub[{}]", names[l]));
+  for (std::size_t a = 1; a < arms; ++a)
+    cd.names.push_back(fmt::format("{}[{}]", s.group_name, s.group_levels[a]));
+  for (std::size_t l = 1; l < names.size(); ++l)
+    cd.names.push_back(fmt::format("sub[{}]", names[l]));
   for (std::size_t a = 1; a < arms; ++a)
     for (std::size_t l = 1; l < names.size(); ++l)
       cd.names.push_back(fmt::format("{}[{}]:sub[{}]", s.group_name, s.group_levels[a], names[l]));
@@ -129,28 +137,37 @@ InteractionTest interaction_test(const SurvData& d, const std::vector<std::int32
       out = {.note = "interaction not estimable: no interaction term can be estimated"};
       return out;
     }
-    out.p = boost::math::cdf(boost::math::complement(boost::math::chi_squared(out.df), std::max(out.chisq, 0.0)));
+    out.p = boost::math::cdf(
+        boost::math::complement(boost::math::chi_squared(out.df), std::max(out.chisq, 0.0)));
     for (const auto& w : f1.warnings)
-      if (w.find("infinite") != std::string::npos) out.note = "an interaction coefficient may be infinite (" + w + ")";
+      if (w.find("infinite") != std::string::npos)
+        out.note = "an interaction coefficient may be infinite (" + w + ")";
   } catch (const NumericalError& e) {
     out.note = fmt::format("interaction not estimable: {}", e.what());
   }
   return out;
 }
 
-std::vector<plot::ForestRow> subgroup_block(const SurvData& d, const Table& table, const std::string& column,
-                                            const std::string& heading, const AnalysisOptions& o) {
+std::vector<plot::ForestRow> subgroup_block(const SurvData& d, const Table& table,
+                                            const std::string& column, const std::string& heading,
+                                            const AnalysisOptions& o) {
   const Factor f = make_factor(table.at(column));
   std::vector<std::int32_t> code(d.size(), -1);
   for (std::size_t i = 0; i < d.size(); ++i) code[i] = f.codes[d.row[i]];
   const InteractionTest it = interaction_test(d, code, f.levels, o);
   std::vector<plot::ForestRow> rows;
-  rows.push_back({.label = heading, .heading = true, .note = it.note, .p_interaction = it.p,
-                  .chisq_interaction = it.chisq, .df_interaction = it.df, .subgroup = column});
+  rows.push_back({.label = heading,
+                  .heading = true,
+                  .note = it.note,
+                  .p_interaction = it.p,
+                  .chisq_interaction = it.chisq,
+                  .df_interaction = it.df,
+                  .subgroup = column});
   for (std::size_t l = 0; l < f.levels.size(); ++l) {
     std::vector<char> keep(d.size());
     bool any = false;
-    for (std::size_t i = 0; i < d.size(); ++i) any = (keep[i] = code[i] == static_cast<std::int32_t>(l)) || any;
+    for (std::size_t i = 0; i < d.size(); ++i)
+      any = (keep[i] = code[i] == static_cast<std::int32_t>(l)) || any;
     if (!any) continue;
     for (auto& r : subgroup_forest_rows(detail::select_rows(d, keep), f.levels[l], 1, o)) {
       r.subgroup = column;

@@ -1,10 +1,10 @@
-// Time units (adam.hpp): the clinical convention of 7 days a week, 30.4375 days a month (365.25 / 12)
-// and 365.25 days a year, as SAS/ADaM practice and R's time / 30.4375.
+// Time units (adam.hpp): the clinical convention of 7 days a week, 30.4375 days a month (365.25 /
+// 12) and 365.25 days a year, as SAS/ADaM practice and R's time / 30.4375.
 #include "hazard/adam.hpp"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 using hazard::TimeUnit;
 

@@ -19,8 +19,11 @@ namespace {
 hazard::SurvData lung(bool by_sex) {
   const hazard::Table t = hazard::read_csv(std::string(HAZARD_REFERENCE_DIR) + "/km/lung.csv",
                                            {.columns = {"time", "status", "sex"}});
-  const hazard::Roles roles{.time = "time", .event = "status", .coding = hazard::EventCoding::equals,
-                            .event_value = "2", .group = by_sex ? "sex" : ""};
+  const hazard::Roles roles{.time = "time",
+                            .event = "status",
+                            .coding = hazard::EventCoding::equals,
+                            .event_value = "2",
+                            .group = by_sex ? "sex" : ""};
   return hazard::build_surv_data(t, roles);
 }
 
@@ -46,7 +49,8 @@ TEST(KmFollowup, LungAsR) {
   EXPECT_EQ(fu[1].estimate, 529);
   EXPECT_EQ(fu[1].lower, 376);
   EXPECT_EQ(fu[1].upper, 740);
-  const auto all = hazard::km_followup(lung(false), {.conf_type = hazard::ConfType::plain, .conf_level = 0.9});
+  const auto all =
+      hazard::km_followup(lung(false), {.conf_type = hazard::ConfType::plain, .conf_level = 0.9});
   ASSERT_EQ(all.size(), 1u);
   EXPECT_EQ(all[0].estimate, 588);
   EXPECT_EQ(all[0].lower, 529);

@@ -94,7 +94,8 @@ TEST(AnalyseCohort, DegenerateCohortsGiveMessages) {
 TEST(AnalyseCohort, ThreeArmsEachAgainstTheControl) {
   hazard::SurvData d = make_data();
   d.group_levels = {"A", "B", "C"};
-  for (std::size_t i = 0; i < d.size(); ++i) d.group[i] = static_cast<std::int32_t>(i / 3 % 3);  // mixes with S
+  for (std::size_t i = 0; i < d.size(); ++i)
+    d.group[i] = static_cast<std::int32_t>(i / 3 % 3);  // mixes with S
   for (std::size_t i = 0; i < d.size(); ++i) d.time[i] += d.group[i] == 2 ? 2.5 : 0.0;
   const hr::CohortResult c = hr::analyse_cohort(d, "All", {});
   ASSERT_EQ(c.arms.size(), 3u);
@@ -107,7 +108,8 @@ TEST(AnalyseCohort, ThreeArmsEachAgainstTheControl) {
   hazard::CoxData cd{.time = d.time, .status = d.status, .stratum = d.stratum};
   cd.x = Eigen::MatrixXd::Zero(30, 2);
   for (int i = 0; i < 30; ++i)
-    if (d.group[static_cast<std::size_t>(i)] > 0) cd.x(i, d.group[static_cast<std::size_t>(i)] - 1) = 1;
+    if (d.group[static_cast<std::size_t>(i)] > 0)
+      cd.x(i, d.group[static_cast<std::size_t>(i)] - 1) = 1;
   cd.names = {"ARM[B]", "ARM[C]"};
   const hazard::CoxResult strat = hazard::cox_fit(cd);
   EXPECT_EQ(c.comparisons[0].hr_stratified.value, strat.terms[0].hr);
@@ -167,7 +169,8 @@ TEST(AnalyseCohort, InfiniteCoefficientIsNotEstimable) {
   ASSERT_EQ(c.comparisons.size(), 1u);
   EXPECT_TRUE(std::isnan(c.comparisons[0].hr_stratified.value));
   EXPECT_TRUE(std::isnan(c.comparisons[0].hr_unstratified.value));
-  EXPECT_NE(c.comparisons[0].note.find("not estimable (NE)"), std::string::npos) << c.comparisons[0].note;
+  EXPECT_NE(c.comparisons[0].note.find("not estimable (NE)"), std::string::npos)
+      << c.comparisons[0].note;
   EXPECT_NE(c.comparisons[0].note.find("infinite"), std::string::npos) << c.comparisons[0].note;
   EXPECT_TRUE(std::isfinite(c.comparisons[0].p_two_sided));
   EXPECT_EQ(hr::format_hr(c.comparisons[0].hr_stratified), "NE");

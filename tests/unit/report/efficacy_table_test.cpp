@@ -1,10 +1,11 @@
 // Number formats and the efficacy table layout shared by the HTML and RTF writers.
+#include "report/efficacy_table.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
 #include "hazard/report.hpp"
-#include "report/efficacy_table.hpp"
 #include "unit/report/report_fixture.hpp"
 
 namespace hr = hazard::report;
@@ -72,7 +73,8 @@ TEST(EfficacyTable, LabelsFollowTheAnalysis) {
     EXPECT_EQ(s.find("95%"), std::string::npos) << s;
     EXPECT_EQ(s.find("stratified,"), std::string::npos) << s;
   }
-  for (const auto& f : hr::detail::method_notes(m)) EXPECT_EQ(f.find("stratified by"), std::string::npos) << f;
+  for (const auto& f : hr::detail::method_notes(m))
+    EXPECT_EQ(f.find("stratified by"), std::string::npos) << f;
   m.strata = {"STRAT1R"};
   m.units.clear();
   l = labels(m);

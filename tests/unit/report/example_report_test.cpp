@@ -59,8 +59,11 @@ TEST(ExampleReport, CabinetPfsFromHazardEstimators) {
     c.arms = {hr::arm_from_km(km.groups[1], d.group_levels[1]),  // experimental first
               hr::arm_from_km(km.groups[0], d.group_levels[0])};
     c.control = d.group_levels[0];
-    c.comparisons = {{.experimental = d.group_levels[1], .control = d.group_levels[0],
-                      .p_two_sided = lr.test.p, .p_one_sided = lr.test.p_one_sided, .note = ""}};
+    c.comparisons = {{.experimental = d.group_levels[1],
+                      .control = d.group_levels[0],
+                      .p_two_sided = lr.test.p,
+                      .p_one_sided = lr.test.p_one_sided,
+                      .note = ""}};
     km_of_active.push_back(km.groups[1]);
     m.cohorts.push_back(std::move(c));
   }

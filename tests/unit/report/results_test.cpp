@@ -19,7 +19,8 @@ TEST(Results, RowsForEveryNumber) {
   const auto rows = hr::result_rows(m);
   // Per arm: n, events, events_pct, censored, censored_pct (5) + median, q25, q75 with CIs (9)
   // + median follow-up with CI (3) + 2 landmark rates with CIs (6) = 23; per cohort comparison:
-  // 2 HRs with CIs (6) + 2 p = 8; per stratified cohort: the patients not in the stratified analyses (1).
+  // 2 HRs with CIs (6) + 2 p = 8; per stratified cohort: the patients not in the stratified
+  // analyses (1).
   EXPECT_EQ(rows.size(), 2u * (2 * 23 + 8 + 1));
   bool found = false;
   for (const auto& r : rows)
@@ -85,7 +86,8 @@ TEST(WriteReport, IndexedNamesAndNoStaleFigures) {
   std::set<std::string> km;
   for (const auto& e : fs::directory_iterator(dir))
     if (e.path().extension() == ".svg") km.insert(e.path().filename().string());
-  EXPECT_EQ(km, (std::set<std::string>{"km_1_X_Y.svg", "km_2_X_Y.svg", "km_3_Overall.svg", "km_4_Overall.svg"}));
+  EXPECT_EQ(km, (std::set<std::string>{"km_1_X_Y.svg", "km_2_X_Y.svg", "km_3_Overall.svg",
+                                       "km_4_Overall.svg"}));
   // User files in the folder, one of them named like a figure.
   std::ofstream(dir / "notes.txt") << "mine";
   std::ofstream(dir / "km_mine.svg") << "<svg/>";
@@ -98,14 +100,17 @@ TEST(WriteReport, IndexedNamesAndNoStaleFigures) {
   EXPECT_TRUE(fs::exists(dir / "notes.txt"));
   EXPECT_TRUE(fs::exists(dir / "km_mine.svg"));
   // A manifest that is not ours (or lists a path outside the folder) removes nothing.
-  std::ofstream(dir / hr::manifest_name) << R"({"generated_by": "someone", "files": ["notes.txt"]})";
+  std::ofstream(dir / hr::manifest_name)
+      << R"({"generated_by": "someone", "files": ["notes.txt"]})";
   hr::write_report(m, dir.string());
   EXPECT_TRUE(fs::exists(dir / "notes.txt"));
-  std::ofstream(dir / hr::manifest_name) << R"({"generated_by": "hazard report", "files": ["../x.svg", "notes.txt", "km_mine.svg"]})";
+  std::ofstream(dir / hr::manifest_name)
+      << R"({"generated_by": "hazard report", "files": ["../x.svg", "notes.txt", "km_mine.svg"]})";
   m.cohorts.resize(1);
   hr::write_report(m, dir.string());
   EXPECT_TRUE(fs::exists(dir / "notes.txt"));  // not a name the report writes
-  EXPECT_FALSE(fs::exists(dir / "km_mine.svg"));  // listed by a hazard manifest and named as a figure
+  EXPECT_FALSE(
+      fs::exists(dir / "km_mine.svg"));  // listed by a hazard manifest and named as a figure
   fs::remove_all(dir);
 }
 
@@ -113,9 +118,9 @@ TEST(WriteReport, WritesEveryFile) {
   const auto dir = std::filesystem::temp_directory_path() / "hazard_write_report_test";
   std::filesystem::remove_all(dir);
   const auto written = hr::write_report(hazard::test::sample_model(), dir.string());
-  for (const char* name : {"report.html", "efficacy.rtf", "results.csv", "results.json", "km_1_pNET.svg",
-                           "km_1_pNET.png", "km_1_pNET.pdf", "km_2_epNET.png", "forest.svg", "forest.png",
-                           "forest.pdf"}) {
+  for (const char* name : {"report.html", "efficacy.rtf", "results.csv", "results.json",
+                           "km_1_pNET.svg", "km_1_pNET.png", "km_1_pNET.pdf", "km_2_epNET.png",
+                           "forest.svg", "forest.png", "forest.pdf"}) {
     EXPECT_TRUE(std::filesystem::exists(dir / name)) << name;
     EXPECT_GT(std::filesystem::file_size(dir / name), 100u) << name;
   }
@@ -151,8 +156,10 @@ TEST(Figures, LabelsFollowTheAnalysis) {
   ao.km.conf_level = 0.9;
   m.methods = hr::describe_methods(ao, m.strata);
   hazard::plot::KmPlot kp = hr::km_plot(m, m.cohorts[0]);
-  EXPECT_EQ(kp.options.annotation.rfind("HR 0.34 (90% CI 0.20\u20130.57)", 0), 0u) << kp.options.annotation;
-  EXPECT_NE(kp.options.annotation.find("\nLog-rank p<0.0001"), std::string::npos) << kp.options.annotation;
+  EXPECT_EQ(kp.options.annotation.rfind("HR 0.34 (90% CI 0.20\u20130.57)", 0), 0u)
+      << kp.options.annotation;
+  EXPECT_NE(kp.options.annotation.find("\nLog-rank p<0.0001"), std::string::npos)
+      << kp.options.annotation;
   EXPECT_EQ(kp.options.y_label, "Survival probability (%)");
   EXPECT_EQ(kp.options.x_label, "Time");
   EXPECT_EQ(hr::forest_plot(m).options.estimate_label, "HR (90% CI)");
@@ -161,7 +168,8 @@ TEST(Figures, LabelsFollowTheAnalysis) {
   m.y_label = "Progression-free survival (%)";
   m.units = "months";
   kp = hr::km_plot(m, m.cohorts[0]);
-  EXPECT_EQ(kp.options.annotation.rfind("Stratified HR 0.33 (90% CI", 0), 0u) << kp.options.annotation;
+  EXPECT_EQ(kp.options.annotation.rfind("Stratified HR 0.33 (90% CI", 0), 0u)
+      << kp.options.annotation;
   EXPECT_NE(kp.options.annotation.find("Stratified log-rank p"), std::string::npos);
   EXPECT_EQ(kp.options.y_label, "Progression-free survival (%)");
   EXPECT_EQ(kp.options.x_label, "Time (months)");

@@ -1,7 +1,7 @@
 // Subgroups of `hazard report`: --cut, the refusal of a continuous column, the interaction test
-// against R (tests/reference/report/make_report.R: anova(coxph(Surv(time, status) ~ arm + celltype),
-// coxph(Surv(time, status) ~ arm * celltype)) on survival's veteran, written to report.json), and
-// the forest block.
+// against R (tests/reference/report/make_report.R: anova(coxph(Surv(time, status) ~ arm +
+// celltype), coxph(Surv(time, status) ~ arm * celltype)) on survival's veteran, written to
+// report.json), and the forest block.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -53,7 +53,8 @@ TEST(Subgroups, BlockHasHeadingWithInteractionAndOneRowPerLevel) {
   ASSERT_EQ(rows.size(), 5u);  // heading + adeno, large, smallcell, squamous
   EXPECT_TRUE(rows[0].heading);
   EXPECT_EQ(rows[0].label, "Cell type");
-  EXPECT_NEAR(rows[0].p_interaction, 0.0417480175157968, 0.0417480175157968 * hazard::tol::iterative);
+  EXPECT_NEAR(rows[0].p_interaction, 0.0417480175157968,
+              0.0417480175157968 * hazard::tol::iterative);
   EXPECT_EQ(rows[1].level, "adeno");
   EXPECT_EQ(rows[1].comparison, "2 vs 1");
   // R: coxph(Surv(time, status) ~ factor(trt), subset = celltype == "adeno")
