@@ -207,6 +207,8 @@ void run_cox(const CoxCliOptions& o) {
     j["n"] = r.n;
     j["events"] = r.events;
     j["excluded"] = exclusions_json(sd.excluded);
+    j["time_units"] = analysis_units(o.data).empty() ? nlohmann::json(nullptr)
+                                                     : nlohmann::json(analysis_units(o.data));
     j["ties"] = to_string(r.ties);
     j["compat"] = compat == Compat::sas ? "sas" : "r";
     j["convergence"] = compat == Compat::sas
@@ -271,6 +273,7 @@ void run_cox(const CoxCliOptions& o) {
   // --- human-readable, as summary(coxph) ---
   fmt::print("Cox proportional hazards regression (hazard {})\n", version());
   fmt::print("  data: {}  ({})\n", o.data.data, exclusions_text(sd));
+  if (!units_text(o.data).empty()) fmt::print("  {}\n", units_text(o.data));
   fmt::print("  n = {}, number of events = {}", r.n, r.events);
   if (!sd.strata_levels.empty()) fmt::print(", strata: {}", sd.strata_levels.size());
   fmt::print("\n  ties: {}", to_string(r.ties));

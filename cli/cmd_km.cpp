@@ -32,6 +32,7 @@ struct KmCliOptions {
   bool json = false;
   bool csv = false;
   bool summary = false;
+  bool followup = false;  ///< --followup: median follow-up by the reverse KM per group
 };
 
 /// A count is written as an integer when it is one (unweighted data), else as a number.
@@ -140,9 +141,17 @@ void write_table(std::FILE* f, const KmCurve& c) {
   std::fwrite(out.data(), 1, out.size(), f);
 }
 
-nlohmann::json to_json(const SurvData& data, const KmResult& r) {
+constexpr const char* method_followup =
+    "reverse Kaplan-Meier (Schemper & Smith 1996): median of the KM of the time to censoring (an "
+    "event "
+    "censors it), CI as the quantiles, as R quantile(survfit(Surv(time, 1 - status) ~ group), 0.5)";
+
+nlohmann::json to_json(const SurvData& data, const KmResult& r, const DataOptions& o,
+                       const std::vector<KmQuantile>& followup) {
   nlohmann::json out;
   out["n"] = data.size();
+  out["time_units"] =
+      analysis_units(o).empty() ? nlohmann::json(nullptr) : nlohmann::json(analysis_units(o));
   out["excluded"] = exclusions_json(data.excluded);
   out["n_read"] = data.n_read;
   out["n_filtered"] = data.n_filtered;
@@ -161,7 +170,8 @@ nlohmann::json to_json(const SurvData& data, const KmResult& r) {
       {"at",
        "R summary.survfit(times =, extend = TRUE): S at the last time <= t; n_risk at the first "
        "time >= t (0 after the last time)"},
-      {"rmst", method_rmst}};
+      {"rmst", method_rmst},
+      {"followup", method_followup}};
   nlohmann::json groups = nlohmann::json::array();
   for (const KmGroup& g : r.groups) {
     nlohmann::json j;
@@ -193,6 +203,13 @@ nlohmann::json to_json(const SurvData& data, const KmResult& r) {
                    {"upper", num(g.rmst->upper)}};
     else
       j["rmst"] = nullptr;
+    if (groups.size() < followup.size()) {
+      nlohmann::json fu = quantile_json(followup[groups.size()]);
+      fu.erase("p");
+      j["followup"] = fu;
+    } else {
+      j["followup"] = nullptr;
+    }
     groups.push_back(std::move(j));
   }
   out["groups"] = std::move(groups);
@@ -242,14 +259,16 @@ std::string n_(double x) {
   return x == std::floor(x) ? fmt::format("{:.0f}", x) : fmt::format("{:.4g}", x);
 }
 
-void print_text(const SurvData& data, const KmResult& r, const std::string& source,
-                bool with_table) {
+void print_text(const SurvData& data, const KmResult& r, const DataOptions& o, bool with_table,
+                const std::vector<KmQuantile>& followup) {
+  const std::string& source = o.data;
   const int pct = static_cast<int>(std::lround(r.conf_level * 100));
   std::string level = std::fabs(r.conf_level * 100 - pct) < 1e-9
                           ? fmt::format("{}%", pct)
                           : fmt::format("{:g}%", r.conf_level * 100);
   fmt::print("Kaplan-Meier estimate  (data: {})\n", source);
   fmt::print("{}\n", exclusions_text(data));
+  if (!units_text(o).empty()) fmt::print("{}\n", units_text(o));
   fmt::print("Method: product-limit; {} variance{}; {} CI, {} (as R survfit conf.type = \"{}\");\n",
              "Greenwood", r.weighted ? " (case-weighted)" : "", level, conf_type_name(r.conf_type),
              conf_type_name(r.conf_type));
@@ -267,6 +286,9 @@ void print_text(const SurvData& data, const KmResult& r, const std::string& sour
     for (const auto& a : g.at)
       fmt::print("  S({}) = {}  SE {}  ({} CI {}, {})  at risk {}\n", t_(a.time), p_(a.surv),
                  p_(a.std_err), level, p_(a.lower), p_(a.upper), n_(a.n_risk));
+    if (const std::size_t gi = static_cast<std::size_t>(&g - r.groups.data()); gi < followup.size())
+      fmt::print("  median follow-up {:>10}  ({} CI {}, {}; reverse Kaplan-Meier)\n",
+                 t_(followup[gi].estimate), level, t_(followup[gi].lower), t_(followup[gi].upper));
     if (g.rmst)
       fmt::print("  RMST to {} = {}  SE {}  ({} CI {}, {})\n", t_(g.rmst->tau),
                  t_(g.rmst->estimate), t_(g.rmst->std_err), level, t_(g.rmst->lower),
@@ -296,8 +318,9 @@ void print_text(const SurvData& data, const KmResult& r, const std::string& sour
 
 // The JSON document: dump(2) of everything but the curve tables, which are streamed in place of
 // their markers.
-void print_json(const SurvData& data, const KmResult& r) {
-  const std::string doc = to_json(data, r).dump(2);
+void print_json(const SurvData& data, const KmResult& r, const DataOptions& o,
+                const std::vector<KmQuantile>& followup) {
+  const std::string doc = to_json(data, r, o, followup).dump(2);
   std::size_t at = 0;
   for (std::size_t g = 0; g < r.groups.size(); ++g) {
     const std::string mark = "\"" + table_marker(g) + "\"";
@@ -328,12 +351,14 @@ void run(const KmCliOptions& o) {
   const Roles roles = make_roles(o.data);
   const SurvData data = load_surv_data(o.data, roles);
   const KmResult r = kaplan_meier(data, opt);
+  const std::vector<KmQuantile> followup =
+      o.followup ? km_followup(data, opt) : std::vector<KmQuantile>{};
   if (o.json)
-    print_json(data, r);
+    print_json(data, r, o.data, followup);
   else if (o.csv)
     print_csv(r);
   else
-    print_text(data, r, o.data.data, !o.summary);
+    print_text(data, r, o.data, !o.summary, followup);
 }
 
 }  // namespace
@@ -356,6 +381,9 @@ void register_km(CLI::App& app) {
       ->delimiter(',');
   cmd->add_option("--rmst", o->rmst,
                   "Restricted mean survival time to TAU (and the difference for two groups)");
+  cmd->add_flag("--followup", o->followup,
+                "Median follow-up per group by the reverse Kaplan-Meier method (as R "
+                "survfit(Surv(time, 1 - status)))");
   cmd->add_flag("--json", o->json, "Print one JSON document");
   cmd->add_flag("--csv", o->csv, "Print the KM table as CSV");
   cmd->add_flag("--summary", o->summary, "Human-readable summary without the table at every time");

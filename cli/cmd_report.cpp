@@ -2,16 +2,19 @@
 // data once per cohort exactly as `hazard km/logrank/cox --where BY=LEVEL` do, calls the library
 // (hazard::report::analyse_cohort, subgroup_forest_row, write_report) and prints where the report
 // is. No math here.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
 
 #include "commands.hpp"
 #include "data_options.hpp"
@@ -29,6 +32,8 @@ struct ReportCliOptions {
   DataOptions data;
   std::string by;
   std::vector<std::string> subgroups;
+  std::vector<std::string> cuts;  ///< --cut COL=VALUE
+  bool subgroups_within_cohort = false;
   std::vector<double> times;
   std::string conf_type = "log-log";
   double conf_level = 0.95;
@@ -40,17 +45,17 @@ struct ReportCliOptions {
   bool no_overall = false;
   bool kmunicate = false;
   double x_step = 0;
-  std::string units_label;  ///< the --units text when it labels (not derives) the time
   std::string command;
 };
 
+// The name of a PARAMCD the report knows, else "".
 std::string endpoint_name(const std::string& code) {
   if (code == "PFS") return "Progression-free survival";
   if (code == "OS") return "Overall survival";
   if (code == "DFS") return "Disease-free survival";
   if (code == "EFS") return "Event-free survival";
   if (code == "TTP") return "Time to progression";
-  return code.empty() ? "Time to event" : code;
+  return "";
 }
 
 std::string now_utc() {
@@ -91,49 +96,94 @@ void run(ReportCliOptions o) {
   std::vector<std::string> extra;
   if (!o.by.empty()) extra.push_back(o.by);
   for (const auto& s : o.subgroups) extra.push_back(s);
+  // The file is read once (with the strata columns); each cohort and subgroup is then built from
+  // the table as `hazard km/cox/logrank --where ...` would build it. Two views of each: every
+  // randomized patient (N, KM, unstratified HR: the --strata columns are not roles, so a missing
+  // stratification factor drops nobody) and the patients with every stratification factor (the
+  // stratified Cox model and log-rank tests).
   const Roles roles = make_roles(o.data);
+  Roles descriptive = roles;
+  descriptive.strata.clear();
+  for (const auto& s : o.data.strata) extra.push_back(s);
   Table table;
   // All rows: errors in the data as a whole (missing --ref level, bad columns) are errors.
-  const SurvData all = load_surv_data(o.data, roles, &table, extra);
+  load_surv_data(o.data, roles, &table, extra);
+  // --cut COL=VALUE: a numeric subgroup column as two levels, <VALUE and >=VALUE.
+  for (const auto& cut : o.cuts) {
+    const auto eq = cut.find('=');
+    const std::string col = eq == std::string::npos ? cut : cut.substr(0, eq);
+    if (std::find(o.subgroups.begin(), o.subgroups.end(), col) == o.subgroups.end())
+      throw UsageError(fmt::format("--cut {}: {} is not a --subgroups column", cut, col));
+    double value = 0;
+    const std::string v = eq == std::string::npos ? "" : cut.substr(eq + 1);
+    const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), value);
+    if (v.empty() || ec != std::errc() || ptr != v.data() + v.size() || !std::isfinite(value))
+      throw UsageError(fmt::format("--cut {}: expected COL=NUMBER, e.g. --cut AGE=65", cut));
+    report::cut_column(table, col, value);
+  }
+  const SurvData all = build_surv_data(table, descriptive);
+  for (const auto& var : o.subgroups) report::check_subgroup_column(table, all, var);
+  if (o.subgroups_within_cohort && o.by.empty())
+    throw UsageError(
+        "--subgroups-within-cohort needs --by (the cohorts to compute the subgroups in)");
 
   report::ReportModel m;
   std::string code;
   for (const auto& w : o.data.where)
     if (w.rfind("PARAMCD=", 0) == 0) code = w.substr(8);
   m.endpoint_code = code.empty() ? "TTE" : code;
-  m.endpoint = o.endpoint.empty() ? endpoint_name(code) : o.endpoint;
+  // Labels follow the endpoint when it is named (--endpoint, or a PARAMCD the report knows):
+  // "Progression-free survival (%)" on the axis, "PFS rate at 12 months"; else neutral wording.
+  const std::string known = endpoint_name(code);
+  if (!o.endpoint.empty()) {
+    m.endpoint = o.endpoint;
+    m.rate_name = o.endpoint;
+    m.y_label = o.endpoint + " (%)";
+  } else if (!known.empty()) {
+    m.endpoint = known;
+    m.rate_name = code;
+    m.y_label = known + " (%)";
+  } else {
+    m.endpoint = code.empty() ? "Time to event" : code;
+  }
+  m.conf_level = o.conf_level;
+  m.strata = o.data.strata;
   m.title = o.title.empty() ? m.endpoint : o.title;
   m.notice = o.notice;
-  m.units = o.units_label;
+  m.units = analysis_units(o.data);
+  if (!all.time_label.empty()) m.time_label = all.time_label;
   m.by = o.by;
   m.landmark_times = o.times;
   m.methods = report::describe_methods(ao, o.data.strata);
-  m.km_options.x_label = fmt::format("Time ({})", m.units);
-  m.km_options.units = m.units;
   m.km_options.x_step = o.x_step;
   m.km_options.events_censored = o.kmunicate;
-  m.km_options.y_label = fmt::format("{} (%)", m.endpoint);
 
-  // One cohort: the rows of `extra_where` (plus the command's own filters), read as km/cox/logrank
+  // One cohort: the rows of `extra_where` (plus the command's own filters), as km/cox/logrank
   // would read them with the same --where; data problems of the cohort go into its messages.
-  auto subset = [&](const std::vector<std::string>& extra_where) {
-    DataOptions d = o.data;
-    for (const auto& w : extra_where) d.where.push_back(w);
-    return load_surv_data(d, make_roles(d));
+  auto with_where = [](Roles r, const std::vector<WhereClause>& extra_where) {
+    for (const auto& w : extra_where) r.where.push_back(w);
+    return r;
   };
-  auto cohort = [&](const std::string& name, const std::vector<std::string>& extra_where) {
+  auto subset = [&](const std::vector<WhereClause>& extra_where) {
+    return build_surv_data(table, with_where(descriptive, extra_where));
+  };
+  auto cohort = [&](const std::string& name, const std::vector<WhereClause>& extra_where) {
     try {
-      const SurvData d = extra_where.empty() ? all : subset(extra_where);
-      return report::analyse_cohort(d, name, ao);
+      const SurvData d = subset(extra_where);
+      if (o.data.strata.empty()) return report::analyse_cohort(d, name, ao);
+      const SurvData s = build_surv_data(table, with_where(roles, extra_where));
+      return report::analyse_cohort(d, name, ao, &s);
     } catch (const DataError& e) {
       // A cohort without the control arm: its other arm is still described (KM), without a comparison.
       if (std::string(e.what()).find("reference group has no rows") != std::string::npos) {
         try {
-          DataOptions d = o.data;
-          for (const auto& w : extra_where) d.where.push_back(w);
-          d.ref.clear();
-          report::CohortResult c = report::analyse_cohort(load_surv_data(d, make_roles(d)), name, ao);
-          c.comparison.note = "no " + ref_for(o.data, o.data.group) + " arm: no comparison";
+          Roles r = with_where(descriptive, extra_where);
+          r.ref.clear();
+          report::CohortResult c = report::analyse_cohort(build_surv_data(table, r), name, ao);
+          c.comparisons.clear();
+          c.global = {};
+          c.control.clear();
+          c.note = "no " + ref_for(o.data, o.data.group) + " arm: no comparison";
           c.messages.insert(c.messages.begin(),
                             fmt::format("no patients in the reference arm {}", ref_for(o.data, o.data.group)));
           return c;
@@ -142,7 +192,7 @@ void run(ReportCliOptions o) {
       }
       report::CohortResult c;
       c.name = name;
-      c.comparison.note = "not analysable";
+      c.note = "not analysable";
       c.messages.push_back(fmt::format("not analysable: {}", e.what()));
       return c;
     }
@@ -150,36 +200,91 @@ void run(ReportCliOptions o) {
 
   if (!o.by.empty())
     for (const auto& level : levels_in(table, all, o.by))
-      m.cohorts.push_back(cohort(level, {o.by + "=" + level}));
+      m.cohorts.push_back(cohort(level, {WhereClause{.column = o.by, .value = level}}));
   if (o.by.empty() || !o.no_overall) m.cohorts.push_back(cohort("Overall", {}));
 
   m.forest = report::cohort_forest_rows(m);
-  for (const auto& var : o.subgroups) {
-    m.forest.push_back({.label = var, .heading = true});
-    for (const auto& level : levels_in(table, all, var)) {
-      try {
-        m.forest.push_back(report::subgroup_forest_row(subset({var + "=" + level}), level, 1, ao));
-      } catch (const DataError& e) {
-        m.forest.push_back({.label = level, .indent = 1, .note = "not analysable"});
+  // Subgroup blocks: all cohorts pooled, or within each cohort (--subgroups-within-cohort).
+  auto blocks = [&](const SurvData& d, const std::string& cohort_name) {
+    for (const auto& var : o.subgroups) {
+      const std::string heading =
+          cohort_name.empty() ? var : fmt::format("{} ({}={})", var, o.by, cohort_name);
+      for (auto& row : report::subgroup_block(d, table, var, heading, ao)) {
+        row.cohort = cohort_name;
+        m.forest.push_back(std::move(row));
       }
     }
+  };
+  if (o.subgroups_within_cohort) {
+    for (const auto& level : levels_in(table, all, o.by)) {
+      try {
+        blocks(subset({WhereClause{.column = o.by, .value = level}}), level);
+      } catch (const DataError& e) {
+        m.forest.push_back({.label = fmt::format("{}={}", o.by, level),
+                            .heading = true,
+                            .note = "not analysable",
+                            .cohort = level});
+      }
+    }
+  } else {
+    blocks(all, "");
   }
 
   // Footnotes: every method and choice not in m.methods.
-  if (!o.data.strata.empty())
+  if (!o.data.strata.empty()) {
     m.footnotes.push_back(fmt::format("Strata (stratified Cox model and log-rank test): {}.",
                                       fmt::join(o.data.strata, ", ")));
-  else
-    m.footnotes.push_back("No --strata given: the \"stratified\" hazard ratio and log-rank test are unstratified.");
-  m.footnotes.push_back(fmt::format("Cox ties: {}; hazard ratio = {} vs {} (reference).", report::ties_text(ao.ties),
-                                    all.group_levels.size() > 1 ? all.group_levels[1] : "-", all.group_levels[0]));
-  m.footnotes.push_back("One-sided p-value: stratified log-rank z, alternative hazard ratio < 1 (experimental better).");
-  if (!o.subgroups.empty())
-    m.footnotes.push_back(fmt::format("Subgroup hazard ratios ({}) are from unstratified Cox models within each "
-                                      "subgroup level, all cohorts pooled.",
-                                      fmt::join(o.subgroups, ", ")));
+    double excluded = 0;
+    for (const auto& c : m.cohorts)
+      if (c.name == "Overall" || o.by.empty()) excluded = c.n_excluded_stratified;
+    if (excluded > 0)
+      m.footnotes.push_back(
+          fmt::format("N is every randomized patient: {} with a missing stratification factor are "
+                      "in N, the Kaplan–Meier "
+                      "estimates and the unstratified hazard ratios, but not in the stratified Cox "
+                      "model and log-rank tests "
+                      "(row \"Not in the stratified analyses\").",
+                      excluded));
+  }
+  if (all.group_levels.size() > 2) {
+    std::vector<std::string> others(all.group_levels.begin() + 1, all.group_levels.end());
+    m.footnotes.push_back(
+        fmt::format("{} arms: each of {} against {} (reference). Hazard ratios from one Cox model "
+                    "with an indicator per "
+                    "non-reference arm (as R coxph(Surv ~ arm{})); ties: {}. Log-rank p per arm "
+                    "from the rows of that arm and "
+                    "the reference (as survdiff on the two-arm subset); the all-arms p is the "
+                    "{}-group log-rank test "
+                    "(survdiff on all arms).",
+                    all.group_levels.size(), fmt::join(others, ", "), all.group_levels[0],
+                    o.data.strata.empty() ? "" : " + strata(...)", report::ties_text(ao.ties),
+                    all.group_levels.size()));
+  } else {
+    m.footnotes.push_back(fmt::format(
+        "Cox ties: {}; hazard ratio = {} vs {} (reference).", report::ties_text(ao.ties),
+        all.group_levels.size() > 1 ? all.group_levels[1] : "-", all.group_levels[0]));
+  }
+  m.footnotes.push_back(fmt::format(
+      "One-sided p-value: {}log-rank z, alternative hazard ratio < 1 (experimental better).",
+      o.data.strata.empty() ? "" : "stratified "));
+  if (!o.subgroups.empty()) {
+    m.footnotes.push_back(
+        fmt::format("Subgroup hazard ratios ({}) are from unstratified Cox models within each "
+                    "subgroup level, {}.",
+                    fmt::join(o.subgroups, ", "),
+                    o.subgroups_within_cohort ? "within each cohort" : "all cohorts pooled"));
+    m.footnotes.push_back(
+        "Interaction p: likelihood-ratio test of the treatment-by-subgroup interaction, Cox model "
+        "with arm, "
+        "subgroup and their interaction against arm and subgroup alone (as R anova(coxph(Surv ~ "
+        "arm + sub), "
+        "coxph(Surv ~ arm * sub))), unstratified, patients with a known subgroup value.");
+    for (const auto& cut : o.cuts)
+      m.footnotes.push_back(fmt::format("Subgroup cut: {} (levels below and at or above).", cut));
+  }
   if (!o.by.empty() && !o.no_overall)
-    m.footnotes.push_back(fmt::format("Overall: all levels of {} pooled, stratified as above.", o.by));
+    m.footnotes.push_back(fmt::format("Overall: all levels of {} pooled{}.", o.by,
+                                      o.data.strata.empty() ? "" : ", stratified as above"));
   if (!o.data.where.empty())
     m.footnotes.push_back(fmt::format("Rows analysed: {}; {}.", fmt::join(o.data.where, " and "), exclusions_text(all)));
   else
@@ -212,7 +317,15 @@ void register_report(CLI::App& app) {
                 "forest plot; HTML, RTF, SVG/PNG/PDF, results.json/csv (docs/cli/report.md)");
   add_data_options(cmd, o->data, /*group_required=*/true);
   cmd->add_option("--by", o->by, "Cohort column: one analysis per level (and overall)");
-  cmd->add_option("--subgroups", o->subgroups, "Subgroup columns COL[,COL] for the forest plot")->delimiter(',');
+  cmd->add_option("--subgroups", o->subgroups,
+                  "Subgroup columns COL[,COL] for the forest plot (categorical)")
+      ->delimiter(',');
+  cmd->add_option(
+         "--cut", o->cuts,
+         "COL=VALUE: a numeric --subgroups column as two levels, <VALUE and >=VALUE (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_flag("--subgroups-within-cohort", o->subgroups_within_cohort,
+                "Subgroup hazard ratios within each cohort of --by (default: all cohorts pooled)");
   cmd->add_option("--times", o->times, "Landmark times t1,t2,...: event-free rates with CIs")->delimiter(',');
   cmd->add_option("--conf-type", o->conf_type, "KM confidence interval type: log-log (default), log or plain")
       ->check(CLI::IsMember({"log-log", "log", "plain"}));
@@ -227,14 +340,6 @@ void register_report(CLI::App& app) {
   cmd->add_option("--x-step", o->x_step, "KM figures: x-axis tick spacing (default automatic: 3, 6, 12, ...)");
   cmd->callback([o, cmd]() {
     ReportCliOptions opts = *o;
-    // --units is the data layer's flag (it converts the time derived by --time-from/--time-to);
-    // without --time-from it only labels the report's time, so it is taken out of the data options.
-    if (opts.data.time_from.empty()) {
-      opts.units_label = cmd->count("--units") > 0 ? opts.data.units : "months";
-      opts.data.units = "days";
-    } else {
-      opts.units_label = opts.data.units;
-    }
     std::string line = "hazard report";
     for (const CLI::Option* opt : cmd->get_options()) {
       if (opt->count() == 0 || opt->get_name() == "--help") continue;

@@ -38,14 +38,44 @@ void add_data_options(CLI::App* cmd, DataOptions& o, bool group_required) {
   cmd->add_option("--time-from", o.time_from,
                   "Start date column (SAS date, days since 1960-01-01): time = (--time-to - --time-from)");
   cmd->add_option("--time-to", o.time_to, "End date column (e.g. ADT) for the derived time");
-  cmd->add_option("--units", o.units, "Units of the derived time: days, months (30.4375 days) or years (365.25)")
-      ->check(CLI::IsMember({"days", "months", "years"}));
+  cmd->add_option(
+         "--units", o.units,
+         "Units of the time column (days, weeks, months or years; default: not stated, shown as "
+         "\"Time\"); of the derived time with --time-from/--time-to (default days)")
+      ->check(CLI::IsMember({"days", "weeks", "months", "years"}));
+  cmd->add_option(
+         "--display-units", o.display_units,
+         "Convert the time from --units to days, weeks (7 days), months (30.4375 days) or years "
+         "(365.25 days) before the analysis: times, medians, landmarks in these units")
+      ->check(CLI::IsMember({"days", "weeks", "months", "years"}));
   cmd->add_option("--encoding", o.encoding,
                   "Text encoding of CSV files and SAS transport text: utf8 (default) or latin1 (ISO 8859-1)")
       ->check(CLI::IsMember({"utf8", "latin1"}));
 }
 
 std::string derived_time_name(const DataOptions& o) { return o.time_to + "-" + o.time_from; }
+
+std::string units_text(const DataOptions& o) {
+  const std::string to = analysis_units(o);
+  if (to.empty()) return {};
+  const std::string from = o.time_from.empty() ? o.units : std::string("days");
+  if (from.empty() || from == to) return "times in " + to;
+  const TimeUnit f = *parse_time_unit(from), t = *parse_time_unit(to);
+  const TimeUnit per =
+      days_per(f) > days_per(t) ? f : t;  // "30.4375 days a month", "7 days a week"
+  const std::string singular =
+      std::string(time_unit_name(per)).substr(0, std::string(time_unit_name(per)).size() - 1);
+  std::string how = (f == TimeUnit::days || t == TimeUnit::days)
+                        ? fmt::format("{:g} days a {}", days_per(per), singular)
+                        : fmt::format("{:g} and {:g} days", days_per(f), days_per(t));
+  return fmt::format("times in {} (converted from {}: {})", to, from, how);
+}
+
+std::string analysis_units(const DataOptions& o) {
+  if (!o.display_units.empty()) return o.display_units;
+  if (!o.units.empty()) return o.units;
+  return o.time_from.empty() ? std::string() : std::string("days");
+}
 
 ReadOptions read_options(const DataOptions& o, std::vector<std::string> columns) {
   ReadOptions r;
@@ -76,10 +106,16 @@ Roles make_roles(const DataOptions& o) {
   } else if (o.time.empty()) {
     throw UsageError("--time is required (or derive the time with --time-from and --time-to)");
   }
-  if (o.units != "days" && o.units != "months" && o.units != "years")
-    throw UsageError(fmt::format("--units {}: expected days, months or years", o.units));
-  if (o.units != "days" && o.time_from.empty())
-    throw UsageError("--units applies to the time derived with --time-from/--time-to");
+  if (!o.units.empty() && !parse_time_unit(o.units))
+    throw UsageError(fmt::format("--units {}: expected days, weeks, months or years", o.units));
+  if (!o.display_units.empty() && !parse_time_unit(o.display_units))
+    throw UsageError(
+        fmt::format("--display-units {}: expected days, weeks, months or years", o.display_units));
+  if (!o.display_units.empty() && o.units.empty() && o.time_from.empty())
+    throw UsageError(
+        fmt::format("--display-units {} converts from the units of the time column: state them "
+                    "with --units (e.g. --units days --display-units {})",
+                    o.display_units, o.display_units));
   if (!o.event.empty() && !o.cnsr.empty()) throw UsageError("give either --event or --cnsr, not both");
   if (o.event.empty() && o.cnsr.empty())
     throw UsageError("the event is required: --event COL, --event COL=VALUE or --cnsr COL");
@@ -165,8 +201,13 @@ SurvData load_surv_data(const DataOptions& o, const Roles& roles, Table* table_o
     table = read_data(o.data, ro);
   }
   if (derive) {
-    TimeUnit unit = o.units == "months" ? TimeUnit::months : o.units == "years" ? TimeUnit::years : TimeUnit::days;
+    const TimeUnit unit = parse_time_unit(analysis_units(o)).value_or(TimeUnit::days);
     derive_time(table, {.from = o.time_from, .to = o.time_to, .unit = unit, .name = roles.time});
+  } else if (!o.display_units.empty() && !o.units.empty()) {
+    // --units states the time column's unit; --display-units converts (the same for --start).
+    const TimeUnit from = *parse_time_unit(o.units), to = *parse_time_unit(o.display_units);
+    convert_time_column(table, roles.time, from, to);
+    if (!roles.start.empty()) convert_time_column(table, roles.start, from, to);
   }
   // ADaM data: one row per subject and parameter among the rows analysed (counting-process data
   // with --start legitimately has several).

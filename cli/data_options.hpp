@@ -28,7 +28,8 @@ struct DataOptions {
   std::string population;               ///< --population FLAG: keep rows where FLAG = "Y"
   std::string time_from;                ///< --time-from DATECOL (with --time-to: derived time)
   std::string time_to;                  ///< --time-to DATECOL
-  std::string units = "days";           ///< --units days|months|years for the derived time
+  std::string units;  ///< --units days|weeks|months|years: unit of the time ("" = not stated)
+  std::string display_units;            ///< --display-units: convert the time to these units
   std::string encoding = "utf8";        ///< --encoding utf8|latin1 (CSV files, XPORT text)
 };
 
@@ -38,8 +39,16 @@ std::string derived_time_name(const DataOptions& options);
 /// The ReadOptions the options describe (--encoding).
 ReadOptions read_options(const DataOptions& options, std::vector<std::string> columns);
 
+/// The units of the analysed time: --display-units when given, else --units, else "days" for a
+/// time derived from dates, else "" (not stated: outputs say "Time", never assume a unit).
+std::string analysis_units(const DataOptions& options);
+
+/// A line for human-readable output saying what unit the times are in and how they were converted,
+/// e.g. "times in months (converted from days: 30.4375 days a month)"; "" when not stated.
+std::string units_text(const DataOptions& options);
+
 /// Declares --data, --time, --event, --cnsr, --group, --ref, --strata, --where, --weights, --adsl,
-/// --population, --time-from, --time-to, --units, --encoding on `cmd`.
+/// --population, --time-from, --time-to, --units, --display-units, --encoding on `cmd`.
 /// With `group_required`, --group must be given.
 void add_data_options(CLI::App* cmd, DataOptions& options, bool group_required = false);
 
@@ -52,7 +61,8 @@ std::string ref_for(const DataOptions& options, const std::string& column);
 
 /// Reads the file (every column `roles` and `extra_columns` need) and builds the survival data.
 /// `table` receives the columns read, for commands that need more than the survival data.
-/// Applies, in this order: the ADSL join (--adsl), the time derivation (--time-from/--time-to),
+/// Applies, in this order: the ADSL join (--adsl), the time derivation (--time-from/--time-to) or
+/// the conversion of the time (and --start) column from --units to --display-units,
 /// the population flag (--population, as --where FLAG=Y), build_surv_data, and — for ADaM data
 /// (--adsl given, or USUBJID and PARAMCD present) without --start — the check of one row per
 /// subject and parameter among the rows kept by --where.

@@ -8,7 +8,9 @@
 //   derive_time(t, {.from = "STARTDT", .to = "ADT", .unit = TimeUnit::months, .name = "time"});
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hazard/survdata.hpp"
@@ -23,10 +25,26 @@ namespace hazard {
 /// had been read from one file).
 Table join_subject_level(const Table& adtte, const Table& adsl, const std::vector<std::string>& columns);
 
-enum class TimeUnit { days, months, years };
+/// Units of a time. The clinical (SAS / ADaM) convention: a week is 7 days, a month
+/// 365.25 / 12 = 30.4375 days, a year 365.25 days.
+enum class TimeUnit { days, weeks, months, years };
 
-/// Days per unit: 1, 30.4375 (= 365.25 / 12) and 365.25.
+/// Days per unit: 1, 7, 30.4375 (= 365.25 / 12) and 365.25.
 double days_per(TimeUnit unit);
+
+/// "days", "weeks", "months", "years".
+const char* time_unit_name(TimeUnit unit);
+
+/// Parses "days", "weeks", "months", "years"; std::nullopt for anything else.
+std::optional<TimeUnit> parse_time_unit(std::string_view text);
+
+/// A time in `from` units expressed in `to` units: t * days_per(from) / days_per(to) (so days to
+/// months is t / 30.4375 exactly as R's time / 30.4375).
+double convert_time(double t, TimeUnit from, TimeUnit to);
+
+/// Converts the numeric column `column` of `table` from `from` to `to` units in place (missing
+/// stays missing; a categorical column is left alone: the data layer reports it as a bad time).
+void convert_time_column(Table& table, const std::string& column, TimeUnit from, TimeUnit to);
 
 struct TimeDerivation {
   std::string from;   ///< start date column (SAS date: days since 1960-01-01), e.g. STARTDT / TRTSDT

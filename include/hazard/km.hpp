@@ -132,6 +132,13 @@ void check_km_options(const KmOptions& options);
 /// landmark time), std::invalid_argument for inconsistent data (lengths, group codes).
 KmResult kaplan_meier(const SurvData& data, const KmOptions& options = {});
 
+/// Median follow-up by the reverse Kaplan–Meier method (Schemper & Smith 1996): the median of the
+/// KM curve of the time to censoring (censored = the event, an event = censored), with its CI from
+/// options.conf_type and conf_level, as R's quantile(survfit(Surv(time, 1 - status) ~ group), 0.5).
+/// One per group code (reference first; one overall without groups); NaN when not reached.
+/// Throws UsageError for invalid options, std::invalid_argument for (start, stop] data.
+std::vector<KmQuantile> km_followup(const SurvData& data, const KmOptions& options = {});
+
 /// One KM curve from unsorted data: status 1 = event, 0 = censored; `weight` empty = all 1.
 /// Uses options.conf_type and options.conf_level only. For reuse (report, reconstruction).
 /// Times must be finite and >= 0 (std::invalid_argument otherwise).

@@ -54,13 +54,14 @@ struct KmCurve {
   std::vector<double> n_censor{};    ///< censorings at time[i]; censor marks are drawn where > 0
   double n = not_available;        ///< patients at time 0; NaN = n_risk[0]
   double median = not_available;   ///< NaN = not reached (no drop line, legend says "median not reached")
-  std::optional<Rgb> colour{};       ///< default: Okabe–Ito by position
+  std::optional<Rgb> colour{};     ///< default: Okabe–Ito by position (three or more curves also
+                                ///< get distinct line types: solid, dashed, dotted, dash-dot, ...)
 };
 
 struct KmPlotOptions {
   std::string title{};                           ///< above the plot; empty = none
-  std::string x_label = "Time (months)";
-  std::string y_label = "Probability of survival (%)";
+  std::string x_label = "Time";                  ///< with units when known, e.g. "Time (months)"
+  std::string y_label = "Survival probability (%)";
   std::string annotation{};                      ///< e.g. "HR 0.33 (95% CI 0.19–0.56)\nLog-rank p<0.001"
   std::string footnote{};                        ///< small text at the bottom, e.g. "SIMULATED DATA"
   double x_step = 0;                           ///< tick spacing; 0 = automatic (3, 6, 12, ...)
@@ -72,7 +73,7 @@ struct KmPlotOptions {
   bool risk_table = true;                      ///< number at risk under the plot, at the ticks
   bool events_censored = false;                ///< KMunicate: also cumulative events and censored
   bool legend_medians = true;                  ///< "Cabozantinib (median 13.8)" in the legend
-  std::string units = "months";                ///< used in the legend's median text
+  std::string units{};                         ///< in the legend's median text; empty = not stated
   double width_in = 7.0;                       ///< figure size in inches (journal double column)
   double height_in = 0;                        ///< 0 = automatic from the risk-table size
   double dpi = 300;                            ///< PNG resolution
@@ -94,6 +95,13 @@ struct ForestRow {
   double n_control = not_available, events_control = not_available;
   double hr = not_available, lower = not_available, upper = not_available;
   std::string note{};                      ///< shown instead of the estimate, e.g. "not estimable: no events"
+  /// A subgroup heading's treatment-by-subgroup interaction test (likelihood ratio); drawn as
+  /// "Interaction p=0.04" on the heading row when finite.
+  double p_interaction = not_available, chisq_interaction = not_available,
+         df_interaction = not_available;
+  // What the row is (for results files; not drawn): the cohort, the subgroup variable and level,
+  // and the comparison ("B vs A") of its HR; empty where they do not apply.
+  std::string cohort{}, subgroup{}, level{}, comparison{};
 };
 
 struct ForestPlotOptions {

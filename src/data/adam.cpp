@@ -2,7 +2,8 @@
 // one-row-per-subject-and-parameter check.
 //
 // Join: one hash of ADSL's keys (O(n)), then one gather per joined column. Time units follow the
-// usual clinical convention: a month is 365.25 / 12 = 30.4375 days, a year 365.25 days.
+// usual clinical convention: a week is 7 days, a month 365.25 / 12 = 30.4375 days, a year 365.25
+// days.
 #include "hazard/adam.hpp"
 
 #include <algorithm>
@@ -112,10 +113,45 @@ Table join_subject_level(const Table& adtte, const Table& adsl, const std::vecto
 double days_per(TimeUnit unit) {
   switch (unit) {
     case TimeUnit::days: return 1.0;
+    case TimeUnit::weeks:
+      return 7.0;
     case TimeUnit::months: return 30.4375;
     case TimeUnit::years: return 365.25;
   }
   return 1.0;
+}
+
+const char* time_unit_name(TimeUnit unit) {
+  switch (unit) {
+    case TimeUnit::days:
+      return "days";
+    case TimeUnit::weeks:
+      return "weeks";
+    case TimeUnit::months:
+      return "months";
+    case TimeUnit::years:
+      return "years";
+  }
+  return "days";
+}
+
+std::optional<TimeUnit> parse_time_unit(std::string_view text) {
+  for (TimeUnit u : {TimeUnit::days, TimeUnit::weeks, TimeUnit::months, TimeUnit::years})
+    if (text == time_unit_name(u)) return u;
+  return std::nullopt;
+}
+
+double convert_time(double t, TimeUnit from, TimeUnit to) {
+  // Multiply first: days_per(days) = 1, so days -> months is t / 30.4375 to the last bit.
+  return from == to ? t : t * days_per(from) / days_per(to);
+}
+
+void convert_time_column(Table& table, const std::string& column, TimeUnit from, TimeUnit to) {
+  if (from == to) return;
+  for (Column& c : table.columns) {
+    if (c.name != column || !c.is_numeric()) continue;
+    for (double& t : c.numbers) t = convert_time(t, from, to);  // NaN (missing) stays NaN
+  }
 }
 
 void derive_time(Table& table, const TimeDerivation& d) {
@@ -132,8 +168,7 @@ void derive_time(Table& table, const TimeDerivation& d) {
   Column t;
   t.name = d.name;
   t.kind = ColumnKind::numeric;
-  const char* unit = d.unit == TimeUnit::days ? "days" : d.unit == TimeUnit::months ? "months" : "years";
-  t.label = fmt::format("Time from {} to {} ({})", d.from, d.to, unit);
+  t.label = fmt::format("Time from {} to {} ({})", d.from, d.to, time_unit_name(d.unit));
   const double per = days_per(d.unit);
   t.numbers.resize(table.rows());
   for (std::size_t i = 0; i < table.rows(); ++i) {

@@ -36,6 +36,11 @@ struct Table {
 
 Table efficacy_table(const ReportModel& model);
 
+/// The footnotes stating each method of the table (units, KM and quantiles, landmark rates, hazard
+/// ratios, p-values), worded for the analysis (stratified only with strata); HTML and RTF print
+/// them.
+std::vector<std::string> method_notes(const ReportModel& model);
+
 /// "6 months" / "6" for landmark labels.
 std::string timepoint_text(double t);
 

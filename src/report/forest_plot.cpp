@@ -1,7 +1,8 @@
 // Forest plot: hazard ratio with 95% CI on a log axis, one row per cohort / subgroup level, with
 // events/N per arm, the estimate as text, a vertical line at HR = 1 and "favours" labels.
 //
-// Input contract (ForestRow, plot.hpp): rows in display order; a heading row carries only a label;
+// Input contract (ForestRow, plot.hpp): rows in display order; a heading row carries a label and,
+// for a subgroup, its interaction p-value (or a note saying why there is none);
 // a row whose HR is not finite shows its note (or "not estimable") instead of an estimate. Squares
 // are sized by the row's total events (a proxy for the estimate's precision: the variance of a
 // log-HR is about 4 / events under 1:1 allocation), whiskers clipped at the axis end get an arrow.
@@ -40,7 +41,11 @@ std::string hr_number(double v) {
 }
 
 std::string estimate_text(const ForestRow& r) {
-  if (r.heading) return "";
+  if (r.heading) {
+    if (!std::isfinite(r.p_interaction)) return "";
+    return r.p_interaction < 0.0001 ? "Interaction p<0.0001"
+                                    : fmt::format("Interaction p={:.4f}", r.p_interaction);
+  }
   if (!std::isfinite(r.hr) || r.hr <= 0) return "";
   if (!std::isfinite(r.lower) || !std::isfinite(r.upper)) return hr_number(r.hr);
   return hr_number(r.hr) + " (" + hr_number(r.lower) + "–" + hr_number(r.upper) + ")";
@@ -189,6 +194,14 @@ std::string render_forest(const ForestPlot& plot, Format format) {
           cv.text(x_plot + plot_w / 2, cy, r.note.empty() ? "not estimable" : r.note,
                   {.pt = fs * 0.95, .italic = true}, HAlign::center, VAlign::middle);
         }
+      } else if (std::isfinite(r.p_interaction)) {
+        cv.colour(black);
+        cv.text(x_est_right, cy, estimate_text(r), {.pt = fs, .italic = true}, HAlign::right,
+                VAlign::middle);
+      } else if (!r.note.empty()) {
+        cv.colour(grey);
+        cv.text(x_est_right, cy, r.note, {.pt = fs * 0.95, .italic = true}, HAlign::right,
+                VAlign::middle);
       }
       y += row_h;
     }

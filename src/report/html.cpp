@@ -188,36 +188,37 @@ std::string render_html(const ReportModel& m) {
     for (const std::string& msg : c.messages) messages += "<li>" + esc(c.name) + ": " + esc(msg) + "</li>";
   if (!messages.empty()) out += "<ul class=\"messages\">" + messages + "</ul>\n";
   out += "<div class=\"footnotes\"><ol>\n";
-  out += "<li>Events and censored: n (% of N). Times in " + esc(m.units) +
-         "; NE: not estimable.</li>\n";
-  out += "<li>Median and percentiles: " + esc(m.methods.km) + "; " + esc(m.methods.quantiles) + ".</li>\n";
-  if (!m.landmark_times.empty())
-    out += "<li>Event-free rates: " + esc(m.methods.landmarks) + ".</li>\n";
-  out += "<li>Hazard ratios: " + esc(m.methods.hr_stratified) + "; " + esc(m.methods.hr_unstratified) +
-         ". HR &lt; 1 favours the first-named arm.</li>\n";
-  out += "<li>p-values: " + esc(m.methods.logrank) + "; one-sided for HR &lt; 1.</li>\n";
+  for (const std::string& f : detail::method_notes(m)) out += "<li>" + esc(f) + "</li>\n";
   for (const std::string& f : m.footnotes) out += "<li>" + esc(f) + "</li>\n";
   out += "</ol></div>\n</section>\n";
 
   if (!m.cohorts.empty()) {
     out += "<section id=\"km\">\n<h2>Kaplan–Meier curves</h2>\n";
-    for (const CohortResult& c : m.cohorts) {
+    for (std::size_t i = 0; i < m.cohorts.size(); ++i) {
+      const CohortResult& c = m.cohorts[i];
       const plot::KmPlot kp = km_plot(m, c);
       bool bands = false;
       for (const plot::KmCurve& k : kp.curves) bands = bands || !k.lower.empty();
-      out += figure(plot::render_km(kp, plot::Format::svg),
-                    "Kaplan–Meier plot of " + m.endpoint + ", " + c.name,
-                    "Kaplan–Meier estimate of " + m.endpoint + ", " + c.name +
-                        (bands && kp.options.ci_bands ? ", with pointwise 95% confidence bands" : "") +
-                        "; censored observations marked; number at risk under the plot.",
-                    "km-" + file_stem(c.name));
+      out += figure(
+          plot::render_km(kp, plot::Format::svg),
+          "Kaplan–Meier plot of " + m.endpoint + ", " + c.name,
+          "Kaplan–Meier estimate of " + m.endpoint + ", " + c.name +
+              (bands && kp.options.ci_bands
+                   ? fmt::format(", with pointwise {:g}% confidence bands", m.conf_level * 100)
+                   : "") +
+              "; censored observations marked; number at risk under the plot.",
+          "km-" + std::to_string(i + 1));
     }
     out += "</section>\n";
   }
   if (!m.forest.empty()) {
     out += "<section id=\"forest\">\n<h2>Hazard ratios by cohort and subgroup</h2>\n";
-    out += figure(plot::render_forest(forest_plot(m), plot::Format::svg),
-                  "Forest plot of hazard ratios", "Hazard ratio with 95% CI on a log scale.", "forest-plot", "forest");
+    out += figure(
+        plot::render_forest(forest_plot(m), plot::Format::svg), "Forest plot of hazard ratios",
+        "Hazard ratio with " + ci_text(m.conf_level) + " on a log scale" +
+            (m.strata.empty() ? std::string(".")
+                              : "; cohorts stratified as in the table, subgroups unstratified."),
+        "forest-plot", "forest");
     out += "</section>\n";
   }
 

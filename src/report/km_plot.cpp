@@ -64,6 +64,15 @@ Rgb curve_colour(const KmCurve& c, std::size_t i) {
   return c.colour ? *c.colour : okabe_ito()[i % okabe_ito().size()];
 }
 
+// Line type of curve i of n: solid for two arms; with three or more, solid, dashed, dotted,
+// dash-dot, long dash, ... so that arms stay apart in print and for colour-blind readers.
+std::vector<double> curve_dash(std::size_t i, std::size_t n) {
+  static const std::vector<std::vector<double>> dashes = {{},      {6, 3}, {1.5, 2}, {6, 2, 1.5, 2},
+                                                          {10, 3}, {3, 3}};
+  if (n < 3) return {};
+  return dashes[i % dashes.size()];
+}
+
 /// Empty string when the curve is usable, otherwise why not.
 std::string check_curve(const KmCurve& c) {
   const std::size_t m = c.time.size();
@@ -338,7 +347,7 @@ std::string render_km(const KmPlot& plot, Format format) {
         pts.push_back({X(c.time[i]), Y(level)});
       }
       cv.colour(colours[ci]);
-      cv.polyline(pts, 1.5);
+      cv.polyline(pts, 1.5, curve_dash(ci, plot.curves.size()));
       if (o.censor_marks && !c.n_censor.empty()) {
         for (std::size_t i = 0; i < c.time.size(); ++i)
           if (c.n_censor[i] > 0 && std::isfinite(c.surv[i]))
@@ -353,7 +362,8 @@ std::string render_km(const KmPlot& plot, Format format) {
     double yy = at.y + pad;
     for (std::size_t ci = 0; ci < entries.size(); ++ci) {
       cv.colour(colours[ci]);
-      cv.line({at.x + pad, yy + fs * 0.7}, {at.x + pad + sample_w, yy + fs * 0.7}, 1.5);
+      cv.line({at.x + pad, yy + fs * 0.7}, {at.x + pad + sample_w, yy + fs * 0.7}, 1.5,
+              curve_dash(ci, plot.curves.size()));
       cv.colour(black);
       cv.text(at.x + pad + sample_w + gap, yy, entries[ci], f_axis, HAlign::left, VAlign::top);
       yy += fs * 1.45;

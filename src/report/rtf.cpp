@@ -154,19 +154,13 @@ std::string render_rtf(const ReportModel& m) {
   out += "\\f0\\fs18\n";
   out += para(m.title.empty() ? "Efficacy results" : m.title, "\\b\\fs24");
   if (!m.notice.empty()) out += para(m.notice, "\\b\\cf2\\fs20");
-  out += para("Table: " + m.endpoint + " (" + m.units + ")", "\\b\\fs20");
+  out += para("Table: " + m.endpoint + (m.units.empty() ? "" : " (" + m.units + ")"), "\\b\\fs20");
   if (m.cohorts.empty())
     out += para("No cohort has data: there is nothing to tabulate.");
   else
     out += table_rtf(detail::efficacy_table(m));
   out += "\\pard\\sa0\\fs16\n";
-  out += para("Events and censored: n (% of N). NE: not estimable.", "\\fs16");
-  out += para("Median and percentiles: " + m.methods.km + "; " + m.methods.quantiles + ".", "\\fs16");
-  if (!m.landmark_times.empty()) out += para("Event-free rates: " + m.methods.landmarks + ".", "\\fs16");
-  out += para("Hazard ratios: " + m.methods.hr_stratified + "; " + m.methods.hr_unstratified +
-                  ". HR < 1 favours the first-named arm.",
-              "\\fs16");
-  out += para("p-values: " + m.methods.logrank + "; one-sided for HR < 1.", "\\fs16");
+  for (const std::string& f : detail::method_notes(m)) out += para(f, "\\fs16");
   for (const std::string& f : m.footnotes) out += para(f, "\\fs16");
   for (const CohortResult& c : m.cohorts)
     for (const std::string& msg : c.messages) out += para(c.name + ": " + msg, "\\fs16\\cf2");

@@ -80,7 +80,7 @@ expect 3 "dup_subject.csv:4: column 'USUBJID': value 'S1': subject appears twice
 expect 3 "dup_subject.csv:2: column 'USUBJID': value 'S1': subject S1 is not in the ADSL file" \
   --data "$f/dup_subject.csv" --adsl "$f/adsl_part.csv" --where PARAMCD=PFS --time AVAL --cnsr CNSR --group ARM
 expect 2 "--time-from and --time-to go together" --data "$f/lung.csv" --time-from STARTDT --cnsr CNSR
-expect 2 "units" --data "$f/lung.csv" --time-from STARTDT --time-to ADT --units weeks --cnsr CNSR
+expect 2 "units" --data "$f/lung.csv" --time-from STARTDT --time-to ADT --units fortnights --cnsr CNSR
 expect 5 "cannot open" --data "$tmp/no-such-file.csv" --time AVAL --cnsr CNSR
 expect 0 "" --data "$f/adtte.xpt" --adsl "$f/adsl.xpt" --population ITTFL --where PARAMCD=PFS \
   --time-from STARTDT --time-to ADT --units months --cnsr CNSR --group TRT01P --ref Placebo

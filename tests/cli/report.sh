@@ -25,8 +25,9 @@ if ! "$HAZARD" report --data "$EX/adtte.csv" --adsl "$EX/adsl.csv" --where PARAM
     --units months --notice "SIMULATED DATA - not trial data" --out "$TMP/cabinet" >"$TMP/cabinet.log" 2>&1; then
   echo "FAIL: hazard report on the example"; cat "$TMP/cabinet.log"; exit 1
 fi
-for f in report.html efficacy.rtf results.json results.csv km_pNET.svg km_pNET.png km_pNET.pdf km_epNET.svg \
-         km_epNET.png km_epNET.pdf km_Overall.png forest.svg forest.png forest.pdf; do
+# Figures are named by the cohort's index (levels sorted: epNET, pNET, then Overall).
+for f in report.html efficacy.rtf results.json results.csv km_2_pNET.svg km_2_pNET.png km_2_pNET.pdf km_1_epNET.svg \
+         km_1_epNET.png km_1_epNET.pdf km_3_Overall.png forest.svg forest.png forest.pdf report_manifest.json; do
   [ -s "$TMP/cabinet/$f" ] || { echo "FAIL: $f missing or empty"; fail=1; }
 done
 grep -q "SIMULATED DATA" "$TMP/cabinet/report.html" || { echo "FAIL: notice not in report.html"; fail=1; }
@@ -98,7 +99,7 @@ R4=$SHARED/data/published-curves/RADIANT4_2A.csv
 if [ -f "$R4" ]; then
   if "$HAZARD" report --data "$R4" --time time --event event --group arm --ref placebo --times 6,12 \
       --units months --out "$TMP/r4" >"$TMP/r4.log" 2>&1; then
-    for f in report.html efficacy.rtf results.json results.csv km_Overall.png forest.png; do
+    for f in report.html efficacy.rtf results.json results.csv km_1_Overall.png forest.png; do
       [ -s "$TMP/r4/$f" ] || { echo "FAIL: RADIANT-4 $f missing"; fail=1; }
     done
     compare RADIANT-4 "$TMP/r4" Overall "--data $R4 --time time --event event --group arm --ref placebo" "" || fail=1
@@ -131,7 +132,7 @@ expect("noevents", "no events in B")
 expect("single", "has one subject")
 quit(status = if (bad > 0) 1 else 0)
 RS
-  for f in km_onearm.png km_noevents.png km_single.png forest.png report.html; do
+  for f in km_2_onearm.png km_1_noevents.png km_3_single.png forest.png report.html; do
     [ -s "$TMP/bad/$f" ] || { echo "FAIL: bad input: $f missing"; fail=1; }
   done
 else

@@ -82,6 +82,48 @@ TEST(DataOptions, TimeFromSasDates) {
   }
 }
 
+// --units states the unit of the time column; --display-units converts before the analysis (the
+// clinical convention: 7 days a week, 30.4375 a month, 365.25 a year), as R's Surv(time / 30.4375).
+TEST(DataOptions, DisplayUnitsConvertTheTime) {
+  SurvData days = load({"--data", fixture("lung.csv"), "--time", "AVAL", "--cnsr", "CNSR"});
+  SurvData months = load({"--data", fixture("lung.csv"), "--time", "AVAL", "--cnsr", "CNSR",
+                          "--units", "days", "--display-units", "months"});
+  SurvData weeks = load({"--data", fixture("lung.csv"), "--time", "AVAL", "--cnsr", "CNSR",
+                         "--units", "weeks", "--display-units", "days"});
+  SurvData stated =
+      load({"--data", fixture("lung.csv"), "--time", "AVAL", "--cnsr", "CNSR", "--units", "weeks"});
+  ASSERT_EQ(months.size(), days.size());
+  for (std::size_t i = 0; i < days.size(); ++i) {
+    EXPECT_EQ(months.time[i], days.time[i] / 30.4375);
+    EXPECT_EQ(weeks.time[i], days.time[i] * 7);
+    EXPECT_EQ(stated.time[i], days.time[i]);  // --units alone only states the unit
+  }
+  // A derived time goes straight to the display units.
+  SurvData derived = load({"--data", fixture("lung_v5.xpt"), "--time-from", "STARTDT", "--time-to",
+                           "ADT", "--cnsr", "CNSR", "--display-units", "weeks"});
+  for (std::size_t i = 0; i < days.size(); ++i) EXPECT_EQ(derived.time[i], days.time[i] / 7);
+  // Converting needs the unit of the time column.
+  EXPECT_NE(error_of({"--data", fixture("lung.csv"), "--time", "AVAL", "--cnsr", "CNSR",
+                      "--display-units", "months"})
+                .find("--display-units months converts from the units of the time column"),
+            std::string::npos);
+}
+
+TEST(DataOptions, UnitsText) {
+  DataOptions o;
+  EXPECT_EQ(hazard::cli::analysis_units(o), "");
+  EXPECT_EQ(hazard::cli::units_text(o), "");
+  o.units = "days";
+  EXPECT_EQ(hazard::cli::units_text(o), "times in days");
+  o.display_units = "months";
+  EXPECT_EQ(hazard::cli::analysis_units(o), "months");
+  EXPECT_EQ(hazard::cli::units_text(o),
+            "times in months (converted from days: 30.4375 days a month)");
+  o.units = "weeks";
+  o.display_units = "days";
+  EXPECT_EQ(hazard::cli::units_text(o), "times in days (converted from weeks: 7 days a week)");
+}
+
 TEST(DataOptions, SubjectMissingFromAdsl) {
   std::string e = error_of({"--data", fixture("dup_subject.csv"), "--adsl", fixture("adsl_part.csv"), "--where",
                             "PARAMCD=PFS", "--time", "AVAL", "--cnsr", "CNSR", "--group", "ARM"});

@@ -1,8 +1,11 @@
 // Number formats and the efficacy table layout shared by the HTML and RTF writers.
+#include "report/efficacy_table.hpp"
+
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "hazard/report.hpp"
-#include "report/efficacy_table.hpp"
 #include "unit/report/report_fixture.hpp"
 
 namespace hr = hazard::report;
@@ -44,4 +47,45 @@ TEST(EfficacyTable, Layout) {
       EXPECT_EQ(r.cells[2].text, "0.51 (0.37, 0.71)");
     }
   EXPECT_TRUE(hr_row);
+}
+
+// Labels follow the analysis: the interval level of --conf-level, "stratified" rows only with
+// strata, landmark rows named after the endpoint, times with their units only when stated.
+TEST(EfficacyTable, LabelsFollowTheAnalysis) {
+  hr::ReportModel m = hazard::test::sample_model();
+  m.conf_level = 0.9;
+  m.strata.clear();
+  m.rate_name = "PFS";
+  m.units = "months";
+  auto labels = [](const hr::ReportModel& model) {
+    std::vector<std::string> out;
+    for (const auto& r : hr::detail::efficacy_table(model).body) out.push_back(r.cells[0].text);
+    return out;
+  };
+  std::vector<std::string> l = labels(m);
+  auto has = [&](const std::string& s) { return std::find(l.begin(), l.end(), s) != l.end(); };
+  EXPECT_TRUE(has("Median (90% CI)"));
+  EXPECT_TRUE(has("Hazard ratio (90% CI)"));
+  EXPECT_TRUE(has("Log-rank p, two-sided"));
+  EXPECT_TRUE(has("PFS rate at 12 months"));
+  EXPECT_TRUE(has("Landmark rates, % (90% CI)"));
+  for (const auto& s : l) {
+    EXPECT_EQ(s.find("95%"), std::string::npos) << s;
+    EXPECT_EQ(s.find("stratified,"), std::string::npos) << s;
+  }
+  for (const auto& f : hr::detail::method_notes(m))
+    EXPECT_EQ(f.find("stratified by"), std::string::npos) << f;
+  m.strata = {"STRAT1R"};
+  m.units.clear();
+  l = labels(m);
+  EXPECT_TRUE(has("Hazard ratio, stratified (90% CI)"));
+  EXPECT_TRUE(has("Hazard ratio, unstratified (90% CI)"));
+  EXPECT_TRUE(has("Log-rank p, stratified, one-sided"));
+  EXPECT_TRUE(has("PFS rate at 12"));  // no units stated: none assumed
+  EXPECT_EQ(hr::time_heading(m), "Time");
+  m.units = "days";
+  EXPECT_EQ(hr::time_heading(m), "Time (days)");
+  m.time_label = "Time from STARTDT to ADT (days)";
+  EXPECT_EQ(hr::time_heading(m), "Time from STARTDT to ADT (days)");
+  EXPECT_EQ(hr::ci_text(0.975), "97.5% CI");
 }

@@ -58,8 +58,12 @@ TEST(ExampleReport, CabinetPfsFromHazardEstimators) {
     c.name = cohort;
     c.arms = {hr::arm_from_km(km.groups[1], d.group_levels[1]),  // experimental first
               hr::arm_from_km(km.groups[0], d.group_levels[0])};
-    c.comparison = {.experimental = d.group_levels[1], .control = d.group_levels[0],
-                    .p_two_sided = lr.test.p, .p_one_sided = lr.test.p_one_sided, .note = ""};
+    c.control = d.group_levels[0];
+    c.comparisons = {{.experimental = d.group_levels[1],
+                      .control = d.group_levels[0],
+                      .p_two_sided = lr.test.p,
+                      .p_one_sided = lr.test.p_one_sided,
+                      .note = ""}};
     km_of_active.push_back(km.groups[1]);
     m.cohorts.push_back(std::move(c));
   }
@@ -87,7 +91,7 @@ TEST(ExampleReport, CabinetPfsFromHazardEstimators) {
   EXPECT_EQ(html.find("http://"), std::string::npos);
   EXPECT_NE(html.find("SIMULATED DATA"), std::string::npos);
   // Every figure drawn, in both arms' colours.
-  for (const char* f : {"km_pNET.png", "km_epNET.png"}) {
+  for (const char* f : {"km_1_pNET.png", "km_2_epNET.png"}) {
     const std::string png = slurp(dir / f);
     EXPECT_GT(hazard::plot::png_stats(png).non_background, 50000u) << f;
     EXPECT_GT(hazard::plot::png_colour_pixels(png, hazard::plot::okabe_ito()[0]), 2000u) << f;

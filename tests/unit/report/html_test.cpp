@@ -76,7 +76,8 @@ TEST(Html, EmptyModelStillMakesAPage) {
 TEST(Html, OneArmCohortShowsItsNote) {
   hr::ReportModel m = hazard::test::sample_model();
   m.cohorts[1].arms.pop_back();
-  m.cohorts[1].comparison = {.experimental = "", .control = "", .note = "one arm only: no comparison"};
+  m.cohorts[1].comparisons.clear();
+  m.cohorts[1].note = "one arm only: no comparison";
   const std::string html = hr::render_html(m);
   EXPECT_NE(html.find("one arm only: no comparison"), std::string::npos);
 }

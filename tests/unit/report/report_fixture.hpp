@@ -50,6 +50,7 @@ inline report::ReportModel sample_model() {
   m.endpoint_code = "PFS";
   m.by = "COHORT";
   m.landmark_times = {6, 12};
+  m.strata = {"STRAT1R", "STRAT2R"};
   auto arm = [](std::string name, double n, double ev, Estimate med, plot::KmCurve c) {
     report::ArmResult a;
     a.arm = std::move(name);
@@ -70,18 +71,28 @@ inline report::ReportModel sample_model() {
                                   {1, 0, 1, 1, 0, 1, 1, 0, 1, 0})));
   p.arms.push_back(arm("Placebo", 6, 5, {3.9, 2.8, 7.3},
                        curve_from("y", {0.5, 1.5, 2, 3.9, 5, 9}, {1, 1, 0, 1, 1, 1})));
-  p.comparison = {.experimental = "Cabozantinib", .control = "Placebo",
-                  .hr_stratified = {0.328, 0.194, 0.554}, .hr_unstratified = {0.341, 0.205, 0.567},
-                  .p_two_sided = 3.1e-05, .p_one_sided = 1.55e-05, .note = ""};
+  p.control = "Placebo";
+  p.comparisons = {{.experimental = "Cabozantinib",
+                    .control = "Placebo",
+                    .hr_stratified = {0.328, 0.194, 0.554},
+                    .hr_unstratified = {0.341, 0.205, 0.567},
+                    .p_two_sided = 3.1e-05,
+                    .p_one_sided = 1.55e-05,
+                    .note = ""}};
   report::CohortResult e;
   e.name = "epNET";
   e.arms.push_back(arm("Cabozantinib", 8, 4, {8.4, 5.9, report::na},
                        curve_from("x", {2, 3, 5, 8.4, 10, 14, 20, 26}, {1, 0, 1, 1, 0, 1, 0, 0})));
   e.arms.push_back(arm("Placebo", 7, 7, {3.9, 2.7, 5.8},
                        curve_from("y", {0.7, 1, 2.2, 3.9, 4.4, 6, 11}, {1, 1, 1, 1, 1, 1, 1})));
-  e.comparison = {.experimental = "Cabozantinib", .control = "Placebo",
-                  .hr_stratified = {0.511, 0.366, 0.714}, .hr_unstratified = {0.52, 0.37, 0.73},
-                  .p_two_sided = 0.0123, .p_one_sided = 0.00615, .note = ""};
+  e.control = "Placebo";
+  e.comparisons = {{.experimental = "Cabozantinib",
+                    .control = "Placebo",
+                    .hr_stratified = {0.511, 0.366, 0.714},
+                    .hr_unstratified = {0.52, 0.37, 0.73},
+                    .p_two_sided = 0.0123,
+                    .p_one_sided = 0.00615,
+                    .note = ""}};
   e.messages = {"stratum STRAT1R=No, STRAT2R=Midgut has one subject"};
   m.cohorts = {p, e};
   m.forest = {
