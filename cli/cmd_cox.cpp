@@ -262,7 +262,9 @@ void run_cox(const CoxCliOptions& o) {
       }
       j["baseline"] = arr;
     }
-    j["warnings"] = r.warnings;
+    std::vector<std::string> warnings = sd.warnings;  // the data's (a group without events), then the fit's
+    warnings.insert(warnings.end(), r.warnings.begin(), r.warnings.end());
+    j["warnings"] = warnings;
     j.update(diag.json);
     std::cout << j.dump(2) << "\n";
     return;

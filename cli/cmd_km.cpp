@@ -146,6 +146,7 @@ nlohmann::json to_json(const SurvData& data, const KmResult& r) {
   out["excluded"] = exclusions_json(data.excluded);
   out["n_read"] = data.n_read;
   out["n_filtered"] = data.n_filtered;
+  out["warnings"] = data.warnings;
   out["conf_type"] = conf_type_name(r.conf_type);
   out["conf_level"] = r.conf_level;
   out["weighted"] = r.weighted;

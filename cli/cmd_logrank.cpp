@@ -94,6 +94,7 @@ nlohmann::ordered_json to_json(const SurvData& d, const LogrankResult& r,
   out["excluded"] = json(exclusions_json(d.excluded));
   out["n_read"] = d.n_read;
   out["n_filtered"] = d.n_filtered;
+  out["warnings"] = d.warnings;
   return out;
 }
 

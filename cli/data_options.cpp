@@ -171,6 +171,7 @@ SurvData load_surv_data(const DataOptions& o, const Roles& roles, Table* table_o
     check_one_row_per_subject(table, where_mask(table, roles.where), "USUBJID",
                               table.find("PARAMCD") ? "PARAMCD" : "");
   SurvData data = build_surv_data(table, roles);
+  for (const auto& w : data.warnings) fmt::print(stderr, "hazard: warning: {}\n", w);
   if (table_out) *table_out = std::move(table);
   return data;
 }

@@ -8,7 +8,9 @@
 //      "missing start", "missing covariate", "missing offset", "missing cluster");
 //   * invalid values are errors naming file, line, column and value: a time that is negative or
 //     not a finite number, a start not below its stop time, an event value outside its coding,
-//     a negative or non-finite weight, an unknown --ref level, no rows left.
+//     a negative or non-finite weight, an unknown --ref level, no rows left, no events in the
+//     analysed rows (the message lists the event column's values and suggests the likely flag);
+//   * a group level without events is a warning (SurvData::warnings).
 // The result keeps rows in input order; each estimator sorts what it needs (see sort.hpp).
 #pragma once
 
@@ -114,6 +116,7 @@ struct SurvData {
   std::vector<std::string> group_levels;   ///< level names; [0] is the reference
   std::vector<std::string> strata_names;   ///< the --strata columns
   std::vector<std::string> strata_levels;  ///< labels as R's strata(): "A=a, B=b"
+  std::vector<std::string> warnings;       ///< e.g. a group without events (the CLI prints them)
 
   std::size_t size() const { return time.size(); }
   std::size_t n_groups() const { return group.empty() ? 1 : group_levels.size(); }

@@ -340,6 +340,77 @@ std::vector<char> where_mask(const Table& table, const std::vector<WhereClause>&
   return keep;
 }
 
+namespace {
+
+/// The flag as the user wrote it: "--event status=3", "--cnsr CNSR", "--event DTHFL".
+std::string event_flag(const Roles& roles) {
+  switch (roles.coding) {
+    case EventCoding::indicator: return "--event " + roles.event;
+    case EventCoding::equals: return "--event " + roles.event + "=" + roles.event_value;
+    case EventCoding::cnsr: return "--cnsr " + roles.event;
+  }
+  return roles.event;
+}
+
+/// No analysed row is an event: a DataError naming the flag, the values the column has in the
+/// analysed rows and, when one is likely, the flag that was probably meant.
+[[noreturn]] void no_events(const Table& table, const Roles& roles, const SurvData& out) {
+  const Column& c = table.at(roles.event);
+  std::vector<std::string> values;  // distinct values in the analysed rows, sorted as the column
+  std::vector<double> numbers;
+  if (c.is_numeric()) {
+    for (std::size_t r : out.row) numbers.push_back(c.numbers[r]);
+    std::sort(numbers.begin(), numbers.end());
+    numbers.erase(std::unique(numbers.begin(), numbers.end()), numbers.end());
+    for (double x : numbers) values.push_back(fmt::format("{}", x));
+  } else {
+    std::vector<char> seen(c.levels.size(), 0);
+    for (std::size_t r : out.row) seen[static_cast<std::size_t>(c.codes[r])] = 1;
+    for (std::size_t k = 0; k < seen.size(); ++k)
+      if (seen[k]) values.push_back(c.levels[k]);
+  }
+  std::string list;
+  for (std::size_t k = 0; k < values.size() && k < 10; ++k) list += (k ? ", " : "") + values[k];
+  if (values.size() > 10) list += fmt::format(", ... ({} values)", values.size());
+  const std::string& col = roles.event;
+  std::string what;
+  switch (roles.coding) {
+    case EventCoding::indicator: what = fmt::format("{} is 0 (false) in every analysed row", col); break;
+    case EventCoding::equals:
+      what = fmt::format("no analysed row has {} = {} (its values: {})", col, roles.event_value, list);
+      break;
+    case EventCoding::cnsr:
+      what = fmt::format("no analysed row has {} = 0, CNSR's code for an event (its values: {})", col, list);
+      break;
+  }
+  // the likely intent: 0/1 is an indicator; two other numbers are censored/event (lung's 1/2,
+  // the larger the event); a text value differing only in case from the one given
+  std::string hint;
+  auto only = [&](std::initializer_list<double> allowed) {
+    return !numbers.empty() && std::all_of(numbers.begin(), numbers.end(), [&](double x) {
+      return std::find(allowed.begin(), allowed.end(), x) != allowed.end();
+    });
+  };
+  if (c.is_numeric()) {
+    if (roles.coding != EventCoding::indicator && numbers.size() == 2 && only({0, 1}))
+      hint = "--event " + col;
+    else if (roles.coding == EventCoding::indicator && only({0}))
+      hint = "--cnsr " + col + " (0 = event in ADaM's CNSR)";
+    else if (numbers.size() == 2)
+      hint = fmt::format("--event {}={}", col, values[1]);
+  } else if (roles.coding == EventCoding::equals) {
+    for (const auto& v : values)
+      if (iequals(v, roles.event_value)) hint = fmt::format("--event {}={}", col, v);
+  }
+  std::string message = fmt::format("{}: no events: {}", event_flag(roles), what);
+  if (!hint.empty()) message += fmt::format("; did you mean {}?", hint);
+  else if (roles.coding != EventCoding::equals && !numbers.empty())
+    message += fmt::format("; give the event's value with --event {}=VALUE", col);
+  throw DataError({.file = table.source, .column = col}, message);
+}
+
+}  // namespace
+
 SurvData build_surv_data(const Table& table, const Roles& roles) {
   const std::string& src = table.source;
   if (roles.time.empty()) throw UsageError("--time is required");
@@ -527,6 +598,12 @@ SurvData build_surv_data(const Table& table, const Roles& roles) {
                                 why.empty() ? "" : ")"));
   }
 
+  // An event coding that gives no event at all is a mistake (lung's 1/2 status read with --cnsr,
+  // a value that never occurs): nothing can be estimated, so it is an error with a hint.
+  std::size_t events = 0;
+  for (auto st : out.status) events += st;
+  if (events == 0) no_events(table, roles, out);
+
   // Group levels without analysed rows are dropped (keeping the order, reference first).
   if (group) {
     std::vector<std::size_t> count(out.group_levels.size(), 0);
@@ -547,6 +624,16 @@ SurvData build_surv_data(const Table& table, const Roles& roles) {
       for (auto& g : out.group) g = recode[static_cast<std::size_t>(g)];
       out.group_levels = std::move(levels);
     }
+    // A group without events: its curve stays at 1 and its hazard ratio is not estimable.
+    std::vector<std::size_t> group_events(out.group_levels.size(), 0), group_rows(out.group_levels.size(), 0);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      group_events[static_cast<std::size_t>(out.group[i])] += out.status[i];
+      ++group_rows[static_cast<std::size_t>(out.group[i])];
+    }
+    for (std::size_t k = 0; k < group_events.size(); ++k)
+      if (group_events[k] == 0 && group_events.size() > 1)
+        out.warnings.push_back(fmt::format("--group {}: level '{}' has no events in the analysed rows ({} rows)",
+                                           roles.group, out.group_levels[k], group_rows[k]));
   }
 
   // Strata: codes in the sorted order of the present combinations, labelled as R's strata().

@@ -21,8 +21,9 @@ near <- function(a, b) isTRUE(all(abs(a - b) <= pmax(1e-10 * abs(b), 1e-14)))
 ref <- fromJSON(file.path(ref_dir, "where.json"), simplifyVector = FALSE)
 for (c in ref$cases) {
   args <- c("logrank", "--data", shQuote(file.path(ref_dir, c$file)), shQuote(unlist(c$cli)), "--json")
-  out <- suppressWarnings(system2(hazard, args, stdout = TRUE, stderr = TRUE))
-  if (!is.null(attr(out, "status"))) { cat("FAIL", c$name, paste(out, collapse = "\n"), "\n"); bad <- bad + 1; next }
+  err <- tempfile()
+  out <- suppressWarnings(system2(hazard, args, stdout = TRUE, stderr = err))
+  if (!is.null(attr(out, "status"))) { cat("FAIL", c$name, readLines(err), "\n"); bad <- bad + 1; next }
   h <- fromJSON(paste(out, collapse = "\n"))
   ok <- h$n == c$n && identical(as.character(h$groups$group), unlist(c$levels)) &&
     all(h$groups$n == unlist(c$n_per_group)) && all(h$groups$observed == unlist(c$events)) &&

@@ -117,7 +117,7 @@ TEST(SurvData, WhereParsesEveryForm) {
 }
 
 TEST(SurvData, WhereComparesNumbersAndSets) {
-  const char* csv = "t,e,age,arm\n1,1,60,A\n2,1,65,B\n3,0,70,C\n4,1,,A\n5,1,64.5,\n";
+  const char* csv = "t,e,age,arm\n1,1,60,A\n2,1,65,B\n3,1,70,C\n4,1,,A\n5,1,64.5,\n";
   auto n = [&](const std::string& clause) {
     return build(csv, {.time = "t", .event = "e", .where = {parse_where(clause)}}).size();
   };
@@ -138,4 +138,29 @@ TEST(SurvData, WhereComparesNumbersAndSets) {
   } catch (const UsageError& e) {
     EXPECT_STREQ(e.what(), "--where age in 60,x: column 'age' is numeric but 'x' is not a number");
   }
+}
+
+TEST(SurvData, AnEventCodingWithoutEventsIsAnErrorWithAHint) {
+  // lung's coding: 1 = censored, 2 = dead
+  const char* csv = "t,s,g\n1,1,A\n2,2,A\n3,1,B\n4,2,B\n";
+  EXPECT_EQ(error_of(csv, {.time = "t", .event = "s", .coding = EventCoding::cnsr}),
+            "d.csv: column 's': --cnsr s: no events: no analysed row has s = 0, CNSR's code for an "
+            "event (its values: 1, 2); did you mean --event s=2?");
+  EXPECT_EQ(error_of(csv, {.time = "t", .event = "s", .coding = EventCoding::equals, .event_value = "3"}),
+            "d.csv: column 's': --event s=3: no events: no analysed row has s = 3 (its values: 1, 2); "
+            "did you mean --event s=2?");
+  // the values listed are those of the analysed rows
+  EXPECT_NE(error_of("t,s,g\n1,1,A\n2,2,B\n", {.time = "t", .event = "s", .coding = EventCoding::equals,
+                                                .event_value = "2", .where = {{"g", "A"}}})
+                .find("(its values: 1)"),
+            std::string::npos);
+}
+
+TEST(SurvData, AGroupWithoutEventsIsAWarning) {
+  auto d = build("t,e,g\n1,0,A\n2,1,B\n3,0,C\n4,1,B\n",
+                 {.time = "t", .event = "e", .group = "g"});
+  EXPECT_EQ(d.warnings, (std::vector<std::string>{
+                            "--group g: level 'A' has no events in the analysed rows (1 rows)",
+                            "--group g: level 'C' has no events in the analysed rows (1 rows)"}));
+  EXPECT_TRUE(build("t,e,g\n1,1,A\n2,1,B\n", {.time = "t", .event = "e", .group = "g"}).warnings.empty());
 }
