@@ -32,7 +32,15 @@ struct KmCliOptions {
   bool json = false;
   bool csv = false;
   bool summary = false;
+  bool no_timefix = false;
 };
+
+// R's timefix, as the method says it.
+std::string timefix_text(const KmResult& r) {
+  if (!r.timefix) return "times compared exactly (--no-timefix)";
+  return r.times_merged ? "times within sqrt(machine eps) merged first, as R's timefix (some were)"
+                        : "times within sqrt(machine eps) merged first, as R's timefix (none were)";
+}
 
 /// A count is written as an integer when it is one (unweighted data), else as a number.
 bool integral_count(double x) {
@@ -150,10 +158,13 @@ nlohmann::json to_json(const SurvData& data, const KmResult& r) {
   out["conf_type"] = conf_type_name(r.conf_type);
   out["conf_level"] = r.conf_level;
   out["weighted"] = r.weighted;
+  out["timefix"] = r.timefix;
+  out["times_merged"] = r.times_merged;
   out["group_variable"] =
       data.group.empty() ? nlohmann::json(nullptr) : nlohmann::json(data.group_name);
   out["method"] = {
       {"estimator", "Kaplan-Meier (product-limit), as R survival::survfit"},
+      {"timefix", timefix_text(r)},
       {"variance", method_variance(r.weighted)},
       {"conf_type", method_ci(r.conf_type)},
       {"std_err", "standard error of S(t) (R summary.survfit std.err = S * SE(log S))"},
@@ -256,7 +267,7 @@ void print_text(const SurvData& data, const KmResult& r, const std::string& sour
              conf_type_name(r.conf_type));
   fmt::print(
       "        quantiles as R quantile.survfit; RMST SE as survRM2 / survmean; cumulative hazard "
-      "Nelson-Aalen\n");
+      "Nelson-Aalen;\n        {}\n", timefix_text(r));
   for (const KmGroup& g : r.groups) {
     const std::string name = g.level ? fmt::format("{} = {}", data.group_name, *g.level) : "all";
     fmt::print("\n{}: n = {}, events = {}\n", name, g.n, n_(g.events));
@@ -321,6 +332,7 @@ void run(const KmCliOptions& o) {
   opt.times = o.times;
   opt.quantiles = o.quantiles;
   opt.rmst_tau = o.rmst;
+  opt.timefix = !o.no_timefix;
   // Options are checked before the data are read, so a bad flag is a usage error (exit 2).
   check_km_options(opt);
   // A KM curve is per --group; silently ignoring --strata would misreport what was estimated.
@@ -357,6 +369,8 @@ void register_km(CLI::App& app) {
       ->delimiter(',');
   cmd->add_option("--rmst", o->rmst,
                   "Restricted mean survival time to TAU (and the difference for two groups)");
+  cmd->add_flag("--no-timefix", o->no_timefix,
+                "Compare times exactly (default: merge times within sqrt(machine eps), as R's timefix)");
   cmd->add_flag("--json", o->json, "Print one JSON document");
   cmd->add_flag("--csv", o->csv, "Print the KM table as CSV");
   cmd->add_flag("--summary", o->summary, "Human-readable summary without the table at every time");

@@ -20,8 +20,16 @@ struct LogrankCliOptions {
   DataOptions data;
   double rho = 0.0;
   double gamma = 0.0;
+  bool no_timefix = false;
   bool json = false;
 };
+
+// R's timefix, as the method says it.
+std::string timefix_text(const LogrankResult& r) {
+  if (!r.options.timefix) return "times compared exactly (--no-timefix)";
+  return r.times_merged ? "times within sqrt(machine eps) merged first, as R's timefix (some were)"
+                        : "times within sqrt(machine eps) merged first, as R's timefix (none were)";
+}
 
 std::string method_text(const LogrankResult& r) {
   const auto& o = r.options;
@@ -83,6 +91,8 @@ nlohmann::ordered_json to_json(const SurvData& d, const LogrankResult& r,
   out["z"] = json(num(r.test.z));
   out["p_one_sided"] = json(num(r.test.p_one_sided));
   out["method"] = method_text(r);
+  out["timefix"] = r.options.timefix;
+  out["times_merged"] = r.times_merged;
   out["rho"] = r.options.rho;
   out["gamma"] = r.options.gamma;
   out["weighted"] = s.weighted;
@@ -110,7 +120,7 @@ void print_text(const SurvData& d, const LogrankResult& r) {
   const auto& s = r.stats;
   const std::size_t K = s.n_groups;
   fmt::print("hazard logrank: {}\n{}\n", d.source, exclusions_text(d));
-  fmt::print("test: {}\n", method_text(r));
+  fmt::print("test: {}; {}\n", method_text(r), timefix_text(r));
   if (!d.stratum.empty())
     fmt::print("stratified by {} ({} strata)\n", fmt::join(d.strata_names, ", "), s.strata.size());
   fmt::print("\n");
@@ -149,12 +159,14 @@ void register_logrank(CLI::App& app) {
                   "survdiff(rho = 1))");
   cmd->add_option("--gamma", opts->gamma,
                   "Fleming-Harrington gamma: weight (1 - S(t-))^gamma (default 0; >= 0)");
+  cmd->add_flag("--no-timefix", opts->no_timefix,
+                "Compare times exactly (default: merge times within sqrt(machine eps), as R's timefix)");
   cmd->add_flag("--json", opts->json, "Print one JSON document on stdout");
   cmd->callback([opts]() {
     const Roles roles = make_roles(opts->data);
     const SurvData data = load_surv_data(opts->data, roles);
     const LogrankResult result =
-        logrank(data, LogrankOptions{.rho = opts->rho, .gamma = opts->gamma});
+        logrank(data, LogrankOptions{.rho = opts->rho, .gamma = opts->gamma, .timefix = !opts->no_timefix});
     if (opts->json)
       std::cout << to_json(data, result, *opts).dump(2) << "\n";
     else

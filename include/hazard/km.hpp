@@ -47,6 +47,9 @@ struct KmOptions {
   std::vector<double> times{};                        ///< landmark times (reported sorted)
   std::optional<double> rmst_tau{};                   ///< RMST truncation time, > 0
   std::vector<double> quantiles = {0.25, 0.5, 0.75};  ///< p: the time S falls to 1 - p
+  /// Merge times that differ by a few ulps first (relative difference <= sqrt(machine eps)), as
+  /// R's survfit(timefix = TRUE) with aeqSurv: 7.6 and 7.6000000000076 are one time.
+  bool timefix = true;
 };
 
 /// One Kaplan–Meier curve, a row per distinct time (event or censoring), ascending.
@@ -118,6 +121,8 @@ struct KmResult {
   ConfType conf_type = ConfType::log_log;
   double conf_level = 0.95;
   bool weighted = false;
+  bool timefix = true;            ///< KmOptions::timefix
+  bool times_merged = false;      ///< timefix changed some times
   std::vector<KmGroup> groups{};  ///< by group code (reference first); one without groups
   std::optional<RmstDifference>
       rmst_difference{};  ///< two groups and rmst_tau: groups[1] - groups[0]
@@ -133,7 +138,7 @@ void check_km_options(const KmOptions& options);
 KmResult kaplan_meier(const SurvData& data, const KmOptions& options = {});
 
 /// One KM curve from unsorted data: status 1 = event, 0 = censored; `weight` empty = all 1.
-/// Uses options.conf_type and options.conf_level only. For reuse (report, reconstruction).
+/// Uses options.conf_type, options.conf_level and options.timefix only. For reuse (report, reconstruction).
 /// Times must be finite and >= 0 (std::invalid_argument otherwise).
 KmCurve km_curve(std::span<const double> time, std::span<const std::uint8_t> status,
                  std::span<const double> weight = {}, const KmOptions& options = {});

@@ -16,6 +16,7 @@
 #include "hazard/cox.hpp"
 #include "util/huge_pages.hpp"
 #include "util/time_order.hpp"
+#include "util/timefix.hpp"
 #include "util/two_threads.hpp"
 
 namespace hazard::detail {
@@ -168,13 +169,7 @@ class RiskSetSums {
 CoxConcordance concordance(const CoxSorted& d, const std::vector<double>& lp,
                            const std::vector<std::int32_t>& cluster);
 
-/// R's aeqSurv: times closer than sqrt(machine eps) (absolutely or relative to the mean
-/// absolute time) are made equal. Modifies time (and start) in place; returns whether any value
-/// changed.
-bool aeq_surv(std::vector<double>& time, std::vector<double>& start);
-/// Whether aeq_surv would change any of the times of `rows` (sorted by sort_rows_by_time): the
-/// distinct times are read in order, no sort of their own.
-bool aeq_merges(const HugeVector<KeyedRow>& rows);
+// R's aeqSurv (timefix): util/timefix.hpp (aeq_surv, aeq_merges), shared with km and logrank.
 
 }  // namespace hazard::detail
 

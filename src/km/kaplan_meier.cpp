@@ -15,8 +15,10 @@
 // (util/time_order.hpp: radix sort for large n), then one pass per group:
 // a backward pass accumulates the risk set from the last time (R's order of summation, so
 // n - d is exactly 0 when everyone left fails) and a forward pass forms the products and sums.
-// Note: R merges times that differ by less than ~1e-8 relative (aeqSurv, timefix = TRUE);
-// here times are distinct when they differ at all.
+// Timefix: as R (survfit's timefix = TRUE, aeqSurv), times closer than sqrt(machine eps) are
+// merged first (util/timefix.hpp, shared with cox and logrank); whether any would merge is read
+// from the curves' distinct times (no sort of its own), and only then are the curves computed
+// again on the merged times. KmOptions::timefix = false compares times exactly.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -28,6 +30,7 @@
 #include "km/km_detail.hpp"
 #include "util/huge_pages.hpp"
 #include "util/time_order.hpp"
+#include "util/timefix.hpp"
 
 namespace hazard {
 
@@ -221,14 +224,34 @@ std::vector<KmCurve> km_curves(std::span<const double> time, std::span<const std
   return curves;
 }
 
+/// km_curves after R's timefix: when aeqSurv would merge some of the times (read from the curves'
+/// distinct times), the curves of the merged times; `merged` says whether that happened.
+std::vector<KmCurve> km_curves_timefix(std::span<const double> time,
+                                       std::span<const std::uint8_t> status,
+                                       std::span<const double> weight,
+                                       std::span<const std::int32_t> group, std::size_t n_groups,
+                                       const KmOptions& o, bool& merged) {
+  std::vector<KmCurve> curves =
+      km_curves(time, status, weight, group, n_groups, o.conf_type, o.conf_level);
+  merged = false;
+  if (!o.timefix) return curves;
+  std::vector<std::span<const double>> distinct;
+  for (const KmCurve& c : curves) distinct.emplace_back(c.time);
+  if (!aeq_merges(distinct)) return curves;
+  std::vector<double> fixed(time.begin(), time.end()), no_start;
+  merged = aeq_surv(fixed, no_start);
+  curves.clear();
+  return km_curves(fixed, status, weight, group, n_groups, o.conf_type, o.conf_level);
+}
+
 }  // namespace detail
 
 KmCurve km_curve(std::span<const double> time, std::span<const std::uint8_t> status,
                  std::span<const double> weight, const KmOptions& options) {
   check_km_options(options);
   check_data(time, status, weight);
-  return std::move(
-      detail::km_curves(time, status, weight, {}, 1, options.conf_type, options.conf_level)[0]);
+  bool merged = false;
+  return std::move(detail::km_curves_timefix(time, status, weight, {}, 1, options, merged)[0]);
 }
 
 KmResult kaplan_meier(const SurvData& data, const KmOptions& options) {
@@ -248,8 +271,9 @@ KmResult kaplan_meier(const SurvData& data, const KmOptions& options) {
   for (std::int32_t g : data.group)
     if (g < 0 || static_cast<std::size_t>(g) >= n_groups)
       throw std::invalid_argument("km: a group code is outside the group levels");
-  std::vector<KmCurve> curves = detail::km_curves(data.time, data.status, data.weight, data.group,
-                                                  n_groups, options.conf_type, options.conf_level);
+  r.timefix = options.timefix;
+  std::vector<KmCurve> curves = detail::km_curves_timefix(
+      data.time, data.status, data.weight, data.group, n_groups, options, r.times_merged);
 
   std::vector<double> times = options.times;
   std::sort(times.begin(), times.end());  // as summary.survfit
