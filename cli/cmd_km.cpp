@@ -33,6 +33,7 @@ struct KmCliOptions {
   bool csv = false;
   bool summary = false;
   bool no_timefix = false;
+  bool robust = false, no_robust = false;
 };
 
 // R's timefix, as the method says it.
@@ -52,10 +53,14 @@ nlohmann::json count(double x) {
   return num(x);
 }
 
-std::string method_variance(bool weighted) {
-  return weighted ? "Greenwood with case weights: sum d_w / (n_w (n_w - d_w)), as R "
-                    "survfit(weights =, robust = FALSE)"
-                  : "Greenwood: sum d / (n (n - d)), as R survfit";
+std::string method_variance(const KmResult& r) {
+  if (r.robust)
+    return std::string("robust (infinitesimal jackknife, each row its own cluster): sum_i (w_i dS/dw_i)^2, as R "
+                       "survfit(robust = TRUE)") +
+           (r.weighted ? " (R's default with non-integer case weights)" : "");
+  return r.weighted ? "Greenwood with case weights: sum d_w / (n_w (n_w - d_w)), as R "
+                      "survfit(weights =, robust = FALSE)"
+                    : "Greenwood: sum d / (n (n - d)), as R survfit";
 }
 
 std::string method_ci(ConfType t) {
@@ -158,6 +163,7 @@ nlohmann::json to_json(const SurvData& data, const KmResult& r) {
   out["conf_type"] = conf_type_name(r.conf_type);
   out["conf_level"] = r.conf_level;
   out["weighted"] = r.weighted;
+  out["variance"] = r.robust ? "robust" : "greenwood";
   out["timefix"] = r.timefix;
   out["times_merged"] = r.times_merged;
   out["group_variable"] =
@@ -165,7 +171,7 @@ nlohmann::json to_json(const SurvData& data, const KmResult& r) {
   out["method"] = {
       {"estimator", "Kaplan-Meier (product-limit), as R survival::survfit"},
       {"timefix", timefix_text(r)},
-      {"variance", method_variance(r.weighted)},
+      {"variance", method_variance(r)},
       {"conf_type", method_ci(r.conf_type)},
       {"std_err", "standard error of S(t) (R summary.survfit std.err = S * SE(log S))"},
       {"cumhaz", "Nelson-Aalen: sum d / n"},
@@ -262,9 +268,11 @@ void print_text(const SurvData& data, const KmResult& r, const std::string& sour
                           : fmt::format("{:g}%", r.conf_level * 100);
   fmt::print("Kaplan-Meier estimate  (data: {})\n", source);
   fmt::print("{}\n", exclusions_text(data));
-  fmt::print("Method: product-limit; {} variance{}; {} CI, {} (as R survfit conf.type = \"{}\");\n",
-             "Greenwood", r.weighted ? " (case-weighted)" : "", level, conf_type_name(r.conf_type),
-             conf_type_name(r.conf_type));
+  fmt::print("Method: product-limit; {}; {} CI, {} (as R survfit conf.type = \"{}\");\n",
+             r.robust ? fmt::format("robust (infinitesimal jackknife) variance{}",
+                                    r.weighted ? ", as R's survfit with non-integer case weights" : "")
+                      : fmt::format("Greenwood variance{}", r.weighted ? " (case-weighted)" : ""),
+             level, conf_type_name(r.conf_type), conf_type_name(r.conf_type));
   fmt::print(
       "        quantiles as R quantile.survfit; RMST SE as survRM2 / survmean; cumulative hazard "
       "Nelson-Aalen;\n        {}\n", timefix_text(r));
@@ -333,6 +341,9 @@ void run(const KmCliOptions& o) {
   opt.quantiles = o.quantiles;
   opt.rmst_tau = o.rmst;
   opt.timefix = !o.no_timefix;
+  if (o.robust && o.no_robust) throw UsageError("give either --robust or --no-robust, not both");
+  if (o.robust) opt.robust = true;
+  if (o.no_robust) opt.robust = false;
   // Options are checked before the data are read, so a bad flag is a usage error (exit 2).
   check_km_options(opt);
   // A KM curve is per --group; silently ignoring --strata would misreport what was estimated.
@@ -369,6 +380,10 @@ void register_km(CLI::App& app) {
       ->delimiter(',');
   cmd->add_option("--rmst", o->rmst,
                   "Restricted mean survival time to TAU (and the difference for two groups)");
+  cmd->add_flag("--robust", o->robust,
+                "Robust (infinitesimal jackknife) variance of S(t); the default with non-integer --weights, as R");
+  cmd->add_flag("--no-robust", o->no_robust,
+                "Greenwood variance even with non-integer --weights (R's robust = FALSE)");
   cmd->add_flag("--no-timefix", o->no_timefix,
                 "Compare times exactly (default: merge times within sqrt(machine eps), as R's timefix)");
   cmd->add_flag("--json", o->json, "Print one JSON document");

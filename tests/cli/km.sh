@@ -32,7 +32,20 @@ run_case "lung_overall_log" --data "$ref/lung.csv" --time time --event status=2 
 run_case "aml_x_plain" --data "$ref/aml.csv" --time time --event status --group x --conf-type plain \
   --times 5,12,30,200 --rmst 40
 run_case "ovarian_weights_frac_log-log" --data "$ref/ovarian.csv" --time time --event status \
+  --weights wt --no-robust --times 100,365 --rmst 700
+# non-integer weights: the robust (infinitesimal jackknife) variance by default, as R's survfit
+run_case "ovarian_weights_frac_robust_log-log" --data "$ref/ovarian.csv" --time time --event status \
   --weights wt --times 100,365 --rmst 700
+run_case "ovarian_weights_frac_robust_plain" --data "$ref/ovarian.csv" --time time --event status \
+  --weights wt --conf-type plain --times 100,365 --rmst 700
+run_case "ovarian_rx_weights_frac_robust" --data "$ref/ovarian.csv" --time time --event status \
+  --group rx --weights wt --times 100,365 --rmst 700
+run_case "lung_sex_weights_int_robust" --data "$ref/lung.csv" --time time --event status=2 \
+  --group sex --weights wt --robust --times 100,365
+run_case "lung_sex_robust_unweighted" --data "$ref/lung.csv" --time time --event status=2 \
+  --group sex --robust --times 100,365
+run_case "zero_weights_frac_robust" --data "$ref/zero_w.csv" --time time --event status \
+  --weights w --times 2,4
 run_case "lung_sex_level90" --data "$ref/lung.csv" --time time --event status=2 --group sex \
   --conf-level 0.9 --times 100,365 --rmst 500 --quantiles 0.1,0.25,0.5,0.75,0.9
 run_case "flatend_log-log" --data "$ref/flatend.csv" --time time --event status \
@@ -68,6 +81,7 @@ expect_exit 2 "negative --times" "${base[@]}" --times -3
 expect_exit 2 "bad --quantiles" "${base[@]}" --quantiles 0.5,2
 expect_exit 2 "--json with --csv" "${base[@]}" --json --csv
 expect_exit 2 "--strata" "${base[@]}" --strata x
+expect_exit 2 "--robust with --no-robust" "${base[@]}" --robust --no-robust
 expect_exit 3 "unknown column" --data "$ref/aml.csv" --time nosuch --event status
 
 exit $fail
