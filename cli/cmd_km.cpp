@@ -3,6 +3,7 @@
 // as CSV (--csv). No math here. Flags and JSON keys: docs/cli/km.md.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -32,6 +33,8 @@ struct KmCliOptions {
   bool json = false;
   bool csv = false;
   bool summary = false;
+  bool table = false;
+  bool quantiles_given = false;  // --quantiles on the command line (the summary then shows them)
   bool no_timefix = false;
   bool robust = false, no_robust = false;
 };
@@ -260,8 +263,25 @@ std::string n_(double x) {
   return x == std::floor(x) ? fmt::format("{:.0f}", x) : fmt::format("{:.4g}", x);
 }
 
+// A column of the summary table: right-aligned to the wider of its header and its cells.
+struct SummaryColumn {
+  std::string header;
+  std::vector<std::string> cells;
+  std::size_t width() const {
+    std::size_t w = header.size();
+    for (const auto& c : cells) w = std::max(w, c.size());
+    return w;
+  }
+};
+
+// What is printed besides the summary table (docs/cli/km.md, "Text output").
+struct TextParts {
+  bool quantiles = false;  // --quantiles given
+  bool table = false;      // --table
+};
+
 void print_text(const SurvData& data, const KmResult& r, const std::string& source,
-                bool with_table) {
+                const TextParts& parts) {
   const int pct = static_cast<int>(std::lround(r.conf_level * 100));
   std::string level = std::fabs(r.conf_level * 100 - pct) < 1e-9
                           ? fmt::format("{}%", pct)
@@ -276,14 +296,47 @@ void print_text(const SurvData& data, const KmResult& r, const std::string& sour
   fmt::print(
       "        quantiles as R quantile.survfit; RMST SE as survRM2 / survmean; cumulative hazard "
       "Nelson-Aalen;\n        {}\n", timefix_text(r));
+  auto name_of = [&](const KmGroup& g) {
+    return g.level ? fmt::format("{}={}", data.group_name, *g.level) : std::string("all");
+  };
+
+  // The summary, as R's print(survfit): one row per group.
+  const bool rmst = !r.groups.empty() && r.groups[0].rmst.has_value();
+  std::vector<SummaryColumn> cols{{"", {}}, {"n", {}}, {"events", {}}};
+  if (rmst) cols.insert(cols.end(), {{"rmean*", {}}, {"se(rmean)", {}}});
+  cols.insert(cols.end(), {{"median", {}}, {fmt::format("{} LCL", level), {}}, {fmt::format("{} UCL", level), {}}});
   for (const KmGroup& g : r.groups) {
-    const std::string name = g.level ? fmt::format("{} = {}", data.group_name, *g.level) : "all";
-    fmt::print("\n{}: n = {}, events = {}\n", name, g.n, n_(g.events));
-    fmt::print("  median          {:>10}  ({} CI {}, {})\n", t_(g.median.estimate), level,
-               t_(g.median.lower), t_(g.median.upper));
-    for (const auto& q : g.quantiles)
-      fmt::print("  quantile {:<6} {:>10}  ({} CI {}, {})\n", fmt::format("{:g}", q.p),
-                 t_(q.estimate), level, t_(q.lower), t_(q.upper));
+    std::size_t k = 0;
+    cols[k++].cells.push_back(name_of(g));
+    cols[k++].cells.push_back(fmt::format("{}", g.n));
+    cols[k++].cells.push_back(n_(g.events));
+    if (rmst) {
+      cols[k++].cells.push_back(t_(g.rmst->estimate));
+      cols[k++].cells.push_back(t_(g.rmst->std_err));
+    }
+    cols[k++].cells.push_back(t_(g.median.estimate));
+    cols[k++].cells.push_back(t_(g.median.lower));
+    cols[k++].cells.push_back(t_(g.median.upper));
+  }
+  fmt::print("\n");
+  for (std::size_t row = 0; row <= r.groups.size(); ++row) {
+    std::string line;
+    for (std::size_t k = 0; k < cols.size(); ++k) {
+      const std::string& cell = row == 0 ? cols[k].header : cols[k].cells[row - 1];
+      line += k == 0 ? fmt::format("{:<{}}", cell, cols[k].width()) : fmt::format(" {:>{}}", cell, cols[k].width());
+    }
+    fmt::print("{}\n", line);
+  }
+  if (rmst) fmt::print("    * restricted mean with upper limit = {}\n", t_(r.groups[0].rmst->tau));
+
+  // What was asked for besides: quantiles, landmark survival, RMST limits.
+  for (const KmGroup& g : r.groups) {
+    if (!parts.quantiles && g.at.empty() && !g.rmst) continue;
+    fmt::print("\n{}:\n", name_of(g));
+    if (parts.quantiles)
+      for (const auto& q : g.quantiles)
+        fmt::print("  quantile {:<6} {:>10}  ({} CI {}, {})\n", fmt::format("{:g}", q.p),
+                   t_(q.estimate), level, t_(q.lower), t_(q.upper));
     for (const auto& a : g.at)
       fmt::print("  S({}) = {}  SE {}  ({} CI {}, {})  at risk {}\n", t_(a.time), p_(a.surv),
                  p_(a.std_err), level, p_(a.lower), p_(a.upper), n_(a.n_risk));
@@ -300,10 +353,14 @@ void print_text(const SurvData& data, const KmResult& r, const std::string& sour
         *r.groups[1].level, *r.groups[0].level, t_(r.groups[0].rmst->tau), t_(d.estimate),
         t_(d.std_err), level, t_(d.lower), t_(d.upper), d.z, d.p);
   }
-  if (!with_table) return;
+  if (!parts.table) {
+    std::size_t rows = 0;
+    for (const KmGroup& g : r.groups) rows += g.curve.size();
+    fmt::print("\n(the table at each of the {} distinct times: --table, --csv or --json)\n", rows);
+    return;
+  }
   for (const KmGroup& g : r.groups) {
-    const std::string name = g.level ? fmt::format("{} = {}", data.group_name, *g.level) : "all";
-    fmt::print("\nTable: {}\n", name);
+    fmt::print("\nTable: {}\n", name_of(g));
     fmt::print("{:>10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}\n", "time", "n.risk",
                "n.event", "n.censor", "survival", "std.err", "lower", "upper", "cumhaz");
     const KmCurve& c = g.curve;
@@ -334,6 +391,7 @@ void print_json(const SurvData& data, const KmResult& r) {
 void run(const KmCliOptions& o) {
   if (int(o.json) + int(o.csv) + int(o.summary) > 1)
     throw UsageError("give at most one of --json, --csv, --summary");
+  if (o.summary && o.table) throw UsageError("give either --summary (the default) or --table, not both");
   KmOptions opt;
   opt.conf_type = parse_conf_type(o.conf_type);
   opt.conf_level = o.conf_level;
@@ -357,7 +415,7 @@ void run(const KmCliOptions& o) {
   else if (o.csv)
     print_csv(r);
   else
-    print_text(data, r, o.data.data, !o.summary);
+    print_text(data, r, o.data.data, {.quantiles = o.quantiles_given, .table = o.table});
 }
 
 }  // namespace
@@ -388,8 +446,13 @@ void register_km(CLI::App& app) {
                 "Compare times exactly (default: merge times within sqrt(machine eps), as R's timefix)");
   cmd->add_flag("--json", o->json, "Print one JSON document");
   cmd->add_flag("--csv", o->csv, "Print the KM table as CSV");
-  cmd->add_flag("--summary", o->summary, "Human-readable summary without the table at every time");
-  cmd->callback([o]() { run(*o); });
+  cmd->add_flag("--table", o->table,
+                "Text output: the table at every distinct time after the summary (--csv and --json always have it)");
+  cmd->add_flag("--summary", o->summary, "The summary without the table (the default; kept for scripts)");
+  cmd->callback([o, cmd]() {
+    o->quantiles_given = cmd->count("--quantiles") > 0;
+    run(*o);
+  });
 }
 
 }  // namespace hazard::cli
