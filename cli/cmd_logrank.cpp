@@ -142,8 +142,16 @@ void print_text(const SurvData& d, const LogrankResult& r) {
   fmt::print("\n Chisq = {:.1f} on {} degrees of freedom, p = {}\n", r.test.chisq, r.test.df,
              cell(r.test.p));
   if (K == 2) {
-    fmt::print(" z ({} vs {}) = {}, one-sided p = {} (small: {} has fewer events than expected)\n",
-               names[1], names[0], cell(r.test.z), cell(r.test.p_one_sided), names[1]);
+    // z and Phi(z) of the non-reference arm; the direction of O - E is stated, not a conclusion
+    if (!std::isfinite(r.test.z)) {
+      fmt::print(" z ({} vs {}): not defined (the variance of O - E is 0)\n", names[1], names[0]);
+    } else {
+      const double oe = s.observed[1] - s.expected[1];
+      const char* direction = oe < 0 ? "fewer events than expected" : oe > 0 ? "more events than expected"
+                                                                                : "as many events as expected";
+      fmt::print(" z ({} vs {}) = {}, one-sided p = Phi(z) = {} ({} had {}: O - E = {})\n", names[1],
+                 names[0], cell(r.test.z), cell(r.test.p_one_sided), names[1], direction, cell(oe));
+    }
   }
 }
 
