@@ -121,6 +121,14 @@ void run_cox(const CoxCliOptions& o) {
   roles.cluster = o.cluster;
   Table table;
   SurvData sd = load_surv_data(o.data, roles, &table);
+  // the same kinds of bad data as every command: exit 3 (docs/exit-codes.md)
+  if (!o.data.group.empty()) check_group_levels(sd, 2, SIZE_MAX, "a Cox model compares the arms of --group");
+  for (std::size_t i = 0; i < sd.weight.size(); ++i)
+    if (!(sd.weight[i] > 0))
+      throw DataError({.file = sd.source, .line = sd.line[i], .column = o.data.weights,
+                       .value = fmt::format("{}", sd.weight[i]), .has_value = true,
+                       .unit = table.record_unit},
+                      "a Cox model needs positive case weights (as R's coxph)");
 
   // --- the model's data ---
   // sd's time, status and weights move to the model data (nothing below reads them from sd)
@@ -165,9 +173,7 @@ void run_cox(const CoxCliOptions& o) {
   if (o.residuals.empty())
     decltype(sd.line)().swap(sd.line);  // only the residuals file names lines
   for (const auto& nm : design.names) cd.names.push_back(nm);
-  if (cd.x.cols() == 0)
-    throw UsageError(fmt::format(
-        "--group {}: only one level in the analysed rows, nothing to compare", sd.group_name));
+  if (cd.x.cols() == 0) throw UsageError("the model has no columns");  // checked above: cannot happen
 
   CoxOptions opt{.ties = ties, .max_iter = o.max_iter, .eps = o.eps, .robust = o.robust,
                  .conf_level = o.conf_level, .compat = compat};

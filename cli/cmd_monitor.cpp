@@ -262,10 +262,7 @@ void register_monitor(CLI::App& app) {
       if (data->group.empty()) throw UsageError("--data needs --group (the arm)");
       const Roles roles = make_roles(*data);
       const SurvData sd = load_surv_data(*data, roles);
-      if (sd.n_groups() != 2) {
-        throw UsageError(fmt::format("--group {} has {} levels; monitoring compares two arms",
-                                     data->group, sd.n_groups()));
-      }
+      check_group_levels(sd, 2, 2, "monitoring compares two arms");
       auto lr = logrank(sd);
       double events = 0;
       for (std::size_t i = 0; i < sd.size(); ++i) events += sd.status[i];

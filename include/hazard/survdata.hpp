@@ -134,6 +134,12 @@ std::vector<char> where_mask(const Table& table, const std::vector<WhereClause>&
 /// Applies `roles` to `table` (see the file comment for the rules).
 SurvData build_surv_data(const Table& table, const Roles& roles);
 
+/// Throws DataError (exit 3, the same in every command) when the analysed rows have fewer than
+/// `min_levels` or more than `max_levels` levels of --group, naming the file, the column and the
+/// levels present; `purpose` ends the message ("the log-rank test compares two or more groups").
+void check_group_levels(const SurvData& data, std::size_t min_levels, std::size_t max_levels,
+                        const std::string& purpose);
+
 /// Levels of a column as R's factor() would order them: numeric columns by value (named in
 /// shortest round-trip form), categorical columns in sorted order. Codes per row, -1 = missing.
 struct Factor {

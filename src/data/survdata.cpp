@@ -287,6 +287,19 @@ std::string to_string(const WhereClause& w) {
   return out;
 }
 
+void check_group_levels(const SurvData& data, std::size_t min_levels, std::size_t max_levels,
+                        const std::string& purpose) {
+  const std::size_t k = data.group.empty() ? 0 : data.group_levels.size();
+  if (k >= min_levels && k <= max_levels) return;
+  std::string list;
+  for (std::size_t i = 0; i < k && i < 10; ++i) list += (i ? ", " : "") + data.group_levels[i];
+  if (k > 10) list += ", ...";
+  throw DataError({.file = data.source, .column = data.group_name, .value = k == 1 ? data.group_levels[0] : "",
+                   .has_value = k == 1},
+                  fmt::format("--group {} has {} level{} in the analysed rows{}; {}", data.group_name, k,
+                              k == 1 ? "" : "s", k ? " (" + list + ")" : "", purpose));
+}
+
 std::vector<char> where_mask(const Table& table, const std::vector<WhereClause>& where) {
   const std::size_t n = table.rows();
   std::vector<char> keep(n, 1);

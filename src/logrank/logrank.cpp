@@ -421,6 +421,7 @@ LogrankTest logrank_test(const LogrankStats& stats) {
 
 LogrankResult logrank(const SurvData& data, const LogrankOptions& options) {
   if (data.group.empty()) throw UsageError("logrank: a group (--group) is required");
+  check_group_levels(data, 2, SIZE_MAX, "the log-rank test compares two or more groups");
   if (!std::isfinite(options.rho)) throw UsageError("logrank: --rho must be a finite number");
   if (!std::isfinite(options.gamma) || options.gamma < 0.0)
     throw UsageError("logrank: --gamma must be a finite number >= 0");
@@ -458,11 +459,18 @@ LogrankResult logrank(const SurvData& data, const LogrankOptions& options) {
       logrank_stats(input, options, result.stats, ws);
     }
   }
+  // levels without rows were dropped by the data layer; a hand-built SurvData may keep them
   std::size_t present = 0;
   for (std::size_t k : result.stats.n) present += k > 0 ? 1 : 0;
-  if (present < 2)
-    throw NumericalError(
-        "logrank: only one group is present in the data; the test needs two or more");
+  if (present < 2) {
+    SurvData levels;
+    levels.source = data.source;
+    levels.group_name = data.group_name;
+    levels.group = {0};
+    for (std::size_t k = 0; k < result.stats.n.size(); ++k)
+      if (result.stats.n[k] > 0) levels.group_levels.push_back(data.group_levels[k]);
+    check_group_levels(levels, 2, SIZE_MAX, "the log-rank test compares two or more groups");
+  }
   result.test = logrank_test(result.stats);
   return result;
 }

@@ -59,4 +59,34 @@ for cmd in km logrank; do
 done
 expect 0 "warning: --group g: level 'A' has no events" cox --data "$tmp/noev.csv" --time t --event e --group g
 
+# --- the same kind of bad data, the same exit code (3) in every command ---
+# a --group with one level in the analysed rows (km describes one curve: no error there)
+one="has 1 level in the analysed rows \(1\)"
+expect 3 "--group sex $one; the log-rank test compares two or more groups" \
+  logrank --data "$lung" --time time --event status=2 --group sex --where sex=1
+expect 3 "--group sex $one; a Cox model compares the arms of --group" \
+  cox --data "$lung" --time time --event status=2 --group sex --where sex=1
+expect 3 "--group sex $one; a Cox model compares" \
+  cox --data "$lung" --time time --event status=2 --group sex --covariates age --where sex=1
+expect 3 "--group sex $one; monitoring compares two arms" \
+  monitor --data "$lung" --time time --event status=2 --group sex --where sex=1 --hr 0.7 \
+  --median-control 300 --accrual-time 12 --follow-up 12
+expect 3 "--group ph.ecog has 4 levels in the analysed rows \(0, 1, 2, 3\); monitoring compares two arms" \
+  monitor --data "$lung" --time time --event status=2 --group ph.ecog --hr 0.7 \
+  --median-control 300 --accrual-time 12 --follow-up 12
+# an unknown level: --ref in km/logrank/cox, an arm of --events in reconstruct
+expect 3 "value 'X': the reference level is not a level of the column" \
+  cox --data "$lung" --time time --event status=2 --group sex --ref X
+printf 'arm,time,surv\nA,0,1\nA,5,0.5\nB,0,1\nB,5,0.7\n' >"$tmp/curve.csv"
+printf 'arm,time,n_risk\nA,0,10\nB,0,10\n' >"$tmp/risk.csv"
+printf 'time,n_risk\n0,10\n' >"$tmp/risk1.csv"
+expect 3 "--events: no arm 'C' in .*curve.csv \(arms: A, B\)" \
+  reconstruct --curve "$tmp/curve.csv" --at-risk "$tmp/risk.csv" --events C=3 --out "$tmp/ipd.csv"
+expect 3 "curve.csv has arms but .*risk1.csv has no arm column" \
+  reconstruct --curve "$tmp/curve.csv" --at-risk "$tmp/risk1.csv" --out "$tmp/ipd.csv"
+# a Cox model needs positive weights (R's coxph refuses zero): a data error naming the row
+printf 't,e,g,w\n1,1,A,1\n2,0,A,0\n3,1,B,1\n4,1,B,2\n' >"$tmp/w0.csv"
+expect 3 "w0.csv:3: column 'w': value '0': a Cox model needs positive case weights" \
+  cox --data "$tmp/w0.csv" --time t --event e --group g --weights w
+
 exit $fail
