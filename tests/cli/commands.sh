@@ -89,4 +89,21 @@ printf 't,e,g,w\n1,1,A,1\n2,0,A,0\n3,1,B,1\n4,1,B,2\n' >"$tmp/w0.csv"
 expect 3 "w0.csv:3: column 'w': value '0': a Cox model needs positive case weights" \
   cox --data "$tmp/w0.csv" --time t --event e --group g --weights w
 
+# --- unknown or misplaced flags: named, with the nearest valid flag (exit 2) ---
+expect 2 "^hazard: error: km: unknown flag --no-timefx; did you mean --no-timefix\?" \
+  km --data "$lung" --time time --event status=2 --no-timefx
+expect 2 "^hazard: error: cox: unknown flag --covariate; did you mean --covariates\?" \
+  cox --data "$lung" --time time --event status=2 --covariate age
+expect 2 "^hazard: error: km: --ties is not a flag of km \(it is a flag of (report, cox|cox, report)\)" \
+  km --data "$lung" --time time --event status=2 --ties efron
+expect 2 "^hazard: error: --json goes after the command: hazard logrank ... --json" \
+  --json logrank --data "$lung" --time time --event status=2 --group sex
+expect 2 "^hazard: error: unknown command 'logrnak'; did you mean logrank\?" \
+  logrnak --data "$lung" --time time --event status=2 --group sex
+expect 2 "^hazard: error: km: unknown flag --dat; did you mean --data\?" km --dat "$lung" --time time --event status=2
+# values that look like flags are values (a negative z), and other parse errors keep CLI11's text
+expect 2 "^hazard: error: monitor: unknown flag --jsn; did you mean --json\?" \
+  monitor --events 10,20 --z -1.5,-2.1 --hr 0.7 --median-control 10 --accrual-time 12 --follow-up 12 --jsn
+expect 2 "^hazard: error: Could not convert: --conf-level = abc" km --data "$lung" --time time --event status=2 --conf-level abc
+
 exit $fail
