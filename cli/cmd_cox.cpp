@@ -131,6 +131,8 @@ void run_cox(const CoxCliOptions& o) {
                       "a Cox model needs positive case weights (as R's coxph)");
 
   // --- the model's data ---
+  // the header's row counts, before sd's columns move (sd.size() is the moved time's size)
+  const std::string rows_text = exclusions_text(sd);
   // sd's time, status and weights move to the model data (nothing below reads them from sd)
   const std::size_t n = sd.size();
   CoxData cd;
@@ -219,14 +221,18 @@ void run_cox(const CoxCliOptions& o) {
                            ? nlohmann::json{{"criterion", "relative gradient (SAS GCONV)"}, {"value", opt.gconv}}
                            : nlohmann::json{{"criterion", "relative change of the log partial likelihood"}, {"value", opt.eps}};
     j["iterations"] = r.iterations;
-    j["converged"] = r.converged;
+    // false too when a coefficient ran to infinity (its term is not estimable)
+    j["converged"] = r.converged && !r.diverged;
+    j["loglik_converged"] = r.converged;
     j["robust"] = r.robust;
     j["conf_level"] = o.conf_level;
     j["strata"] = sd.strata_levels;
     j["loglik"] = {num(r.loglik0), num(r.loglik)};
     nlohmann::json coefs = nlohmann::json::array();
     for (const auto& t : r.terms)
-      coefs.push_back({{"term", t.term}, {"coef", num(t.coef)}, {"se", num(t.se)},
+      coefs.push_back({{"term", t.term}, {"estimable", t.estimable},
+                       {"not_estimable", t.estimable ? nlohmann::json(nullptr) : nlohmann::json(t.not_estimable)},
+                       {"coef", num(t.coef)}, {"se", num(t.se)},
                        {"robust_se", r.robust ? num(t.robust_se) : nlohmann::json(nullptr)},
                        {"z", num(t.z)}, {"p", num(t.p)}, {"hr", num(t.hr)}, {"lower", num(t.lower)},
                        {"upper", num(t.upper)}});
@@ -278,36 +284,47 @@ void run_cox(const CoxCliOptions& o) {
 
   // --- human-readable, as summary(coxph) ---
   fmt::print("Cox proportional hazards regression (hazard {})\n", version());
-  fmt::print("  data: {}  ({})\n", o.data.data, exclusions_text(sd));
+  fmt::print("  data: {}  ({})\n", o.data.data, rows_text);
   fmt::print("  n = {}, number of events = {}", r.n, r.events);
   if (!sd.strata_levels.empty()) fmt::print(", strata: {}", sd.strata_levels.size());
   fmt::print("\n  ties: {}", to_string(r.ties));
   if (compat == Compat::sas)
     fmt::print("; SAS PHREG conventions (--compat sas): Breslow ties by default, convergence when the relative gradient < {:g}", opt.gconv);
-  fmt::print("\n  iterations: {}{}\n\n", r.iterations, r.converged ? "" : " (did not converge)");
+  fmt::print("\n  iterations: {}{}\n", r.iterations, r.converged ? "" : " (did not converge)");
+  if (r.diverged)
+    fmt::print("  not converged: a coefficient runs to infinity (monotone likelihood); NE = not estimable\n");
+  fmt::print("\n");
   std::size_t w = 4;
   for (const auto& t : r.terms) w = std::max(w, t.term.size());
   if (r.robust)
     fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>10} {:>8} {:>10}\n", "", w, "coef", "exp(coef)", "se(coef)", "robust se", "z", "Pr(>|z|)");
   else
     fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>8} {:>10}\n", "", w, "coef", "exp(coef)", "se(coef)", "z", "Pr(>|z|)");
+  // a term that is not estimable prints NE in every column (aliased columns NA, as R)
+  auto ne = [](const CoxTerm& t, const std::string& text) {
+    return t.estimable ? text : std::string(t.not_estimable == "aliased" ? "NA" : "NE");
+  };
   for (const auto& t : r.terms) {
     if (r.robust)
-      fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>10} {:>8} {:>10}\n", t.term, w, fmt_num(t.coef), fmt_num(t.hr),
-                 fmt_num(t.se), fmt_num(t.robust_se), fmt_num(t.z, 3), fmt_p(t.p));
+      fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>10} {:>8} {:>10}\n", t.term, w, ne(t, fmt_num(t.coef)),
+                 ne(t, fmt_num(t.hr)), ne(t, fmt_num(t.se)), ne(t, fmt_num(t.robust_se)), ne(t, fmt_num(t.z, 3)),
+                 ne(t, fmt_p(t.p)));
     else
-      fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>8} {:>10}\n", t.term, w, fmt_num(t.coef), fmt_num(t.hr),
-                 fmt_num(t.se), fmt_num(t.z, 3), fmt_p(t.p));
+      fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>8} {:>10}\n", t.term, w, ne(t, fmt_num(t.coef)),
+                 ne(t, fmt_num(t.hr)), ne(t, fmt_num(t.se)), ne(t, fmt_num(t.z, 3)), ne(t, fmt_p(t.p)));
   }
   const int pct = static_cast<int>(std::lround(o.conf_level * 100));
   fmt::print("\n{:<{}}  {:>10} {:>10} {:>10} {:>10}\n", "", w, "exp(coef)", "exp(-coef)", fmt::format("lower .{}", pct),
              fmt::format("upper .{}", pct));
   for (const auto& t : r.terms)
-    fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>10}\n", t.term, w, fmt_num(t.hr), fmt_num(1 / t.hr), fmt_num(t.lower),
-               fmt_num(t.upper));
+    fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>10}\n", t.term, w, ne(t, fmt_num(t.hr)), ne(t, fmt_num(1 / t.hr)),
+               ne(t, fmt_num(t.lower)), ne(t, fmt_num(t.upper)));
   fmt::print("\nConcordance= {:.3f}  (se = {:.3f})\n", r.concordance.estimate, r.concordance.std_err);
   fmt::print("Likelihood ratio test= {:.2f}  on {:g} df,   p={}\n", r.lr.stat, r.lr.df, fmt_p(r.lr.p));
-  fmt::print("Wald test            = {:.2f}  on {:g} df,   p={}\n", r.wald.stat, r.wald.df, fmt_p(r.wald.p));
+  if (std::isfinite(r.wald.stat))
+    fmt::print("Wald test            = {:.2f}  on {:g} df,   p={}\n", r.wald.stat, r.wald.df, fmt_p(r.wald.p));
+  else
+    fmt::print("Wald test            = NE (a coefficient is not estimable)\n");
   fmt::print("Score (logrank) test = {:.2f}  on {:g} df,   p={}\n", r.score.stat, r.score.df, fmt_p(r.score.p));
   if (r.robust_score)
     fmt::print("Robust score test    = {:.2f}  on {:g} df,   p={}\n", r.robust_score->stat, r.robust_score->df,

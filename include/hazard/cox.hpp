@@ -100,10 +100,17 @@ struct CoxTest {
 };
 
 /// One row of the coefficient table (summary.coxph). With a robust variance z, p and the CI use
-/// the robust SE, as R. Aliased (singular) terms have NaN everywhere but `term`.
+/// the robust SE, as R. A term that is not estimable has NaN everywhere but `term` (printed NE,
+/// JSON null): an aliased column (singular information, R's NA), or a coefficient that runs to
+/// infinity (monotone likelihood: R warns "Loglik converged before variable k; coefficient may be
+/// infinite", or the fit ran out of iterations with that coefficient still moving). R prints the
+/// last iterate for the latter, with an SE that means nothing (and a robust SE that can give
+/// p < 2e-16); hazard gives no estimate, SE or p for it. CoxResult::coef keeps the last iterate.
 struct CoxTerm {
   std::string term;
   double coef = 0, se = 0, robust_se = 0, z = 0, p = 0, hr = 0, lower = 0, upper = 0;
+  bool estimable = true;
+  std::string not_estimable{};  ///< why not: "aliased" or "infinite" ("" when estimable)
 };
 
 /// Harrell's concordance as R's concordance() for a coxph fit (counts use case weights).
@@ -119,7 +126,10 @@ struct CoxResult {
   Ties ties = Ties::efron;
   Compat compat = Compat::r;
   int iterations = 0;
-  bool converged = false;
+  bool converged = false;              ///< Newton's rule was met (R's iter < iter.max)
+  /// Some coefficient runs to infinity (its term is not estimable; see CoxTerm): the fit did not
+  /// converge to finite estimates, whatever `converged` says.
+  bool diverged = false;
   int rank = 0;                        ///< rank of the information matrix
   double loglik0 = 0, loglik = 0;      ///< at the initial value (0) and at the estimate
 
@@ -132,7 +142,8 @@ struct CoxResult {
   bool robust = false;
 
   std::vector<CoxTerm> terms;
-  CoxTest lr, wald, score;
+  CoxTest lr, score;
+  CoxTest wald;                        ///< NaN when a coefficient diverged (it would test the last iterate)
   std::optional<CoxTest> robust_score;
   CoxConcordance concordance;
   std::vector<std::string> warnings;   ///< R's warnings, reworded with covariate names
@@ -161,7 +172,10 @@ struct TwoArmCox {
   double se = 0;    ///< model-based SE (inverse information at coef)
   double loglik0 = 0, loglik = 0;
   int iterations = 0;
-  bool converged = false;
+  bool converged = false;              ///< Newton's rule was met (R's iter < iter.max)
+  /// Some coefficient runs to infinity (its term is not estimable; see CoxTerm): the fit did not
+  /// converge to finite estimates, whatever `converged` says.
+  bool diverged = false;
 };
 
 /// coxph(Surv(time, status) ~ arm + strata(s)) from the tallies at each event time: with a 0/1
