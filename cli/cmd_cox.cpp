@@ -108,10 +108,20 @@ void run_cox(const CoxCliOptions& o) {
     else if (o.ties == "exact" || o.ties == "discrete") ties = Ties::exact;
     else throw UsageError(fmt::format("--ties {}: expected efron, breslow or exact", o.ties));
   }
-  std::vector<std::string> covs;
-  for (const auto& c : o.covariates)
-    if (!c.empty() && c != o.data.group && std::find(covs.begin(), covs.end(), c) == covs.end()) covs.push_back(c);
-  if (covs.empty() && o.data.group.empty())
+  // the model's terms with R's formula meaning (a*b = a + b + a:b), the arm first
+  ModelTerms model = parse_model_terms(o.covariates, o.data.group);
+  std::vector<std::string> covs;  // the covariate columns (the arm is the data layer's --group)
+  for (auto& v : model.variables) {
+    if (v.column == o.data.group) {
+      v.ref = ref_for(o.data, v.column);
+      v.factor = true;  // the arm is categorical even when coded by numbers
+      continue;
+    }
+    v.ref = ref_for(o.data, v.column);
+    v.factor = !v.ref.empty();
+    covs.push_back(v.column);
+  }
+  if (model.terms.empty())
     throw UsageError("the model needs --covariates COL[,COL...] and/or --group COL");
 
   Roles roles = make_roles(o.data);
@@ -134,18 +144,12 @@ void run_cox(const CoxCliOptions& o) {
   // the header's row counts, before sd's columns move (sd.size() is the moved time's size)
   const std::string rows_text = exclusions_text(sd);
   // sd's time, status and weights move to the model data (nothing below reads them from sd)
-  const std::size_t n = sd.size();
   CoxData cd;
   cd.time = std::move(sd.time);
   cd.start = std::move(sd.start);
   cd.status = std::move(sd.status);
   cd.weight = std::move(sd.weight);
   cd.stratum = sd.stratum;
-  std::vector<DesignSpec> specs;
-  for (const auto& c : covs) {
-    const std::string ref = ref_for(o.data, c);
-    specs.push_back({.column = c, .ref = ref, .factor = !ref.empty()});
-  }
   if (!o.offset.empty()) {
     const Column& c = table.at(o.offset);
     for (std::size_t r : sd.row) cd.offset.push_back(c.is_numeric() ? c.numbers[r] : std::stod(c.text(r)));
@@ -154,28 +158,21 @@ void run_cox(const CoxCliOptions& o) {
     Factor f = make_factor(table.at(o.cluster));
     for (std::size_t r : sd.row) cd.cluster.push_back(f.codes[r]);
   }
-  const Eigen::Index ng =
-      sd.group.empty() ? 0 : static_cast<Eigen::Index>(sd.group_levels.size()) - 1;
-  // the arm's indicator columns go in front, in the design's own matrix (no copy)
-  Design design = build_design(table, sd.row, specs, static_cast<std::size_t>(ng));
+  // the design matrix in one piece (the arm's columns first), moved into the model data
+  Design design = build_design(table, sd.row, model);
   // Nothing below reads the table, and the fit does not read the design's own copy of the
   // columns: each is released as soon as it has been used, so that the peak memory of a large fit
   // holds one copy of the model's columns (plus the fit's work arrays).
   table = Table{};
   cd.x = std::move(design.x);
-  for (Eigen::Index g = 0; g < ng; ++g) {
-    for (std::size_t i = 0; i < n; ++i)
-      cd.x(static_cast<Eigen::Index>(i), g) = sd.group[i] == g + 1 ? 1.0 : 0.0;
-    cd.names.push_back(
-        fmt::format("{}[{}]", sd.group_name, sd.group_levels[static_cast<std::size_t>(g + 1)]));
-  }
+  cd.names = design.names;
   design.x = Eigen::MatrixXd();
   decltype(sd.row)().swap(sd.row);  // the table rows and group codes have been used
   decltype(sd.group)().swap(sd.group);
   if (o.residuals.empty())
     decltype(sd.line)().swap(sd.line);  // only the residuals file names lines
-  for (const auto& nm : design.names) cd.names.push_back(nm);
-  if (cd.x.cols() == 0) throw UsageError("the model has no columns");  // checked above: cannot happen
+  if (cd.x.cols() == 0)
+    throw UsageError("the model has no columns to estimate");  // e.g. an interaction of one-level factors
 
   CoxOptions opt{.ties = ties, .max_iter = o.max_iter, .eps = o.eps, .robust = o.robust,
                  .conf_level = o.conf_level, .compat = compat};
@@ -190,14 +187,20 @@ void run_cox(const CoxCliOptions& o) {
     else if (o.ph_test == "rank") tr = ZphTransform::rank;
     else if (o.ph_test == "log") tr = ZphTransform::log;
     else if (o.ph_test != "km") throw UsageError(fmt::format("--ph-test {}: expected km, identity, rank or log", o.ph_test));
-    std::vector<std::size_t> term;
-    std::vector<std::string> tnames;
-    if (ng > 0) tnames.push_back(sd.group_name);
-    for (Eigen::Index g = 0; g < ng; ++g) term.push_back(0);
-    const std::size_t off = ng > 0 ? 1 : 0;
-    for (std::size_t t : design.term) term.push_back(t + off);
-    for (const auto& nm : design.term_names) tnames.push_back(nm);
+    const std::vector<std::size_t>& term = design.term;
+    const std::vector<std::string>& tnames = design.term_names;
     ph = cox_zph(cd, r, tr, term, tnames);
+  }
+
+  // joint (Type 3) tests of the terms with more than one column: a categorical covariate with
+  // three or more levels, an interaction with a factor
+  std::vector<CoxTermTest> term_tests;
+  {
+    std::vector<std::size_t> columns(design.term_names.size(), 0), multi;
+    for (std::size_t t : design.term) ++columns[t];
+    for (std::size_t t = 0; t < columns.size(); ++t)
+      if (columns[t] > 1) multi.push_back(t);
+    if (!multi.empty()) term_tests = cox_term_tests(cd, r, design.term, design.term_names, opt, multi);
   }
 
   for (const auto& w : r.warnings) fmt::print(stderr, "hazard: warning: {}\n", w);
@@ -239,6 +242,10 @@ void run_cox(const CoxCliOptions& o) {
     j["coefficients"] = coefs;
     j["tests"] = {{"lr", test_json(r.lr)}, {"wald", test_json(r.wald)}, {"score", test_json(r.score)},
                   {"robust_score", r.robust_score ? test_json(*r.robust_score) : nlohmann::json(nullptr)}};
+    nlohmann::json tt = nlohmann::json::array();
+    for (const auto& t : term_tests)
+      tt.push_back({{"term", t.term}, {"wald", test_json(t.wald)}, {"lr", test_json(t.lr)}});
+    j["term_tests"] = tt;
     j["concordance"] = {{"estimate", num(r.concordance.estimate)}, {"std_err", num(r.concordance.std_err)},
                         {"concordant", r.concordance.concordant}, {"discordant", r.concordance.discordant},
                         {"tied_risk", r.concordance.tied_x}, {"tied_time", r.concordance.tied_y},
@@ -331,6 +338,18 @@ void run_cox(const CoxCliOptions& o) {
                fmt_p(r.robust_score->p));
   if (r.robust) fmt::print("  (Note: the likelihood ratio and score tests assume independence of observations within a cluster,\n   the Wald and robust score tests do not).\n");
   fmt::print("Log partial likelihood: {:.6f} (beta = 0), {:.6f} (estimate)\n", r.loglik0, r.loglik);
+  if (!term_tests.empty()) {
+    std::size_t tw = 4;
+    for (const auto& t : term_tests) tw = std::max(tw, t.term.size());
+    fmt::print("\nJoint tests of the terms with several columns (Type 3, as SAS PHREG / car::Anova):\n"
+               "Wald on the term's coefficients{}; LR against the model refitted without them\n",
+               r.robust ? " (robust variance)" : "");
+    fmt::print("{:<{}}  {:>4} {:>10} {:>10} {:>10} {:>10}\n", "", tw, "df", "Wald", "p", "LR", "p");
+    for (const auto& t : term_tests)
+      fmt::print("{:<{}}  {:>4g} {:>10} {:>10} {:>10} {:>10}\n", t.term, tw, t.wald.df,
+                 std::isfinite(t.wald.stat) ? fmt::format("{:.2f}", t.wald.stat) : "NE", fmt_p(t.wald.p),
+                 std::isfinite(t.lr.stat) ? fmt::format("{:.2f}", t.lr.stat) : "NE", fmt_p(t.lr.p));
+  }
   if (o.baseline) {
     CoxBaseline bl = cox_baseline(cd, r);
     fmt::print("\nBaseline cumulative hazard and survival at the covariate means (as R's basehaz / survfit.coxph)\n");

@@ -125,6 +125,10 @@ int cholesky2(double* m, int n, double toler);
 void chsolve2(const double* m, int n, double* y);
 void chinv2(double* m, int n);  ///< after cholesky2: m becomes the (generalised) inverse, symmetric
 
+/// The upper tail of the chi-square distribution with df degrees of freedom at stat (NaN when
+/// stat is not finite or df <= 0; 1 for stat <= 0).
+double chisq_upper(double stat, double df);
+
 /// b' V^-1 b with V's generalised inverse as coxph.wtest (rank-deficient parts dropped).
 double wald_stat(const Eigen::MatrixXd& v, const Eigen::VectorXd& b, double toler);
 

@@ -30,14 +30,18 @@
 #include "util/time_order.hpp"
 
 namespace hazard {
-namespace {
 
+namespace detail {
 double chisq_upper(double stat, double df) {
   if (!(df > 0) || !std::isfinite(stat)) return std::nan("");
   if (stat <= 0) return 1.0;
   return boost::math::cdf(boost::math::complement(boost::math::chi_squared(df), stat));
 }
+}  // namespace detail
 
+namespace {
+
+using detail::chisq_upper;
 CoxTest make_test(double stat, double df) { return {stat, df, chisq_upper(stat, df)}; }
 
 std::string join_vars(const std::vector<std::size_t>& idx, const std::vector<std::string>& names) {
