@@ -108,10 +108,20 @@ void run_cox(const CoxCliOptions& o) {
     else if (o.ties == "exact" || o.ties == "discrete") ties = Ties::exact;
     else throw UsageError(fmt::format("--ties {}: expected efron, breslow or exact", o.ties));
   }
-  std::vector<std::string> covs;
-  for (const auto& c : o.covariates)
-    if (!c.empty() && c != o.data.group && std::find(covs.begin(), covs.end(), c) == covs.end()) covs.push_back(c);
-  if (covs.empty() && o.data.group.empty())
+  // the model's terms with R's formula meaning (a*b = a + b + a:b), the arm first
+  ModelTerms model = parse_model_terms(o.covariates, o.data.group);
+  std::vector<std::string> covs;  // the covariate columns (the arm is the data layer's --group)
+  for (auto& v : model.variables) {
+    if (v.column == o.data.group) {
+      v.ref = ref_for(o.data, v.column);
+      v.factor = true;  // the arm is categorical even when coded by numbers
+      continue;
+    }
+    v.ref = ref_for(o.data, v.column);
+    v.factor = !v.ref.empty();
+    covs.push_back(v.column);
+  }
+  if (model.terms.empty())
     throw UsageError("the model needs --covariates COL[,COL...] and/or --group COL");
 
   Roles roles = make_roles(o.data);
@@ -121,21 +131,25 @@ void run_cox(const CoxCliOptions& o) {
   roles.cluster = o.cluster;
   Table table;
   SurvData sd = load_surv_data(o.data, roles, &table);
+  // the same kinds of bad data as every command: exit 3 (docs/exit-codes.md)
+  if (!o.data.group.empty()) check_group_levels(sd, 2, SIZE_MAX, "a Cox model compares the arms of --group");
+  for (std::size_t i = 0; i < sd.weight.size(); ++i)
+    if (!(sd.weight[i] > 0))
+      throw DataError({.file = sd.source, .line = sd.line[i], .column = o.data.weights,
+                       .value = fmt::format("{}", sd.weight[i]), .has_value = true,
+                       .unit = table.record_unit},
+                      "a Cox model needs positive case weights (as R's coxph)");
 
   // --- the model's data ---
+  // the header's row counts, before sd's columns move (sd.size() is the moved time's size)
+  const std::string rows_text = exclusions_text(sd);
   // sd's time, status and weights move to the model data (nothing below reads them from sd)
-  const std::size_t n = sd.size();
   CoxData cd;
   cd.time = std::move(sd.time);
   cd.start = std::move(sd.start);
   cd.status = std::move(sd.status);
   cd.weight = std::move(sd.weight);
   cd.stratum = sd.stratum;
-  std::vector<DesignSpec> specs;
-  for (const auto& c : covs) {
-    const std::string ref = ref_for(o.data, c);
-    specs.push_back({.column = c, .ref = ref, .factor = !ref.empty()});
-  }
   if (!o.offset.empty()) {
     const Column& c = table.at(o.offset);
     for (std::size_t r : sd.row) cd.offset.push_back(c.is_numeric() ? c.numbers[r] : std::stod(c.text(r)));
@@ -144,30 +158,21 @@ void run_cox(const CoxCliOptions& o) {
     Factor f = make_factor(table.at(o.cluster));
     for (std::size_t r : sd.row) cd.cluster.push_back(f.codes[r]);
   }
-  const Eigen::Index ng =
-      sd.group.empty() ? 0 : static_cast<Eigen::Index>(sd.group_levels.size()) - 1;
-  // the arm's indicator columns go in front, in the design's own matrix (no copy)
-  Design design = build_design(table, sd.row, specs, static_cast<std::size_t>(ng));
+  // the design matrix in one piece (the arm's columns first), moved into the model data
+  Design design = build_design(table, sd.row, model);
   // Nothing below reads the table, and the fit does not read the design's own copy of the
   // columns: each is released as soon as it has been used, so that the peak memory of a large fit
   // holds one copy of the model's columns (plus the fit's work arrays).
   table = Table{};
   cd.x = std::move(design.x);
-  for (Eigen::Index g = 0; g < ng; ++g) {
-    for (std::size_t i = 0; i < n; ++i)
-      cd.x(static_cast<Eigen::Index>(i), g) = sd.group[i] == g + 1 ? 1.0 : 0.0;
-    cd.names.push_back(
-        fmt::format("{}[{}]", sd.group_name, sd.group_levels[static_cast<std::size_t>(g + 1)]));
-  }
+  cd.names = design.names;
   design.x = Eigen::MatrixXd();
   decltype(sd.row)().swap(sd.row);  // the table rows and group codes have been used
   decltype(sd.group)().swap(sd.group);
   if (o.residuals.empty())
     decltype(sd.line)().swap(sd.line);  // only the residuals file names lines
-  for (const auto& nm : design.names) cd.names.push_back(nm);
   if (cd.x.cols() == 0)
-    throw UsageError(fmt::format(
-        "--group {}: only one level in the analysed rows, nothing to compare", sd.group_name));
+    throw UsageError("the model has no columns to estimate");  // e.g. an interaction of one-level factors
 
   CoxOptions opt{.ties = ties, .max_iter = o.max_iter, .eps = o.eps, .robust = o.robust,
                  .conf_level = o.conf_level, .compat = compat};
@@ -182,14 +187,20 @@ void run_cox(const CoxCliOptions& o) {
     else if (o.ph_test == "rank") tr = ZphTransform::rank;
     else if (o.ph_test == "log") tr = ZphTransform::log;
     else if (o.ph_test != "km") throw UsageError(fmt::format("--ph-test {}: expected km, identity, rank or log", o.ph_test));
-    std::vector<std::size_t> term;
-    std::vector<std::string> tnames;
-    if (ng > 0) tnames.push_back(sd.group_name);
-    for (Eigen::Index g = 0; g < ng; ++g) term.push_back(0);
-    const std::size_t off = ng > 0 ? 1 : 0;
-    for (std::size_t t : design.term) term.push_back(t + off);
-    for (const auto& nm : design.term_names) tnames.push_back(nm);
+    const std::vector<std::size_t>& term = design.term;
+    const std::vector<std::string>& tnames = design.term_names;
     ph = cox_zph(cd, r, tr, term, tnames);
+  }
+
+  // joint (Type 3) tests of the terms with more than one column: a categorical covariate with
+  // three or more levels, an interaction with a factor
+  std::vector<CoxTermTest> term_tests;
+  {
+    std::vector<std::size_t> columns(design.term_names.size(), 0), multi;
+    for (std::size_t t : design.term) ++columns[t];
+    for (std::size_t t = 0; t < columns.size(); ++t)
+      if (columns[t] > 1) multi.push_back(t);
+    if (!multi.empty()) term_tests = cox_term_tests(cd, r, design.term, design.term_names, opt, multi);
   }
 
   for (const auto& w : r.warnings) fmt::print(stderr, "hazard: warning: {}\n", w);
@@ -215,20 +226,28 @@ void run_cox(const CoxCliOptions& o) {
                            ? nlohmann::json{{"criterion", "relative gradient (SAS GCONV)"}, {"value", opt.gconv}}
                            : nlohmann::json{{"criterion", "relative change of the log partial likelihood"}, {"value", opt.eps}};
     j["iterations"] = r.iterations;
-    j["converged"] = r.converged;
+    // false too when a coefficient ran to infinity (its term is not estimable)
+    j["converged"] = r.converged && !r.diverged;
+    j["loglik_converged"] = r.converged;
     j["robust"] = r.robust;
     j["conf_level"] = o.conf_level;
     j["strata"] = sd.strata_levels;
     j["loglik"] = {num(r.loglik0), num(r.loglik)};
     nlohmann::json coefs = nlohmann::json::array();
     for (const auto& t : r.terms)
-      coefs.push_back({{"term", t.term}, {"coef", num(t.coef)}, {"se", num(t.se)},
+      coefs.push_back({{"term", t.term}, {"estimable", t.estimable},
+                       {"not_estimable", t.estimable ? nlohmann::json(nullptr) : nlohmann::json(t.not_estimable)},
+                       {"coef", num(t.coef)}, {"se", num(t.se)},
                        {"robust_se", r.robust ? num(t.robust_se) : nlohmann::json(nullptr)},
                        {"z", num(t.z)}, {"p", num(t.p)}, {"hr", num(t.hr)}, {"lower", num(t.lower)},
                        {"upper", num(t.upper)}});
     j["coefficients"] = coefs;
     j["tests"] = {{"lr", test_json(r.lr)}, {"wald", test_json(r.wald)}, {"score", test_json(r.score)},
                   {"robust_score", r.robust_score ? test_json(*r.robust_score) : nlohmann::json(nullptr)}};
+    nlohmann::json tt = nlohmann::json::array();
+    for (const auto& t : term_tests)
+      tt.push_back({{"term", t.term}, {"wald", test_json(t.wald)}, {"lr", test_json(t.lr)}});
+    j["term_tests"] = tt;
     j["concordance"] = {{"estimate", num(r.concordance.estimate)}, {"std_err", num(r.concordance.std_err)},
                         {"concordant", r.concordance.concordant}, {"discordant", r.concordance.discordant},
                         {"tied_risk", r.concordance.tied_x}, {"tied_time", r.concordance.tied_y},
@@ -264,7 +283,9 @@ void run_cox(const CoxCliOptions& o) {
       }
       j["baseline"] = arr;
     }
-    j["warnings"] = r.warnings;
+    std::vector<std::string> warnings = sd.warnings;  // the data's (a group without events), then the fit's
+    warnings.insert(warnings.end(), r.warnings.begin(), r.warnings.end());
+    j["warnings"] = warnings;
     j.update(diag.json);
     std::cout << j.dump(2) << "\n";
     return;
@@ -272,43 +293,66 @@ void run_cox(const CoxCliOptions& o) {
 
   // --- human-readable, as summary(coxph) ---
   fmt::print("Cox proportional hazards regression (hazard {})\n", version());
-  fmt::print("  data: {}  ({})\n", o.data.data, exclusions_text(sd));
+  fmt::print("  data: {}  ({})\n", o.data.data, rows_text);
   if (!units_text(o.data).empty()) fmt::print("  {}\n", units_text(o.data));
   fmt::print("  n = {}, number of events = {}", r.n, r.events);
   if (!sd.strata_levels.empty()) fmt::print(", strata: {}", sd.strata_levels.size());
   fmt::print("\n  ties: {}", to_string(r.ties));
   if (compat == Compat::sas)
     fmt::print("; SAS PHREG conventions (--compat sas): Breslow ties by default, convergence when the relative gradient < {:g}", opt.gconv);
-  fmt::print("\n  iterations: {}{}\n\n", r.iterations, r.converged ? "" : " (did not converge)");
+  fmt::print("\n  iterations: {}{}\n", r.iterations, r.converged ? "" : " (did not converge)");
+  if (r.diverged)
+    fmt::print("  not converged: a coefficient runs to infinity (monotone likelihood); NE = not estimable\n");
+  fmt::print("\n");
   std::size_t w = 4;
   for (const auto& t : r.terms) w = std::max(w, t.term.size());
   if (r.robust)
     fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>10} {:>8} {:>10}\n", "", w, "coef", "exp(coef)", "se(coef)", "robust se", "z", "Pr(>|z|)");
   else
     fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>8} {:>10}\n", "", w, "coef", "exp(coef)", "se(coef)", "z", "Pr(>|z|)");
+  // a term that is not estimable prints NE in every column (aliased columns NA, as R)
+  auto ne = [](const CoxTerm& t, const std::string& text) {
+    return t.estimable ? text : std::string(t.not_estimable == "aliased" ? "NA" : "NE");
+  };
   for (const auto& t : r.terms) {
     if (r.robust)
-      fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>10} {:>8} {:>10}\n", t.term, w, fmt_num(t.coef), fmt_num(t.hr),
-                 fmt_num(t.se), fmt_num(t.robust_se), fmt_num(t.z, 3), fmt_p(t.p));
+      fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>10} {:>8} {:>10}\n", t.term, w, ne(t, fmt_num(t.coef)),
+                 ne(t, fmt_num(t.hr)), ne(t, fmt_num(t.se)), ne(t, fmt_num(t.robust_se)), ne(t, fmt_num(t.z, 3)),
+                 ne(t, fmt_p(t.p)));
     else
-      fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>8} {:>10}\n", t.term, w, fmt_num(t.coef), fmt_num(t.hr),
-                 fmt_num(t.se), fmt_num(t.z, 3), fmt_p(t.p));
+      fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>8} {:>10}\n", t.term, w, ne(t, fmt_num(t.coef)),
+                 ne(t, fmt_num(t.hr)), ne(t, fmt_num(t.se)), ne(t, fmt_num(t.z, 3)), ne(t, fmt_p(t.p)));
   }
   const int pct = static_cast<int>(std::lround(o.conf_level * 100));
   fmt::print("\n{:<{}}  {:>10} {:>10} {:>10} {:>10}\n", "", w, "exp(coef)", "exp(-coef)", fmt::format("lower .{}", pct),
              fmt::format("upper .{}", pct));
   for (const auto& t : r.terms)
-    fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>10}\n", t.term, w, fmt_num(t.hr), fmt_num(1 / t.hr), fmt_num(t.lower),
-               fmt_num(t.upper));
+    fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>10}\n", t.term, w, ne(t, fmt_num(t.hr)), ne(t, fmt_num(1 / t.hr)),
+               ne(t, fmt_num(t.lower)), ne(t, fmt_num(t.upper)));
   fmt::print("\nConcordance= {:.3f}  (se = {:.3f})\n", r.concordance.estimate, r.concordance.std_err);
   fmt::print("Likelihood ratio test= {:.2f}  on {:g} df,   p={}\n", r.lr.stat, r.lr.df, fmt_p(r.lr.p));
-  fmt::print("Wald test            = {:.2f}  on {:g} df,   p={}\n", r.wald.stat, r.wald.df, fmt_p(r.wald.p));
+  if (std::isfinite(r.wald.stat))
+    fmt::print("Wald test            = {:.2f}  on {:g} df,   p={}\n", r.wald.stat, r.wald.df, fmt_p(r.wald.p));
+  else
+    fmt::print("Wald test            = NE (a coefficient is not estimable)\n");
   fmt::print("Score (logrank) test = {:.2f}  on {:g} df,   p={}\n", r.score.stat, r.score.df, fmt_p(r.score.p));
   if (r.robust_score)
     fmt::print("Robust score test    = {:.2f}  on {:g} df,   p={}\n", r.robust_score->stat, r.robust_score->df,
                fmt_p(r.robust_score->p));
   if (r.robust) fmt::print("  (Note: the likelihood ratio and score tests assume independence of observations within a cluster,\n   the Wald and robust score tests do not).\n");
   fmt::print("Log partial likelihood: {:.6f} (beta = 0), {:.6f} (estimate)\n", r.loglik0, r.loglik);
+  if (!term_tests.empty()) {
+    std::size_t tw = 4;
+    for (const auto& t : term_tests) tw = std::max(tw, t.term.size());
+    fmt::print("\nJoint tests of the terms with several columns (Type 3, as SAS PHREG / car::Anova):\n"
+               "Wald on the term's coefficients{}; LR against the model refitted without them\n",
+               r.robust ? " (robust variance)" : "");
+    fmt::print("{:<{}}  {:>4} {:>10} {:>10} {:>10} {:>10}\n", "", tw, "df", "Wald", "p", "LR", "p");
+    for (const auto& t : term_tests)
+      fmt::print("{:<{}}  {:>4g} {:>10} {:>10} {:>10} {:>10}\n", t.term, tw, t.wald.df,
+                 std::isfinite(t.wald.stat) ? fmt::format("{:.2f}", t.wald.stat) : "NE", fmt_p(t.wald.p),
+                 std::isfinite(t.lr.stat) ? fmt::format("{:.2f}", t.lr.stat) : "NE", fmt_p(t.lr.p));
+  }
   if (o.baseline) {
     CoxBaseline bl = cox_baseline(cd, r);
     fmt::print("\nBaseline cumulative hazard and survival at the covariate means (as R's basehaz / survfit.coxph)\n");

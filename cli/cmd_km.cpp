@@ -3,6 +3,7 @@
 // as CSV (--csv). No math here. Flags and JSON keys: docs/cli/km.md.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -33,7 +34,18 @@ struct KmCliOptions {
   bool csv = false;
   bool summary = false;
   bool followup = false;  ///< --followup: median follow-up by the reverse KM per group
+  bool table = false;
+  bool quantiles_given = false;  // --quantiles on the command line (the summary then shows them)
+  bool no_timefix = false;
+  bool robust = false, no_robust = false;
 };
+
+// R's timefix, as the method says it.
+std::string timefix_text(const KmResult& r) {
+  if (!r.timefix) return "times compared exactly (--no-timefix)";
+  return r.times_merged ? "times within sqrt(machine eps) merged first, as R's timefix (some were)"
+                        : "times within sqrt(machine eps) merged first, as R's timefix (none were)";
+}
 
 /// A count is written as an integer when it is one (unweighted data), else as a number.
 bool integral_count(double x) {
@@ -45,10 +57,14 @@ nlohmann::json count(double x) {
   return num(x);
 }
 
-std::string method_variance(bool weighted) {
-  return weighted ? "Greenwood with case weights: sum d_w / (n_w (n_w - d_w)), as R "
-                    "survfit(weights =, robust = FALSE)"
-                  : "Greenwood: sum d / (n (n - d)), as R survfit";
+std::string method_variance(const KmResult& r) {
+  if (r.robust)
+    return std::string("robust (infinitesimal jackknife, each row its own cluster): sum_i (w_i dS/dw_i)^2, as R "
+                       "survfit(robust = TRUE)") +
+           (r.weighted ? " (R's default with non-integer case weights)" : "");
+  return r.weighted ? "Greenwood with case weights: sum d_w / (n_w (n_w - d_w)), as R "
+                      "survfit(weights =, robust = FALSE)"
+                    : "Greenwood: sum d / (n (n - d)), as R survfit";
 }
 
 std::string method_ci(ConfType t) {
@@ -155,14 +171,19 @@ nlohmann::json to_json(const SurvData& data, const KmResult& r, const DataOption
   out["excluded"] = exclusions_json(data.excluded);
   out["n_read"] = data.n_read;
   out["n_filtered"] = data.n_filtered;
+  out["warnings"] = data.warnings;
   out["conf_type"] = conf_type_name(r.conf_type);
   out["conf_level"] = r.conf_level;
   out["weighted"] = r.weighted;
+  out["variance"] = r.robust ? "robust" : "greenwood";
+  out["timefix"] = r.timefix;
+  out["times_merged"] = r.times_merged;
   out["group_variable"] =
       data.group.empty() ? nlohmann::json(nullptr) : nlohmann::json(data.group_name);
   out["method"] = {
       {"estimator", "Kaplan-Meier (product-limit), as R survival::survfit"},
-      {"variance", method_variance(r.weighted)},
+      {"timefix", timefix_text(r)},
+      {"variance", method_variance(r)},
       {"conf_type", method_ci(r.conf_type)},
       {"std_err", "standard error of S(t) (R summary.survfit std.err = S * SE(log S))"},
       {"cumhaz", "Nelson-Aalen: sum d / n"},
@@ -259,8 +280,25 @@ std::string n_(double x) {
   return x == std::floor(x) ? fmt::format("{:.0f}", x) : fmt::format("{:.4g}", x);
 }
 
-void print_text(const SurvData& data, const KmResult& r, const DataOptions& o, bool with_table,
-                const std::vector<KmQuantile>& followup) {
+// A column of the summary table: right-aligned to the wider of its header and its cells.
+struct SummaryColumn {
+  std::string header;
+  std::vector<std::string> cells;
+  std::size_t width() const {
+    std::size_t w = header.size();
+    for (const auto& c : cells) w = std::max(w, c.size());
+    return w;
+  }
+};
+
+// What is printed besides the summary table (docs/cli/km.md, "Text output").
+struct TextParts {
+  bool quantiles = false;  // --quantiles given
+  bool table = false;      // --table
+};
+
+void print_text(const SurvData& data, const KmResult& r, const DataOptions& o,
+                const TextParts& parts, const std::vector<KmQuantile>& followup) {
   const std::string& source = o.data;
   const int pct = static_cast<int>(std::lround(r.conf_level * 100));
   std::string level = std::fabs(r.conf_level * 100 - pct) < 1e-9
@@ -269,20 +307,55 @@ void print_text(const SurvData& data, const KmResult& r, const DataOptions& o, b
   fmt::print("Kaplan-Meier estimate  (data: {})\n", source);
   fmt::print("{}\n", exclusions_text(data));
   if (!units_text(o).empty()) fmt::print("{}\n", units_text(o));
-  fmt::print("Method: product-limit; {} variance{}; {} CI, {} (as R survfit conf.type = \"{}\");\n",
-             "Greenwood", r.weighted ? " (case-weighted)" : "", level, conf_type_name(r.conf_type),
-             conf_type_name(r.conf_type));
+  fmt::print("Method: product-limit; {}; {} CI, {} (as R survfit conf.type = \"{}\");\n",
+             r.robust ? fmt::format("robust (infinitesimal jackknife) variance{}",
+                                    r.weighted ? ", as R's survfit with non-integer case weights" : "")
+                      : fmt::format("Greenwood variance{}", r.weighted ? " (case-weighted)" : ""),
+             level, conf_type_name(r.conf_type), conf_type_name(r.conf_type));
   fmt::print(
       "        quantiles as R quantile.survfit; RMST SE as survRM2 / survmean; cumulative hazard "
-      "Nelson-Aalen\n");
+      "Nelson-Aalen;\n        {}\n", timefix_text(r));
+  auto name_of = [&](const KmGroup& g) {
+    return g.level ? fmt::format("{}={}", data.group_name, *g.level) : std::string("all");
+  };
+
+  // The summary, as R's print(survfit): one row per group.
+  const bool rmst = !r.groups.empty() && r.groups[0].rmst.has_value();
+  std::vector<SummaryColumn> cols{{"", {}}, {"n", {}}, {"events", {}}};
+  if (rmst) cols.insert(cols.end(), {{"rmean*", {}}, {"se(rmean)", {}}});
+  cols.insert(cols.end(), {{"median", {}}, {fmt::format("{} LCL", level), {}}, {fmt::format("{} UCL", level), {}}});
   for (const KmGroup& g : r.groups) {
-    const std::string name = g.level ? fmt::format("{} = {}", data.group_name, *g.level) : "all";
-    fmt::print("\n{}: n = {}, events = {}\n", name, g.n, n_(g.events));
-    fmt::print("  median          {:>10}  ({} CI {}, {})\n", t_(g.median.estimate), level,
-               t_(g.median.lower), t_(g.median.upper));
-    for (const auto& q : g.quantiles)
-      fmt::print("  quantile {:<6} {:>10}  ({} CI {}, {})\n", fmt::format("{:g}", q.p),
-                 t_(q.estimate), level, t_(q.lower), t_(q.upper));
+    std::size_t k = 0;
+    cols[k++].cells.push_back(name_of(g));
+    cols[k++].cells.push_back(fmt::format("{}", g.n));
+    cols[k++].cells.push_back(n_(g.events));
+    if (rmst) {
+      cols[k++].cells.push_back(t_(g.rmst->estimate));
+      cols[k++].cells.push_back(t_(g.rmst->std_err));
+    }
+    cols[k++].cells.push_back(t_(g.median.estimate));
+    cols[k++].cells.push_back(t_(g.median.lower));
+    cols[k++].cells.push_back(t_(g.median.upper));
+  }
+  fmt::print("\n");
+  for (std::size_t row = 0; row <= r.groups.size(); ++row) {
+    std::string line;
+    for (std::size_t k = 0; k < cols.size(); ++k) {
+      const std::string& cell = row == 0 ? cols[k].header : cols[k].cells[row - 1];
+      line += k == 0 ? fmt::format("{:<{}}", cell, cols[k].width()) : fmt::format(" {:>{}}", cell, cols[k].width());
+    }
+    fmt::print("{}\n", line);
+  }
+  if (rmst) fmt::print("    * restricted mean with upper limit = {}\n", t_(r.groups[0].rmst->tau));
+
+  // What was asked for besides: quantiles, landmark survival, RMST limits.
+  for (const KmGroup& g : r.groups) {
+    if (!parts.quantiles && g.at.empty() && !g.rmst && followup.empty()) continue;
+    fmt::print("\n{}:\n", name_of(g));
+    if (parts.quantiles)
+      for (const auto& q : g.quantiles)
+        fmt::print("  quantile {:<6} {:>10}  ({} CI {}, {})\n", fmt::format("{:g}", q.p),
+                   t_(q.estimate), level, t_(q.lower), t_(q.upper));
     for (const auto& a : g.at)
       fmt::print("  S({}) = {}  SE {}  ({} CI {}, {})  at risk {}\n", t_(a.time), p_(a.surv),
                  p_(a.std_err), level, p_(a.lower), p_(a.upper), n_(a.n_risk));
@@ -302,10 +375,14 @@ void print_text(const SurvData& data, const KmResult& r, const DataOptions& o, b
         *r.groups[1].level, *r.groups[0].level, t_(r.groups[0].rmst->tau), t_(d.estimate),
         t_(d.std_err), level, t_(d.lower), t_(d.upper), d.z, d.p);
   }
-  if (!with_table) return;
+  if (!parts.table) {
+    std::size_t rows = 0;
+    for (const KmGroup& g : r.groups) rows += g.curve.size();
+    fmt::print("\n(the table at each of the {} distinct times: --table, --csv or --json)\n", rows);
+    return;
+  }
   for (const KmGroup& g : r.groups) {
-    const std::string name = g.level ? fmt::format("{} = {}", data.group_name, *g.level) : "all";
-    fmt::print("\nTable: {}\n", name);
+    fmt::print("\nTable: {}\n", name_of(g));
     fmt::print("{:>10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}\n", "time", "n.risk",
                "n.event", "n.censor", "survival", "std.err", "lower", "upper", "cumhaz");
     const KmCurve& c = g.curve;
@@ -337,12 +414,17 @@ void print_json(const SurvData& data, const KmResult& r, const DataOptions& o,
 void run(const KmCliOptions& o) {
   if (int(o.json) + int(o.csv) + int(o.summary) > 1)
     throw UsageError("give at most one of --json, --csv, --summary");
+  if (o.summary && o.table) throw UsageError("give either --summary (the default) or --table, not both");
   KmOptions opt;
   opt.conf_type = parse_conf_type(o.conf_type);
   opt.conf_level = o.conf_level;
   opt.times = o.times;
   opt.quantiles = o.quantiles;
   opt.rmst_tau = o.rmst;
+  opt.timefix = !o.no_timefix;
+  if (o.robust && o.no_robust) throw UsageError("give either --robust or --no-robust, not both");
+  if (o.robust) opt.robust = true;
+  if (o.no_robust) opt.robust = false;
   // Options are checked before the data are read, so a bad flag is a usage error (exit 2).
   check_km_options(opt);
   // A KM curve is per --group; silently ignoring --strata would misreport what was estimated.
@@ -358,7 +440,7 @@ void run(const KmCliOptions& o) {
   else if (o.csv)
     print_csv(r);
   else
-    print_text(data, r, o.data, !o.summary, followup);
+    print_text(data, r, o.data, {.quantiles = o.quantiles_given, .table = o.table}, followup);
 }
 
 }  // namespace
@@ -384,10 +466,21 @@ void register_km(CLI::App& app) {
   cmd->add_flag("--followup", o->followup,
                 "Median follow-up per group by the reverse Kaplan-Meier method (as R "
                 "survfit(Surv(time, 1 - status)))");
+  cmd->add_flag("--robust", o->robust,
+                "Robust (infinitesimal jackknife) variance of S(t); the default with non-integer --weights, as R");
+  cmd->add_flag("--no-robust", o->no_robust,
+                "Greenwood variance even with non-integer --weights (R's robust = FALSE)");
+  cmd->add_flag("--no-timefix", o->no_timefix,
+                "Compare times exactly (default: merge times within sqrt(machine eps), as R's timefix)");
   cmd->add_flag("--json", o->json, "Print one JSON document");
   cmd->add_flag("--csv", o->csv, "Print the KM table as CSV");
-  cmd->add_flag("--summary", o->summary, "Human-readable summary without the table at every time");
-  cmd->callback([o]() { run(*o); });
+  cmd->add_flag("--table", o->table,
+                "Text output: the table at every distinct time after the summary (--csv and --json always have it)");
+  cmd->add_flag("--summary", o->summary, "The summary without the table (the default; kept for scripts)");
+  cmd->callback([o, cmd]() {
+    o->quantiles_given = cmd->count("--quantiles") > 0;
+    run(*o);
+  });
 }
 
 }  // namespace hazard::cli

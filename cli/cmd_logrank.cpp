@@ -20,8 +20,16 @@ struct LogrankCliOptions {
   DataOptions data;
   double rho = 0.0;
   double gamma = 0.0;
+  bool no_timefix = false;
   bool json = false;
 };
+
+// R's timefix, as the method says it.
+std::string timefix_text(const LogrankResult& r) {
+  if (!r.options.timefix) return "times compared exactly (--no-timefix)";
+  return r.times_merged ? "times within sqrt(machine eps) merged first, as R's timefix (some were)"
+                        : "times within sqrt(machine eps) merged first, as R's timefix (none were)";
+}
 
 std::string method_text(const LogrankResult& r) {
   const auto& o = r.options;
@@ -83,6 +91,8 @@ nlohmann::ordered_json to_json(const SurvData& d, const LogrankResult& r,
   out["z"] = json(num(r.test.z));
   out["p_one_sided"] = json(num(r.test.p_one_sided));
   out["method"] = method_text(r);
+  out["timefix"] = r.options.timefix;
+  out["times_merged"] = r.times_merged;
   out["rho"] = r.options.rho;
   out["gamma"] = r.options.gamma;
   out["weighted"] = s.weighted;
@@ -94,6 +104,7 @@ nlohmann::ordered_json to_json(const SurvData& d, const LogrankResult& r,
   out["excluded"] = json(exclusions_json(d.excluded));
   out["n_read"] = d.n_read;
   out["n_filtered"] = d.n_filtered;
+  out["warnings"] = d.warnings;
   return out;
 }
 
@@ -109,7 +120,7 @@ void print_text(const SurvData& d, const LogrankResult& r) {
   const auto& s = r.stats;
   const std::size_t K = s.n_groups;
   fmt::print("hazard logrank: {}\n{}\n", d.source, exclusions_text(d));
-  fmt::print("test: {}\n", method_text(r));
+  fmt::print("test: {}; {}\n", method_text(r), timefix_text(r));
   if (!d.stratum.empty())
     fmt::print("stratified by {} ({} strata)\n", fmt::join(d.strata_names, ", "), s.strata.size());
   fmt::print("\n");
@@ -131,8 +142,16 @@ void print_text(const SurvData& d, const LogrankResult& r) {
   fmt::print("\n Chisq = {:.1f} on {} degrees of freedom, p = {}\n", r.test.chisq, r.test.df,
              cell(r.test.p));
   if (K == 2) {
-    fmt::print(" z ({} vs {}) = {}, one-sided p = {} (small: {} has fewer events than expected)\n",
-               names[1], names[0], cell(r.test.z), cell(r.test.p_one_sided), names[1]);
+    // z and Phi(z) of the non-reference arm; the direction of O - E is stated, not a conclusion
+    if (!std::isfinite(r.test.z)) {
+      fmt::print(" z ({} vs {}): not defined (the variance of O - E is 0)\n", names[1], names[0]);
+    } else {
+      const double oe = s.observed[1] - s.expected[1];
+      const char* direction = oe < 0 ? "fewer events than expected" : oe > 0 ? "more events than expected"
+                                                                                : "as many events as expected";
+      fmt::print(" z ({} vs {}) = {}, one-sided p = Phi(z) = {} ({} had {}: O - E = {})\n", names[1],
+                 names[0], cell(r.test.z), cell(r.test.p_one_sided), names[1], direction, cell(oe));
+    }
   }
 }
 
@@ -148,12 +167,14 @@ void register_logrank(CLI::App& app) {
                   "survdiff(rho = 1))");
   cmd->add_option("--gamma", opts->gamma,
                   "Fleming-Harrington gamma: weight (1 - S(t-))^gamma (default 0; >= 0)");
+  cmd->add_flag("--no-timefix", opts->no_timefix,
+                "Compare times exactly (default: merge times within sqrt(machine eps), as R's timefix)");
   cmd->add_flag("--json", opts->json, "Print one JSON document on stdout");
   cmd->callback([opts]() {
     const Roles roles = make_roles(opts->data);
     const SurvData data = load_surv_data(opts->data, roles);
     const LogrankResult result =
-        logrank(data, LogrankOptions{.rho = opts->rho, .gamma = opts->gamma});
+        logrank(data, LogrankOptions{.rho = opts->rho, .gamma = opts->gamma, .timefix = !opts->no_timefix});
     if (opts->json)
       std::cout << to_json(data, result, *opts).dump(2) << "\n";
     else

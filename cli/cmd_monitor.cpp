@@ -73,10 +73,7 @@ std::vector<DataCut> cut_looks(const DataOptions& data, MonitorFlags& m, bool hr
   const Roles roles = make_roles(data);
   Table table;
   const SurvData sd = load_surv_data(data, roles, &table, {entry_col});
-  if (sd.n_groups() != 2) {
-    throw UsageError(fmt::format("--group {} has {} levels; monitoring compares two arms",
-                                 data.group, sd.n_groups()));
-  }
+  check_group_levels(sd, 2, 2, "monitoring compares two arms");
   const Column& col = table.at(entry_col);
   if (!col.is_numeric()) {
     throw DataError({.file = sd.source, .column = entry_col},
@@ -262,10 +259,7 @@ void register_monitor(CLI::App& app) {
       if (data->group.empty()) throw UsageError("--data needs --group (the arm)");
       const Roles roles = make_roles(*data);
       const SurvData sd = load_surv_data(*data, roles);
-      if (sd.n_groups() != 2) {
-        throw UsageError(fmt::format("--group {} has {} levels; monitoring compares two arms",
-                                     data->group, sd.n_groups()));
-      }
+      check_group_levels(sd, 2, 2, "monitoring compares two arms");
       auto lr = logrank(sd);
       double events = 0;
       for (std::size_t i = 0; i < sd.size(); ++i) events += sd.status[i];

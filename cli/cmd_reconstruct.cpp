@@ -195,7 +195,7 @@ void run_reconstruct(const ReconstructArgs& a) {
   const bool single = arms.size() == 1 && arms.front().empty();
   if (single) {
     if (risk_arms.size() > 1) {
-      throw UsageError(fmt::format("{} has no arm column but {} has {} arms", a.curve, a.at_risk,
+      throw DataError({.file = a.at_risk}, fmt::format("{} has no arm column but {} has {} arms", a.curve, a.at_risk,
                                    risk_arms.size()));
     }
     std::string label = risk_arms.front().empty() ? a.single_arm : risk_arms.front();
@@ -204,12 +204,12 @@ void run_reconstruct(const ReconstructArgs& a) {
     arms = {label};
   } else {
     if (risk_arms.size() == 1 && risk_arms.front().empty()) {
-      throw UsageError(fmt::format("{} has arms but {} has no arm column", a.curve, a.at_risk));
+      throw DataError({.file = a.at_risk}, fmt::format("{} has arms but {} has no arm column", a.curve, a.at_risk));
     }
     for (const auto& r : risk_arms) {
       if (std::find(arms.begin(), arms.end(), r) == arms.end()) {
-        throw UsageError(
-            fmt::format("arm '{}' of {} has no curve points in {}", r, a.at_risk, a.curve));
+        throw DataError({.file = a.curve},
+                        fmt::format("arm '{}' of {} has no curve points in {}", r, a.at_risk, a.curve));
       }
     }
   }
@@ -224,7 +224,8 @@ void run_reconstruct(const ReconstructArgs& a) {
     }
     auto it = std::find(arms.begin(), arms.end(), name);
     if (it == arms.end())
-      throw UsageError(fmt::format("--events: no arm '{}' in {}", name, a.curve));
+      throw DataError({.file = a.curve}, fmt::format("--events: no arm '{}' in {} (arms: {})", name, a.curve,
+                                                    fmt::join(arms, ", ")));
     total[static_cast<std::size_t>(it - arms.begin())] = n;
   }
 
@@ -243,7 +244,7 @@ void run_reconstruct(const ReconstructArgs& a) {
       in.n_risk.push_back(risk.y[i]);
     }
     if (in.risk_time.empty()) {
-      throw UsageError(fmt::format("arm '{}' has no rows in {}", arms[k], a.at_risk));
+      throw DataError({.file = a.at_risk}, fmt::format("arm '{}' has no rows in {}", arms[k], a.at_risk));
     }
     in.total_events = total[k];
     try {

@@ -43,7 +43,7 @@ std::string stratum_label(const SurvData& sd, std::int32_t code) {
   return sd.strata_levels.at(static_cast<std::size_t>(code));
 }
 
-/// The covariate values of the newdata rows, in the model's columns (group indicators first).
+/// The covariate values of the newdata rows, in the model's columns (Design::parts).
 struct Newdata {
   Eigen::MatrixXd x;
   std::vector<double> offset;
@@ -57,7 +57,6 @@ Newdata read_newdata(const std::string& path, const DataOptions& data, const Sur
   Newdata nd;
   const std::size_t m = t.rows();
   const auto P = cd.x.cols();
-  const Eigen::Index ng = P - static_cast<Eigen::Index>(design.names.size());
   nd.x.resize(static_cast<Eigen::Index>(m), P);
   nd.line = t.line;
   auto need = [&](const std::string& col) -> const Column& {
@@ -69,34 +68,32 @@ Newdata read_newdata(const std::string& path, const DataOptions& data, const Sur
     if (c.is_missing(i))
       throw DataError({.file = path, .line = t.line[i], .column = c.name}, "--newdata: missing value");
   };
-  if (ng > 0) {
-    const Column& g = need(sd.group_name);
-    for (std::size_t i = 0; i < m; ++i) {
-      check(g, i);
-      for (Eigen::Index k = 0; k < ng; ++k)
-        nd.x(static_cast<Eigen::Index>(i), k) = g.text(i) == sd.group_levels[static_cast<std::size_t>(k + 1)] ? 1.0 : 0.0;
-    }
-  }
-  for (Eigen::Index j = 0; j < static_cast<Eigen::Index>(design.names.size()); ++j) {
-    const std::string& src = design.term_names[design.term[static_cast<std::size_t>(j)]];
-    const std::string& name = design.names[static_cast<std::size_t>(j)];
-    const Column& c = need(src);
-    const bool numeric = name == src;
-    const std::string level = numeric ? "" : name.substr(src.size() + 1, name.size() - src.size() - 2);
+  // each variable's value per row: the number, or the index of its level (-1: not a level, so
+  // every indicator is 0)
+  std::vector<std::vector<double>> value(design.variables.size());
+  for (std::size_t v = 0; v < design.variables.size(); ++v) {
+    const auto& var = design.variables[v];
+    const Column& c = need(var.column);
+    value[v].resize(m);
     for (std::size_t i = 0; i < m; ++i) {
       check(c, i);
-      double v;
-      if (numeric) {
+      if (var.numeric) {
         if (!c.is_numeric())
-          throw DataError({.file = path, .line = t.line[i], .column = src, .value = c.text(i), .has_value = true},
+          throw DataError({.file = path, .line = t.line[i], .column = var.column, .value = c.text(i), .has_value = true},
                           "--newdata: a numeric covariate expected");
-        v = c.numbers[i];
+        value[v][i] = c.numbers[i];
       } else {
-        v = c.text(i) == level ? 1.0 : 0.0;
+        const auto it = std::find(var.levels.begin(), var.levels.end(), c.text(i));
+        value[v][i] = it == var.levels.end() ? -1.0 : static_cast<double>(it - var.levels.begin());
       }
-      nd.x(static_cast<Eigen::Index>(i), ng + j) = v;
     }
   }
+  for (std::size_t j = 0; j < design.parts.size(); ++j)
+    for (std::size_t i = 0; i < m; ++i) {
+      double x = 1;
+      for (const auto& [v, l] : design.parts[j]) x *= l < 0 ? value[v][i] : (value[v][i] == l ? 1.0 : 0.0);
+      nd.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = x;
+    }
   if (!offset_column.empty()) {
     const Column& c = need(offset_column);
     for (std::size_t i = 0; i < m; ++i) {

@@ -34,8 +34,7 @@ struct CoxDiagnosticsOutput {
 };
 
 /// Computes the curves the options ask for from the fit `fit` of `cd` (built from `sd`'s rows of
-/// `table`; the group's indicator columns first, then `design`'s columns, as cmd_cox.cpp builds
-/// them). `offset_column` is the --offset column ("" if none), `conf_level` the --conf-level.
+/// `table` with `design`'s columns, the arm's first, as cmd_cox.cpp builds them). `offset_column` is the --offset column ("" if none), `conf_level` the --conf-level.
 CoxDiagnosticsOutput run_cox_diagnostics(const CoxDiagnosticsOptions& options, const DataOptions& data,
                                          const SurvData& sd, const Design& design, const CoxData& cd,
                                          const CoxResult& fit, const std::string& offset_column,

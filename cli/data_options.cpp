@@ -27,7 +27,9 @@ void add_data_options(CLI::App* cmd, DataOptions& o, bool group_required) {
                   "Reference (control) level of --group; COL=LEVEL for another categorical column")
       ->allow_extra_args(false);
   cmd->add_option("--strata", o.strata, "Stratification column(s), comma-separated")->delimiter(',');
-  cmd->add_option("--where", o.where, "Keep rows where COL equals VALUE (COL=VALUE); repeatable, all must hold")
+  cmd->add_option("--where", o.where,
+                  "Keep rows where the clause holds: COL=VALUE, COL!=VALUE, COL<VALUE, COL<=VALUE, "
+                  "COL>VALUE, COL>=VALUE (numeric columns) or 'COL in V1,V2,...'; repeatable, all must hold")
       ->allow_extra_args(false);
   cmd->add_option("--weights", o.weights, "Column with case weights (as R's weights=)");
   cmd->add_option("--adsl", o.adsl,
@@ -136,12 +138,7 @@ Roles make_roles(const DataOptions& o) {
   if (!r.ref.empty() && r.group.empty()) throw UsageError("--ref names the control arm of --group: give --group too");
   for (const auto& s : o.strata)
     if (!s.empty()) r.strata.push_back(s);
-  for (const auto& w : o.where) {
-    auto p = w.find('=');
-    if (p == std::string::npos || p == 0)
-      throw UsageError(fmt::format("--where {}: expected COL=VALUE", w));
-    r.where.push_back({w.substr(0, p), w.substr(p + 1)});
-  }
+  for (const auto& w : o.where) r.where.push_back(parse_where(w));
   if (!o.population.empty()) r.where.push_back({o.population, "Y"});
   r.weights = o.weights;
   return r;
@@ -215,6 +212,7 @@ SurvData load_surv_data(const DataOptions& o, const Roles& roles, Table* table_o
     check_one_row_per_subject(table, where_mask(table, roles.where), "USUBJID",
                               table.find("PARAMCD") ? "PARAMCD" : "");
   SurvData data = build_surv_data(table, roles);
+  for (const auto& w : data.warnings) fmt::print(stderr, "hazard: warning: {}\n", w);
   if (table_out) *table_out = std::move(table);
   return data;
 }

@@ -65,7 +65,8 @@ std::string ref_for(const DataOptions& options, const std::string& column);
 /// the conversion of the time (and --start) column from --units to --display-units,
 /// the population flag (--population, as --where FLAG=Y), build_surv_data, and — for ADaM data
 /// (--adsl given, or USUBJID and PARAMCD present) without --start — the check of one row per
-/// subject and parameter among the rows kept by --where.
+/// subject and parameter among the rows kept by --where. The data's warnings (a group without
+/// events) are printed on standard error ("hazard: warning: ...").
 SurvData load_surv_data(const DataOptions& options, const Roles& roles, Table* table = nullptr,
                         const std::vector<std::string>& extra_columns = {});
 

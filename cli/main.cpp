@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "unknown_flags.hpp"
 #include "hazard/error.hpp"
 #include "hazard/version.hpp"
 
@@ -40,7 +41,9 @@ int main(int argc, char** argv) {
     } catch (const CLI::Success& e) {
       return app.exit(e);
     } catch (const CLI::ParseError& e) {
-      app.exit(e);
+      // an unknown or misplaced flag is named, with the nearest valid one; otherwise CLI11's text
+      const std::string why = hazard::cli::explain_parse_error(app, argc, argv);
+      fmt::print(stderr, "hazard: error: {}\n", why.empty() ? std::string(e.what()) + "\n(--help lists the flags)" : why);
       return static_cast<int>(ExitCode::usage);
     }
   } catch (const hazard::UsageError& e) {

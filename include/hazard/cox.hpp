@@ -50,23 +50,53 @@ struct DesignSpec {
   bool factor = false;  ///< treat a numeric column as categorical (levels in numeric order), as the --group arm
 };
 
-/// The design matrix of a Cox model (no intercept).
-/// A numeric column is one model column named after it; a categorical column gives one 0/1
-/// column per non-reference level named "COL[LEVEL]" (R's treatment contrasts).
+/// The terms of a model formula, as R's terms(): variables in order of first appearance, and the
+/// terms, each a product of variables (indices into `variables`, ascending), ordered by degree
+/// (main effects first) and then by first appearance. No intercept (coxph drops it).
+struct ModelTerms {
+  std::vector<DesignSpec> variables;
+  std::vector<std::vector<std::size_t>> terms;
+};
+
+/// Parses --covariates items with R's formula meaning: "a" a main effect, "a:b" the interaction
+/// alone, "a*b" = a + b + a:b, "a*b*c" every product, "a*b:c" = a + b:c + a:b:c. `lead` (e.g. the
+/// --group arm) is the first variable and term. Repeated terms count once. Throws UsageError for
+/// an empty name ("a*", "a::b").
+/// Example: parse_model_terms({"AGE*SEX", "TRT:COHORT"}) has variables AGE, SEX, TRT, COHORT
+/// and terms AGE, SEX, AGE:SEX, TRT:COHORT.
+ModelTerms parse_model_terms(const std::vector<std::string>& items, const std::string& lead = "");
+
+/// The design matrix of a Cox model (no intercept), as R's model.matrix with treatment contrasts:
+///   * a numeric variable is one column named after it;
+///   * a categorical variable (or a numeric one marked `factor`, such as the trial arm) gives one
+///     0/1 column per non-reference level, named "COL[LEVEL]" — or one per level (indicator
+///     coding) in an interaction whose margin without it is not in the model, as R;
+///   * an interaction term's columns are the products of its variables' columns, the first
+///     variable varying fastest, named "a[L]:b" as R names "aL:b".
 struct Design {
   Eigen::MatrixXd x;                     ///< rows x columns
   std::vector<std::string> names;        ///< per model column
-  std::vector<std::size_t> term;         ///< per model column: index of its term (source column)
-  std::vector<std::string> term_names;   ///< per term: the source column name
+  std::vector<std::size_t> term;         ///< per model column: index of its term
+  std::vector<std::string> term_names;   ///< per term: "a", "a:b"
+  /// per variable: its column, and for a categorical one its levels (reference first)
+  struct Variable {
+    std::string column;
+    bool numeric = true;
+    std::vector<std::string> levels;
+  };
+  std::vector<Variable> variables;
+  /// per model column: the (variable, level index) pairs it multiplies; level -1 = the numeric
+  /// value, else the indicator of variables[variable].levels[level]
+  std::vector<std::vector<std::pair<std::size_t, int>>> parts;
 };
 
 /// Builds the design matrix for the table rows `rows` (e.g. SurvData::row). Levels of a
 /// categorical column are those present in `rows`, sorted; throws DataError for a missing value
-/// or an unknown reference level, UsageError for an unknown column. With `lead` > 0 the matrix
-/// starts with that many columns of zeros, for columns the caller fills (the arm's indicators:
-/// one matrix, no copy); `names` and `term` describe the specs' columns only.
+/// or an unknown reference level, UsageError for an unknown column.
+Design build_design(const Table& table, std::span<const std::size_t> rows, const ModelTerms& model);
+/// Main effects only: one term per spec.
 Design build_design(const Table& table, std::span<const std::size_t> rows,
-                    const std::vector<DesignSpec>& specs, std::size_t lead = 0);
+                    const std::vector<DesignSpec>& specs);
 
 /// The input of a Cox fit: one entry per row, in any order (the fit sorts).
 struct CoxData {
@@ -100,10 +130,17 @@ struct CoxTest {
 };
 
 /// One row of the coefficient table (summary.coxph). With a robust variance z, p and the CI use
-/// the robust SE, as R. Aliased (singular) terms have NaN everywhere but `term`.
+/// the robust SE, as R. A term that is not estimable has NaN everywhere but `term` (printed NE,
+/// JSON null): an aliased column (singular information, R's NA), or a coefficient that runs to
+/// infinity (monotone likelihood: R warns "Loglik converged before variable k; coefficient may be
+/// infinite", or the fit ran out of iterations with that coefficient still moving). R prints the
+/// last iterate for the latter, with an SE that means nothing (and a robust SE that can give
+/// p < 2e-16); hazard gives no estimate, SE or p for it. CoxResult::coef keeps the last iterate.
 struct CoxTerm {
   std::string term;
   double coef = 0, se = 0, robust_se = 0, z = 0, p = 0, hr = 0, lower = 0, upper = 0;
+  bool estimable = true;
+  std::string not_estimable{};  ///< why not: "aliased" or "infinite" ("" when estimable)
 };
 
 /// Harrell's concordance as R's concordance() for a coxph fit (counts use case weights).
@@ -119,7 +156,10 @@ struct CoxResult {
   Ties ties = Ties::efron;
   Compat compat = Compat::r;
   int iterations = 0;
-  bool converged = false;
+  bool converged = false;              ///< Newton's rule was met (R's iter < iter.max)
+  /// Some coefficient runs to infinity (its term is not estimable; see CoxTerm): the fit did not
+  /// converge to finite estimates, whatever `converged` says.
+  bool diverged = false;
   int rank = 0;                        ///< rank of the information matrix
   double loglik0 = 0, loglik = 0;      ///< at the initial value (0) and at the estimate
 
@@ -132,7 +172,8 @@ struct CoxResult {
   bool robust = false;
 
   std::vector<CoxTerm> terms;
-  CoxTest lr, wald, score;
+  CoxTest lr, score;
+  CoxTest wald;                        ///< NaN when a coefficient diverged (it would test the last iterate)
   std::optional<CoxTest> robust_score;
   CoxConcordance concordance;
   std::vector<std::string> warnings;   ///< R's warnings, reworded with covariate names
@@ -144,6 +185,27 @@ struct CoxResult {
 /// data checks belong to the data layer. NumericalError when there are no events or the
 /// likelihood overflows at the start.
 CoxResult cox_fit(const CoxData& data, const CoxOptions& options = {});
+
+/// The joint test of one term, all its model columns at once (the Type 3 tests of SAS PHREG and
+/// car::Anova(type = 3)): for a categorical covariate with k levels a test on k - 1 df, for an
+/// interaction one on all its columns.
+struct CoxTermTest {
+  std::string term;
+  CoxTest wald;  ///< b' V^-1 b over the term's estimable columns (V the robust variance when the
+                 ///< fit is robust); NaN when one of them runs to infinity
+  CoxTest lr;    ///< 2 (loglik - loglik of the model refitted without the term's columns), df the
+                 ///< number of estimable columns that go
+};
+
+/// One joint test per term of a fit: `term` gives each model column's term index into
+/// `term_names` (Design::term, Design::term_names); `only` lists the term indices to test (empty:
+/// every term). The LR test refits the model without each term's columns, with the same data
+/// and options (a term that is the whole model is compared with beta = 0).
+std::vector<CoxTermTest> cox_term_tests(const CoxData& data, const CoxResult& fit,
+                                        const std::vector<std::size_t>& term,
+                                        const std::vector<std::string>& term_names,
+                                        const CoxOptions& options = {},
+                                        const std::vector<std::size_t>& only = {});
 
 /// "efron", "breslow", "exact"
 std::string to_string(Ties ties);
@@ -161,7 +223,10 @@ struct TwoArmCox {
   double se = 0;    ///< model-based SE (inverse information at coef)
   double loglik0 = 0, loglik = 0;
   int iterations = 0;
-  bool converged = false;
+  bool converged = false;              ///< Newton's rule was met (R's iter < iter.max)
+  /// Some coefficient runs to infinity (its term is not estimable; see CoxTerm): the fit did not
+  /// converge to finite estimates, whatever `converged` says.
+  bool diverged = false;
 };
 
 /// coxph(Surv(time, status) ~ arm + strata(s)) from the tallies at each event time: with a 0/1

@@ -4,6 +4,8 @@
 //
 // Every number follows R's survival package (version 3.5-3) so that results agree to 1e-10:
 //   * table, Greenwood variance, case weights: survfit.formula / survfitKM (C survfitkm);
+//   * with non-integer case weights (or KmOptions::robust), the robust (infinitesimal jackknife)
+//     SE of S(t), as survfit's default robust = TRUE for such weights;
 //   * confidence limits: survfit_confint with conf.type "log-log", "log" or "plain";
 //   * quantiles and their limits: quantile.survfit (the band inverted; a flat segment exactly at
 //     the target takes its midpoint);
@@ -47,6 +49,12 @@ struct KmOptions {
   std::vector<double> times{};                        ///< landmark times (reported sorted)
   std::optional<double> rmst_tau{};                   ///< RMST truncation time, > 0
   std::vector<double> quantiles = {0.25, 0.5, 0.75};  ///< p: the time S falls to 1 - p
+  /// Merge times that differ by a few ulps first (relative difference <= sqrt(machine eps)), as
+  /// R's survfit(timefix = TRUE) with aeqSurv: 7.6 and 7.6000000000076 are one time.
+  bool timefix = true;
+  /// The variance of S(t): true = robust (infinitesimal jackknife, each row its own cluster),
+  /// false = Greenwood; unset = as R's survfit: robust when some case weight is not a whole number.
+  std::optional<bool> robust{};
 };
 
 /// One Kaplan–Meier curve, a row per distinct time (event or censoring), ascending.
@@ -57,8 +65,10 @@ struct KmCurve {
   std::vector<double> n_event{};
   std::vector<double> n_censor{};
   std::vector<double> surv{};     ///< S(t)
-  std::vector<double> se_log{};   ///< Greenwood SE of log S(t) (R's fit$std.err); +inf once S = 0
-  std::vector<double> std_err{};  ///< SE of S(t) = S * se_log (R's summary std.err); NaN once S = 0
+  std::vector<double> se_log{};   ///< SE of log S(t): Greenwood (R's fit$std.err; +inf once S = 0),
+                                  ///< or robust: std_err / S (0 where std_err is 0)
+  std::vector<double> std_err{};  ///< SE of S(t) (R's summary std.err): S * se_log (Greenwood; NaN
+                                  ///< once S = 0) or the infinitesimal-jackknife SE (robust)
   std::vector<double> lower{};    ///< confidence limits; NaN where R gives NA
   std::vector<double> upper{};
   std::vector<double> cumhaz{};  ///< Nelson–Aalen cumulative hazard
@@ -118,6 +128,9 @@ struct KmResult {
   ConfType conf_type = ConfType::log_log;
   double conf_level = 0.95;
   bool weighted = false;
+  bool robust = false;            ///< the infinitesimal-jackknife variance was used (KmOptions::robust)
+  bool timefix = true;            ///< KmOptions::timefix
+  bool times_merged = false;      ///< timefix changed some times
   std::vector<KmGroup> groups{};  ///< by group code (reference first); one without groups
   std::optional<RmstDifference>
       rmst_difference{};  ///< two groups and rmst_tau: groups[1] - groups[0]
@@ -140,7 +153,7 @@ KmResult kaplan_meier(const SurvData& data, const KmOptions& options = {});
 std::vector<KmQuantile> km_followup(const SurvData& data, const KmOptions& options = {});
 
 /// One KM curve from unsorted data: status 1 = event, 0 = censored; `weight` empty = all 1.
-/// Uses options.conf_type and options.conf_level only. For reuse (report, reconstruction).
+/// Uses options.conf_type, options.conf_level and options.timefix only. For reuse (report, reconstruction).
 /// Times must be finite and >= 0 (std::invalid_argument otherwise).
 KmCurve km_curve(std::span<const double> time, std::span<const std::uint8_t> status,
                  std::span<const double> weight = {}, const KmOptions& options = {});

@@ -33,6 +33,10 @@ namespace hazard {
 struct LogrankOptions {
   double rho = 0.0;    ///< any finite value (as survdiff)
   double gamma = 0.0;  ///< finite, >= 0
+  /// logrank(SurvData) only: merge times that differ by a few ulps first (relative difference
+  /// <= sqrt(machine eps)), as survdiff(timefix = TRUE) with aeqSurv. logrank_stats compares
+  /// times exactly.
+  bool timefix = true;
 };
 
 /// The rows of one analysis, as plain spans of equal length (any order).
@@ -129,7 +133,8 @@ struct LogrankResult {
   LogrankOptions options;
   LogrankStats stats;
   LogrankTest test;
-  std::size_t n = 0;  ///< rows analysed
+  std::size_t n = 0;           ///< rows analysed
+  bool times_merged = false;  ///< options.timefix changed some times
 };
 LogrankResult logrank(const SurvData& data, const LogrankOptions& options = {});
 

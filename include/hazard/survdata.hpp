@@ -2,13 +2,15 @@
 //
 // `build_surv_data` applies the column roles the user named (--time, --event/--cnsr, --group/--ref,
 // --strata, --where, --weights, and for Cox --start, --covariates, --offset, --cluster):
-//   * rows failing a --where filter are removed (counted in `n_filtered`, not an exclusion);
+//   * rows failing a --where clause are removed (counted in `n_filtered`, not an exclusion);
 //   * rows with a missing value in any role column are excluded and counted by reason
 //     ("missing time", "missing event", "missing group", "missing stratum", "missing weight",
 //      "missing start", "missing covariate", "missing offset", "missing cluster");
 //   * invalid values are errors naming file, line, column and value: a time that is negative or
 //     not a finite number, a start not below its stop time, an event value outside its coding,
-//     a negative or non-finite weight, an unknown --ref level, no rows left.
+//     a negative or non-finite weight, an unknown --ref level, no rows left, no events in the
+//     analysed rows (the message lists the event column's values and suggests the likely flag);
+//   * a group level without events is a warning (SurvData::warnings).
 // The result keeps rows in input order; each estimator sorts what it needs (see sort.hpp).
 #pragma once
 
@@ -31,10 +33,39 @@ enum class EventCoding {
   cnsr,       ///< --cnsr COL (CDISC ADaM): 0 = event, a positive integer = censored
 };
 
+/// The comparison of a --where clause.
+enum class WhereOp {
+  eq,  ///< COL=VALUE
+  ne,  ///< COL!=VALUE
+  lt,  ///< COL<VALUE  (numeric columns only)
+  le,  ///< COL<=VALUE
+  gt,  ///< COL>VALUE
+  ge,  ///< COL>=VALUE
+  in,  ///< COL in V1,V2,...
+};
+
+/// One --where clause. A numeric column compares as a number, a categorical one as text (exact,
+/// case-sensitive); a missing value never matches (not even !=).
 struct WhereClause {
   std::string column;
-  std::string value;  ///< compared as text for categorical columns, as a number for numeric ones
+  std::string value;  ///< the value compared (every op but `in`)
+  WhereOp op = WhereOp::eq;
+  std::vector<std::string> values{};  ///< the set of `in`
 };
+
+/// Parses the text of a --where clause (docs/cli/data.md, "--where semantics"):
+///   COL=VALUE, COL!=VALUE, COL<VALUE, COL<=VALUE, COL>VALUE, COL>=VALUE, COL in V1,V2,...
+/// The operator is the first of `=`, `!=`, `<`, `<=`, `>`, `>=` or ` in ` (space, in, space;
+/// also IN) in the text; the VALUE is everything after it, taken as is (`COL=a=b,c` compares
+/// with "a=b,c", as before the other forms existed). The set of `in` is comma-separated; an item
+/// in double quotes may contain commas ("" is a quote). A column whose name contains one of these
+/// operators is written in backquotes: `a<b`=1. Throws UsageError naming the flag for a clause
+/// without an operator, a column or (for `in`) a value.
+/// Example: parse_where("AGE>=65") == WhereClause{.column = "AGE", .value = "65", .op = WhereOp::ge}
+WhereClause parse_where(const std::string& text);
+
+/// The clause as it would be written on the command line ("AGE>=65", "rx in Obs,Lev+5FU").
+std::string to_string(const WhereClause& clause);
 
 /// Column roles, one-to-one with the command-line flags.
 struct Roles {
@@ -85,6 +116,7 @@ struct SurvData {
   std::vector<std::string> group_levels;   ///< level names; [0] is the reference
   std::vector<std::string> strata_names;   ///< the --strata columns
   std::vector<std::string> strata_levels;  ///< labels as R's strata(): "A=a, B=b"
+  std::vector<std::string> warnings;       ///< e.g. a group without events (the CLI prints them)
 
   std::size_t size() const { return time.size(); }
   std::size_t n_groups() const { return group.empty() ? 1 : group_levels.size(); }
@@ -94,11 +126,19 @@ struct SurvData {
 };
 
 /// Rows satisfying every --where clause (1) or not (0). A numeric column compares as a number
-/// (a value that is not a number is a UsageError), a categorical one as text.
+/// (a value that is not a number is a UsageError naming --where), a categorical one as text (an
+/// order comparison <, <=, >, >= on a categorical column is a UsageError). Missing values never
+/// match.
 std::vector<char> where_mask(const Table& table, const std::vector<WhereClause>& where);
 
 /// Applies `roles` to `table` (see the file comment for the rules).
 SurvData build_surv_data(const Table& table, const Roles& roles);
+
+/// Throws DataError (exit 3, the same in every command) when the analysed rows have fewer than
+/// `min_levels` or more than `max_levels` levels of --group, naming the file, the column and the
+/// levels present; `purpose` ends the message ("the log-rank test compares two or more groups").
+void check_group_levels(const SurvData& data, std::size_t min_levels, std::size_t max_levels,
+                        const std::string& purpose);
 
 /// Levels of a column as R's factor() would order them: numeric columns by value (named in
 /// shortest round-trip form), categorical columns in sorted order. Codes per row, -1 = missing.

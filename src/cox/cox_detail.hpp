@@ -16,6 +16,7 @@
 #include "hazard/cox.hpp"
 #include "util/huge_pages.hpp"
 #include "util/time_order.hpp"
+#include "util/timefix.hpp"
 #include "util/two_threads.hpp"
 
 namespace hazard::detail {
@@ -124,6 +125,10 @@ int cholesky2(double* m, int n, double toler);
 void chsolve2(const double* m, int n, double* y);
 void chinv2(double* m, int n);  ///< after cholesky2: m becomes the (generalised) inverse, symmetric
 
+/// The upper tail of the chi-square distribution with df degrees of freedom at stat (NaN when
+/// stat is not finite or df <= 0; 1 for stat <= 0).
+double chisq_upper(double stat, double df);
+
 /// b' V^-1 b with V's generalised inverse as coxph.wtest (rank-deficient parts dropped).
 double wald_stat(const Eigen::MatrixXd& v, const Eigen::VectorXd& b, double toler);
 
@@ -168,13 +173,7 @@ class RiskSetSums {
 CoxConcordance concordance(const CoxSorted& d, const std::vector<double>& lp,
                            const std::vector<std::int32_t>& cluster);
 
-/// R's aeqSurv: times closer than sqrt(machine eps) (absolutely or relative to the mean
-/// absolute time) are made equal. Modifies time (and start) in place; returns whether any value
-/// changed.
-bool aeq_surv(std::vector<double>& time, std::vector<double>& start);
-/// Whether aeq_surv would change any of the times of `rows` (sorted by sort_rows_by_time): the
-/// distinct times are read in order, no sort of their own.
-bool aeq_merges(const HugeVector<KeyedRow>& rows);
+// R's aeqSurv (timefix): util/timefix.hpp (aeq_surv, aeq_merges), shared with km and logrank.
 
 }  // namespace hazard::detail
 

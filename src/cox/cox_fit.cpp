@@ -30,14 +30,18 @@
 #include "util/time_order.hpp"
 
 namespace hazard {
-namespace {
 
+namespace detail {
 double chisq_upper(double stat, double df) {
   if (!(df > 0) || !std::isfinite(stat)) return std::nan("");
   if (stat <= 0) return 1.0;
   return boost::math::cdf(boost::math::complement(boost::math::chi_squared(df), stat));
 }
+}  // namespace detail
 
+namespace {
+
+using detail::chisq_upper;
 CoxTest make_test(double stat, double df) { return {stat, df, chisq_upper(stat, df)}; }
 
 std::string join_vars(const std::vector<std::size_t>& idx, const std::vector<std::string>& names) {
@@ -250,6 +254,7 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
   // > toler_inf (1 + |beta|) (agreg.fit). With SAS's looser convergence the next step is
   // naturally larger, so the check there is |u' V| > 0.01 (1 + |beta|).
   const double toler_inf = opt.toler_inf > 0 ? opt.toler_inf : std::sqrt(opt.eps);
+  std::vector<bool> infinite(p, false);  // flagged by the check below: not estimable
   if (opt.max_iter > 1) {
     Eigen::VectorXd infs = (u.transpose() * r.var).transpose().cwiseAbs();
     std::vector<std::size_t> bad;
@@ -265,6 +270,14 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
         flag =
             !std::isfinite(u[J]) || (infs[J] > opt.eps && infs[J] > toler_inf * std::fabs(beta[J]));
       if (flag) bad.push_back(j);
+    }
+    // Not estimable: a coefficient R flags after the loglik converged (monotone likelihood), or,
+    // when the iterations ran out, a flagged one whose information has collapsed (its SE dwarfs
+    // it: the coefficient is running away, not merely short of iterations)
+    for (std::size_t j : bad) {
+      const auto J = static_cast<Eigen::Index>(j);
+      infinite[j] = nr.converged || !(std::sqrt(r.var(J, J)) <= 100 * (1 + std::fabs(beta[J])));
+      r.diverged = r.diverged || infinite[j];
     }
     if (!nr.converged) {
       // R adds no variable names here; hazard names the diverging ones in the same warning
@@ -359,8 +372,15 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
     const double ddf = static_cast<double>(df);
     r.lr = make_test(2 * (r.loglik - r.loglik0), ddf);
     r.score = make_test(nr.sctest, ddf);
-    r.wald =
-        make_test(vk.allFinite() ? detail::wald_stat(vk, bk, opt.toler_chol) : std::nan(""), ddf);
+    // the Wald test of a diverged coefficient tests its last iterate (with the naive variance p is
+    // near 1, with a robust one near 0): not given
+    r.wald = make_test(vk.allFinite() && !r.diverged ? detail::wald_stat(vk, bk, opt.toler_chol)
+                                                      : std::nan(""),
+                       ddf);
+    if (r.diverged)
+      r.warnings.push_back(
+          "a coefficient runs to infinity: its estimate, SE and p-value, and the Wald test, are "
+          "not estimable (NE); the likelihood ratio and score tests stand");
   }
 
   // coefficient table
@@ -371,8 +391,10 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
     t.term = names[j];
     t.coef = r.coef[J];
     const double nan = std::nan("");
-    if (std::isnan(t.coef)) {
-      t.se = t.robust_se = t.z = t.p = t.hr = t.lower = t.upper = nan;
+    if (std::isnan(t.coef) || infinite[j]) {
+      t.estimable = false;
+      t.not_estimable = infinite[j] ? "infinite" : "aliased";
+      t.coef = t.se = t.robust_se = t.z = t.p = t.hr = t.lower = t.upper = nan;
     } else {
       t.se = std::sqrt(r.var(J, J));
       t.robust_se = (robust && df > 0) ? std::sqrt(r.robust_var(J, J)) : nan;

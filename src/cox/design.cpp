@@ -1,12 +1,21 @@
-// The design matrix of a Cox model from table columns, as R's model.matrix with treatment
-// contrasts and no intercept column (coxph drops it):
-//   * a numeric column is one model column, named after it;
-//   * a categorical column (or a numeric one marked `factor`, such as the trial arm) gives one
-//     0/1 indicator per non-reference level, named "COL[LEVEL]". Levels are those present in the
+// The design matrix of a Cox model from table columns, as R's terms() and model.matrix with
+// treatment contrasts, without the intercept column (coxph drops it):
+//   * terms: --covariates items with R's formula meaning (a*b = a + b + a:b; a:b the interaction
+//     alone), ordered by degree and then by first appearance; a term's variables in the order of
+//     their first appearance in the formula (R's "b:a" for ~ b + a:b);
+//   * a numeric variable is one column, named after it;
+//   * a categorical variable (or a numeric one marked `factor`, such as the trial arm) is coded by
+//     R's rule: in a term T, by contrasts (one 0/1 column per non-reference level) when T without
+//     it is in the model — the empty term counts, R's intercept, so main effects are always
+//     contrasts —, else by indicators (one column per level). Levels are those present in the
 //     analysed rows, in sorted order (byte order for text, numeric order for numbers); the
-//     reference is the given level, else the first.
+//     reference is the given level, else the first;
+//   * a term's columns are the products of its variables' columns, the first variable varying
+//     fastest, named by joining the parts with ':' ("a[q]:b[v]" where R writes "aq:bv").
+// Checked against R's model.matrix column names and values (tests/reference/cox/make_interactions.R).
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,115 +25,225 @@
 
 namespace hazard {
 
-Design build_design(const Table& table, std::span<const std::size_t> rows,
-                    const std::vector<DesignSpec>& specs, std::size_t lead) {
+namespace {
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::size_t b = 0;
+  for (;;) {
+    const std::size_t e = s.find(sep, b);
+    out.push_back(s.substr(b, e == std::string::npos ? std::string::npos : e - b));
+    if (e == std::string::npos) return out;
+    b = e + 1;
+  }
+}
+
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+}
+
+/// One variable's coding in the analysed rows.
+struct Coded {
+  const Column* col = nullptr;
+  bool numeric = true;
+  std::vector<std::int32_t> code;   // per analysed row: level index (reference 0)
+  std::vector<std::string> levels;  // present levels, reference first
+};
+
+Coded code_variable(const Table& table, std::span<const std::size_t> rows, const DesignSpec& spec) {
+  const Column* col = table.find(spec.column);
+  if (col == nullptr) throw UsageError("unknown covariate column '" + spec.column + "'");
+  for (std::size_t i : rows)
+    if (col->is_missing(i))
+      throw DataError({.file = table.source, .line = table.line.empty() ? 0 : table.line[i],
+                       .column = spec.column, .value = "", .has_value = true},
+                      "missing covariate value");
+  Coded b;
+  b.col = col;
+  if (col->is_numeric() && !spec.factor) {
+    if (!spec.ref.empty())
+      throw UsageError("--ref " + spec.column + "=" + spec.ref + ": '" + spec.column +
+                       "' is a numeric covariate, not categorical");
+    return b;
+  }
+  b.numeric = false;
+  // present levels in sorted order
+  std::vector<std::int32_t> key(rows.size());
+  if (col->is_numeric()) {
+    std::vector<double> nums;
+    for (std::size_t i : rows) nums.push_back(col->numbers[i]);
+    std::sort(nums.begin(), nums.end());
+    nums.erase(std::unique(nums.begin(), nums.end()), nums.end());
+    std::vector<std::size_t> first(nums.size(), SIZE_MAX);  // a row of each level, for its text
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      const auto at = static_cast<std::size_t>(
+          std::lower_bound(nums.begin(), nums.end(), col->numbers[rows[k]]) - nums.begin());
+      key[k] = static_cast<std::int32_t>(at);
+      if (first[at] == SIZE_MAX) first[at] = rows[k];
+    }
+    for (std::size_t l = 0; l < nums.size(); ++l) b.levels.push_back(col->text(first[l]));
+  } else {
+    std::vector<std::uint8_t> present(col->levels.size(), 0);
+    for (std::size_t i : rows) present[static_cast<std::size_t>(col->codes[i])] = 1;
+    std::vector<std::int32_t> remap(col->levels.size(), -1);
+    for (std::size_t l = 0; l < col->levels.size(); ++l)
+      if (present[l]) {
+        remap[l] = static_cast<std::int32_t>(b.levels.size());
+        b.levels.push_back(col->levels[l]);
+      }
+    for (std::size_t k = 0; k < rows.size(); ++k)
+      key[k] = remap[static_cast<std::size_t>(col->codes[rows[k]])];
+  }
+  std::size_t ref = 0;
+  if (!spec.ref.empty()) {
+    auto it = std::find(b.levels.begin(), b.levels.end(), spec.ref);
+    if (it == b.levels.end())
+      throw DataError({.file = table.source, .column = spec.column, .value = spec.ref, .has_value = true},
+                      "reference level not found in the analysed rows");
+    ref = static_cast<std::size_t>(it - b.levels.begin());
+  }
+  // reorder: reference first, others in sorted order
+  std::vector<std::int32_t> perm(b.levels.size());
+  std::vector<std::string> lv{b.levels[ref]};
+  for (std::size_t l = 0, next = 1; l < b.levels.size(); ++l) {
+    if (l == ref) {
+      perm[l] = 0;
+    } else {
+      perm[l] = static_cast<std::int32_t>(next++);
+      lv.push_back(b.levels[l]);
+    }
+  }
+  b.levels = lv;
+  b.code.resize(rows.size());
+  for (std::size_t k = 0; k < rows.size(); ++k) b.code[k] = perm[static_cast<std::size_t>(key[k])];
+  return b;
+}
+
+}  // namespace
+
+ModelTerms parse_model_terms(const std::vector<std::string>& items, const std::string& lead) {
+  ModelTerms m;
+  auto variable = [&](const std::string& raw, const std::string& item) {
+    const std::string name = trim(raw);
+    if (name.empty())
+      throw UsageError("--covariates " + item + ": a term has an empty variable name");
+    for (std::size_t k = 0; k < m.variables.size(); ++k)
+      if (m.variables[k].column == name) return k;
+    m.variables.push_back({.column = name});
+    return m.variables.size() - 1;
+  };
+  std::vector<std::vector<std::size_t>> terms;  // in order of appearance
+  auto add = [&](std::vector<std::size_t> t) {
+    std::sort(t.begin(), t.end());
+    t.erase(std::unique(t.begin(), t.end()), t.end());
+    if (std::find(terms.begin(), terms.end(), t) == terms.end()) terms.push_back(std::move(t));
+  };
+  if (!lead.empty()) add({variable(lead, lead)});
+  for (const auto& item : items) {
+    if (trim(item).empty()) continue;
+    // a*b*c: the products of every non-empty subset of the '*' factors, in R's order of
+    // expansion ((a + b + a:b) * c = a + b + a:b + c + a:c + b:c + a:b:c); each factor may itself
+    // be an interaction (a:b)
+    std::vector<std::vector<std::size_t>> expanded;
+    for (const auto& factor : split(item, '*')) {
+      std::vector<std::size_t> vars;
+      for (const auto& v : split(factor, ':')) vars.push_back(variable(v, item));
+      const std::size_t before = expanded.size();
+      expanded.push_back(vars);
+      for (std::size_t k = 0; k < before; ++k) {
+        std::vector<std::size_t> t = expanded[k];
+        t.insert(t.end(), vars.begin(), vars.end());
+        expanded.push_back(std::move(t));
+      }
+    }
+    for (auto& t : expanded) add(std::move(t));
+  }
+  std::stable_sort(terms.begin(), terms.end(),
+                   [](const auto& a, const auto& b) { return a.size() < b.size(); });
+  m.terms = std::move(terms);
+  return m;
+}
+
+Design build_design(const Table& table, std::span<const std::size_t> rows, const ModelTerms& model) {
   Design d;
   const auto n = static_cast<Eigen::Index>(rows.size());
-  struct Block {
-    const Column* col;
-    std::vector<std::int32_t> code;  // per analysed row, level index (factor) or -1
-    std::vector<std::string> levels;  // present levels, reference first
+  std::vector<Coded> vars;
+  for (const DesignSpec& spec : model.variables) vars.push_back(code_variable(table, rows, spec));
+  for (std::size_t v = 0; v < vars.size(); ++v)
+    d.variables.push_back({.column = model.variables[v].column, .numeric = vars[v].numeric,
+                           .levels = vars[v].levels});
+
+  // the columns of each term: per variable of the term, the levels it contributes
+  auto in_model = [&](const std::vector<std::size_t>& t) {
+    return t.empty() || std::find(model.terms.begin(), model.terms.end(), t) != model.terms.end();
   };
-  std::vector<Block> blocks;
-  std::size_t ncol = 0;
-  for (const DesignSpec& spec : specs) {
-    const Column* col = table.find(spec.column);
-    if (col == nullptr) throw UsageError("unknown covariate column '" + spec.column + "'");
-    for (std::size_t i : rows)
-      if (col->is_missing(i))
-        throw DataError({.file = table.source, .line = table.line.empty() ? 0 : table.line[i],
-                         .column = spec.column, .value = "", .has_value = true},
-                        "missing covariate value");
-    Block b{col, {}, {}};
-    if (col->is_numeric() && !spec.factor) {
-      if (!spec.ref.empty())
-        throw UsageError("--ref " + spec.column + "=" + spec.ref + ": '" + spec.column +
-                         "' is a numeric covariate, not categorical");
-      ++ncol;
-    } else {
-      // present levels in sorted order
-      std::vector<std::int32_t> key(rows.size());
-      std::vector<double> nums;
-      std::vector<std::int32_t> used;
-      if (col->is_numeric()) {
-        for (std::size_t i : rows) nums.push_back(col->numbers[i]);
-        std::sort(nums.begin(), nums.end());
-        nums.erase(std::unique(nums.begin(), nums.end()), nums.end());
-        for (std::size_t k = 0; k < rows.size(); ++k)
-          key[k] = static_cast<std::int32_t>(
-              std::lower_bound(nums.begin(), nums.end(), col->numbers[rows[k]]) - nums.begin());
-        for (double v : nums) {
-          // the level's text as the table writes it
-          std::size_t at = 0;
-          for (std::size_t i : rows)
-            if (col->numbers[i] == v) {
-              at = i;
-              break;
-            }
-          b.levels.push_back(col->text(at));
-        }
-      } else {
-        std::vector<std::uint8_t> present(col->levels.size(), 0);
-        for (std::size_t i : rows) present[static_cast<std::size_t>(col->codes[i])] = 1;
-        std::vector<std::int32_t> remap(col->levels.size(), -1);
-        for (std::size_t l = 0; l < col->levels.size(); ++l)
-          if (present[l]) {
-            remap[l] = static_cast<std::int32_t>(b.levels.size());
-            b.levels.push_back(col->levels[l]);
-          }
-        for (std::size_t k = 0; k < rows.size(); ++k)
-          key[k] = remap[static_cast<std::size_t>(col->codes[rows[k]])];
+  for (std::size_t t = 0; t < model.terms.size(); ++t) {
+    const auto& term = model.terms[t];
+    std::string tname;
+    for (std::size_t v : term) tname += (tname.empty() ? "" : ":") + model.variables[v].column;
+    d.term_names.push_back(tname);
+    std::vector<std::vector<int>> choices;  // per variable: level indices, or {-1} (numeric)
+    for (std::size_t v : term) {
+      if (vars[v].numeric) {
+        choices.push_back({-1});
+        continue;
       }
-      std::size_t ref = 0;
-      if (!spec.ref.empty()) {
-        auto it = std::find(b.levels.begin(), b.levels.end(), spec.ref);
-        if (it == b.levels.end())
-          throw DataError({.file = table.source, .column = spec.column, .value = spec.ref, .has_value = true},
-                          "reference level not found in the analysed rows");
-        ref = static_cast<std::size_t>(it - b.levels.begin());
-      }
-      // reorder: reference first, others in sorted order
-      std::vector<std::int32_t> perm(b.levels.size());
-      std::vector<std::string> lv{b.levels[ref]};
-      for (std::size_t l = 0, next = 1; l < b.levels.size(); ++l) {
-        if (l == ref) {
-          perm[l] = 0;
-        } else {
-          perm[l] = static_cast<std::int32_t>(next++);
-          lv.push_back(b.levels[l]);
-        }
-      }
-      b.levels = lv;
-      b.code.resize(rows.size());
-      for (std::size_t k = 0; k < rows.size(); ++k) b.code[k] = perm[static_cast<std::size_t>(key[k])];
-      ncol += b.levels.size() - 1;
+      std::vector<std::size_t> margin;
+      for (std::size_t u : term)
+        if (u != v) margin.push_back(u);
+      const int first = in_model(margin) ? 1 : 0;  // contrasts, else indicators
+      std::vector<int> levels;
+      for (int l = first; l < static_cast<int>(vars[v].levels.size()); ++l) levels.push_back(l);
+      choices.push_back(std::move(levels));
     }
-    blocks.push_back(std::move(b));
-  }
-  // every column but the leading ones is written whole below
-  d.x.resize(n, static_cast<Eigen::Index>(lead + ncol));
-  detail::advise_huge_pages(d.x.data(), static_cast<std::size_t>(d.x.size()) * sizeof(double));
-  d.x.leftCols(static_cast<Eigen::Index>(lead)).setZero();
-  auto c = static_cast<Eigen::Index>(lead);
-  for (std::size_t t = 0; t < blocks.size(); ++t) {
-    const Block& b = blocks[t];
-    d.term_names.push_back(b.col->name);
-    if (b.code.empty()) {
-      for (Eigen::Index k = 0; k < n; ++k) d.x(k, c) = b.col->numbers[rows[static_cast<std::size_t>(k)]];
-      d.names.push_back(b.col->name);
-      d.term.push_back(t);
-      ++c;
-    } else {
-      for (std::size_t l = 1; l < b.levels.size(); ++l) {
-        for (Eigen::Index k = 0; k < n; ++k)
-          d.x(k, c) = b.code[static_cast<std::size_t>(k)] == static_cast<std::int32_t>(l) ? 1.0 : 0.0;
-        d.names.push_back(b.col->name + "[" + b.levels[l] + "]");
-        d.term.push_back(t);
-        ++c;
+    // every combination, the first variable varying fastest
+    std::vector<std::size_t> at(term.size(), 0);
+    bool empty = false;
+    for (const auto& c : choices) empty = empty || c.empty();
+    while (!empty) {
+      std::vector<std::pair<std::size_t, int>> part;
+      std::string name;
+      for (std::size_t k = 0; k < term.size(); ++k) {
+        const std::size_t v = term[k];
+        const int l = choices[k][at[k]];
+        part.emplace_back(v, l);
+        name += (k ? ":" : "") + model.variables[v].column;
+        if (l >= 0) name += "[" + vars[v].levels[static_cast<std::size_t>(l)] + "]";
       }
+      d.parts.push_back(std::move(part));
+      d.names.push_back(std::move(name));
+      d.term.push_back(t);
+      std::size_t k = 0;
+      while (k < term.size() && ++at[k] == choices[k].size()) at[k++] = 0;
+      if (k == term.size()) break;
+    }
+  }
+
+  d.x.resize(n, static_cast<Eigen::Index>(d.parts.size()));
+  detail::advise_huge_pages(d.x.data(), static_cast<std::size_t>(d.x.size()) * sizeof(double));
+  for (std::size_t c = 0; c < d.parts.size(); ++c) {
+    const auto C = static_cast<Eigen::Index>(c);
+    for (Eigen::Index k = 0; k < n; ++k) {
+      const auto i = static_cast<std::size_t>(k);
+      double x = 1;
+      for (const auto& [v, l] : d.parts[c])
+        x *= l < 0 ? vars[v].col->numbers[rows[i]] : (vars[v].code[i] == l ? 1.0 : 0.0);
+      d.x(k, C) = x;
     }
   }
   return d;
+}
+
+Design build_design(const Table& table, std::span<const std::size_t> rows,
+                    const std::vector<DesignSpec>& specs) {
+  ModelTerms m;
+  for (const auto& s : specs) {
+    m.terms.push_back({m.variables.size()});
+    m.variables.push_back(s);
+  }
+  return build_design(table, rows, m);
 }
 
 }  // namespace hazard

@@ -140,27 +140,289 @@ void relevel(Factor& factor, const std::string& ref, const std::string& source,
   }
 }
 
+namespace {
+
+const char* op_text(WhereOp op) {
+  switch (op) {
+    case WhereOp::eq: return "=";
+    case WhereOp::ne: return "!=";
+    case WhereOp::lt: return "<";
+    case WhereOp::le: return "<=";
+    case WhereOp::gt: return ">";
+    case WhereOp::ge: return ">=";
+    case WhereOp::in: return " in ";
+  }
+  return "?";
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+/// The operator starting at text[i], if any: its kind and length.
+std::optional<std::pair<WhereOp, std::size_t>> op_at(std::string_view text, std::size_t i) {
+  const char c = text[i];
+  const char next = i + 1 < text.size() ? text[i + 1] : '\0';
+  if (c == '=') return std::pair{WhereOp::eq, std::size_t{1}};
+  if (c == '!' && next == '=') return std::pair{WhereOp::ne, std::size_t{2}};
+  if (c == '<') return next == '=' ? std::pair{WhereOp::le, std::size_t{2}} : std::pair{WhereOp::lt, std::size_t{1}};
+  if (c == '>') return next == '=' ? std::pair{WhereOp::ge, std::size_t{2}} : std::pair{WhereOp::gt, std::size_t{1}};
+  if (c == ' ' && i + 3 < text.size() && (text[i + 1] == 'i' || text[i + 1] == 'I') &&
+      (text[i + 2] == 'n' || text[i + 2] == 'N') && text[i + 3] == ' ')
+    return std::pair{WhereOp::in, std::size_t{4}};
+  return std::nullopt;
+}
+
+/// The comma-separated set of `in`: items trimmed; "..." quotes an item ("" is a quote).
+std::vector<std::string> split_set(const std::string& clause, std::string_view s) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  for (;;) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+    std::string item;
+    if (i < s.size() && s[i] == '"') {
+      ++i;
+      bool closed = false;
+      while (i < s.size()) {
+        if (s[i] == '"') {
+          if (i + 1 < s.size() && s[i + 1] == '"') {
+            item += '"';
+            i += 2;
+            continue;
+          }
+          closed = true;
+          ++i;
+          break;
+        }
+        item += s[i++];
+      }
+      if (!closed) throw UsageError(fmt::format("--where {}: unterminated quote in the set of values", clause));
+      while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+      if (i < s.size() && s[i] != ',')
+        throw UsageError(fmt::format("--where {}: after a quoted value a comma or the end must follow", clause));
+    } else {
+      const std::size_t e = std::min(s.find(',', i), s.size());
+      item = std::string(trim(s.substr(i, e - i)));
+      if (item.empty()) throw UsageError(fmt::format("--where {}: an empty value in the set of values", clause));
+      i = e;
+    }
+    out.push_back(std::move(item));
+    if (i >= s.size()) break;
+    ++i;  // the comma
+    if (i >= s.size()) throw UsageError(fmt::format("--where {}: an empty value in the set of values", clause));
+  }
+  return out;
+}
+
+bool needs_backquotes(const std::string& column) {
+  for (std::size_t i = 0; i < column.size(); ++i)
+    if (column[i] == '`' || op_at(column, i) || (column[i] == '!' && i + 1 == column.size())) return true;
+  return column.empty() || column.front() == ' ' || column.back() == ' ';
+}
+
+}  // namespace
+
+WhereClause parse_where(const std::string& text) {
+  const std::string_view t(text);
+  std::string column;
+  std::size_t at = std::string_view::npos;  // where the operator starts
+  if (!t.empty() && t.front() == '`') {
+    const std::size_t close = t.find('`', 1);
+    if (close == std::string_view::npos)
+      throw UsageError(fmt::format("--where {}: unterminated backquote around the column name", text));
+    column = std::string(t.substr(1, close - 1));
+    at = close + 1;
+    if (at < t.size() && t[at] != '=' && t[at] != '!' && t[at] != '<' && t[at] != '>' && t[at] != ' ')
+      throw UsageError(fmt::format("--where {}: expected an operator (=, !=, <, <=, >, >=, in) after the column name", text));
+    while (at < t.size() && t[at] == ' ' && !op_at(t, at)) ++at;  // `COL` >= 3
+  } else {
+    for (std::size_t i = 0; i < t.size() && at == std::string_view::npos; ++i)
+      if (op_at(t, i)) at = i;
+    if (at != std::string_view::npos) column = std::string(t.substr(0, at));
+  }
+  const auto op = at < t.size() ? op_at(t, at) : std::nullopt;
+  if (!op)
+    throw UsageError(fmt::format(
+        "--where {}: expected COL=VALUE, COL!=VALUE, COL<VALUE, COL<=VALUE, COL>VALUE, COL>=VALUE or "
+        "'COL in V1,V2'",
+        text));
+  WhereClause w;
+  w.op = op->first;
+  const std::string_view rest = t.substr(at + op->second);
+  if (w.op == WhereOp::eq) {
+    // exactly as before the other forms: the column up to the first '=', the value after it
+    w.column = column;
+    w.value = std::string(rest);
+  } else {
+    // the new forms allow spaces around the operator: AGE >= 65
+    w.column = t.front() == '`' ? column : std::string(trim(column));
+    if (w.op == WhereOp::in) {
+      w.values = split_set(text, rest);
+    } else {
+      w.value = std::string(trim(rest));
+      if (w.value.empty()) throw UsageError(fmt::format("--where {}: the value is missing", text));
+    }
+  }
+  if (w.column.empty()) throw UsageError(fmt::format("--where {}: the column name is missing", text));
+  return w;
+}
+
+std::string to_string(const WhereClause& w) {
+  std::string out = needs_backquotes(w.column) ? "`" + w.column + "`" : w.column;
+  out += op_text(w.op);
+  if (w.op != WhereOp::in) return out + w.value;
+  for (std::size_t k = 0; k < w.values.size(); ++k) {
+    const std::string& v = w.values[k];
+    if (k) out += ',';
+    if (v.find_first_of(",\"") != std::string::npos || v.empty() || trim(v).size() != v.size()) {
+      out += '"';
+      for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+      out += '"';
+    } else {
+      out += v;
+    }
+  }
+  return out;
+}
+
+void check_group_levels(const SurvData& data, std::size_t min_levels, std::size_t max_levels,
+                        const std::string& purpose) {
+  const std::size_t k = data.group.empty() ? 0 : data.group_levels.size();
+  if (k >= min_levels && k <= max_levels) return;
+  std::string list;
+  for (std::size_t i = 0; i < k && i < 10; ++i) list += (i ? ", " : "") + data.group_levels[i];
+  if (k > 10) list += ", ...";
+  throw DataError({.file = data.source, .column = data.group_name, .value = k == 1 ? data.group_levels[0] : "",
+                   .has_value = k == 1},
+                  fmt::format("--group {} has {} level{} in the analysed rows{}; {}", data.group_name, k,
+                              k == 1 ? "" : "s", k ? " (" + list + ")" : "", purpose));
+}
+
 std::vector<char> where_mask(const Table& table, const std::vector<WhereClause>& where) {
   const std::size_t n = table.rows();
   std::vector<char> keep(n, 1);
   for (const auto& w : where) {
     const Column& c = table.at(w.column);
+    const std::vector<std::string> single{w.value};
+    const std::vector<std::string>& values = w.op == WhereOp::in ? w.values : single;
     if (c.is_numeric()) {
-      double target;
-      if (!parse_finite(w.value, target)) {
+      std::vector<double> targets;
+      for (const auto& v : values) {
+        double x;
         // A text value can never equal a number: the user probably named the wrong column.
-        throw UsageError(fmt::format("--where {}={}: column '{}' is numeric but '{}' is not a number",
-                                     w.column, w.value, w.column, w.value));
+        if (!parse_finite(v, x))
+          throw UsageError(fmt::format("--where {}: column '{}' is numeric but '{}' is not a number",
+                                       to_string(w), w.column, v));
+        targets.push_back(x);
       }
-      for (std::size_t i = 0; i < n; ++i) keep[i] &= static_cast<char>(c.numbers[i] == target);
+      const double t = targets[0];
+      const double* x = c.numbers.data();
+      // NaN (missing) compares false everywhere, except in != which tests it explicitly
+      switch (w.op) {
+        case WhereOp::eq: for (std::size_t i = 0; i < n; ++i) keep[i] &= static_cast<char>(x[i] == t); break;
+        case WhereOp::ne: for (std::size_t i = 0; i < n; ++i) keep[i] &= static_cast<char>(x[i] == x[i] && x[i] != t); break;
+        case WhereOp::lt: for (std::size_t i = 0; i < n; ++i) keep[i] &= static_cast<char>(x[i] < t); break;
+        case WhereOp::le: for (std::size_t i = 0; i < n; ++i) keep[i] &= static_cast<char>(x[i] <= t); break;
+        case WhereOp::gt: for (std::size_t i = 0; i < n; ++i) keep[i] &= static_cast<char>(x[i] > t); break;
+        case WhereOp::ge: for (std::size_t i = 0; i < n; ++i) keep[i] &= static_cast<char>(x[i] >= t); break;
+        case WhereOp::in: {
+          std::sort(targets.begin(), targets.end());
+          for (std::size_t i = 0; i < n; ++i)
+            keep[i] &= static_cast<char>(x[i] == x[i] && std::binary_search(targets.begin(), targets.end(), x[i]));
+          break;
+        }
+      }
     } else {
-      auto it = std::find(c.levels.begin(), c.levels.end(), w.value);
-      std::int32_t code = it == c.levels.end() ? -2 : static_cast<std::int32_t>(it - c.levels.begin());
-      for (std::size_t i = 0; i < n; ++i) keep[i] &= static_cast<char>(c.codes[i] == code);
+      if (w.op == WhereOp::lt || w.op == WhereOp::le || w.op == WhereOp::gt || w.op == WhereOp::ge)
+        throw UsageError(fmt::format(
+            "--where {}: column '{}' is categorical (text); <, <=, > and >= compare numbers (use = , != or in)",
+            to_string(w), w.column));
+      // per level: does it satisfy the clause? (missing, code -1, never does)
+      std::vector<char> level_ok(c.levels.size(), w.op == WhereOp::ne ? 1 : 0);
+      for (const auto& v : values) {
+        auto it = std::find(c.levels.begin(), c.levels.end(), v);
+        if (it != c.levels.end())
+          level_ok[static_cast<std::size_t>(it - c.levels.begin())] = w.op == WhereOp::ne ? 0 : 1;
+      }
+      for (std::size_t i = 0; i < n; ++i)
+        keep[i] &= static_cast<char>(c.codes[i] >= 0 && level_ok[static_cast<std::size_t>(c.codes[i])]);
     }
   }
   return keep;
 }
+
+namespace {
+
+/// The flag as the user wrote it: "--event status=3", "--cnsr CNSR", "--event DTHFL".
+std::string event_flag(const Roles& roles) {
+  switch (roles.coding) {
+    case EventCoding::indicator: return "--event " + roles.event;
+    case EventCoding::equals: return "--event " + roles.event + "=" + roles.event_value;
+    case EventCoding::cnsr: return "--cnsr " + roles.event;
+  }
+  return roles.event;
+}
+
+/// No analysed row is an event: a DataError naming the flag, the values the column has in the
+/// analysed rows and, when one is likely, the flag that was probably meant.
+[[noreturn]] void no_events(const Table& table, const Roles& roles, const SurvData& out) {
+  const Column& c = table.at(roles.event);
+  std::vector<std::string> values;  // distinct values in the analysed rows, sorted as the column
+  std::vector<double> numbers;
+  if (c.is_numeric()) {
+    for (std::size_t r : out.row) numbers.push_back(c.numbers[r]);
+    std::sort(numbers.begin(), numbers.end());
+    numbers.erase(std::unique(numbers.begin(), numbers.end()), numbers.end());
+    for (double x : numbers) values.push_back(fmt::format("{}", x));
+  } else {
+    std::vector<char> seen(c.levels.size(), 0);
+    for (std::size_t r : out.row) seen[static_cast<std::size_t>(c.codes[r])] = 1;
+    for (std::size_t k = 0; k < seen.size(); ++k)
+      if (seen[k]) values.push_back(c.levels[k]);
+  }
+  std::string list;
+  for (std::size_t k = 0; k < values.size() && k < 10; ++k) list += (k ? ", " : "") + values[k];
+  if (values.size() > 10) list += fmt::format(", ... ({} values)", values.size());
+  const std::string& col = roles.event;
+  std::string what;
+  switch (roles.coding) {
+    case EventCoding::indicator: what = fmt::format("{} is 0 (false) in every analysed row", col); break;
+    case EventCoding::equals:
+      what = fmt::format("no analysed row has {} = {} (its values: {})", col, roles.event_value, list);
+      break;
+    case EventCoding::cnsr:
+      what = fmt::format("no analysed row has {} = 0, CNSR's code for an event (its values: {})", col, list);
+      break;
+  }
+  // the likely intent: 0/1 is an indicator; two other numbers are censored/event (lung's 1/2,
+  // the larger the event); a text value differing only in case from the one given
+  std::string hint;
+  auto only = [&](std::initializer_list<double> allowed) {
+    return !numbers.empty() && std::all_of(numbers.begin(), numbers.end(), [&](double x) {
+      return std::find(allowed.begin(), allowed.end(), x) != allowed.end();
+    });
+  };
+  if (c.is_numeric()) {
+    if (roles.coding != EventCoding::indicator && numbers.size() == 2 && only({0, 1}))
+      hint = "--event " + col;
+    else if (roles.coding == EventCoding::indicator && only({0}))
+      hint = "--cnsr " + col + " (0 = event in ADaM's CNSR)";
+    else if (numbers.size() == 2)
+      hint = fmt::format("--event {}={}", col, values[1]);
+  } else if (roles.coding == EventCoding::equals) {
+    for (const auto& v : values)
+      if (iequals(v, roles.event_value)) hint = fmt::format("--event {}={}", col, v);
+  }
+  std::string message = fmt::format("{}: no events: {}", event_flag(roles), what);
+  if (!hint.empty()) message += fmt::format("; did you mean {}?", hint);
+  else if (roles.coding != EventCoding::equals && !numbers.empty())
+    message += fmt::format("; give the event's value with --event {}=VALUE", col);
+  throw DataError({.file = table.source, .column = col}, message);
+}
+
+}  // namespace
 
 SurvData build_surv_data(const Table& table, const Roles& roles) {
   const std::string& src = table.source;
@@ -349,11 +611,19 @@ SurvData build_surv_data(const Table& table, const Roles& roles) {
                                 why.empty() ? "" : ")"));
   }
 
+  // An event coding that gives no event at all is a mistake (lung's 1/2 status read with --cnsr,
+  // a value that never occurs): nothing can be estimated, so it is an error with a hint.
+  std::size_t events = 0;
+  for (auto st : out.status) events += st;
+  if (events == 0) no_events(table, roles, out);
+
   // Group levels without analysed rows are dropped (keeping the order, reference first).
   if (group) {
     std::vector<std::size_t> count(out.group_levels.size(), 0);
     for (auto g : out.group) ++count[static_cast<std::size_t>(g)];
-    if (count[0] == 0)
+    // A reference named with --ref must be present; the default one (the first level) is the first
+    // level present in the analysed rows, as R's factor() on the subset.
+    if (count[0] == 0 && !roles.ref.empty())
       throw DataError({.file = src, .column = roles.group, .value = out.group_levels[0], .has_value = true},
                       "the reference group has no rows to analyse");
     std::vector<std::int32_t> recode(count.size(), -1);
@@ -367,6 +637,16 @@ SurvData build_surv_data(const Table& table, const Roles& roles) {
       for (auto& g : out.group) g = recode[static_cast<std::size_t>(g)];
       out.group_levels = std::move(levels);
     }
+    // A group without events: its curve stays at 1 and its hazard ratio is not estimable.
+    std::vector<std::size_t> group_events(out.group_levels.size(), 0), group_rows(out.group_levels.size(), 0);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      group_events[static_cast<std::size_t>(out.group[i])] += out.status[i];
+      ++group_rows[static_cast<std::size_t>(out.group[i])];
+    }
+    for (std::size_t k = 0; k < group_events.size(); ++k)
+      if (group_events[k] == 0 && group_events.size() > 1)
+        out.warnings.push_back(fmt::format("--group {}: level '{}' has no events in the analysed rows ({} rows)",
+                                           roles.group, out.group_levels[k], group_rows[k]));
   }
 
   // Strata: codes in the sorted order of the present combinations, labelled as R's strata().

@@ -9,14 +9,25 @@
 //   H(t)   = sum d / n                             (Nelson–Aalen)
 //   V(t)   = sum d / (n (n - d))                   (Greenwood, of log S; +inf once n = d)
 //   se_log = sqrt(V), std_err(S) = S * se_log      (R's summary.survfit std.err)
+// Robust variance (survfit's default with non-integer weights, robust = TRUE; each row its own
+// cluster): the infinitesimal jackknife, Var S(t) = sum_i (w_i dS(t)/dw_i)^2 with
+//   dlog S(t)/dw_i = D_i(t) = G(min(t, T_i)) - delta_i 1{T_i <= t} / (n(T_i) - d(T_i)),
+//   G(t) = sum_{t_j <= t} d_j / (n_j (n_j - d_j))          (the Greenwood sum V above)
+// (the derivative of sum log(1 - d_j / n_j) in w_i: i adds to n_j while at risk, to d_j at its
+// event). Summed per distinct time in one forward pass: the rows still at risk after t give
+// G(t)^2 sum w_i^2, the rows that left at t_j <= t give w_i^2 D_i^2, fixed once they left; so
+// O(1) per time. std_err = S sqrt(that); se_log = std_err / S (survfit_confint, logse = FALSE).
+// Checked against survfit(weights =)$std.err to 1e-15 (tests/reference/km/make_km_robust.R).
 // Limits: km_conf_limits (conf_limits.cpp). Ties: events and censorings at the same time are
 // one row; censored subjects are at risk at their own time (n counts time >= t).
 // Input: unsorted rows, times finite and >= 0; one sort of row indices by (group, time)
 // (util/time_order.hpp: radix sort for large n), then one pass per group:
 // a backward pass accumulates the risk set from the last time (R's order of summation, so
 // n - d is exactly 0 when everyone left fails) and a forward pass forms the products and sums.
-// Note: R merges times that differ by less than ~1e-8 relative (aeqSurv, timefix = TRUE);
-// here times are distinct when they differ at all.
+// Timefix: as R (survfit's timefix = TRUE, aeqSurv), times closer than sqrt(machine eps) are
+// merged first (util/timefix.hpp, shared with cox and logrank); whether any would merge is read
+// from the curves' distinct times (no sort of its own), and only then are the curves computed
+// again on the merged times. KmOptions::timefix = false compares times exactly.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -28,6 +39,7 @@
 #include "km/km_detail.hpp"
 #include "util/huge_pages.hpp"
 #include "util/time_order.hpp"
+#include "util/timefix.hpp"
 
 namespace hazard {
 
@@ -83,9 +95,9 @@ struct PackedAccess {
   double w(std::size_t) const { return 1.0; }
 };
 
-/// The curve of rows sorted by ascending time.
+/// The curve of rows sorted by ascending time; `robust`: the infinitesimal-jackknife SE.
 template <class Access>
-KmCurve km_curve_sorted(const Access& rows, ConfType conf_type, double conf_level) {
+KmCurve km_curve_sorted(const Access& rows, ConfType conf_type, double conf_level, bool robust) {
   KmCurve c;
   const std::size_t n = rows.size();
   if (n == 0) return c;
@@ -100,6 +112,12 @@ KmCurve km_curve_sorted(const Access& rows, ConfType conf_type, double conf_leve
   resize_huge(c.n_censor, m);
   std::vector<std::size_t> d0;
   resize_huge(d0, m, std::size_t{0});
+  // robust: per time, the sums of squared weights of its events and of its censored rows
+  std::vector<double> w2_event, w2_censor;
+  if (robust) {
+    resize_huge(w2_event, m, 0.0);
+    resize_huge(w2_censor, m, 0.0);
+  }
 
   // Backward pass: the risk set grows from the last time, as R's survfitkm sums it.
   double at_risk = 0;
@@ -116,8 +134,10 @@ KmCurve km_curve_sorted(const Access& rows, ConfType conf_type, double conf_leve
     if (rows.event(k)) {
       c.n_event[j] += wi;
       ++d0[j];
+      if (robust) w2_event[j] += wi * wi;
     } else {
       c.n_censor[j] += wi;
+      if (robust) w2_censor[j] += wi * wi;
     }
     c.n_risk[j] = at_risk;
   }
@@ -131,17 +151,35 @@ KmCurve km_curve_sorted(const Access& rows, ConfType conf_type, double conf_leve
   resize_huge(c.cumhaz, m);
   const double z = km_z(conf_level);
   double km = 1, nelson = 0, v = 0;
+  // robust: the squared weights of the rows still at risk after the current time, and the sum
+  // over the rows that have left of (w_i D_i)^2 (see the file comment)
+  double w2_after = 0, left = 0;
+  if (robust)
+    for (std::size_t t = 0; t < m; ++t) w2_after += w2_event[t] + w2_censor[t];
   for (std::size_t t = 0; t < m; ++t) {
     const double nr = c.n_risk[t], d = c.n_event[t];
-    if (d0[t] > 0 && d > 0) {
+    const bool jump = d0[t] > 0 && d > 0;
+    if (jump) {
       nelson += d / nr;
       km *= (nr - d) / nr;
       v += d / (nr * (nr - d));  // +inf when nr == d: S is 0 from here on
     }
     c.surv[t] = km;
     c.cumhaz[t] = nelson;
-    c.se_log[t] = std::sqrt(v);
-    c.std_err[t] = c.se_log[t] * km;  // inf * 0 = NaN, as R
+    if (robust) {
+      // the rows leaving at t: censored ones with D = G(t), events with D = G(t) - 1 / (n - d)
+      const double own = jump ? 1 / (nr - d) : 0.0;
+      left += w2_censor[t] * v * v + w2_event[t] * (v - own) * (v - own);
+      w2_after -= w2_event[t] + w2_censor[t];
+      const double var_log = v * v * std::max(w2_after, 0.0) + left;
+      // once S = 0 its influence is 0 (R's survfitkm), though D_i is infinite
+      c.std_err[t] = km == 0 ? 0.0 : km * std::sqrt(var_log);
+      // as R's survfit_confint(logse = FALSE): se / S, 0 where se is 0
+      c.se_log[t] = c.std_err[t] == 0 ? 0.0 : c.std_err[t] / km;
+    } else {
+      c.se_log[t] = std::sqrt(v);
+      c.std_err[t] = c.se_log[t] * km;  // inf * 0 = NaN, as R
+    }
     const ConfLimits ci = km_conf_limits_z(km, c.se_log[t], conf_type, z);
     c.lower[t] = ci.lower;
     c.upper[t] = ci.upper;
@@ -183,7 +221,8 @@ namespace detail {
 /// by group first; with case weights 16-byte records by (group, time).
 std::vector<KmCurve> km_curves(std::span<const double> time, std::span<const std::uint8_t> status,
                                std::span<const double> weight, std::span<const std::int32_t> group,
-                               std::size_t n_groups, ConfType conf_type, double conf_level) {
+                               std::size_t n_groups, ConfType conf_type, double conf_level,
+                               bool robust) {
   const std::size_t n = time.size();
   if (n > UINT32_MAX) throw std::length_error("km: more than 2^32 - 1 rows");
   std::vector<KmCurve> curves(n_groups);
@@ -200,7 +239,7 @@ std::vector<KmCurve> km_curves(std::span<const double> time, std::span<const std
     std::vector<PackedRow> other;
     for (std::size_t g = 0; g < n_groups; ++g) {
       sort_keyed_rows(rows[g], other, hist, 0);
-      curves[g] = km_curve_sorted(PackedAccess{rows[g]}, conf_type, conf_level);
+      curves[g] = km_curve_sorted(PackedAccess{rows[g]}, conf_type, conf_level, robust);
       std::vector<PackedRow>().swap(rows[g]);
     }
     return curves;
@@ -215,10 +254,35 @@ std::vector<KmCurve> km_curves(std::span<const double> time, std::span<const std
     while (end < n && static_cast<std::size_t>(rows[end].code) == g) ++end;
     curves[g] = km_curve_sorted(
         KeyedAccess{std::span<const KeyedRow>(rows).subspan(begin, end - begin), status, weight},
-        conf_type, conf_level);
+        conf_type, conf_level, robust);
     begin = end;
   }
   return curves;
+}
+
+/// Whether any weight is not a whole number (R's survfitKM switches to the robust variance then).
+bool non_integer(std::span<const double> weight) {
+  return std::any_of(weight.begin(), weight.end(), [](double w) { return w != std::floor(w); });
+}
+
+/// km_curves after R's timefix: when aeqSurv would merge some of the times (read from the curves'
+/// distinct times), the curves of the merged times; `merged` says whether that happened.
+std::vector<KmCurve> km_curves_timefix(std::span<const double> time,
+                                       std::span<const std::uint8_t> status,
+                                       std::span<const double> weight,
+                                       std::span<const std::int32_t> group, std::size_t n_groups,
+                                       const KmOptions& o, bool robust, bool& merged) {
+  std::vector<KmCurve> curves =
+      km_curves(time, status, weight, group, n_groups, o.conf_type, o.conf_level, robust);
+  merged = false;
+  if (!o.timefix) return curves;
+  std::vector<std::span<const double>> distinct;
+  for (const KmCurve& c : curves) distinct.emplace_back(c.time);
+  if (!aeq_merges(distinct)) return curves;
+  std::vector<double> fixed(time.begin(), time.end()), no_start;
+  merged = aeq_surv(fixed, no_start);
+  curves.clear();
+  return km_curves(fixed, status, weight, group, n_groups, o.conf_type, o.conf_level, robust);
 }
 
 }  // namespace detail
@@ -227,8 +291,10 @@ KmCurve km_curve(std::span<const double> time, std::span<const std::uint8_t> sta
                  std::span<const double> weight, const KmOptions& options) {
   check_km_options(options);
   check_data(time, status, weight);
+  bool merged = false;
+  const bool robust = options.robust.value_or(detail::non_integer(weight));
   return std::move(
-      detail::km_curves(time, status, weight, {}, 1, options.conf_type, options.conf_level)[0]);
+      detail::km_curves_timefix(time, status, weight, {}, 1, options, robust, merged)[0]);
 }
 
 KmResult kaplan_meier(const SurvData& data, const KmOptions& options) {
@@ -248,8 +314,10 @@ KmResult kaplan_meier(const SurvData& data, const KmOptions& options) {
   for (std::int32_t g : data.group)
     if (g < 0 || static_cast<std::size_t>(g) >= n_groups)
       throw std::invalid_argument("km: a group code is outside the group levels");
-  std::vector<KmCurve> curves = detail::km_curves(data.time, data.status, data.weight, data.group,
-                                                  n_groups, options.conf_type, options.conf_level);
+  r.timefix = options.timefix;
+  r.robust = options.robust.value_or(detail::non_integer(data.weight));
+  std::vector<KmCurve> curves = detail::km_curves_timefix(
+      data.time, data.status, data.weight, data.group, n_groups, options, r.robust, r.times_merged);
 
   std::vector<double> times = options.times;
   std::sort(times.begin(), times.end());  // as summary.survfit

@@ -25,8 +25,10 @@
 //
 // Input contract (logrank_stats): spans of equal length in any order; status 1/0; group codes in
 // [0, n_groups); stratum codes >= 0 (empty = one stratum); weights >= 0 (empty = unweighted).
-// Times are compared exactly: rows tie when their times are equal doubles. (survdiff first merges
-// times closer than sqrt(machine epsilon) with aeqSurv; that is the data layer's business.)
+// Times are compared exactly: rows tie when their times are equal doubles. logrank(SurvData)
+// first merges times closer than sqrt(machine epsilon), as survdiff(timefix = TRUE) with aeqSurv
+// (util/timefix.hpp, shared with cox and km): whether any would merge is read from the sorted
+// rows of the first pass, and only then are the statistics computed again on the merged times.
 //
 // Cost. One sort of the rows by (stratum, time) (std::sort for small n, a radix sort for large
 // n), then per stratum one backward pass that grows the risk sets from the last time to the first
@@ -49,6 +51,7 @@
 #include "hazard/error.hpp"
 #include "util/huge_pages.hpp"
 #include "util/time_order.hpp"
+#include "util/timefix.hpp"
 
 namespace hazard {
 namespace {
@@ -418,24 +421,56 @@ LogrankTest logrank_test(const LogrankStats& stats) {
 
 LogrankResult logrank(const SurvData& data, const LogrankOptions& options) {
   if (data.group.empty()) throw UsageError("logrank: a group (--group) is required");
+  check_group_levels(data, 2, SIZE_MAX, "the log-rank test compares two or more groups");
   if (!std::isfinite(options.rho)) throw UsageError("logrank: --rho must be a finite number");
   if (!std::isfinite(options.gamma) || options.gamma < 0.0)
     throw UsageError("logrank: --gamma must be a finite number >= 0");
   LogrankResult result;
   result.options = options;
   result.n = data.size();
-  result.stats = logrank_stats({.time = data.time,
-                                .status = data.status,
-                                .group = data.group,
-                                .stratum = data.stratum,
-                                .weight = data.weight,
-                                .n_groups = data.group_levels.size()},
-                               options);
+  LogrankInput input{.time = data.time,
+                     .status = data.status,
+                     .group = data.group,
+                     .stratum = data.stratum,
+                     .weight = data.weight,
+                     .n_groups = data.group_levels.size()};
+  LogrankWorkspace ws;
+  logrank_stats(input, options, result.stats, ws);
+  if (options.timefix) {
+    // whether aeqSurv would merge any times, from the rows sorted by (stratum, time): one
+    // stratum is read in place; several have their distinct times merged
+    const auto& rows = ws.rows;
+    bool merges = false;
+    if (rows.empty() || rows.front().code == rows.back().code) {
+      merges = detail::aeq_merges_sorted(std::span<const Row>(rows.data(), rows.size()));
+    } else {
+      std::vector<std::vector<double>> distinct;
+      for (std::size_t k = 0; k < rows.size(); ++k) {
+        if (k == 0 || rows[k].code != rows[k - 1].code) distinct.emplace_back();
+        if (k == 0 || rows[k].key != rows[k - 1].key || rows[k].code != rows[k - 1].code)
+          distinct.back().push_back(detail::key_time(rows[k].key));
+      }
+      merges = detail::aeq_merges(std::vector<std::span<const double>>(distinct.begin(), distinct.end()));
+    }
+    if (merges) {
+      std::vector<double> fixed(data.time), no_start;
+      result.times_merged = detail::aeq_surv(fixed, no_start);
+      input.time = fixed;
+      logrank_stats(input, options, result.stats, ws);
+    }
+  }
+  // levels without rows were dropped by the data layer; a hand-built SurvData may keep them
   std::size_t present = 0;
   for (std::size_t k : result.stats.n) present += k > 0 ? 1 : 0;
-  if (present < 2)
-    throw NumericalError(
-        "logrank: only one group is present in the data; the test needs two or more");
+  if (present < 2) {
+    SurvData levels;
+    levels.source = data.source;
+    levels.group_name = data.group_name;
+    levels.group = {0};
+    for (std::size_t k = 0; k < result.stats.n.size(); ++k)
+      if (result.stats.n[k] > 0) levels.group_levels.push_back(data.group_levels[k]);
+    check_group_levels(levels, 2, SIZE_MAX, "the log-rank test compares two or more groups");
+  }
   result.test = logrank_test(result.stats);
   return result;
 }

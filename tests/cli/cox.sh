@@ -101,4 +101,12 @@ expect_exit 2 "--residuals without --out" --data "$ref/lung.csv" --time time --e
 expect_exit 2 "score residuals with exact ties" --data "$ref/lung.csv" --time time --event status --covariates age --ties exact --residuals score --out "$tmp/x.csv"
 expect_exit 3 "unknown column" --data "$ref/lung.csv" --time time --event status --covariates nosuch
 expect_exit 3 "unknown reference level" --data "$ref/veteran.csv" --time time --event status --covariates celltype --ref celltype=nosuch
+# The text header counts the analysed rows (it read them after they had moved: "analysed: 0").
+# The file (make_cox.R) holds the 212 complete rows of lung; R: coxph(Surv(time, status) ~ age) uses them all.
+out=$("$hazard" cox --data "$ref/lung.csv" --time time --event status --covariates age 2>/dev/null)
+if grep -q "rows read: 212, excluded: 0, analysed: 212)" <<<"$out"; then
+  echo "ok   text header: analysed 212"
+else
+  echo "FAIL text header: $(head -3 <<<"$out")"; fail=1
+fi
 exit $fail

@@ -32,7 +32,20 @@ run_case "lung_overall_log" --data "$ref/lung.csv" --time time --event status=2 
 run_case "aml_x_plain" --data "$ref/aml.csv" --time time --event status --group x --conf-type plain \
   --times 5,12,30,200 --rmst 40
 run_case "ovarian_weights_frac_log-log" --data "$ref/ovarian.csv" --time time --event status \
+  --weights wt --no-robust --times 100,365 --rmst 700
+# non-integer weights: the robust (infinitesimal jackknife) variance by default, as R's survfit
+run_case "ovarian_weights_frac_robust_log-log" --data "$ref/ovarian.csv" --time time --event status \
   --weights wt --times 100,365 --rmst 700
+run_case "ovarian_weights_frac_robust_plain" --data "$ref/ovarian.csv" --time time --event status \
+  --weights wt --conf-type plain --times 100,365 --rmst 700
+run_case "ovarian_rx_weights_frac_robust" --data "$ref/ovarian.csv" --time time --event status \
+  --group rx --weights wt --times 100,365 --rmst 700
+run_case "lung_sex_weights_int_robust" --data "$ref/lung.csv" --time time --event status=2 \
+  --group sex --weights wt --robust --times 100,365
+run_case "lung_sex_robust_unweighted" --data "$ref/lung.csv" --time time --event status=2 \
+  --group sex --robust --times 100,365
+run_case "zero_weights_frac_robust" --data "$ref/zero_w.csv" --time time --event status \
+  --weights w --times 2,4
 run_case "lung_sex_level90" --data "$ref/lung.csv" --time time --event status=2 --group sex \
   --conf-level 0.9 --times 100,365 --rmst 500 --quantiles 0.1,0.25,0.5,0.75,0.9
 run_case "flatend_log-log" --data "$ref/flatend.csv" --time time --event status \
@@ -54,6 +67,37 @@ else
   echo "FAIL csv output: non-zero exit"; fail=1
 fi
 
+# Text output: by default the summary as R's print(survfit) (one row per group: n, events, median
+# and its limits; rmean and se(rmean) with --rmst), checked against the R values of km.json's
+# lung_sex_log-log case; the table only with --table; a large file prints a short summary.
+"$hazard" km --data "$ref/lung.csv" --time time --event status=2 --group sex --rmst 500 >"$tmp/summary.txt" 2>&1
+"$hazard" km --data "$ref/lung.csv" --time time --event status=2 --group sex --table >"$tmp/table.txt" 2>&1
+if Rscript - "$ref/km.json" "$tmp/summary.txt" <<'RS'; then echo "ok   text summary = R's print(survfit, rmean = 500)"; else echo "FAIL text summary"; cat "$tmp/summary.txt"; fail=1; fi
+a <- commandArgs(TRUE)
+ref <- jsonlite::fromJSON(a[1], simplifyVector = FALSE)
+ref <- ref[[which(vapply(ref, function(x) x$name, "") == "lung_sex_log-log")]]
+txt <- readLines(a[2])
+head <- grep("^ +n events +rmean\\* se\\(rmean\\) median 95% LCL 95% UCL$", txt)
+stopifnot(length(head) == 1, any(grepl("^    \\* restricted mean with upper limit = 500$", txt)))
+for (i in 1:2) {
+  g <- ref$groups[[i]]
+  f <- strsplit(trimws(txt[head + i]), " +")[[1]]
+  want <- c(g$n, g$events, g$rmst$estimate, g$rmst$std_err, g$median$estimate, g$median$lower, g$median$upper)
+  got <- as.numeric(f[-1])
+  stopifnot(f[1] == paste0("sex=", g$group), all(abs(got - want) <= 6e-6 * abs(want)))
+}
+stopifnot(!any(grepl("^Table:", txt)))
+RS
+if grep -q "^Table: sex=2" "$tmp/table.txt" && [ "$(grep -c '^ *[0-9]' "$tmp/table.txt")" -gt 200 ]; then
+  echo "ok   --table prints the table"
+else
+  echo "FAIL --table"; fail=1
+fi
+awk 'BEGIN { srand(7); print "time,status"; for (i = 0; i < 200000; i++) printf "%.5f,%d\n", -log(rand()) * 10, rand() < 0.7 }' >"$tmp/big.csv"
+"$hazard" km --data "$tmp/big.csv" --time time --event status >"$tmp/big.txt" 2>&1
+bytes=$(wc -c <"$tmp/big.txt")
+if [ "$bytes" -lt 2000 ]; then echo "ok   200,000 rows: a $bytes-byte summary"; else echo "FAIL 200,000 rows print $bytes bytes"; fail=1; fi
+
 # usage and data errors: exit codes 2 and 3
 expect_exit() {  # CODE WHAT ARGS...
   local code=$1 what=$2; shift 2
@@ -68,6 +112,8 @@ expect_exit 2 "negative --times" "${base[@]}" --times -3
 expect_exit 2 "bad --quantiles" "${base[@]}" --quantiles 0.5,2
 expect_exit 2 "--json with --csv" "${base[@]}" --json --csv
 expect_exit 2 "--strata" "${base[@]}" --strata x
+expect_exit 2 "--robust with --no-robust" "${base[@]}" --robust --no-robust
+expect_exit 2 "--summary with --table" "${base[@]}" --summary --table
 expect_exit 3 "unknown column" --data "$ref/aml.csv" --time nosuch --event status
 
 exit $fail

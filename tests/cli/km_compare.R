@@ -36,4 +36,7 @@ if (!is.null(ref$rmst_difference)) for (col in c("estimate", "std_err", "lower",
 for (key in c("n", "excluded", "conf_type", "conf_level", "groups", "rmst_difference"))
   if (!(key %in% names(got))) { cat("missing key", key, "\n"); bad <- bad + 1 }
 if (got$conf_type != ref$options$conf_type) { cat("conf_type differs\n"); bad <- bad + 1 }
+if (!is.null(ref$options$variance) && !identical(got$variance, ref$options$variance)) {
+  cat("variance differs: hazard", got$variance, "R", ref$options$variance, "\n"); bad <- bad + 1
+}
 quit(status = if (bad > 0) 1 else 0)

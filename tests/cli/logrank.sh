@@ -29,9 +29,11 @@ check <- function(name, ok, what) {
 }
 run <- function(name, file, cli, r) {
   args <- c("logrank", "--data", shQuote(file), shQuote(cli), "--json")
-  out <- suppressWarnings(system2(hazard, args, stdout = TRUE, stderr = TRUE))
+  # warnings (a group without events) go to stderr, kept apart from the JSON
+  err <- tempfile()
+  out <- suppressWarnings(system2(hazard, args, stdout = TRUE, stderr = err))
   status <- attr(out, "status")
-  if (!is.null(status) && status != 0) { cat("FAIL", name, "exit", status, paste(out, collapse = "\n"), "\n"); bad <<- bad + 1; return() }
+  if (!is.null(status) && status != 0) { cat("FAIL", name, "exit", status, readLines(err), "\n"); bad <<- bad + 1; return() }
   h <- fromJSON(paste(out, collapse = "\n"), simplifyVector = TRUE)
   check(name, h$n == r$n, "n")
   check(name, h$df == r$df, "df")
@@ -98,7 +100,7 @@ expect_exit 2 logrank --data "$L" --time time --event status=2                  
 expect_exit 2 logrank --data "$L" --time time --event status=2 --group sex --gamma -1
 expect_exit 2 logrank --data "$L" --time time --event status=2 --group sex --rho abc
 expect_exit 2 logrank --data "$L" --time time --event status=2 --group sex --rho nan
-expect_exit 4 logrank --data "$L" --time time --event status=2 --group sex --where sex=1  # one group left
+expect_exit 3 logrank --data "$L" --time time --event status=2 --group sex --where sex=1  # one group left: bad data, as every command
 expect_exit 3 logrank --data "$L" --time time --event status=2 --group nosuchcolumn
 
 # Human-readable output names the statistic and the one-sided z for two groups.
@@ -106,5 +108,19 @@ out=$("$HAZARD" logrank --data "$L" --time time --event status=2 --group sex --s
 grep -q "Chisq = 10.8 on 1 degrees of freedom" <<<"$out" || { echo "FAIL text output: $out"; fail=1; }
 grep -q "stratified by ph.ecog (4 strata)" <<<"$out" || { echo "FAIL text strata line: $out"; fail=1; }
 grep -q "one-sided p" <<<"$out" || { echo "FAIL text one-sided line: $out"; fail=1; }
+# The one-sided line states the direction of O - E only as it is (R: survdiff on lung by sex,
+# O - E of sex=2 is 53 - 73.4 < 0; with --ref 2, sex=1 has O - E = 111 - 90.6 > 0), and no
+# direction when z is not defined (a group without events whose E is 0: V = 0).
+grep -q "z (sex=2 vs sex=1) = -3.29, one-sided p = Phi(z) = 0.000509 (sex=2 had fewer events than expected: O - E = -20.4)" <<<"$out" ||
+  { echo "FAIL one-sided line (fewer): $out"; fail=1; }
+out=$("$HAZARD" logrank --data "$L" --time time --event status=2 --group sex --strata ph.ecog --ref 2)
+grep -q "z (sex=1 vs sex=2) = 3.29, one-sided p = Phi(z) = 0.999 (sex=1 had more events than expected: O - E = 20.4)" <<<"$out" ||
+  { echo "FAIL one-sided line (more): $out"; fail=1; }
+grep -q "fewer" <<<"$out" && { echo "FAIL 'fewer' printed for more events: $out"; fail=1; }
+printf 't,e,g\n1,0,A\n2,0,A\n3,1,B\n4,1,B\n' >"${TMPDIR:-/tmp}/hz_lr_noev_$$.csv"
+out=$("$HAZARD" logrank --data "${TMPDIR:-/tmp}/hz_lr_noev_$$.csv" --time t --event e --group g 2>/dev/null)
+rm -f "${TMPDIR:-/tmp}/hz_lr_noev_$$.csv"
+grep -q "z (g=B vs g=A): not defined" <<<"$out" && ! grep -q "fewer\|one-sided" <<<"$out" ||
+  { echo "FAIL z not finite: $out"; fail=1; }
 
 exit $fail

@@ -63,12 +63,13 @@ printf 'time,n_risk\n0,4\n' > "$TMP/one_risk.csv"
   --arm-name solo --out "$TMP/one_ipd.csv" >/dev/null 2>&1 || fail "single arm"
 [ "$(grep -c '^solo,1,1$' "$TMP/one_ipd.csv")" = 2 ] || fail "single arm events"
 
-# Errors: a rising at-risk table is bad data (3); an unknown arm in --events is a usage error (2).
+# Errors: a rising at-risk table is bad data (3); so is an unknown arm in --events (3, as an
+# unknown --ref level in every command).
 printf 'arm,time,n_risk\nA,0,10\nA,6,12\nB,0,8\n' > "$TMP/bad.csv"
 "$HAZARD" reconstruct --curve "$TMP/points.csv" --at-risk "$TMP/bad.csv" --out "$TMP/x.csv" 2>/dev/null
 rc=$?; [ "$rc" = 3 ] || fail "rising at-risk should exit 3, got $rc"
 "$HAZARD" reconstruct --curve "$TMP/points.csv" --at-risk "$TMP/nrisk.csv" --events C=3 --out "$TMP/x.csv" 2>/dev/null
-rc=$?; [ "$rc" = 2 ] || fail "unknown arm in --events should exit 2, got $rc"
+rc=$?; [ "$rc" = 3 ] || fail "unknown arm in --events should exit 3, got $rc"
 
 # A text value in a numeric column names its file and line (and does not crash).
 printf 'time,surv\n0,1\n1,abc\n' > "$TMP/text.csv"

@@ -37,7 +37,10 @@ run_case <- function(name, csv, d, event, group = NULL, weights = NULL, conf_typ
               n = f$n, events = sum(f$n.event),
               table = list(time = I(f$time), n_risk = I(f$n.risk), n_event = I(f$n.event),
                            n_censor = I(f$n.censor), surv = I(f$surv),
-                           std_err = I(f$std.err * f$surv), lower = I(f$lower), upper = I(f$upper),
+                           # the SE of S: fit$std.err is that of log S (Greenwood), or of S
+                           # itself for a robust fit (fit$logse FALSE)
+                           std_err = I(if (f$logse) f$std.err * f$surv else f$std.err),
+                           lower = I(f$lower), upper = I(f$upper),
                            cumhaz = I(f$cumhaz)),
               median = list(estimate = unname(med$quantile), lower = unname(med$lower),
                             upper = unname(med$upper)),
@@ -67,6 +70,7 @@ run_case <- function(name, csv, d, event, group = NULL, weights = NULL, conf_typ
                 sprintf("summary(fit[i], times = c(%s), extend = TRUE)", paste(times, collapse = ", ")),
               versions = versions,
               options = list(conf_type = conf_type, conf_level = conf_level, times = I(times),
+                             robust = if (is.null(robust)) NA else robust, variance = if (fit$logse) "greenwood" else "robust",
                              tau = if (is.null(tau)) NA else tau, quantiles = I(probs)),
               data = list(time = I(d$time), status = I(d$st01),
                           weight = if (is.null(weights)) I(numeric(0)) else I(d[[weights]]),

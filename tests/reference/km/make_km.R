@@ -14,8 +14,10 @@
 #   * RMST SE is survmean's (identical to survRM2::rmst2's); its CI is estimate -/+ z*SE as in
 #     survRM2; the difference (non-reference minus reference) is computed below exactly as survRM2
 #     does, except p = 2*pnorm(-|z|) instead of 2*(1-pnorm(|z|)) (same value, no cancellation).
-#   * non-integer case weights: survfit() then defaults to robust (infinitesimal jackknife)
-#     variance; hazard uses the weighted Greenwood variance, which R gives with robust = FALSE.
+#   * non-integer case weights: survfit() then defaults to the robust (infinitesimal jackknife)
+#     variance, and so does hazard (cases *_robust*; `options.variance` records which one R used,
+#     fit$logse FALSE = robust); with robust = FALSE the weighted Greenwood variance (hazard
+#     --no-robust). robust = TRUE forces it for integer weights too (hazard --robust).
 suppressPackageStartupMessages({library(survival); library(jsonlite)})
 
 args <- commandArgs(trailingOnly = FALSE)
@@ -78,6 +80,20 @@ for (ct in c("log-log", "log", "plain"))
       robust = FALSE, conf_type = ct, times = c(100, 365), tau = 700)
 add("ovarian_rx_weights_frac", "ovarian", ova_d, "status == 1", group = "rx", weights = "wt",
     robust = FALSE, times = c(100, 365), tau = 700)
+# the robust (infinitesimal jackknife) variance: R's default for non-integer weights
+for (ct in c("log-log", "log", "plain"))
+  add(paste0("ovarian_weights_frac_robust_", ct), "ovarian", ova_d, "status == 1", weights = "wt",
+      conf_type = ct, times = c(100, 365), tau = 700)
+add("ovarian_rx_weights_frac_robust", "ovarian", ova_d, "status == 1", group = "rx", weights = "wt",
+    times = c(100, 365), tau = 700)
+add("lung_sex_weights_int_robust", "lung", lung_d, "status == 2", group = "sex", weights = "wt",
+    robust = TRUE, times = c(100, 365))
+add("lung_sex_robust_unweighted", "lung", lung_d, "status == 2", group = "sex", robust = TRUE,
+    times = c(100, 365))
+# S falls to 0 at the last time (an event in a risk set of one), with non-integer weights
+zero_w <- edge$zero; zero_w$w <- c(0.5, 1.25, 2, 0.75, 1.5)
+write_csv(zero_w, "zero_w")
+add("zero_weights_frac_robust", "zero_w", zero_w, "status == 1", weights = "w", times = c(2, 4))
 add("flat_tau_beyond", "flat", edge$flat, "status == 1", tau = 10, times = c(3, 6, 7))
 add("twogrp_tau_beyond", "twogrp", edge$twogrp, "status == 1", group = "arm", tau = 8.5)
 

@@ -87,3 +87,80 @@ TEST(SurvData, TextInAFilteredOutRowIsNotAnError) {
   auto d = build("P,t,e\nPFS,1,1\nOS,bad,1\n", {.time = "t", .event = "e", .where = {{"P", "PFS"}}});
   EXPECT_EQ(d.size(), 1u);
 }
+
+TEST(SurvData, WhereParsesEveryForm) {
+  auto is = [](const std::string& text, const std::string& col, WhereOp op, const std::string& value) {
+    const WhereClause w = parse_where(text);
+    EXPECT_EQ(w.column, col) << text;
+    EXPECT_EQ(w.op, op) << text;
+    EXPECT_EQ(w.value, value) << text;
+  };
+  is("PARAMCD=OS", "PARAMCD", WhereOp::eq, "OS");
+  is("tag=k=1,2", "tag", WhereOp::eq, "k=1,2");  // as before: split at the first '='
+  is("A= b ", "A", WhereOp::eq, " b ");           // the equality form is taken as is
+  is("AGE>=65", "AGE", WhereOp::ge, "65");
+  is("AGE > 65", "AGE", WhereOp::gt, "65");
+  is("AGE<65", "AGE", WhereOp::lt, "65");
+  is("AGE<=65", "AGE", WhereOp::le, "65");
+  is("rx!=Obs", "rx", WhereOp::ne, "Obs");
+  is("`a<b`=1", "a<b", WhereOp::eq, "1");
+  is("`x in y` >= 2", "x in y", WhereOp::ge, "2");
+  const WhereClause set = parse_where("rx in Obs,Lev+5FU");
+  EXPECT_EQ(set.op, WhereOp::in);
+  EXPECT_EQ(set.column, "rx");
+  EXPECT_EQ(set.values, (std::vector<std::string>{"Obs", "Lev+5FU"}));
+  EXPECT_EQ(parse_where("rx IN \"a,b\", c , \"d\"\"e\"").values, (std::vector<std::string>{"a,b", "c", "d\"e"}));
+  for (const char* text : {"AGE>=65", "rx in Obs,Lev+5FU", "tag=k=1,2", "`a<b`=1", "rx!=Obs", "g in \"a,b\",c"})
+    EXPECT_EQ(to_string(parse_where(text)), text);
+  for (const char* bad : {"AGE", "=3", ">=3", "x>=", "g in ", "g in a,,b", "g in \"a", "`a"})
+    EXPECT_THROW(parse_where(bad), UsageError) << bad;
+}
+
+TEST(SurvData, WhereComparesNumbersAndSets) {
+  const char* csv = "t,e,age,arm\n1,1,60,A\n2,1,65,B\n3,1,70,C\n4,1,,A\n5,1,64.5,\n";
+  auto n = [&](const std::string& clause) {
+    return build(csv, {.time = "t", .event = "e", .where = {parse_where(clause)}}).size();
+  };
+  EXPECT_EQ(n("age>=65"), 2u);
+  EXPECT_EQ(n("age>65"), 1u);
+  EXPECT_EQ(n("age<65"), 2u);
+  EXPECT_EQ(n("age<=65"), 3u);
+  EXPECT_EQ(n("age!=65"), 3u);  // the missing age never matches
+  EXPECT_EQ(n("age in 60, 70"), 2u);
+  EXPECT_EQ(n("arm in A,C"), 3u);
+  EXPECT_EQ(n("arm!=A"), 2u);   // the missing arm never matches
+  EXPECT_EQ(n("arm in B,Z"), 1u);
+  EXPECT_THROW(n("age>=old"), UsageError);
+  EXPECT_THROW(n("arm>=A"), UsageError);
+  try {
+    n("age in 60,x");
+    FAIL() << "no error";
+  } catch (const UsageError& e) {
+    EXPECT_STREQ(e.what(), "--where age in 60,x: column 'age' is numeric but 'x' is not a number");
+  }
+}
+
+TEST(SurvData, AnEventCodingWithoutEventsIsAnErrorWithAHint) {
+  // lung's coding: 1 = censored, 2 = dead
+  const char* csv = "t,s,g\n1,1,A\n2,2,A\n3,1,B\n4,2,B\n";
+  EXPECT_EQ(error_of(csv, {.time = "t", .event = "s", .coding = EventCoding::cnsr}),
+            "d.csv: column 's': --cnsr s: no events: no analysed row has s = 0, CNSR's code for an "
+            "event (its values: 1, 2); did you mean --event s=2?");
+  EXPECT_EQ(error_of(csv, {.time = "t", .event = "s", .coding = EventCoding::equals, .event_value = "3"}),
+            "d.csv: column 's': --event s=3: no events: no analysed row has s = 3 (its values: 1, 2); "
+            "did you mean --event s=2?");
+  // the values listed are those of the analysed rows
+  EXPECT_NE(error_of("t,s,g\n1,1,A\n2,2,B\n", {.time = "t", .event = "s", .coding = EventCoding::equals,
+                                                .event_value = "2", .where = {{"g", "A"}}})
+                .find("(its values: 1)"),
+            std::string::npos);
+}
+
+TEST(SurvData, AGroupWithoutEventsIsAWarning) {
+  auto d = build("t,e,g\n1,0,A\n2,1,B\n3,0,C\n4,1,B\n",
+                 {.time = "t", .event = "e", .group = "g"});
+  EXPECT_EQ(d.warnings, (std::vector<std::string>{
+                            "--group g: level 'A' has no events in the analysed rows (1 rows)",
+                            "--group g: level 'C' has no events in the analysed rows (1 rows)"}));
+  EXPECT_TRUE(build("t,e,g\n1,1,A\n2,1,B\n", {.time = "t", .event = "e", .group = "g"}).warnings.empty());
+}

@@ -67,6 +67,9 @@ hazard::KmOptions options_of(const json& c) {
   opt.times = nums(o["times"]);
   if (!o["tau"].is_null()) opt.rmst_tau = o["tau"].get<double>();
   opt.quantiles = nums(o["quantiles"]);
+  // R's survfit(robust =) when the case sets it; unset = R's default (robust for non-integer
+  // weights), which hazard must choose the same way
+  if (o.contains("robust") && !o["robust"].is_null()) opt.robust = o["robust"].get<bool>();
   return opt;
 }
 
@@ -93,6 +96,7 @@ TEST_P(KaplanMeierReference, MatchesR) {
   const double tol = hazard::tol::closed_form;
 
   ASSERT_EQ(r.groups.size(), c["groups"].size());
+  EXPECT_EQ(r.robust, c["options"]["variance"] == "robust");
   for (std::size_t g = 0; g < r.groups.size(); ++g) {
     const hazard::KmGroup& got = r.groups[g];
     const json& ref = c["groups"][g];

@@ -1,0 +1,72 @@
+// R's aeqSurv (timefix): see util/timefix.hpp for the rule and its source.
+#include "util/timefix.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+#include <limits>
+
+namespace hazard::detail {
+
+std::vector<double> aeq_cuts(std::span<const double> y) {
+  if (y.size() < 2) return {};
+  double meanabs = 0;
+  for (double v : y) meanabs += std::fabs(v);
+  meanabs /= static_cast<double>(y.size());
+  const double tol = std::sqrt(std::numeric_limits<double>::epsilon());
+  auto merges = [&](std::size_t i) {
+    const double dy = y[i] - y[i - 1];
+    return dy <= tol || dy / meanabs <= tol;
+  };
+  // nothing is allocated unless some value merges (the common case: none)
+  std::size_t first = 1;
+  while (first < y.size() && !merges(first)) ++first;
+  if (first == y.size()) return {};
+  std::vector<double> cuts;  // every distinct value before the first merge, then the non-merging
+  reserve_huge(cuts, y.size());
+  cuts.assign(y.begin(), y.begin() + static_cast<std::ptrdiff_t>(first));
+  for (std::size_t i = first + 1; i < y.size(); ++i)
+    if (!merges(i)) cuts.push_back(y[i]);
+  return cuts;
+}
+
+double aeq_fix(const std::vector<double>& cuts, double v) {  // findInterval: largest cut <= v
+  auto it = std::upper_bound(cuts.begin(), cuts.end(), v);
+  return *(it - 1);
+}
+
+bool aeq_surv(std::vector<double>& time, std::vector<double>& start) {
+  std::vector<double> y(time);
+  y.insert(y.end(), start.begin(), start.end());
+  sort_values(y);
+  y.erase(std::unique(y.begin(), y.end()), y.end());
+  const std::vector<double> cuts = aeq_cuts(y);
+  if (cuts.empty()) return false;
+  for (double& v : time) v = aeq_fix(cuts, v);
+  for (double& v : start) v = aeq_fix(cuts, v);
+  return true;
+}
+
+bool aeq_merges(const HugeVector<KeyedRow>& rows) {
+  return aeq_merges_sorted(std::span<const KeyedRow>(rows.data(), rows.size()));
+}
+
+bool aeq_merges(const std::vector<std::span<const double>>& lists) {
+  std::vector<std::span<const double>> nonempty;
+  for (const auto& l : lists)
+    if (!l.empty()) nonempty.push_back(l);
+  if (nonempty.empty()) return false;
+  if (nonempty.size() == 1) return !aeq_cuts(nonempty[0]).empty();
+  // pairwise merges of the sorted lists, then the repeats (a time in several blocks) dropped
+  std::vector<double> y(nonempty[0].begin(), nonempty[0].end()), merged;
+  for (std::size_t k = 1; k < nonempty.size(); ++k) {
+    merged.clear();
+    merged.reserve(y.size() + nonempty[k].size());
+    std::merge(y.begin(), y.end(), nonempty[k].begin(), nonempty[k].end(), std::back_inserter(merged));
+    y.swap(merged);
+  }
+  y.erase(std::unique(y.begin(), y.end()), y.end());
+  return !aeq_cuts(y).empty();
+}
+
+}  // namespace hazard::detail

@@ -1,0 +1,43 @@
+// R's aeqSurv (util/timefix.cpp), on hand-worked cases: tol = sqrt(2^-52) ~ 1.49e-8, a value tied
+// to the distinct value before it when the gap is <= tol or <= tol * mean(|distinct values|).
+#include "util/timefix.hpp"
+
+#include <gtest/gtest.h>
+
+#include <span>
+#include <vector>
+
+using namespace hazard::detail;
+
+TEST(Timefix, MergesTimesAFewUlpsApartIntoTheSmaller) {
+  std::vector<double> time{7.6000000000076, 7.6, 9, 23.000000001, 23}, start;
+  EXPECT_TRUE(aeq_surv(time, start));
+  EXPECT_EQ(time, (std::vector<double>{7.6, 7.6, 9, 23, 23}));
+  std::vector<double> apart{7.6, 7.7, 9}, none;
+  EXPECT_FALSE(aeq_surv(apart, none));
+  EXPECT_EQ(apart, (std::vector<double>{7.6, 7.7, 9}));
+}
+
+TEST(Timefix, TheRelativeRuleUsesTheMeanOfTheDistinctValues) {
+  // distinct values 1e9 and 1e9 + 5: gap 5 / mean 1e9 = 5e-9 <= tol: merged
+  std::vector<double> big{1e9 + 5, 1e9}, none;
+  EXPECT_TRUE(aeq_surv(big, none));
+  EXPECT_EQ(big, (std::vector<double>{1e9, 1e9}));
+  // with small values around, the mean (1.67e8) falls and the same gap (3e-8 relative) no longer
+  // merges, while the gaps of 1 between 1, 2, ..., 10 (6e-9 relative) do, as in R:
+  //   aeqSurv(Surv(c(1e9 + 5, 1e9, 1:10), rep(1, 12)))[, 1] == c(1e9 + 5, 1e9, rep(1, 10))
+  std::vector<double> mixed{1e9 + 5, 1e9, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, none2;
+  EXPECT_TRUE(aeq_surv(mixed, none2));
+  EXPECT_EQ(mixed, (std::vector<double>{1e9 + 5, 1e9, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}));
+}
+
+TEST(Timefix, MergedListsGiveTheAnswerOfTheWholeData) {
+  // each block's distinct times sorted; the merge happens only across blocks
+  const std::vector<double> a{1, 7.6, 9}, b{2, 7.6000000000076}, c{3};
+  EXPECT_TRUE(aeq_merges(std::vector<std::span<const double>>{a, b, c}));
+  EXPECT_FALSE(aeq_merges(std::vector<std::span<const double>>{a, c}));
+  // a time in two blocks is one distinct value, not a tie with itself
+  const std::vector<double> d{1, 9};
+  EXPECT_FALSE(aeq_merges(std::vector<std::span<const double>>{a, d}));
+  EXPECT_FALSE(aeq_merges(std::vector<std::span<const double>>{}));
+}
