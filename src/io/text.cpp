@@ -168,6 +168,14 @@ std::string escape_invalid_utf8(std::string_view s) {
   return out;
 }
 
+std::string name_list(const std::vector<std::string>& names) {
+  constexpr std::size_t shown = 20;
+  std::string list;
+  for (std::size_t i = 0; i < names.size() && i < shown; ++i) list += (i ? ", " : "") + names[i];
+  if (names.size() > shown) list += fmt::format(", ... ({} columns)", names.size());
+  return list;
+}
+
 std::string_view strip_bom(std::string_view s) {
   if (s.size() >= 3 && static_cast<unsigned char>(s[0]) == 0xEF && static_cast<unsigned char>(s[1]) == 0xBB &&
       static_cast<unsigned char>(s[2]) == 0xBF)

@@ -53,6 +53,9 @@ void reject_wide_encoding(std::string_view s, const std::string& source);
 /// Text made safe to show in a message: valid UTF-8 is kept, any other byte is written \xNN.
 std::string escape_invalid_utf8(std::string_view s);
 
+/// "a, b, c" for a message listing a file's columns; past 20 names: "a, b, ..., t, ... (N columns)".
+std::string name_list(const std::vector<std::string>& names);
+
 /// Strips a leading UTF-8 byte-order mark.
 std::string_view strip_bom(std::string_view s);
 
