@@ -53,9 +53,27 @@ inline int csv(const std::uint8_t* data, std::size_t size) {
   o.delimiter = (data[0] & 2) ? ';' : ',';
   o.threads = (data[0] >> 2) & 3;  // 0 = automatic (one chunk for small inputs), else 1-3 chunks
   if (size <= 40) numbers_agree(bytes(data + 1, size - 1));
+  bool parsed = false;
+  Table t;
   try {
-    walk(parse_csv(bytes(data + 1, size - 1), "fuzz.csv", o));
+    t = parse_csv(bytes(data + 1, size - 1), "fuzz.csv", o);
+    walk(t);
+    parsed = true;
   } catch (const DataError&) {
+  }
+  // Cut into chunks, the text must read exactly as in one piece (the chunk splitter and the
+  // tokenizer agree on where records end): both fail, or both give the same table.
+  if (o.threads > 1) {
+    o.threads = 1;
+    try {
+      Table one = parse_csv(bytes(data + 1, size - 1), "fuzz.csv", o);
+      if (!parsed || one.line != t.line || one.columns.size() != t.columns.size()) __builtin_trap();
+      for (std::size_t k = 0; k < one.columns.size(); ++k)
+        for (std::size_t i = 0; i < one.rows(); ++i)
+          if (one.columns[k].text(i) != t.columns[k].text(i)) __builtin_trap();
+    } catch (const DataError&) {
+      if (parsed) __builtin_trap();
+    }
   }
   return 0;
 }

@@ -282,6 +282,73 @@ class Tokenizer {
   const std::vector<std::string>* names_ = nullptr;
 };
 
+/// Record boundaries of CSV text for cutting it into chunks, found by the Tokenizer's reading of
+/// quotes: a '"' opens a quoted field only at the start of a field (at the start of the text or
+/// after the delimiter or a line feed); inside a quoted field '""' is a quote and a lone '"' closes
+/// it; any other '"' (inside an unquoted field, e.g. `5"`) is a plain character. A line feed outside
+/// a quoted field ends a record. Counting every quote instead would take `ab"c` for an opening
+/// quote and cut inside a later quoted multi-line field.
+///
+/// Cost: one forward pass over the quotes and line feeds (memchr); after() is called with
+/// increasing targets.
+class RecordEnds {
+ public:
+  RecordEnds(std::string_view text, char delim) : s_(text.data()), n_(text.size()), delim_(delim) {}
+
+  /// The offset just past the first record-ending line feed at or after `target` (n if none).
+  std::size_t after(std::size_t target) {
+    for (;;) {
+      if (pos_ >= n_) return n_;
+      if (quoted_) {  // find the closing quote
+        const std::size_t q = find('"', pos_, n_);
+        if (q == n_) return pos_ = n_;  // unterminated: the rest is one chunk (the tokenizer says so)
+        if (q + 1 < n_ && s_[q + 1] == '"') {
+          pos_ = q + 2;
+          continue;
+        }
+        quoted_ = false;
+        pos_ = q + 1;
+        continue;
+      }
+      if (pos_ < target) {  // only the quotes up to the target matter: skip to the next one
+        const std::size_t q = find('"', pos_, target);
+        if (q == target) {
+          pos_ = target;
+          continue;
+        }
+        quoted_ = opens(q);
+        pos_ = q + 1;
+        continue;
+      }
+      // At or past the target, outside quotes: the next line feed ends a record unless a quote
+      // that opens a field comes first.
+      if (nl_ < pos_ || nl_ == npos) nl_ = find('\n', pos_, n_);
+      const std::size_t q = find('"', pos_, nl_);
+      if (q == nl_) {
+        pos_ = nl_ == n_ ? n_ : nl_ + 1;
+        return pos_;
+      }
+      quoted_ = opens(q);
+      pos_ = q + 1;
+    }
+  }
+
+ private:
+  static constexpr std::size_t npos = std::string_view::npos;
+  std::size_t find(char c, std::size_t from, std::size_t to) const {
+    const void* p = from < to ? std::memchr(s_ + from, c, to - from) : nullptr;
+    return p ? static_cast<std::size_t>(static_cast<const char*>(p) - s_) : to;
+  }
+  bool opens(std::size_t q) const { return q == 0 || s_[q - 1] == delim_ || s_[q - 1] == '\n'; }
+
+  const char* s_;
+  std::size_t n_;
+  char delim_;
+  std::size_t pos_ = 0;     // everything before pos_ has been read
+  bool quoted_ = false;     // pos_ is inside a quoted field
+  std::size_t nl_ = npos;   // the next line feed at or after pos_ (cache)
+};
+
 struct Header {
   std::vector<std::string> names;
   /// name -> index in `names` (the keys view the strings of `names`)
@@ -488,8 +555,8 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
     return rows;
   };
 
-  // Large inputs are cut into chunks of whole records, parsed on separate threads. A line end is a
-  // record boundary when an even number of quotes precede it (a doubled quote counts two).
+  // Large inputs are cut into chunks of whole records, parsed on separate threads. The cuts come
+  // from RecordEnds, which reads quotes exactly as the Tokenizer does.
   std::vector<std::string_view> chunks;
   std::vector<std::uint64_t> chunk_line;
   {
@@ -497,26 +564,11 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
     std::size_t parts = options.threads ? options.threads
                         : text.size() < (std::size_t{8} << 20) ? 1
                                                               : std::min<std::size_t>(hw, 16);
-    std::size_t begin = 0, quotes = 0, scanned = 0;
+    RecordEnds ends(text, options.delimiter);
+    std::size_t begin = 0;
     std::uint64_t line = body_line;
     for (std::size_t k = 1; k <= parts; ++k) {
-      std::size_t cut = k == parts ? text.size() : text.size() / parts * k;
-      // A quoted field that ran past this cut was scanned already: go on from where that stopped.
-      cut = std::max(cut, scanned);
-      if (k < parts) {
-        for (;;) {
-          const void* nl = cut < text.size() ? std::memchr(text.data() + cut, '\n', text.size() - cut) : nullptr;
-          if (!nl) {
-            cut = text.size();
-            break;
-          }
-          cut = static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) + 1;
-          quotes += static_cast<std::size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(scanned),
-                                                        text.begin() + static_cast<std::ptrdiff_t>(cut), '"'));
-          scanned = cut;
-          if (quotes % 2 == 0) break;
-        }
-      }
+      const std::size_t cut = k == parts ? text.size() : ends.after(text.size() / parts * k);
       if (cut <= begin) continue;
       chunks.push_back(text.substr(begin, cut - begin));
       chunk_line.push_back(line);

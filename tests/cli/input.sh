@@ -40,4 +40,12 @@ check "a missing column among 1e6 lists 20 names and the count" 3 \
   "no such column in the header \(columns: c1, c2, .*, c20, \.\.\. \(1000000 columns\)\)" \
   timeout 60 "$hazard" km --data "$tmp/wide.csv" --time nope --event c3
 
+# ---- CSV over 8 MB (read in parallel chunks): a quote inside an unquoted field (5" = five inches)
+# before quoted multi-line fields; the chunk cuts must not fall inside a quoted field ----
+{ echo 'time,status,note'; echo '1,1,5"'
+  awk 'BEGIN { for (i = 0; i < 400000; i++) printf "%d,%d,\"line one\nline %d\"\n", i % 100 + 1, i % 2, i }'; } >"$tmp/big.csv"
+[ "$(stat -c %s "$tmp/big.csv")" -gt $((8 << 20)) ] || bad "big.csv is not over 8 MB"
+check "CSV > 8 MB with a stray quote and quoted line breaks" 0 "" "$hazard" km --data "$tmp/big.csv" --time time --event status --json
+grep -q '"n": 400001' "$tmp/out" && ok "every one of the 400001 rows is read" || bad "big.csv: n is not 400001"
+
 exit $fail
