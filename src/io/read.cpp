@@ -90,7 +90,7 @@ Table parse_detected(std::string_view bytes, const std::string& source, const Re
     case DataFormat::xport:
     case DataFormat::sas7bdat: return parse_sas(bytes, source, format, options);
     case DataFormat::dataset_json:
-    case DataFormat::ndjson: return parse_dataset_json(bytes, source, format, options);
+    case DataFormat::ndjson: return detail::parse_dataset_json_mapped(bytes, source, format, options, file);
     case DataFormat::csv: break;
   }
   if (file) return detail::read_csv_mapped(*file, source, csv_options(options));

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <new>
 
 #include "hazard/error.hpp"
 
@@ -181,6 +182,13 @@ std::string_view strip_bom(std::string_view s) {
       static_cast<unsigned char>(s[2]) == 0xBF)
     s.remove_prefix(3);
   return s;
+}
+
+void CategoricalBuilder::reserve(std::size_t n) noexcept {
+  try {
+    codes_.reserve(n);
+  } catch (const std::bad_alloc&) {
+  }
 }
 
 void CategoricalBuilder::add(std::string_view value) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "hazard/csv.hpp"
+#include "hazard/read.hpp"
 #include "hazard/table.hpp"
 
 namespace hazard::detail {
@@ -35,6 +36,10 @@ class MappedFile {
 
 /// read_csv on a file already mapped (its parsed pages are released as the parse goes).
 Table read_csv_mapped(const MappedFile& file, const std::string& source, const CsvOptions& options);
+
+/// parse_dataset_json on a file already mapped (its parsed pages are released as the parse goes).
+Table parse_dataset_json_mapped(std::string_view bytes, const std::string& source, DataFormat format,
+                                const ReadOptions& options, const MappedFile* file);
 
 /// Offset of the first byte that is not part of valid UTF-8 text (or is NUL), or npos.
 std::size_t find_invalid_utf8(std::string_view s);
@@ -69,6 +74,8 @@ class CategoricalBuilder {
  public:
   void add(std::string_view value);
   void add_missing() { codes_.push_back(-1); }
+  /// Room for n values (a hint: nothing happens when the memory cannot be had).
+  void reserve(std::size_t n) noexcept;
   std::size_t size() const { return codes_.size(); }
   Column finish(std::string name);
 
