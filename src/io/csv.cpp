@@ -713,18 +713,19 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
 }  // namespace
 
 Table parse_csv(std::string_view text, const std::string& source, const CsvOptions& options) {
-  return parse_impl(text, source, options);
+  return detail::guard_memory([&] { return parse_impl(text, source, options); }, source, text.size(), "CSV");
 }
 
 Table read_csv(const std::string& path, const CsvOptions& options) {
   detail::MappedFile file(path);
-  return parse_impl(file.view(), path, options, &file);
+  return detail::read_csv_mapped(file, path, options);
 }
 
 namespace detail {
 Table read_csv_mapped(const MappedFile& file, const std::string& source,
                       const CsvOptions& options) {
-  return parse_impl(file.view(), source, options, &file);
+  return guard_memory([&] { return parse_impl(file.view(), source, options, &file); }, source, file.view().size(),
+                      "CSV");
 }
 }  // namespace detail
 

@@ -86,15 +86,19 @@ CsvOptions csv_options(const ReadOptions& options) {
 Table parse_detected(std::string_view bytes, const std::string& source, const ReadOptions& options,
                      const detail::MappedFile* file) {
   const DataFormat format = detect_format(bytes, source);
-  switch (format) {
-    case DataFormat::xport:
-    case DataFormat::sas7bdat: return parse_sas(bytes, source, format, options);
-    case DataFormat::dataset_json:
-    case DataFormat::ndjson: return detail::parse_dataset_json_mapped(bytes, source, format, options, file);
-    case DataFormat::csv: break;
-  }
-  if (file) return detail::read_csv_mapped(*file, source, csv_options(options));
-  return parse_csv(bytes, source, csv_options(options));
+  return detail::guard_memory(
+      [&] {
+        switch (format) {
+          case DataFormat::xport:
+          case DataFormat::sas7bdat: return parse_sas(bytes, source, format, options);
+          case DataFormat::dataset_json:
+          case DataFormat::ndjson: return detail::parse_dataset_json_mapped(bytes, source, format, options, file);
+          case DataFormat::csv: break;
+        }
+        if (file) return detail::read_csv_mapped(*file, source, csv_options(options));
+        return parse_csv(bytes, source, csv_options(options));
+      },
+      source, bytes.size(), format_name(format));
 }
 }  // namespace
 

@@ -169,6 +169,14 @@ std::string escape_invalid_utf8(std::string_view s) {
   return out;
 }
 
+void throw_out_of_memory(const std::string& source, std::size_t bytes, const char* format) {
+  const double mb = static_cast<double>(bytes) / (1 << 20);
+  throw ResourceError(fmt::format(
+      "{}: reading this {} file ({}) needs more memory than is available (the columns read do not fit: read "
+      "fewer columns, or use a machine with more memory)",
+      source, format, mb >= 1 ? fmt::format("{:.0f} MB", mb) : fmt::format("{} bytes", bytes)));
+}
+
 std::string name_list(const std::vector<std::string>& names) {
   constexpr std::size_t shown = 20;
   std::string list;

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <new>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -57,6 +58,22 @@ void reject_wide_encoding(std::string_view s, const std::string& source);
 
 /// Text made safe to show in a message: valid UTF-8 is kept, any other byte is written \xNN.
 std::string escape_invalid_utf8(std::string_view s);
+
+/// The ResourceError for running out of memory while reading `bytes` bytes of a `format` file:
+/// names the file and its size.
+[[noreturn]] void throw_out_of_memory(const std::string& source, std::size_t bytes, const char* format);
+
+/// read() (reading `bytes` bytes of a `format` file), with std::bad_alloc turned into the
+/// ResourceError of throw_out_of_memory (the columns read so far are freed first, as the exception
+/// leaves read(), so there is memory for the message).
+template <class F>
+Table guard_memory(F&& read, const std::string& source, std::size_t bytes, const char* format) {
+  try {
+    return read();
+  } catch (const std::bad_alloc&) {
+    throw_out_of_memory(source, bytes, format);
+  }
+}
 
 /// "a, b, c" for a message listing a file's columns; past 20 names: "a, b, ..., t, ... (N columns)".
 std::string name_list(const std::vector<std::string>& names);
