@@ -61,7 +61,11 @@ struct ArmRows {
 // Reads columns arm (optional), x and y of a CSV file; rows with a missing value are errors.
 ArmRows read_rows(const std::string& path, std::initializer_list<const char*> x_names,
                   std::initializer_list<const char*> y_names, const char* what) {
-  std::vector<std::string> header = csv_header(path);
+  // One reading of the file (a pipe or standard input can be read only once): every column, then
+  // the ones used are picked by name.
+  const Table t = read_csv(path);
+  std::vector<std::string> header;
+  for (const Column& c : t.columns) header.push_back(c.name);
   std::string xc = pick(header, x_names), yc = pick(header, y_names);
   std::string ac = pick(header, {"arm", "Arm", "ARM", "group", "trt"});
   auto missing = [&](std::initializer_list<const char*> names) {
@@ -73,9 +77,6 @@ ArmRows read_rows(const std::string& path, std::initializer_list<const char*> x_
   };
   if (xc.empty()) throw missing(x_names);
   if (yc.empty()) throw missing(y_names);
-  std::vector<std::string> cols{xc, yc};
-  if (!ac.empty()) cols.push_back(ac);
-  Table t = read_csv(path, {.columns = cols});
   const Column& x = t.at(xc);
   const Column& y = t.at(yc);
   const Column* a = ac.empty() ? nullptr : &t.at(ac);

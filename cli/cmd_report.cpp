@@ -187,8 +187,11 @@ void run(ReportCliOptions o) {
 
   for (const std::string& p : {o.data.data, o.data.adsl}) {
     if (p.empty()) continue;
-    m.inputs.push_back({.path = p, .sha256 = sha256_file(p),
-                        .bytes = static_cast<std::uint64_t>(std::filesystem::file_size(p))});
+    if (auto bytes = stream_bytes(o.data, p))  // standard input or a pipe: the bytes that were read
+      m.inputs.push_back({.path = input_name(p), .sha256 = sha256_hex(*bytes), .bytes = bytes->size()});
+    else
+      m.inputs.push_back({.path = p, .sha256 = sha256_file(p),
+                          .bytes = static_cast<std::uint64_t>(std::filesystem::file_size(p))});
   }
   m.software = version_text();
   m.created = now_utc();

@@ -53,6 +53,8 @@ struct Newdata {
 
 Newdata read_newdata(const std::string& path, const DataOptions& data, const SurvData& sd, const Design& design,
                      const CoxData& cd, const std::string& offset_column) {
+  if (path == "-" && data.data == "-")
+    throw UsageError("--data - and --newdata -: standard input holds one file; give the other by name");
   Table t = read_csv(path);
   Newdata nd;
   const std::size_t m = t.rows();

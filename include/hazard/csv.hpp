@@ -34,7 +34,7 @@ struct CsvOptions {
   std::size_t threads = 0;  ///< chunks parsed in parallel; 0 = one per core for inputs over 8 MB
 };
 
-/// Reads the file at `path` (memory-mapped).
+/// Reads the file at `path` (memory-mapped; "-", a pipe or a FIFO is read into memory, see read_data).
 Table read_csv(const std::string& path, const CsvOptions& options = {});
 
 /// Parses CSV text already in memory; `source` is the name used in messages.

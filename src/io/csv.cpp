@@ -32,6 +32,7 @@
 #include <utility>
 
 #include "hazard/error.hpp"
+#include "hazard/read.hpp"
 #include "io/number.hpp"
 #include "io/text.hpp"
 #include "util/huge_pages.hpp"
@@ -718,7 +719,7 @@ Table parse_csv(std::string_view text, const std::string& source, const CsvOptio
 
 Table read_csv(const std::string& path, const CsvOptions& options) {
   detail::MappedFile file(path);
-  return detail::read_csv_mapped(file, path, options);
+  return detail::read_csv_mapped(file, input_name(path), options);
 }
 
 namespace detail {
@@ -741,7 +742,7 @@ std::string csv_quote(std::string_view field) {
 
 std::vector<std::string> csv_header(const std::string& path) {
   detail::MappedFile file(path);
-  return detail::read_header(file.view(), path, ',').names;
+  return detail::read_header(file.view(), input_name(path), ',').names;
 }
 
 }  // namespace hazard

@@ -1,6 +1,8 @@
 // Recognising a data file's format from its content and dispatching to its reader (read.hpp).
 #include "hazard/read.hpp"
 
+#include <sys/stat.h>
+
 #include <cstring>
 
 #include <fmt/format.h>
@@ -108,7 +110,20 @@ Table parse_data(std::string_view bytes, const std::string& source, const ReadOp
 
 Table read_data(const std::string& path, const ReadOptions& options) {
   detail::MappedFile file(path);
-  return parse_detected(file.view(), path, options, &file);
+  return parse_detected(file.view(), input_name(path), options, &file);
+}
+
+std::string input_name(const std::string& path) { return path == "-" ? "<stdin>" : path; }
+
+bool is_stream(const std::string& path) {
+  if (path == "-") return true;
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
+std::string read_bytes(const std::string& path) {
+  detail::MappedFile file(path);
+  return std::string(file.view());
 }
 
 }  // namespace hazard

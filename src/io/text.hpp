@@ -17,6 +17,8 @@
 namespace hazard::detail {
 
 /// Read-only memory map of a whole file (RAII). Throws IoError when the file cannot be read.
+/// "-" is standard input. What cannot be mapped — standard input, a pipe, a FIFO, a character
+/// device — is read to its end into memory instead (format detection then needs no seeking).
 class MappedFile {
  public:
   explicit MappedFile(const std::string& path);
@@ -26,14 +28,20 @@ class MappedFile {
   std::string_view view() const { return {data_ ? data_ : "", size_}; }
   /// Drops the whole pages of `part` from this process's memory once they have been read (the
   /// file's bytes stay in the page cache; a later read maps them again). Parts outside the
-  /// mapping (e.g. a converted copy of the text) are left alone.
+  /// mapping (e.g. a converted copy of the text, or a stream read into memory) are left alone.
   void release(std::string_view part) const noexcept;
 
  private:
   int fd_ = -1;
+  bool own_fd_ = true;
+  bool mapped_ = false;
   const char* data_ = nullptr;
   std::size_t size_ = 0;
+  std::string buffer_;  // a stream's bytes
 };
+
+/// All bytes from `fd` to its end (a pipe, FIFO, terminal or file). Throws IoError naming `name`.
+std::string read_to_end(int fd, const std::string& name);
 
 /// read_csv on a file already mapped (its parsed pages are released as the parse goes).
 Table read_csv_mapped(const MappedFile& file, const std::string& source, const CsvOptions& options);

@@ -89,6 +89,51 @@ if [ -z "${ASAN_OPTIONS:-}" ]; then
   done
 fi
 
+# ---- standard input (--data -), pipes and FIFOs: read once, like a file; the format is found
+# without seeking. Truth: the output of the same command on the file itself. ----
+ex=${HAZARD_SOURCE_DIR}/examples/cabinet
+km() { timeout 60 "$hazard" km --json --cnsr CNSR --group SEX --ref Male --time AVAL "$@"; }
+km --data "$f/lung.csv" >"$tmp/file.json" 2>"$tmp/err" || bad "km on lung.csv: $(cat "$tmp/err")"
+same_as_file() {  # NAME: $tmp/got.json equals $tmp/file.json but for the data's name
+  if cmp -s <(grep -v '"data"' "$tmp/file.json") <(grep -v '"data"' "$tmp/got.json"); then ok "$1 gives the file's result"
+  else bad "$1 differs from the file's result: $(diff <(grep -v '"data"' "$tmp/file.json") <(grep -v '"data"' "$tmp/got.json") | head -5)"; fi
+}
+for x in lung.csv lung.json lung.ndjson lung_v5.xpt lung_v8.xpt lung.sas7bdat; do
+  km --data - <"$f/$x" >"$tmp/got.json" 2>"$tmp/err" || bad "--data - < $x: $(cat "$tmp/err")"
+  same_as_file "--data - < $x (a file as standard input)"
+  cat "$f/$x" | km --data - >"$tmp/got.json" 2>"$tmp/err" || bad "cat $x | --data -: $(cat "$tmp/err")"
+  same_as_file "cat $x | --data - (a pipe)"
+  km --data <(cat "$f/$x") >"$tmp/got.json" 2>"$tmp/err" || bad "--data <(cat $x): $(cat "$tmp/err")"
+  same_as_file "--data <(cat $x) (a pipe by name)"
+done
+mkfifo "$tmp/fifo"
+( cat "$f/lung.csv" >"$tmp/fifo" & )
+km --data "$tmp/fifo" >"$tmp/got.json" 2>"$tmp/err" || bad "--data FIFO: $(cat "$tmp/err")"
+same_as_file "--data FIFO"
+printf 'AVAL,CNSR,SEX\n1,0,Male\n-2,1,Female\n' | km --data - >/dev/null 2>"$tmp/err"
+rc=$?
+[ "$rc" = 3 ] && grep -q "^hazard: data error: <stdin>:3: column 'AVAL': value '-2'" "$tmp/err" &&
+  ok "a data error on standard input names <stdin> and the line" || bad "stdin data error: exit $rc: $(cat "$tmp/err")"
+check "an empty pipe is an empty file" 3 "<stdin>: the file is empty: no header row" \
+  timeout 60 "$hazard" km --data - --time AVAL --cnsr CNSR </dev/null
+check "--data - with --adsl -" 2 "standard input holds one file" \
+  timeout 60 "$hazard" km --data - --adsl - --time AVAL --cnsr CNSR --group TRT01P </dev/null
+# hazard report reads its data once per cohort and hashes it: from a pipe and from a FIFO
+report() {
+  timeout 120 "$hazard" report --adsl "$ex/adsl.csv" --where PARAMCD=PFS --time AVAL --cnsr CNSR --group TRT01P \
+    --ref Placebo --by COHORT --strata STRAT1R,STRAT2R --times 6,12 --units months "$@"
+}
+report --data "$ex/adtte.csv" --out "$tmp/rep_file" >/dev/null 2>"$tmp/err" || bad "report on the file: $(cat "$tmp/err")"
+cat "$ex/adtte.csv" | report --data - --out "$tmp/rep_pipe" >/dev/null 2>"$tmp/err" || bad "report --data -: $(cat "$tmp/err")"
+( cat "$ex/adtte.csv" >"$tmp/fifo" & )
+report --data "$tmp/fifo" --out "$tmp/rep_fifo" >/dev/null 2>"$tmp/err" || bad "report --data FIFO: $(cat "$tmp/err")"
+sum=$(sha256sum "$ex/adtte.csv" | cut -c1-64)
+for r in rep_pipe rep_fifo; do
+  if cmp -s "$tmp/rep_file/results.csv" "$tmp/$r/results.csv"; then ok "report from $r: results.csv as from the file"
+  else bad "report from $r: results.csv differs from the file's"; fi
+  grep -q "$sum" "$tmp/$r/results.json" && ok "report from $r records the input's SHA-256" || bad "report from $r: no SHA-256 $sum"
+done
+
 # ---- CSV over 8 MB (read in parallel chunks): a quote inside an unquoted field (5" = five inches)
 # before quoted multi-line fields; the chunk cuts must not fall inside a quoted field ----
 { echo 'time,status,note'; echo '1,1,5"'
