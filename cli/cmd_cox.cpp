@@ -14,6 +14,8 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "hazard/output.hpp"
+#include "output_options.hpp"
 #include "cox_diagnostics.hpp"
 #include "data_options.hpp"
 #include "hazard/cox.hpp"
@@ -65,34 +67,29 @@ void write_residuals(const CoxCliOptions& o, const CoxData& cd, const CoxResult&
   else if (o.residuals == "dfbeta") t = ResidualType::dfbeta;
   else throw UsageError(fmt::format("--residuals {}: expected martingale, deviance, score, schoenfeld, scaledsch or dfbeta", o.residuals));
   CoxResiduals res = cox_residuals(cd, r, t);
-  std::FILE* f = std::fopen(o.out.c_str(), "w");
-  if (!f) throw IoError(fmt::format("cannot open {} for writing", o.out));
-  auto quote = [](const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-  };
-  std::string header = "line,time";
-  if (!sd.strata_levels.empty()) header += ",stratum";
-  for (const auto& c : res.columns) header += "," + quote(c);
-  fmt::print(f, "{}\n", header);
+  OutputFile file(o.out);
+  CsvWriter csv(file, {.raw = o.diag.csv_raw});
+  csv.text("line").text("time");
+  if (!sd.strata_levels.empty()) csv.text("stratum");
+  for (const auto& c : res.columns) csv.text(c);
+  csv.row();
   for (Eigen::Index i = 0; i < res.values.rows(); ++i) {
     const std::size_t row = res.row[static_cast<std::size_t>(i)];
-    std::string line = fmt::format("{},{}", sd.line[row], res.time[static_cast<std::size_t>(i)]);
-    if (!sd.strata_levels.empty())
-      line += "," + quote(sd.strata_levels[static_cast<std::size_t>(sd.stratum[row])]);
-    for (Eigen::Index j = 0; j < res.values.cols(); ++j) {
-      const double v = res.values(i, j);
-      line += std::isfinite(v) ? fmt::format(",{}", v) : std::string(",NA");
-    }
-    fmt::print(f, "{}\n", line);
+    csv.integer(static_cast<std::int64_t>(sd.line[row])).number(res.time[static_cast<std::size_t>(i)]);
+    if (!sd.strata_levels.empty()) csv.text(sd.strata_levels[static_cast<std::size_t>(sd.stratum[row])]);
+    for (Eigen::Index j = 0; j < res.values.cols(); ++j) csv.number(res.values(i, j));
+    csv.row();
   }
-  if (std::fclose(f) != 0) throw IoError(fmt::format("error writing {}", o.out));
+  csv.finish();
+  file.commit();
 }
 
 void run_cox(const CoxCliOptions& o) {
   if (!o.residuals.empty() && o.out.empty()) throw UsageError("--residuals needs --out FILE.csv");
+  refuse_overwrite(o.out, {o.data.data, o.data.adsl, o.diag.newdata}, "--out");
+  refuse_overwrite(o.diag.survfit_out, {o.data.data, o.data.adsl, o.diag.newdata}, "--survfit-out");
+  if (!o.out.empty() && o.out == o.diag.survfit_out)
+    throw UsageError(fmt::format("--out and --survfit-out name the same file {}", o.out));
   // --- options ---
   Ties ties = Ties::efron;
   Compat compat = Compat::r;
@@ -352,6 +349,7 @@ void register_cox(CLI::App& app) {
   cmd->add_option("--residuals", o->residuals,
                   "Write residuals to --out: martingale, deviance, score, schoenfeld, scaledsch or dfbeta (as R's residuals.coxph)");
   cmd->add_option("--out", o->out, "CSV file for --residuals");
+  add_csv_raw_flag(cmd, o->diag.csv_raw);
   cmd->add_flag("--baseline", o->baseline,
                 "Baseline cumulative hazard and survival per stratum at the covariate means (R's basehaz)");
   cmd->add_flag("--json", o->json, "Write the results as JSON (docs/cli/cox.md)");

@@ -14,7 +14,8 @@
 
 #include "commands.hpp"
 #include "data_options.hpp"
-#include "hazard/csv.hpp"
+#include "hazard/output.hpp"
+#include "output_options.hpp"
 #include "hazard/error.hpp"
 #include "hazard/km.hpp"
 
@@ -31,6 +32,7 @@ struct KmCliOptions {
   std::optional<double> rmst;
   bool json = false;
   bool csv = false;
+  bool csv_raw = false;
   bool summary = false;
 };
 
@@ -212,22 +214,27 @@ nlohmann::json to_json(const SurvData& data, const KmResult& r) {
   return out;
 }
 
-std::string csv_num(double x) { return std::isfinite(x) ? fmt::format("{}", x) : "NA"; }
-
-void print_csv(const KmResult& r) {
+void print_csv(const KmResult& r, bool raw) {
   // The last two columns state the method on every row (a CSV has no place for a preamble).
-  fmt::print(
-      "group,time,n_risk,n_event,n_censor,surv,std_err,lower,upper,cumhaz,conf_type,conf_level\n");
-  const std::string method = fmt::format("{},{}", conf_type_name(r.conf_type), r.conf_level);
+  OutputFile out("-");
+  CsvWriter csv(out, {.raw = raw});
+  for (const char* h : {"group", "time", "n_risk", "n_event", "n_censor", "surv", "std_err", "lower", "upper",
+                        "cumhaz", "conf_type", "conf_level"})
+    csv.text(h);
+  csv.row();
+  const std::string type = conf_type_name(r.conf_type);
   for (const KmGroup& g : r.groups) {
-    const std::string grp = g.level ? csv_quote(*g.level) : "";
     const KmCurve& c = g.curve;
-    for (std::size_t i = 0; i < c.size(); ++i)
-      fmt::print("{},{},{},{},{},{},{},{},{},{},{}\n", grp, csv_num(c.time[i]),
-                 csv_num(c.n_risk[i]), csv_num(c.n_event[i]), csv_num(c.n_censor[i]),
-                 csv_num(c.surv[i]), csv_num(c.std_err[i]), csv_num(c.lower[i]),
-                 csv_num(c.upper[i]), csv_num(c.cumhaz[i]), method);
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      if (g.level) csv.text(*g.level);
+      else csv.empty();
+      csv.number(c.time[i]).number(c.n_risk[i]).number(c.n_event[i]).number(c.n_censor[i]).number(c.surv[i])
+          .number(c.std_err[i]).number(c.lower[i]).number(c.upper[i]).number(c.cumhaz[i]).text(type)
+          .number(r.conf_level).row();
+    }
   }
+  csv.finish();
+  out.commit();
 }
 
 // Human-readable numbers: NE for not estimable, 4 significant digits for times and counts that
@@ -331,7 +338,7 @@ void run(const KmCliOptions& o) {
   if (o.json)
     print_json(data, r);
   else if (o.csv)
-    print_csv(r);
+    print_csv(r, o.csv_raw);
   else
     print_text(data, r, o.data.data, !o.summary);
 }
@@ -358,6 +365,7 @@ void register_km(CLI::App& app) {
                   "Restricted mean survival time to TAU (and the difference for two groups)");
   cmd->add_flag("--json", o->json, "Print one JSON document");
   cmd->add_flag("--csv", o->csv, "Print the KM table as CSV");
+  add_csv_raw_flag(cmd, o->csv_raw);
   cmd->add_flag("--summary", o->summary, "Human-readable summary without the table at every time");
   cmd->callback([o]() { run(*o); });
 }

@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "hazard/output.hpp"
+#include "output_options.hpp"
 #include "data_options.hpp"
 #include "hazard/csv.hpp"
 #include "hazard/error.hpp"
@@ -33,6 +35,7 @@ struct ReconstructArgs {
   std::string scale = "auto";
   std::string single_arm = "all";
   bool json = false;
+  bool csv_raw = false;
 };
 
 // The first of `names` present in the header (the files digitizers and kmdata write use several
@@ -179,6 +182,9 @@ nlohmann::json arm_json(const ArmReconstruction& r) {
 }
 
 void run_reconstruct(const ReconstructArgs& a) {
+  if (a.curve == "-" && a.at_risk == "-")
+    throw UsageError("--curve - and --at-risk -: standard input holds one file; give the other by name");
+  refuse_overwrite(a.out, {a.curve, a.at_risk}, "--out");
   const GuyotOptions options{.clean = {.scale = parse_scale(a.scale)}};
   ArmRows pts =
       read_rows(a.curve, {"time", "T", "t", "x"}, {"surv", "S", "s", "survival", "y"}, "curve");
@@ -258,22 +264,15 @@ void run_reconstruct(const ReconstructArgs& a) {
     }
   }
 
-  // Patient rows.
-  std::string text = "arm,time,event\n";
-  for (const auto& r : results) {
-    const std::string arm = csv_quote(r.arm);
-    for (std::size_t i = 0; i < r.time.size(); ++i) {
-      text += fmt::format("{},{},{}\n", arm, r.time[i], static_cast<int>(r.event[i]));
-    }
-  }
-  if (a.out == "-") {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-  } else {
-    std::ofstream f(a.out, std::ios::binary);
-    if (!f) throw IoError(fmt::format("cannot open {} for writing", a.out));
-    f << text;
-    if (!f.flush()) throw IoError(fmt::format("cannot write {}", a.out));
-  }
+  // Patient rows (atomically: a temporary file renamed when complete).
+  OutputFile out(a.out);
+  CsvWriter csv(out, {.raw = a.csv_raw});
+  csv.text("arm").text("time").text("event").row();
+  for (const auto& r : results)
+    for (std::size_t i = 0; i < r.time.size(); ++i)
+      csv.text(r.arm).number(r.time[i]).integer(static_cast<int>(r.event[i])).row();
+  csv.finish();
+  out.commit();
 
   if (a.json) {
     nlohmann::json arms_json = nlohmann::json::array();
@@ -328,6 +327,7 @@ void register_reconstruct(CLI::App& app) {
       ->delimiter(',');
   cmd->add_option("--out", args->out, "Output CSV of patient rows arm,time,event ('-' = stdout)")
       ->required();
+  add_csv_raw_flag(cmd, args->csv_raw);
   cmd->add_option("--scale", args->scale,
                   "Survival scale of --curve: auto (default), fraction, percent");
   cmd->add_option("--arm-name", args->single_arm,

@@ -15,6 +15,7 @@
 
 #include "commands.hpp"
 #include "data_options.hpp"
+#include "output_options.hpp"
 #include "hazard/cox.hpp"
 #include "hazard/digest.hpp"
 #include "hazard/error.hpp"
@@ -41,6 +42,7 @@ struct ReportCliOptions {
   bool kmunicate = false;
   double x_step = 0;
   std::string units_label;  ///< the --units text when it labels (not derives) the time
+  bool csv_raw = false;
   std::string command;
 };
 
@@ -104,6 +106,7 @@ void run(ReportCliOptions o) {
   m.endpoint = o.endpoint.empty() ? endpoint_name(code) : o.endpoint;
   m.title = o.title.empty() ? m.endpoint : o.title;
   m.notice = o.notice;
+  m.csv_raw = o.csv_raw;
   m.units = o.units_label;
   m.by = o.by;
   m.landmark_times = o.times;
@@ -222,6 +225,7 @@ void register_report(CLI::App& app) {
   cmd->add_option("--conf-level", o->conf_level, "Confidence level of every interval (default 0.95)");
   cmd->add_option("--ties", o->ties, "Cox ties: efron (default, as R), breslow (as SAS) or exact");
   cmd->add_option("--out", o->out, "Directory to write the report into (created)")->required();
+  add_csv_raw_flag(cmd, o->csv_raw);
   cmd->add_option("--title", o->title, "Report title (default: the endpoint)");
   cmd->add_option("--endpoint", o->endpoint, "Endpoint name (default from --where PARAMCD=: PFS, OS, ...)");
   cmd->add_option("--notice", o->notice, "Notice shown on every output, e.g. \"SIMULATED DATA - not trial data\"");

@@ -1,5 +1,7 @@
 // hazard: time-to-event analysis of randomized clinical trials. Entry point of the command line.
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <iostream>
 #include <new>
@@ -58,6 +60,15 @@ int run(CLI::App& app, int argc, char** argv) {
   } catch (const std::exception& e) {
     fmt::print(stderr, "hazard: internal error: {}\n", e.what());
     return static_cast<int>(ExitCode::failure);
+  }
+  // What was printed must have reached standard output (a full disk, /dev/full, a closed pipe):
+  // a result that was not written is not a success.
+  errno = 0;
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    const int e = errno;
+    std::fprintf(stderr, "hazard: i/o error: standard output: cannot write: %s\n",
+                 e ? std::strerror(e) : "write error");
+    return static_cast<int>(ExitCode::io);
   }
   return 0;
 }

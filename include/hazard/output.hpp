@@ -87,7 +87,8 @@ void refuse_overwrite(const std::string& output, const std::vector<std::string>&
                       const std::string& flag = "output");
 
 struct CsvWriteOptions {
-  bool raw = false;  ///< --csv-raw: no apostrophe before cells that start with = + - @ tab or CR
+  bool raw = false;       ///< --csv-raw: no apostrophe before cells that start with = + - @ tab or CR
+  bool infinity = false;  ///< number(±inf) writes Inf / -Inf (as R's write.csv) instead of NA
 };
 
 /// True when a text cell would be read by a spreadsheet as a formula: it starts with = + - @ tab
@@ -107,7 +108,8 @@ class CsvWriter {
 
   /// A text cell (guarded against formula injection, quoted when needed).
   CsvWriter& text(std::string_view cell);
-  /// A number in shortest round-trip form ("-1.5", "1e-07"); NA when not finite.
+  /// A number in shortest round-trip form ("-1.5", "1e-07"); NA when NaN; NA or Inf/-Inf when
+  /// infinite (CsvWriteOptions::infinity).
   CsvWriter& number(double x);
   /// A number with printf-style precision: fixed (`{:.Nf}`) or general (`{:.Ng}`); NA when not finite.
   CsvWriter& fixed(double x, int decimals);

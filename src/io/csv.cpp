@@ -27,6 +27,7 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <unordered_map>
 #include <utility>
@@ -599,18 +600,25 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
     }
   } else {
     std::vector<std::exception_ptr> errors(chunks.size());
+    auto parse_chunk = [&](std::size_t c) {
+      try {
+        check_chunk_utf8(chunks[c]);
+        // the first chunk's vectors receive the others' rows when the chunks are merged
+        part_rows[c] = run_pass(chunks[c], chunk_line[c], part_cols[c], &part_lines[c], nullptr,
+                                expect_rows(c == 0 ? text.size() : chunks[c].size()));
+      } catch (...) {
+        errors[c] = std::current_exception();
+      }
+    };
     std::vector<std::thread> threads;
-    for (std::size_t c = 0; c < chunks.size(); ++c) {
-      threads.emplace_back([&, c] {
-        try {
-          check_chunk_utf8(chunks[c]);
-          // the first chunk's vectors receive the others' rows when the chunks are merged
-          part_rows[c] = run_pass(chunks[c], chunk_line[c], part_cols[c], &part_lines[c], nullptr,
-                                  expect_rows(c == 0 ? text.size() : chunks[c].size()));
-        } catch (...) {
-          errors[c] = std::current_exception();
-        }
-      });
+    threads.reserve(chunks.size());
+    std::size_t started = 0;
+    try {
+      for (; started < chunks.size(); ++started) threads.emplace_back(parse_chunk, started);
+    } catch (const std::system_error&) {
+      // A thread could not be started (out of memory for its stack): this thread parses the
+      // chunks left (the started threads must still be joined, or the program terminates).
+      for (std::size_t c = started; c < chunks.size(); ++c) parse_chunk(c);
     }
     for (auto& t : threads) t.join();
     for (auto& e : errors)

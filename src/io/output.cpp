@@ -241,6 +241,7 @@ CsvWriter& CsvWriter::text(std::string_view cell) {
 CsvWriter& CsvWriter::number(double x) {
   sep();
   if (std::isfinite(x)) fmt::format_to(std::back_inserter(buf_), "{}", x);
+  else if (std::isinf(x) && options_.infinity) buf_ += x > 0 ? "Inf" : "-Inf";
   else buf_ += "NA";
   return *this;
 }

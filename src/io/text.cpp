@@ -64,7 +64,12 @@ MappedFile::MappedFile(const std::string& path) {
   size_ = static_cast<std::size_t>(st.st_size);
   if (size_ > 0) {
     void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0);
-    if (p == MAP_FAILED) fail(fmt::format("{}: cannot map: {}", name, std::strerror(errno)));
+    if (p == MAP_FAILED) {
+      const int e = errno;
+      if (own_fd_) ::close(fd_);
+      if (e == ENOMEM) throw_out_of_memory(name, size_, "data");  // the address space is short (ulimit -v)
+      throw IoError(fmt::format("{}: cannot map: {}", name, std::strerror(e)));
+    }
     data_ = static_cast<const char*>(p);
     mapped_ = true;
     ::madvise(p, size_, MADV_SEQUENTIAL);
@@ -202,8 +207,8 @@ std::string escape_invalid_utf8(std::string_view s) {
 void throw_out_of_memory(const std::string& source, std::size_t bytes, const char* format) {
   const double mb = static_cast<double>(bytes) / (1 << 20);
   throw ResourceError(fmt::format(
-      "{}: reading this {} file ({}) needs more memory than is available (the columns read do not fit: read "
-      "fewer columns, or use a machine with more memory)",
+      "{}: reading this {} file ({}) needs more memory than is available (read fewer columns, or use a "
+      "machine with more memory)",
       source, format, mb >= 1 ? fmt::format("{:.0f} MB", mb) : fmt::format("{} bytes", bytes)));
 }
 

@@ -5,8 +5,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "hazard/csv.hpp"
 #include "hazard/error.hpp"
+#include "hazard/output.hpp"
 #include "hazard/report.hpp"
 #include "report/canvas.hpp"
 
@@ -51,19 +51,14 @@ std::vector<ResultRow> result_rows(const ReportModel& m) {
   return rows;
 }
 
-namespace {
-
-std::string number(double v) { return std::isfinite(v) ? fmt::format("{}", v) : "NA"; }
-
-}  // namespace
-
 std::string render_results_csv(const ReportModel& m) {
-  std::string out = "endpoint,cohort,arm,statistic,timepoint,value,method\n";
+  CsvWriter csv({.raw = m.csv_raw});
+  for (const char* h : {"endpoint", "cohort", "arm", "statistic", "timepoint", "value", "method"}) csv.text(h);
+  csv.row();
   for (const ResultRow& r : result_rows(m))
-    out += fmt::format("{},{},{},{},{},{},{}\n", csv_quote(r.endpoint), csv_quote(r.cohort),
-                       csv_quote(r.arm), csv_quote(r.statistic), csv_quote(r.timepoint),
-                       number(r.value), csv_quote(r.method));
-  return out;
+    csv.text(r.endpoint).text(r.cohort).text(r.arm).text(r.statistic).text(r.timepoint).number(r.value)
+        .text(r.method).row();
+  return csv.take();
 }
 
 std::string render_results_json(const ReportModel& m) {
@@ -199,14 +194,21 @@ plot::ForestPlot forest_plot(const ReportModel& m) {
 std::vector<std::string> write_report(const ReportModel& m, const std::string& dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
+  const bool existed = fs::exists(dir, ec);
   fs::create_directories(dir, ec);
   if (ec) throw IoError("cannot create directory '" + dir + "': " + ec.message());
+  std::vector<std::string> inputs;
+  for (const InputFile& f : m.inputs) inputs.push_back(f.path);
+  // Every file goes to a temporary first; they are renamed together at the end.
+  OutputSet files;
   std::vector<std::string> written;
   auto put = [&](const std::string& name, const std::string& bytes) {
     std::string path = (fs::path(dir) / name).string();
-    plot::write_figure(bytes, path);
+    refuse_overwrite(path, inputs, "--out");
+    files.add(path).write(bytes);
     written.push_back(path);
   };
+  try {
   for (const CohortResult& c : m.cohorts) {
     plot::KmPlot kp = km_plot(m, c);
     for (plot::Format f : {plot::Format::svg, plot::Format::png, plot::Format::pdf})
@@ -221,6 +223,12 @@ std::vector<std::string> write_report(const ReportModel& m, const std::string& d
   put("efficacy.rtf", render_rtf(m));
   put("results.csv", render_results_csv(m));
   put("results.json", render_results_json(m));
+  files.commit();
+  } catch (...) {
+    // the temporaries are removed with `files`; a folder made for the report goes too when empty
+    if (!existed) fs::remove(dir, ec);
+    throw;
+  }
   return written;
 }
 

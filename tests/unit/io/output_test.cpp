@@ -88,6 +88,10 @@ TEST(CsvWriter, RowsOfTextAndNumbers) {
   w.number(0.1).number(1e-7).number(-std::numeric_limits<double>::infinity()).row();
   EXPECT_EQ(w.take(),
             "arm,value,note\n'=evil,-1.5,\"a,b\"\nB,NA,\n-3,0.6667,1.23e+06\n0.1,1e-07,NA\n");
+  CsvWriter r({.raw = true, .infinity = true});
+  r.text("=evil").number(std::numeric_limits<double>::infinity()).number(-std::numeric_limits<double>::infinity())
+      .number(std::numeric_limits<double>::quiet_NaN()).row();
+  EXPECT_EQ(r.take(), "=evil,Inf,-Inf,NA\n");
 }
 
 TEST(OutputFile, CommitWritesAndLeavesNoTemporary) {
