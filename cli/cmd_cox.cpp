@@ -189,7 +189,7 @@ void run_cox(const CoxCliOptions& o) {
     ph = cox_zph(cd, r, tr, term, tnames);
   }
 
-  for (const auto& w : r.warnings) fmt::print(stderr, "hazard: warning: {}\n", w);
+  for (const auto& w : r.warnings) fmt::print(stderr, "hazard: warning: {}\n", printable(w));
 
   if (!o.residuals.empty()) write_residuals(o, cd, r, sd);
 
@@ -261,13 +261,13 @@ void run_cox(const CoxCliOptions& o) {
     }
     j["warnings"] = r.warnings;
     j.update(diag.json);
-    std::cout << j.dump(2) << "\n";
+    std::cout << json_text(j) << "\n";
     return;
   }
 
   // --- human-readable, as summary(coxph) ---
   fmt::print("Cox proportional hazards regression (hazard {})\n", version());
-  fmt::print("  data: {}  ({})\n", o.data.data, exclusions_text(sd));
+  fmt::print("  data: {}  ({})\n", printable(o.data.data), exclusions_text(sd));
   fmt::print("  n = {}, number of events = {}", r.n, r.events);
   if (!sd.strata_levels.empty()) fmt::print(", strata: {}", sd.strata_levels.size());
   fmt::print("\n  ties: {}", to_string(r.ties));
@@ -275,24 +275,24 @@ void run_cox(const CoxCliOptions& o) {
     fmt::print("; SAS PHREG conventions (--compat sas): Breslow ties by default, convergence when the relative gradient < {:g}", opt.gconv);
   fmt::print("\n  iterations: {}{}\n\n", r.iterations, r.converged ? "" : " (did not converge)");
   std::size_t w = 4;
-  for (const auto& t : r.terms) w = std::max(w, t.term.size());
+  for (const auto& t : r.terms) w = std::max(w, printable(t.term).size());
   if (r.robust)
     fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>10} {:>8} {:>10}\n", "", w, "coef", "exp(coef)", "se(coef)", "robust se", "z", "Pr(>|z|)");
   else
     fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>8} {:>10}\n", "", w, "coef", "exp(coef)", "se(coef)", "z", "Pr(>|z|)");
   for (const auto& t : r.terms) {
     if (r.robust)
-      fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>10} {:>8} {:>10}\n", t.term, w, fmt_num(t.coef), fmt_num(t.hr),
+      fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>10} {:>8} {:>10}\n", printable(t.term), w, fmt_num(t.coef), fmt_num(t.hr),
                  fmt_num(t.se), fmt_num(t.robust_se), fmt_num(t.z, 3), fmt_p(t.p));
     else
-      fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>8} {:>10}\n", t.term, w, fmt_num(t.coef), fmt_num(t.hr),
+      fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>8} {:>10}\n", printable(t.term), w, fmt_num(t.coef), fmt_num(t.hr),
                  fmt_num(t.se), fmt_num(t.z, 3), fmt_p(t.p));
   }
   const int pct = static_cast<int>(std::lround(o.conf_level * 100));
   fmt::print("\n{:<{}}  {:>10} {:>10} {:>10} {:>10}\n", "", w, "exp(coef)", "exp(-coef)", fmt::format("lower .{}", pct),
              fmt::format("upper .{}", pct));
   for (const auto& t : r.terms)
-    fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>10}\n", t.term, w, fmt_num(t.hr), fmt_num(1 / t.hr), fmt_num(t.lower),
+    fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>10}\n", printable(t.term), w, fmt_num(t.hr), fmt_num(1 / t.hr), fmt_num(t.lower),
                fmt_num(t.upper));
   fmt::print("\nConcordance= {:.3f}  (se = {:.3f})\n", r.concordance.estimate, r.concordance.std_err);
   fmt::print("Likelihood ratio test= {:.2f}  on {:g} df,   p={}\n", r.lr.stat, r.lr.df, fmt_p(r.lr.p));
@@ -309,7 +309,7 @@ void run_cox(const CoxCliOptions& o) {
     fmt::print("{:>12} {:>10} {:>8} {:>12} {:>10}\n", "time", "n.risk", "n.event", "cumhaz", "surv");
     for (std::size_t i = 0; i < bl.time.size(); ++i) {
       if (!sd.strata_levels.empty() && (i == 0 || bl.stratum[i] != bl.stratum[i - 1]))
-        fmt::print("  {}\n", sd.strata_levels[static_cast<std::size_t>(bl.stratum[i])]);
+        fmt::print("  {}\n", printable(sd.strata_levels[static_cast<std::size_t>(bl.stratum[i])]));
       fmt::print("{:>12} {:>10} {:>8} {:>12} {:>10}\n", fmt_num(bl.time[i], 6), fmt_num(bl.n_risk[i], 6),
                  fmt_num(bl.n_event[i], 6), fmt_num(bl.cumhaz[i], 6), fmt_num(bl.surv[i], 6));
     }
@@ -317,10 +317,10 @@ void run_cox(const CoxCliOptions& o) {
   if (ph) {
     fmt::print("\nTest of proportional hazards (Grambsch-Therneau, as R's cox.zph; transform: {})\n", to_string(ph->transform));
     std::size_t tw = 6;
-    for (const auto& t : ph->terms) tw = std::max(tw, t.term.size());
+    for (const auto& t : ph->terms) tw = std::max(tw, printable(t.term).size());
     fmt::print("{:<{}}  {:>10} {:>4} {:>10}\n", "", tw, "chisq", "df", "p");
     for (const auto& t : ph->terms)
-      fmt::print("{:<{}}  {:>10} {:>4g} {:>10}\n", t.term, tw, fmt_num(t.chisq), t.df, fmt_p(t.p));
+      fmt::print("{:<{}}  {:>10} {:>4g} {:>10}\n", printable(t.term), tw, fmt_num(t.chisq), t.df, fmt_p(t.p));
     fmt::print("{:<{}}  {:>10} {:>4g} {:>10}\n", "GLOBAL", tw, fmt_num(ph->global.chisq), ph->global.df, fmt_p(ph->global.p));
   }
   fmt::print("{}", diag.text);

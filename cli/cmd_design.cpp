@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "output_options.hpp"
 #include "data_options.hpp"
 #include "design_options.hpp"
 #include "hazard/design.hpp"
@@ -124,7 +125,7 @@ void register_design(CLI::App& app) {
     auto o = make_design_options(*flags);
     auto d = design_survival(o);
     if (*json) {
-      fmt::print("{}\n", design_json(*flags, o, d).dump(2));
+      fmt::print("{}\n", json_text(design_json(*flags, o, d)));
     } else {
       print_design(*flags, o, d);
     }

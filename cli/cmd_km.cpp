@@ -264,7 +264,7 @@ void print_text(const SurvData& data, const KmResult& r, const std::string& sour
       "        quantiles as R quantile.survfit; RMST SE as survRM2 / survmean; cumulative hazard "
       "Nelson-Aalen\n");
   for (const KmGroup& g : r.groups) {
-    const std::string name = g.level ? fmt::format("{} = {}", data.group_name, *g.level) : "all";
+    const std::string name = g.level ? printable(fmt::format("{} = {}", data.group_name, *g.level)) : "all";
     fmt::print("\n{}: n = {}, events = {}\n", name, g.n, n_(g.events));
     fmt::print("  median          {:>10}  ({} CI {}, {})\n", t_(g.median.estimate), level,
                t_(g.median.lower), t_(g.median.upper));
@@ -284,12 +284,12 @@ void print_text(const SurvData& data, const KmResult& r, const std::string& sour
     fmt::print(
         "\nRMST difference ({} minus {}) to {}: {}  SE {}  ({} CI {}, {})  z = {:.4f}  p = "
         "{:.4g}\n",
-        *r.groups[1].level, *r.groups[0].level, t_(r.groups[0].rmst->tau), t_(d.estimate),
+        printable(*r.groups[1].level), printable(*r.groups[0].level), t_(r.groups[0].rmst->tau), t_(d.estimate),
         t_(d.std_err), level, t_(d.lower), t_(d.upper), d.z, d.p);
   }
   if (!with_table) return;
   for (const KmGroup& g : r.groups) {
-    const std::string name = g.level ? fmt::format("{} = {}", data.group_name, *g.level) : "all";
+    const std::string name = g.level ? printable(fmt::format("{} = {}", data.group_name, *g.level)) : "all";
     fmt::print("\nTable: {}\n", name);
     fmt::print("{:>10} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}\n", "time", "n.risk",
                "n.event", "n.censor", "survival", "std.err", "lower", "upper", "cumhaz");
@@ -304,7 +304,7 @@ void print_text(const SurvData& data, const KmResult& r, const std::string& sour
 // The JSON document: dump(2) of everything but the curve tables, which are streamed in place of
 // their markers.
 void print_json(const SurvData& data, const KmResult& r) {
-  const std::string doc = to_json(data, r).dump(2);
+  const std::string doc = json_text(to_json(data, r));
   std::size_t at = 0;
   for (std::size_t g = 0; g < r.groups.size(); ++g) {
     const std::string mark = "\"" + table_marker(g) + "\"";
@@ -340,7 +340,7 @@ void run(const KmCliOptions& o) {
   else if (o.csv)
     print_csv(r, o.csv_raw);
   else
-    print_text(data, r, o.data.data, !o.summary);
+    print_text(data, r, printable(o.data.data), !o.summary);
 }
 
 }  // namespace

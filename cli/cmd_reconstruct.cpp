@@ -284,9 +284,9 @@ void run_reconstruct(const ReconstructArgs& a) {
                         {"out", a.out},
                         {"arms", arms_json}};
     if (a.out == "-") {
-      fmt::print(stderr, "{}\n", j.dump(2));
+      fmt::print(stderr, "{}\n", json_text(j));
     } else {
-      fmt::print("{}\n", j.dump(2));
+      fmt::print("{}\n", json_text(j));
     }
     return;
   }
@@ -308,7 +308,7 @@ void run_reconstruct(const ReconstructArgs& a) {
       fmt::print(summary, "  {:>8.4g} {:>8.4g} {:>10} {:>10} {:>7} {:>9} {:>7}\n", iv.start, iv.end,
                  iv.n_risk_published, iv.n_risk_rebuilt, iv.events, iv.censored, iv.n_points);
     }
-    for (const auto& w : r.warnings) fmt::print(stderr, "hazard: warning: arm {}: {}\n", r.arm, w);
+    for (const auto& w : r.warnings) fmt::print(stderr, "hazard: warning: arm {}: {}\n", printable(r.arm), printable(w));
   }
 }
 

@@ -80,6 +80,12 @@ std::vector<std::string> levels_in(const Table& table, const SurvData& d, const 
 
 void run(ReportCliOptions o) {
   if (o.out.empty()) throw UsageError("--out DIR is required");
+  // Text drawn into the report (HTML, RTF, figures) must be text: refused before anything is read
+  // or written, rather than failing after part of the output.
+  for (const auto& [flag, value] : {std::pair{"--title", &o.title}, {"--endpoint", &o.endpoint},
+                                    {"--notice", &o.notice}, {"--units", &o.units_label}})
+    if (!is_utf8(*value))
+      throw UsageError(fmt::format("{} '{}': not UTF-8 text (give the text in UTF-8)", flag, printable(*value)));
   report::AnalysisOptions ao;
   ao.km.conf_type = parse_conf_type(o.conf_type);
   ao.km.conf_level = o.conf_level;
@@ -204,7 +210,7 @@ void run(ReportCliOptions o) {
 
   const auto written = report::write_report(m, o.out);
   for (const auto& c : m.cohorts)
-    for (const auto& msg : c.messages) fmt::print(stderr, "hazard: note: {}: {}\n", c.name, msg);
+    for (const auto& msg : c.messages) fmt::print(stderr, "hazard: note: {}: {}\n", printable(c.name), printable(msg));
   fmt::print("hazard report: {} files written to {}\n", written.size(), o.out);
   fmt::print("  open {}\n", (std::filesystem::path(o.out) / "report.html").string());
 }

@@ -356,7 +356,7 @@ void register_simulate(CLI::App& app) {
       write_patients(*patients_file, setup, f->seed, trial, f->csv_raw);
     }
     if (f->json) {
-      fmt::print("{}\n", result_json(*f, setup, r).dump(2));
+      fmt::print("{}\n", json_text(result_json(*f, setup, r)));
     } else {
       print_result(setup, r);
     }

@@ -28,6 +28,8 @@ void out_of_memory(const CLI::App& app) noexcept {
   std::fputs("needs more memory than is available for these data and options\n", stderr);
 }
 
+// Messages are printable(): a control character or a byte that is not UTF-8 from the data or a
+// file name (ESC, BEL, NUL, \xFF) is shown escaped, never sent to the terminal.
 int run(CLI::App& app, int argc, char** argv) {
   using hazard::ExitCode;
   try {
@@ -40,25 +42,25 @@ int run(CLI::App& app, int argc, char** argv) {
       return static_cast<int>(ExitCode::usage);
     }
   } catch (const hazard::UsageError& e) {
-    fmt::print(stderr, "hazard: error: {}\n", e.what());
+    fmt::print(stderr, "hazard: error: {}\n", hazard::printable(e.what()));
     return static_cast<int>(ExitCode::usage);
   } catch (const hazard::DataError& e) {
-    fmt::print(stderr, "hazard: data error: {}\n", e.what());
+    fmt::print(stderr, "hazard: data error: {}\n", hazard::printable(e.what()));
     return static_cast<int>(ExitCode::data);
   } catch (const hazard::NumericalError& e) {
-    fmt::print(stderr, "hazard: numerical error: {}\n", e.what());
+    fmt::print(stderr, "hazard: numerical error: {}\n", hazard::printable(e.what()));
     return static_cast<int>(ExitCode::numerical);
   } catch (const hazard::IoError& e) {
-    fmt::print(stderr, "hazard: i/o error: {}\n", e.what());
+    fmt::print(stderr, "hazard: i/o error: {}\n", hazard::printable(e.what()));
     return static_cast<int>(ExitCode::io);
   } catch (const hazard::ResourceError& e) {
-    fmt::print(stderr, "hazard: out of memory: {}\n", e.what());
+    fmt::print(stderr, "hazard: out of memory: {}\n", hazard::printable(e.what()));
     return static_cast<int>(ExitCode::failure);
   } catch (const std::bad_alloc&) {
     out_of_memory(app);
     return static_cast<int>(ExitCode::failure);
   } catch (const std::exception& e) {
-    fmt::print(stderr, "hazard: internal error: {}\n", e.what());
+    fmt::print(stderr, "hazard: internal error: {}\n", hazard::printable(e.what()));
     return static_cast<int>(ExitCode::failure);
   }
   // What was printed must have reached standard output (a full disk, /dev/full, a closed pipe):

@@ -1,7 +1,11 @@
-// The flag shared by every command that writes CSV (docs/cli/*.md): --csv-raw.
+// What every command's output shares: the --csv-raw flag of the commands that write CSV
+// (docs/cli/output.md), and JSON text that cannot fail on bytes that are not UTF-8.
 #pragma once
 
+#include <string>
+
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 namespace hazard::cli {
 
@@ -11,6 +15,13 @@ inline void add_csv_raw_flag(CLI::App* cmd, bool& raw) {
   cmd->add_flag("--csv-raw", raw,
                 "Write CSV text cells as they are: no apostrophe before a cell starting with = + - @ "
                 "tab or CR (the guard against spreadsheet formula injection; numbers never get one)");
+}
+
+/// The JSON document as printed (indent 2). A string that is not UTF-8 — a file name in Latin-1
+/// given by the shell — has its invalid bytes written as U+FFFD instead of stopping the command
+/// after part of the output (nlohmann's default throws type_error 316).
+inline std::string json_text(const nlohmann::json& j) {
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace hazard::cli

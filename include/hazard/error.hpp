@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace hazard {
 
@@ -37,7 +38,17 @@ struct Location {
   std::string unit;
 };
 
-/// Formats a location as "file:line: column 'c': value 'v'" (or "file: observation n: ...").
+/// Text made safe to print on a terminal or in a message: valid UTF-8 is kept, except control
+/// characters (ESC, BEL, NUL, ... and the C1 controls), which are written as escapes ("\t", "\n",
+/// "\r", "\x1B", "\u009B"), and bytes that are not UTF-8, written "\xFF". Idempotent on its output.
+/// Example: printable("a\x1b[31mb\xff") == "a\\x1B[31mb\\xFF"
+std::string printable(std::string_view text);
+
+/// True when `text` is UTF-8 (every byte part of a valid character; no NUL).
+bool is_utf8(std::string_view text);
+
+/// Formats a location as "file:line: column 'c': value 'v'" (or "file: observation n: ..."); the
+/// file, column and value are printable().
 std::string format_location(const Location& where);
 
 /// Invalid or unreadable input data (exit code 3).

@@ -103,7 +103,7 @@ std::string render_results_json(const ReportModel& m) {
                       {"hr", num_or_null(r.hr)}, {"lower", num_or_null(r.lower)}, {"upper", num_or_null(r.upper)},
                       {"note", r.note}});
   j["forest"] = std::move(forest);
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";  // invalid UTF-8 (a file name): U+FFFD
 }
 
 std::string file_stem(const std::string& level) {

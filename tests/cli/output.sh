@@ -119,4 +119,39 @@ check "cox --survfit-out equal to --data" 2 "^hazard: error: --survfit-out" \
   "$hazard" cox --data "$tmp/evil.csv" --time time --event status --group arm --survfit --survfit-out "$tmp/evil.csv"
 head -1 "$tmp/evil.csv" | grep -qx 'time,status,arm' && ok "the data file is intact" || bad "evil.csv was overwritten"
 
+# ---- text that is not UTF-8, control characters from the data ----
+check "report --title with a byte that is not UTF-8" 2 "^hazard: error: --title '\\\\xFF bad': not UTF-8 text" \
+  report --out "$tmp/rep_title" --title $'\xff bad'
+[ -e "$tmp/rep_title" ] && bad "a refused report created its folder" || ok "the refused report wrote nothing"
+check "report --notice with a byte that is not UTF-8" 2 "^hazard: error: --notice" report --out "$tmp/rep_title" --notice $'x\xe8'
+badname=$'bad\xffname.csv'
+cp "$tmp/adtte.csv" "$tmp/$badname"
+"$hazard" cox --data "$tmp/$badname" --time AVAL --cnsr CNSR --where PARAMCD=PFS --group TRT01P --json >"$tmp/bad.json" 2>"$tmp/err"
+rc=$?
+if [ "$rc" = 0 ] && grep -q $'"data": "/.*bad\xef\xbf\xbdname.csv"' "$tmp/bad.json" && tail -c 2 "$tmp/bad.json" | grep -q '}'; then
+  ok "cox --json with a Latin-1 file name: whole JSON, the byte as U+FFFD"
+else bad "cox --json with a Latin-1 file name: exit $rc: $(cat "$tmp/err") $(grep '"data"' "$tmp/bad.json")"; fi
+"$hazard" km --data "$tmp/$badname" --time AVAL --cnsr CNSR --where PARAMCD=PFS >"$tmp/bad.txt" 2>&1 &&
+  grep -q 'data: .*bad\\xFFname.csv' "$tmp/bad.txt" && ok "km text output: the file name escaped" ||
+  bad "km text with a Latin-1 file name: $(head -2 "$tmp/bad.txt" | cat -v)"
+check "a data error names the file escaped" 3 "^hazard: data error: .*bad\\\\xFFname.csv:1: column 'NOPE'" \
+  "$hazard" km --data "$tmp/$badname" --time NOPE --cnsr CNSR
+"$hazard" report --data "$tmp/$badname" --adsl "$tmp/adsl.csv" --where PARAMCD=PFS --time AVAL --cnsr CNSR \
+  --group TRT01P --ref=-Placebo --out "$tmp/rep_badname" >/dev/null 2>"$tmp/err" &&
+  [ -s "$tmp/rep_badname/results.json" ] && [ -s "$tmp/rep_badname/report.html" ] &&
+  ok "report from a Latin-1 file name: every file written" || bad "report from a Latin-1 file name: $(cat "$tmp/err")"
+# ESC, BEL and NUL in Dataset-JSON strings: data, shown escaped in messages and text tables
+printf '{"columns":[{"name":"T","dataType":"double"},{"name":"E","dataType":"integer"},{"name":"G","dataType":"string"}],"rows":[[1,1,"\\u001b[31mred"],[2,0,"\\u001b[31mred"],[3,1,"b\\u0007\\u0000x"],[4,1,"b\\u0007\\u0000x"]]}' >"$tmp/ctl.json"
+"$hazard" km --data "$tmp/ctl.json" --time T --event E --group G >"$tmp/ctl.txt" 2>"$tmp/err" || bad "km on ctl.json: $(cat "$tmp/err")"
+if grep -q $'\x1b' "$tmp/ctl.txt" || grep -q $'\a' "$tmp/ctl.txt"; then bad "km text output holds a raw ESC or BEL"
+elif grep -q 'G = \\x1B\[31mred' "$tmp/ctl.txt" && grep -q 'G = b\\x07\\x00x' "$tmp/ctl.txt"; then ok "km text: ESC, BEL, NUL escaped"
+else bad "km text output: $(grep 'G = ' "$tmp/ctl.txt" | cat -v)"; fi
+"$hazard" logrank --data "$tmp/ctl.json" --time T --event E --group G >"$tmp/ctl.txt" 2>"$tmp/err" || bad "logrank on ctl.json: $(cat "$tmp/err")"
+grep -q $'\x1b' "$tmp/ctl.txt" && bad "logrank text holds a raw ESC" || ok "logrank text: no raw ESC"
+"$hazard" km --data "$tmp/ctl.json" --time T --event E --group G --ref nope >/dev/null 2>"$tmp/err"
+grep -q $'\x1b' "$tmp/err" && bad "the message holds a raw ESC" ||
+  { grep -q 'levels: .*\\x1B\[31mred' "$tmp/err" && ok "a message listing the levels escapes ESC" || bad "message: $(cat -v "$tmp/err")"; }
+"$hazard" km --data "$tmp/ctl.json" --time T --event E --group G --csv >"$tmp/ctl.csv" 2>"$tmp/err" || bad "km --csv on ctl.json: $(cat "$tmp/err")"
+grep -q $'^b\a' "$tmp/ctl.csv" && ok "km --csv keeps the data as it is (BEL is data; CSV is not a terminal)" || bad "km --csv: $(cat -v "$tmp/ctl.csv" | head -3)"
+
 exit $fail
