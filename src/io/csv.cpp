@@ -738,16 +738,6 @@ Table read_csv_mapped(const MappedFile& file, const std::string& source,
 }
 }  // namespace detail
 
-std::string csv_quote(std::string_view field) {
-  if (field.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(field);
-  std::string q = "\"";
-  for (char ch : field) {
-    if (ch == '"') q += '"';
-    q += ch;
-  }
-  return q + "\"";
-}
-
 std::vector<std::string> csv_header(const std::string& path) {
   detail::MappedFile file(path);
   return detail::read_header(file.view(), input_name(path), ',').names;
