@@ -14,6 +14,8 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "hazard/output.hpp"
+#include "output_options.hpp"
 #include "cox_diagnostics.hpp"
 #include "data_options.hpp"
 #include "hazard/cox.hpp"
@@ -65,34 +67,29 @@ void write_residuals(const CoxCliOptions& o, const CoxData& cd, const CoxResult&
   else if (o.residuals == "dfbeta") t = ResidualType::dfbeta;
   else throw UsageError(fmt::format("--residuals {}: expected martingale, deviance, score, schoenfeld, scaledsch or dfbeta", o.residuals));
   CoxResiduals res = cox_residuals(cd, r, t);
-  std::FILE* f = std::fopen(o.out.c_str(), "w");
-  if (!f) throw IoError(fmt::format("cannot open {} for writing", o.out));
-  auto quote = [](const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + "\"";
-  };
-  std::string header = "line,time";
-  if (!sd.strata_levels.empty()) header += ",stratum";
-  for (const auto& c : res.columns) header += "," + quote(c);
-  fmt::print(f, "{}\n", header);
+  OutputFile file(o.out);
+  CsvWriter csv(file, {.raw = o.diag.csv_raw});
+  csv.text("line").text("time");
+  if (!sd.strata_levels.empty()) csv.text("stratum");
+  for (const auto& c : res.columns) csv.text(c);
+  csv.row();
   for (Eigen::Index i = 0; i < res.values.rows(); ++i) {
     const std::size_t row = res.row[static_cast<std::size_t>(i)];
-    std::string line = fmt::format("{},{}", sd.line[row], res.time[static_cast<std::size_t>(i)]);
-    if (!sd.strata_levels.empty())
-      line += "," + quote(sd.strata_levels[static_cast<std::size_t>(sd.stratum[row])]);
-    for (Eigen::Index j = 0; j < res.values.cols(); ++j) {
-      const double v = res.values(i, j);
-      line += std::isfinite(v) ? fmt::format(",{}", v) : std::string(",NA");
-    }
-    fmt::print(f, "{}\n", line);
+    csv.integer(static_cast<std::int64_t>(sd.line[row])).number(res.time[static_cast<std::size_t>(i)]);
+    if (!sd.strata_levels.empty()) csv.text(sd.strata_levels[static_cast<std::size_t>(sd.stratum[row])]);
+    for (Eigen::Index j = 0; j < res.values.cols(); ++j) csv.number(res.values(i, j));
+    csv.row();
   }
-  if (std::fclose(f) != 0) throw IoError(fmt::format("error writing {}", o.out));
+  csv.finish();
+  file.commit();
 }
 
 void run_cox(const CoxCliOptions& o) {
   if (!o.residuals.empty() && o.out.empty()) throw UsageError("--residuals needs --out FILE.csv");
+  refuse_overwrite(o.out, {o.data.data, o.data.adsl, o.diag.newdata}, "--out");
+  refuse_overwrite(o.diag.survfit_out, {o.data.data, o.data.adsl, o.diag.newdata}, "--survfit-out");
+  if (!o.out.empty() && o.out == o.diag.survfit_out)
+    throw UsageError(fmt::format("--out and --survfit-out name the same file {}", o.out));
   // --- options ---
   Ties ties = Ties::efron;
   Compat compat = Compat::r;
@@ -203,7 +200,7 @@ void run_cox(const CoxCliOptions& o) {
     if (!multi.empty()) term_tests = cox_term_tests(cd, r, design.term, design.term_names, opt, multi);
   }
 
-  for (const auto& w : r.warnings) fmt::print(stderr, "hazard: warning: {}\n", w);
+  for (const auto& w : r.warnings) fmt::print(stderr, "hazard: warning: {}\n", printable(w));
 
   if (!o.residuals.empty()) write_residuals(o, cd, r, sd);
 
@@ -287,13 +284,13 @@ void run_cox(const CoxCliOptions& o) {
     warnings.insert(warnings.end(), r.warnings.begin(), r.warnings.end());
     j["warnings"] = warnings;
     j.update(diag.json);
-    std::cout << j.dump(2) << "\n";
+    std::cout << json_text(j) << "\n";
     return;
   }
 
   // --- human-readable, as summary(coxph) ---
   fmt::print("Cox proportional hazards regression (hazard {})\n", version());
-  fmt::print("  data: {}  ({})\n", o.data.data, rows_text);
+  fmt::print("  data: {}  ({})\n", printable(o.data.data), rows_text);
   if (!units_text(o.data).empty()) fmt::print("  {}\n", units_text(o.data));
   fmt::print("  n = {}, number of events = {}", r.n, r.events);
   if (!sd.strata_levels.empty()) fmt::print(", strata: {}", sd.strata_levels.size());
@@ -305,7 +302,7 @@ void run_cox(const CoxCliOptions& o) {
     fmt::print("  not converged: a coefficient runs to infinity (monotone likelihood); NE = not estimable\n");
   fmt::print("\n");
   std::size_t w = 4;
-  for (const auto& t : r.terms) w = std::max(w, t.term.size());
+  for (const auto& t : r.terms) w = std::max(w, printable(t.term).size());
   if (r.robust)
     fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>10} {:>8} {:>10}\n", "", w, "coef", "exp(coef)", "se(coef)", "robust se", "z", "Pr(>|z|)");
   else
@@ -316,18 +313,18 @@ void run_cox(const CoxCliOptions& o) {
   };
   for (const auto& t : r.terms) {
     if (r.robust)
-      fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>10} {:>8} {:>10}\n", t.term, w, ne(t, fmt_num(t.coef)),
+      fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>10} {:>8} {:>10}\n", printable(t.term), w, ne(t, fmt_num(t.coef)),
                  ne(t, fmt_num(t.hr)), ne(t, fmt_num(t.se)), ne(t, fmt_num(t.robust_se)), ne(t, fmt_num(t.z, 3)),
                  ne(t, fmt_p(t.p)));
     else
-      fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>8} {:>10}\n", t.term, w, ne(t, fmt_num(t.coef)),
+      fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>8} {:>10}\n", printable(t.term), w, ne(t, fmt_num(t.coef)),
                  ne(t, fmt_num(t.hr)), ne(t, fmt_num(t.se)), ne(t, fmt_num(t.z, 3)), ne(t, fmt_p(t.p)));
   }
   const int pct = static_cast<int>(std::lround(o.conf_level * 100));
   fmt::print("\n{:<{}}  {:>10} {:>10} {:>10} {:>10}\n", "", w, "exp(coef)", "exp(-coef)", fmt::format("lower .{}", pct),
              fmt::format("upper .{}", pct));
   for (const auto& t : r.terms)
-    fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>10}\n", t.term, w, ne(t, fmt_num(t.hr)), ne(t, fmt_num(1 / t.hr)),
+    fmt::print("{:<{}}  {:>10} {:>10} {:>10} {:>10}\n", printable(t.term), w, ne(t, fmt_num(t.hr)), ne(t, fmt_num(1 / t.hr)),
                ne(t, fmt_num(t.lower)), ne(t, fmt_num(t.upper)));
   fmt::print("\nConcordance= {:.3f}  (se = {:.3f})\n", r.concordance.estimate, r.concordance.std_err);
   fmt::print("Likelihood ratio test= {:.2f}  on {:g} df,   p={}\n", r.lr.stat, r.lr.df, fmt_p(r.lr.p));
@@ -359,7 +356,7 @@ void run_cox(const CoxCliOptions& o) {
     fmt::print("{:>12} {:>10} {:>8} {:>12} {:>10}\n", "time", "n.risk", "n.event", "cumhaz", "surv");
     for (std::size_t i = 0; i < bl.time.size(); ++i) {
       if (!sd.strata_levels.empty() && (i == 0 || bl.stratum[i] != bl.stratum[i - 1]))
-        fmt::print("  {}\n", sd.strata_levels[static_cast<std::size_t>(bl.stratum[i])]);
+        fmt::print("  {}\n", printable(sd.strata_levels[static_cast<std::size_t>(bl.stratum[i])]));
       fmt::print("{:>12} {:>10} {:>8} {:>12} {:>10}\n", fmt_num(bl.time[i], 6), fmt_num(bl.n_risk[i], 6),
                  fmt_num(bl.n_event[i], 6), fmt_num(bl.cumhaz[i], 6), fmt_num(bl.surv[i], 6));
     }
@@ -367,10 +364,10 @@ void run_cox(const CoxCliOptions& o) {
   if (ph) {
     fmt::print("\nTest of proportional hazards (Grambsch-Therneau, as R's cox.zph; transform: {})\n", to_string(ph->transform));
     std::size_t tw = 6;
-    for (const auto& t : ph->terms) tw = std::max(tw, t.term.size());
+    for (const auto& t : ph->terms) tw = std::max(tw, printable(t.term).size());
     fmt::print("{:<{}}  {:>10} {:>4} {:>10}\n", "", tw, "chisq", "df", "p");
     for (const auto& t : ph->terms)
-      fmt::print("{:<{}}  {:>10} {:>4g} {:>10}\n", t.term, tw, fmt_num(t.chisq), t.df, fmt_p(t.p));
+      fmt::print("{:<{}}  {:>10} {:>4g} {:>10}\n", printable(t.term), tw, fmt_num(t.chisq), t.df, fmt_p(t.p));
     fmt::print("{:<{}}  {:>10} {:>4g} {:>10}\n", "GLOBAL", tw, fmt_num(ph->global.chisq), ph->global.df, fmt_p(ph->global.p));
   }
   fmt::print("{}", diag.text);
@@ -399,6 +396,7 @@ void register_cox(CLI::App& app) {
   cmd->add_option("--residuals", o->residuals,
                   "Write residuals to --out: martingale, deviance, score, schoenfeld, scaledsch or dfbeta (as R's residuals.coxph)");
   cmd->add_option("--out", o->out, "CSV file for --residuals");
+  add_csv_raw_flag(cmd, o->diag.csv_raw);
   cmd->add_flag("--baseline", o->baseline,
                 "Baseline cumulative hazard and survival per stratum at the covariate means (R's basehaz)");
   cmd->add_flag("--json", o->json, "Write the results as JSON (docs/cli/cox.md)");

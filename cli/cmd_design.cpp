@@ -9,6 +9,7 @@
 #include <string>
 
 #include "commands.hpp"
+#include "output_options.hpp"
 #include "data_options.hpp"
 #include "design_options.hpp"
 #include "hazard/design.hpp"
@@ -222,7 +223,7 @@ void register_design(CLI::App& app) {
     auto d = design_survival(o);
     auto r = round_up(o, d);
     if (only->json) {
-      fmt::print("{}\n", design_json(*flags, o, d, r).dump(2));
+      fmt::print("{}\n", json_text(design_json(*flags, o, d, r)));
     } else {
       print_design(*flags, o, d, r);
     }

@@ -15,7 +15,8 @@
 
 #include "commands.hpp"
 #include "data_options.hpp"
-#include "hazard/csv.hpp"
+#include "hazard/output.hpp"
+#include "output_options.hpp"
 #include "hazard/error.hpp"
 #include "hazard/km.hpp"
 
@@ -32,6 +33,7 @@ struct KmCliOptions {
   std::optional<double> rmst;
   bool json = false;
   bool csv = false;
+  bool csv_raw = false;
   bool summary = false;
   bool followup = false;  ///< --followup: median follow-up by the reverse KM per group
   bool table = false;
@@ -250,22 +252,27 @@ nlohmann::json to_json(const SurvData& data, const KmResult& r, const DataOption
   return out;
 }
 
-std::string csv_num(double x) { return std::isfinite(x) ? fmt::format("{}", x) : "NA"; }
-
-void print_csv(const KmResult& r) {
+void print_csv(const KmResult& r, bool raw) {
   // The last two columns state the method on every row (a CSV has no place for a preamble).
-  fmt::print(
-      "group,time,n_risk,n_event,n_censor,surv,std_err,lower,upper,cumhaz,conf_type,conf_level\n");
-  const std::string method = fmt::format("{},{}", conf_type_name(r.conf_type), r.conf_level);
+  OutputFile out("-");
+  CsvWriter csv(out, {.raw = raw});
+  for (const char* h : {"group", "time", "n_risk", "n_event", "n_censor", "surv", "std_err", "lower", "upper",
+                        "cumhaz", "conf_type", "conf_level"})
+    csv.text(h);
+  csv.row();
+  const std::string type = conf_type_name(r.conf_type);
   for (const KmGroup& g : r.groups) {
-    const std::string grp = g.level ? csv_quote(*g.level) : "";
     const KmCurve& c = g.curve;
-    for (std::size_t i = 0; i < c.size(); ++i)
-      fmt::print("{},{},{},{},{},{},{},{},{},{},{}\n", grp, csv_num(c.time[i]),
-                 csv_num(c.n_risk[i]), csv_num(c.n_event[i]), csv_num(c.n_censor[i]),
-                 csv_num(c.surv[i]), csv_num(c.std_err[i]), csv_num(c.lower[i]),
-                 csv_num(c.upper[i]), csv_num(c.cumhaz[i]), method);
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      if (g.level) csv.text(*g.level);
+      else csv.empty();
+      csv.number(c.time[i]).number(c.n_risk[i]).number(c.n_event[i]).number(c.n_censor[i]).number(c.surv[i])
+          .number(c.std_err[i]).number(c.lower[i]).number(c.upper[i]).number(c.cumhaz[i]).text(type)
+          .number(r.conf_level).row();
+    }
   }
+  csv.finish();
+  out.commit();
 }
 
 // Human-readable numbers: NE for not estimable, 4 significant digits for times and counts that
@@ -316,7 +323,7 @@ void print_text(const SurvData& data, const KmResult& r, const DataOptions& o,
       "        quantiles as R quantile.survfit; RMST SE as survRM2 / survmean; cumulative hazard "
       "Nelson-Aalen;\n        {}\n", timefix_text(r));
   auto name_of = [&](const KmGroup& g) {
-    return g.level ? fmt::format("{}={}", data.group_name, *g.level) : std::string("all");
+    return g.level ? printable(fmt::format("{}={}", data.group_name, *g.level)) : std::string("all");
   };
 
   // The summary, as R's print(survfit): one row per group.
@@ -372,7 +379,7 @@ void print_text(const SurvData& data, const KmResult& r, const DataOptions& o,
     fmt::print(
         "\nRMST difference ({} minus {}) to {}: {}  SE {}  ({} CI {}, {})  z = {:.4f}  p = "
         "{:.4g}\n",
-        *r.groups[1].level, *r.groups[0].level, t_(r.groups[0].rmst->tau), t_(d.estimate),
+        printable(*r.groups[1].level), printable(*r.groups[0].level), t_(r.groups[0].rmst->tau), t_(d.estimate),
         t_(d.std_err), level, t_(d.lower), t_(d.upper), d.z, d.p);
   }
   if (!parts.table) {
@@ -397,7 +404,7 @@ void print_text(const SurvData& data, const KmResult& r, const DataOptions& o,
 // their markers.
 void print_json(const SurvData& data, const KmResult& r, const DataOptions& o,
                 const std::vector<KmQuantile>& followup) {
-  const std::string doc = to_json(data, r, o, followup).dump(2);
+  const std::string doc = json_text(to_json(data, r, o, followup));
   std::size_t at = 0;
   for (std::size_t g = 0; g < r.groups.size(); ++g) {
     const std::string mark = "\"" + table_marker(g) + "\"";
@@ -438,7 +445,7 @@ void run(const KmCliOptions& o) {
   if (o.json)
     print_json(data, r, o.data, followup);
   else if (o.csv)
-    print_csv(r);
+    print_csv(r, o.csv_raw);
   else
     print_text(data, r, o.data, {.quantiles = o.quantiles_given, .table = o.table}, followup);
 }
@@ -474,6 +481,7 @@ void register_km(CLI::App& app) {
                 "Compare times exactly (default: merge times within sqrt(machine eps), as R's timefix)");
   cmd->add_flag("--json", o->json, "Print one JSON document");
   cmd->add_flag("--csv", o->csv, "Print the KM table as CSV");
+  add_csv_raw_flag(cmd, o->csv_raw);
   cmd->add_flag("--table", o->table,
                 "Text output: the table at every distinct time after the summary (--csv and --json always have it)");
   cmd->add_flag("--summary", o->summary, "The summary without the table (the default; kept for scripts)");

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "hazard/error.hpp"
+#include "output_options.hpp"
 #include "data_options.hpp"
 #include "hazard/logrank.hpp"
 
@@ -119,16 +121,17 @@ std::string cell(double x) {
 void print_text(const SurvData& d, const LogrankResult& r) {
   const auto& s = r.stats;
   const std::size_t K = s.n_groups;
-  fmt::print("hazard logrank: {}\n{}\n", d.source, exclusions_text(d));
+  fmt::print("hazard logrank: {}\n{}\n", printable(d.source), exclusions_text(d));
   fmt::print("test: {}; {}\n", method_text(r), timefix_text(r));
   if (!d.stratum.empty())
-    fmt::print("stratified by {} ({} strata)\n", fmt::join(d.strata_names, ", "), s.strata.size());
+    fmt::print("stratified by {} ({} strata)\n", printable(fmt::format("{}", fmt::join(d.strata_names, ", "))),
+               s.strata.size());
   fmt::print("\n");
 
   std::vector<std::string> names;
   std::size_t width = 0;
   for (std::size_t k = 0; k < K; ++k) {
-    names.push_back(d.group_name + "=" + d.group_levels[k]);
+    names.push_back(printable(d.group_name + "=" + d.group_levels[k]));  // a level may hold ESC, NUL...
     width = std::max(width, names.back().size());
   }
   fmt::print("{:<{}} {:>8} {:>9} {:>9} {:>10} {:>10}\n", "", width, "N", "Observed", "Expected",
@@ -176,7 +179,7 @@ void register_logrank(CLI::App& app) {
     const LogrankResult result =
         logrank(data, LogrankOptions{.rho = opts->rho, .gamma = opts->gamma, .timefix = !opts->no_timefix});
     if (opts->json)
-      std::cout << to_json(data, result, *opts).dump(2) << "\n";
+      std::cout << json_text(to_json(data, result, *opts)) << "\n";
     else
       print_text(data, result);
   });

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "commands.hpp"
+#include "output_options.hpp"
 #include "data_options.hpp"
 #include "design_options.hpp"
 #include "hazard/adam.hpp"
@@ -340,7 +341,7 @@ void register_monitor(CLI::App& app) {
                                      {"events", num(r.future_info[i] * dmax)},
                                      {"z_efficacy", num(r.future_z_efficacy[i])}});
       }
-      fmt::print("{}\n", j.dump(2));
+      fmt::print("{}\n", json_text(j));
       return;
     }
     fmt::print("Analysis {} of a design with at most {} events ({}{})\n", k, fmt_num(dmax, 2),

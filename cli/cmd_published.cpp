@@ -8,6 +8,7 @@
 #include <string>
 
 #include "commands.hpp"
+#include "output_options.hpp"
 #include "data_options.hpp"
 #include "hazard/reconstruct.hpp"
 
@@ -40,7 +41,7 @@ void run_published(const PublishedArgs& a) {
                         {"events", num(p.events)},
                         {"asymmetry", num(p.asymmetry)},
                         {"warnings", p.warnings}};
-    fmt::print("{}\n", j.dump(2));
+    fmt::print("{}\n", json_text(j));
     return;
   }
   fmt::print("hazard ratio {} ({:g}% CI {} to {}), allocation {}:1\n", p.hr, 100.0 * p.conf_level,

@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "hazard/output.hpp"
+#include "output_options.hpp"
 #include "data_options.hpp"
 #include "hazard/csv.hpp"
 #include "hazard/error.hpp"
@@ -33,6 +35,7 @@ struct ReconstructArgs {
   std::string scale = "auto";
   std::string single_arm = "all";
   bool json = false;
+  bool csv_raw = false;
 };
 
 // The first of `names` present in the header (the files digitizers and kmdata write use several
@@ -61,7 +64,11 @@ struct ArmRows {
 // Reads columns arm (optional), x and y of a CSV file; rows with a missing value are errors.
 ArmRows read_rows(const std::string& path, std::initializer_list<const char*> x_names,
                   std::initializer_list<const char*> y_names, const char* what) {
-  std::vector<std::string> header = csv_header(path);
+  // One reading of the file (a pipe or standard input can be read only once): every column, then
+  // the ones used are picked by name.
+  const Table t = read_csv(path);
+  std::vector<std::string> header;
+  for (const Column& c : t.columns) header.push_back(c.name);
   std::string xc = pick(header, x_names), yc = pick(header, y_names);
   std::string ac = pick(header, {"arm", "Arm", "ARM", "group", "trt"});
   auto missing = [&](std::initializer_list<const char*> names) {
@@ -73,9 +80,6 @@ ArmRows read_rows(const std::string& path, std::initializer_list<const char*> x_
   };
   if (xc.empty()) throw missing(x_names);
   if (yc.empty()) throw missing(y_names);
-  std::vector<std::string> cols{xc, yc};
-  if (!ac.empty()) cols.push_back(ac);
-  Table t = read_csv(path, {.columns = cols});
   const Column& x = t.at(xc);
   const Column& y = t.at(yc);
   const Column* a = ac.empty() ? nullptr : &t.at(ac);
@@ -178,6 +182,9 @@ nlohmann::json arm_json(const ArmReconstruction& r) {
 }
 
 void run_reconstruct(const ReconstructArgs& a) {
+  if (a.curve == "-" && a.at_risk == "-")
+    throw UsageError("--curve - and --at-risk -: standard input holds one file; give the other by name");
+  refuse_overwrite(a.out, {a.curve, a.at_risk}, "--out");
   const GuyotOptions options{.clean = {.scale = parse_scale(a.scale)}};
   ArmRows pts =
       read_rows(a.curve, {"time", "T", "t", "x"}, {"surv", "S", "s", "survival", "y"}, "curve");
@@ -258,22 +265,15 @@ void run_reconstruct(const ReconstructArgs& a) {
     }
   }
 
-  // Patient rows.
-  std::string text = "arm,time,event\n";
-  for (const auto& r : results) {
-    const std::string arm = csv_quote(r.arm);
-    for (std::size_t i = 0; i < r.time.size(); ++i) {
-      text += fmt::format("{},{},{}\n", arm, r.time[i], static_cast<int>(r.event[i]));
-    }
-  }
-  if (a.out == "-") {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-  } else {
-    std::ofstream f(a.out, std::ios::binary);
-    if (!f) throw IoError(fmt::format("cannot open {} for writing", a.out));
-    f << text;
-    if (!f.flush()) throw IoError(fmt::format("cannot write {}", a.out));
-  }
+  // Patient rows (atomically: a temporary file renamed when complete).
+  OutputFile out(a.out);
+  CsvWriter csv(out, {.raw = a.csv_raw});
+  csv.text("arm").text("time").text("event").row();
+  for (const auto& r : results)
+    for (std::size_t i = 0; i < r.time.size(); ++i)
+      csv.text(r.arm).number(r.time[i]).integer(static_cast<int>(r.event[i])).row();
+  csv.finish();
+  out.commit();
 
   if (a.json) {
     nlohmann::json arms_json = nlohmann::json::array();
@@ -285,9 +285,9 @@ void run_reconstruct(const ReconstructArgs& a) {
                         {"out", a.out},
                         {"arms", arms_json}};
     if (a.out == "-") {
-      fmt::print(stderr, "{}\n", j.dump(2));
+      fmt::print(stderr, "{}\n", json_text(j));
     } else {
-      fmt::print("{}\n", j.dump(2));
+      fmt::print("{}\n", json_text(j));
     }
     return;
   }
@@ -309,7 +309,7 @@ void run_reconstruct(const ReconstructArgs& a) {
       fmt::print(summary, "  {:>8.4g} {:>8.4g} {:>10} {:>10} {:>7} {:>9} {:>7}\n", iv.start, iv.end,
                  iv.n_risk_published, iv.n_risk_rebuilt, iv.events, iv.censored, iv.n_points);
     }
-    for (const auto& w : r.warnings) fmt::print(stderr, "hazard: warning: arm {}: {}\n", r.arm, w);
+    for (const auto& w : r.warnings) fmt::print(stderr, "hazard: warning: arm {}: {}\n", printable(r.arm), printable(w));
   }
 }
 
@@ -328,6 +328,7 @@ void register_reconstruct(CLI::App& app) {
       ->delimiter(',');
   cmd->add_option("--out", args->out, "Output CSV of patient rows arm,time,event ('-' = stdout)")
       ->required();
+  add_csv_raw_flag(cmd, args->csv_raw);
   cmd->add_option("--scale", args->scale,
                   "Survival scale of --curve: auto (default), fraction, percent");
   cmd->add_option("--arm-name", args->single_arm,

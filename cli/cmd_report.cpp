@@ -18,6 +18,7 @@
 
 #include "commands.hpp"
 #include "data_options.hpp"
+#include "output_options.hpp"
 #include "hazard/cox.hpp"
 #include "hazard/digest.hpp"
 #include "hazard/error.hpp"
@@ -45,6 +46,7 @@ struct ReportCliOptions {
   bool no_overall = false;
   bool kmunicate = false;
   double x_step = 0;
+  bool csv_raw = false;
   std::string command;
 };
 
@@ -83,6 +85,12 @@ std::vector<std::string> levels_in(const Table& table, const SurvData& d, const 
 
 void run(ReportCliOptions o) {
   if (o.out.empty()) throw UsageError("--out DIR is required");
+  // Text drawn into the report (HTML, RTF, figures) must be text: refused before anything is read
+  // or written, rather than failing after part of the output.
+  for (const auto& [flag, value] : {std::pair{"--title", &o.title}, {"--endpoint", &o.endpoint},
+                                    {"--notice", &o.notice}})
+    if (!is_utf8(*value))
+      throw UsageError(fmt::format("{} '{}': not UTF-8 text (give the text in UTF-8)", flag, printable(*value)));
   report::AnalysisOptions ao;
   ao.km.conf_type = parse_conf_type(o.conf_type);
   ao.km.conf_level = o.conf_level;
@@ -152,6 +160,7 @@ void run(ReportCliOptions o) {
   m.notice = o.notice;
   m.units = analysis_units(o.data);
   if (!all.time_label.empty()) m.time_label = all.time_label;
+  m.csv_raw = o.csv_raw;
   m.by = o.by;
   m.landmark_times = o.times;
   m.methods = report::describe_methods(ao, o.data.strata);
@@ -292,8 +301,11 @@ void run(ReportCliOptions o) {
 
   for (const std::string& p : {o.data.data, o.data.adsl}) {
     if (p.empty()) continue;
-    m.inputs.push_back({.path = p, .sha256 = sha256_file(p),
-                        .bytes = static_cast<std::uint64_t>(std::filesystem::file_size(p))});
+    if (auto bytes = stream_bytes(o.data, p))  // standard input or a pipe: the bytes that were read
+      m.inputs.push_back({.path = input_name(p), .sha256 = sha256_hex(*bytes), .bytes = bytes->size()});
+    else
+      m.inputs.push_back({.path = p, .sha256 = sha256_file(p),
+                          .bytes = static_cast<std::uint64_t>(std::filesystem::file_size(p))});
   }
   m.software = version_text();
   m.created = now_utc();
@@ -303,7 +315,7 @@ void run(ReportCliOptions o) {
 
   const auto written = report::write_report(m, o.out);
   for (const auto& c : m.cohorts)
-    for (const auto& msg : c.messages) fmt::print(stderr, "hazard: note: {}: {}\n", c.name, msg);
+    for (const auto& msg : c.messages) fmt::print(stderr, "hazard: note: {}: {}\n", printable(c.name), printable(msg));
   fmt::print("hazard report: {} files written to {}\n", written.size(), o.out);
   fmt::print("  open {}\n", (std::filesystem::path(o.out) / "report.html").string());
 }
@@ -332,6 +344,7 @@ void register_report(CLI::App& app) {
   cmd->add_option("--conf-level", o->conf_level, "Confidence level of every interval (default 0.95)");
   cmd->add_option("--ties", o->ties, "Cox ties: efron (default, as R), breslow (as SAS) or exact");
   cmd->add_option("--out", o->out, "Directory to write the report into (created)")->required();
+  add_csv_raw_flag(cmd, o->csv_raw);
   cmd->add_option("--title", o->title, "Report title (default: the endpoint)");
   cmd->add_option("--endpoint", o->endpoint, "Endpoint name (default from --where PARAMCD=: PFS, OS, ...)");
   cmd->add_option("--notice", o->notice, "Notice shown on every output, e.g. \"SIMULATED DATA - not trial data\"");

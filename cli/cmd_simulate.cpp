@@ -15,6 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "hazard/output.hpp"
+#include "output_options.hpp"
 #include "data_options.hpp"
 #include "hazard/design.hpp"
 #include "hazard/error.hpp"
@@ -46,6 +48,7 @@ struct SimulateFlags {
   bool json = false;
   std::string trials_out, patients;
   std::size_t patients_trial = 0;
+  bool csv_raw = false;
 };
 
 std::string fmt_num(double x, int digits = 4) {
@@ -228,39 +231,45 @@ void print_result(const Setup& setup, const SimulationResult& r) {
   }
 }
 
-void write_trials(const std::string& path, const SimulationResult& r, std::size_t K) {
-  std::ofstream out(path);
-  if (!out) throw IoError("cannot write " + path);
-  out << "trial,stop_look,reject,futility,events_not_achieved,events,subjects,duration,z,hr";
-  for (std::size_t k = 1; k <= K; ++k) out << ",z_" << k << ",hr_" << k << ",time_" << k << ",events_" << k;
-  out << "\n";
-  auto v = [](double x) { return std::isfinite(x) ? fmt::format("{:.10g}", x) : std::string("NA"); };
+void write_trials(OutputFile& file, const SimulationResult& r, std::size_t K, bool raw) {
+  CsvWriter out(file, {.raw = raw});
+  for (const char* h : {"trial", "stop_look", "reject", "futility", "events_not_achieved", "events", "subjects",
+                        "duration", "z", "hr"})
+    out.text(h);
+  for (std::size_t k = 1; k <= K; ++k)
+    for (const char* h : {"z_", "hr_", "time_", "events_"}) out.text(fmt::format("{}{}", h, k));
+  out.row();
+  constexpr int g = 10;  // significant digits
+  const double na = std::numeric_limits<double>::quiet_NaN();
   for (std::size_t i = 0; i < r.trials.size(); ++i) {
     const auto& t = r.trials[i];
-    out << i + 1 << ',' << t.stop_look << ',' << int(t.reject) << ',' << int(t.futility) << ','
-        << int(t.events_not_achieved) << ',' << v(t.events) << ',' << v(t.subjects) << ','
-        << v(t.duration) << ',' << v(t.z) << ',' << v(t.hr);
+    out.integer(static_cast<std::int64_t>(i + 1)).integer(t.stop_look).integer(t.reject).integer(t.futility)
+        .integer(t.events_not_achieved).general(t.events, g).general(t.subjects, g).general(t.duration, g)
+        .general(t.z, g).general(t.hr, g);
     for (std::size_t k = 0; k < K; ++k) {
       bool d = k < t.z_look.size();
-      out << ',' << (d ? v(t.z_look[k]) : "NA") << ',' << (d ? v(t.hr_look[k]) : "NA") << ','
-          << (d ? v(t.time_look[k]) : "NA") << ',' << (d ? v(t.events_look[k]) : "NA");
+      out.general(d ? t.z_look[k] : na, g).general(d ? t.hr_look[k] : na, g).general(d ? t.time_look[k] : na, g)
+          .general(d ? t.events_look[k] : na, g);
     }
-    out << "\n";
+    out.row();
   }
-  if (!out) throw IoError("error writing " + path);
+  out.finish();
+  file.commit();
 }
 
 // One trial's patients in ADaM form (ADSL-like columns joined with the ADTTE overall-survival
 // parameter), as analysed at the trial's last analysis.
-void write_patients(const std::string& path, const Setup& setup, std::uint64_t seed, std::size_t trial) {
+void write_patients(OutputFile& file, const Setup& setup, std::uint64_t seed, std::size_t trial, bool raw) {
   const auto& s = setup.scenario;
   std::vector<SimulatedPatient> pts;
   generate_patients(s, seed, trial, pts);
   TrialOutcome o = analyse_trial(s, pts);
   double cutoff = o.stop_look > 0 ? o.duration : std::numeric_limits<double>::infinity();
-  std::ofstream out(path);
-  if (!out) throw IoError("cannot write " + path);
-  out << "STUDYID,USUBJID,SUBJID,TRT01P,TRT01PN,RANDFL,STRAT1R,RANDT,DCUTDT,PARAMCD,PARAM,AVAL,CNSR,EVNTDESC,CNSDTDSC\n";
+  CsvWriter out(file, {.raw = raw});
+  for (const char* h : {"STUDYID", "USUBJID", "SUBJID", "TRT01P", "TRT01PN", "RANDFL", "STRAT1R", "RANDT", "DCUTDT",
+                        "PARAMCD", "PARAM", "AVAL", "CNSR", "EVNTDESC", "CNSDTDSC"})
+    out.text(h);
+  out.row();
   for (std::size_t i = 0; i < pts.size(); ++i) {
     const auto& p = pts[i];
     if (p.entry > cutoff) continue;
@@ -269,14 +278,13 @@ void write_patients(const std::string& path, const Setup& setup, std::uint64_t s
     bool event = p.survival < p.dropout && p.survival <= follow;
     bool drop = !event && p.dropout < p.survival && p.dropout <= follow;
     std::string strat = s.strata.empty() ? "ALL" : s.strata[static_cast<std::size_t>(p.stratum)].name;
-    out << s.study_id << ',' << s.study_id << '-' << fmt::format("{:05d}", i + 1) << ','
-        << fmt::format("{:05d}", i + 1) << ',' << (p.arm ? "Experimental" : "Control") << ','
-        << (p.arm ? 1 : 2) << ",Y," << strat << ',' << fmt::format("{:.6f}", p.entry) << ','
-        << fmt::format("{:.6f}", cutoff) << ",OS,Overall Survival (time units)," << fmt::format("{:.6f}", t)
-        << ',' << (event ? 0 : 1) << ',' << (event ? "DEATH" : "") << ','
-        << (event ? "" : drop ? "LOST TO FOLLOW-UP" : "DATA CUTOFF") << "\n";
+    out.text(s.study_id).text(fmt::format("{}-{:05d}", s.study_id, i + 1)).text(fmt::format("{:05d}", i + 1))
+        .text(p.arm ? "Experimental" : "Control").integer(p.arm ? 1 : 2).text("Y").text(strat).fixed(p.entry, 6)
+        .fixed(cutoff, 6).text("OS").text("Overall Survival (time units)").fixed(t, 6).integer(event ? 0 : 1)
+        .text(event ? "DEATH" : "").text(event ? "" : drop ? "LOST TO FOLLOW-UP" : "DATA CUTOFF").row();
   }
-  if (!out) throw IoError("error writing " + path);
+  out.finish();
+  file.commit();
 }
 
 }  // namespace
@@ -316,8 +324,18 @@ void register_simulate(CLI::App& app) {
   cmd->add_option("--trials-out", f->trials_out, "Write one CSV row per simulated trial");
   cmd->add_option("--patients", f->patients, "Write one simulated trial's patients (ADaM ADSL+ADTTE CSV)");
   cmd->add_option("--patients-trial", f->patients_trial, "Trial written by --patients (1-based; default 1)");
+  add_csv_raw_flag(cmd, f->csv_raw);
   cmd->callback([f]() {
+    refuse_overwrite(f->trials_out, {f->scenario}, "--trials-out");
+    refuse_overwrite(f->patients, {f->scenario}, "--patients");
+    if (!f->trials_out.empty() && f->trials_out == f->patients)
+      throw UsageError(fmt::format("--trials-out and --patients name the same file {}", f->patients));
     Setup setup = make_setup(*f);
+    // The output files are opened (as temporaries) before the simulation: a path that cannot be
+    // written fails now, not after the run.
+    std::optional<OutputFile> trials_file, patients_file;
+    if (!f->trials_out.empty()) trials_file.emplace(f->trials_out);
+    if (!f->patients.empty()) patients_file.emplace(f->patients);
     SimulationOptions opt{.reps = f->reps, .seed = f->seed, .threads = f->threads,
                           .progress = {}, .keep_trials = !f->trials_out.empty()};
     if (isatty(fileno(stderr)) && f->reps >= 2000) {
@@ -332,13 +350,13 @@ void register_simulate(CLI::App& app) {
       };
     }
     SimulationResult r = simulate_trials(setup.scenario, opt);
-    if (!f->trials_out.empty()) write_trials(f->trials_out, r, setup.scenario.looks.size());
-    if (!f->patients.empty()) {
+    if (trials_file) write_trials(*trials_file, r, setup.scenario.looks.size(), f->csv_raw);
+    if (patients_file) {
       std::size_t trial = f->patients_trial ? f->patients_trial - 1 : 0;
-      write_patients(f->patients, setup, f->seed, trial);
+      write_patients(*patients_file, setup, f->seed, trial, f->csv_raw);
     }
     if (f->json) {
-      fmt::print("{}\n", result_json(*f, setup, r).dump(2));
+      fmt::print("{}\n", json_text(result_json(*f, setup, r)));
     } else {
       print_result(setup, r);
     }

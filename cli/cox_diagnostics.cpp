@@ -4,6 +4,7 @@
 #include "cox_diagnostics.hpp"
 
 #include <cmath>
+#include <limits>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -12,17 +13,12 @@
 #include <fmt/format.h>
 
 #include "hazard/csv.hpp"
+#include "hazard/output.hpp"
 #include "hazard/cox_survfit.hpp"
 #include "hazard/error.hpp"
 
 namespace hazard::cli {
 namespace {
-
-std::string csv_num(double x) {
-  if (std::isnan(x)) return "NA";
-  if (std::isinf(x)) return x > 0 ? "Inf" : "-Inf";
-  return fmt::format("{}", x);
-}
 
 nlohmann::json num_array(const std::vector<double>& v) {
   nlohmann::json a = nlohmann::json::array();
@@ -53,6 +49,8 @@ struct Newdata {
 
 Newdata read_newdata(const std::string& path, const DataOptions& data, const SurvData& sd, const Design& design,
                      const CoxData& cd, const std::string& offset_column) {
+  if (path == "-" && data.data == "-")
+    throw UsageError("--data - and --newdata -: standard input holds one file; give the other by name");
   Table t = read_csv(path);
   Newdata nd;
   const std::size_t m = t.rows();
@@ -165,17 +163,24 @@ CoxDiagnosticsOutput run_cox_diagnostics(const CoxDiagnosticsOptions& o, const D
     out.json["survfit"] = {{"at", b.at_means ? "means" : "newdata"}, {"means", num_array(means)},
                             {"conf_type", o.conf_type}, {"conf_level", conf_level}, {"curves", curves}};
     if (!o.survfit_out.empty()) {
-      std::ofstream f(o.survfit_out);
-      if (!f) throw IoError(fmt::format("cannot write {}", o.survfit_out));
-      f << "strata,newdata_line,time,n_risk,n_event,n_censor,cumhaz,surv,std_err,lower,upper\n";
+      OutputFile file(o.survfit_out);
+      CsvWriter f(file, {.raw = o.csv_raw, .infinity = true});
+      for (const char* h : {"strata", "newdata_line", "time", "n_risk", "n_event", "n_censor", "cumhaz", "surv",
+                            "std_err", "lower", "upper"})
+        f.text(h);
+      f.row();
+      const double na = std::numeric_limits<double>::quiet_NaN();
       for (const auto& c : b.curves)
-        for (std::size_t k = 0; k < c.time.size(); ++k)
-          f << csv_quote(stratum_label(sd, c.stratum)) << "," << (b.at_means ? std::string() : std::to_string(nd.line[c.newdata_row]))
-            << "," << csv_num(c.time[k]) << "," << csv_num(c.n_risk[k]) << "," << csv_num(c.n_event[k]) << ","
-            << csv_num(c.n_censor[k]) << "," << csv_num(c.cumhaz[k]) << "," << csv_num(c.surv[k]) << ","
-            << csv_num(c.std_err[k]) << "," << (c.lower.empty() ? "NA" : csv_num(c.lower[k])) << ","
-            << (c.upper.empty() ? "NA" : csv_num(c.upper[k])) << "\n";
-      if (!f) throw IoError(fmt::format("error writing {}", o.survfit_out));
+        for (std::size_t k = 0; k < c.time.size(); ++k) {
+          f.text(stratum_label(sd, c.stratum));
+          if (b.at_means) f.empty();
+          else f.integer(static_cast<std::int64_t>(nd.line[c.newdata_row]));
+          f.number(c.time[k]).number(c.n_risk[k]).number(c.n_event[k]).number(c.n_censor[k]).number(c.cumhaz[k])
+              .number(c.surv[k]).number(c.std_err[k]).number(c.lower.empty() ? na : c.lower[k])
+              .number(c.upper.empty() ? na : c.upper[k]).row();
+        }
+      f.finish();
+      file.commit();
     }
     for (const auto& c : b.curves) {
       out.text += "\nSurvival curve (survfit)";

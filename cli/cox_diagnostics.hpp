@@ -23,6 +23,7 @@ struct CoxDiagnosticsOptions {
   std::string newdata;          ///< --newdata FILE (implies --survfit)
   std::string survfit_out;      ///< --survfit-out FILE.csv
   std::string conf_type = "log";  ///< --conf-type of the survival curves
+  bool csv_raw = false;         ///< --csv-raw (for --survfit-out and cox's --out)
 };
 
 void add_cox_diagnostics_options(CLI::App* cmd, CoxDiagnosticsOptions& options);

@@ -14,7 +14,8 @@ namespace hazard::cli {
 void add_data_options(CLI::App* cmd, DataOptions& o, bool group_required) {
   cmd->add_option("--data", o.data,
                   "Input data file: CSV, SAS transport (.xpt, v5/v8), SAS data set (.sas7bdat) or CDISC "
-                  "Dataset-JSON (.json/.ndjson); the format is recognised from the content")
+                  "Dataset-JSON (.json/.ndjson); the format is recognised from the content. '-' reads "
+                  "standard input; a pipe or FIFO is read once, to its end")
       ->required();
   cmd->add_option("--time", o.time,
                   "Column with the event or censoring time (or derive it with --time-from/--time-to)");
@@ -162,6 +163,18 @@ Table read_table(const std::string& path, const std::vector<std::string>& column
   return read_data(path, {.columns = columns});
 }
 
+std::shared_ptr<const std::string> stream_bytes(const DataOptions& o, const std::string& path) {
+  if (!is_stream(path)) return nullptr;
+  auto& kept = o.streams->bytes[path];
+  if (!kept) kept = std::make_shared<const std::string>(read_bytes(path));
+  return kept;
+}
+
+Table read_input(const DataOptions& o, const std::string& path, const ReadOptions& ro) {
+  if (auto bytes = stream_bytes(o, path)) return parse_data(*bytes, input_name(path), ro);
+  return read_data(path, ro);
+}
+
 SurvData load_surv_data(const DataOptions& o, const Roles& roles, Table* table_out,
                         const std::vector<std::string>& extra_columns) {
   std::vector<std::string> cols = roles.columns();
@@ -178,24 +191,26 @@ SurvData load_surv_data(const DataOptions& o, const Roles& roles, Table* table_o
   // ADaM identifiers, read when present: for the join and the one-row-per-subject check.
   const std::vector<std::string> ids = {"STUDYID", "USUBJID", "PARAMCD"};
 
+  if (o.data == "-" && o.adsl == "-")
+    throw UsageError("--data - and --adsl -: standard input holds one file; give the other by name");
   Table table;
   if (!o.adsl.empty()) {
     ReadOptions ro = read_options(o, {});
     ro.optional_columns = cols;
     for (const auto& c : ids) add(ro.optional_columns, c);
-    Table adtte = read_data(o.data, ro);
+    Table adtte = read_input(o, o.data, ro);
     std::vector<std::string> missing;
     for (const auto& c : cols)
       if (!adtte.find(c)) missing.push_back(c);
     ReadOptions so = read_options(o, missing);
     add(so.columns, "USUBJID");
     so.optional_columns = {"STUDYID"};
-    Table adsl = read_data(o.adsl, so);
+    Table adsl = read_input(o, o.adsl, so);
     table = join_subject_level(adtte, adsl, missing);
   } else {
     ReadOptions ro = read_options(o, cols);
     ro.optional_columns = {"USUBJID", "PARAMCD"};
-    table = read_data(o.data, ro);
+    table = read_input(o, o.data, ro);
   }
   if (derive) {
     const TimeUnit unit = parse_time_unit(analysis_units(o)).value_or(TimeUnit::days);

@@ -2,6 +2,8 @@
 // The same flags mean the same thing in every command (docs/cli/data.md).
 #pragma once
 
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,13 @@
 #include "hazard/table.hpp"
 
 namespace hazard::cli {
+
+/// Inputs that can be read only once (standard input, pipes, FIFOs: hazard::is_stream): their
+/// bytes, read on first use and shared by every copy of a DataOptions, so that a command reading
+/// its data several times (hazard report: once per cohort) reads a stream once.
+struct StreamInputs {
+  std::map<std::string, std::shared_ptr<const std::string>> bytes;  ///< by path
+};
 
 struct DataOptions {
   std::string data;                     ///< --data FILE
@@ -31,7 +40,15 @@ struct DataOptions {
   std::string units;  ///< --units days|weeks|months|years: unit of the time ("" = not stated)
   std::string display_units;            ///< --display-units: convert the time to these units
   std::string encoding = "utf8";        ///< --encoding utf8|latin1 (CSV files, XPORT text)
+  std::shared_ptr<StreamInputs> streams = std::make_shared<StreamInputs>();
 };
+
+/// Reads input `path` (--data or --adsl) as read_data does; "-" (standard input), a pipe or a
+/// FIFO is read once and kept in o.streams.
+Table read_input(const DataOptions& o, const std::string& path, const ReadOptions& ro);
+
+/// The bytes of a stream input (read once, kept in o.streams); nullptr when `path` is a file.
+std::shared_ptr<const std::string> stream_bytes(const DataOptions& o, const std::string& path);
 
 /// Name of the time column derived by --time-from/--time-to: "<TO>-<FROM>".
 std::string derived_time_name(const DataOptions& options);

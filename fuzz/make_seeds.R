@@ -35,3 +35,14 @@ rows <- list(list("S1", 1.5, "2020-01-31", "0.1", TRUE, "2020-01-31T10:00:00"),
 j <- function(x) toJSON(x, auto_unbox = TRUE, null = "null", digits = NA)
 writeLines(j(c(meta, list(rows = rows))), tmp); seed("dataset_json", "v11.json", 0, tmp)
 writeLines(c(j(meta), vapply(rows, j, "")), tmp); seed("dataset_json", "v11.ndjson", 1, tmp)
+# stream: a data file read from a file (option byte 0) or a pipe (1), against the same bytes in memory
+writeLines(j(c(list(rows = rows), meta)), tmp); seed("stream", "rows_first.json", 0, tmp)
+writeLines(c(j(meta), vapply(rows, j, "")), tmp); seed("stream", "v11.ndjson", 1, tmp)
+write.csv(dc, tmp, row.names = FALSE, na = ""); seed("stream", "lung.csv", 1, tmp)
+write_xpt(d, tmp, version = 5, name = "ADTTE"); seed("stream", "v5.xpt", 0, tmp)
+# csv_write: cells separated by 0x1F, rows by 0x1E; option byte 0 = guarded, 1 = --csv-raw
+cells <- function(rows) charToRaw(paste(vapply(rows, paste, "", collapse = "\x1f"), collapse = "\x1e"))
+evil <- list(c("=1+1", "-1.5", "@SUM(A1)"), c("+cmd|' /C calc'!A0", "a,b", "say \"hi\""),
+             c("\tx", "two\nlines", "-"), c("NA", "", " 1"))
+writeBin(c(as.raw(0), cells(evil)), file.path("corpus", "csv_write", "evil"))
+writeBin(c(as.raw(1), cells(evil)), file.path("corpus", "csv_write", "evil_raw"))

@@ -6,16 +6,21 @@
 // another exception type, a crash, a sanitizer report, a hang — is a bug.
 #pragma once
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "hazard/adam.hpp"
 #include "hazard/csv.hpp"
 #include "hazard/error.hpp"
+#include "hazard/output.hpp"
 #include "hazard/read.hpp"
 #include "hazard/survdata.hpp"
 #include "io/number.hpp"
@@ -53,9 +58,27 @@ inline int csv(const std::uint8_t* data, std::size_t size) {
   o.delimiter = (data[0] & 2) ? ';' : ',';
   o.threads = (data[0] >> 2) & 3;  // 0 = automatic (one chunk for small inputs), else 1-3 chunks
   if (size <= 40) numbers_agree(bytes(data + 1, size - 1));
+  bool parsed = false;
+  Table t;
   try {
-    walk(parse_csv(bytes(data + 1, size - 1), "fuzz.csv", o));
+    t = parse_csv(bytes(data + 1, size - 1), "fuzz.csv", o);
+    walk(t);
+    parsed = true;
   } catch (const DataError&) {
+  }
+  // Cut into chunks, the text must read exactly as in one piece (the chunk splitter and the
+  // tokenizer agree on where records end): both fail, or both give the same table.
+  if (o.threads > 1) {
+    o.threads = 1;
+    try {
+      Table one = parse_csv(bytes(data + 1, size - 1), "fuzz.csv", o);
+      if (!parsed || one.line != t.line || one.columns.size() != t.columns.size()) __builtin_trap();
+      for (std::size_t k = 0; k < one.columns.size(); ++k)
+        for (std::size_t i = 0; i < one.rows(); ++i)
+          if (one.columns[k].text(i) != t.columns[k].text(i)) __builtin_trap();
+    } catch (const DataError&) {
+      if (parsed) __builtin_trap();
+    }
   }
   return 0;
 }
@@ -84,6 +107,119 @@ inline int dataset_json(const std::uint8_t* data, std::size_t size) {
   try {
     walk(parse_data(bytes(data + 1, size - 1), "fuzz.data"));
   } catch (const DataError&) {
+  }
+  return 0;
+}
+
+/// Two tables read from the same bytes are the same: rows, lines, names and every value.
+inline bool same_table(const Table& a, const Table& b) {
+  if (a.rows() != b.rows() || a.line != b.line || a.columns.size() != b.columns.size()) return false;
+  for (std::size_t k = 0; k < a.columns.size(); ++k) {
+    if (a.columns[k].name != b.columns[k].name || a.columns[k].kind != b.columns[k].kind) return false;
+    for (std::size_t i = 0; i < a.rows(); ++i)
+      if (a.columns[k].text(i) != b.columns[k].text(i)) return false;
+  }
+  return true;
+}
+
+/// read_data from a file or a pipe: the mapped file (pages released behind the parse) and the
+/// stream read to its end must read exactly as the same bytes in memory (parse_data): the same
+/// table, or the same error. The first byte picks a file (even) or a pipe (odd).
+inline int stream(const std::uint8_t* data, std::size_t size) {
+  if (size < 1) return 0;
+  const std::string_view b = bytes(data + 1, size - 1);
+  std::string path;
+  int fds[2] = {-1, -1};
+  std::thread writer;
+  if (data[0] & 1) {
+    if (::pipe(fds) != 0) return 0;
+    path = "/dev/fd/" + std::to_string(fds[0]);
+    writer = std::thread([&] {  // a pipe holds 64 kB: written while it is read
+      std::string_view rest = b;
+      while (!rest.empty()) {
+        const ssize_t n = ::write(fds[1], rest.data(), rest.size());
+        if (n <= 0) break;
+        rest.remove_prefix(static_cast<std::size_t>(n));
+      }
+      ::close(fds[1]);
+    });
+  } else {
+    path = "/tmp/hazard_fuzz_stream_" + std::to_string(::getpid());
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return 0;
+    const bool written = ::write(fd, b.data(), b.size()) == static_cast<ssize_t>(b.size());
+    ::close(fd);
+    if (!written) return 0;
+  }
+  std::string file_error, memory_error;
+  Table from_file, from_memory;
+  try {
+    from_file = read_data(path);
+  } catch (const DataError& e) {
+    file_error = e.what();
+  }
+  if (writer.joinable()) writer.join();
+  if (fds[0] >= 0) ::close(fds[0]);
+  try {
+    from_memory = parse_data(b, path);
+  } catch (const DataError& e) {
+    memory_error = e.what();
+  }
+  if (file_error != memory_error) __builtin_trap();
+  if (file_error.empty() && !same_table(from_file, from_memory)) __builtin_trap();
+  return 0;
+}
+
+/// The CSV writer against the CSV reader: cells (0x1F between cells, 0x1E between rows; the first
+/// byte picks --csv-raw) written by CsvWriter read back as written — the cell itself, or with the
+/// apostrophe exactly when csv_formula_like says so — or, in a numeric column, as its number;
+/// missing when the text is blank or NA.
+inline int csv_write(const std::uint8_t* data, std::size_t size) {
+  if (size < 1) return 0;
+  const CsvWriteOptions options{.raw = (data[0] & 1) != 0};
+  std::vector<std::vector<std::string>> rows(1);
+  std::string cell;
+  for (char c : bytes(data + 1, size - 1)) {
+    if (c == '\x1f' || c == '\x1e') {
+      rows.back().push_back(cell);
+      cell.clear();
+      if (c == '\x1e') rows.emplace_back();
+    } else {
+      cell += c;
+    }
+  }
+  rows.back().push_back(cell);
+  std::size_t ncol = 2;  // two columns at least: an empty one-column row would be a blank line
+  for (const auto& r : rows) ncol = std::max(ncol, r.size());
+  if (ncol > 64) return 0;
+  for (auto& r : rows) r.resize(ncol);
+  for (const auto& r : rows)
+    for (const auto& c : r)
+      if (!is_utf8(c)) return 0;  // the reader refuses what is not UTF-8 (tested elsewhere)
+  CsvWriter w(options);
+  for (std::size_t k = 0; k < ncol; ++k) w.text("c" + std::to_string(k));
+  w.row();
+  for (const auto& r : rows) {
+    for (const auto& c : r) w.text(c);
+    w.row();
+  }
+  const std::string text = w.take();
+  Table t = parse_csv(text, "written.csv");  // must not throw: the writer's output is valid CSV
+  if (t.rows() != rows.size() || t.columns.size() != ncol) __builtin_trap();
+  for (std::size_t k = 0; k < ncol; ++k) {
+    const Column& col = t.columns[k];
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const std::string& c = rows[i][k];
+      const std::string expected = (!options.raw && csv_formula_like(c) ? "'" : "") + c;
+      if (detail::is_missing_text(expected)) {
+        if (!col.is_missing(i)) __builtin_trap();
+      } else if (col.is_numeric()) {
+        double x = 0;
+        if (!detail::parse_number(expected, x) || x != col.numbers[i]) __builtin_trap();
+      } else if (col.text(i) != expected) {
+        __builtin_trap();
+      }
+    }
   }
   return 0;
 }

@@ -34,14 +34,14 @@ struct CsvOptions {
   std::size_t threads = 0;  ///< chunks parsed in parallel; 0 = one per core for inputs over 8 MB
 };
 
-/// Reads the file at `path` (memory-mapped).
+/// Reads the file at `path` (memory-mapped; "-", a pipe or a FIFO is read into memory, see read_data).
 Table read_csv(const std::string& path, const CsvOptions& options = {});
 
 /// Parses CSV text already in memory; `source` is the name used in messages.
 Table parse_csv(std::string_view text, const std::string& source, const CsvOptions& options = {});
 
-/// One field for writing CSV: quoted (with doubled quotes) when it holds a comma, quote or line break.
-std::string csv_quote(std::string_view field);
+// Writing CSV: CsvWriter / csv_text in output.hpp (quoting and the formula guard, one writer for
+// every CSV the program writes).
 
 /// The column names in the header of a CSV file (for tools that list them).
 std::vector<std::string> csv_header(const std::string& path);

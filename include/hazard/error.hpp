@@ -12,13 +12,14 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace hazard {
 
 /// Documented exit codes of the `hazard` program (docs/exit-codes.md).
 enum class ExitCode : int {
   ok = 0,
-  failure = 1,     ///< an unexpected internal error
+  failure = 1,     ///< an unexpected internal error, or out of memory (ResourceError)
   usage = 2,       ///< bad command line: unknown flag, missing argument, bad option value
   data = 3,        ///< the input data are unreadable or invalid
   numerical = 4,   ///< the computation cannot be done on these data (e.g. singular model)
@@ -37,7 +38,17 @@ struct Location {
   std::string unit;
 };
 
-/// Formats a location as "file:line: column 'c': value 'v'" (or "file: observation n: ...").
+/// Text made safe to print on a terminal or in a message: valid UTF-8 is kept, except control
+/// characters (ESC, BEL, NUL, ... and the C1 controls), which are written as escapes ("\t", "\n",
+/// "\r", "\x1B", "\u009B"), and bytes that are not UTF-8, written "\xFF". Idempotent on its output.
+/// Example: printable("a\x1b[31mb\xff") == "a\\x1B[31mb\\xFF"
+std::string printable(std::string_view text);
+
+/// True when `text` is UTF-8 (every byte part of a valid character; no NUL).
+bool is_utf8(std::string_view text);
+
+/// Formats a location as "file:line: column 'c': value 'v'" (or "file: observation n: ..."); the
+/// file, column and value are printable().
 std::string format_location(const Location& where);
 
 /// Invalid or unreadable input data (exit code 3).
@@ -60,6 +71,13 @@ class UsageError : public std::runtime_error {
 
 /// The data are valid but the requested computation is impossible (exit code 4).
 class NumericalError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// The input or the computation needs more memory than the machine gives (exit code 1); the
+/// message names what was too large (e.g. the file being read and its size).
+class ResourceError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };

@@ -43,8 +43,21 @@ struct ReadOptions {
   char delimiter = ',';                       ///< CSV only
 };
 
-/// Reads the file at `path` in whichever supported format it is.
+/// Reads the file at `path` in whichever supported format it is. "-" reads standard input; a pipe,
+/// a FIFO or a character device is read to its end first (it has no size and cannot be mapped),
+/// then parsed as a file would be.
 Table read_data(const std::string& path, const ReadOptions& options = {});
+
+/// The name of input `path` in messages: "<stdin>" for "-" (standard input), else the path.
+std::string input_name(const std::string& path);
+
+/// True when `path` can be read only once: "-" (standard input), a pipe, a FIFO, a socket or a
+/// character device (e.g. /dev/stdin on a pipe). Such an input is read with read_bytes, then
+/// parse_data, by a program that needs its bytes more than once.
+bool is_stream(const std::string& path);
+
+/// Every byte of the file or stream at `path` ("-" = standard input). Throws IoError.
+std::string read_bytes(const std::string& path);
 
 /// The same, from bytes already in memory (`source` names them in messages).
 Table parse_data(std::string_view bytes, const std::string& source, const ReadOptions& options = {});

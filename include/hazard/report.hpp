@@ -131,6 +131,7 @@ struct ReportModel {
   std::string command{};             ///< the command line that made the report
   plot::KmPlotOptions km_options{};  ///< shared by all KM figures (labels, x step, KMunicate, ...)
   plot::ForestPlotOptions forest_options{};
+  bool csv_raw = false;              ///< --csv-raw: results.csv without the formula guard (output.hpp)
 };
 
 // ---- filling the model from the estimators ----
@@ -245,7 +246,8 @@ struct ResultRow {
 };
 std::vector<ResultRow> result_rows(const ReportModel& model);
 /// results.csv: endpoint,cohort,arm,statistic,timepoint,value,method (value in shortest
-/// round-trip form, NA when not estimable).
+/// round-trip form, NA when not estimable), written by CsvWriter (quoted, formula-guarded unless
+/// model.csv_raw).
 std::string render_results_csv(const ReportModel& model);
 /// results.json: the metadata (title, notice, inputs with SHA-256, software, created, command,
 /// footnotes) and the same rows as results.csv (NaN as null).
@@ -268,7 +270,10 @@ inline constexpr const char* manifest_name = "report_manifest.json";
 /// empty, and last report_manifest.json listing them. A rerun into the same folder first removes
 /// the files the previous manifest lists that this run does not write (figures of cohorts that are
 /// gone), and nothing else: files the report did not write are never touched.
-/// Returns the paths written. Throws IoError naming the path on failure.
+/// Atomic as a whole (OutputSet, output.hpp): every file is rendered and written to a temporary
+/// first and renamed only when all are, so a failure leaves no file (and no folder it created).
+/// Returns the paths written. Throws IoError naming the path on failure, UsageError when a file
+/// to write is one of model.inputs.
 std::vector<std::string> write_report(const ReportModel& model, const std::string& dir);
 
 // ---- number formatting shared by every writer ----

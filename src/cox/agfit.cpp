@@ -338,7 +338,12 @@ double agfit_eval(const CoxSorted& d, bool efron, const double* beta, double* u,
         error = std::current_exception();
       }
     });
-    gram_rows(0, mid, g1);
+    try {
+      gram_rows(0, mid, g1);
+    } catch (...) {  // e.g. bad_alloc: the helper is joined before the error leaves (else terminate)
+      helper.join();
+      throw;
+    }
     helper.join();
     if (error) std::rethrow_exception(error);
   } else {

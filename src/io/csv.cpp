@@ -27,11 +27,13 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <unordered_map>
 #include <utility>
 
 #include "hazard/error.hpp"
+#include "hazard/read.hpp"
 #include "io/number.hpp"
 #include "io/text.hpp"
 #include "util/huge_pages.hpp"
@@ -282,8 +284,88 @@ class Tokenizer {
   const std::vector<std::string>* names_ = nullptr;
 };
 
+/// Record boundaries of CSV text for cutting it into chunks, found by the Tokenizer's reading of
+/// quotes: a '"' opens a quoted field only at the start of a field (at the start of the text or
+/// after the delimiter or a line feed); inside a quoted field '""' is a quote and a lone '"' closes
+/// it; any other '"' (inside an unquoted field, e.g. `5"`) is a plain character. A line feed outside
+/// a quoted field ends a record. Counting every quote instead would take `ab"c` for an opening
+/// quote and cut inside a later quoted multi-line field.
+///
+/// Cost: one forward pass over the quotes and line feeds (memchr); after() is called with
+/// increasing targets.
+class RecordEnds {
+ public:
+  RecordEnds(std::string_view text, char delim) : s_(text.data()), n_(text.size()), delim_(delim) {}
+
+  /// The offset just past the first record-ending line feed at or after `target` (n if none).
+  std::size_t after(std::size_t target) {
+    for (;;) {
+      if (pos_ >= n_) return n_;
+      if (quoted_) {  // find the closing quote
+        const std::size_t q = find('"', pos_, n_);
+        if (q == n_) return pos_ = n_;  // unterminated: the rest is one chunk (the tokenizer says so)
+        if (q + 1 < n_ && s_[q + 1] == '"') {
+          pos_ = q + 2;
+          continue;
+        }
+        quoted_ = false;
+        pos_ = q + 1;
+        continue;
+      }
+      if (pos_ < target) {  // only the quotes up to the target matter: skip to the next one
+        const std::size_t q = find('"', pos_, target);
+        if (q == target) {
+          pos_ = target;
+          continue;
+        }
+        quoted_ = opens(q);
+        pos_ = q + 1;
+        continue;
+      }
+      // At or past the target, outside quotes: the next line feed ends a record unless a quote
+      // that opens a field comes first.
+      if (nl_ < pos_ || nl_ == npos) nl_ = find('\n', pos_, n_);
+      const std::size_t q = find('"', pos_, nl_);
+      if (q == nl_) {
+        pos_ = nl_ == n_ ? n_ : nl_ + 1;
+        return pos_;
+      }
+      quoted_ = opens(q);
+      pos_ = q + 1;
+    }
+  }
+
+ private:
+  static constexpr std::size_t npos = std::string_view::npos;
+  std::size_t find(char c, std::size_t from, std::size_t to) const {
+    const void* p = from < to ? std::memchr(s_ + from, c, to - from) : nullptr;
+    return p ? static_cast<std::size_t>(static_cast<const char*>(p) - s_) : to;
+  }
+  bool opens(std::size_t q) const { return q == 0 || s_[q - 1] == delim_ || s_[q - 1] == '\n'; }
+
+  const char* s_;
+  std::size_t n_;
+  char delim_;
+  std::size_t pos_ = 0;     // everything before pos_ has been read
+  bool quoted_ = false;     // pos_ is inside a quoted field
+  std::size_t nl_ = npos;   // the next line feed at or after pos_ (cache)
+};
+
 struct Header {
   std::vector<std::string> names;
+  /// name -> index in `names` (the keys view the strings of `names`)
+  std::unordered_map<std::string_view, std::size_t> index;
+
+  Header() = default;
+  Header(const Header&) = delete;  // `index` views `names`: moving keeps the strings, copying would not
+  Header& operator=(const Header&) = delete;
+  Header(Header&&) = default;
+  Header& operator=(Header&&) = default;
+  /// The index of column `name`, or npos.
+  std::size_t find(std::string_view name) const {
+    auto it = index.find(name);
+    return it == index.end() ? std::string_view::npos : it->second;
+  }
 };
 
 /// The column and the field holding byte `at` (for an error found before the fields are split):
@@ -345,13 +427,15 @@ Header read_header(std::string_view text, const std::string& source, char delim)
   }
   if (tok.pos() > head) check_utf8(text, head, tok.pos(), source, delim);
   if (nf == 0) throw DataError({.file = source}, "the file is empty: no header row");
+  // Names -> column index in one hash table: linear in the header (a 10^6-column header is read
+  // in well under a second; the pairwise check it replaces took 17 minutes).
+  h.index.reserve(h.names.size());
   for (std::size_t i = 0; i < h.names.size(); ++i) {
-    for (std::size_t j = 0; j < i; ++j) {
-      if (h.names[i] == h.names[j]) {
-        throw DataError({.file = source, .line = rec_line, .column = h.names[i],
-                         .value = h.names[i], .has_value = true},
-                        fmt::format("duplicate column name (columns {} and {})", j + 1, i + 1));
-      }
+    auto [it, fresh] = h.index.try_emplace(h.names[i], i);
+    if (!fresh) {
+      throw DataError({.file = source, .line = rec_line, .column = h.names[i], .value = h.names[i],
+                       .has_value = true},
+                      fmt::format("duplicate column name (columns {} and {})", it->second + 1, i + 1));
     }
   }
   return h;
@@ -381,19 +465,17 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
   std::vector<std::string> wanted = options.columns;
   if (wanted.empty() && options.optional_columns.empty()) wanted = header.names;
   for (const auto& name : options.optional_columns)
-    if (std::find(header.names.begin(), header.names.end(), name) != header.names.end() &&
+    if (header.find(name) != std::string_view::npos &&
         std::find(wanted.begin(), wanted.end(), name) == wanted.end())
       wanted.push_back(name);
   std::vector<int> slot(ncol, -1);  // header index -> collector index
+  std::vector<std::size_t> wanted_at(wanted.size());  // collector index -> header index
   for (std::size_t k = 0; k < wanted.size(); ++k) {
-    auto it = std::find(header.names.begin(), header.names.end(), wanted[k]);
-    if (it == header.names.end()) {
-      std::string list;
-      for (const auto& n : header.names) list += (list.empty() ? "" : ", ") + n;
+    const std::size_t idx = header.find(wanted[k]);
+    if (idx == std::string_view::npos)
       throw DataError({.file = source, .line = 1, .column = wanted[k]},
-                      fmt::format("no such column in the header (columns: {})", list));
-    }
-    auto idx = static_cast<std::size_t>(it - header.names.begin());
+                      fmt::format("no such column in the header (columns: {})", name_list(header.names)));
+    wanted_at[k] = idx;
     if (slot[idx] >= 0) continue;  // asked twice
     slot[idx] = static_cast<int>(k);
   }
@@ -475,8 +557,8 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
     return rows;
   };
 
-  // Large inputs are cut into chunks of whole records, parsed on separate threads. A line end is a
-  // record boundary when an even number of quotes precede it (a doubled quote counts two).
+  // Large inputs are cut into chunks of whole records, parsed on separate threads. The cuts come
+  // from RecordEnds, which reads quotes exactly as the Tokenizer does.
   std::vector<std::string_view> chunks;
   std::vector<std::uint64_t> chunk_line;
   {
@@ -484,26 +566,11 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
     std::size_t parts = options.threads ? options.threads
                         : text.size() < (std::size_t{8} << 20) ? 1
                                                               : std::min<std::size_t>(hw, 16);
-    std::size_t begin = 0, quotes = 0, scanned = 0;
+    RecordEnds ends(text, options.delimiter);
+    std::size_t begin = 0;
     std::uint64_t line = body_line;
     for (std::size_t k = 1; k <= parts; ++k) {
-      std::size_t cut = k == parts ? text.size() : text.size() / parts * k;
-      // A quoted field that ran past this cut was scanned already: go on from where that stopped.
-      cut = std::max(cut, scanned);
-      if (k < parts) {
-        for (;;) {
-          const void* nl = cut < text.size() ? std::memchr(text.data() + cut, '\n', text.size() - cut) : nullptr;
-          if (!nl) {
-            cut = text.size();
-            break;
-          }
-          cut = static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) + 1;
-          quotes += static_cast<std::size_t>(std::count(text.begin() + static_cast<std::ptrdiff_t>(scanned),
-                                                        text.begin() + static_cast<std::ptrdiff_t>(cut), '"'));
-          scanned = cut;
-          if (quotes % 2 == 0) break;
-        }
-      }
+      const std::size_t cut = k == parts ? text.size() : ends.after(text.size() / parts * k);
       if (cut <= begin) continue;
       chunks.push_back(text.substr(begin, cut - begin));
       chunk_line.push_back(line);
@@ -533,18 +600,25 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
     }
   } else {
     std::vector<std::exception_ptr> errors(chunks.size());
+    auto parse_chunk = [&](std::size_t c) {
+      try {
+        check_chunk_utf8(chunks[c]);
+        // the first chunk's vectors receive the others' rows when the chunks are merged
+        part_rows[c] = run_pass(chunks[c], chunk_line[c], part_cols[c], &part_lines[c], nullptr,
+                                expect_rows(c == 0 ? text.size() : chunks[c].size()));
+      } catch (...) {
+        errors[c] = std::current_exception();
+      }
+    };
     std::vector<std::thread> threads;
-    for (std::size_t c = 0; c < chunks.size(); ++c) {
-      threads.emplace_back([&, c] {
-        try {
-          check_chunk_utf8(chunks[c]);
-          // the first chunk's vectors receive the others' rows when the chunks are merged
-          part_rows[c] = run_pass(chunks[c], chunk_line[c], part_cols[c], &part_lines[c], nullptr,
-                                  expect_rows(c == 0 ? text.size() : chunks[c].size()));
-        } catch (...) {
-          errors[c] = std::current_exception();
-        }
-      });
+    threads.reserve(chunks.size());
+    std::size_t started = 0;
+    try {
+      for (; started < chunks.size(); ++started) threads.emplace_back(parse_chunk, started);
+    } catch (const std::system_error&) {
+      // A thread could not be started (out of memory for its stack): this thread parses the
+      // chunks left (the started threads must still be joined, or the program terminates).
+      for (std::size_t c = started; c < chunks.size(); ++c) parse_chunk(c);
     }
     for (auto& t : threads) t.join();
     for (auto& e : errors)
@@ -631,9 +705,7 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
 
   // Columns requested more than once share the first collector.
   for (std::size_t k = 0; k < wanted.size(); ++k) {
-    auto idx = static_cast<std::size_t>(
-        std::find(header.names.begin(), header.names.end(), wanted[k]) - header.names.begin());
-    auto first = static_cast<std::size_t>(slot[idx]);
+    auto first = static_cast<std::size_t>(slot[wanted_at[k]]);
     if (first == k) {
       table.columns.push_back(cols[k].finish(wanted[k]));
       // An all-missing column: numeric, all NaN, one per row.
@@ -650,34 +722,25 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
 }  // namespace
 
 Table parse_csv(std::string_view text, const std::string& source, const CsvOptions& options) {
-  return parse_impl(text, source, options);
+  return detail::guard_memory([&] { return parse_impl(text, source, options); }, source, text.size(), "CSV");
 }
 
 Table read_csv(const std::string& path, const CsvOptions& options) {
   detail::MappedFile file(path);
-  return parse_impl(file.view(), path, options, &file);
+  return detail::read_csv_mapped(file, input_name(path), options);
 }
 
 namespace detail {
 Table read_csv_mapped(const MappedFile& file, const std::string& source,
                       const CsvOptions& options) {
-  return parse_impl(file.view(), source, options, &file);
+  return guard_memory([&] { return parse_impl(file.view(), source, options, &file); }, source, file.view().size(),
+                      "CSV");
 }
 }  // namespace detail
 
-std::string csv_quote(std::string_view field) {
-  if (field.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(field);
-  std::string q = "\"";
-  for (char ch : field) {
-    if (ch == '"') q += '"';
-    q += ch;
-  }
-  return q + "\"";
-}
-
 std::vector<std::string> csv_header(const std::string& path) {
   detail::MappedFile file(path);
-  return detail::read_header(file.view(), path, ',').names;
+  return detail::read_header(file.view(), input_name(path), ',').names;
 }
 
 }  // namespace hazard

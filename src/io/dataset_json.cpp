@@ -18,13 +18,23 @@
 //   datetime                 -> numeric SAS datetime: seconds since 1960-01-01T00:00:00
 //   time                     -> numeric seconds since midnight
 // Errors name the file, the record (row number; the line for NDJSON), the column and the value.
+//
+// Reading is a stream (nlohmann::json::sax_parse with the handler Stream below): each row is built
+// as a small JSON array, converted into the column builders and dropped, and the pages of a mapped
+// file are released behind the parse, so that memory is the columns read (as for CSV), not a tree
+// of the whole file. Only the metadata (without the rows and the column entries, which are
+// converted one by one) is kept as a JSON value. When "rows" comes before "columns" in the object,
+// the rows are read in a second pass once the columns are known.
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <iterator>
+#include <new>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <fmt/format.h>
@@ -123,30 +133,30 @@ bool parse_number_text(std::string_view s, double& out) {
   return ec == std::errc() && ptr == s.data() + s.size() && std::isfinite(out);
 }
 
-/// Deepest nesting of arrays/objects (outside strings). Bounded depth keeps memory and stack small.
-std::size_t nesting_depth(std::string_view s, std::size_t limit) {
-  std::size_t depth = 0, deepest = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
-      continue;
-    }
-    if (c == '"') in_string = true;
-    else if (c == '[' || c == '{') {
-      deepest = std::max(deepest, ++depth);
-      if (deepest > limit) return deepest;
-    } else if ((c == ']' || c == '}') && depth > 0) --depth;
-  }
-  return deepest;
-}
-
 std::string short_dump(const json& v) {
   std::string s = v.dump(-1, ' ', false, json::error_handler_t::replace);
   if (s.size() > 60) s = s.substr(0, 57) + "...";
   return s;
+}
+
+constexpr std::size_t max_depth = 64;
+
+/// Column entries as they are read ("columns" of v1.1 or "items" of v1.0), with a hash index of the
+/// names (duplicates are found in linear time, also for a 10^6-column file).
+struct ColumnList {
+  std::vector<ColumnMeta> meta;
+  std::unordered_map<std::string, std::size_t> index;  // name -> position in `meta`
+  bool seen = false;      // the array was met
+  bool complete = false;  // and closed
+};
+
+/// Reserves room as a hint only: when the allocation fails the vector grows as needed.
+template <class V>
+void reserve_hint(V& v, std::size_t n) {
+  try {
+    v.reserve(n);
+  } catch (const std::bad_alloc&) {
+  }
 }
 
 class Reader {
@@ -160,69 +170,55 @@ class Reader {
     for (const auto& m : meta_) out.push_back(m.name);
     return out;
   }
+  bool has_columns() const { return columns_set_; }
+  void set_meta_line(std::uint64_t line) { meta_line_ = line; }
+  void set_declared_records(std::uint64_t n) { declared_records_ = n; }
 
-  /// Reads the column metadata from the (v1.1 or v1.0) metadata object.
-  void metadata(const json& meta, std::uint64_t line) {
-    meta_line_ = line;
-    if (!meta.is_object()) fail_meta("the file is not a Dataset-JSON object");
-    const json* cols = nullptr;
-    if (auto it = meta.find("columns"); it != meta.end()) {
-      cols = &*it;
-      if (auto r = meta.find("records"); r != meta.end() && r->is_number_unsigned())
-        declared_records_ = r->get<std::uint64_t>();
-    } else {
-      // Dataset-JSON 1.0: clinicalData or referenceData -> itemGroupData -> {OID: {items, itemData}}.
-      const json* data = nullptr;
-      for (const char* key : {"clinicalData", "referenceData"})
-        if (auto it2 = meta.find(key); it2 != meta.end() && it2->is_object()) data = &*it2;
-      if (data) {
-        auto ig = data->find("itemGroupData");
-        if (ig != data->end() && ig->is_object() && !ig->empty() && ig->begin()->is_object()) {
-          const json& group = *ig->begin();
-          if (auto it3 = group.find("items"); it3 != group.end()) cols = &*it3;
-          if (auto it3 = group.find("itemData"); it3 != group.end()) v10_rows_ = &*it3;
-          if (auto r = group.find("records"); r != group.end() && r->is_number_unsigned())
-            declared_records_ = r->get<std::uint64_t>();
-          v10_ = true;
-        }
-      }
-    }
-    if (!cols) fail_meta("no \"columns\" array: not a Dataset-JSON file");
-    if (!cols->is_array()) fail_meta("\"columns\" is not an array");
-    for (const auto& c : *cols) {
-      if (!c.is_object()) fail_meta("an entry of \"columns\" is not an object");
-      ColumnMeta m;
-      auto name = c.find("name");
-      if (name == c.end() || !name->is_string() || name->get_ref<const std::string&>().empty())
-        fail_meta(fmt::format("column {} has no \"name\"", meta_.size() + 1));
-      m.name = name->get<std::string>();
-      if (auto l = c.find("label"); l != c.end() && l->is_string()) m.label = l->get<std::string>();
-      auto type = c.find(v10_ ? "type" : "dataType");
-      if (type == c.end() || !type->is_string())
-        fail_meta(fmt::format("column '{}' has no \"{}\"", m.name, v10_ ? "type" : "dataType"));
-      m.data_type = type->get<std::string>();
-      const std::string& t = m.data_type;
-      if (t == "string" || t == "URI") m.kind = Kind::text;
-      else if (t == "integer" || t == "float" || t == "double") m.kind = Kind::number;
-      else if (t == "decimal") m.kind = Kind::decimal;
-      else if (t == "boolean") m.kind = Kind::boolean;
-      else if (t == "date") m.kind = Kind::date;
-      else if (t == "datetime") m.kind = Kind::datetime;
-      else if (t == "time") m.kind = Kind::time;
-      else
-        throw DataError({.file = source_, .line = meta_line_, .column = m.name, .value = t, .has_value = true},
-                        "unknown dataType (expected string, integer, decimal, float, double, boolean, date, "
-                        "datetime, time or URI)");
-      for (std::size_t j = 0; j < meta_.size(); ++j)
-        if (meta_[j].name == m.name)
-          throw DataError({.file = source_, .line = meta_line_, .column = m.name, .value = m.name, .has_value = true},
-                          fmt::format("duplicate column name (columns {} and {})", j + 1, meta_.size() + 1));
-      meta_.push_back(std::move(m));
-    }
-    select_columns();
+  /// Adds one entry of "columns" (v1.1: "dataType") or "items" (v1.0: "type") to `list`.
+  void add_column(ColumnList& list, const json& c, bool v10) {
+    if (!c.is_object()) fail_meta("an entry of \"columns\" is not an object");
+    ColumnMeta m;
+    auto name = c.find("name");
+    if (name == c.end() || !name->is_string() || name->get_ref<const std::string&>().empty())
+      fail_meta(fmt::format("column {} has no \"name\"", list.meta.size() + 1));
+    m.name = name->get<std::string>();
+    if (auto l = c.find("label"); l != c.end() && l->is_string()) m.label = l->get<std::string>();
+    auto type = c.find(v10 ? "type" : "dataType");
+    if (type == c.end() || !type->is_string())
+      fail_meta(fmt::format("column '{}' has no \"{}\"", m.name, v10 ? "type" : "dataType"));
+    m.data_type = type->get<std::string>();
+    const std::string& t = m.data_type;
+    if (t == "string" || t == "URI") m.kind = Kind::text;
+    else if (t == "integer" || t == "float" || t == "double") m.kind = Kind::number;
+    else if (t == "decimal") m.kind = Kind::decimal;
+    else if (t == "boolean") m.kind = Kind::boolean;
+    else if (t == "date") m.kind = Kind::date;
+    else if (t == "datetime") m.kind = Kind::datetime;
+    else if (t == "time") m.kind = Kind::time;
+    else
+      throw DataError({.file = source_, .line = meta_line_, .column = m.name, .value = t, .has_value = true},
+                      "unknown dataType (expected string, integer, decimal, float, double, boolean, date, "
+                      "datetime, time or URI)");
+    auto [it, fresh] = list.index.try_emplace(m.name, list.meta.size());
+    if (!fresh)
+      throw DataError({.file = source_, .line = meta_line_, .column = m.name, .value = m.name, .has_value = true},
+                      fmt::format("duplicate column name (columns {} and {})", it->second + 1, list.meta.size() + 1));
+    list.meta.push_back(std::move(m));
   }
 
-  const json* v10_rows() const { return v10_rows_; }
+  /// The columns of the file; `expect_rows` (a hint) reserves room for that many rows.
+  void set_columns(ColumnList&& list, std::size_t expect_rows) {
+    meta_ = std::move(list.meta);
+    index_ = std::move(list.index);
+    columns_set_ = true;
+    select_columns();
+    if (expect_rows == 0) return;
+    for (std::size_t k = 0; k < read_.size(); ++k) {
+      if (meta_[read_[k]].kind == Kind::text) builders_[k].reserve(expect_rows);
+      else reserve_hint(numbers_[k], expect_rows);
+    }
+    reserve_hint(lines_, expect_rows);
+  }
 
   /// Adds one row (a JSON array); `number` is the record number (JSON) or line (NDJSON).
   void row(const json& r, std::uint64_t number) {
@@ -263,18 +259,22 @@ class Reader {
       c.label = m.label;
       built[k] = std::move(c);
     }
-    for (const auto& name : out_names_) {
-      auto k = static_cast<std::size_t>(std::find(read_names_.begin(), read_names_.end(), name) - read_names_.begin());
-      t.columns.push_back(built[k]);
+    // A column asked for twice is copied; the last (or only) use takes it.
+    for (std::size_t i = 0; i < out_names_.size(); ++i) {
+      const std::size_t k = static_cast<std::size_t>(
+          std::find(read_names_.begin(), read_names_.end(), out_names_[i]) - read_names_.begin());
+      const bool used_again = std::find(out_names_.begin() + static_cast<std::ptrdiff_t>(i) + 1, out_names_.end(),
+                                        out_names_[i]) != out_names_.end();
+      t.columns.push_back(used_again ? built[k] : std::move(built[k]));
     }
     return t;
   }
 
- private:
-  [[noreturn]] void fail_meta(const std::string& message) {
+  [[noreturn]] void fail_meta(const std::string& message) const {
     throw DataError({.file = source_, .line = format_ == DataFormat::ndjson ? meta_line_ : 0}, message);
   }
 
+ private:
   Location loc(std::uint64_t number, const std::string& column, std::string value) const {
     return {.file = source_, .line = number, .column = column, .value = std::move(value), .has_value = true,
             .unit = format_ == DataFormat::ndjson ? "" : "record"};
@@ -282,26 +282,24 @@ class Reader {
 
   void select_columns() {
     auto index_of = [&](const std::string& name) -> std::optional<std::size_t> {
-      for (std::size_t j = 0; j < meta_.size(); ++j)
-        if (meta_[j].name == name) return j;
-      return std::nullopt;
+      auto it = index_.find(name);
+      if (it == index_.end()) return std::nullopt;
+      return it->second;
     };
     std::vector<std::string> names = options_.columns;
     if (names.empty() && options_.optional_columns.empty())
       for (const auto& m : meta_) names.push_back(m.name);
     for (const auto& name : names) {
-      if (!index_of(name)) {
-        std::string list;
-        for (const auto& m : meta_) list += (list.empty() ? "" : ", ") + m.name;
+      if (!index_of(name))
         throw DataError({.file = source_, .column = name},
-                        fmt::format("no such column in the Dataset-JSON file (columns: {})", list));
-      }
+                        fmt::format("no such column in the Dataset-JSON file (columns: {})", detail::name_list(this->names())));
     }
     for (const auto& name : options_.optional_columns)
       if (index_of(name) && std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
     out_names_ = names;
-    for (const auto& name : names) {
-      if (std::find(read_names_.begin(), read_names_.end(), name) != read_names_.end()) continue;
+    std::unordered_map<std::string_view, std::size_t> read_at;  // names read already
+    for (const auto& name : out_names_) {
+      if (!read_at.try_emplace(name, read_.size()).second) continue;
       read_names_.push_back(name);
       read_.push_back(*index_of(name));
     }
@@ -377,10 +375,10 @@ class Reader {
   DataFormat format_;
   const ReadOptions& options_;
   std::uint64_t meta_line_ = 0;
-  bool v10_ = false;
-  const json* v10_rows_ = nullptr;
   std::optional<std::uint64_t> declared_records_;
+  bool columns_set_ = false;
   std::vector<ColumnMeta> meta_;
+  std::unordered_map<std::string, std::size_t> index_;  // name -> position in meta_
   std::vector<std::size_t> read_;          // metadata index of each column read
   std::vector<std::string> read_names_;
   std::vector<std::string> out_names_;     // names in the order of the Table
@@ -389,88 +387,15 @@ class Reader {
   std::vector<std::uint64_t> lines_;
 };
 
-constexpr std::size_t max_depth = 64;
 
-/// Where a JSON text that does not parse stopped (a second, event-driven pass over the text, done
-/// only for the error message): the row being read (1-based; 0 = not inside a row), how many of its
-/// values were complete, and the column names met so far ("name" of the objects in "columns" or,
-/// v1.0, "items"). Rows are the arrays inside "rows" (v1.0 "itemData"), or the text itself for an
-/// NDJSON line.
-class ErrorPosition : public nlohmann::json_sax<json> {
- public:
-  explicit ErrorPosition(bool root_is_row) : root_is_row_(root_is_row) {}
-
-  std::vector<std::string> names;
-  std::uint64_t row = 0;
-  std::size_t values = 0;
-  std::size_t position = 0;  // where the parse stopped (bytes read)
-
-  bool null() override { return value(); }
-  bool boolean(bool) override { return value(); }
-  bool number_integer(number_integer_t) override { return value(); }
-  bool number_unsigned(number_unsigned_t) override { return value(); }
-  bool number_float(number_float_t, const string_t&) override { return value(); }
-  bool binary(binary_t&) override { return value(); }
-  bool string(string_t& s) override {
-    if (!stack_.empty() && stack_.back().role == Role::column && stack_.back().key == "name") names.push_back(s);
-    return value();
-  }
-  bool key(string_t& k) override {
-    if (!stack_.empty()) stack_.back().key = k;
-    return true;
-  }
-  bool start_object(std::size_t) override {
-    stack_.push_back({.role = parent_role() == Role::columns ? Role::column : Role::other});
-    return true;
-  }
-  bool start_array(std::size_t) override {
-    Level l;
-    if (stack_.empty()) {
-      l.role = root_is_row_ ? Role::row : Role::other;
-      l.row = 1;
-    } else if (parent_role() == Role::rows) {
-      l.role = Role::row;
-      l.row = stack_.back().count + 1;
-    } else if (stack_.back().key == "rows" || stack_.back().key == "itemData") {
-      l.role = Role::rows;
-    } else if (stack_.back().key == "columns" || stack_.back().key == "items") {
-      l.role = Role::columns;
-    }
-    stack_.push_back(l);
-    return true;
-  }
-  bool end_object() override { return end(); }
-  bool end_array() override { return end(); }
-  bool parse_error(std::size_t at, const std::string&, const nlohmann::detail::exception&) override {
-    position = at;
-    for (auto it = stack_.rbegin(); it != stack_.rend(); ++it)
-      if (it->role == Role::row) {
-        row = it->row;
-        values = it->count;
-        break;
-      }
-    return false;
-  }
-
- private:
-  enum class Role { other, rows, row, columns, column };
-  struct Level {
-    Role role = Role::other;
-    std::string key;
-    std::size_t count = 0;  // complete values (of an array)
-    std::uint64_t row = 0;
-  };
-  Role parent_role() const { return stack_.empty() ? Role::other : stack_.back().role; }
-  bool value() {
-    if (!stack_.empty()) ++stack_.back().count;
-    return true;
-  }
-  bool end() {
-    stack_.pop_back();
-    return value();
-  }
-  bool root_is_row_;
-  std::vector<Level> stack_;
+/// Where and why a JSON text did not parse (from the parser's parse_error event).
+struct Failure {
+  std::string what;        // the parser's message
+  std::size_t at = 0;      // byte offset of the error
+  bool ended = false;      // the text ended before the value did
+  std::uint64_t row = 0;   // the row being read (1-based; 0 = not inside a row)
+  std::size_t values = 0;  // complete values of that row
+  std::vector<std::string> names;  // the column names known at that point
 };
 
 /// The text of the value the parse stopped in: from the last ',' or '[' outside a string before
@@ -495,87 +420,468 @@ std::string last_value_text(std::string_view text, std::size_t at) {
   return std::string(v);
 }
 
-json parse_json(std::string_view text, const std::string& source, std::uint64_t line_offset, DataFormat format,
-                const Reader* columns_from = nullptr) {
-  if (nesting_depth(text, max_depth) > max_depth)
-    throw DataError({.file = source, .line = line_offset > 0 ? line_offset : 0},
-                    fmt::format("JSON nested more than {} levels deep: not a Dataset-JSON file", max_depth));
-  // The error, the byte offset it was found at and whether the text ended first.
-  std::string what;
-  std::size_t at = 0;
-  bool ended = false;
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    // e.byte is the 1-based offset of the error.
-    at = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
-    ended = e.byte > text.size();
-    what = e.what();
-  } catch (const json::out_of_range& e) {
-    // A number beyond the range of a double (406, "number overflow parsing '1e400'"); the event
-    // pass below finds where.
-    what = e.what();
-  }
+/// The DataError for a text that is not JSON: inside a row it names the record (Dataset-JSON) or
+/// keeps the line (NDJSON), the column and the value.
+[[noreturn]] void invalid_json(std::string_view text, const Failure& f, const std::string& source,
+                               std::uint64_t line_offset, DataFormat format) {
+  std::string what = f.what;
   // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error ..." -> the reason.
   if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
   if (auto p = what.find(": "); p != std::string::npos && what.rfind("parse error", 0) == 0) what = what.substr(p + 2);
   if (detail::find_invalid_utf8(what) != std::string::npos) what = "invalid UTF-8 text";
-  // Inside a row: name the record (Dataset-JSON) or keep the line (NDJSON), the column and the value.
-  ErrorPosition pos(format == DataFormat::ndjson);
-  json::sax_parse(text, &pos);
-  if (what.rfind("number overflow", 0) == 0) at = std::min(pos.position, text.size());
-  if (ended) what += " (a truncated file?)";  // the text ended before the value did
-  auto line = line_offset + static_cast<std::uint64_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+  if (f.ended) what += " (a truncated file?)";
+  auto line = line_offset + static_cast<std::uint64_t>(
+                                std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(f.at), '\n'));
   Location loc{.file = source, .line = line};
-  if (pos.row > 0) {
-    std::string v = last_value_text(text, at);
-    std::size_t k = pos.values;
+  if (f.row > 0) {
+    std::string v = last_value_text(text, f.at);
+    std::size_t k = f.values;
     if (!v.empty() && json::accept(v) && k > 0) --k;  // the value itself was complete
-    const std::vector<std::string> n = columns_from ? columns_from->names() : pos.names;
-    loc.column = k < n.size() ? n[k] : fmt::format("#{}", k + 1);
+    loc.column = k < f.names.size() ? f.names[k] : fmt::format("#{}", k + 1);
     loc.value = detail::escape_invalid_utf8(v);
     loc.has_value = true;
     if (format == DataFormat::dataset_json) {
-      loc.line = pos.row;
+      loc.line = f.row;
       loc.unit = "record";
     }
   }
   throw DataError(loc, fmt::format("invalid JSON: {}", what));
 }
 
+/// What a Stream reads.
+enum class Mode {
+  document,     // a Dataset-JSON object: metadata kept, column entries and rows converted as they come
+  ndjson_meta,  // the metadata line of NDJSON (its rows, if any, are not read)
+  ndjson_row,   // one row line of NDJSON: the root value is the row
+  rows_only,    // a second pass over a document whose rows came before its columns
+};
+/// Where the rows are: "rows" of the v1.1 object, or "itemData" of the (first) v1.0 item group.
+enum class RowsAt { none, rows, item_data };
+
+/// The SAX handler (nlohmann::json::sax_parse events). Contract: the events of one JSON text, in
+/// order; each row (an element of the rows array, or the root of an NDJSON row line) is built as a
+/// small JSON value and handed to Reader::row when it closes; each column entry likewise to
+/// Reader::add_column; everything else of the metadata is built into `doc` (without the rows and
+/// column arrays, which it holds empty). Bounded nesting (max_depth).
+class Stream {
+ public:
+  Stream(Reader& reader, Mode mode, const std::string& source, std::uint64_t line, std::size_t text_size)
+      : reader_(reader), mode_(mode), source_(source), line_(line), text_size_(text_size) {}
+
+  /// Reuses the handler for another NDJSON row line.
+  void next_line(std::uint64_t line, std::size_t text_size) {
+    line_ = line;
+    text_size_ = text_size;
+    frames_.clear();
+  }
+  /// The second pass reads the rows at `at` only.
+  void rows_at(RowsAt at) { second_pass_rows_ = at; }
+  const Failure& failure() const { return failure_; }
+
+  // ---- SAX events ----
+  bool null() { return scalar(json(nullptr)); }
+  bool boolean(bool v) { return scalar(json(v)); }
+  bool number_integer(json::number_integer_t v) { return scalar(json(v)); }
+  bool number_unsigned(json::number_unsigned_t v) { return scalar(json(v)); }
+  bool number_float(json::number_float_t v, const json::string_t&) { return scalar(json(v)); }
+  bool string(json::string_t& v) { return scalar(json(std::move(v))); }
+  bool binary(json::binary_t&) { return scalar(json()); }  // never sent by the JSON parser
+  bool key(json::string_t& k) {
+    frames_.back().key = std::move(k);
+    return true;
+  }
+  bool start_object(std::size_t) { return open(true); }
+  bool start_array(std::size_t) { return open(false); }
+  bool end_object() { return close(); }
+  bool end_array() { return close(); }
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& ex) {
+    failure_.what = ex.what();
+    if (const auto* pe = dynamic_cast<const json::parse_error*>(&ex)) {
+      // byte is the 1-based offset of the error; past the end when the text ended first
+      failure_.at = std::min<std::size_t>(pe->byte > 0 ? pe->byte - 1 : 0, text_size_);
+      failure_.ended = pe->byte > text_size_;
+    } else {  // out_of_range 406: a number beyond the range of a double ("number overflow parsing '1e400'")
+      failure_.at = std::min(position, text_size_);
+    }
+    for (auto it = frames_.rbegin(); it != frames_.rend(); ++it)
+      if (it->row > 0) {
+        failure_.row = it->row;
+        failure_.values = it->count;
+        break;
+      }
+    failure_.names = reader_.has_columns() ? reader_.names() : names_so_far();
+    return false;
+  }
+
+  /// After a document or NDJSON metadata line parsed: decides the version, checks the metadata,
+  /// gives the Reader its columns. Returns where the rows are when they still have to be read (a
+  /// second pass, rows_at), else RowsAt::none.
+  RowsAt finish_metadata() {
+    if (root_not_object_ || !doc_.is_object()) reader_.fail_meta("the file is not a Dataset-JSON object");
+    ColumnList* cols = nullptr;
+    const json* group = this->group();
+    const json* records = nullptr;
+    RowsAt rows = RowsAt::rows;
+    if (doc_.contains("columns")) {
+      if (!doc_["columns"].is_array()) reader_.fail_meta("\"columns\" is not an array");
+      cols = &v11_;
+      records = find(doc_, "records");
+    } else if (group) {
+      if (const json* items = find(*group, "items")) {
+        if (!items->is_array()) reader_.fail_meta("\"columns\" is not an array");
+        cols = &v10_;
+      }
+      if (find(*group, "itemData")) rows = RowsAt::item_data;
+      records = find(*group, "records");
+    }
+    if (!cols) reader_.fail_meta("no \"columns\" array: not a Dataset-JSON file");
+    if (!reader_.has_columns()) {
+      const std::size_t expect = mode_ == Mode::document ? expect_rows(records, cols->meta.size()) : 0;
+      reader_.set_columns(std::move(*cols), expect);
+    }
+    if (records && records->is_number_unsigned()) reader_.set_declared_records(records->get<std::uint64_t>());
+    if (mode_ == Mode::ndjson_meta) return RowsAt::none;
+    const json* r = rows == RowsAt::rows ? find(doc_, "rows") : find(*group, "itemData");
+    if (!r) return RowsAt::none;
+    if (!r->is_array()) throw DataError({.file = source_}, "\"rows\" is not an array");
+    if (streamed_ == rows) return RowsAt::none;
+    if (streamed_ != RowsAt::none)
+      reader_.fail_meta("both a v1.1 \"columns\" array and v1.0 \"clinicalData\"/\"referenceData\": not a Dataset-JSON file");
+    return rows;
+  }
+
+ private:
+  enum class Role { doc, skip, columns, rows, capture };
+  struct Frame {
+    Role role = Role::doc;
+    bool object = false;
+    json* dom = nullptr;     // doc, capture: the container being filled
+    std::string name;        // the key of this container in its parent object
+    std::string key;         // objects: the key of the value being read
+    std::size_t count = 0;   // complete values read in this container
+    std::uint64_t row = 0;   // the root array of a row: its number (for error messages)
+    std::uint64_t number = 0;  // a capture root: the row's number (0 = a column entry)
+    bool capture_root = false;
+    bool v10 = false;        // columns / column entries: of v1.0 "items"
+    bool group = false;      // the first item group of v1.0 (clinicalData.itemGroupData.<OID>)
+    bool skipped_rows = false;  // a rows array read later (its rows are still counted for messages)
+  };
+
+  static const json* find(const json& object, const char* key) {
+    if (!object.is_object()) return nullptr;
+    auto it = object.find(key);
+    return it == object.end() ? nullptr : &*it;
+  }
+
+  /// v1.0: the first entry of clinicalData (or referenceData).itemGroupData, when an object.
+  const json* group() const {
+    if (group_oid_.empty()) return nullptr;
+    const json* data = nullptr;
+    for (const char* key : {"clinicalData", "referenceData"})
+      if (const json* d = find(doc_, key); d && d->is_object()) data = d;
+    const json* ig = data ? find(*data, "itemGroupData") : nullptr;
+    const json* g = ig ? find(*ig, group_oid_.c_str()) : nullptr;
+    return g && g->is_object() ? g : nullptr;
+  }
+
+  std::vector<std::string> names_so_far() const {
+    const ColumnList& l = v11_.seen ? v11_ : v10_;
+    std::vector<std::string> out;
+    for (const auto& m : l.meta) out.push_back(m.name);
+    return out;
+  }
+
+  [[noreturn]] void too_deep() const {
+    throw DataError({.file = source_, .line = line_},
+                    fmt::format("JSON nested more than {} levels deep: not a Dataset-JSON file", max_depth));
+  }
+
+  /// The rows expected (a reservation hint): "records" when given, at most what the text can hold.
+  std::size_t expect_rows(const json* records, std::size_t ncol) const {
+    if (!records || !records->is_number_unsigned()) return 0;
+    return static_cast<std::size_t>(
+        std::min<std::uint64_t>(records->get<std::uint64_t>(), text_size_ / (2 * ncol + 1)));
+  }
+
+  /// A rows array starts at `at`: read it now when its columns are known, else skip it (a second
+  /// pass reads it).
+  Role start_rows(RowsAt at, json& parent, const char* key) {
+    int& seen = at == RowsAt::rows ? rows_seen_ : item_data_seen_;
+    if (++seen > 1) reader_.fail_meta(fmt::format("\"{}\" appears twice", key));
+    parent[key] = json::array();  // its place in the metadata (the rows are not kept)
+    if (mode_ == Mode::ndjson_meta) return Role::skip;
+    if (mode_ == Mode::rows_only) return second_pass_rows_ == at ? Role::rows : Role::skip;
+    ColumnList& cols = at == RowsAt::rows ? v11_ : v10_;
+    const bool known = cols.complete && (at == RowsAt::rows || !v11_.seen);
+    if (!known) return Role::skip;
+    const json* records = at == RowsAt::rows ? find(doc_, "records") : find(parent, "records");
+    const std::size_t expect = expect_rows(records, cols.meta.size());
+    reader_.set_columns(std::move(cols), expect);
+    streamed_ = at;
+    return Role::rows;
+  }
+
+  Role start_columns(ColumnList& list, json& parent, const char* key) {
+    if (mode_ == Mode::rows_only) return Role::skip;
+    if (list.seen) reader_.fail_meta(fmt::format("\"{}\" appears twice", key));
+    list.seen = true;
+    parent[key] = json::array();
+    return Role::columns;
+  }
+
+  bool open(bool object) {
+    if (frames_.size() >= max_depth) too_deep();
+    Frame f;
+    f.object = object;
+    if (frames_.empty()) {
+      if (mode_ == Mode::ndjson_row) {
+        capture_ = object ? json::object() : json::array();
+        f.role = Role::capture;
+        f.dom = &capture_;
+        f.capture_root = true;
+        f.number = line_;
+        if (!object) f.row = 1;
+      } else if (object) {
+        doc_ = json::object();
+        f.dom = &doc_;
+      } else {
+        root_not_object_ = true;
+        f.role = Role::skip;
+      }
+      frames_.push_back(std::move(f));
+      return true;
+    }
+    Frame& parent = frames_.back();
+    switch (parent.role) {
+      case Role::skip:
+        f.role = Role::skip;
+        if (parent.skipped_rows && !object) f.row = parent.count + 1;
+        break;
+      case Role::columns:
+        if (!object) reader_.fail_meta("an entry of \"columns\" is not an object");
+        capture_ = json::object();
+        f.role = Role::capture;
+        f.dom = &capture_;
+        f.capture_root = true;
+        f.v10 = parent.v10;
+        break;
+      case Role::rows:
+        capture_ = object ? json::object() : json::array();
+        f.role = Role::capture;
+        f.dom = &capture_;
+        f.capture_root = true;
+        f.number = parent.count + 1;
+        if (!object) f.row = f.number;
+        break;
+      case Role::capture:
+        f.role = Role::capture;
+        f.dom = insert(parent, object ? json::object() : json::array());
+        break;
+      case Role::doc: {
+        const bool at_root = frames_.size() == 1;
+        f.name = parent.object ? parent.key : std::string();
+        if (!object && parent.object && (at_root || parent.group)) {
+          if (at_root && f.name == "columns") f.role = start_columns(v11_, *parent.dom, "columns");
+          else if (at_root && f.name == "rows") f.role = start_rows(RowsAt::rows, *parent.dom, "rows");
+          else if (parent.group && f.name == "items") f.role = start_columns(v10_, *parent.dom, "items");
+          else if (parent.group && f.name == "itemData")
+            f.role = start_rows(RowsAt::item_data, *parent.dom, "itemData");
+          f.v10 = !at_root;
+          if (f.role != Role::doc) {
+            f.skipped_rows = f.role == Role::skip;
+            break;
+          }
+        }
+        // Arrays of arrays under "rows" or "itemData" elsewhere (not a place Dataset-JSON puts
+        // rows, so kept as metadata) still count their rows for the messages of invalid JSON.
+        if (!object && parent.object && (f.name == "rows" || f.name == "itemData")) f.skipped_rows = true;
+        if (parent.skipped_rows && !object) f.row = parent.count + 1;
+        f.dom = insert(parent, object ? json::object() : json::array());
+        // v1.0: clinicalData (or referenceData) -> itemGroupData -> the first {OID: group}
+        if (object && frames_.size() == 3 && parent.count == 0 && group_oid_.empty() &&
+            (frames_[1].name == "clinicalData" || frames_[1].name == "referenceData") &&
+            frames_[2].name == "itemGroupData") {
+          f.group = true;
+          group_oid_ = f.name;
+        }
+        break;
+      }
+    }
+    frames_.push_back(std::move(f));
+    return true;
+  }
+
+  bool close() {
+    Frame f = std::move(frames_.back());
+    frames_.pop_back();
+    if (f.role == Role::columns) (f.v10 ? v10_ : v11_).complete = true;
+    if (f.capture_root) {
+      if (f.number > 0) reader_.row(capture_, f.number);
+      else reader_.add_column(f.v10 ? v10_ : v11_, capture_, f.v10);
+    }
+    if (!frames_.empty()) ++frames_.back().count;
+    return true;
+  }
+
+  bool scalar(json&& v) {
+    if (frames_.empty()) {  // the whole text is one value
+      if (mode_ == Mode::ndjson_row) reader_.row(v, line_);  // not an array: the row's error
+      else root_not_object_ = true;
+      return true;
+    }
+    Frame& parent = frames_.back();
+    switch (parent.role) {
+      case Role::skip: break;
+      case Role::columns: reader_.add_column(parent.v10 ? v10_ : v11_, v, parent.v10); break;
+      case Role::rows: reader_.row(v, parent.count + 1); break;
+      case Role::capture:
+      case Role::doc: insert(parent, std::move(v)); break;
+    }
+    ++parent.count;
+    return true;
+  }
+
+  static json* insert(Frame& parent, json&& v) {
+    if (parent.object) {
+      json& slot = (*parent.dom)[parent.key];
+      slot = std::move(v);
+      return &slot;
+    }
+    parent.dom->push_back(std::move(v));
+    return &parent.dom->back();
+  }
+
+  Reader& reader_;
+  Mode mode_;
+  const std::string& source_;
+  std::uint64_t line_;
+  std::size_t text_size_;
+  std::vector<Frame> frames_;
+  json doc_;                   // the metadata (rows and column arrays left empty)
+  json capture_;               // the row or column entry being read
+  ColumnList v11_, v10_;       // "columns" (v1.1), "items" (v1.0)
+  std::string group_oid_;      // v1.0: the first item group's OID
+  bool root_not_object_ = false;
+  int rows_seen_ = 0, item_data_seen_ = 0;
+  RowsAt streamed_ = RowsAt::none;           // the rows read in this pass
+  RowsAt second_pass_rows_ = RowsAt::none;   // rows_only: the rows to read
+  Failure failure_;
+};
+
+/// Releases the pages of a mapped file behind the parse, every `step` bytes (see MappedFile::release).
+class PageReleaser {
+ public:
+  static constexpr std::size_t step = std::size_t{4} << 20;
+  PageReleaser(const detail::MappedFile* file, std::string_view text)
+      : file_(file), from_(text.data()), end_(text.data() + text.size()) {
+    next_ = text.size() > step ? from_ + step : end_;
+  }
+  const char* next() const { return next_; }
+  void reached(const char* p) {
+    if (file_) file_->release({from_, static_cast<std::size_t>(p - from_)});
+    from_ = p;
+    next_ = static_cast<std::size_t>(end_ - p) > step ? p + step : end_;
+  }
+
+ private:
+  const detail::MappedFile* file_;
+  const char* from_;
+  const char* end_;
+  const char* next_;
+};
+
+/// A byte iterator for the parser that tells the PageReleaser where the parse is.
+class ReleasingIterator {
+ public:
+  using iterator_category = std::forward_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = const char&;
+  ReleasingIterator() = default;
+  ReleasingIterator(const char* p, PageReleaser* r) : p_(p), r_(r) {}
+  reference operator*() const { return *p_; }
+  ReleasingIterator& operator++() {
+    if (++p_ == r_->next()) r_->reached(p_);
+    return *this;
+  }
+  ReleasingIterator operator++(int) {
+    ReleasingIterator t = *this;
+    ++*this;
+    return t;
+  }
+  bool operator==(const ReleasingIterator& o) const { return p_ == o.p_; }
+
+ private:
+  const char* p_ = nullptr;
+  PageReleaser* r_ = nullptr;
+};
+
+/// Runs the parser over `text` (releasing the mapped pages behind it when `file` is given);
+/// throws the DataError of invalid JSON.
+void sax(std::string_view text, Stream& s, const detail::MappedFile* file, const std::string& source,
+         std::uint64_t line_offset, DataFormat format) {
+  bool ok;
+  if (file) {
+    PageReleaser r(file, text);
+    ok = json::sax_parse(ReleasingIterator(text.data(), &r), ReleasingIterator(text.data() + text.size(), &r), &s);
+  } else {
+    ok = json::sax_parse(text.begin(), text.end(), &s);
+  }
+  if (!ok) invalid_json(text, s.failure(), source, line_offset, format);
+}
+
+/// The UTF-8 check of the whole text (before parsing, so that the message names the byte), a few
+/// MB at a time with the pages released behind it.
+void check_utf8(std::string_view text, const std::string& source, const detail::MappedFile* file) {
+  constexpr std::size_t step = std::size_t{4} << 20;
+  for (std::size_t from = 0, to = 0; from < text.size(); from = to) {
+    // parts end on a character boundary (before a continuation byte's lead byte), so that a
+    // character is never cut in two
+    to = std::min(text.size(), from + step);
+    for (int k = 0; k < 3 && to < text.size() && to > from + 1 && (static_cast<unsigned char>(text[to]) & 0xC0) == 0x80; ++k)
+      --to;
+    const std::string_view part = text.substr(from, to - from);
+    std::size_t bad = detail::find_invalid_utf8(part);
+    if (bad != std::string_view::npos) {
+      bad += from;
+      auto line = 1 + static_cast<std::uint64_t>(
+                          std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
+      throw DataError({.file = source, .line = line,
+                       .value = fmt::format("\\x{:02X}", static_cast<unsigned char>(text[bad])), .has_value = true},
+                      text[bad] == '\0' ? "the file is not text (it contains a NUL byte)"
+                                        : "the file is not UTF-8 text (JSON must be UTF-8)");
+    }
+    if (file) file->release(part);
+  }
+}
+
 }  // namespace
 
-Table parse_dataset_json(std::string_view bytes, const std::string& source, DataFormat format,
-                         const ReadOptions& options) {
-  std::string_view text = detail::strip_bom(bytes);
-  detail::reject_wide_encoding(text, source);
-  if (std::size_t bad = detail::find_invalid_utf8(text); bad != std::string_view::npos) {
-    auto line = 1 + static_cast<std::uint64_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
-    throw DataError({.file = source, .line = line,
-                     .value = fmt::format("\\x{:02X}", static_cast<unsigned char>(text[bad])), .has_value = true},
-                    text[bad] == '\0' ? "the file is not text (it contains a NUL byte)"
-                                      : "the file is not UTF-8 text (JSON must be UTF-8)");
-  }
+namespace detail {
+
+Table parse_dataset_json_mapped(std::string_view bytes, const std::string& source, DataFormat format,
+                                const ReadOptions& options, const MappedFile* file) {
+  std::string_view text = strip_bom(bytes);
+  reject_wide_encoding(text, source);
+  check_utf8(text, source, file);
   Reader reader(source, format, options);
   if (format == DataFormat::dataset_json) {
-    json doc = parse_json(text, source, 1, format);
-    reader.metadata(doc, 0);
-    const json* rows = reader.v10_rows();
-    if (!rows) {
-      auto it = doc.find("rows");
-      if (it != doc.end()) rows = &*it;
-    }
-    if (rows) {
-      if (!rows->is_array()) throw DataError({.file = source}, "\"rows\" is not an array");
-      std::uint64_t k = 0;
-      for (const auto& r : *rows) reader.row(r, ++k);
+    Stream s(reader, Mode::document, source, 1, text.size());
+    sax(text, s, file, source, 1, format);
+    const RowsAt second = s.finish_metadata();
+    if (second != RowsAt::none) {  // "rows" came before "columns": read them now
+      Stream rows(reader, Mode::rows_only, source, 1, text.size());
+      rows.rows_at(second);
+      sax(text, rows, file, source, 1, format);
     }
     return reader.finish();
   }
   // NDJSON: metadata on the first non-blank line, then one row per line.
-  std::size_t pos = 0;
+  std::size_t pos = 0, released = 0;
   std::uint64_t line = 0;
   bool have_meta = false;
+  std::optional<Stream> rows;
   while (pos < text.size()) {
     std::size_t nl = text.find('\n', pos);
     std::size_t end = nl == std::string_view::npos ? text.size() : nl;
@@ -583,16 +889,31 @@ Table parse_dataset_json(std::string_view bytes, const std::string& source, Data
     pos = end + 1;
     ++line;
     if (l.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    json v = parse_json(l, source, line, format, have_meta ? &reader : nullptr);
     if (!have_meta) {
-      reader.metadata(v, line);
+      reader.set_meta_line(line);
+      Stream meta(reader, Mode::ndjson_meta, source, line, l.size());
+      sax(l, meta, nullptr, source, line, format);
+      meta.finish_metadata();
       have_meta = true;
+      rows.emplace(reader, Mode::ndjson_row, source, line, 0);
     } else {
-      reader.row(v, line);
+      rows->next_line(line, l.size());
+      sax(l, *rows, nullptr, source, line, format);
+    }
+    if (file && pos - released >= (std::size_t{4} << 20)) {
+      file->release(text.substr(released, std::min(pos, text.size()) - released));
+      released = std::min(pos, text.size());
     }
   }
   if (!have_meta) throw DataError({.file = source}, "the file is empty: no metadata line");
   return reader.finish();
+}
+
+}  // namespace detail
+
+Table parse_dataset_json(std::string_view bytes, const std::string& source, DataFormat format,
+                         const ReadOptions& options) {
+  return detail::parse_dataset_json_mapped(bytes, source, format, options, nullptr);
 }
 
 }  // namespace hazard

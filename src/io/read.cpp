@@ -1,6 +1,8 @@
 // Recognising a data file's format from its content and dispatching to its reader (read.hpp).
 #include "hazard/read.hpp"
 
+#include <sys/stat.h>
+
 #include <cstring>
 
 #include <fmt/format.h>
@@ -86,15 +88,19 @@ CsvOptions csv_options(const ReadOptions& options) {
 Table parse_detected(std::string_view bytes, const std::string& source, const ReadOptions& options,
                      const detail::MappedFile* file) {
   const DataFormat format = detect_format(bytes, source);
-  switch (format) {
-    case DataFormat::xport:
-    case DataFormat::sas7bdat: return parse_sas(bytes, source, format, options);
-    case DataFormat::dataset_json:
-    case DataFormat::ndjson: return parse_dataset_json(bytes, source, format, options);
-    case DataFormat::csv: break;
-  }
-  if (file) return detail::read_csv_mapped(*file, source, csv_options(options));
-  return parse_csv(bytes, source, csv_options(options));
+  return detail::guard_memory(
+      [&] {
+        switch (format) {
+          case DataFormat::xport:
+          case DataFormat::sas7bdat: return parse_sas(bytes, source, format, options);
+          case DataFormat::dataset_json:
+          case DataFormat::ndjson: return detail::parse_dataset_json_mapped(bytes, source, format, options, file);
+          case DataFormat::csv: break;
+        }
+        if (file) return detail::read_csv_mapped(*file, source, csv_options(options));
+        return parse_csv(bytes, source, csv_options(options));
+      },
+      source, bytes.size(), format_name(format));
 }
 }  // namespace
 
@@ -104,7 +110,20 @@ Table parse_data(std::string_view bytes, const std::string& source, const ReadOp
 
 Table read_data(const std::string& path, const ReadOptions& options) {
   detail::MappedFile file(path);
-  return parse_detected(file.view(), path, options, &file);
+  return parse_detected(file.view(), input_name(path), options, &file);
+}
+
+std::string input_name(const std::string& path) { return path == "-" ? "<stdin>" : path; }
+
+bool is_stream(const std::string& path) {
+  if (path == "-") return true;
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
+std::string read_bytes(const std::string& path) {
+  detail::MappedFile file(path);
+  return std::string(file.view());
 }
 
 }  // namespace hazard

@@ -79,8 +79,8 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-/// Text from the file made safe to print: UTF-8 as is, anything else read as Latin-1.
-std::string printable(std::string_view s) {
+/// Text from the file as UTF-8: UTF-8 as is, anything else read as Latin-1 (NUL as ?).
+std::string latin1_or_utf8(std::string_view s) {
   if (detail::find_invalid_utf8(s) == std::string_view::npos) return std::string(s);
   std::string out;
   for (char c : s) out.push_back(c == '\0' ? '?' : c);
@@ -146,7 +146,7 @@ int on_variable(int index, readstat_variable_t* variable, const char*, void* ctx
     Variable v;
     v.name = name;
     const char* label = readstat_variable_get_label(variable);
-    if (label) v.label = printable(label);
+    if (label) v.label = latin1_or_utf8(label);
     v.index = index;
     v.numeric = readstat_variable_get_type_class(variable) == READSTAT_TYPE_CLASS_NUMERIC;
     c->slot_of_index[static_cast<std::size_t>(index)] = static_cast<int>(c->vars.size());
@@ -208,7 +208,7 @@ int on_value(int obs_index, readstat_variable_t* variable, readstat_value_t valu
         v.text.add(detail::latin1_to_utf8(text));
         return READSTAT_HANDLER_OK;
       }
-      throw DataError(where(*c, obs + 1, v.name, printable(text)),
+      throw DataError(where(*c, obs + 1, v.name, latin1_or_utf8(text)),
                       c->format == DataFormat::xport
                           ? "the text is not UTF-8 (for Latin-1 text give --encoding latin1)"
                           : "the text is not valid in the file's declared encoding");
@@ -224,7 +224,7 @@ int on_value(int obs_index, readstat_variable_t* variable, readstat_value_t valu
 void on_error(const char* message, void* ctx) {
   auto* c = static_cast<Context*>(ctx);
   if (message) {
-    c->readstat_message = printable(message);
+    c->readstat_message = latin1_or_utf8(message);
     while (!c->readstat_message.empty() &&
            std::isspace(static_cast<unsigned char>(c->readstat_message.back())))
       c->readstat_message.pop_back();
@@ -296,7 +296,7 @@ std::pair<std::uint64_t, std::string> xport_position(const Context& c, std::size
   if (row == 0 || c.widths.size() != c.all_names.size()) return {0, ""};
   std::size_t within = offset % row, k = 0;
   while (k + 1 < c.widths.size() && within >= c.widths[k]) within -= c.widths[k++];
-  return {offset / row + 1, printable(c.all_names[k])};
+  return {offset / row + 1, latin1_or_utf8(c.all_names[k])};
 }
 
 /// A truncated XPORT file: its size is not a multiple of 80 bytes (the record length), or the data
@@ -371,7 +371,7 @@ Table parse_sas(std::string_view bytes, const std::string& source, DataFormat fo
     if (!c.vars.empty() || c.n_obs > 0) {
       loc.line = c.n_obs + 1;
       loc.unit = "observation";
-      if (!c.all_names.empty()) loc.column = printable(c.all_names.front());
+      if (!c.all_names.empty()) loc.column = latin1_or_utf8(c.all_names.front());
       loc.value = std::to_string(bytes.size());
       loc.has_value = true;
       reason += short_file ? cut_note : fmt::format("; the file is {} bytes long", bytes.size());
@@ -385,7 +385,7 @@ Table parse_sas(std::string_view bytes, const std::string& source, DataFormat fo
 
   if (c.declared_rows > 0 && static_cast<std::size_t>(c.declared_rows) > c.n_obs && !c.vars.empty())
     throw DataError({.file = source, .line = c.n_obs + 1,
-                     .column = c.all_names.empty() ? std::string() : printable(c.all_names.front()),
+                     .column = c.all_names.empty() ? std::string() : latin1_or_utf8(c.all_names.front()),
                      .value = std::to_string(c.declared_rows), .has_value = true, .unit = "observation"},
                     fmt::format("the file declares {} observations but holds {}: a truncated {} file{}",
                                 c.declared_rows, c.n_obs, what, cut_note));
@@ -472,7 +472,7 @@ Table parse_sas(std::string_view bytes, const std::string& source, DataFormat fo
           list += ", ...";
           break;
         }
-        list += (list.empty() ? "" : ", ") + printable(n);
+        list += (list.empty() ? "" : ", ") + latin1_or_utf8(n);
       }
       throw DataError({.file = source, .column = name},
                       fmt::format("no such variable in the {} file (variables: {})", what, list));

@@ -11,37 +11,73 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <new>
 
 #include "hazard/error.hpp"
 
 namespace hazard::detail {
 
-MappedFile::MappedFile(const std::string& path) {
-  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd_ < 0) throw IoError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
-  struct stat st {};
-  if (::fstat(fd_, &st) != 0) {
-    ::close(fd_);
-    throw IoError(fmt::format("{}: cannot stat: {}", path, std::strerror(errno)));
+std::string read_to_end(int fd, const std::string& name) {
+  std::string out;
+  std::size_t used = 0;
+  out.resize(std::size_t{1} << 16);
+  for (;;) {
+    if (used == out.size()) out.resize(out.size() * 2);
+    const ssize_t got = ::read(fd, out.data() + used, out.size() - used);
+    if (got == 0) break;
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      throw IoError(fmt::format("{}: cannot read: {}", name, std::strerror(errno)));
+    }
+    used += static_cast<std::size_t>(got);
   }
-  if (S_ISDIR(st.st_mode)) {
-    ::close(fd_);
-    throw IoError(fmt::format("{}: is a directory, not a file", path));
+  out.resize(used);
+  out.shrink_to_fit();
+  return out;
+}
+
+MappedFile::MappedFile(const std::string& path) {
+  const bool std_in = path == "-";
+  const std::string name = std_in ? "standard input" : path;
+  // A FIFO's open waits for its writer, as for any reader of a FIFO; then it is read once, to its end.
+  fd_ = std_in ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  own_fd_ = !std_in;
+  if (fd_ < 0) throw IoError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+  auto fail = [&](const std::string& message) {
+    if (own_fd_) ::close(fd_);
+    throw IoError(message);
+  };
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0) fail(fmt::format("{}: cannot stat: {}", name, std::strerror(errno)));
+  if (S_ISDIR(st.st_mode)) fail(fmt::format("{}: is a directory, not a file", name));
+  if (!S_ISREG(st.st_mode)) {
+    // Standard input, a pipe, a FIFO, a character device: no size, no mapping, one reading.
+    try {
+      buffer_ = read_to_end(fd_, name);
+    } catch (const IoError& e) {
+      fail(e.what());
+    }
+    data_ = buffer_.data();
+    size_ = buffer_.size();
+    return;
   }
   size_ = static_cast<std::size_t>(st.st_size);
   if (size_ > 0) {
     void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0);
     if (p == MAP_FAILED) {
-      ::close(fd_);
-      throw IoError(fmt::format("{}: cannot map: {}", path, std::strerror(errno)));
+      const int e = errno;
+      if (own_fd_) ::close(fd_);
+      if (e == ENOMEM) throw_out_of_memory(name, size_, "data");  // the address space is short (ulimit -v)
+      throw IoError(fmt::format("{}: cannot map: {}", name, std::strerror(e)));
     }
     data_ = static_cast<const char*>(p);
+    mapped_ = true;
     ::madvise(p, size_, MADV_SEQUENTIAL);
   }
 }
 
 void MappedFile::release(std::string_view part) const noexcept {
-  if (!data_ || part.data() < data_ || part.data() + part.size() > data_ + size_) return;
+  if (!mapped_ || !data_ || part.data() < data_ || part.data() + part.size() > data_ + size_) return;
   const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
   const auto b = reinterpret_cast<std::uintptr_t>(part.data());
   const std::uintptr_t first = (b + page - 1) / page * page;
@@ -50,8 +86,8 @@ void MappedFile::release(std::string_view part) const noexcept {
 }
 
 MappedFile::~MappedFile() {
-  if (data_) ::munmap(const_cast<char*>(data_), size_);
-  if (fd_ >= 0) ::close(fd_);
+  if (mapped_) ::munmap(const_cast<char*>(data_), size_);
+  if (fd_ >= 0 && own_fd_) ::close(fd_);
 }
 
 std::size_t find_invalid_utf8(std::string_view s) {
@@ -168,11 +204,34 @@ std::string escape_invalid_utf8(std::string_view s) {
   return out;
 }
 
+void throw_out_of_memory(const std::string& source, std::size_t bytes, const char* format) {
+  const double mb = static_cast<double>(bytes) / (1 << 20);
+  throw ResourceError(fmt::format(
+      "{}: reading this {} file ({}) needs more memory than is available (read fewer columns, or use a "
+      "machine with more memory)",
+      source, format, mb >= 1 ? fmt::format("{:.0f} MB", mb) : fmt::format("{} bytes", bytes)));
+}
+
+std::string name_list(const std::vector<std::string>& names) {
+  constexpr std::size_t shown = 20;
+  std::string list;
+  for (std::size_t i = 0; i < names.size() && i < shown; ++i) list += (i ? ", " : "") + names[i];
+  if (names.size() > shown) list += fmt::format(", ... ({} columns)", names.size());
+  return list;
+}
+
 std::string_view strip_bom(std::string_view s) {
   if (s.size() >= 3 && static_cast<unsigned char>(s[0]) == 0xEF && static_cast<unsigned char>(s[1]) == 0xBB &&
       static_cast<unsigned char>(s[2]) == 0xBF)
     s.remove_prefix(3);
   return s;
+}
+
+void CategoricalBuilder::reserve(std::size_t n) noexcept {
+  try {
+    codes_.reserve(n);
+  } catch (const std::bad_alloc&) {
+  }
 }
 
 void CategoricalBuilder::add(std::string_view value) {

@@ -4,17 +4,21 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <new>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "hazard/csv.hpp"
+#include "hazard/read.hpp"
 #include "hazard/table.hpp"
 
 namespace hazard::detail {
 
 /// Read-only memory map of a whole file (RAII). Throws IoError when the file cannot be read.
+/// "-" is standard input. What cannot be mapped — standard input, a pipe, a FIFO, a character
+/// device — is read to its end into memory instead (format detection then needs no seeking).
 class MappedFile {
  public:
   explicit MappedFile(const std::string& path);
@@ -24,17 +28,27 @@ class MappedFile {
   std::string_view view() const { return {data_ ? data_ : "", size_}; }
   /// Drops the whole pages of `part` from this process's memory once they have been read (the
   /// file's bytes stay in the page cache; a later read maps them again). Parts outside the
-  /// mapping (e.g. a converted copy of the text) are left alone.
+  /// mapping (e.g. a converted copy of the text, or a stream read into memory) are left alone.
   void release(std::string_view part) const noexcept;
 
  private:
   int fd_ = -1;
+  bool own_fd_ = true;
+  bool mapped_ = false;
   const char* data_ = nullptr;
   std::size_t size_ = 0;
+  std::string buffer_;  // a stream's bytes
 };
+
+/// All bytes from `fd` to its end (a pipe, FIFO, terminal or file). Throws IoError naming `name`.
+std::string read_to_end(int fd, const std::string& name);
 
 /// read_csv on a file already mapped (its parsed pages are released as the parse goes).
 Table read_csv_mapped(const MappedFile& file, const std::string& source, const CsvOptions& options);
+
+/// parse_dataset_json on a file already mapped (its parsed pages are released as the parse goes).
+Table parse_dataset_json_mapped(std::string_view bytes, const std::string& source, DataFormat format,
+                                const ReadOptions& options, const MappedFile* file);
 
 /// Offset of the first byte that is not part of valid UTF-8 text (or is NUL), or npos.
 std::size_t find_invalid_utf8(std::string_view s);
@@ -53,6 +67,25 @@ void reject_wide_encoding(std::string_view s, const std::string& source);
 /// Text made safe to show in a message: valid UTF-8 is kept, any other byte is written \xNN.
 std::string escape_invalid_utf8(std::string_view s);
 
+/// The ResourceError for running out of memory while reading `bytes` bytes of a `format` file:
+/// names the file and its size.
+[[noreturn]] void throw_out_of_memory(const std::string& source, std::size_t bytes, const char* format);
+
+/// read() (reading `bytes` bytes of a `format` file), with std::bad_alloc turned into the
+/// ResourceError of throw_out_of_memory (the columns read so far are freed first, as the exception
+/// leaves read(), so there is memory for the message).
+template <class F>
+Table guard_memory(F&& read, const std::string& source, std::size_t bytes, const char* format) {
+  try {
+    return read();
+  } catch (const std::bad_alloc&) {
+    throw_out_of_memory(source, bytes, format);
+  }
+}
+
+/// "a, b, c" for a message listing a file's columns; past 20 names: "a, b, ..., t, ... (N columns)".
+std::string name_list(const std::vector<std::string>& names);
+
 /// Strips a leading UTF-8 byte-order mark.
 std::string_view strip_bom(std::string_view s);
 
@@ -66,6 +99,8 @@ class CategoricalBuilder {
  public:
   void add(std::string_view value);
   void add_missing() { codes_.push_back(-1); }
+  /// Room for n values (a hint: nothing happens when the memory cannot be had).
+  void reserve(std::size_t n) noexcept;
   std::size_t size() const { return codes_.size(); }
   Column finish(std::string name);
 

@@ -23,6 +23,7 @@
 #include <memory>
 
 #include "hazard/error.hpp"
+#include "hazard/output.hpp"
 
 namespace hazard::plot {
 
@@ -51,12 +52,7 @@ const std::vector<Rgb>& okabe_ito() {
   return palette;
 }
 
-void write_figure(const std::string& bytes, const std::string& path) {
-  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "wb"), &std::fclose);
-  if (!f) throw IoError("cannot open '" + path + "' for writing: " + std::strerror(errno));
-  if (std::fwrite(bytes.data(), 1, bytes.size(), f.get()) != bytes.size())
-    throw IoError("cannot write '" + path + "': " + std::strerror(errno));
-}
+void write_figure(const std::string& bytes, const std::string& path) { write_file(path, bytes); }
 
 namespace {
 

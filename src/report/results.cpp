@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
-#include "hazard/csv.hpp"
 #include "hazard/error.hpp"
+#include "hazard/output.hpp"
 #include "hazard/report.hpp"
 #include "report/canvas.hpp"
 
@@ -68,19 +68,14 @@ std::vector<ResultRow> result_rows(const ReportModel& m) {
   return rows;
 }
 
-namespace {
-
-std::string number(double v) { return std::isfinite(v) ? fmt::format("{}", v) : "NA"; }
-
-}  // namespace
-
 std::string render_results_csv(const ReportModel& m) {
-  std::string out = "endpoint,cohort,arm,statistic,timepoint,value,method\n";
+  CsvWriter csv({.raw = m.csv_raw});
+  for (const char* h : {"endpoint", "cohort", "arm", "statistic", "timepoint", "value", "method"}) csv.text(h);
+  csv.row();
   for (const ResultRow& r : result_rows(m))
-    out += fmt::format("{},{},{},{},{},{},{}\n", csv_quote(r.endpoint), csv_quote(r.cohort),
-                       csv_quote(r.arm), csv_quote(r.statistic), csv_quote(r.timepoint),
-                       number(r.value), csv_quote(r.method));
-  return out;
+    csv.text(r.endpoint).text(r.cohort).text(r.arm).text(r.statistic).text(r.timepoint).number(r.value)
+        .text(r.method).row();
+  return csv.take();
 }
 
 std::string render_results_json(const ReportModel& m) {
@@ -156,7 +151,7 @@ std::string render_results_json(const ReportModel& m) {
                       {"chisq_interaction", num_or_null(r.chisq_interaction)},
                       {"df_interaction", num_or_null(r.df_interaction)}});
   j["forest"] = std::move(forest);
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";  // invalid UTF-8 (a file name): U+FFFD
 }
 
 std::string file_stem(const std::string& level) {
@@ -330,8 +325,11 @@ std::vector<std::string> previous_files(const std::filesystem::path& dir) {
 std::vector<std::string> write_report(const ReportModel& m, const std::string& dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
+  const bool existed = fs::exists(dir, ec);
   fs::create_directories(dir, ec);
   if (ec) throw IoError("cannot create directory '" + dir + "': " + ec.message());
+  std::vector<std::string> inputs;
+  for (const InputFile& f : m.inputs) inputs.push_back(f.path);
   // What this run writes, by name.
   std::vector<std::pair<std::string, std::function<std::string()>>> files;
   constexpr plot::Format formats[] = {plot::Format::svg, plot::Format::png, plot::Format::pdf};
@@ -347,29 +345,44 @@ std::vector<std::string> write_report(const ReportModel& m, const std::string& d
   files.emplace_back("efficacy.rtf", [&m] { return render_rtf(m); });
   files.emplace_back("results.csv", [&m] { return render_results_csv(m); });
   files.emplace_back("results.json", [&m] { return render_results_json(m); });
-
   // Stale files of a previous run into this folder: those its manifest lists and we do not write.
+  // Read before the new manifest replaces it; removed only once the new files are in place.
+  std::vector<std::string> stale;
   for (const std::string& old : previous_files(dir)) {
     bool kept = false;
     for (const auto& f : files) kept = kept || f.first == old;
-    if (kept) continue;
+    if (!kept) stale.push_back(old);
+  }
+
+  // Every file goes to a temporary first; they are renamed together at the end (OutputSet), so a
+  // failure leaves the folder as it was.
+  std::vector<std::string> written;
+  try {
+    OutputSet out;
+    nlohmann::json manifest = {{"generated_by", "hazard report"}, {"files", nlohmann::json::array()}};
+    auto put = [&](const std::string& name, const std::string& bytes) {
+      const std::string path = (fs::path(dir) / name).string();
+      refuse_overwrite(path, inputs, "--out");
+      out.add(path).write(bytes);
+      written.push_back(path);
+    };
+    for (const auto& [name, render] : files) {
+      put(name, render());
+      manifest["files"].push_back(name);
+    }
+    put(manifest_name, manifest.dump(2) + "\n");
+    out.commit();
+  } catch (...) {
+    // the temporaries are removed with `out`; a folder made for the report goes too when empty
+    if (!existed) fs::remove(dir, ec);
+    throw;
+  }
+  for (const std::string& old : stale) {
     fs::remove(fs::path(dir) / old, ec);
     if (ec)
       throw IoError("cannot remove the stale report file '" + (fs::path(dir) / old).string() +
                     "': " + ec.message());
   }
-
-  std::vector<std::string> written;
-  nlohmann::json manifest = {{"generated_by", "hazard report"}, {"files", nlohmann::json::array()}};
-  for (const auto& [name, render] : files) {
-    const std::string path = (fs::path(dir) / name).string();
-    plot::write_figure(render(), path);
-    written.push_back(path);
-    manifest["files"].push_back(name);
-  }
-  const std::string path = (fs::path(dir) / manifest_name).string();
-  plot::write_figure(manifest.dump(2) + "\n", path);
-  written.push_back(path);
   return written;
 }
 

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include "detail.hpp"
@@ -67,7 +68,14 @@ SimulationResult simulate_trials(const SimulationScenario& s, const SimulationOp
     }
   };
   std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
+  pool.reserve(threads);
+  try {
+    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
+  } catch (const std::system_error&) {
+    // A thread could not be started (out of memory): the ones started share the work (they take
+    // chunks from `next`); with none, this thread does it. Never a joinable thread destroyed.
+    if (pool.empty()) worker();
+  }
   if (options.progress) {
     while (done.load() < reps && !error) {
       options.progress(done.load(), reps);

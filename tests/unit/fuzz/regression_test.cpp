@@ -43,3 +43,5 @@ TEST(FuzzRegression, Csv) { EXPECT_GT(replay("csv", hazard::fuzz::csv), 0u); }
 TEST(FuzzRegression, Sas) { EXPECT_GT(replay("sas", hazard::fuzz::sas), 0u); }
 TEST(FuzzRegression, DatasetJson) { EXPECT_GT(replay("dataset_json", hazard::fuzz::dataset_json), 0u); }
 TEST(FuzzRegression, SurvData) { EXPECT_GT(replay("survdata", hazard::fuzz::survdata), 0u); }
+TEST(FuzzRegression, Stream) { EXPECT_GT(replay("stream", hazard::fuzz::stream), 0u); }
+TEST(FuzzRegression, CsvWrite) { EXPECT_GT(replay("csv_write", hazard::fuzz::csv_write), 0u); }

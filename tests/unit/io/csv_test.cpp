@@ -5,6 +5,7 @@
 #include <cmath>
 #include <string>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "hazard/error.hpp"
@@ -226,5 +227,53 @@ TEST(Csv, ErrorInALaterChunkNamesItsLine) {
     EXPECT_EQ(e.where().line, 102u);
     EXPECT_EQ(e.where().column, "b");
     EXPECT_EQ(e.where().value, "3");
+  }
+}
+
+// A quote inside an unquoted field is a literal character (RFC 4180 only quotes whole fields), so it
+// does not open a quoted field: the chunk splitter must not count it, or it cuts inside the quoted
+// multi-line fields that follow (issue 19: a > 8 MB file failed with a false "unterminated quoted
+// field"). Every row's note is known from the text: row i has 'a"b' (i = 1), 'x<i>\ny' or 'z"q'.
+TEST(Csv, StrayQuoteInUnquotedFieldDoesNotMoveChunkCuts) {
+  std::string text = "id,note\n1,a\"b\n";
+  for (int i = 2; i <= 400; ++i)
+    text += i % 7 == 0 ? fmt::format("{},z\"q\n", i) : fmt::format("{},\"x{}\ny\"\n", i, i);
+  for (std::size_t threads : {1u, 2u, 3u, 4u, 5u, 8u, 16u}) {
+    auto t = parse_csv(text, "t.csv", {.threads = threads});
+    ASSERT_EQ(t.rows(), 400u) << threads;
+    const auto& note = t.at("note");
+    EXPECT_EQ(note.text(0), "a\"b") << threads;
+    std::uint64_t line = 3;
+    for (std::size_t r = 1; r < 400; ++r) {
+      const int i = static_cast<int>(r) + 1;
+      const std::string expected = i % 7 == 0 ? std::string("z\"q") : fmt::format("x{}\ny", i);
+      EXPECT_EQ(note.text(r), expected) << threads << " " << i;
+      EXPECT_EQ(t.line[r], line) << threads << " " << i;
+      line += i % 7 == 0 ? 1 : 2;
+    }
+  }
+}
+
+// The same with the stray quotes in the first field and CRLF line ends, and a doubled quote inside
+// a quoted field that ends right at a line end.
+TEST(Csv, ChunkCutsFollowTheTokenizerOnCrlfAndDoubledQuotes) {
+  std::string text = "k,v\r\n";
+  for (int i = 0; i < 300; ++i) {
+    if (i % 5 == 0) text += fmt::format("q\"{},1\r\n", i);
+    else if (i % 5 == 1) text += fmt::format("\"m\r\n\"\"{}\"\"\",2\r\n", i);
+    else text += fmt::format("{},\"\"\"\r\n\"\r\n", i);
+  }
+  auto one = parse_csv(text, "t.csv", {.threads = 1});
+  ASSERT_EQ(one.rows(), 300u);
+  EXPECT_EQ(one.at("k").text(0), "q\"0");
+  EXPECT_EQ(one.at("k").text(1), "m\r\n\"1\"");
+  EXPECT_EQ(one.at("v").text(2), "\"\r\n");
+  for (std::size_t threads : {2u, 3u, 4u, 7u, 16u}) {
+    auto many = parse_csv(text, "t.csv", {.threads = threads});
+    EXPECT_EQ(many.line, one.line) << threads;
+    EXPECT_EQ(many.at("k").levels, one.at("k").levels) << threads;
+    EXPECT_EQ(many.at("k").codes, one.at("k").codes) << threads;
+    EXPECT_EQ(many.at("v").levels, one.at("v").levels) << threads;
+    EXPECT_EQ(many.at("v").codes, one.at("v").codes) << threads;
   }
 }

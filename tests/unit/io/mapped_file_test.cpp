@@ -6,12 +6,15 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
 
 #include "hazard/csv.hpp"
+#include "hazard/read.hpp"
 #include "io/text.hpp"
 #include "util/huge_pages.hpp"
 
@@ -87,4 +90,25 @@ TEST(HugePages, AdviceKeepsContentsAndSizes) {
   EXPECT_EQ(small, (std::vector<int>{1, 2, 3}));
   EXPECT_GE(small.capacity(), 10u);
   detail::advise_huge_pages(nullptr, 0);
+}
+
+// A pipe has no size and cannot be mapped: it is read to its end (it used to read as empty).
+TEST(MappedFile, PipeIsReadToItsEnd) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const std::string text = "time,status\n1,1\n2,0\n";
+  ASSERT_EQ(::write(fds[1], text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  ::close(fds[1]);
+  const std::string path = "/dev/fd/" + std::to_string(fds[0]);
+  EXPECT_TRUE(is_stream(path));
+  {
+    detail::MappedFile file(path);
+    EXPECT_EQ(file.view(), text);
+    file.release(file.view());  // not a mapping: nothing happens
+    EXPECT_EQ(file.view(), text);
+  }
+  ::close(fds[0]);
+  EXPECT_TRUE(is_stream("-"));
+  EXPECT_FALSE(is_stream(temp_path("hazard_no_such_file")));
+  EXPECT_EQ(input_name("-"), "<stdin>");
 }
