@@ -134,7 +134,7 @@ void run_cox(const CoxCliOptions& o) {
   std::vector<DesignSpec> specs;
   for (const auto& c : covs) {
     const std::string ref = ref_for(o.data, c);
-    specs.push_back({.column = c, .ref = ref, .factor = !ref.empty()});
+    specs.push_back({.column = c, .ref = ref, .factor = !ref.empty(), .level_limit = roles.level_limit});
   }
   if (!o.offset.empty()) {
     const Column& c = table.at(o.offset);

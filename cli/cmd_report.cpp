@@ -64,6 +64,14 @@ std::string now_utc() {
   return buf;
 }
 
+// The roles of one cohort (a subset of the rows): the level limit's half-the-rows rule was checked
+// on all the rows, and a small cohort may legitimately have few rows per stratum.
+Roles cohort_roles(const DataOptions& d) {
+  Roles r = make_roles(d);
+  r.level_limit.half_rows = false;
+  return r;
+}
+
 // The distinct values of `column` among the analysed rows, in the column's sorted level order.
 std::vector<std::string> levels_in(const Table& table, const SurvData& d, const std::string& column) {
   const Factor f = make_factor(table.at(column));
@@ -119,7 +127,7 @@ void run(ReportCliOptions o) {
   auto subset = [&](const std::vector<std::string>& extra_where) {
     DataOptions d = o.data;
     for (const auto& w : extra_where) d.where.push_back(w);
-    return load_surv_data(d, make_roles(d));
+    return load_surv_data(d, cohort_roles(d));
   };
   auto cohort = [&](const std::string& name, const std::vector<std::string>& extra_where) {
     try {
@@ -132,7 +140,7 @@ void run(ReportCliOptions o) {
           DataOptions d = o.data;
           for (const auto& w : extra_where) d.where.push_back(w);
           d.ref.clear();
-          report::CohortResult c = report::analyse_cohort(load_surv_data(d, make_roles(d)), name, ao);
+          report::CohortResult c = report::analyse_cohort(load_surv_data(d, cohort_roles(d)), name, ao);
           c.comparison.note = "no " + ref_for(o.data, o.data.group) + " arm: no comparison";
           c.messages.insert(c.messages.begin(),
                             fmt::format("no patients in the reference arm {}", ref_for(o.data, o.data.group)));

@@ -43,6 +43,9 @@ void add_data_options(CLI::App* cmd, DataOptions& o, bool group_required) {
   cmd->add_option("--encoding", o.encoding,
                   "Text encoding of CSV files and SAS transport text: utf8 (default) or latin1 (ISO 8859-1)")
       ->check(CLI::IsMember({"utf8", "latin1"}));
+  cmd->add_option("--max-levels", o.max_levels,
+                  "Most levels allowed in --group and each --strata column (default: 1000, and no more than "
+                  "half the analysed rows when above 10); a guard against a subject identifier given by mistake");
 }
 
 std::string derived_time_name(const DataOptions& o) { return o.time_to + "-" + o.time_from; }
@@ -108,6 +111,11 @@ Roles make_roles(const DataOptions& o) {
   }
   if (!o.population.empty()) r.where.push_back({o.population, "Y"});
   r.weights = o.weights;
+  if (o.max_levels) {
+    if (*o.max_levels < 1)
+      throw UsageError(fmt::format("--max-levels {}: expected a whole number >= 1", *o.max_levels));
+    r.level_limit = {.max_levels = static_cast<std::size_t>(*o.max_levels), .half_rows = false};
+  }
   return r;
 }
 

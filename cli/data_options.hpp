@@ -2,6 +2,8 @@
 // The same flags mean the same thing in every command (docs/cli/data.md).
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,7 @@ struct DataOptions {
   std::string time_to;                  ///< --time-to DATECOL
   std::string units = "days";           ///< --units days|months|years for the derived time
   std::string encoding = "utf8";        ///< --encoding utf8|latin1 (CSV files, XPORT text)
+  std::optional<std::int64_t> max_levels;  ///< --max-levels N: most levels of --group/--strata
 };
 
 /// Name of the time column derived by --time-from/--time-to: "<TO>-<FROM>".
@@ -39,7 +42,7 @@ std::string derived_time_name(const DataOptions& options);
 ReadOptions read_options(const DataOptions& options, std::vector<std::string> columns);
 
 /// Declares --data, --time, --event, --cnsr, --group, --ref, --strata, --where, --weights, --adsl,
-/// --population, --time-from, --time-to, --units, --encoding on `cmd`.
+/// --population, --time-from, --time-to, --units, --encoding, --max-levels on `cmd`.
 /// With `group_required`, --group must be given.
 void add_data_options(CLI::App* cmd, DataOptions& options, bool group_required = false);
 

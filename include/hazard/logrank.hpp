@@ -75,6 +75,7 @@ struct LogrankWorkspace {
   std::vector<std::uint32_t> histogram;
   std::vector<double> fh_weight;  ///< FH weight per row (only for rho or gamma != 0)
   std::vector<double> scratch;    ///< per-group accumulators
+  std::vector<double> suffix;     ///< many groups: suffix sums of c / n^2 over a stratum's event times
 };
 
 /// O, E and V of the (weighted, stratified) log-rank test: one sort by (stratum, time) and linear

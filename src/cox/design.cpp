@@ -50,22 +50,23 @@ Design build_design(const Table& table, std::span<const std::size_t> rows,
         for (std::size_t i : rows) nums.push_back(col->numbers[i]);
         std::sort(nums.begin(), nums.end());
         nums.erase(std::unique(nums.begin(), nums.end()), nums.end());
-        for (std::size_t k = 0; k < rows.size(); ++k)
-          key[k] = static_cast<std::int32_t>(
+        spec.level_limit.check(nums.size(), rows.size(), table.source, spec.column,
+                               "the categorical covariate (--covariates)");
+        // the level's text as the table writes it, at its first row
+        std::vector<std::size_t> first(nums.size(), rows.size());
+        for (std::size_t k = 0; k < rows.size(); ++k) {
+          const auto l = static_cast<std::size_t>(
               std::lower_bound(nums.begin(), nums.end(), col->numbers[rows[k]]) - nums.begin());
-        for (double v : nums) {
-          // the level's text as the table writes it
-          std::size_t at = 0;
-          for (std::size_t i : rows)
-            if (col->numbers[i] == v) {
-              at = i;
-              break;
-            }
-          b.levels.push_back(col->text(at));
+          key[k] = static_cast<std::int32_t>(l);
+          if (first[l] == rows.size()) first[l] = k;
         }
+        for (std::size_t l = 0; l < nums.size(); ++l) b.levels.push_back(col->text(rows[first[l]]));
       } else {
         std::vector<std::uint8_t> present(col->levels.size(), 0);
         for (std::size_t i : rows) present[static_cast<std::size_t>(col->codes[i])] = 1;
+        spec.level_limit.check(static_cast<std::size_t>(std::count(present.begin(), present.end(), 1)),
+                               rows.size(), table.source, spec.column,
+                               "the categorical covariate (--covariates)");
         std::vector<std::int32_t> remap(col->levels.size(), -1);
         for (std::size_t l = 0; l < col->levels.size(); ++l)
           if (present[l]) {

@@ -34,6 +34,19 @@
 // accurate). Only for rho or gamma != 0 is it preceded by one forward pass for S(t-) (with case
 // weights, after one backward pass for the weighted numbers at risk that S needs).
 // O(n log n + D K^2) for D event times and K groups; no allocation when the workspace is reused.
+//
+// Many groups (K > kDirectMaxGroups). The O(K^2) update of V at every event time would make a
+// test of K groups cost O(D K^2) (a column with 4,000 levels: a minute). Instead
+//     V = diag(D) - M,  D_j = sum_t c(t) n_j(t) / n(t),  M_jk = sum_t a(t) n_j(t) n_k(t),
+// with c(t) = W^2 d (n - d) / (n - 1) (W^2 d with case weights) and a(t) = c(t) / n(t)^2. Number
+// the event times of a stratum backwards, m = 0, 1, ... (m = 0 the last), as the pass meets them,
+// and let S_m = sum_{m' >= m} a(m') (one scalar pass first). By Abel summation,
+//     M_jk = sum_m S_m [f_jk(m) - f_jk(m - 1)],   f_jk(m) = n_j(m) n_k(m),  f_jk(-1) = 0,
+// and f changes only when a row enters the risk set: a row of group g with weight w entering
+// before event time m adds S_m w n_k to M_gk and M_kg (k != g) and S_m w (2 n_g + w) to M_gg. So
+// the pass accumulates A_g. += S_m w n (n_g counted plus w / 2), M = A + A', at O(K) per row:
+// O(n log n + n K + D K) time and O(K^2) memory in all (the variance itself). Every term is
+// non-negative, so nothing cancels until V = diag(D) - (A + A'), as in the direct sum.
 #include "hazard/logrank.hpp"
 
 #include <Eigen/Dense>
@@ -54,6 +67,10 @@ namespace hazard {
 namespace {
 
 using Row = LogrankWorkspace::Row;
+
+// Up to this many groups V is updated at each event time in O(K^2) (survdiff's loop); above it,
+// through the O(K)-per-row Abel summation of the file comment.
+constexpr std::size_t kDirectMaxGroups = 8;
 
 void check_options(const LogrankOptions& options) {
   if (!std::isfinite(options.rho)) throw std::invalid_argument("logrank: rho must be finite");
@@ -108,6 +125,38 @@ void fh_weights_stratum(const Row* rows, std::size_t b, std::size_t e, const Row
     if (deaths > 0.0 && n_risk > 0.0) km *= (n_risk - deaths) / n_risk;
     i = j;
   }
+}
+
+// The variance weight of an event time: W^2 d (n - d) / (n - 1), the hypergeometric variance
+// (survdiff), or W^2 d with case weights (Breslow's, the weighted Cox score); none from a risk set
+// of one subject, where (n - d) / (n - 1) is 0/0 and the term is 0.
+double variance_factor(double W, double deaths, double n_risk, bool weighted) {
+  if (weighted) return W * W * deaths;
+  if (n_risk > 1.0) return W * W * deaths * (n_risk - deaths) / (n_risk - 1.0);
+  return 0.0;
+}
+
+// Many groups: S_m = sum of c / n^2 over the event times m, m + 1, ... of the stratum [b, e),
+// numbered backwards (m = 0 the last time), for the Abel summation of the file comment. The same
+// blocks and sums as the main pass, without the groups.
+void variance_suffix_sums(const Row* rows, std::size_t b, std::size_t e, const RowView& view,
+                          const double* fh, std::vector<double>& suffix) {
+  suffix.clear();
+  double n_risk = 0.0;
+  for (std::size_t i = e; i > b;) {
+    const std::uint64_t t = rows[i - 1].key;
+    double deaths = 0.0;
+    std::size_t j = i;
+    for (; j > b && rows[j - 1].key == t; --j) {
+      const double w = view.weight(rows[j - 1]);
+      n_risk += w;
+      if (view.event(rows[j - 1])) deaths += w;
+    }
+    if (deaths > 0.0)
+      suffix.push_back(variance_factor(fh ? fh[j] : 1.0, deaths, n_risk, view.weighted) / (n_risk * n_risk));
+    i = j;
+  }
+  for (std::size_t m = suffix.size(); m-- > 1;) suffix[m - 1] += suffix[m];
 }
 
 }  // namespace
@@ -177,10 +226,13 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
 
   const bool fh = options.rho != 0.0 || options.gamma != 0.0;
   if (fh) ws.fh_weight.resize(n);
-  ws.scratch.assign(2 * K, 0.0);
+  // Many groups: V = diag(D) - (A + A'), accumulated as the file comment explains.
+  const bool many = K > kDirectMaxGroups;
+  ws.scratch.assign((many ? 3 : 2) * K, 0.0);
   double* risk = ws.scratch.data();  // weighted number at risk per group
   double* deaths_k = risk + K;       // weighted events per group at the current time
-  double* V = out.variance.data();
+  double* D = many ? deaths_k + K : nullptr;  // sum_t c (n_j / n) per group
+  double* V = out.variance.data();             // V, or A when `many`
 
   for (std::size_t b = 0; b < n;) {
     out.strata.push_back(rows[b].code);
@@ -196,6 +248,10 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
 
     if (fh) fh_weights_stratum(rows.data(), b, e, view, options, ws.fh_weight.data());
 
+    // Many groups: the suffix sums S of c / n^2 over the stratum's event times (one scalar pass).
+    if (many) variance_suffix_sums(rows.data(), b, e, view, fh ? ws.fh_weight.data() : nullptr, ws.suffix);
+    std::size_t next_event = 0;  // many groups: index in ws.suffix of the next event time
+
     std::fill(risk, risk + K, 0.0);
     double n_risk = 0.0;
     // Backward over the tied blocks [j, i) of the stratum: the risk set at a time is everyone
@@ -204,10 +260,20 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
       const std::uint64_t t = rows[i - 1].key;
       double deaths = 0.0;
       std::size_t j = i;
+      // S of the next event time (0 once none is left): the weight of the change of the products
+      // n_j n_k that a row entering the risk set makes (the file comment)
+      const double S_next = many && next_event < ws.suffix.size() ? ws.suffix[next_event] : 0.0;
       for (; j > b && rows[j - 1].key == t; --j) {
         const Row& r = rows[j - 1];
         const auto g = static_cast<std::size_t>(view.group(r));
         const double w = view.weight(r);
+        if (S_next != 0.0) {
+          // A_g. += S w n_k (n_g counted half: the diagonal of A + A' gets S ((n_g + w)^2 - n_g^2))
+          const double sw = S_next * w;
+          double* A = V + g * K;
+          for (std::size_t k = 0; k < K; ++k) A[k] += sw * risk[k];
+          A[g] += sw * 0.5 * w;
+        }
         risk[g] += w;
         n_risk += w;
         if (view.event(r)) {
@@ -222,14 +288,12 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
           Es[k] += W * deaths * risk[k] / n_risk;
           deaths_k[k] = 0.0;
         }
-        // Hypergeometric variance (survdiff) or Breslow's (weighted Cox score); none from a
-        // risk set of one subject, where (n - d) / (n - 1) is 0/0 and the term is 0.
-        double c = 0.0;
-        if (weighted)
-          c = W * W * deaths;
-        else if (n_risk > 1.0)
-          c = W * W * deaths * (n_risk - deaths) / (n_risk - 1.0);
-        if (c != 0.0) {
+        const double c = variance_factor(W, deaths, n_risk, weighted);
+        if (many) {
+          ++next_event;
+          if (c != 0.0)
+            for (std::size_t k = 0; k < K; ++k) D[k] += c * risk[k] / n_risk;
+        } else if (c != 0.0) {
           for (std::size_t jg = 0; jg < K; ++jg) {
             if (risk[jg] == 0.0) continue;
             const double tmp = c * risk[jg] / n_risk;
@@ -245,6 +309,16 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
       out.expected[k] += Es[k];
     }
     b = e;
+  }
+  if (many) {
+    // V = diag(D) - (A + A'), in place of A.
+    for (std::size_t j = 0; j < K; ++j) {
+      for (std::size_t k = j + 1; k < K; ++k) {
+        const double m = V[j * K + k] + V[k * K + j];
+        V[j * K + k] = V[k * K + j] = -m;
+      }
+      V[j * K + j] = D[j] - 2.0 * V[j * K + j];
+    }
   }
 }
 
@@ -385,19 +459,24 @@ LogrankTest logrank_test(const LogrankStats& stats) {
     }
     // Generalized inverse through the eigen-decomposition: survdiff's solve() whenever V is
     // non-singular, and still defined (with df = rank) when it is not. Eigenvalues below
-    // eps^(3/4) of the largest count as zero (coxph's toler.chol).
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(v);
+    // eps^(3/4) of the largest count as zero (coxph's toler.chol). The eigenvalues alone give the
+    // rank; a full-rank V (the usual case) is then solved by its Cholesky (LDL') factors, and
+    // only a singular one needs the eigenvectors, several times dearer for many groups.
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(v, Eigen::EigenvaluesOnly);
     const Eigen::VectorXd& lambda = eig.eigenvalues();
     const double tol = std::pow(std::numeric_limits<double>::epsilon(), 0.75) *
                        std::max(lambda.cwiseAbs().maxCoeff(), 0.0);
-    const Eigen::VectorXd q = eig.eigenvectors().transpose() * u;
-    double chisq = 0.0;
     int rank = 0;
-    for (Eigen::Index a = 0; a < m; ++a) {
-      if (lambda(a) > tol && lambda(a) > 0.0) {
-        chisq += q(a) * q(a) / lambda(a);
-        ++rank;
-      }
+    for (Eigen::Index a = 0; a < m; ++a)
+      if (lambda(a) > tol && lambda(a) > 0.0) ++rank;
+    double chisq = 0.0;
+    if (rank == m) {
+      chisq = u.dot(v.ldlt().solve(u));
+    } else if (rank > 0) {
+      eig.compute(v);
+      const Eigen::VectorXd q = eig.eigenvectors().transpose() * u;
+      for (Eigen::Index a = 0; a < m; ++a)
+        if (lambda(a) > tol && lambda(a) > 0.0) chisq += q(a) * q(a) / eig.eigenvalues()(a);
     }
     if (rank > 0) {
       test.chisq = chisq;

@@ -4,7 +4,8 @@
 # Needs: r-base-core, r-cran-survival, r-cran-survmisc, r-cran-jsonlite (scripts/bootstrap).
 #
 # Writes next to itself:
-#   lung.csv, veteran.csv, ovarian.csv, aml.csv, edge.csv, large.csv   the data, for the CLI tests
+#   lung.csv, veteran.csv, ovarian.csv, aml.csv, edge.csv, large.csv, many.csv   the data, for
+#                   the CLI tests
 #   logrank.json    one entry per case: the exact R call, its source, the data inline (codes as
 #                   hazard numbers them: group and stratum levels in R's sorted factor order), the
 #                   command-line flags that select the same rows, and the results
@@ -118,7 +119,21 @@ big$time <- round(pmin(ev, ce), 1)
 big$status <- as.integer(ev <= ce)
 write.csv(big, "large.csv", row.names = FALSE, na = "NA")
 
+# Many groups (hazard switches to its O(K)-per-row variance update above 8 groups): 40 groups of
+# unequal size and hazard, 3 strata, times rounded to 0.5 so that events and censorings tie, the
+# cyclic case weights. Group names g01..g40 sort as their numbers.
+set.seed(20260419)
+nm <- 1500
+many <- data.frame(g = sprintf("g%02d", sample(1:40, nm, replace = TRUE, prob = 1:40)),
+                   s = sample(c("a", "b", "c"), nm, replace = TRUE))
+mev <- rexp(nm, 0.05 * (1 + as.integer(substr(many$g, 2, 3)) / 40)); mce <- runif(nm, 0, 40)
+many$time <- round(pmin(mev, mce) * 2) / 2
+many$status <- as.integer(mev <= mce)
+many$w <- cyc_w(nm)
+write.csv(many, "many.csv", row.names = FALSE, na = "NA")
+
 lung <- read.csv("lung.csv")
+many <- read.csv("many.csv")
 veteran <- read.csv("veteran.csv")
 ovarian <- read.csv("ovarian.csv")
 aml <- read.csv("aml.csv")
@@ -127,7 +142,7 @@ large <- read.csv("large.csv")
 data_prep <- paste(
   "lung <- read.csv('lung.csv'); veteran <- read.csv('veteran.csv');",
   "ovarian <- read.csv('ovarian.csv'); aml <- read.csv('aml.csv'); edge <- read.csv('edge.csv');",
-  "large <- read.csv('large.csv')",
+  "large <- read.csv('large.csv'); many <- read.csv('many.csv')",
   "(files written by this script from survival's data sets; w = 0.5 + ((row - 1) %% 4) * 0.25)")
 
 # ---------------------------------------------------------------------------------------------
@@ -347,6 +362,18 @@ add_case("large_arm_rho1", cl, "survival::survdiff", B, B$time, B$status, B$arm,
          cli = c("--time", "time", "--event", "status", "--group", "arm", "--rho", "1"),
          res = survdiff_res(cl))
 
+M <- many
+cl <- "survdiff(Surv(time, status) ~ g, data = many)"
+add_case("many_groups", cl, "survival::survdiff", M, M$time, M$status, M$g, file = "many.csv",
+         cli = c("--time", "time", "--event", "status", "--group", "g"), res = survdiff_res(cl),
+         note = sprintf("simulated (seed 20260419), 1500 rows, %d groups: hazard's many-group variance path",
+                        nlevels(factor(M$g))))
+cl <- "survdiff(Surv(time, status) ~ g + strata(s), data = many, rho = 1)"
+add_case("many_groups_strata_rho1", cl, "survival::survdiff", M, M$time, M$status, M$g,
+         strata = M$s, rho = 1, file = "many.csv",
+         cli = c("--time", "time", "--event", "status", "--group", "g", "--strata", "s", "--rho", "1"),
+         res = survdiff_res(cl))
+
 # ---------------------------------------------------------------------------------------------
 # Fleming-Harrington with gamma (survMisc, unstratified).
 for (pq in list(c(0, 1), c(1, 1), c(0.5, 2))) {
@@ -399,6 +426,20 @@ add_case("veteran_celltype_weights", cl, "survival::coxph score test", V, V$time
          V$celltype, weights = V$w, file = "veteran.csv",
          cli = c("--time", "time", "--event", "status", "--group", "celltype", "--weights", "w"),
          res = coxph_res(cl, V$status, V$w, V$celltype))
+cl <- sprintf("coxph(Surv(time, status) ~ g + strata(s), data = many, weights = w, ties = 'breslow', init = rep(0, %d), iter.max = 0)",
+              nlevels(factor(M$g)) - 1L)
+add_case("many_groups_strata_weights", cl, "survival::coxph score test", M, M$time, M$status, M$g,
+         strata = M$s, weights = M$w, file = "many.csv",
+         cli = c("--time", "time", "--event", "status", "--group", "g", "--strata", "s",
+                 "--weights", "w"),
+         res = coxph_res(cl, M$status, M$w, M$g))
+add_case("many_groups_strata_fh_0.5_1",
+         "fh_ref(many$time, many$status, many$g, strata = many$s, rho = 0.5, gamma = 1)",
+         "independent R implementation (fh_ref)", M, M$time, M$status, M$g, strata = M$s,
+         rho = 0.5, gamma = 1, file = "many.csv",
+         cli = c("--time", "time", "--event", "status", "--group", "g", "--strata", "s",
+                 "--rho", "0.5", "--gamma", "1"),
+         res = fh_ref(M$time, M$status, M$g, strata = M$s, rho = 0.5, gamma = 1))
 add_case("lung_sex_weights_rho1",
          "fh_ref(lung$time, lung$status == 2, lung$sex, weights = lung$w, rho = 1)",
          "independent R implementation (fh_ref)", L, L$time, L$status == 2, L$sex, weights = L$w,

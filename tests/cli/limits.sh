@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Resource limits and extreme inputs (issue 19), on small generated files so that each case runs in
+# a fraction of a second: every one ends with its documented exit code (docs/exit-codes.md) and a
+# message naming the flag, column or count at fault, never by a signal, a hang or an internal
+# error. The large cases (1e6-column header, 300 MB files, 1e7 simulated trials) run under memory
+# and time limits in tests/limits/run.sh.
+# Usage: limits.sh /path/to/hazard
+set -u
+hazard=${1:?usage: limits.sh HAZARD_BINARY}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+# expect CODE PATTERN [--within SECONDS] ARGS...: the command ends with CODE (within SECONDS, 60 by
+# default) and standard error matches the extended regular expression PATTERN ("-": not checked).
+expect() {
+  local code=$1 pattern=$2 limit=60; shift 2
+  if [ "$1" = --within ]; then limit=$2; shift 2; fi
+  local start end rc
+  start=$(date +%s.%N)
+  timeout "$limit" "$hazard" "$@" >"$tmp/out" 2>"$tmp/err"
+  rc=$?
+  end=$(date +%s.%N)
+  local took
+  took=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
+  if [ "$rc" = 124 ]; then
+    echo "FAIL (no answer within $limit s) hazard $*"; fail=1
+  elif [ "$rc" != "$code" ]; then
+    echo "FAIL (exit $rc, expected $code) hazard $*"; head -3 "$tmp/err"; fail=1
+  elif [ "$pattern" != - ] && ! grep -Eq -- "$pattern" "$tmp/err"; then
+    echo "FAIL (message) hazard $*: expected /$pattern/, got:"; head -3 "$tmp/err"; fail=1
+  else
+    echo "ok   exit $rc in $took s: hazard $*"
+  fi
+}
+
+# ---- 1. a group or stratum with thousands of levels (a subject identifier given by mistake) ----
+awk 'BEGIN { srand(1); print "USUBJID,AVAL,CNSR,ARM,SITE";
+             for (i = 0; i < 10000; i++)
+               printf "S%06d,%.3f,%d,%s,%s\n", i, -log(1 - rand()) * 10, rand() < 0.3, (i % 2 ? "A" : "B"), (i % 3 ? "EU" : "US") }' \
+  >"$tmp/ids.csv"
+lv="column 'USUBJID': the group \(--group\) has 10000 levels in 10000 analysed rows, more than the limit of 1000"
+expect 3 "$lv" --within 2 logrank --data "$tmp/ids.csv" --time AVAL --cnsr CNSR --group USUBJID
+expect 3 "$lv" --within 2 cox --data "$tmp/ids.csv" --time AVAL --cnsr CNSR --group USUBJID
+expect 3 "$lv" --within 2 km --data "$tmp/ids.csv" --time AVAL --cnsr CNSR --group USUBJID
+expect 3 "$lv" --within 2 report --data "$tmp/ids.csv" --time AVAL --cnsr CNSR --group USUBJID --out "$tmp/rep"
+expect 3 "column 'USUBJID': the stratum \(--strata\) has 10000 levels" --within 2 \
+  logrank --data "$tmp/ids.csv" --time AVAL --cnsr CNSR --group ARM --strata SITE,USUBJID
+expect 3 "column 'USUBJID': the categorical covariate \(--covariates\) has 10000 levels" --within 2 \
+  cox --data "$tmp/ids.csv" --time AVAL --cnsr CNSR --group ARM --covariates USUBJID
+expect 2 "--max-levels 0: expected a whole number >= 1" \
+  logrank --data "$tmp/ids.csv" --time AVAL --cnsr CNSR --group ARM --max-levels 0
+# fewer rows than levels allow: more than half the rows (and more than 10)
+head -41 "$tmp/ids.csv" >"$tmp/ids40.csv"
+expect 3 "has 40 levels in 40 analysed rows, more than the limit of 20" \
+  logrank --data "$tmp/ids40.csv" --time AVAL --cnsr CNSR --group USUBJID
+# raised with --max-levels: the K-group test runs, in O(K) per row (1,000 levels, 2,000 rows)
+awk 'BEGIN { srand(2); print "G,AVAL,CNSR";
+             for (i = 0; i < 2000; i++) printf "L%04d,%.3f,%d\n", i % 1000, -log(1 - rand()) * 10, rand() < 0.3 }' \
+  >"$tmp/g1000.csv"
+expect 0 - --within 30 logrank --data "$tmp/g1000.csv" --time AVAL --cnsr CNSR --group G --max-levels 1000
+grep -q "on 999 degrees of freedom" "$tmp/out" || { echo "FAIL: the 1000-group test's df"; fail=1; }
+
+exit $fail
