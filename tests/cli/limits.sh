@@ -61,4 +61,13 @@ awk 'BEGIN { srand(2); print "G,AVAL,CNSR";
 expect 0 - --within 30 logrank --data "$tmp/g1000.csv" --time AVAL --cnsr CNSR --group G --max-levels 1000
 grep -q "on 999 degrees of freedom" "$tmp/out" || { echo "FAIL: the 1000-group test's df"; fail=1; }
 
+# ---- 2. reconstruct: counts are capped at 10 million per arm, every loop bounded ----
+printf 'time,surv\n0,1\n5,0.8\n10,0.5\n' >"$tmp/curve.csv"
+printf 'time,n_risk\n0,1e15\n5,8e14\n' >"$tmp/risk.csv"
+expect 3 "n_risk.*value '1000000000000000'.*is above 10000000, the largest count reconstruct takes" --within 5 \
+  reconstruct --curve "$tmp/curve.csv" --at-risk "$tmp/risk.csv" --out "$tmp/rows.csv"
+printf 'time,n_risk\n0,100\n5,80\n' >"$tmp/risk.csv"
+expect 2 "total number of events 1e\+300 must be a whole number from 0 to 10000000" --within 5 \
+  reconstruct --curve "$tmp/curve.csv" --at-risk "$tmp/risk.csv" --out "$tmp/rows.csv" --events 1e300
+
 exit $fail
