@@ -70,4 +70,18 @@ printf 'time,n_risk\n0,100\n5,80\n' >"$tmp/risk.csv"
 expect 2 "total number of events 1e\+300 must be a whole number from 0 to 10000000" --within 5 \
   reconstruct --curve "$tmp/curve.csv" --at-risk "$tmp/risk.csv" --out "$tmp/rows.csv" --events 1e300
 
+# ---- 3. simulate: --reps out of range is a usage error; memory does not grow with --reps ----
+SIM="simulate --n 24 --median-control 6 --hr 0.7 --accrual-time 6 --events 16 --looks 1"
+for r in -1 1e12 0 2.5 many; do
+  expect 2 "--reps $r: expected a whole number of trials from 1 to 1000000000" --within 5 $SIM --reps $r
+done
+if [ -x /usr/bin/time ]; then
+  # 300,000 trials kept whole took about 150 bytes each (45 MB on top of the program): now flat
+  /usr/bin/time -f "%M" -o "$tmp/rss" "$hazard" $SIM --reps 3e5 --json >"$tmp/sim.json" 2>"$tmp/err" ||
+    { echo "FAIL: simulate --reps 3e5"; cat "$tmp/err"; fail=1; }
+  rss=$(tail -1 "$tmp/rss")
+  if [ "$rss" -lt 30000 ]; then echo "ok   simulate --reps 3e5: peak $rss KB"; else
+    echo "FAIL: simulate --reps 3e5 peaked at $rss KB (>= 30 MB)"; fail=1; fi
+fi
+
 exit $fail
