@@ -227,7 +227,8 @@ CoxSurvfit cox_survfit(const CoxData& data, const CoxResult& fit, const CoxSurvf
 
   // the curves
   const Eigen::MatrixXd& V = (fit.robust && fit.robust_var.size() > 0) ? fit.robust_var : fit.var;
-  const double zq = boost::math::quantile(boost::math::normal(), 1 - (1 - opt.conf_level) / 2);
+  // by the complement: finite for any level below 1 (as cox_fit)
+  const double zq = boost::math::quantile(boost::math::complement(boost::math::normal(), (1 - opt.conf_level) / 2));
   CoxSurvfit out;
   out.at_means = opt.newdata.size() == 0;
   const std::size_t nnew = out.at_means ? 1 : static_cast<std::size_t>(opt.newdata.rows());

@@ -84,4 +84,26 @@ if [ -x /usr/bin/time ]; then
     echo "FAIL: simulate --reps 3e5 peaked at $rss KB (>= 30 MB)"; fail=1; fi
 fi
 
+# ---- 4. tiny information fractions and a confidence level next to 1: no overflow ----
+# rpact: getDesignGroupSequential(informationRates = c(1e-12, 1), typeOfDesign = "asOF") gives
+# criticalValues Inf, 1.959964 (tests/reference/design/boundaries.json)
+for info in 1e-12,1 1e-300,1; do
+  expect 0 - --within 20 design --hr 0.7 --looks 2 --info $info --json
+  command -v python3 >/dev/null || continue
+  python3 -c "import json,sys; j=json.load(open('$tmp/out')); l=j['looks']; \
+assert l[0]['z_efficacy'] is None and abs(l[1]['z_efficacy'] - 1.959964) < 1e-6, l" ||
+    { echo "FAIL: --info $info: the bounds are not (Inf, 1.96)"; fail=1; }
+done
+expect 0 - --within 20 design --hr 0.7 --looks 3 --info 1e-12,0.5,1 --futility obf
+expect 0 - --within 20 monitor --hr 0.7 --looks 3 --info 1e-12,0.5,1 --events 1e-9 --z 1 --max-events 100
+printf 'time,status,arm\n1,1,A\n2,1,B\n3,0,A\n4,1,B\n5,1,A\n6,0,B\n7,1,A\n8,1,B\n' >"$tmp/small.csv"
+C=0.9999999999999999
+D="--data $tmp/small.csv --time time --event status --group arm"
+expect 0 - km $D --conf-level $C
+expect 0 - km $D --conf-level $C --rmst 5
+expect 0 - cox $D --conf-level $C
+expect 0 - cox $D --conf-level $C --survfit
+expect 0 - report $D --conf-level $C --out "$tmp/report"
+expect 0 - published --hr 0.7 --lower 0.5 --upper 0.9 --conf-level $C
+
 exit $fail

@@ -64,6 +64,12 @@ add("getDesignGroupSequential(kMax = 3, alpha = 0.025, beta = 0.1, typeOfDesign 
 add("getDesignGroupSequential(kMax = 2, alpha = 0.025, beta = 0.2, typeOfDesign = 'asKD', gammaA = 2, typeBetaSpending = 'bsKD', gammaB = 2)", "kd:2", "kd:2", FALSE)
 add("getDesignGroupSequential(informationRates = c(0.3, 0.7, 1), alpha = 0.025, beta = 0.1, typeOfDesign = 'asOF', typeBetaSpending = 'bsKD', gammaB = 3, bindingFutility = TRUE)", "obf", "kd:3", TRUE)
 add("getDesignGroupSequential(kMax = 5, alpha = 0.025, beta = 0.1, typeOfDesign = 'asOF', typeBetaSpending = 'bsOF')", "obf", "obf", FALSE)
+# tiny first information fractions (issue 19): O'Brien-Fleming spends nothing there and rpact
+# reports an infinite bound (written as null by jsonlite); Pocock spends a little
+add("getDesignGroupSequential(informationRates = c(1e-12, 1), alpha = 0.025, beta = 0.2, typeOfDesign = 'asOF')", "obf")
+add("getDesignGroupSequential(informationRates = c(1e-6, 1), alpha = 0.025, beta = 0.2, typeOfDesign = 'asOF')", "obf")
+add("getDesignGroupSequential(informationRates = c(1e-12, 1), alpha = 0.025, beta = 0.2, typeOfDesign = 'asP')", "pocock")
+add("getDesignGroupSequential(informationRates = c(1e-12, 0.5, 1), alpha = 0.025, beta = 0.2, typeOfDesign = 'asOF', typeBetaSpending = 'bsOF')", "obf", "obf", FALSE)
 
 # ---------------------------------------------------------------- survival sample size
 survival_case <- function(call, flags) {
