@@ -106,4 +106,20 @@ expect 0 - cox $D --conf-level $C --survfit
 expect 0 - report $D --conf-level $C --out "$tmp/report"
 expect 0 - published --hr 0.7 --lower 0.5 --upper 0.9 --conf-level $C
 
+# ---- 5. design: extreme inputs are refused by range (usage) or checked (numerical) ----
+expect 2 "--hr 1e-300: expected a hazard ratio from 0.01 to 100" design --hr 1e-300
+expect 2 "--ratio 1e-300: expected an allocation ratio from 0.01 to 100" design --hr 0.7 --ratio 1e-300
+expect 2 "--alpha 1e-300: expected a one-sided level in \[1e-6, 0.5\)" design --hr 0.7 --alpha 1e-300
+expect 2 "--median-control -1: expected a finite number > 0" design --hr 0.7 --median-control -1
+expect 2 "spending 'kd:1e300': rho must be in \[0.4, 8\]" design --hr 0.7 --looks 2 --spending kd:1e300
+expect 2 "spending 'hsd:-1e300': gamma must be in \[-10, 5\]" design --hr 0.7 --looks 2 --spending hsd:-1e300
+# a control median of 1e10 gave N = -2.9e10 with exit 0; rpact 3.3.4 gives 232704922933.138
+# (tests/reference/design/survival.json)
+expect 0 - design --hr 0.7 --median-control 1e10 --accrual-time 12 --follow-up 12 --json
+if command -v python3 >/dev/null; then
+  python3 -c "import json; n=json.load(open('$tmp/out'))['sample_size']; assert abs(n / 232704922933.138 - 1) < 1e-9, n" ||
+    { echo "FAIL: the sample size for a control median of 1e10"; fail=1; }
+fi
+expect 2 "z must be finite" monitor --hr 0.7 --looks 2 --events 50 --z inf
+
 exit $fail

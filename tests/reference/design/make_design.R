@@ -144,6 +144,14 @@ adds("getSampleSizeSurvival(getDesignGroupSequential(kMax = 3, alpha = 0.025, be
      "--hr 0.6 --alpha 0.025 --power 0.9 --ratio 2 --looks 3 --spending obf --median-control 4.4 --accrual-time 6 --accrual-rate 5,10 --follow-up 12")
 adds("getSampleSizeSurvival(getDesignGroupSequential(kMax = 2, alpha = 0.025, beta = 0.2, typeOfDesign = 'asP'), hazardRatio = 0.7, median2 = 10, accrualTime = 0, accrualIntensity = 20, followUpTime = 6)",
      "--hr 0.7 --alpha 0.025 --power 0.8 --looks 2 --spending pocock --median-control 10 --accrual-rate 20 --follow-up 6")
+# extreme control medians (issue 19): the event probabilities are tiny, and hazard's closed form
+# must not cancel (a median of 1e10 gave a negative sample size)
+adds("getSampleSizeSurvival(getDesignGroupSequential(kMax = 1, alpha = 0.025, beta = 0.2), hazardRatio = 0.7, median2 = 1e4, accrualTime = c(0, 12), followUpTime = 12)",
+     "--hr 0.7 --alpha 0.025 --power 0.8 --median-control 1e4 --accrual-time 12 --follow-up 12")
+adds("getSampleSizeSurvival(getDesignGroupSequential(kMax = 1, alpha = 0.025, beta = 0.2), hazardRatio = 0.7, median2 = 1e10, accrualTime = c(0, 12), followUpTime = 12)",
+     "--hr 0.7 --alpha 0.025 --power 0.8 --median-control 1e10 --accrual-time 12 --follow-up 12")
+adds("getSampleSizeSurvival(getDesignGroupSequential(kMax = 3, alpha = 0.025, beta = 0.2, typeOfDesign = 'asOF'), hazardRatio = 0.7, median2 = 1e6, accrualTime = c(0, 12), followUpTime = 12)",
+     "--hr 0.7 --alpha 0.025 --power 0.8 --looks 3 --spending obf --median-control 1e6 --accrual-time 12 --follow-up 12")
 
 # ---------------------------------------------------------------- monitoring: bounds at observed events
 # Lan-DeMets bounds at observed fractions t_j = d_j / D_max equal rpact's bounds for a design with
