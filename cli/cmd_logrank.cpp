@@ -85,6 +85,7 @@ nlohmann::ordered_json to_json(const SurvData& d, const LogrankResult& r,
   out["method"] = method_text(r);
   out["rho"] = r.options.rho;
   out["gamma"] = r.options.gamma;
+  out["weight_log_scale"] = s.weight_log_scale;
   out["weighted"] = s.weighted;
   out["weights"] = s.weighted ? json(o.data.weights) : json(nullptr);
   out["group_column"] = d.group_name;
@@ -112,6 +113,10 @@ void print_text(const SurvData& d, const LogrankResult& r) {
   fmt::print("test: {}\n", method_text(r));
   if (!d.stratum.empty())
     fmt::print("stratified by {} ({} strata)\n", fmt::join(d.strata_names, ", "), s.strata.size());
+  if (s.weight_log_scale != 0.0)
+    fmt::print("weights divided by exp({:.6g}), the largest at an event time: Observed, Expected and V are in its "
+               "units (the test is unchanged)\n",
+               s.weight_log_scale);
   fmt::print("\n");
 
   std::vector<std::string> names;

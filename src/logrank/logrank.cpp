@@ -101,30 +101,49 @@ struct RowView {
   double weight(const Row& r) const { return weighted ? in.weight[r.payload] : 1.0; }
 };
 
-// Fills fh[b..e) with W(t) of each row's time: S(t-) of the pooled (weighted) Kaplan–Meier.
-void fh_weights_stratum(const Row* rows, std::size_t b, std::size_t e, const RowView& view,
-                        const LogrankOptions& options, double* fh) {
+// log W at S(t-) = s: rho log s + gamma log(1 - s) (-inf for W = 0).
+double fh_log_weight(double s, const LogrankOptions& options) {
+  double l = 0.0;
+  if (options.rho != 0.0) l += options.rho * std::log(s);
+  if (options.gamma != 0.0) l += options.gamma * std::log1p(-s);
+  return l;
+}
+
+// Fills fh[b..e) with W(t) of each row's time: S(t-) of the pooled (weighted) Kaplan–Meier; when
+// `log_shift` is not 0, with W(t) / exp(log_shift), computed in log space. Returns the largest
+// log W at an event time of the stratum (-inf if none). With fh == nullptr only that maximum is
+// computed (a pass over the rows without writing; for the weighted numbers at risk it needs
+// `at_risk`, n doubles of scratch, instead).
+double fh_weights_stratum(const Row* rows, std::size_t b, std::size_t e, const RowView& view,
+                          const LogrankOptions& options, double log_shift, double* fh,
+                          double* at_risk_scratch = nullptr) {
+  double* at_risk_of = fh ? fh : at_risk_scratch;
   const bool weighted = view.weighted;
   if (weighted) {
     // Weighted numbers at risk, built backwards (suffix sums) into fh[], read forwards below.
     double at_risk = 0.0;
     for (std::size_t i = e; i-- > b;) {
       at_risk += view.weight(rows[i]);
-      fh[i] = at_risk;
+      at_risk_of[i] = at_risk;
     }
   }
   double km = 1.0;
+  double max_log = -std::numeric_limits<double>::infinity();
   for (std::size_t i = b; i < e;) {
-    double n_risk = weighted ? fh[i] : static_cast<double>(e - i);
+    double n_risk = weighted ? at_risk_of[i] : static_cast<double>(e - i);
     double deaths = 0.0;
     std::size_t j = i;
     for (; j < e && rows[j].key == rows[i].key; ++j)
       if (view.event(rows[j])) deaths += view.weight(rows[j]);
-    double w = fh_weight(km, options);
-    for (std::size_t r = i; r < j; ++r) fh[r] = w;
+    if (deaths > 0.0) max_log = std::max(max_log, fh_log_weight(km, options));
+    if (fh) {
+      const double w = log_shift == 0.0 ? fh_weight(km, options) : std::exp(fh_log_weight(km, options) - log_shift);
+      for (std::size_t r = i; r < j; ++r) fh[r] = w;
+    }
     if (deaths > 0.0 && n_risk > 0.0) km *= (n_risk - deaths) / n_risk;
     i = j;
   }
+  return max_log;
 }
 
 // The variance weight of an event time: W^2 d (n - d) / (n - 1), the hypergeometric variance
@@ -226,6 +245,23 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
 
   const bool fh = options.rho != 0.0 || options.gamma != 0.0;
   if (fh) ws.fh_weight.resize(n);
+  // Fleming–Harrington weights far from 1 (rho = -200: S^rho = 1e234 and more) would overflow O,
+  // E and above all V (sums of W^2). The test is unchanged when every weight is divided by one
+  // constant (O - E scales with it, V with its square), so when the largest weight at an event
+  // time, exp(M), is beyond exp(+-300) (or W^2 n could overflow), the weights are computed in log
+  // space as W / exp(M) and out.weight_log_scale = M says so.
+  out.weight_log_scale = 0.0;
+  if (fh) {
+    double M = -std::numeric_limits<double>::infinity();
+    for (std::size_t b = 0; b < n;) {
+      std::size_t e = b;
+      while (e < n && rows[e].code == rows[b].code) ++e;
+      M = std::max(M, fh_weights_stratum(rows.data(), b, e, view, options, 0.0, nullptr, ws.fh_weight.data()));
+      b = e;
+    }
+    if (std::isfinite(M) && (2 * M + std::log(static_cast<double>(n)) > 700 || M < -300))
+      out.weight_log_scale = M;
+  }
   // Many groups: V = diag(D) - (A + A'), accumulated as the file comment explains.
   const bool many = K > kDirectMaxGroups;
   ws.scratch.assign((many ? 3 : 2) * K, 0.0);
@@ -246,7 +282,7 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
     double* Os = out.observed_by_stratum.data() + off;
     double* Es = out.expected_by_stratum.data() + off;
 
-    if (fh) fh_weights_stratum(rows.data(), b, e, view, options, ws.fh_weight.data());
+    if (fh) fh_weights_stratum(rows.data(), b, e, view, options, out.weight_log_scale, ws.fh_weight.data());
 
     // Many groups: the suffix sums S of c / n^2 over the stratum's event times (one scalar pass).
     if (many) variance_suffix_sums(rows.data(), b, e, view, fh ? ws.fh_weight.data() : nullptr, ws.suffix);

@@ -122,4 +122,16 @@ if command -v python3 >/dev/null; then
 fi
 expect 2 "z must be finite" monitor --hr 0.7 --looks 2 --events 50 --z inf
 
+# ---- 6. logrank --rho far from 0: weights in log space, never chisq 0 from an overflow ----
+# lung: survdiff(rho = -100) gives chisq 0.333333487228267 and fails at rho = -200; with the
+# weights scaled hazard gives 0.3333 at -200 too (was chisq 0, p 1). The full reference
+# (lung_sex_rho_minus200 in tests/reference/logrank/logrank.json) is run by tests/cli/logrank.sh.
+lung=${HAZARD_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/reference/logrank/lung.csv
+for rho in -100 -200 -1000; do
+  expect 0 - logrank --data "$lung" --time time --event status=2 --group sex --rho $rho
+  grep -q "Chisq = 0.3 on 1 degrees of freedom, p = 0.56" "$tmp/out" ||
+    { echo "FAIL: --rho $rho: $(grep Chisq "$tmp/out")"; fail=1; }
+done
+grep -q "weights divided by exp(" "$tmp/out" || { echo "FAIL: --rho -1000 does not say the weights are scaled"; fail=1; }
+
 exit $fail

@@ -147,7 +147,10 @@ data_prep <- paste(
 
 # ---------------------------------------------------------------------------------------------
 # Independent implementation: a naive loop over the distinct times of each stratum.
-fh_ref <- function(time, status, group, strata = NULL, weights = NULL, rho = 0, gamma = 0) {
+# log_scale: the weights are W / exp(log_scale), computed in log space (for |rho| so large that
+# W^2 overflows: the test is unchanged by a common factor of the weights).
+fh_ref <- function(time, status, group, strata = NULL, weights = NULL, rho = 0, gamma = 0,
+                   log_scale = 0) {
   g <- as.integer(factor(group)); K <- nlevels(factor(group))
   if (is.null(strata)) strata <- rep(1, length(time))
   weighted <- !is.null(weights)
@@ -163,7 +166,8 @@ fh_ref <- function(time, status, group, strata = NULL, weights = NULL, rho = 0, 
       if (d <= 0) next
       nk <- vapply(seq_len(K), function(k) sum(ww[ar & gg == k]), 0)
       dk <- vapply(seq_len(K), function(k) sum(ww[ev & gg == k]), 0)
-      W <- S^rho * (1 - S)^gamma
+      W <- if (log_scale == 0) S^rho * (1 - S)^gamma else
+        exp((if (rho != 0) rho * log(S) else 0) + (if (gamma != 0) gamma * log1p(-S) else 0) - log_scale)
       O <- O + W * dk
       E <- E + W * d * nk / n
       cf <- if (weighted) 1 else if (n > 1) (n - d) / (n - 1) else 0
@@ -196,9 +200,10 @@ cases <- list()
 # One case. `d` holds the complete rows analysed; `time`, `event` (logical/0-1 vector), `group`,
 # `strata`, `weights` are vectors over d; `cli` the flags selecting the same rows from `file`.
 add_case <- function(name, call, source, d, time, event, group, strata = NULL, weights = NULL,
-                     rho = 0, gamma = 0, file, cli, n_excluded = 0L, res, note = NULL) {
+                     rho = 0, gamma = 0, file, cli, n_excluded = 0L, res, note = NULL,
+                     log_scale = 0) {
   K <- nlevels(factor(group))
-  ref <- fh_ref(time, event, group, strata, weights, rho, gamma)
+  ref <- fh_ref(time, event, group, strata, weights, rho, gamma, log_scale)
   agree(ref$observed, res$observed, paste(name, "observed"))
   agree(ref$expected, res$expected, paste(name, "expected"))
   agree(ref$variance, res$variance, paste(name, "variance"))
@@ -311,6 +316,43 @@ add_case("lung_sex_rho05", cl, "survival::survdiff", L, L$time, L$status == 2, L
          file = "lung.csv",
          cli = c("--time", "time", "--event", "status=2", "--group", "sex", "--rho", "0.5"),
          res = survdiff_res(cl))
+
+# Large |rho| (issue 19): survdiff answers at rho = -100 (weights up to 1e117, V up to 1e234);
+# at rho = -200 it stops ("system is computationally singular": V overflows). hazard then
+# divides every weight by the largest at an event time, exp(M), computed in log space, and says so
+# (weight_log_scale = M); the reference is fh_ref with the same scaling, M found here from the
+# pooled Kaplan-Meier, and the scaling is checked to leave survdiff's chi-square at rho = -100
+# unchanged.
+cl <- "survdiff(Surv(time, status) ~ sex, data = lung, rho = -100)"
+add_case("lung_sex_rho_minus100", cl, "survival::survdiff", L, L$time, L$status == 2, L$sex,
+         rho = -100, file = "lung.csv",
+         cli = c("--time", "time", "--event", "status=2", "--group", "sex", "--rho", "-100"),
+         res = survdiff_res(cl))
+max_log_weight <- function(time, status, rho) {
+  S <- 1; m <- -Inf
+  for (t in sort(unique(time[status == 1]))) {
+    n <- sum(time >= t); d <- sum(time == t & status == 1)
+    m <- max(m, rho * log(S)); S <- S * (n - d) / n
+  }
+  m
+}
+local({
+  m100 <- max_log_weight(L$time, L$status == 2, -100)
+  a <- fh_ref(L$time, L$status == 2, L$sex, rho = -100, log_scale = m100)
+  agree(chisq_of(a$observed, a$expected, a$variance)$chisq,
+        survdiff(Surv(time, status) ~ sex, data = lung, rho = -100)$chisq, "scaled weights, rho = -100")
+})
+m200 <- max_log_weight(L$time, L$status == 2, -200)
+stopifnot(inherits(try(survdiff(Surv(time, status) ~ sex, data = lung, rho = -200), silent = TRUE),
+                   "try-error"))
+add_case("lung_sex_rho_minus200",
+         sprintf("fh_ref(lung$time, lung$status == 2, lung$sex, rho = -200, log_scale = %.17g)", m200),
+         "independent R implementation (fh_ref)", L, L$time, L$status == 2, L$sex, rho = -200,
+         file = "lung.csv",
+         cli = c("--time", "time", "--event", "status=2", "--group", "sex", "--rho", "-200"),
+         res = fh_ref(L$time, L$status == 2, L$sex, rho = -200, log_scale = m200), log_scale = m200,
+         note = "survdiff(rho = -200) fails (V overflows): weights divided by exp(weight_log_scale)")
+cases[[length(cases)]]$weight_log_scale <- m200
 
 V <- veteran
 cl <- "survdiff(Surv(time, status) ~ trt, data = veteran)"
