@@ -147,7 +147,13 @@ void run_cox(const CoxCliOptions& o) {
   const Eigen::Index ng =
       sd.group.empty() ? 0 : static_cast<Eigen::Index>(sd.group_levels.size()) - 1;
   // the arm's indicator columns go in front, in the design's own matrix (no copy)
-  Design design = build_design(table, sd.row, specs, static_cast<std::size_t>(ng));
+  Design design = within_memory(
+      [&] {
+        return fmt::format("the Cox model's design matrix: {} rows x {} or more columns need {} or more", n,
+                           ng + static_cast<Eigen::Index>(covs.size()),
+                           byte_size(8.0 * static_cast<double>(n) * static_cast<double>(ng + static_cast<Eigen::Index>(covs.size()))));
+      },
+      [&] { return build_design(table, sd.row, specs, static_cast<std::size_t>(ng)); });
   // Nothing below reads the table, and the fit does not read the design's own copy of the
   // columns: each is released as soon as it has been used, so that the peak memory of a large fit
   // holds one copy of the model's columns (plus the fit's work arrays).
@@ -171,8 +177,16 @@ void run_cox(const CoxCliOptions& o) {
 
   CoxOptions opt{.ties = ties, .max_iter = o.max_iter, .eps = o.eps, .robust = o.robust,
                  .conf_level = o.conf_level, .compat = compat};
-  CoxResult r = cox_fit(cd, opt);
-  const CoxDiagnosticsOutput diag = run_cox_diagnostics(o.diag, o.data, sd, design, cd, r, o.offset, o.conf_level);
+  CoxResult r = within_memory(
+      [&] {
+        return fmt::format("the Cox fit of {} rows x {} model columns (its work arrays hold several copies of the "
+                           "{} design matrix and a {} x {} information matrix)",
+                           n, cd.x.cols(), byte_size(8.0 * static_cast<double>(n) * static_cast<double>(cd.x.cols())),
+                           cd.x.cols(), cd.x.cols());
+      },
+      [&] { return cox_fit(cd, opt); });
+  // reads and checks --newdata now; the curves are computed and written after the summary
+  const CoxCurveWriter curves(o.diag, o.data, sd, design, cd, r, o.offset, o.conf_level);
 
   // terms for the PH test: the arm, then one per covariate column
   std::optional<PhTest> ph;
@@ -263,8 +277,17 @@ void run_cox(const CoxCliOptions& o) {
       j["baseline"] = arr;
     }
     j["warnings"] = r.warnings;
-    j.update(diag.json);
-    std::cout << j.dump(2) << "\n";
+    std::string text = j.dump(2);
+    if (curves.wanted()) {
+      // the curves are streamed as the document's last member, each as it is computed
+      text.pop_back();  // "}"
+      while (!text.empty() && text.back() == '\n') text.pop_back();
+      fmt::print("{},\n  ", text);
+      curves.write(stdout, true);
+      fmt::print("\n}}\n");
+    } else {
+      fmt::print("{}\n", text);
+    }
     return;
   }
 
@@ -326,7 +349,7 @@ void run_cox(const CoxCliOptions& o) {
       fmt::print("{:<{}}  {:>10} {:>4g} {:>10}\n", t.term, tw, fmt_num(t.chisq), t.df, fmt_p(t.p));
     fmt::print("{:<{}}  {:>10} {:>4g} {:>10}\n", "GLOBAL", tw, fmt_num(ph->global.chisq), ph->global.df, fmt_p(ph->global.p));
   }
-  fmt::print("{}", diag.text);
+  curves.write(stdout, false);
 }
 
 }  // namespace

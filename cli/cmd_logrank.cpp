@@ -157,8 +157,13 @@ void register_logrank(CLI::App& app) {
   cmd->callback([opts]() {
     const Roles roles = make_roles(opts->data);
     const SurvData data = load_surv_data(opts->data, roles);
-    const LogrankResult result =
-        logrank(data, LogrankOptions{.rho = opts->rho, .gamma = opts->gamma});
+    const LogrankResult result = within_memory(
+        [&] {
+          const double K = static_cast<double>(data.n_groups());
+          return fmt::format("the {}-group log-rank test: its {} x {} variance matrix needs {}", data.n_groups(),
+                             data.n_groups(), data.n_groups(), byte_size(8 * K * K));
+        },
+        [&] { return logrank(data, LogrankOptions{.rho = opts->rho, .gamma = opts->gamma}); });
     if (opts->json)
       std::cout << to_json(data, result, *opts).dump(2) << "\n";
     else

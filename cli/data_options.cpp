@@ -48,6 +48,12 @@ void add_data_options(CLI::App* cmd, DataOptions& o, bool group_required) {
                   "half the analysed rows when above 10); a guard against a subject identifier given by mistake");
 }
 
+std::string byte_size(double bytes) {
+  if (bytes >= 1e9) return fmt::format("{:.3g} GB", bytes / 1e9);
+  if (bytes >= 1e6) return fmt::format("{:.3g} MB", bytes / 1e6);
+  return fmt::format("{:.3g} kB", bytes / 1e3);
+}
+
 std::string derived_time_name(const DataOptions& o) { return o.time_to + "-" + o.time_from; }
 
 ReadOptions read_options(const DataOptions& o, std::vector<std::string> columns) {
@@ -137,8 +143,24 @@ Table read_table(const std::string& path, const std::vector<std::string>& column
   return read_data(path, {.columns = columns});
 }
 
+namespace {
+SurvData load_surv_data_unguarded(const DataOptions& o, const Roles& roles, Table* table_out,
+                                  const std::vector<std::string>& extra_columns);
+}  // namespace
+
 SurvData load_surv_data(const DataOptions& o, const Roles& roles, Table* table_out,
                         const std::vector<std::string>& extra_columns) {
+  return within_memory(
+      [&] {
+        return fmt::format("reading {}{}: the data set is too large for the memory available", o.data,
+                           o.adsl.empty() ? "" : " and " + o.adsl);
+      },
+      [&] { return load_surv_data_unguarded(o, roles, table_out, extra_columns); });
+}
+
+namespace {
+SurvData load_surv_data_unguarded(const DataOptions& o, const Roles& roles, Table* table_out,
+                                  const std::vector<std::string>& extra_columns) {
   std::vector<std::string> cols = roles.columns();
   auto add = [](std::vector<std::string>& v, const std::string& c) {
     if (!c.empty() && std::find(v.begin(), v.end(), c) == v.end()) v.push_back(c);
@@ -185,6 +207,7 @@ SurvData load_surv_data(const DataOptions& o, const Roles& roles, Table* table_o
   if (table_out) *table_out = std::move(table);
   return data;
 }
+}  // namespace
 
 nlohmann::json exclusions_json(const Exclusions& excluded) {
   nlohmann::json reasons = nlohmann::json::object();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <new>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "hazard/error.hpp"
 #include "hazard/read.hpp"
 #include "hazard/survdata.hpp"
 #include "hazard/table.hpp"
@@ -34,6 +36,21 @@ struct DataOptions {
   std::string encoding = "utf8";        ///< --encoding utf8|latin1 (CSV files, XPORT text)
   std::optional<std::int64_t> max_levels;  ///< --max-levels N: most levels of --group/--strata
 };
+
+/// Runs f(); running out of memory inside becomes a ResourceError whose message, what(), says
+/// what was too large (exit 1 with that message, never an abort). `what` is called only then,
+/// once f's allocations have been released by the unwinding.
+template <class What, class F>
+decltype(auto) within_memory(What&& what, F&& f) {
+  try {
+    return f();
+  } catch (const std::bad_alloc&) {
+    throw ResourceError(what());
+  }
+}
+
+/// A number of bytes for messages: "80 GB", "512 MB".
+std::string byte_size(double bytes);
 
 /// Name of the time column derived by --time-from/--time-to: "<TO>-<FROM>".
 std::string derived_time_name(const DataOptions& options);

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <new>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -52,6 +53,13 @@ int main(int argc, char** argv) {
   } catch (const hazard::IoError& e) {
     fmt::print(stderr, "hazard: i/o error: {}\n", e.what());
     return static_cast<int>(ExitCode::io);
+  } catch (const hazard::ResourceError& e) {
+    fmt::print(stderr, "hazard: out of memory: {}\n", e.what());
+    return static_cast<int>(ExitCode::failure);
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr, "hazard: out of memory: the input or the output asked for is too large for the memory "
+                       "available\n");
+    return static_cast<int>(ExitCode::failure);
   } catch (const std::exception& e) {
     fmt::print(stderr, "hazard: internal error: {}\n", e.what());
     return static_cast<int>(ExitCode::failure);

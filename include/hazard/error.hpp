@@ -18,7 +18,7 @@ namespace hazard {
 /// Documented exit codes of the `hazard` program (docs/exit-codes.md).
 enum class ExitCode : int {
   ok = 0,
-  failure = 1,     ///< an unexpected internal error
+  failure = 1,     ///< an unexpected internal error, or out of memory (ResourceError)
   usage = 2,       ///< bad command line: unknown flag, missing argument, bad option value
   data = 3,        ///< the input data are unreadable or invalid
   numerical = 4,   ///< the computation cannot be done on these data (e.g. singular model)
@@ -60,6 +60,14 @@ class UsageError : public std::runtime_error {
 
 /// The data are valid but the requested computation is impossible (exit code 4).
 class NumericalError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// The memory needed is not available (exit code 1, "hazard: out of memory: ..."): the message
+/// names what was too large (e.g. "the 100000-group log-rank test: its 100000 x 100000 variance
+/// matrix needs 80 GB"), as std::bad_alloc cannot.
+class ResourceError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };

@@ -134,4 +134,44 @@ for rho in -100 -200 -1000; do
 done
 grep -q "weights divided by exp(" "$tmp/out" || { echo "FAIL: --rho -1000 does not say the weights are scaled"; fail=1; }
 
+# ---- 7. out of memory: exit 1 and a message naming what was too large, never an abort ----
+# 100,000 levels let through by --max-levels: an 80 GB variance matrix (or design matrix)
+if (ulimit -v 4000000) 2>/dev/null; then
+  awk 'BEGIN { srand(7); print "ID,AVAL,CNSR";
+               for (i = 0; i < 100000; i++) printf "S%06d,%.3f,%d\n", i, -log(1 - rand()) * 10, rand() < 0.3 }' \
+    >"$tmp/id100k.csv"
+  for cmd in logrank cox; do
+    (ulimit -v 4000000; "$hazard" $cmd --data "$tmp/id100k.csv" --time AVAL --cnsr CNSR --group ID \
+       --max-levels 200000 >/dev/null 2>"$tmp/err"; echo $? >"$tmp/rc")
+    rc=$(cat "$tmp/rc")
+    if [ "$rc" = 1 ] && grep -Eq "^hazard: out of memory: the (100000-group log-rank test|Cox model's design matrix).*80 GB" "$tmp/err"; then
+      echo "ok   exit 1 (out of memory, named): $cmd with 100,000 groups"
+    else
+      echo "FAIL: $cmd with 100,000 groups under 4 GB: exit $rc"; cat "$tmp/err"; fail=1
+    fi
+  done
+else
+  echo "skip the out-of-memory cases: ulimit -v is not available"
+fi
+# cox --newdata: the curves are written as they are computed (2,000 rows took 188 MB, 20,000
+# ran out of memory at 3.9 GB; tests/limits/run.sh runs 20,000)
+awk 'BEGIN { srand(8); print "time,status,sex,age";
+             for (i = 0; i < 300; i++) printf "%.1f,%d,%d,%d\n", -log(1 - rand()) * 300, rand() < 0.7, 1 + (i % 2), 40 + int(rand() * 40) }' \
+  >"$tmp/cox.csv"
+awk 'BEGIN { srand(9); print "sex,age"; for (i = 0; i < 2000; i++) printf "%d,%d\n", 1 + (i % 2), 40 + int(rand() * 40) }' \
+  >"$tmp/newdata.csv"
+if [ -x /usr/bin/time ]; then
+  for json in "" --json; do
+    /usr/bin/time -f "%M" -o "$tmp/rss" "$hazard" cox --data "$tmp/cox.csv" --time time --event status --group sex \
+      --covariates age --newdata "$tmp/newdata.csv" $json >"$tmp/curves" 2>"$tmp/err" ||
+      { echo "FAIL: cox --newdata $json"; cat "$tmp/err"; fail=1; }
+    rss=$(tail -1 "$tmp/rss")
+    n=$(grep -c "newdata line\|newdata_line" "$tmp/curves")
+    if [ "$rss" -lt 40000 ] && [ "$n" -ge 2000 ]; then echo "ok   cox --newdata (2,000 rows) $json: peak $rss KB"; else
+      echo "FAIL: cox --newdata (2,000 rows) $json: peak $rss KB (>= 40 MB) or $n curves"; fail=1; fi
+  done
+  command -v python3 >/dev/null && { python3 -c "import json,sys; j=json.load(open('$tmp/curves')); assert len(j['survfit']['curves']) == 2000" ||
+    { echo "FAIL: cox --newdata --json is not one JSON document with 2,000 curves"; fail=1; }; }
+fi
+
 exit $fail
