@@ -140,6 +140,7 @@ void run_cox(const CoxCliOptions& o) {
   // --- the model's data ---
   // the header's row counts, before sd's columns move (sd.size() is the moved time's size)
   const std::string rows_text = exclusions_text(sd);
+  const std::size_t n = sd.size();
   // sd's time, status and weights move to the model data (nothing below reads them from sd)
   CoxData cd;
   cd.time = std::move(sd.time);
@@ -147,6 +148,20 @@ void run_cox(const CoxCliOptions& o) {
   cd.status = std::move(sd.status);
   cd.weight = std::move(sd.weight);
   cd.stratum = sd.stratum;
+    std::vector<std::string> warnings = sd.warnings;  // the data's (a group without events), then the fit's
+    warnings.insert(warnings.end(), r.warnings.begin(), r.warnings.end());
+    j["warnings"] = warnings;
+    std::string text = json_text(j);
+    if (curves.wanted()) {
+      // the curves are streamed as the document's last member, each as it is computed
+      text.pop_back();  // "}"
+      while (!text.empty() && text.back() == '\n') text.pop_back();
+      fmt::print("{},\n  ", text);
+      curves.write(stdout, true);
+      fmt::print("\n}}\n");
+    } else {
+      fmt::print("{}\n", text);
+    }
   if (!o.offset.empty()) {
     const Column& c = table.at(o.offset);
     for (std::size_t r : sd.row) cd.offset.push_back(c.is_numeric() ? c.numbers[r] : std::stod(c.text(r)));
@@ -155,8 +170,20 @@ void run_cox(const CoxCliOptions& o) {
     Factor f = make_factor(table.at(o.cluster));
     for (std::size_t r : sd.row) cd.cluster.push_back(f.codes[r]);
   }
-  // the design matrix in one piece (the arm's columns first), moved into the model data
-  Design design = build_design(table, sd.row, model);
+    std::vector<std::string> warnings = sd.warnings;  // the data's (a group without events), then the fit's
+    warnings.insert(warnings.end(), r.warnings.begin(), r.warnings.end());
+    j["warnings"] = warnings;
+    std::string text = json_text(j);
+    if (curves.wanted()) {
+      // the curves are streamed as the document's last member, each as it is computed
+      text.pop_back();  // "}"
+      while (!text.empty() && text.back() == '\n') text.pop_back();
+      fmt::print("{},\n  ", text);
+      curves.write(stdout, true);
+      fmt::print("\n}}\n");
+    } else {
+      fmt::print("{}\n", text);
+    }
   // Nothing below reads the table, and the fit does not read the design's own copy of the
   // columns: each is released as soon as it has been used, so that the peak memory of a large fit
   // holds one copy of the model's columns (plus the fit's work arrays).
@@ -173,8 +200,16 @@ void run_cox(const CoxCliOptions& o) {
 
   CoxOptions opt{.ties = ties, .max_iter = o.max_iter, .eps = o.eps, .robust = o.robust,
                  .conf_level = o.conf_level, .compat = compat};
-  CoxResult r = cox_fit(cd, opt);
-  const CoxDiagnosticsOutput diag = run_cox_diagnostics(o.diag, o.data, sd, design, cd, r, o.offset, o.conf_level);
+  CoxResult r = within_memory(
+      [&] {
+        return fmt::format("the Cox fit of {} rows x {} model columns (its work arrays hold several copies of the "
+                           "{} design matrix and a {} x {} information matrix)",
+                           n, cd.x.cols(), byte_size(8.0 * static_cast<double>(n) * static_cast<double>(cd.x.cols())),
+                           cd.x.cols(), cd.x.cols());
+      },
+      [&] { return cox_fit(cd, opt); });
+  // reads and checks --newdata now; the curves are computed and written after the summary
+  const CoxCurveWriter curves(o.diag, o.data, sd, design, cd, r, o.offset, o.conf_level);
 
   // terms for the PH test: the arm, then one per covariate column
   std::optional<PhTest> ph;
@@ -283,8 +318,17 @@ void run_cox(const CoxCliOptions& o) {
     std::vector<std::string> warnings = sd.warnings;  // the data's (a group without events), then the fit's
     warnings.insert(warnings.end(), r.warnings.begin(), r.warnings.end());
     j["warnings"] = warnings;
-    j.update(diag.json);
-    std::cout << json_text(j) << "\n";
+    std::string text = json_text(j);
+    if (curves.wanted()) {
+      // the curves are streamed as the document's last member, each as it is computed
+      text.pop_back();  // "}"
+      while (!text.empty() && text.back() == '\n') text.pop_back();
+      fmt::print("{},\n  ", text);
+      curves.write(stdout, true);
+      fmt::print("\n}}\n");
+    } else {
+      fmt::print("{}\n", text);
+    }
     return;
   }
 
@@ -370,7 +414,7 @@ void run_cox(const CoxCliOptions& o) {
       fmt::print("{:<{}}  {:>10} {:>4g} {:>10}\n", printable(t.term), tw, fmt_num(t.chisq), t.df, fmt_p(t.p));
     fmt::print("{:<{}}  {:>10} {:>4g} {:>10}\n", "GLOBAL", tw, fmt_num(ph->global.chisq), ph->global.df, fmt_p(ph->global.p));
   }
-  fmt::print("{}", diag.text);
+  curves.write(stdout, false);
 }
 
 }  // namespace

@@ -97,6 +97,7 @@ nlohmann::ordered_json to_json(const SurvData& d, const LogrankResult& r,
   out["times_merged"] = r.times_merged;
   out["rho"] = r.options.rho;
   out["gamma"] = r.options.gamma;
+  out["weight_log_scale"] = s.weight_log_scale;
   out["weighted"] = s.weighted;
   out["weights"] = s.weighted ? json(o.data.weights) : json(nullptr);
   out["group_column"] = d.group_name;
@@ -126,6 +127,10 @@ void print_text(const SurvData& d, const LogrankResult& r) {
   if (!d.stratum.empty())
     fmt::print("stratified by {} ({} strata)\n", printable(fmt::format("{}", fmt::join(d.strata_names, ", "))),
                s.strata.size());
+  if (s.weight_log_scale != 0.0)
+    fmt::print("weights divided by exp({:.6g}), the largest at an event time: Observed, Expected and V are in its "
+               "units (the test is unchanged)\n",
+               s.weight_log_scale);
   fmt::print("\n");
 
   std::vector<std::string> names;
@@ -176,8 +181,15 @@ void register_logrank(CLI::App& app) {
   cmd->callback([opts]() {
     const Roles roles = make_roles(opts->data);
     const SurvData data = load_surv_data(opts->data, roles);
-    const LogrankResult result =
-        logrank(data, LogrankOptions{.rho = opts->rho, .gamma = opts->gamma, .timefix = !opts->no_timefix});
+    const LogrankResult result = within_memory(
+        [&] {
+          const double K = static_cast<double>(data.n_groups());
+          return fmt::format("the {}-group log-rank test: its {} x {} variance matrix needs {}", data.n_groups(),
+                             data.n_groups(), data.n_groups(), byte_size(8 * K * K));
+        },
+        [&] {
+          return logrank(data, LogrankOptions{.rho = opts->rho, .gamma = opts->gamma, .timefix = !opts->no_timefix});
+        });
     if (opts->json)
       std::cout << json_text(to_json(data, result, *opts)) << "\n";
     else

@@ -71,6 +71,14 @@ std::string now_utc() {
   return buf;
 }
 
+// The roles of one cohort (a subset of the rows): the level limit's half-the-rows rule was checked
+// on all the rows, and a small cohort may legitimately have few rows per stratum.
+Roles cohort_roles(const DataOptions& d) {
+  Roles r = make_roles(d);
+  r.level_limit.half_rows = false;
+  return r;
+}
+
 // The distinct values of `column` among the analysed rows, in the column's sorted level order.
 std::vector<std::string> levels_in(const Table& table, const SurvData& d, const std::string& column) {
   const Factor f = make_factor(table.at(column));

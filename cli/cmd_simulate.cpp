@@ -42,7 +42,7 @@ struct SimulateFlags {
   bool binding = false;
   bool random_accrual = false, random_allocation = false;
   std::string hr_estimator = "pike";
-  std::size_t reps = 1000;
+  std::string reps = "1000";  // parsed by parse_reps (accepts 1e6)
   std::uint64_t seed = 1;
   unsigned threads = 0;
   bool json = false;
@@ -54,6 +54,23 @@ struct SimulateFlags {
 std::string fmt_num(double x, int digits = 4) {
   if (std::isnan(x)) return "-";
   return fmt::format("{:.{}f}", x, digits);
+}
+
+// --reps: a whole number of trials from 1 to max_simulation_reps, written as digits or in
+// scientific notation (1e6).
+std::size_t parse_reps(const std::string& text) {
+  double v = 0;
+  std::size_t used = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  const double max = static_cast<double>(max_simulation_reps);
+  if (used == 0 || used != text.size() || !(v >= 1 && v <= max) || v != std::floor(v))
+    throw UsageError(fmt::format("--reps {}: expected a whole number of trials from 1 to {} (1e9)", text,
+                                 max_simulation_reps));
+  return static_cast<std::size_t>(v);
 }
 
 struct Setup {
@@ -317,7 +334,8 @@ void register_simulate(CLI::App& app) {
   cmd->add_option(
       "--hr-estimator", f->hr_estimator,
       "HR estimate per look: pike (exp((O-E)/V), default) or cox (Cox model, Efron ties)");
-  cmd->add_option("--reps", f->reps, "Number of simulated trials (default 1000)");
+  cmd->add_option("--reps", f->reps,
+                  "Number of simulated trials, 1 to 1e9 (default 1000); memory does not grow with it");
   cmd->add_option("--seed", f->seed, "Random seed (default 1)");
   cmd->add_option("--threads", f->threads, "Worker threads (default: all cores)");
   cmd->add_flag("--json", f->json, "Print JSON instead of a table");
@@ -331,14 +349,15 @@ void register_simulate(CLI::App& app) {
     if (!f->trials_out.empty() && f->trials_out == f->patients)
       throw UsageError(fmt::format("--trials-out and --patients name the same file {}", f->patients));
     Setup setup = make_setup(*f);
+    const std::size_t reps = parse_reps(f->reps);
     // The output files are opened (as temporaries) before the simulation: a path that cannot be
     // written fails now, not after the run.
     std::optional<OutputFile> trials_file, patients_file;
     if (!f->trials_out.empty()) trials_file.emplace(f->trials_out);
     if (!f->patients.empty()) patients_file.emplace(f->patients);
-    SimulationOptions opt{.reps = f->reps, .seed = f->seed, .threads = f->threads,
+    SimulationOptions opt{.reps = reps, .seed = f->seed, .threads = f->threads,
                           .progress = {}, .keep_trials = !f->trials_out.empty()};
-    if (isatty(fileno(stderr)) && f->reps >= 2000) {
+    if (isatty(fileno(stderr)) && reps >= 2000) {
       opt.progress = [](std::size_t done, std::size_t total) {
         int width = 40;
         auto filled = static_cast<int>(static_cast<double>(width) * static_cast<double>(done) /

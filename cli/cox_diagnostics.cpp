@@ -6,6 +6,9 @@
 #include <cmath>
 #include <limits>
 #include <cstdio>
+#include <memory>
+#include <optional>
+#include <cstdint>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -132,72 +135,107 @@ void add_cox_diagnostics_options(CLI::App* cmd, CoxDiagnosticsOptions& o) {
   cmd->add_option("--conf-type", o.conf_type, "Confidence interval of the curves: log (default, as R), log-log, plain, none");
 }
 
-CoxDiagnosticsOutput run_cox_diagnostics(const CoxDiagnosticsOptions& o, const DataOptions& data, const SurvData& sd,
-                                         const Design& design, const CoxData& cd, const CoxResult& fit,
-                                         const std::string& offset_column, double conf_level) {
-  CoxDiagnosticsOutput out;
-  if (o.survfit || !o.newdata.empty() || !o.survfit_out.empty()) {
-    CoxSurvfitOptions bo{.conf_level = conf_level, .conf_type = conf_type_of(o.conf_type)};
-    Newdata nd;
-    if (!o.newdata.empty()) {
-      nd = read_newdata(o.newdata, data, sd, design, cd, offset_column);
-      bo.newdata = nd.x;
-      bo.new_offset = nd.offset;
-      bo.new_stratum = nd.stratum;
+struct CoxCurveWriter::State {
+  CoxDiagnosticsOptions options;
+  const SurvData& sd;
+  const CoxData& cd;
+  const CoxResult& fit;
+  double conf_level;
+  CoxSurvfitOptions bo;
+  Newdata nd;
+  bool wanted = false;
+};
+
+CoxCurveWriter::CoxCurveWriter(const CoxDiagnosticsOptions& o, const DataOptions& data, const SurvData& sd,
+                               const Design& design, const CoxData& cd, const CoxResult& fit,
+                               const std::string& offset_column, double conf_level)
+    : state_(new State{o, sd, cd, fit, conf_level, {}, {}, false}) {
+  State& st = *state_;
+  st.wanted = o.survfit || !o.newdata.empty() || !o.survfit_out.empty();
+  if (!st.wanted) return;
+  st.bo = CoxSurvfitOptions{.conf_level = conf_level, .conf_type = conf_type_of(o.conf_type)};
+  if (!o.newdata.empty()) {
+    st.nd = read_newdata(o.newdata, data, sd, design, cd, offset_column);
+    st.bo.newdata = st.nd.x;
+    st.bo.new_offset = st.nd.offset;
+    st.bo.new_stratum = st.nd.stratum;
+  }
+}
+
+CoxCurveWriter::~CoxCurveWriter() { delete state_; }
+
+bool CoxCurveWriter::wanted() const { return state_->wanted; }
+
+void CoxCurveWriter::write(std::FILE* out, bool json) const {
+  const State& st = *state_;
+  if (!st.wanted) return;
+  const SurvData& sd = st.sd;
+  const bool at_means = st.bo.newdata.size() == 0;
+  // --survfit-out: written as the curves come, to a temporary renamed when complete (output.hpp)
+  std::optional<OutputFile> file;
+  std::optional<CsvWriter> csv;
+  if (!st.options.survfit_out.empty()) {
+    file.emplace(st.options.survfit_out);
+    csv.emplace(*file, CsvWriteOptions{.raw = st.options.csv_raw, .infinity = true});
+    for (const char* h : {"strata", "newdata_line", "time", "n_risk", "n_event", "n_censor", "cumhaz", "surv",
+                          "std_err", "lower", "upper"})
+      csv->text(h);
+    csv->row();
+  }
+  if (json) {
+    std::vector<double> means(st.fit.means.data(), st.fit.means.data() + st.fit.means.size());
+    const nlohmann::json head = {{"at", at_means ? "means" : "newdata"}, {"means", num_array(means)},
+                                 {"conf_type", st.options.conf_type}, {"conf_level", st.conf_level}};
+    std::string h = head.dump();
+    h.pop_back();  // the closing brace: the curves follow
+    fmt::print(out, "\"survfit\": {},\"curves\": [", h);
+  }
+  bool first = true;
+  cox_survfit(st.cd, st.fit, st.bo, [&](const CoxSurvCurve& c) {
+    if (csv) {
+      const double na = std::numeric_limits<double>::quiet_NaN();
+      for (std::size_t k = 0; k < c.time.size(); ++k) {
+        csv->text(stratum_label(sd, c.stratum));
+        if (at_means) csv->empty();
+        else csv->integer(static_cast<std::int64_t>(st.nd.line[c.newdata_row]));
+        csv->number(c.time[k]).number(c.n_risk[k]).number(c.n_event[k]).number(c.n_censor[k]).number(c.cumhaz[k])
+            .number(c.surv[k]).number(c.std_err[k]).number(c.lower.empty() ? na : c.lower[k])
+            .number(c.upper.empty() ? na : c.upper[k]).row();
+      }
     }
-    const CoxSurvfit b = cox_survfit(cd, fit, bo);
-    nlohmann::json curves = nlohmann::json::array();
-    for (const auto& c : b.curves) {
+    if (json) {
       nlohmann::json j = {{"stratum", sd.strata_levels.empty() ? nlohmann::json(nullptr) : nlohmann::json(stratum_label(sd, c.stratum))},
-                          {"newdata_line", b.at_means ? nlohmann::json(nullptr) : nlohmann::json(nd.line[c.newdata_row])},
+                          {"newdata_line", at_means ? nlohmann::json(nullptr) : nlohmann::json(st.nd.line[c.newdata_row])},
                           {"time", num_array(c.time)}, {"n_risk", num_array(c.n_risk)}, {"n_event", num_array(c.n_event)},
                           {"n_censor", num_array(c.n_censor)}, {"cumhaz", num_array(c.cumhaz)}, {"surv", num_array(c.surv)},
                           {"std_err", num_array(c.std_err)}};
-      if (bo.conf_type != CoxConfType::none) {
+      if (st.bo.conf_type != CoxConfType::none) {
         j["lower"] = num_array(c.lower);
         j["upper"] = num_array(c.upper);
       }
-      curves.push_back(j);
+      fmt::print(out, "{}\n    {}", first ? "" : ",", j.dump());
+      first = false;
+      return;
     }
-    std::vector<double> means(fit.means.data(), fit.means.data() + fit.means.size());
-    out.json["survfit"] = {{"at", b.at_means ? "means" : "newdata"}, {"means", num_array(means)},
-                            {"conf_type", o.conf_type}, {"conf_level", conf_level}, {"curves", curves}};
-    if (!o.survfit_out.empty()) {
-      OutputFile file(o.survfit_out);
-      CsvWriter f(file, {.raw = o.csv_raw, .infinity = true});
-      for (const char* h : {"strata", "newdata_line", "time", "n_risk", "n_event", "n_censor", "cumhaz", "surv",
-                            "std_err", "lower", "upper"})
-        f.text(h);
-      f.row();
-      const double na = std::numeric_limits<double>::quiet_NaN();
-      for (const auto& c : b.curves)
-        for (std::size_t k = 0; k < c.time.size(); ++k) {
-          f.text(stratum_label(sd, c.stratum));
-          if (b.at_means) f.empty();
-          else f.integer(static_cast<std::int64_t>(nd.line[c.newdata_row]));
-          f.number(c.time[k]).number(c.n_risk[k]).number(c.n_event[k]).number(c.n_censor[k]).number(c.cumhaz[k])
-              .number(c.surv[k]).number(c.std_err[k]).number(c.lower.empty() ? na : c.lower[k])
-              .number(c.upper.empty() ? na : c.upper[k]).row();
-        }
-      f.finish();
-      file.commit();
+    std::string text = "\nSurvival curve (survfit)";
+    text += at_means ? " at the covariate means" : fmt::format(" at newdata line {}", st.nd.line[c.newdata_row]);
+    if (!sd.strata_levels.empty()) text += ", " + stratum_label(sd, c.stratum);
+    text += fmt::format("\n{:>10} {:>8} {:>8} {:>10} {:>10} {:>10} {:>10} {:>10}\n", "time", "n.risk", "n.event",
+                        "cumhaz", "survival", "std.err", "lower", "upper");
+    for (std::size_t k = 0; k < c.time.size(); ++k) {
+      if (c.n_event[k] == 0) continue;  // as R's summary(survfit): event times only
+      text += fmt::format("{:>10g} {:>8g} {:>8g} {:>10.4g} {:>10.4g} {:>10.4g} {:>10} {:>10}\n", c.time[k],
+                          c.n_risk[k], c.n_event[k], c.cumhaz[k], c.surv[k], c.std_err[k],
+                          c.lower.empty() ? "" : fmt::format("{:.4g}", c.lower[k]),
+                          c.upper.empty() ? "" : fmt::format("{:.4g}", c.upper[k]));
     }
-    for (const auto& c : b.curves) {
-      out.text += "\nSurvival curve (survfit)";
-      out.text += b.at_means ? " at the covariate means" : fmt::format(" at newdata line {}", nd.line[c.newdata_row]);
-      if (!sd.strata_levels.empty()) out.text += ", " + stratum_label(sd, c.stratum);
-      out.text += fmt::format("\n{:>10} {:>8} {:>8} {:>10} {:>10} {:>10} {:>10} {:>10}\n", "time", "n.risk", "n.event",
-                              "cumhaz", "survival", "std.err", "lower", "upper");
-      for (std::size_t k = 0; k < c.time.size(); ++k) {
-        if (c.n_event[k] == 0) continue;  // as R's summary(survfit): event times only
-        out.text += fmt::format("{:>10g} {:>8g} {:>8g} {:>10.4g} {:>10.4g} {:>10.4g} {:>10} {:>10}\n", c.time[k],
-                                c.n_risk[k], c.n_event[k], c.cumhaz[k], c.surv[k], c.std_err[k],
-                                c.lower.empty() ? "" : fmt::format("{:.4g}", c.lower[k]),
-                                c.upper.empty() ? "" : fmt::format("{:.4g}", c.upper[k]));
-      }
-    }
+    fmt::print(out, "{}", text);
+  });
+  if (json) fmt::print(out, "\n  ]}}");
+  if (csv) {
+    csv->finish();
+    file->commit();
   }
-  return out;
 }
 
 }  // namespace hazard::cli

@@ -54,6 +54,15 @@ void add_data_options(CLI::App* cmd, DataOptions& o, bool group_required) {
   cmd->add_option("--encoding", o.encoding,
                   "Text encoding of CSV files and SAS transport text: utf8 (default) or latin1 (ISO 8859-1)")
       ->check(CLI::IsMember({"utf8", "latin1"}));
+  cmd->add_option("--max-levels", o.max_levels,
+                  "Most levels allowed in --group and each --strata column (default: 1000, and no more than "
+                  "half the analysed rows when above 10); a guard against a subject identifier given by mistake");
+}
+
+std::string byte_size(double bytes) {
+  if (bytes >= 1e9) return fmt::format("{:.3g} GB", bytes / 1e9);
+  if (bytes >= 1e6) return fmt::format("{:.3g} MB", bytes / 1e6);
+  return fmt::format("{:.3g} kB", bytes / 1e3);
 }
 
 std::string derived_time_name(const DataOptions& o) { return o.time_to + "-" + o.time_from; }
@@ -142,6 +151,11 @@ Roles make_roles(const DataOptions& o) {
   for (const auto& w : o.where) r.where.push_back(parse_where(w));
   if (!o.population.empty()) r.where.push_back({o.population, "Y"});
   r.weights = o.weights;
+  if (o.max_levels) {
+    if (*o.max_levels < 1)
+      throw UsageError(fmt::format("--max-levels {}: expected a whole number >= 1", *o.max_levels));
+    r.level_limit = {.max_levels = static_cast<std::size_t>(*o.max_levels), .half_rows = false};
+  }
   return r;
 }
 
@@ -174,9 +188,24 @@ Table read_input(const DataOptions& o, const std::string& path, const ReadOption
   if (auto bytes = stream_bytes(o, path)) return parse_data(*bytes, input_name(path), ro);
   return read_data(path, ro);
 }
+namespace {
+SurvData load_surv_data_unguarded(const DataOptions& o, const Roles& roles, Table* table_out,
+                                  const std::vector<std::string>& extra_columns);
+}  // namespace
 
 SurvData load_surv_data(const DataOptions& o, const Roles& roles, Table* table_out,
                         const std::vector<std::string>& extra_columns) {
+  return within_memory(
+      [&] {
+        return fmt::format("reading {}{}: the data set is too large for the memory available", o.data,
+                           o.adsl.empty() ? "" : " and " + o.adsl);
+      },
+      [&] { return load_surv_data_unguarded(o, roles, table_out, extra_columns); });
+}
+
+namespace {
+SurvData load_surv_data_unguarded(const DataOptions& o, const Roles& roles, Table* table_out,
+                                  const std::vector<std::string>& extra_columns) {
   std::vector<std::string> cols = roles.columns();
   auto add = [](std::vector<std::string>& v, const std::string& c) {
     if (!c.empty() && std::find(v.begin(), v.end(), c) == v.end()) v.push_back(c);
@@ -231,6 +260,7 @@ SurvData load_surv_data(const DataOptions& o, const Roles& roles, Table* table_o
   if (table_out) *table_out = std::move(table);
   return data;
 }
+}  // namespace
 
 nlohmann::json exclusions_json(const Exclusions& excluded) {
   nlohmann::json reasons = nlohmann::json::object();

@@ -4,12 +4,16 @@
 
 #include <map>
 #include <memory>
+#include <cstdint>
+#include <new>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "hazard/error.hpp"
 #include "hazard/read.hpp"
 #include "hazard/survdata.hpp"
 #include "hazard/table.hpp"
@@ -49,6 +53,23 @@ Table read_input(const DataOptions& o, const std::string& path, const ReadOption
 
 /// The bytes of a stream input (read once, kept in o.streams); nullptr when `path` is a file.
 std::shared_ptr<const std::string> stream_bytes(const DataOptions& o, const std::string& path);
+  std::optional<std::int64_t> max_levels;  ///< --max-levels N: most levels of --group/--strata
+};
+
+/// Runs f(); running out of memory inside becomes a ResourceError whose message, what(), says
+/// what was too large (exit 1 with that message, never an abort). `what` is called only then,
+/// once f's allocations have been released by the unwinding.
+template <class What, class F>
+decltype(auto) within_memory(What&& what, F&& f) {
+  try {
+    return f();
+  } catch (const std::bad_alloc&) {
+    throw ResourceError(what());
+  }
+}
+
+/// A number of bytes for messages: "80 GB", "512 MB".
+std::string byte_size(double bytes);
 
 /// Name of the time column derived by --time-from/--time-to: "<TO>-<FROM>".
 std::string derived_time_name(const DataOptions& options);
@@ -65,7 +86,7 @@ std::string analysis_units(const DataOptions& options);
 std::string units_text(const DataOptions& options);
 
 /// Declares --data, --time, --event, --cnsr, --group, --ref, --strata, --where, --weights, --adsl,
-/// --population, --time-from, --time-to, --units, --display-units, --encoding on `cmd`.
+/// --population, --time-from, --time-to, --units, --display-units, --encoding, --max-levels on `cmd`.
 /// With `group_required`, --group must be given.
 void add_data_options(CLI::App* cmd, DataOptions& options, bool group_required = false);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -51,8 +52,35 @@ void add_design_flags(CLI::App* cmd, DesignFlags& f) {
   cmd->add_option("--dropout-time", f.dropout_time, "Time at which --dropout applies (default 12)");
 }
 
+namespace {
+
+// A flag's value must lie in a range; the message names the flag and the range (issue 19: extreme
+// values gave a negative or meaningless sample size with exit 0). The ranges are rpact's where it
+// has one (alpha [1e-6, 0.5), beta [1e-4, 1 - alpha), allocation ratio up to 100).
+void check_range(const char* flag, double v, double lo, double hi, const char* range) {
+  if (!(std::isfinite(v) && v >= lo && v <= hi)) throw UsageError(fmt::format("{} {}: expected {}", flag, v, range));
+}
+
+void check_positive(const char* flag, double v) {
+  if (!(std::isfinite(v) && v > 0)) throw UsageError(fmt::format("{} {}: expected a finite number > 0", flag, v));
+}
+
+}  // namespace
+
 SurvivalDesignOptions make_design_options(const DesignFlags& f) {
   SurvivalDesignOptions o;
+  if (f.median_control) check_positive("--median-control", *f.median_control);
+  if (f.median_experimental) check_positive("--median-experimental", *f.median_experimental);
+  if (f.hr) check_range("--hr", *f.hr, 0.01, 100, "a hazard ratio from 0.01 to 100, not 1");
+  check_range("--alpha", f.alpha, 1e-6, std::nextafter(0.5, 0.0), "a one-sided level in [1e-6, 0.5) (rpact's range)");
+  check_range("--power", f.power, std::nextafter(f.alpha, 1.0), 1 - 1e-4, "a power above --alpha and at most 0.9999 (rpact's range)");
+  check_range("--ratio", f.ratio, 0.01, 100, "an allocation ratio from 0.01 to 100");
+  for (double t : f.accrual_time) check_range("--accrual-time", t, 0, std::numeric_limits<double>::max(), "finite times >= 0");
+  for (double r : f.accrual_rate) check_positive("--accrual-rate", r);
+  if (f.follow_up) check_range("--follow-up", *f.follow_up, 0, std::numeric_limits<double>::max(), "a finite time >= 0");
+  check_range("--dropout", f.dropout, 0, std::nextafter(1.0, 0.0), "a probability in [0, 1)");
+  check_positive("--dropout-time", f.dropout_time);
+  for (double t : f.info) check_range("--info", t, std::numeric_limits<double>::min(), 1, "fractions in (0, 1]");
   if (f.hr && f.median_experimental) {
     throw UsageError("give either --hr or --median-experimental, not both");
   }
@@ -60,6 +88,10 @@ SurvivalDesignOptions make_design_options(const DesignFlags& f) {
     if (!f.median_control) throw UsageError("--median-experimental needs --median-control");
     if (!(*f.median_experimental > 0)) throw UsageError("--median-experimental must be > 0");
     o.hr = *f.median_control / *f.median_experimental;
+    if (!(o.hr >= 0.01 && o.hr <= 100))
+      throw UsageError(fmt::format("--median-control {} / --median-experimental {}: the hazard ratio {} is "
+                                   "outside 0.01 to 100",
+                                   *f.median_control, *f.median_experimental, o.hr));
   } else if (f.hr) {
     o.hr = *f.hr;
   } else {

@@ -26,6 +26,7 @@
 
 #include <Eigen/Dense>
 
+#include "hazard/survdata.hpp"
 #include "hazard/table.hpp"
 
 namespace hazard {
@@ -48,6 +49,7 @@ struct DesignSpec {
   std::string column;
   std::string ref;  ///< reference level of a categorical column; "" = first in sorted order (as R)
   bool factor = false;  ///< treat a numeric column as categorical (levels in numeric order), as the --group arm
+  LevelLimit level_limit{};  ///< most levels of a categorical column (--max-levels; survdata.hpp)
 };
 
 /// The terms of a model formula, as R's terms(): variables in order of first appearance, and the

@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -61,5 +62,11 @@ struct CoxSurvfit {
 /// errors (Tsiatis' variance including the variance of beta; the robust variance for robust fits
 /// as survfit.coxph) and CI.
 CoxSurvfit cox_survfit(const CoxData& data, const CoxResult& fit, const CoxSurvfitOptions& options = {});
+
+/// The same curves, handed one at a time to `each` in the order of CoxSurvfit::curves and not
+/// kept (the reference is valid during the call only): memory O(T p) for any number of newdata
+/// rows, so that a caller can write each curve as it is computed.
+void cox_survfit(const CoxData& data, const CoxResult& fit, const CoxSurvfitOptions& options,
+                 const std::function<void(const CoxSurvCurve&)>& each);
 
 }  // namespace hazard

@@ -75,8 +75,9 @@ class NumericalError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// The input or the computation needs more memory than the machine gives (exit code 1); the
-/// message names what was too large (e.g. the file being read and its size).
+/// The memory needed is not available (exit code 1, "hazard: out of memory: ..."): the message
+/// names what was too large (e.g. "the 100000-group log-rank test: its 100000 x 100000 variance
+/// matrix needs 80 GB"), as std::bad_alloc cannot.
 class ResourceError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;

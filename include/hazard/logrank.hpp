@@ -31,7 +31,7 @@ namespace hazard {
 /// rho = gamma = 0 is the log-rank test, rho = 1, gamma = 0 the Peto–Peto/Prentice (Wilcoxon-like)
 /// test of survdiff(rho = 1), rho = 0, gamma = 1 emphasises late differences.
 struct LogrankOptions {
-  double rho = 0.0;    ///< any finite value (as survdiff)
+  double rho = 0.0;    ///< any finite value (as survdiff; large |rho|: see weight_log_scale)
   double gamma = 0.0;  ///< finite, >= 0
   /// logrank(SurvData) only: merge times that differ by a few ulps first (relative difference
   /// <= sqrt(machine eps)), as survdiff(timefix = TRUE) with aeqSurv. logrank_stats compares
@@ -61,6 +61,11 @@ struct LogrankStats {
   std::vector<std::size_t> n_by_stratum;    ///< rows [s * n_groups + k], s indexing `strata`
   std::vector<double> observed_by_stratum;  ///< [s * n_groups + k], s indexing `strata`
   std::vector<double> expected_by_stratum;  ///< [s * n_groups + k]
+  /// Fleming–Harrington weights far from 1 (e.g. rho = -200) are computed in log space and divided
+  /// by exp(weight_log_scale), the largest weight at an event time, so that O, E and V stay finite:
+  /// O, E (and V) above are then in units of that weight (V of its square); the test statistics
+  /// are unchanged. 0 when the weights are used as they are (always for rho = gamma = 0).
+  double weight_log_scale = 0.0;
 
   double var(std::size_t j, std::size_t k) const { return variance[j * n_groups + k]; }
 };
@@ -79,6 +84,7 @@ struct LogrankWorkspace {
   std::vector<std::uint32_t> histogram;
   std::vector<double> fh_weight;  ///< FH weight per row (only for rho or gamma != 0)
   std::vector<double> scratch;    ///< per-group accumulators
+  std::vector<double> suffix;     ///< many groups: suffix sums of c / n^2 over a stratum's event times
 };
 
 /// O, E and V of the (weighted, stratified) log-rank test: one sort by (stratum, time) and linear

@@ -63,6 +63,11 @@ CleanedCurve clean_curve(std::span<const double> time, std::span<const double> s
 // ---------------------------------------------------------------------------------------------
 // Guyot's algorithm (src/reconstruct/guyot.cpp)
 
+/// The largest number at risk, and total of events, that reconstruct takes per arm: 10 million,
+/// fifty times the largest published trials (the rebuilt data have one row per patient, and a
+/// count of 1e15 would never finish). Larger counts are refused with a message that states it.
+inline constexpr double max_patients_per_arm = 1e7;
+
 /// One arm of a published figure: the digitized clicks, as read (any order, noisy, fraction or
 /// percent), and the number-at-risk table printed under the figure.
 struct ArmCurve {

@@ -128,13 +128,17 @@ struct TrialOutcome {
 /// Analyses one trial's patients at the scenario's looks, applying the boundaries.
 TrialOutcome analyse_trial(const SimulationScenario& s, std::span<const SimulatedPatient> patients);
 
+/// The largest number of simulated trials (--reps) accepted: 1e9 (hours of computing; memory does
+/// not grow with the number of trials unless every trial is kept).
+inline constexpr std::size_t max_simulation_reps = 1'000'000'000;
+
 struct SimulationOptions {
-  std::size_t reps = 1000;
+  std::size_t reps = 1000;  ///< 1 to max_simulation_reps
   std::uint64_t seed = 1;
   unsigned threads = 0;  ///< 0: all hardware threads
   /// Called from the calling thread about every 0.1 s with (trials done, total); may be empty.
   std::function<void(std::size_t, std::size_t)> progress;
-  bool keep_trials = false;  ///< keep every TrialOutcome (for --trials-out)
+  bool keep_trials = false;  ///< keep every TrialOutcome (for --trials-out; memory grows with reps)
 };
 
 struct Summary {
@@ -152,7 +156,7 @@ struct SimulationResult {
   double expected_events = 0, expected_n = 0, expected_duration = 0;  ///< means at the last analysis
   std::vector<double> mean_look_time;     ///< mean calendar time of look k among trials reaching it
   std::vector<double> mean_look_events;   ///< mean events at look k among trials reaching it
-  Summary hr;                             ///< HR estimate at the last analysis
+  Summary hr;                             ///< HR estimate at the last analysis (finite ones)
   std::vector<TrialOutcome> trials;       ///< when keep_trials
 };
 

@@ -33,6 +33,25 @@ enum class EventCoding {
   cnsr,       ///< --cnsr COL (CDISC ADaM): 0 = event, a positive integer = censored
 };
 
+/// The most levels a categorical role column (--group, each --strata column and their combination,
+/// a categorical Cox covariate) may have among the analysed rows: a guard against a subject
+/// identifier given by mistake (`--group USUBJID`), which would make a K-group test or a Cox model
+/// with K - 1 indicator columns cost O(K^2) memory and far more time than the data deserve.
+/// By default a column is refused when it has more than 1,000 levels, or more than 10 levels and
+/// more levels than half the analysed rows. `--max-levels N` sets the limit to N and drops the
+/// half-the-rows rule (docs/cli/data.md).
+struct LevelLimit {
+  std::size_t max_levels = 1000;  ///< refuse more levels than this
+  bool half_rows = true;          ///< also refuse more than 10 levels and more than half the rows
+
+  /// The largest number of levels allowed in `rows` analysed rows.
+  std::size_t limit(std::size_t rows) const;
+  /// Throws DataError (file `source`, column `column`) when `levels` exceeds limit(rows); `what`
+  /// names the role ("the group (--group)", "the stratum (--strata)", ...).
+  void check(std::size_t levels, std::size_t rows, const std::string& source,
+             const std::string& column, const std::string& what) const;
+};
+
 /// The comparison of a --where clause.
 enum class WhereOp {
   eq,  ///< COL=VALUE
@@ -82,6 +101,7 @@ struct Roles {
   std::vector<std::string> covariates;    ///< --covariates (Cox), must be non-missing
   std::string offset;                     ///< --offset (Cox)
   std::string cluster;                    ///< --cluster (Cox)
+  LevelLimit level_limit;                 ///< --max-levels: most levels of --group and --strata
 
   /// Every column these roles read, without duplicates, in a stable order.
   std::vector<std::string> columns() const;

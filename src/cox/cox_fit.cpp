@@ -384,7 +384,9 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
   }
 
   // coefficient table
-  const double zq = boost::math::quantile(boost::math::normal(), 1 - (1 - opt.conf_level) / 2);
+  // the upper tail by its complement: 1 - (1 - level) / 2 rounds to 1 for a level within 1e-16 of
+  // 1, where the quantile overflows
+  const double zq = boost::math::quantile(boost::math::complement(boost::math::normal(), (1 - opt.conf_level) / 2));
   for (std::size_t j = 0; j < p; ++j) {
     const auto J = static_cast<Eigen::Index>(j);
     CoxTerm t;

@@ -19,6 +19,7 @@
 // Covariates are centred by their column mean internally; dt does not change.
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <numeric>
 
 #include <boost/math/distributions/normal.hpp>
@@ -90,6 +91,14 @@ struct StratumSteps {
 }  // namespace
 
 CoxSurvfit cox_survfit(const CoxData& data, const CoxResult& fit, const CoxSurvfitOptions& opt) {
+  CoxSurvfit out;
+  out.at_means = opt.newdata.size() == 0;
+  cox_survfit(data, fit, opt, [&out](const CoxSurvCurve& c) { out.curves.push_back(c); });
+  return out;
+}
+
+void cox_survfit(const CoxData& data, const CoxResult& fit, const CoxSurvfitOptions& opt,
+                 const std::function<void(const CoxSurvCurve&)>& each) {
   if (fit.linear_predictor.size() != data.time.size() || fit.coef.size() != data.x.cols())
     throw UsageError("the Cox fit does not belong to these data (number of rows or coefficients differ)");
   if (!(opt.conf_level > 0 && opt.conf_level < 1)) throw UsageError("--conf-level must be in (0, 1)");
@@ -227,22 +236,22 @@ CoxSurvfit cox_survfit(const CoxData& data, const CoxResult& fit, const CoxSurvf
 
   // the curves
   const Eigen::MatrixXd& V = (fit.robust && fit.robust_var.size() > 0) ? fit.robust_var : fit.var;
-  const double zq = boost::math::quantile(boost::math::normal(), 1 - (1 - opt.conf_level) / 2);
-  CoxSurvfit out;
-  out.at_means = opt.newdata.size() == 0;
-  const std::size_t nnew = out.at_means ? 1 : static_cast<std::size_t>(opt.newdata.rows());
-  if (!out.at_means && opt.newdata.cols() != P)
+  // by the complement: finite for any level below 1 (as cox_fit)
+  const double zq = boost::math::quantile(boost::math::complement(boost::math::normal(), (1 - opt.conf_level) / 2));
+  const bool at_means = opt.newdata.size() == 0;
+  const std::size_t nnew = at_means ? 1 : static_cast<std::size_t>(opt.newdata.rows());
+  if (!at_means && opt.newdata.cols() != P)
     throw UsageError("newdata must have one column per coefficient");
   if (!opt.new_offset.empty() && opt.new_offset.size() != nnew) throw UsageError("new_offset has the wrong length");
   if (!opt.new_stratum.empty() && opt.new_stratum.size() != nnew) throw UsageError("new_stratum has the wrong length");
   Eigen::VectorXd xm = Eigen::Map<const Eigen::VectorXd>(d.xmean.data(), P);
   for (std::size_t r = 0; r < nnew; ++r) {
-    Eigen::VectorXd z = out.at_means ? Eigen::VectorXd(fit.means) : Eigen::VectorXd(opt.newdata.row(static_cast<Eigen::Index>(r)).transpose());
+    Eigen::VectorXd z = at_means ? Eigen::VectorXd(fit.means) : Eigen::VectorXd(opt.newdata.row(static_cast<Eigen::Index>(r)).transpose());
     double risk2 = 1;
-    if (!out.at_means) risk2 = std::exp(z.dot(beta) + (opt.new_offset.empty() ? 0.0 : opt.new_offset[r]) - xcenter);
+    if (!at_means) risk2 = std::exp(z.dot(beta) + (opt.new_offset.empty() ? 0.0 : opt.new_offset[r]) - xcenter);
     const Eigen::VectorXd zc = z - xm;
     std::vector<std::size_t> strata;
-    if (opt.new_stratum.empty() || out.at_means) {
+    if (opt.new_stratum.empty() || at_means) {
       strata.resize(nstrata);
       std::iota(strata.begin(), strata.end(), std::size_t{0});
     } else {
@@ -251,9 +260,14 @@ CoxSurvfit cox_survfit(const CoxData& data, const CoxResult& fit, const CoxSurvf
         throw UsageError(std::string("newdata row ").append(std::to_string(r + 1)).append(": a stratum not found in the fitted data"));
       strata.push_back(static_cast<std::size_t>(it - d.stratum_code.begin()));
     }
+    CoxSurvCurve c;  // reused: one curve's memory whatever the number of curves
     for (std::size_t s : strata) {
       const StratumSteps& ss = steps[s];
-      CoxSurvCurve c;
+      c.cumhaz.clear();
+      c.surv.clear();
+      c.std_err.clear();
+      c.lower.clear();
+      c.upper.clear();
       c.stratum = data.stratum.empty() ? 0 : d.stratum_code[s];
       c.newdata_row = r;
       c.time = ss.time;
@@ -299,10 +313,9 @@ CoxSurvfit cox_survfit(const CoxData& data, const CoxResult& fit, const CoxSurvf
             break;
         }
       }
-      out.curves.push_back(std::move(c));
+      each(c);
     }
   }
-  return out;
 }
 
 }  // namespace hazard

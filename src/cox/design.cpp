@@ -76,6 +76,8 @@ Coded code_variable(const Table& table, std::span<const std::size_t> rows, const
     for (std::size_t i : rows) nums.push_back(col->numbers[i]);
     std::sort(nums.begin(), nums.end());
     nums.erase(std::unique(nums.begin(), nums.end()), nums.end());
+    spec.level_limit.check(nums.size(), rows.size(), table.source, spec.column,
+                           "the categorical covariate (--covariates)");
     std::vector<std::size_t> first(nums.size(), SIZE_MAX);  // a row of each level, for its text
     for (std::size_t k = 0; k < rows.size(); ++k) {
       const auto at = static_cast<std::size_t>(
@@ -87,6 +89,8 @@ Coded code_variable(const Table& table, std::span<const std::size_t> rows, const
   } else {
     std::vector<std::uint8_t> present(col->levels.size(), 0);
     for (std::size_t i : rows) present[static_cast<std::size_t>(col->codes[i])] = 1;
+    spec.level_limit.check(static_cast<std::size_t>(std::count(present.begin(), present.end(), 1)),
+                           rows.size(), table.source, spec.column, "the categorical covariate (--covariates)");
     std::vector<std::int32_t> remap(col->levels.size(), -1);
     for (std::size_t l = 0; l < col->levels.size(); ++l)
       if (present[l]) {

@@ -79,6 +79,29 @@ int indicator_from_text(std::string_view s) {
 
 }  // namespace
 
+std::size_t LevelLimit::limit(std::size_t rows) const {
+  if (!half_rows) return max_levels;
+  // More than 10 levels and more than half the rows: each level would hold fewer than two rows on
+  // average, which is what a subject identifier looks like. A handful of levels is always allowed
+  // (a two-arm trial of three patients is small, not mistaken).
+  return std::min(max_levels, std::max<std::size_t>(10, rows / 2));
+}
+
+void LevelLimit::check(std::size_t levels, std::size_t rows, const std::string& source,
+                       const std::string& column, const std::string& what) const {
+  const std::size_t lim = limit(rows);
+  if (levels <= lim) return;
+  const std::string rule =
+      half_rows ? fmt::format("at most {} levels, and no more than half the analysed rows when there are more "
+                              "than 10",
+                              max_levels)
+                : fmt::format("--max-levels {}", max_levels);
+  throw DataError({.file = source, .column = column},
+                  fmt::format("{} has {} levels in {} analysed rows, more than the limit of {} ({}): is it a "
+                              "subject identifier? Check the column, or raise the limit with --max-levels N",
+                              what, levels, rows, lim, rule));
+}
+
 std::vector<std::string> Roles::columns() const {
   std::vector<std::string> out;
   auto add = [&](const std::string& c) {
@@ -522,8 +545,19 @@ SurvData build_surv_data(const Table& table, const Roles& roles) {
   }
   const Column* cluster = roles.cluster.empty() ? nullptr : &table.at(roles.cluster);
 
-  // Combined stratum key (mixed radix over the strata's codes), compressed later.
+  // Combined stratum key (mixed radix over the strata's codes), compressed later. The radix is
+  // each column's number of levels in the file plus one: their product must fit in 64 bits.
   std::vector<std::uint64_t> strata_key;
+  {
+    std::uint64_t span = 1;
+    for (std::size_t s = 0; s < strata.size(); ++s) {
+      const std::uint64_t radix = strata[s].levels.size() + 1;
+      if (span > UINT64_MAX / radix)
+        throw DataError({.file = src, .column = roles.strata[s]},
+                        "the strata (--strata) have too many combinations of levels to be encoded (more than 2^64)");
+      span *= radix;
+    }
+  }
   // at most n rows are kept: reserve once (untouched capacity costs no memory)
   detail::reserve_huge(out.time, n);
   detail::reserve_huge(out.status, n);
@@ -637,6 +671,7 @@ SurvData build_surv_data(const Table& table, const Roles& roles) {
       for (auto& g : out.group) g = recode[static_cast<std::size_t>(g)];
       out.group_levels = std::move(levels);
     }
+    roles.level_limit.check(out.group_levels.size(), out.size(), src, roles.group, "the group (--group)");
     // A group without events: its curve stays at 1 and its hazard ratio is not estimable.
     std::vector<std::size_t> group_events(out.group_levels.size(), 0), group_rows(out.group_levels.size(), 0);
     for (std::size_t i = 0; i < out.size(); ++i) {
@@ -654,6 +689,22 @@ SurvData build_surv_data(const Table& table, const Roles& roles) {
     std::vector<std::uint64_t> present(strata_key);
     std::sort(present.begin(), present.end());
     present.erase(std::unique(present.begin(), present.end()), present.end());
+    // each column first (the message names it), then their combinations
+    for (std::size_t s = 0; s < strata.size(); ++s) {
+      std::vector<char> seen(strata[s].levels.size(), 0);
+      std::size_t count = 0;
+      for (std::size_t r : out.row) {
+        auto& v = seen[static_cast<std::size_t>(strata[s].codes[r])];
+        count += v == 0 ? 1 : 0;
+        v = 1;
+      }
+      roles.level_limit.check(count, out.size(), src, roles.strata[s], "the stratum (--strata)");
+    }
+    if (strata.size() > 1) {
+      std::string names;
+      for (const auto& c : roles.strata) names += (names.empty() ? "" : ", ") + c;
+      roles.level_limit.check(present.size(), out.size(), src, names, "the combination of the strata (--strata)");
+    }
     out.strata_names = roles.strata;
     for (std::uint64_t key : present) {
       std::vector<std::size_t> parts(strata.size());

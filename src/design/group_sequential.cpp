@@ -35,6 +35,11 @@ namespace hazard {
 namespace detail {
 
 double z_upper(double p) {
+  // A spending function can spend nothing at a tiny information fraction (O'Brien–Fleming's
+  // 2 (1 - Phi(z / sqrt(t))) underflows to 0 for t < 1e-3 or so): the bound is then +infinity,
+  // as rpact reports it, not Boost's overflow error.
+  if (p <= 0) return std::numeric_limits<double>::infinity();
+  if (p >= 1) return -std::numeric_limits<double>::infinity();
   boost::math::normal n;
   return boost::math::quantile(boost::math::complement(n, p));
 }
@@ -89,7 +94,9 @@ double futility_bound_at(std::span<const double> info, const std::vector<double>
                          double target, double tol) {
   boost::math::normal n;
   if (k == 0) {
-    return boost::math::quantile(n, target) + std::sqrt(info[0]) * theta;
+    // no beta spent yet (a tiny first information fraction): no futility bound
+    if (target <= 0) return -std::numeric_limits<double>::infinity();
+    return boost::math::quantile(n, std::min(target, 1.0)) + std::sqrt(info[0]) * theta;
   }
   auto sub_info = info.subspan(0, k + 1);
   std::vector<double> up(upper.begin(), upper.begin() + static_cast<std::ptrdiff_t>(k + 1));

@@ -223,10 +223,12 @@ InterimResult monitor_interim(const InterimOptions& o) {
     throw UsageError(fmt::format("{} z values for {} analyses: give one z per analysis",
                                  o.z.size(), k));
   }
-  if (!(o.max_events > 0)) throw UsageError("the planned maximum number of events must be > 0");
+  if (!(o.max_events > 0 && std::isfinite(o.max_events)))
+    throw UsageError("the planned maximum number of events must be a finite number > 0");
   double prev = 0;
   for (double d : o.events) {
-    if (!(d > prev)) throw UsageError("events must be positive and increasing over analyses");
+    if (!(d > prev) || !std::isfinite(d))
+      throw UsageError("events must be finite, positive and increasing over analyses");
     prev = d;
   }
   for (double z : o.z) {

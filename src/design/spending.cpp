@@ -75,7 +75,12 @@ Spending parse_spending(std::string_view text) {
     return u;
   }
   double v = parse_parameter(param, text);
-  if (name == "hsd") return {.type = SpendingType::hsd, .parameter = v};
+  // rpact's ranges: gamma of Hwang–Shih–DeCani in [-10, 5], rho of Kim–DeMets in [0.4, 8] (beyond
+  // them the spending underflows or overflows)
+  if (name == "hsd") {
+    if (!(v >= -10 && v <= 5)) throw UsageError(fmt::format("spending '{}': gamma must be in [-10, 5] (rpact's range)", text));
+    return {.type = SpendingType::hsd, .parameter = v};
+  }
   if (name == "wt") {
     if (!(v >= -0.5 && v <= 1)) {
       throw UsageError(fmt::format("spending '{}': delta must be in [-0.5, 1]", text));
@@ -83,7 +88,7 @@ Spending parse_spending(std::string_view text) {
     return {.type = SpendingType::wang_tsiatis, .parameter = v};
   }
   if (name == "kd") {
-    if (v <= 0) throw UsageError(fmt::format("spending '{}': rho must be > 0", text));
+    if (!(v >= 0.4 && v <= 8)) throw UsageError(fmt::format("spending '{}': rho must be in [0.4, 8] (rpact's range)", text));
     return {.type = SpendingType::kim_demets, .parameter = v};
   }
   if (name == "hp") {

@@ -25,6 +25,9 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <string>
+
+#include <fmt/format.h>
 
 #include "hazard/design.hpp"
 #include "hazard/error.hpp"
@@ -94,6 +97,28 @@ SurvivalPlanOptions with_sample_size(SurvivalPlanOptions p, double n) {
   }
   p.follow_up = std::nan("");
   return p;
+// Every number of the design must be finite and positive (issue 19: extreme inputs gave a
+// negative sample size with exit 0). Anything else is a numerical error naming the quantity.
+void check_result(const SurvivalDesign& d) {
+  auto check = [](double v, const std::string& what) {
+    if (!(std::isfinite(v) && v > 0))
+      throw NumericalError(fmt::format("the design's {} is {}, not a finite positive number: the inputs are "
+                                       "outside what the formulas can handle",
+                                       what, v));
+  };
+  check(d.events_fixed, "number of events of the fixed design");
+  check(d.max_events, "maximum number of events");
+  if (!d.plan) return;
+  check(d.plan->sample_size, "sample size");
+  check(d.plan->accrual_end, "end of accrual");
+  for (std::size_t k = 0; k < d.plan->time.size(); ++k) {
+    check(d.plan->time[k], fmt::format("calendar time of look {}", k + 1));
+    check(d.plan->subjects[k], fmt::format("number of subjects at look {}", k + 1));
+  }
+  if (!(std::isfinite(d.plan->follow_up) && d.plan->follow_up >= 0))
+    throw NumericalError(fmt::format("the design's follow-up is {}, not a finite number >= 0: the inputs are "
+                                     "outside what the formulas can handle",
+                                     d.plan->follow_up));
 }
 
 }  // namespace
@@ -190,6 +215,7 @@ SurvivalDesign design_survival(const SurvivalDesignOptions& o) {
     for (std::size_t k = 0; k < K; ++k) stop[k] = d.reject_h1[k] + d.futility_h1[k];
     d.plan = plan_survival(*plan, d.events, stop);
   }
+  check_result(d);
   return d;
 }
 

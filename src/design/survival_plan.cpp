@@ -29,10 +29,30 @@ namespace hazard {
 
 namespace {
 
-/// int_{s_lo}^{s_hi} lambda / mu (1 - exp(-mu s)) ds, mu = lambda + phi.
-double integrated_cdf(double lambda, double phi, double s_lo, double s_hi) {
-  double mu = lambda + phi;
-  return lambda / mu * ((s_hi - s_lo) - (std::exp(-mu * s_lo) - std::exp(-mu * s_hi)) / mu);
+/// 1 - (1 - exp(-y)) / y = y/2 - y^2/6 + y^3/24 - ..., without cancellation for small y.
+double one_minus_mean_cdf(double y) {
+  if (y >= 0.5) return 1 + std::expm1(-y) / y;
+  double term = 1, sum = 0;
+  for (int k = 1; k < 40; ++k) {
+    term *= -y / (k + 1);  // (-y)^k / (k + 1)!
+    sum -= term;
+    if (std::fabs(term) < 1e-17 * std::fabs(sum)) break;
+  }
+  return sum;
+}
+
+/// int_{s_lo}^{s_lo + width} lambda / mu (1 - exp(-mu s)) ds, mu = lambda + phi. Written as
+///   lambda / mu width [(1 - exp(-mu s_lo)) + exp(-mu s_lo) h(mu width)],
+/// h(y) = 1 - (1 - exp(-y)) / y, two non-negative terms: the direct
+/// (s_hi - s_lo) - (exp(-mu s_lo) - exp(-mu s_hi)) / mu cancels catastrophically when mu s is
+/// small (a control median of 1e10 gave a negative sample size).
+/// The width s_hi - s_lo is passed as computed from the accrual times (an entry interval's
+/// length), not as a difference of the two follow-up times, which loses it when t is large.
+double integrated_cdf(double lambda, double phi, double s_lo, double width) {
+  const double mu = lambda + phi;
+  if (!(width > 0)) return 0;
+  const double a = std::exp(-mu * s_lo);
+  return lambda / mu * width * (-std::expm1(-mu * s_lo) + a * one_minus_mean_cdf(mu * width));
 }
 
 double accrual_total(std::span<const double> end, std::span<const double> rate) {
@@ -69,7 +89,7 @@ double event_probability(double t, std::span<const double> accrual_end,
     for (std::size_t j = 0; j < accrual_end.size(); ++j) {
       if (t <= start) break;
       double e2 = std::min(t, accrual_end[j]);
-      p[g] += accrual_rate[j] / total * integrated_cdf(lambda[g], dropout_hazard, t - e2, t - start);
+      p[g] += accrual_rate[j] / total * integrated_cdf(lambda[g], dropout_hazard, t - e2, e2 - start);
       start = accrual_end[j];
     }
   }

@@ -28,8 +28,10 @@ double clip_high(double x, double high) { return std::isnan(x) ? x : std::min(x,
 namespace detail {
 
 double km_z(double conf_level) {
-  return boost::math::quantile(boost::math::normal_distribution<double>(),
-                               1 - (1 - conf_level) / 2);
+  // the upper (1 - level) / 2 tail by its complement: 1 - (1 - level) / 2 rounds to 1 for a
+  // level within 1e-16 of 1, where the quantile overflows
+  return boost::math::quantile(
+      boost::math::complement(boost::math::normal_distribution<double>(), (1 - conf_level) / 2));
 }
 
 ConfLimits km_conf_limits_z(double surv, double se_log, ConfType type, double z) {

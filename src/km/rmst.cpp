@@ -21,8 +21,9 @@ namespace hazard {
 
 namespace {
 double z_of(double conf_level) {
-  return boost::math::quantile(boost::math::normal_distribution<double>(),
-                               1 - (1 - conf_level) / 2);
+  // by the complement: finite for any level below 1 (see km_z)
+  return boost::math::quantile(
+      boost::math::complement(boost::math::normal_distribution<double>(), (1 - conf_level) / 2));
 }
 }  // namespace
 

@@ -36,6 +36,19 @@
 // accurate). Only for rho or gamma != 0 is it preceded by one forward pass for S(t-) (with case
 // weights, after one backward pass for the weighted numbers at risk that S needs).
 // O(n log n + D K^2) for D event times and K groups; no allocation when the workspace is reused.
+//
+// Many groups (K > kDirectMaxGroups). The O(K^2) update of V at every event time would make a
+// test of K groups cost O(D K^2) (a column with 4,000 levels: a minute). Instead
+//     V = diag(D) - M,  D_j = sum_t c(t) n_j(t) / n(t),  M_jk = sum_t a(t) n_j(t) n_k(t),
+// with c(t) = W^2 d (n - d) / (n - 1) (W^2 d with case weights) and a(t) = c(t) / n(t)^2. Number
+// the event times of a stratum backwards, m = 0, 1, ... (m = 0 the last), as the pass meets them,
+// and let S_m = sum_{m' >= m} a(m') (one scalar pass first). By Abel summation,
+//     M_jk = sum_m S_m [f_jk(m) - f_jk(m - 1)],   f_jk(m) = n_j(m) n_k(m),  f_jk(-1) = 0,
+// and f changes only when a row enters the risk set: a row of group g with weight w entering
+// before event time m adds S_m w n_k to M_gk and M_kg (k != g) and S_m w (2 n_g + w) to M_gg. So
+// the pass accumulates A_g. += S_m w n (n_g counted plus w / 2), M = A + A', at O(K) per row:
+// O(n log n + n K + D K) time and O(K^2) memory in all (the variance itself). Every term is
+// non-negative, so nothing cancels until V = diag(D) - (A + A'), as in the direct sum.
 #include "hazard/logrank.hpp"
 
 #include <Eigen/Dense>
@@ -57,6 +70,10 @@ namespace hazard {
 namespace {
 
 using Row = LogrankWorkspace::Row;
+
+// Up to this many groups V is updated at each event time in O(K^2) (survdiff's loop); above it,
+// through the O(K)-per-row Abel summation of the file comment.
+constexpr std::size_t kDirectMaxGroups = 8;
 
 void check_options(const LogrankOptions& options) {
   if (!std::isfinite(options.rho)) throw std::invalid_argument("logrank: rho must be finite");
@@ -87,30 +104,81 @@ struct RowView {
   double weight(const Row& r) const { return weighted ? in.weight[r.payload] : 1.0; }
 };
 
-// Fills fh[b..e) with W(t) of each row's time: S(t-) of the pooled (weighted) Kaplan–Meier.
-void fh_weights_stratum(const Row* rows, std::size_t b, std::size_t e, const RowView& view,
-                        const LogrankOptions& options, double* fh) {
+// log W at S(t-) = s: rho log s + gamma log(1 - s) (-inf for W = 0).
+double fh_log_weight(double s, const LogrankOptions& options) {
+  double l = 0.0;
+  if (options.rho != 0.0) l += options.rho * std::log(s);
+  if (options.gamma != 0.0) l += options.gamma * std::log1p(-s);
+  return l;
+}
+
+// Fills fh[b..e) with W(t) of each row's time: S(t-) of the pooled (weighted) Kaplan–Meier; when
+// `log_shift` is not 0, with W(t) / exp(log_shift), computed in log space. Returns the largest
+// log W at an event time of the stratum (-inf if none). With fh == nullptr only that maximum is
+// computed (a pass over the rows without writing; for the weighted numbers at risk it needs
+// `at_risk`, n doubles of scratch, instead).
+double fh_weights_stratum(const Row* rows, std::size_t b, std::size_t e, const RowView& view,
+                          const LogrankOptions& options, double log_shift, double* fh,
+                          double* at_risk_scratch = nullptr) {
+  double* at_risk_of = fh ? fh : at_risk_scratch;
   const bool weighted = view.weighted;
   if (weighted) {
     // Weighted numbers at risk, built backwards (suffix sums) into fh[], read forwards below.
     double at_risk = 0.0;
     for (std::size_t i = e; i-- > b;) {
       at_risk += view.weight(rows[i]);
-      fh[i] = at_risk;
+      at_risk_of[i] = at_risk;
     }
   }
   double km = 1.0;
+  double max_log = -std::numeric_limits<double>::infinity();
   for (std::size_t i = b; i < e;) {
-    double n_risk = weighted ? fh[i] : static_cast<double>(e - i);
+    double n_risk = weighted ? at_risk_of[i] : static_cast<double>(e - i);
     double deaths = 0.0;
     std::size_t j = i;
     for (; j < e && rows[j].key == rows[i].key; ++j)
       if (view.event(rows[j])) deaths += view.weight(rows[j]);
-    double w = fh_weight(km, options);
-    for (std::size_t r = i; r < j; ++r) fh[r] = w;
+    if (deaths > 0.0) max_log = std::max(max_log, fh_log_weight(km, options));
+    if (fh) {
+      const double w = log_shift == 0.0 ? fh_weight(km, options) : std::exp(fh_log_weight(km, options) - log_shift);
+      for (std::size_t r = i; r < j; ++r) fh[r] = w;
+    }
     if (deaths > 0.0 && n_risk > 0.0) km *= (n_risk - deaths) / n_risk;
     i = j;
   }
+  return max_log;
+}
+
+// The variance weight of an event time: W^2 d (n - d) / (n - 1), the hypergeometric variance
+// (survdiff), or W^2 d with case weights (Breslow's, the weighted Cox score); none from a risk set
+// of one subject, where (n - d) / (n - 1) is 0/0 and the term is 0.
+double variance_factor(double W, double deaths, double n_risk, bool weighted) {
+  if (weighted) return W * W * deaths;
+  if (n_risk > 1.0) return W * W * deaths * (n_risk - deaths) / (n_risk - 1.0);
+  return 0.0;
+}
+
+// Many groups: S_m = sum of c / n^2 over the event times m, m + 1, ... of the stratum [b, e),
+// numbered backwards (m = 0 the last time), for the Abel summation of the file comment. The same
+// blocks and sums as the main pass, without the groups.
+void variance_suffix_sums(const Row* rows, std::size_t b, std::size_t e, const RowView& view,
+                          const double* fh, std::vector<double>& suffix) {
+  suffix.clear();
+  double n_risk = 0.0;
+  for (std::size_t i = e; i > b;) {
+    const std::uint64_t t = rows[i - 1].key;
+    double deaths = 0.0;
+    std::size_t j = i;
+    for (; j > b && rows[j - 1].key == t; --j) {
+      const double w = view.weight(rows[j - 1]);
+      n_risk += w;
+      if (view.event(rows[j - 1])) deaths += w;
+    }
+    if (deaths > 0.0)
+      suffix.push_back(variance_factor(fh ? fh[j] : 1.0, deaths, n_risk, view.weighted) / (n_risk * n_risk));
+    i = j;
+  }
+  for (std::size_t m = suffix.size(); m-- > 1;) suffix[m - 1] += suffix[m];
 }
 
 }  // namespace
@@ -180,10 +248,30 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
 
   const bool fh = options.rho != 0.0 || options.gamma != 0.0;
   if (fh) ws.fh_weight.resize(n);
-  ws.scratch.assign(2 * K, 0.0);
+  // Fleming–Harrington weights far from 1 (rho = -200: S^rho = 1e234 and more) would overflow O,
+  // E and above all V (sums of W^2). The test is unchanged when every weight is divided by one
+  // constant (O - E scales with it, V with its square), so when the largest weight at an event
+  // time, exp(M), is beyond exp(+-300) (or W^2 n could overflow), the weights are computed in log
+  // space as W / exp(M) and out.weight_log_scale = M says so.
+  out.weight_log_scale = 0.0;
+  if (fh) {
+    double M = -std::numeric_limits<double>::infinity();
+    for (std::size_t b = 0; b < n;) {
+      std::size_t e = b;
+      while (e < n && rows[e].code == rows[b].code) ++e;
+      M = std::max(M, fh_weights_stratum(rows.data(), b, e, view, options, 0.0, nullptr, ws.fh_weight.data()));
+      b = e;
+    }
+    if (std::isfinite(M) && (2 * M + std::log(static_cast<double>(n)) > 700 || M < -300))
+      out.weight_log_scale = M;
+  }
+  // Many groups: V = diag(D) - (A + A'), accumulated as the file comment explains.
+  const bool many = K > kDirectMaxGroups;
+  ws.scratch.assign((many ? 3 : 2) * K, 0.0);
   double* risk = ws.scratch.data();  // weighted number at risk per group
   double* deaths_k = risk + K;       // weighted events per group at the current time
-  double* V = out.variance.data();
+  double* D = many ? deaths_k + K : nullptr;  // sum_t c (n_j / n) per group
+  double* V = out.variance.data();             // V, or A when `many`
 
   for (std::size_t b = 0; b < n;) {
     out.strata.push_back(rows[b].code);
@@ -197,7 +285,11 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
     double* Os = out.observed_by_stratum.data() + off;
     double* Es = out.expected_by_stratum.data() + off;
 
-    if (fh) fh_weights_stratum(rows.data(), b, e, view, options, ws.fh_weight.data());
+    if (fh) fh_weights_stratum(rows.data(), b, e, view, options, out.weight_log_scale, ws.fh_weight.data());
+
+    // Many groups: the suffix sums S of c / n^2 over the stratum's event times (one scalar pass).
+    if (many) variance_suffix_sums(rows.data(), b, e, view, fh ? ws.fh_weight.data() : nullptr, ws.suffix);
+    std::size_t next_event = 0;  // many groups: index in ws.suffix of the next event time
 
     std::fill(risk, risk + K, 0.0);
     double n_risk = 0.0;
@@ -207,10 +299,20 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
       const std::uint64_t t = rows[i - 1].key;
       double deaths = 0.0;
       std::size_t j = i;
+      // S of the next event time (0 once none is left): the weight of the change of the products
+      // n_j n_k that a row entering the risk set makes (the file comment)
+      const double S_next = many && next_event < ws.suffix.size() ? ws.suffix[next_event] : 0.0;
       for (; j > b && rows[j - 1].key == t; --j) {
         const Row& r = rows[j - 1];
         const auto g = static_cast<std::size_t>(view.group(r));
         const double w = view.weight(r);
+        if (S_next != 0.0) {
+          // A_g. += S w n_k (n_g counted half: the diagonal of A + A' gets S ((n_g + w)^2 - n_g^2))
+          const double sw = S_next * w;
+          double* A = V + g * K;
+          for (std::size_t k = 0; k < K; ++k) A[k] += sw * risk[k];
+          A[g] += sw * 0.5 * w;
+        }
         risk[g] += w;
         n_risk += w;
         if (view.event(r)) {
@@ -225,14 +327,12 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
           Es[k] += W * deaths * risk[k] / n_risk;
           deaths_k[k] = 0.0;
         }
-        // Hypergeometric variance (survdiff) or Breslow's (weighted Cox score); none from a
-        // risk set of one subject, where (n - d) / (n - 1) is 0/0 and the term is 0.
-        double c = 0.0;
-        if (weighted)
-          c = W * W * deaths;
-        else if (n_risk > 1.0)
-          c = W * W * deaths * (n_risk - deaths) / (n_risk - 1.0);
-        if (c != 0.0) {
+        const double c = variance_factor(W, deaths, n_risk, weighted);
+        if (many) {
+          ++next_event;
+          if (c != 0.0)
+            for (std::size_t k = 0; k < K; ++k) D[k] += c * risk[k] / n_risk;
+        } else if (c != 0.0) {
           for (std::size_t jg = 0; jg < K; ++jg) {
             if (risk[jg] == 0.0) continue;
             const double tmp = c * risk[jg] / n_risk;
@@ -248,6 +348,16 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
       out.expected[k] += Es[k];
     }
     b = e;
+  }
+  if (many) {
+    // V = diag(D) - (A + A'), in place of A.
+    for (std::size_t j = 0; j < K; ++j) {
+      for (std::size_t k = j + 1; k < K; ++k) {
+        const double m = V[j * K + k] + V[k * K + j];
+        V[j * K + k] = V[k * K + j] = -m;
+      }
+      V[j * K + j] = D[j] - 2.0 * V[j * K + j];
+    }
   }
 }
 
@@ -388,19 +498,24 @@ LogrankTest logrank_test(const LogrankStats& stats) {
     }
     // Generalized inverse through the eigen-decomposition: survdiff's solve() whenever V is
     // non-singular, and still defined (with df = rank) when it is not. Eigenvalues below
-    // eps^(3/4) of the largest count as zero (coxph's toler.chol).
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(v);
+    // eps^(3/4) of the largest count as zero (coxph's toler.chol). The eigenvalues alone give the
+    // rank; a full-rank V (the usual case) is then solved by its Cholesky (LDL') factors, and
+    // only a singular one needs the eigenvectors, several times dearer for many groups.
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(v, Eigen::EigenvaluesOnly);
     const Eigen::VectorXd& lambda = eig.eigenvalues();
     const double tol = std::pow(std::numeric_limits<double>::epsilon(), 0.75) *
                        std::max(lambda.cwiseAbs().maxCoeff(), 0.0);
-    const Eigen::VectorXd q = eig.eigenvectors().transpose() * u;
-    double chisq = 0.0;
     int rank = 0;
-    for (Eigen::Index a = 0; a < m; ++a) {
-      if (lambda(a) > tol && lambda(a) > 0.0) {
-        chisq += q(a) * q(a) / lambda(a);
-        ++rank;
-      }
+    for (Eigen::Index a = 0; a < m; ++a)
+      if (lambda(a) > tol && lambda(a) > 0.0) ++rank;
+    double chisq = 0.0;
+    if (rank == m) {
+      chisq = u.dot(v.ldlt().solve(u));
+    } else if (rank > 0) {
+      eig.compute(v);
+      const Eigen::VectorXd q = eig.eigenvectors().transpose() * u;
+      for (Eigen::Index a = 0; a < m; ++a)
+        if (lambda(a) > tol && lambda(a) > 0.0) chisq += q(a) * q(a) / eig.eigenvalues()(a);
     }
     if (rank > 0) {
       test.chisq = chisq;

@@ -1,70 +1,115 @@
 // Runs many simulated trials over threads and summarises them.
 //
-// Workers take chunks of trial indices from an atomic counter; trial i always uses the random
-// stream (seed, i) and writes its outcome to slot i, and the summary is computed afterwards in
-// trial order, so the result is bit-identical for any number of threads.
+// Workers take chunks of trial indices in order; trial i always uses the random stream (seed, i),
+// so its outcome does not depend on the thread that runs it. Each chunk's outcomes go to a slot of
+// a small ring buffer, and completed chunks are folded into running sums strictly in trial order
+// (by whichever worker completes the lowest pending chunk), so every sum is added in the same
+// order for any number of threads: the result is bit-identical for any thread count, and memory
+// does not grow with the number of trials (a worker waits when it runs a ring's length ahead of
+// the fold). Only --trials-out (keep_trials) keeps one outcome per trial.
 // Monte-Carlo SE of the power: sqrt(p (1 - p) / reps). Expected events, patients and duration are
 // means over trials of the values at each trial's last analysis (rpact's expectedNumberOfEvents,
 // expectedNumberOfSubjects, studyDuration for trials that reach their planned events).
-// HR quantiles: R's type 7 (linear interpolation) over the trials' last-analysis estimates.
+// The HR summary (mean, SD, R's type-7 quantiles over the trials' last-analysis estimates) comes
+// from a StreamSummary: exact in bounded memory; in the rare case its windows miss a quantile, the
+// trials are simulated again (same streams, same values) to find it.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <system_error>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "detail.hpp"
 #include "hazard/error.hpp"
+#include "simulate/stream_summary.hpp"
 
 namespace hazard {
 
 namespace {
 
-double quantile7(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return std::nan("");
-  double h = (static_cast<double>(sorted.size()) - 1) * p;
-  auto lo = static_cast<std::size_t>(std::floor(h));
-  std::size_t hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
-}
+constexpr std::size_t kChunk = 32;  // trials per work unit
 
-}  // namespace
+/// The outcomes of one chunk of trials.
+struct ChunkSlot {
+  std::vector<detail::TrialRecord> records;
+  std::vector<double> z, hr, time, events;  // kChunk x K
+  bool ready = false;
+};
 
-SimulationResult simulate_trials(const SimulationScenario& s, const SimulationOptions& options) {
-  validate_scenario(s);
-  if (options.reps == 0) throw UsageError("--reps must be at least 1");
-  const detail::ScenarioPlan plan = detail::plan_scenario(s);
+/// Simulates trials 0..reps-1 over threads and calls fold(i, record, z, hr, time, events) for each
+/// trial, in trial order, one call at a time (z... point to the trial's K values per look).
+/// progress(done, total) is called from the calling thread about every 0.1 s.
+template <class Fold>
+void run_in_order(const SimulationScenario& s, const detail::ScenarioPlan& plan,
+                  const SimulationOptions& options, Fold&& fold) {
   const std::size_t reps = options.reps, K = s.looks.size();
-  std::vector<detail::TrialRecord> records(reps);
-  std::vector<double> z(reps * K), hr(reps * K), time(reps * K), events(reps * K);
-
+  const std::size_t chunks = (reps + kChunk - 1) / kChunk;
   unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<std::size_t>(threads, reps));
-  constexpr std::size_t chunk = 32;
-  std::atomic<std::size_t> next{0}, done{0};
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, chunks));
+  const std::size_t ring_size = 4 * static_cast<std::size_t>(threads);
+  std::vector<ChunkSlot> ring(ring_size);
+  for (auto& slot : ring) {
+    slot.records.resize(kChunk);
+    slot.z.resize(kChunk * K);
+    slot.hr.resize(kChunk * K);
+    slot.time.resize(kChunk * K);
+    slot.events.resize(kChunk * K);
+  }
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::size_t next = 0, folded = 0;  // chunks handed out, chunks folded (under the mutex)
+  std::atomic<std::size_t> done{0};  // trials folded
   std::exception_ptr error;
-  std::mutex error_mutex;
   auto worker = [&]() {
     try {
       detail::TrialWorkspace ws;
       for (;;) {
-        std::size_t begin = next.fetch_add(chunk);
-        if (begin >= reps) break;
-        std::size_t end = std::min(reps, begin + chunk);
-        for (std::size_t i = begin; i < end; ++i) {
-          detail::generate_patients(s, plan, options.seed, i, ws.patients);
-          detail::analyse_trial(s, ws, records[i], &z[i * K], &hr[i * K], &time[i * K],
-                                &events[i * K]);
+        std::size_t c;
+        {
+          std::unique_lock lock(mutex);
+          cv.wait(lock, [&] { return error || next >= chunks || next < folded + ring_size; });
+          if (error || next >= chunks) return;
+          c = next++;
         }
-        done.fetch_add(end - begin);
+        // the slot is ours: chunk c - ring_size has been folded
+        ChunkSlot& slot = ring[c % ring_size];
+        const std::size_t begin = c * kChunk, end = std::min(reps, begin + kChunk);
+        for (std::size_t i = begin; i < end; ++i) {
+          const std::size_t j = i - begin;
+          detail::generate_patients(s, plan, options.seed, i, ws.patients);
+          detail::analyse_trial(s, ws, slot.records[j], &slot.z[j * K], &slot.hr[j * K],
+                                &slot.time[j * K], &slot.events[j * K]);
+        }
+        {
+          std::lock_guard lock(mutex);
+          slot.ready = true;
+          while (folded < chunks && ring[folded % ring_size].ready) {
+            ChunkSlot& f = ring[folded % ring_size];
+            const std::size_t b = folded * kChunk, e = std::min(reps, b + kChunk);
+            for (std::size_t i = b; i < e; ++i) {
+              const std::size_t j = i - b;
+              fold(i, f.records[j], &f.z[j * K], &f.hr[j * K], &f.time[j * K], &f.events[j * K]);
+            }
+            f.ready = false;
+            ++folded;
+            done.store(e);
+          }
+        }
+        cv.notify_all();
       }
     } catch (...) {
-      std::lock_guard lock(error_mutex);
-      if (!error) error = std::current_exception();
-      next.store(reps);
+      {
+        std::lock_guard lock(mutex);
+        if (!error) error = std::current_exception();
+      }
+      cv.notify_all();
     }
   };
   std::vector<std::thread> pool;
@@ -77,15 +122,29 @@ SimulationResult simulate_trials(const SimulationScenario& s, const SimulationOp
     if (pool.empty()) worker();
   }
   if (options.progress) {
-    while (done.load() < reps && !error) {
+    for (;;) {
+      {
+        std::lock_guard lock(mutex);
+        if (error || folded >= chunks) break;
+      }
       options.progress(done.load(), reps);
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      if (next.load() >= reps && done.load() >= reps) break;
     }
   }
   for (auto& th : pool) th.join();
   if (error) std::rethrow_exception(error);
   if (options.progress) options.progress(reps, reps);
+}
+
+}  // namespace
+
+SimulationResult simulate_trials(const SimulationScenario& s, const SimulationOptions& options) {
+  validate_scenario(s);
+  if (options.reps == 0 || options.reps > max_simulation_reps)
+    throw UsageError(fmt::format("--reps {}: expected a whole number of trials from 1 to {}", options.reps,
+                                 max_simulation_reps));
+  const detail::ScenarioPlan plan = detail::plan_scenario(s);
+  const std::size_t reps = options.reps, K = s.looks.size();
 
   SimulationResult r;
   r.reps = reps;
@@ -94,30 +153,55 @@ SimulationResult simulate_trials(const SimulationScenario& s, const SimulationOp
   r.stop_probability.assign(K, 0.0);
   r.mean_look_time.assign(K, 0.0);
   r.mean_look_events.assign(K, 0.0);
+  if (options.keep_trials) r.trials.reserve(reps);
   std::vector<double> reached(K, 0.0);
-  std::vector<double> hr_last;
-  hr_last.reserve(reps);
   double rejected = 0, not_achieved = 0, sum_events = 0, sum_n = 0, sum_duration = 0;
-  for (std::size_t i = 0; i < reps; ++i) {
-    const auto& rec = records[i];
-    if (rec.stop_look > 0) {
-      auto k = static_cast<std::size_t>(rec.stop_look - 1);
-      if (rec.reject) r.stagewise_rejection[k] += 1;
-      if (rec.futility) r.stagewise_futility[k] += 1;
-      r.stop_probability[k] += 1;
-    }
-    rejected += rec.reject;
-    not_achieved += rec.events_not_achieved;
-    sum_events += rec.events;
-    sum_n += rec.subjects;
-    sum_duration += rec.duration;
-    if (std::isfinite(rec.hr)) hr_last.push_back(rec.hr);
-    for (std::size_t k = 0; k < static_cast<std::size_t>(rec.looks_done); ++k) {
-      reached[k] += 1;
-      r.mean_look_time[k] += time[i * K + k];
-      r.mean_look_events[k] += events[i * K + k];
-    }
+  detail::StreamSummary hr_summary({0.025, 0.25, 0.5, 0.75, 0.975});
+  run_in_order(s, plan, options,
+               [&](std::size_t, const detail::TrialRecord& rec, const double* z, const double* hr,
+                   const double* time, const double* events) {
+                 if (rec.stop_look > 0) {
+                   auto k = static_cast<std::size_t>(rec.stop_look - 1);
+                   if (rec.reject) r.stagewise_rejection[k] += 1;
+                   if (rec.futility) r.stagewise_futility[k] += 1;
+                   r.stop_probability[k] += 1;
+                 }
+                 rejected += rec.reject;
+                 not_achieved += rec.events_not_achieved;
+                 sum_events += rec.events;
+                 sum_n += rec.subjects;
+                 sum_duration += rec.duration;
+                 if (std::isfinite(rec.hr)) hr_summary.add(rec.hr);
+                 const auto done = static_cast<std::size_t>(rec.looks_done);
+                 for (std::size_t k = 0; k < done; ++k) {
+                   reached[k] += 1;
+                   r.mean_look_time[k] += time[k];
+                   r.mean_look_events[k] += events[k];
+                 }
+                 if (options.keep_trials) {
+                   r.trials.push_back(TrialOutcome{
+                       .looks_done = rec.looks_done, .stop_look = rec.stop_look, .reject = rec.reject,
+                       .futility = rec.futility, .events_not_achieved = rec.events_not_achieved,
+                       .events = rec.events, .subjects = rec.subjects, .duration = rec.duration,
+                       .z = rec.z, .hr = rec.hr, .z_look = std::vector<double>(z, z + done),
+                       .hr_look = std::vector<double>(hr, hr + done),
+                       .time_look = std::vector<double>(time, time + done),
+                       .events_look = std::vector<double>(events, events + done)});
+                 }
+               });
+  if (!hr_summary.resolved()) {
+    // A quantile left its window (not seen in practice): simulate the trials again for it.
+    SimulationOptions again = options;
+    again.progress = {};
+    hr_summary.complete([&](const std::function<void(double)>& f) {
+      run_in_order(s, plan, again,
+                   [&](std::size_t, const detail::TrialRecord& rec, const double*, const double*,
+                       const double*, const double*) {
+                     if (std::isfinite(rec.hr)) f(rec.hr);
+                   });
+    });
   }
+
   const double dr = static_cast<double>(reps);
   for (std::size_t k = 0; k < K; ++k) {
     r.stagewise_rejection[k] /= dr;
@@ -132,38 +216,13 @@ SimulationResult simulate_trials(const SimulationScenario& s, const SimulationOp
   r.expected_events = sum_events / dr;
   r.expected_n = sum_n / dr;
   r.expected_duration = sum_duration / dr;
-  if (!hr_last.empty()) {
-    double mean = 0;
-    for (double x : hr_last) mean += x;
-    mean /= static_cast<double>(hr_last.size());
-    double ss = 0;
-    for (double x : hr_last) ss += (x - mean) * (x - mean);
-    std::sort(hr_last.begin(), hr_last.end());
-    r.hr = Summary{.mean = mean,
-                   .sd = hr_last.size() > 1 ? std::sqrt(ss / static_cast<double>(hr_last.size() - 1)) : std::nan(""),
-                   .q025 = quantile7(hr_last, 0.025), .q25 = quantile7(hr_last, 0.25),
-                   .median = quantile7(hr_last, 0.5), .q75 = quantile7(hr_last, 0.75),
-                   .q975 = quantile7(hr_last, 0.975)};
+  if (hr_summary.count() > 0) {
+    const std::vector<double> q = hr_summary.quantiles();
+    r.hr = Summary{.mean = hr_summary.mean(), .sd = hr_summary.sd(), .q025 = q[0], .q25 = q[1],
+                   .median = q[2], .q75 = q[3], .q975 = q[4]};
   } else {
     double nan = std::nan("");
     r.hr = Summary{nan, nan, nan, nan, nan, nan, nan};
-  }
-  if (options.keep_trials) {
-    r.trials.resize(reps);
-    for (std::size_t i = 0; i < reps; ++i) {
-      const auto& rec = records[i];
-      auto& o = r.trials[i];
-      o = TrialOutcome{.looks_done = rec.looks_done, .stop_look = rec.stop_look, .reject = rec.reject,
-                       .futility = rec.futility, .events_not_achieved = rec.events_not_achieved,
-                       .events = rec.events, .subjects = rec.subjects, .duration = rec.duration,
-                       .z = rec.z, .hr = rec.hr};
-      auto b = static_cast<std::ptrdiff_t>(i * K);
-      auto e = b + rec.looks_done;
-      o.z_look.assign(z.begin() + b, z.begin() + e);
-      o.hr_look.assign(hr.begin() + b, hr.begin() + e);
-      o.time_look.assign(time.begin() + b, time.begin() + e);
-      o.events_look.assign(events.begin() + b, events.begin() + e);
-    }
   }
   return r;
 }

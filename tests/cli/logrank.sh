@@ -48,6 +48,8 @@ run <- function(name, file, cli, r) {
   check(name, near(h$z, r$z), "z")
   check(name, near(h$p_one_sided, r$p_one_sided), "p_one_sided")
   check(name, near(h$rho, r$rho) && near(h$gamma, r$gamma), "rho/gamma")
+  check(name, near(h$weight_log_scale, if (is.null(r$weight_log_scale)) 0 else r$weight_log_scale),
+        "weight_log_scale")
 }
 ref <- fromJSON(file.path(ref_dir, "logrank.json"), simplifyVector = FALSE)
 for (c in ref$cases) {

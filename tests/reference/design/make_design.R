@@ -64,6 +64,12 @@ add("getDesignGroupSequential(kMax = 3, alpha = 0.025, beta = 0.1, typeOfDesign 
 add("getDesignGroupSequential(kMax = 2, alpha = 0.025, beta = 0.2, typeOfDesign = 'asKD', gammaA = 2, typeBetaSpending = 'bsKD', gammaB = 2)", "kd:2", "kd:2", FALSE)
 add("getDesignGroupSequential(informationRates = c(0.3, 0.7, 1), alpha = 0.025, beta = 0.1, typeOfDesign = 'asOF', typeBetaSpending = 'bsKD', gammaB = 3, bindingFutility = TRUE)", "obf", "kd:3", TRUE)
 add("getDesignGroupSequential(kMax = 5, alpha = 0.025, beta = 0.1, typeOfDesign = 'asOF', typeBetaSpending = 'bsOF')", "obf", "obf", FALSE)
+# tiny first information fractions (issue 19): O'Brien-Fleming spends nothing there and rpact
+# reports an infinite bound (written as null by jsonlite); Pocock spends a little
+add("getDesignGroupSequential(informationRates = c(1e-12, 1), alpha = 0.025, beta = 0.2, typeOfDesign = 'asOF')", "obf")
+add("getDesignGroupSequential(informationRates = c(1e-6, 1), alpha = 0.025, beta = 0.2, typeOfDesign = 'asOF')", "obf")
+add("getDesignGroupSequential(informationRates = c(1e-12, 1), alpha = 0.025, beta = 0.2, typeOfDesign = 'asP')", "pocock")
+add("getDesignGroupSequential(informationRates = c(1e-12, 0.5, 1), alpha = 0.025, beta = 0.2, typeOfDesign = 'asOF', typeBetaSpending = 'bsOF')", "obf", "obf", FALSE)
 
 # ---------------------------------------------------------------- survival sample size
 survival_case <- function(call, flags) {
@@ -138,6 +144,14 @@ adds("getSampleSizeSurvival(getDesignGroupSequential(kMax = 3, alpha = 0.025, be
      "--hr 0.6 --alpha 0.025 --power 0.9 --ratio 2 --looks 3 --spending obf --median-control 4.4 --accrual-time 6 --accrual-rate 5,10 --follow-up 12")
 adds("getSampleSizeSurvival(getDesignGroupSequential(kMax = 2, alpha = 0.025, beta = 0.2, typeOfDesign = 'asP'), hazardRatio = 0.7, median2 = 10, accrualTime = 0, accrualIntensity = 20, followUpTime = 6)",
      "--hr 0.7 --alpha 0.025 --power 0.8 --looks 2 --spending pocock --median-control 10 --accrual-rate 20 --follow-up 6")
+# extreme control medians (issue 19): the event probabilities are tiny, and hazard's closed form
+# must not cancel (a median of 1e10 gave a negative sample size)
+adds("getSampleSizeSurvival(getDesignGroupSequential(kMax = 1, alpha = 0.025, beta = 0.2), hazardRatio = 0.7, median2 = 1e4, accrualTime = c(0, 12), followUpTime = 12)",
+     "--hr 0.7 --alpha 0.025 --power 0.8 --median-control 1e4 --accrual-time 12 --follow-up 12")
+adds("getSampleSizeSurvival(getDesignGroupSequential(kMax = 1, alpha = 0.025, beta = 0.2), hazardRatio = 0.7, median2 = 1e10, accrualTime = c(0, 12), followUpTime = 12)",
+     "--hr 0.7 --alpha 0.025 --power 0.8 --median-control 1e10 --accrual-time 12 --follow-up 12")
+adds("getSampleSizeSurvival(getDesignGroupSequential(kMax = 3, alpha = 0.025, beta = 0.2, typeOfDesign = 'asOF'), hazardRatio = 0.7, median2 = 1e6, accrualTime = c(0, 12), followUpTime = 12)",
+     "--hr 0.7 --alpha 0.025 --power 0.8 --looks 3 --spending obf --median-control 1e6 --accrual-time 12 --follow-up 12")
 
 # ---------------------------------------------------------------- monitoring: bounds at observed events
 # Lan-DeMets bounds at observed fractions t_j = d_j / D_max equal rpact's bounds for a design with

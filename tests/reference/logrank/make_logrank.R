@@ -4,7 +4,8 @@
 # Needs: r-base-core, r-cran-survival, r-cran-survmisc, r-cran-jsonlite (scripts/bootstrap).
 #
 # Writes next to itself:
-#   lung.csv, veteran.csv, ovarian.csv, aml.csv, edge.csv, large.csv   the data, for the CLI tests
+#   lung.csv, veteran.csv, ovarian.csv, aml.csv, edge.csv, large.csv, many.csv   the data, for
+#                   the CLI tests
 #   logrank.json    one entry per case: the exact R call, its source, the data inline (codes as
 #                   hazard numbers them: group and stratum levels in R's sorted factor order), the
 #                   command-line flags that select the same rows, and the results
@@ -118,7 +119,21 @@ big$time <- round(pmin(ev, ce), 1)
 big$status <- as.integer(ev <= ce)
 write.csv(big, "large.csv", row.names = FALSE, na = "NA")
 
+# Many groups (hazard switches to its O(K)-per-row variance update above 8 groups): 40 groups of
+# unequal size and hazard, 3 strata, times rounded to 0.5 so that events and censorings tie, the
+# cyclic case weights. Group names g01..g40 sort as their numbers.
+set.seed(20260419)
+nm <- 1500
+many <- data.frame(g = sprintf("g%02d", sample(1:40, nm, replace = TRUE, prob = 1:40)),
+                   s = sample(c("a", "b", "c"), nm, replace = TRUE))
+mev <- rexp(nm, 0.05 * (1 + as.integer(substr(many$g, 2, 3)) / 40)); mce <- runif(nm, 0, 40)
+many$time <- round(pmin(mev, mce) * 2) / 2
+many$status <- as.integer(mev <= mce)
+many$w <- cyc_w(nm)
+write.csv(many, "many.csv", row.names = FALSE, na = "NA")
+
 lung <- read.csv("lung.csv")
+many <- read.csv("many.csv")
 veteran <- read.csv("veteran.csv")
 ovarian <- read.csv("ovarian.csv")
 aml <- read.csv("aml.csv")
@@ -127,12 +142,15 @@ large <- read.csv("large.csv")
 data_prep <- paste(
   "lung <- read.csv('lung.csv'); veteran <- read.csv('veteran.csv');",
   "ovarian <- read.csv('ovarian.csv'); aml <- read.csv('aml.csv'); edge <- read.csv('edge.csv');",
-  "large <- read.csv('large.csv')",
+  "large <- read.csv('large.csv'); many <- read.csv('many.csv')",
   "(files written by this script from survival's data sets; w = 0.5 + ((row - 1) %% 4) * 0.25)")
 
 # ---------------------------------------------------------------------------------------------
 # Independent implementation: a naive loop over the distinct times of each stratum.
-fh_ref <- function(time, status, group, strata = NULL, weights = NULL, rho = 0, gamma = 0) {
+# log_scale: the weights are W / exp(log_scale), computed in log space (for |rho| so large that
+# W^2 overflows: the test is unchanged by a common factor of the weights).
+fh_ref <- function(time, status, group, strata = NULL, weights = NULL, rho = 0, gamma = 0,
+                   log_scale = 0) {
   g <- as.integer(factor(group)); K <- nlevels(factor(group))
   if (is.null(strata)) strata <- rep(1, length(time))
   weighted <- !is.null(weights)
@@ -148,7 +166,8 @@ fh_ref <- function(time, status, group, strata = NULL, weights = NULL, rho = 0, 
       if (d <= 0) next
       nk <- vapply(seq_len(K), function(k) sum(ww[ar & gg == k]), 0)
       dk <- vapply(seq_len(K), function(k) sum(ww[ev & gg == k]), 0)
-      W <- S^rho * (1 - S)^gamma
+      W <- if (log_scale == 0) S^rho * (1 - S)^gamma else
+        exp((if (rho != 0) rho * log(S) else 0) + (if (gamma != 0) gamma * log1p(-S) else 0) - log_scale)
       O <- O + W * dk
       E <- E + W * d * nk / n
       cf <- if (weighted) 1 else if (n > 1) (n - d) / (n - 1) else 0
@@ -181,9 +200,10 @@ cases <- list()
 # One case. `d` holds the complete rows analysed; `time`, `event` (logical/0-1 vector), `group`,
 # `strata`, `weights` are vectors over d; `cli` the flags selecting the same rows from `file`.
 add_case <- function(name, call, source, d, time, event, group, strata = NULL, weights = NULL,
-                     rho = 0, gamma = 0, file, cli, n_excluded = 0L, res, note = NULL) {
+                     rho = 0, gamma = 0, file, cli, n_excluded = 0L, res, note = NULL,
+                     log_scale = 0) {
   K <- nlevels(factor(group))
-  ref <- fh_ref(time, event, group, strata, weights, rho, gamma)
+  ref <- fh_ref(time, event, group, strata, weights, rho, gamma, log_scale)
   agree(ref$observed, res$observed, paste(name, "observed"))
   agree(ref$expected, res$expected, paste(name, "expected"))
   agree(ref$variance, res$variance, paste(name, "variance"))
@@ -297,6 +317,43 @@ add_case("lung_sex_rho05", cl, "survival::survdiff", L, L$time, L$status == 2, L
          cli = c("--time", "time", "--event", "status=2", "--group", "sex", "--rho", "0.5"),
          res = survdiff_res(cl))
 
+# Large |rho| (issue 19): survdiff answers at rho = -100 (weights up to 1e117, V up to 1e234);
+# at rho = -200 it stops ("system is computationally singular": V overflows). hazard then
+# divides every weight by the largest at an event time, exp(M), computed in log space, and says so
+# (weight_log_scale = M); the reference is fh_ref with the same scaling, M found here from the
+# pooled Kaplan-Meier, and the scaling is checked to leave survdiff's chi-square at rho = -100
+# unchanged.
+cl <- "survdiff(Surv(time, status) ~ sex, data = lung, rho = -100)"
+add_case("lung_sex_rho_minus100", cl, "survival::survdiff", L, L$time, L$status == 2, L$sex,
+         rho = -100, file = "lung.csv",
+         cli = c("--time", "time", "--event", "status=2", "--group", "sex", "--rho", "-100"),
+         res = survdiff_res(cl))
+max_log_weight <- function(time, status, rho) {
+  S <- 1; m <- -Inf
+  for (t in sort(unique(time[status == 1]))) {
+    n <- sum(time >= t); d <- sum(time == t & status == 1)
+    m <- max(m, rho * log(S)); S <- S * (n - d) / n
+  }
+  m
+}
+local({
+  m100 <- max_log_weight(L$time, L$status == 2, -100)
+  a <- fh_ref(L$time, L$status == 2, L$sex, rho = -100, log_scale = m100)
+  agree(chisq_of(a$observed, a$expected, a$variance)$chisq,
+        survdiff(Surv(time, status) ~ sex, data = lung, rho = -100)$chisq, "scaled weights, rho = -100")
+})
+m200 <- max_log_weight(L$time, L$status == 2, -200)
+stopifnot(inherits(try(survdiff(Surv(time, status) ~ sex, data = lung, rho = -200), silent = TRUE),
+                   "try-error"))
+add_case("lung_sex_rho_minus200",
+         sprintf("fh_ref(lung$time, lung$status == 2, lung$sex, rho = -200, log_scale = %.17g)", m200),
+         "independent R implementation (fh_ref)", L, L$time, L$status == 2, L$sex, rho = -200,
+         file = "lung.csv",
+         cli = c("--time", "time", "--event", "status=2", "--group", "sex", "--rho", "-200"),
+         res = fh_ref(L$time, L$status == 2, L$sex, rho = -200, log_scale = m200), log_scale = m200,
+         note = "survdiff(rho = -200) fails (V overflows): weights divided by exp(weight_log_scale)")
+cases[[length(cases)]]$weight_log_scale <- m200
+
 V <- veteran
 cl <- "survdiff(Surv(time, status) ~ trt, data = veteran)"
 add_case("veteran_trt", cl, "survival::survdiff", V, V$time, V$status, V$trt, file = "veteran.csv",
@@ -345,6 +402,18 @@ cl <- "survdiff(Surv(time, status) ~ arm, data = large, rho = 1)"
 add_case("large_arm_rho1", cl, "survival::survdiff", B, B$time, B$status, B$arm, rho = 1,
          file = "large.csv",
          cli = c("--time", "time", "--event", "status", "--group", "arm", "--rho", "1"),
+         res = survdiff_res(cl))
+
+M <- many
+cl <- "survdiff(Surv(time, status) ~ g, data = many)"
+add_case("many_groups", cl, "survival::survdiff", M, M$time, M$status, M$g, file = "many.csv",
+         cli = c("--time", "time", "--event", "status", "--group", "g"), res = survdiff_res(cl),
+         note = sprintf("simulated (seed 20260419), 1500 rows, %d groups: hazard's many-group variance path",
+                        nlevels(factor(M$g))))
+cl <- "survdiff(Surv(time, status) ~ g + strata(s), data = many, rho = 1)"
+add_case("many_groups_strata_rho1", cl, "survival::survdiff", M, M$time, M$status, M$g,
+         strata = M$s, rho = 1, file = "many.csv",
+         cli = c("--time", "time", "--event", "status", "--group", "g", "--strata", "s", "--rho", "1"),
          res = survdiff_res(cl))
 
 # ---------------------------------------------------------------------------------------------
@@ -399,6 +468,20 @@ add_case("veteran_celltype_weights", cl, "survival::coxph score test", V, V$time
          V$celltype, weights = V$w, file = "veteran.csv",
          cli = c("--time", "time", "--event", "status", "--group", "celltype", "--weights", "w"),
          res = coxph_res(cl, V$status, V$w, V$celltype))
+cl <- sprintf("coxph(Surv(time, status) ~ g + strata(s), data = many, weights = w, ties = 'breslow', init = rep(0, %d), iter.max = 0)",
+              nlevels(factor(M$g)) - 1L)
+add_case("many_groups_strata_weights", cl, "survival::coxph score test", M, M$time, M$status, M$g,
+         strata = M$s, weights = M$w, file = "many.csv",
+         cli = c("--time", "time", "--event", "status", "--group", "g", "--strata", "s",
+                 "--weights", "w"),
+         res = coxph_res(cl, M$status, M$w, M$g))
+add_case("many_groups_strata_fh_0.5_1",
+         "fh_ref(many$time, many$status, many$g, strata = many$s, rho = 0.5, gamma = 1)",
+         "independent R implementation (fh_ref)", M, M$time, M$status, M$g, strata = M$s,
+         rho = 0.5, gamma = 1, file = "many.csv",
+         cli = c("--time", "time", "--event", "status", "--group", "g", "--strata", "s",
+                 "--rho", "0.5", "--gamma", "1"),
+         res = fh_ref(M$time, M$status, M$g, strata = M$s, rho = 0.5, gamma = 1))
 add_case("lung_sex_weights_rho1",
          "fh_ref(lung$time, lung$status == 2, lung$sex, weights = lung$w, rho = 1)",
          "independent R implementation (fh_ref)", L, L$time, L$status == 2, L$sex, weights = L$w,

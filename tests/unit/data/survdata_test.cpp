@@ -1,6 +1,7 @@
 // Tests of the column-role rules of build_surv_data (docs/cli/data.md), on hand-written data.
 #include "hazard/survdata.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "hazard/csv.hpp"
@@ -163,4 +164,41 @@ TEST(SurvData, AGroupWithoutEventsIsAWarning) {
                             "--group g: level 'A' has no events in the analysed rows (1 rows)",
                             "--group g: level 'C' has no events in the analysed rows (1 rows)"}));
   EXPECT_TRUE(build("t,e,g\n1,1,A\n2,1,B\n", {.time = "t", .event = "e", .group = "g"}).warnings.empty());
+}
+
+// Issue 19: a column with too many levels for a group or a stratum (a subject identifier given
+// by mistake) is refused, naming the column, its number of levels and the limit.
+TEST(SurvData, LevelLimitRules) {
+  const LevelLimit def;
+  EXPECT_EQ(def.limit(3), 10u);      // a handful of levels is always allowed
+  EXPECT_EQ(def.limit(100), 50u);    // half the rows
+  EXPECT_EQ(def.limit(1'000'000), 1000u);
+  const LevelLimit raised{.max_levels = 5000, .half_rows = false};
+  EXPECT_EQ(raised.limit(100), 5000u);
+}
+
+TEST(SurvData, TooManyGroupOrStratumLevelsAreRefused) {
+  std::string csv = "id,t,e,arm,site\n";
+  for (int i = 0; i < 30; ++i) csv += fmt::format("S{},{},1,{},x\n", i, i + 1, i % 2 ? "A" : "B");
+  // 30 levels in 30 rows: more than 10 and more than half the rows
+  const std::string e = error_of(csv, {.time = "t", .event = "e", .group = "id"});
+  EXPECT_NE(e.find("d.csv: column 'id': the group (--group) has 30 levels in 30 analysed rows, more "
+                   "than the limit of 15"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("--max-levels"), std::string::npos) << e;
+  const std::string s = error_of(csv, {.time = "t", .event = "e", .group = "arm", .strata = {"site", "id"}});
+  EXPECT_NE(s.find("column 'id': the stratum (--strata) has 30 levels"), std::string::npos) << s;
+  // raised: accepted
+  auto d = build(csv, {.time = "t", .event = "e", .group = "id",
+                       .level_limit = {.max_levels = 30, .half_rows = false}});
+  EXPECT_EQ(d.group_levels.size(), 30u);
+  EXPECT_NE(error_of(csv, {.time = "t", .event = "e", .group = "id",
+                           .level_limit = {.max_levels = 29, .half_rows = false}})
+                .find("more than the limit of 29 (--max-levels 29)"),
+            std::string::npos);
+  // two arms are never refused, whatever the number of rows
+  EXPECT_EQ(build("t,e,arm\n1,1,A\n2,0,B\n3,1,A\n", {.time = "t", .event = "e", .group = "arm"})
+                .group_levels.size(),
+            2u);
 }

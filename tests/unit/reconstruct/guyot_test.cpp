@@ -236,6 +236,30 @@ TEST(Guyot, RejectsInvalidTables) {
   EXPECT_THROW(reconstruct_guyot(bad), hazard::DataError);
 }
 
+// Issue 19: a count of 1e15 at risk spun forever (one loop step per censored patient, in each of
+// the adjustment loop's tries). Counts above the cap are refused, saying the cap; at the cap the
+// reconstruction takes seconds.
+TEST(Guyot, CountsAboveTheCapAreRefused) {
+  ArmCurve big{.arm = "a", .time = {0, 5, 10}, .surv = {1, 0.8, 0.5}, .risk_time = {0, 5},
+               .n_risk = {1e15, 8e14}, .total_events = std::nullopt};
+  try {
+    reconstruct_guyot(big);
+    ADD_FAILURE() << "1e15 at risk accepted";
+  } catch (const hazard::DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("is above 10000000, the largest count reconstruct takes"),
+              std::string::npos)
+        << e.what();
+  }
+  big.n_risk = {1000, 800};
+  big.total_events = 1e300;
+  EXPECT_THROW(reconstruct_guyot(big), hazard::UsageError);
+  big.n_risk = {hazard::max_patients_per_arm, 0.8 * hazard::max_patients_per_arm};
+  big.total_events = std::nullopt;
+  const ArmReconstruction r = reconstruct_guyot(big);
+  EXPECT_EQ(r.fit.n, 10'000'000);
+  EXPECT_EQ(r.fit.at_risk_matched, 2u);
+}
+
 // ---- round trip ----
 
 namespace {

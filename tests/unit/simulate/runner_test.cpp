@@ -1,10 +1,14 @@
 // Simulated power and type I error against rpact's getSimulationSurvival
 // (tests/reference/simulate/make_simulate.R), and determinism across thread counts.
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include <gtest/gtest.h>
 
+#include "cabinet_scenario.hpp"
 #include "hazard/design.hpp"
+#include "hazard/error.hpp"
 #include "hazard/simulate.hpp"
 #include "test_util.hpp"
 #include "tolerances.hpp"
@@ -104,3 +108,59 @@ TEST(Simulate, StratifiedTestHoldsLevelWithStrongStratumEffect) {
 }
 
 }  // namespace
+
+// Issue 19: the summary is folded trial by trial in trial order, without keeping the trials. With
+// more trials than the HR summary keeps whole (2^17), its mean and type-7 quantiles must still be
+// those of all the trials' estimates (kept here with keep_trials and computed directly), and the
+// thread count must not matter.
+TEST(Simulate, StreamedSummaryEqualsTheDirectOne) {
+  hazard::SimulationScenario s;
+  s.n = 24;
+  s.control = {.start = {0.0}, .rate = {std::log(2.0) / 6}};
+  s.experimental = {.start = {0.0}, .rate = {0.7 * std::log(2.0) / 6}};
+  s.accrual = {.end = {6.0}, .rate = {1.0}};
+  s.looks = {16};
+  s.z_efficacy = {1.96};
+  const std::size_t reps = 150'000;
+  auto a = hazard::simulate_trials(s, {.reps = reps, .seed = 5, .threads = 2, .keep_trials = true});
+  auto b = hazard::simulate_trials(s, {.reps = reps, .seed = 5, .threads = 1});
+  std::vector<double> hr;
+  double rejected = 0, events = 0, sum = 0;
+  for (const auto& t : a.trials) {
+    rejected += t.reject;
+    events += t.events;
+    if (std::isfinite(t.hr)) {
+      hr.push_back(t.hr);
+      sum += t.hr;
+    }
+  }
+  ASSERT_GT(hr.size(), std::size_t{1} << 17);
+  EXPECT_EQ(a.power, rejected / static_cast<double>(reps));
+  EXPECT_EQ(a.expected_events, events / static_cast<double>(reps));
+  EXPECT_EQ(a.hr.mean, sum / static_cast<double>(hr.size()));
+  std::sort(hr.begin(), hr.end());
+  auto type7 = [&](double p) {
+    const double h = (static_cast<double>(hr.size()) - 1) * p;
+    const auto lo = static_cast<std::size_t>(std::floor(h));
+    const std::size_t hi = std::min(lo + 1, hr.size() - 1);
+    return hr[lo] + (h - static_cast<double>(lo)) * (hr[hi] - hr[lo]);
+  };
+  EXPECT_EQ(a.hr.q025, type7(0.025));
+  EXPECT_EQ(a.hr.q25, type7(0.25));
+  EXPECT_EQ(a.hr.median, type7(0.5));
+  EXPECT_EQ(a.hr.q75, type7(0.75));
+  EXPECT_EQ(a.hr.q975, type7(0.975));
+  // one thread, no trials kept: the same numbers
+  EXPECT_EQ(a.power, b.power);
+  EXPECT_EQ(a.hr.mean, b.hr.mean);
+  EXPECT_EQ(a.hr.sd, b.hr.sd);
+  EXPECT_EQ(a.hr.median, b.hr.median);
+  EXPECT_EQ(a.mean_look_time, b.mean_look_time);
+  EXPECT_TRUE(b.trials.empty());
+}
+
+TEST(Simulate, RepsOutOfRangeAreUsageErrors) {
+  auto s = hazard::test::cabinet_like({3.5, 2.5, 2.0});
+  EXPECT_THROW(hazard::simulate_trials(s, {.reps = 0}), hazard::UsageError);
+  EXPECT_THROW(hazard::simulate_trials(s, {.reps = hazard::max_simulation_reps + 1}), hazard::UsageError);
+}
