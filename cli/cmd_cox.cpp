@@ -122,6 +122,7 @@ void run_cox(const CoxCliOptions& o) {
     throw UsageError("the model needs --covariates COL[,COL...] and/or --group COL");
 
   Roles roles = make_roles(o.data);
+  for (auto& v : model.variables) v.level_limit = roles.level_limit;  // --max-levels
   roles.start = o.start;
   roles.covariates = covs;
   roles.offset = o.offset;
@@ -148,20 +149,6 @@ void run_cox(const CoxCliOptions& o) {
   cd.status = std::move(sd.status);
   cd.weight = std::move(sd.weight);
   cd.stratum = sd.stratum;
-    std::vector<std::string> warnings = sd.warnings;  // the data's (a group without events), then the fit's
-    warnings.insert(warnings.end(), r.warnings.begin(), r.warnings.end());
-    j["warnings"] = warnings;
-    std::string text = json_text(j);
-    if (curves.wanted()) {
-      // the curves are streamed as the document's last member, each as it is computed
-      text.pop_back();  // "}"
-      while (!text.empty() && text.back() == '\n') text.pop_back();
-      fmt::print("{},\n  ", text);
-      curves.write(stdout, true);
-      fmt::print("\n}}\n");
-    } else {
-      fmt::print("{}\n", text);
-    }
   if (!o.offset.empty()) {
     const Column& c = table.at(o.offset);
     for (std::size_t r : sd.row) cd.offset.push_back(c.is_numeric() ? c.numbers[r] : std::stod(c.text(r)));
@@ -170,20 +157,15 @@ void run_cox(const CoxCliOptions& o) {
     Factor f = make_factor(table.at(o.cluster));
     for (std::size_t r : sd.row) cd.cluster.push_back(f.codes[r]);
   }
-    std::vector<std::string> warnings = sd.warnings;  // the data's (a group without events), then the fit's
-    warnings.insert(warnings.end(), r.warnings.begin(), r.warnings.end());
-    j["warnings"] = warnings;
-    std::string text = json_text(j);
-    if (curves.wanted()) {
-      // the curves are streamed as the document's last member, each as it is computed
-      text.pop_back();  // "}"
-      while (!text.empty() && text.back() == '\n') text.pop_back();
-      fmt::print("{},\n  ", text);
-      curves.write(stdout, true);
-      fmt::print("\n}}\n");
-    } else {
-      fmt::print("{}\n", text);
-    }
+  // the design matrix in one piece (the arm's columns first), moved into the model data
+  Design design = within_memory(
+      [&] {
+        // at least the arm's K - 1 indicator columns and one per covariate
+        const double cols = static_cast<double>(covs.size() + (sd.group_levels.empty() ? 0 : sd.group_levels.size() - 1));
+        return fmt::format("the Cox model's design matrix: {} rows x {} or more columns need {} or more", n, cols,
+                           byte_size(8.0 * static_cast<double>(n) * cols));
+      },
+      [&] { return build_design(table, sd.row, model); });
   // Nothing below reads the table, and the fit does not read the design's own copy of the
   // columns: each is released as soon as it has been used, so that the peak memory of a large fit
   // holds one copy of the model's columns (plus the fit's work arrays).

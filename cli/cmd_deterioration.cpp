@@ -15,6 +15,7 @@
 #include "commands.hpp"
 #include "hazard/adam.hpp"
 #include "hazard/csv.hpp"
+#include "hazard/output.hpp"
 #include "hazard/deterioration.hpp"
 #include "hazard/error.hpp"
 #include "hazard/km.hpp"
@@ -97,7 +98,7 @@ std::string rows_csv(const QolData& q, const DeteriorationResult& r, const Names
   auto line = [&out](const std::vector<std::string>& fields) {
     for (std::size_t k = 0; k < fields.size(); ++k) {
       if (k) out.push_back(',');
-      out.append(csv_quote(fields[k]));
+      out.append(csv_text(fields[k]));
     }
     out.push_back('\n');
   };

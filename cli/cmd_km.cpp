@@ -306,7 +306,7 @@ struct TextParts {
 
 void print_text(const SurvData& data, const KmResult& r, const DataOptions& o,
                 const TextParts& parts, const std::vector<KmQuantile>& followup) {
-  const std::string& source = o.data;
+  const std::string source = printable(o.data);
   const int pct = static_cast<int>(std::lround(r.conf_level * 100));
   std::string level = std::fabs(r.conf_level * 100 - pct) < 1e-9
                           ? fmt::format("{}%", pct)

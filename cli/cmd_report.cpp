@@ -71,13 +71,6 @@ std::string now_utc() {
   return buf;
 }
 
-// The roles of one cohort (a subset of the rows): the level limit's half-the-rows rule was checked
-// on all the rows, and a small cohort may legitimately have few rows per stratum.
-Roles cohort_roles(const DataOptions& d) {
-  Roles r = make_roles(d);
-  r.level_limit.half_rows = false;
-  return r;
-}
 
 // The distinct values of `column` among the analysed rows, in the column's sorted level order.
 std::vector<std::string> levels_in(const Table& table, const SurvData& d, const std::string& column) {
@@ -179,6 +172,9 @@ void run(ReportCliOptions o) {
   // would read them with the same --where; data problems of the cohort go into its messages.
   auto with_where = [](Roles r, const std::vector<WhereClause>& extra_where) {
     for (const auto& w : extra_where) r.where.push_back(w);
+    // a cohort or subgroup is a subset: the level limit's half-the-rows rule applies to all the
+    // rows, and a small cohort may legitimately have few rows per stratum
+    if (!extra_where.empty()) r.level_limit.half_rows = false;
     return r;
   };
   auto subset = [&](const std::vector<WhereClause>& extra_where) {

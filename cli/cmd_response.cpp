@@ -15,6 +15,7 @@
 
 #include "commands.hpp"
 #include "hazard/csv.hpp"
+#include "hazard/output.hpp"
 #include "hazard/error.hpp"
 #include "hazard/km.hpp"
 #include "hazard/read.hpp"
@@ -193,7 +194,7 @@ void print_csv(const ResponseResult& r, const std::optional<DorResult>& dor) {
                  const char* endpoint, const std::string& stat, double est, double lo, double hi,
                  const std::string& n, const std::string& x) {
     out +=
-        fmt::format("{},{},{},{},{},{},{},{},{},{}\n", csv_quote(a), csv_quote(g), csv_quote(ref),
+        fmt::format("{},{},{},{},{},{},{},{},{},{}\n", csv_text(a), csv_text(g), csv_text(ref),
                     endpoint, stat, csv_num(est), csv_num(lo), csv_num(hi), n, x);
   };
   const double nan = std::nan("");

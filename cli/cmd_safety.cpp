@@ -14,6 +14,7 @@
 
 #include "commands.hpp"
 #include "hazard/csv.hpp"
+#include "hazard/output.hpp"
 #include "hazard/error.hpp"
 #include "hazard/read.hpp"
 #include "hazard/safety.hpp"
@@ -229,12 +230,12 @@ void print_csv(const SafetyPopulation& p, const SafetyResult& r) {
                                                                : "pt";
         for (std::size_t g = 0; g < row.arms.size(); ++g) {
           const SafetyCell& c = row.arms[g];
-          out += fmt::format("{},{},{},{},{},{},{},{},{}", csv_quote(a.label), table, row.id,
-                             csv_quote(row.kind == SafetyRowKind::summary ? "" : row.soc),
-                             csv_quote(row.kind == SafetyRowKind::summary ? row.label
+          out += fmt::format("{},{},{},{},{},{},{},{},{}", csv_text(a.label), table, row.id,
+                             csv_text(row.kind == SafetyRowKind::summary ? "" : row.soc),
+                             csv_text(row.kind == SafetyRowKind::summary ? row.label
                                        : row.kind == SafetyRowKind::term  ? row.label
                                                                           : ""),
-                             csv_quote(p.group_levels[g]), a.n[g], c.n, csv_num(c.percent));
+                             csv_text(p.group_levels[g]), a.n[g], c.n, csv_num(c.percent));
           for (int k = 1; k <= 5; ++k)
             out += fmt::format(",{}", c.worst[static_cast<std::size_t>(k)]);
           out +=
@@ -246,7 +247,7 @@ void print_csv(const SafetyPopulation& p, const SafetyResult& r) {
             const auto& n = row.newcombe[g - 1];
             const auto& w = row.wald[g - 1];
             out +=
-                fmt::format(",{},{},{},{},{},{}\n", csv_quote(p.group_levels[0]),
+                fmt::format(",{},{},{},{},{},{}\n", csv_text(p.group_levels[0]),
                             csv_num(100 * n.estimate), csv_num(100 * n.lower),
                             csv_num(100 * n.upper), csv_num(100 * w.lower), csv_num(100 * w.upper));
           }

@@ -44,6 +44,7 @@ struct DataOptions {
   std::string units;  ///< --units days|weeks|months|years: unit of the time ("" = not stated)
   std::string display_units;            ///< --display-units: convert the time to these units
   std::string encoding = "utf8";        ///< --encoding utf8|latin1 (CSV files, XPORT text)
+  std::optional<std::int64_t> max_levels;  ///< --max-levels N: most levels of --group/--strata
   std::shared_ptr<StreamInputs> streams = std::make_shared<StreamInputs>();
 };
 
@@ -53,8 +54,6 @@ Table read_input(const DataOptions& o, const std::string& path, const ReadOption
 
 /// The bytes of a stream input (read once, kept in o.streams); nullptr when `path` is a file.
 std::shared_ptr<const std::string> stream_bytes(const DataOptions& o, const std::string& path);
-  std::optional<std::int64_t> max_levels;  ///< --max-levels N: most levels of --group/--strata
-};
 
 /// Runs f(); running out of memory inside becomes a ResourceError whose message, what(), says
 /// what was too large (exit 1 with that message, never an abort). `what` is called only then,

@@ -9,6 +9,7 @@
 
 #include "hazard/adam.hpp"
 #include "hazard/error.hpp"
+#include "hazard/output.hpp"
 #include "hazard/read.hpp"
 
 namespace hazard::cli {
@@ -108,11 +109,10 @@ ReadoutInput read_readout(const ReadoutOptions& o, const std::vector<std::string
 }
 
 void write_text_file(const std::string& path, const std::string& text) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  if (!f) throw IoError(fmt::format("{}: cannot open for writing: {}", path, std::strerror(errno)));
-  f.write(text.data(), static_cast<std::streamsize>(text.size()));
-  f.close();
-  if (!f) throw IoError(fmt::format("{}: write failed: {}", path, std::strerror(errno)));
+  // atomic: a temporary in the target's folder, renamed when complete (output.hpp)
+  OutputFile f(path);
+  f.write(text);
+  f.commit();
 }
 
 }  // namespace hazard::cli

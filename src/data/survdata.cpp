@@ -678,10 +678,19 @@ SurvData build_surv_data(const Table& table, const Roles& roles) {
       group_events[static_cast<std::size_t>(out.group[i])] += out.status[i];
       ++group_rows[static_cast<std::size_t>(out.group[i])];
     }
-    for (std::size_t k = 0; k < group_events.size(); ++k)
-      if (group_events[k] == 0 && group_events.size() > 1)
+    // one warning per level, up to ten; beyond, one line counting them (a --group with thousands
+    // of levels raised by --max-levels must not print thousands of lines)
+    constexpr std::size_t max_listed = 10;
+    std::size_t without = 0;
+    for (std::size_t k = 0; k < group_events.size(); ++k) {
+      if (group_events[k] != 0 || group_events.size() < 2) continue;
+      if (++without <= max_listed)
         out.warnings.push_back(fmt::format("--group {}: level '{}' has no events in the analysed rows ({} rows)",
                                            roles.group, out.group_levels[k], group_rows[k]));
+    }
+    if (without > max_listed)
+      out.warnings.push_back(fmt::format("--group {}: {} more levels have no events in the analysed rows ({} in all)",
+                                         roles.group, without - max_listed, without));
   }
 
   // Strata: codes in the sorted order of the present combinations, labelled as R's strata().

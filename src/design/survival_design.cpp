@@ -97,6 +97,8 @@ SurvivalPlanOptions with_sample_size(SurvivalPlanOptions p, double n) {
   }
   p.follow_up = std::nan("");
   return p;
+}
+
 // Every number of the design must be finite and positive (issue 19: extreme inputs gave a
 // negative sample size with exit 0). Anything else is a numerical error naming the quantity.
 void check_result(const SurvivalDesign& d) {

@@ -111,7 +111,7 @@ expect_error 2 "mid" deterioration --data "$ADQS" --param PARAMCD=GHS --mid -5 -
 expect_error 2 "either --confirmed or --definitive" deterioration --data "$ADQS" --param PARAMCD=GHS --mid 10 \
   --confirmed --definitive --group TRT01P
 expect_error 2 "--param" deterioration --data "$ADQS" --param GHS --mid 10 --group TRT01P
-expect_error 5 "cannot open" deterioration --data "$ADQS" --param PARAMCD=GHS --mid 10 --group TRT01P \
+expect_error 5 "cannot (open|write)" deterioration --data "$ADQS" --param PARAMCD=GHS --mid 10 --group TRT01P \
   --out "$TMP/no/such/dir/ttd.csv"
 
 # The text output states the rule; the CSV has one row per subject with ADTTE columns.

@@ -164,6 +164,12 @@ TEST(SurvData, AGroupWithoutEventsIsAWarning) {
                             "--group g: level 'A' has no events in the analysed rows (1 rows)",
                             "--group g: level 'C' has no events in the analysed rows (1 rows)"}));
   EXPECT_TRUE(build("t,e,g\n1,1,A\n2,1,B\n", {.time = "t", .event = "e", .group = "g"}).warnings.empty());
+  // many levels without events: ten listed, then one line counting the rest
+  std::string csv = "t,e,g\n1,1,Z\n";
+  for (int k = 0; k < 15; ++k) csv += fmt::format("{},0,L{:02d}\n", k + 2, k);
+  const auto many = build(csv, {.time = "t", .event = "e", .group = "g", .level_limit = {.max_levels = 100, .half_rows = false}});
+  ASSERT_EQ(many.warnings.size(), 11u);
+  EXPECT_EQ(many.warnings.back(), "--group g: 5 more levels have no events in the analysed rows (15 in all)");
 }
 
 // Issue 19: a column with too many levels for a group or a stratum (a subject identifier given

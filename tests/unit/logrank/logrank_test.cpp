@@ -355,7 +355,7 @@ TEST(Logrank, SurvDataFrontEnd) {
   EXPECT_THROW(hazard::logrank(d), hazard::UsageError);  // no group
   d.group = {0, 0, 0, 0};
   d.group_levels = {"A", "B"};
-  EXPECT_THROW(hazard::logrank(d), hazard::NumericalError);  // B has no rows
+  EXPECT_THROW(hazard::logrank(d), hazard::DataError);  // B has no rows: one level, bad data (exit 3)
   d.group = {0, 1, 0, 1};
   EXPECT_THROW(hazard::logrank(d, {.rho = 0.0, .gamma = -0.5}), hazard::UsageError);
   const auto r = hazard::logrank(d);
