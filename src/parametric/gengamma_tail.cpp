@@ -34,19 +34,59 @@ Point point(double q, const Taylor2& d, double v) {
   return p;
 }
 
-// Integrals over [a, a + width] of exp(lf - ref) times 1, -a0, a0^2 - b0.
-struct Sums {
-  double s = 0, sq = 0, sqq = 0;
+// |d log f_W / dv| = |G_w| = |v E(Qv)|: the local rate at which f_W changes.
+double slope(double q, double v) { return std::fabs(v * exp_ratio(q * v).v); }
+
+double log_add(double a, double b);
+
+// The integral of f_W over [a, a + width] on the log scale, and the averages of -A0 and
+// A0^2 - B0 over it (weights f_W): 5-point Gauss–Legendre on sub-panels narrow enough that f_W
+// changes by at most a factor e^(1/2) across each (the right tail of Q > 0 falls like
+// exp(-e^(Qv)/Q^2)).
+struct Cell {
+  double log_int = -std::numeric_limits<double>::infinity();
+  double mq = 0, mqq = 0;
 };
-Sums panel(double q, const Taylor2& d, double a, double width, double ref) {
-  Sums out;
-  const double half = 0.5 * width;
-  for (int k = 0; k < 5; ++k) {
-    const Point p = point(q, d, a + half * (1 + gl_x[k]));
-    const double e = gl_w[k] * half * std::exp(p.lf - ref);
-    out.s += e;
-    out.sq -= e * p.a0;
-    out.sqq += e * (p.a0 * p.a0 - p.b0);
+Cell cell_integral(double q, const Taylor2& d, double a, double width, double log_floor) {
+  Cell out;
+  const double lf_a = point(q, d, a).lf, lf_b = point(q, d, a + width).lf;
+  // a cell whose ends lie 45 below the floor (1e-18 of the integral so far, with room for a
+  // mode inside) adds nothing
+  if (std::max(lf_a, lf_b) + std::log(width) < log_floor - 45) return out;
+  const double rate = std::max(slope(q, a), slope(q, a + width));
+  const int k = std::clamp(static_cast<int>(std::ceil(width * rate / 0.5)), 1, 100000);
+  const double sub = width / k;
+  // sub-panels from the end where f_W is larger, so that a steep side can stop early
+  const bool from_right = lf_b > lf_a;
+  double lf[5], a0[5], b0[5];
+  for (int s = 0; s < k; ++s) {
+    const int idx = from_right ? k - 1 - s : s;
+    const double left = a + idx * sub, half = 0.5 * sub;
+    double ref = -std::numeric_limits<double>::infinity();
+    for (int j = 0; j < 5; ++j) {
+      const Point p = point(q, d, left + half * (1 + gl_x[j]));
+      lf[j] = p.lf;
+      a0[j] = p.a0;
+      b0[j] = p.b0;
+      ref = std::max(ref, p.lf);
+    }
+    if (!(ref > -std::numeric_limits<double>::infinity())) break;
+    double sum = 0, sq = 0, sqq = 0;
+    for (int j = 0; j < 5; ++j) {
+      const double e = gl_w[j] * half * std::exp(lf[j] - ref);
+      sum += e;
+      sq -= e * a0[j];
+      sqq += e * (a0[j] * a0[j] - b0[j]);
+    }
+    const double li = ref + std::log(sum);
+    const double tot = log_add(out.log_int, li);
+    const double r_old = std::exp(out.log_int - tot), r_new = std::exp(li - tot);
+    out.mq = out.mq * r_old + (sq / sum) * r_new;
+    out.mqq = out.mqq * r_old + (sqq / sum) * r_new;
+    out.log_int = tot;
+    // the rest of a falling side adds nothing once a sub-panel is 1e-18 of the total
+    const bool falling = from_right ? lf[0] < lf[4] : lf[4] < lf[0];
+    if (s > 0 && falling && li < std::max(tot, log_floor) - 41.5) break;
   }
   return out;
 }
@@ -71,29 +111,31 @@ GenGammaTail::GenGammaTail(double q, double w_lo, double w_hi) : q_(q), lo_(w_lo
   const int nodes = cells_ + 1;
   node_.assign(static_cast<std::size_t>(nodes) * 9, std::numeric_limits<double>::quiet_NaN());
 
-  // The tail beyond the last node, relative to f_W there; panels widen slowly (the right tail of
-  // Q < 0 decays only like exp(-v/|Q|)).
+  // The tail beyond the last node: panels from there on, each narrow enough for f_W's local
+  // rate, growing slowly (the right tail of Q < 0 decays only like exp(-v/|Q|)), until a panel
+  // adds less than 1e-18 of the total while f_W falls.
   const double v_end = lo_ + cells_ * h_;
   const double lf_end = point(q, d, v_end).lf;
-  Sums tail;
+  Cell tail;
   double a = v_end, width = 0.25 / scale;
-  double prev_lf = lf_end;
-  for (int k = 0; k < 200000; ++k) {
-    const Sums s = panel(q, d, a, width, lf_end);
-    tail.s += s.s;
-    tail.sq += s.sq;
-    tail.sqq += s.sqq;
-    a += width;
-    const double lf_next = point(q, d, a).lf;
-    const bool falling = lf_next < prev_lf;
-    prev_lf = lf_next;
-    if (!(s.s == s.s)) break;  // NaN: give up (the node values become NaN)
-    if (k >= 4 && falling && s.s <= 1e-17 * tail.s) break;
+  for (int k = 0; k < 100000; ++k) {
+    const double w_here = std::min(width, 0.5 / std::max(1e-300, slope(q, a)));
+    const Cell c = cell_integral(q, d, a, std::max(w_here, 1e-6), tail.log_int);
+    const double tot = log_add(tail.log_int, c.log_int);
+    if (std::isnan(tot)) break;
+    const double r_old = std::exp(tail.log_int - tot), r_new = std::exp(c.log_int - tot);
+    tail.mq = tail.mq * r_old + c.mq * r_new;
+    tail.mqq = tail.mqq * r_old + c.mqq * r_new;
+    tail.log_int = tot;
+    const double lf_a = point(q, d, a).lf;
+    a += std::max(w_here, 1e-6);
+    const bool falling = point(q, d, a).lf < lf_a;
+    if (k >= 4 && falling && c.log_int < tot - 41.5) break;
     width = std::min(width * 1.05, 0.5 * scale);
   }
-  double ls = lf_end + std::log(tail.s);
-  double lq = tail.sq / tail.s;
-  double l2 = tail.sqq / tail.s;  // S_QQ / S
+  double ls = tail.log_int;
+  double lq = tail.mq;
+  double l2 = tail.mqq;  // S_QQ / S
 
   auto store = [&](int j, double v, double lf) {
     double* n = &node_[static_cast<std::size_t>(j) * 9];
@@ -120,11 +162,11 @@ GenGammaTail::GenGammaTail(double q, double w_lo, double w_hi) : q_(q), lo_(w_lo
   for (int j = cells_ - 1; j >= 0; --j) {
     const double v = lo_ + j * h_;
     const double lf = point(q, d, v).lf;
-    const Sums c = panel(q, d, v, h_, lf);
-    const double ls_new = log_add(ls, lf + std::log(c.s));
-    const double rho = std::exp(ls - ls_new), kappa = std::exp(lf - ls_new);
-    lq = lq * rho + c.sq * kappa;
-    l2 = l2 * rho + c.sqq * kappa;
+    const Cell c = cell_integral(q, d, v, h_, ls);
+    const double ls_new = log_add(ls, c.log_int);
+    const double rho = std::exp(ls - ls_new), kappa = std::exp(c.log_int - ls_new);
+    lq = lq * rho + c.mq * kappa;
+    l2 = l2 * rho + c.mqq * kappa;
     ls = ls_new;
     store(j, v, lf);
   }

@@ -103,7 +103,7 @@ Taylor2 stirling_rest(double q) {
   const double la = std::log(a);
   r.v = boost::math::lgamma(a) - (a - 0.5) * la + a - log_sqrt_2pi;
   const double d1 = boost::math::digamma(a) - la + 0.5 / a;             // delta'(a)
-  const double d2 = boost::math::trigamma(a) - 1 / a + 0.5 / (a * a);   // delta''(a)
+  const double d2 = boost::math::trigamma(a) - 1 / a - 0.5 / (a * a);   // delta''(a)
   const double da = -2 / (q * q * q);                                    // da/dQ
   const double dda = 6 / (q * q * q * q);                                // d2a/dQ2
   r.d1 = d1 * da;

@@ -30,7 +30,7 @@ inline ParametricData parametric_input(const nlohmann::json& in) {
     for (double w : d.weight) all_one = all_one && w == 1;
     if (all_one) d.weight.clear();
   }
-  if (in.contains("start")) d.start = in.at("start").get<std::vector<double>>();
+  if (in.contains("start") && in.at("start").is_array()) d.start = in.at("start").get<std::vector<double>>();
   auto matrix = [](const nlohmann::json& rows, std::size_t n) {
     const std::size_t p = rows.empty() ? 0 : rows[0].size();
     Eigen::MatrixXd x(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(p));
@@ -142,6 +142,54 @@ inline void check_survreg_cases(const std::string& dist) {
     EXPECT_TRUE(near_rel(parametric_log_likelihood(d, f, b), jnum(e.at("loglik_by_hand")), tol::closed_form));
   }
   EXPECT_EQ(seen, 5);
+}
+
+}  // namespace hazard::test
+
+namespace hazard::test {
+
+/// Every case of tests/reference/parametric/optim.json whose distribution starts with `dist`
+/// (a log-likelihood written out in R, maximised by optim; Hessian by optimHess): the maximised
+/// log-likelihood to 1e-5 (absolute), the estimates to 1e-4 times max(1, |estimate|), the SEs to
+/// 1e-3 relative of optimHess's (differences of a numerical gradient) and to 1e-5 of the SEs from a
+/// Richardson-extrapolated Hessian of the log-likelihood, and the log-likelihood function at R's
+/// estimates to 1e-9 relative (the same formula, computed independently).
+inline int check_optim_cases(const std::string& dist) {
+  const nlohmann::json ref = reference("parametric/optim.json");
+  int seen = 0;
+  for (const auto& c : ref.at("cases")) {
+    const std::string cd = c.at("dist");
+    if (cd.rfind(dist, 0) != 0) continue;
+    ++seen;
+    const std::string name = c.at("name");
+    SCOPED_TRACE(name + ": " + c.at("model").get<std::string>());
+    const ParametricData d = parametric_input(c.at("input"));
+    const ParametricFit f = fit_parametric(d, parse_distribution(cd));
+    EXPECT_TRUE(f.converged) << f.message;
+    const auto& e = c.at("expect");
+    if (e.contains("knots")) {
+      const std::vector<double> k = jvec(e.at("knots"));
+      EXPECT_EQ(f.knots.size(), k.size());
+      if (f.knots.size() != k.size()) continue;
+      for (std::size_t j = 0; j < k.size(); ++j) EXPECT_TRUE(near_rel(f.knots[j], k[j], tol::closed_form));
+    }
+    const std::vector<double> est = jvec(e.at("estimate")), se = jvec(e.at("se"));
+    EXPECT_EQ(static_cast<std::size_t>(f.estimate.size()), est.size());
+    if (static_cast<std::size_t>(f.estimate.size()) != est.size()) continue;
+    EXPECT_NEAR(f.loglik, jnum(e.at("loglik")), tol::parametric_optim_loglik);
+    for (std::size_t j = 0; j < est.size(); ++j) {
+      const auto jj = static_cast<Eigen::Index>(j);
+      EXPECT_NEAR(f.estimate[jj], est[j], tol::parametric_optim_estimate * std::max(1.0, std::fabs(est[j])))
+          << f.terms[j];
+      EXPECT_TRUE(near_rel(std::sqrt(f.vcov(jj, jj)), se[j], 1e-3)) << "se " << f.terms[j];
+      EXPECT_TRUE(near_rel(std::sqrt(f.vcov(jj, jj)), jnum(e.at("se_richardson")[j]), 1e-5))
+          << "se (Richardson) " << f.terms[j];
+    }
+    Eigen::VectorXd b(static_cast<Eigen::Index>(est.size()));
+    for (std::size_t j = 0; j < est.size(); ++j) b[static_cast<Eigen::Index>(j)] = est[j];
+    EXPECT_TRUE(near_rel(parametric_log_likelihood(d, f, b), jnum(e.at("loglik")), 1e-9));
+  }
+  return seen;
 }
 
 }  // namespace hazard::test
