@@ -66,6 +66,9 @@ struct GenGammaRows {
   std::vector<double> dq;         // distinct Q of the rows, and their D(Q) (log f_row's cache)
   std::vector<Taylor2> dval;
 
+  double th1 = std::nan(""), is1 = 0;  // exp(-theta_1) of the fit's sigma (rows without covariates on it)
+  double inv_sigma(double t1) const { return t1 == th1 ? is1 : std::exp(-t1); }
+
   Taylor2 stirling_of(double q) const {
     for (std::size_t k = 0; k < dq.size(); ++k)
       if (dq[k] == q) return dval[k];
@@ -80,20 +83,21 @@ struct GenGammaRows {
   }
 
   double log_f_row(const double* th, double, double lt, int order, Deriv& d) const {
-    const double is = std::exp(-th[1]), q = th[2];
+    const double is = inv_sigma(th[1]), q = th[2];
     const double w = (lt - th[0]) * is, z = q * w;
-    const Taylor2 e2 = exp_ratio2(z);
+    const ExpRatios er = exp_ratios(z);
+    const Taylor2& e2 = er.p;
     const Taylor2 D = stirling_of(q);
     const double w2 = w * w;
     const double value = -lt - th[1] - log_sqrt_2pi - D.v - w2 * e2.v;
     if (order >= 1) {
-      const Taylor2 e1 = exp_ratio(z);
+      const Taylor2& e1 = er.e;
       const double g_w = w * e1.v, g_q = w2 * w * e2.d1;
       d.g[0] = g_w * is;
       d.g[1] = -1 + g_w * w;
       d.g[2] = -D.d1 - g_q;
       if (order >= 2) {
-        const double g_ww = std::exp(z), g_qw = w2 * e1.d1, g_qq = w2 * w2 * e2.d2;
+        const double g_ww = er.ez, g_qw = w2 * e1.d1, g_qq = w2 * w2 * e2.d2;
         d.h[0] = -g_ww * is * is;
         d.h[1] = d.h[3] = -(g_ww * is * w + g_w * is);
         d.h[4] = -(g_ww * w2 + g_w * w);
@@ -106,7 +110,7 @@ struct GenGammaRows {
   }
 
   double log_s_row(const double* th, double, double lt, int order, Deriv& d) const {
-    const double is = std::exp(-th[1]), q = th[2];
+    const double is = inv_sigma(th[1]), q = th[2];
     const double w = (lt - th[0]) * is;
     const std::size_t k = nearest(q);
     double ls, lq, lqq;
@@ -114,15 +118,15 @@ struct GenGammaRows {
     if (order >= 1) {
       const Taylor2& D = stirling[k];
       const double z = q * w, w2 = w * w;
-      const Taylor2 e2 = exp_ratio2(z);
+      const ExpRatios er = exp_ratios(z);
+      const Taylor2& e2 = er.p;
       const double r = std::exp(-log_sqrt_2pi - D.v - w2 * e2.v - ls);
       const double sw = -r;
       d.g[0] = -sw * is;
       d.g[1] = -sw * w;
       d.g[2] = lq;
       if (order >= 2) {
-        const Taylor2 e1 = exp_ratio(z);
-        const double g_w = w * e1.v;
+        const double g_w = w * er.e.v;
         const double sww = r * g_w - r * r;
         const double swq = r * (D.d1 + w2 * w * e2.d1 + lq);
         d.h[0] = sww * is * is;
@@ -165,6 +169,8 @@ class GenGamma final : public Family {
 
   Evaluation evaluate(const Model& model, const Eigen::VectorXd& beta, int order) const override {
     GenGammaRows rows;
+    rows.th1 = beta[1];
+    rows.is1 = std::exp(-beta[1]);
     std::vector<std::pair<double, double>> qw;
     double th[max_par];
     // Q varies by row only when the z effects act on it
@@ -183,7 +189,7 @@ class GenGamma final : public Family {
         rows.dq.push_back(th[2]);
         rows.dval.push_back(stirling_rest(th[2]));
       }
-      const double is = std::exp(-th[1]);
+      const double is = rows.inv_sigma(th[1]);
       if (cens) qw.emplace_back(th[2], (model.log_time[i] - th[0]) * is);
       if (entry) qw.emplace_back(th[2], (model.log_start[i] - th[0]) * is);
     }

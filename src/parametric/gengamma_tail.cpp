@@ -25,7 +25,7 @@ struct Point {
 };
 
 Point point(double q, const Taylor2& d, double v) {
-  const Taylor2 e2 = exp_ratio2(q * v);
+  const Taylor2 e2 = exp_ratios(q * v).p;
   const double v2 = v * v;
   Point p;
   p.lf = -log_sqrt_2pi - d.v - v2 * e2.v;
@@ -35,7 +35,7 @@ Point point(double q, const Taylor2& d, double v) {
 }
 
 // |d log f_W / dv| = |G_w| = |v E(Qv)|: the local rate at which f_W changes.
-double slope(double q, double v) { return std::fabs(v * exp_ratio(q * v).v); }
+double slope(double q, double v) { return std::fabs(v * exp_ratios(q * v).e.v); }
 
 double log_add(double a, double b);
 
@@ -100,7 +100,7 @@ double log_add(double a, double b) {
 }  // namespace
 
 double gengamma_log_fw(double q, double d, double v) {
-  return -log_sqrt_2pi - d - v * v * exp_ratio2(q * v).v;
+  return -log_sqrt_2pi - d - v * v * exp_ratios(q * v).p.v;
 }
 
 GenGammaTail::GenGammaTail(double q, double w_lo, double w_hi) : q_(q), lo_(w_lo) {
@@ -139,8 +139,9 @@ GenGammaTail::GenGammaTail(double q, double w_lo, double w_hi) : q_(q), lo_(w_lo
 
   auto store = [&](int j, double v, double lf) {
     double* n = &node_[static_cast<std::size_t>(j) * 9];
-    const Taylor2 e1 = exp_ratio(q * v);
-    const Taylor2 e2 = exp_ratio2(q * v);
+    const ExpRatios er = exp_ratios(q * v);
+    const Taylor2& e1 = er.e;
+    const Taylor2& e2 = er.p;
     const double v2 = v * v;
     const double g_w = v * e1.v, g_qw = v2 * e1.d1, g_qqw = v2 * v * e1.d2;
     const double a0 = d.d1 + v2 * v * e2.d1, b0 = d.d2 + v2 * v2 * e2.d2;

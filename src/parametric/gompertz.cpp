@@ -19,7 +19,7 @@ namespace {
 struct GompertzRows {
   double log_s_row(const double* th, double t, double, int order, Deriv& d) const {
     const double a = th[0], b = std::exp(th[1]);
-    const Taylor2 e = exp_ratio(a * t);
+    const Taylor2 e = exp_ratios(a * t).e;
     const double H = b * t * e.v;
     if (order >= 1) {
       d.g[0] = -b * t * t * e.d1;

@@ -20,15 +20,19 @@ inline double logistic(double z) {
 }
 
 struct LogLogisticRows {
+  // exp(theta_0) of the fit's shape, reused for the rows whose shape has no covariate
+  double th0 = std::nan(""), a0 = 0;
+  double shape(double t0) const { return t0 == th0 ? a0 : std::exp(t0); }
+
   double log_s_row(const double* th, double, double lt, int order, Deriv& d) const {
-    const double a = std::exp(th[0]);
+    const double a = shape(th[0]);
     const double z = a * (lt - th[1]);
     const double p = logistic(z);
     shape_scale_chain(z, a, -p, -p * (1 - p), 0, order, d);
     return -softplus(z);
   }
   double log_f_row(const double* th, double, double lt, int order, Deriv& d) const {
-    const double a = std::exp(th[0]);
+    const double a = shape(th[0]);
     const double z = a * (lt - th[1]);
     const double p = logistic(z);
     shape_scale_chain(z, a, 1 - 2 * p, -2 * p * (1 - p), 1, order, d);
@@ -40,7 +44,8 @@ class LogLogistic final : public Family {
  public:
   int m() const override { return 2; }
   Evaluation evaluate(const Model& model, const Eigen::VectorXd& beta, int order) const override {
-    return accumulate(rows_, model, beta, order);
+    LogLogisticRows rows{beta[0], std::exp(beta[0])};
+    return accumulate(rows, model, beta, order);
   }
   void log_f(const double* th, const std::vector<double>& t, int order, double* value,
              Deriv* deriv) const override {

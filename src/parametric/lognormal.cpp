@@ -18,8 +18,12 @@ namespace hazard::detail::parametric {
 namespace {
 
 struct LogNormalRows {
+  // exp(-theta_1) of the fit's sdlog, reused for the rows whose sdlog has no covariate
+  double th1 = std::nan(""), is1 = 0;
+  double inv_sigma(double t1) const { return t1 == th1 ? is1 : std::exp(-t1); }
+
   double log_s_row(const double* th, double, double lt, int order, Deriv& d) const {
-    const double is = std::exp(-th[1]);
+    const double is = inv_sigma(th[1]);
     const double w = (lt - th[0]) * is;
     const double L = log_norm_upper(w);
     if (order >= 1) {
@@ -37,7 +41,7 @@ struct LogNormalRows {
     return L;
   }
   double log_f_row(const double* th, double, double lt, int order, Deriv& d) const {
-    const double is = std::exp(-th[1]);
+    const double is = inv_sigma(th[1]);
     const double w = (lt - th[0]) * is;
     if (order >= 1) {
       d.g[0] = w * is;
@@ -56,7 +60,8 @@ class LogNormal final : public Family {
  public:
   int m() const override { return 2; }
   Evaluation evaluate(const Model& model, const Eigen::VectorXd& beta, int order) const override {
-    return accumulate(rows_, model, beta, order);
+    LogNormalRows rows{beta[1], std::exp(-beta[1])};
+    return accumulate(rows, model, beta, order);
   }
   void log_f(const double* th, const std::vector<double>& t, int order, double* value,
              Deriv* deriv) const override {

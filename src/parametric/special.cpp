@@ -59,6 +59,62 @@ Taylor2 factorial_series(double z, int s) {
 
 }  // namespace
 
+namespace {
+
+// Horner coefficients of sum_k c_k z^k, c_k = 1/(k+s)!, and of its first two derivatives.
+struct RatioSeries {
+  static constexpr int n = 16;
+  double v[2][n]{}, d1[2][n]{}, d2[2][n]{};
+  constexpr RatioSeries() {
+    for (int s = 1; s <= 2; ++s) {
+      double c[n + 2]{};
+      double fact = 1;
+      for (int k = 2; k <= s; ++k) fact *= k;
+      for (int k = 0; k < n + 2; ++k) {
+        if (k > 0) fact *= (k + s);
+        c[k] = 1 / fact;
+      }
+      for (int k = 0; k < n; ++k) {
+        v[s - 1][k] = c[k];
+        d1[s - 1][k] = (k + 1) * c[k + 1];
+        d2[s - 1][k] = (k + 2) * (k + 1) * c[k + 2];
+      }
+    }
+  }
+};
+constexpr RatioSeries ratio_series;
+
+inline double horner(const double* c, double z) {
+  double r = c[RatioSeries::n - 1];
+  for (int k = RatioSeries::n - 2; k >= 0; --k) r = r * z + c[k];
+  return r;
+}
+
+}  // namespace
+
+ExpRatios exp_ratios(double z) {
+  ExpRatios r;
+  if (std::fabs(z) < 0.5) {
+    for (int s = 0; s < 2; ++s) {
+      Taylor2& t = s == 0 ? r.e : r.p;
+      t.v = horner(ratio_series.v[s], z);
+      t.d1 = horner(ratio_series.d1[s], z);
+      t.d2 = horner(ratio_series.d2[s], z);
+    }
+    r.ez = 1 + z * r.e.v;
+    return r;
+  }
+  const double ez = std::exp(z), iz = 1 / z;
+  r.ez = ez;
+  r.e.v = (ez - 1) * iz;
+  r.e.d1 = (ez - r.e.v) * iz;
+  r.e.d2 = (ez - 2 * r.e.d1) * iz;
+  r.p.v = (r.e.v - 1) * iz;
+  r.p.d1 = (r.e.v - 2 * r.p.v) * iz;
+  r.p.d2 = (r.e.d1 - 3 * r.p.d1) * iz;
+  return r;
+}
+
 Taylor2 exp_ratio(double z) {
   if (std::fabs(z) < 1) return factorial_series(z, 1);
   Taylor2 r;

@@ -16,15 +16,19 @@ namespace hazard::detail::parametric {
 namespace {
 
 struct WeibullRows {
+  // exp(theta_0) of the fit's shape, reused for the rows whose shape has no covariate
+  double th0 = std::nan(""), a0 = 0;
+  double shape(double t0) const { return t0 == th0 ? a0 : std::exp(t0); }
+
   double log_s_row(const double* th, double, double lt, int order, Deriv& d) const {
-    const double a = std::exp(th[0]);
+    const double a = shape(th[0]);
     const double z = a * (lt - th[1]);
     const double ez = std::exp(z);
     shape_scale_chain(z, a, -ez, -ez, 0, order, d);
     return -ez;
   }
   double log_f_row(const double* th, double, double lt, int order, Deriv& d) const {
-    const double a = std::exp(th[0]);
+    const double a = shape(th[0]);
     const double z = a * (lt - th[1]);
     const double ez = std::exp(z);
     shape_scale_chain(z, a, 1 - ez, -ez, 1, order, d);
@@ -36,7 +40,8 @@ class Weibull final : public Family {
  public:
   int m() const override { return 2; }
   Evaluation evaluate(const Model& model, const Eigen::VectorXd& beta, int order) const override {
-    return accumulate(rows_, model, beta, order);
+    WeibullRows rows{beta[0], std::exp(beta[0])};
+    return accumulate(rows, model, beta, order);
   }
   void log_f(const double* th, const std::vector<double>& t, int order, double* value,
              Deriv* deriv) const override {
