@@ -16,5 +16,6 @@ void register_monitor(CLI::App& app);
 void register_simulate(CLI::App& app);
 void register_reconstruct(CLI::App& app);
 void register_published(CLI::App& app);
+void register_parametric(CLI::App& app);
 
 }  // namespace hazard::cli

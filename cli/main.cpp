@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   hazard::cli::register_simulate(app);
   hazard::cli::register_reconstruct(app);
   hazard::cli::register_published(app);
+  hazard::cli::register_parametric(app);
 
   try {
     try {

@@ -139,7 +139,9 @@ ParametricFit fit_parametric(const ParametricData& data, const Distribution& dis
                              const ParametricOptions& options = {});
 
 /// Fits several distributions; fits already done start the ones nesting them (gengamma from the
-/// best of the log-normal and Weibull; rp-* from the Weibull or log-logistic).
+/// best of the log-normal and Weibull; rp-* from the Weibull or log-logistic). A distribution
+/// that cannot be fitted (no finite likelihood at any start) is returned with converged = false,
+/// an empty estimate and the reason in `message`; the others are still fitted.
 std::vector<ParametricFit> fit_parametric(const ParametricData& data,
                                           const std::vector<Distribution>& dists,
                                           const ParametricOptions& options = {});
@@ -211,6 +213,14 @@ struct SimulatedCurve {
 SimulatedCurve simulate_extrapolation(const ParametricFit& fit, const CurveCovariates& at,
                                       const ExtrapolationOptions& options,
                                       const Eigen::MatrixXd& draws);
+
+/// S(t), h(t) and H(t) of a fit (at its estimates) at many times, for figures: no intervals.
+/// t = 0 gives S = 1, H = 0 and h = NaN.
+struct ParametricCurve {
+  std::vector<double> surv{}, hazard{}, cumhaz{};
+};
+ParametricCurve parametric_curve(const ParametricFit& fit, const CurveCovariates& at,
+                                 const std::vector<double>& times);
 
 /// log S(t) and log h(t) of a fit with parameters `beta` (estimation scale), at covariates `at`.
 double parametric_log_survival(const ParametricFit& fit, const Eigen::VectorXd& beta,

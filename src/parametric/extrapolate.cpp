@@ -295,6 +295,33 @@ Extrapolation extrapolate(const ParametricFit& fit, const CurveCovariates& at,
   return e;
 }
 
+ParametricCurve parametric_curve(const ParametricFit& fit, const CurveCovariates& at,
+                                 const std::vector<double>& times) {
+  const auto fam = dp::make_family(fit.distribution, fit.knots);
+  const dp::CurveTheta c = dp::curve_theta(fit, fit.estimate, at);
+  ParametricCurve out;
+  out.surv.assign(times.size(), 1.0);
+  out.hazard.assign(times.size(), nan_v);
+  out.cumhaz.assign(times.size(), 0.0);
+  std::vector<double> tpos;
+  std::vector<std::size_t> idx;
+  for (std::size_t i = 0; i < times.size(); ++i)
+    if (times[i] > 0) {
+      tpos.push_back(times[i]);
+      idx.push_back(i);
+    }
+  if (tpos.empty()) return out;
+  std::vector<double> ls(tpos.size()), lf(tpos.size());
+  fam->log_s(c.th.data(), tpos, 0, ls.data(), nullptr);
+  fam->log_f(c.th.data(), tpos, 0, lf.data(), nullptr);
+  for (std::size_t k = 0; k < tpos.size(); ++k) {
+    out.surv[idx[k]] = std::exp(ls[k]);
+    out.cumhaz[idx[k]] = -ls[k];
+    out.hazard[idx[k]] = std::exp(lf[k] - ls[k]);
+  }
+  return out;
+}
+
 double parametric_log_survival(const ParametricFit& fit, const Eigen::VectorXd& beta,
                                const CurveCovariates& at, double t) {
   if (t == 0) return 0;

@@ -389,7 +389,25 @@ std::vector<ParametricFit> fit_parametric(const ParametricData& data,
     throw UsageError("parametric fit: the confidence level must be in (0, 1)");
   Fitter fitter{data, options, {}};
   std::vector<ParametricFit> out;
-  for (const auto& d : dists) out.push_back(fitter.get(d));
+  for (const auto& d : dists) {
+    try {
+      out.push_back(fitter.get(d));
+    } catch (const NumericalError& e) {
+      if (dists.size() == 1) throw;
+      ParametricFit f;
+      const dp::FamilySpec spec = dp::family_spec(d);
+      f.distribution = d;
+      f.dist = distribution_name(d);
+      f.parameters = spec.names;
+      f.transforms = spec.transforms;
+      f.location = spec.location;
+      f.n = data.time.size();
+      f.loglik = f.aic = f.bic = nan_v;
+      f.converged = false;
+      f.message = e.what();
+      out.push_back(std::move(f));
+    }
+  }
   return out;
 }
 
