@@ -273,7 +273,7 @@ nlohmann::json to_json(const ParametricCliOptions& o, const ModelInput& in, cons
   out["seed"] = o.draws > 0 ? nlohmann::json(o.seed) : nlohmann::json(nullptr);
   out["method"] = {
       {"likelihood", "sum w [d log f(t) + (1 - d) log S(t) - log S(entry)], density on the time scale as flexsurv and survreg"},
-      {"optimiser", "Newton-Raphson with analytic gradient and Hessian, Levenberg damping and step halving; converged when the Newton decrement is below 1e-9"},
+      {"optimiser", "Newton-Raphson with analytic gradient and Hessian, Levenberg damping and step halving; converged when the Newton decrement is below 1e-6, after which one more Newton step is taken"},
       {"covariance", "inverse of the observed information at the maximum"},
       {"coefficients", "Wald intervals on the estimation scale (log for positive parameters), transformed back, as flexsurv"},
       {"aic", "-2 loglik + 2 k"},

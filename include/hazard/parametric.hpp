@@ -76,7 +76,10 @@ struct ParametricData {
 
 struct ParametricOptions {
   int max_iter = 200;         ///< Newton iterations
-  double tolerance = 1e-9;    ///< converged when the Newton decrement g' (-H)^-1 g / 2 is below this
+  /// converged when the Newton decrement g' (-H)^-1 g / 2 (the predicted gain of the
+  /// log-likelihood) is below this; that last Newton step is still taken, so the estimates are
+  /// converged quadratically beyond it
+  double tolerance = 1e-6;
   double conf_level = 0.95;   ///< Wald intervals of the coefficient table
   /// rp-*: knots (log time, boundary knots first and last) instead of flexsurvspline's default
   /// (internal knots at quantiles of the log event times, boundary knots at their extremes).

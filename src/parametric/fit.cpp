@@ -267,6 +267,9 @@ struct Fitter {
   const ParametricData& data;
   const ParametricOptions& options;
   std::map<std::string, ParametricFit> done;  // by distribution name (also internal helper fits)
+  bool subsample_ = false;                    // this fitter works on a subsample (no further one)
+  const ParametricOptions* options_override = nullptr;
+  const ParametricOptions& opts() const { return options_override ? *options_override : options; }
 
   // Fits `dist` from the start `b0`; a failed start (non-finite likelihood) returns nullopt.
   std::optional<ParametricFit> run(const Distribution& dist, const std::vector<double>& knots,
@@ -276,8 +279,8 @@ struct Fitter {
       return fam.evaluate(md.model, b, order);
     };
     try {
-      const dp::NewtonResult nr = dp::newton_maximise(obj, b0, options.max_iter, options.tolerance);
-      return dp::finish_fit(data, dist, options, knots, md.model, nr);
+      const dp::NewtonResult nr = dp::newton_maximise(obj, b0, opts().max_iter, opts().tolerance);
+      return dp::finish_fit(data, dist, opts(), knots, md.model, nr);
     } catch (const NumericalError&) {
       return std::nullopt;
     }
@@ -295,8 +298,8 @@ struct Fitter {
     const dp::FamilySpec spec = dp::family_spec(dist);
     std::vector<double> knots;
     if (dist.family == ParametricFamily::rp_hazard || dist.family == ParametricFamily::rp_odds) {
-      if (!options.knots.empty()) {
-        knots = options.knots;
+      if (!opts().knots.empty()) {
+        knots = opts().knots;
         if (static_cast<int>(knots.size()) != dist.knots + 2)
           throw UsageError(fmt::format("{}: {} knots given, {} expected (boundary knots included)",
                                        distribution_name(dist), knots.size(), dist.knots + 2));
@@ -359,6 +362,47 @@ struct Fitter {
         break;
       }
     }
+    // Large data: the first start is refined on a systematic subsample of ~20000 rows (every k-th
+    // row) first, so that the full data need only the last few Newton steps. Only the start
+    // changes; the fit and its convergence rule are those of the full data.
+    const bool nested = dist.family == ParametricFamily::gengamma ||
+                        dist.family == ParametricFamily::rp_hazard ||
+                        dist.family == ParametricFamily::rp_odds;  // started from full-data fits
+    if (data.time.size() > 100000 && !subsample_ && !nested) {
+      const std::size_t k = data.time.size() / 20000;
+      ParametricData sub;
+      for (std::size_t i = 0; i < data.time.size(); i += k) {
+        sub.time.push_back(data.time[i]);
+        sub.status.push_back(data.status[i]);
+        if (!data.weight.empty()) sub.weight.push_back(data.weight[i]);
+        if (!data.start.empty()) sub.start.push_back(data.start[i]);
+      }
+      auto rows_of = [&](const Eigen::MatrixXd& mat) {
+        Eigen::MatrixXd r(static_cast<Eigen::Index>(sub.time.size()), mat.cols());
+        for (Eigen::Index j = 0; j < r.rows(); ++j) r.row(j) = mat.row(j * static_cast<Eigen::Index>(k));
+        return r;
+      };
+      if (data.x.cols()) sub.x = rows_of(data.x);
+      if (data.z.cols()) sub.z = rows_of(data.z);
+      sub.x_names = data.x_names;
+      sub.z_names = data.z_names;
+      double events = 0;
+      for (auto st : sub.status) events += st;
+      if (events > 0) {
+        Fitter inner{sub, options, {}, true};
+        // the subsample's own nested fits start from this fit's starts (its knots are this fit's)
+        ParametricOptions o2 = options;
+        if (!knots.empty()) o2.knots = knots;
+        inner.options_override = &o2;
+        try {
+          const ParametricFit f = inner.fit(dist);
+          if (f.estimate.size() == starts.front().size() && f.estimate.allFinite())
+            starts.insert(starts.begin(), f.estimate);
+        } catch (const std::exception&) {
+          // no start from the subsample: the usual starts remain
+        }
+      }
+    }
     std::optional<ParametricFit> best;
     for (const auto& s : starts) {
       std::optional<ParametricFit> f = run(dist, knots, md, *fam, s);
@@ -387,7 +431,7 @@ std::vector<ParametricFit> fit_parametric(const ParametricData& data,
   dp::check_data(data);
   if (!(options.conf_level > 0 && options.conf_level < 1))
     throw UsageError("parametric fit: the confidence level must be in (0, 1)");
-  Fitter fitter{data, options, {}};
+  Fitter fitter{data, options, {}, false};
   std::vector<ParametricFit> out;
   for (const auto& d : dists) {
     try {

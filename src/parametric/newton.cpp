@@ -10,6 +10,8 @@ namespace hazard::detail::parametric {
 
 NewtonResult newton_maximise(const Objective& f, const Eigen::VectorXd& start, int max_iter,
                              double tolerance) {
+  const double final_tolerance = 1e-14 * tolerance;
+  int polish = 0;
   NewtonResult r;
   r.beta = start;
   r.at = f(r.beta, 2);
@@ -54,9 +56,23 @@ NewtonResult newton_maximise(const Objective& f, const Eigen::VectorXd& start, i
       if (last) break;  // the converged step is only taken when it does not lose
     }
     if (last) {
-      r.converged = true;
-      if (!moved) r.at = f(r.beta, 2);
-      return r;
+      if (!moved) {
+        r.converged = true;
+        r.at = f(r.beta, 2);
+        return r;
+      }
+      // the step taken: converged when the new point's own decrement (from the derivatives just
+      // evaluated there, no further evaluation) is negligible; else iterate on
+      Eigen::LLT<Eigen::MatrixXd> next(-r.at.hess);
+      if (next.info() == Eigen::Success && r.at.grad.allFinite()) {
+        const double dec2 = 0.5 * r.at.grad.dot(next.solve(r.at.grad));
+        // at most three polishing steps: beyond, the decrement is rounding noise
+        if (dec2 < final_tolerance || ++polish >= 3) {
+          r.converged = true;
+          return r;
+        }
+      }
+      continue;
     }
     if (!moved) {
       r.message = "no step improves the log-likelihood (step halving failed)";

@@ -3,10 +3,14 @@
 // Step: solve (-H + mu I) delta = g by Cholesky, mu = 0 while -H is positive definite, otherwise
 // the smallest mu = 1e-8 * max|diag H| * 10^k that makes it so (Levenberg). Step halving (up to
 // 50 times) until the log-likelihood is finite and not lower than before (allowing the rounding
-// of a sum over many rows, 1e-12 relative). Converged when an undamped step's Newton decrement
-// g' delta / 2 (the predicted gain, in log-likelihood units) is below `tolerance`; that last step
-// is taken when it does not lower the log-likelihood. Not converged: max_iter reached, or no step
-// improves (message says which).
+// of a sum over many rows, 1e-12 relative). When an undamped step's Newton decrement g' delta / 2
+// (the predicted gain, in log-likelihood units) is below `tolerance`, that step is taken (if it
+// does not lower the log-likelihood) and the fit has converged if the decrement at the new point,
+// from the derivatives evaluated there anyway, is below 1e-14 * tolerance (estimates within
+// ~1e-10 standard errors of the maximum); otherwise Newton goes on, for at most three such
+// polishing steps (beyond them the decrement is rounding noise). So one evaluation past the
+// quadratic phase usually suffices. Not converged: max_iter reached, or no step improves
+// (message says which).
 #pragma once
 
 #include <functional>

@@ -48,20 +48,42 @@ void spline_basis(const std::vector<double>& knots, double x, double* basis, dou
 std::vector<double> spline_knots(const std::vector<double>& time,
                                  const std::vector<std::uint8_t>& status,
                                  const std::vector<double>& weight, int internal) {
+  if (weight.empty()) {
+    // order statistics by selection (no sort of ~n log times)
+    std::vector<double> lt;
+    for (std::size_t i = 0; i < time.size(); ++i)
+      if (status[i]) lt.push_back(std::log(time[i]));
+    if (lt.empty()) throw UsageError("spline knots: no events");
+    const auto [mn, mx] = std::minmax_element(lt.begin(), lt.end());
+    std::vector<double> knots{*mn};
+    const double hi = *mx;
+    const double N = static_cast<double>(lt.size());
+    auto order_stat = [&](std::size_t r) {
+      std::nth_element(lt.begin(), lt.begin() + static_cast<std::ptrdiff_t>(r), lt.end());
+      return lt[r];
+    };
+    for (int j = 1; j <= internal; ++j) {
+      const double h = (N - 1) * static_cast<double>(j) / (internal + 1);  // type 7, 0-based
+      const auto lo = static_cast<std::size_t>(std::floor(h));
+      const double xlo = order_stat(lo);
+      const double xhi = lo + 1 < lt.size() ? order_stat(lo + 1) : xlo;
+      knots.push_back(xlo + (h - static_cast<double>(lo)) * (xhi - xlo));
+    }
+    knots.push_back(hi);
+    return knots;
+  }
   std::vector<std::pair<double, double>> ev;  // log time, weight
   for (std::size_t i = 0; i < time.size(); ++i)
-    if (status[i]) ev.emplace_back(std::log(time[i]), weight.empty() ? 1.0 : weight[i]);
+    if (status[i]) ev.emplace_back(std::log(time[i]), weight[i]);
   if (ev.empty()) throw UsageError("spline knots: no events");
   std::sort(ev.begin(), ev.end());
   std::vector<double> knots{ev.front().first};
-  // counts per event: 1 without weights, flexsurv's replication with them
-  std::vector<double> count(ev.size(), 1.0);
-  if (!weight.empty()) {
-    double total = 0;
-    for (const auto& e : ev) total += e.second;
-    const double n = static_cast<double>(ev.size());
-    for (std::size_t i = 0; i < ev.size(); ++i) count[i] = std::round(n * 100 * ev[i].second / total);
-  }
+  // flexsurv's replication: round(n * 100 * w / sum(w)) copies of each event
+  std::vector<double> count(ev.size());
+  double total = 0;
+  for (const auto& e : ev) total += e.second;
+  const double n = static_cast<double>(ev.size());
+  for (std::size_t i = 0; i < ev.size(); ++i) count[i] = std::round(n * 100 * ev[i].second / total);
   std::vector<double> cum(ev.size());
   std::partial_sum(count.begin(), count.end(), cum.begin());
   const double N = cum.back();
