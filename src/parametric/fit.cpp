@@ -69,13 +69,16 @@ void check_data(const ParametricData& d) {
     throw UsageError("parametric fit: a covariate value is not finite");
 }
 
-ModelData::ModelData(const ParametricData& d, const FamilySpec& spec, int m) {
+ModelData::ModelData(const ParametricData& d, const FamilySpec& spec, int m,
+                     const std::vector<double>* shared_log_time) {
   const std::size_t n = d.time.size();
-  log_time.resize(n);
-  for (std::size_t i = 0; i < n; ++i) log_time[i] = std::log(d.time[i]);
+  if (!shared_log_time) {
+    log_time.resize(n);
+    for (std::size_t i = 0; i < n; ++i) log_time[i] = std::log(d.time[i]);
+  }
   model.n = n;
   model.time = d.time.data();
-  model.log_time = log_time.data();
+  model.log_time = shared_log_time ? shared_log_time->data() : log_time.data();
   if (!d.start.empty()) {
     log_start.resize(n);
     for (std::size_t i = 0; i < n; ++i)
@@ -270,6 +273,15 @@ struct Fitter {
   bool subsample_ = false;                    // this fitter works on a subsample (no further one)
   const ParametricOptions* options_override = nullptr;
   const ParametricOptions& opts() const { return options_override ? *options_override : options; }
+  std::vector<double> log_time{};  // log of every time, computed once for all the fits
+
+  const std::vector<double>& log_times() {
+    if (log_time.empty()) {
+      log_time.resize(data.time.size());
+      for (std::size_t i = 0; i < data.time.size(); ++i) log_time[i] = std::log(data.time[i]);
+    }
+    return log_time;
+  }
 
   // Fits `dist` from the start `b0`; a failed start (non-finite likelihood) returns nullopt.
   std::optional<ParametricFit> run(const Distribution& dist, const std::vector<double>& knots,
@@ -317,7 +329,7 @@ struct Fitter {
     if (m + data.x.cols() + (m - 1) * data.z.cols() > 64)
       throw UsageError("parametric fit: too many parameters (at most 64)");
     const auto fam = dp::make_family(dist, knots);
-    dp::ModelData md(data, spec, m);
+    dp::ModelData md(data, spec, m, &log_times());
     const double l0 = exposure_rate(data);
     const double ll0 = std::log(l0);
     std::vector<Eigen::VectorXd> starts;
@@ -389,7 +401,7 @@ struct Fitter {
       double events = 0;
       for (auto st : sub.status) events += st;
       if (events > 0) {
-        Fitter inner{sub, options, {}, true};
+        Fitter inner{sub, options, {}, true, nullptr, {}};
         // the subsample's own nested fits start from this fit's starts (its knots are this fit's)
         ParametricOptions o2 = options;
         if (!knots.empty()) o2.knots = knots;
@@ -431,7 +443,7 @@ std::vector<ParametricFit> fit_parametric(const ParametricData& data,
   dp::check_data(data);
   if (!(options.conf_level > 0 && options.conf_level < 1))
     throw UsageError("parametric fit: the confidence level must be in (0, 1)");
-  Fitter fitter{data, options, {}, false};
+  Fitter fitter{data, options, {}, false, nullptr, {}};
   std::vector<ParametricFit> out;
   for (const auto& d : dists) {
     try {

@@ -19,7 +19,6 @@
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
-#include <map>
 
 #include "hazard/error.hpp"
 #include "parametric/family.hpp"
@@ -141,25 +140,30 @@ struct GenGammaRows {
   }
 };
 
-// Tables for the distinct Q values at the given (Q, w) points, each over its range of w.
-void build_tails(GenGammaRows& rows, const std::vector<std::pair<double, double>>& qw) {
-  std::map<double, std::pair<double, double>> range;
-  for (const auto& [q, w] : qw) {
-    if (!std::isfinite(q) || !std::isfinite(w)) continue;
-    auto it = range.find(q);
-    if (it == range.end())
-      range.emplace(q, std::make_pair(w, w));
-    else
-      it->second = {std::min(it->second.first, w), std::max(it->second.second, w)};
-    if (range.size() > 64)
-      throw UsageError(
-          "generalised gamma: covariates on Q must take few distinct values (group indicators)");
-  }
-  if (range.empty()) range.emplace(qw.empty() ? 0.0 : qw[0].first, std::make_pair(0.0, 0.0));
-  for (const auto& [q, r] : range) {
-    const double qq = std::isfinite(q) ? q : 0.0;
-    rows.tails.emplace_back(qq, r.first - 0.05, r.second + 0.05);
-    rows.stirling.push_back(stirling_rest(qq));
+// The range of w over the rows that need S, per distinct Q.
+struct QRange {
+  double q, lo, hi;
+};
+void add_point(std::vector<QRange>& ranges, double q, double w) {
+  if (!std::isfinite(q) || !std::isfinite(w)) return;
+  for (QRange& r : ranges)
+    if (r.q == q) {
+      r.lo = std::min(r.lo, w);
+      r.hi = std::max(r.hi, w);
+      return;
+    }
+  if (ranges.size() >= 64)
+    throw UsageError(
+        "generalised gamma: covariates on Q must take few distinct values (group indicators)");
+  ranges.push_back({q, w, w});
+}
+
+// Tables for the distinct Q values, each over its range of w.
+void build_tails(GenGammaRows& rows, std::vector<QRange> ranges, double q_default) {
+  if (ranges.empty()) ranges.push_back({std::isfinite(q_default) ? q_default : 0.0, 0.0, 0.0});
+  for (const QRange& r : ranges) {
+    rows.tails.emplace_back(r.q, r.lo - 0.05, r.hi + 0.05);
+    rows.stirling.push_back(stirling_rest(r.q));
   }
 }
 
@@ -171,7 +175,7 @@ class GenGamma final : public Family {
     GenGammaRows rows;
     rows.th1 = beta[1];
     rows.is1 = std::exp(-beta[1]);
-    std::vector<std::pair<double, double>> qw;
+    std::vector<QRange> ranges;
     double th[max_par];
     // Q varies by row only when the z effects act on it
     const bool q_varies =
@@ -190,18 +194,14 @@ class GenGamma final : public Family {
         rows.dval.push_back(stirling_rest(th[2]));
       }
       const double is = rows.inv_sigma(th[1]);
-      if (cens) qw.emplace_back(th[2], (model.log_time[i] - th[0]) * is);
-      if (entry) qw.emplace_back(th[2], (model.log_start[i] - th[0]) * is);
+      if (cens) add_point(ranges, th[2], (model.log_time[i] - th[0]) * is);
+      if (entry) add_point(ranges, th[2], (model.log_start[i] - th[0]) * is);
     }
     if (!q_varies) {
       rows.dq.push_back(beta[2]);
       rows.dval.push_back(stirling_rest(beta[2]));
     }
-    if (qw.empty()) {
-      // no censored rows: a table is still needed by nothing; build a trivial one
-      qw.emplace_back(beta[2], 0.0);
-    }
-    build_tails(rows, qw);
+    build_tails(rows, std::move(ranges), beta[2]);
     return accumulate(rows, model, beta, order);
   }
 
@@ -214,10 +214,10 @@ class GenGamma final : public Family {
   void log_s(const double* th, const std::vector<double>& t, int order, double* value,
              Deriv* deriv) const override {
     GenGammaRows rows;
-    std::vector<std::pair<double, double>> qw;
+    std::vector<QRange> ranges;
     const double is = std::exp(-th[1]);
-    for (double ti : t) qw.emplace_back(th[2], (std::log(ti) - th[0]) * is);
-    build_tails(rows, qw);
+    for (double ti : t) add_point(ranges, th[2], (std::log(ti) - th[0]) * is);
+    build_tails(rows, std::move(ranges), th[2]);
     rows_at(rows, false, th, t, order, value, deriv);
   }
 

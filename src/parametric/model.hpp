@@ -13,9 +13,11 @@ namespace hazard::detail::parametric {
 /// Throws UsageError for invalid data (see fit.cpp's contract).
 void check_data(const ParametricData& data);
 
-/// A Model over `data` (which must outlive it) with log times precomputed.
+/// A Model over `data` (which must outlive it) with log times precomputed (or borrowed from
+/// `log_time`, the same for every fit of the data, which must then outlive the model).
 struct ModelData {
-  ModelData(const ParametricData& data, const FamilySpec& spec, int m);
+  ModelData(const ParametricData& data, const FamilySpec& spec, int m,
+            const std::vector<double>* log_time = nullptr);
   ModelData(const ModelData&) = delete;
   ModelData& operator=(const ModelData&) = delete;
   std::vector<double> log_time, log_start;
