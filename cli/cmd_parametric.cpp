@@ -282,7 +282,7 @@ nlohmann::json to_json(const ParametricCliOptions& o, const ModelInput& in, cons
       {"surv_ci", "delta method on log(-log S)"},
       {"hazard_ci", "delta method on log h"},
       {"median", "time S(t) = 1/2; delta method on log t"},
-      {"mean", "integral of S to infinity (closed forms where they exist, else quadrature); delta method with Richardson central differences; Wald interval"},
+      {"mean", "integral of S to infinity (closed forms where they exist, else quadrature); delta method with Richardson central differences; interval on log(mean)"},
       {"rmst", "integral of S from 0 to tau by Gauss-Legendre quadrature; delta method with the analytic gradient; Wald interval"},
       {"draws", "parameters drawn from N(estimate, covariance), Random123 Philox4x64-10 (key: seed), inverse normal CDF; the same seed for every distribution (common random numbers); percentile intervals"},
       {"spline_knots", "rp-*: internal knots at quantiles of the log event times (type 7), boundary knots at their extremes, as flexsurvspline"}};

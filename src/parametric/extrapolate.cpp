@@ -16,7 +16,8 @@
 //            log-logistic, gengamma), else the same quadrature to the time where S = 1e-17 plus the
 //            family's tail integral beyond (rp-*); infinite where the family says so. Gradient by
 //            central differences with Richardson extrapolation (steps 1e-4 and 5e-5 times
-//            max(1, |beta_j|)); Wald interval.
+//            max(1, |beta_j|)); interval on log(mean) (a positive, often skewed quantity; the
+//            restricted mean and RMST keep the Wald interval of hazard km / survRM2).
 #include <algorithm>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/quadrature/gauss.hpp>
@@ -290,7 +291,10 @@ Extrapolation extrapolate(const ParametricFit& fit, const CurveCovariates& at,
       const double d1 = diff(h), d2 = diff(h / 2);
       grad[j] = (4 * d2 - d1) / 3;
     }
+    // a positive quantity that can be far from normal (heavy tails): interval on log(mean)
     e.mean = wald(mean, grad, V, z);
+    e.mean.lower = mean * std::exp(-z * e.mean.se / mean);
+    e.mean.upper = mean * std::exp(z * e.mean.se / mean);
   }
   return e;
 }

@@ -8,7 +8,7 @@
 # the mean by the closed form or integrate() to Inf with its gradient by numerical differences of
 # integrate (numDeriv-style central differences, h = 1e-5).
 #   S interval: log(-log S) +/- z se;  h: log h +/- z se;  median: log t +/- z se / t;
-#   means: Wald.
+#   restricted mean and RMST: Wald;  mean: log(mean) +/- z se / mean.
 suppressPackageStartupMessages({library(survival); library(jsonlite)})
 versions <- list(R = R.version.string, survival = as.character(packageVersion("survival")))
 sr <- fromJSON("survreg.json", simplifyVector = FALSE)$cases
@@ -41,7 +41,8 @@ extrap <- function(name, src, par, V, theta, logS, logh, times, horizon, tau, me
   cases[[length(cases) + 1]] <<- list(name = name, source = src, estimate = I(unlist(par)), horizon = horizon, tau = tau,
     expect = c(out, list(median = list(estimate = m0, se = sem, lower = m0 * exp(-z * sem / m0), upper = m0 * exp(z * sem / m0)),
                          mean_restricted = est_ci(function(p) rmst(p, horizon)), rmst = est_ci(function(p) rmst(p, tau)),
-                         mean = est_ci(mean_f))))
+                         mean = { m <- est_ci(mean_f); m$lower <- m$estimate * exp(-z * m$se / m$estimate)
+                                  m$upper <- m$estimate * exp(z * m$se / m$estimate); m })))
 }
 mat <- function(rows) do.call(rbind, lapply(rows, unlist))
 
