@@ -19,5 +19,6 @@ void register_published(CLI::App& app);
 void register_response(CLI::App& app);
 void register_safety(CLI::App& app);
 void register_deterioration(CLI::App& app);
+void register_parametric(CLI::App& app);
 
 }  // namespace hazard::cli

@@ -59,4 +59,28 @@ inline constexpr double reconstruct_curve = 0.03;
 /// differ by a normal deviate with SD sqrt(se1^2 + se2^2); 3 SDs fail by chance with p = 0.0027.
 inline constexpr double mc_sigmas = 3.0;
 
+/// Parametric survival fits against survreg (issue 22 asks 1e-6 on estimates, SEs and the
+/// log-likelihood; held to the project's 1e-8 for iterative fits). Both maximise the same
+/// likelihood by Newton's method; survreg stops on a relative change of the log-likelihood
+/// (rel.tolerance = 1e-12 in the reference script), hazard one Newton step past a decrement of 1e-6:
+/// measured agreement is better than 1e-9 on every case.
+inline constexpr double parametric_survreg = 1e-8;
+
+/// Parametric fits against a log-likelihood written out in R and maximised by optim (BFGS,
+/// reltol 1e-14, several starts; Hessian by optimHess, a finite difference of the analytic
+/// gradient): issue 22 asks 1e-5 on the maximised log-likelihood and 1e-4 on the estimates. BFGS
+/// stops where the gradient is ~1e-6, so its estimates are ~1e-6 off the maximum, and
+/// optimHess's differences add ~1e-6 relative to the SEs.
+inline constexpr double parametric_optim_loglik = 1e-5;
+inline constexpr double parametric_optim_estimate = 1e-4;
+
+/// Analytic derivatives of a family's log f and log S against central differences with
+/// Richardson extrapolation (step 1e-4): truncation ~1e-12, rounding ~1e-12 / 1e-4; relative to
+/// the size of the derivative (plus 1e-9 absolute for derivatives near 0).
+inline constexpr double parametric_derivative = 1e-7;
+
+/// The tabulated generalised-gamma tail against boost::math::gamma_q / gamma_p: the quintic
+/// Hermite interpolation (~1e-15) and Gauss–Legendre cells (~1e-16) accumulated over the nodes.
+inline constexpr double gengamma_tail = 1e-11;
+
 }  // namespace hazard::tol

@@ -124,9 +124,43 @@ struct ForestPlot {
   ForestPlotOptions options{};
 };
 
+/// One line of an x-y figure (fitted survival or hazard curves, a Kaplan–Meier step function).
+struct LineSeries {
+  std::string label{};           ///< legend entry; "" = not in the legend
+  std::vector<double> x{}, y{};  ///< a non-finite value breaks the line
+  bool step = false;             ///< step function: y[i] holds on [x[i], x[i+1])
+  std::optional<Rgb> colour{};   ///< default: Okabe–Ito by position
+  std::vector<double> dash{};    ///< dash pattern in points; empty = solid
+  double width = 1.2;            ///< line width in points
+};
+
+struct LinePlotOptions {
+  std::string title{};
+  std::string x_label = "Time";
+  std::string y_label{};
+  std::string footnote{};
+  double x_min = not_available, x_max = not_available;  ///< axis range; NaN = from the data
+  double y_min = not_available, y_max = not_available;
+  bool percent = false;          ///< y tick labels as percentages of 0–1 values
+  double width_in = 8.0, height_in = 5.0, dpi = 300, font_pt = 9;
+  std::string font_family = "Liberation Sans, DejaVu Sans, sans-serif";
+};
+
+/// An x-y figure: lines clipped to the axes, "nice" 1-2-5 ticks, the legend in a column at the
+/// right. Drawn by the same canvas as the report figures (SVG, PNG, PDF).
+struct LinePlot {
+  std::vector<LineSeries> series{};
+  LinePlotOptions options{};
+};
+
 /// The rendered file's bytes (SVG text, PNG or PDF).
 std::string render_km(const KmPlot& plot, Format format);
 std::string render_forest(const ForestPlot& plot, Format format);
+std::string render_lines(const LinePlot& plot, Format format);
+
+/// Tick positions of a "nice" axis from lo to hi (steps 1, 2, 2.5 or 5 times a power of ten,
+/// about `target` ticks), all within [lo, hi].
+std::vector<double> nice_ticks(double lo, double hi, int target = 6);
 
 /// Writes bytes to a file; throws IoError naming the path.
 void write_figure(const std::string& bytes, const std::string& path);
