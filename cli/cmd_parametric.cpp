@@ -166,21 +166,24 @@ ModelInput build_input(const ParametricCliOptions& o) {
   pd.start = sd.start;
   pd.status = sd.status;
   pd.weight = sd.weight;
+  // the design: the arm's K - 1 indicator columns first ("ARM[LEVEL]"), then the covariates
   std::vector<DesignSpec> specs;
+  if (!sd.group.empty())
+    specs.push_back({.column = o.data.group, .ref = ref_for(o.data, o.data.group), .factor = true,
+                     .level_limit = roles.level_limit});
   for (const auto& c : covs) {
     const std::string ref = ref_for(o.data, c);
-    specs.push_back({.column = c, .ref = ref, .factor = !ref.empty()});
+    specs.push_back({.column = c, .ref = ref, .factor = !ref.empty(), .level_limit = roles.level_limit});
   }
   in.ng = sd.group.empty() ? 0 : sd.group_levels.size() - 1;
   const auto ng = static_cast<Eigen::Index>(in.ng);
-  Design design = build_design(table, sd.row, specs, in.ng);
-  pd.x = std::move(design.x);
-  for (Eigen::Index g = 0; g < ng; ++g) {
-    for (std::size_t i = 0; i < n; ++i)
-      pd.x(static_cast<Eigen::Index>(i), g) = sd.group[i] == g + 1 ? 1.0 : 0.0;
-    pd.x_names.push_back(fmt::format("{}[{}]", sd.group_name, sd.group_levels[static_cast<std::size_t>(g + 1)]));
+  if (specs.empty()) {
+    pd.x = Eigen::MatrixXd(static_cast<Eigen::Index>(n), 0);
+  } else {
+    Design design = build_design(table, sd.row, specs);
+    pd.x = std::move(design.x);
+    pd.x_names = design.names;
   }
-  for (const auto& nm : design.names) pd.x_names.push_back(nm);
   if (!sd.group.empty() && ng == 0)
     throw UsageError(fmt::format("--group {}: only one level in the analysed rows", sd.group_name));
   if (o.strata_shape) {

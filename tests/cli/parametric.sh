@@ -72,5 +72,5 @@ expect_error "bad horizon" 2 "horizon" --data "$ref/lung.csv" --time time --even
 expect_error "bad plot format" 2 "plot-format" --data "$ref/lung.csv" --time time --event status --plot-format gif
 expect_error "unknown column" 3 "column 'nodes': no such column" --data "$ref/lung.csv" --time time --event status --covariates nodes
 printf 'time,status\n5,0\n7,0\n' >"$tmp/noev.csv"
-expect_error "no events" 2 "no events" --data "$tmp/noev.csv" --time time --event status
+expect_error "no events" 3 "no events" --data "$tmp/noev.csv" --time time --event status
 exit $fail
