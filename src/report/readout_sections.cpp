@@ -316,7 +316,7 @@ std::vector<CaptionedTable> response_tables_of(const ResponseSection& s, const s
                            .span = static_cast<int>(K),
                            .cohort = an[k].label,
                            .arm = cmp.level + " vs " + cmp.reference,
-                           .stat = stat,
+                           .stat = (orr ? "ORR_" : "DCR_") + std::string(stat),
                            .value = value(cmp)});
       }
       t.body.push_back(std::move(r));
