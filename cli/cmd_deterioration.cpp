@@ -19,7 +19,7 @@
 #include "hazard/deterioration.hpp"
 #include "hazard/error.hpp"
 #include "hazard/km.hpp"
-#include "readout_data.hpp"
+#include "readout_analyses.hpp"
 
 namespace hazard::cli {
 
@@ -244,29 +244,16 @@ void run(const DeteriorationCliOptions& o) {
   d.days_per_unit = days_per_unit(o.units);
   const KmOptions km{.conf_type = parse_conf_type(o.conf_type), .conf_level = o.conf_level};
 
-  std::vector<WhereClause> where = where_clauses(o.in.data);
-  if (!o.param.empty()) where.push_back(parse_clause(o.param, "--param"));
-  QolColumns cols;
-  cols.value = o.value;
-  cols.time = o.time;
-  cols.baseline_flag = o.baseline_flag;
-  cols.group = o.in.data.group;
-  cols.by = o.in.by;
-  cols.carry = o.in.data.strata;
-  for (const auto& r : o.in.data.ref) {
-    if (r.find('=') != std::string::npos)
-      throw UsageError(fmt::format("--ref {}: give the level of --group", r));
-    cols.ref = r;
-  }
-  std::vector<std::string> subject_cols = {cols.group};
-  if (!cols.by.empty()) subject_cols.push_back(cols.by);
-  for (const auto& s : cols.carry) subject_cols.push_back(s);
-  ReadoutInput in = read_readout(o.in, {"USUBJID", o.value, o.time, o.baseline_flag}, {},
-                                 subject_cols, subject_cols, where);
-  const QolData q =
-      build_qol_data(in.records, in.keep, cols, in.adsl ? &*in.adsl : nullptr, in.adsl_keep);
-  const DeteriorationResult r = derive_deterioration(q, d);
-  const std::vector<TtdAnalysis> analyses = deterioration_km(q, r, km);
+  const QolRun run = run_deterioration({.in = o.in,
+                                        .param = o.param,
+                                        .value = o.value,
+                                        .time = o.time,
+                                        .baseline_flag = o.baseline_flag,
+                                        .options = d,
+                                        .km = km});
+  const QolData& q = run.data;
+  const DeteriorationResult& r = run.result;
+  const std::vector<TtdAnalysis>& analyses = run.analyses;
   const Names n = names(o, d);
   if (!o.out.empty()) write_text_file(o.out, rows_csv(q, r, n));
   if (o.json)

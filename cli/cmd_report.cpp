@@ -19,6 +19,8 @@
 #include "commands.hpp"
 #include "data_options.hpp"
 #include "output_options.hpp"
+#include "readout_analyses.hpp"
+#include "hazard/adam.hpp"
 #include "hazard/cox.hpp"
 #include "hazard/digest.hpp"
 #include "hazard/error.hpp"
@@ -48,6 +50,12 @@ struct ReportCliOptions {
   double x_step = 0;
   bool csv_raw = false;
   std::string command;
+  // readout sections (docs/cli/report.md, "Readout sections")
+  std::string adae, adex, safety_group = "TRT01A";
+  double ae_min_percent = 0;
+  std::string adrs, response_param = "PARAMCD=BOR", dor;
+  std::string adqs, qol_param = "PARAMCD=GHS", qol_rule = "first", qol_direction = "higher-better";
+  double qol_mid = 10;
 };
 
 // The name of a PARAMCD the report knows, else "".
@@ -81,6 +89,86 @@ std::vector<std::string> levels_in(const Table& table, const SurvData& d, const 
   std::vector<std::string> out;
   for (std::size_t k = 0; k < f.levels.size(); ++k)
     if (seen[k]) out.push_back(f.levels[k]);
+  return out;
+}
+
+// The readout sections: the analyses `hazard safety`, `hazard response` and `hazard deterioration`
+// make, with the report's --adsl, --group/--ref (safety: --safety-group), --by, --strata
+// (response), --population (response, QoL), --conf-level, --conf-type and the --where clauses
+// that are not on PARAMCD (PARAMCD picks each file's parameter: --response-param, --qol-param).
+report::Readout readout(const ReportCliOptions& o) {
+  report::Readout out;
+  if (o.adae.empty() && o.adrs.empty() && o.adqs.empty()) {
+    if (!o.adex.empty()) throw UsageError("--adex needs --adae (the safety section)");
+    if (!o.dor.empty()) throw UsageError("--dor needs --adrs (the response section)");
+    return out;
+  }
+  ReadoutOptions base;
+  base.data.adsl = o.data.adsl;
+  base.data.group = o.data.group;
+  base.data.encoding = o.data.encoding;
+  base.data.population = o.data.population;
+  const std::string ref = ref_for(o.data, o.data.group);
+  if (!ref.empty()) base.data.ref = {ref};
+  base.by = o.by;
+  for (const auto& w : o.data.where)
+    if (parse_where(w).column != "PARAMCD") base.data.where.push_back(w);
+  if (!o.adae.empty()) {
+    SafetyRequest q;
+    q.in = base;
+    q.in.data.data = o.adae;
+    q.in.data.group = o.safety_group;
+    q.in.data.population.clear();  // the safety population: SAFFL = Y
+    q.adex = o.adex;
+    q.options = {.conf_level = o.conf_level, .min_percent = o.ae_min_percent};
+    if (!(o.ae_min_percent >= 0 && o.ae_min_percent <= 100))
+      throw UsageError("--ae-min-percent must be between 0 and 100");
+    const SafetyRun r = run_safety(q);
+    out.safety = report::safety_section(r.population, r.ae, r.result, r.population_flag);
+  } else if (!o.adex.empty()) {
+    throw UsageError("--adex needs --adae (the safety section)");
+  }
+  const ConfType conf_type = parse_conf_type(o.conf_type);
+  if (!o.adrs.empty()) {
+    ResponseRequest q;
+    q.in = base;
+    q.in.data.data = o.adrs;
+    q.in.data.strata = o.data.strata;
+    if (!o.response_param.empty()) {
+      parse_clause(o.response_param, "--response-param");
+      q.in.data.where.push_back(o.response_param);
+    }
+    q.options = {.conf_level = o.conf_level};
+    q.adtte = o.dor;
+    q.conf_type = conf_type;
+    const ResponseRun r = run_response(q);
+    out.response = report::response_section(r.data, r.result, r.dor, o.response_param);
+  } else if (!o.dor.empty()) {
+    throw UsageError("--dor needs --adrs (the response section)");
+  }
+  if (!o.adqs.empty()) {
+    if (!(o.qol_mid > 0))
+      throw UsageError("--qol-mid must be a number > 0 (the minimal important difference, in points)");
+    QolRequest q;
+    q.in = base;
+    q.in.data.data = o.adqs;
+    q.in.data.strata = o.data.strata;  // carried to the derived rows only
+    q.param = o.qol_param;
+    q.options.mid = o.qol_mid;
+    q.options.rule = o.qol_rule == "confirmed"    ? DeteriorationRule::confirmed
+                     : o.qol_rule == "definitive" ? DeteriorationRule::definitive
+                                                  : DeteriorationRule::first;
+    q.options.higher_is_worse = o.qol_direction == "higher-worse";
+    // the derived times in the report's units when they are a unit of time, else days
+    std::string units = "days";
+    if (const auto u = parse_time_unit(analysis_units(o.data))) {
+      q.options.days_per_unit = days_per(*u);
+      units = time_unit_name(*u);
+    }
+    q.km = {.conf_type = conf_type, .conf_level = o.conf_level};
+    const QolRun r = run_deterioration(q);
+    out.qol = report::qol_section(r.data, r.result, r.analyses, o.qol_param, units);
+  }
   return out;
 }
 
@@ -303,7 +391,8 @@ void run(ReportCliOptions o) {
   else
     m.footnotes.push_back(fmt::format("Rows analysed: {}.", exclusions_text(all)));
 
-  for (const std::string& p : {o.data.data, o.data.adsl}) {
+  m.readout = readout(o);
+  for (const std::string& p : {o.data.data, o.data.adsl, o.adae, o.adex, o.adrs, o.dor, o.adqs}) {
     if (p.empty()) continue;
     if (auto bytes = stream_bytes(o.data, p))  // standard input or a pipe: the bytes that were read
       m.inputs.push_back({.path = input_name(p), .sha256 = sha256_hex(*bytes), .bytes = bytes->size()});
@@ -355,6 +444,33 @@ void register_report(CLI::App& app) {
   cmd->add_flag("--no-overall", o->no_overall, "With --by: no pooled \"Overall\" analysis");
   cmd->add_flag("--kmunicate", o->kmunicate, "KM figures: events and censored under the number at risk");
   cmd->add_option("--x-step", o->x_step, "KM figures: x-axis tick spacing (default automatic: 3, 6, 12, ...)");
+  cmd->add_option("--adae", o->adae,
+                  "Safety section: ADAE file (with --adsl: the safety population SAFFL = Y)");
+  cmd->add_option("--adex", o->adex,
+                  "Safety section: ADEX file, exposure in days (PARAMCD = TRTDURD) for the rates "
+                  "(default: ADSL TRTSDT/TRTEDT)");
+  cmd->add_option("--safety-group", o->safety_group,
+                  "Safety section: arm column (default TRT01A, the actual treatment)");
+  cmd->add_option("--ae-min-percent", o->ae_min_percent,
+                  "Safety section: SOC/PT table terms with at least this percentage in some arm "
+                  "(default 0: all)");
+  cmd->add_option("--adrs", o->adrs, "Response section: ADRS file (best overall response)");
+  cmd->add_option("--response-param", o->response_param,
+                  "Response section: the rows of ADRS analysed, COL=VALUE (default PARAMCD=BOR)");
+  cmd->add_option("--dor", o->dor,
+                  "Response section: ADTTE-shaped file with the duration of response (PARAMCD = "
+                  "DOR)");
+  cmd->add_option("--adqs", o->adqs, "Quality-of-life section: ADQS file");
+  cmd->add_option("--qol-param", o->qol_param,
+                  "Quality-of-life section: the score, COL=VALUE (default PARAMCD=GHS)");
+  cmd->add_option("--qol-mid", o->qol_mid,
+                  "Quality-of-life section: minimal important difference in points (default 10)");
+  cmd->add_option("--qol-rule", o->qol_rule,
+                  "Quality-of-life section: first (default), confirmed or definitive deterioration")
+      ->check(CLI::IsMember({"first", "confirmed", "definitive"}));
+  cmd->add_option("--qol-direction", o->qol_direction,
+                  "Quality-of-life section: higher-better (default) or higher-worse")
+      ->check(CLI::IsMember({"higher-better", "higher-worse"}));
   cmd->callback([o, cmd]() {
     ReportCliOptions opts = *o;
     std::string line = "hazard report";

@@ -20,7 +20,7 @@
 #include "hazard/km.hpp"
 #include "hazard/read.hpp"
 #include "hazard/response.hpp"
-#include "readout_data.hpp"
+#include "readout_analyses.hpp"
 
 namespace hazard::cli {
 
@@ -316,34 +316,17 @@ void run(const ResponseCliOptions& o) {
   if (o.json && o.csv) throw UsageError("give at most one of --json, --csv");
   if (!(o.conf_level > 0 && o.conf_level < 1)) throw UsageError("--conf-level must be in (0, 1)");
   const ConfType conf_type = parse_conf_type(o.conf_type);
-  const std::vector<WhereClause> where = where_clauses(o.in.data);
-  ResponseColumns cols;
-  cols.response = o.response;
-  cols.group = o.in.data.group;
-  cols.strata = o.in.data.strata;
-  cols.by = o.in.by;
-  for (const auto& r : o.in.data.ref) {
-    if (r.find('=') != std::string::npos)
-      throw UsageError(fmt::format("--ref {}: give the level of --group", r));
-    cols.ref = r;
-  }
-  std::vector<std::string> subject_cols = {cols.group, cols.by};
-  for (const auto& s : cols.strata) subject_cols.push_back(s);
-  subject_cols.erase(std::remove(subject_cols.begin(), subject_cols.end(), std::string()),
-                     subject_cols.end());
-  ReadoutInput in =
-      read_readout(o.in, {o.response}, {"PARAMCD"}, subject_cols, subject_cols, where);
-  const ResponseData data =
-      build_response_data(in.records, in.keep, cols, in.adsl ? &*in.adsl : nullptr, in.adsl_keep);
-  const ResponseResult result = analyze_response(data, {.conf_level = o.conf_level});
-  std::optional<DorResult> dor;
-  if (!o.adtte.empty()) {
-    Table t =
-        read_data(o.adtte, read_options(o.in.data, {"USUBJID", o.dor_time, o.dor_cnsr, "PARAMCD"}));
-    const std::vector<char> keep = where_mask(t, {{"PARAMCD", o.dor_param}});
-    dor = duration_of_response(data, t, keep, {.time = o.dor_time, .cnsr = o.dor_cnsr},
-                               {.conf_type = conf_type, .conf_level = o.conf_level});
-  }
+  const ResponseRun run = run_response({.in = o.in,
+                                        .response = o.response,
+                                        .options = {.conf_level = o.conf_level},
+                                        .adtte = o.adtte,
+                                        .dor_param = o.dor_param,
+                                        .dor_time = o.dor_time,
+                                        .dor_cnsr = o.dor_cnsr,
+                                        .conf_type = conf_type});
+  const ResponseData& data = run.data;
+  const ResponseResult& result = run.result;
+  const std::optional<DorResult>& dor = run.dor;
   if (o.json)
     std::cout << to_json(data, result, dor, o).dump(2) << "\n";
   else if (o.csv)

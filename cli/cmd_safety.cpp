@@ -18,7 +18,7 @@
 #include "hazard/error.hpp"
 #include "hazard/read.hpp"
 #include "hazard/safety.hpp"
-#include "readout_data.hpp"
+#include "readout_analyses.hpp"
 
 namespace hazard::cli {
 
@@ -41,52 +41,6 @@ struct SafetyCliOptions {
 };
 
 using json = nlohmann::ordered_json;
-
-void add(std::vector<std::string>& v, const std::string& c) {
-  if (!c.empty() && std::find(v.begin(), v.end(), c) == v.end()) v.push_back(c);
-}
-
-struct Inputs {
-  Table adsl, adae;
-  std::vector<char> adsl_keep, adae_keep;
-  std::string population;
-};
-
-Inputs read_inputs(const SafetyCliOptions& o, const AeColumns& ae) {
-  const DataOptions& d = o.in.data;
-  if (d.adsl.empty())
-    throw UsageError("--adsl is required: the safety population and its arms come from ADSL");
-  Inputs in;
-  in.population = d.population.empty() ? "SAFFL" : d.population;
-  std::vector<WhereClause> where;
-  for (const auto& w : d.where) where.push_back(parse_clause(w, "--where"));
-
-  ReadOptions so = read_options(d, {"USUBJID", d.group, in.population});
-  add(so.columns, o.in.by);
-  so.optional_columns = {"STUDYID", o.start, o.end};
-  for (const auto& w : where) add(so.optional_columns, w.column);
-  in.adsl = read_data(d.adsl, so);
-
-  ReadOptions ao =
-      read_options(d, {"USUBJID", ae.emergent, ae.soc, ae.pt, ae.grade, ae.serious, ae.action});
-  ao.optional_columns = {"STUDYID", ae.outcome, ae.death};
-  for (const auto& w : where) add(ao.optional_columns, w.column);
-  in.adae = read_data(d.data, ao);
-
-  std::vector<WhereClause> on_adsl{{in.population, "Y"}}, on_adae;
-  for (const auto& w : where) {
-    const bool s = in.adsl.find(w.column) != nullptr, a = in.adae.find(w.column) != nullptr;
-    if (!s && !a)
-      throw UsageError(
-          fmt::format("--where {}={}: no column {} in the ADAE file nor in the ADSL file", w.column,
-                      w.value, w.column));
-    if (s) on_adsl.push_back(w);
-    if (a) on_adae.push_back(w);
-  }
-  in.adsl_keep = where_mask(in.adsl, on_adsl);
-  in.adae_keep = where_mask(in.adae, on_adae);
-  return in;
-}
 
 std::string rate_method(const SafetyResult& r, const SafetyPopulation& p) {
   if (!r.rates) return "not computed: no exposure (give --adex, or TRTSDT and TRTEDT in ADSL)";
@@ -140,11 +94,11 @@ json row_json(const SafetyRow& row, const SafetyPopulation& p) {
   return j;
 }
 
-json to_json(const SafetyPopulation& p, const AeData& ae, const SafetyResult& r, const Inputs& in,
+json to_json(const SafetyPopulation& p, const AeData& ae, const SafetyResult& r, const std::string& population,
              const SafetyCliOptions& o) {
   json out;
   out["n"] = p.size();
-  out["population"] = fmt::format("{} = Y", in.population);
+  out["population"] = fmt::format("{} = Y", population);
   out["adsl"] = {{"file", p.source},
                  {"n_read", p.n_read},
                  {"n_filtered", p.n_filtered},
@@ -169,7 +123,7 @@ json to_json(const SafetyPopulation& p, const AeData& ae, const SafetyResult& r,
   out["columns"] = {{"soc", o.soc}, {"pt", o.pt}, {"grade", o.grade}};
   out["method"] = {
       {"population",
-       fmt::format("subjects of ADSL with {} = Y{}", in.population,
+       fmt::format("subjects of ADSL with {} = Y{}", population,
                    o.in.data.where.empty() ? "" : " and the --where clauses on ADSL columns")},
       {"treatment_emergent", "ADAE records with TRTEMFL = Y"},
       {"counting",
@@ -273,7 +227,7 @@ std::string rate_text(const RateCi& r) {
 }
 
 void print_text(const SafetyPopulation& p, const AeData& ae, const SafetyResult& r,
-                const Inputs& in) {
+                const std::string& population) {
   const std::size_t K = p.group_levels.size();
   const std::string lv = fmt::format("{:g}%", r.options.conf_level * 100);
   fmt::print("hazard safety: {} (ADSL {})\n", ae.source, p.source);
@@ -281,7 +235,7 @@ void print_text(const SafetyPopulation& p, const AeData& ae, const SafetyResult&
       "safety population: {} = Y: {} subjects ({} ADSL rows, {} outside the population or removed "
       "by "
       "--where{})\n",
-      in.population, p.size(), p.n_read, p.n_filtered,
+      population, p.size(), p.n_read, p.n_filtered,
       p.excluded.count ? fmt::format(", {} excluded", p.excluded.count) : std::string());
   fmt::print(
       "ADAE rows: {} read, {} removed by --where, {} not treatment-emergent, {} of subjects "
@@ -359,39 +313,23 @@ void run(const SafetyCliOptions& o) {
   if (!o.in.data.strata.empty())
     throw UsageError("hazard safety has no stratified analysis: --strata is not used");
   if (o.no_rates && !o.adex.empty()) throw UsageError("give either --adex or --no-rates, not both");
-  AeColumns ae_cols;
-  ae_cols.soc = o.soc;
-  ae_cols.pt = o.pt;
-  ae_cols.grade = o.grade;
-  SafetyColumns cols;
-  cols.group = o.in.data.group;
-  cols.by = o.in.by;
-  for (const auto& r : o.in.data.ref) {
-    if (r.find('=') != std::string::npos)
-      throw UsageError(fmt::format("--ref {}: give the level of --group", r));
-    cols.ref = r;
-  }
-  Inputs in = read_inputs(o, ae_cols);
-  SafetyPopulation pop = safety_population(in.adsl, in.adsl_keep, cols);
-  if (!o.no_rates) {
-    if (!o.adex.empty()) {
-      ReadOptions xo = read_options(o.in.data, {"USUBJID", "PARAMCD", "AVAL"});
-      xo.optional_columns = {"STUDYID", "AVALU"};
-      const Table adex = read_data(o.adex, xo);
-      exposure_from_adex(pop, adex, where_mask(adex, {{"PARAMCD", o.exposure_param}}));
-    } else if (in.adsl.find(o.start) && in.adsl.find(o.end)) {
-      exposure_from_dates(pop, in.adsl, o.start, o.end);
-    }
-  }
-  const AeData ae = ae_data(in.adae, in.adae_keep, pop, ae_cols, in.adsl);
-  const SafetyResult r =
-      summarize_safety(pop, ae, {.conf_level = o.conf_level, .min_percent = o.min_percent});
+  SafetyRequest q{.in = o.in,
+                  .adex = o.adex,
+                  .exposure_param = o.exposure_param,
+                  .start = o.start,
+                  .end = o.end,
+                  .no_rates = o.no_rates,
+                  .options = {.conf_level = o.conf_level, .min_percent = o.min_percent}};
+  q.columns.soc = o.soc;
+  q.columns.pt = o.pt;
+  q.columns.grade = o.grade;
+  const SafetyRun run = run_safety(q);
   if (o.json)
-    std::cout << to_json(pop, ae, r, in, o).dump(2) << "\n";
+    std::cout << to_json(run.population, run.ae, run.result, run.population_flag, o).dump(2) << "\n";
   else if (o.csv)
-    print_csv(pop, r);
+    print_csv(run.population, run.result);
   else
-    print_text(pop, ae, r, in);
+    print_text(run.population, run.ae, run.result, run.population_flag);
 }
 
 }  // namespace

@@ -27,7 +27,9 @@ void add_readout_options(CLI::App* cmd, ReadoutOptions& o, bool group_required) 
   cmd->add_option("--strata", d.strata, "Stratification column(s), comma-separated")
       ->delimiter(',');
   cmd->add_option("--where", d.where,
-                  "Keep rows where COL equals VALUE (COL=VALUE); repeatable, all must hold")
+                  "Keep rows where the clause holds: COL=VALUE, COL!=VALUE, COL<VALUE, COL<=VALUE, "
+                  "COL>VALUE, COL>=VALUE (numeric columns) or 'COL in V1,V2,...'; repeatable, all "
+                  "must hold")
       ->allow_extra_args(false);
   cmd->add_option(
       "--adsl", d.adsl,
@@ -53,7 +55,8 @@ WhereClause parse_clause(const std::string& text, const char* flag) {
 
 std::vector<WhereClause> where_clauses(const DataOptions& o) {
   std::vector<WhereClause> out;
-  for (const auto& w : o.where) out.push_back(parse_clause(w, "--where"));
+  // the shared --where grammar of every command (=, !=, <, <=, >, >=, in; docs/cli/data.md)
+  for (const auto& w : o.where) out.push_back(parse_where(w));
   if (!o.population.empty()) out.push_back({o.population, "Y"});
   return out;
 }

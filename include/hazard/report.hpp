@@ -27,6 +27,7 @@
 
 #include "hazard/km.hpp"
 #include "hazard/plot.hpp"
+#include "hazard/report_readout.hpp"
 #include "hazard/survdata.hpp"
 
 namespace hazard {
@@ -132,6 +133,7 @@ struct ReportModel {
   plot::KmPlotOptions km_options{};  ///< shared by all KM figures (labels, x step, KMunicate, ...)
   plot::ForestPlotOptions forest_options{};
   bool csv_raw = false;              ///< --csv-raw: results.csv without the formula guard (output.hpp)
+  Readout readout{};  ///< safety, response and quality-of-life sections (report_readout.hpp)
 };
 
 // ---- filling the model from the estimators ----

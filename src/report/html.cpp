@@ -10,6 +10,7 @@
 
 #include "hazard/report.hpp"
 #include "report/efficacy_table.hpp"
+#include "report/readout_sections.hpp"
 
 namespace hazard::report {
 
@@ -114,9 +115,8 @@ pre { white-space: pre-wrap; margin: 0; }
 }
 )";
 
-std::string efficacy_html(const ReportModel& m) {
-  const detail::Table t = detail::efficacy_table(m);
-  std::string out = "<table class=\"efficacy\">\n<thead>\n";
+std::string table_html(const detail::Table& t, const char* table_class = "efficacy") {
+  std::string out = fmt::format("<table class=\"{}\">\n<thead>\n", table_class);
   for (std::size_t h = 0; h < t.header.size(); ++h) {
     const detail::Row& r = t.header[h];
     const bool cohort_row = t.header.size() > 1 && h == 0;
@@ -164,6 +164,8 @@ std::string efficacy_html(const ReportModel& m) {
   out += "</tbody>\n</table>\n";
   return out;
 }
+
+std::string efficacy_html(const ReportModel& m) { return table_html(detail::efficacy_table(m)); }
 
 }  // namespace
 
@@ -222,6 +224,8 @@ std::string render_html(const ReportModel& m) {
     out += "</section>\n";
   }
 
+  out += detail::readout_html(m);  // safety, response, quality of life (when given)
+
   out += "<section id=\"provenance\">\n<h2>Provenance</h2>\n<table class=\"provenance\">\n";
   for (const InputFile& f : m.inputs)
     out += fmt::format("<tr><th>Input</th><td><code>{}</code> ({} bytes)<br>SHA-256 <code>{}</code></td></tr>\n",
@@ -234,3 +238,13 @@ std::string render_html(const ReportModel& m) {
 }
 
 }  // namespace hazard::report
+
+// The pieces the readout sections (readout_sections.cpp) share with the efficacy page.
+namespace hazard::report::detail {
+std::string html_table(const Table& t) { return table_html(t, "efficacy readout"); }
+std::string html_text(std::string_view s) { return esc_lines(s); }
+std::string html_figure(const std::string& svg, const std::string& alt, const std::string& caption,
+                        const std::string& id) {
+  return figure(svg, alt, caption, id);
+}
+}  // namespace hazard::report::detail

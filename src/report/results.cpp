@@ -13,6 +13,7 @@
 #include "hazard/output.hpp"
 #include "hazard/report.hpp"
 #include "report/canvas.hpp"
+#include "report/readout_sections.hpp"
 
 namespace hazard::report {
 
@@ -65,6 +66,7 @@ std::vector<ResultRow> result_rows(const ReportModel& m) {
       add(c.name, "all arms", "p_global", c.global.p, method);
     }
   }
+  detail::append_readout_rows(m, rows);  // safety, response, quality of life (when given)
   return rows;
 }
 
@@ -151,6 +153,7 @@ std::string render_results_json(const ReportModel& m) {
                       {"chisq_interaction", num_or_null(r.chisq_interaction)},
                       {"df_interaction", num_or_null(r.df_interaction)}});
   j["forest"] = std::move(forest);
+  detail::add_readout_json(m, j);  // keys safety, response, qol (only when given)
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";  // invalid UTF-8 (a file name): U+FFFD
 }
 
@@ -296,7 +299,7 @@ bool report_file_name(const std::string& name) {
   if (name.empty() || name.find_first_of("/\\") != std::string::npos || name.rfind("..", 0) == 0)
     return false;
   if (name == "report.html" || name == "efficacy.rtf" || name == "results.csv" ||
-      name == "results.json")
+      name == "results.json" || name == "readout.rtf")
     return true;
   const auto dot = name.rfind('.');
   if (dot == std::string::npos) return false;
@@ -343,6 +346,8 @@ std::vector<std::string> write_report(const ReportModel& m, const std::string& d
                          [&m, f] { return plot::render_forest(forest_plot(m), f); });
   files.emplace_back("report.html", [&m] { return render_html(m); });
   files.emplace_back("efficacy.rtf", [&m] { return render_rtf(m); });
+  if (!m.readout.empty())
+    files.emplace_back("readout.rtf", [&m] { return detail::render_readout_rtf(m); });
   files.emplace_back("results.csv", [&m] { return render_results_csv(m); });
   files.emplace_back("results.json", [&m] { return render_results_json(m); });
   // Stale files of a previous run into this folder: those its manifest lists and we do not write.

@@ -187,3 +187,10 @@ std::string render_rtf(const ReportModel& m) {
 }
 
 }  // namespace hazard::report
+
+// The pieces the readout sections (readout_sections.cpp) share with the efficacy RTF.
+namespace hazard::report::detail {
+std::string rtf_table(const Table& t) { return table_rtf(t); }
+std::string rtf_text(std::string_view s) { return esc(s); }
+std::string rtf_picture(const std::string& png, double dpi) { return picture(png, dpi); }
+}  // namespace hazard::report::detail

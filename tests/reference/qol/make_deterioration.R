@@ -79,6 +79,11 @@ cases <- list(
        by = NULL, adsl = TRUE,
        cli = c("--param", "PARAMCD=GHS", "--mid", "10", "--confirmed", "--group", "TRT01P", "--ref", "Placebo",
                "--adsl", "ADSL", "--population", "ITTFL")),
+  # as `hazard report --adqs` computes the QoL section of the main job (ADSL joined, by cohort, months)
+  list(name = "ghs_first_adsl_by_cohort_months", param = "GHS", mid = 10, rule = "first", higher_worse = FALSE,
+       units = 30.4375, by = "COHORT", adsl = TRUE,
+       cli = c("--param", "PARAMCD=GHS", "--mid", "10", "--group", "TRT01P", "--ref", "Placebo", "--by", "COHORT",
+               "--units", "months", "--adsl", "ADSL", "--population", "ITTFL")),
   list(name = "ghs_definitive_mid15", param = "GHS", mid = 15, rule = "definitive", higher_worse = FALSE, units = 1,
        by = NULL, adsl = FALSE,
        cli = c("--param", "PARAMCD=GHS", "--mid", "15", "--definitive", "--group", "TRT01P", "--ref", "Placebo")),
