@@ -1,5 +1,6 @@
-// hazard cox: Cox proportional hazards regression (docs/cli/cox.md). Parses flags, builds the
-// design matrix from the data layer's rows, calls hazard::cox_fit and prints; no math here.
+// hazard cox: Cox proportional hazards regression (docs/cli/cox.md). Parses flags, reads the
+// table, builds the model's data (hazard::cox_model_data), calls hazard::cox_fit and prints; no
+// math here.
 #include <algorithm>
 #include <cstdio>
 #include <cmath>
@@ -17,6 +18,7 @@
 #include "cox_diagnostics.hpp"
 #include "data_options.hpp"
 #include "hazard/cox.hpp"
+#include "hazard/cox_model.hpp"
 #include "hazard/error.hpp"
 #include "hazard/version.hpp"
 
@@ -108,66 +110,26 @@ void run_cox(const CoxCliOptions& o) {
     else if (o.ties == "exact" || o.ties == "discrete") ties = Ties::exact;
     else throw UsageError(fmt::format("--ties {}: expected efron, breslow or exact", o.ties));
   }
-  std::vector<std::string> covs;
-  for (const auto& c : o.covariates)
-    if (!c.empty() && c != o.data.group && std::find(covs.begin(), covs.end(), c) == covs.end()) covs.push_back(c);
-  if (covs.empty() && o.data.group.empty())
-    throw UsageError("the model needs --covariates COL[,COL...] and/or --group COL");
-
-  Roles roles = make_roles(o.data);
-  roles.start = o.start;
-  roles.covariates = covs;
-  roles.offset = o.offset;
-  roles.cluster = o.cluster;
-  Table table;
-  SurvData sd = load_surv_data(o.data, roles, &table);
-
-  // --- the model's data ---
-  // sd's time, status and weights move to the model data (nothing below reads them from sd)
-  const std::size_t n = sd.size();
-  CoxData cd;
-  cd.time = std::move(sd.time);
-  cd.start = std::move(sd.start);
-  cd.status = std::move(sd.status);
-  cd.weight = std::move(sd.weight);
-  cd.stratum = sd.stratum;
-  std::vector<DesignSpec> specs;
-  for (const auto& c : covs) {
+  CoxModelSpec spec{.roles = make_roles(o.data)};
+  spec.roles.start = o.start;
+  spec.roles.offset = o.offset;
+  spec.roles.cluster = o.cluster;
+  for (const auto& c : o.covariates) {
     const std::string ref = ref_for(o.data, c);
-    specs.push_back({.column = c, .ref = ref, .factor = !ref.empty()});
+    spec.covariates.push_back({.column = c, .ref = ref, .factor = !ref.empty()});
   }
-  if (!o.offset.empty()) {
-    const Column& c = table.at(o.offset);
-    for (std::size_t r : sd.row) cd.offset.push_back(c.is_numeric() ? c.numbers[r] : std::stod(c.text(r)));
-  }
-  if (!o.cluster.empty()) {
-    Factor f = make_factor(table.at(o.cluster));
-    for (std::size_t r : sd.row) cd.cluster.push_back(f.codes[r]);
-  }
-  const Eigen::Index ng =
-      sd.group.empty() ? 0 : static_cast<Eigen::Index>(sd.group_levels.size()) - 1;
-  // the arm's indicator columns go in front, in the design's own matrix (no copy)
-  Design design = build_design(table, sd.row, specs, static_cast<std::size_t>(ng));
-  // Nothing below reads the table, and the fit does not read the design's own copy of the
-  // columns: each is released as soon as it has been used, so that the peak memory of a large fit
-  // holds one copy of the model's columns (plus the fit's work arrays).
+  Table table = load_table(o.data, spec.roles, o.covariates);
+  CoxModelData m = cox_model_data(table, spec);
+  // Nothing below reads the table: it is released before the fit, so that the peak memory of a
+  // large fit holds one copy of the model's columns (plus the fit's work arrays).
   table = Table{};
-  cd.x = std::move(design.x);
-  for (Eigen::Index g = 0; g < ng; ++g) {
-    for (std::size_t i = 0; i < n; ++i)
-      cd.x(static_cast<Eigen::Index>(i), g) = sd.group[i] == g + 1 ? 1.0 : 0.0;
-    cd.names.push_back(
-        fmt::format("{}[{}]", sd.group_name, sd.group_levels[static_cast<std::size_t>(g + 1)]));
-  }
-  design.x = Eigen::MatrixXd();
+  SurvData& sd = m.data;
+  CoxData& cd = m.model;
+  const Design& design = m.design;
   decltype(sd.row)().swap(sd.row);  // the table rows and group codes have been used
   decltype(sd.group)().swap(sd.group);
   if (o.residuals.empty())
     decltype(sd.line)().swap(sd.line);  // only the residuals file names lines
-  for (const auto& nm : design.names) cd.names.push_back(nm);
-  if (cd.x.cols() == 0)
-    throw UsageError(fmt::format(
-        "--group {}: only one level in the analysed rows, nothing to compare", sd.group_name));
 
   CoxOptions opt{.ties = ties, .max_iter = o.max_iter, .eps = o.eps, .robust = o.robust,
                  .conf_level = o.conf_level, .compat = compat};
@@ -182,14 +144,7 @@ void run_cox(const CoxCliOptions& o) {
     else if (o.ph_test == "rank") tr = ZphTransform::rank;
     else if (o.ph_test == "log") tr = ZphTransform::log;
     else if (o.ph_test != "km") throw UsageError(fmt::format("--ph-test {}: expected km, identity, rank or log", o.ph_test));
-    std::vector<std::size_t> term;
-    std::vector<std::string> tnames;
-    if (ng > 0) tnames.push_back(sd.group_name);
-    for (Eigen::Index g = 0; g < ng; ++g) term.push_back(0);
-    const std::size_t off = ng > 0 ? 1 : 0;
-    for (std::size_t t : design.term) term.push_back(t + off);
-    for (const auto& nm : design.term_names) tnames.push_back(nm);
-    ph = cox_zph(cd, r, tr, term, tnames);
+    ph = cox_zph(cd, r, tr, m.term, m.term_names);
   }
 
   for (const auto& w : r.warnings) fmt::print(stderr, "hazard: warning: {}\n", w);

@@ -131,6 +131,13 @@ Table read_table(const std::string& path, const std::vector<std::string>& column
 
 SurvData load_surv_data(const DataOptions& o, const Roles& roles, Table* table_out,
                         const std::vector<std::string>& extra_columns) {
+  Table table = load_table(o, roles, extra_columns);
+  SurvData data = build_surv_data(table, roles);
+  if (table_out) *table_out = std::move(table);
+  return data;
+}
+
+Table load_table(const DataOptions& o, const Roles& roles, const std::vector<std::string>& extra_columns) {
   std::vector<std::string> cols = roles.columns();
   auto add = [](std::vector<std::string>& v, const std::string& c) {
     if (!c.empty() && std::find(v.begin(), v.end(), c) == v.end()) v.push_back(c);
@@ -173,9 +180,7 @@ SurvData load_surv_data(const DataOptions& o, const Roles& roles, Table* table_o
   if (roles.start.empty() && table.find("USUBJID") && (!o.adsl.empty() || table.find("PARAMCD")))
     check_one_row_per_subject(table, where_mask(table, roles.where), "USUBJID",
                               table.find("PARAMCD") ? "PARAMCD" : "");
-  SurvData data = build_surv_data(table, roles);
-  if (table_out) *table_out = std::move(table);
-  return data;
+  return table;
 }
 
 nlohmann::json exclusions_json(const Exclusions& excluded) {

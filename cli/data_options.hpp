@@ -56,6 +56,11 @@ std::string ref_for(const DataOptions& options, const std::string& column);
 /// the population flag (--population, as --where FLAG=Y), build_surv_data, and — for ADaM data
 /// (--adsl given, or USUBJID and PARAMCD present) without --start — the check of one row per
 /// subject and parameter among the rows kept by --where.
+/// load_surv_data without its last step: the table (joined, derived, checked) from which
+/// build_surv_data(table, roles) gives the survival data.
+Table load_table(const DataOptions& options, const Roles& roles,
+                 const std::vector<std::string>& extra_columns = {});
+
 SurvData load_surv_data(const DataOptions& options, const Roles& roles, Table* table = nullptr,
                         const std::vector<std::string>& extra_columns = {});
 
