@@ -64,9 +64,7 @@ nlohmann::json design_json(const DesignFlags& f, const SurvivalDesignOptions& o,
     l["events"] = num(d.events[k]);
     l["z_efficacy"] = num(b.z_efficacy[k]);
     l["z_futility"] = num(b.z_futility[k]);
-    l["p_nominal"] = std::isinf(b.z_efficacy[k])
-                         ? nlohmann::json(0.0)
-                         : num(0.5 * std::erfc(b.z_efficacy[k] / std::sqrt(2.0)));
+    l["p_nominal"] = num(nominal_p(b.z_efficacy[k]));
     l["cum_alpha"] = num(b.alpha_spent[k]);
     l["hr_boundary"] = num(d.hr_efficacy[k]);
     l["hr_futility"] = num(d.hr_futility[k]);
@@ -102,7 +100,7 @@ void print_design(const DesignFlags& f, const SurvivalDesignOptions& o, const Su
   fmt::print("\n{:>4} {:>7} {:>9} {:>9} {:>9} {:>10} {:>10} {:>8} {:>9} {:>8}\n", "look", "info",
              "events", "z_eff", "z_fut", "p_nominal", "cum_alpha", "hr_bound", "cum_power", "time");
   for (std::size_t k = 0; k < b.looks(); ++k) {
-    double p = std::isinf(b.z_efficacy[k]) ? 0.0 : 0.5 * std::erfc(b.z_efficacy[k] / std::sqrt(2.0));
+    const double p = nominal_p(b.z_efficacy[k]);
     fmt::print("{:>4} {:>7} {:>9} {:>9} {:>9} {:>10} {:>10} {:>8} {:>9} {:>8}\n", k + 1,
                fmt_num(b.info[k], 3), fmt_num(d.events[k], 2), fmt_num(b.z_efficacy[k], 4),
                fmt_num(b.z_futility[k], 4), fmt::format("{:.3g}", p),
