@@ -10,6 +10,8 @@
 //   cox6      cox_fit Efron, arm + x1..x5
 //   cox1      cox_fit Efron, arm
 //   coxcp     cox_fit Efron on (start, stop] rows, every z column
+//   coxmodel6 cox_model_data + cox_fit from the table in memory (arm + x1..x5): the library calls
+//             the R and Python packages make (bench/bindings.sh)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -18,6 +20,7 @@
 #include <vector>
 
 #include "hazard/cox.hpp"
+#include "hazard/cox_model.hpp"
 #include "hazard/km.hpp"
 #include "hazard/logrank.hpp"
 #include "hazard/read.hpp"
@@ -149,6 +152,17 @@ int main(int argc, char** argv) {
         const hazard::CoxData cd = cox_data(zs, false);
         s = best_of(reps, [&] {
           const hazard::CoxResult r = hazard::cox_fit(cd);
+          sink = sink + r.coef[0];
+        });
+      } else if (task == "coxmodel6") {
+        // what the R and Python packages call: the model's data from a table in memory
+        // (cox_model_data: validated rows, arm indicators, design) and the fit
+        const hazard::CoxModelSpec spec{
+            .roles = roles,
+            .covariates = {{.column = "x1"}, {.column = "x2"}, {.column = "x3"}, {.column = "x4"}, {.column = "x5"}}};
+        s = best_of(reps, [&] {
+          const hazard::CoxModelData m = hazard::cox_model_data(table, spec);
+          const hazard::CoxResult r = hazard::cox_fit(m.model);
           sink = sink + r.coef[0];
         });
       } else {

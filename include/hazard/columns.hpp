@@ -14,7 +14,9 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hazard/table.hpp"
@@ -33,6 +35,12 @@ Column numeric_column(std::string name, std::vector<double> values);
 /// the column for a code out of range or a repeated level.
 Column categorical_column(std::string name, std::vector<std::string> levels,
                           std::vector<std::int32_t> codes);
+
+/// A categorical column from text values (a pandas column of strings), levels in sorted (byte)
+/// order as the file readers make them. A value is missing where `missing` is non-zero (if given)
+/// or where it is empty. Throws UsageError when `missing` has another length.
+Column text_column(std::string name, std::span<const std::string_view> values,
+                   std::span<const std::uint8_t> missing = {});
 
 /// A Table of `columns`, named `source` in messages (e.g. the name of the data frame). Throws
 /// UsageError for columns of different lengths, an unnamed column or a repeated name.

@@ -54,19 +54,17 @@ def version() -> str:
 
 
 def _column(name: str, s: _pd.Series):
-    """(name, levels, values) as the compiled module takes them."""
+    """(name, kind, ...) as the compiled module takes them."""
     dtype = s.dtype
     if isinstance(dtype, _pd.CategoricalDtype):
         levels = [str(c) for c in s.cat.categories]
-        return (name, levels, _np.ascontiguousarray(s.cat.codes.to_numpy(), dtype=_np.int32))
+        return (name, "factor", levels, _np.ascontiguousarray(s.cat.codes.to_numpy(), dtype=_np.int32))
     if dtype == _np.float64:
-        return (name, None, s.to_numpy())  # the frame's own array when it is contiguous
+        return (name, "numeric", s.to_numpy())  # the frame's own array when it is contiguous
     if _pd.api.types.is_bool_dtype(dtype) or _pd.api.types.is_numeric_dtype(dtype):
-        return (name, None, s.to_numpy(dtype=_np.float64, na_value=_np.nan))
-    # text: levels in sorted (code point = UTF-8 byte) order, as the file readers order them
-    text = s.astype(str).where(s.notna(), None)
-    codes, levels = _pd.factorize(text, sort=True)
-    return (name, [str(v) for v in levels], _np.ascontiguousarray(codes, dtype=_np.int32))
+        return (name, "numeric", s.to_numpy(dtype=_np.float64, na_value=_np.nan))
+    # text: the library sorts the levels (byte order) as its file readers do; "" is missing
+    return (name, "text", s.to_numpy(dtype=object), s.isna().to_numpy(dtype=_np.uint8))
 
 
 def _frame(data) -> _pd.DataFrame:

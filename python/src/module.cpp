@@ -3,10 +3,11 @@
 // library and hands its results back as dicts of numbers, strings and numpy arrays, which
 // python/hazard/ wraps into result objects. No math here: every number comes from the library.
 //
-// Columns arrive as (name, levels, values): levels None and a float64 array (NaN = missing), or a
-// list of level names and an int32 array of codes (-1 = missing), as pandas' factorize and
-// Categorical give them. A float64 C-contiguous array is read in place (no conversion copy); the
-// library's Table keeps its own copy of the values.
+// Columns arrive as (name, kind, ...): ("numeric", float64 array) with NaN missing; ("factor",
+// level names, int32 codes) with -1 missing, as a pandas Categorical holds them; ("text", object
+// array, missing flags) for columns of strings, whose levels the library sorts (byte order) as its
+// file readers do. A float64 C-contiguous array is read in place (no conversion copy) and strings
+// through their UTF-8 buffers; the library's Table keeps its own copy of the values.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -47,16 +48,40 @@ hazard::Table table_of(const std::string& source, const py::list& columns) {
   for (const py::handle item : columns) {
     const auto t = py::reinterpret_borrow<py::tuple>(item);
     auto name = t[0].cast<std::string>();
-    if (t[1].is_none()) {
+    const auto kind = t[1].cast<std::string>();
+    if (kind == "numeric") {
       const auto a = t[2].cast<F64>();
       const double* p = a.data();
       cols.push_back(hazard::numeric_column(std::move(name), std::vector<double>(p, p + a.size())));
-    } else {
-      const auto a = t[2].cast<I32>();
+    } else if (kind == "factor") {
+      const auto a = t[3].cast<I32>();
       const std::int32_t* p = a.data();
-      cols.push_back(hazard::categorical_column(std::move(name),
-                                                t[1].cast<std::vector<std::string>>(),
+      cols.push_back(hazard::categorical_column(std::move(name), t[2].cast<std::vector<std::string>>(),
                                                 std::vector<std::int32_t>(p, p + a.size())));
+    } else {  // "text": an object array of str (other objects written with str()) and its missing flags
+      const auto objects = py::reinterpret_borrow<py::array>(t[2]);
+      const auto missing = t[3].cast<py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast>>();
+      const auto n = static_cast<std::size_t>(objects.size());
+      if (objects.dtype().kind() != 'O' || objects.ndim() != 1 || static_cast<std::size_t>(missing.size()) != n)
+        throw hazard::UsageError("column '" + name + "': expected a one-dimensional array of text");
+      std::vector<std::string_view> values(n);
+      std::vector<py::str> converted;  // keeps the text of non-str values alive
+      const auto* base = static_cast<const char*>(objects.data());
+      const py::ssize_t stride = objects.strides(0);
+      const std::uint8_t* miss = missing.data();
+      for (std::size_t i = 0; i < n; ++i) {
+        if (miss[i]) continue;
+        PyObject* o = *reinterpret_cast<PyObject* const*>(base + static_cast<py::ssize_t>(i) * stride);
+        if (!PyUnicode_Check(o)) {
+          converted.push_back(py::str(o));
+          o = converted.back().ptr();
+        }
+        Py_ssize_t size = 0;
+        const char* utf8 = PyUnicode_AsUTF8AndSize(o, &size);
+        if (!utf8) throw py::error_already_set();
+        values[i] = std::string_view(utf8, static_cast<std::size_t>(size));
+      }
+      cols.push_back(hazard::text_column(std::move(name), values, {miss, n}));
     }
   }
   return hazard::make_table(source, std::move(cols));

@@ -51,14 +51,25 @@ def test_data_error_names_row_column_and_value():
 
 def test_column_kinds():
     s = pd.Series([1.5, np.nan, 3.0])
-    name, levels, values = _column("x", s)
-    assert levels is None and np.shares_memory(values, s.to_numpy())  # no copy of a float64 column
-    name, levels, values = _column("n", pd.Series([1, 2, 3], dtype="Int64").astype("Int64").where([True, False, True]))
-    assert levels is None and np.isnan(values[1])
-    name, levels, values = _column("b", pd.Series([True, False]))
+    name, kind, values = _column("x", s)
+    assert kind == "numeric" and np.shares_memory(values, s.to_numpy())  # no copy of a float64 column
+    name, kind, values = _column("n", pd.Series([1, None, 3], dtype="Int64"))
+    assert kind == "numeric" and np.isnan(values[1])
+    name, kind, values = _column("b", pd.Series([True, False]))
     assert values.tolist() == [1.0, 0.0]
-    name, levels, values = _column("t", pd.Series(["b", None, "a", "", "b"]))
-    assert levels == ["", "a", "b"] and values.tolist() == [2, -1, 1, 0, 2]  # "" is missing in the library
+    name, kind, values, missing = _column("t", pd.Series(["b", None, "a", "", np.nan]))
+    assert kind == "text" and missing.tolist() == [0, 1, 0, 0, 1]
+    name, kind, levels, codes = _column("c", pd.Series(["b", "a", None], dtype="category"))
+    assert kind == "factor" and levels == ["a", "b"] and codes.tolist() == [1, 0, -1]
+
+
+def test_text_levels_and_missing_values():
+    df = pd.DataFrame({"t": [1.0, 2, 3, 4, 5, 6], "e": [1, 1, 0, 1, 0, 1],
+                       "g": ["b", "B", None, "", 7, "b"]})  # "" and None missing; 7 is the text "7"
+    k = hazard.km(df, time="t", event="e", group="g")
+    assert k.groups == ["7", "B", "b"] and k.excluded == {"count": 2, "reasons": {"missing group": 2}}
+    s = pd.DataFrame({"t": [1.0, 2, 3], "e": [1, 0, 1], "g": pd.array(["x", pd.NA, "y"], dtype="string")})
+    assert hazard.km(s, time="t", event="e", group="g").excluded["count"] == 1
 
 
 def test_dict_input_and_logrank_needs_group():

@@ -14,8 +14,7 @@
   if (is.logical(ev)) return(list(values = as.numeric(ev), coding = "indicator"))
   if (is.factor(ev)) .hz_stop(sprintf("the status '%s' is a factor: hazard takes 0/1, 1/2 or logical status (no multi-state data)", label), call)
   if (!is.numeric(ev)) .hz_stop(sprintf("the status '%s' must be logical or numeric", label), call)
-  v <- ev[!is.na(ev)]
-  if (length(v) && max(v) == 2 && all(v == 1 | v == 2))
+  if (any(!is.na(ev)) && max(ev, na.rm = TRUE) == 2 && all(ev == 1 | ev == 2, na.rm = TRUE))
     return(list(values = as.numeric(ev), coding = "equals", event_value = "2"))
   list(values = as.numeric(ev), coding = "indicator")
 }

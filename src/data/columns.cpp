@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "hazard/error.hpp"
+#include "io/text.hpp"
 
 namespace hazard {
 
@@ -44,6 +45,21 @@ Column categorical_column(std::string name, std::vector<std::string> levels,
   c.character = true;
   c.levels = std::move(levels);
   c.codes = std::move(codes);
+  return c;
+}
+
+Column text_column(std::string name, std::span<const std::string_view> values,
+                   std::span<const std::uint8_t> missing) {
+  if (!missing.empty() && missing.size() != values.size())
+    throw UsageError(fmt::format("column '{}': {} values but {} missing-value flags", name, values.size(),
+                                 missing.size()));
+  detail::CategoricalBuilder b;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if ((!missing.empty() && missing[i]) || values[i].empty()) b.add_missing();
+    else b.add(values[i]);
+  }
+  Column c = b.finish(std::move(name));
+  c.character = true;
   return c;
 }
 

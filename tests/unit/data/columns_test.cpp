@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hazard/cox.hpp"
@@ -47,6 +48,17 @@ TEST(Columns, AnEmptyLevelIsMissing) {
   EXPECT_EQ(c.levels, (std::vector<std::string>{"b", "a"}));
   EXPECT_EQ(c.codes, (std::vector<std::int32_t>{0, -1, 1, -1, -1}));
   EXPECT_TRUE(c.character);
+}
+
+TEST(Columns, TextValuesAreSortedAndEmptyOrFlaggedValuesMissing) {
+  const std::vector<std::string_view> v{"b", "a", "", "c", "b", "B"};
+  const std::vector<std::uint8_t> miss{0, 0, 0, 1, 0, 0};
+  const Column c = text_column("s", v, miss);
+  EXPECT_EQ(c.levels, (std::vector<std::string>{"B", "a", "b"}));  // byte order, as R's C locale
+  EXPECT_EQ(c.codes, (std::vector<std::int32_t>{2, 1, -1, -1, 2, 0}));
+  EXPECT_TRUE(c.character);
+  EXPECT_EQ(text_column("s", v).codes, (std::vector<std::int32_t>{2, 1, -1, 3, 2, 0}));  // B a b c
+  EXPECT_THROW(text_column("s", v, std::vector<std::uint8_t>{0}), UsageError);
 }
 
 TEST(Columns, DataErrorsNameTheRow) {
