@@ -23,6 +23,6 @@
                  list(message = message, call = call)))
 }
 
-#' The version of the hazard library (with text = TRUE: compiler, flags and libraries), to record
-#' with results.
+# The version of the hazard library (with text = TRUE: compiler, flags and libraries), to record
+# with results.
 hz_version <- function(text = FALSE) .hz_version(text)

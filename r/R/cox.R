@@ -1,12 +1,12 @@
 # hz_cox: Cox proportional hazards regression as survival's coxph(), computed by hazard's library.
 
-#' Cox regression, as survival::coxph
-#'
-#' hz_cox(Surv(time, status) ~ arm + age + strata(site), data = d, ties = "efron")
-#' Numeric terms are one coefficient each; factors, character and logical terms one per
-#' non-reference level (the factor's first level the reference), named as R names them (armB);
-#' strata(), cluster() (robust variance) and offset() terms; Surv(start, stop, status) for
-#' (start, stop] data; weights and robust as coxph.
+# Cox regression, as survival::coxph
+#
+# hz_cox(Surv(time, status) ~ arm + age + strata(site), data = d, ties = "efron")
+# Numeric terms are one coefficient each; factors, character and logical terms one per
+# non-reference level (the factor's first level the reference), named as R names them (armB);
+# strata(), cluster() (robust variance) and offset() terms; Surv(start, stop, status) for
+# (start, stop] data; weights and robust as coxph.
 hz_cox <- function(formula, data, weights, subset, ties = c("efron", "breslow", "exact"),
                    robust = FALSE, conf.int = 0.95, iter.max = 20, eps = 1e-9) {
   call <- match.call()

@@ -2,12 +2,12 @@
 # getSampleSizeSurvival) and trial simulation (getSimulationSurvival's conventions), computed by
 # hazard's library with the rules of `hazard design` / `hazard simulate` (docs/cli/).
 
-#' A group-sequential survival design
-#'
-#' hz_design(hr = 0.7, power = 0.9, looks = 3, spending = "obf", median_control = 10,
-#'           accrual_time = 12, follow_up = 12)
-#' Events and boundaries; with median_control the sample size and look times. spending and
-#' futility: "obf", "pocock", "hsd:GAMMA", "kd:RHO" (and "hp:P", Haybittle-Peto, for efficacy).
+# A group-sequential survival design
+#
+# hz_design(hr = 0.7, power = 0.9, looks = 3, spending = "obf", median_control = 10,
+#           accrual_time = 12, follow_up = 12)
+# Events and boundaries; with median_control the sample size and look times. spending and
+# futility: "obf", "pocock", "hsd:GAMMA", "kd:RHO" (and "hp:P", Haybittle-Peto, for efficacy).
 hz_design <- function(hr = NULL, median_control = NULL, median_experimental = NULL, alpha = 0.025,
                       power = 0.8, ratio = 1, method = c("schoenfeld", "freedman", "hsieh"),
                       looks = 1, info = NULL, spending = "obf", futility = NULL, binding = FALSE,
@@ -53,12 +53,12 @@ glance.hz_design <- function(x, ...) {
   .hz_tibble(as.data.frame(x[intersect(keys, names(x))]))
 }
 
-#' Simulated group-sequential two-arm trials
-#'
-#' hz_simulate(n = 216, ratio = 2, median_control = 6, hr = 0.6, accrual_time = 12,
-#'             events = c(61, 122, 183), reps = 10000, seed = 1)
-#' scenario: a list as the --scenario JSON file of docs/cli/simulate.md, which the other
-#' arguments override. Results depend on seed, not on threads.
+# Simulated group-sequential two-arm trials
+#
+# hz_simulate(n = 216, ratio = 2, median_control = 6, hr = 0.6, accrual_time = 12,
+#             events = c(61, 122, 183), reps = 10000, seed = 1)
+# scenario: a list as the --scenario JSON file of docs/cli/simulate.md, which the other
+# arguments override. Results depend on seed, not on threads.
 hz_simulate <- function(n = NULL, ratio = NULL, median_control = NULL, median_experimental = NULL,
                         hr = NULL, accrual_time = NULL, accrual_rate = NULL, dropout = NULL,
                         dropout_time = 12, events = NULL, times = NULL, looks = NULL, info = NULL,

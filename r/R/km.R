@@ -1,10 +1,10 @@
 # hz_km: Kaplan–Meier curves as survival's survfit(), computed by hazard's library.
 
-#' Kaplan-Meier estimate, as survival::survfit
-#'
-#' hz_km(Surv(time, status) ~ arm, data = d, conf.type = "log")
-#' One grouping variable (or ~ 1); conf.type "log" (R's default), "log-log" (SAS's) or "plain";
-#' times: landmark times (summary at those times); rmean: the RMST truncation time tau.
+# Kaplan-Meier estimate, as survival::survfit
+#
+# hz_km(Surv(time, status) ~ arm, data = d, conf.type = "log")
+# One grouping variable (or ~ 1); conf.type "log" (R's default), "log-log" (SAS's) or "plain";
+# times: landmark times (summary at those times); rmean: the RMST truncation time tau.
 hz_km <- function(formula, data, weights, subset, conf.type = c("log", "log-log", "plain"),
                   conf.int = 0.95, times = NULL, rmean = NULL, probs = c(0.25, 0.5, 0.75)) {
   call <- match.call()

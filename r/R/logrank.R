@@ -1,12 +1,12 @@
 # hz_logrank: the log-rank test and its Fleming–Harrington family, as survival's survdiff().
 
-#' Log-rank test, as survival::survdiff
-#'
-#' hz_logrank(Surv(time, status) ~ arm + strata(site), data = d, rho = 0)
-#' One grouping variable, optional strata(); rho and gamma give the Fleming–Harrington G(rho,
-#' gamma) test (survdiff's rho is G(rho, 0)); weights give the score test of the weighted Cox
-#' model (Breslow ties). The result has survdiff's components n, obs, exp, var, chisq, pvalue,
-#' and for two groups z and the one-sided p of the non-reference group.
+# Log-rank test, as survival::survdiff
+#
+# hz_logrank(Surv(time, status) ~ arm + strata(site), data = d, rho = 0)
+# One grouping variable, optional strata(); rho and gamma give the Fleming–Harrington G(rho,
+# gamma) test (survdiff's rho is G(rho, 0)); weights give the score test of the weighted Cox
+# model (Breslow ties). The result has survdiff's components n, obs, exp, var, chisq, pvalue,
+# and for two groups z and the one-sided p of the non-reference group.
 hz_logrank <- function(formula, data, weights, subset, rho = 0, gamma = 0) {
   call <- match.call()
   source <- .hz_source(substitute(data))

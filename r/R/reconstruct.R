@@ -1,12 +1,12 @@
 # hz_reconstruct: patient-level data rebuilt from digitized Kaplan–Meier curves and their
 # number-at-risk tables (Guyot et al. 2012), as `hazard reconstruct` (docs/cli/reconstruct.md).
 
-#' Reconstruct patient data from published Kaplan-Meier curves
-#'
-#' hz_reconstruct(curve, at_risk, events = c(A = 30))
-#' curve: digitized points with columns time, surv (fraction or percent) and optionally arm;
-#' at_risk: time, n_risk (and arm). events: reported total events (named by arm, or one number
-#' for one arm). as.data.frame() gives the patient rows (arm, time, event).
+# Reconstruct patient data from published Kaplan-Meier curves
+#
+# hz_reconstruct(curve, at_risk, events = c(A = 30))
+# curve: digitized points with columns time, surv (fraction or percent) and optionally arm;
+# at_risk: time, n_risk (and arm). events: reported total events (named by arm, or one number
+# for one arm). as.data.frame() gives the patient rows (arm, time, event).
 hz_reconstruct <- function(curve, at_risk, events = NULL, scale = c("auto", "fraction", "percent"),
                            arm_name = "all") {
   call <- match.call()
