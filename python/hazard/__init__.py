@@ -95,6 +95,8 @@ def _roles(time, event, event_is_censor, event_value, group, ref, strata, where,
            start=None, offset=None, cluster=None) -> dict:
     if event_is_censor and event_value is not None:
         raise UsageError("give either event_is_censor=True or event_value=, not both")
+    if ref is not None and group is None:
+        raise UsageError("ref= names the control arm of group=: give group= too")
     where_pairs = [(str(k), _text(v)) for k, v in (where or {}).items()]
     return {
         "time": time, "event": event, "start": start,

@@ -129,9 +129,12 @@ as.data.frame.hz_cox <- function(x, ...) {
 
 tidy.hz_cox <- function(x, exponentiate = FALSE, conf.int = FALSE, ...) {
   t <- x$table
-  d <- data.frame(term = t$term, estimate = if (exponentiate) t$hr else t$coef,
-                  std.error = if (x$robust) t$robust_se else t$se, statistic = t$z, p.value = t$p)
+  # as broom's tidy.coxph: std.error the model-based SE, robust.se next to it; z and p (robust
+  # when robust, as coxph)
+  d <- data.frame(term = t$term, estimate = if (exponentiate) t$hr else t$coef, std.error = t$se)
   if (x$robust) d$robust.se <- t$robust_se
+  d$statistic <- t$z
+  d$p.value <- t$p
   if (conf.int) {
     # the library's limits are exp(coef -/+ z se): on the coefficient scale their logs
     d$conf.low <- if (exponentiate) t$lower else log(t$lower)

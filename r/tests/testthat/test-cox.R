@@ -72,6 +72,10 @@ test_that("tidy and glance as broom's for coxph", {
     expect_equal(names(h), names(b))
     for (col in setdiff(names(b), "term")) expect_near(h[[col]], b[[col]], tol, col)
   }
+  hr <- hz_cox(Surv(time, status) ~ rx + age + cluster(id), data = colon)
+  br <- broom::tidy(coxph(Surv(time, status) ~ rx + age + cluster(id), data = colon))
+  expect_equal(names(tidy(hr)), names(br))
+  for (col in setdiff(names(br), "term")) expect_near(tidy(hr)[[col]], br[[col]], tol, col)
   g <- glance(hz)
   bg <- broom::glance(cx)
   expect_true(all(names(g) %in% names(bg)))
