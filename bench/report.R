@@ -145,10 +145,20 @@ if (file.exists(sim)) {
   add(paste(body[-1], collapse = "\n"))
   add("")
 }
+bnd <- file.path(dirname(out), "RESULTS_bindings.md")
+if (file.exists(bnd)) {
+  add("## Bindings: Cox fit from C++, Python and R")
+  add("")
+  add("From `bench/bindings.sh` (its own side-by-side run; copied here from bench/RESULTS_bindings.md):")
+  add("")
+  add(paste(readLines(bnd), collapse = "\n"))
+  add("")
+}
 add("## Reproduce")
 add("")
 add("```")
 add("bash bench/simulate_bench.sh build/hazard   # first: the trial simulation against rpact")
+add("bash bench/bindings.sh   # first: the Cox fit from C++, Python and R (bench/RESULTS_bindings.md)")
 add("bash bench/run", if (quick) " --quick" else "", "   # writes bench/RESULTS.md and bench/scaling.png")
 add("```")
 add("")

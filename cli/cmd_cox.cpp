@@ -1,5 +1,6 @@
-// hazard cox: Cox proportional hazards regression (docs/cli/cox.md). Parses flags, builds the
-// design matrix from the data layer's rows, calls hazard::cox_fit and prints; no math here.
+// hazard cox: Cox proportional hazards regression (docs/cli/cox.md). Parses flags, reads the
+// table, builds the model's data (hazard::cox_model_data), calls hazard::cox_fit and prints; no
+// math here.
 #include <algorithm>
 #include <cstdio>
 #include <cmath>
@@ -19,6 +20,7 @@
 #include "cox_diagnostics.hpp"
 #include "data_options.hpp"
 #include "hazard/cox.hpp"
+#include "hazard/cox_model.hpp"
 #include "hazard/error.hpp"
 #include "hazard/version.hpp"
 
@@ -105,80 +107,45 @@ void run_cox(const CoxCliOptions& o) {
     else if (o.ties == "exact" || o.ties == "discrete") ties = Ties::exact;
     else throw UsageError(fmt::format("--ties {}: expected efron, breslow or exact", o.ties));
   }
-  // the model's terms with R's formula meaning (a*b = a + b + a:b), the arm first
-  ModelTerms model = parse_model_terms(o.covariates, o.data.group);
+  // the model's terms with R's formula meaning (a*b = a + b + a:b), the arm first; its data from
+  // the library (cox_model_data, as the R and Python packages build it)
+  CoxModelSpec spec{.roles = make_roles(o.data)};
+  spec.roles.start = o.start;
+  spec.roles.offset = o.offset;
+  spec.roles.cluster = o.cluster;
+  spec.model = parse_model_terms(o.covariates, o.data.group);
   std::vector<std::string> covs;  // the covariate columns (the arm is the data layer's --group)
-  for (auto& v : model.variables) {
-    if (v.column == o.data.group) {
-      v.ref = ref_for(o.data, v.column);
-      v.factor = true;  // the arm is categorical even when coded by numbers
-      continue;
-    }
+  for (auto& v : spec.model.variables) {
     v.ref = ref_for(o.data, v.column);
+    if (v.column == o.data.group) continue;
     v.factor = !v.ref.empty();
     covs.push_back(v.column);
   }
-  if (model.terms.empty())
+  if (spec.model.terms.empty())
     throw UsageError("the model needs --covariates COL[,COL...] and/or --group COL");
-
-  Roles roles = make_roles(o.data);
-  for (auto& v : model.variables) v.level_limit = roles.level_limit;  // --max-levels
-  roles.start = o.start;
-  roles.covariates = covs;
-  roles.offset = o.offset;
-  roles.cluster = o.cluster;
-  Table table;
-  SurvData sd = load_surv_data(o.data, roles, &table);
-  // the same kinds of bad data as every command: exit 3 (docs/exit-codes.md)
-  if (!o.data.group.empty()) check_group_levels(sd, 2, SIZE_MAX, "a Cox model compares the arms of --group");
-  for (std::size_t i = 0; i < sd.weight.size(); ++i)
-    if (!(sd.weight[i] > 0))
-      throw DataError({.file = sd.source, .line = sd.line[i], .column = o.data.weights,
-                       .value = fmt::format("{}", sd.weight[i]), .has_value = true,
-                       .unit = table.record_unit},
-                      "a Cox model needs positive case weights (as R's coxph)");
-
-  // --- the model's data ---
-  // the header's row counts, before sd's columns move (sd.size() is the moved time's size)
-  const std::string rows_text = exclusions_text(sd);
-  const std::size_t n = sd.size();
-  // sd's time, status and weights move to the model data (nothing below reads them from sd)
-  CoxData cd;
-  cd.time = std::move(sd.time);
-  cd.start = std::move(sd.start);
-  cd.status = std::move(sd.status);
-  cd.weight = std::move(sd.weight);
-  cd.stratum = sd.stratum;
-  if (!o.offset.empty()) {
-    const Column& c = table.at(o.offset);
-    for (std::size_t r : sd.row) cd.offset.push_back(c.is_numeric() ? c.numbers[r] : std::stod(c.text(r)));
-  }
-  if (!o.cluster.empty()) {
-    Factor f = make_factor(table.at(o.cluster));
-    for (std::size_t r : sd.row) cd.cluster.push_back(f.codes[r]);
-  }
-  // the design matrix in one piece (the arm's columns first), moved into the model data
-  Design design = within_memory(
+  Table table = load_table(o.data, spec.roles, covs);
+  const std::size_t table_rows = table.rows();
+  CoxModelData m = within_memory(
       [&] {
-        // at least the arm's K - 1 indicator columns and one per covariate
-        const double cols = static_cast<double>(covs.size() + (sd.group_levels.empty() ? 0 : sd.group_levels.size() - 1));
-        return fmt::format("the Cox model's design matrix: {} rows x {} or more columns need {} or more", n, cols,
-                           byte_size(8.0 * static_cast<double>(n) * cols));
+        // at least the arm's indicator columns and one per covariate
+        const double cols = static_cast<double>(covs.size() + 1);
+        return fmt::format("the Cox model's design matrix: {} rows x {} or more columns need {} or more", table_rows,
+                           cols, byte_size(8.0 * static_cast<double>(table_rows) * cols));
       },
-      [&] { return build_design(table, sd.row, model); });
-  // Nothing below reads the table, and the fit does not read the design's own copy of the
-  // columns: each is released as soon as it has been used, so that the peak memory of a large fit
-  // holds one copy of the model's columns (plus the fit's work arrays).
+      [&] { return cox_model_data(table, spec); });
+  // Nothing below reads the table: it is released before the fit, so that the peak memory of a
+  // large fit holds one copy of the model's columns (plus the fit's work arrays).
   table = Table{};
-  cd.x = std::move(design.x);
-  cd.names = design.names;
-  design.x = Eigen::MatrixXd();
+  SurvData& sd = m.data;
+  CoxData& cd = m.model;
+  const Design& design = m.design;
+  for (const auto& w : sd.warnings) fmt::print(stderr, "hazard: warning: {}\n", printable(w));
+  const std::string rows_text = exclusions_text(sd);
+  const std::size_t n = sd.row.size();
   decltype(sd.row)().swap(sd.row);  // the table rows and group codes have been used
   decltype(sd.group)().swap(sd.group);
   if (o.residuals.empty())
     decltype(sd.line)().swap(sd.line);  // only the residuals file names lines
-  if (cd.x.cols() == 0)
-    throw UsageError("the model has no columns to estimate");  // e.g. an interaction of one-level factors
 
   CoxOptions opt{.ties = ties, .max_iter = o.max_iter, .eps = o.eps, .robust = o.robust,
                  .conf_level = o.conf_level, .compat = compat};
@@ -201,9 +168,7 @@ void run_cox(const CoxCliOptions& o) {
     else if (o.ph_test == "rank") tr = ZphTransform::rank;
     else if (o.ph_test == "log") tr = ZphTransform::log;
     else if (o.ph_test != "km") throw UsageError(fmt::format("--ph-test {}: expected km, identity, rank or log", o.ph_test));
-    const std::vector<std::size_t>& term = design.term;
-    const std::vector<std::string>& tnames = design.term_names;
-    ph = cox_zph(cd, r, tr, term, tnames);
+    ph = cox_zph(cd, r, tr, m.term, m.term_names);
   }
 
   // joint (Type 3) tests of the terms with more than one column: a categorical covariate with

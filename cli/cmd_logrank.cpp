@@ -50,16 +50,16 @@ nlohmann::ordered_json to_json(const SurvData& d, const LogrankResult& r,
   using json = nlohmann::ordered_json;
   const auto& s = r.stats;
   const std::size_t K = s.n_groups;
+  const LogrankGroupColumns c = logrank_group_columns(s);
   json groups = json::array();
   for (std::size_t k = 0; k < K; ++k) {
-    const double oe = s.observed[k] - s.expected[k];
     groups.push_back({{"group", d.group_levels[k]},
                       {"n", s.n[k]},
                       {"observed", s.observed[k]},
                       {"expected", s.expected[k]},
-                      {"o_minus_e", oe},
-                      {"oe2_over_e", json(num(oe * oe / s.expected[k]))},
-                      {"oe2_over_v", json(num(oe * oe / s.var(k, k)))}});
+                      {"o_minus_e", c.o_minus_e[k]},
+                      {"oe2_over_e", json(num(c.oe2_over_e[k]))},
+                      {"oe2_over_v", json(num(c.oe2_over_v[k]))}});
   }
   json variance = json::array();
   for (std::size_t j = 0; j < K; ++j) {
@@ -141,11 +141,11 @@ void print_text(const SurvData& d, const LogrankResult& r) {
   }
   fmt::print("{:<{}} {:>8} {:>9} {:>9} {:>10} {:>10}\n", "", width, "N", "Observed", "Expected",
              "(O-E)^2/E", "(O-E)^2/V");
+  const LogrankGroupColumns c = logrank_group_columns(s);
   for (std::size_t k = 0; k < K; ++k) {
-    const double oe = s.observed[k] - s.expected[k];
     fmt::print("{:<{}} {:>8} {:>9} {:>9} {:>10} {:>10}\n", names[k], width, s.n[k],
-               cell(s.observed[k]), cell(s.expected[k]), cell(oe * oe / s.expected[k]),
-               cell(oe * oe / s.var(k, k)));
+               cell(s.observed[k]), cell(s.expected[k]), cell(c.oe2_over_e[k]),
+               cell(c.oe2_over_v[k]));
   }
   fmt::print("\n Chisq = {:.1f} on {} degrees of freedom, p = {}\n", r.test.chisq, r.test.df,
              cell(r.test.p));

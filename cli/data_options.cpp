@@ -189,8 +189,7 @@ Table read_input(const DataOptions& o, const std::string& path, const ReadOption
   return read_data(path, ro);
 }
 namespace {
-SurvData load_surv_data_unguarded(const DataOptions& o, const Roles& roles, Table* table_out,
-                                  const std::vector<std::string>& extra_columns);
+Table load_table_unguarded(const DataOptions& o, const Roles& roles, const std::vector<std::string>& extra_columns);
 }  // namespace
 
 SurvData load_surv_data(const DataOptions& o, const Roles& roles, Table* table_out,
@@ -200,12 +199,26 @@ SurvData load_surv_data(const DataOptions& o, const Roles& roles, Table* table_o
         return fmt::format("reading {}{}: the data set is too large for the memory available", o.data,
                            o.adsl.empty() ? "" : " and " + o.adsl);
       },
-      [&] { return load_surv_data_unguarded(o, roles, table_out, extra_columns); });
+      [&] {
+        Table table = load_table_unguarded(o, roles, extra_columns);
+        SurvData data = build_surv_data(table, roles);
+        for (const auto& w : data.warnings) fmt::print(stderr, "hazard: warning: {}\n", printable(w));
+        if (table_out) *table_out = std::move(table);
+        return data;
+      });
+}
+
+Table load_table(const DataOptions& o, const Roles& roles, const std::vector<std::string>& extra_columns) {
+  return within_memory(
+      [&] {
+        return fmt::format("reading {}{}: the data set is too large for the memory available", o.data,
+                           o.adsl.empty() ? "" : " and " + o.adsl);
+      },
+      [&] { return load_table_unguarded(o, roles, extra_columns); });
 }
 
 namespace {
-SurvData load_surv_data_unguarded(const DataOptions& o, const Roles& roles, Table* table_out,
-                                  const std::vector<std::string>& extra_columns) {
+Table load_table_unguarded(const DataOptions& o, const Roles& roles, const std::vector<std::string>& extra_columns) {
   std::vector<std::string> cols = roles.columns();
   auto add = [](std::vector<std::string>& v, const std::string& c) {
     if (!c.empty() && std::find(v.begin(), v.end(), c) == v.end()) v.push_back(c);
@@ -255,10 +268,7 @@ SurvData load_surv_data_unguarded(const DataOptions& o, const Roles& roles, Tabl
   if (roles.start.empty() && table.find("USUBJID") && (!o.adsl.empty() || table.find("PARAMCD")))
     check_one_row_per_subject(table, where_mask(table, roles.where), "USUBJID",
                               table.find("PARAMCD") ? "PARAMCD" : "");
-  SurvData data = build_surv_data(table, roles);
-  for (const auto& w : data.warnings) fmt::print(stderr, "hazard: warning: {}\n", w);
-  if (table_out) *table_out = std::move(table);
-  return data;
+  return table;
 }
 }  // namespace
 
@@ -282,7 +292,8 @@ std::string exclusions_text(const SurvData& data) {
     for (const auto& [r, c] : data.excluded.reasons) why += fmt::format("{}{}: {}", why.empty() ? "" : ", ", r, c);
     out += " (" + why + ")";
   }
-  out += fmt::format(", analysed: {}", data.size());
+  // (a Cox model's data has moved the times out: the analysed rows are then counted by data.row)
+  out += fmt::format(", analysed: {}", data.time.empty() ? data.row.size() : data.size());
   return out;
 }
 

@@ -107,6 +107,11 @@ std::string ref_for(const DataOptions& options, const std::string& column);
 SurvData load_surv_data(const DataOptions& options, const Roles& roles, Table* table = nullptr,
                         const std::vector<std::string>& extra_columns = {});
 
+/// load_surv_data without its last step: the table (joined, derived, checked) from which
+/// build_surv_data(table, roles) gives the survival data (hazard cox: cox_model_data).
+Table load_table(const DataOptions& options, const Roles& roles,
+                 const std::vector<std::string>& extra_columns = {});
+
 /// Reads any supported input format into a Table with the named columns.
 Table read_table(const std::string& path, const std::vector<std::string>& columns);
 

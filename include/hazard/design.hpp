@@ -74,6 +74,10 @@ CrossingProbabilities crossing_probabilities(std::span<const double> info,
                                              std::span<const double> upper,
                                              std::span<const double> lower, double drift = 0);
 
+/// The nominal one-sided p of a z bound, 1 - Phi(z) (rpact's stageLevels); 0 for z = +inf (a look
+/// where no stop is possible).
+double nominal_p(double z);
+
 // ---------------------------------------------------------------- boundaries
 
 struct BoundaryOptions {

@@ -133,6 +133,13 @@ struct LogrankTest {
 };
 LogrankTest logrank_test(const LogrankStats& stats);
 
+/// The per-group columns R's print.survdiff shows next to N, O and E: O - E, (O - E)^2 / E and
+/// (O - E)^2 / V_kk (Inf or NaN where E or V_kk is 0, as R prints them).
+struct LogrankGroupColumns {
+  std::vector<double> o_minus_e, oe2_over_e, oe2_over_v;
+};
+LogrankGroupColumns logrank_group_columns(const LogrankStats& stats);
+
 /// The whole test on validated survival data (needs a group). Case weights, when present, select
 /// the weighted-Cox score test with Breslow variance (R: coxph(weights =, ties = "breslow")).
 struct LogrankResult {

@@ -1,8 +1,10 @@
 // A column-oriented table of the columns an analysis uses, as read from a file.
 //
 // A column is numeric when every non-missing value is a finite number, otherwise categorical
-// (its values are strings). Missing is `NA` or an empty field. Categorical levels are kept in
-// sorted (byte, i.e. R's C-locale) order, so code 0 is the level R would take as reference.
+// (its values are strings). Missing is `NA` or an empty field. Categorical levels read from files
+// are kept in sorted (byte, i.e. R's C-locale) order, so code 0 is the level R would take as
+// reference; a column built in memory from an R factor keeps the factor's order
+// (hazard/columns.hpp). Groups, strata and design columns follow the order of the levels.
 #pragma once
 
 #include <cstddef>

@@ -59,6 +59,8 @@ std::array<double, kGrid> weights(double dx) {
 
 }  // namespace
 
+double nominal_p(double z) { return std::isinf(z) && z > 0 ? 0.0 : Phi(-z); }
+
 CrossingProbabilities crossing_probabilities(std::span<const double> info,
                                              std::span<const double> upper,
                                              std::span<const double> lower, double drift) {

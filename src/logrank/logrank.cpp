@@ -474,6 +474,18 @@ TwoArmLogrank logrank_two_arm_sorted(std::span<const double> time,
   return {o1 - e1, v11};
 }
 
+LogrankGroupColumns logrank_group_columns(const LogrankStats& stats) {
+  // print.survdiff: cbind(n, O, E, (O - E)^2 / E, (O - E)^2 / diag(var))
+  LogrankGroupColumns c;
+  for (std::size_t k = 0; k < stats.n_groups; ++k) {
+    const double oe = stats.observed[k] - stats.expected[k];
+    c.o_minus_e.push_back(oe);
+    c.oe2_over_e.push_back(oe * oe / stats.expected[k]);
+    c.oe2_over_v.push_back(oe * oe / stats.var(k, k));
+  }
+  return c;
+}
+
 LogrankTest logrank_test(const LogrankStats& stats) {
   const std::size_t K = stats.n_groups;
   LogrankTest test;

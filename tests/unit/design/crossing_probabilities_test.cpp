@@ -40,3 +40,16 @@ TEST(CrossingProbabilities, ProbabilitiesAddUpToOne) {
 }
 
 }  // namespace
+
+// rpact's stageLevels = 1 - pnorm(criticalValues), against R 4.2.2 (17 digits):
+// pnorm(1.9599639845400536, lower.tail = FALSE) = 0.025000000000000033,
+// pnorm(5.61200124417479, lower.tail = FALSE) = 9.9999999999999324e-09; a bound that cannot be
+// crossed gives 0.
+TEST(CrossingProbabilities, NominalP) {
+  EXPECT_TRUE(hazard::test::near_rel(hazard::nominal_p(1.9599639845400536), 0.025000000000000033,
+                                     hazard::tol::closed_form));
+  EXPECT_TRUE(hazard::test::near_rel(hazard::nominal_p(5.61200124417479), 9.9999999999999324e-09,
+                                     hazard::tol::closed_form));
+  EXPECT_EQ(hazard::nominal_p(INFINITY), 0.0);
+  EXPECT_EQ(hazard::nominal_p(0.0), 0.5);
+}

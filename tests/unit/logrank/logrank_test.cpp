@@ -322,6 +322,23 @@ TEST(Logrank, HandWorked) {
   EXPECT_TRUE(near_rel(f.var(0, 0), 0.0625 * 2.0 / 9.0, hazard::tol::closed_form));
 }
 
+// print.survdiff's columns on the hand-worked case above: O - E = 1/6 (A), -1/6 (B);
+// (O - E)^2 / E = (1/36) / (5/6) and (1/36) / (13/6); (O - E)^2 / V = (1/36) / (17/36) for both.
+TEST(Logrank, GroupColumnsAsPrintSurvdiff) {
+  const std::vector<double> time{1, 2, 3, 4};
+  const std::vector<std::uint8_t> status{1, 1, 0, 1};
+  const std::vector<std::int32_t> group{0, 1, 0, 1};
+  const auto c = hazard::logrank_group_columns(
+      hazard::logrank_stats({.time = time, .status = status, .group = group}));
+  ASSERT_EQ(c.o_minus_e.size(), 2u);
+  EXPECT_TRUE(near_rel(c.o_minus_e[0], 1.0 / 6.0, hazard::tol::closed_form));
+  EXPECT_TRUE(near_rel(c.o_minus_e[1], -1.0 / 6.0, hazard::tol::closed_form));
+  EXPECT_TRUE(near_rel(c.oe2_over_e[0], (1.0 / 36.0) / (5.0 / 6.0), hazard::tol::closed_form));
+  EXPECT_TRUE(near_rel(c.oe2_over_e[1], (1.0 / 36.0) / (13.0 / 6.0), hazard::tol::closed_form));
+  EXPECT_TRUE(near_rel(c.oe2_over_v[0], 1.0 / 17.0, hazard::tol::closed_form));
+  EXPECT_TRUE(near_rel(c.oe2_over_v[1], 1.0 / 17.0, hazard::tol::closed_form));
+}
+
 TEST(Logrank, BadInputIsRejected) {
   const std::vector<double> time{1, 2, 3};
   const std::vector<std::uint8_t> status{1, 1, 0};

@@ -1,0 +1,3 @@
+library(testthat)
+library(hazard)
+test_check("hazard")

@@ -1,0 +1,122 @@
+// The model data of a Cox fit from a table and column roles (hazard/cox_model.hpp), fitted and
+// compared with R's coxph on the same CSV files (tests/reference/cox/make_cox.R, cox_cli.json),
+// and the rules of the assembly on small hand-written tables.
+#include "hazard/cox_model.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "hazard/csv.hpp"
+#include "hazard/error.hpp"
+#include "hazard/read.hpp"
+#include "test_util.hpp"
+#include "tolerances.hpp"
+
+namespace {
+
+using hazard::test::jnum;
+using hazard::test::near_rel;
+
+hazard::Table table_of(const std::string& file) {
+  return hazard::read_data(std::string(HAZARD_REFERENCE_DIR) + "/cox/" + file);
+}
+
+// element j of a reference vector (R's toJSON writes a vector of length 1 as a number)
+double at(const nlohmann::json& v, std::size_t j) { return jnum(v.is_array() ? v[j] : v); }
+
+void expect_matches(const hazard::CoxResult& r, const nlohmann::json& e) {
+  const std::size_t p = e["coef"].is_array() ? e["coef"].size() : 1;
+  ASSERT_EQ(r.terms.size(), p);
+  for (std::size_t j = 0; j < p; ++j) {
+    EXPECT_TRUE(near_rel(r.terms[j].coef, at(e["coef"], j), hazard::tol::iterative)) << j;
+    EXPECT_TRUE(near_rel(r.terms[j].se, at(e["se"], j), hazard::tol::iterative)) << j;
+    if (!e["robust_se"].is_null()) {
+      EXPECT_TRUE(near_rel(r.terms[j].robust_se, at(e["robust_se"], j), hazard::tol::iterative))
+          << j;
+    }
+  }
+  EXPECT_TRUE(near_rel(r.loglik, jnum(e["loglik"][1]), hazard::tol::iterative));
+  EXPECT_EQ(r.n, e["n"].get<std::size_t>());
+}
+
+}  // namespace
+
+TEST(CoxModel, MatchesCoxphOnTheReferenceFiles) {
+  const nlohmann::json ref = hazard::test::reference("cox/cox_cli.json");
+  {  // coxph(Surv(time, status) ~ age + sex + ph.ecog, data = L)
+    auto m = hazard::cox_model_data(
+        table_of("lung.csv"),
+        {.roles = {.time = "time", .event = "status"},
+         .covariates = {{.column = "age"}, {.column = "sex"}, {.column = "ph.ecog"}}});
+    EXPECT_EQ(m.model.names, (std::vector<std::string>{"age", "sex", "ph.ecog"}));
+    EXPECT_EQ(m.data.excluded.count, 0u);  // make_cox.R wrote the complete cases
+    expect_matches(hazard::cox_fit(m.model), ref["lung"]);
+  }
+  {  // coxph(Surv(time, status) ~ age + sex + strata(ph.ecog), weights = w, data = L)
+    auto m = hazard::cox_model_data(
+        table_of("lung.csv"),
+        {.roles = {.time = "time", .event = "status", .strata = {"ph.ecog"}, .weights = "w"},
+         .covariates = {{.column = "age"}, {.column = "sex"}}});
+    expect_matches(hazard::cox_fit(m.model), ref["lung_strata_weights"]);
+  }
+  {  // coxph(Surv(start, stop, event) ~ rx + number + size, cluster = id, data = B)
+    auto m = hazard::cox_model_data(
+        table_of("bladder2.csv"),
+        {.roles = {.time = "stop", .start = "start", .event = "event", .cluster = "id"},
+         .covariates = {{.column = "rx"}, {.column = "number"}, {.column = "size"}}});
+    EXPECT_EQ(m.model.cluster.size(), m.model.time.size());
+    expect_matches(hazard::cox_fit(m.model), ref["bladder2_cluster"]);
+  }
+  {  // coxph(Surv(time, status) ~ x, data = A, ties = "exact"): the arm as --group
+    auto m = hazard::cox_model_data(table_of("aml.csv"),
+                                    {.roles = {.time = "time", .event = "status", .group = "x"}});
+    EXPECT_EQ(m.model.names, (std::vector<std::string>{"x[Nonmaintained]"}));
+    EXPECT_EQ(m.term_names, (std::vector<std::string>{"x"}));
+    expect_matches(hazard::cox_fit(m.model, {.ties = hazard::Ties::exact}), ref["aml_exact"]);
+  }
+}
+
+TEST(CoxModel, ArmFirstThenCovariatesWithTheirTerms) {
+  const auto t = hazard::parse_csv(
+      "t,e,arm,x,site,off\n1,1,B,0.5,s1,0.1\n2,0,A,1.5,s2,0.2\n3,1,C,-1,s3,0.3\n4,1,B,2,s1,0.4\n"
+      "5,0,A,0,s2,0.5\n6,1,C,1,s3,0.6\n",
+      "d.csv");
+  auto m = hazard::cox_model_data(
+      t, {.roles = {.time = "t",
+                    .event = "e",
+                    .group = "arm",
+                    .ref = "B",
+                    .offset = "off",
+                    .cluster = "site"},
+          .covariates = {{.column = "x"}, {.column = "arm"}, {.column = "site"}, {.column = "x"}}});
+  EXPECT_EQ(m.model.names,
+            (std::vector<std::string>{"arm[A]", "arm[C]", "x", "site[s2]", "site[s3]"}));
+  EXPECT_EQ(m.term, (std::vector<std::size_t>{0, 0, 1, 2, 2}));
+  EXPECT_EQ(m.term_names, (std::vector<std::string>{"arm", "x", "site"}));
+  EXPECT_EQ(m.design.names, (std::vector<std::string>{"x", "site[s2]", "site[s3]"}));
+  EXPECT_EQ(m.design.x.size(), 0);
+  ASSERT_EQ(m.model.x.rows(), 6);
+  // row 2 (arm A, x 1.5, site s2)
+  EXPECT_EQ(m.model.x(1, 0), 1.0);
+  EXPECT_EQ(m.model.x(1, 1), 0.0);
+  EXPECT_EQ(m.model.x(1, 2), 1.5);
+  EXPECT_EQ(m.model.x(1, 3), 1.0);
+  EXPECT_EQ(m.model.offset, (std::vector<double>{0.1, 0.2, 0.3, 0.4, 0.5, 0.6}));
+  EXPECT_EQ(m.model.cluster, (std::vector<std::int32_t>{0, 1, 2, 0, 1, 2}));
+  EXPECT_EQ(m.model.time, (std::vector<double>{1, 2, 3, 4, 5, 6}));
+  EXPECT_TRUE(m.data.time.empty());  // moved into the model
+}
+
+TEST(CoxModel, RejectsAModelWithoutColumns) {
+  const auto t = hazard::parse_csv("t,e,arm\n1,1,A\n2,0,A\n", "d.csv");
+  EXPECT_THROW(hazard::cox_model_data(t, {.roles = {.time = "t", .event = "e"}}),
+               hazard::UsageError);
+  try {
+    hazard::cox_model_data(t, {.roles = {.time = "t", .event = "e", .group = "arm"}});
+    ADD_FAILURE() << "no error";
+  } catch (const hazard::UsageError& e) {
+    EXPECT_STREQ(e.what(), "--group arm: only one level in the analysed rows, nothing to compare");
+  }
+}
