@@ -127,8 +127,10 @@ void run_cox(const CoxCliOptions& o) {
   const std::size_t table_rows = table.rows();
   CoxModelData m = within_memory(
       [&] {
-        // at least the arm's indicator columns and one per covariate
-        const double cols = static_cast<double>(covs.size() + 1);
+        // at least the arm's K - 1 indicator columns and one per covariate
+        double cols = static_cast<double>(covs.size());
+        if (const Column* g = o.data.group.empty() ? nullptr : table.find(o.data.group))
+          cols += g->is_numeric() ? 1.0 : static_cast<double>(std::max<std::size_t>(g->levels.size(), 2) - 1);
         return fmt::format("the Cox model's design matrix: {} rows x {} or more columns need {} or more", table_rows,
                            cols, byte_size(8.0 * static_cast<double>(table_rows) * cols));
       },

@@ -138,8 +138,9 @@ TEST(DesignSettings, Errors) {
             "give either --hr or --median-experimental, not both");
   EXPECT_EQ(error_of({.median_experimental = 3}), "--median-experimental needs --median-control");
   EXPECT_EQ(error_of({.hr = 1}), "--hr must be positive and not 1");
-  EXPECT_EQ(error_of({.hr = 0.7, .alpha = 0.5}), "--alpha must be in (0, 0.5)");
-  EXPECT_EQ(error_of({.hr = 0.7, .power = 0.01}), "--power must be in (alpha, 1)");
+  EXPECT_EQ(error_of({.hr = 0.7, .alpha = 0.5}), "--alpha 0.5: expected a one-sided level in [1e-6, 0.5) (rpact's range)");
+  EXPECT_EQ(error_of({.hr = 0.7, .power = 0.01}),
+            "--power 0.01: expected a power above --alpha and at most 0.9999 (rpact's range)");
   EXPECT_EQ(error_of({.hr = 0.7, .looks = 21}), "--looks must be between 1 and 20");
   EXPECT_EQ(error_of({.hr = 0.7, .looks = 2, .info = {0.5, 0.9}}),
             "the last --info fraction must be 1");
