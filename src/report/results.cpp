@@ -12,6 +12,7 @@
 #include "hazard/error.hpp"
 #include "hazard/output.hpp"
 #include "hazard/report.hpp"
+#include "report/after_stop_section.hpp"
 #include "report/canvas.hpp"
 
 namespace hazard::report {
@@ -65,6 +66,7 @@ std::vector<ResultRow> result_rows(const ReportModel& m) {
       add(c.name, "all arms", "p_global", c.global.p, method);
     }
   }
+  detail::append_after_stop_results(m, rows);
   return rows;
 }
 
@@ -151,6 +153,7 @@ std::string render_results_json(const ReportModel& m) {
                       {"chisq_interaction", num_or_null(r.chisq_interaction)},
                       {"df_interaction", num_or_null(r.df_interaction)}});
   j["forest"] = std::move(forest);
+  j["after_stop"] = detail::after_stop_json(m);
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";  // invalid UTF-8 (a file name): U+FFFD
 }
 
