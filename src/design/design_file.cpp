@@ -99,10 +99,14 @@ SavedDesign parse_design_json(std::string_view text, const std::string& name) {
         1 + static_cast<std::uint64_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
     const std::size_t bol = text.rfind('\n', at == 0 ? 0 : at - 1);
     const std::size_t col = at - (bol == std::string_view::npos ? 0 : bol + 1) + 1;
+    // nlohmann: "[json.exception.parse_error.101] parse error at line 3, column 14: syntax error
+    // while parsing ..." -- the location is given in our own form.
     std::string what = e.what();
-    if (const auto p = what.find("parse error"); p != std::string::npos) what = what.substr(p);
+    if (const auto p = what.find(", column "); p != std::string::npos) {
+      if (const auto q = what.find(": ", p); q != std::string::npos) what = what.substr(q + 2);
+    }
     throw DataError({.file = name, .line = line},
-                    fmt::format("not a JSON document (character {} of the line): {}", col, what));
+                    fmt::format("not a JSON document: character {} of the line: {}", col, what));
   }
   if (!doc.is_object()) {
     throw DataError({.file = name, .line = 1},
