@@ -17,11 +17,12 @@
 namespace hazard {
 
 struct SavedDesign {
-  BoundaryOptions boundaries;  ///< alpha, sided, beta (1 - power), info, spending, futility, binding
-  double hr = 0;               ///< design hazard ratio (H1)
-  double hr0 = 1;              ///< null hazard ratio (margin)
-  double ratio = 1;            ///< allocation experimental:control
-  double max_events = 0;       ///< planned maximum number of events ("events", unrounded)
+  BoundaryOptions
+      boundaries;         ///< alpha, sided, beta (1 - power), info, spending, futility, binding
+  double hr = 0;          ///< design hazard ratio (H1)
+  double hr0 = 1;         ///< null hazard ratio (margin)
+  double ratio = 1;       ///< allocation experimental:control
+  double max_events = 0;  ///< planned maximum number of events ("events", unrounded)
   std::vector<double> events;  ///< planned cumulative events at each look ("looks"[k].events)
 };
 

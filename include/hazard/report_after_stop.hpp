@@ -42,12 +42,12 @@ struct AfterStopResult {
   double p_stagewise = nan;         ///< stage-wise ordering p-value (sided as the design)
   double hr_median_unbiased = nan;  ///< median-unbiased HR
   double ci_lower = nan, ci_upper = nan;  ///< final confidence interval
-  double ci_level = nan;            ///< 1 - 2 alpha (one-sided alpha)
-  double repeated_p = nan;          ///< repeated p-value at look K (NaN: Haybittle–Peto interim)
+  double ci_level = nan;                  ///< 1 - 2 alpha (one-sided alpha)
+  double repeated_p = nan;  ///< repeated p-value at look K (NaN: Haybittle–Peto interim)
   double rci_lower = nan, rci_upper = nan;  ///< repeated confidence interval for the HR
-  double hr_naive = nan;            ///< exp(-+ z se), the log-rank HR the adjusted ones correct
-  double p_naive = nan;             ///< naive p of z (sided as the design)
-  std::string note{};               ///< why values are missing ("the trial continues: ...")
+  double hr_naive = nan;  ///< exp(-+ z se), the log-rank HR the adjusted ones correct
+  double p_naive = nan;   ///< naive p of z (sided as the design)
+  std::string note{};     ///< why values are missing ("the trial continues: ...")
 };
 
 /// The design and look of the section, and one result per cohort (empty when not requested).
@@ -55,7 +55,7 @@ struct AfterStopAnalysis {
   bool requested = false;
   std::string design_file{};
   SavedDesign design{};
-  std::size_t look = 0;             ///< K, 1-based
+  std::size_t look = 0;                  ///< K, 1-based
   std::vector<double> earlier_events{};  ///< events taken at looks 1..K-1 (the design's planned)
   std::vector<AfterStopResult> cohorts{};
 };
@@ -63,7 +63,7 @@ struct AfterStopAnalysis {
 struct AfterStopRequest {
   SavedDesign design{};
   std::string design_file{};
-  std::size_t look = 0;             ///< 1-based; UsageError outside 1..number of looks
+  std::size_t look = 0;  ///< 1-based; UsageError outside 1..number of looks
   /// The last cohort of the model pools the others (--by without --no-overall): it is not a trial
   /// run by the design and gets a note instead.
   bool last_is_pooled = false;

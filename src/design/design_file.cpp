@@ -9,11 +9,11 @@
 // could not. Errors name the file, the line where the key is written and the key.
 #include "hazard/design_file.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "hazard/error.hpp"
@@ -35,7 +35,8 @@ std::uint64_t line_of(std::string_view text, const std::string& key, std::size_t
     if (i == n) break;
     pos += needle.size();
   }
-  return 1 + static_cast<std::uint64_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(pos), '\n'));
+  return 1 + static_cast<std::uint64_t>(
+                 std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(pos), '\n'));
 }
 
 struct Reader {
@@ -64,7 +65,8 @@ struct Reader {
     const json& v = get(doc, key, key, line);
     if (!v.is_number()) fail(key, line, &v, "expected a number");
     const double x = v.get<double>();
-    if (!(std::isfinite(x) && x >= lo && x <= hi)) fail(key, line, &v, std::string("expected ") + range);
+    if (!(std::isfinite(x) && x >= lo && x <= hi))
+      fail(key, line, &v, std::string("expected ") + range);
     return x;
   }
 
@@ -95,8 +97,8 @@ SavedDesign parse_design_json(std::string_view text, const std::string& name) {
   } catch (const json::parse_error& e) {
     // nlohmann's byte is 1-based and points just past the problem.
     const std::size_t at = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
-    const auto line =
-        1 + static_cast<std::uint64_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+    const auto line = 1 + static_cast<std::uint64_t>(std::count(
+                              text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
     const std::size_t bol = text.rfind('\n', at == 0 ? 0 : at - 1);
     const std::size_t col = at - (bol == std::string_view::npos ? 0 : bol + 1) + 1;
     // nlohmann: "[json.exception.parse_error.101] parse error at line 3, column 14: syntax error
@@ -122,17 +124,21 @@ SavedDesign parse_design_json(std::string_view text, const std::string& name) {
       r.fail("sided", line, &v, "expected 1 or 2");
     b.sided = v.get<int>();
   }
-  b.alpha = r.number("alpha", 1e-6, b.sided == 1 ? std::nextafter(0.5, 0.0) : std::nextafter(1.0, 0.0),
-                     b.sided == 1 ? "a one-sided level in [1e-6, 0.5)" : "a two-sided level in [1e-6, 1)");
+  b.alpha = r.number(
+      "alpha", 1e-6, b.sided == 1 ? std::nextafter(0.5, 0.0) : std::nextafter(1.0, 0.0),
+      b.sided == 1 ? "a one-sided level in [1e-6, 0.5)" : "a two-sided level in [1e-6, 1)");
   const double power = r.number("power", 0, 1, "a probability");
   if (!(power > b.alpha / b.sided && power < 1))
-    r.fail("power", line_of(text, "power"), &doc.at("power"), "expected a power above alpha and below 1");
+    r.fail("power", line_of(text, "power"), &doc.at("power"),
+           "expected a power above alpha and below 1");
   b.beta = 1 - power;
   d.hr = r.number("hr", 0.01, 100, "a hazard ratio from 0.01 to 100");
   d.hr0 = r.number("hr0", 0.01, 100, "a hazard ratio from 0.01 to 100");
-  if (d.hr == d.hr0) r.fail("hr", line_of(text, "hr"), &doc.at("hr"), "the design hazard ratio equals hr0");
+  if (d.hr == d.hr0)
+    r.fail("hr", line_of(text, "hr"), &doc.at("hr"), "the design hazard ratio equals hr0");
   d.ratio = r.number("ratio", 0.01, 100, "an allocation ratio from 0.01 to 100");
-  d.max_events = r.number("events", std::numeric_limits<double>::min(), 1e12, "a number of events > 0");
+  d.max_events =
+      r.number("events", std::numeric_limits<double>::min(), 1e12, "a number of events > 0");
   b.efficacy = r.spending("spending");
   {
     const std::uint64_t line = line_of(text, "futility");
@@ -147,7 +153,8 @@ SavedDesign parse_design_json(std::string_view text, const std::string& name) {
     const json& v = r.get(doc, "binding", "binding", line);
     if (!v.is_boolean()) r.fail("binding", line, &v, "expected true or false");
     b.binding = v.get<bool>();
-    if (b.binding && !b.futility) r.fail("binding", line, &v, "binding futility without futility bounds");
+    if (b.binding && !b.futility)
+      r.fail("binding", line, &v, "binding futility without futility bounds");
   }
   const std::uint64_t looks_line = line_of(text, "looks");
   const json& looks = r.get(doc, "looks", "looks", looks_line);
@@ -166,7 +173,8 @@ SavedDesign parse_design_json(std::string_view text, const std::string& name) {
     b.info.push_back(prev_t);
     const json& ev = r.get(look, "events", path + ".events", line);
     if (!ev.is_number() || !(ev.get<double>() > prev_d) || !std::isfinite(ev.get<double>()))
-      r.fail(path + ".events", line, &ev, "planned events must be numbers increasing over the looks");
+      r.fail(path + ".events", line, &ev,
+             "planned events must be numbers increasing over the looks");
     prev_d = ev.get<double>();
     d.events.push_back(prev_d);
   }
@@ -178,9 +186,11 @@ SavedDesign parse_design_json(std::string_view text, const std::string& name) {
     const json v = doc.at("spending");
     if (b.efficacy.values.size() != b.info.size())
       r.fail("spending", line_of(text, "spending"), &v,
-             fmt::format("{} user spending values for {} looks", b.efficacy.values.size(), b.info.size()));
+             fmt::format("{} user spending values for {} looks", b.efficacy.values.size(),
+                         b.info.size()));
     if (std::fabs(b.efficacy.values.back() - b.alpha) > 1e-12 * b.alpha)
-      r.fail("spending", line_of(text, "spending"), &v, "the last cumulative alpha must equal alpha");
+      r.fail("spending", line_of(text, "spending"), &v,
+             "the last cumulative alpha must equal alpha");
     b.efficacy.at = b.info;
   }
   return d;

@@ -32,7 +32,8 @@ AfterStopAnalysis after_stop_analysis(const ReportModel& m, const AfterStopReque
   a.design_file = q.design_file;
   a.design = d;
   a.look = q.look;
-  a.earlier_events.assign(d.events.begin(), d.events.begin() + static_cast<std::ptrdiff_t>(q.look - 1));
+  a.earlier_events.assign(d.events.begin(),
+                          d.events.begin() + static_cast<std::ptrdiff_t>(q.look - 1));
   const bool final_look = q.look == looks;
   for (std::size_t i = 0; i < m.cohorts.size(); ++i) {
     const CohortResult& c = m.cohorts[i];
@@ -60,7 +61,8 @@ AfterStopAnalysis after_stop_analysis(const ReportModel& m, const AfterStopReque
     }
     if (q.look > 1 && !(r.events > d.events[q.look - 2])) {
       r.note = fmt::format(
-          "{:g} events at look {}: not above the design's {:.2f} events of look {}; not a look {} of "
+          "{:g} events at look {}: not above the design's {:.2f} events of look {}; not a look {} "
+          "of "
           "this design",
           r.events, q.look, d.events[q.look - 2], q.look - 1, q.look);
       a.cohorts.push_back(std::move(r));
@@ -74,15 +76,16 @@ AfterStopAnalysis after_stop_analysis(const ReportModel& m, const AfterStopReque
       a.cohorts.push_back(std::move(r));
       continue;
     }
-    InterimOptions io{.design = d.boundaries,
-                      .max_events = d.max_events,
-                      .hr = d.hr,
-                      .ratio = d.ratio,
-                      .hr0 = d.hr0,
-                      .events = a.earlier_events,
-                      .z = std::vector<double>(q.look - 1, std::numeric_limits<double>::quiet_NaN()),
-                      .final_analysis = final_look,
-                      .earlier_z_unknown = true};
+    InterimOptions io{
+        .design = d.boundaries,
+        .max_events = d.max_events,
+        .hr = d.hr,
+        .ratio = d.ratio,
+        .hr0 = d.hr0,
+        .events = a.earlier_events,
+        .z = std::vector<double>(q.look - 1, std::numeric_limits<double>::quiet_NaN()),
+        .final_analysis = final_look,
+        .earlier_z_unknown = true};
     io.events.push_back(r.events);
     io.z.push_back(d.hr < d.hr0 ? -cmp.z_logrank : cmp.z_logrank);
     const InterimResult ir = monitor_interim(io);

@@ -109,9 +109,8 @@ void append_after_stop_rows(const ReportModel& m, const std::string& vs, Table& 
                 .value = r.p_stagewise};
   });
   row(fmt::format("Repeated p-value, {}", sided), [&](const AfterStopResult& r) {
-    return Cell{.text = std::isfinite(r.repeated_p)
-                            ? format_p(r.repeated_p)
-                            : "not defined at a Haybittle–Peto interim",
+    return Cell{.text = std::isfinite(r.repeated_p) ? format_p(r.repeated_p)
+                                                    : "not defined at a Haybittle–Peto interim",
                 .stat = "repeated_p",
                 .value = r.repeated_p};
   });
@@ -144,8 +143,9 @@ std::vector<std::string> after_stop_notes(const ReportModel& m) {
       "information (events / maximum){}{}.",
       a.design_file, describe_spending(b.efficacy), futility, b.info.size(),
       b.info.size() == 1 ? "" : "s", fmt::join(info, ", "), sided_text(a), b.alpha, d.max_events,
-      d.ratio, d.hr, d.hr0 != 1 ? fmt::format(" (H0: HR {} {:g})", d.hr < d.hr0 ? ">=" : "<=", d.hr0) : "",
-      a.look, a.look, m.cohorts.size() > 1 ? " separately" : "",
+      d.ratio, d.hr,
+      d.hr0 != 1 ? fmt::format(" (H0: HR {} {:g})", d.hr < d.hr0 ? ">=" : "<=", d.hr0) : "", a.look,
+      a.look, m.cohorts.size() > 1 ? " separately" : "",
       earlier.empty() ? ""
                       : fmt::format("; the earlier looks at the design's planned events ({}), "
                                     "where no bound was crossed",
@@ -175,9 +175,13 @@ void append_after_stop_results(const ReportModel& m, std::vector<ResultRow>& row
   for (const AfterStopResult& r : a.cohorts) {
     if (!r.computed) continue;
     auto add = [&](const std::string& stat, double v, const std::string& what) {
-      rows.push_back({.endpoint = m.endpoint_code, .cohort = r.cohort, .arm = r.comparison,
-                      .statistic = stat, .value = v,
-                      .method = what + "; " + method + (r.note.empty() ? "" : " (" + r.note + ")")});
+      rows.push_back(
+          {.endpoint = m.endpoint_code,
+           .cohort = r.cohort,
+           .arm = r.comparison,
+           .statistic = stat,
+           .value = v,
+           .method = what + "; " + method + (r.note.empty() ? "" : " (" + r.note + ")")});
     };
     add("after_stop_look", static_cast<double>(a.look), "look of the design");
     add("events_logrank", r.events, "events of the stratified log-rank test");

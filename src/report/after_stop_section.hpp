@@ -4,10 +4,9 @@
 // Nothing is rendered when the model has no after-stop analysis.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "hazard/report.hpp"
 #include "report/efficacy_table.hpp"

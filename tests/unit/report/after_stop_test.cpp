@@ -33,7 +33,9 @@ hazard::report::CohortResult cohort(const std::string& name, double z, double ev
   c.name = name;
   c.arms = {{.arm = "Cabozantinib"}, {.arm = "Placebo"}};
   c.control = "Placebo";
-  c.comparisons.push_back({.experimental = "Cabozantinib", .control = "Placebo", .z_logrank = z,
+  c.comparisons.push_back({.experimental = "Cabozantinib",
+                           .control = "Placebo",
+                           .z_logrank = z,
                            .events_logrank = events});
   return c;
 }
@@ -66,7 +68,8 @@ TEST(ReportAfterStop, MatchesRpactForTheExampleTrial) {
       }
       ASSERT_TRUE(r.after_stop) << r.note;
       EXPECT_TRUE(near_rel(r.p_stagewise, jnum(k["p_stagewise"]), hazard::tol::after_stop));
-      EXPECT_TRUE(near_rel(r.hr_median_unbiased, jnum(k["hr_median_unbiased"]), hazard::tol::after_stop));
+      EXPECT_TRUE(
+          near_rel(r.hr_median_unbiased, jnum(k["hr_median_unbiased"]), hazard::tol::after_stop));
       EXPECT_TRUE(near_rel(r.ci_lower, jnum(k["ci_lower"]), hazard::tol::after_stop));
       EXPECT_TRUE(near_rel(r.ci_upper, jnum(k["ci_upper"]), hazard::tol::after_stop));
       EXPECT_DOUBLE_EQ(r.ci_level, 0.95);
@@ -87,14 +90,16 @@ TEST(ReportAfterStop, NotesInsteadOfNumbers) {
       m, {.design = design_of(c), .design_file = "d.json", .look = 2, .last_is_pooled = true});
   ASSERT_EQ(a.cohorts.size(), 4u);
   for (const auto& r : a.cohorts) EXPECT_FALSE(r.computed) << r.cohort;
-  EXPECT_EQ(a.cohorts[0].note.substr(0, 60), "30 events at look 2: not above the design's 33.19 events of ");
+  EXPECT_EQ(a.cohorts[0].note.substr(0, 60),
+            "30 events at look 2: not above the design's 33.19 events of ");
   EXPECT_EQ(a.cohorts[1].note, "no log-rank test: no group-sequential inference");
   EXPECT_EQ(a.cohorts[2].note, "several comparisons: the design compares two arms");
   EXPECT_EQ(a.cohorts[3].note,
             "the pooled cohorts are not a trial of the design: no group-sequential inference");
   // An interim look with the design's maximum already reached is not that look.
   m.cohorts = {cohort("too many", -2.0, 120)};
-  a = hazard::report::after_stop_analysis(m, {.design = design_of(c), .design_file = "d.json", .look = 2});
+  a = hazard::report::after_stop_analysis(
+      m, {.design = design_of(c), .design_file = "d.json", .look = 2});
   EXPECT_FALSE(a.cohorts[0].computed);
   EXPECT_NE(a.cohorts[0].note.find("at or above the design's maximum"), std::string::npos);
   EXPECT_THROW(hazard::report::after_stop_analysis(m, {.design = design_of(c), .look = 0}),
