@@ -55,7 +55,8 @@ struct AfterStopAnalysis {
   bool requested = false;
   std::string design_file{};
   SavedDesign design{};
-  std::size_t look = 0;                  ///< K, 1-based
+  std::size_t look = 0;     ///< K, 1-based
+  bool stratified = false;  ///< the log-rank tests are stratified (the report has --strata)
   std::vector<double> earlier_events{};  ///< events taken at looks 1..K-1 (the design's planned)
   std::vector<AfterStopResult> cohorts{};
 };

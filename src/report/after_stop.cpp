@@ -32,6 +32,7 @@ AfterStopAnalysis after_stop_analysis(const ReportModel& m, const AfterStopReque
   a.design_file = q.design_file;
   a.design = d;
   a.look = q.look;
+  a.stratified = !m.strata.empty();
   a.earlier_events.assign(d.events.begin(),
                           d.events.begin() + static_cast<std::ptrdiff_t>(q.look - 1));
   const bool final_look = q.look == looks;
@@ -124,9 +125,9 @@ std::string after_stop_method(const AfterStopAnalysis& a) {
       "group-sequential inference at look {} of {} (design {}), as hazard monitor: stage-wise "
       "ordering p-value, median-unbiased hazard ratio and final CI (Tsiatis, Rosner & Mehta 1984; "
       "Jennison & Turnbull 2000, 8.4; rpact getFinalPValue / getFinalConfidenceInterval), repeated "
-      "p-value and repeated CI (Jennison & Turnbull 1989), from the stratified log-rank z and its "
-      "events, bounds recomputed at the observed events",
-      a.look, a.design.boundaries.info.size(), a.design_file);
+      "p-value and repeated CI (Jennison & Turnbull 1989), from the {}log-rank z and its events, "
+      "bounds recomputed at the observed events",
+      a.look, a.design.boundaries.info.size(), a.design_file, a.stratified ? "stratified " : "");
 }
 
 }  // namespace hazard::report

@@ -139,13 +139,13 @@ std::vector<std::string> after_stop_notes(const ReportModel& m) {
       "Group-sequential design ({}): {}{}; {} look{} at information fractions {}; {} alpha {:g}; "
       "maximum {:.2f} events; allocation {:g}:1; design HR {:g}{}. The rows of look {} are the "
       "analysis of this report taken as look {} of the design, in each cohort{} from its "
-      "stratified log-rank z and events, the efficacy bound recomputed at the observed "
+      "{}log-rank z and events, the efficacy bound recomputed at the observed "
       "information (events / maximum){}{}.",
       a.design_file, describe_spending(b.efficacy), futility, b.info.size(),
       b.info.size() == 1 ? "" : "s", fmt::join(info, ", "), sided_text(a), b.alpha, d.max_events,
       d.ratio, d.hr,
       d.hr0 != 1 ? fmt::format(" (H0: HR {} {:g})", d.hr < d.hr0 ? ">=" : "<=", d.hr0) : "", a.look,
-      a.look, m.cohorts.size() > 1 ? " separately" : "",
+      a.look, m.cohorts.size() > 1 ? " separately" : "", a.stratified ? "stratified " : "",
       earlier.empty() ? ""
                       : fmt::format("; the earlier looks at the design's planned events ({}), "
                                     "where no bound was crossed",
@@ -184,7 +184,8 @@ void append_after_stop_results(const ReportModel& m, std::vector<ResultRow>& row
            .method = what + "; " + method + (r.note.empty() ? "" : " (" + r.note + ")")});
     };
     add("after_stop_look", static_cast<double>(a.look), "look of the design");
-    add("events_logrank", r.events, "events of the stratified log-rank test");
+    add("events_logrank", r.events,
+        a.stratified ? "events of the stratified log-rank test" : "events of the log-rank test");
     add("z_look", r.z, "efficacy-oriented log-rank z against hr0");
     add("z_bound", r.z_bound, "efficacy bound at the observed information");
     add("boundary_crossed", r.boundary_crossed ? 1 : 0, "1: a bound crossed at the look");

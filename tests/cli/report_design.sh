@@ -25,6 +25,8 @@ import json, math, os, shlex, shutil, subprocess, sys
 hazard, ref, ex, tmp = sys.argv[1:5]
 hazard = os.path.abspath(hazard) if os.sep in hazard else shutil.which(hazard)
 doc = json.load(open(ref))
+# Tolerances as tests/tolerances.hpp: after_stop 1e-8 (stage-wise values, repeated CI),
+# repeated_p 1e-7, design 1e-6 (bounds, rpact's maximum number of events).
 bad, worst = 0, {}
 def close(what, a, b, tol):
     global bad
