@@ -63,6 +63,7 @@ void append_after_stop_rows(const ReportModel& m, const std::string& vs, Table& 
   const std::string level = fmt::format("{:g}%", 100 * level_of(a));
   const std::string sided = sided_text(a);
   const std::size_t looks = a.design.boundaries.info.size();
+  const std::size_t first_row = t.body.size();
   auto row = [&](const std::string& label, auto cell_of) {
     Row r{.cells = {{.text = label}}, .indent = 1};
     for (const CohortResult& c : m.cohorts) {
@@ -73,7 +74,7 @@ void append_after_stop_rows(const ReportModel& m, const std::string& vs, Table& 
       if (!ours || !res)
         cell.text = "\u2013";
       else if (!res->computed)
-        cell.text = res->note;
+        cell.text = t.body.size() == first_row ? res->note : "\u2013";  // the note once
       else {
         cell = cell_of(*res);
         cell.arm = vs;
