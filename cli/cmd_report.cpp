@@ -13,6 +13,7 @@
 #include <ctime>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,8 @@
 #include "readout_analyses.hpp"
 #include "hazard/adam.hpp"
 #include "hazard/cox.hpp"
+#include "hazard/design_file.hpp"
+#include "hazard/read.hpp"
 #include "hazard/digest.hpp"
 #include "hazard/error.hpp"
 #include "hazard/km.hpp"
@@ -49,6 +52,8 @@ struct ReportCliOptions {
   bool kmunicate = false;
   double x_step = 0;
   bool csv_raw = false;
+  std::string design;             ///< --design FILE (hazard design --json)
+  std::size_t look = 0;           ///< --look K
   std::string command;
   // readout sections (docs/cli/report.md, "Readout sections")
   std::string adae, adex, safety_group = "TRT01A";
@@ -180,6 +185,22 @@ void run(ReportCliOptions o) {
                                     {"--notice", &o.notice}})
     if (!is_utf8(*value))
       throw UsageError(fmt::format("{} '{}': not UTF-8 text (give the text in UTF-8)", flag, printable(*value)));
+  // --design/--look: read and checked before the data, so that a bad design fails at once.
+  if (o.design.empty() != (o.look == 0))
+    throw UsageError(o.design.empty() ? "--look needs --design FILE (the design as hazard design --json writes it)"
+                                      : "--design needs --look K (the look this report's data are)");
+  std::optional<SavedDesign> design;
+  std::string design_bytes;
+  if (!o.design.empty()) {
+    if (o.design == "-" && (o.data.data == "-" || o.data.adsl == "-"))
+      throw UsageError("--design - and --data/--adsl -: standard input holds one file");
+    design_bytes = read_bytes(o.design);
+    design = parse_design_json(design_bytes, input_name(o.design));
+    if (o.look > design->boundaries.info.size())
+      throw UsageError(fmt::format("--look {}: the design {} has {} look{}: expected 1 to {}", o.look, o.design,
+                                   design->boundaries.info.size(), design->boundaries.info.size() == 1 ? "" : "s",
+                                   design->boundaries.info.size()));
+  }
   report::AnalysisOptions ao;
   ao.km.conf_type = parse_conf_type(o.conf_type);
   ao.km.conf_level = o.conf_level;
@@ -304,6 +325,15 @@ void run(ReportCliOptions o) {
       m.cohorts.push_back(cohort(level, {WhereClause{.column = o.by, .value = level}}));
   if (o.by.empty() || !o.no_overall) m.cohorts.push_back(cohort("Overall", {}));
 
+  if (design) {
+    if (all.group_levels.size() > 2)
+      throw UsageError(fmt::format("--design: the design compares two arms, and {} has {} levels; select two "
+                                   "with --where",
+                                   o.data.group, all.group_levels.size()));
+    m.after_stop = report::after_stop_analysis(
+        m, {.design = *design, .design_file = input_name(o.design), .look = o.look,
+            .last_is_pooled = !o.by.empty() && !o.no_overall});
+  }
   m.forest = report::cohort_forest_rows(m);
   // Subgroup blocks: all cohorts pooled, or within each cohort (--subgroups-within-cohort).
   auto blocks = [&](const SurvData& d, const std::string& cohort_name) {
@@ -400,6 +430,8 @@ void run(ReportCliOptions o) {
       m.inputs.push_back({.path = p, .sha256 = sha256_file(p),
                           .bytes = static_cast<std::uint64_t>(std::filesystem::file_size(p))});
   }
+  if (design)
+    m.inputs.push_back({.path = input_name(o.design), .sha256 = sha256_hex(design_bytes), .bytes = design_bytes.size()});
   m.software = version_text();
   m.created = now_utc();
   m.command = o.command;
@@ -441,6 +473,12 @@ void register_report(CLI::App& app) {
   cmd->add_option("--title", o->title, "Report title (default: the endpoint)");
   cmd->add_option("--endpoint", o->endpoint, "Endpoint name (default from --where PARAMCD=: PFS, OS, ...)");
   cmd->add_option("--notice", o->notice, "Notice shown on every output, e.g. \"SIMULATED DATA - not trial data\"");
+  cmd->add_option("--design", o->design,
+                  "Group-sequential design as JSON (hazard design --json > FILE): with --look, the "
+                  "stage-wise p-value, median-unbiased HR, final CI and repeated p-value/CI next to the "
+                  "naive estimates");
+  cmd->add_option("--look", o->look, "With --design: the look (1..K) of the design this report's data are")
+      ->check(CLI::PositiveNumber);
   cmd->add_flag("--no-overall", o->no_overall, "With --by: no pooled \"Overall\" analysis");
   cmd->add_flag("--kmunicate", o->kmunicate, "KM figures: events and censored under the number at risk");
   cmd->add_option("--x-step", o->x_step, "KM figures: x-axis tick spacing (default automatic: 3, 6, 12, ...)");

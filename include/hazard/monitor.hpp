@@ -72,6 +72,11 @@ struct InterimOptions {
   std::vector<double> z;         ///< efficacy-oriented log-rank z (against HR = 1) at each
                                  ///< analysis (same length as events)
   bool final_analysis = false;   ///< the current analysis is the last: it spends all alpha left
+  /// The z of the earlier analyses (all but the last) may be NaN: not known, the trial went on past
+  /// those looks (neither bound crossed). Their bounds are still computed at their events; their
+  /// HR, repeated CI and repeated p-value are NaN. `hazard report --design` uses this: it has the
+  /// data of the current look only.
+  bool earlier_z_unknown = false;
 };
 
 /// Why the after-stop inference is taken at its look.

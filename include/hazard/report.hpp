@@ -28,6 +28,7 @@
 #include "hazard/km.hpp"
 #include "hazard/plot.hpp"
 #include "hazard/report_readout.hpp"
+#include "hazard/report_after_stop.hpp"
 #include "hazard/survdata.hpp"
 
 namespace hazard {
@@ -64,6 +65,9 @@ struct Comparison {
   Estimate hr_unstratified{};        ///< Cox, no strata
   double p_two_sided = na;         ///< stratified log-rank test, two-sided
   double p_one_sided = na;         ///< one-sided, alternative: experimental better (HR < 1)
+  double z_logrank = na;           ///< the log-rank z of that test, (O - E) / sqrt(V) of the
+                                   ///< experimental arm (negative: fewer events than expected)
+  double events_logrank = na;      ///< events in the log-rank test's rows (both arms)
   std::string note{};              ///< why something is missing, e.g. "no events in Placebo: ..."
   /// "Cabozantinib vs Placebo": the `arm` of its results rows and the data-arm of its table cells.
   std::string label() const { return experimental + " vs " + control; }
@@ -134,6 +138,7 @@ struct ReportModel {
   plot::ForestPlotOptions forest_options{};
   bool csv_raw = false;              ///< --csv-raw: results.csv without the formula guard (output.hpp)
   Readout readout{};  ///< safety, response and quality-of-life sections (report_readout.hpp)
+  AfterStopAnalysis after_stop{};    ///< --design/--look: inference after a group-sequential stop
 };
 
 // ---- filling the model from the estimators ----

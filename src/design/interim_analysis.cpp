@@ -110,6 +110,10 @@ void after_stop(const InterimOptions& o, InterimResult& r) {
   const bool two = o.design.sided == 2;
   r.repeated_p.resize(k);
   for (std::size_t j = 0; j < k; ++j) {
+    if (std::isnan(r.z_test[j])) {  // an earlier look whose z is not known
+      r.repeated_p[j] = std::nan("");
+      continue;
+    }
     RepeatedPValueOptions ro{
         .design = o.design,
         .info = std::vector<double>(r.info.begin(),
@@ -119,6 +123,7 @@ void after_stop(const InterimOptions& o, InterimResult& r) {
     r.repeated_p[j] = repeated_p_value(ro);
   }
 
+  // An earlier look with an unknown z (NaN) crossed no bound: the comparisons below are false.
   std::size_t stop = k;
   StopReason reason = StopReason::final_analysis;
   for (std::size_t j = 0; j < k; ++j) {
@@ -231,8 +236,9 @@ InterimResult monitor_interim(const InterimOptions& o) {
       throw UsageError("events must be finite, positive and increasing over analyses");
     prev = d;
   }
-  for (double z : o.z) {
-    if (!std::isfinite(z)) throw UsageError("z must be finite");
+  for (std::size_t j = 0; j < k; ++j) {
+    if (o.earlier_z_unknown && j + 1 < k && std::isnan(o.z[j])) continue;  // went on past look j
+    if (!std::isfinite(o.z[j])) throw UsageError("z must be finite");
   }
   if (!(o.ratio > 0)) throw UsageError("the allocation ratio must be positive");
   if (!(o.hr0 > 0) || !std::isfinite(o.hr0)) throw UsageError("the null hazard ratio must be > 0");

@@ -240,10 +240,16 @@ CohortResult analyse_cohort(const SurvData& d, const std::string& name, const An
   for (std::size_t g = 1; g < arms; ++g) {
     const std::int32_t j = in_s(g);
     if (!s_has_control || j <= 0) continue;
-    const LogrankResult lr =
-        logrank(s.group_levels.size() == 2 ? s : two_arms(s, j), LogrankOptions{});
+    SurvData subset;
+    if (s.group_levels.size() != 2) subset = two_arms(s, j);
+    const SurvData& pair = s.group_levels.size() == 2 ? s : subset;
+    const LogrankResult lr = logrank(pair, LogrankOptions{});
     c.comparisons[g - 1].p_two_sided = lr.test.p;
     c.comparisons[g - 1].p_one_sided = lr.test.p_one_sided;
+    c.comparisons[g - 1].z_logrank = lr.test.z;
+    double events = 0;
+    for (auto st : pair.status) events += st;
+    c.comparisons[g - 1].events_logrank = events;
   }
   if (arms > 2 && s_has_control && s.group_levels.size() > 1) {
     const LogrankResult lr = logrank(s, LogrankOptions{});

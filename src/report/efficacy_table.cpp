@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "report/after_stop_section.hpp"
 #include "report/canvas.hpp"
 
 namespace hazard::report {
@@ -80,6 +81,7 @@ std::vector<std::string> method_notes(const ReportModel& m) {
                                   : m.methods.hr_stratified + "; " + m.methods.hr_unstratified) +
                 ". HR < 1 favours the first-named arm.");
   out.push_back("p-values: " + m.methods.logrank + "; one-sided for HR < 1.");
+  for (std::string& note : after_stop_notes(m)) out.push_back(std::move(note));
   return out;
 }
 
@@ -217,6 +219,7 @@ Table efficacy_table(const ReportModel& m) {
                              .stat = "p_one_sided",
                              .value = cmp.p_one_sided};
                });
+    append_after_stop_rows(m, vs, t);  // --design: the adjusted estimates next to the naive ones
   }
   // Three or more arms: the K-group test of all arms.
   bool any_global = false;

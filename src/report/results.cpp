@@ -12,6 +12,7 @@
 #include "hazard/error.hpp"
 #include "hazard/output.hpp"
 #include "hazard/report.hpp"
+#include "report/after_stop_section.hpp"
 #include "report/canvas.hpp"
 #include "report/readout_sections.hpp"
 
@@ -67,6 +68,7 @@ std::vector<ResultRow> result_rows(const ReportModel& m) {
     }
   }
   detail::append_readout_rows(m, rows);  // safety, response, quality of life (when given)
+  detail::append_after_stop_results(m, rows);
   return rows;
 }
 
@@ -154,6 +156,7 @@ std::string render_results_json(const ReportModel& m) {
                       {"df_interaction", num_or_null(r.df_interaction)}});
   j["forest"] = std::move(forest);
   detail::add_readout_json(m, j);  // keys safety, response, qol (only when given)
+  j["after_stop"] = detail::after_stop_json(m);
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";  // invalid UTF-8 (a file name): U+FFFD
 }
 

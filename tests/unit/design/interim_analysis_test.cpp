@@ -1,6 +1,7 @@
 // Interim monitoring against rpact (tests/reference/design/make_design.R): Lan–DeMets bounds at
 // observed events (monitor.json: rpact designs with the observed information rates) and
 // conditional power and repeated confidence intervals (analysis.json: getAnalysisResults).
+#include <algorithm>
 #include <cmath>
 
 #include <gtest/gtest.h>
@@ -129,6 +130,46 @@ TEST(InterimAnalysis, FinalLookSpendsAllAlpha) {
   o.final_analysis = true;
   auto r = hazard::monitor_interim(o);
   EXPECT_NEAR(r.cum_alpha.back(), 0.025, 1e-10);
+}
+
+TEST(InterimAnalysis, EarlierLooksWithUnknownZMatchRpactAfterTheStop) {
+  // Every rpact case stopping at the last look given (make_after_stop.R): the trial went on past
+  // the earlier looks, so their z may be unknown (NaN) without changing the inference at the stop.
+  auto ref = hazard::test::reference("design/after_stop.json");
+  std::size_t n = 0;
+  for (const auto& c : ref["cases"]) {
+    auto f = hazard::test::options_from_flags(c["flags"].get<std::string>());
+    if (c["final_stage"].get<std::size_t>() != f.events.size() || f.events.size() < 2) continue;
+    SCOPED_TRACE(c["note"].get<std::string>());
+    ++n;
+    hazard::InterimOptions o{.design = f.design.boundaries,
+                             .max_events = f.max_events,
+                             .hr = f.design.hr,
+                             .ratio = f.design.ratio,
+                             .hr0 = f.hr0,
+                             .events = f.events,
+                             .z = f.z,
+                             .final_analysis = c["flags"].get<std::string>().find("--final") != std::string::npos};
+    for (std::size_t j = 0; j + 1 < o.z.size(); ++j) o.z[j] = NAN;
+    EXPECT_THROW(hazard::monitor_interim(o), hazard::UsageError);  // not without the flag
+    o.earlier_z_unknown = true;
+    auto r = hazard::monitor_interim(o);
+    ASSERT_TRUE(r.after_stop.has_value()) << r.after_stop_note;
+    EXPECT_EQ(r.after_stop->look, f.events.size());
+    EXPECT_TRUE(near_rel(r.after_stop->p_value, jnum(c["p_final"]), hazard::tol::after_stop));
+    EXPECT_TRUE(near_rel(r.after_stop->hr_median_unbiased, jnum(c["median_unbiased"]),
+                         hazard::tol::after_stop));
+    EXPECT_TRUE(near_rel(r.after_stop->ci_lower, jnum(c["ci_lower"]), hazard::tol::after_stop));
+    EXPECT_TRUE(near_rel(r.after_stop->ci_upper, jnum(c["ci_upper"]), hazard::tol::after_stop));
+    const auto& want = c["repeated_p"][f.events.size() - 1];  // null: rpact has none (asUser)
+    const double rp = want.is_null() ? NAN : std::min(0.5, jnum(want));
+    if (!std::isnan(r.repeated_p.back()) && !std::isnan(rp)) {
+      EXPECT_TRUE(near_rel(r.repeated_p.back(), rp, hazard::tol::repeated_p));
+    }
+    EXPECT_TRUE(std::isnan(r.repeated_p.front()));
+    EXPECT_TRUE(std::isnan(r.hr.front()));
+  }
+  EXPECT_GE(n, 8u);
 }
 
 TEST(InterimAnalysis, RejectsBadInput) {
