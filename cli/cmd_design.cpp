@@ -119,10 +119,8 @@ nlohmann::json design_json(const DesignFlags& f, const SurvivalDesignOptions& o,
     l["events"] = num(d.events[k]);
     l["z_efficacy"] = num(b.z_efficacy[k]);
     l["z_futility"] = num(b.z_futility[k]);
-    l["p_nominal"] =
-        std::isinf(b.z_efficacy[k])
-            ? nlohmann::json(0.0)
-            : num(0.5 * o.boundaries.sided * std::erfc(b.z_efficacy[k] / std::sqrt(2.0)));
+    // the nominal p of the efficacy bound (both sides with --sided 2), as the R and Python packages
+    l["p_nominal"] = num(o.boundaries.sided * nominal_p(b.z_efficacy[k]));
     l["cum_alpha"] = num(b.alpha_spent[k]);
     l["hr_boundary"] = num(d.hr_efficacy[k]);
     l["hr_boundary_other"] = num(d.hr_efficacy_other[k]);
@@ -189,9 +187,7 @@ void print_design(const DesignFlags& f, const SurvivalDesignOptions& o, const Su
   double cum = 0;
   for (std::size_t k = 0; k < b.looks(); ++k) {
     cum += d.reject_h1[k];
-    double p = std::isinf(b.z_efficacy[k])
-                   ? 0.0
-                   : 0.5 * o.boundaries.sided * std::erfc(b.z_efficacy[k] / std::sqrt(2.0));
+    const double p = o.boundaries.sided * nominal_p(b.z_efficacy[k]);
     fmt::print("{:>4} {:>7} {:>9} {:>9} {:>9} {:>10} {:>10} {:>8} {:>9} {:>8}\n", k + 1,
                fmt_num(b.info[k], 3), fmt_num(d.events[k], 2), fmt_num(b.z_efficacy[k], 4),
                fmt_num(b.z_futility[k], 4), fmt::format("{:.3g}", p),

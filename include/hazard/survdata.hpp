@@ -102,6 +102,9 @@ struct Roles {
   std::string offset;                     ///< --offset (Cox)
   std::string cluster;                    ///< --cluster (Cox)
   LevelLimit level_limit;                 ///< --max-levels: most levels of --group and --strata
+  /// No event in the analysed rows is a data error with a hint (a coding mistake: lung's 1/2 status
+  /// read with --cnsr). false: allowed (a flat curve, as survfit) — the R and Python km.
+  bool require_events = true;
 
   /// Every column these roles read, without duplicates, in a stable order.
   std::vector<std::string> columns() const;

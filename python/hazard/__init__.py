@@ -131,20 +131,23 @@ def km(data, time: str, event: str, *, event_is_censor: bool = False, event_valu
        group: str | None = None, ref=None, where: Mapping | None = None,
        weights: str | None = None, conf_type: str = "log-log", conf_level: float = 0.95,
        times: Sequence[float] | None = None, rmst_tau: float | None = None,
-       quantiles: Sequence[float] = (0.25, 0.5, 0.75), name: str = "data") -> KaplanMeier:
+       quantiles: Sequence[float] = (0.25, 0.5, 0.75), robust: bool | None = None,
+       name: str = "data") -> KaplanMeier:
     """Kaplan–Meier per group (one curve without `group`), as R's survfit and `hazard km`.
 
     event: a 1/0 (or True/False) column; with event_is_censor=True an ADaM CNSR column (0 =
     event, a positive integer = censored); with event_value=V, event where the column equals V.
     conf_type: "log-log" (SAS's default), "log" (R's default) or "plain". times: landmark times;
     rmst_tau: restricted mean survival time to tau (and the two-group difference).
+    robust: the variance of S(t): True the infinitesimal jackknife, False Greenwood, None (default)
+    as survfit: robust when some weight is not a whole number.
     where: {column: value}, rows kept where every column equals its value. name: the data's
     name in error messages.
     """
     data = _frame(data)
     roles = _roles(time, event, event_is_censor, event_value, group, ref, None, where, weights)
     options = {"conf_type": conf_type, "conf_level": conf_level, "times": _list(times),
-               "rmst_tau": rmst_tau, "quantiles": list(quantiles)}
+               "rmst_tau": rmst_tau, "quantiles": list(quantiles), "robust": robust}
     return KaplanMeier(_core.km(name, _columns(data, _role_columns(roles)), roles, options))
 
 

@@ -161,8 +161,10 @@ py::object level_or_none(const std::optional<std::string>& s) {
 py::dict km(const std::string& source, const py::list& columns, const py::dict& roles_in,
             const py::dict& options) {
   hazard::Table table = table_of(source, columns);
-  const hazard::Roles roles = roles_of(roles_in);
+  hazard::Roles roles = roles_of(roles_in);
+  roles.require_events = false;  // as survfit: a curve without events is a flat curve
   hazard::KmOptions o;
+  o.robust = opt<bool>(options, "robust");
   o.conf_type = hazard::parse_conf_type(get<std::string>(options, "conf_type", "log-log"));
   o.conf_level = get<double>(options, "conf_level", 0.95);
   o.times = get<std::vector<double>>(options, "times", {});

@@ -45,7 +45,8 @@ def test_data_error_names_row_column_and_value():
         hazard.km(DF.assign(CNSR=DF.CNSR + 1), time="AVAL", event="CNSR")
     with pytest.raises(hazard.UsageError, match="conf_level|confidence level"):
         hazard.km(DF, time="AVAL", event="CNSR", conf_level=1.5)
-    with pytest.raises(hazard.NumericalError):
+    # no event at all: a coding mistake for a model, a data error with a hint (as `hazard cox`)
+    with pytest.raises(hazard.DataError, match="no events"):
         hazard.cox(DF.assign(CNSR=1), time="AVAL", event="CNSR", event_is_censor=True, group="TRT01P")
 
 

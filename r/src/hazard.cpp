@@ -173,7 +173,9 @@ SEXP hz_km(std::string source, List columns, List roles, List options) {
     hazard::SurvData data;
     {
       const hazard::Table table = table_of(source, columns);
-      data = hazard::build_surv_data(table, roles_of(roles));
+      hazard::Roles km_roles = roles_of(roles);
+      km_roles.require_events = false;  // as survfit: a curve without events is a flat curve
+      data = hazard::build_surv_data(table, km_roles);
     }
     const hazard::KmResult r = hazard::kaplan_meier(data, o);
     List groups(r.groups.size());

@@ -649,7 +649,7 @@ SurvData build_surv_data(const Table& table, const Roles& roles) {
   // a value that never occurs): nothing can be estimated, so it is an error with a hint.
   std::size_t events = 0;
   for (auto st : out.status) events += st;
-  if (events == 0) no_events(table, roles, out);
+  if (events == 0 && roles.require_events) no_events(table, roles, out);
 
   // Group levels without analysed rows are dropped (keeping the order, reference first).
   if (group) {
