@@ -11,18 +11,14 @@
 #include "hazard/error.hpp"
 #include "hazard/response.hpp"
 #include "util/levels.hpp"
+#include "util/location.hpp"
 
 namespace hazard {
 
 namespace {
 
 Location at(const Table& t, std::size_t i, const std::string& column, std::string value) {
-  return {.file = t.source,
-          .line = i < t.line.size() ? t.line[i] : 0,
-          .column = column,
-          .value = std::move(value),
-          .has_value = true,
-          .unit = t.record_unit};
+  return location_at(t, i, column, std::move(value));
 }
 
 // A subject's role values before coding.
