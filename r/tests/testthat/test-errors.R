@@ -18,7 +18,7 @@ test_that("usage and numerical errors", {
   expect_error(hz_km(Surv(time, status) ~ sex, data = lung, conf.int = 1.5), class = "hazard_usage_error")
   expect_error(hz_km(Surv(time, status) ~ sex + age, data = lung), "one grouping variable", class = "hazard_usage_error")
   expect_error(hz_cox(Surv(time, status) ~ age * sex, data = lung), "interaction", class = "hazard_usage_error")
-  expect_error(hz_cox(Surv(time, status) ~ age, data = transform(lung, status = 0)), class = "hazard_numerical_error")
+  expect_error(hz_cox(Surv(time, status) ~ age, data = transform(lung, status = 0)), "no events", class = "hazard_data_error")
   expect_error(hz_km(time ~ sex, data = lung), "Surv", class = "hazard_usage_error")
   expect_error(hz_design(), "the effect is required", class = "hazard_usage_error")
 })
