@@ -198,6 +198,12 @@ struct FineGrayResult {
   CoxTest lr;                   ///< 2 (loglik - loglik_null): a pseudo-likelihood, not chi-square
 };
 
+/// The model's input from competing-risks data: `cause` (an index into data.cause_levels) is the
+/// failure of interest, the other causes code 2; censoring groups = data.surv.stratum (--strata);
+/// the covariates' design from `table` (build_design on data.surv.row).
+FineGrayData fine_gray_data(const CompetingData& data, const Table& table, std::size_t cause,
+                            const std::vector<DesignSpec>& covariates);
+
 /// Fits the Fine–Gray model. Throws UsageError for inconsistent input, NumericalError when there
 /// is no failure from the cause of interest, the information is singular or the fit diverges.
 FineGrayResult fine_gray(const FineGrayData& data, const FineGrayOptions& options = {});

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <map>
+#include <stdexcept>
 #include <utility>
 
 #include "hazard/competing.hpp"
@@ -118,6 +119,23 @@ std::size_t cause_index(const CompetingData& data, const std::string& cause) {
   throw UsageError(fmt::format("--cause {}: no failure with status '{}' in column '{}' (causes "
                                "present: {})",
                                cause, cause, data.status_name, fmt::join(data.cause_levels, ", ")));
+}
+
+FineGrayData fine_gray_data(const CompetingData& data, const Table& table, std::size_t cause,
+                            const std::vector<DesignSpec>& covariates) {
+  if (cause >= data.n_causes()) throw std::invalid_argument("fine_gray_data: cause out of range");
+  FineGrayData out;
+  const SurvData& s = data.surv;
+  out.time = s.time;
+  out.cause.resize(s.size());
+  const auto want = static_cast<std::int32_t>(cause + 1);
+  for (std::size_t i = 0; i < s.size(); ++i)
+    out.cause[i] = data.cause[i] == 0 ? 0 : data.cause[i] == want ? 1 : 2;
+  out.cengroup = s.stratum;
+  Design design = build_design(table, s.row, covariates);
+  out.x = std::move(design.x);
+  out.names = std::move(design.names);
+  return out;
 }
 
 }  // namespace hazard
