@@ -1,0 +1,280 @@
+// The Aalen–Johansen cumulative incidence of each cause, per group, with two variances.
+//
+// Within a group, at each distinct time t (failures of any cause or censorings), with Y the
+// number at risk (time >= t), d_k the failures from cause k at t, d = sum_k d_k, S(t-) the
+// all-cause Kaplan–Meier just before t:
+//   F_k(t) = F_k(t-) + S(t-) d_k / Y,     S(t) = S(t-) (Y - d) / Y.
+//
+// Gray's variance (cmprsk::cuminc, Fortran cinc; Gray's delta method): three running sums per
+// cause, updated at each failure time as follows (S' = S(t) after the time, F = F_k(t)):
+//   other causes, d' = d - d_k > 0 and S' > 0:
+//     w = S(t-)^2 c(d') d' / Y^2, c(m) = 1 - (m - 1)/(Y - 1) (1 when m = 1),
+//     v1 += (F/S')^2 w,  v2 += (1/S')(F/S') w,  v3 += (1/S')^2 w;
+//   cause k, d_k > 0:
+//     w = S(t-)^2 c(d_k) d_k / Y^2, u = 1/S' (0 when S' = 0),
+//     v1 += (1 + u F)^2 w,  v2 += u (1 + u F) w,  v3 += u^2 w,
+//     Var F_k(t) = v1 + F^2 v3 - 2 F v2  (recorded only at cause k's failure times).
+//
+// survfit's standard error (survival's multi-state survfit, C survfitci, unweighted data without
+// id): the infinitesimal jackknife, Var F_k(t) = sum_i U_ik(t)^2 with U_ik the derivative of F_k(t)
+// with respect to subject i's case weight. With h = d/Y and h_k = d_k/Y at t, the influence of the
+// subjects still event-free and at risk after t (all share it) evolves as
+//   a' = a (1 - h) + S(t-) h / Y,                  (on S)
+//   b_k' = b_k + a h_k - S(t-) h_k / Y,            (on F_k)
+// a subject censored at t leaves with (a', b'), one failing from cause j with (a' - S(t-)/Y,
+// b_k' + [j = k] S(t-)/Y). Once gone, a subject's influence on F_k moves only through F_k:
+// U_k(s) = U_k(t) + (U_0(t)/S(t)) (F_k(s) - F_k(t)) =: g + e F_k(s). So, with R subjects still at
+// risk, Var F_k(s) = R b_k^2 + sum g^2 + 2 F_k(s) sum g e + F_k(s)^2 sum e^2: O(1) per time.
+// Pointwise CIs as survfit_confint(p, se, logse = FALSE): log-log, log or plain on F (km.hpp);
+// gray_lower/upper apply the same transform to sqrt(Gray's variance).
+//
+// Input contract: CompetingData (validated); rows in any order. One radix sort by (group, time).
+// Reported times: the step functions at t (last time <= t), as cmprsk::timepoints and
+// summary(survfit, times =, extend = TRUE).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "competing/detail.hpp"
+#include "hazard/competing.hpp"
+#include "hazard/error.hpp"
+#include "km/km_detail.hpp"
+#include "util/time_order.hpp"
+
+namespace hazard {
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+struct Limits {
+  double lower, upper;
+};
+
+// survfit_confint(p, se, logse = FALSE, conf.type): se of log p is se / p (0 when se = 0)
+Limits limits(double p, double se, ConfType type, double z) {
+  if (!std::isfinite(se)) return {nan, nan};
+  const double se_log = se == 0 ? 0.0 : se / p;
+  const ConfLimits c = detail::km_conf_limits_z(p, se_log, type, z);
+  return {c.lower, c.upper};
+}
+
+// The running state of one cause in one group.
+struct CauseState {
+  double f = 0;                   // F_k(t)
+  double v1 = 0, v2 = 0, v3 = 0;  // Gray's sums
+  double gray_var = 0;            // at the last failure of this cause
+  double b = 0;                   // influence on F_k of subjects still at risk
+  double g2 = 0, ge = 0;          // sums over subjects gone: g^2 and g e
+};
+
+}  // namespace
+
+void check_cuminc_options(const CumincOptions& o) {
+  if (!(o.conf_level > 0 && o.conf_level < 1))
+    throw UsageError(fmt::format("--conf-level must be in (0, 1), not {}", o.conf_level));
+  if (!std::isfinite(o.rho)) throw UsageError("--rho must be a finite number");
+  for (double t : o.times)
+    if (!std::isfinite(t) || t < 0)
+      throw UsageError(fmt::format("--times: {} is not a finite time >= 0", t));
+}
+
+namespace detail {
+
+CumincGroup cuminc_group(std::span<const KeyedRow> rows, std::size_t n_causes,
+                         const std::vector<double>& times, ConfType conf_type, double z) {
+  const std::size_t C = n_causes;
+  const std::size_t n = rows.size();
+  CumincGroup out;
+  out.n = n;
+  out.causes.assign(C, CifCurve{});
+  out.at.assign(C, std::vector<CifPoint>(times.size()));
+  std::vector<CauseState> st(C);
+  std::vector<double> dk(C, 0.0);
+  double surv = 1.0;  // S(t-) then S(t)
+  double a = 0.0;     // influence on S of subjects still at risk
+  double e2 = 0.0;    // sum e^2 over subjects gone
+  double at_risk = static_cast<double>(n);
+  std::size_t next_time = 0;  // index into `times`
+
+  // Values at the reported times in [from, to): the state as it stands (after every time <= t).
+  auto record = [&](double upto, bool inclusive, double remaining) {
+    while (next_time < times.size() &&
+           (inclusive ? times[next_time] < upto : times[next_time] <= upto)) {
+      const double t = times[next_time];
+      for (std::size_t k = 0; k < C; ++k) {
+        const CauseState& s = st[k];
+        CifPoint& p = out.at[k][next_time];
+        p.time = t;
+        p.estimate = s.f;
+        p.variance = s.gray_var;
+        const double v = remaining * s.b * s.b + s.g2 + 2 * s.f * s.ge + s.f * s.f * e2;
+        p.std_err = std::sqrt(std::max(v, 0.0));
+        const Limits l = limits(s.f, p.std_err, conf_type, z);
+        const Limits g = limits(s.f, std::sqrt(s.gray_var), conf_type, z);
+        p.lower = l.lower;
+        p.upper = l.upper;
+        p.gray_lower = g.lower;
+        p.gray_upper = g.upper;
+      }
+      ++next_time;
+    }
+  };
+
+  std::size_t i = 0;
+  while (i < n) {
+    const std::uint64_t key = rows[i].key;
+    const double t = key_time(key);
+    record(t, /*inclusive=*/true, at_risk);  // reported times before t
+    std::fill(dk.begin(), dk.end(), 0.0);
+    double censored = 0;
+    std::size_t j = i;
+    for (; j < n && rows[j].key == key; ++j) {
+      const std::uint32_t c = rows[j].payload;
+      if (c == 0)
+        censored += 1;
+      else
+        dk[c - 1] += 1;
+    }
+    double d = 0;
+    for (double x : dk) d += x;
+    const double y = at_risk;
+    if (d > 0) {
+      const double s_minus = surv;
+      const double s_new = s_minus * (y - d) / y;
+      // Gray's variance, cause by cause (cinc's order of operations)
+      for (std::size_t k = 0; k < C; ++k) {
+        CauseState& s = st[k];
+        const double d1 = dk[k], d2 = d - d1;
+        if (d1 > 0) s.f += s_minus * d1 / y;
+        if (d2 > 0 && s_new > 0) {
+          const double c5 = d2 > 1 ? 1 - (d2 - 1) / (y - 1) : 1.0;
+          const double w = s_minus * s_minus * c5 * d2 / (y * y);
+          const double u = 1 / s_new, r = s.f / s_new;
+          s.v1 += r * r * w;
+          s.v2 += u * r * w;
+          s.v3 += u * u * w;
+        }
+        if (d1 > 0) {
+          const double c5 = d1 > 1 ? 1 - (d1 - 1) / (y - 1) : 1.0;
+          const double w = s_minus * s_minus * c5 * d1 / (y * y);
+          const double u = s_new > 0 ? 1 / s_new : 0.0;
+          const double r = 1 + u * s.f;
+          s.v1 += r * r * w;
+          s.v2 += u * r * w;
+          s.v3 += u * u * w;
+          s.gray_var = s.v1 + s.f * s.f * s.v3 - 2 * s.f * s.v2;
+        }
+      }
+      // survfit's influence
+      const double h = d / y;
+      const double a_new = a * (1 - h) + s_minus * h / y;
+      for (std::size_t k = 0; k < C; ++k) {
+        const double hk = dk[k] / y;
+        st[k].b += a * hk - s_minus * hk / y;
+      }
+      a = a_new;
+      surv = s_new;
+      // subjects leaving: censored with (a, b), failing from cause j with (a - S-/Y, b + [j=k] S-/Y)
+      const double ec = s_new > 0 ? a / s_new : 0.0;
+      const double ef = s_new > 0 ? (a - s_minus / y) / s_new : 0.0;
+      e2 += censored * ec * ec + d * ef * ef;
+      for (std::size_t k = 0; k < C; ++k) {
+        CauseState& s = st[k];
+        const double gc = s.b - ec * s.f;
+        const double gf = s.b - ef * s.f;  // failures from other causes
+        const double gk = gf + s_minus / y;  // failures from cause k
+        s.g2 += censored * gc * gc + (d - dk[k]) * gf * gf + dk[k] * gk * gk;
+        s.ge += censored * gc * ec + (d - dk[k]) * gf * ef + dk[k] * gk * ef;
+      }
+      const double remaining = y - d - censored;
+      for (std::size_t k = 0; k < C; ++k) {
+        if (dk[k] == 0) continue;
+        CauseState& s = st[k];
+        CifCurve& cv = out.causes[k];
+        const double v = remaining * s.b * s.b + s.g2 + 2 * s.f * s.ge + s.f * s.f * e2;
+        const double se = std::sqrt(std::max(v, 0.0));
+        const Limits l = limits(s.f, se, conf_type, z);
+        const Limits g = limits(s.f, std::sqrt(s.gray_var), conf_type, z);
+        cv.time.push_back(t);
+        cv.n_risk.push_back(y);
+        cv.n_event.push_back(dk[k]);
+        cv.estimate.push_back(s.f);
+        cv.variance.push_back(s.gray_var);
+        cv.std_err.push_back(se);
+        cv.lower.push_back(l.lower);
+        cv.upper.push_back(l.upper);
+        cv.gray_lower.push_back(g.lower);
+        cv.gray_upper.push_back(g.upper);
+      }
+    } else {
+      // censorings only: they leave with (a, b); nothing else changes
+      const double ec = surv > 0 ? a / surv : 0.0;
+      e2 += censored * ec * ec;
+      for (auto& s : st) {
+        const double gc = s.b - ec * s.f;
+        s.g2 += censored * gc * gc;
+        s.ge += censored * gc * ec;
+      }
+    }
+    at_risk -= d + censored;
+    record(t, /*inclusive=*/false, at_risk);  // reported times in [t, next time)
+    i = j;
+  }
+  out.last_time = n ? key_time(rows[n - 1].key) : 0.0;
+  record(std::numeric_limits<double>::infinity(), true, 0.0);
+  for (auto& per_cause : out.at)
+    for (auto& p : per_cause) p.beyond_follow_up = p.time > out.last_time;
+  for (std::size_t k = 0; k < C; ++k) {
+    double e = 0;
+    for (double x : out.causes[k].n_event) e += x;
+    out.events.push_back(e);
+  }
+  return out;
+}
+
+}  // namespace detail
+
+CumincResult cuminc(const CompetingData& data, const CumincOptions& options) {
+  check_cuminc_options(options);
+  const SurvData& s = data.surv;
+  const std::size_t n = s.size();
+  if (data.cause.size() != n) throw std::invalid_argument("cuminc: cause codes of wrong length");
+  const std::size_t C = data.n_causes();
+  const std::size_t K = s.n_groups();
+  CumincResult out;
+  out.conf_type = options.conf_type;
+  out.conf_level = options.conf_level;
+  out.rho = options.rho;
+  out.times = options.times;
+  std::sort(out.times.begin(), out.times.end());
+  out.times.erase(std::unique(out.times.begin(), out.times.end()), out.times.end());
+  const double z = detail::km_z(options.conf_level);
+
+  std::vector<detail::KeyedRow> rows(n), other;
+  std::vector<std::uint32_t> hist;
+  for (std::size_t i = 0; i < n; ++i)
+    rows[i] = {detail::time_key(s.time[i]), static_cast<std::uint32_t>(data.cause[i]),
+               s.group.empty() ? 0 : s.group[i]};
+  detail::sort_keyed_rows(rows, other, hist, K);
+  std::size_t i = 0;
+  for (std::size_t g = 0; g < K; ++g) {
+    std::size_t j = i;
+    while (j < n && static_cast<std::size_t>(rows[j].code) == g) ++j;
+    CumincGroup grp = detail::cuminc_group(std::span<const detail::KeyedRow>(rows).subspan(i, j - i),
+                                           C, out.times, options.conf_type, z);
+    if (!s.group.empty()) grp.level = s.group_levels[g];
+    out.groups.push_back(std::move(grp));
+    i = j;
+  }
+  if (K > 1) {
+    out.n_strata = s.n_strata();
+    out.tests = detail::gray_tests(s.time, data.cause, C, s.group, K, s.stratum, s.n_strata(),
+                                   options.rho);
+  }
+  return out;
+}
+
+}  // namespace hazard
