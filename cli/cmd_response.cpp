@@ -19,6 +19,7 @@
 #include "hazard/error.hpp"
 #include "hazard/km.hpp"
 #include "hazard/read.hpp"
+#include "hazard/readout_json.hpp"
 #include "hazard/response.hpp"
 #include "readout_analyses.hpp"
 
@@ -91,33 +92,6 @@ json rate_json(const ProportionCi& p) {
           {"upper", num(p.upper)}};
 }
 
-json comparison_json(const RateComparison& c) {
-  json j;
-  j["difference"] = {
-      {"estimate", num(c.wald.estimate)},
-      {"wald",
-       {{"std_err", num(c.wald.std_err)},
-        {"lower", num(c.wald.lower)},
-        {"upper", num(c.wald.upper)}}},
-      {"newcombe", {{"lower", num(c.newcombe.lower)}, {"upper", num(c.newcombe.upper)}}}};
-  j["stratified_difference"] = {{"stratified", c.stratified},
-                                {"estimate", num(c.mh.estimate)},
-                                {"std_err", num(c.mh.std_err)},
-                                {"lower", num(c.mh.lower)},
-                                {"upper", num(c.mh.upper)}};
-  j["cmh"] = {{"chisq", num(c.cmh.chisq)},
-              {"df", 1},
-              {"p", num(c.cmh.p)},
-              {"chisq_corrected", num(c.cmh.chisq_corrected)},
-              {"p_corrected", num(c.cmh.p_corrected)},
-              {"strata_used", c.cmh.strata_used},
-              {"strata_dropped", c.cmh.strata_dropped}};
-  j["odds_ratio"] = {{"estimate", num(c.cmh.odds_ratio)},
-                     {"lower", num(c.cmh.or_lower)},
-                     {"upper", num(c.cmh.or_upper)}};
-  return j;
-}
-
 json dor_json(const DorAnalysis& a) {
   json arms = json::array();
   for (const auto& g : a.arms)
@@ -164,8 +138,8 @@ json to_json(const ResponseData& d, const ResponseResult& r, const std::optional
     for (std::size_t c = 0; c < a.orr.size(); ++c)
       comps.push_back({{"group", a.orr[c].level},
                        {"reference", a.orr[c].reference},
-                       {"orr", comparison_json(a.orr[c])},
-                       {"dcr", comparison_json(a.dcr[c])}});
+                       {"orr", rate_comparison_json(a.orr[c])},
+                       {"dcr", rate_comparison_json(a.dcr[c])}});
     json j;
     j["label"] = a.label;
     j["arms"] = arms;

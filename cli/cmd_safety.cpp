@@ -17,6 +17,7 @@
 #include "hazard/output.hpp"
 #include "hazard/error.hpp"
 #include "hazard/read.hpp"
+#include "hazard/readout_json.hpp"
 #include "hazard/safety.hpp"
 #include "readout_analyses.hpp"
 
@@ -49,49 +50,6 @@ std::string rate_method(const SafetyResult& r, const SafetyPopulation& p) {
       "patient-years = days / "
       "365.25, summed over every subject of the arm); exact Poisson interval as R poisson.test",
       r.options.per_years, p.exposure_source);
-}
-
-json cell_json(const SafetyCell& c, const std::string& group) {
-  json worst;
-  for (int g = 1; g <= 5; ++g) worst[std::to_string(g)] = c.worst[static_cast<std::size_t>(g)];
-  worst["missing"] = c.worst[0];
-  return {{"group", group},
-          {"n", c.n},
-          {"percent", num(c.percent)},
-          {"worst_grade", worst},
-          {"grade3", c.grade3},
-          {"rate",
-           {{"estimate", num(c.rate.estimate)},
-            {"lower", num(c.rate.lower)},
-            {"upper", num(c.rate.upper)}}}};
-}
-
-json row_json(const SafetyRow& row, const SafetyPopulation& p) {
-  json j;
-  j["type"] = row.kind == SafetyRowKind::summary ? "summary"
-              : row.kind == SafetyRowKind::soc   ? "soc"
-                                                 : "pt";
-  if (row.kind == SafetyRowKind::summary) j["id"] = row.id;
-  j["label"] = row.label;
-  j["soc"] = row.kind == SafetyRowKind::summary ? json(nullptr) : json(row.soc);
-  json arms = json::array();
-  for (std::size_t g = 0; g < row.arms.size(); ++g)
-    arms.push_back(cell_json(row.arms[g], p.group_levels[g]));
-  j["arms"] = arms;
-  json diffs = json::array();
-  for (std::size_t k = 0; k < row.newcombe.size(); ++k)
-    diffs.push_back({{"group", p.group_levels[k + 1]},
-                     {"reference", p.group_levels[0]},
-                     {"estimate", num(100 * row.newcombe[k].estimate)},
-                     {"newcombe",
-                      {{"lower", num(100 * row.newcombe[k].lower)},
-                       {"upper", num(100 * row.newcombe[k].upper)}}},
-                     {"wald",
-                      {{"std_err", num(100 * row.wald[k].std_err)},
-                       {"lower", num(100 * row.wald[k].lower)},
-                       {"upper", num(100 * row.wald[k].upper)}}}});
-  j["differences"] = diffs;
-  return j;
 }
 
 json to_json(const SafetyPopulation& p, const AeData& ae, const SafetyResult& r, const std::string& population,
@@ -155,8 +113,8 @@ json to_json(const SafetyPopulation& p, const AeData& ae, const SafetyResult& r,
                       {"n", a.n[g]},
                       {"patient_years", num(a.patient_years[g])}});
     json summary = json::array(), terms = json::array();
-    for (const auto& row : a.summary) summary.push_back(row_json(row, p));
-    for (const auto& row : a.terms) terms.push_back(row_json(row, p));
+    for (const auto& row : a.summary) summary.push_back(safety_row_json(row, p.group_levels));
+    for (const auto& row : a.terms) terms.push_back(safety_row_json(row, p.group_levels));
     analyses.push_back({{"label", a.label},
                         {"arms", arms},
                         {"summary", summary},

@@ -27,25 +27,11 @@ struct ExponentialRows {
   }
 };
 
-class Exponential final : public Family {
+class Exponential final : public RowFamily<ExponentialRows> {
  public:
   int m() const override { return 1; }
-  Evaluation evaluate(const Model& model, const Eigen::VectorXd& beta, int order) const override {
-    return accumulate(rows_, model, beta, order);
-  }
-  void log_f(const double* th, const std::vector<double>& t, int order, double* value,
-             Deriv* deriv) const override {
-    rows_at(rows_, true, th, t, order, value, deriv);
-  }
-  void log_s(const double* th, const std::vector<double>& t, int order, double* value,
-             Deriv* deriv) const override {
-    rows_at(rows_, false, th, t, order, value, deriv);
-  }
   double quantile(const double* th, double s) const override { return -std::log(s) / std::exp(th[0]); }
   double mean(const double* th) const override { return std::exp(-th[0]); }
-
- private:
-  ExponentialRows rows_;
 };
 
 }  // namespace

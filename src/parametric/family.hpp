@@ -221,6 +221,28 @@ void rows_at(const Fam& fam, bool density, const double* th, const std::vector<d
   }
 }
 
+/// A family computed row by row by a functor `Rows` (log_f_row / log_s_row, as rows_at and
+/// accumulate take them): the likelihood and the curves at given times come from the functor, so a
+/// family states only its parameters, quantile and mean. Every family but the generalised gamma.
+template <class Rows>
+class RowFamily : public Family {
+ public:
+  Evaluation evaluate(const Model& model, const Eigen::VectorXd& beta, int order) const override {
+    return accumulate(rows_, model, beta, order);
+  }
+  void log_f(const double* th, const std::vector<double>& t, int order, double* value,
+             Deriv* deriv) const override {
+    rows_at(rows_, true, th, t, order, value, deriv);
+  }
+  void log_s(const double* th, const std::vector<double>& t, int order, double* value,
+             Deriv* deriv) const override {
+    rows_at(rows_, false, th, t, order, value, deriv);
+  }
+
+ protected:
+  Rows rows_{};
+};
+
 /// Weibull and log-logistic: z = a (log t - log b) with theta = (log a, log b). A function
 /// F(z) + c theta_0 then has gradient F' dz + (c, 0) and Hessian F'' dz dz' + F' d2z, with
 /// dz = (z, -a), d2z = ((z, -a), (-a, 0)).

@@ -42,20 +42,9 @@ struct GompertzRows {
   }
 };
 
-class Gompertz final : public Family {
+class Gompertz final : public RowFamily<GompertzRows> {
  public:
   int m() const override { return 2; }
-  Evaluation evaluate(const Model& model, const Eigen::VectorXd& beta, int order) const override {
-    return accumulate(rows_, model, beta, order);
-  }
-  void log_f(const double* th, const std::vector<double>& t, int order, double* value,
-             Deriv* deriv) const override {
-    rows_at(rows_, true, th, t, order, value, deriv);
-  }
-  void log_s(const double* th, const std::vector<double>& t, int order, double* value,
-             Deriv* deriv) const override {
-    rows_at(rows_, false, th, t, order, value, deriv);
-  }
   double quantile(const double* th, double s) const override {
     const double a = th[0], b = std::exp(th[1]), c = -std::log(s);
     if (a == 0) return c / b;
@@ -72,9 +61,6 @@ class Gompertz final : public Family {
                        "mean is infinite"
                      : std::string();
   }
-
- private:
-  GompertzRows rows_;
 };
 
 }  // namespace

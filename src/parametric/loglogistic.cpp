@@ -40,20 +40,12 @@ struct LogLogisticRows {
   }
 };
 
-class LogLogistic final : public Family {
+class LogLogistic final : public RowFamily<LogLogisticRows> {
  public:
   int m() const override { return 2; }
   Evaluation evaluate(const Model& model, const Eigen::VectorXd& beta, int order) const override {
     LogLogisticRows rows{beta[0], std::exp(beta[0])};
     return accumulate(rows, model, beta, order);
-  }
-  void log_f(const double* th, const std::vector<double>& t, int order, double* value,
-             Deriv* deriv) const override {
-    rows_at(rows_, true, th, t, order, value, deriv);
-  }
-  void log_s(const double* th, const std::vector<double>& t, int order, double* value,
-             Deriv* deriv) const override {
-    rows_at(rows_, false, th, t, order, value, deriv);
   }
   double quantile(const double* th, double s) const override {
     return std::exp(th[1] + std::log((1 - s) / s) / std::exp(th[0]));
@@ -67,9 +59,6 @@ class LogLogistic final : public Family {
   std::string infinite_mean(const double* th) const override {
     return std::exp(th[0]) > 1 ? std::string() : "log-logistic shape <= 1: the mean is infinite";
   }
-
- private:
-  LogLogisticRows rows_;
 };
 
 }  // namespace

@@ -56,20 +56,12 @@ struct LogNormalRows {
   }
 };
 
-class LogNormal final : public Family {
+class LogNormal final : public RowFamily<LogNormalRows> {
  public:
   int m() const override { return 2; }
   Evaluation evaluate(const Model& model, const Eigen::VectorXd& beta, int order) const override {
     LogNormalRows rows{beta[1], std::exp(-beta[1])};
     return accumulate(rows, model, beta, order);
-  }
-  void log_f(const double* th, const std::vector<double>& t, int order, double* value,
-             Deriv* deriv) const override {
-    rows_at(rows_, true, th, t, order, value, deriv);
-  }
-  void log_s(const double* th, const std::vector<double>& t, int order, double* value,
-             Deriv* deriv) const override {
-    rows_at(rows_, false, th, t, order, value, deriv);
   }
   double quantile(const double* th, double s) const override {
     const boost::math::normal n;
@@ -79,9 +71,6 @@ class LogNormal final : public Family {
     const double sigma = std::exp(th[1]);
     return std::exp(th[0] + 0.5 * sigma * sigma);
   }
-
- private:
-  LogNormalRows rows_;
 };
 
 }  // namespace

@@ -103,7 +103,7 @@ struct RpRows {
   }
 };
 
-class RoystonParmar final : public Family {
+class RoystonParmar final : public RowFamily<RpRows> {
  public:
   RoystonParmar(bool odds, const std::vector<double>& knots) {
     rows_.odds = odds;
@@ -111,17 +111,6 @@ class RoystonParmar final : public Family {
     rows_.m = static_cast<int>(knots.size());
   }
   int m() const override { return rows_.m; }
-  Evaluation evaluate(const Model& model, const Eigen::VectorXd& beta, int order) const override {
-    return accumulate(rows_, model, beta, order);
-  }
-  void log_f(const double* th, const std::vector<double>& t, int order, double* value,
-             Deriv* deriv) const override {
-    rows_at(rows_, true, th, t, order, value, deriv);
-  }
-  void log_s(const double* th, const std::vector<double>& t, int order, double* value,
-             Deriv* deriv) const override {
-    rows_at(rows_, false, th, t, order, value, deriv);
-  }
   double quantile(const double* th, double s) const override {
     const double target = rows_.odds ? std::log((1 - s) / s) : std::log(-std::log(s));
     double b[max_par], db[max_par], ds;
@@ -184,9 +173,6 @@ class RoystonParmar final : public Family {
     const double u = std::exp(c0 + c1 * x);
     return std::exp(-c0 * a + boost::math::lgamma(1 + a)) * boost::math::gamma_q(a, u);
   }
-
- private:
-  RpRows rows_;
 };
 
 }  // namespace

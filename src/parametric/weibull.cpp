@@ -36,20 +36,12 @@ struct WeibullRows {
   }
 };
 
-class Weibull final : public Family {
+class Weibull final : public RowFamily<WeibullRows> {
  public:
   int m() const override { return 2; }
   Evaluation evaluate(const Model& model, const Eigen::VectorXd& beta, int order) const override {
     WeibullRows rows{beta[0], std::exp(beta[0])};
     return accumulate(rows, model, beta, order);
-  }
-  void log_f(const double* th, const std::vector<double>& t, int order, double* value,
-             Deriv* deriv) const override {
-    rows_at(rows_, true, th, t, order, value, deriv);
-  }
-  void log_s(const double* th, const std::vector<double>& t, int order, double* value,
-             Deriv* deriv) const override {
-    rows_at(rows_, false, th, t, order, value, deriv);
   }
   double quantile(const double* th, double s) const override {
     return std::exp(th[1] + std::log(-std::log(s)) / std::exp(th[0]));
@@ -57,9 +49,6 @@ class Weibull final : public Family {
   double mean(const double* th) const override {
     return std::exp(th[1] + boost::math::lgamma(1 + std::exp(-th[0])));
   }
-
- private:
-  WeibullRows rows_;
 };
 
 }  // namespace
