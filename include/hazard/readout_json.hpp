@@ -1,6 +1,7 @@
 // The JSON of the readout results that `hazard safety`, `hazard response` and the report's
 // readout sections (results.json) share, so that a number has one key and one form wherever it is
-// written (docs/cli/safety.md, docs/cli/response.md).
+// written (docs/cli/safety.md, docs/cli/response.md). Keys in the order written (ordered_json), as
+// the commands print them; nlohmann::json(...) converts for documents with sorted keys.
 #pragma once
 
 #include <string>
@@ -18,11 +19,11 @@ namespace hazard {
 /// lower, upper}) and `differences[]` per non-reference arm (`group`, `reference`, `estimate`,
 /// `newcombe` {lower, upper}, `wald` {std_err, lower, upper}; percentage points). `levels` are the
 /// arms, the reference first.
-nlohmann::json safety_row_json(const SafetyRow& row, const std::vector<std::string>& levels);
+nlohmann::ordered_json safety_row_json(const SafetyRow& row, const std::vector<std::string>& levels);
 
 /// One response-rate comparison: `difference` (Wald estimate, SE and limits; Newcombe limits),
 /// `stratified_difference` (MH weights, Sato variance), `cmh` (chisq, df, p, corrected, strata used
 /// and dropped) and `odds_ratio` (MH estimate and limits). Non-finite numbers are null.
-nlohmann::json rate_comparison_json(const RateComparison& c);
+nlohmann::ordered_json rate_comparison_json(const RateComparison& c);
 
 }  // namespace hazard

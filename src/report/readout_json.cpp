@@ -8,7 +8,7 @@ namespace hazard {
 
 namespace {
 
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;
 
 json num(double x) { return std::isfinite(x) ? json(x) : json(nullptr); }
 

@@ -182,8 +182,8 @@ json safety_json(const SafetySection& s) {
                       {"n", a.n[g]},
                       {"patient_years", num(a.patient_years[g])}});
     json summary = json::array(), terms = json::array();
-    for (const SafetyRow& row : a.summary) summary.push_back(safety_row_json(row, s.group_levels));
-    for (const SafetyRow& row : a.terms) terms.push_back(safety_row_json(row, s.group_levels));
+    for (const SafetyRow& row : a.summary) summary.push_back(json(safety_row_json(row, s.group_levels)));
+    for (const SafetyRow& row : a.terms) terms.push_back(json(safety_row_json(row, s.group_levels)));
     analyses.push_back({{"label", a.label},
                         {"arms", arms},
                         {"summary", summary},
@@ -385,8 +385,8 @@ json response_json(const ResponseSection& s) {
     for (std::size_t c = 0; c < a.orr.size(); ++c)
       comps.push_back({{"group", a.orr[c].level},
                        {"reference", a.orr[c].reference},
-                       {"orr", rate_comparison_json(a.orr[c])},
-                       {"dcr", rate_comparison_json(a.dcr[c])}});
+                       {"orr", json(rate_comparison_json(a.orr[c]))},
+                       {"dcr", json(rate_comparison_json(a.dcr[c]))}});
     json dor = nullptr;
     if (s.dor) {
       const DorAnalysis& d = s.dor->analyses[k];
