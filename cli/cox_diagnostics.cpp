@@ -162,7 +162,7 @@ CoxCurveWriter::CoxCurveWriter(const CoxDiagnosticsOptions& o, const DataOptions
   }
 }
 
-CoxCurveWriter::~CoxCurveWriter() { delete state_; }
+CoxCurveWriter::~CoxCurveWriter() = default;
 
 bool CoxCurveWriter::wanted() const { return state_->wanted; }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -54,7 +55,7 @@ class CoxCurveWriter {
 
  private:
   struct State;
-  State* state_;
+  std::unique_ptr<State> state_;  // released also when the constructor throws (bad --newdata)
 };
 
 }  // namespace hazard::cli
