@@ -231,7 +231,7 @@ void register_simulate(CLI::App& app) {
       "--hr-estimator", f->hr_estimator,
       "HR estimate per look: pike (exp((O-E)/V), default) or cox (Cox model, Efron ties)");
   cmd->add_option("--reps", f->reps,
-                  "Number of simulated trials, 1 to 1e9 (default 1000); memory does not grow with it");
+                  "Number of simulated trials, 1 to 1e9 (default 1000); memory stays bounded");
   cmd->add_option("--seed", f->seed, "Random seed (default 1)");
   cmd->add_option("--threads", f->threads, "Worker threads (default: all cores)");
   cmd->add_flag("--json", f->json, "Print JSON instead of a table");
