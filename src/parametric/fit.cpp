@@ -126,6 +126,36 @@ std::string term_name(const std::string& par, const std::string& transform) {
   return transform == "log" ? "log(" + par + ")" : par;
 }
 
+/// One coefficient row from its estimate and SE on the estimation scale: a Wald interval there;
+/// a non-effect parameter estimated on the log scale is reported back on its natural scale (SE by
+/// the delta method), an effect also as exp(effect) with its limits.
+ParametricCoefficient coefficient(const std::string& term, const std::string& par, bool effect,
+                                  const std::string& transform, double estimate_t, double se_t, double z) {
+  ParametricCoefficient c;
+  c.term = term;
+  c.parameter = par;
+  c.effect = effect;
+  c.transform = transform;
+  c.estimate_t = estimate_t;
+  c.se_t = se_t;
+  const double lo = c.estimate_t - z * c.se_t, hi = c.estimate_t + z * c.se_t;
+  if (!effect && transform == "log") {
+    c.estimate = std::exp(c.estimate_t);
+    c.se = c.estimate * c.se_t;
+    c.lower = std::exp(lo);
+    c.upper = std::exp(hi);
+  } else {
+    c.estimate = c.estimate_t;
+    c.se = c.se_t;
+    c.lower = lo;
+    c.upper = hi;
+  }
+  c.exp_estimate = effect ? std::exp(c.estimate_t) : nan_v;
+  c.exp_lower = effect ? std::exp(lo) : nan_v;
+  c.exp_upper = effect ? std::exp(hi) : nan_v;
+  return c;
+}
+
 }  // namespace
 
 namespace detail::parametric {
@@ -181,29 +211,7 @@ ParametricFit finish_fit(const ParametricData& data, const Distribution& dist,
   const double z = boost::math::quantile(boost::math::complement(norm, (1 - options.conf_level) / 2));
   auto row = [&](int r, const std::string& term, const std::string& par, bool effect,
                  const std::string& transform) {
-    ParametricCoefficient c;
-    c.term = term;
-    c.parameter = par;
-    c.effect = effect;
-    c.transform = transform;
-    c.estimate_t = nr.beta[r];
-    c.se_t = std::sqrt(f.vcov(r, r));
-    const double lo = c.estimate_t - z * c.se_t, hi = c.estimate_t + z * c.se_t;
-    if (!effect && transform == "log") {
-      c.estimate = std::exp(c.estimate_t);
-      c.se = c.estimate * c.se_t;
-      c.lower = std::exp(lo);
-      c.upper = std::exp(hi);
-    } else {
-      c.estimate = c.estimate_t;
-      c.se = c.se_t;
-      c.lower = lo;
-      c.upper = hi;
-    }
-    c.exp_estimate = effect ? std::exp(c.estimate_t) : nan_v;
-    c.exp_lower = effect ? std::exp(lo) : nan_v;
-    c.exp_upper = effect ? std::exp(hi) : nan_v;
-    f.coefficients.push_back(c);
+    f.coefficients.push_back(coefficient(term, par, effect, transform, nr.beta[r], std::sqrt(f.vcov(r, r)), z));
   };
   for (int k = 0; k < model.m; ++k) row(k, spec.names[k], spec.names[k], false, spec.transforms[k]);
   for (int j = 0; j < model.p(); ++j)
@@ -231,29 +239,7 @@ ParametricFit finish_fit(const ParametricData& data, const Distribution& dist,
     }
     const Eigen::MatrixXd V = J * f.vcov * J.transpose();
     auto ph_row = [&](int r, const std::string& term, const std::string& par, bool effect) {
-      ParametricCoefficient c;
-      c.term = term;
-      c.parameter = par;
-      c.effect = effect;
-      c.transform = "log";
-      c.estimate_t = est[r];
-      c.se_t = std::sqrt(V(r, r));
-      const double lo = c.estimate_t - z * c.se_t, hi = c.estimate_t + z * c.se_t;
-      if (!effect) {
-        c.estimate = std::exp(c.estimate_t);
-        c.se = c.estimate * c.se_t;
-        c.lower = std::exp(lo);
-        c.upper = std::exp(hi);
-      } else {
-        c.estimate = c.estimate_t;
-        c.se = c.se_t;
-        c.lower = lo;
-        c.upper = hi;
-      }
-      c.exp_estimate = effect ? std::exp(c.estimate_t) : nan_v;
-      c.exp_lower = effect ? std::exp(lo) : nan_v;
-      c.exp_upper = effect ? std::exp(hi) : nan_v;
-      f.ph.push_back(c);
+      f.ph.push_back(coefficient(term, par, effect, "log", est[r], std::sqrt(V(r, r)), z));
     };
     ph_row(0, "shape", "shape", false);
     ph_row(1, "scale", "scale", false);
