@@ -418,6 +418,112 @@ adqs$BASE <- unname(base_of[paste(adqs$USUBJID, adqs$PARAMCD)])
 adqs$CHG <- ifelse(is.na(adqs$ABLFL), round(adqs$AVAL - adqs$BASE, 4), NA)
 adqs <- adqs[order(adqs$USUBJID, adqs$PARAMCD, adqs$ADY), ]
 
+# ---------------------------------------------------------------------------------------------
+# Crossover scenario (adtte_xo.csv, adtv_xo.csv): overall survival when placebo patients switch
+# to cabozantinib after progression, for `hazard crossover` (RPSFTM, IPCW, two-stage). Every
+# random number below is drawn AFTER all of those above, so the other files are unchanged by it.
+# It is a scenario of its own (its own progression and death times), not a re-reading of the OS
+# in adtte.csv, simulated so that the methods' assumptions hold and the true effect is known:
+# * counterfactual untreated OS U (months): Weibull, shape 1.3, median 22 (pNET) or 15 (epNET)
+#   months for a patient aged 63 with ECOG 0; the scale shrinks by exp(-0.01 (age - 63)) and by
+#   0.8 for baseline ECOG 1 (ECOG 0/1 with probability 0.6/0.4);
+# * treatment multiplies the remaining lifetime: T = T_off + exp(-psi) T_on with the TRUE
+#   psi = -0.5 (time ratio exp(0.5) = 1.65): the RPSFTM holds exactly. Cabozantinib patients are
+#   treated throughout (T = U exp(0.5));
+# * progression at U B, B ~ Beta(2, 2.5) (10% die without progression), on the same time scale;
+# * visits every 28 days; ECOG at each visit and at progression is 0/1/2 by cutting
+#   0.5 ECOG_baseline + 1.6 - 0.12 (U - t) + N(0, 0.6) at 0.5 and 1.5 (it worsens as the untreated
+#   death approaches: a time-varying confounder);
+# * a progressed placebo patient switches at a visit with probability
+#   plogis(-0.3 - 1.0 ECOG - 0.4 [AGE >= 65]), ECOG as measured at the start of the interval
+#   ending at that visit: the pooled logistic switching model of IPCW holds exactly;
+# * censoring: the cohort's data cut-off (DCOTM = (cut-off date - RANDDT + 1) days) and dropout
+#   4% per year; whole days, AVAL = days / 30.4375 rounded to 4 decimals.
+psi_true <- -0.5
+xo_days <- function(m) pmax(1, ceiling(m * days_per_month))
+visit_days <- 28
+bl_ecog <- as.integer(runif(n_all) < 0.4)
+xo_scale <- ifelse(adsl$COHORT == "pNET", 22, 15) / log(2)^(1 / 1.3) *
+  exp(-0.01 * (adsl$AGE - 63)) * ifelse(bl_ecog == 1, 0.8, 1)
+u_untreated <- xo_scale * (-log(runif(n_all)))^(1 / 1.3)
+prog_frac <- rbeta(n_all, 2, 2.5)
+no_prog <- runif(n_all) < 0.10
+drop_xo <- rexp(n_all, -log(0.96) / 12)
+admin_days <- dco - randdt + 1
+xo_rows <- list()
+xo_tv <- list()
+for (i in seq_len(n_all)) {
+  cabo_i <- arm_p[i] == "Cabozantinib"
+  u <- u_untreated[i]
+  accel <- if (cabo_i) exp(-psi_true) else 1            # the time scale until a switch
+  p_m <- if (no_prog[i]) Inf else u * prog_frac[i] * accel
+  t_death <- u * accel
+  end_days <- min(admin_days[i], xo_days(drop_xo[i]))   # follow-up available without death
+  ecog_at <- function(t_obs) {                          # t_obs on the observed scale (months)
+    t_u <- if (cabo_i) t_obs / accel else t_obs         # untreated time elapsed (before a switch)
+    z <- 0.5 * bl_ecog[i] + 1.6 - 0.12 * (u - t_u) + rnorm(1, 0, 0.6)
+    as.integer(z > 0.5) + as.integer(z > 1.5)
+  }
+  p_day <- if (is.finite(p_m)) xo_days(p_m) else Inf
+  # ECOG at every potential interval start: 0 (baseline), the visits and progression, drawn once
+  cuts <- sort(unique(c(0, visit_days * seq_len(floor(end_days / visit_days)),
+                        if (p_day < end_days) p_day)))
+  cuts <- cuts[cuts < end_days]
+  ecog_cut <- integer(length(cuts))
+  for (k in seq_along(cuts)) ecog_cut[k] <- if (cuts[k] == 0) bl_ecog[i] else ecog_at(cuts[k] / days_per_month)
+  sw_day <- NA
+  if (!cabo_i && is.finite(p_day)) {
+    # a switch is possible at the visits after progression, before death and the end of follow-up;
+    # its probability uses the ECOG at the start of the interval ending at the visit
+    for (vd in cuts[cuts > p_day & cuts %% visit_days == 0 & cuts < xo_days(t_death)]) {
+      ecog_start <- ecog_cut[max(which(cuts < vd))]
+      if (runif(1) < plogis(-0.3 - 1.0 * ecog_start - 0.4 * (adsl$AGE[i] >= 65))) { sw_day <- vd; break }
+    }
+  }
+  if (!is.na(sw_day)) {
+    s_m <- sw_day / days_per_month
+    t_death <- s_m + (u - s_m) * exp(-psi_true)
+  }
+  d_day <- xo_days(t_death)
+  if (is.finite(p_day) && p_day >= d_day) p_day <- Inf   # death on or before the progression day
+  obs_day <- min(d_day, end_days)
+  died_i <- d_day <= end_days
+  prog_i <- is.finite(p_day) && p_day < obs_day         # progression recorded before the last day
+  if (!is.na(sw_day) && sw_day >= obs_day) sw_day <- NA  # a switch at or after the end is not seen
+  # time-varying data: intervals split at the visits and at progression, to the end of follow-up
+  keep <- cuts < obs_day & (prog_i | cuts != p_day | cuts %% visit_days == 0)
+  starts <- cuts[keep]
+  ecog_rows <- ecog_cut[keep]
+  ends <- c(starts[-1], obs_day)
+  xo_tv[[i]] <- data.frame(
+    USUBJID = adsl$USUBJID[i], TRT01P = arm_p[i],
+    ASTART = round(starts / days_per_month, 4), AEND = round(ends / days_per_month, 4),
+    ECOG = ecog_rows, PROGFL = ifelse(prog_i & starts >= p_day, "Y", "N"),
+    stringsAsFactors = FALSE)
+  xo_rows[[i]] <- data.frame(
+    USUBJID = adsl$USUBJID[i], AVAL = round(obs_day / days_per_month, 4), CNSR = if (died_i) 0L else 1L,
+    EVNTDESC = if (died_i) "Death" else if (obs_day == admin_days[i]) "Censored at data cut-off" else
+      "Censored at last known alive",
+    XOFL = if (!is.na(sw_day)) "Y" else "N",
+    XOTM = if (!is.na(sw_day)) round(sw_day / days_per_month, 4) else NA,
+    PDFL = if (prog_i) "Y" else "N", PDTM = if (prog_i) round(p_day / days_per_month, 4) else NA,
+    ECOGBL = bl_ecog[i],
+    ECOGPD = if (prog_i) xo_tv[[i]]$ECOG[match(round(p_day / days_per_month, 4), xo_tv[[i]]$ASTART)] else NA,
+    DCOTM = round(admin_days[i] / days_per_month, 4), stringsAsFactors = FALSE)
+}
+xo <- do.call(rbind, xo_rows)
+stopifnot(all(xo$DCOTM >= xo$AVAL), all(is.na(xo$XOTM) | xo$XOTM < xo$AVAL),
+          all(is.na(xo$PDTM) | xo$PDTM < xo$AVAL | xo$CNSR == 1))
+adtte_xo <- data.frame(
+  STUDYID = "CABINET-SIM", USUBJID = xo$USUBJID, PARAMCD = "OS",
+  PARAM = "Overall survival, crossover scenario (months)", AVAL = xo$AVAL, CNSR = xo$CNSR,
+  EVNTDESC = xo$EVNTDESC, TRT01P = arm_p, COHORT = adsl$COHORT, STRAT1R = adsl$STRAT1R,
+  STRAT2R = adsl$STRAT2R, XOFL = xo$XOFL, XOTM = xo$XOTM, PDFL = xo$PDFL, PDTM = xo$PDTM,
+  ECOGBL = xo$ECOGBL, ECOGPD = xo$ECOGPD, DCOTM = xo$DCOTM, stringsAsFactors = FALSE)
+adtte_xo <- adtte_xo[order(adtte_xo$USUBJID), ]
+adtv_xo <- do.call(rbind, xo_tv)
+adtv_xo <- cbind(STUDYID = "CABINET-SIM", adtv_xo[order(adtv_xo$USUBJID, adtv_xo$ASTART), ])
+
 # Written next to this script whatever the working directory.
 args <- commandArgs(trailingOnly = FALSE)
 file_arg <- sub("^--file=", "", args[grep("^--file=", args)])
@@ -429,6 +535,8 @@ write.csv(adex, file.path(out_dir, "adex.csv"), row.names = FALSE, quote = TRUE,
 write.csv(adrs, file.path(out_dir, "adrs.csv"), row.names = FALSE, quote = TRUE, na = "")
 write.csv(adtte_dor, file.path(out_dir, "adtte_dor.csv"), row.names = FALSE, quote = TRUE, na = "")
 write.csv(adqs, file.path(out_dir, "adqs.csv"), row.names = FALSE, quote = TRUE, na = "")
+write.csv(adtte_xo, file.path(out_dir, "adtte_xo.csv"), row.names = FALSE, quote = TRUE, na = "")
+write.csv(adtv_xo, file.path(out_dir, "adtv_xo.csv"), row.names = FALSE, quote = TRUE, na = "")
 cat(sprintf(paste0("wrote %d subjects to adsl.csv, %d records to adtte.csv, %d to adae.csv, %d to ",
                    "adex.csv, %d to adrs.csv, %d to adtte_dor.csv and %d to adqs.csv in %s\n"),
             nrow(adsl), nrow(adtte), nrow(adae), nrow(adex), nrow(adrs), nrow(adtte_dor),
