@@ -8,8 +8,10 @@
 //   * switching model (denominator): logit P(switch at the end of interval j | no switch before)
 //       = a + baseline covariates + stratum (combined strata as a factor) + time terms
 //         + time-varying covariates,
-//     fitted to the control rows in which switching is eligible; the numerator model leaves out
-//     the time-varying covariates. Rows where switching is not eligible have P = 0;
+//     fitted to the control rows in which switching is eligible (P = 0 in the others). The
+//     numerator model leaves out the time-varying covariates and is fitted to EVERY control row:
+//     eligibility (e.g. progression) is itself time-varying, and a numerator conditioned on it
+//     would carry post-baseline information into the stabilised weights;
 //   * weights (the probability of being unswitched at the START of each interval, as trtswitch's
 //     pooled logistic model): unstabilised W_k = prod_{j<k} 1 / (1 - p_j), stabilised
 //     SW_k = prod_{j<k} (1 - q_j) / (1 - p_j), p from the denominator, q from the numerator model;
@@ -135,9 +137,10 @@ IpcwResult ipcw_core(const SwitchData& d, const SwitchIntervals& iv, const IpcwO
   std::vector<std::size_t> mrow;  // outcome rows that are modelled
   for (std::size_t k = 0; k < r.subject.size(); ++k)
     if (r.switch_row[k]) mrow.push_back(k);
-  std::vector<std::int32_t> levels;  // strata present among the modelled rows (first = reference)
+  std::vector<std::int32_t> levels;  // strata present in the control arm (first = reference)
   if (!d.stratum.empty()) {
-    for (std::size_t k : mrow) levels.push_back(d.stratum[r.subject[k]]);
+    for (std::size_t k = 0; k < r.subject.size(); ++k)
+      if (r.arm[k] == 0) levels.push_back(d.stratum[r.subject[k]]);
     std::sort(levels.begin(), levels.end());
     levels.erase(std::unique(levels.begin(), levels.end()), levels.end());
   }
@@ -182,13 +185,19 @@ IpcwResult ipcw_core(const SwitchData& d, const SwitchIntervals& iv, const IpcwO
   Eigen::VectorXd pnum = pden;
   for (std::size_t m = 0; m < mrow.size(); ++m) pden[static_cast<Eigen::Index>(mrow[m])] = res.denominator.fitted[static_cast<Eigen::Index>(m)];
   if (o.stabilised) {
+    std::vector<std::size_t> crow;  // every control row
+    for (std::size_t k = 0; k < r.subject.size(); ++k)
+      if (r.arm[k] == 0) crow.push_back(k);
     const Eigen::MatrixXd Xnum_all = design(false);
-    Eigen::MatrixXd Xnum(static_cast<Eigen::Index>(mrow.size()), Xnum_all.cols());
-    for (std::size_t m = 0; m < mrow.size(); ++m)
-      Xnum.row(static_cast<Eigen::Index>(m)) = Xnum_all.row(static_cast<Eigen::Index>(mrow[m]));
-    res.numerator = logistic_fit(Xnum, y, names, o.logistic);
+    Eigen::MatrixXd Xnum(static_cast<Eigen::Index>(crow.size()), Xnum_all.cols());
+    std::vector<std::uint8_t> yc(crow.size());
+    for (std::size_t m = 0; m < crow.size(); ++m) {
+      Xnum.row(static_cast<Eigen::Index>(m)) = Xnum_all.row(static_cast<Eigen::Index>(crow[m]));
+      yc[m] = r.switch_y[crow[m]];
+    }
+    res.numerator = logistic_fit(Xnum, yc, names, o.logistic);
     if (!res.numerator.converged) res.warnings.push_back("the numerator switching model did not converge");
-    for (std::size_t m = 0; m < mrow.size(); ++m) pnum[static_cast<Eigen::Index>(mrow[m])] = res.numerator.fitted[static_cast<Eigen::Index>(m)];
+    for (std::size_t m = 0; m < crow.size(); ++m) pnum[static_cast<Eigen::Index>(crow[m])] = res.numerator.fitted[static_cast<Eigen::Index>(m)];
   }
 
   // --- weights: the probability of being unswitched at the start of each row ---
