@@ -20,5 +20,6 @@ void register_response(CLI::App& app);
 void register_safety(CLI::App& app);
 void register_deterioration(CLI::App& app);
 void register_parametric(CLI::App& app);
+void register_crossover(CLI::App& app);
 
 }  // namespace hazard::cli

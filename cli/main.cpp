@@ -104,6 +104,7 @@ int main(int argc, char** argv) {
     hazard::cli::register_reconstruct(app);
     hazard::cli::register_published(app);
     hazard::cli::register_parametric(app);
+    hazard::cli::register_crossover(app);
     return run(app, argc, argv);
   } catch (const std::bad_alloc&) {
     // bad_alloc while printing another error, or while setting up: still a message and exit 1,

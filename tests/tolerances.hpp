@@ -88,4 +88,10 @@ inline constexpr double parametric_derivative = 1e-7;
 /// Hermite interpolation (~1e-15) and Gauss–Legendre cells (~1e-16) accumulated over the nodes.
 inline constexpr double gengamma_tail = 1e-11;
 
+/// Crossover (RPSFTM): Z(psi) is a step function of psi, so its root is the point where Z jumps
+/// across 0. R's uniroot locates that jump to 1e-12 (the reference script's tol), hazard bisects
+/// its bracket to 1e-10 and reports the midpoint: the two roots differ by at most ~1e-10, i.e.
+/// ~2e-10 relative for |psi| ~ 0.5. Asked at 1e-9 relative.
+inline constexpr double crossover_root = 1e-9;
+
 }  // namespace hazard::tol
