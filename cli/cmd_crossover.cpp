@@ -106,6 +106,8 @@ void check_flags(const CrossoverCliOptions& o) {
   if (o.method != "rpsftm" && o.method != "ipcw" && o.method != "two-stage")
     throw UsageError(fmt::format("--method {}: expected rpsftm, ipcw or two-stage", o.method));
   if (o.data.group.empty()) throw UsageError("--group COL (the randomized arm) is required");
+  if (!o.data.weights.empty())
+    throw UsageError("--weights: the crossover methods weight the subjects themselves (IPCW) and take no case weights");
   if (!o.censor_time.empty() && !o.cutoff_date.empty())
     throw UsageError("give either --censor-time COL or --cutoff-date (with --rand-date), not both");
   if (!o.cutoff_date.empty() && o.rand_date.empty())
