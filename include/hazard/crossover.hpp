@@ -141,6 +141,9 @@ struct RpsftmOptions {
 struct RpsftmResult {
   RpsftmOptions options{};
   double psi = 0;                          ///< NaN when no root in the interval
+  /// where the counterfactual data, the HR and the curves are evaluated: psi -/+ tol, the side of
+  /// Z's jump at psi where |Z| is smaller (the data change at the jump itself)
+  double psi_evaluated = 0;
   std::vector<double> psi_roots{};         ///< all roots of Z = 0 (several: Z not monotone)
   double lower = 0, upper = 0;             ///< CI limits; NaN when not found in the interval
   std::vector<double> lower_roots{}, upper_roots{};  ///< Z = +z_{a/2} and Z = -z_{a/2}

@@ -3,7 +3,8 @@
 //
 //   U_i(psi) = T_off,i + exp(psi) T_on,i        (counterfactual untreated time, counterfactual.cpp)
 //   Z(psi)   = (O_1 - E_1) / sqrt(V_11) of the experimental arm in the log-rank test of U between
-//              the randomized arms, stratified (survdiff(Surv(U, d) ~ arm + strata(s))), or the
+//              the randomized arms, stratified (survdiff(Surv(U, d) ~ arm + strata(s)), with its
+//              timefix: times within sqrt(eps) relative are one time), or the
 //              Wald z of the arm in coxph(Surv(U, d) ~ arm + x + strata(s))
 //   psi      = the root of Z(psi) = 0; CI = {psi: |Z(psi)| < z_{1-a/2}}, its limits the roots of
 //              Z = +z_{1-a/2} (lower) and Z = -z_{1-a/2} (upper) (Z decreases in psi).
@@ -15,7 +16,9 @@
 // interval is NaN with a warning.
 //
 // Adjusted HR: coxph(Surv(t*, d*) ~ arm + x + strata(s)) on the observed experimental times and
-// the counterfactual control times (unswitched_times). Its CIs: the Cox model's Wald interval
+// the counterfactual control times (unswitched_times). Z jumps at psi-hat, and so do the
+// counterfactual data: they are taken on the side of the jump where |Z| is smaller
+// (psi-hat -/+ tol, evaluation_psi). Its CIs: the Cox model's Wald interval
 // (ignores the uncertainty in psi), the interval keeping the ITT test's p-value
 // (SE = log HR / Z(0)), and the bootstrap percentile interval with psi re-estimated per sample.
 #include <algorithm>
@@ -29,6 +32,7 @@
 #include "hazard/crossover.hpp"
 #include "hazard/error.hpp"
 #include "hazard/logrank.hpp"
+#include "util/timefix.hpp"
 
 namespace hazard {
 
@@ -104,8 +108,12 @@ RootSearch find_roots(const std::function<double(double)>& f, double lo, double 
 }
 
 double rpsftm_z(const SwitchData& data, double psi, const RpsftmOptions& o) {
-  const Counterfactual cf = untreated_times(data, psi, o.recensor);
+  Counterfactual cf = untreated_times(data, psi, o.recensor);
   if (o.test == GTest::logrank) {
+    // survdiff's timefix (aeqSurv): counterfactual times within sqrt(eps) of each other are one
+    // time, as in R (the Cox test's cox_fit does the same)
+    std::vector<double> no_start;
+    detail::aeq_surv(cf.time, no_start);
     LogrankStats st = logrank_stats({.time = cf.time, .status = cf.status, .group = data.arm,
                                      .stratum = data.stratum, .n_groups = 2});
     // as rpsftm's extract_z.survdiff: no test (Z = 0) unless both arms expect events
@@ -137,6 +145,16 @@ void check_options(const SwitchData& data, const RpsftmOptions& o) {
   if (o.boot.replicates < 0) throw UsageError("the number of bootstrap replicates must be >= 0");
 }
 
+// Z is a step function and psi-hat the point where it jumps across 0, so the counterfactual data
+// (and the HR, the curve) change at psi-hat itself. They are taken on the side of the jump where
+// |Z| is smaller (the side closer to Z = 0): psi-hat -/+ tol lie on either side (the final bracket
+// is narrower than tol). psi-hat itself when both sides give the same |Z| (a run of exact zeros).
+double evaluation_psi(const SwitchData& d, double psi, const RpsftmOptions& o) {
+  const double zl = std::fabs(rpsftm_z(d, psi - o.tol, o)), zh = std::fabs(rpsftm_z(d, psi + o.tol, o));
+  if (zl == zh || !std::isfinite(zl) || !std::isfinite(zh)) return psi;
+  return zh < zl ? psi + o.tol : psi - o.tol;
+}
+
 // psi and the HR at the estimate, without the CI search (a bootstrap replicate).
 struct Point {
   double psi = nan_v, log_hr = nan_v;
@@ -149,7 +167,7 @@ Point point_estimate(const SwitchData& d, const RpsftmOptions& o) {
   Point pt;
   if (!rs.found()) return pt;
   pt.psi = rs.roots.front();
-  const Counterfactual cf = unswitched_times(d, pt.psi, o.recensor);
+  const Counterfactual cf = unswitched_times(d, evaluation_psi(d, pt.psi, o), o.recensor);
   try {
     detail::ArmCoxInput in{.time = cf.time, .status = cf.status, .arm = d.arm, .stratum = d.stratum,
                            .x = &d.x, .names = &d.names};
@@ -200,8 +218,9 @@ RpsftmResult rpsftm(const SwitchData& data, const RpsftmOptions& o) {
     r.warnings.push_back("a confidence limit has several roots; the widest interval is reported");
   if (!est.found()) return r;
 
-  r.untreated = untreated_times(data, r.psi, o.recensor);
-  r.unswitched = unswitched_times(data, r.psi, o.recensor);
+  r.psi_evaluated = evaluation_psi(data, r.psi, o);
+  r.untreated = untreated_times(data, r.psi_evaluated, o.recensor);
+  r.unswitched = unswitched_times(data, r.psi_evaluated, o.recensor);
   r.control_km = detail::arm_km(r.unswitched.time, r.unswitched.status, data.arm, 0, o.conf_level);
   r.experimental_km = detail::arm_km(r.unswitched.time, r.unswitched.status, data.arm, 1, o.conf_level);
   detail::ArmCoxInput in{.time = r.unswitched.time, .status = r.unswitched.status, .arm = data.arm,

@@ -16,8 +16,10 @@
 #   a scan of Z on a grid of 301 points over [-3, 3] and uniroot(tol = 1e-12) in each bracket with a
 #   sign change. Z is a step function of psi: a root is the jump across the target, located by
 #   uniroot to within ~1e-12; hazard bisects to 1e-10, so psi agrees to ~1e-10 (tolerance
-#   tol::root = 1e-9 in the tests). HR: coxph(Surv(t*, d*) ~ arm (+ covariates) + strata) on the
-#   observed experimental and counterfactual control times.
+#   tol::crossover_root = 1e-9 in the tests). survdiff and coxph merge times within sqrt(eps)
+#   (timefix = TRUE, their default). HR: coxph(Surv(t*, d*) ~ arm (+ covariates) + strata) on the
+#   observed experimental and counterfactual control times, taken on the side of Z's jump at psi
+#   where |Z| is smaller (psi -/+ 1e-10: the data themselves change at the jump).
 # * IPCW: the long data split as described (switchers censored at the switch, the last interval
 #   carried forward to the end of follow-up), glm(binomial, epsilon = 1e-14) switching models: the
 #   denominator on the control rows with PROGFL = "Y" (P = 0 elsewhere), the numerator (baseline
@@ -100,7 +102,12 @@ rpsftm_case <- function(name, test = "logrank", recensor = TRUE, strata = FALSE,
   lo <- roots_of(f, zc)$roots
   hi <- roots_of(f, -zc)$roots
   psi <- min(est$roots)
-  cf <- untreated_r(psi, d, recensor, experimental_observed = TRUE)
+  # Z jumps at psi, and so do the counterfactual data: they are taken on the side of the jump
+  # where |Z| is smaller (psi -/+ 1e-10; uniroot put psi within 1e-12 of the jump)
+  side <- c(psi - 1e-10, psi + 1e-10)
+  zs <- abs(sapply(side, f))
+  psi_eval <- if (zs[1] == zs[2]) psi else side[which.min(zs)]
+  cf <- untreated_r(psi_eval, d, recensor, experimental_observed = TRUE)
   dd <- cbind(d, ts = cf$time, ds = cf$status)
   rhs <- paste(c("arm", covs, if (strata) "strata(COHORT)"), collapse = " + ")
   fit <- coxph(as.formula(paste("Surv(ts, ds) ~", rhs)), data = dd, ties = "efron")
@@ -114,7 +121,7 @@ rpsftm_case <- function(name, test = "logrank", recensor = TRUE, strata = FALSE,
   list(name = name, method = "rpsftm", flags = flags,
        call = sprintf("uniroot of Z(psi) = 0 (%s), then coxph(Surv(t*, d*) ~ %s, ties = 'efron')",
                       if (test == "logrank") "survdiff" else "coxph Wald z", rhs),
-       root_tol = 1e-12, psi = psi, psi_roots = est$roots, lower = min(lo), upper = max(hi),
+       root_tol = 1e-12, psi = psi, psi_evaluated = psi_eval, psi_roots = est$roots, lower = min(lo), upper = max(hi),
        z_itt = z_itt, z_at = list(psi = c(-1, -0.5, 0, 0.3), z = sapply(c(-1, -0.5, 0, 0.3), f)),
        log_hr = lhr, se = se, hr = exp(lhr), hr_lower = exp(lhr - zc * se), hr_upper = exp(lhr + zc * se),
        hr_lower_itt = exp(lhr - zc * abs(lhr / z_itt)), hr_upper_itt = exp(lhr + zc * abs(lhr / z_itt)),
@@ -161,8 +168,12 @@ ipcw_case <- function(name, stabilised = TRUE, trunc = NULL, strata = FALSE) {
   den_f <- as.formula(paste("y ~ AGE", if (strata) "+ COHORT", "+ ECOG"))
   num_f <- as.formula(paste("y ~ AGE", if (strata) "+ COHORT"))
   ctl <- glm.control(epsilon = 1e-14, maxit = 100)
+  # glm's SEs come from the working weights of its last iteration's start; refitting from the
+  # converged coefficients puts them at the estimate itself (one more iteration, no change)
   den <- glm(den_f, family = binomial, data = rows[m, ], control = ctl)
+  den <- glm(den_f, family = binomial, data = rows[m, ], control = ctl, start = coef(den))
   num <- glm(num_f, family = binomial, data = rows[rows$arm == 0, ], control = ctl)
+  num <- glm(num_f, family = binomial, data = rows[rows$arm == 0, ], control = ctl, start = coef(num))
   p <- q <- numeric(nrow(rows))
   p[m] <- fitted(den)
   q[rows$arm == 0] <- fitted(num)

@@ -98,7 +98,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(Case{"ipcw_stabilised", true, false, std::nullopt},
                       Case{"ipcw_truncated_strata", true, true, std::make_pair(0.01, 0.99)},
                       Case{"ipcw_unstabilised", false, false, std::nullopt}),
-    [](const auto& info) { return std::string(info.param.name); });
+    [](const auto& p) { return std::string(p.param.name); });
 
 // By hand: one control subject, two intervals, the switching probability of the first p1 = 0.2
 // gives the second interval weight 1 / (1 - 0.2) = 1.25 (unstabilised). Checked through the
@@ -109,7 +109,9 @@ TEST(Ipcw, FirstRowOfEverySubjectHasWeightOne) {
   test::with_age(d, ex.age);
   const IpcwResult r = ipcw(d, example_intervals(ex), {.stabilised = false});
   for (std::size_t k = 0; k < r.rows.subject.size(); ++k)
-    if (k == 0 || r.rows.subject[k] != r.rows.subject[k - 1]) EXPECT_EQ(r.rows.weight[k], 1.0);
+    if (k == 0 || r.rows.subject[k] != r.rows.subject[k - 1]) {
+      EXPECT_EQ(r.rows.weight[k], 1.0);
+    }
 }
 
 TEST(Ipcw, BadTruncationIsAUsageError) {

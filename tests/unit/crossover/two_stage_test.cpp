@@ -55,7 +55,7 @@ INSTANTIATE_TEST_SUITE_P(
     Example, TwoStageReference,
     ::testing::Values(Case{"two_stage", true, 0.0, false},
                       Case{"two_stage_offset_strata_no_recensor", false, 1 / 30.4375, true}),
-    [](const auto& info) { return std::string(info.param.name); });
+    [](const auto& p) { return std::string(p.param.name); });
 
 TEST(TwoStage, NeedsProgressionData) {
   const auto ex = test::crossover_example();
