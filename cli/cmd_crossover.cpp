@@ -385,6 +385,7 @@ void run_rpsftm(const CrossoverCliOptions& o, const Input& in) {
     j["psi_upper"] = jnum(r.upper);
     j["psi_ci_method"] = "test inversion: the roots of Z(psi) = +z and -z, z = qnorm(1 - (1 - conf_level)/2)";
     j["psi_roots"] = jnums(r.psi_roots);
+    j["psi_evaluated"] = jnum(r.psi_evaluated);
     j["acceleration_factor"] = jnum(std::exp(-r.psi));
     j["search"] = {{"psi_min", o.psi_min}, {"psi_max", o.psi_max}, {"grid", o.grid}, {"tol", ro.tol},
                    {"monotone", r.monotone}};

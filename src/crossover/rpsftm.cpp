@@ -191,8 +191,6 @@ RpsftmResult rpsftm(const SwitchData& data, const RpsftmOptions& o) {
   RootSearch hi = find_roots(z, o.psi_min, o.psi_max, o.grid, o.tol, -zc, r.grid_psi, r.grid_z);
   for (std::size_t k = 0; k + 1 < r.grid_z.size(); ++k)
     if (r.grid_z[k + 1] > r.grid_z[k]) r.monotone = false;
-  if (!r.monotone)
-    r.warnings.push_back(fmt::format("Z(psi) is not monotone on [{}, {}]", o.psi_min, o.psi_max));
   r.psi_roots = est.roots;
   r.lower_roots = lo.roots;
   r.upper_roots = hi.roots;

@@ -8,8 +8,10 @@ h <- fromJSON(a[1], simplifyVector = TRUE)
 ref <- fromJSON(a[2], simplifyVector = FALSE)
 cs <- Filter(function(x) x$name == a[3], ref$cases)[[1]]
 bad <- 0
+worst <- 0
 chk <- function(what, got, want, tol = 1e-8) {
   got <- unlist(got); want <- unlist(want)
+  if (length(got) == length(want)) worst <<- max(worst, abs(got - want) / pmax(abs(want), 1e-12))
   ok <- length(got) == length(want) && all(abs(got - want) <= tol * pmax(abs(want), 1e-12))
   if (!ok) {
     cat(sprintf("  %s: hazard %s, R %s\n", what, paste(format(got, digits = 15), collapse = " "),
@@ -29,8 +31,12 @@ if (cs$method == "rpsftm") {
   chk("hr lower itt", h$hr$lower_itt, cs$hr_lower_itt)
   chk("hr upper itt", h$hr$upper_itt, cs$hr_upper_itt)
   chk("events control", h$counterfactual_control$events, cs$events_control)
-  lm <- h$counterfactual_control$landmarks
-  chk("km control", lm$surv[match(unlist(cs$km_control$time), lm$time)], cs$km_control$surv)
+  cv <- h$counterfactual_control$curve
+  at <- function(v, t) { k <- findInterval(t, cv$time); ifelse(k == 0, 1, v[pmax(k, 1)]) }
+  kt <- unlist(cs$km_control$time)
+  chk("km control", at(cv$surv, kt), cs$km_control$surv, 1e-10)
+  chk("km control lower", at(cv$lower, kt), cs$km_control$lower, 1e-10)
+  chk("km control upper", at(cv$upper, kt), cs$km_control$upper, 1e-10)
 }
 if (cs$method == "ipcw") {
   chk("robust se", h$hr$se, cs$robust_se)
@@ -51,4 +57,5 @@ if (cs$method == "two-stage") {
   chk("aft se", c(h$aft$coefficients$se), cs$aft$se)
   chk("se", h$hr$se, cs$se)
 }
+cat(sprintf("  %s: largest relative difference %.2g\n", a[3], worst))
 quit(status = bad > 0)
