@@ -27,6 +27,7 @@
 #include "hazard/read.hpp"
 #include "hazard/digest.hpp"
 #include "hazard/error.hpp"
+#include "hazard/crossover.hpp"
 #include "hazard/km.hpp"
 #include "hazard/report.hpp"
 #include "hazard/version.hpp"
@@ -61,6 +62,8 @@ struct ReportCliOptions {
   std::string adrs, response_param = "PARAMCD=BOR", dor;
   std::string adqs, qol_param = "PARAMCD=GHS", qol_rule = "first", qol_direction = "higher-better";
   double qol_mid = 10;
+  // crossover section (docs/cli/report.md, "Crossover section")
+  std::string switch_flag, switch_time, censor_time, progression_flag, progression_time;
 };
 
 // The name of a PARAMCD the report knows, else "".
@@ -101,6 +104,47 @@ std::vector<std::string> levels_in(const Table& table, const SurvData& d, const 
 // make, with the report's --adsl, --group/--ref (safety: --safety-group), --by, --strata
 // (response), --population (response, QoL), --conf-level, --conf-type and the --where clauses
 // that are not on PARAMCD (PARAMCD picks each file's parameter: --response-param, --qol-param).
+// The crossover section: `hazard crossover --method rpsftm` (and two-stage with progression) on
+// the report's rows, every cohort pooled, stratified as the report.
+std::optional<report::CrossoverSection> crossover(const ReportCliOptions& o) {
+  const bool any = !o.switch_flag.empty() || !o.switch_time.empty() || !o.censor_time.empty() ||
+                   !o.progression_flag.empty() || !o.progression_time.empty();
+  if (!any) return std::nullopt;
+  if (o.switch_flag.empty() || o.switch_time.empty())
+    throw UsageError("the crossover section needs --switch-flag COL and --switch-time COL");
+  if (o.progression_flag.empty() != o.progression_time.empty())
+    throw UsageError("--progression-flag and --progression-time go together (the two-stage method)");
+  if (o.data.group.empty()) throw UsageError("the crossover section needs --group (the randomized arm)");
+  Roles roles = make_roles(o.data);
+  SwitchRoles sr{.switch_flag = o.switch_flag, .switch_time = o.switch_time, .censor_time = o.censor_time,
+                 .progression_flag = o.progression_flag, .progression_time = o.progression_time};
+  std::vector<std::string> extra = {o.switch_flag, o.switch_time};
+  for (const auto& c : {o.censor_time, o.progression_flag, o.progression_time})
+    if (!c.empty()) extra.push_back(c);
+  Table table;
+  const SurvData sd = load_surv_data(o.data, roles, &table, extra);
+  if (!o.data.units.empty() && !o.data.display_units.empty()) {
+    const TimeUnit from = *parse_time_unit(o.data.units), to = *parse_time_unit(o.data.display_units);
+    for (const auto& c : {o.switch_time, o.censor_time, o.progression_time})
+      if (!c.empty()) convert_time_column(table, c, from, to);
+  }
+  const SwitchData data = build_switch_data(table, sd, sr);
+  const bool recensor = !o.censor_time.empty();
+  const RpsftmResult r = rpsftm(data, {.recensor = recensor, .conf_level = o.conf_level});
+  if (!std::isfinite(r.psi))
+    throw NumericalError(fmt::format("crossover section: no root of Z(psi) = 0 in [-3, 3] (Z = {:.4g} at -3, "
+                                     "{:.4g} at 3); run hazard crossover with --psi-min/--psi-max",
+                                     r.grid_z.front(), r.grid_z.back()));
+  for (const auto& w : r.warnings) fmt::print(stderr, "hazard: warning: crossover: {}\n", printable(w));
+  std::optional<TwoStageResult> ts;
+  if (!o.progression_flag.empty()) {
+    ts = two_stage(data, {.recensor = recensor, .conf_level = o.conf_level});
+    for (const auto& w : ts->warnings) fmt::print(stderr, "hazard: warning: crossover (two-stage): {}\n", printable(w));
+  }
+  return report::crossover_section(data, r, ts, sd.group_name, sd.group_levels, o.switch_flag, o.switch_time,
+                                   recensor ? "column " + o.censor_time : "", analysis_units(o.data));
+}
+
 report::Readout readout(const ReportCliOptions& o) {
   report::Readout out;
   if (o.adae.empty() && o.adrs.empty() && o.adqs.empty()) {
@@ -422,6 +466,7 @@ void run(ReportCliOptions o) {
     m.footnotes.push_back(fmt::format("Rows analysed: {}.", exclusions_text(all)));
 
   m.readout = readout(o);
+  m.readout.crossover = crossover(o);
   for (const std::string& p : {o.data.data, o.data.adsl, o.adae, o.adex, o.adrs, o.dor, o.adqs}) {
     if (p.empty()) continue;
     if (auto bytes = stream_bytes(o.data, p))  // standard input or a pipe: the bytes that were read
@@ -498,6 +543,14 @@ void register_report(CLI::App& app) {
   cmd->add_option("--dor", o->dor,
                   "Response section: ADTTE-shaped file with the duration of response (PARAMCD = "
                   "DOR)");
+  cmd->add_option("--switch-flag", o->switch_flag,
+                  "Crossover section: column flagging control patients who switched (Y/N); with --switch-time");
+  cmd->add_option("--switch-time", o->switch_time, "Crossover section: column of the switch time (units of --time)");
+  cmd->add_option("--censor-time", o->censor_time,
+                  "Crossover section: administrative censoring time column (re-censoring; off without it)");
+  cmd->add_option("--progression-flag", o->progression_flag,
+                  "Crossover section: progression flag column (adds the simple two-stage method)");
+  cmd->add_option("--progression-time", o->progression_time, "Crossover section: progression time column");
   cmd->add_option("--adqs", o->adqs, "Quality-of-life section: ADQS file");
   cmd->add_option("--qol-param", o->qol_param,
                   "Quality-of-life section: the score, COL=VALUE (default PARAMCD=GHS)");

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "hazard/crossover.hpp"
 #include "hazard/deterioration.hpp"
 #include "hazard/response.hpp"
 #include "hazard/safety.hpp"
@@ -62,12 +63,28 @@ struct QolSection {
   std::vector<std::string> methods{};
 };
 
+/// `hazard crossover` on the report's data (all rows analysed, cohorts pooled): overall survival
+/// adjusted for control patients switching to the experimental treatment, by RPSFTM (log-rank
+/// g-estimation, stratified as the report) and, with progression columns, the simple two-stage
+/// method.
+struct CrossoverSection {
+  RpsftmResult rpsftm{};
+  std::optional<TwoStageResult> two_stage{};
+  std::string group_name{};
+  std::vector<std::string> group_levels{};  ///< [0] the control arm
+  std::string switch_flag{}, switch_time{};
+  std::size_t n = 0, n_control = 0, switchers = 0;
+  std::string units{};
+  std::vector<std::string> methods{};
+};
+
 /// The readout sections present in a report (none: an efficacy report as before).
 struct Readout {
   std::optional<SafetySection> safety{};
   std::optional<ResponseSection> response{};
   std::optional<QolSection> qol{};
-  bool empty() const { return !safety && !response && !qol; }
+  std::optional<CrossoverSection> crossover{};
+  bool empty() const { return !safety && !response && !qol && !crossover; }
 };
 
 // ---- filling the sections from the analyses (src/report/readout_sections.cpp) ----
@@ -89,5 +106,14 @@ ResponseSection response_section(const ResponseData& data, const ResponseResult&
 QolSection qol_section(const QolData& data, const DeteriorationResult& result,
                        const std::vector<TtdAnalysis>& analyses, const std::string& param,
                        const std::string& units);
+
+/// The crossover section of `rpsftm(data, ...)` (and `two_stage`), with the method lines: the
+/// test, re-censoring (`censor_source` says how C was found; "" = off), the HR's model and CIs.
+CrossoverSection crossover_section(const SwitchData& data, const RpsftmResult& rpsftm,
+                                   const std::optional<TwoStageResult>& two_stage,
+                                   const std::string& group_name,
+                                   const std::vector<std::string>& group_levels,
+                                   const std::string& switch_flag, const std::string& switch_time,
+                                   const std::string& censor_source, const std::string& units);
 
 }  // namespace hazard::report

@@ -547,6 +547,15 @@ std::string readout_html(const ReportModel& m) {
     }
     section("qol", "Quality of life", qol_tables(m), q.methods, figures);
   }
+  if (m.readout.crossover) {
+    const CrossoverSection& c = *m.readout.crossover;
+    const std::string fig = html_figure(plot::render_km(crossover_plot(m), plot::Format::svg),
+                                        "Kaplan–Meier plot of overall survival adjusted for crossover",
+                                        "Kaplan–Meier estimates: the observed experimental arm and the control arm's counterfactual "
+                                        "survival without switching (RPSFTM); number at risk under the plot.",
+                                        "crossover-km");
+    section("crossover", "Overall survival adjusted for crossover", crossover_tables(m), c.methods, fig);
+  }
   return out;
 }
 
@@ -588,6 +597,12 @@ std::string render_readout_rtf(const ReportModel& m) {
       out += "\\page\n" + para("Figure: Kaplan–Meier estimate of " + q.name + ", " + a.label, "\\b\\fs20");
       out += "\\pard\\qc " + rtf_picture(plot::render_km(kp, plot::Format::png), kp.options.dpi) + "\\par\n";
     }
+  }
+  if (m.readout.crossover) {
+    section(crossover_tables(m), m.readout.crossover->methods);
+    const plot::KmPlot kp = crossover_plot(m);
+    out += "\\page\n" + para("Figure: " + kp.options.title, "\\b\\fs20");
+    out += "\\pard\\qc " + rtf_picture(plot::render_km(kp, plot::Format::png), kp.options.dpi) + "\\par\n";
   }
   for (const InputFile& f : m.inputs) out += para("Input " + f.path + ", SHA-256 " + f.sha256, "\\fs16");
   if (!m.created.empty()) out += para("Created " + m.created, "\\fs16");
@@ -720,9 +735,11 @@ void append_readout_rows(const ReportModel& m, std::vector<ResultRow>& rows) {
              k ? k->median.lower : na, k ? k->median.upper : na, km);
       }
   }
+  append_crossover_rows(m, rows);  // after the other readout rows
 }
 
 void add_readout_json(const ReportModel& m, nlohmann::json& out) {
+  if (m.readout.crossover) out["crossover"] = crossover_json(m);
   if (m.readout.safety) out["safety"] = safety_json(*m.readout.safety);
   if (m.readout.response) out["response"] = response_json(*m.readout.response);
   if (m.readout.qol) out["qol"] = qol_json(*m.readout.qol);

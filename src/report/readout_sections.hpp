@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hazard/plot.hpp"
 #include "hazard/report.hpp"
 #include "report/efficacy_table.hpp"
 
@@ -23,6 +24,12 @@ struct CaptionedTable {
 std::vector<CaptionedTable> safety_tables(const ReportModel& model);
 std::vector<CaptionedTable> response_tables(const ReportModel& model);
 std::vector<CaptionedTable> qol_tables(const ReportModel& model);
+// The crossover section (crossover_section.cpp).
+std::vector<CaptionedTable> crossover_tables(const ReportModel& model);
+/// The KM figure of the counterfactual control arm against the observed arms.
+plot::KmPlot crossover_plot(const ReportModel& model);
+nlohmann::json crossover_json(const ReportModel& model);
+void append_crossover_rows(const ReportModel& model, std::vector<ResultRow>& rows);
 
 /// <section id="safety">, <section id="response">, <section id="qol"> ("" without readout).
 std::string readout_html(const ReportModel& model);
