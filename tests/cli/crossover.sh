@@ -45,6 +45,28 @@ b() { "$hazard" crossover --method rpsftm "${base[@]}" --censor-time DCOTM --boo
 b1=$(b 7); b2=$(b 7); b3=$(b 8)
 if [ -n "$b1" ] && [ "$b1" = "$b2" ] && [ "$b1" != "$b3" ]; then ok "bootstrap reproducible ($b1)"; else bad "bootstrap reproducible: '$b1' '$b2' '$b3'"; fi
 
+# hazard report's crossover section: the same numbers as hazard crossover
+rep=(--data examples/cabinet/adtte_xo.csv --time AVAL --cnsr CNSR --group TRT01P --ref Placebo --units months
+     --switch-flag XOFL --switch-time XOTM --censor-time DCOTM --progression-flag PDFL --progression-time PDTM)
+if "$hazard" report "${rep[@]}" --out "$tmp/rep" >/dev/null 2>"$tmp/rep.err" &&
+   "$hazard" crossover --method rpsftm "${base[@]}" --censor-time DCOTM --json >"$tmp/xr.json" 2>/dev/null &&
+   "$hazard" crossover --method two-stage "${base[@]}" --censor-time DCOTM --progression-flag PDFL --progression-time PDTM \
+     --json >"$tmp/xt.json" 2>/dev/null &&
+   grep -q '<section id="crossover">' "$tmp/rep/report.html" && grep -q 'id="crossover-km"' "$tmp/rep/report.html" &&
+   Rscript -e 'a <- commandArgs(TRUE); j <- jsonlite::fromJSON(a[1]); r <- jsonlite::fromJSON(a[2]); t <- jsonlite::fromJSON(a[3])
+     x <- j$crossover; csv <- read.csv(a[4])
+     v <- function(s) csv$value[csv$endpoint == "OS_XO" & csv$statistic == s]
+     ok <- identical(x$rpsftm$psi, r$psi) && identical(x$rpsftm$hr, r$hr$hr) && identical(x$rpsftm$psi_upper, r$psi_upper) &&
+       identical(x$two_stage$hr, t$hr$hr) && identical(x$two_stage$psi, t$psi) &&
+       abs(v("rpsftm_hr") - r$hr$hr) < 1e-15 && abs(v("rpsftm_hr_upper_itt") - r$hr$upper_itt) < 1e-15 && x$switchers == 41
+     quit(status = !ok)' "$tmp/rep/results.json" "$tmp/xr.json" "$tmp/xt.json" "$tmp/rep/results.csv"; then
+  ok "report crossover section = hazard crossover"
+else
+  bad "report crossover section"; cat "$tmp/rep.err"
+fi
+"$hazard" report "${rep[@]:0:12}" --switch-flag XOFL --out "$tmp/rep2" >/dev/null 2>"$tmp/err"
+if [ $? = 2 ] && grep -q "needs --switch-flag COL and --switch-time COL" "$tmp/err"; then ok "report: switch flag without time"; else bad "report: switch flag without time"; fi
+
 expect_error() {  # NAME CODE PATTERN ARGS...
   local name=$1 code=$2 pattern=$3; shift 3
   "$hazard" crossover "$@" >/dev/null 2>"$tmp/err"
