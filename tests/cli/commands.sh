@@ -94,7 +94,7 @@ expect 2 "^hazard: error: km: unknown flag --no-timefx; did you mean --no-timefi
   km --data "$lung" --time time --event status=2 --no-timefx
 expect 2 "^hazard: error: cox: unknown flag --covariate; did you mean --covariates\?" \
   cox --data "$lung" --time time --event status=2 --covariate age
-expect 2 "^hazard: error: km: --ties is not a flag of km \(it is a flag of (report, cox|cox, report)\)" \
+expect 2 "^hazard: error: km: --ties is not a flag of km \(it is a flag of (report, cox|cox, report)(, crossover)?\)" \
   km --data "$lung" --time time --event status=2 --ties efron
 expect 2 "^hazard: error: --json goes after the command: hazard logrank ... --json" \
   --json logrank --data "$lung" --time time --event status=2 --group sex
