@@ -133,6 +133,40 @@ TEST(Rpsftm, RecoversKnownPsiInSimulation) {
   }
 }
 
+// With administrative censoring (entry spread over 24 months, cut-off at 36: C ~ U(12, 36)),
+// re-censoring keeps the counterfactual censoring independent of the counterfactual time, and
+// psi is recovered: each trial's 95% CI covers it, and the mean over 5 trials of 4000 patients
+// (measured: -0.515 for -0.5 and 0.273 for 0.3; SD of one estimate ~0.04, of the mean ~0.02)
+// is within 0.06 of it.
+TEST(Rpsftm, RecoversKnownPsiWithRecensoring) {
+  for (double psi : {-0.5, 0.3}) {
+    double sum = 0;
+    for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+      SwitchData d = simulate(psi, 4000, seed);
+      std::mt19937_64 g(seed + 1000);
+      std::uniform_real_distribution<double> cdist(12.0, 36.0);
+      d.censor_time.resize(d.size());
+      for (std::size_t i = 0; i < d.size(); ++i) {
+        const double c = cdist(g);
+        d.censor_time[i] = c;
+        if (d.time[i] > c) {
+          d.time[i] = c;
+          d.status[i] = 0;
+          if (d.switched[i] && d.switch_time[i] > c) {  // the switch comes after the cut-off: not seen
+            d.switched[i] = 0;
+            d.switch_time[i] = std::nan("");
+          }
+        }
+      }
+      const RpsftmResult r = rpsftm(d, {.recensor = true});
+      EXPECT_LT(r.lower, psi) << "seed " << seed;
+      EXPECT_GT(r.upper, psi) << "seed " << seed;
+      sum += r.psi;
+    }
+    EXPECT_NEAR(sum / 5, psi, 0.06) << "true psi " << psi;
+  }
+}
+
 TEST(Rpsftm, RecensoringNeedsCensorTimes) {
   const SwitchData d = simulate(-0.5, 100, 1);
   EXPECT_THROW(rpsftm(d, {.recensor = true}), UsageError);
