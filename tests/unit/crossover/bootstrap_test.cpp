@@ -1,10 +1,10 @@
 // The bootstrap of the crossover methods (src/crossover/bootstrap.cpp): resampling within arm,
 // reproducible for a seed (Philox counter-based), different for another seed; the percentile
 // interval is R's quantile(type = 7), checked by hand.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <gtest/gtest.h>
 
 #include "crossover/detail.hpp"
 #include "hazard/crossover.hpp"
@@ -35,12 +35,15 @@ TEST(CrossoverBootstrap, ResamplesWithinArmReproducibly) {
 TEST(CrossoverBootstrap, PercentileIntervalIsQuantileType7) {
   EXPECT_NEAR(quantile7({10, 1, 3, 2, 4}, 0.025), 1.1, tol::closed_form);
   EXPECT_NEAR(quantile7({10, 1, 3, 2, 4}, 0.975), 9.4, tol::closed_form);
-  const std::vector<double> lhr = {std::log(1.0), std::log(2.0), std::nan(""), std::log(3.0), std::log(4.0),
-                                   std::log(10.0)};
-  const BootstrapSummary s = detail::summarise_bootstrap({.replicates = 6, .seed = 1}, 0.95, lhr, {});
+  const std::vector<double> lhr = {std::log(1.0), std::log(2.0), std::nan(""),
+                                   std::log(3.0), std::log(4.0), std::log(10.0)};
+  const BootstrapSummary s =
+      detail::summarise_bootstrap({.replicates = 6, .seed = 1}, 0.95, lhr, {});
   EXPECT_EQ(s.failed, 1);
-  EXPECT_NEAR(s.hr_lower, std::exp(quantile7({0, std::log(2.0), std::log(3.0), std::log(4.0), std::log(10.0)}, 0.025)),
-              tol::closed_form);
+  EXPECT_NEAR(
+      s.hr_lower,
+      std::exp(quantile7({0, std::log(2.0), std::log(3.0), std::log(4.0), std::log(10.0)}, 0.025)),
+      tol::closed_form);
 }
 
 }  // namespace

@@ -6,11 +6,10 @@
 
 #include <cmath>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "hazard/crossover.hpp"
 #include "hazard/csv.hpp"
@@ -25,7 +24,7 @@ inline std::string example_path(const std::string& file) {
 inline std::string text_of(const Column& c, std::size_t i) { return c.text(i); }
 
 struct CrossoverExample {
-  SwitchData data;                   // AGE as x when asked
+  SwitchData data;  // AGE as x when asked
   std::vector<std::string> id;
   std::vector<double> age, ecog_pd;
   std::vector<std::int32_t> cohort;  // codes in sorted level order (R's factor order)

@@ -3,10 +3,10 @@
 // switching models, cumulative products of the weights, quantile(type = 7) truncation,
 // coxph(Surv(tstart, tstop, event) ~ arm + AGE (+ strata), weights = w, cluster = id)), on the
 // crossover scenario of examples/cabinet.
+#include <gtest/gtest.h>
+
 #include <map>
 #include <optional>
-
-#include <gtest/gtest.h>
 
 #include "crossover_fixture.hpp"
 #include "hazard/error.hpp"
@@ -53,7 +53,8 @@ void expect_weights(const WeightSummary& w, const nlohmann::json& ref) {
   EXPECT_TRUE(near_rel(w.max, test::jnum(ref.at("max")), tol::iterative));
   const auto q = test::jvec(ref.at("quantiles"));
   const double got[] = {w.p01, w.p05, w.p25, w.p50, w.p75, w.p95, w.p99};
-  for (std::size_t k = 0; k < q.size(); ++k) EXPECT_TRUE(near_rel(got[k], q[k], tol::iterative)) << "quantile " << k;
+  for (std::size_t k = 0; k < q.size(); ++k)
+    EXPECT_TRUE(near_rel(got[k], q[k], tol::iterative)) << "quantile " << k;
 }
 
 struct Case {
@@ -70,7 +71,8 @@ TEST_P(IpcwReference, AgreesWithR) {
   SwitchData d = ex.data;
   test::with_age(d, ex.age);
   if (c.strata) d.stratum = ex.cohort;
-  const IpcwResult r = ipcw(d, example_intervals(ex), {.stabilised = c.stabilised, .truncate = c.truncate});
+  const IpcwResult r =
+      ipcw(d, example_intervals(ex), {.stabilised = c.stabilised, .truncate = c.truncate});
   const auto ref = test::crossover_case(c.name);
   EXPECT_EQ(r.rows.subject.size(), ref.at("rows").get<std::size_t>());
   std::size_t modelled = 0, switches = 0;
@@ -87,18 +89,19 @@ TEST_P(IpcwReference, AgreesWithR) {
   EXPECT_TRUE(r.hr.robust);
   EXPECT_TRUE(near_rel(r.hr.log_hr, test::jnum(ref.at("log_hr")), tol::iterative));
   EXPECT_TRUE(near_rel(r.hr.se, test::jnum(ref.at("robust_se")), tol::iterative));
-  EXPECT_TRUE(near_rel(std::sqrt(r.hr.fit.var(0, 0)), test::jnum(ref.at("naive_se")), tol::iterative));
+  EXPECT_TRUE(
+      near_rel(std::sqrt(r.hr.fit.var(0, 0)), test::jnum(ref.at("naive_se")), tol::iterative));
   EXPECT_TRUE(near_rel(r.hr.lower, test::jnum(ref.at("hr_lower")), tol::iterative));
   EXPECT_TRUE(near_rel(r.hr.upper, test::jnum(ref.at("hr_upper")), tol::iterative));
   EXPECT_TRUE(near_rel(r.hr.p, test::jnum(ref.at("p")), tol::iterative));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Example, IpcwReference,
-    ::testing::Values(Case{"ipcw_stabilised", true, false, std::nullopt},
-                      Case{"ipcw_truncated_strata", true, true, std::make_pair(0.01, 0.99)},
-                      Case{"ipcw_unstabilised", false, false, std::nullopt}),
-    [](const auto& p) { return std::string(p.param.name); });
+INSTANTIATE_TEST_SUITE_P(Example, IpcwReference,
+                         ::testing::Values(Case{"ipcw_stabilised", true, false, std::nullopt},
+                                           Case{"ipcw_truncated_strata", true, true,
+                                                std::make_pair(0.01, 0.99)},
+                                           Case{"ipcw_unstabilised", false, false, std::nullopt}),
+                         [](const auto& p) { return std::string(p.param.name); });
 
 // By hand: one control subject, two intervals, the switching probability of the first p1 = 0.2
 // gives the second interval weight 1 / (1 - 0.2) = 1.25 (unstabilised). Checked through the
@@ -116,7 +119,8 @@ TEST(Ipcw, FirstRowOfEverySubjectHasWeightOne) {
 
 TEST(Ipcw, BadTruncationIsAUsageError) {
   const auto ex = test::crossover_example();
-  EXPECT_THROW(ipcw(ex.data, example_intervals(ex), {.truncate = std::make_pair(0.9, 0.1)}), UsageError);
+  EXPECT_THROW(ipcw(ex.data, example_intervals(ex), {.truncate = std::make_pair(0.9, 0.1)}),
+               UsageError);
 }
 
 }  // namespace

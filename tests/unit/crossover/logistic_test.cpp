@@ -24,8 +24,10 @@ TEST(Logistic, AgreesWithGlm) {
     const auto coef = test::jvec(c.at("coef")), se = test::jvec(c.at("se"));
     ASSERT_EQ(static_cast<std::size_t>(f.coef.size()), coef.size());
     for (std::size_t k = 0; k < coef.size(); ++k) {
-      EXPECT_TRUE(near_rel(f.coef[static_cast<Eigen::Index>(k)], coef[k], tol::iterative)) << "coef " << k;
-      EXPECT_TRUE(near_rel(f.se[static_cast<Eigen::Index>(k)], se[k], tol::iterative)) << "se " << k;
+      EXPECT_TRUE(near_rel(f.coef[static_cast<Eigen::Index>(k)], coef[k], tol::iterative))
+          << "coef " << k;
+      EXPECT_TRUE(near_rel(f.se[static_cast<Eigen::Index>(k)], se[k], tol::iterative))
+          << "se " << k;
     }
     EXPECT_TRUE(near_rel(f.deviance, test::jnum(c.at("deviance")), tol::iterative));
     EXPECT_TRUE(near_rel(f.null_deviance, test::jnum(c.at("null_deviance")), tol::closed_form));

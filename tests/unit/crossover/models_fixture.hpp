@@ -2,10 +2,9 @@
 // reads it (lev5fu = rx == "Lev+5FU"), and the cases of models.json.
 #pragma once
 
+#include <Eigen/Dense>
 #include <string>
 #include <vector>
-
-#include <Eigen/Dense>
 
 #include "hazard/csv.hpp"
 #include "test_util.hpp"
@@ -24,7 +23,8 @@ struct ColonData {
   }
   /// The design matrix of the named columns (no intercept).
   Eigen::MatrixXd x(const std::vector<std::string>& cols) const {
-    Eigen::MatrixXd m(static_cast<Eigen::Index>(time.size()), static_cast<Eigen::Index>(cols.size()));
+    Eigen::MatrixXd m(static_cast<Eigen::Index>(time.size()),
+                      static_cast<Eigen::Index>(cols.size()));
     for (std::size_t i = 0; i < time.size(); ++i)
       for (std::size_t j = 0; j < cols.size(); ++j)
         m(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = column(cols[j], i);

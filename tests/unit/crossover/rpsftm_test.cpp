@@ -3,11 +3,11 @@
 // roots by uniroot, CI by test inversion, coxph of the adjusted HR, survfit of the
 // counterfactual control curve), on the crossover scenario of examples/cabinet (true psi = -0.5);
 // and a simulation with a known psi.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <random>
-
-#include <gtest/gtest.h>
 
 #include "crossover_fixture.hpp"
 #include "hazard/error.hpp"
@@ -84,7 +84,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"rpsftm_cox_age_strata", GTest::cox, true, true, true}),
     [](const auto& p) { return std::string(p.param.name); });
 
-// The example was simulated with psi = -0.5 (examples/cabinet/generate.R): the estimate's CI covers it.
+// The example was simulated with psi = -0.5 (examples/cabinet/generate.R): the estimate's CI covers
+// it.
 TEST(Rpsftm, ExampleCiCoversTruePsi) {
   const auto ex = test::crossover_example();
   const RpsftmResult r = rpsftm(ex.data);
@@ -152,7 +153,8 @@ TEST(Rpsftm, RecoversKnownPsiWithRecensoring) {
         if (d.time[i] > c) {
           d.time[i] = c;
           d.status[i] = 0;
-          if (d.switched[i] && d.switch_time[i] > c) {  // the switch comes after the cut-off: not seen
+          if (d.switched[i] &&
+              d.switch_time[i] > c) {  // the switch comes after the cut-off: not seen
             d.switched[i] = 0;
             d.switch_time[i] = std::nan("");
           }
@@ -175,8 +177,12 @@ TEST(Rpsftm, RecensoringNeedsCensorTimes) {
 TEST(Rpsftm, UntreatedTimesFollowTheFormula) {
   // By hand: experimental T = 10 (treated throughout), control switcher T = 10 switching at 4,
   // control non-switcher T = 5; psi = log(0.5); censoring time 12 for all.
-  SwitchData d{.time = {10, 10, 5}, .status = {1, 1, 0}, .arm = {1, 0, 0}, .switched = {0, 1, 0},
-               .switch_time = {std::nan(""), 4, std::nan("")}, .censor_time = {12, 12, 12}};
+  SwitchData d{.time = {10, 10, 5},
+               .status = {1, 1, 0},
+               .arm = {1, 0, 0},
+               .switched = {0, 1, 0},
+               .switch_time = {std::nan(""), 4, std::nan("")},
+               .censor_time = {12, 12, 12}};
   const Counterfactual u = untreated_times(d, std::log(0.5), false);
   EXPECT_DOUBLE_EQ(u.time[0], 5.0);
   EXPECT_DOUBLE_EQ(u.time[1], 4 + 0.5 * 6);

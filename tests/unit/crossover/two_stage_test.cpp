@@ -38,7 +38,8 @@ TEST_P(TwoStageReference, AgreesWithR) {
   const auto coef = test::jvec(aft.at("coef")), se = test::jvec(aft.at("se"));
   ASSERT_EQ(static_cast<std::size_t>(r.aft.coef.size()), coef.size());
   for (std::size_t k = 0; k < coef.size(); ++k) {
-    EXPECT_TRUE(near_rel(r.aft.coef[static_cast<Eigen::Index>(k)], coef[k], tol::iterative)) << "coef " << k;
+    EXPECT_TRUE(near_rel(r.aft.coef[static_cast<Eigen::Index>(k)], coef[k], tol::iterative))
+        << "coef " << k;
     EXPECT_TRUE(near_rel(r.aft.se[k], se[k], tol::iterative)) << "se " << k;
   }
   EXPECT_TRUE(near_rel(r.aft.loglik, test::jnum(aft.at("loglik")), tol::iterative));
@@ -51,11 +52,11 @@ TEST_P(TwoStageReference, AgreesWithR) {
   EXPECT_TRUE(near_rel(r.hr.upper, test::jnum(ref.at("hr_upper")), tol::iterative));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Example, TwoStageReference,
-    ::testing::Values(Case{"two_stage", true, 0.0, false},
-                      Case{"two_stage_offset_strata_no_recensor", false, 1 / 30.4375, true}),
-    [](const auto& p) { return std::string(p.param.name); });
+INSTANTIATE_TEST_SUITE_P(Example, TwoStageReference,
+                         ::testing::Values(Case{"two_stage", true, 0.0, false},
+                                           Case{"two_stage_offset_strata_no_recensor", false,
+                                                1 / 30.4375, true}),
+                         [](const auto& p) { return std::string(p.param.name); });
 
 TEST(TwoStage, NeedsProgressionData) {
   const auto ex = test::crossover_example();

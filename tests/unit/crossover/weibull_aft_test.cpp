@@ -24,7 +24,8 @@ TEST(WeibullAft, AgreesWithSurvreg) {
     const auto coef = test::jvec(c.at("coef")), se = test::jvec(c.at("se"));
     ASSERT_EQ(static_cast<std::size_t>(f.coef.size()), coef.size());
     for (std::size_t k = 0; k < coef.size(); ++k) {
-      EXPECT_TRUE(near_rel(f.coef[static_cast<Eigen::Index>(k)], coef[k], tol::iterative)) << "coef " << k;
+      EXPECT_TRUE(near_rel(f.coef[static_cast<Eigen::Index>(k)], coef[k], tol::iterative))
+          << "coef " << k;
       EXPECT_TRUE(near_rel(f.se[k], se[k], tol::iterative)) << "se " << k;
     }
     EXPECT_TRUE(near_rel(f.loglik, test::jnum(c.at("loglik")), tol::iterative));
