@@ -53,9 +53,12 @@ const Column& numeric_column(const Table& t, const std::string& name, const char
 
 SwitchData build_switch_data(const Table& table, const SurvData& surv, const SwitchRoles& roles) {
   const std::size_t n = surv.size();
-  if (surv.group.empty() || surv.group_levels.size() != 2)
-    throw UsageError(fmt::format("crossover methods compare two randomized arms: --group {} has {} levels",
-                                 surv.group_name, surv.group_levels.size()));
+  if (surv.group.empty()) throw UsageError("crossover methods compare two randomized arms: --group is required");
+  if (surv.group_levels.size() != 2)  // a data error, as a one-level --group in logrank and cox
+    throw DataError({.file = table.source, .column = surv.group_name},
+                    fmt::format("crossover methods compare two randomized arms: --group {} has {} level{} in the "
+                                "analysed rows",
+                                surv.group_name, surv.group_levels.size(), surv.group_levels.size() == 1 ? "" : "s"));
   SwitchData d;
   d.time = surv.time;
   d.status = surv.status;

@@ -94,5 +94,6 @@ sed '3s/^"CABINET-SIM","CABSIM-epNET-0096","Placebo",0.46,0.8871/"CABINET-SIM","
   examples/cabinet/adtv_xo.csv >"$tmp/gap.csv"
 expect_error "gap in the long data" 3 "gap.csv:3: column 'ASTART': value '0.5'" --method ipcw "${base[@]}" \
   --long "$tmp/gap.csv" --interval-start ASTART --interval-end AEND --tv-covariates ECOG
+expect_error "one arm is a data error" 3 "TRT01P has 1 level in the analysed rows" --method rpsftm "${base[@]}" --no-recensor --where TRT01P=Placebo
 expect_error "no root in a narrow interval" 4 "no root" --method rpsftm "${base[@]}" --no-recensor --psi-min 0 --psi-max 1
 exit $fail

@@ -174,30 +174,4 @@ TEST(Rpsftm, RecensoringNeedsCensorTimes) {
   EXPECT_THROW(rpsftm(d, {.recensor = true}), UsageError);
 }
 
-TEST(Rpsftm, UntreatedTimesFollowTheFormula) {
-  // By hand: experimental T = 10 (treated throughout), control switcher T = 10 switching at 4,
-  // control non-switcher T = 5; psi = log(0.5); censoring time 12 for all.
-  SwitchData d{.time = {10, 10, 5},
-               .status = {1, 1, 0},
-               .arm = {1, 0, 0},
-               .switched = {0, 1, 0},
-               .switch_time = {std::nan(""), 4, std::nan("")},
-               .censor_time = {12, 12, 12}};
-  const Counterfactual u = untreated_times(d, std::log(0.5), false);
-  EXPECT_DOUBLE_EQ(u.time[0], 5.0);
-  EXPECT_DOUBLE_EQ(u.time[1], 4 + 0.5 * 6);
-  EXPECT_DOUBLE_EQ(u.time[2], 5.0);
-  // Re-censoring at C* = min(12, 6) = 6 in the control arm (its treatment varies): 7 > 6.
-  const Counterfactual rc = untreated_times(d, std::log(0.5), true);
-  EXPECT_DOUBLE_EQ(rc.time[1], 6.0);
-  EXPECT_EQ(rc.status[1], 0);
-  EXPECT_DOUBLE_EQ(rc.time[2], 5.0);
-  // The experimental arm is treated throughout: not re-censored (autoswitch).
-  const Counterfactual up = untreated_times(d, std::log(2.0), true);
-  EXPECT_DOUBLE_EQ(up.time[0], 20.0);
-  EXPECT_EQ(up.status[0], 1);
-  // unswitched_times keeps the observed experimental time.
-  EXPECT_DOUBLE_EQ(unswitched_times(d, std::log(0.5), true).time[0], 10.0);
-}
-
 }  // namespace
