@@ -572,8 +572,15 @@ std::string render_readout_rtf(const ReportModel& m) {
   out += fmt::format("\\paperw{}\\paperh{}\\margl{}\\margr{}\\margt{}\\margb{}\\landscape\n", page_w,
                      page_h, margin, margin, margin, margin);
   out += "\\f0\\fs18\n";
-  out += para((m.title.empty() ? std::string("Readout") : m.title) + ": safety, tumour response and quality of life",
-              "\\b\\fs24");
+  std::vector<std::string> parts;  // the sections present
+  if (m.readout.safety) parts.push_back("safety");
+  if (m.readout.response) parts.push_back("tumour response");
+  if (m.readout.qol) parts.push_back("quality of life");
+  if (m.readout.crossover) parts.push_back("overall survival adjusted for crossover");
+  std::string what;
+  for (std::size_t k = 0; k < parts.size(); ++k)
+    what += (k == 0 ? "" : k + 1 == parts.size() ? " and " : ", ") + parts[k];
+  out += para((m.title.empty() ? std::string("Readout") : m.title) + ": " + what, "\\b\\fs24");
   if (!m.notice.empty()) out += para(m.notice, "\\b\\cf2\\fs20");
   bool first = true;
   auto section = [&](const std::vector<CaptionedTable>& tables, const std::vector<std::string>& methods) {

@@ -53,6 +53,8 @@ if "$hazard" report "${rep[@]}" --out "$tmp/rep" >/dev/null 2>"$tmp/rep.err" &&
    "$hazard" crossover --method two-stage "${base[@]}" --censor-time DCOTM --progression-flag PDFL --progression-time PDTM \
      --json >"$tmp/xt.json" 2>/dev/null &&
    grep -q '<section id="crossover">' "$tmp/rep/report.html" && grep -q 'id="crossover-km"' "$tmp/rep/report.html" &&
+   grep -q 'Table: Overall survival adjusted for crossover' "$tmp/rep/readout.rtf" &&
+   grep -q ': overall survival adjusted for crossover' "$tmp/rep/readout.rtf" &&
    Rscript -e 'a <- commandArgs(TRUE); j <- jsonlite::fromJSON(a[1]); r <- jsonlite::fromJSON(a[2]); t <- jsonlite::fromJSON(a[3])
      x <- j$crossover; csv <- read.csv(a[4])
      v <- function(s) csv$value[csv$endpoint == "OS_XO" & csv$statistic == s]
