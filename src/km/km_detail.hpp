@@ -19,7 +19,7 @@ std::vector<double> findq(const std::vector<double>& x, const std::vector<double
                           const std::vector<double>& p);
 
 /// UsageError unless `data` has a group with exactly two levels and no strata (the two-arm tests
-/// on Kaplan–Meier curves: milestone.cpp, rmst_test.cpp); `test` names the test in the message.
+/// on Kaplan–Meier curves: milestone.cpp, rmst_comparison.cpp); `test` names the test in the message.
 void check_two_arms(const SurvData& data, const char* test);
 
 }  // namespace hazard::detail

@@ -1,4 +1,4 @@
-// The RMST difference test of two arms: RMST_1(tau) - RMST_0(tau), its SE, z and p.
+// The RMST difference test of two arms (rmst_test): RMST_1(tau) - RMST_0(tau), its SE, z and p.
 //
 // Formula: each arm's RMST and SE as survmean (print(survfit, rmean = tau); km_rmst, rmst.cpp),
 // the arms independent: D = RMST_1 - RMST_0, SE = sqrt(se_0^2 + se_1^2), z = D / SE,
