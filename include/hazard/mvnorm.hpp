@@ -28,8 +28,8 @@ struct MvnOptions {
 };
 
 struct MvnProbability {
-  double value = 0.0;  ///< the probability, in [0, 1]
-  double error = 0.0;  ///< 3 standard errors of the mean over the shifts (0 for 1 dimension)
+  double value = 0.0;      ///< the probability, in [0, 1]
+  double error = 0.0;      ///< 3 standard errors of the mean over the shifts (0 for 1 dimension)
   std::size_t points = 0;  ///< integrand evaluations used
 };
 

@@ -35,7 +35,7 @@ struct TwoArmEventTimes {
   std::vector<double> deaths, deaths1, at_risk, at_risk1;
   std::vector<double> surv_before;  ///< pooled KM of the stratum at t- (1 at its first time)
   std::vector<double> score;        ///< d_1 - d n_1 / n
-  std::vector<double> var;          ///< c d (n_1 / n)(1 - n_1 / n), c = (n - d) / (n - 1) (1 with weights)
+  std::vector<double> var;  ///< c d (n_1 / n)(1 - n_1 / n), c = (n - d) / (n - 1) (1 with weights)
   bool weighted = false;
   std::size_t size() const { return time.size(); }
 };
@@ -56,10 +56,10 @@ struct FhWeight {
 
 /// One weighted log-rank statistic.
 struct WeightedLogrank {
-  double u = 0.0;    ///< sum_t w score (O_1 - E_1, weighted)
-  double var = 0.0;  ///< sum_t w^2 var
-  double z = 0.0;    ///< u / sqrt(var); NaN when var = 0
-  double p = 1.0;    ///< two-sided 2 Phi(-|z|)
+  double u = 0.0;            ///< sum_t w score (O_1 - E_1, weighted)
+  double var = 0.0;          ///< sum_t w^2 var
+  double z = 0.0;            ///< u / sqrt(var); NaN when var = 0
+  double p = 1.0;            ///< two-sided 2 Phi(-|z|)
   double p_one_sided = 0.5;  ///< Phi(z)
 };
 

@@ -43,7 +43,8 @@ MilestoneTest milestone_test(const SurvData& data, double at, const KmOptions& k
   r.n = data.size();
   r.times_merged = fit.times_merged;
   r.difference = r.comparison.surv - r.reference.surv;
-  const double v = r.reference.std_err * r.reference.std_err + r.comparison.std_err * r.comparison.std_err;
+  const double v =
+      r.reference.std_err * r.reference.std_err + r.comparison.std_err * r.comparison.std_err;
   if (!(v > 0.0))
     throw NumericalError(
         "the milestone difference has no standard error at --at (no event before it in either "

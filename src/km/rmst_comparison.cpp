@@ -31,7 +31,8 @@ RmstTest rmst_test(const SurvData& data, double tau, const KmOptions& km) {
   r.n = data.size();
   r.times_merged = fit.times_merged;
   if (!(r.difference.std_err > 0.0))
-    throw NumericalError("the RMST difference has standard error 0 (no event before --tau): z is not defined");
+    throw NumericalError(
+        "the RMST difference has standard error 0 (no event before --tau): z is not defined");
   r.p_one_sided = boost::math::cdf(boost::math::normal(), -r.difference.z);
   return r;
 }

@@ -32,7 +32,8 @@ namespace hazard {
 
 TwoArmEventTimes two_arm_event_times(const LogrankInput& in) {
   const std::size_t n = in.time.size();
-  if (in.status.size() != n || in.group.size() != n || (!in.stratum.empty() && in.stratum.size() != n) ||
+  if (in.status.size() != n || in.group.size() != n ||
+      (!in.stratum.empty() && in.stratum.size() != n) ||
       (!in.weight.empty() && in.weight.size() != n))
     throw std::invalid_argument("two_arm_event_times: spans of unequal length");
   if (in.n_groups != 0 && in.n_groups != 2)

@@ -10,14 +10,15 @@
 //
 // Source: Lee (2007, Comput Stat Data Anal 51:6150-6165) and Karrison (2016, Stat Biopharm Res
 // 8:35-43) for the maximum of FH statistics; Lin et al. (2020, Stat Biopharm Res 12:187-198) for
-// the FH(0,0), FH(0,1), FH(1,0), FH(1,1) combination. Reference: tests/reference/nph/make_maxcombo.R
-// (each statistic also by survdiff(rho =), covariance written out, p by mvtnorm::pmvnorm).
+// the FH(0,0), FH(0,1), FH(1,0), FH(1,1) combination. Reference:
+// tests/reference/nph/make_maxcombo.R (each statistic also by survdiff(rho =), covariance written
+// out, p by mvtnorm::pmvnorm).
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "hazard/error.hpp"
 #include "hazard/nph.hpp"
@@ -26,7 +27,8 @@ namespace hazard {
 
 MaxComboResult maxcombo(const TwoArmEventTimes& table, const MaxComboOptions& options) {
   const std::size_t k = options.fh.size();
-  if (k == 0) throw UsageError("maxcombo: at least one Fleming-Harrington weight (rho, gamma) is needed");
+  if (k == 0)
+    throw UsageError("maxcombo: at least one Fleming-Harrington weight (rho, gamma) is needed");
   for (std::size_t a = 0; a < k; ++a)
     for (std::size_t b = 0; b < a; ++b)
       if (options.fh[a].rho == options.fh[b].rho && options.fh[a].gamma == options.fh[b].gamma)

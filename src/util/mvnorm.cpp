@@ -189,10 +189,10 @@ std::uint64_t splitmix64(std::uint64_t& state) {
 // lattice (N = F_n, g = (1, F_{n-1})), the best in two dimensions; more: a Korobov generator
 // g = (1, a, a^2, ...) mod N, N prime, a chosen from a fixed candidate set to minimise the
 // criterion P_2 (the worst-case error for integrands of bounded mixed second derivatives).
-constexpr std::size_t kFibonacci[] = {1597, 2584, 4181, 6765, 10946, 17711, 28657, 46368, 75025,
-                                      121393, 196418, 317811, 514229, 832040, 1346269};
-constexpr std::size_t kPrimes[] = {1009, 2003, 4001, 8009, 16001, 32003, 64007, 128021, 256019,
-                                   512009, 1024021};
+constexpr std::size_t kFibonacci[] = {1597,  2584,   4181,   6765,   10946,  17711,  28657,  46368,
+                                      75025, 121393, 196418, 317811, 514229, 832040, 1346269};
+constexpr std::size_t kPrimes[] = {1009,  2003,   4001,   8009,   16001,  32003,
+                                   64007, 128021, 256019, 512009, 1024021};
 
 std::size_t first_size(std::size_t m) { return m == 2 ? kFibonacci[0] : kPrimes[0]; }
 // The lattice size after N (the rule stops before one larger than max_points).
@@ -217,7 +217,8 @@ void lattice_generator(std::size_t m, std::size_t N, std::vector<double>& gen) {
       a = b;
       b = c;
     }
-    gen[1] = b == N ? static_cast<double>(a) : std::floor(0.618033988749895 * static_cast<double>(N));
+    gen[1] =
+        b == N ? static_cast<double>(a) : std::floor(0.618033988749895 * static_cast<double>(N));
     return;
   }
   // Korobov: the best a among 40 candidates spread over [2, N/2] (P_2, computed on the lattice)
@@ -264,8 +265,7 @@ MvnProbability mvn_rectangle(std::span<const double> lower, std::span<const doub
       throw std::invalid_argument("mvn_rectangle: the correlation matrix needs a unit diagonal");
     for (std::size_t j = 0; j < d; ++j) {
       const double r = corr[i * d + j];
-      if (!std::isfinite(r) || std::fabs(r) > 1.0 + 1e-12 ||
-          std::fabs(r - corr[j * d + i]) > 1e-12)
+      if (!std::isfinite(r) || std::fabs(r) > 1.0 + 1e-12 || std::fabs(r - corr[j * d + i]) > 1e-12)
         throw std::invalid_argument(
             "mvn_rectangle: the correlation matrix must be symmetric with entries in [-1, 1]");
     }
@@ -275,8 +275,8 @@ MvnProbability mvn_rectangle(std::span<const double> lower, std::span<const doub
 
   MvnProbability out;
   if (d == 1) {
-    out.value = lower[0] > 0.0 ? Phi_upper(lower[0]) - Phi_upper(upper[0])
-                               : Phi(upper[0]) - Phi(lower[0]);
+    out.value =
+        lower[0] > 0.0 ? Phi_upper(lower[0]) - Phi_upper(upper[0]) : Phi(upper[0]) - Phi(lower[0]);
     out.points = 1;
     return out;
   }
@@ -294,7 +294,7 @@ MvnProbability mvn_rectangle(std::span<const double> lower, std::span<const doub
   for (double& s : shift) s = static_cast<double>(splitmix64(state) >> 11) * 0x1.0p-53;
 
   std::vector<double> w(m), w2(m), y(d), gen(m), est(S);
-  for (std::size_t N = first_size(m); ; N = next_size(m, N)) {
+  for (std::size_t N = first_size(m);; N = next_size(m, N)) {
     lattice_generator(m, N, gen);
     for (std::size_t s = 0; s < S; ++s) {
       double acc = 0.0;

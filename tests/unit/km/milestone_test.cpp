@@ -35,8 +35,8 @@ hazard::SurvData load(const json& c) {
       }
     }
   }
-  const hazard::Table t =
-      hazard::read_csv(std::string(HAZARD_REFERENCE_DIR) + "/nph/" + c.at("file").get<std::string>());
+  const hazard::Table t = hazard::read_csv(std::string(HAZARD_REFERENCE_DIR) + "/nph/" +
+                                           c.at("file").get<std::string>());
   return hazard::build_surv_data(t, roles);
 }
 
@@ -48,10 +48,14 @@ TEST(MilestoneTest, AgreesWithSurvfit) {
     const hazard::SurvData d = load(c);
     const hazard::MilestoneTest r = hazard::milestone_test(d, c.at("at").get<double>());
     EXPECT_EQ(r.n, c.at("n").get<std::size_t>());
-    EXPECT_TRUE(near_rel(r.reference.surv, c.at("surv")[0].get<double>(), hazard::tol::closed_form));
-    EXPECT_TRUE(near_rel(r.comparison.surv, c.at("surv")[1].get<double>(), hazard::tol::closed_form));
-    EXPECT_TRUE(near_rel(r.reference.std_err, c.at("std_err_arm")[0].get<double>(), hazard::tol::closed_form));
-    EXPECT_TRUE(near_rel(r.comparison.std_err, c.at("std_err_arm")[1].get<double>(), hazard::tol::closed_form));
+    EXPECT_TRUE(
+        near_rel(r.reference.surv, c.at("surv")[0].get<double>(), hazard::tol::closed_form));
+    EXPECT_TRUE(
+        near_rel(r.comparison.surv, c.at("surv")[1].get<double>(), hazard::tol::closed_form));
+    EXPECT_TRUE(near_rel(r.reference.std_err, c.at("std_err_arm")[0].get<double>(),
+                         hazard::tol::closed_form));
+    EXPECT_TRUE(near_rel(r.comparison.std_err, c.at("std_err_arm")[1].get<double>(),
+                         hazard::tol::closed_form));
     for (const char* key : {"difference", "std_err", "lower", "upper", "z", "p", "p_one_sided"}) {
       const double mine = std::string(key) == "difference" ? r.difference
                           : std::string(key) == "std_err"  ? r.std_err
@@ -72,16 +76,24 @@ TEST(RmstTest, AgreesWithSurvmean) {
     SCOPED_TRACE(c.at("name").get<std::string>());
     const hazard::SurvData d = load(c);
     const hazard::RmstTest r = hazard::rmst_test(d, c.at("tau").get<double>());
-    EXPECT_TRUE(near_rel(r.reference.estimate, c.at("rmst")[0].get<double>(), hazard::tol::closed_form));
-    EXPECT_TRUE(near_rel(r.comparison.estimate, c.at("rmst")[1].get<double>(), hazard::tol::closed_form));
-    EXPECT_TRUE(near_rel(r.reference.std_err, c.at("std_err")[0].get<double>(), hazard::tol::closed_form));
-    EXPECT_TRUE(near_rel(r.comparison.std_err, c.at("std_err")[1].get<double>(), hazard::tol::closed_form));
-    EXPECT_TRUE(near_rel(r.difference.estimate, c.at("difference").get<double>(), hazard::tol::closed_form));
-    EXPECT_TRUE(near_rel(r.difference.lower, c.at("lower").get<double>(), hazard::tol::closed_form));
-    EXPECT_TRUE(near_rel(r.difference.upper, c.at("upper").get<double>(), hazard::tol::closed_form));
+    EXPECT_TRUE(
+        near_rel(r.reference.estimate, c.at("rmst")[0].get<double>(), hazard::tol::closed_form));
+    EXPECT_TRUE(
+        near_rel(r.comparison.estimate, c.at("rmst")[1].get<double>(), hazard::tol::closed_form));
+    EXPECT_TRUE(
+        near_rel(r.reference.std_err, c.at("std_err")[0].get<double>(), hazard::tol::closed_form));
+    EXPECT_TRUE(
+        near_rel(r.comparison.std_err, c.at("std_err")[1].get<double>(), hazard::tol::closed_form));
+    EXPECT_TRUE(near_rel(r.difference.estimate, c.at("difference").get<double>(),
+                         hazard::tol::closed_form));
+    EXPECT_TRUE(
+        near_rel(r.difference.lower, c.at("lower").get<double>(), hazard::tol::closed_form));
+    EXPECT_TRUE(
+        near_rel(r.difference.upper, c.at("upper").get<double>(), hazard::tol::closed_form));
     EXPECT_TRUE(near_rel(r.difference.z, c.at("z").get<double>(), hazard::tol::closed_form));
     EXPECT_TRUE(near_rel(r.difference.p, c.at("p").get<double>(), hazard::tol::closed_form));
-    EXPECT_TRUE(near_rel(r.p_one_sided, c.at("p_one_sided").get<double>(), hazard::tol::closed_form));
+    EXPECT_TRUE(
+        near_rel(r.p_one_sided, c.at("p_one_sided").get<double>(), hazard::tol::closed_form));
   }
 }
 

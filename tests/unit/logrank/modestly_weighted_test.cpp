@@ -24,7 +24,8 @@ TEST(ModestlyWeighted, AgreesWithR) {
     std::vector<std::uint8_t> status;
     std::vector<std::int32_t> group, stratum;
     for (const auto& v : data.at("time")) time.push_back(v.get<double>());
-    for (const auto& v : data.at("status")) status.push_back(static_cast<std::uint8_t>(v.get<int>()));
+    for (const auto& v : data.at("status"))
+      status.push_back(static_cast<std::uint8_t>(v.get<int>()));
     for (const auto& v : data.at("group")) group.push_back(v.get<std::int32_t>());
     if (!data.at("stratum").is_null())
       for (const auto& v : data.at("stratum")) stratum.push_back(v.get<std::int32_t>());
@@ -32,12 +33,14 @@ TEST(ModestlyWeighted, AgreesWithR) {
       for (const auto& v : data.at("weight")) weight.push_back(v.get<double>());
     const auto table = hazard::two_arm_event_times(
         {.time = time, .status = status, .group = group, .stratum = stratum, .weight = weight});
-    const auto r = hazard::modestly_weighted_logrank(table, {.t_star = c.at("t_star").get<double>()});
+    const auto r =
+        hazard::modestly_weighted_logrank(table, {.t_star = c.at("t_star").get<double>()});
     EXPECT_TRUE(near_rel(r.test.u, c.at("u").get<double>(), hazard::tol::closed_form));
     EXPECT_TRUE(near_rel(r.test.var, c.at("var").get<double>(), hazard::tol::closed_form));
     EXPECT_TRUE(near_rel(r.test.z, c.at("z").get<double>(), hazard::tol::closed_form));
     EXPECT_TRUE(near_rel(r.test.p, c.at("p").get<double>(), hazard::tol::closed_form));
-    EXPECT_TRUE(near_rel(r.test.p_one_sided, c.at("p_one_sided").get<double>(), hazard::tol::closed_form));
+    EXPECT_TRUE(
+        near_rel(r.test.p_one_sided, c.at("p_one_sided").get<double>(), hazard::tol::closed_form));
     EXPECT_TRUE(near_rel(r.max_weight, c.at("max_weight").get<double>(), hazard::tol::closed_form));
     std::vector<double> s_star;
     const auto& js = c.at("surv_t_star");
@@ -57,7 +60,8 @@ TEST(ModestlyWeighted, EarlyTStarIsTheLogrank) {
   std::vector<std::uint8_t> status{1, 1, 0, 1, 1, 1, 0, 1};
   std::vector<std::int32_t> group{0, 1, 0, 1, 1, 0, 1, 0};
   const hazard::LogrankInput in{.time = time, .status = status, .group = group};
-  const auto mb = hazard::modestly_weighted_logrank(hazard::two_arm_event_times(in), {.t_star = 0.5});
+  const auto mb =
+      hazard::modestly_weighted_logrank(hazard::two_arm_event_times(in), {.t_star = 0.5});
   const auto lr = hazard::logrank_test(hazard::logrank_stats(in));
   EXPECT_TRUE(near_rel(mb.test.z, lr.z, hazard::tol::closed_form));
   EXPECT_EQ(mb.max_weight, 1.0);

@@ -49,7 +49,8 @@ TEST(MvnRectangle, OneDimensionIsExact) {
   EXPECT_TRUE(hazard::test::near_rel(p.value, 0.95, hazard::tol::closed_form));
   // an upper tail keeps its relative accuracy: P(X > 8) = 6.220960574271784e-16
   const std::vector<double> lo8{8.0}, hi8{std::numeric_limits<double>::infinity()};
-  EXPECT_TRUE(hazard::test::near_rel(hazard::mvn_rectangle(lo8, hi8, corr).value, 6.220960574271784e-16, 1e-12));
+  EXPECT_TRUE(hazard::test::near_rel(hazard::mvn_rectangle(lo8, hi8, corr).value,
+                                     6.220960574271784e-16, 1e-12));
 }
 
 TEST(MvnRectangle, PerfectCorrelationIsTheNarrowerInterval) {
@@ -64,7 +65,8 @@ TEST(MvnRectangle, PerfectCorrelationIsTheNarrowerInterval) {
 }
 
 TEST(MvnRectangle, Deterministic) {
-  const std::vector<double> corr{1, 0.5, 0.2, 0.5, 1, 0.4, 0.2, 0.4, 1}, lo{-1, -2, -0.5}, hi{1, 2, 3};
+  const std::vector<double> corr{1, 0.5, 0.2, 0.5, 1, 0.4, 0.2, 0.4, 1}, lo{-1, -2, -0.5},
+      hi{1, 2, 3};
   EXPECT_EQ(hazard::mvn_rectangle(lo, hi, corr).value, hazard::mvn_rectangle(lo, hi, corr).value);
 }
 
@@ -72,8 +74,10 @@ TEST(MvnRectangle, RejectsBadInput) {
   const std::vector<double> corr{1, 0.5, 0.5, 1}, lo{0, 0}, hi{1, 1};
   EXPECT_THROW(hazard::mvn_rectangle(lo, std::vector<double>{1}, corr), std::invalid_argument);
   EXPECT_THROW(hazard::mvn_rectangle(hi, lo, corr), std::invalid_argument);  // lower > upper
-  EXPECT_THROW(hazard::mvn_rectangle(lo, hi, std::vector<double>{1, 0.5, 0.4, 1}), std::invalid_argument);
-  EXPECT_THROW(hazard::mvn_rectangle(lo, hi, std::vector<double>{2, 0.5, 0.5, 1}), std::invalid_argument);
+  EXPECT_THROW(hazard::mvn_rectangle(lo, hi, std::vector<double>{1, 0.5, 0.4, 1}),
+               std::invalid_argument);
+  EXPECT_THROW(hazard::mvn_rectangle(lo, hi, std::vector<double>{2, 0.5, 0.5, 1}),
+               std::invalid_argument);
   const double nan = std::numeric_limits<double>::quiet_NaN();
   EXPECT_THROW(hazard::mvn_rectangle(std::vector<double>{nan, 0}, hi, corr), std::invalid_argument);
 }
