@@ -21,5 +21,7 @@ void register_safety(CLI::App& app);
 void register_deterioration(CLI::App& app);
 void register_parametric(CLI::App& app);
 void register_crossover(CLI::App& app);
+void register_cuminc(CLI::App& app);
+void register_finegray(CLI::App& app);
 
 }  // namespace hazard::cli

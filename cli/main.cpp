@@ -95,6 +95,8 @@ int main(int argc, char** argv) {
     hazard::cli::register_km(app);
     hazard::cli::register_logrank(app);
     hazard::cli::register_cox(app);
+    hazard::cli::register_cuminc(app);
+    hazard::cli::register_finegray(app);
     hazard::cli::register_design(app);
     hazard::cli::register_monitor(app);
     hazard::cli::register_safety(app);

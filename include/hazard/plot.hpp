@@ -153,10 +153,50 @@ struct LinePlot {
   LinePlotOptions options{};
 };
 
+/// One cause's cumulative incidence in a stacked plot: a right-continuous step function starting
+/// at 0 at time 0, estimate[i] on [time[i], time[i+1]) (hazard::CifCurve's layout).
+struct CifStackCause {
+  std::string label{};
+  std::vector<double> time{};
+  std::vector<double> estimate{};
+  std::optional<Rgb> colour{};  ///< default: Okabe–Ito by position
+};
+
+/// One panel (a group): its causes stacked in the order given, the first at the bottom, so the
+/// top edge is the probability of having failed from any cause.
+struct CifPanel {
+  std::string label{};  ///< panel title, e.g. "sex = F"; empty = none
+  std::vector<CifStackCause> causes{};
+};
+
+struct CifPlotOptions {
+  std::string title{};
+  std::string x_label = "Time";
+  std::string y_label = "Cumulative incidence (%)";
+  std::string footnote{};
+  double x_step = 0;         ///< tick spacing; 0 = automatic
+  double x_max = 0;          ///< right end of the axis; 0 = last time, rounded up
+  bool percent = true;       ///< y axis 0–100% (false: 0–1)
+  double width_in = 7.0;     ///< the whole figure
+  double panel_height_in = 3.0;
+  std::size_t columns = 0;   ///< panels per row; 0 = up to 3
+  double dpi = 300;
+  double font_pt = 9;
+  std::string font_family = "Liberation Sans, DejaVu Sans, sans-serif";
+};
+
+/// Stacked cumulative incidence functions, one panel per group, a shared x axis and one legend
+/// of the causes (the same colour for a cause in every panel).
+struct CifPlot {
+  std::vector<CifPanel> panels{};
+  CifPlotOptions options{};
+};
+
 /// The rendered file's bytes (SVG text, PNG or PDF).
 std::string render_km(const KmPlot& plot, Format format);
 std::string render_forest(const ForestPlot& plot, Format format);
 std::string render_lines(const LinePlot& plot, Format format);
+std::string render_cif(const CifPlot& plot, Format format);
 
 /// Tick positions of a "nice" axis from lo to hi (steps 1, 2, 2.5 or 5 times a power of ten,
 /// about `target` ticks), all within [lo, hi].

@@ -87,6 +87,12 @@ CompetingData make_competing_data(SurvData surv, const Table& table, const std::
                     fmt::format("no failure of any cause among the {} rows analysed: every status "
                                 "is the censoring value '{}'",
                                 n, censor));
+  // a missing status is a missing "event" to build_surv_data: name it after the column's role
+  auto& reasons = surv.excluded.reasons;
+  if (auto it = reasons.find("missing event"); it != reasons.end()) {
+    reasons["missing status"] += it->second;
+    reasons.erase(it);
+  }
   out.surv = std::move(surv);
   return out;
 }
