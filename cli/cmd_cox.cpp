@@ -42,6 +42,8 @@ struct CoxCliOptions {
   std::string out;
   bool baseline = false;
   bool json = false;
+  // --cause VALUE with --status COL: the cause-specific hazard of one cause of failure
+  std::string cause, status, censor;
   CoxDiagnosticsOptions diag;  // --survfit, --newdata (cox_diagnostics.cpp)
 };
 
@@ -86,7 +88,85 @@ void write_residuals(const CoxCliOptions& o, const CoxData& cd, const CoxResult&
   file.commit();
 }
 
-void run_cox(const CoxCliOptions& o) {
+// --status COL --cause VALUE: the cause-specific Cox model, failures from other causes censored,
+// as coxph(Surv(time, status == VALUE) ~ ...): the data layer's --event COL=VALUE coding.
+CoxCliOptions cause_specific(CoxCliOptions o) {
+  if (o.cause.empty() && o.status.empty()) {
+    if (!o.censor.empty()) throw UsageError("--censor goes with --status COL --cause VALUE");
+    return o;
+  }
+  if (o.status.empty()) throw UsageError("--cause VALUE needs --status COL (the failure cause column)");
+  if (o.cause.empty()) throw UsageError("--status COL needs --cause VALUE (the cause of interest)");
+  if (!o.data.event.empty() || !o.data.cnsr.empty())
+    throw UsageError("--status/--cause code the event (failures from other causes censored); --event "
+                     "and --cnsr do not apply");
+  if (o.censor.empty()) o.censor = "0";
+  if (o.cause == o.censor)
+    throw UsageError(fmt::format("--cause {}: that is the censoring value (--censor {})", o.cause, o.censor));
+  o.data.event = o.status + "=" + o.cause;
+  return o;
+}
+
+// The values of the status column other than the censoring value, as text in sorted order.
+std::vector<std::string> status_causes(const Column& c, const std::string& censor) {
+  std::vector<std::string> out;
+  if (c.is_numeric()) {
+    double cv = std::nan("");
+    try {
+      std::size_t used = 0;
+      cv = std::stod(censor, &used);
+      if (used != censor.size()) cv = std::nan("");
+    } catch (const std::exception&) {
+    }
+    std::vector<double> v;
+    for (double x : c.numbers)
+      if (x == x && x != cv) v.push_back(x);
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+    for (double x : v) {
+      Column one{.kind = ColumnKind::numeric, .numbers = {x}};
+      out.push_back(one.text(0));
+    }
+  } else {
+    std::vector<char> seen(c.levels.size(), 0);
+    for (std::int32_t k : c.codes)
+      if (k >= 0) seen[static_cast<std::size_t>(k)] = 1;
+    for (std::size_t l = 0; l < c.levels.size(); ++l)
+      if (seen[l] && c.levels[l] != censor) out.push_back(c.levels[l]);
+  }
+  return out;
+}
+
+// --cause VALUE that no row of the status column has: a data error listing the causes present.
+void check_cause(const Table& table, const CoxCliOptions& o) {
+  const Column& c = table.at(o.status);
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    if (c.is_missing(i)) continue;
+    if (c.is_numeric()) {
+      try {
+        std::size_t used = 0;
+        const double want = std::stod(o.cause, &used);
+        if (used == o.cause.size() && c.numbers[i] == want) return;
+      } catch (const std::exception&) {
+        break;  // a text cause in a numeric column: never present
+      }
+    } else if (c.levels[static_cast<std::size_t>(c.codes[i])] == o.cause) {
+      return;
+    }
+  }
+  throw DataError({.file = table.source, .column = o.status},
+                  fmt::format("--cause {}: no failure with status '{}' (causes present: {}; censoring value: {})",
+                              o.cause, o.cause, fmt::join(status_causes(c, o.censor), ", "), o.censor));
+}
+
+std::string cause_specific_text(const CoxCliOptions& o) {
+  return fmt::format("cause-specific hazard of {} = {}: failures from other causes censored (as "
+                     "coxph(Surv(time, {} == {}) ~ ...))",
+                     o.status, o.cause, o.status, o.cause);
+}
+
+void run_cox(const CoxCliOptions& given) {
+  const CoxCliOptions o = cause_specific(given);
   if (!o.residuals.empty() && o.out.empty()) throw UsageError("--residuals needs --out FILE.csv");
   refuse_overwrite(o.out, {o.data.data, o.data.adsl, o.diag.newdata}, "--out");
   refuse_overwrite(o.diag.survfit_out, {o.data.data, o.data.adsl, o.diag.newdata}, "--survfit-out");
@@ -124,6 +204,7 @@ void run_cox(const CoxCliOptions& o) {
   if (spec.model.terms.empty())
     throw UsageError("the model needs --covariates COL[,COL...] and/or --group COL");
   Table table = load_table(o.data, spec.roles, covs);
+  if (!o.cause.empty()) check_cause(table, o);
   const std::size_t table_rows = table.rows();
   CoxModelData m = within_memory(
       [&] {
@@ -199,6 +280,11 @@ void run_cox(const CoxCliOptions& o) {
     j["n"] = r.n;
     j["events"] = r.events;
     j["excluded"] = exclusions_json(sd.excluded);
+    j["cause"] = o.cause.empty() ? nlohmann::json(nullptr)
+                                 : nlohmann::json{{"status_column", o.status},
+                                                  {"cause", o.cause},
+                                                  {"censor", o.censor},
+                                                  {"method", cause_specific_text(o)}};
     j["time_units"] = analysis_units(o.data).empty() ? nlohmann::json(nullptr)
                                                      : nlohmann::json(analysis_units(o.data));
     j["ties"] = to_string(r.ties);
@@ -285,6 +371,7 @@ void run_cox(const CoxCliOptions& o) {
   fmt::print("Cox proportional hazards regression (hazard {})\n", version());
   fmt::print("  data: {}  ({})\n", printable(o.data.data), rows_text);
   if (!units_text(o.data).empty()) fmt::print("  {}\n", units_text(o.data));
+  if (!o.cause.empty()) fmt::print("  {}\n", cause_specific_text(o));
   fmt::print("  n = {}, number of events = {}", r.n, r.events);
   if (!sd.strata_levels.empty()) fmt::print(", strata: {}", sd.strata_levels.size());
   fmt::print("\n  ties: {}", to_string(r.ties));
@@ -393,6 +480,11 @@ void register_cox(CLI::App& app) {
   cmd->add_flag("--baseline", o->baseline,
                 "Baseline cumulative hazard and survival per stratum at the covariate means (R's basehaz)");
   cmd->add_flag("--json", o->json, "Write the results as JSON (docs/cli/cox.md)");
+  cmd->add_option("--status", o->status,
+                  "Competing risks: the failure cause column (with --cause; instead of --event)");
+  cmd->add_option("--cause", o->cause,
+                  "Competing risks: the cause-specific hazard of this --status value (other causes censored)");
+  cmd->add_option("--censor", o->censor, "With --status: the value meaning censored (default 0)");
   add_cox_diagnostics_options(cmd, o->diag);
   cmd->callback([o] { run_cox(*o); });
 }

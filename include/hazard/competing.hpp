@@ -71,7 +71,8 @@ CompetingData build_competing_data(const Table& table, const Roles& roles,
                                    const std::string& status, const std::string& censor = "0");
 
 /// The index (into cause_levels) of a cause given as text (compared as a number for a numeric
-/// status column). Throws UsageError naming the status column and the causes present otherwise.
+/// status column). Throws DataError naming the status column and the causes present when no row
+/// has that cause (exit 3); UsageError when `cause` is the censoring value.
 std::size_t cause_index(const CompetingData& data, const std::string& cause);
 
 // ---- cumulative incidence ---------------------------------------------------------------

@@ -122,9 +122,10 @@ std::size_t cause_index(const CompetingData& data, const std::string& cause) {
   if (cause == data.censor)
     throw UsageError(fmt::format("--cause {}: that is the censoring value (--censor {})", cause,
                                  data.censor));
-  throw UsageError(fmt::format("--cause {}: no failure with status '{}' in column '{}' (causes "
-                               "present: {})",
-                               cause, cause, data.status_name, fmt::join(data.cause_levels, ", ")));
+  throw DataError({.file = data.surv.source, .column = data.status_name},
+                  fmt::format("--cause {}: no failure with status '{}' among the rows analysed (causes "
+                              "present: {}; censoring value: {})",
+                              cause, cause, fmt::join(data.cause_levels, ", "), data.censor));
 }
 
 FineGrayData fine_gray_data(const CompetingData& data, const Table& table, std::size_t cause,
