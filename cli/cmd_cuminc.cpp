@@ -208,6 +208,7 @@ void write_plot(const CompetingData& d, const CumincResult& r, std::size_t cause
     plot::CifPanel panel;
     if (g.level) panel.label = fmt::format("{} = {} (n = {})", d.surv.group_name, *g.level, g.n);
     else panel.label = fmt::format("All (n = {})", g.n);
+    panel.last_time = g.last_time;
     for (std::size_t k : order)
       panel.causes.push_back({.label = fmt::format("{} = {}", d.status_name, d.cause_levels[k]),
                               .time = g.causes[k].time,

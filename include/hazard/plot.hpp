@@ -167,6 +167,7 @@ struct CifStackCause {
 struct CifPanel {
   std::string label{};  ///< panel title, e.g. "sex = F"; empty = none
   std::vector<CifStackCause> causes{};
+  double last_time = not_available;  ///< the group's last follow-up: the bands end there; NaN = axis end
 };
 
 struct CifPlotOptions {

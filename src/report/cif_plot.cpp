@@ -3,7 +3,8 @@
 // cumulative incidence and the top edge the probability of any failure (1 - event-free).
 //
 // Input contract (CifPlot, plot.hpp): per cause a right-continuous step function, estimate[i] on
-// [time[i], time[i+1]), 0 before time[0]; times increasing, estimates in [0, 1]. Nothing is
+// [time[i], time[i+1]), 0 before time[0]; times increasing, estimates in [0, 1]; the bands are
+// drawn to the panel's last_time (the group's last follow-up; NaN = the end of the axis). Nothing is
 // computed here beyond the running sums of the causes at the union of their times.
 //
 // Style: that of the Kaplan–Meier figure (km_plot.cpp): 7 in wide, 9 pt Liberation Sans,
@@ -64,6 +65,7 @@ std::string render_cif(const CifPlot& plot, Format format) {
   std::size_t n_causes = 0;
   for (const CifPanel& p : plot.panels) {
     n_causes = std::max(n_causes, p.causes.size());
+    if (std::isfinite(p.last_time)) last_time = std::max(last_time, p.last_time);
     for (const CifStackCause& c : p.causes) {
       if (problem.empty()) problem = check_cause(c);
       if (!c.time.empty()) last_time = std::max(last_time, c.time.back());
@@ -189,6 +191,8 @@ std::string render_cif(const CifPlot& plot, Format format) {
       std::sort(times.begin(), times.end());
       times.erase(std::unique(times.begin(), times.end()), times.end());
       std::vector<double> lower(times.size(), 0.0), upper(times.size());
+      // the bands end at the group's last follow-up time (within the axis)
+      const double end = std::isfinite(panel.last_time) ? std::min(x_max, panel.last_time) : x_max;
       cv.clip(px, py - 2, pw + 2, ph + 4);
       for (std::size_t k = 0; k < panel.causes.size(); ++k) {
         for (std::size_t i = 0; i < times.size(); ++i)
@@ -196,7 +200,7 @@ std::string render_cif(const CifPlot& plot, Format format) {
         // the band between the two step functions, out to the end of the axis
         std::vector<Point> up, lo;
         for (std::size_t i = 0; i < times.size(); ++i) {
-          const double t0 = times[i], t1 = i + 1 < times.size() ? times[i + 1] : x_max;
+          const double t0 = times[i], t1 = i + 1 < times.size() ? times[i + 1] : end;
           up.push_back({X(t0), Y(upper[i])});
           up.push_back({X(std::max(t0, t1)), Y(upper[i])});
           lo.push_back({X(t0), Y(lower[i])});
