@@ -28,7 +28,8 @@
 // Pointwise CIs as survfit_confint(p, se, logse = FALSE): log-log, log or plain on F (km.hpp);
 // gray_lower/upper apply the same transform to sqrt(Gray's variance).
 //
-// Input contract: CompetingData (validated); rows in any order. One radix sort by (group, time).
+// Input contract: CompetingData (validated); rows in any order. One radix sort by time, then
+// stable counting passes by group (the curves) and by stratum (Gray's test).
 // Reported times: the step functions at t (last time <= t), as cmprsk::timepoints and
 // summary(survfit, times =, extend = TRUE).
 #include <fmt/format.h>
@@ -253,26 +254,55 @@ CumincResult cuminc(const CompetingData& data, const CumincOptions& options) {
   out.times.erase(std::unique(out.times.begin(), out.times.end()), out.times.end());
   const double z = detail::km_z(options.conf_level);
 
-  std::vector<detail::KeyedRow> rows(n), other;
+  // One sort by time; the curves need the rows by (group, time), Gray's test by (stratum, time):
+  // two stable counting passes of the time order (O(n) each) instead of two more sorts.
+  // Sorted rows: payload = group * (C + 1) + cause, code = stratum.
+  const auto C1 = static_cast<std::uint32_t>(C + 1);
+  if (static_cast<double>(K) * static_cast<double>(C1) >= 4294967295.0)
+    throw std::invalid_argument("cuminc: too many groups x causes");
+  detail::HugeVector<detail::KeyedRow> rows(n), other(n);
   std::vector<std::uint32_t> hist;
   for (std::size_t i = 0; i < n; ++i)
-    rows[i] = {detail::time_key(s.time[i]), static_cast<std::uint32_t>(data.cause[i]),
-               s.group.empty() ? 0 : s.group[i]};
-  detail::sort_keyed_rows(rows, other, hist, K);
-  std::size_t i = 0;
+    rows[i] = {detail::time_key(s.time[i]),
+               (s.group.empty() ? 0u : static_cast<std::uint32_t>(s.group[i])) * C1 +
+                   static_cast<std::uint32_t>(data.cause[i]),
+               s.stratum.empty() ? 0 : s.stratum[i]};
+  detail::sort_keyed_rows(rows, other, hist, 0);
+  // stable partition of the time order by `code_of(row)` into `out_rows`; returns the block starts
+  auto partition = [n](const detail::HugeVector<detail::KeyedRow>& in,
+                       detail::HugeVector<detail::KeyedRow>& out_rows, std::size_t n_codes,
+                       auto code_of, auto transform) {
+    std::vector<std::size_t> start(n_codes + 1, 0);
+    for (std::size_t r = 0; r < n; ++r) ++start[code_of(in[r]) + 1];
+    for (std::size_t c = 0; c < n_codes; ++c) start[c + 1] += start[c];
+    std::vector<std::size_t> next(start.begin(), start.end() - 1);
+    for (std::size_t r = 0; r < n; ++r) out_rows[next[code_of(in[r])]++] = transform(in[r]);
+    return start;
+  };
+  // curves per group: payload = cause, code = group
+  const std::vector<std::size_t> block = partition(
+      rows, other, K, [C1](const detail::KeyedRow& r) { return std::size_t{r.payload / C1}; },
+      [C1](const detail::KeyedRow& r) {
+        return detail::KeyedRow{r.key, r.payload % C1, static_cast<std::int32_t>(r.payload / C1)};
+      });
   for (std::size_t g = 0; g < K; ++g) {
-    std::size_t j = i;
-    while (j < n && static_cast<std::size_t>(rows[j].code) == g) ++j;
-    CumincGroup grp = detail::cuminc_group(std::span<const detail::KeyedRow>(rows).subspan(i, j - i),
-                                           C, out.times, options.conf_type, z);
+    CumincGroup grp = detail::cuminc_group(
+        std::span<const detail::KeyedRow>(other.data() + block[g], block[g + 1] - block[g]), C,
+        out.times, options.conf_type, z);
     if (!s.group.empty()) grp.level = s.group_levels[g];
     out.groups.push_back(std::move(grp));
-    i = j;
   }
   if (K > 1) {
     out.n_strata = s.n_strata();
-    out.tests = detail::gray_tests(s.time, data.cause, C, s.group, K, s.stratum, s.n_strata(),
-                                   options.rho);
+    if (out.n_strata > 1) {
+      partition(
+          rows, other, out.n_strata,
+          [](const detail::KeyedRow& r) { return static_cast<std::size_t>(r.code); },
+          [](const detail::KeyedRow& r) { return r; });
+      out.tests = detail::gray_tests_sorted(other, C, K, options.rho);
+    } else {
+      out.tests = detail::gray_tests_sorted(rows, C, K, options.rho);
+    }
   }
   return out;
 }

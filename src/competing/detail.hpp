@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "hazard/competing.hpp"
+#include "util/huge_pages.hpp"
 #include "util/time_order.hpp"
 
 namespace hazard::detail {
@@ -23,5 +24,10 @@ std::vector<GrayTest> gray_tests(std::span<const double> time,
                                  std::span<const std::int32_t> group, std::size_t n_groups,
                                  std::span<const std::int32_t> stratum, std::size_t n_strata,
                                  double rho);
+
+/// gray_tests on rows already sorted by (stratum, time): payload = group * (n_causes + 1) + cause
+/// code, code = stratum.
+std::vector<GrayTest> gray_tests_sorted(std::span<const KeyedRow> rows, std::size_t n_causes,
+                                        std::size_t n_groups, double rho);
 
 }  // namespace hazard::detail

@@ -66,12 +66,12 @@ std::vector<GrayTest> gray_tests(std::span<const double> time, std::span<const s
                                  std::size_t n_groups, std::span<const std::int32_t> stratum,
                                  std::size_t n_strata, double rho) {
   const std::size_t n = time.size();
-  const std::size_t K = n_groups, C = n_causes, K1 = K - 1;
+  const std::size_t K = n_groups, C = n_causes;
   if (K < 2 || group.empty()) return {};
   if (cause.size() != n || group.size() != n || (!stratum.empty() && stratum.size() != n))
     throw std::invalid_argument("gray_test: spans of unequal length");
   if (stratum.empty()) n_strata = 1;
-  std::vector<KeyedRow> rows(n), other;
+  HugeVector<KeyedRow> rows(n), other;
   std::vector<std::uint32_t> hist;
   for (std::size_t i = 0; i < n; ++i) {
     if (cause[i] < 0 || static_cast<std::size_t>(cause[i]) > C)
@@ -87,7 +87,14 @@ std::vector<GrayTest> gray_tests(std::span<const double> time, std::span<const s
                st};
   }
   sort_keyed_rows(rows, other, hist, n_strata);
+  return gray_tests_sorted(rows, C, K, rho);
+}
 
+std::vector<GrayTest> gray_tests_sorted(std::span<const KeyedRow> rows, std::size_t n_causes,
+                                        std::size_t n_groups, double rho) {
+  const std::size_t n = rows.size();
+  const std::size_t K = n_groups, C = n_causes, K1 = K - 1;
+  if (K < 2) return {};
   std::vector<double> score_total(C * K1, 0.0), var_total(C * K1 * K1, 0.0);
   std::vector<double> rs(K), skmm(K), skm(K), dall(K);
   std::vector<double> d((C + 1) * K);  // d[cause * K + group]
