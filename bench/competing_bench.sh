@@ -60,7 +60,7 @@ PY
 }
 
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)  commit $(git -C "$SRC" rev-parse --short HEAD)"
-read -r _ ci_api _ ci_api_cpu < <("$BUILD/bench/competing_time" "$CI_FILE" cuminc 5 | tr '\n' ' ')
+read -r _ ci_api _ ci_api_cpu < <("$BUILD/bench/competing_time" "$CI_FILE" cuminc 5 | tr '\n' ' '; echo)
 ci_cmd=$(best_cmd 3 "$BUILD/hazard" cuminc --data "$CI_FILE" --time time --status status --cause 1 --group arm --json)
 read -r ci_r ci_r_cpu < <(Rscript -e 'suppressPackageStartupMessages(library(cmprsk)); a <- commandArgs(TRUE)
   d <- read.csv(a[1]); best <- Inf; cpu <- Inf
@@ -68,7 +68,7 @@ read -r ci_r ci_r_cpu < <(Rscript -e 'suppressPackageStartupMessages(library(cmp
     best <- min(best, s[["elapsed"]]); cpu <- min(cpu, s[["user.self"]] + s[["sys.self"]]) }
   cat(format(best, digits = 4), format(cpu, digits = 4), "\n")' "$CI_FILE" "$R_REPS")
 
-read -r _ fg_api _ fg_api_cpu < <("$BUILD/bench/competing_time" "$FG_FILE" finegray 5 | tr '\n' ' ')
+read -r _ fg_api _ fg_api_cpu < <("$BUILD/bench/competing_time" "$FG_FILE" finegray 5 | tr '\n' ' '; echo)
 fg_cmd=$(best_cmd 3 "$BUILD/hazard" finegray --data "$FG_FILE" --time time --status status --cause 1 --covariates arm,x1,x2 --json)
 read -r fg_r fg_r_cpu < <(Rscript -e 'suppressPackageStartupMessages(library(cmprsk)); a <- commandArgs(TRUE)
   d <- read.csv(a[1]); X <- cbind(arm = as.numeric(d$arm == "experimental"), x1 = d$x1, x2 = d$x2)

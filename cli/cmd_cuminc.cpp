@@ -17,6 +17,7 @@
 #include "hazard/competing.hpp"
 #include "hazard/error.hpp"
 #include "hazard/plot.hpp"
+#include "hazard/version.hpp"
 
 namespace hazard::cli {
 namespace {
@@ -124,6 +125,10 @@ nlohmann::ordered_json to_json(const CompetingData& d, const CumincResult& r, st
   json strata = nullptr;
   if (!s.stratum.empty()) strata = {{"columns", s.strata_names}, {"levels", s.strata_levels}};
   json out;
+  out["command"] = "cuminc";
+  out["hazard_version"] = version();
+  out["data"] = o.data.data;
+  out["time_units"] = analysis_units(o.data).empty() ? json(nullptr) : json(analysis_units(o.data));
   out["n"] = s.size();
   out["cause"] = d.cause_levels[cause];
   out["causes"] = d.cause_levels;
@@ -143,7 +148,6 @@ nlohmann::ordered_json to_json(const CompetingData& d, const CumincResult& r, st
   out["excluded"] = json(exclusions_json(s.excluded));
   out["n_read"] = s.n_read;
   out["n_filtered"] = s.n_filtered;
-  (void)o;
   return out;
 }
 
@@ -152,9 +156,12 @@ std::string cell(double x, const char* fmt_spec = "{:.4f}") {
   return fmt::format(fmt::runtime(fmt_spec), x);
 }
 
-void print_text(const CompetingData& d, const CumincResult& r, std::size_t cause) {
+void print_text(const CompetingData& d, const CumincResult& r, std::size_t cause,
+                const CumincCliOptions& o) {
   const SurvData& s = d.surv;
-  fmt::print("hazard cuminc: {}\n{}\n{}\n", s.source, exclusions_text(s), competing_summary(d));
+  fmt::print("hazard cuminc: {}\n{}\n{}\n", printable(s.source), exclusions_text(s),
+             printable(competing_summary(d)));
+  if (!units_text(o.data).empty()) fmt::print("{}\n", units_text(o.data));
   fmt::print("method: {}\ncause of interest: {} = {}\n", method_text(r), d.status_name,
              d.cause_levels[cause]);
   const int pct = static_cast<int>(std::lround(100 * r.conf_level));
@@ -244,7 +251,7 @@ void run(const CumincCliOptions& o) {
   if (o.json)
     std::cout << to_json(data, result, cause, o).dump(2) << "\n";
   else
-    print_text(data, result, cause);
+    print_text(data, result, cause, o);
 }
 
 }  // namespace

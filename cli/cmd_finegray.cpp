@@ -16,6 +16,7 @@
 #include "data_options.hpp"
 #include "hazard/competing.hpp"
 #include "hazard/error.hpp"
+#include "hazard/version.hpp"
 
 namespace hazard::cli {
 namespace {
@@ -106,6 +107,10 @@ void run(const FineGrayCliOptions& o) {
                        {"lower", jn(t.lower)}, {"upper", jn(t.upper)}, {"se_model", jn(t.se_model)},
                        {"se_robust", jn(t.se_robust)}});
     json out;
+    out["command"] = "finegray";
+    out["hazard_version"] = version();
+    out["data"] = o.data.data;
+    out["time_units"] = analysis_units(o.data).empty() ? json(nullptr) : json(analysis_units(o.data));
     out["n"] = r.n;
     out["events"] = r.events;
     out["competing"] = r.competing;
@@ -137,7 +142,9 @@ void run(const FineGrayCliOptions& o) {
   }
   fmt::print("Fine-Gray subdistribution hazards regression, cause {} = {}\n", data.status_name,
              data.cause_levels[cause]);
-  fmt::print("  data: {}  ({})\n  {}\n", o.data.data, exclusions_text(sd), competing_summary(data));
+  fmt::print("  data: {}  ({})\n  {}\n", printable(o.data.data), exclusions_text(sd),
+             printable(competing_summary(data)));
+  if (!units_text(o.data).empty()) fmt::print("  {}\n", units_text(o.data));
   fmt::print("  n = {}, failures of interest = {}, competing = {}, censored = {}\n", r.n, r.events,
              r.competing, r.censored);
   if (!sd.stratum.empty())

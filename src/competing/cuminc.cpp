@@ -28,8 +28,10 @@
 // Pointwise CIs as survfit_confint(p, se, logse = FALSE): log-log, log or plain on F (km.hpp);
 // gray_lower/upper apply the same transform to sqrt(Gray's variance).
 //
-// Input contract: CompetingData (validated); rows in any order. One radix sort by time, then
-// stable counting passes by group (the curves) and by stratum (Gray's test).
+// Input contract: CompetingData (validated); rows in any order. Tied data (few distinct times):
+// rows counted per (stratum, group, time, cause) through a hash of the times (cuminc_counted);
+// otherwise one radix sort by time, then stable counting passes by group (the curves) and by
+// stratum (Gray's test).
 // Reported times: the step functions at t (last time <= t), as cmprsk::timepoints and
 // summary(survfit, times =, extend = TRUE).
 #include <fmt/format.h>
@@ -38,6 +40,7 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <type_traits>
 
 #include "competing/detail.hpp"
 #include "hazard/competing.hpp"
@@ -84,20 +87,35 @@ void check_cuminc_options(const CumincOptions& o) {
 
 namespace detail {
 
-CumincGroup cuminc_group(std::span<const KeyedRow> rows, std::size_t n_causes,
+template <class Row>
+CumincGroup cuminc_group(std::span<const Row> rows, std::size_t n_causes,
                          const std::vector<double>& times, ConfType conf_type, double z) {
   const std::size_t C = n_causes;
   const std::size_t n = rows.size();
+  double total = 0;
+  for (const Row& r : rows) total += row_count(r);
   CumincGroup out;
-  out.n = n;
+  out.n = static_cast<std::size_t>(total);
   out.causes.assign(C, CifCurve{});
   out.at.assign(C, std::vector<CifPoint>(times.size()));
+  if constexpr (std::is_same_v<Row, CountedRow>) {
+    // one entry per (time, cause): the curves' lengths are known, no regrowth
+    std::vector<std::size_t> len(C, 0);
+    for (const Row& r : rows)
+      if (r.payload > 0) ++len[r.payload - 1];
+    for (std::size_t k = 0; k < C; ++k)
+      for (auto* v : {&out.causes[k].time, &out.causes[k].n_risk, &out.causes[k].n_event,
+                      &out.causes[k].estimate, &out.causes[k].variance, &out.causes[k].std_err,
+                      &out.causes[k].lower, &out.causes[k].upper, &out.causes[k].gray_lower,
+                      &out.causes[k].gray_upper})
+        v->reserve(len[k]);
+  }
   std::vector<CauseState> st(C);
   std::vector<double> dk(C, 0.0);
   double surv = 1.0;  // S(t-) then S(t)
   double a = 0.0;     // influence on S of subjects still at risk
   double e2 = 0.0;    // sum e^2 over subjects gone
-  double at_risk = static_cast<double>(n);
+  double at_risk = total;
   std::size_t next_time = 0;  // index into `times`
 
   // Values at the reported times in [from, to): the state as it stands (after every time <= t).
@@ -135,9 +153,9 @@ CumincGroup cuminc_group(std::span<const KeyedRow> rows, std::size_t n_causes,
     for (; j < n && rows[j].key == key; ++j) {
       const std::uint32_t c = rows[j].payload;
       if (c == 0)
-        censored += 1;
+        censored += row_count(rows[j]);
       else
-        dk[c - 1] += 1;
+        dk[c - 1] += row_count(rows[j]);
     }
     double d = 0;
     for (double x : dk) d += x;
@@ -236,7 +254,106 @@ CumincGroup cuminc_group(std::span<const KeyedRow> rows, std::size_t n_causes,
   return out;
 }
 
+template CumincGroup cuminc_group<KeyedRow>(std::span<const KeyedRow>, std::size_t,
+                                            const std::vector<double>&, ConfType, double);
+template CumincGroup cuminc_group<CountedRow>(std::span<const CountedRow>, std::size_t,
+                                              const std::vector<double>&, ConfType, double);
+
 }  // namespace detail
+
+namespace {
+
+// Tied data (times in whole days, or rounded): the distinct times found by hashing, ranked by
+// sorting the distinct keys only, and the rows counted per (stratum, group, time, cause) in a
+// table; the kernels then read one CountedRow per non-empty cell instead of one row per subject
+// (the same sums: a cell's rows have equal time, group, stratum and cause). Used when that table
+// (strata x groups x distinct times x (causes + 1) cells) is no larger than the data; returns
+// false otherwise, and the caller sorts the rows. O(n) hash probes in a table of at most 2n/cells
+// keys (T distinct times) plus O(T log T) to rank them.
+bool cuminc_counted(const SurvData& s, const std::vector<std::int32_t>& cause, std::size_t C,
+                    std::size_t K, std::size_t S, double z, const CumincOptions& options,
+                    CumincResult& out) {
+  const std::size_t n = s.size();
+  const std::size_t C1 = C + 1;
+  const std::size_t cells = S * K * C1;
+  if (n < 4096 || cells == 0) return false;
+  const std::size_t t_max = n / cells;  // the most distinct times for which counting pays
+  if (t_max < 16) return false;
+  // open addressing, linear probing, at most half full: grown (doubled, rehashed) as needed
+  std::size_t cap = 4096;
+  unsigned shift = 64 - 12;
+  std::vector<std::uint64_t> table(cap, 0);  // 0 = empty: no time_key of a time >= 0 is 0
+  auto slot_of = [&](std::uint64_t k) {
+    std::size_t h = static_cast<std::size_t>((k * 0x9E3779B97F4A7C15ULL) >> shift);
+    while (table[h] != 0 && table[h] != k) h = (h + 1) & (cap - 1);
+    return h;
+  };
+  std::size_t distinct = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t k = detail::time_key(s.time[i]);
+    const std::size_t h = slot_of(k);
+    if (table[h] != 0) continue;
+    if (++distinct > t_max) return false;
+    table[h] = k;
+    if (2 * distinct > cap) {
+      std::vector<std::uint64_t> old_table(2 * cap, 0);
+      old_table.swap(table);
+      cap *= 2;
+      --shift;
+      for (std::uint64_t x : old_table)
+        if (x != 0) table[slot_of(x)] = x;
+    }
+  }
+  std::vector<std::uint64_t> keys;
+  keys.reserve(distinct);
+  for (std::uint64_t k : table)
+    if (k != 0) keys.push_back(k);
+  std::sort(keys.begin(), keys.end());
+  const std::size_t T = keys.size();
+  std::vector<std::uint32_t> rank(cap, 0);
+  for (std::size_t r = 0; r < T; ++r) rank[slot_of(keys[r])] = static_cast<std::uint32_t>(r);
+  // counts[((stratum * K + group) * T + rank) * C1 + cause]
+  std::vector<std::uint32_t> counts(S * K * T * C1, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t r = rank[slot_of(detail::time_key(s.time[i]))];
+    const std::size_t st = s.stratum.empty() ? 0 : static_cast<std::size_t>(s.stratum[i]);
+    const std::size_t g = s.group.empty() ? 0 : static_cast<std::size_t>(s.group[i]);
+    ++counts[((st * K + g) * T + r) * C1 + static_cast<std::size_t>(cause[i])];
+  }
+  std::vector<detail::CountedRow> rows;
+  rows.reserve(T * C1);
+  for (std::size_t g = 0; g < K; ++g) {
+    rows.clear();
+    for (std::size_t r = 0; r < T; ++r)
+      for (std::size_t c = 0; c < C1; ++c) {
+        std::uint32_t m = 0;
+        for (std::size_t st = 0; st < S; ++st) m += counts[((st * K + g) * T + r) * C1 + c];
+        if (m > 0)
+          rows.push_back({keys[r], static_cast<std::uint32_t>(c), static_cast<std::int32_t>(g), m});
+      }
+    CumincGroup grp = detail::cuminc_group(std::span<const detail::CountedRow>(rows), C,
+                                           out.times, options.conf_type, z);
+    if (!s.group.empty()) grp.level = s.group_levels[g];
+    out.groups.push_back(std::move(grp));
+  }
+  if (K > 1) {
+    // Gray's test: by (stratum, time); payload = group * C1 + cause
+    rows.clear();
+    for (std::size_t st = 0; st < S; ++st)
+      for (std::size_t r = 0; r < T; ++r)
+        for (std::size_t g = 0; g < K; ++g)
+          for (std::size_t c = 0; c < C1; ++c)
+            if (const std::uint32_t m = counts[((st * K + g) * T + r) * C1 + c]; m > 0)
+              rows.push_back({keys[r], static_cast<std::uint32_t>(g * C1 + c),
+                              static_cast<std::int32_t>(st), m});
+    out.n_strata = S;
+    out.tests = detail::gray_tests_sorted(std::span<const detail::CountedRow>(rows), C, K,
+                                          options.rho);
+  }
+  return true;
+}
+
+}  // namespace
 
 CumincResult cuminc(const CompetingData& data, const CumincOptions& options) {
   check_cuminc_options(options);
@@ -253,8 +370,9 @@ CumincResult cuminc(const CompetingData& data, const CumincOptions& options) {
   std::sort(out.times.begin(), out.times.end());
   out.times.erase(std::unique(out.times.begin(), out.times.end()), out.times.end());
   const double z = detail::km_z(options.conf_level);
+  if (cuminc_counted(s, data.cause, C, K, s.n_strata(), z, options, out)) return out;
 
-  // One sort by time; the curves need the rows by (group, time), Gray's test by (stratum, time):
+  // Few ties: one sort by time; the curves need the rows by (group, time), Gray's test by (stratum, time):
   // two stable counting passes of the time order (O(n) each) instead of two more sorts.
   // Sorted rows: payload = group * (C + 1) + cause, code = stratum.
   const auto C1 = static_cast<std::uint32_t>(C + 1);
@@ -299,9 +417,11 @@ CumincResult cuminc(const CompetingData& data, const CumincOptions& options) {
           rows, other, out.n_strata,
           [](const detail::KeyedRow& r) { return static_cast<std::size_t>(r.code); },
           [](const detail::KeyedRow& r) { return r; });
-      out.tests = detail::gray_tests_sorted(other, C, K, options.rho);
+      out.tests = detail::gray_tests_sorted(std::span<const detail::KeyedRow>(other), C, K,
+                                            options.rho);
     } else {
-      out.tests = detail::gray_tests_sorted(rows, C, K, options.rho);
+      out.tests = detail::gray_tests_sorted(std::span<const detail::KeyedRow>(rows), C, K,
+                                            options.rho);
     }
   }
   return out;

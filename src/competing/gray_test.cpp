@@ -87,10 +87,11 @@ std::vector<GrayTest> gray_tests(std::span<const double> time, std::span<const s
                st};
   }
   sort_keyed_rows(rows, other, hist, n_strata);
-  return gray_tests_sorted(rows, C, K, rho);
+  return gray_tests_sorted(std::span<const KeyedRow>(rows), C, K, rho);
 }
 
-std::vector<GrayTest> gray_tests_sorted(std::span<const KeyedRow> rows, std::size_t n_causes,
+template <class Row>
+std::vector<GrayTest> gray_tests_sorted(std::span<const Row> rows, std::size_t n_causes,
                                         std::size_t n_groups, double rho) {
   const std::size_t n = rows.size();
   const std::size_t K = n_groups, C = n_causes, K1 = K - 1;
@@ -105,7 +106,7 @@ std::vector<GrayTest> gray_tests_sorted(std::span<const KeyedRow> rows, std::siz
     while (end < n && rows[end].code == code) ++end;
     // one stratum: rows [i, end)
     std::fill(rs.begin(), rs.end(), 0.0);
-    for (std::size_t r = i; r < end; ++r) rs[rows[r].payload / (C + 1)] += 1;
+    for (std::size_t r = i; r < end; ++r) rs[rows[r].payload / (C + 1)] += row_count(rows[r]);
     std::fill(skmm.begin(), skmm.end(), 1.0);
     std::fill(skm.begin(), skm.end(), 1.0);
     std::vector<GrayState> state(C, GrayState(K));
@@ -116,7 +117,7 @@ std::vector<GrayTest> gray_tests_sorted(std::span<const KeyedRow> rows, std::siz
       std::size_t q = r;
       for (; q < end && rows[q].key == key; ++q) {
         const std::uint32_t p = rows[q].payload;
-        d[(p % (C + 1)) * K + p / (C + 1)] += 1;
+        d[(p % (C + 1)) * K + p / (C + 1)] += row_count(rows[q]);
       }
       double total = 0;
       for (std::size_t j = 0; j < K; ++j) {
@@ -262,6 +263,11 @@ std::vector<GrayTest> gray_tests_sorted(std::span<const KeyedRow> rows, std::siz
   }
   return out;
 }
+
+template std::vector<GrayTest> gray_tests_sorted<KeyedRow>(std::span<const KeyedRow>, std::size_t,
+                                                         std::size_t, double);
+template std::vector<GrayTest> gray_tests_sorted<CountedRow>(std::span<const CountedRow>,
+                                                           std::size_t, std::size_t, double);
 
 }  // namespace detail
 

@@ -19,12 +19,18 @@ bad() { echo "FAIL $1"; fail=1; }
 # --- every case of competing_cli.json: the command line it records, compared with R ---
 cases=$(Rscript -e 'x <- jsonlite::fromJSON(commandArgs(TRUE)[1], simplifyVector = FALSE)$cases
   for (c in x) cat(c$name, c$command, c$data, unlist(c$args), "\n", sep = "\t")' "$ref/competing_cli.json")
-[ "$(printf '%s\n' "$cases" | grep -c .)" -ge 7 ] || bad "reference cases missing"
+[ "$(printf '%s\n' "$cases" | grep -c .)" -ge 8 ] || bad "reference cases missing"
 while IFS=$'\t' read -r -a f; do
   [ ${#f[@]} -ge 3 ] || continue
   name=${f[0]} cmd=${f[1]} data=${f[2]}
   args=("${f[@]:3}")
-  if ! "$hazard" "$cmd" --data "$ref/$data" "${args[@]}" --json >"$tmp/$name.json" 2>"$tmp/$name.err"; then
+  file=$ref/$data
+  if [[ $data == *'*'* ]]; then  # FILE*N: the header, then FILE's rows N times
+    base=${data%'*'*} times=${data##*'*'}
+    file=$tmp/${base%.csv}_x$times.csv
+    { head -1 "$ref/$base"; for ((k = 0; k < times; k++)); do tail -n +2 "$ref/$base"; done; } >"$file"
+  fi
+  if ! "$hazard" "$cmd" --data "$file" "${args[@]}" --json >"$tmp/$name.json" 2>"$tmp/$name.err"; then
     bad "$name: hazard exited non-zero"; cat "$tmp/$name.err"; continue
   fi
   if Rscript "$here/competing_compare.R" "$ref/competing_cli.json" "$name" "$tmp/$name.json"; then

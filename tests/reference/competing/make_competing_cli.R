@@ -150,6 +150,14 @@ cases <- list(
               times = c(1000, 3000), conf_type = "log", subset_text = "d[d$sex == \"f\", ]",
               extra_args = c("--where", "sex=f"))
 )
+# tied data large enough for cuminc's counting path (n >= 4096, few distinct times): pbc's rows
+# 20 times over; the test writes that file (data "pbc_cr.csv*20": the header, then the rows 20 times)
+pb20 <- pb[rep(seq_len(nrow(pb)), 20), ]
+cases[[length(cases) + 1]] <- cuminc_case("cuminc_pbc_x20_strata", "pbc", pb20, "time", "status", 0, 2,
+                                          group = "trt", strata = "sex", times = c(1000, 2000, 3000))
+cases[[length(cases)]]$data <- "pbc_cr.csv*20"
+cases[[length(cases)]]$calls[1] <- paste0("d <- pbc_cr[rep(seq_len(nrow(pbc_cr)), 20), ]; ",
+                                          cases[[length(cases)]]$calls[1])
 # the whole file is read: n_read counts every row, --where removes the others
 cases[[3]]$expect$n_read <- nrow(pb)
 cases[[3]]$expect$n_filtered <- sum(pb$sex != "f")

@@ -8,7 +8,12 @@
 #include <string>
 #include <vector>
 
+#include <algorithm>
+#include <span>
+
+#include "competing/detail.hpp"
 #include "hazard/competing.hpp"
+#include "km/km_detail.hpp"
 #include "hazard/error.hpp"
 #include "hazard/read.hpp"
 #include "test_util.hpp"
@@ -232,6 +237,93 @@ TEST(Cuminc, HandWorkedFiveSubjects) {
   EXPECT_FALSE(at[0][2].beyond_follow_up);
   EXPECT_DOUBLE_EQ(at[1][3].estimate, 0.5);
   EXPECT_TRUE(r.tests.empty());
+}
+
+// Tied data with n >= 4096 take cuminc's counting path (rows counted per stratum, group, time and
+// cause). pbc (trt, stratified by sex) replicated 20 times: the Aalen-Johansen estimate does not
+// change under replication (an independent truth, checked against the sorted path on the original
+// rows), and every number equals that of the sorted-rows kernels on the replicated rows:
+// cuminc_group on rows sorted by time, gray_test (its own sort) for the test.
+TEST(Cuminc, CountedPathOnTiedDataAgreesWithSortedRows) {
+  const hazard::Table t =
+      hazard::read_data(std::string(HAZARD_REFERENCE_DIR) + "/competing/pbc_cr.csv");
+  hazard::Roles roles;
+  roles.time = "time";
+  roles.group = "trt";
+  roles.strata = {"sex"};
+  const hazard::CompetingData d = hazard::build_competing_data(t, roles, "status", "0");
+  hazard::CompetingData big = d;
+  constexpr std::size_t reps = 20;
+  for (auto* v : {&big.surv.time}) v->clear();
+  big.surv.status.clear();
+  big.surv.group.clear();
+  big.surv.stratum.clear();
+  big.cause.clear();
+  for (std::size_t r = 0; r < reps; ++r) {
+    big.surv.time.insert(big.surv.time.end(), d.surv.time.begin(), d.surv.time.end());
+    big.surv.status.insert(big.surv.status.end(), d.surv.status.begin(), d.surv.status.end());
+    big.surv.group.insert(big.surv.group.end(), d.surv.group.begin(), d.surv.group.end());
+    big.surv.stratum.insert(big.surv.stratum.end(), d.surv.stratum.begin(), d.surv.stratum.end());
+    big.cause.insert(big.cause.end(), d.cause.begin(), d.cause.end());
+  }
+  big.surv.row.assign(big.surv.time.size(), 0);
+  big.surv.line.assign(big.surv.time.size(), 0);
+  ASSERT_GE(big.surv.size(), 4096u);
+  const hazard::CumincOptions opt{.times = {500, 1000, 2000, 5000}};
+  const hazard::CumincResult small = hazard::cuminc(d, opt);
+  const hazard::CumincResult r = hazard::cuminc(big, opt);
+  const std::size_t C = big.n_causes(), K = big.surv.n_groups();
+  ASSERT_EQ(r.groups.size(), K);
+  ASSERT_EQ(r.tests.size(), C);
+  const double z = hazard::detail::km_z(0.95);
+  for (std::size_t g = 0; g < K; ++g) {
+    std::vector<hazard::detail::KeyedRow> rows;
+    for (std::size_t i = 0; i < big.surv.size(); ++i)
+      if (static_cast<std::size_t>(big.surv.group[i]) == g)
+        rows.push_back({hazard::detail::time_key(big.surv.time[i]),
+                        static_cast<std::uint32_t>(big.cause[i]), static_cast<std::int32_t>(g)});
+    std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+    const hazard::CumincGroup want = hazard::detail::cuminc_group(
+        std::span<const hazard::detail::KeyedRow>(rows), C, r.times, opt.conf_type, z);
+    const hazard::CumincGroup& got = r.groups[g];
+    EXPECT_EQ(got.n, want.n);
+    EXPECT_EQ(got.n, small.groups[g].n * reps);
+    EXPECT_EQ(got.last_time, want.last_time);
+    for (std::size_t k = 0; k < C; ++k) {
+      const hazard::CifCurve &a = got.causes[k], &b = want.causes[k], &s1 = small.groups[g].causes[k];
+      ASSERT_EQ(a.time.size(), b.time.size());
+      ASSERT_EQ(a.time.size(), s1.time.size());
+      EXPECT_EQ(got.events[k], small.groups[g].events[k] * reps);
+      for (std::size_t i = 0; i < a.time.size(); ++i) {
+        EXPECT_EQ(a.time[i], b.time[i]);
+        EXPECT_EQ(a.n_risk[i], b.n_risk[i]);
+        EXPECT_EQ(a.n_event[i], b.n_event[i]);
+        EXPECT_PRED3(near_rel, a.estimate[i], s1.estimate[i], hazard::tol::closed_form);
+        for (auto m : {&hazard::CifCurve::estimate, &hazard::CifCurve::variance,
+                       &hazard::CifCurve::std_err, &hazard::CifCurve::lower,
+                       &hazard::CifCurve::upper, &hazard::CifCurve::gray_lower,
+                       &hazard::CifCurve::gray_upper}) {
+          const double x = (a.*m)[i], y = (b.*m)[i];
+          if (std::isnan(y)) EXPECT_TRUE(std::isnan(x));
+          else EXPECT_PRED3(near_rel, x, y, hazard::tol::closed_form);
+        }
+      }
+      for (std::size_t j = 0; j < r.times.size(); ++j) {
+        EXPECT_PRED3(near_rel, got.at[k][j].estimate, want.at[k][j].estimate, hazard::tol::closed_form);
+        EXPECT_PRED3(near_rel, got.at[k][j].std_err, want.at[k][j].std_err, hazard::tol::closed_form);
+        EXPECT_PRED3(near_rel, got.at[k][j].variance, want.at[k][j].variance, hazard::tol::closed_form);
+        EXPECT_EQ(got.at[k][j].beyond_follow_up, want.at[k][j].beyond_follow_up);
+      }
+    }
+  }
+  for (std::size_t k = 0; k < C; ++k) {
+    const hazard::GrayTest want =
+        hazard::gray_test(big.surv.time, big.cause, static_cast<std::int32_t>(k + 1), big.surv.group,
+                          K, big.surv.stratum, 0.0);
+    EXPECT_PRED3(near_rel, r.tests[k].stat, want.stat, hazard::tol::closed_form);
+    EXPECT_PRED3(near_rel, r.tests[k].p, want.p, hazard::tol::closed_form);
+    EXPECT_EQ(r.tests[k].df, want.df);
+  }
 }
 
 TEST(Cuminc, RejectsBadOptions) {
