@@ -5,7 +5,7 @@
 #     Gray's test for each cause) vs cmprsk::cuminc(time, status, arm) (curves, Gray's variance,
 #     Gray's tests); and the whole command `hazard cuminc --cause 1 --group arm --json` (CSV read,
 #     validation, JSON of every curve) vs cuminc alone.
-#   Fine-Gray at N_FG rows (default 20000; see below): hazard::fine_gray (cause 1 on arm + x1 + x2,
+#   Fine-Gray at N_FG rows (default 10000; see below): hazard::fine_gray (cause 1 on arm + x1 + x2,
 #     crr's variance) vs cmprsk::crr(time, status, cbind(arm, x1, x2)); and the whole command
 #     `hazard finegray --cause 1 --covariates arm,x1,x2 --json`.
 # Data in memory on both sides for the API rows (R's time excludes read.csv; bench/competing_time
@@ -28,7 +28,7 @@ set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-$SRC/build}
 N_CI=${2:-1000000}
-N_FG=${3:-20000}
+N_FG=${3:-10000}
 R_REPS=${R_REPS:-3}
 DATA=${HAZARD_BENCH_DATA:-/tmp/hazard-bench}
 mkdir -p "$DATA"
@@ -64,7 +64,7 @@ read -r _ ci_api _ ci_api_cpu < <("$BUILD/bench/competing_time" "$CI_FILE" cumin
 ci_cmd=$(best_cmd 3 "$BUILD/hazard" cuminc --data "$CI_FILE" --time time --status status --cause 1 --group arm --json)
 read -r ci_r ci_r_cpu < <(Rscript -e 'suppressPackageStartupMessages(library(cmprsk)); a <- commandArgs(TRUE)
   d <- read.csv(a[1]); best <- Inf; cpu <- Inf
-  for (i in seq_len(as.integer(a[2]))) { gc(); s <- system.time(ci <- cuminc(d$time, d$status, d$arm))
+  for (i in seq_len(as.integer(a[2]))) { invisible(gc()); s <- system.time(ci <- cuminc(d$time, d$status, d$arm))
     best <- min(best, s[["elapsed"]]); cpu <- min(cpu, s[["user.self"]] + s[["sys.self"]]) }
   cat(format(best, digits = 4), format(cpu, digits = 4), "\n")' "$CI_FILE" "$R_REPS")
 
@@ -72,7 +72,7 @@ read -r _ fg_api _ fg_api_cpu < <("$BUILD/bench/competing_time" "$FG_FILE" fineg
 fg_cmd=$(best_cmd 3 "$BUILD/hazard" finegray --data "$FG_FILE" --time time --status status --cause 1 --covariates arm,x1,x2 --json)
 read -r fg_r fg_r_cpu < <(Rscript -e 'suppressPackageStartupMessages(library(cmprsk)); a <- commandArgs(TRUE)
   d <- read.csv(a[1]); X <- cbind(arm = as.numeric(d$arm == "experimental"), x1 = d$x1, x2 = d$x2)
-  gc(); s <- system.time(f <- crr(d$time, d$status, X))
+  invisible(gc()); s <- system.time(f <- crr(d$time, d$status, X))
   cat(format(s[["elapsed"]], digits = 4), format(s[["user.self"]] + s[["sys.self"]], digits = 4), "\n")' "$FG_FILE")
 
 ratio() { python3 -c "print(f'{$1 / $2:.1f}')"; }
