@@ -89,9 +89,11 @@ int main(int argc, char** argv) {
           sink = sink + r.groups[0].causes[0].estimate.back() + r.tests[0].stat;
         });
       } else if (task == "finegray") {
-        const hazard::FineGrayData fg = hazard::fine_gray_data(
-            data, table, 0,
-            {{.column = "arm", .ref = "control", .factor = true}, {.column = "x1"}, {.column = "x2"}});
+        const hazard::FineGrayData fg =
+            hazard::fine_gray_data(data, table, 0,
+                                   {{.column = "arm", .ref = "control", .factor = true},
+                                    {.column = "x1"},
+                                    {.column = "x2"}});
         s = best_of(reps, [&] {
           const hazard::FineGrayResult r = hazard::fine_gray(fg);
           sink = sink + r.coef[0] + r.var(0, 0);

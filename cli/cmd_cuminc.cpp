@@ -46,8 +46,8 @@ std::string method_text(const CumincResult& r) {
 }
 
 std::string test_text(const CumincResult& r, const SurvData& d) {
-  std::string s = fmt::format("Gray's K-sample test, weight (1 - F(t-))^{:g}, as cmprsk::cuminc",
-                              r.rho);
+  std::string s =
+      fmt::format("Gray's K-sample test, weight (1 - F(t-))^{:g}, as cmprsk::cuminc", r.rho);
   if (!d.stratum.empty()) s += fmt::format(", stratified by {}", fmt::join(d.strata_names, ", "));
   return s;
 }
@@ -59,10 +59,17 @@ nlohmann::ordered_json curve_json(const CifCurve& c, const std::string& cause) {
     for (double x : v) a.push_back(jn(x));
     return a;
   };
-  return {{"cause", cause},          {"time", arr(c.time)},         {"n_risk", arr(c.n_risk)},
-          {"n_event", arr(c.n_event)}, {"estimate", arr(c.estimate)}, {"variance", arr(c.variance)},
-          {"std_err", arr(c.std_err)}, {"lower", arr(c.lower)},       {"upper", arr(c.upper)},
-          {"gray_lower", arr(c.gray_lower)}, {"gray_upper", arr(c.gray_upper)}};
+  return {{"cause", cause},
+          {"time", arr(c.time)},
+          {"n_risk", arr(c.n_risk)},
+          {"n_event", arr(c.n_event)},
+          {"estimate", arr(c.estimate)},
+          {"variance", arr(c.variance)},
+          {"std_err", arr(c.std_err)},
+          {"lower", arr(c.lower)},
+          {"upper", arr(c.upper)},
+          {"gray_lower", arr(c.gray_lower)},
+          {"gray_upper", arr(c.gray_upper)}};
 }
 
 nlohmann::ordered_json test_json(const GrayTest& t, const std::string& cause) {
@@ -77,7 +84,7 @@ nlohmann::ordered_json test_json(const GrayTest& t, const std::string& cause) {
   json score = json::array();
   for (double x : t.score) score.push_back(jn(x));
   return {{"cause", cause}, {"stat", jn(t.stat)}, {"df", t.df},
-          {"p", jn(t.p)},  {"score", score},     {"variance", v}};
+          {"p", jn(t.p)},   {"score", score},     {"variance", v}};
 }
 
 nlohmann::ordered_json to_json(const CompetingData& d, const CumincResult& r, std::size_t cause,
@@ -119,7 +126,8 @@ nlohmann::ordered_json to_json(const CompetingData& d, const CumincResult& r, st
   json tests = nullptr, test = nullptr;
   if (!r.tests.empty()) {
     tests = json::array();
-    for (std::size_t k = 0; k < r.tests.size(); ++k) tests.push_back(test_json(r.tests[k], d.cause_levels[k]));
+    for (std::size_t k = 0; k < r.tests.size(); ++k)
+      tests.push_back(test_json(r.tests[k], d.cause_levels[k]));
     test = tests[cause];
   }
   json strata = nullptr;
@@ -189,8 +197,8 @@ void print_text(const CompetingData& d, const CumincResult& r, std::size_t cause
     fmt::print("  {:>12} {:>10} {:>4} {:>10}\n", "cause", "chisq", "df", "p");
     for (std::size_t k : order) {
       const GrayTest& t = r.tests[k];
-      fmt::print("  {:>12} {:>10} {:>4} {:>10}{}\n", d.cause_levels[k], cell(t.stat),
-                 t.df, std::isfinite(t.p) ? fmt::format("{:.4g}", t.p) : "NA",
+      fmt::print("  {:>12} {:>10} {:>4} {:>10}{}\n", d.cause_levels[k], cell(t.stat), t.df,
+                 std::isfinite(t.p) ? fmt::format("{:.4g}", t.p) : "NA",
                  std::isfinite(t.stat) ? "" : "  (variance singular)");
     }
   }
@@ -213,8 +221,10 @@ void write_plot(const CompetingData& d, const CumincResult& r, std::size_t cause
     if (k != cause) order.push_back(k);
   for (const CumincGroup& g : r.groups) {
     plot::CifPanel panel;
-    if (g.level) panel.label = fmt::format("{} = {} (n = {})", d.surv.group_name, *g.level, g.n);
-    else panel.label = fmt::format("All (n = {})", g.n);
+    if (g.level)
+      panel.label = fmt::format("{} = {} (n = {})", d.surv.group_name, *g.level, g.n);
+    else
+      panel.label = fmt::format("All (n = {})", g.n);
     panel.last_time = g.last_time;
     for (std::size_t k : order)
       panel.causes.push_back({.label = fmt::format("{} = {}", d.status_name, d.cause_levels[k]),
@@ -222,9 +232,10 @@ void write_plot(const CompetingData& d, const CumincResult& r, std::size_t cause
                               .estimate = g.causes[k].estimate});
     p.panels.push_back(std::move(panel));
   }
-  p.options.x_label = o.x_label.empty() ? (d.surv.time_label.empty() ? o.data.time : d.surv.time_label)
-                                        : o.x_label;
-  p.options.footnote = "Stacked Aalen-Johansen cumulative incidence; top edge: failure from any cause";
+  p.options.x_label =
+      o.x_label.empty() ? (d.surv.time_label.empty() ? o.data.time : d.surv.time_label) : o.x_label;
+  p.options.footnote =
+      "Stacked Aalen-Johansen cumulative incidence; top edge: failure from any cause";
   plot::write_figure(plot::render_cif(p, figure_format(o.plot)), o.plot);
 }
 
@@ -272,7 +283,8 @@ void register_cuminc(CLI::App& app) {
                   "CI transform: log-log (default), log (survfit's default) or plain")
       ->check(CLI::IsMember({"log-log", "log", "plain"}));
   cmd->add_option("--conf-level", o->conf_level, "Confidence level (default 0.95)");
-  cmd->add_option("--plot", o->plot, "Write the stacked cumulative incidence figure (.svg/.png/.pdf)");
+  cmd->add_option("--plot", o->plot,
+                  "Write the stacked cumulative incidence figure (.svg/.png/.pdf)");
   cmd->add_option("--x-label", o->x_label, "x-axis label of the figure (default: the time column)");
   cmd->add_flag("--json", o->json, "Print one JSON document on stdout");
   cmd->callback([o]() { run(*o); });

@@ -83,17 +83,19 @@ void run(const FineGrayCliOptions& o) {
   const std::size_t cause = cause_index(data, o.cause);
   const SurvData& sd = data.surv;
   std::vector<DesignSpec> specs;
-  if (!sd.group.empty()) specs.push_back({.column = sd.group_name, .ref = sd.group_levels.front(), .factor = true});
+  if (!sd.group.empty())
+    specs.push_back({.column = sd.group_name, .ref = sd.group_levels.front(), .factor = true});
   for (const auto& c : covs) {
     const std::string ref = ref_for(o.data, c);
     specs.push_back({.column = c, .ref = ref, .factor = !ref.empty()});
   }
   const FineGrayData fg = fine_gray_data(data, table, cause, specs);
   if (fg.x.cols() == 0)
-    throw UsageError(fmt::format("--group {}: only one level in the analysed rows, nothing to "
-                                 "compare", sd.group_name));
-  const FineGrayResult r =
-      fine_gray(fg, {.max_iter = o.max_iter, .conf_level = o.conf_level});
+    throw UsageError(
+        fmt::format("--group {}: only one level in the analysed rows, nothing to "
+                    "compare",
+                    sd.group_name));
+  const FineGrayResult r = fine_gray(fg, {.max_iter = o.max_iter, .conf_level = o.conf_level});
   if (!r.converged)
     fmt::print(stderr, "hazard: warning: the Fine-Gray fit did not converge in {} iterations\n",
                r.iterations);
@@ -102,15 +104,22 @@ void run(const FineGrayCliOptions& o) {
     using json = nlohmann::ordered_json;
     json terms = json::array();
     for (const FineGrayTerm& t : r.terms)
-      terms.push_back({{"term", t.term},       {"coef", jn(t.coef)},   {"shr", jn(t.shr)},
-                       {"se", jn(t.se)},       {"z", jn(t.z)},         {"p", jn(t.p)},
-                       {"lower", jn(t.lower)}, {"upper", jn(t.upper)}, {"se_model", jn(t.se_model)},
+      terms.push_back({{"term", t.term},
+                       {"coef", jn(t.coef)},
+                       {"shr", jn(t.shr)},
+                       {"se", jn(t.se)},
+                       {"z", jn(t.z)},
+                       {"p", jn(t.p)},
+                       {"lower", jn(t.lower)},
+                       {"upper", jn(t.upper)},
+                       {"se_model", jn(t.se_model)},
                        {"se_robust", jn(t.se_robust)}});
     json out;
     out["command"] = "finegray";
     out["hazard_version"] = version();
     out["data"] = o.data.data;
-    out["time_units"] = analysis_units(o.data).empty() ? json(nullptr) : json(analysis_units(o.data));
+    out["time_units"] =
+        analysis_units(o.data).empty() ? json(nullptr) : json(analysis_units(o.data));
     out["n"] = r.n;
     out["events"] = r.events;
     out["competing"] = r.competing;
@@ -174,10 +183,10 @@ void run(const FineGrayCliOptions& o) {
 
 void register_finegray(CLI::App& app) {
   auto o = std::make_shared<FineGrayCliOptions>();
-  CLI::App* cmd = app.add_subcommand(
-      "finegray",
-      "Competing risks: Fine-Gray subdistribution hazards model, as cmprsk::crr "
-      "(docs/cli/finegray.md)");
+  CLI::App* cmd =
+      app.add_subcommand("finegray",
+                         "Competing risks: Fine-Gray subdistribution hazards model, as cmprsk::crr "
+                         "(docs/cli/finegray.md)");
   add_data_options(cmd, o->data);
   add_competing_options(cmd, o->competing);
   cmd->add_option("--cause", o->cause, "The cause of interest (a value of --status)")->required();

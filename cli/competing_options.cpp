@@ -21,8 +21,9 @@ void add_competing_options(CLI::App* cmd, CompetingOptions& o) {
 CompetingData load_competing_data(const DataOptions& data, const CompetingOptions& o,
                                   Table* table_out, const std::vector<std::string>& covariates) {
   if (!data.event.empty() || !data.cnsr.empty())
-    throw UsageError("competing risks read the failure cause from --status; --event and --cnsr do "
-                     "not apply");
+    throw UsageError(
+        "competing risks read the failure cause from --status; --event and --cnsr do "
+        "not apply");
   if (!data.weights.empty())
     throw UsageError("competing-risks estimators take no case weights (--weights)");
   if (o.status.empty()) throw UsageError("--status COL is required");
@@ -41,9 +42,10 @@ CompetingData load_competing_data(const DataOptions& data, const CompetingOption
   } catch (const UsageError& e) {
     // build_surv_data words a censoring value that does not fit the column as an --event flag
     if (std::string(e.what()).rfind("--event", 0) == 0)
-      throw UsageError(fmt::format("--censor {}: the status column '{}' is numeric but '{}' is not "
-                                   "a number",
-                                   o.censor, o.status, o.censor));
+      throw UsageError(
+          fmt::format("--censor {}: the status column '{}' is numeric but '{}' is not "
+                      "a number",
+                      o.censor, o.status, o.censor));
     throw;
   }
   CompetingData out = make_competing_data(std::move(surv), table, o.status, o.censor);
@@ -57,7 +59,8 @@ std::string competing_summary(const CompetingData& d) {
   double censored = 0;
   for (std::int32_t c : d.cause) (c == 0 ? censored : events[static_cast<std::size_t>(c - 1)]) += 1;
   for (std::size_t k = 0; k < d.n_causes(); ++k)
-    causes += fmt::format("{}{} = {}: {}", k ? ", " : "", d.status_name, d.cause_levels[k], events[k]);
+    causes +=
+        fmt::format("{}{} = {}: {}", k ? ", " : "", d.status_name, d.cause_levels[k], events[k]);
   return fmt::format("status column {}: censored ({} = {}): {}; failures: {}", d.status_name,
                      d.status_name, d.censor, censored, causes);
 }

@@ -2,9 +2,8 @@
 // with one value for censored and one per cause (docs/cli/cuminc.md).
 #pragma once
 
-#include <string>
-
 #include <CLI/CLI.hpp>
+#include <string>
 
 #include "data_options.hpp"
 #include "hazard/competing.hpp"

@@ -196,14 +196,15 @@ CumincGroup cuminc_group(std::span<const Row> rows, std::size_t n_causes,
       }
       a = a_new;
       surv = s_new;
-      // subjects leaving: censored with (a, b), failing from cause j with (a - S-/Y, b + [j=k] S-/Y)
+      // subjects leaving: censored with (a, b), failing from cause j with (a - S-/Y, b + [j=k]
+      // S-/Y)
       const double ec = s_new > 0 ? a / s_new : 0.0;
       const double ef = s_new > 0 ? (a - s_minus / y) / s_new : 0.0;
       e2 += censored * ec * ec + d * ef * ef;
       for (std::size_t k = 0; k < C; ++k) {
         CauseState& s = st[k];
         const double gc = s.b - ec * s.f;
-        const double gf = s.b - ef * s.f;  // failures from other causes
+        const double gf = s.b - ef * s.f;    // failures from other causes
         const double gk = gf + s_minus / y;  // failures from cause k
         s.g2 += censored * gc * gc + (d - dk[k]) * gf * gf + dk[k] * gk * gk;
         s.ge += censored * gc * ec + (d - dk[k]) * gf * ef + dk[k] * gk * ef;
@@ -331,8 +332,8 @@ bool cuminc_counted(const SurvData& s, const std::vector<std::int32_t>& cause, s
         if (m > 0)
           rows.push_back({keys[r], static_cast<std::uint32_t>(c), static_cast<std::int32_t>(g), m});
       }
-    CumincGroup grp = detail::cuminc_group(std::span<const detail::CountedRow>(rows), C,
-                                           out.times, options.conf_type, z);
+    CumincGroup grp = detail::cuminc_group(std::span<const detail::CountedRow>(rows), C, out.times,
+                                           options.conf_type, z);
     if (!s.group.empty()) grp.level = s.group_levels[g];
     out.groups.push_back(std::move(grp));
   }
@@ -347,8 +348,8 @@ bool cuminc_counted(const SurvData& s, const std::vector<std::int32_t>& cause, s
               rows.push_back({keys[r], static_cast<std::uint32_t>(g * C1 + c),
                               static_cast<std::int32_t>(st), m});
     out.n_strata = S;
-    out.tests = detail::gray_tests_sorted(std::span<const detail::CountedRow>(rows), C, K,
-                                          options.rho);
+    out.tests =
+        detail::gray_tests_sorted(std::span<const detail::CountedRow>(rows), C, K, options.rho);
   }
   return true;
 }
@@ -372,8 +373,8 @@ CumincResult cuminc(const CompetingData& data, const CumincOptions& options) {
   const double z = detail::km_z(options.conf_level);
   if (cuminc_counted(s, data.cause, C, K, s.n_strata(), z, options, out)) return out;
 
-  // Few ties: one sort by time; the curves need the rows by (group, time), Gray's test by (stratum, time):
-  // two stable counting passes of the time order (O(n) each) instead of two more sorts.
+  // Few ties: one sort by time; the curves need the rows by (group, time), Gray's test by (stratum,
+  // time): two stable counting passes of the time order (O(n) each) instead of two more sorts.
   // Sorted rows: payload = group * (C + 1) + cause, code = stratum.
   const auto C1 = static_cast<std::uint32_t>(C + 1);
   if (static_cast<double>(K) * static_cast<double>(C1) >= 4294967295.0)
@@ -417,11 +418,11 @@ CumincResult cuminc(const CompetingData& data, const CumincOptions& options) {
           rows, other, out.n_strata,
           [](const detail::KeyedRow& r) { return static_cast<std::size_t>(r.code); },
           [](const detail::KeyedRow& r) { return r; });
-      out.tests = detail::gray_tests_sorted(std::span<const detail::KeyedRow>(other), C, K,
-                                            options.rho);
+      out.tests =
+          detail::gray_tests_sorted(std::span<const detail::KeyedRow>(other), C, K, options.rho);
     } else {
-      out.tests = detail::gray_tests_sorted(std::span<const detail::KeyedRow>(rows), C, K,
-                                            options.rho);
+      out.tests =
+          detail::gray_tests_sorted(std::span<const detail::KeyedRow>(rows), C, K, options.rho);
     }
   }
   return out;

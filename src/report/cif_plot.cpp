@@ -4,15 +4,16 @@
 //
 // Input contract (CifPlot, plot.hpp): per cause a right-continuous step function, estimate[i] on
 // [time[i], time[i+1]), 0 before time[0]; times increasing, estimates in [0, 1]; the bands are
-// drawn to the panel's last_time (the group's last follow-up; NaN = the end of the axis). Nothing is
-// computed here beyond the running sums of the causes at the union of their times.
+// drawn to the panel's last_time (the group's last follow-up; NaN = the end of the axis). Nothing
+// is computed here beyond the running sums of the causes at the union of their times.
 //
 // Style: that of the Kaplan–Meier figure (km_plot.cpp): 7 in wide, 9 pt Liberation Sans,
 // L-shaped axes with outward ticks, no grid, Okabe–Ito colours (bands at 55 % opacity, edges
 // 1 pt), y axis 0–100 %; panels in a row (3 per row at most by default) share the x axis range.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 
 #include "hazard/plot.hpp"
 #include "report/canvas.hpp"
@@ -97,7 +98,8 @@ std::string render_cif(const CifPlot& plot, Format format) {
   }
   // fewer labels when the panels are narrow: every other tick
   const std::size_t n_panels = plot.panels.size();
-  const std::size_t cols = o.columns > 0 ? std::min(o.columns, n_panels) : std::min<std::size_t>(3, n_panels);
+  const std::size_t cols =
+      o.columns > 0 ? std::min(o.columns, n_panels) : std::min<std::size_t>(3, n_panels);
   const std::size_t rows = (n_panels + cols - 1) / cols;
 
   // causes' labels and colours from the first panel that has them (the legend)
@@ -122,19 +124,21 @@ std::string render_cif(const CifPlot& plot, Format format) {
   const double left = 6 + fs * 1.3 + 6 + ytick_w + 4 + tick_len;
   const double right = 12, gap_x = 14 + ytick_w;
   const double ph = (o.panel_height_in > 0 ? o.panel_height_in : 3) * 72;
-  const double pw = (W - left - right - gap_x * static_cast<double>(cols - 1)) / static_cast<double>(cols);
+  const double pw =
+      (W - left - right - gap_x * static_cast<double>(cols - 1)) / static_cast<double>(cols);
   std::size_t foot_lines = 0;
   if (!o.footnote.empty())
-    foot_lines = 1 + static_cast<std::size_t>(std::count(o.footnote.begin(), o.footnote.end(), '\n'));
+    foot_lines =
+        1 + static_cast<std::size_t>(std::count(o.footnote.begin(), o.footnote.end(), '\n'));
   const double foot_h = foot_lines ? static_cast<double>(foot_lines) * fs * 0.85 * 1.3 + 8 : 0;
   const double top = 10 + title_h + legend_h;
   const double row_h = panel_title_h + ph + axis_h;
   const double H = top + static_cast<double>(rows) * row_h + foot_h + 6;
   // label every tick only when there is room for them
   double widest = 0;
-  for (double t : ticks) widest = std::max(widest, mz.measure(fmt::format("{:g}", t), f_axis).width);
-  const std::size_t label_every =
-      widest * static_cast<double>(ticks.size()) * 1.6 > pw ? 2 : 1;
+  for (double t : ticks)
+    widest = std::max(widest, mz.measure(fmt::format("{:g}", t), f_axis).width);
+  const std::size_t label_every = widest * static_cast<double>(ticks.size()) * 1.6 > pw ? 2 : 1;
 
   return detail::render(W, H, format, o.dpi, o.font_family, [&](Canvas& cv) {
     if (!o.title.empty()) {
@@ -150,7 +154,8 @@ std::string render_cif(const CifPlot& plot, Format format) {
       cv.colour(colours[k]);
       cv.stroke_rect(lx, ly + fs * 0.2, fs * 1.6, fs * 0.9, 0.8);
       cv.colour(black);
-      const detail::TextSize ts = cv.text(lx + fs * 2.0, ly, labels[k], f_axis, HAlign::left, VAlign::top);
+      const detail::TextSize ts =
+          cv.text(lx + fs * 2.0, ly, labels[k], f_axis, HAlign::left, VAlign::top);
       lx += fs * 2.0 + ts.width + fs * 1.5;
     }
 
@@ -170,8 +175,9 @@ std::string render_cif(const CifPlot& plot, Format format) {
       for (int k = 0; k <= 5; ++k) {
         const double f = k / 5.0;
         cv.line({px - tick_len, Y(f)}, {px, Y(f)}, 0.8);
-        cv.text(px - tick_len - 3, Y(f), o.percent ? fmt::format("{}", k * 20) : fmt::format("{:.1f}", f),
-                f_axis, HAlign::right, VAlign::middle);
+        cv.text(px - tick_len - 3, Y(f),
+                o.percent ? fmt::format("{}", k * 20) : fmt::format("{:.1f}", f), f_axis,
+                HAlign::right, VAlign::middle);
       }
       for (std::size_t k = 0; k < ticks.size(); ++k) {
         const double t = ticks[k];
@@ -187,7 +193,8 @@ std::string render_cif(const CifPlot& plot, Format format) {
 
       // the union of the causes' times, and the running sums at each
       std::vector<double> times{0.0};
-      for (const CifStackCause& cc : panel.causes) times.insert(times.end(), cc.time.begin(), cc.time.end());
+      for (const CifStackCause& cc : panel.causes)
+        times.insert(times.end(), cc.time.begin(), cc.time.end());
       std::sort(times.begin(), times.end());
       times.erase(std::unique(times.begin(), times.end()), times.end());
       std::vector<double> lower(times.size(), 0.0), upper(times.size());
@@ -219,7 +226,8 @@ std::string render_cif(const CifPlot& plot, Format format) {
     }
     if (!o.footnote.empty()) {
       cv.colour(grey);
-      cv.text(8, H - foot_h, o.footnote, {.pt = fs * 0.85, .italic = true}, HAlign::left, VAlign::top);
+      cv.text(8, H - foot_h, o.footnote, {.pt = fs * 0.85, .italic = true}, HAlign::left,
+              VAlign::top);
     }
   });
 }

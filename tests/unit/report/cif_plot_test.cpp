@@ -53,7 +53,8 @@ TEST(CifPlot, BandHeightsAreTheCausesIncidence) {
 }
 
 TEST(CifPlot, BandsEndAtTheLastFollowUp) {
-  const double full = static_cast<double>(band_pixels(hp::render_cif(flat(0.3, 0.3), hp::Format::png), 0));
+  const double full =
+      static_cast<double>(band_pixels(hp::render_cif(flat(0.3, 0.3), hp::Format::png), 0));
   const double half =
       static_cast<double>(band_pixels(hp::render_cif(flat(0.3, 0.3, 5.0), hp::Format::png), 0));
   EXPECT_NEAR(half / full, 0.5, 0.05);
