@@ -14,8 +14,8 @@
 # ratios R / hazard, and the CPU times (the machine is shared: CPU time moves less than wall time).
 #
 # crr's cost grows as n x failures per Newton iteration (its Fortran loops over the risk set for
-# every failure): measured 63 s CPU at n = 1e4 on this machine, so n = 1e5 (~100x) would take over
-# an hour per run; N_FG defaults to the largest n that finishes in a few minutes.
+# every failure): 72 s CPU at n = 1e4 on this machine, a run at 2e4 did not finish in 5 minutes,
+# n = 1e5 would take over an hour; N_FG defaults to the largest n that finishes in a few minutes.
 #
 # Usage: bash bench/competing_bench.sh [BUILD_DIR] [N_CUMINC] [N_FG]
 #   BUILD_DIR  default build (configured with -DHAZARD_BUILD_BENCH=ON: targets hazard, competing_time)
