@@ -246,6 +246,8 @@ void run(const CumincCliOptions& o) {
                               .rho = o.rho,
                               .times = o.times};
   check_cuminc_options(options);
+  if (!o.data.strata.empty() && o.data.group.empty())
+    throw UsageError("--strata stratifies Gray's test of the groups: give --group too");
   const CompetingData data = load_competing_data(o.data, o.competing);
   const std::size_t cause = cause_index(data, o.cause);
   CumincResult result = cuminc(data, options);

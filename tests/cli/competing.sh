@@ -60,6 +60,14 @@ if grep -q "cause-specific hazard of status = 2: failures from other causes cens
 if grep -q '"missing group": 106' "$tmp/x.json" && grep -q '"n": 312' "$tmp/x.json"; then
   ok "cuminc exclusions by reason"; else bad "cuminc exclusions by reason"; fi
 
+# --- --units/--display-units: the time converted before the analysis (365.25 days = 12 months) ---
+"$hazard" cuminc "${pbc[@]}" --cause 2 --units days --display-units months --times 12 --json >"$tmp/u1.json" 2>/dev/null
+"$hazard" cuminc "${pbc[@]}" --cause 2 --times 365.25 --json >"$tmp/u2.json" 2>/dev/null
+if Rscript -e 'a <- commandArgs(TRUE); f <- function(p) jsonlite::fromJSON(p, simplifyVector = FALSE)
+  x <- f(a[1]); y <- f(a[2]); e <- function(j) vapply(j$groups[[1]]$at, function(p) p$estimate, 0)
+  ok <- identical(x$time_units, "months") && length(e(x)) == 2 && max(abs(e(x) - e(y))) < 1e-12 && e(x)[2] > 0
+  quit(status = !ok)' "$tmp/u1.json" "$tmp/u2.json"; then ok "cuminc --units"; else bad "cuminc --units"; fi
+
 # --- stacked CIF figure: SVG and PNG ---
 if "$hazard" cuminc "${mg[@]}" --cause pcm --group sex --plot "$tmp/cif.svg" >/dev/null &&
    grep -q '<svg' "$tmp/cif.svg" && [ "$(wc -c <"$tmp/cif.svg")" -gt 20000 ] &&
@@ -94,6 +102,7 @@ expect_error "cuminc bad plot name" 2 "svg" cuminc "${pbc[@]}" --cause 2 --plot 
 expect_error "cuminc missing column" 3 "nosuch" cuminc "${pbc[@]}" --cause 2 --group nosuch
 expect_error "cuminc negative time" 3 "time" cuminc --data <(printf 'time,status\n1,1\n-2,0\n3,2\n') --time time --status status --cause 1
 expect_error "cuminc no failures" 3 "no failure" cuminc --data <(printf 'time,status\n1,0\n2,0\n') --time time --status status --cause 1
+expect_error "cuminc --strata without --group" 2 "give --group" cuminc "${pbc[@]}" --cause 2 --strata sex
 expect_error "finegray without covariates" 2 "covariates" finegray "${pbc[@]}" --cause 2
 expect_error "cuminc missing data file" 5 "nosuch.csv" cuminc --data "$tmp/nosuch.csv" --time time --status status --cause 1
 
