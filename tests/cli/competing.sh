@@ -60,6 +60,13 @@ if grep -q "cause-specific hazard of status = 2: failures from other causes cens
 if grep -q '"missing group": 106' "$tmp/x.json" && grep -q '"n": 312' "$tmp/x.json"; then
   ok "cuminc exclusions by reason"; else bad "cuminc exclusions by reason"; fi
 
+printf 'time,status,arm\n1,1,A\n2,NA,A\n3,2,B\n4,0,B\n,1,A\n5,1,\n6,2,B\n7,1,A\n' >"$tmp/na.csv"
+"$hazard" cuminc --data "$tmp/na.csv" --time time --status status --cause 1 --group arm --json >"$tmp/na.json" 2>/dev/null
+if Rscript -e 'x <- jsonlite::fromJSON(commandArgs(TRUE)[1], simplifyVector = FALSE)
+  r <- x$excluded$reasons; quit(status = !(x$n == 5 && x$excluded$count == 3 && identical(r[["missing status"]], 1L) &&
+    identical(r[["missing time"]], 1L) && identical(r[["missing group"]], 1L)))' "$tmp/na.json"; then
+  ok "cuminc exclusions: missing status, time, group"; else bad "cuminc exclusions: missing status, time, group"; cat "$tmp/na.json" | head -30; fi
+
 # --- --units/--display-units: the time converted before the analysis (365.25 days = 12 months) ---
 "$hazard" cuminc "${pbc[@]}" --cause 2 --units days --display-units months --times 12 --json >"$tmp/u1.json" 2>/dev/null
 "$hazard" cuminc "${pbc[@]}" --cause 2 --times 365.25 --json >"$tmp/u2.json" 2>/dev/null
