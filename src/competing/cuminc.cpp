@@ -57,10 +57,19 @@ struct Limits {
   double lower, upper;
 };
 
-// survfit_confint(p, se, logse = FALSE, conf.type): se of log p is se / p (0 when se = 0)
+// survfit_confint(p, se, logse = FALSE, conf.type): se of log p is se / p (0 when se = 0).
+// log-log written with one log and three exps (the curves' CIs are most of the transcendental
+// calls): with lp = log p and e = exp(z se_log / lp), exp(-exp(log(-lp) -/+ z se_log / lp)) is
+// exp(lp / e) and exp(lp e).
 Limits limits(double p, double se, ConfType type, double z) {
   if (!std::isfinite(se)) return {nan, nan};
   const double se_log = se == 0 ? 0.0 : se / p;
+  if (type == ConfType::log_log) {
+    if (p == 0 || p == 1) return {nan, nan};
+    const double lp = std::log(p);
+    const double e = std::exp(z * se_log / lp);
+    return {std::exp(lp / e), std::exp(lp * e)};
+  }
   const ConfLimits c = detail::km_conf_limits_z(p, se_log, type, z);
   return {c.lower, c.upper};
 }
