@@ -12,7 +12,9 @@
 #include "output_options.hpp"
 #include "data_options.hpp"
 #include "design_options.hpp"
+#include "hazard/ahr_design.hpp"
 #include "hazard/design.hpp"
+#include "hazard/error.hpp"
 
 namespace hazard::cli {
 
@@ -28,6 +30,13 @@ struct DesignOnlyFlags {
   std::optional<double> events;  ///< --events D: power for D events
   std::optional<double> n;       ///< --n N: power (or timing) for N subjects
   bool json = false;
+  // --nph: the average-hazard-ratio design (hazard/ahr_design.hpp)
+  bool nph = false;
+  std::vector<double> piece_start;     ///< --piece-start
+  std::vector<double> hazard_control;  ///< --hazard-control
+  std::vector<double> hr_pieces;       ///< --hr-pieces
+  std::vector<double> dropout_hazard;  ///< --dropout-hazard
+  std::optional<double> study_duration;  ///< --study-duration
 };
 
 double arm_share(double n, double ratio, bool experimental) {
@@ -196,6 +205,134 @@ void print_design(const DesignFlags& f, const SurvivalDesignOptions& o, const Su
   }
 }
 
+
+// ---------------------------------------------------------------- --nph (AHR design)
+
+AhrDesignOptions ahr_options(const CLI::App& cmd, const DesignFlags& f, const DesignOnlyFlags& n) {
+  for (const char* flag : {"--hr", "--hr0", "--median-experimental", "--method", "--info",
+                           "--spending", "--futility", "--binding", "--follow-up", "--events",
+                           "--n"}) {
+    if (cmd.count(flag) > 0) {
+      throw UsageError(fmt::format(
+          "{} does not apply with --nph (the AHR design takes --hr-pieces per --piece-start, "
+          "the enrolment from --accrual-time/--accrual-rate and optionally --study-duration)",
+          flag));
+    }
+  }
+  if (f.looks != 1) {
+    throw UsageError(fmt::format(
+        "--looks: value '{}': --nph gives the fixed (one-look) AHR design; group-sequential AHR "
+        "designs are not implemented",
+        f.looks));
+  }
+  AhrDesignOptions o;
+  o.alpha = f.alpha;
+  o.sided = f.sided;
+  o.beta = 1 - f.power;
+  o.ratio = f.ratio;
+  o.start = n.piece_start.empty() ? std::vector<double>{0} : n.piece_start;
+  if (f.median_control && !n.hazard_control.empty()) {
+    throw UsageError("give --median-control or --hazard-control, not both");
+  }
+  if (f.median_control) {
+    if (!(*f.median_control > 0)) {
+      throw UsageError(fmt::format("--median-control: value '{}': must be > 0", *f.median_control));
+    }
+    o.hazard_control.assign(o.start.size(), std::log(2.0) / *f.median_control);
+  } else if (n.hazard_control.size() == 1) {
+    o.hazard_control.assign(o.start.size(), n.hazard_control[0]);
+  } else if (!n.hazard_control.empty()) {
+    o.hazard_control = n.hazard_control;
+  } else {
+    throw UsageError("--nph needs --median-control M or --hazard-control h1,...,hm");
+  }
+  if (n.hr_pieces.empty()) throw UsageError("--nph needs --hr-pieces HR1,...,HRm");
+  o.hr = n.hr_pieces;
+  if (!n.dropout_hazard.empty() && cmd.count("--dropout") > 0) {
+    throw UsageError("give --dropout (with --dropout-time) or --dropout-hazard, not both");
+  }
+  if (!n.dropout_hazard.empty()) {
+    o.dropout_hazard = n.dropout_hazard;
+  } else if (f.dropout > 0) {
+    if (!(f.dropout < 1) || !(f.dropout_time > 0)) {
+      throw UsageError(fmt::format("--dropout: value '{}': must be in [0, 1) with --dropout-time > 0",
+                                   f.dropout));
+    }
+    o.dropout_hazard = {-std::log1p(-f.dropout) / f.dropout_time};
+  }
+  o.accrual = {.end = f.accrual_time, .rate = f.accrual_rate};
+  if (o.accrual.rate.empty()) o.accrual.rate.assign(o.accrual.end.size(), 1.0);
+  if (!n.study_duration && cmd.count("--accrual-rate") == 0) {
+    throw UsageError("--nph needs --accrual-rate (patients per time unit) or --study-duration "
+                     "(the rates then give the shape only)");
+  }
+  o.study_duration = n.study_duration;
+  return o;
+}
+
+nlohmann::json ahr_json(const AhrDesignOptions& o, const AhrDesign& d) {
+  nlohmann::json j;
+  j["method"] = "average hazard ratio (Mukhopadhyay et al. 2020; gsDesign2 ahr, H0 information)";
+  j["mode"] = o.study_duration ? "study duration given" : "accrual rates given";
+  j["events"] = num(d.events);
+  j["events_rounded"] = num(std::ceil(d.events - 1e-9));
+  j["sample_size"] = num(d.sample_size);
+  j["sample_size_1"] = num(arm_share(d.sample_size, o.ratio, true));
+  j["sample_size_2"] = num(arm_share(d.sample_size, o.ratio, false));
+  j["ahr"] = num(d.ahr);
+  j["study_duration"] = num(d.study_duration);
+  j["info"] = num(d.at_end.info);
+  j["alpha"] = num(o.alpha);
+  j["sided"] = o.sided;
+  j["power"] = num(1 - o.beta);
+  j["ratio"] = num(o.ratio);
+  j["accrual_time"] = o.accrual.end;
+  j["accrual_rate"] = d.accrual_rate;
+  j["pieces"] = nlohmann::json::array();
+  const std::size_t m = o.start.size();
+  for (std::size_t k = 0; k < m; ++k) {
+    nlohmann::json p;
+    p["start"] = num(o.start[k]);
+    p["end"] = k + 1 < m ? num(o.start[k + 1]) : nlohmann::json(nullptr);
+    p["hazard_control"] = num(o.hazard_control[k]);
+    p["hr"] = num(o.hr[k]);
+    p["dropout_hazard"] = num(o.dropout_hazard.empty()       ? 0.0
+                              : o.dropout_hazard.size() == 1 ? o.dropout_hazard[0]
+                                                             : o.dropout_hazard[k]);
+    p["events"] = num(d.at_end.events[k]);
+    p["events_control"] = num(d.at_end.control[k]);
+    p["events_experimental"] = num(d.at_end.experimental[k]);
+    j["pieces"].push_back(p);
+  }
+  return j;
+}
+
+void print_ahr(const AhrDesignOptions& o, const AhrDesign& d) {
+  fmt::print("Fixed design, non-proportional hazards: average hazard ratio method (Mukhopadhyay "
+             "et al. 2020; gsDesign2 ahr)\n");
+  fmt::print("{}-sided alpha {}  target power {}  ratio {}:1  {}\n",
+             o.sided == 1 ? "one" : "two", o.alpha, 1 - o.beta, o.ratio,
+             o.study_duration ? "study duration given: accrual rates scaled"
+                              : "accrual rates given: study duration solved");
+  fmt::print("AHR {}  events {} (rounded up {})  sample size {} ({} experimental + {} control)\n",
+             fmt_num(d.ahr, 4), fmt_num(d.events, 2), fmt_num(std::ceil(d.events - 1e-9), 0),
+             fmt_num(d.sample_size, 2), fmt_num(arm_share(d.sample_size, o.ratio, true), 2),
+             fmt_num(arm_share(d.sample_size, o.ratio, false), 2));
+  std::string rates;
+  for (double r : d.accrual_rate) rates += (rates.empty() ? "" : ",") + fmt_num(r, 4);
+  fmt::print("Study duration {}  accrual ends {} (rates {})\n", fmt_num(d.study_duration, 2),
+             fmt_num(o.accrual.end.back(), 2), rates);
+  fmt::print("\n{:>8} {:>8} {:>10} {:>6} {:>10} {:>10} {:>10}\n", "start", "end", "hazard_ctl",
+             "hr", "events", "ev_ctl", "ev_exp");
+  const std::size_t m = o.start.size();
+  for (std::size_t k = 0; k < m; ++k) {
+    fmt::print("{:>8} {:>8} {:>10} {:>6} {:>10} {:>10} {:>10}\n", fmt_num(o.start[k], 2),
+               k + 1 < m ? fmt_num(o.start[k + 1], 2) : "inf", fmt_num(o.hazard_control[k], 5),
+               fmt_num(o.hr[k], 3), fmt_num(d.at_end.events[k], 2),
+               fmt_num(d.at_end.control[k], 2), fmt_num(d.at_end.experimental[k], 2));
+  }
+}
+
 }  // namespace
 
 void register_design(CLI::App& app) {
@@ -212,7 +349,37 @@ void register_design(CLI::App& app) {
                   "the follow-up is computed; without --events, the power for the events expected "
                   "by the end of --follow-up");
   cmd->add_flag("--json", only->json, "Print JSON instead of a table");
-  cmd->callback([flags, only]() {
+  cmd->add_flag("--nph", only->nph,
+                "Non-proportional hazards: fixed design by the average hazard ratio (AHR) method");
+  cmd->add_option("--piece-start", only->piece_start,
+                  "--nph: starts of the pieces of time since randomisation, 0,t2,...,tm (default 0)")
+      ->delimiter(',');
+  cmd->add_option("--hazard-control", only->hazard_control,
+                  "--nph: control hazard per piece (one value: all pieces); or --median-control")
+      ->delimiter(',');
+  cmd->add_option("--hr-pieces", only->hr_pieces,
+                  "--nph: hazard ratio experimental/control per piece")
+      ->delimiter(',');
+  cmd->add_option("--dropout-hazard", only->dropout_hazard,
+                  "--nph: dropout hazard per piece (one value: all pieces), instead of --dropout")
+      ->delimiter(',');
+  cmd->add_option("--study-duration", only->study_duration,
+                  "--nph: calendar time of the analysis; the accrual rates then give the shape only");
+  cmd->callback([cmd, flags, only]() {
+    if (only->nph) {
+      const auto o = ahr_options(*cmd, *flags, *only);
+      const auto d = design_ahr(o);
+      if (only->json) {
+        fmt::print("{}\n", json_text(ahr_json(o, d)));
+      } else {
+        print_ahr(o, d);
+      }
+      return;
+    }
+    for (const char* flag :
+         {"--piece-start", "--hazard-control", "--hr-pieces", "--dropout-hazard", "--study-duration"}) {
+      if (cmd->count(flag) > 0) throw UsageError(fmt::format("{} needs --nph", flag));
+    }
     auto o = make_design_options(*flags);
     o.max_events = only->events;
     o.max_subjects = only->n;

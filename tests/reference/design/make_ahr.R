@@ -167,7 +167,7 @@ cases <- list(
 )
 out <- lapply(cases, function(c) {
   d <- do.call(design, c$args)
-  c(list(flags = c$flags), d)
+  c(list(flags = c$flags, args = c$args), d)
 })
 doc <- list(
   generated_by = "tests/reference/design/make_ahr.R",
