@@ -32,10 +32,10 @@ struct DesignOnlyFlags {
   bool json = false;
   // --nph: the average-hazard-ratio design (hazard/ahr_design.hpp)
   bool nph = false;
-  std::vector<double> piece_start;     ///< --piece-start
-  std::vector<double> hazard_control;  ///< --hazard-control
-  std::vector<double> hr_pieces;       ///< --hr-pieces
-  std::vector<double> dropout_hazard;  ///< --dropout-hazard
+  std::vector<double> piece_start;       ///< --piece-start
+  std::vector<double> hazard_control;    ///< --hazard-control
+  std::vector<double> hr_pieces;         ///< --hr-pieces
+  std::vector<double> dropout_hazard;    ///< --dropout-hazard
   std::optional<double> study_duration;  ///< --study-duration
 };
 
@@ -205,13 +205,12 @@ void print_design(const DesignFlags& f, const SurvivalDesignOptions& o, const Su
   }
 }
 
-
 // ---------------------------------------------------------------- --nph (AHR design)
 
 AhrDesignOptions ahr_options(const CLI::App& cmd, const DesignFlags& f, const DesignOnlyFlags& n) {
-  for (const char* flag : {"--hr", "--hr0", "--median-experimental", "--method", "--info",
-                           "--spending", "--futility", "--binding", "--follow-up", "--events",
-                           "--n"}) {
+  for (const char* flag :
+       {"--hr", "--hr0", "--median-experimental", "--method", "--info", "--spending", "--futility",
+        "--binding", "--follow-up", "--events", "--n"}) {
     if (cmd.count(flag) > 0) {
       throw UsageError(fmt::format(
           "{} does not apply with --nph (the AHR design takes --hr-pieces per --piece-start, "
@@ -255,16 +254,17 @@ AhrDesignOptions ahr_options(const CLI::App& cmd, const DesignFlags& f, const De
     o.dropout_hazard = n.dropout_hazard;
   } else if (f.dropout > 0) {
     if (!(f.dropout < 1) || !(f.dropout_time > 0)) {
-      throw UsageError(fmt::format("--dropout: value '{}': must be in [0, 1) with --dropout-time > 0",
-                                   f.dropout));
+      throw UsageError(fmt::format(
+          "--dropout: value '{}': must be in [0, 1) with --dropout-time > 0", f.dropout));
     }
     o.dropout_hazard = {-std::log1p(-f.dropout) / f.dropout_time};
   }
   o.accrual = {.end = f.accrual_time, .rate = f.accrual_rate};
   if (o.accrual.rate.empty()) o.accrual.rate.assign(o.accrual.end.size(), 1.0);
   if (!n.study_duration && cmd.count("--accrual-rate") == 0) {
-    throw UsageError("--nph needs --accrual-rate (patients per time unit) or --study-duration "
-                     "(the rates then give the shape only)");
+    throw UsageError(
+        "--nph needs --accrual-rate (patients per time unit) or --study-duration "
+        "(the rates then give the shape only)");
   }
   o.study_duration = n.study_duration;
   return o;
@@ -308,10 +308,11 @@ nlohmann::json ahr_json(const AhrDesignOptions& o, const AhrDesign& d) {
 }
 
 void print_ahr(const AhrDesignOptions& o, const AhrDesign& d) {
-  fmt::print("Fixed design, non-proportional hazards: average hazard ratio method (Mukhopadhyay "
-             "et al. 2020; gsDesign2 ahr)\n");
-  fmt::print("{}-sided alpha {}  target power {}  ratio {}:1  {}\n",
-             o.sided == 1 ? "one" : "two", o.alpha, 1 - o.beta, o.ratio,
+  fmt::print(
+      "Fixed design, non-proportional hazards: average hazard ratio method (Mukhopadhyay "
+      "et al. 2020; gsDesign2 ahr)\n");
+  fmt::print("{}-sided alpha {}  target power {}  ratio {}:1  {}\n", o.sided == 1 ? "one" : "two",
+             o.alpha, 1 - o.beta, o.ratio,
              o.study_duration ? "study duration given: accrual rates scaled"
                               : "accrual rates given: study duration solved");
   fmt::print("AHR {}  events {} (rounded up {})  sample size {} ({} experimental + {} control)\n",
@@ -328,8 +329,8 @@ void print_ahr(const AhrDesignOptions& o, const AhrDesign& d) {
   for (std::size_t k = 0; k < m; ++k) {
     fmt::print("{:>8} {:>8} {:>10} {:>6} {:>10} {:>10} {:>10}\n", fmt_num(o.start[k], 2),
                k + 1 < m ? fmt_num(o.start[k + 1], 2) : "inf", fmt_num(o.hazard_control[k], 5),
-               fmt_num(o.hr[k], 3), fmt_num(d.at_end.events[k], 2),
-               fmt_num(d.at_end.control[k], 2), fmt_num(d.at_end.experimental[k], 2));
+               fmt_num(o.hr[k], 3), fmt_num(d.at_end.events[k], 2), fmt_num(d.at_end.control[k], 2),
+               fmt_num(d.at_end.experimental[k], 2));
   }
 }
 
@@ -351,8 +352,9 @@ void register_design(CLI::App& app) {
   cmd->add_flag("--json", only->json, "Print JSON instead of a table");
   cmd->add_flag("--nph", only->nph,
                 "Non-proportional hazards: fixed design by the average hazard ratio (AHR) method");
-  cmd->add_option("--piece-start", only->piece_start,
-                  "--nph: starts of the pieces of time since randomisation, 0,t2,...,tm (default 0)")
+  cmd->add_option(
+         "--piece-start", only->piece_start,
+         "--nph: starts of the pieces of time since randomisation, 0,t2,...,tm (default 0)")
       ->delimiter(',');
   cmd->add_option("--hazard-control", only->hazard_control,
                   "--nph: control hazard per piece (one value: all pieces); or --median-control")
@@ -363,8 +365,9 @@ void register_design(CLI::App& app) {
   cmd->add_option("--dropout-hazard", only->dropout_hazard,
                   "--nph: dropout hazard per piece (one value: all pieces), instead of --dropout")
       ->delimiter(',');
-  cmd->add_option("--study-duration", only->study_duration,
-                  "--nph: calendar time of the analysis; the accrual rates then give the shape only");
+  cmd->add_option(
+      "--study-duration", only->study_duration,
+      "--nph: calendar time of the analysis; the accrual rates then give the shape only");
   cmd->callback([cmd, flags, only]() {
     if (only->nph) {
       const auto o = ahr_options(*cmd, *flags, *only);
@@ -376,8 +379,8 @@ void register_design(CLI::App& app) {
       }
       return;
     }
-    for (const char* flag :
-         {"--piece-start", "--hazard-control", "--hr-pieces", "--dropout-hazard", "--study-duration"}) {
+    for (const char* flag : {"--piece-start", "--hazard-control", "--hr-pieces", "--dropout-hazard",
+                             "--study-duration"}) {
       if (cmd->count(flag) > 0) throw UsageError(fmt::format("{} needs --nph", flag));
     }
     auto o = make_design_options(*flags);

@@ -20,8 +20,8 @@ namespace hazard {
 struct AhrDesignOptions {
   double alpha = 0.025;  ///< one-sided level (the two-sided total with sided = 2)
   int sided = 1;
-  double beta = 0.2;     ///< 1 - power
-  double ratio = 1;      ///< allocation experimental:control
+  double beta = 0.2;  ///< 1 - power
+  double ratio = 1;   ///< allocation experimental:control
   /// Starts of the pieces of time since randomisation (first 0, increasing; the last piece is
   /// open-ended).
   std::vector<double> start;
@@ -42,17 +42,17 @@ struct AhrAtTime {
   std::vector<double> experimental;  ///< expected experimental events per piece
   std::vector<double> events;        ///< both arms per piece
   double total = 0;
-  double ahr = 1;                    ///< exp(sum_j E_j log HR_j / sum_j E_j)
-  double info = 0;                   ///< total p (1 - p), p = r / (1 + r)
+  double ahr = 1;   ///< exp(sum_j E_j log HR_j / sum_j E_j)
+  double info = 0;  ///< total p (1 - p), p = r / (1 + r)
 };
 
 struct AhrDesign {
-  double events = 0;          ///< required events D
-  double sample_size = 0;     ///< N (the enrolment total)
+  double events = 0;       ///< required events D
+  double sample_size = 0;  ///< N (the enrolment total)
   double ahr = 1;
-  double study_duration = 0;  ///< calendar time of the analysis
+  double study_duration = 0;         ///< calendar time of the analysis
   std::vector<double> accrual_rate;  ///< absolute enrolment intensities
-  AhrAtTime at_end;           ///< expected events per piece at the study duration
+  AhrAtTime at_end;                  ///< expected events per piece at the study duration
   double z_alpha = 0, z_beta = 0;
 };
 

@@ -21,13 +21,13 @@
 // increasing with a rate each (>= 0, positive total). Reference: tests/reference/design/make_ahr.R.
 #include "hazard/ahr_design.hpp"
 
-#include <algorithm>
-#include <cmath>
-#include <cstdint>
+#include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/tools/roots.hpp>
-#include <fmt/format.h>
+#include <cmath>
+#include <cstdint>
 
 #include "hazard/error.hpp"
 
@@ -78,11 +78,13 @@ void validate(const AhrDesignOptions& o) {
   const std::size_t n = o.start.size();
   if (n == 0) throw UsageError("--nph needs at least one piece (--piece-start 0,...)");
   if (o.start[0] != 0) {
-    throw UsageError(fmt::format("--piece-start: value '{}': the first piece starts at 0", o.start[0]));
+    throw UsageError(
+        fmt::format("--piece-start: value '{}': the first piece starts at 0", o.start[0]));
   }
   for (std::size_t j = 1; j < n; ++j) {
     if (!(o.start[j] > o.start[j - 1]) || !std::isfinite(o.start[j])) {
-      throw UsageError(fmt::format("--piece-start: value '{}': piece starts must increase", o.start[j]));
+      throw UsageError(
+          fmt::format("--piece-start: value '{}': piece starts must increase", o.start[j]));
     }
   }
   if (o.hazard_control.size() != n) {
@@ -90,14 +92,16 @@ void validate(const AhrDesignOptions& o) {
                                  o.hazard_control.size(), n));
   }
   if (o.hr.size() != n) {
-    throw UsageError(fmt::format("{} hazard ratios for {} pieces (--hr-pieces: one per --piece-start)",
-                                 o.hr.size(), n));
+    throw UsageError(fmt::format(
+        "{} hazard ratios for {} pieces (--hr-pieces: one per --piece-start)", o.hr.size(), n));
   }
   for (double h : o.hazard_control) {
-    if (!positive_finite(h)) throw UsageError(fmt::format("control hazard: value '{}': must be > 0", h));
+    if (!positive_finite(h))
+      throw UsageError(fmt::format("control hazard: value '{}': must be > 0", h));
   }
   for (double h : o.hr) {
-    if (!positive_finite(h)) throw UsageError(fmt::format("--hr-pieces: value '{}': must be > 0", h));
+    if (!positive_finite(h))
+      throw UsageError(fmt::format("--hr-pieces: value '{}': must be > 0", h));
   }
   if (o.dropout_hazard.size() > 1 && o.dropout_hazard.size() != n) {
     throw UsageError(fmt::format("{} dropout hazards for {} pieces (give one, or one per piece)",
@@ -115,7 +119,8 @@ void validate(const AhrDesignOptions& o) {
   double prev = 0, total = 0;
   for (std::size_t k = 0; k < a.end.size(); ++k) {
     if (!(a.end[k] > prev) || !std::isfinite(a.end[k])) {
-      throw UsageError(fmt::format("--accrual-time: value '{}': piece ends must increase from 0", a.end[k]));
+      throw UsageError(
+          fmt::format("--accrual-time: value '{}': piece ends must increase from 0", a.end[k]));
     }
     if (!(a.rate[k] >= 0) || !std::isfinite(a.rate[k])) {
       throw UsageError(fmt::format("--accrual-rate: value '{}': must be >= 0", a.rate[k]));
@@ -124,16 +129,19 @@ void validate(const AhrDesignOptions& o) {
     prev = a.end[k];
   }
   if (!(total > 0)) throw UsageError("--accrual-rate: the enrolment total must be positive");
-  if (!(o.alpha > 0 && o.alpha < 1)) throw UsageError(fmt::format("--alpha: value '{}': must be in (0, 1)", o.alpha));
+  if (!(o.alpha > 0 && o.alpha < 1))
+    throw UsageError(fmt::format("--alpha: value '{}': must be in (0, 1)", o.alpha));
   if (o.sided != 1 && o.sided != 2) throw UsageError("--sided must be 1 or 2");
   if (!(o.beta > 0 && o.beta < 1)) {
     throw UsageError(fmt::format("--power: value '{}': must be in (0, 1)", 1 - o.beta));
   }
-  if (!positive_finite(o.ratio)) throw UsageError(fmt::format("--ratio: value '{}': must be > 0", o.ratio));
-  if (o.study_duration && (!std::isfinite(*o.study_duration) || !(*o.study_duration >= a.end.back()))) {
-    throw UsageError(fmt::format(
-        "--study-duration: value '{}': must be at least the end of accrual ({})", *o.study_duration,
-        a.end.back()));
+  if (!positive_finite(o.ratio))
+    throw UsageError(fmt::format("--ratio: value '{}': must be > 0", o.ratio));
+  if (o.study_duration &&
+      (!std::isfinite(*o.study_duration) || !(*o.study_duration >= a.end.back()))) {
+    throw UsageError(
+        fmt::format("--study-duration: value '{}': must be at least the end of accrual ({})",
+                    *o.study_duration, a.end.back()));
   }
 }
 
@@ -217,10 +225,11 @@ AhrDesign design_ahr(const AhrDesignOptions& o) {
   auto required = [&](double ahr) { return zz / (p * (1 - p) * std::log(ahr) * std::log(ahr)); };
   auto check_ahr = [&](const AhrAtTime& a, double t) {
     if (!(a.ahr < 1)) {
-      throw UsageError(fmt::format(
-          "the average hazard ratio at time {:.6g} is {:.6g}: the experimental arm is not better on "
-          "average, no number of events gives the power (check --hr-pieces)",
-          t, a.ahr));
+      throw UsageError(
+          fmt::format("the average hazard ratio at time {:.6g} is {:.6g}: the experimental arm is "
+                      "not better on "
+                      "average, no number of events gives the power (check --hr-pieces)",
+                      t, a.ahr));
     }
   };
   double acc_total = enrolled(o.accrual.end.back(), o.accrual.end, o.accrual.rate);

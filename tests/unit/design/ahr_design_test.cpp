@@ -2,9 +2,9 @@
 // in R (tests/reference/design/make_ahr.R, ahr.json), and hand cases.
 #include "hazard/ahr_design.hpp"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "hazard/error.hpp"
 #include "test_util.hpp"
@@ -68,7 +68,8 @@ TEST(AhrDesign, ArmEventsUniformEntryClosedForm) {
   // One exponential piece, uniform entry of N over [0, A], T >= A, dropout eta:
   //   E = N lambda / mu (1 - (exp(-mu (T - A)) - exp(-mu T)) / (mu A)), mu = lambda + eta.
   const double N = 200, A = 10, T = 25, lambda = 0.08, eta = 0.02, mu = lambda + eta;
-  const double hand = N * lambda / mu * (1 - (std::exp(-mu * (T - A)) - std::exp(-mu * T)) / (mu * A));
+  const double hand =
+      N * lambda / mu * (1 - (std::exp(-mu * (T - A)) - std::exp(-mu * T)) / (mu * A));
   auto e = hazard::ahr_arm_events(T, {A}, {N / A}, {0}, {lambda}, {eta});
   EXPECT_TRUE(near_rel(e[0], hand, 1e-13));
   // the same split into three pieces of equal hazard and two entry pieces of equal rate
@@ -81,17 +82,22 @@ TEST(AhrDesign, ArmEventsUniformEntryClosedForm) {
 }
 
 TEST(AhrDesign, ProportionalHazardsIsSchoenfeld) {
-  hazard::AhrDesignOptions o{.beta = 0.2, .start = {0, 6}, .hazard_control = {0.06, 0.06},
-                             .hr = {0.7, 0.7}, .accrual = {.end = {12}, .rate = {10}},
+  hazard::AhrDesignOptions o{.beta = 0.2,
+                             .start = {0, 6},
+                             .hazard_control = {0.06, 0.06},
+                             .hr = {0.7, 0.7},
+                             .accrual = {.end = {12}, .rate = {10}},
                              .study_duration = 30};
   auto d = hazard::design_ahr(o);
   EXPECT_TRUE(near_rel(d.ahr, 0.7, 1e-14));
-  EXPECT_TRUE(near_rel(d.events, hazard::fixed_events(hazard::EventMethod::schoenfeld, 0.7, 0.025, 0.2, 1),
-                       1e-12));
+  EXPECT_TRUE(near_rel(
+      d.events, hazard::fixed_events(hazard::EventMethod::schoenfeld, 0.7, 0.025, 0.2, 1), 1e-12));
 }
 
 TEST(AhrDesign, RejectsBadInput) {
-  hazard::AhrDesignOptions o{.start = {0, 4}, .hazard_control = {0.05, 0.05}, .hr = {1, 0.6},
+  hazard::AhrDesignOptions o{.start = {0, 4},
+                             .hazard_control = {0.05, 0.05},
+                             .hr = {1, 0.6},
                              .accrual = {.end = {12}, .rate = {20}}};
   auto bad = o;
   bad.start = {1, 4};
