@@ -94,6 +94,22 @@ TEST(AhrDesign, ProportionalHazardsIsSchoenfeld) {
       d.events, hazard::fixed_events(hazard::EventMethod::schoenfeld, 0.7, 0.025, 0.2, 1), 1e-12));
 }
 
+TEST(AhrDesign, TwoSidedSpendsHalfOnEachSide) {
+  hazard::AhrDesignOptions o{.alpha = 0.05,
+                             .sided = 2,
+                             .start = {0, 4},
+                             .hazard_control = {0.05, 0.05},
+                             .hr = {1, 0.6},
+                             .accrual = {.end = {12}, .rate = {20}},
+                             .study_duration = 30};
+  auto one = o;
+  one.alpha = 0.025;
+  one.sided = 1;
+  const auto d2 = hazard::design_ahr(o), d1 = hazard::design_ahr(one);
+  EXPECT_TRUE(near_rel(d2.events, d1.events, 1e-14));
+  EXPECT_TRUE(near_rel(d2.z_alpha, 1.959963984540054, 1e-14));
+}
+
 TEST(AhrDesign, RejectsBadInput) {
   hazard::AhrDesignOptions o{.start = {0, 4},
                              .hazard_control = {0.05, 0.05},
