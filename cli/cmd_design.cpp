@@ -37,6 +37,7 @@ struct DesignOnlyFlags {
   std::vector<double> hr_pieces;         ///< --hr-pieces
   std::vector<double> dropout_hazard;    ///< --dropout-hazard
   std::optional<double> study_duration;  ///< --study-duration
+  std::vector<double> analysis_times;    ///< --analysis-times
 };
 
 double arm_share(double n, double ratio, bool experimental) {
@@ -209,8 +210,8 @@ void print_design(const DesignFlags& f, const SurvivalDesignOptions& o, const Su
 
 AhrDesignOptions ahr_options(const CLI::App& cmd, const DesignFlags& f, const DesignOnlyFlags& n) {
   for (const char* flag :
-       {"--hr", "--hr0", "--median-experimental", "--method", "--info", "--spending", "--futility",
-        "--binding", "--follow-up", "--events", "--n"}) {
+       {"--hr", "--hr0", "--median-experimental", "--method", "--info", "--futility", "--binding",
+        "--follow-up", "--events", "--n"}) {
     if (cmd.count(flag) > 0) {
       throw UsageError(fmt::format(
           "{} does not apply with --nph (the AHR design takes --hr-pieces per --piece-start, "
@@ -218,11 +219,14 @@ AhrDesignOptions ahr_options(const CLI::App& cmd, const DesignFlags& f, const De
           flag));
     }
   }
-  if (f.looks != 1) {
+  const std::size_t looks = n.analysis_times.empty() ? 1 : n.analysis_times.size();
+  if (cmd.count("--looks") > 0 && static_cast<std::size_t>(f.looks) != looks) {
     throw UsageError(fmt::format(
-        "--looks: value '{}': --nph gives the fixed (one-look) AHR design; group-sequential AHR "
-        "designs are not implemented",
-        f.looks));
+        "--looks: value '{}': --nph takes one analysis per --analysis-times ({} given)", f.looks,
+        n.analysis_times.size()));
+  }
+  if (n.analysis_times.empty() && cmd.count("--spending") > 0) {
+    throw UsageError("--spending needs --analysis-times with --nph (a fixed design has no spending)");
   }
   AhrDesignOptions o;
   o.alpha = f.alpha;
@@ -261,19 +265,21 @@ AhrDesignOptions ahr_options(const CLI::App& cmd, const DesignFlags& f, const De
   }
   o.accrual = {.end = f.accrual_time, .rate = f.accrual_rate};
   if (o.accrual.rate.empty()) o.accrual.rate.assign(o.accrual.end.size(), 1.0);
-  if (!n.study_duration && cmd.count("--accrual-rate") == 0) {
+  if (!n.study_duration && n.analysis_times.empty() && cmd.count("--accrual-rate") == 0) {
     throw UsageError(
         "--nph needs --accrual-rate (patients per time unit) or --study-duration "
         "(the rates then give the shape only)");
   }
   o.study_duration = n.study_duration;
+  o.analysis_times = n.analysis_times;
+  o.efficacy = parse_spending(f.spending);
   return o;
 }
 
 nlohmann::json ahr_json(const AhrDesignOptions& o, const AhrDesign& d) {
   nlohmann::json j;
   j["method"] = "average hazard ratio (Mukhopadhyay et al. 2020; gsDesign2 ahr, H0 information)";
-  j["mode"] = o.study_duration ? "study duration given" : "accrual rates given";
+  j["mode"] = o.study_duration || !d.looks.empty() ? "study duration given" : "accrual rates given";
   j["events"] = num(d.events);
   j["events_rounded"] = num(std::ceil(d.events - 1e-9));
   j["sample_size"] = num(d.sample_size);
@@ -288,6 +294,22 @@ nlohmann::json ahr_json(const AhrDesignOptions& o, const AhrDesign& d) {
   j["ratio"] = num(o.ratio);
   j["accrual_time"] = o.accrual.end;
   j["accrual_rate"] = d.accrual_rate;
+  j["events_fixed"] = num(d.events_fixed);
+  j["power_achieved"] = num(d.power);
+  j["spending"] = d.looks.empty() ? nlohmann::json(nullptr) : nlohmann::json(spending_name(o.efficacy));
+  j["looks"] = nlohmann::json::array();
+  for (std::size_t k = 0; k < d.looks.size(); ++k) {
+    const auto& l = d.looks[k];
+    j["looks"].push_back({{"look", k + 1},
+                          {"time", num(l.time)},
+                          {"events", num(l.events)},
+                          {"info", num(l.info_fraction)},
+                          {"ahr", num(l.ahr)},
+                          {"z_efficacy", num(l.z_efficacy)},
+                          {"p_nominal", num(nominal_p(l.z_efficacy))},
+                          {"reject_h1", num(l.reject_h1)},
+                          {"cum_power", num(l.cum_power)}});
+  }
   j["pieces"] = nlohmann::json::array();
   const std::size_t m = o.start.size();
   for (std::size_t k = 0; k < m; ++k) {
@@ -309,12 +331,13 @@ nlohmann::json ahr_json(const AhrDesignOptions& o, const AhrDesign& d) {
 
 void print_ahr(const AhrDesignOptions& o, const AhrDesign& d) {
   fmt::print(
-      "Fixed design, non-proportional hazards: average hazard ratio method (Mukhopadhyay "
-      "et al. 2020; gsDesign2 ahr)\n");
+      "{} design, non-proportional hazards: average hazard ratio method (Mukhopadhyay "
+      "et al. 2020; gsDesign2 ahr)\n",
+      d.looks.empty() ? "Fixed" : "Group-sequential");
   fmt::print("{}-sided alpha {}  target power {}  ratio {}:1  {}\n", o.sided == 1 ? "one" : "two",
              o.alpha, 1 - o.beta, o.ratio,
-             o.study_duration ? "study duration given: accrual rates scaled"
-                              : "accrual rates given: study duration solved");
+             o.study_duration || !d.looks.empty() ? "study duration given: accrual rates scaled"
+                                                  : "accrual rates given: study duration solved");
   fmt::print("AHR {}  events {} (rounded up {})  sample size {} ({} experimental + {} control)\n",
              fmt_num(d.ahr, 4), fmt_num(d.events, 2), fmt_num(std::ceil(d.events - 1e-9), 0),
              fmt_num(d.sample_size, 2), fmt_num(arm_share(d.sample_size, o.ratio, true), 2),
@@ -323,6 +346,19 @@ void print_ahr(const AhrDesignOptions& o, const AhrDesign& d) {
   for (double r : d.accrual_rate) rates += (rates.empty() ? "" : ",") + fmt_num(r, 4);
   fmt::print("Study duration {}  accrual ends {} (rates {})\n", fmt_num(d.study_duration, 2),
              fmt_num(o.accrual.end.back(), 2), rates);
+  if (!d.looks.empty()) {
+    fmt::print("Group-sequential: {} analyses, {} spending; fixed design {} events\n",
+               d.looks.size(), spending_name(o.efficacy), fmt_num(d.events_fixed, 2));
+    fmt::print("\n{:>4} {:>8} {:>9} {:>7} {:>7} {:>9} {:>10} {:>9}\n", "look", "time", "events",
+               "info", "ahr", "z_eff", "p_nominal", "cum_power");
+    for (std::size_t k = 0; k < d.looks.size(); ++k) {
+      const auto& l = d.looks[k];
+      fmt::print("{:>4} {:>8} {:>9} {:>7} {:>7} {:>9} {:>10} {:>9}\n", k + 1, fmt_num(l.time, 2),
+                 fmt_num(l.events, 2), fmt_num(l.info_fraction, 3), fmt_num(l.ahr, 4),
+                 fmt_num(l.z_efficacy, 4), fmt::format("{:.3g}", nominal_p(l.z_efficacy)),
+                 fmt_num(l.cum_power, 4));
+    }
+  }
   fmt::print("\n{:>8} {:>8} {:>10} {:>6} {:>10} {:>10} {:>10}\n", "start", "end", "hazard_ctl",
              "hr", "events", "ev_ctl", "ev_exp");
   const std::size_t m = o.start.size();
@@ -380,7 +416,7 @@ void register_design(CLI::App& app) {
       return;
     }
     for (const char* flag : {"--piece-start", "--hazard-control", "--hr-pieces", "--dropout-hazard",
-                             "--study-duration"}) {
+                             "--study-duration", "--analysis-times"}) {
       if (cmd->count(flag) > 0) throw UsageError(fmt::format("{} needs --nph", flag));
     }
     auto o = make_design_options(*flags);

@@ -34,6 +34,12 @@ struct AhrDesignOptions {
   /// to the events needed (gsDesign2 gs_design_ahr). Not given: the rates are absolute and the
   /// study duration is the time when the expected events reach the events needed.
   std::optional<double> study_duration;
+  /// Group-sequential design: calendar times of the analyses t_1 < ... < t_K (the last is the
+  /// study duration; instead of study_duration; the rates are scaled as with a study duration).
+  /// Efficacy bounds by `efficacy` spending at the information fractions E(t_k) / E(t_K); the
+  /// scale solves the power (gs_design_ahr with the H0 information at every look). One-sided.
+  std::vector<double> analysis_times;
+  Spending efficacy{};
 };
 
 /// Expected events and the AHR at one calendar time.
@@ -46,6 +52,17 @@ struct AhrAtTime {
   double info = 0;  ///< total p (1 - p), p = r / (1 + r)
 };
 
+/// One analysis of a group-sequential AHR design.
+struct AhrLook {
+  double time = 0;           ///< calendar time
+  double events = 0;         ///< expected events (scaled enrolment)
+  double info_fraction = 0;  ///< E(t_k) / E(t_K)
+  double ahr = 1;            ///< AHR at t_k
+  double z_efficacy = 0;     ///< efficacy bound (+inf: no stop possible)
+  double reject_h1 = 0;      ///< probability of stopping for efficacy here under H1
+  double cum_power = 0;
+};
+
 struct AhrDesign {
   double events = 0;       ///< required events D
   double sample_size = 0;  ///< N (the enrolment total)
@@ -54,6 +71,9 @@ struct AhrDesign {
   std::vector<double> accrual_rate;  ///< absolute enrolment intensities
   AhrAtTime at_end;                  ///< expected events per piece at the study duration
   double z_alpha = 0, z_beta = 0;
+  double events_fixed = 0;     ///< D of the fixed design at the AHR of the last analysis
+  double power = 0;            ///< power (1 - beta; the group-sequential power found)
+  std::vector<AhrLook> looks;  ///< group-sequential: one per analysis (empty for a fixed design)
 };
 
 /// Expected events per piece of time since randomisation by calendar time `t` for one arm with

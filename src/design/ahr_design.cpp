@@ -17,6 +17,11 @@
 // With a study duration T the enrolment rates are scaled by D / E(T) (the AHR does not depend on
 // the scale); without it the rates are absolute and T solves E(T) = D(AHR(T)) (TOMS 748 on the
 // first sign change of a geometric grid of times).
+// Group-sequential (analysis times t_1 < ... < t_K given): information I_k = p (1 - p) E(t_k),
+// efficacy bounds b_k by alpha spending at I_k / I_K; with the enrolment scaled by c,
+// Z_k ~ N(-log(AHR(t_k)) sqrt(c I_k), 1), corr sqrt(I_j / I_k), and c solves
+// P(some Z_k >= b_k) = 1 - beta. The crossing probability of a varying mean m_k is that of the
+// centred process with bounds b_k - m_k (crossing_probabilities with drift 0).
 // Input contract: start[0] = 0 increasing; hazards, HRs > 0; dropout >= 0; enrolment piece ends
 // increasing with a rate each (>= 0, positive total). Reference: tests/reference/design/make_ahr.R.
 #include "hazard/ahr_design.hpp"
@@ -173,6 +178,77 @@ AhrAtTime ahr_unchecked(const AhrDesignOptions& o, double t) {
   return r;
 }
 
+AhrDesign design_ahr_gs(const AhrDesignOptions& o, AhrDesign d) {
+  const std::size_t K = o.analysis_times.size();
+  const double p = o.ratio / (1 + o.ratio);
+  std::vector<AhrAtTime> at;
+  std::vector<double> info(K), frac(K), theta(K);
+  for (std::size_t k = 0; k < K; ++k) at.push_back(ahr_unchecked(o, o.analysis_times[k]));
+  if (!(at.back().ahr < 1)) {
+    throw UsageError(fmt::format(
+        "the average hazard ratio at the last analysis ({:.6g}) is {:.6g}: the experimental arm "
+        "is not better on average (check --hr-pieces)",
+        o.analysis_times.back(), at.back().ahr));
+  }
+  for (std::size_t k = 0; k < K; ++k) {
+    info[k] = at[k].info;
+    frac[k] = info[k] / at.back().info;
+    theta[k] = -std::log(at[k].ahr);
+  }
+  frac.back() = 1;
+  const auto bounds = efficacy_bounds(frac, o.efficacy, o.alpha);
+  const std::vector<double> lower(K, -INFINITY);
+  auto crossing = [&](double c) {
+    std::vector<double> upper(K);
+    for (std::size_t k = 0; k < K; ++k) upper[k] = bounds[k] - theta[k] * std::sqrt(c * info[k]);
+    return crossing_probabilities(info, upper, lower, 0);
+  };
+  auto power = [&](double c) {
+    const auto cp = crossing(c);
+    double s = 0;
+    for (double v : cp.upper) s += v;
+    return s;
+  };
+  const double zz = (d.z_alpha + d.z_beta) * (d.z_alpha + d.z_beta);
+  d.events_fixed = zz / (p * (1 - p) * theta.back() * theta.back());
+  const double c0 = d.events_fixed / at.back().total;
+  auto f = [&](double c) { return power(c) - (1 - o.beta); };
+  double lo = c0 / 2, hi = 4 * c0;
+  for (int i = 0; i < 40 && f(lo) > 0; ++i) lo /= 2;
+  for (int i = 0; i < 40 && f(hi) < 0; ++i) hi *= 2;
+  if (f(lo) > 0 || f(hi) < 0) {
+    throw NumericalError(
+        "--nph: no enrolment scale gives the power (the power does not cross "
+        "the target between 1/2^40 and 2^40 times the fixed design)");
+  }
+  boost::math::tools::eps_tolerance<double> tol(50);
+  std::uintmax_t iters = 200;
+  const auto root = boost::math::tools::toms748_solve(f, lo, hi, tol, iters);
+  const double c = 0.5 * (root.first + root.second);
+  const auto cp = crossing(c);
+  AhrDesignOptions scaled = o;
+  for (auto& r : scaled.accrual.rate) r *= c;
+  d.accrual_rate = scaled.accrual.rate;
+  d.sample_size = c * enrolled(o.accrual.end.back(), o.accrual.end, o.accrual.rate);
+  d.study_duration = o.analysis_times.back();
+  d.at_end = ahr_unchecked(scaled, d.study_duration);
+  d.ahr = d.at_end.ahr;
+  d.events = d.at_end.total;
+  double cum = 0;
+  for (std::size_t k = 0; k < K; ++k) {
+    cum += cp.upper[k];
+    d.looks.push_back({.time = o.analysis_times[k],
+                       .events = c * at[k].total,
+                       .info_fraction = frac[k],
+                       .ahr = at[k].ahr,
+                       .z_efficacy = bounds[k],
+                       .reject_h1 = cp.upper[k],
+                       .cum_power = cum});
+  }
+  d.power = cum;
+  return d;
+}
+
 }  // namespace
 
 std::vector<double> ahr_arm_events(double t, const std::vector<double>& accrual_end,
@@ -232,6 +308,7 @@ AhrDesign design_ahr(const AhrDesignOptions& o) {
                       t, a.ahr));
     }
   };
+  if (!o.analysis_times.empty()) return design_ahr_gs(o, d);
   double acc_total = enrolled(o.accrual.end.back(), o.accrual.end, o.accrual.rate);
   AhrDesignOptions scaled = o;
   if (o.study_duration) {
@@ -281,6 +358,8 @@ AhrDesign design_ahr(const AhrDesignOptions& o) {
   d.at_end = ahr_unchecked(scaled, d.study_duration);
   d.ahr = d.at_end.ahr;
   d.events = required(d.ahr);
+  d.events_fixed = d.events;
+  d.power = 1 - o.beta;
   return d;
 }
 

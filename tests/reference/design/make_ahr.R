@@ -169,6 +169,53 @@ out <- lapply(cases, function(c) {
   d <- do.call(design, c$args)
   c(list(flags = c$flags, args = c$args), d)
 })
+
+# ---- group-sequential AHR design (gsDesign2 gs_design_ahr with the H0 information at every look):
+# analyses at calendar times t_1 < ... < t_K (t_K the study duration); at look k the expected events
+# E(t_k), AHR_k, information I_k = p (1 - p) E(t_k); efficacy bounds b_k by alpha spending at the
+# information fractions I_k / I_K (rpact getDesignGroupSequential); Z_k joint normal with
+# corr sqrt(I_j / I_k) and mean -log(AHR_k) sqrt(c I_k) when the enrolment is scaled by c; c solves
+# P(some Z_k >= b_k) = 1 - beta (mvtnorm::pmvnorm, Miwa algorithm; uniroot tol 1e-12).
+gs_design <- function(alpha, beta, ratio, start, lam_c, hr, eta, acc_end, acc_rate, times,
+                      spending = "asOF") {
+  a <- lapply(times, function(t) ahr_at(t, acc_end, acc_rate, start, lam_c, hr, eta, ratio))
+  p <- ratio / (1 + ratio)
+  E <- sapply(a, `[[`, "total"); ahr <- sapply(a, `[[`, "ahr")
+  K <- length(times)
+  I <- E * p * (1 - p); frac <- I / I[K]
+  d <- rpact::getDesignGroupSequential(informationRates = frac, alpha = alpha, beta = beta,
+                                       typeOfDesign = spending, sided = 1)
+  b <- d$criticalValues
+  R <- outer(1:K, 1:K, function(i, j) sqrt(pmin(I[i], I[j]) / pmax(I[i], I[j])))
+  power <- function(c) {
+    m <- -log(ahr) * sqrt(c * I)
+    1 - mvtnorm::pmvnorm(upper = b, mean = m, corr = R, algorithm = mvtnorm::Miwa(steps = 4096))[1]
+  }
+  c0 <- req_events(ahr[K], alpha, beta, ratio) / E[K]
+  c <- uniroot(function(c) power(c) - (1 - beta), c(c0 / 2, 4 * c0), tol = 1e-12)$root
+  acc_start <- c(0, acc_end[-length(acc_end)])
+  list(events = c * E, sample_size = c * sum(acc_rate * (acc_end - acc_start)), ahr = ahr,
+       info_fraction = frac, z_efficacy = b, power = power(c),
+       events_fixed = req_events(ahr[K], alpha, beta, ratio),
+       accrual_rate = acc_rate * c)
+}
+gs_cases <- list(
+  list(flags = paste("--nph --piece-start 0,3 --hazard-control 0.0770163533955495,0.0385081766977748",
+                     "--hr-pieces 0.9,0.6 --accrual-time 2,4,14 --accrual-rate 3,6,9",
+                     "--dropout-hazard 0.001 --analysis-times 16,24,36 --looks 3 --spending obf",
+                     "--alpha 0.025 --power 0.9"),
+       args = list(alpha = 0.025, beta = 0.1, ratio = 1, start = c(0, 3), lam_c = log(2) / c(9, 18),
+                   hr = c(0.9, 0.6), eta = c(0.001, 0.001), acc_end = c(2, 4, 14),
+                   acc_rate = c(3, 6, 9), times = c(16, 24, 36))),
+  list(flags = paste("--nph --piece-start 0,4 --median-control 12 --hr-pieces 1,0.6",
+                     "--accrual-time 6,18 --accrual-rate 10,25 --dropout 0.05 --dropout-time 12",
+                     "--analysis-times 24,40 --looks 2 --spending pocock --ratio 2 --alpha 0.025 --power 0.8"),
+       args = list(alpha = 0.025, beta = 0.2, ratio = 2, start = c(0, 4),
+                   lam_c = rep(log(2) / 12, 2), hr = c(1, 0.6), eta = rep(-log(0.95) / 12, 2),
+                   acc_end = c(6, 18), acc_rate = c(10, 25), times = c(24, 40), spending = "asP"))
+)
+gs_out <- lapply(gs_cases, function(c) c(list(flags = c$flags, args = c$args), do.call(gs_design, c$args)))
+
 doc <- list(
   generated_by = "tests/reference/design/make_ahr.R",
   r_version = R.version.string,
@@ -177,6 +224,8 @@ doc <- list(
                  "events with dropout over piecewise enrolment) and Mukhopadhyay et al. 2020",
                  "(AHR, information sum_j E_j p(1-p)), as gsDesign2 ahr()/gs_design_ahr document",
                  "them; gsDesign2 itself is not installed"),
-  cases = out)
+  mvtnorm_version = as.character(packageVersion("mvtnorm")),
+  cases = out,
+  gs_cases = gs_out)
 writeLines(toJSON(doc, digits = NA, auto_unbox = TRUE, pretty = TRUE),
            file.path(dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE))), "ahr.json"))

@@ -133,3 +133,50 @@ TEST(AhrDesign, RejectsBadInput) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(AhrDesign, GroupSequentialMatchesTheRScript) {
+  // rpact bounds (bisection to ~1e-8 on z) and mvtnorm's Miwa probabilities against the recursive
+  // integration on rpact's grid: the design tolerance.
+  auto ref = hazard::test::reference("design/ahr.json");
+  ASSERT_EQ(ref["gs_cases"].size(), 2u);
+  for (const auto& c : ref["gs_cases"]) {
+    SCOPED_TRACE(c["flags"].get<std::string>());
+    auto o = options(c["args"]);
+    o.analysis_times = vec(c["args"]["times"]);
+    const std::string sp = c["args"].value("spending", std::string("asOF"));
+    o.efficacy = hazard::parse_spending(sp == "asP" ? "pocock" : "obf");
+    const auto d = hazard::design_ahr(o);
+    const auto ev = vec(c["events"]), ahr = vec(c["ahr"]), z = vec(c["z_efficacy"]),
+               frac = vec(c["info_fraction"]);
+    ASSERT_EQ(d.looks.size(), ev.size());
+    for (std::size_t k = 0; k < ev.size(); ++k) {
+      EXPECT_TRUE(near_rel(d.looks[k].events, ev[k], hazard::tol::design)) << "look " << k + 1;
+      EXPECT_TRUE(near_rel(d.looks[k].ahr, ahr[k], hazard::tol::closed_form)) << "look " << k + 1;
+      EXPECT_TRUE(near_rel(d.looks[k].info_fraction, frac[k], hazard::tol::closed_form));
+      EXPECT_TRUE(near_rel(d.looks[k].z_efficacy, z[k], hazard::tol::design)) << "look " << k + 1;
+    }
+    EXPECT_TRUE(near_rel(d.sample_size, c["sample_size"].get<double>(), hazard::tol::design));
+    EXPECT_TRUE(
+        near_rel(d.events_fixed, c["events_fixed"].get<double>(), hazard::tol::closed_form));
+    EXPECT_NEAR(d.power, 1 - o.beta, 1e-10);
+    EXPECT_TRUE(near_rel(d.events, ev.back(), hazard::tol::design));
+  }
+}
+
+TEST(AhrDesign, OneAnalysisGroupSequentialIsTheFixedDesign) {
+  hazard::AhrDesignOptions o{.start = {0, 4},
+                             .hazard_control = {0.05, 0.05},
+                             .hr = {1, 0.6},
+                             .accrual = {.end = {12}, .rate = {20}},
+                             .study_duration = 30};
+  const auto fixed = hazard::design_ahr(o);
+  o.study_duration.reset();
+  o.analysis_times = {30};
+  const auto gs = hazard::design_ahr(o);
+  EXPECT_TRUE(near_rel(gs.events, fixed.events, 1e-9));
+  EXPECT_TRUE(near_rel(gs.sample_size, fixed.sample_size, 1e-9));
+}
+
+}  // namespace
