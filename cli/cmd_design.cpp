@@ -387,7 +387,8 @@ void register_design(CLI::App& app) {
                   "by the end of --follow-up");
   cmd->add_flag("--json", only->json, "Print JSON instead of a table");
   cmd->add_flag("--nph", only->nph,
-                "Non-proportional hazards: fixed design by the average hazard ratio (AHR) method");
+                "Non-proportional hazards: fixed or group-sequential design by the average hazard "
+                "ratio (AHR) method");
   cmd->add_option(
          "--piece-start", only->piece_start,
          "--nph: starts of the pieces of time since randomisation, 0,t2,...,tm (default 0)")
@@ -400,6 +401,10 @@ void register_design(CLI::App& app) {
       ->delimiter(',');
   cmd->add_option("--dropout-hazard", only->dropout_hazard,
                   "--nph: dropout hazard per piece (one value: all pieces), instead of --dropout")
+      ->delimiter(',');
+  cmd->add_option("--analysis-times", only->analysis_times,
+                  "--nph: calendar times of the analyses t1,...,tK (group-sequential; the last is "
+                  "the study duration, the accrual rates give the shape only)")
       ->delimiter(',');
   cmd->add_option(
       "--study-duration", only->study_duration,
