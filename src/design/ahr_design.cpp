@@ -142,6 +142,24 @@ void validate(const AhrDesignOptions& o) {
   }
   if (!positive_finite(o.ratio))
     throw UsageError(fmt::format("--ratio: value '{}': must be > 0", o.ratio));
+  if (!o.analysis_times.empty()) {
+    if (o.study_duration) throw UsageError("give --study-duration or --analysis-times, not both");
+    if (o.sided != 1) throw UsageError("--nph with --analysis-times is one-sided only (--sided 1)");
+    double prev_t = 0;
+    for (double t : o.analysis_times) {
+      if (!(t > prev_t) || !std::isfinite(t)) {
+        throw UsageError(
+            fmt::format("--analysis-times: value '{}': times must increase from 0", t));
+      }
+      prev_t = t;
+    }
+    if (!(o.analysis_times.back() >= a.end.back())) {
+      throw UsageError(
+          fmt::format("--analysis-times: value '{}': the last analysis must be at or "
+                      "after the end of accrual ({})",
+                      o.analysis_times.back(), a.end.back()));
+    }
+  }
   if (o.study_duration &&
       (!std::isfinite(*o.study_duration) || !(*o.study_duration >= a.end.back()))) {
     throw UsageError(

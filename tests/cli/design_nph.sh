@@ -42,7 +42,27 @@ for c in cases:
                 "sided", "power", "ratio", "accrual_time"):
         if key not in j:
             print("FAIL: key", key, "missing"); bad += 1
-print("design --nph CLI: %d R cases, max relative difference %.3g" % (len(cases), worst))
+gworst = 0.0
+for c in json.load(open(f"{ref}/ahr.json"))["gs_cases"]:
+    out = subprocess.run([hazard, "design", *shlex.split(c["flags"]), "--json"],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        print("FAIL (exit %d): %s\n%s" % (out.returncode, c["flags"], out.stderr)); bad += 1; continue
+    j = json.loads(out.stdout)
+    if len(j["looks"]) != len(c["events"]):
+        print("FAIL looks", c["flags"]); bad += 1; continue
+    pairs = [(j["sample_size"], c["sample_size"]), (j["events"], c["events"][-1])]
+    for l, e, z, a in zip(j["looks"], c["events"], c["z_efficacy"], c["ahr"]):
+        pairs += [(l["events"], e), (l["z_efficacy"], z), (l["ahr"], a)]
+    for a, b in pairs:
+        d = abs(a - b) / abs(b)
+        gworst = max(gworst, d)
+        if d > 1e-6:  # rpact's bounds (bisection to ~1e-8 on z) and mvtnorm's Miwa probabilities
+            print("FAIL", c["flags"], a, b, d); bad += 1
+    if abs(j["looks"][-1]["cum_power"] - j["power"]) > 1e-9:
+        print("FAIL cum_power", c["flags"]); bad += 1
+print("design --nph CLI: %d R cases, max relative difference %.3g; group-sequential %.3g"
+      % (len(cases), worst, gworst))
 sys.exit(1 if bad else 0)
 PY
 
@@ -101,6 +121,40 @@ ok &= run("--nph --piece-start 0,4 --median-control 12 --hr-pieces 1,0.6 --accru
           {"control": {"median": 12}, "experimental": {"start": [0, 4], "hr": [1, 0.6]},
            "dropout": {"rate": 0.05, "time": 12}}, 100000,
           lambda sim, tgt, gap: gap < -3 and tgt - sim < 0.02)
+# group-sequential (3 looks, O'Brien-Fleming spending): the simulated trial stops at the first
+# look whose events (rounded up) cross the bound; the design's power is 1 - beta at unrounded events
+def run_gs(flags, scenario, reps, check):
+    d = json.loads(subprocess.run([hazard, "design", *shlex.split(flags), "--json"],
+                                  capture_output=True, text=True, check=True).stdout)
+    events = [math.ceil(l["events"] - 1e-9) for l in d["looks"]]
+    n = math.ceil(d["sample_size"] - 1e-9)
+    scenario.update({"n": n, "ratio": d["ratio"], "looks": {"events": events},
+                     "accrual": {"end": d["accrual_time"], "rate": d["accrual_rate"]},
+                     "design": {"alpha": d["alpha"], "spending": d["spending"]}})
+    path = f"{tmp}/scenario_gs.json"
+    json.dump(scenario, open(path, "w"))
+    s = json.loads(subprocess.run([hazard, "simulate", "--scenario", path, "--reps", str(reps),
+                                   "--seed", "7", "--threads", "2", "--json"],
+                                  capture_output=True, text=True, check=True).stdout)
+    target = d["power"]
+    gap = (s["power"] - target) / s["mc_se"]
+    ok = check(s["power"], target, gap)
+    print("%s: group-sequential simulated power %.4f (SE %.4f) vs %.4f, events %s, N %d: %+.1f SE"
+          % ("ok" if ok else "FAIL", s["power"], s["mc_se"], target, events, n, gap))
+    return ok
+# proportional hazards: within 3 SE (rounding up adds < 0.1 point)
+ok &= run_gs("--nph --median-control 6 --hr-pieces 0.7 --accrual-time 12 --accrual-rate 1 "
+             "--analysis-times 10,14,20 --looks 3 --spending obf --power 0.8",
+             {"control": {"median": 6}, "experimental": {"hr": [0.7], "start": [0]}}, 100000,
+             lambda sim, tgt, gap: abs(gap) <= 3)
+# gsDesign2's example: below the AHR power by less than 1.5 points
+ok &= run_gs("--nph --piece-start 0,3 --hazard-control 0.0770163533955495,0.0385081766977748 "
+             "--hr-pieces 0.9,0.6 --accrual-time 2,4,14 --accrual-rate 3,6,9 --dropout-hazard 0.001 "
+             "--analysis-times 16,24,36 --looks 3 --spending obf --power 0.9",
+             {"control": {"start": [0, 3], "hazard": [0.0770163533955495, 0.0385081766977748]},
+              "experimental": {"start": [0, 3], "hr": [0.9, 0.6]},
+              "dropout": {"hazard_control": 0.001, "hazard_experimental": 0.001}}, 100000,
+             lambda sim, tgt, gap: sim < tgt and tgt - sim < 0.015)
 sys.exit(0 if ok else 1)
 PY
 
@@ -114,6 +168,13 @@ expect() {  # expect CODE ARGS...
 }
 B="--nph --piece-start 0,4 --median-control 12 --hr-pieces 1,0.6 --accrual-time 6,18 --accrual-rate 10,25"
 expect 2 $B --looks 3
+expect 2 $B --spending pocock
+expect 2 $B --analysis-times 20,30 --looks 3
+expect 2 $B --analysis-times 30,20
+expect 2 $B --analysis-times 12,16
+expect 2 $B --analysis-times 24,40 --study-duration 40
+expect 2 $B --analysis-times 24,40 --sided 2 --alpha 0.05
+expect 2 --median-control 12 --hr 0.7 --analysis-times 24,40
 expect 2 $B --hr 0.7
 expect 2 $B --spending pocock
 expect 2 --piece-start 0,4 --hr 0.7

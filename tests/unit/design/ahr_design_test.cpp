@@ -128,6 +128,16 @@ TEST(AhrDesign, RejectsBadInput) {
   bad.study_duration = 6;  // before the end of accrual
   EXPECT_THROW(hazard::design_ahr(bad), hazard::UsageError);
   bad = o;
+  bad.analysis_times = {30, 20};  // not increasing
+  EXPECT_THROW(hazard::design_ahr(bad), hazard::UsageError);
+  bad = o;
+  bad.analysis_times = {8, 10};  // the last before the end of accrual
+  EXPECT_THROW(hazard::design_ahr(bad), hazard::UsageError);
+  bad = o;
+  bad.analysis_times = {20, 30};
+  bad.sided = 2;
+  EXPECT_THROW(hazard::design_ahr(bad), hazard::UsageError);
+  bad = o;
   bad.accrual.rate = {1};  // 12 patients can never give the ~300 events needed
   EXPECT_THROW(hazard::design_ahr(bad), hazard::NumericalError);
 }
