@@ -209,9 +209,8 @@ void print_design(const DesignFlags& f, const SurvivalDesignOptions& o, const Su
 // ---------------------------------------------------------------- --nph (AHR design)
 
 AhrDesignOptions ahr_options(const CLI::App& cmd, const DesignFlags& f, const DesignOnlyFlags& n) {
-  for (const char* flag :
-       {"--hr", "--hr0", "--median-experimental", "--method", "--info", "--futility", "--binding",
-        "--follow-up", "--events", "--n"}) {
+  for (const char* flag : {"--hr", "--hr0", "--median-experimental", "--method", "--info",
+                           "--futility", "--binding", "--follow-up", "--events", "--n"}) {
     if (cmd.count(flag) > 0) {
       throw UsageError(fmt::format(
           "{} does not apply with --nph (the AHR design takes --hr-pieces per --piece-start, "
@@ -221,12 +220,13 @@ AhrDesignOptions ahr_options(const CLI::App& cmd, const DesignFlags& f, const De
   }
   const std::size_t looks = n.analysis_times.empty() ? 1 : n.analysis_times.size();
   if (cmd.count("--looks") > 0 && static_cast<std::size_t>(f.looks) != looks) {
-    throw UsageError(fmt::format(
-        "--looks: value '{}': --nph takes one analysis per --analysis-times ({} given)", f.looks,
-        n.analysis_times.size()));
+    throw UsageError(
+        fmt::format("--looks: value '{}': --nph takes one analysis per --analysis-times ({} given)",
+                    f.looks, n.analysis_times.size()));
   }
   if (n.analysis_times.empty() && cmd.count("--spending") > 0) {
-    throw UsageError("--spending needs --analysis-times with --nph (a fixed design has no spending)");
+    throw UsageError(
+        "--spending needs --analysis-times with --nph (a fixed design has no spending)");
   }
   AhrDesignOptions o;
   o.alpha = f.alpha;
@@ -296,7 +296,8 @@ nlohmann::json ahr_json(const AhrDesignOptions& o, const AhrDesign& d) {
   j["accrual_rate"] = d.accrual_rate;
   j["events_fixed"] = num(d.events_fixed);
   j["power_achieved"] = num(d.power);
-  j["spending"] = d.looks.empty() ? nlohmann::json(nullptr) : nlohmann::json(spending_name(o.efficacy));
+  j["spending"] =
+      d.looks.empty() ? nlohmann::json(nullptr) : nlohmann::json(spending_name(o.efficacy));
   j["looks"] = nlohmann::json::array();
   for (std::size_t k = 0; k < d.looks.size(); ++k) {
     const auto& l = d.looks[k];
