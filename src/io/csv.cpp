@@ -113,8 +113,17 @@ struct Collector {
       codes.push_back(last);
       return;
     }
-    auto it = index.find(field);
-    if (it != index.end()) {
+    // a few levels: a scan of the lengths and bytes is cheaper than hashing the value
+    if (first_seen.size() <= 8) {
+      for (std::size_t l = 0; l < first_seen.size(); ++l) {
+        const std::string& level = first_seen[l];
+        if (level.size() == field.size() && std::memcmp(level.data(), field.data(), field.size()) == 0) {
+          last = static_cast<std::int32_t>(l);
+          codes.push_back(last);
+          return;
+        }
+      }
+    } else if (auto it = index.find(field); it != index.end()) {
       codes.push_back(it->second);
       last = it->second;
       return;
@@ -167,6 +176,14 @@ class Tokenizer {
     return fmt::format("#{}", field + 1);
   }
 
+  /// Fields from index `first` on are not needed: a record whose rest holds exactly the
+  /// delimiters of a `ncol`-field record and no quote is skipped to its line end without being
+  /// split (any other rest is tokenized as usual, so a malformed record gets the usual error).
+  void skip_fields_from(std::size_t first, std::size_t ncol) {
+    skip_from_ = first < ncol ? first : static_cast<std::size_t>(-1);
+    ncol_ = ncol;
+  }
+
   bool at_end() const { return pos_ >= text_.size(); }
   std::size_t pos() const { return pos_; }
   std::uint64_t line() const { return line_; }
@@ -200,6 +217,7 @@ class Tokenizer {
       ++field;
       if (pos_ >= n) return field;
       if (s[pos_] == delim_) {
+        if (field == skip_from_ && skip_rest(s, n)) return ncol_;
         ++pos_;
         continue;
       }
@@ -211,6 +229,68 @@ class Tokenizer {
   }
 
  private:
+  // With pos_ at the delimiter that ends field skip_from_ - 1: when the bytes up to the next line
+  // feed (or the end) hold exactly ncol_ - skip_from_ delimiters and no quote, moves past that
+  // line feed and returns true; otherwise leaves pos_ alone and returns false. Eight bytes per
+  // step: exact per-byte equality masks (no borrow between bytes: (w & 0x7f..) + 0x7f.. sets the
+  // high bit of every byte with a non-zero low part, | w adds those with the high bit), popcount
+  // for the delimiters (a multiply adds the 0/1 bytes into the top byte: no popcnt instruction in
+  // the portable build), the line feed's byte ends the scan.
+  bool skip_rest(const char* s, std::size_t n) {
+    const std::size_t want = ncol_ - skip_from_;
+    std::size_t p = pos_, delims = 0;
+    std::size_t stop = n;
+    if constexpr (std::endian::native == std::endian::little) {
+      constexpr std::uint64_t ones = 0x0101010101010101ULL, low7 = 0x7f7f7f7f7f7f7f7fULL,
+                              high = 0x8080808080808080ULL;
+      auto eq = [&](std::uint64_t w, std::uint64_t pattern) {
+        const std::uint64_t x = w ^ pattern;
+        return ~(((x & low7) + low7) | x) & high;  // 0x80 in each byte equal to the pattern's
+      };
+      const std::uint64_t dmask = ones * static_cast<unsigned char>(delim_);
+      const std::uint64_t nmask = ones * static_cast<unsigned char>('\n');
+      const std::uint64_t qmask = ones * static_cast<unsigned char>('"');
+      for (; p + 8 <= n; p += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, s + p, 8);
+        std::uint64_t d = eq(w, dmask), q = eq(w, qmask);
+        const std::uint64_t nl = eq(w, nmask);
+        if (nl) {
+          const std::uint64_t before = (nl & (0 - nl)) - 1;  // the bytes below the first line feed
+          d &= before;
+          q &= before;
+          if (q) return false;
+          delims += count_flags(d);
+          stop = p + static_cast<std::size_t>(std::countr_zero(nl) >> 3);
+          break;
+        }
+        if (q) return false;
+        delims += count_flags(d);
+        if (delims > want) return false;
+      }
+    }
+    if (stop == n) {
+      for (; p < n && s[p] != '\n'; ++p) {
+        if (s[p] == '"') return false;
+        delims += s[p] == delim_;
+      }
+      stop = p;
+    }
+    if (delims != want) return false;
+    if (stop < n) {
+      pos_ = stop + 1;
+      ++line_;
+    } else {
+      pos_ = n;
+    }
+    return true;
+  }
+
+  // The number of bytes flagged 0x80 in w (no other bit set).
+  static std::size_t count_flags(std::uint64_t w) {
+    return static_cast<std::size_t>(((w >> 7) * 0x0101010101010101ULL) >> 56);
+  }
+
   // The first position at or after p holding the delimiter or a line feed (n if none). Eight
   // bytes per step (SWAR: a byte equal to c gives a zero byte in w ^ c; the lowest flagged byte of
   // (v - 0x01..) & ~v & 0x80.. is exactly the first zero byte), then byte by byte at the end.
@@ -282,6 +362,8 @@ class Tokenizer {
   std::uint64_t line_ = 1;
   std::string scratch_;
   const std::vector<std::string>* names_ = nullptr;
+  std::size_t skip_from_ = static_cast<std::size_t>(-1);  // skip_fields_from
+  std::size_t ncol_ = 0;
 };
 
 /// Record boundaries of CSV text for cutting it into chunks, found by the Tokenizer's reading of
@@ -518,6 +600,10 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
     }
     Tokenizer tok(chunk, source, options.delimiter, first_line);
     tok.set_names(&header.names);
+    std::size_t needed = 0;  // fields from here on are not converted (only counted)
+    for (std::size_t f = 0; f < ncol; ++f)
+      if (slot[f] >= 0 && (!only || (*only)[static_cast<std::size_t>(slot[f])])) needed = f + 1;
+    tok.skip_fields_from(needed, ncol);
     std::uint64_t rec_line = 0;
     std::size_t rows = 0;
     std::size_t parsed = 0;  // start of the chunk's pages not yet released
