@@ -5,6 +5,7 @@
 // Usage: api_time FILE TASK[,TASK...] [REPS] [THREADS]
 // Tasks (same models as r_bench.R):
 //   read      read_data of the columns the Cox model uses (memory-mapped CSV, both cores)
+//   readall   read_data of every column of FILE, alone (any CSV; bench/read_path.sh: MB/s)
 //   survfit   kaplan_meier by arm (curves, Greenwood SE, log-log CI, quantiles)
 //   survdiff  log-rank test by arm
 //   cox6      cox_fit Efron, arm + x1..x5
@@ -80,6 +81,13 @@ int main(int argc, char** argv) {
   const std::vector<std::string> tasks = split(argv[2]);
   const int reps = argc >= 4 ? std::atoi(argv[3]) : 1;
   try {
+    if (tasks.size() == 1 && tasks[0] == "readall") {
+      std::size_t rows = 0;
+      const double t = best_of(reps, [&] { rows = hazard::read_data(file, {}).rows(); });
+      sink = static_cast<double>(rows);
+      std::printf("readall %.6g\n", t);
+      return 0;
+    }
     const bool cp = std::find(tasks.begin(), tasks.end(), "coxcp") != tasks.end();
     std::vector<std::string> columns;
     if (cp) {
