@@ -39,6 +39,7 @@
 #include "km/km_detail.hpp"
 #include "util/huge_pages.hpp"
 #include "util/time_order.hpp"
+#include "util/two_threads.hpp"
 #include "util/timefix.hpp"
 
 namespace hazard {
@@ -237,11 +238,16 @@ std::vector<KmCurve> km_curves(std::span<const double> time, std::span<const std
       rows[group.empty() ? 0 : static_cast<std::size_t>(group[i])].push_back(
           {(time_key(time[i]) << 1) | (status[i] == 1 ? 1u : 0u)});
     std::vector<PackedRow> other;
-    for (std::size_t g = 0; g < n_groups; ++g) {
-      sort_keyed_rows(rows[g], other, hist, 0);
-      curves[g] = km_curve_sorted(PackedAccess{rows[g]}, conf_type, conf_level, robust);
-      std::vector<PackedRow>().swap(rows[g]);
-    }
+    for (std::size_t g = 0; g < n_groups; ++g) sort_keyed_rows(rows[g], other, hist, 0);
+    std::vector<PackedRow>().swap(other);
+    // The curves of the groups are independent: the groups are dealt alternately to two threads
+    // (the same computation per group either way; below two_thread_rows rows, one thread).
+    two_halves(n, [&](int half) {
+      for (std::size_t g = static_cast<std::size_t>(half); g < n_groups; g += 2) {
+        curves[g] = km_curve_sorted(PackedAccess{rows[g]}, conf_type, conf_level, robust);
+        std::vector<PackedRow>().swap(rows[g]);
+      }
+    });
     return curves;
   }
   HugeVector<KeyedRow> rows(n), other;
