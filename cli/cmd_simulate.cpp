@@ -20,6 +20,7 @@
 #include "data_options.hpp"
 #include "hazard/design.hpp"
 #include "hazard/error.hpp"
+#include "hazard/cluster.hpp"
 #include "hazard/simulate.hpp"
 #include "hazard/simulation_settings.hpp"
 
@@ -202,7 +203,7 @@ void write_patients(OutputFile& file, const Setup& setup, std::uint64_t seed, st
 
 }  // namespace
 
-void register_simulate(CLI::App& app) {
+void register_simulate(CLI::App& app, const Cluster& cluster) {
   auto* cmd = app.add_subcommand("simulate", "Simulate a group-sequential two-arm survival trial: "
                                              "power, stopping, expected events, duration");
   auto f = std::make_shared<SimulateFlags>();
@@ -239,7 +240,10 @@ void register_simulate(CLI::App& app) {
   cmd->add_option("--patients", f->patients, "Write one simulated trial's patients (ADaM ADSL+ADTTE CSV)");
   cmd->add_option("--patients-trial", f->patients_trial, "Trial written by --patients (1-based; default 1)");
   add_csv_raw_flag(cmd, f->csv_raw);
-  cmd->callback([f]() {
+  cmd->callback([f, &cluster]() {
+    // Under mpirun every rank simulates its share of the trials (simulate_trials); rank 0 alone
+    // opens the output files and prints, so the output is that of one process.
+    const bool writer = cluster.rank() == 0;
     refuse_overwrite(f->trials_out, {f->scenario}, "--trials-out");
     refuse_overwrite(f->patients, {f->scenario}, "--patients");
     if (!f->trials_out.empty() && f->trials_out == f->patients)
@@ -249,11 +253,11 @@ void register_simulate(CLI::App& app) {
     // The output files are opened (as temporaries) before the simulation: a path that cannot be
     // written fails now, not after the run.
     std::optional<OutputFile> trials_file, patients_file;
-    if (!f->trials_out.empty()) trials_file.emplace(f->trials_out);
-    if (!f->patients.empty()) patients_file.emplace(f->patients);
-    SimulationOptions opt{.reps = reps, .seed = f->seed, .threads = f->threads,
-                          .progress = {}, .keep_trials = !f->trials_out.empty()};
-    if (isatty(fileno(stderr)) && reps >= 2000) {
+    if (writer && !f->trials_out.empty()) trials_file.emplace(f->trials_out);
+    if (writer && !f->patients.empty()) patients_file.emplace(f->patients);
+    SimulationOptions opt{.reps = reps, .seed = f->seed, .threads = f->threads, .progress = {},
+                          .keep_trials = writer && !f->trials_out.empty(), .cluster = &cluster};
+    if (writer && isatty(fileno(stderr)) && reps >= 2000) {
       opt.progress = [](std::size_t done, std::size_t total) {
         int width = 40;
         auto filled = static_cast<int>(static_cast<double>(width) * static_cast<double>(done) /
@@ -265,6 +269,7 @@ void register_simulate(CLI::App& app) {
       };
     }
     SimulationResult r = simulate_trials(setup.scenario, opt);
+    if (!writer) return;
     if (trials_file) write_trials(*trials_file, r, setup.scenario.looks.size(), f->csv_raw);
     if (patients_file) {
       std::size_t trial = f->patients_trial ? f->patients_trial - 1 : 0;

@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "hazard/cluster.hpp"
+
 namespace hazard::cli {
 
 // One line per subcommand: void register_<name>(CLI::App& app);
@@ -13,7 +15,7 @@ void register_logrank(CLI::App& app);
 void register_cox(CLI::App& app);
 void register_design(CLI::App& app);
 void register_monitor(CLI::App& app);
-void register_simulate(CLI::App& app);
+void register_simulate(CLI::App& app, const Cluster& cluster);  // mpirun: trials over the ranks
 void register_reconstruct(CLI::App& app);
 void register_published(CLI::App& app);
 void register_response(CLI::App& app);

@@ -12,8 +12,15 @@
 
 #include "commands.hpp"
 #include "unknown_flags.hpp"
+#include "hazard/cluster.hpp"
 #include "hazard/error.hpp"
 #include "hazard/version.hpp"
+#ifdef HAZARD_WITH_MPI
+#include <cstdlib>
+#include <memory>
+
+#include "mpi_cluster.hpp"
+#endif
 
 namespace {
 
@@ -31,39 +38,45 @@ void out_of_memory(const CLI::App& app) noexcept {
 
 // Messages are printable(): a control character or a byte that is not UTF-8 from the data or a
 // file name (ESC, BEL, NUL, \xFF) is shown escaped, never sent to the terminal.
-int run(CLI::App& app, int argc, char** argv) {
+// Under mpirun, usage errors (the same on every rank) are printed by rank 0 only; any other error
+// is printed by the rank that met it, named ("hazard (rank 2 of 3): data error: ...").
+int run(CLI::App& app, int argc, char** argv, const hazard::Cluster& cluster) {
   using hazard::ExitCode;
+  const bool first = cluster.rank() == 0;
+  const std::string who =
+      cluster.size() > 1 ? fmt::format("hazard (rank {} of {})", cluster.rank(), cluster.size()) : "hazard";
   try {
     try {
       app.parse(argc, argv);
     } catch (const CLI::Success& e) {
-      return app.exit(e);
+      return first ? app.exit(e) : 0;
     } catch (const CLI::ParseError& e) {
       // an unknown or misplaced flag is named, with the nearest valid one; otherwise CLI11's text
       const std::string why = hazard::cli::explain_parse_error(app, argc, argv);
-      fmt::print(stderr, "hazard: error: {}\n", why.empty() ? std::string(e.what()) + "\n(--help lists the flags)" : why);
+      if (first)
+        fmt::print(stderr, "hazard: error: {}\n", why.empty() ? std::string(e.what()) + "\n(--help lists the flags)" : why);
       return static_cast<int>(ExitCode::usage);
     }
   } catch (const hazard::UsageError& e) {
-    fmt::print(stderr, "hazard: error: {}\n", hazard::printable(e.what()));
+    if (first) fmt::print(stderr, "hazard: error: {}\n", hazard::printable(e.what()));
     return static_cast<int>(ExitCode::usage);
   } catch (const hazard::DataError& e) {
-    fmt::print(stderr, "hazard: data error: {}\n", hazard::printable(e.what()));
+    fmt::print(stderr, "{}: data error: {}\n", who, hazard::printable(e.what()));
     return static_cast<int>(ExitCode::data);
   } catch (const hazard::NumericalError& e) {
-    fmt::print(stderr, "hazard: numerical error: {}\n", hazard::printable(e.what()));
+    fmt::print(stderr, "{}: numerical error: {}\n", who, hazard::printable(e.what()));
     return static_cast<int>(ExitCode::numerical);
   } catch (const hazard::IoError& e) {
-    fmt::print(stderr, "hazard: i/o error: {}\n", hazard::printable(e.what()));
+    fmt::print(stderr, "{}: i/o error: {}\n", who, hazard::printable(e.what()));
     return static_cast<int>(ExitCode::io);
   } catch (const hazard::ResourceError& e) {
-    fmt::print(stderr, "hazard: out of memory: {}\n", hazard::printable(e.what()));
+    fmt::print(stderr, "{}: out of memory: {}\n", who, hazard::printable(e.what()));
     return static_cast<int>(ExitCode::failure);
   } catch (const std::bad_alloc&) {
     out_of_memory(app);
     return static_cast<int>(ExitCode::failure);
   } catch (const std::exception& e) {
-    fmt::print(stderr, "hazard: internal error: {}\n", hazard::printable(e.what()));
+    fmt::print(stderr, "{}: internal error: {}\n", who, hazard::printable(e.what()));
     return static_cast<int>(ExitCode::failure);
   }
   // What was printed must have reached standard output (a full disk, /dev/full, a closed pipe):
@@ -80,8 +93,33 @@ int run(CLI::App& app, int argc, char** argv) {
 
 }  // namespace
 
+#ifdef HAZARD_WITH_MPI
+// Started by mpirun (Open MPI, or an MPICH-style PMI launcher): the program joins the job.
+// Otherwise the MPI build runs as one process, exactly as the plain build (MPI is not started).
+bool launched_by_mpirun() {
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_SIZE", "PMI_RANK"})
+    if (std::getenv(name)) return true;
+  return false;
+}
+#endif
+
 int main(int argc, char** argv) {
   using hazard::ExitCode;
+#ifdef HAZARD_WITH_MPI
+  std::unique_ptr<hazard::Cluster> world;
+  if (launched_by_mpirun()) {
+    try {
+      world = hazard::mpi::open_world(argc, argv);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "hazard: cannot join the MPI job: %s\n", e.what());
+      return static_cast<int>(ExitCode::failure);
+    }
+  }
+  const hazard::Cluster& cluster = world ? *world : hazard::single_process();
+#else
+  const hazard::Cluster& cluster = hazard::single_process();
+#endif
+  int code = static_cast<int>(ExitCode::failure);
   try {
     CLI::App app{"hazard: time-to-event analysis of randomized clinical trials.\n"
                  "Every command documents its flags with --help; see docs/ for methods and output keys."};
@@ -102,12 +140,12 @@ int main(int argc, char** argv) {
     hazard::cli::register_safety(app);
     hazard::cli::register_response(app);
     hazard::cli::register_deterioration(app);
-    hazard::cli::register_simulate(app);
+    hazard::cli::register_simulate(app, cluster);
     hazard::cli::register_reconstruct(app);
     hazard::cli::register_published(app);
     hazard::cli::register_parametric(app);
     hazard::cli::register_crossover(app);
-    return run(app, argc, argv);
+    code = run(app, argc, argv, cluster);
   } catch (const std::bad_alloc&) {
     // bad_alloc while printing another error, or while setting up: still a message and exit 1,
     // never an abort
@@ -115,5 +153,7 @@ int main(int argc, char** argv) {
   } catch (...) {
     std::fputs("hazard: internal error: unexpected exception\n", stderr);
   }
-  return static_cast<int>(ExitCode::failure);
+  // A rank that failed ends the whole job (the others may be waiting for it), with its status.
+  if (code != 0 && cluster.size() > 1) cluster.abort(code);
+  return code;
 }

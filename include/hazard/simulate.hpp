@@ -38,6 +38,8 @@
 
 namespace hazard {
 
+class Cluster;
+
 /// A piecewise-constant hazard: rate[j] on [start[j], start[j + 1]), the last piece open-ended.
 /// start[0] must be 0 and start increasing; rate >= 0 (the last > 0 unless a cure is intended:
 /// then survival times may be infinite, i.e. no event).
@@ -139,6 +141,10 @@ struct SimulationOptions {
   /// Called from the calling thread about every 0.1 s with (trials done, total); may be empty.
   std::function<void(std::size_t, std::size_t)> progress;
   bool keep_trials = false;  ///< keep every TrialOutcome (for --trials-out; memory grows with reps)
+  /// The processes sharing the trials (cluster.hpp; nullptr = this process alone). Every rank
+  /// calls simulate_trials with the same scenario and options; rank 0's result is the result
+  /// (bit-identical for any number of ranks and threads), the others' is empty.
+  const Cluster* cluster = nullptr;
 };
 
 struct Summary {

@@ -14,19 +14,22 @@
 // from a StreamSummary: exact in bounded memory; in the rare case its windows miss a quantile, the
 // trials are simulated again (same streams, same values) to find it.
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
+#include <cstring>
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <stdexcept>
 #include <system_error>
 #include <thread>
+#include <type_traits>
 
 #include <fmt/format.h>
 
 #include "detail.hpp"
+#include "hazard/cluster.hpp"
 #include "hazard/error.hpp"
 #include "simulate/stream_summary.hpp"
 
@@ -43,43 +46,54 @@ struct ChunkSlot {
   bool ready = false;
 };
 
-/// Simulates trials 0..reps-1 over threads and calls fold(i, record, z, hr, time, events) for each
-/// trial, in trial order, one call at a time (z... point to the trial's K values per look).
-/// progress(done, total) is called from the calling thread about every 0.1 s.
+/// Simulates trials 0..reps-1 over threads (and over the ranks of options.cluster) and calls
+/// fold(i, record, z, hr, time, events) for each trial, in trial order, one call at a time, on the
+/// calling thread (z... point to the trial's K values per look). On a cluster of N ranks, chunk c
+/// (trials c*kChunk to (c+1)*kChunk - 1) is simulated by rank c mod N; ranks other than 0 send
+/// each chunk's outcomes to rank 0, which folds every chunk in order (its own from its threads,
+/// the others as they arrive), so the folds, and the results, are bit-identical for any number of
+/// ranks and threads. On ranks other than 0, fold is never called.
+/// progress(done, total) is called from the calling thread about every 0.1 s (rank 0).
 template <class Fold>
 void run_in_order(const SimulationScenario& s, const detail::ScenarioPlan& plan,
                   const SimulationOptions& options, Fold&& fold) {
+  const Cluster& cluster = options.cluster ? *options.cluster : single_process();
+  const auto rank = static_cast<std::size_t>(cluster.rank());
+  const auto ranks = static_cast<std::size_t>(cluster.size());
   const std::size_t reps = options.reps, K = s.looks.size();
   const std::size_t chunks = (reps + kChunk - 1) / kChunk;
+  // this rank's chunks: rank, rank + ranks, ... (local index l is chunk l * ranks + rank)
+  const std::size_t mine = chunks > rank ? (chunks - rank + ranks - 1) / ranks : 0;
   unsigned threads = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<std::size_t>(threads, chunks));
+  threads = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(threads, mine)));
   const std::size_t ring_size = 4 * static_cast<std::size_t>(threads);
-  std::vector<ChunkSlot> ring(ring_size);
-  for (auto& slot : ring) {
+  auto make_slot = [&](ChunkSlot& slot) {
     slot.records.resize(kChunk);
     slot.z.resize(kChunk * K);
     slot.hr.resize(kChunk * K);
     slot.time.resize(kChunk * K);
     slot.events.resize(kChunk * K);
-  }
+  };
+  std::vector<ChunkSlot> ring(ring_size);
+  for (auto& slot : ring) make_slot(slot);
   std::mutex mutex;
   std::condition_variable cv;
-  std::size_t next = 0, folded = 0;  // chunks handed out, chunks folded (under the mutex)
-  std::atomic<std::size_t> done{0};  // trials folded
+  std::size_t next = 0, drained = 0;  // local chunks handed out, local chunks taken by the drain
   std::exception_ptr error;
   auto worker = [&]() {
     try {
       detail::TrialWorkspace ws;
       for (;;) {
-        std::size_t c;
+        std::size_t l;
         {
           std::unique_lock lock(mutex);
-          cv.wait(lock, [&] { return error || next >= chunks || next < folded + ring_size; });
-          if (error || next >= chunks) return;
-          c = next++;
+          cv.wait(lock, [&] { return error || next >= mine || next < drained + ring_size; });
+          if (error || next >= mine) return;
+          l = next++;
         }
-        // the slot is ours: chunk c - ring_size has been folded
-        ChunkSlot& slot = ring[c % ring_size];
+        // the slot is ours: local chunk l - ring_size has been drained
+        ChunkSlot& slot = ring[l % ring_size];
+        const std::size_t c = l * ranks + rank;
         const std::size_t begin = c * kChunk, end = std::min(reps, begin + kChunk);
         for (std::size_t i = begin; i < end; ++i) {
           const std::size_t j = i - begin;
@@ -90,17 +104,6 @@ void run_in_order(const SimulationScenario& s, const detail::ScenarioPlan& plan,
         {
           std::lock_guard lock(mutex);
           slot.ready = true;
-          while (folded < chunks && ring[folded % ring_size].ready) {
-            ChunkSlot& f = ring[folded % ring_size];
-            const std::size_t b = folded * kChunk, e = std::min(reps, b + kChunk);
-            for (std::size_t i = b; i < e; ++i) {
-              const std::size_t j = i - b;
-              fold(i, f.records[j], &f.z[j * K], &f.hr[j * K], &f.time[j * K], &f.events[j * K]);
-            }
-            f.ready = false;
-            ++folded;
-            done.store(e);
-          }
         }
         cv.notify_all();
       }
@@ -114,26 +117,134 @@ void run_in_order(const SimulationScenario& s, const detail::ScenarioPlan& plan,
   };
   std::vector<std::thread> pool;
   pool.reserve(threads);
+  bool started = true;
   try {
     for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
   } catch (const std::system_error&) {
-    // A thread could not be started (out of memory): the ones started share the work (they take
-    // chunks from `next`); with none, this thread does it. Never a joinable thread destroyed.
-    if (pool.empty()) worker();
+    // A thread could not be started (out of memory): the ones started share the work; with none,
+    // this thread simulates each chunk itself when the drain needs it (below).
+    started = !pool.empty();
   }
-  if (options.progress) {
-    for (;;) {
-      {
-        std::lock_guard lock(mutex);
-        if (error || folded >= chunks) break;
-      }
-      options.progress(done.load(), reps);
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  auto join = [&] {
+    {
+      std::lock_guard lock(mutex);
+      if (!error) error = std::make_exception_ptr(std::runtime_error("stopped"));
     }
+    cv.notify_all();
+    for (auto& th : pool) th.join();
+  };
+  // The drain: takes this rank's chunks in order (waiting for the workers), and either folds them
+  // (rank 0, with the other ranks' chunks received in between) or sends them to rank 0.
+  std::size_t done = 0;
+  auto last_progress = std::chrono::steady_clock::now();
+  auto report = [&](bool force) {
+    if (!options.progress || rank != 0) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (!force && now - last_progress < std::chrono::milliseconds(100)) return;
+    last_progress = now;
+    options.progress(done, reps);
+  };
+  auto take_local = [&](std::size_t l) -> ChunkSlot& {
+    ChunkSlot& slot = ring[l % ring_size];
+    if (!started) {  // no worker thread: simulate the chunk here
+      std::unique_lock lock(mutex);
+      ++next;
+      lock.unlock();
+      detail::TrialWorkspace ws;
+      const std::size_t c = l * ranks + rank;
+      const std::size_t begin = c * kChunk, end = std::min(reps, begin + kChunk);
+      for (std::size_t i = begin; i < end; ++i) {
+        const std::size_t j = i - begin;
+        detail::generate_patients(s, plan, options.seed, i, ws.patients);
+        detail::analyse_trial(s, ws, slot.records[j], &slot.z[j * K], &slot.hr[j * K], &slot.time[j * K],
+                              &slot.events[j * K]);
+      }
+      return slot;
+    }
+    std::unique_lock lock(mutex);
+    while (!error && !slot.ready) {
+      cv.wait_for(lock, std::chrono::milliseconds(100));
+      lock.unlock();
+      report(false);
+      lock.lock();
+    }
+    if (error) std::rethrow_exception(error);
+    return slot;
+  };
+  auto release_local = [&](ChunkSlot& slot) {
+    {
+      std::lock_guard lock(mutex);
+      slot.ready = false;
+      ++drained;
+    }
+    cv.notify_all();
+  };
+  // a chunk's outcomes as one message: the records, then z, hr, time and events (n x K each)
+  auto message_size = [&](std::size_t n) { return n * sizeof(detail::TrialRecord) + 4 * n * K * sizeof(double); };
+  auto pack = [&](const ChunkSlot& slot, std::size_t n, std::vector<std::byte>& out) {
+    out.resize(message_size(n));
+    std::byte* p = out.data();
+    auto put = [&](const void* src, std::size_t bytes) {
+      if (bytes) std::memcpy(p, src, bytes);
+      p += bytes;
+    };
+    put(slot.records.data(), n * sizeof(detail::TrialRecord));
+    for (const std::vector<double>* v : {&slot.z, &slot.hr, &slot.time, &slot.events})
+      put(v->data(), n * K * sizeof(double));
+  };
+  auto unpack = [&](const std::vector<std::byte>& in, std::size_t n, ChunkSlot& slot) {
+    const std::byte* p = in.data();
+    auto get = [&](void* dst, std::size_t bytes) {
+      if (bytes) std::memcpy(dst, p, bytes);
+      p += bytes;
+    };
+    get(slot.records.data(), n * sizeof(detail::TrialRecord));
+    for (std::vector<double>* v : {&slot.z, &slot.hr, &slot.time, &slot.events})
+      get(v->data(), n * K * sizeof(double));
+  };
+  static_assert(std::is_trivially_copyable_v<detail::TrialRecord>, "a TrialRecord is sent as bytes");
+  constexpr int tag = 27;
+  try {
+    std::vector<std::byte> buffer;
+    if (rank == 0) {
+      ChunkSlot remote;
+      if (ranks > 1) make_slot(remote);
+      for (std::size_t c = 0; c < chunks; ++c) {
+        const std::size_t b = c * kChunk, e = std::min(reps, b + kChunk);
+        const std::size_t source = c % ranks;
+        ChunkSlot* f = &remote;
+        if (source == 0) {
+          f = &take_local(c / ranks);
+        } else {
+          buffer.resize(message_size(e - b));
+          cluster.receive(static_cast<int>(source), tag, buffer);
+          unpack(buffer, e - b, remote);
+        }
+        for (std::size_t i = b; i < e; ++i) {
+          const std::size_t j = i - b;
+          fold(i, f->records[j], &f->z[j * K], &f->hr[j * K], &f->time[j * K], &f->events[j * K]);
+        }
+        if (source == 0) release_local(*f);
+        done = e;
+        report(false);
+      }
+    } else {
+      for (std::size_t l = 0; l < mine; ++l) {
+        const std::size_t c = l * ranks + rank;
+        const std::size_t b = c * kChunk, e = std::min(reps, b + kChunk);
+        ChunkSlot& slot = take_local(l);
+        pack(slot, e - b, buffer);
+        release_local(slot);
+        cluster.send(0, tag, buffer);
+      }
+    }
+  } catch (...) {
+    join();
+    throw;
   }
   for (auto& th : pool) th.join();
   if (error) std::rethrow_exception(error);
-  if (options.progress) options.progress(reps, reps);
+  report(true);
 }
 
 }  // namespace
@@ -189,17 +300,38 @@ SimulationResult simulate_trials(const SimulationScenario& s, const SimulationOp
                        .events_look = std::vector<double>(events, events + done)});
                  }
                });
-  if (!hr_summary.resolved()) {
-    // A quantile left its window (not seen in practice): simulate the trials again for it.
-    SimulationOptions again = options;
-    again.progress = {};
-    hr_summary.complete([&](const std::function<void(double)>& f) {
+  // A quantile left its window (not seen in practice): the trials are simulated again for it.
+  // Rank 0 decides; on a cluster it announces each pass, and every rank takes part in it.
+  const Cluster& cluster = options.cluster ? *options.cluster : single_process();
+  auto announce = [&](bool another) {
+    if (cluster.size() < 2) return;
+    std::byte flag = another ? std::byte{1} : std::byte{0};
+    cluster.broadcast(0, std::span<std::byte>(&flag, 1));
+  };
+  SimulationOptions again = options;
+  again.progress = {};
+  again.keep_trials = false;
+  if (cluster.rank() == 0) {
+    if (!hr_summary.resolved()) {
+      hr_summary.complete([&](const std::function<void(double)>& f) {
+        announce(true);
+        run_in_order(s, plan, again,
+                     [&](std::size_t, const detail::TrialRecord& rec, const double*, const double*,
+                         const double*, const double*) {
+                       if (std::isfinite(rec.hr)) f(rec.hr);
+                     });
+      });
+    }
+    announce(false);
+  } else {
+    for (;;) {
+      std::byte flag{};
+      cluster.broadcast(0, std::span<std::byte>(&flag, 1));
+      if (flag == std::byte{0}) break;
       run_in_order(s, plan, again,
-                   [&](std::size_t, const detail::TrialRecord& rec, const double*, const double*,
-                       const double*, const double*) {
-                     if (std::isfinite(rec.hr)) f(rec.hr);
-                   });
-    });
+                   [](std::size_t, const detail::TrialRecord&, const double*, const double*, const double*,
+                      const double*) {});
+    }
   }
 
   const double dr = static_cast<double>(reps);
