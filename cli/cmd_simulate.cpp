@@ -31,6 +31,7 @@ namespace {
 // The settings of the simulation (hazard/simulation_settings.hpp), then this command's own flags.
 struct SimulateFlags : SimulationSettings {
   std::string scenario;  ///< --scenario FILE
+  std::string scenarios;  ///< --scenarios FILE: one scenario per line (a grid)
   std::string reps = "1000";  ///< --reps, parsed by parse_reps (accepts 1e6)
   std::uint64_t seed = 1;
   unsigned threads = 0;
@@ -201,6 +202,66 @@ void write_patients(OutputFile& file, const Setup& setup, std::uint64_t seed, st
   file.commit();
 }
 
+// --scenarios FILE: one JSON object per non-blank line, each in the --scenario format with an
+// optional "name"; the command's flags apply to every line (as to a --scenario file). Errors name
+// the file and the line.
+struct GridLine {
+  std::uint64_t line = 0;
+  std::string name;
+  Setup setup;
+};
+
+std::vector<GridLine> read_grid(const SimulateFlags& f) {
+  std::ifstream in(f.scenarios);
+  if (!in) throw IoError("cannot open scenario grid " + f.scenarios);
+  std::vector<GridLine> grid;
+  std::string text;
+  std::uint64_t line = 0;
+  while (std::getline(in, text)) {
+    ++line;
+    if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
+    // the content of a scenario is an option (exit 2), as for --scenario
+    auto at = [&](const std::string& why) { return UsageError(fmt::format("{}:{}: {}", f.scenarios, line, why)); };
+    SimulationSettings settings = f;
+    try {
+      settings.scenario_json = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception& e) {
+      throw at(fmt::format("not a JSON object: {}", e.what()));
+    }
+    if (!settings.scenario_json.is_object()) throw at("a scenario line must be a JSON object");
+    GridLine g;
+    g.line = line;
+    if (auto it = settings.scenario_json.find("name"); it != settings.scenario_json.end()) {
+      if (!it->is_string()) throw at("\"name\" must be a string");
+      g.name = it->get<std::string>();
+      settings.scenario_json.erase(it);
+    } else {
+      g.name = fmt::format("line {}", line);
+    }
+    try {
+      g.setup = simulation_setup(settings);
+    } catch (const UsageError& e) {
+      throw at(e.what());
+    }
+    grid.push_back(std::move(g));
+  }
+  if (grid.empty()) throw UsageError(fmt::format("{}: the scenario grid has no scenario lines", f.scenarios));
+  return grid;
+}
+
+void print_grid(const std::vector<GridLine>& grid, const std::vector<SimulationResult>& results) {
+  fmt::print("Simulated scenarios: {} ({} trials each)\n\n", grid.size(), results.front().reps);
+  fmt::print("{:<24} {:>6} {:>6} {:>9} {:>8} {:>10} {:>10} {:>10} {:>8}\n", "scenario", "N", "looks", "power",
+             "mc_se", "exp_events", "exp_n", "exp_dur", "hr_med");
+  for (std::size_t i = 0; i < grid.size(); ++i) {
+    const SimulationResult& r = results[i];
+    fmt::print("{:<24} {:>6} {:>6} {:>9} {:>8} {:>10} {:>10} {:>10} {:>8}\n", printable(grid[i].name),
+               grid[i].setup.scenario.n, grid[i].setup.scenario.looks.size(), fmt_num(r.power), fmt_num(r.mc_se),
+               fmt_num(r.expected_events, 2), fmt_num(r.expected_n, 2), fmt_num(r.expected_duration, 2),
+               fmt_num(r.hr.median));
+  }
+}
+
 }  // namespace
 
 void register_simulate(CLI::App& app, const Cluster& cluster) {
@@ -208,6 +269,10 @@ void register_simulate(CLI::App& app, const Cluster& cluster) {
                                              "power, stopping, expected events, duration");
   auto f = std::make_shared<SimulateFlags>();
   cmd->add_option("--scenario", f->scenario, "Scenario file (JSON, docs/cli/simulate.md); flags override it");
+  cmd->add_option("--scenarios", f->scenarios,
+                  "Scenario grid: one scenario (JSON object, as --scenario, optional \"name\") per line; "
+                  "one table of results")
+      ->excludes("--scenario");
   cmd->add_option("--n", f->n, "Number of patients");
   cmd->add_option("--ratio", f->ratio, "Allocation ratio experimental:control (default 1)");
   cmd->add_option("--median-control", f->median_control, "Median survival, control arm (exponential)");
@@ -248,8 +313,32 @@ void register_simulate(CLI::App& app, const Cluster& cluster) {
     refuse_overwrite(f->patients, {f->scenario}, "--patients");
     if (!f->trials_out.empty() && f->trials_out == f->patients)
       throw UsageError(fmt::format("--trials-out and --patients name the same file {}", f->patients));
-    Setup setup = make_setup(*f);
     const std::size_t reps = parse_reps(f->reps);
+    if (!f->scenarios.empty()) {
+      if (!f->trials_out.empty() || !f->patients.empty())
+        throw UsageError("--scenarios writes one table: --trials-out and --patients need a single --scenario");
+      const std::vector<GridLine> grid = read_grid(*f);
+      std::vector<SimulationResult> results;
+      for (const GridLine& g : grid)
+        results.push_back(simulate_trials(
+            g.setup.scenario,
+            SimulationOptions{.reps = reps, .seed = f->seed, .threads = f->threads, .cluster = &cluster}));
+      if (!writer) return;
+      if (f->json) {
+        nlohmann::json all = nlohmann::json::array();
+        for (std::size_t i = 0; i < grid.size(); ++i) {
+          nlohmann::json j = result_json(*f, grid[i].setup, results[i]);
+          j["name"] = grid[i].name;
+          j["line"] = grid[i].line;
+          all.push_back(std::move(j));
+        }
+        fmt::print("{}\n", json_text(nlohmann::json{{"scenarios", all}}));
+      } else {
+        print_grid(grid, results);
+      }
+      return;
+    }
+    Setup setup = make_setup(*f);
     // The output files are opened (as temporaries) before the simulation: a path that cannot be
     // written fails now, not after the run.
     std::optional<OutputFile> trials_file, patients_file;

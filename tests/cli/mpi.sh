@@ -48,6 +48,18 @@ else
   bad "simulate with few trials on 3 ranks"
 fi
 
+# a scenario grid: every scenario over all the ranks, one table, identical to one process
+cat > "$tmp/grid.jsonl" <<'G'
+{"name": "PH 0.7", "n": 400, "control": {"median": 12}, "experimental": {"hr": 0.7}, "accrual": {"end": [24]}, "looks": {"events": [150, 250]}}
+{"name": "delayed", "n": 300, "ratio": 2, "control": {"median": 6}, "experimental": {"start": [0, 3], "hr": [1, 0.6]}, "accrual": {"end": [12]}, "looks": {"events": [100, 160, 220]}}
+G
+"$hazard" simulate --scenarios "$tmp/grid.jsonl" --reps 1200 --json > "$tmp/grid1.json"
+if run_np 3 "$tmp/grid3.json" simulate --scenarios "$tmp/grid.jsonl" --reps 1200 --json && cmp -s "$tmp/grid1.json" "$tmp/grid3.json"; then
+  ok "simulate --scenarios on 3 ranks: one table, identical to one process"
+else
+  bad "simulate --scenarios on 3 ranks differs"
+fi
+
 # ---- a failing rank ends the job with its status and message ----
 run_np 3 "$tmp/fail.txt" "${sim[@]}" --trials-out "$tmp/no/such/dir/t.csv"
 rc=$?
