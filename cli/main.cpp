@@ -1,11 +1,13 @@
 // hazard: time-to-event analysis of randomized clinical trials. Entry point of the command line.
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <exception>
 #include <iostream>
 #include <new>
 #include <string>
+#include <thread>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -145,6 +147,19 @@ int main(int argc, char** argv) {
     hazard::cli::register_published(app);
     hazard::cli::register_parametric(app);
     hazard::cli::register_crossover(app);
+    // Under mpirun with several ranks only the commands that share their work over the ranks
+    // run (simulate); any other would run N times over and print N copies (docs/scale.md).
+    if (cluster.size() > 1 && argc > 1 && argv[1][0] != '-' && std::string(argv[1]) != "simulate") {
+      if (cluster.rank() == 0)
+        fmt::print(stderr,
+                   "hazard: error: hazard {} does not share its work over MPI ranks: run it as one process "
+                   "(mpirun -np 1, or without mpirun); under mpirun -np N only hazard simulate runs "
+                   "(docs/scale.md)\n",
+                   hazard::printable(argv[1]));
+      // rank 0 ends the job; the others give it time to (two aborts at once garble mpirun's notice)
+      if (cluster.rank() != 0) std::this_thread::sleep_for(std::chrono::seconds(2));
+      cluster.abort(static_cast<int>(ExitCode::usage));
+    }
     code = run(app, argc, argv, cluster);
   } catch (const std::bad_alloc&) {
     // bad_alloc while printing another error, or while setting up: still a message and exit 1,

@@ -76,4 +76,20 @@ else
   bad "usage error under mpirun: exit $rc, stderr: $(head -c 300 "$tmp/usage.txt.err")"
 fi
 
+# a command that does not share its work over ranks refuses to run N times over (exit 2, once)
+printf 'time,status,arm\n5,1,A\n7,0,B\n9,1,A\n3,1,B\n' > "$tmp/d.csv"
+run_np 2 "$tmp/km.txt" km --data "$tmp/d.csv" --time time --event status --group arm
+rc=$?
+if [ "$rc" = 2 ] && [ "$(grep -c "does not share its work over MPI ranks" "$tmp/km.txt.err")" = 1 ] && [ ! -s "$tmp/km.txt" ]; then
+  ok "km under mpirun -np 2: exit 2, one message, no output"
+else
+  bad "km under mpirun -np 2: exit $rc, stderr: $(head -c 300 "$tmp/km.txt.err")"
+fi
+if run_np 1 "$tmp/km1.txt" km --data "$tmp/d.csv" --time time --event status --group arm &&
+   "$hazard" km --data "$tmp/d.csv" --time time --event status --group arm > "$tmp/km0.txt" && cmp -s "$tmp/km0.txt" "$tmp/km1.txt"; then
+  ok "km under mpirun -np 1: the one-process output"
+else
+  bad "km under mpirun -np 1"
+fi
+
 exit $fail
