@@ -99,6 +99,7 @@ nlohmann::json result_json(const SimulateFlags& f, const Setup& setup, const Sim
   j["alpha"] = num(setup.alpha);
   j["spending"] = setup.spending;
   j["futility"] = setup.futility.empty() ? nlohmann::json(nullptr) : nlohmann::json(setup.futility);
+  j["analysis"] = analysis_name(s.analysis);
   j["look_type"] = s.look_type == LookType::events ? "events" : "calendar";
   j["looks"] = s.looks;
   j["info"] = setup.design.info;
@@ -127,6 +128,8 @@ void print_result(const Setup& setup, const SimulationResult& r) {
   const auto& s = setup.scenario;
   fmt::print("Simulated group-sequential survival trial: {} trials, N = {}, ratio {}:1, {} spending\n",
              r.reps, s.n, s.ratio, setup.spending);
+  if (s.analysis.test != AnalysisTest::logrank)
+    fmt::print("Analysis per look: {}\n", analysis_name(s.analysis));
   fmt::print("Rejection probability {} (Monte-Carlo SE {})\n", fmt_num(r.power), fmt_num(r.mc_se));
   fmt::print("Expected events {}, patients {}, duration {}\n", fmt_num(r.expected_events, 2),
              fmt_num(r.expected_n, 2), fmt_num(r.expected_duration, 2));
@@ -296,6 +299,8 @@ void register_simulate(CLI::App& app, const Cluster& cluster) {
   cmd->add_option(
       "--hr-estimator", f->hr_estimator,
       "HR estimate per look: pike (exp((O-E)/V), default) or cox (Cox model, Efron ties)");
+  cmd->add_option("--analysis", f->analysis,
+                  "Test per look: logrank (default), fh:RHO,GAMMA, maxcombo, rmst:TAU, milestone:T, cox");
   cmd->add_option("--reps", f->reps,
                   "Number of simulated trials, 1 to 1e9 (default 1000); memory stays bounded");
   cmd->add_option("--seed", f->seed, "Random seed (default 1)");

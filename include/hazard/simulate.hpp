@@ -5,7 +5,8 @@
 // piecewise-constant accrual, exponential dropout, the looks (by cumulative event counts or by
 // calendar times) and the efficacy (and futility) z boundaries, usually taken from a
 // hazard::GroupSequentialDesign. Each simulated trial is analysed at each look by the stratified
-// log-rank test (hazard::logrank_stats) and stops when a boundary is crossed.
+// log-rank test (hazard::logrank_stats), or by the SimulationAnalysis chosen (FH, MaxCombo, RMST,
+// milestone, Cox), and stops when a boundary is crossed.
 //
 // Conventions follow rpact 3.3's getSimulationSurvival where it has one: patients enter at
 // deterministic, equally spaced times within each accrual piece (patient i of N at i * A / N for
@@ -68,6 +69,27 @@ enum class LookType { events, calendar };
 /// (coxph's estimate, Efron ties; NaN when the fit does not converge, e.g. no events in one arm).
 enum class HrEstimator { pike, cox };
 
+/// The test of each look (--analysis; docs/methods/simulation.md): the stratified log-rank test
+/// (default), a Fleming–Harrington weighted log-rank FH(rho, gamma), MaxCombo of FH(0,0), FH(0,1),
+/// FH(1,0), FH(1,1), the RMST difference to tau, the difference of survival at a milestone time,
+/// or the Wald test of the Cox model (arm, stratified as the log-rank). Every analysis gives a z
+/// with Z > 0 favouring the experimental arm, compared with the design's z boundaries (MaxCombo:
+/// z = Phi^{-1}(1 - p) of its one-sided p-value from the correlation of its FH statistics).
+enum class AnalysisTest { logrank, fh, maxcombo, rmst, milestone, cox };
+
+struct SimulationAnalysis {
+  AnalysisTest test = AnalysisTest::logrank;
+  double rho = 0.0, gamma = 0.0;  ///< fh
+  double time = 0.0;              ///< rmst: tau; milestone: the milestone time
+};
+
+/// Parses "logrank", "fh:RHO,GAMMA", "maxcombo", "rmst:TAU", "milestone:T" or "cox" (UsageError
+/// naming `what` and the value otherwise).
+SimulationAnalysis parse_simulation_analysis(const std::string& text,
+                                             const std::string& what = "--analysis");
+/// The canonical text of an analysis ("fh:0,1", "rmst:12", ...).
+std::string analysis_name(const SimulationAnalysis& a);
+
 struct SimulationScenario {
   std::size_t n = 0;                    ///< maximum number of patients
   double ratio = 1.0;                   ///< allocation experimental:control
@@ -87,6 +109,7 @@ struct SimulationScenario {
   std::vector<double> z_efficacy;       ///< efficacy bound per look (Z > 0 favours experimental)
   std::vector<double> z_futility;       ///< futility bound per look (-inf or empty: none)
   HrEstimator hr_estimator = HrEstimator::pike;  ///< the HR estimate of each look
+  SimulationAnalysis analysis{};        ///< the test of each look (default log-rank)
   std::string study_id = "SIM";         ///< STUDYID of --patients output
 };
 

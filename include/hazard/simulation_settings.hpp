@@ -49,6 +49,7 @@ struct SimulationSettings {
   bool random_accrual = false;                ///< --random-accrual
   bool random_allocation = false;             ///< --random-allocation
   std::string hr_estimator = "pike";          ///< --hr-estimator pike|cox
+  std::optional<std::string> analysis;        ///< --analysis (else the scenario's, else logrank)
 };
 
 struct SimulationSetup {

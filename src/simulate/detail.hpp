@@ -42,6 +42,8 @@ struct TrialWorkspace {
   std::vector<std::int32_t> stratum;
   std::vector<double> scratch;  ///< the two-arm log-rank kernel's accumulators
   std::vector<TwoArmTally> tallies;  ///< per event time, for the Cox HR (HrEstimator::cox)
+  std::vector<double> arm_time[2];   ///< one look's rows by arm (analyses rmst, milestone)
+  std::vector<std::uint8_t> arm_status[2];
 };
 
 /// The compact outcome of one trial written by the workers; `z`, `hr`, `time`, `events` point to

@@ -11,7 +11,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <iomanip>
 #include <numeric>
+#include <sstream>
 #include <string>
 
 #include "detail.hpp"
@@ -81,6 +83,81 @@ std::pair<int, int> allocation_fraction(double ratio) {
   throw UsageError("--ratio must be a ratio of integers with denominator <= 1000");
 }
 
+namespace {
+
+// A number of an --analysis value: all of `text` (finite), else UsageError.
+double analysis_number(const std::string& text, const std::string& what, const std::string& whole) {
+  std::size_t used = 0;
+  double x = 0;
+  try {
+    x = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || !std::isfinite(x))
+    throw UsageError(what + " " + whole + ": '" + text + "' is not a number");
+  return x;
+}
+
+}  // namespace
+
+SimulationAnalysis parse_simulation_analysis(const std::string& text, const std::string& what) {
+  const auto colon = text.find(':');
+  const std::string name = text.substr(0, colon);
+  const std::string arg = colon == std::string::npos ? std::string() : text.substr(colon + 1);
+  const bool has_arg = colon != std::string::npos;
+  SimulationAnalysis a;
+  auto no_arg = [&]() {
+    if (has_arg) throw UsageError(what + " " + text + ": '" + name + "' takes no parameter");
+  };
+  if (name == "logrank") {
+    no_arg();
+  } else if (name == "maxcombo") {
+    no_arg();
+    a.test = AnalysisTest::maxcombo;
+  } else if (name == "cox") {
+    no_arg();
+    a.test = AnalysisTest::cox;
+  } else if (name == "fh") {
+    const auto comma = arg.find(',');
+    if (!has_arg || comma == std::string::npos)
+      throw UsageError(what + " " + text + ": expected fh:RHO,GAMMA, e.g. fh:0,1");
+    a.test = AnalysisTest::fh;
+    a.rho = analysis_number(arg.substr(0, comma), what, text);
+    a.gamma = analysis_number(arg.substr(comma + 1), what, text);
+    if (a.rho < 0 || a.gamma < 0)
+      throw UsageError(what + " " + text + ": rho and gamma must be >= 0");
+  } else if (name == "rmst" || name == "milestone") {
+    if (!has_arg)
+      throw UsageError(what + " " + text + ": expected " + name +
+                       (name == "rmst" ? ":TAU, e.g. rmst:24" : ":T, e.g. milestone:12"));
+    a.test = name == "rmst" ? AnalysisTest::rmst : AnalysisTest::milestone;
+    a.time = analysis_number(arg, what, text);
+    if (!(a.time > 0)) throw UsageError(what + " " + text + ": the time must be > 0");
+  } else {
+    throw UsageError(what + " " + text +
+                     ": expected logrank, fh:RHO,GAMMA, maxcombo, rmst:TAU, milestone:T or cox");
+  }
+  return a;
+}
+
+std::string analysis_name(const SimulationAnalysis& a) {
+  auto num = [](double x) {
+    std::ostringstream o;
+    o << std::setprecision(15) << x;
+    return o.str();
+  };
+  switch (a.test) {
+    case AnalysisTest::logrank: return "logrank";
+    case AnalysisTest::fh: return "fh:" + num(a.rho) + "," + num(a.gamma);
+    case AnalysisTest::maxcombo: return "maxcombo";
+    case AnalysisTest::rmst: return "rmst:" + num(a.time);
+    case AnalysisTest::milestone: return "milestone:" + num(a.time);
+    case AnalysisTest::cox: return "cox";
+  }
+  return "logrank";
+}
+
 void validate_scenario(const SimulationScenario& s) {
   if (s.n < 2) throw UsageError("the number of patients must be at least 2");
   if (s.n > 100000000) throw UsageError("the number of patients is too large");
@@ -120,6 +197,13 @@ void validate_scenario(const SimulationScenario& s) {
     throw UsageError("one efficacy bound per look");
   if (!s.z_futility.empty() && s.z_futility.size() != s.looks.size())
     throw UsageError("one futility bound per look (or none)");
+  const auto& an = s.analysis;
+  if (an.test == AnalysisTest::fh &&
+      !(an.rho >= 0 && an.gamma >= 0 && std::isfinite(an.rho) && std::isfinite(an.gamma)))
+    throw UsageError("analysis fh: rho and gamma must be finite and >= 0");
+  if ((an.test == AnalysisTest::rmst || an.test == AnalysisTest::milestone) &&
+      !(an.time > 0 && std::isfinite(an.time)))
+    throw UsageError("analysis " + analysis_name(an) + ": the time must be finite and > 0");
 }
 
 namespace detail {
@@ -206,7 +290,7 @@ ScenarioFile scenario_from_json(const nlohmann::json& j) {
   if (!j.is_object()) throw UsageError("scenario: the file must hold a JSON object");
   static const char* known[] = {"n", "ratio", "control", "experimental", "strata", "accrual",
                                 "random_allocation", "dropout", "looks", "design", "study_id",
-                                "description"};
+                                "description", "analysis"};
   for (const auto& item : j.items()) {
     const std::string& key = item.key();  // not a structured binding: clang 14 cannot capture one
     if (std::find_if(std::begin(known), std::end(known),
@@ -270,6 +354,11 @@ ScenarioFile scenario_from_json(const nlohmann::json& j) {
       } else {
         throw UsageError("scenario: 'looks' needs 'events' or 'times'");
       }
+    }
+    if (j.contains("analysis")) {
+      if (!j["analysis"].is_string())
+        throw UsageError("scenario: 'analysis' must be a string such as \"fh:0,1\"");
+      s.analysis = parse_simulation_analysis(j["analysis"].get<std::string>(), "scenario: analysis");
     }
     if (j.contains("study_id")) s.study_id = j["study_id"].get<std::string>();
     if (j.contains("design")) f.design = j["design"];

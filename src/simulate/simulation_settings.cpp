@@ -62,6 +62,7 @@ SimulationSetup simulation_setup(const SimulationSettings& f) {
     s.hr_estimator = HrEstimator::cox;
   else if (f.hr_estimator != "pike")
     throw UsageError(fmt::format("--hr-estimator {}: expected pike or cox", f.hr_estimator));
+  if (f.analysis) s.analysis = parse_simulation_analysis(*f.analysis);
   if (f.dropout) {
     if (!(*f.dropout >= 0 && *f.dropout < 1) || !(f.dropout_time > 0))
       throw UsageError("--dropout must be in [0, 1) and --dropout-time > 0");

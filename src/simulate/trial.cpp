@@ -11,6 +11,16 @@
 // favours the experimental arm (rpact's directionUpper = FALSE for HR < 1). HR estimate: Pike's
 // exp((O_1 - E_1) / V_11). Stopping: reject when Z >= efficacy bound; else, before the last look,
 // stop for futility when Z <= futility bound.
+// Other analyses (SimulationScenario::analysis, docs/methods/simulation.md), on the same rows:
+//   fh:rho,gamma  Z = -U_w / sqrt(V_w), the FH-weighted log-rank (hazard::weighted_logrank on
+//                 hazard::two_arm_event_times, stratified as the log-rank);
+//   maxcombo      Z = Phi^{-1}(1 - p), p the one-sided MaxCombo p-value (hazard::maxcombo: FH(0,0),
+//                 FH(0,1), FH(1,0), FH(1,1), p from their estimated correlation at this look);
+//   rmst:tau      Z = (RMST_1 - RMST_0) / SE (km_rmst, survmean's SE; unstratified);
+//   milestone:t   Z = (S_1(t) - S_0(t)) / sqrt(se_1^2 + se_0^2) (Greenwood; unstratified);
+//   cox           Z = -beta / se(beta), the Wald z of coxph(arm + strata), Efron ties.
+// A statistic that is not defined (no information: variance 0, a Cox fit that does not
+// converge) is Z = 0, as the log-rank with V = 0.
 //
 // Cost, per trial of n patients: two bucket sorts (O(n), see bucket_scatter) put the patients in
 // list A by exit (min(event, dropout) from randomization) and in list B by entry descending; the
@@ -21,8 +31,12 @@
 #include <cmath>
 #include <limits>
 
+#include <boost/math/distributions/normal.hpp>
+
 #include "detail.hpp"
 #include "hazard/error.hpp"
+#include "hazard/km.hpp"
+#include "hazard/nph.hpp"
 
 namespace hazard {
 
@@ -142,16 +156,80 @@ double select_scattered(std::vector<double>& sorted, const std::vector<std::uint
   return sorted[p];
 }
 
-// The Cox estimate of the HR from the tallies of one look (HrEstimator::cox); NaN without events
-// or when the fit does not converge (all events in one arm: the estimate is infinite).
-double cox_hr(const std::vector<TwoArmTally>& tallies) {
-  if (tallies.empty()) return std::nan("");
+// The Cox fit of one look's tallies: *hr the HR estimate (HrEstimator::cox), *z the Wald z
+// -beta / se (AnalysisTest::cox). NaN and 0 without events or when the fit does not converge (all
+// events in one arm: the estimate is infinite).
+void cox_look(const std::vector<TwoArmTally>& tallies, double* hr, double* z) {
+  *hr = std::nan("");
+  *z = 0.0;
+  if (tallies.empty()) return;
   try {
     const TwoArmCox fit = cox_two_arm(tallies);
-    return fit.converged && std::isfinite(fit.coef) ? std::exp(fit.coef) : std::nan("");
+    if (fit.converged && std::isfinite(fit.coef)) {
+      *hr = std::exp(fit.coef);
+      if (fit.se > 0 && std::isfinite(fit.se) && !fit.diverged) *z = -fit.coef / fit.se;
+    }
   } catch (const NumericalError&) {
-    return std::nan("");
   }
+}
+
+// Z = Phi^{-1}(1 - p) of a one-sided p-value (+inf for p = 0).
+double z_of_p(double p) {
+  if (!(p > 0)) return std::numeric_limits<double>::infinity();
+  if (!(p < 1)) return -std::numeric_limits<double>::infinity();
+  return -boost::math::quantile(boost::math::normal_distribution<double>(), p);
+}
+
+// The z of analyses fh, maxcombo, rmst and milestone on one look's rows (ws.time... rows 0..m-1,
+// time ascending). Not finite (no information): 0.
+double analysis_z(const SimulationScenario& s, TrialWorkspace& ws, std::size_t m) {
+  const auto& a = s.analysis;
+  double z = 0.0;
+  if (a.test == AnalysisTest::fh || a.test == AnalysisTest::maxcombo) {
+    const LogrankInput in{
+        .time = std::span<const double>(ws.time.data(), m),
+        .status = std::span<const std::uint8_t>(ws.status.data(), m),
+        .group = std::span<const std::int32_t>(ws.group.data(), m),
+        .stratum = s.strata.size() > 1 ? std::span<const std::int32_t>(ws.stratum.data(), m)
+                                       : std::span<const std::int32_t>(),
+        .weight = {},
+        .n_groups = 2};
+    const TwoArmEventTimes table = two_arm_event_times(in);
+    if (a.test == AnalysisTest::fh) {
+      z = -weighted_logrank(table, fh_weights(table, {.rho = a.rho, .gamma = a.gamma})).z;
+    } else {
+      try {
+        MaxComboOptions opt;
+        opt.mvn.abs_tol = 1e-6;  // the decision compares p with alpha levels >= 1e-4 or so
+        z = z_of_p(maxcombo(table, opt).p_one_sided);
+      } catch (const NumericalError&) {
+        z = 0.0;  // some FH statistic without information
+      }
+    }
+  } else {
+    // one Kaplan–Meier curve per arm (unstratified)
+    for (int g = 0; g < 2; ++g) {
+      ws.arm_time[g].clear();
+      ws.arm_status[g].clear();
+    }
+    for (std::size_t r = 0; r < m; ++r) {
+      const auto g = static_cast<std::size_t>(ws.group[r]);
+      ws.arm_time[g].push_back(ws.time[r]);
+      ws.arm_status[g].push_back(ws.status[r]);
+    }
+    if (ws.arm_time[0].empty() || ws.arm_time[1].empty()) return 0.0;
+    KmOptions km;
+    km.timefix = false;  // the simulated times compare exactly, as for the log-rank
+    const KmCurve c0 = km_curve(ws.arm_time[0], ws.arm_status[0], {}, km);
+    const KmCurve c1 = km_curve(ws.arm_time[1], ws.arm_status[1], {}, km);
+    if (a.test == AnalysisTest::rmst) {
+      z = rmst_difference(km_rmst(c0, a.time), km_rmst(c1, a.time)).z;
+    } else {
+      const KmLandmark l0 = km_landmark(c0, a.time), l1 = km_landmark(c1, a.time);
+      z = (l1.surv - l0.surv) / std::sqrt(l0.std_err * l0.std_err + l1.std_err * l1.std_err);
+    }
+  }
+  return std::isnan(z) ? 0.0 : z;
 }
 
 }  // namespace
@@ -224,12 +302,16 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
   ws.b_arm1.resize(n + 2);
   ws.a_time[0] = ws.b_time[0] = -kInf;
   const bool stratified = s.strata.size() > 1;
-  if (stratified) {
+  const AnalysisTest test = s.analysis.test;
+  // the merged rows of each look: for the stratified log-rank and the analyses on rows
+  const bool rows = stratified || (test != AnalysisTest::logrank && test != AnalysisTest::cox);
+  if (rows) {
     ws.time.resize(n);
     ws.status.resize(n);
     ws.group.resize(n);
     ws.stratum.resize(n);
-  } else {
+  }
+  if (!stratified) {
     ws.ev_deaths.resize(n);
     ws.ev_deaths1.resize(n);
     ws.ev_at_risk.resize(n);
@@ -332,7 +414,8 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
           std::span<const double>(rec_d, times), std::span<const double>(rec_d1, times),
           std::span<const double>(rec_n, times), std::span<const double>(rec_r1, times));
       lr_times = times;
-    } else {
+    }
+    if (rows) {
       std::size_t ia = 1, ib = 1;
       for (std::size_t r = 0; r < m; ++r) {
         const bool take_a = at[ia] <= bt[ib];
@@ -344,6 +427,8 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
         ia += take_a ? 1 : 0;
         ib += take_a ? 0 : 1;
       }
+    }
+    if (stratified) {
       lr = logrank_two_arm_sorted(std::span<const double>(ws.time.data(), m),
                                   std::span<const std::uint8_t>(ws.status.data(), m),
                                   std::span<const std::int32_t>(ws.group.data(), m),
@@ -354,7 +439,7 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
     double v = lr.var;
     double zk = v > 0 ? -oe / std::sqrt(v) : 0.0;
     double hrk = v > 0 ? std::exp(oe / v) : std::nan("");
-    if (s.hr_estimator == HrEstimator::cox) {
+    if (s.hr_estimator == HrEstimator::cox || test == AnalysisTest::cox) {
       if (!stratified) {  // the event times recorded above are the tallies
         ws.tallies.resize(lr_times);
         for (std::size_t q = 0; q < lr_times; ++q)
@@ -368,8 +453,12 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
                                      std::span<const std::int32_t>(ws.group.data(), m),
                                      std::span<const std::int32_t>(ws.stratum.data(), m));
       }
-      hrk = cox_hr(ws.tallies);
+      double cox_hr = 0, cox_z = 0;
+      cox_look(ws.tallies, &cox_hr, &cox_z);
+      if (s.hr_estimator == HrEstimator::cox) hrk = cox_hr;
+      if (test == AnalysisTest::cox) zk = cox_z;
     }
+    if (test != AnalysisTest::logrank && test != AnalysisTest::cox) zk = analysis_z(s, ws, m);
     z[k] = zk;
     hr[k] = hrk;
     time[k] = t;
