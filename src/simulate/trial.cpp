@@ -16,7 +16,8 @@
 //                 hazard::two_arm_event_times, stratified as the log-rank);
 //   maxcombo      Z = Phi^{-1}(1 - p), p the one-sided MaxCombo p-value (hazard::maxcombo: FH(0,0),
 //                 FH(0,1), FH(1,0), FH(1,1), p from their estimated correlation at this look);
-//   rmst:tau      Z = (RMST_1 - RMST_0) / SE (km_rmst, survmean's SE; unstratified);
+//   rmst:tau      Z = (RMST_1 - RMST_0) / SE (km_rmst, survmean's SE; unstratified); 0 at a
+//                 look whose follow-up in some arm ends before tau (survRM2 refuses such a tau);
 //   milestone:t   Z = (S_1(t) - S_0(t)) / sqrt(se_1^2 + se_0^2) (Greenwood; unstratified);
 //   cox           Z = -beta / se(beta), the Wald z of coxph(arm + strata), Efron ties.
 // A statistic that is not defined (no information: variance 0, a Cox fit that does not
@@ -226,6 +227,9 @@ double analysis_z(const SimulationScenario& s, TrialWorkspace& ws, std::size_t m
     const KmCurve c0 = km_curve(ws.arm_time[0], ws.arm_status[0], {}, km);
     const KmCurve c1 = km_curve(ws.arm_time[1], ws.arm_status[1], {}, km);
     if (a.test == AnalysisTest::rmst) {
+      // survRM2's rule: tau beyond the smaller of the arms' largest follow-up times is not
+      // estimable at this look (the curve would be extended flat, its SE too small): Z = 0
+      if (a.time > std::min(c0.time.back(), c1.time.back())) return 0.0;
       z = rmst_difference(km_rmst(c0, a.time), km_rmst(c1, a.time)).z;
     } else {
       const KmLandmark l0 = km_landmark(c0, a.time), l1 = km_landmark(c1, a.time);
