@@ -13,8 +13,12 @@
 
 #include "cabinet_scenario.hpp"
 #include "hazard/cox.hpp"
+#include "hazard/error.hpp"
+#include "hazard/km.hpp"
 #include "hazard/logrank.hpp"
+#include "hazard/nph.hpp"
 #include "hazard/simulate.hpp"
+#include "hazard/survdata.hpp"
 #include "tolerances.hpp"
 
 namespace {
@@ -147,6 +151,135 @@ TEST(Trial, CoxHazardRatioPerLook) {
   s.strata = {{.name = "a", .prevalence = 0.6, .hazard_multiplier = 1.0},
               {.name = "b", .prevalence = 0.4, .hazard_multiplier = 1.5}};
   EXPECT_GT(check_trials(s, 100), 100);
+}
+
+// The z of s.analysis at calendar time t from the definition: the cut as in direct_cut, as a
+// SurvData, and the general entry points of hazard logrank --test / hazard km / hazard cox.
+double direct_analysis_z(const hazard::SimulationScenario& s,
+                         const std::vector<hazard::SimulatedPatient>& p, double t) {
+  hazard::SurvData d;
+  for (const auto& x : p) {
+    if (x.entry > t) continue;
+    const double exit = std::min(x.survival, x.dropout);
+    const bool out = x.entry + exit <= t;
+    d.time.push_back(out ? exit : t - x.entry);
+    d.status.push_back(out && x.survival < x.dropout ? 1 : 0);
+    d.group.push_back(x.arm);
+    d.stratum.push_back(x.stratum);
+  }
+  d.group_levels = {"control", "experimental"};
+  const bool strata = s.strata.size() > 1;
+  if (strata) {
+    for (const auto& st : s.strata) d.strata_levels.push_back(st.name);
+  } else {
+    d.stratum.clear();
+  }
+  const auto& a = s.analysis;
+  hazard::KmOptions km;
+  km.timefix = false;
+  switch (a.test) {
+    case hazard::AnalysisTest::fh: {
+      const auto table = hazard::two_arm_event_times(d, false);
+      return -hazard::weighted_logrank(table, hazard::fh_weights(table, {a.rho, a.gamma})).z;
+    }
+    case hazard::AnalysisTest::maxcombo: {
+      hazard::MaxComboOptions o;
+      o.timefix = false;
+      const double p1 = hazard::maxcombo(d, o).p_one_sided;  // default accuracy (1e-7)
+      // Phi^{-1}(1 - p) by bisection on erfc (independent of the simulator's quantile)
+      double lo = -40, hi = 40;
+      for (int i = 0; i < 200; ++i) {
+        const double mid = 0.5 * (lo + hi);
+        (0.5 * std::erfc(mid / std::sqrt(2.0)) > p1 ? lo : hi) = mid;
+      }
+      return 0.5 * (lo + hi);
+    }
+    case hazard::AnalysisTest::rmst: {
+      d.stratum.clear();
+      const auto r = hazard::rmst_test(d, a.time, km);
+      return r.difference.z;
+    }
+    case hazard::AnalysisTest::milestone: {
+      d.stratum.clear();
+      return hazard::milestone_test(d, a.time, km).z;
+    }
+    case hazard::AnalysisTest::cox: {
+      hazard::CoxData cd{.time = d.time, .status = d.status};
+      cd.x.resize(static_cast<Eigen::Index>(d.time.size()), 1);
+      for (std::size_t i = 0; i < d.time.size(); ++i)
+        cd.x(static_cast<Eigen::Index>(i), 0) = d.group[i];
+      if (strata) cd.stratum = d.stratum;
+      const auto f = hazard::cox_fit(cd);
+      return -f.coef[0] / std::sqrt(f.var(0, 0));
+    }
+    case hazard::AnalysisTest::logrank: break;
+  }
+  return std::nan("");
+}
+
+// Every look's z of `trials` trials under s.analysis against direct_analysis_z; returns looks.
+// `tol` is relative in z; with `p_tol` > 0 the one-sided p-values 1 - Phi(z) are compared instead,
+// to `p_tol` absolute.
+int check_analysis(const hazard::SimulationScenario& s, int trials, double tol,
+                   double p_tol = 0.0) {
+  int looks = 0;
+  for (int trial = 0; trial < trials; ++trial) {
+    std::vector<hazard::SimulatedPatient> p;
+    hazard::generate_patients(s, 3, static_cast<std::uint64_t>(trial), p);
+    const auto o = hazard::analyse_trial(s, p);
+    for (int k = 0; k < o.looks_done; ++k) {
+      const auto kk = static_cast<std::size_t>(k);
+      const double z = direct_analysis_z(s, p, o.time_look[kk]);
+      if (p_tol > 0) {
+        auto p_of = [](double x) { return 0.5 * std::erfc(x / std::sqrt(2.0)); };
+        EXPECT_NEAR(p_of(o.z_look[kk]), p_of(z), p_tol)
+            << hazard::analysis_name(s.analysis) << " trial " << trial << " look " << k;
+      } else {
+        EXPECT_NEAR(o.z_look[kk], z, tol * (1 + std::fabs(z)))
+            << hazard::analysis_name(s.analysis) << " trial " << trial << " look " << k;
+      }
+      ++looks;
+    }
+  }
+  return looks;
+}
+
+TEST(Trial, AnalysesPerLookAsDefined) {
+  // each --analysis statistic at each look equals the library's general entry point on the cut
+  auto s = base();
+  s.experimental = hazard::multiply_hazard(s.control, std::vector<double>{0.0, 3.0},
+                                           std::vector<double>{1.0, 0.6});
+  for (const char* a : {"fh:0,1", "fh:1,0", "fh:0.5,2", "rmst:4", "milestone:6", "cox"}) {
+    s.analysis = hazard::parse_simulation_analysis(a);
+    // the Cox Wald z: two Newton fits, each to R's convergence rule
+    const double tol = s.analysis.test == hazard::AnalysisTest::cox ? hazard::tol::iterative
+                                                                     : hazard::tol::closed_form;
+    EXPECT_GE(check_analysis(s, 40, tol), 40) << a;
+  }
+  // MaxCombo: the simulator integrates the one-sided p to 1e-4 absolute (3 SEs over the shifts),
+  // the reference to 1e-7: compared in p
+  s.analysis = hazard::parse_simulation_analysis("maxcombo");
+  EXPECT_GE(check_analysis(s, 15, 0.0, 1e-4), 15);
+  // stratified FH and Cox
+  s.strata = {{.name = "a", .prevalence = 0.6, .hazard_multiplier = 1.0},
+              {.name = "b", .prevalence = 0.4, .hazard_multiplier = 1.5}};
+  for (const char* a : {"fh:0,1", "cox"}) {
+    s.analysis = hazard::parse_simulation_analysis(a);
+    const double tol = s.analysis.test == hazard::AnalysisTest::cox ? hazard::tol::iterative
+                                                                     : hazard::tol::closed_form;
+    EXPECT_GE(check_analysis(s, 40, tol), 40) << a;
+  }
+}
+
+TEST(Trial, AnalysisNames) {
+  EXPECT_EQ(hazard::analysis_name(hazard::parse_simulation_analysis("fh:0,1")), "fh:0,1");
+  EXPECT_EQ(hazard::analysis_name(hazard::parse_simulation_analysis("rmst:24.5")), "rmst:24.5");
+  EXPECT_EQ(hazard::analysis_name(hazard::parse_simulation_analysis("milestone:12")),
+            "milestone:12");
+  EXPECT_EQ(hazard::analysis_name({}), "logrank");
+  EXPECT_THROW(hazard::parse_simulation_analysis("fh:1"), hazard::UsageError);
+  EXPECT_THROW(hazard::parse_simulation_analysis("rmst:0"), hazard::UsageError);
+  EXPECT_THROW(hazard::parse_simulation_analysis("cox:1"), hazard::UsageError);
 }
 
 TEST(Trial, EntriesBeforeZero) {
