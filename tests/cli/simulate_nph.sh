@@ -6,7 +6,8 @@
 #     than the log-rank on the same simulated trials (by more than 3 SEs);
 #  4. log-rank power with piecewise hazards agrees with rpact's getSimulationSurvival
 #     (tests/reference/simulate/nph_sim.json, make_nph_sim.R) within 3 combined MC SEs;
-#  5. the scenario key "analysis" equals the flag; bad values exit 2 naming the value.
+#  5. the scenario key "analysis" equals the flag (also in a --scenarios grid line); bad values exit
+#     2 naming the value.
 # Usage: simulate_nph.sh /path/to/hazard
 set -u
 HAZARD=${1:?usage: simulate_nph.sh HAZARD_BINARY}
@@ -85,6 +86,17 @@ python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); s["analysis"]="fh:0
 "$HAZARD" simulate --scenario "$TMP/delay_key.json" --reps 200 --seed 5 --json > "$TMP/k1.json" || fail=1
 "$HAZARD" simulate --scenario "$TMP/delay.json" --analysis fh:0,1 --reps 200 --seed 5 --json > "$TMP/k2.json" || fail=1
 cmp -s "$TMP/k1.json" "$TMP/k2.json" || { echo "FAIL: scenario key analysis differs from --analysis"; fail=1; }
+# a --scenarios grid line with "analysis" gives the same numbers as the scenario alone
+python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); s["name"]="fh"; print(json.dumps(s))' "$TMP/delay_key.json" > "$TMP/grid.jsonl"
+"$HAZARD" simulate --scenarios "$TMP/grid.jsonl" --reps 200 --seed 5 --json > "$TMP/g.json" || fail=1
+python3 - "$TMP/g.json" "$TMP/k1.json" <<'PY' || fail=1
+import json, sys
+g = json.load(open(sys.argv[1]))["scenarios"][0]
+k = json.load(open(sys.argv[2]))
+ok = g["analysis"] == "fh:0,1" and g["power"] == k["power"] and g["stagewise_rejection"] == k["stagewise_rejection"]
+print(f"grid line with analysis fh:0,1: power {g['power']} vs scenario alone {k['power']}{'' if ok else '  FAIL'}")
+sys.exit(0 if ok else 1)
+PY
 for bad in "fh:0" "fh:a,1" "fh:-1,0" "rmst" "rmst:0" "milestone:x" "maxcombo:1" "wilcoxon"; do
   "$HAZARD" simulate --scenario "$TMP/delay.json" --analysis "$bad" --reps 10 > /dev/null 2> "$TMP/err"
   rc=$?
