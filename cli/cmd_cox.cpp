@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "text_format.hpp"
 #include "hazard/output.hpp"
 #include "output_options.hpp"
 #include "cox_diagnostics.hpp"
@@ -47,17 +48,8 @@ struct CoxCliOptions {
   CoxDiagnosticsOptions diag;  // --survfit, --newdata (cox_diagnostics.cpp)
 };
 
-std::string fmt_num(double x, int digits = 4) {
-  if (std::isnan(x)) return "NA";
-  if (std::isinf(x)) return x > 0 ? "Inf" : "-Inf";
-  return fmt::format("{:.{}g}", x, digits);
-}
-
-std::string fmt_p(double p) {
-  if (std::isnan(p)) return "NA";
-  if (p < 2e-16) return "<2e-16";
-  return fmt::format("{:.3g}", p);
-}
+std::string fmt_num(double x, int digits = 4) { return general_or_na(x, digits); }
+std::string fmt_p(double p) { return p_value_text(p); }
 
 // --residuals TYPE --out FILE: one CSV row per data row (per event for Schoenfeld types), keyed by
 // the line of the data file.

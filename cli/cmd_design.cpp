@@ -9,6 +9,7 @@
 #include <string>
 
 #include "commands.hpp"
+#include "text_format.hpp"
 #include "output_options.hpp"
 #include "data_options.hpp"
 #include "design_options.hpp"
@@ -20,11 +21,7 @@ namespace hazard::cli {
 
 namespace {
 
-std::string fmt_num(double x, int digits = 4) {
-  if (std::isnan(x)) return "-";
-  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
-  return fmt::format("{:.{}f}", x, digits);
-}
+std::string fmt_num(double x, int digits = 4) { return fixed_or_dash(x, digits); }
 
 struct DesignOnlyFlags {
   std::optional<double> events;  ///< --events D: power for D events

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "text_format.hpp"
 #include "competing_options.hpp"
 #include "data_options.hpp"
 #include "hazard/competing.hpp"
@@ -46,17 +47,8 @@ const char* variance_text() {
          "robust variance on finegray data, cluster = id)";
 }
 
-std::string fmt_jn(double x, int digits = 4) {
-  if (std::isnan(x)) return "NA";
-  if (std::isinf(x)) return x > 0 ? "Inf" : "-Inf";
-  return fmt::format("{:.{}g}", x, digits);
-}
-
-std::string fmt_p(double p) {
-  if (std::isnan(p)) return "NA";
-  if (p < 2e-16) return "<2e-16";
-  return fmt::format("{:.3g}", p);
-}
+std::string fmt_jn(double x, int digits = 4) { return general_or_na(x, digits); }
+std::string fmt_p(double p) { return p_value_text(p); }
 
 nlohmann::ordered_json matrix_json(const Eigen::MatrixXd& m) {
   nlohmann::ordered_json a = nlohmann::ordered_json::array();

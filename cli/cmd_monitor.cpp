@@ -8,6 +8,7 @@
 #include <string>
 
 #include "commands.hpp"
+#include "text_format.hpp"
 #include "output_options.hpp"
 #include "data_options.hpp"
 #include "design_options.hpp"
@@ -142,11 +143,7 @@ std::vector<DataCut> cut_looks(const DataOptions& data, MonitorFlags& m, bool hr
   return out;
 }
 
-std::string fmt_num(double x, int digits = 4) {
-  if (std::isnan(x)) return "-";
-  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
-  return fmt::format("{:.{}f}", x, digits);
-}
+std::string fmt_num(double x, int digits = 4) { return fixed_or_dash(x, digits); }
 
 constexpr const char* kStagewiseMethod =
     "stage-wise ordering (Tsiatis, Rosner & Mehta 1984; Jennison & Turnbull 2000, 8.4) under the "

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "text_format.hpp"
 #include "hazard/output.hpp"
 #include "output_options.hpp"
 #include "data_options.hpp"
@@ -41,10 +42,7 @@ struct SimulateFlags : SimulationSettings {
   bool csv_raw = false;
 };
 
-std::string fmt_num(double x, int digits = 4) {
-  if (std::isnan(x)) return "-";
-  return fmt::format("{:.{}f}", x, digits);
-}
+std::string fmt_num(double x, int digits = 4) { return fixed_or_dash(x, digits); }
 
 // --reps: a whole number of trials from 1 to max_simulation_reps, written as digits or in
 // scientific notation (1e6).

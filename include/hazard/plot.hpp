@@ -210,6 +210,16 @@ void write_figure(const std::string& bytes, const std::string& path);
 /// are about 5–12 ticks (3 or 6 for the usual trial follow-up).
 double auto_tick_step(double x_max);
 
+/// The time axis of a figure: the tick step (`x_step` when > 0, else auto_tick_step), the axis end
+/// (`x_max` when > 0, else the last time to show rounded up to a whole step; 1 when there is none)
+/// and the ticks 0, step, 2 step, ... up to the end (at most 202: a user step far too small for the
+/// range keeps the figure readable). Shared by the KM and CIF figures.
+struct TimeAxis {
+  double step = 1, end = 1;
+  std::vector<double> ticks;
+};
+TimeAxis time_axis(double x_step, double x_max, double last_time);
+
 /// Numbers for the risk table at time t: at risk (time >= t), events and censored before t.
 /// At t = 0 the counts are (n, 0, 0); at risk + events + censored = n for unweighted curves.
 struct RiskCounts {

@@ -81,21 +81,9 @@ std::string render_cif(const CifPlot& plot, Format format) {
   }
 
   // ---- x axis, shared ----
-  double step = o.x_step > 0 ? o.x_step : 0;
-  double x_max = o.x_max > 0 ? o.x_max : 0;
-  if (x_max <= 0) {
-    const double reach = last_time > 0 ? last_time : 1;
-    if (step <= 0) step = auto_tick_step(reach);
-    x_max = std::ceil(reach / step - 1e-9) * step;
-  } else if (step <= 0) {
-    step = auto_tick_step(x_max);
-  }
-  std::vector<double> ticks;
-  for (int k = 0; k <= 200; ++k) {
-    const double t = k * step;
-    if (t > x_max * (1 + 1e-9)) break;
-    ticks.push_back(t);
-  }
+  const TimeAxis axis = time_axis(o.x_step, o.x_max, last_time);
+  const double x_max = axis.end;
+  const std::vector<double>& ticks = axis.ticks;
   // fewer labels when the panels are narrow: every other tick
   const std::size_t n_panels = plot.panels.size();
   const std::size_t cols =

@@ -30,6 +30,26 @@ double auto_tick_step(double x_max) {
   return s;
 }
 
+TimeAxis time_axis(double x_step, double x_max, double last_time) {
+  TimeAxis a;
+  a.step = x_step > 0 ? x_step : 0;
+  a.end = x_max > 0 ? x_max : 0;
+  if (a.end <= 0) {
+    const double reach = last_time > 0 ? last_time : 1;
+    if (a.step <= 0) a.step = auto_tick_step(reach);
+    a.end = std::ceil(reach / a.step - 1e-9) * a.step;
+  } else if (a.step <= 0) {
+    a.step = auto_tick_step(a.end);
+  }
+  for (int k = 0;; ++k) {
+    const double t = k * a.step;
+    if (t > a.end * (1 + 1e-9)) break;
+    a.ticks.push_back(t);
+    if (k > 200) break;
+  }
+  return a;
+}
+
 RiskCounts risk_counts(const KmCurve& c, double t) {
   RiskCounts r;
   const double n = std::isfinite(c.n) ? c.n : (c.n_risk.empty() ? 0 : c.n_risk.front());
@@ -127,22 +147,9 @@ std::string render_km(const KmPlot& plot, Format format) {
   }
 
   // ---- x axis ----
-  double step = o.x_step > 0 ? o.x_step : 0;
-  double x_max = o.x_max > 0 ? o.x_max : 0;
-  if (x_max <= 0) {
-    const double reach = last_time > 0 ? last_time : 1;
-    if (step <= 0) step = auto_tick_step(reach);
-    x_max = std::ceil(reach / step - 1e-9) * step;
-  } else if (step <= 0) {
-    step = auto_tick_step(x_max);
-  }
-  std::vector<double> ticks;
-  for (int k = 0;; ++k) {
-    double t = k * step;
-    if (t > x_max * (1 + 1e-9)) break;
-    ticks.push_back(t);
-    if (k > 200) break;  // a user step far too small for the range: keep the figure readable
-  }
+  const TimeAxis axis = time_axis(o.x_step, o.x_max, last_time);
+  const double x_max = axis.end;
+  const std::vector<double>& ticks = axis.ticks;
 
   // ---- layout (points) ----
   std::vector<Rgb> colours;
