@@ -80,6 +80,18 @@ void run_in_order(const SimulationScenario& s, const detail::ScenarioPlan& plan,
   std::condition_variable cv;
   std::size_t next = 0, drained = 0;  // local chunks handed out, local chunks taken by the drain
   std::exception_ptr error;
+  // Simulates this rank's local chunk l (global chunk l * ranks + rank) into its ring slot.
+  auto simulate_chunk = [&](detail::TrialWorkspace& ws, std::size_t l) -> ChunkSlot& {
+    ChunkSlot& slot = ring[l % ring_size];
+    const std::size_t begin = (l * ranks + rank) * kChunk, end = std::min(reps, begin + kChunk);
+    for (std::size_t i = begin; i < end; ++i) {
+      const std::size_t j = i - begin;
+      detail::generate_patients(s, plan, options.seed, i, ws.patients);
+      detail::analyse_trial(s, ws, slot.records[j], &slot.z[j * K], &slot.hr[j * K], &slot.time[j * K],
+                            &slot.events[j * K]);
+    }
+    return slot;
+  };
   auto worker = [&]() {
     try {
       detail::TrialWorkspace ws;
@@ -92,15 +104,7 @@ void run_in_order(const SimulationScenario& s, const detail::ScenarioPlan& plan,
           l = next++;
         }
         // the slot is ours: local chunk l - ring_size has been drained
-        ChunkSlot& slot = ring[l % ring_size];
-        const std::size_t c = l * ranks + rank;
-        const std::size_t begin = c * kChunk, end = std::min(reps, begin + kChunk);
-        for (std::size_t i = begin; i < end; ++i) {
-          const std::size_t j = i - begin;
-          detail::generate_patients(s, plan, options.seed, i, ws.patients);
-          detail::analyse_trial(s, ws, slot.records[j], &slot.z[j * K], &slot.hr[j * K],
-                                &slot.time[j * K], &slot.events[j * K]);
-        }
+        ChunkSlot& slot = simulate_chunk(ws, l);
         {
           std::lock_guard lock(mutex);
           slot.ready = true;
@@ -144,23 +148,10 @@ void run_in_order(const SimulationScenario& s, const detail::ScenarioPlan& plan,
     last_progress = now;
     options.progress(done, reps);
   };
+  detail::TrialWorkspace own_ws;  // used only when no worker thread could be started
   auto take_local = [&](std::size_t l) -> ChunkSlot& {
+    if (!started) return simulate_chunk(own_ws, l);  // no worker thread: simulate the chunk here
     ChunkSlot& slot = ring[l % ring_size];
-    if (!started) {  // no worker thread: simulate the chunk here
-      std::unique_lock lock(mutex);
-      ++next;
-      lock.unlock();
-      detail::TrialWorkspace ws;
-      const std::size_t c = l * ranks + rank;
-      const std::size_t begin = c * kChunk, end = std::min(reps, begin + kChunk);
-      for (std::size_t i = begin; i < end; ++i) {
-        const std::size_t j = i - begin;
-        detail::generate_patients(s, plan, options.seed, i, ws.patients);
-        detail::analyse_trial(s, ws, slot.records[j], &slot.z[j * K], &slot.hr[j * K], &slot.time[j * K],
-                              &slot.events[j * K]);
-      }
-      return slot;
-    }
     std::unique_lock lock(mutex);
     while (!error && !slot.ready) {
       cv.wait_for(lock, std::chrono::milliseconds(100));
