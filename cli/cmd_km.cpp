@@ -15,6 +15,7 @@
 
 #include "commands.hpp"
 #include "data_options.hpp"
+#include "pooled_data.hpp"
 #include "hazard/output.hpp"
 #include "output_options.hpp"
 #include "hazard/error.hpp"
@@ -167,7 +168,7 @@ constexpr const char* method_followup =
 nlohmann::json to_json(const SurvData& data, const KmResult& r, const DataOptions& o,
                        const std::vector<KmQuantile>& followup) {
   nlohmann::json out;
-  out["n"] = data.size();
+  out["n"] = data.rows();
   out["time_units"] =
       analysis_units(o).empty() ? nlohmann::json(nullptr) : nlohmann::json(analysis_units(o));
   out["excluded"] = exclusions_json(data.excluded);
@@ -418,7 +419,7 @@ void print_json(const SurvData& data, const KmResult& r, const DataOptions& o,
   std::fputc('\n', stdout);
 }
 
-void run(const KmCliOptions& o) {
+void run(const KmCliOptions& o, const Cluster& cluster) {
   if (int(o.json) + int(o.csv) + int(o.summary) > 1)
     throw UsageError("give at most one of --json, --csv, --summary");
   if (o.summary && o.table) throw UsageError("give either --summary (the default) or --table, not both");
@@ -438,7 +439,11 @@ void run(const KmCliOptions& o) {
   if (!o.data.strata.empty())
     throw UsageError("hazard km estimates one curve per --group; --strata is not used by km");
   const Roles roles = make_roles(o.data);
-  const SurvData data = load_surv_data(o.data, roles);
+  // Several files or MPI ranks: the frequency table of all of them, on every rank (docs/scale.md);
+  // rank 0 alone goes on to estimate and print.
+  const SurvData data = pooled(o.data, cluster) ? load_pooled(o.data, roles, {.tabulate = true}, cluster)
+                                                : load_surv_data(o.data, roles);
+  if (cluster.rank() != 0) return;
   const KmResult r = kaplan_meier(data, opt);
   const std::vector<KmQuantile> followup =
       o.followup ? km_followup(data, opt) : std::vector<KmQuantile>{};
@@ -452,7 +457,7 @@ void run(const KmCliOptions& o) {
 
 }  // namespace
 
-void register_km(CLI::App& app) {
+void register_km(CLI::App& app, const Cluster& cluster) {
   auto o = std::make_shared<KmCliOptions>();
   CLI::App* cmd =
       app.add_subcommand("km",
@@ -485,9 +490,9 @@ void register_km(CLI::App& app) {
   cmd->add_flag("--table", o->table,
                 "Text output: the table at every distinct time after the summary (--csv and --json always have it)");
   cmd->add_flag("--summary", o->summary, "The summary without the table (the default; kept for scripts)");
-  cmd->callback([o, cmd]() {
+  cmd->callback([o, cmd, &cluster]() {
     o->quantiles_given = cmd->count("--quantiles") > 0;
-    run(*o);
+    run(*o, cluster);
   });
 }
 

@@ -13,6 +13,7 @@
 #include "hazard/error.hpp"
 #include "output_options.hpp"
 #include "data_options.hpp"
+#include "pooled_data.hpp"
 #include "hazard/logrank.hpp"
 #include "hazard/nph.hpp"
 
@@ -464,7 +465,7 @@ void run_nph_test(const SurvData& d, const LogrankCliOptions& o) {
 
 }  // namespace
 
-void register_logrank(CLI::App& app) {
+void register_logrank(CLI::App& app, const Cluster& cluster) {
   auto opts = std::make_shared<LogrankCliOptions>();
   CLI::App* cmd = app.add_subcommand(
       "logrank", "K-group log-rank test, stratified, Fleming-Harrington weights (as R's survdiff)");
@@ -487,10 +488,15 @@ void register_logrank(CLI::App& app) {
   cmd->add_option("--at", opts->at, "milestone: the time of the survival difference (required with --test milestone)");
   cmd->add_option("--conf-level", opts->conf_level, "rmst, milestone: level of the CI of the difference (default 0.95)");
   cmd->add_flag("--json", opts->json, "Print one JSON document on stdout");
-  cmd->callback([opts, cmd]() {
+  cmd->callback([opts, cmd, &cluster]() {
     check_test_flags(*cmd, *opts);
     const Roles roles = make_roles(opts->data);
-    const SurvData data = load_surv_data(opts->data, roles);
+    // Several files or MPI ranks: the frequency table of all of them, on every rank (docs/scale.md);
+    // rank 0 alone goes on to test and print.
+    const SurvData data = pooled(opts->data, cluster)
+                              ? load_pooled(opts->data, roles, {.tabulate = true}, cluster)
+                              : load_surv_data(opts->data, roles);
+    if (cluster.rank() != 0) return;
     if (opts->test != "logrank") {
       run_nph_test(data, *opts);
       return;

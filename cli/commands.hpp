@@ -10,8 +10,8 @@ namespace hazard::cli {
 
 // One line per subcommand: void register_<name>(CLI::App& app);
 void register_report(CLI::App& app);
-void register_km(CLI::App& app);
-void register_logrank(CLI::App& app);
+void register_km(CLI::App& app, const Cluster& cluster);      // mpirun: --data files over the ranks
+void register_logrank(CLI::App& app, const Cluster& cluster);  // mpirun: --data files over the ranks
 void register_cox(CLI::App& app);
 void register_design(CLI::App& app);
 void register_monitor(CLI::App& app);

@@ -293,7 +293,7 @@ std::string exclusions_text(const SurvData& data) {
     out += " (" + why + ")";
   }
   // (a Cox model's data has moved the times out: the analysed rows are then counted by data.row)
-  out += fmt::format(", analysed: {}", data.time.empty() ? data.row.size() : data.size());
+  out += fmt::format(", analysed: {}", data.time.empty() ? data.row.size() : data.rows());
   return out;
 }
 

@@ -132,8 +132,8 @@ int main(int argc, char** argv) {
 
     // Subcommands, in the order `hazard --help` lists them.
     hazard::cli::register_report(app);
-    hazard::cli::register_km(app);
-    hazard::cli::register_logrank(app);
+    hazard::cli::register_km(app, cluster);
+    hazard::cli::register_logrank(app, cluster);
     hazard::cli::register_cox(app);
     hazard::cli::register_cuminc(app);
     hazard::cli::register_finegray(app);
@@ -148,13 +148,16 @@ int main(int argc, char** argv) {
     hazard::cli::register_parametric(app);
     hazard::cli::register_crossover(app);
     // Under mpirun with several ranks only the commands that share their work over the ranks
-    // run (simulate); any other would run N times over and print N copies (docs/scale.md).
-    if (cluster.size() > 1 && argc > 1 && argv[1][0] != '-' && std::string(argv[1]) != "simulate") {
+    // run (simulate; km and logrank over --data files); any other would run N times over
+    // and print N copies (docs/scale.md).
+    const std::string command = argc > 1 ? argv[1] : "";
+    const bool shared = command == "simulate" || command == "km" || command == "logrank";
+    if (cluster.size() > 1 && argc > 1 && argv[1][0] != '-' && !shared) {
       if (cluster.rank() == 0)
         fmt::print(stderr,
                    "hazard: error: hazard {} does not share its work over MPI ranks: run it as one process "
-                   "(mpirun -np 1, or without mpirun); under mpirun -np N only hazard simulate runs "
-                   "(docs/scale.md)\n",
+                   "(mpirun -np 1, or without mpirun); under mpirun -np N hazard simulate, km and logrank "
+                   "run (docs/scale.md)\n",
                    hazard::printable(argv[1]));
       // rank 0 ends the job; the others give it time to (two aborts at once garble mpirun's notice)
       if (cluster.rank() != 0) std::this_thread::sleep_for(std::chrono::seconds(2));

@@ -47,6 +47,10 @@ struct LogrankInput {
   std::span<const std::int32_t> stratum = {};  ///< stratum code >= 0; empty = one stratum
   std::span<const double> weight = {};         ///< case weights >= 0; empty = unweighted (survdiff)
   std::size_t n_groups = 0;                    ///< 0 = 1 + the largest group code
+  /// The weights are frequencies (whole numbers): row i stands for weight[i] identical rows, as in
+  /// the frequency table of a distributed run (docs/scale.md). The test is then the unweighted
+  /// one of those rows (survdiff's hypergeometric variance; n counts the rows they stand for).
+  bool frequency = false;
 };
 
 /// Sufficient statistics of the test, summed over strata.

@@ -105,6 +105,9 @@ struct Roles {
   /// No event in the analysed rows is a data error with a hint (a coding mistake: lung's 1/2 status
   /// read with --cnsr). false: allowed (a flat curve, as survfit) — the R and Python km.
   bool require_events = true;
+  /// No analysed row left is a data error. false: an empty SurvData (one part of a distributed
+  /// analysis, whose other parts may have the rows; distributed.hpp checks the whole).
+  bool require_rows = true;
 
   /// Every column these roles read, without duplicates, in a stable order.
   std::vector<std::string> columns() const;
@@ -127,7 +130,11 @@ struct SurvData {
   std::vector<double> time;            ///< event/censoring (stop) time, finite and >= 0
   std::vector<double> start;           ///< entry time (empty unless --start)
   std::vector<std::uint8_t> status;    ///< 1 = event, 0 = censored
-  std::vector<double> weight;          ///< case weights (empty = all 1)
+  std::vector<double> weight;          ///< case weights (empty = all 1), or frequencies (below)
+  /// `weight` holds frequencies, not case weights: row i stands for weight[i] identical rows (a
+  /// whole number), as in the frequency table of a distributed km or logrank (distributed.hpp).
+  /// Every estimate is the unweighted one of the rows they stand for.
+  bool frequency = false;
   std::vector<std::int32_t> group;     ///< group code, 0 = reference level (empty if no --group)
   std::vector<std::int32_t> stratum;   ///< combined stratum code (empty if no --strata)
   std::vector<std::size_t> row;        ///< index of the row in the Table
@@ -139,12 +146,17 @@ struct SurvData {
   std::vector<std::string> group_levels;   ///< level names; [0] is the reference
   std::vector<std::string> strata_names;   ///< the --strata columns
   std::vector<std::string> strata_levels;  ///< labels as R's strata(): "A=a, B=b"
+  /// The levels that make each stratum's label, one per --strata column ([stratum][column]).
+  std::vector<std::vector<std::string>> strata_parts;
   std::vector<std::string> warnings;       ///< e.g. a group without events (the CLI prints them)
 
   std::size_t size() const { return time.size(); }
   std::size_t n_groups() const { return group.empty() ? 1 : group_levels.size(); }
   std::size_t n_strata() const { return stratum.empty() ? 1 : strata_levels.size(); }
-  bool weighted() const { return !weight.empty(); }
+  /// Case weights were given (frequencies are not case weights).
+  bool weighted() const { return !weight.empty() && !frequency; }
+  /// The number of rows analysed: size(), or the sum of the frequencies.
+  std::size_t rows() const;
   double w(std::size_t i) const { return weight.empty() ? 1.0 : weight[i]; }
 };
 
@@ -156,6 +168,10 @@ std::vector<char> where_mask(const Table& table, const std::vector<WhereClause>&
 
 /// Applies `roles` to `table` (see the file comment for the rules).
 SurvData build_surv_data(const Table& table, const Roles& roles);
+
+/// The warnings for --group levels without events among the analysed rows ("--group arm: level
+/// 'B' has no events in the analysed rows (12 rows)"; at most ten, then one line counting the rest).
+std::vector<std::string> group_event_warnings(const SurvData& data, const std::string& group_column);
 
 /// Throws DataError (exit 3, the same in every command) when the analysed rows have fewer than
 /// `min_levels` or more than `max_levels` levels of --group, naming the file, the column and the

@@ -447,6 +447,39 @@ std::string event_flag(const Roles& roles) {
 
 }  // namespace
 
+std::vector<std::string> group_event_warnings(const SurvData& data, const std::string& group_column) {
+  std::vector<std::string> out;
+  if (data.group.empty()) return out;
+  // A group without events: its curve stays at 1 and its hazard ratio is not estimable.
+  std::vector<double> group_events(data.group_levels.size(), 0), group_rows(data.group_levels.size(), 0);
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    const double f = data.frequency ? data.weight[i] : 1.0;
+    group_events[static_cast<std::size_t>(data.group[i])] += data.status[i] * f;
+    group_rows[static_cast<std::size_t>(data.group[i])] += f;
+  }
+  // one warning per level, up to ten; beyond, one line counting them (a --group with thousands
+  // of levels raised by --max-levels must not print thousands of lines)
+  constexpr std::size_t max_listed = 10;
+  std::size_t without = 0;
+  for (std::size_t k = 0; k < group_events.size(); ++k) {
+    if (group_events[k] != 0 || group_events.size() < 2) continue;
+    if (++without <= max_listed)
+      out.push_back(fmt::format("--group {}: level '{}' has no events in the analysed rows ({} rows)", group_column,
+                                data.group_levels[k], group_rows[k]));
+  }
+  if (without > max_listed)
+    out.push_back(fmt::format("--group {}: {} more levels have no events in the analysed rows ({} in all)",
+                              group_column, without - max_listed, without));
+  return out;
+}
+
+std::size_t SurvData::rows() const {
+  if (!frequency) return size();
+  double n = 0;
+  for (double f : weight) n += f;
+  return static_cast<std::size_t>(n);
+}
+
 SurvData build_surv_data(const Table& table, const Roles& roles) {
   const std::string& src = table.source;
   if (roles.time.empty()) throw UsageError("--time is required");
@@ -636,7 +669,7 @@ SurvData build_surv_data(const Table& table, const Roles& roles) {
     out.line.push_back(i < table.line.size() ? table.line[i] : 0);
   }
 
-  if (out.time.empty()) {
+  if (out.time.empty() && roles.require_rows) {
     std::string why;
     for (const auto& [r, c] : out.excluded.reasons) why += fmt::format("{}{}: {}", why.empty() ? "" : ", ", r, c);
     throw DataError({.file = src},
@@ -672,25 +705,7 @@ SurvData build_surv_data(const Table& table, const Roles& roles) {
       out.group_levels = std::move(levels);
     }
     roles.level_limit.check(out.group_levels.size(), out.size(), src, roles.group, "the group (--group)");
-    // A group without events: its curve stays at 1 and its hazard ratio is not estimable.
-    std::vector<std::size_t> group_events(out.group_levels.size(), 0), group_rows(out.group_levels.size(), 0);
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      group_events[static_cast<std::size_t>(out.group[i])] += out.status[i];
-      ++group_rows[static_cast<std::size_t>(out.group[i])];
-    }
-    // one warning per level, up to ten; beyond, one line counting them (a --group with thousands
-    // of levels raised by --max-levels must not print thousands of lines)
-    constexpr std::size_t max_listed = 10;
-    std::size_t without = 0;
-    for (std::size_t k = 0; k < group_events.size(); ++k) {
-      if (group_events[k] != 0 || group_events.size() < 2) continue;
-      if (++without <= max_listed)
-        out.warnings.push_back(fmt::format("--group {}: level '{}' has no events in the analysed rows ({} rows)",
-                                           roles.group, out.group_levels[k], group_rows[k]));
-    }
-    if (without > max_listed)
-      out.warnings.push_back(fmt::format("--group {}: {} more levels have no events in the analysed rows ({} in all)",
-                                         roles.group, without - max_listed, without));
+    for (auto& w : group_event_warnings(out, roles.group)) out.warnings.push_back(std::move(w));
   }
 
   // Strata: codes in the sorted order of the present combinations, labelled as R's strata().
@@ -724,9 +739,13 @@ SurvData build_surv_data(const Table& table, const Roles& roles) {
         k /= radix;
       }
       std::string label;
-      for (std::size_t s = 0; s < strata.size(); ++s)
+      std::vector<std::string> names;
+      for (std::size_t s = 0; s < strata.size(); ++s) {
         label += fmt::format("{}{}={}", s ? ", " : "", roles.strata[s], strata[s].levels[parts[s]]);
+        names.push_back(strata[s].levels[parts[s]]);
+      }
       out.strata_levels.push_back(std::move(label));
+      out.strata_parts.push_back(std::move(names));
     }
     out.stratum.resize(strata_key.size());
     for (std::size_t i = 0; i < strata_key.size(); ++i)

@@ -31,7 +31,7 @@ std::vector<KmQuantile> km_followup(const SurvData& data, const KmOptions& optio
       if (!data.group.empty() && static_cast<std::size_t>(data.group[i]) != g) continue;
       time.push_back(data.time[i]);
       censored.push_back(data.status[i] ? 0 : 1);
-      if (data.weighted()) weight.push_back(data.weight[i]);
+      if (!data.weight.empty()) weight.push_back(data.weight[i]);
     }
     if (time.empty()) {
       out.push_back(

@@ -330,9 +330,10 @@ KmResult kaplan_meier(const SurvData& data, const KmOptions& options) {
 
   std::vector<std::size_t> rows_in(n_groups, 0);
   if (data.group.empty())
-    rows_in[0] = n;
+    rows_in[0] = data.rows();
   else
-    for (std::int32_t g : data.group) ++rows_in[static_cast<std::size_t>(g)];
+    for (std::size_t i = 0; i < n; ++i)
+      rows_in[static_cast<std::size_t>(data.group[i])] += data.frequency ? static_cast<std::size_t>(data.weight[i]) : 1;
   r.groups.resize(n_groups);
   for (std::size_t g = 0; g < n_groups; ++g) {
     KmGroup& out = r.groups[g];

@@ -102,6 +102,10 @@ struct RowView {
     return weighted ? in.status[r.payload] != 0 : (r.payload & 1u) != 0;
   }
   double weight(const Row& r) const { return weighted ? in.weight[r.payload] : 1.0; }
+  /// Rows counted in n: 1 each, or the row's frequency (LogrankInput::frequency).
+  std::size_t count(const Row& r) const {
+    return weighted && in.frequency ? static_cast<std::size_t>(in.weight[r.payload]) : 1;
+  }
 };
 
 // log W at S(t-) = s: rho log s + gamma log(1 - s) (-inf for W = 0).
@@ -175,7 +179,8 @@ void variance_suffix_sums(const Row* rows, std::size_t b, std::size_t e, const R
       if (view.event(rows[j - 1])) deaths += w;
     }
     if (deaths > 0.0)
-      suffix.push_back(variance_factor(fh ? fh[j] : 1.0, deaths, n_risk, view.weighted) / (n_risk * n_risk));
+      suffix.push_back(variance_factor(fh ? fh[j] : 1.0, deaths, n_risk, view.weighted && !view.in.frequency) /
+                       (n_risk * n_risk));
     i = j;
   }
   for (std::size_t m = suffix.size(); m-- > 1;) suffix[m - 1] += suffix[m];
@@ -200,6 +205,8 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
     throw std::invalid_argument(
         "logrank: time, status, group, stratum and weight differ in length");
   const bool weighted = !input.weight.empty();
+  // Frequencies (whole numbers) stand for identical rows: the unweighted test of those rows.
+  const bool breslow = weighted && !input.frequency;
 
   std::size_t K = input.n_groups;
   if (K == 0)
@@ -207,7 +214,7 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
       K = std::max(K, static_cast<std::size_t>(std::max(g, 0)) + 1);
 
   out.n_groups = K;
-  out.weighted = weighted;
+  out.weighted = breslow;
   out.n.assign(K, 0);
   out.observed.assign(K, 0.0);
   out.expected.assign(K, 0.0);
@@ -233,13 +240,15 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
       const double w = input.weight[i];
       if (!(w >= 0.0) || !std::isfinite(w))
         throw std::invalid_argument("logrank: case weights must be finite and >= 0");
+      if (input.frequency && w != std::floor(w))
+        throw std::invalid_argument("logrank: frequencies must be whole numbers");
     }
     if (std::isnan(input.time[i])) throw std::invalid_argument("logrank: a time is NaN");
     const std::uint32_t payload =
         weighted ? static_cast<std::uint32_t>(i)
                  : (static_cast<std::uint32_t>(g) << 1) | (input.status[i] != 0 ? 1u : 0u);
     rows[i] = Row{detail::time_key(input.time[i]), payload, s};
-    ++out.n[static_cast<std::size_t>(g)];
+    out.n[static_cast<std::size_t>(g)] += input.frequency && weighted ? static_cast<std::size_t>(input.weight[i]) : 1;
   }
   // One stable radix sort by (stratum, time) (util/time_order.hpp).
   detail::sort_keyed_rows(rows, ws.sort_buffer, ws.histogram,
@@ -281,7 +290,7 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
     out.n_by_stratum.resize(off + K, 0);
     std::size_t e = b;  // the stratum is [b, e)
     for (; e < n && rows[e].code == rows[b].code; ++e)
-      ++out.n_by_stratum[off + static_cast<std::size_t>(view.group(rows[e]))];
+      out.n_by_stratum[off + static_cast<std::size_t>(view.group(rows[e]))] += view.count(rows[e]);
     double* Os = out.observed_by_stratum.data() + off;
     double* Es = out.expected_by_stratum.data() + off;
 
@@ -327,7 +336,7 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
           Es[k] += W * deaths * risk[k] / n_risk;
           deaths_k[k] = 0.0;
         }
-        const double c = variance_factor(W, deaths, n_risk, weighted);
+        const double c = variance_factor(W, deaths, n_risk, breslow);
         if (many) {
           ++next_event;
           if (c != 0.0)
@@ -554,13 +563,14 @@ LogrankResult logrank(const SurvData& data, const LogrankOptions& options) {
     throw UsageError("logrank: --gamma must be a finite number >= 0");
   LogrankResult result;
   result.options = options;
-  result.n = data.size();
+  result.n = data.rows();
   LogrankInput input{.time = data.time,
                      .status = data.status,
                      .group = data.group,
                      .stratum = data.stratum,
                      .weight = data.weight,
-                     .n_groups = data.group_levels.size()};
+                     .n_groups = data.group_levels.size(),
+                     .frequency = data.frequency};
   LogrankWorkspace ws;
   logrank_stats(input, options, result.stats, ws);
   if (options.timefix) {
