@@ -1,4 +1,6 @@
-// Fixed (one-look) design of a two-arm survival trial under non-proportional hazards by the
+// Fixed (one-look) or group-sequential (analyses at calendar times; efficacy bounds by alpha
+// spending, futility bounds by beta spending, or two-sided bounds) design of a two-arm survival
+// trial under non-proportional hazards by the
 // average hazard ratio (AHR) method (Mukhopadhyay et al. 2020; gsDesign2's ahr() and
 // gs_design_ahr() with one analysis and the H0 information): piecewise exponential control
 // hazards and piecewise hazard ratios on intervals of time since randomisation, piecewise-constant

@@ -1,4 +1,4 @@
-// Fixed design under non-proportional hazards by the average hazard ratio (AHR) method
+// Fixed and group-sequential designs under non-proportional hazards by the average hazard ratio (AHR) method
 // (Mukhopadhyay, Huang, Metcalfe, Öhrn, Jenner & Stone 2020, J Biopharm Stat 30:1130-1146, as
 // gsDesign2 ahr() / gs_design_ahr() with one analysis and the H0 information "info0").
 //
@@ -21,7 +21,14 @@
 // efficacy bounds b_k by alpha spending at I_k / I_K; with the enrolment scaled by c,
 // Z_k ~ N(-log(AHR(t_k)) sqrt(c I_k), 1), corr sqrt(I_j / I_k), and c solves
 // P(some Z_k >= b_k) = 1 - beta. The crossing probability of a varying mean m_k is that of the
-// centred process with bounds b_k - m_k (crossing_probabilities with drift 0).
+// centred process with bounds b_k - m_k (crossing_probabilities with drift 0). Two-sided: bounds
+// +-b_k (alpha over both sides), stopping at either under H1, power that of the upper side.
+// Futility by beta spending (one-sided; gsDesign2 gs_design_ahr with a beta-spending lower bound,
+// rpact's bsOF/bsP/bsHSD/bsKD): for a scale c, a_1 = m_1 + Phi^-1(beta(t_1)) and a_k solves
+// P_H1(a_j < Z_j < b_j, j < k; Z_k <= a_k) = beta(t_k) - beta(t_{k-1}); c solves a_K = b_K (the
+// first sign change scanning up from c0 / 2: a_K - b_K stops being monotone once the futility
+// bounds pass the efficacy bounds). Non-binding: b_k as without futility (type I error ignoring
+// it); binding: b_k solves P_H0(a_j < Z_j < b_j, j < k; Z_k >= b_k) = alpha(t_k) - alpha(t_{k-1}).
 // Input contract: start[0] = 0 increasing; hazards, HRs > 0; dropout >= 0; enrolment piece ends
 // increasing with a rate each (>= 0, positive total). Reference: tests/reference/design/make_ahr.R.
 #include "hazard/ahr_design.hpp"
