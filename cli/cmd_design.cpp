@@ -207,7 +207,7 @@ void print_design(const DesignFlags& f, const SurvivalDesignOptions& o, const Su
 
 AhrDesignOptions ahr_options(const CLI::App& cmd, const DesignFlags& f, const DesignOnlyFlags& n) {
   for (const char* flag : {"--hr", "--hr0", "--median-experimental", "--method", "--info",
-                           "--futility", "--binding", "--follow-up", "--events", "--n"}) {
+                           "--follow-up", "--events", "--n"}) {
     if (cmd.count(flag) > 0) {
       throw UsageError(fmt::format(
           "{} does not apply with --nph (the AHR design takes --hr-pieces per --piece-start, "
@@ -225,6 +225,11 @@ AhrDesignOptions ahr_options(const CLI::App& cmd, const DesignFlags& f, const De
     throw UsageError(
         "--spending needs --analysis-times with --nph (a fixed design has no spending)");
   }
+  for (const char* flag : {"--futility", "--binding"})
+    if (n.analysis_times.empty() && cmd.count(flag) > 0)
+      throw UsageError(fmt::format("{} needs --analysis-times with --nph (a fixed design has no futility bounds)", flag));
+  if (f.binding && (f.futility.empty() || f.futility == "none"))
+    throw UsageError("--binding needs --futility (binding futility bounds)");
   AhrDesignOptions o;
   o.alpha = f.alpha;
   o.sided = f.sided;
@@ -270,6 +275,8 @@ AhrDesignOptions ahr_options(const CLI::App& cmd, const DesignFlags& f, const De
   o.study_duration = n.study_duration;
   o.analysis_times = n.analysis_times;
   o.efficacy = parse_spending(f.spending);
+  if (!f.futility.empty() && f.futility != "none") o.futility = parse_spending(f.futility);
+  o.binding = f.binding;
   return o;
 }
 
@@ -295,6 +302,8 @@ nlohmann::json ahr_json(const AhrDesignOptions& o, const AhrDesign& d) {
   j["power_achieved"] = num(d.power);
   j["spending"] =
       d.looks.empty() ? nlohmann::json(nullptr) : nlohmann::json(spending_name(o.efficacy));
+  j["futility"] = o.futility ? nlohmann::json(spending_name(*o.futility)) : nlohmann::json(nullptr);
+  j["binding"] = o.binding;
   j["looks"] = nlohmann::json::array();
   for (std::size_t k = 0; k < d.looks.size(); ++k) {
     const auto& l = d.looks[k];
@@ -304,8 +313,12 @@ nlohmann::json ahr_json(const AhrDesignOptions& o, const AhrDesign& d) {
                           {"info", num(l.info_fraction)},
                           {"ahr", num(l.ahr)},
                           {"z_efficacy", num(l.z_efficacy)},
-                          {"p_nominal", num(nominal_p(l.z_efficacy))},
+                          {"z_futility", num(l.z_futility)},
+                          {"p_nominal", num(o.sided * nominal_p(l.z_efficacy))},
+                          {"hr_futility", num(l.hr_futility)},
                           {"reject_h1", num(l.reject_h1)},
+                          {"futility_h1", num(l.futility_h1)},
+                          {"beta_spent", num(l.beta_spent)},
                           {"cum_power", num(l.cum_power)}});
   }
   j["pieces"] = nlohmann::json::array();
@@ -345,16 +358,30 @@ void print_ahr(const AhrDesignOptions& o, const AhrDesign& d) {
   fmt::print("Study duration {}  accrual ends {} (rates {})\n", fmt_num(d.study_duration, 2),
              fmt_num(o.accrual.end.back(), 2), rates);
   if (!d.looks.empty()) {
-    fmt::print("Group-sequential: {} analyses, {} spending; fixed design {} events\n",
-               d.looks.size(), spending_name(o.efficacy), fmt_num(d.events_fixed, 2));
-    fmt::print("\n{:>4} {:>8} {:>9} {:>7} {:>7} {:>9} {:>10} {:>9}\n", "look", "time", "events",
-               "info", "ahr", "z_eff", "p_nominal", "cum_power");
+    fmt::print("Group-sequential: {} analyses, {} spending{}{}{}; fixed design {} events\n", d.looks.size(),
+               spending_name(o.efficacy), o.sided == 2 ? " (two-sided, symmetric bounds +-z_eff)" : "",
+               o.futility ? ", futility " + spending_name(*o.futility) + " beta spending" : "",
+               o.futility ? (o.binding ? " binding" : " non-binding (type I error ignores it)") : "",
+               fmt_num(d.events_fixed, 2));
+    if (o.futility) {
+      fmt::print("\n{:>4} {:>8} {:>9} {:>7} {:>7} {:>9} {:>9} {:>10} {:>9} {:>9}\n", "look", "time", "events",
+                 "info", "ahr", "z_eff", "z_fut", "p_nominal", "beta_sp", "cum_power");
+    } else {
+      fmt::print("\n{:>4} {:>8} {:>9} {:>7} {:>7} {:>9} {:>10} {:>9}\n", "look", "time", "events", "info", "ahr",
+                 "z_eff", "p_nominal", "cum_power");
+    }
     for (std::size_t k = 0; k < d.looks.size(); ++k) {
       const auto& l = d.looks[k];
-      fmt::print("{:>4} {:>8} {:>9} {:>7} {:>7} {:>9} {:>10} {:>9}\n", k + 1, fmt_num(l.time, 2),
-                 fmt_num(l.events, 2), fmt_num(l.info_fraction, 3), fmt_num(l.ahr, 4),
-                 fmt_num(l.z_efficacy, 4), fmt::format("{:.3g}", nominal_p(l.z_efficacy)),
-                 fmt_num(l.cum_power, 4));
+      const std::string pn = fmt::format("{:.3g}", o.sided * nominal_p(l.z_efficacy));
+      if (o.futility) {
+        fmt::print("{:>4} {:>8} {:>9} {:>7} {:>7} {:>9} {:>9} {:>10} {:>9} {:>9}\n", k + 1, fmt_num(l.time, 2),
+                   fmt_num(l.events, 2), fmt_num(l.info_fraction, 3), fmt_num(l.ahr, 4), fmt_num(l.z_efficacy, 4),
+                   fmt_num(l.z_futility, 4), pn, fmt_num(l.beta_spent, 4), fmt_num(l.cum_power, 4));
+      } else {
+        fmt::print("{:>4} {:>8} {:>9} {:>7} {:>7} {:>9} {:>10} {:>9}\n", k + 1, fmt_num(l.time, 2),
+                   fmt_num(l.events, 2), fmt_num(l.info_fraction, 3), fmt_num(l.ahr, 4), fmt_num(l.z_efficacy, 4),
+                   pn, fmt_num(l.cum_power, 4));
+      }
     }
   }
   fmt::print("\n{:>8} {:>8} {:>10} {:>6} {:>10} {:>10} {:>10}\n", "start", "end", "hazard_ctl",

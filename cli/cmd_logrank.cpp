@@ -32,6 +32,7 @@ struct LogrankCliOptions {
   double tau = 0.0;              ///< rmst
   double at = 0.0;               ///< milestone
   double conf_level = 0.95;      ///< rmst, milestone
+  std::string stratum_weights = "ivw";  ///< rmst, milestone with --strata: ivw | size
 };
 
 // --fh "0,0:0,1:1,1": (rho, gamma) pairs separated by ':'.
@@ -228,9 +229,13 @@ void check_test_flags(const CLI::App& cmd, const LogrankCliOptions& o) {
   if (t == "milestone") need("--at");
   if (!(o.conf_level > 0.0 && o.conf_level < 1.0))
     throw UsageError(fmt::format("--conf-level must be in (0, 1), not {}", o.conf_level));
-  if ((t == "rmst" || t == "milestone") && !o.data.strata.empty())
-    throw UsageError(fmt::format(
-        "--test {} compares the two arms' unstratified Kaplan-Meier curves: --strata does not apply", t));
+  if (cmd.count("--stratum-weights") > 0) {
+    if (t != "rmst" && t != "milestone")
+      throw UsageError(fmt::format("--stratum-weights applies to --test rmst or milestone only (this is --test {})", t));
+    if (o.data.strata.empty())
+      throw UsageError("--stratum-weights combines the strata's differences: it needs --strata");
+    parse_stratum_weights(o.stratum_weights);
+  }
   if (t == "maxcombo" && !o.fh.empty()) parse_fh(o.fh);  // reports a bad list before reading data
 }
 
@@ -456,9 +461,96 @@ void run_rmst(const SurvData& d, const LogrankCliOptions& o) {
              cell(df.p), cell(r.p_one_sided), arm(d, 1));
 }
 
+std::string weights_text(StratumWeights w) {
+  return w == StratumWeights::size
+             ? "size weights w_s = n_s / N (--stratum-weights size)"
+             : "inverse-variance weights w_s = (1/se_s^2) / sum(1/se^2), the fixed-effect combination "
+               "(--stratum-weights ivw)";
+}
+
+// --test rmst|milestone --strata: the per-stratum differences and their combination.
+void run_stratified(const SurvData& d, const LogrankCliOptions& o) {
+  const bool rmst = o.test == "rmst";
+  const StratifiedTestOptions so{.km = km_options(o), .weights = parse_stratum_weights(o.stratum_weights)};
+  const StratifiedTest r = rmst ? stratified_rmst_test(d, o.tau, so) : stratified_milestone_test(d, o.at, so);
+  const auto& c = r.combined;
+  const std::string se_text =
+      rmst ? std::string("SE as survmean: print(survfit, rmean = tau)")
+           : std::string(r.robust ? "robust SE as survfit with non-integer case weights" : "Greenwood SE");
+  const std::string method = fmt::format(
+      "stratified {}: per stratum, {} of each arm's Kaplan-Meier on the stratum's rows ({}), the difference and its "
+      "SE sqrt(se0^2 + se1^2); combined over the strata with {}: D = sum w_s D_s, SE = sqrt(sum w_s^2 se_s^2), z, "
+      "Wald CI ({:g}%); {}",
+      rmst ? "RMST difference" : "milestone difference",
+      rmst ? fmt::format("the area under the curve to tau = {:g}", r.time) : fmt::format("S(t) at t = {:g}", r.time),
+      se_text, weights_text(c.weighting), 100 * o.conf_level, timefix_note(!o.no_timefix, r.times_merged));
+  const char* est = rmst ? "rmst" : "surv";
+  if (o.json) {
+    using json = nlohmann::ordered_json;
+    auto out = common_json(d, o, r.n);
+    out["method"] = method;
+    out["z"] = c.z;
+    out["p"] = c.p;
+    out["p_one_sided"] = c.p_one_sided;
+    out[rmst ? "tau" : "at"] = r.time;
+    json rows = json::array();
+    for (const StratifiedStratum& st : r.strata) {
+      auto arm_row = [&](std::size_t k, const StratumArm& a) {
+        json j = {{"group", d.group_levels[k]}, {"n", a.n}, {est, a.estimate}, {"std_err", a.std_err}};
+        if (!rmst) j["n_risk"] = a.n_risk;
+        j["last_time"] = a.last_time;
+        return j;
+      };
+      rows.push_back({{"stratum", st.stratum},
+                      {"n", st.n},
+                      {"difference", st.difference},
+                      {"se", st.std_err},
+                      {"weight", st.weight},
+                      {"beyond_last_time", st.beyond_last_time},
+                      {"arms", {arm_row(0, st.reference), arm_row(1, st.comparison)}}});
+    }
+    out["strata"] = rows;
+    out["strata_columns"] = d.strata_names;
+    out["stratum_weights"] = stratum_weights_name(c.weighting);
+    out["difference"] = c.difference;
+    out["std_err"] = c.std_err;
+    out["lower"] = c.lower;
+    out["upper"] = c.upper;
+    out["conf_level"] = o.conf_level;
+    out["times_merged"] = r.times_merged;
+    finish_json(out, d);
+    return;
+  }
+  print_header(d, method);
+  const std::string what = rmst ? fmt::format("RMST({:g})", r.time) : fmt::format("S({:g})", r.time);
+  std::size_t width = 7;
+  for (const auto& st : r.strata) width = std::max(width, printable(st.stratum).size());
+  const std::string a0 = arm(d, 0), a1 = arm(d, 1);
+  fmt::print("{:<{}} {:>6} {:>22} {:>22} {:>11} {:>9} {:>7}\n", "stratum", width, "N",
+             fmt::format("{} {}", a0, what).substr(0, 22), fmt::format("{} {}", a1, what).substr(0, 22), "difference",
+             "SE", "weight");
+  bool beyond = false;
+  for (const auto& st : r.strata) {
+    fmt::print("{:<{}} {:>6} {:>22} {:>22} {:>11} {:>9} {:>7.4f}{}\n", printable(st.stratum), width, st.n,
+               fmt::format("{} ({})", cell(st.reference.estimate), cell(st.reference.std_err)),
+               fmt::format("{} ({})", cell(st.comparison.estimate), cell(st.comparison.std_err)), cell(st.difference),
+               cell(st.std_err), st.weight, st.beyond_last_time ? " *" : "");
+    beyond = beyond || st.beyond_last_time;
+  }
+  if (beyond)
+    fmt::print("* {} = {:g} is past an arm's last time in this stratum: that curve is extended flat at its last value{}\n",
+               rmst ? "tau" : "t", r.time, rmst ? " (as survmean)" : " (as summary.survfit(extend = TRUE))");
+  fmt::print("\n stratified difference ({} - {}; {} weights) = {} (SE {}, {:g}% CI {} to {})\n", a1, a0,
+             stratum_weights_name(c.weighting), cell(c.difference), cell(c.std_err), 100 * o.conf_level,
+             cell(c.lower), cell(c.upper));
+  fmt::print(" z = {}, two-sided p = {}, one-sided p = 1 - Phi(z) = {} (small when {} {})\n", cell(c.z), cell(c.p),
+             cell(c.p_one_sided), a1, rmst ? "lives longer" : "survives longer");
+}
+
 void run_nph_test(const SurvData& d, const LogrankCliOptions& o) {
   if (o.test == "maxcombo") run_maxcombo(d, o);
   else if (o.test == "mb") run_mb(d, o);
+  else if ((o.test == "milestone" || o.test == "rmst") && !d.stratum.empty()) run_stratified(d, o);
   else if (o.test == "milestone") run_milestone(d, o);
   else run_rmst(d, o);
 }
@@ -487,6 +579,9 @@ void register_logrank(CLI::App& app, const Cluster& cluster) {
   cmd->add_option("--tau", opts->tau, "rmst: the truncation time (required with --test rmst)");
   cmd->add_option("--at", opts->at, "milestone: the time of the survival difference (required with --test milestone)");
   cmd->add_option("--conf-level", opts->conf_level, "rmst, milestone: level of the CI of the difference (default 0.95)");
+  cmd->add_option("--stratum-weights", opts->stratum_weights,
+                  "rmst, milestone with --strata: how the strata's differences are combined, ivw (inverse "
+                  "variance, default) or size (the strata's shares of the rows)");
   cmd->add_flag("--json", opts->json, "Print one JSON document on stdout");
   cmd->callback([opts, cmd, &cluster]() {
     check_test_flags(*cmd, *opts);

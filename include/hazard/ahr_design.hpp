@@ -1,4 +1,6 @@
-// Fixed (one-look) design of a two-arm survival trial under non-proportional hazards by the
+// Fixed (one-look) or group-sequential (analyses at calendar times; efficacy bounds by alpha
+// spending, futility bounds by beta spending, or two-sided bounds) design of a two-arm survival
+// trial under non-proportional hazards by the
 // average hazard ratio (AHR) method (Mukhopadhyay et al. 2020; gsDesign2's ahr() and
 // gs_design_ahr() with one analysis and the H0 information): piecewise exponential control
 // hazards and piecewise hazard ratios on intervals of time since randomisation, piecewise-constant
@@ -10,6 +12,7 @@
 //   auto d = hazard::design_ahr(o);   // d.events, d.sample_size, d.ahr, d.study_duration
 #pragma once
 
+#include <cmath>
 #include <optional>
 #include <vector>
 
@@ -37,9 +40,18 @@ struct AhrDesignOptions {
   /// Group-sequential design: calendar times of the analyses t_1 < ... < t_K (the last is the
   /// study duration; instead of study_duration; the rates are scaled as with a study duration).
   /// Efficacy bounds by `efficacy` spending at the information fractions E(t_k) / E(t_K); the
-  /// scale solves the power (gs_design_ahr with the H0 information at every look). One-sided.
+  /// scale solves the power (gs_design_ahr with the H0 information at every look). One-sided, or
+  /// with sided = 2 symmetric bounds +-b_k (the power that of the upper side, stopping at either).
   std::vector<double> analysis_times;
   Spending efficacy{};
+  /// Group-sequential, one-sided: futility bounds by beta spending under H1 (the AHR means at the
+  /// looks) at the same information fractions; the scale is then the one at which the last
+  /// futility bound meets the last efficacy bound (power 1 - beta with the futility stops honoured,
+  /// gs_design_ahr with a beta-spending lower bound). Spending obf, pocock, hsd:G or kd:R.
+  std::optional<Spending> futility{};
+  /// Binding futility: the efficacy bounds account for the futility bounds under H0. Non-binding
+  /// (default): the type I error is computed ignoring them.
+  bool binding = false;
 };
 
 /// Expected events and the AHR at one calendar time.
@@ -58,9 +70,13 @@ struct AhrLook {
   double events = 0;         ///< expected events (scaled enrolment)
   double info_fraction = 0;  ///< E(t_k) / E(t_K)
   double ahr = 1;            ///< AHR at t_k
-  double z_efficacy = 0;     ///< efficacy bound (+inf: no stop possible)
+  double z_efficacy = 0;     ///< efficacy bound (+inf: no stop possible; two-sided: +-)
   double reject_h1 = 0;      ///< probability of stopping for efficacy here under H1
   double cum_power = 0;
+  double z_futility = -INFINITY;  ///< futility bound (-inf: none; always none at the last look)
+  double futility_h1 = 0;         ///< probability of stopping for futility here under H1
+  double beta_spent = NAN;        ///< cumulative beta spent (futility designs; else NaN)
+  double hr_futility = NAN;       ///< exp(-z_futility / sqrt(I_k)): the HR estimate on the bound
 };
 
 struct AhrDesign {

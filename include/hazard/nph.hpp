@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "hazard/km.hpp"
@@ -136,7 +137,8 @@ struct RmstTest {
   std::size_t n = 0;
   bool times_merged = false;
 };
-/// Unstratified; `km` gives conf_level, timefix and robust. Throws UsageError for --strata or
+/// Unstratified (with strata: stratified_rmst_test); `km` gives conf_level, timefix and robust.
+/// Throws UsageError for --strata or
 /// not exactly two groups, NumericalError when the SE of the difference is 0.
 RmstTest rmst_test(const SurvData& data, double tau, const KmOptions& km = {});
 
@@ -152,5 +154,91 @@ struct MilestoneTest {
   bool times_merged = false;
 };
 MilestoneTest milestone_test(const SurvData& data, double at, const KmOptions& km = {});
+
+// ---- Stratified RMST and milestone differences --------------------------------------------------
+
+/// How the strata's differences are combined (hazard logrank --stratum-weights).
+enum class StratumWeights {
+  inverse_variance,  ///< "ivw": w_s proportional to 1 / se_s^2, the fixed-effect combination
+  size,              ///< "size": w_s = n_s / N, the strata's shares of the analysed rows
+};
+/// "ivw", "size".
+const char* stratum_weights_name(StratumWeights weights);
+/// Parses "ivw" or "size"; throws UsageError otherwise.
+StratumWeights parse_stratum_weights(const std::string& text);
+
+/// One stratum's two-arm difference, the input of combine_stratum_differences.
+struct StratumDifference {
+  std::string stratum;      ///< label, for messages
+  std::size_t n = 0;        ///< analysed rows of the stratum (both arms)
+  double difference = 0.0;  ///< arm 1 - reference
+  double std_err = 0.0;     ///< >= 0
+};
+
+/// The combined difference: D = sum_s w_s D_s (weights summing to 1), SE = sqrt(sum_s w_s^2 se_s^2),
+/// z = D / SE, p = 2 Phi(-|z|), p_one_sided = Phi(-z), CI D -/+ z_{1-alpha/2} SE.
+struct CombinedDifference {
+  StratumWeights weighting = StratumWeights::inverse_variance;
+  std::vector<double> weights;  ///< w_s, in the order of the strata given
+  double difference = 0.0, std_err = 0.0, lower = 0.0, upper = 0.0, z = 0.0;
+  double p = 1.0;
+  double p_one_sided = 0.5;
+};
+
+/// Combines the strata's differences (at least one). `what` names the difference in messages
+/// ("RMST difference"). Throws NumericalError naming the stratum when an inverse-variance weight
+/// is not defined (a stratum with SE 0) or when the combined SE is 0, UsageError for a
+/// conf_level outside (0, 1), std::invalid_argument for no strata or a negative or non-finite SE.
+CombinedDifference combine_stratum_differences(const std::vector<StratumDifference>& strata,
+                                               StratumWeights weighting, double conf_level,
+                                               const char* what);
+
+/// One arm of a stratum: its RMST (or S(t)) and SE.
+struct StratumArm {
+  std::size_t n = 0;        ///< rows
+  double estimate = 0.0;    ///< RMST(tau), or S(t)
+  double std_err = 0.0;     ///< survmean's SE, or Greenwood (robust with non-integer weights)
+  double n_risk = 0.0;      ///< milestone: at risk at t (as KmLandmark::n_risk); RMST: 0
+  double last_time = 0.0;   ///< the arm's last time (event or censoring) in the stratum
+};
+
+/// One stratum of a stratified RMST or milestone test.
+struct StratifiedStratum {
+  std::string stratum;  ///< label as R's strata(): "ph.ecog=1"
+  std::size_t n = 0;
+  StratumArm reference, comparison;
+  double difference = 0.0;  ///< comparison - reference
+  double std_err = 0.0;     ///< sqrt(se_0^2 + se_1^2)
+  double weight = 0.0;      ///< w_s of the combination
+  /// tau (or t) lies past an arm's last time: that curve is extended flat at its last value, as
+  /// the unstratified test does (survmean; summary.survfit(extend = TRUE)).
+  bool beyond_last_time = false;
+};
+
+/// The stratified RMST difference (tau) or milestone difference (at t).
+struct StratifiedTest {
+  double time = 0.0;  ///< tau, or the milestone time
+  std::vector<StratifiedStratum> strata;
+  CombinedDifference combined;
+  std::size_t n = 0;
+  bool times_merged = false;
+  bool weighted = false;  ///< case weights were used
+  bool robust = false;    ///< milestone: the robust (infinitesimal jackknife) SE was used
+};
+
+struct StratifiedTestOptions {
+  KmOptions km{};  ///< conf_level, timefix, robust
+  StratumWeights weights = StratumWeights::inverse_variance;
+};
+
+/// Per stratum of `data` (SurvData::stratum), the two arms' RMST to tau and their difference as
+/// rmst_test; combined by `options.weights`. Throws UsageError without strata or for tau not
+/// finite and > 0, DataError when the data have not exactly two groups or a stratum lacks an arm
+/// (naming it), NumericalError as combine_stratum_differences.
+StratifiedTest stratified_rmst_test(const SurvData& data, double tau, const StratifiedTestOptions& options = {});
+
+/// The same for the survival difference at `at` (>= 0), per stratum as milestone_test.
+StratifiedTest stratified_milestone_test(const SurvData& data, double at,
+                                         const StratifiedTestOptions& options = {});
 
 }  // namespace hazard

@@ -1,4 +1,4 @@
-// Fixed design under non-proportional hazards by the average hazard ratio (AHR) method
+// Fixed and group-sequential designs under non-proportional hazards by the average hazard ratio (AHR) method
 // (Mukhopadhyay, Huang, Metcalfe, Öhrn, Jenner & Stone 2020, J Biopharm Stat 30:1130-1146, as
 // gsDesign2 ahr() / gs_design_ahr() with one analysis and the H0 information "info0").
 //
@@ -21,7 +21,14 @@
 // efficacy bounds b_k by alpha spending at I_k / I_K; with the enrolment scaled by c,
 // Z_k ~ N(-log(AHR(t_k)) sqrt(c I_k), 1), corr sqrt(I_j / I_k), and c solves
 // P(some Z_k >= b_k) = 1 - beta. The crossing probability of a varying mean m_k is that of the
-// centred process with bounds b_k - m_k (crossing_probabilities with drift 0).
+// centred process with bounds b_k - m_k (crossing_probabilities with drift 0). Two-sided: bounds
+// +-b_k (alpha over both sides), stopping at either under H1, power that of the upper side.
+// Futility by beta spending (one-sided; gsDesign2 gs_design_ahr with a beta-spending lower bound,
+// rpact's bsOF/bsP/bsHSD/bsKD): for a scale c, a_1 = m_1 + Phi^-1(beta(t_1)) and a_k solves
+// P_H1(a_j < Z_j < b_j, j < k; Z_k <= a_k) = beta(t_k) - beta(t_{k-1}); c solves a_K = b_K (the
+// first sign change scanning up from c0 / 2: a_K - b_K stops being monotone once the futility
+// bounds pass the efficacy bounds). Non-binding: b_k as without futility (type I error ignoring
+// it); binding: b_k solves P_H0(a_j < Z_j < b_j, j < k; Z_k >= b_k) = alpha(t_k) - alpha(t_{k-1}).
 // Input contract: start[0] = 0 increasing; hazards, HRs > 0; dropout >= 0; enrolment piece ends
 // increasing with a rate each (>= 0, positive total). Reference: tests/reference/design/make_ahr.R.
 #include "hazard/ahr_design.hpp"
@@ -34,6 +41,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "design/detail.hpp"
 #include "hazard/error.hpp"
 
 namespace hazard {
@@ -144,7 +152,19 @@ void validate(const AhrDesignOptions& o) {
     throw UsageError(fmt::format("--ratio: value '{}': must be > 0", o.ratio));
   if (!o.analysis_times.empty()) {
     if (o.study_duration) throw UsageError("give --study-duration or --analysis-times, not both");
-    if (o.sided != 1) throw UsageError("--nph with --analysis-times is one-sided only (--sided 1)");
+    if (o.futility && o.sided == 2) {
+      throw UsageError(
+          "futility bounds are for one-sided designs (rpact marks two-sided beta spending "
+          "experimental)");
+    }
+    if (o.futility && (o.futility->type == SpendingType::haybittle_peto ||
+                       o.futility->type == SpendingType::wang_tsiatis || o.futility->type == SpendingType::user))
+      throw UsageError("futility bounds need a beta-spending function (obf, pocock, hsd:G, kd:R)");
+    if (o.futility && o.efficacy.type == SpendingType::wang_tsiatis) {
+      throw UsageError(
+          "futility bounds by beta spending need an alpha-spending efficacy boundary, not "
+          "Wang-Tsiatis (rpact ignores typeBetaSpending there)");
+    }
     double prev_t = 0;
     for (double t : o.analysis_times) {
       if (!(t > prev_t) || !std::isfinite(t)) {
@@ -199,6 +219,8 @@ AhrAtTime ahr_unchecked(const AhrDesignOptions& o, double t) {
 AhrDesign design_ahr_gs(const AhrDesignOptions& o, AhrDesign d) {
   const std::size_t K = o.analysis_times.size();
   const double p = o.ratio / (1 + o.ratio);
+  const bool two = o.sided == 2;
+  constexpr double tol = 1e-12;  // z-scale root tolerance, as BoundaryOptions::tolerance
   std::vector<AhrAtTime> at;
   std::vector<double> info(K), frac(K), theta(K);
   for (std::size_t k = 0; k < K; ++k) at.push_back(ahr_unchecked(o, o.analysis_times[k]));
@@ -214,15 +236,57 @@ AhrDesign design_ahr_gs(const AhrDesignOptions& o, AhrDesign d) {
     theta[k] = -std::log(at[k].ahr);
   }
   frac.back() = 1;
-  const auto bounds = efficacy_bounds(frac, o.efficacy, o.alpha);
-  const std::vector<double> lower(K, -INFINITY);
-  auto crossing = [&](double c) {
-    std::vector<double> upper(K);
-    for (std::size_t k = 0; k < K; ++k) upper[k] = bounds[k] - theta[k] * std::sqrt(c * info[k]);
-    return crossing_probabilities(info, upper, lower, 0);
+  // Efficacy bounds without futility (none, or non-binding: they ignore it); +-b_k two-sided.
+  const std::vector<double> bounds0 = efficacy_bounds(frac, o.efficacy, o.alpha, false, tol, o.sided);
+  std::vector<double> beta_target(K, 0.0);
+  if (o.futility)
+    for (std::size_t k = 0; k < K; ++k) beta_target[k] = spending_value(*o.futility, o.beta, frac[k]);
+  const Spending eff = detail::with_looks(o.efficacy, frac);
+
+  // The bounds for enrolment scale c: H1 means m_k = theta_k sqrt(c I_k). Futility bound a_k by
+  // beta spending under H1 (in the centred process, bounds minus m_k); binding: the efficacy bound
+  // b_k accounts for a_1..a_{k-1} under H0.
+  struct Bounds {
+    std::vector<double> upper, lower, mean;
+  };
+  auto bounds_for = [&](double c) {
+    Bounds r{bounds0, std::vector<double>(K, -INFINITY), std::vector<double>(K)};
+    for (std::size_t k = 0; k < K; ++k) r.mean[k] = theta[k] * std::sqrt(c * info[k]);
+    if (two) {
+      for (std::size_t k = 0; k < K; ++k) r.lower[k] = -r.upper[k];
+      return r;
+    }
+    if (!o.futility) return r;
+    std::vector<double> up_c(K), fut_c(K, -INFINITY);
+    for (std::size_t k = 0; k < K; ++k) {
+      if (o.binding) {
+        if (eff.type == SpendingType::haybittle_peto && k + 1 < K) {
+          r.upper[k] = detail::z_upper(eff.parameter);
+        } else {
+          const double target = k + 1 == K ? o.alpha : spending_value(eff, o.alpha, frac[k]);
+          std::vector<double> low(r.lower.begin(), r.lower.begin() + static_cast<std::ptrdiff_t>(k + 1));
+          low[k] = -INFINITY;
+          r.upper[k] = detail::solve_critical(frac, r.upper, low, k, target, tol, false);
+        }
+      }
+      for (std::size_t j = 0; j <= k; ++j) up_c[j] = r.upper[j] - r.mean[j];
+      const double a = detail::futility_bound_at(frac, up_c, fut_c, k, 0.0, beta_target[k], tol);
+      fut_c[k] = a;
+      r.lower[k] = a + r.mean[k];
+    }
+    return r;
+  };
+  auto crossing = [&](const Bounds& b) {
+    std::vector<double> up(K), low(K);
+    for (std::size_t k = 0; k < K; ++k) {
+      up[k] = b.upper[k] - b.mean[k];
+      // the last futility bound equals the last efficacy bound: no futility region left there
+      low[k] = (o.futility && k + 1 == K) ? -INFINITY : b.lower[k] - b.mean[k];
+    }
+    return crossing_probabilities(info, up, low, 0);
   };
   auto power = [&](double c) {
-    const auto cp = crossing(c);
+    const auto cp = crossing(bounds_for(c));
     double s = 0;
     for (double v : cp.upper) s += v;
     return s;
@@ -230,20 +294,50 @@ AhrDesign design_ahr_gs(const AhrDesignOptions& o, AhrDesign d) {
   const double zz = (d.z_alpha + d.z_beta) * (d.z_alpha + d.z_beta);
   d.events_fixed = zz / (p * (1 - p) * theta.back() * theta.back());
   const double c0 = d.events_fixed / at.back().total;
-  auto f = [&](double c) { return power(c) - (1 - o.beta); };
-  double lo = c0 / 2, hi = 4 * c0;
+  // Without futility: the power 1 - beta. With futility by beta spending: the scale at which the
+  // last futility bound meets the last efficacy bound (then the power is 1 - beta, all of beta
+  // spent on futility); a_K - b_K increases with c.
+  auto f = [&](double c) {
+    if (!o.futility) return power(c) - (1 - o.beta);
+    const Bounds b = bounds_for(c);
+    return b.lower.back() - b.upper.back();
+  };
+  // The first sign change scanning up from below: with futility the difference a_K - b_K stops
+  // being monotone once the futility bounds cross the efficacy bounds (at too large a scale, the
+  // inner searches hit their limits), so the bracket grows in small steps.
+  double lo = c0 / 2;
   for (int i = 0; i < 40 && f(lo) > 0; ++i) lo /= 2;
-  for (int i = 0; i < 40 && f(hi) < 0; ++i) hi *= 2;
-  if (f(lo) > 0 || f(hi) < 0) {
+  double hi = lo;
+  bool found = false;
+  for (int i = 0; i < 400 && !found; ++i) {
+    hi = lo * 1.25;
+    if (f(hi) >= 0) {
+      found = true;
+    } else {
+      lo = hi;
+    }
+  }
+  if (!found || f(lo) > 0) {
     throw NumericalError(
         "--nph: no enrolment scale gives the power (the power does not cross "
-        "the target between 1/2^40 and 2^40 times the fixed design)");
+        "the target between 1/2^40 and 10^38 times the fixed design)");
   }
-  boost::math::tools::eps_tolerance<double> tol(50);
+  boost::math::tools::eps_tolerance<double> eps(50);
   std::uintmax_t iters = 200;
-  const auto root = boost::math::tools::toms748_solve(f, lo, hi, tol, iters);
+  const auto root = boost::math::tools::toms748_solve(f, lo, hi, eps, iters);
   const double c = 0.5 * (root.first + root.second);
-  const auto cp = crossing(c);
+  const Bounds bd = bounds_for(c);
+  if (o.futility) {
+    for (std::size_t k = 0; k + 1 < K; ++k) {
+      if (bd.lower[k] > bd.upper[k]) {
+        throw NumericalError(fmt::format(
+            "futility bound {:.4f} above the efficacy bound {:.4f} at look {}: beta spending is "
+            "too aggressive for these looks",
+            bd.lower[k], bd.upper[k], k + 1));
+      }
+    }
+  }
+  const auto cp = crossing(bd);
   AhrDesignOptions scaled = o;
   for (auto& r : scaled.accrual.rate) r *= c;
   d.accrual_rate = scaled.accrual.rate;
@@ -252,16 +346,23 @@ AhrDesign design_ahr_gs(const AhrDesignOptions& o, AhrDesign d) {
   d.at_end = ahr_unchecked(scaled, d.study_duration);
   d.ahr = d.at_end.ahr;
   d.events = d.at_end.total;
-  double cum = 0;
+  double cum = 0, cum_beta = 0;
   for (std::size_t k = 0; k < K; ++k) {
     cum += cp.upper[k];
+    const bool has_fut = o.futility && k + 1 < K && std::isfinite(bd.lower[k]);
+    const double fut_h1 = o.futility && k + 1 < K ? cp.lower[k] : 0.0;
+    cum_beta += fut_h1;
     d.looks.push_back({.time = o.analysis_times[k],
                        .events = c * at[k].total,
                        .info_fraction = frac[k],
                        .ahr = at[k].ahr,
-                       .z_efficacy = bounds[k],
+                       .z_efficacy = bd.upper[k],
                        .reject_h1 = cp.upper[k],
-                       .cum_power = cum});
+                       .cum_power = cum,
+                       .z_futility = has_fut ? bd.lower[k] : -INFINITY,
+                       .futility_h1 = fut_h1,
+                       .beta_spent = o.futility ? (k + 1 < K ? cum_beta : o.beta) : std::nan(""),
+                       .hr_futility = has_fut ? std::exp(-bd.lower[k] / std::sqrt(c * info[k])) : std::nan("")});
   }
   d.power = cum;
   return d;

@@ -23,7 +23,8 @@ void check_two_arms(const SurvData& data, const char* test) {
   if (data.group.empty()) throw UsageError("a group (--group) is required");
   if (!data.stratum.empty())
     throw UsageError(std::string("the ") + test +
-                     " compares two unstratified Kaplan-Meier curves: --strata does not apply");
+                     " compares two unstratified Kaplan-Meier curves (with strata: stratified_rmst_test, "
+                     "stratified_milestone_test)");
   check_group_levels(data, 2, 2, "this test compares two groups");
 }
 }  // namespace detail

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CLI test of `hazard logrank --test maxcombo|mb|rmst|milestone` (issue 24): every case of
-# tests/reference/nph/{maxcombo,mb,rmst_milestone}.json (make_maxcombo.R, make_rmst_milestone.R)
+# tests/reference/nph/{maxcombo,mb,rmst_milestone,stratified_rmst}.json (make_maxcombo.R, make_rmst_milestone.R,
+# make_stratified_rmst.R: --strata with --stratum-weights ivw and size)
 # run through the command line on the CSV files written there, the JSON compared with R's values
 # (statistics to 1e-10 relative, tol::closed_form; MaxCombo p-values to 1e-6 absolute, tol::mvn_p).
 # Then the usage and data errors.
@@ -66,7 +67,30 @@ for (i in seq_len(nrow(rm$milestone))) {
   check(name, near(h$arms$n_risk, unlist(c$n_risk)), "n_risk")
   for (k in c("difference", "std_err", "lower", "upper", "z", "p", "p_one_sided")) check(name, near(h[[k]], c[[k]]), k)
 }
-cat(sprintf("%d maxcombo, %d mb, %d rmst, %d milestone cases checked\n", nrow(mc), nrow(mb), nrow(rm$rmst), nrow(rm$milestone)))
+# stratified RMST and milestone (make_stratified_rmst.R): both weightings, strata matched by label
+sr <- fromJSON(file.path(ref_dir, "stratified_rmst.json"), simplifyVector = FALSE)$cases
+for (c in sr) {
+  for (key in c("ivw", "size")) {
+    name <- paste0("stratified ", c$test, ":", c$name, ":", key)
+    h <- run(name, c$file, c(unlist(c$cli), if (key == "size") c("--stratum-weights", "size")))
+    if (is.null(h)) next
+    check(name, h$test == c$test && h$stratum_weights == key && h$n == c$n, "test, stratum_weights, n")
+    check(name, grepl(if (key == "ivw") "inverse-variance weights" else "size weights", h$method), "method states the weights")
+    rs <- c$strata; comb <- c[[key]]
+    check(name, nrow(h$strata) == length(rs), "number of strata")
+    for (i in seq_along(rs)) {
+      j <- match(rs[[i]]$stratum, h$strata$stratum)
+      if (is.na(j)) { check(name, FALSE, paste("stratum", rs[[i]]$stratum)); next }
+      check(name, h$strata$n[j] == rs[[i]]$n, "stratum n")
+      check(name, near(h$strata$difference[j], rs[[i]]$difference) && near(h$strata$se[j], rs[[i]]$se), "stratum difference, se")
+      check(name, near(h$strata$weight[j], comb$weights[[i]]), "stratum weight")
+      est <- if (c$test == "rmst") h$strata$arms[[j]]$rmst else h$strata$arms[[j]]$surv
+      check(name, near(est, unlist(rs[[i]]$estimate)) && near(h$strata$arms[[j]]$std_err, unlist(rs[[i]]$std_err_arm)), "arms")
+    }
+    for (k in c("difference", "std_err", "lower", "upper", "z", "p", "p_one_sided")) check(name, near(h[[k]], comb[[k]]), k)
+  }
+}
+cat(sprintf("%d maxcombo, %d mb, %d rmst, %d milestone, %d stratified cases (x 2 weightings) checked\n", nrow(mc), nrow(mb), nrow(rm$rmst), nrow(rm$milestone), length(sr)))
 if (bad > 0) quit(status = 1)
 RS
 
@@ -92,7 +116,14 @@ expect 2 "FH(0,0) is listed twice" --group sex --test maxcombo --fh 0,0:0,0
 expect 2 "finite time > 0" --group sex --test mb --t-star -1
 expect 2 "finite time > 0" --group sex --test rmst --tau 0
 expect 2 "finite time >= 0" --group sex --test milestone --at -5
-expect 2 "--strata does not apply" --group sex --test rmst --tau 100 --strata ph.ecog
+# stratified RMST / milestone: ph.ecog=3 holds one patient (sex=1): a data error naming the stratum
+expect 3 "stratum ph.ecog=3 has no rows of sex=2" --group sex --test rmst --tau 100 --strata ph.ecog
+expect 2 "--stratum-weights applies to --test rmst or milestone only" --group sex --test mb --t-star 100 --strata ph.ecog --stratum-weights size
+expect 2 "it needs --strata" --group sex --test rmst --tau 100 --stratum-weights size
+expect 2 "is not one of ivw, size" --group sex --test milestone --at 100 --strata ph.ecog --stratum-weights cmh
+expect 4 "stratum ph.ecog=1: the milestone difference has standard error 0" --group sex --test milestone --at 10 --strata ph.ecog --where "ph.ecog<3"
+# at 730 the ph.ecog=2, sex=2 curve is 0: no SE (R: NaN)
+expect 4 "stratum ph.ecog=2: the Kaplan-Meier of sex=2 has fallen to 0" --group sex --test milestone --at 730 --strata ph.ecog --where "ph.ecog<3" --stratum-weights size
 expect 2 "--conf-level must be in" --group sex --test milestone --at 100 --conf-level 1.5
 expect 3 "this test compares two groups" --group ph.ecog --test maxcombo
 # the milestone before any event: no standard error, a numerical error (exit 4)
@@ -102,4 +133,9 @@ expect 4 "no standard error" --group sex --test milestone --at 1
 out=$("$HAZARD" logrank --data "$REF/lung.csv" --time time --event status=2 --group sex --test maxcombo)
 grep -q "MaxCombo: the largest |z| of FH(0,0), FH(0,1), FH(1,0), FH(1,1)" <<<"$out" || { echo "FAIL: maxcombo text method"; fail=1; }
 grep -q "max |z| = 3.57 (FH(1,0)), p = 0.000984" <<<"$out" || { echo "FAIL: maxcombo text p: $out"; fail=1; }
+# the stratified text names the weights, each stratum and the combination
+out=$("$HAZARD" logrank --data "$REF/lung.csv" --time time --event status=2 --group sex --strata ph.ecog --where "ph.ecog<3" --test rmst --tau 900)
+grep -q "combined over the strata with inverse-variance weights" <<<"$out" || { echo "FAIL: stratified rmst text method: $out"; fail=1; }
+grep -q "^ph.ecog=2 .* \*$" <<<"$out" || { echo "FAIL: stratified rmst text: tau past the last time not marked: $out"; fail=1; }
+grep -q "stratified difference (sex=2 - sex=1; ivw weights) = " <<<"$out" || { echo "FAIL: stratified rmst text result: $out"; fail=1; }
 exit $fail

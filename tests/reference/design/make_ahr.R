@@ -216,6 +216,138 @@ gs_cases <- list(
 )
 gs_out <- lapply(gs_cases, function(c) c(list(flags = c$flags, args = c$args), do.call(gs_design, c$args)))
 
+
+# ---- group-sequential AHR designs with futility bounds by beta spending, and two-sided bounds
+# (gsDesign2 gs_design_ahr with a beta-spending lower bound; rpact's beta-spending conventions):
+#   - beta spending functions written out (rpact typeBetaSpending bsOF, bsP, bsHSD, bsKD):
+#     bsOF 2 (1 - Phi(z_{1-beta/2} / sqrt(t))), bsP beta log(1 + (e - 1) t),
+#     bsHSD beta (1 - exp(-g t)) / (1 - exp(-g)), bsKD beta t^rho, at the information fractions;
+#   - for an enrolment scale c, H1 means m_k = -log(AHR_k) sqrt(c I_k), corr sqrt(I_j / I_k);
+#     futility bound a_1 = m_1 + qnorm(beta(t_1)); a_k solves
+#     P_H1(a_j < Z_j < b_j for j < k, Z_k < a_k) = beta(t_k) - beta(t_{k-1}) (pmvnorm, Miwa;
+#     uniroot tol 1e-13);
+#   - non-binding: b_k the efficacy bounds without futility: solved as below with no futility
+#     bounds (checked against rpact getDesignGroupSequential's criticalValues to 1e-7);
+#     binding: b_k solves P_H0(a_j < Z_j < b_j for j < k, Z_k >= b_k) = alpha(t_k) - alpha(t_{k-1})
+#     with the alpha spending written out (asOF 2 (1 - Phi(z_{1-alpha/2} / sqrt(t))), asP
+#     alpha log(1 + (e - 1) t)), the last look spending all of alpha;
+#   - c solves a_K = b_K (the first sign change scanning up from half the fixed design in steps of
+#     1.05, then uniroot tol 1e-12); the power sum_k P_H1(continue to k, Z_k >= b_k) is recorded
+#     (1 - beta by construction);
+#   - two-sided (no futility): +-b_k from getDesignGroupSequential(sided = 2); c solves
+#     sum_k P_H1(|Z_j| < b_j for j < k, Z_k >= b_k) = 1 - beta; fixed design at z_{1-alpha/2}.
+pmv <- function(lower, upper, mean, corr) {
+  if (length(mean) == 1) return(pnorm(upper - mean) - pnorm(lower - mean))
+  # Miwa replaces +-Inf by +-1000 and then integrates over its grid from there, losing ~1e-9:
+  # cut the infinite limits at 12 SD from the mean instead (the mass beyond is below 1e-32)
+  lower <- pmax(lower, mean - 12); upper <- pmin(upper, mean + 12)
+  suppressWarnings(mvtnorm::pmvnorm(lower = lower, upper = upper, mean = mean, corr = corr,
+                                    algorithm = mvtnorm::Miwa(steps = 4096))[1])
+}
+spend <- function(type, total, t, g = NA) switch(type,
+  asOF = , bsOF = 2 * (1 - pnorm(qnorm(1 - total / 2) / sqrt(t))),
+  asP = , bsP = total * log(1 + (exp(1) - 1) * t),
+  bsHSD = if (g == 0) total * t else total * (1 - exp(-g * t)) / (1 - exp(-g)),
+  bsKD = total * t^g)
+gs_design_fut <- function(alpha, beta, ratio, start, lam_c, hr, eta, acc_end, acc_rate, times,
+                          spending = "asOF", sided = 1, futility = NULL, gamma_b = NA,
+                          binding = FALSE) {
+  a <- lapply(times, function(t) ahr_at(t, acc_end, acc_rate, start, lam_c, hr, eta, ratio))
+  p <- ratio / (1 + ratio)
+  E <- sapply(a, `[[`, "total"); ahr <- sapply(a, `[[`, "ahr")
+  K <- length(times)
+  I <- E * p * (1 - p); frac <- I / I[K]
+  b0 <- rpact::getDesignGroupSequential(informationRates = frac, alpha = alpha, beta = beta,
+                                        typeOfDesign = spending, sided = sided)$criticalValues
+  R <- outer(1:K, 1:K, function(i, j) sqrt(pmin(I[i], I[j]) / pmax(I[i], I[j])))
+  bt <- if (!is.null(futility)) spend(futility, beta, frac, gamma_b) else NULL
+  at <- spend(spending, alpha, frac); at[K] <- alpha
+  # one-sided efficacy bounds without futility written out too (rpact bisects to ~1e-8 on z)
+  eff_bounds <- function(fa) {
+    b <- rep(Inf, K)
+    for (k in 1:K) {
+      inc <- at[k] - if (k > 1) at[k - 1] else 0
+      g <- function(x) pmv(c(fa[seq_len(k - 1)], x), c(b[seq_len(k - 1)], Inf), rep(0, k),
+                           R[1:k, 1:k, drop = FALSE]) - inc
+      b[k] <- uniroot(g, c(0, 8), tol = 1e-13)$root
+    }
+    b
+  }
+  if (sided == 1) {
+    b1 <- eff_bounds(rep(-Inf, K))
+    stopifnot(max(abs(b1 - b0)) < 1e-7)
+    b0 <- b1
+  }
+  bounds <- function(c) {
+    m <- -log(ahr) * sqrt(c * I)
+    b <- b0; fa <- rep(-Inf, K)
+    if (is.null(futility)) return(list(a = if (sided == 2) -b else fa, b = b, m = m))
+    for (k in 1:K) {
+      if (binding) {
+        inc <- at[k] - if (k > 1) at[k - 1] else 0
+        g <- function(x) pmv(c(fa[seq_len(k - 1)], x), c(b[seq_len(k - 1)], Inf), rep(0, k),
+                             R[1:k, 1:k, drop = FALSE]) - inc
+        b[k] <- uniroot(g, c(0, 8), tol = 1e-13)$root
+      }
+      inc <- bt[k] - if (k > 1) bt[k - 1] else 0
+      g <- function(x) pmv(c(fa[seq_len(k - 1)], -Inf), c(b[seq_len(k - 1)], x), m[1:k],
+                           R[1:k, 1:k, drop = FALSE]) - inc
+      fa[k] <- uniroot(g, m[k] + c(-12, 12), tol = 1e-13)$root
+    }
+    list(a = fa, b = b, m = m)
+  }
+  power <- function(bd) {
+    lo <- bd$a; lo[K] <- -Inf
+    sum(sapply(1:K, function(k) pmv(c(lo[seq_len(k - 1)], bd$b[k]), c(bd$b[seq_len(k - 1)], Inf),
+                                    bd$m[1:k], R[1:k, 1:k, drop = FALSE])))
+  }
+  f <- if (is.null(futility)) function(c) power(bounds(c)) - (1 - beta)
+       else function(c) { bd <- bounds(c); bd$a[K] - bd$b[K] }
+  zz <- (qnorm(1 - alpha / sided) + qnorm(1 - beta))^2
+  c0 <- zz / (p * (1 - p) * log(ahr[K])^2) / E[K]
+  lo <- c0 / 2
+  while (f(lo * 1.05) < 0) lo <- lo * 1.05
+  c <- uniroot(f, c(lo, lo * 1.05), tol = 1e-12)$root
+  bd <- bounds(c)
+  acc_start <- c(0, acc_end[-length(acc_end)])
+  list(events = c * E, sample_size = c * sum(acc_rate * (acc_end - acc_start)), ahr = ahr,
+       info_fraction = frac, z_efficacy = bd$b,
+       z_futility = if (is.null(futility)) NULL else bd$a[-K],
+       beta_spent = bt, power = power(bd),
+       events_fixed = zz / (p * (1 - p) * log(ahr[K])^2), accrual_rate = acc_rate * c)
+}
+ex1 <- list(alpha = 0.025, beta = 0.1, ratio = 1, start = c(0, 3), lam_c = log(2) / c(9, 18),
+            hr = c(0.9, 0.6), eta = c(0.001, 0.001), acc_end = c(2, 4, 14), acc_rate = c(3, 6, 9),
+            times = c(16, 24, 36))
+ex1_flags <- paste("--nph --piece-start 0,3 --hazard-control 0.0770163533955495,0.0385081766977748",
+                   "--hr-pieces 0.9,0.6 --accrual-time 2,4,14 --accrual-rate 3,6,9",
+                   "--dropout-hazard 0.001 --analysis-times 16,24,36 --looks 3 --spending obf")
+ex2 <- list(alpha = 0.025, beta = 0.2, ratio = 2, start = c(0, 4), lam_c = rep(log(2) / 12, 2),
+            hr = c(1, 0.6), eta = rep(-log(0.95) / 12, 2), acc_end = c(6, 18), acc_rate = c(10, 25),
+            times = c(24, 40), spending = "asP")
+ex2_flags <- paste("--nph --piece-start 0,4 --median-control 12 --hr-pieces 1,0.6",
+                   "--accrual-time 6,18 --accrual-rate 10,25 --dropout 0.05 --dropout-time 12",
+                   "--analysis-times 24,40 --looks 2 --spending pocock --ratio 2 --power 0.8")
+fut_cases <- list(
+  list(flags = paste(ex1_flags, "--alpha 0.025 --power 0.9 --futility obf"),
+       args = modifyList(ex1, list(futility = "bsOF"))),
+  list(flags = paste(ex1_flags, "--alpha 0.025 --power 0.9 --futility pocock --binding"),
+       args = modifyList(ex1, list(futility = "bsP", binding = TRUE))),
+  list(flags = paste(ex2_flags, "--alpha 0.025 --futility hsd:-2"), args = modifyList(ex2, list(futility = "bsHSD", gamma_b = -2))),
+  list(flags = paste(ex2_flags, "--alpha 0.025 --futility kd:3 --binding"),
+       args = modifyList(ex2, list(futility = "bsKD", gamma_b = 3, binding = TRUE))),
+  list(flags = paste(ex1_flags, "--alpha 0.05 --sided 2 --power 0.9"),
+       args = modifyList(ex1, list(alpha = 0.05, sided = 2))),
+  list(flags = paste(ex2_flags, "--alpha 0.05 --sided 2"), args = modifyList(ex2, list(alpha = 0.05, sided = 2)))
+)
+fut_out <- lapply(fut_cases, function(c) {
+  r <- do.call(gs_design_fut, c$args)
+  if (!is.null(c$args$futility)) stopifnot(abs(r$power - (1 - c$args$beta)) < 1e-9)
+  c(list(flags = c$flags, args = c$args), r)
+})
+# the written-out design without futility is the design above (pmvnorm, a different root)
+chk <- do.call(gs_design_fut, ex1)
+stopifnot(abs(chk$events / gs_out[[1]]$events - 1) < 1e-8)
 doc <- list(
   generated_by = "tests/reference/design/make_ahr.R",
   r_version = R.version.string,
@@ -226,6 +358,7 @@ doc <- list(
                  "them; gsDesign2 itself is not installed"),
   mvtnorm_version = as.character(packageVersion("mvtnorm")),
   cases = out,
-  gs_cases = gs_out)
+  gs_cases = gs_out,
+  gs_futility_cases = fut_out)
 writeLines(toJSON(doc, digits = NA, auto_unbox = TRUE, pretty = TRUE),
            file.path(dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE))), "ahr.json"))

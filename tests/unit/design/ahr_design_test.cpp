@@ -2,6 +2,7 @@
 // in R (tests/reference/design/make_ahr.R, ahr.json), and hand cases.
 #include "hazard/ahr_design.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -135,7 +136,8 @@ TEST(AhrDesign, RejectsBadInput) {
   EXPECT_THROW(hazard::design_ahr(bad), hazard::UsageError);
   bad = o;
   bad.analysis_times = {20, 30};
-  bad.sided = 2;
+  bad.sided = 2;  // two-sided group-sequential: symmetric bounds, but no futility
+  bad.futility = hazard::parse_spending("obf");
   EXPECT_THROW(hazard::design_ahr(bad), hazard::UsageError);
   bad = o;
   bad.accrual.rate = {1};  // 12 patients can never give the ~300 events needed
@@ -173,6 +175,81 @@ TEST(AhrDesign, GroupSequentialMatchesTheRScript) {
     EXPECT_NEAR(d.power, 1 - o.beta, 1e-10);
     EXPECT_TRUE(near_rel(d.events, ev.back(), hazard::tol::design));
   }
+}
+
+TEST(AhrDesign, GroupSequentialFutilityAndTwoSidedMatchTheRScript) {
+  // Futility by beta spending (non-binding and binding) and two-sided bounds: the bounds and the
+  // scale solved in R by nested roots on mvtnorm's Miwa probabilities (make_ahr.R,
+  // gs_futility_cases), against the recursive integration: tol::design_mvn.
+  auto ref = hazard::test::reference("design/ahr.json");
+  ASSERT_EQ(ref["gs_futility_cases"].size(), 6u);
+  std::size_t binding = 0, two_sided = 0;
+  for (const auto& c : ref["gs_futility_cases"]) {
+    SCOPED_TRACE(c["flags"].get<std::string>());
+    const auto& a = c["args"];
+    auto o = options(a);
+    o.analysis_times = vec(a["times"]);
+    const std::string sp = a.value("spending", std::string("asOF"));
+    o.efficacy = hazard::parse_spending(sp == "asP" ? "pocock" : "obf");
+    o.sided = a.value("sided", 1);
+    if (a.contains("futility")) {
+      const std::string f = a["futility"].get<std::string>();
+      const std::string g = a.contains("gamma_b") ? fmt::format("{}", a["gamma_b"].get<double>()) : "";
+      o.futility = hazard::parse_spending(f == "bsOF"    ? "obf"
+                                          : f == "bsP"   ? "pocock"
+                                          : f == "bsHSD" ? "hsd:" + g
+                                                         : "kd:" + g);
+      o.binding = a.value("binding", false);
+    }
+    binding += o.binding ? 1 : 0;
+    two_sided += o.sided == 2 ? 1 : 0;
+    const auto d = hazard::design_ahr(o);
+    const auto ev = vec(c["events"]), z = vec(c["z_efficacy"]);
+    ASSERT_EQ(d.looks.size(), ev.size());
+    for (std::size_t k = 0; k < ev.size(); ++k) {
+      EXPECT_TRUE(near_rel(d.looks[k].events, ev[k], hazard::tol::design_mvn)) << "look " << k + 1;
+      EXPECT_TRUE(near_rel(d.looks[k].z_efficacy, z[k], hazard::tol::design_mvn)) << "look " << k + 1;
+    }
+    if (o.futility) {
+      const auto zf = vec(c["z_futility"]), bs = vec(c["beta_spent"]);
+      for (std::size_t k = 0; k + 1 < ev.size(); ++k) {
+        EXPECT_NEAR(d.looks[k].z_futility, zf[k], hazard::tol::design_mvn) << "look " << k + 1;
+        EXPECT_TRUE(near_rel(d.looks[k].beta_spent, bs[k], hazard::tol::design_mvn)) << "look " << k + 1;
+      }
+      EXPECT_TRUE(std::isinf(d.looks.back().z_futility));
+    } else {
+      for (const auto& l : d.looks) EXPECT_TRUE(std::isinf(l.z_futility));
+    }
+    EXPECT_TRUE(near_rel(d.sample_size, c["sample_size"].get<double>(), hazard::tol::design_mvn));
+    EXPECT_TRUE(near_rel(d.events_fixed, c["events_fixed"].get<double>(), hazard::tol::closed_form));
+    EXPECT_NEAR(d.power, 1 - o.beta, 1e-9);
+  }
+  EXPECT_EQ(binding, 2u);
+  EXPECT_EQ(two_sided, 2u);
+}
+
+TEST(AhrDesign, FutilityNeedsAOneSidedBetaSpendingDesign) {
+  hazard::AhrDesignOptions o{.start = {0, 4},
+                             .hazard_control = {0.05, 0.05},
+                             .hr = {1, 0.6},
+                             .accrual = {.end = {12}, .rate = {20}},
+                             .analysis_times = {20, 30}};
+  o.futility = hazard::parse_spending("obf");
+  o.sided = 2;
+  EXPECT_THROW(hazard::design_ahr(o), hazard::UsageError);
+  o.sided = 1;
+  o.efficacy = hazard::parse_spending("wt:0.25");
+  EXPECT_THROW(hazard::design_ahr(o), hazard::UsageError);
+  o.efficacy = hazard::parse_spending("obf");
+  o.futility = hazard::parse_spending("hp:0.001");
+  EXPECT_THROW(hazard::design_ahr(o), hazard::UsageError);
+  // a futility design needs more events than the efficacy-only design (beta is spent early)
+  o.futility = hazard::parse_spending("pocock");
+  const auto fut = hazard::design_ahr(o);
+  o.futility.reset();
+  const auto eff = hazard::design_ahr(o);
+  EXPECT_GT(fut.events, eff.events);
+  EXPECT_GT(fut.looks[0].z_futility, -10.0);
 }
 
 TEST(AhrDesign, OneAnalysisGroupSequentialIsTheFixedDesign) {
