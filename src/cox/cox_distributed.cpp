@@ -114,6 +114,182 @@ std::vector<double> merge_distinct(const std::vector<std::vector<double>>& parts
   return all;
 }
 
+
+// Weights per dense rank with prefix sums (a Fenwick tree).
+struct Fenwick {
+  std::vector<double> t, node;
+  double total = 0;
+  explicit Fenwick(std::size_t n) : t(n + 1, 0.0), node(n, 0.0) {}
+  void add(std::size_t r, double w) {
+    node[r] += w;
+    total += w;
+    for (std::size_t i = r + 1; i < t.size(); i += i & (~i + 1)) t[i] += w;
+  }
+  double prefix(std::size_t r) const {  // ranks [0, r)
+    double s = 0;
+    for (std::size_t i = r; i > 0; i -= i & (~i + 1)) s += t[i];
+    return s;
+  }
+};
+
+// Harrell's concordance of the linear predictor as concordance.cpp (R's concordancefit with
+// reverse = TRUE, timewt "n"; no clusters), over the rows of every rank. Each rank gathers the
+// events of all ranks (stratum, time, score, weight: 4 doubles per event). Then:
+//   * for every event, the weights of the rank's own rows at risk (time > t, or censored at t)
+//     with a greater, smaller and equal score: 3 doubles per event, summed over the ranks, give
+//     the pair counts and each event's influence as the member with the event;
+//   * for every own row, the weights of the events before it (time < t; a censored row: <= t)
+//     with a smaller, greater and equal score: its influence as the later member (local);
+//   * tied.y, tied.xy from the gathered events alone;
+// and sum dfbeta^2 is one more sum.
+CoxConcordance concordance(const Cluster& cluster, const CoxData& in, const std::vector<double>& time,
+                           const std::vector<double>& lp) {
+  const std::size_t n = time.size();
+  auto wt = [&](std::size_t i) { return in.weight.empty() ? 1.0 : in.weight[i]; };
+  auto strat = [&](std::size_t i) { return in.stratum.empty() ? 0 : in.stratum[i]; };
+  std::vector<double> mine;
+  std::vector<std::size_t> own_events;  // local row of each own event, in gathered order
+  for (std::size_t i = 0; i < n; ++i)
+    if (in.status[i]) {
+      mine.insert(mine.end(), {static_cast<double>(strat(i)), time[i], lp[i], wt(i)});
+      own_events.push_back(i);
+    }
+  const auto parts = parallel::all_gather(cluster, std::span<const double>(mine));
+  struct Ev {
+    std::int32_t s;
+    double t, lp, w;
+  };
+  std::vector<Ev> ev;
+  std::size_t own_first = 0;
+  for (std::size_t r = 0; r < parts.size(); ++r) {
+    if (static_cast<int>(r) == cluster.rank()) own_first = ev.size();
+    for (std::size_t k = 0; k + 3 < parts[r].size(); k += 4)
+      ev.push_back({static_cast<std::int32_t>(parts[r][k]), parts[r][k + 1], parts[r][k + 2], parts[r][k + 3]});
+  }
+  const std::size_t E = ev.size();
+  // events by stratum, then time (descending for the risk sweep: walked backwards)
+  std::vector<std::size_t> eo(E);
+  std::iota(eo.begin(), eo.end(), std::size_t{0});
+  std::stable_sort(eo.begin(), eo.end(), [&](std::size_t a, std::size_t b) {
+    return ev[a].s != ev[b].s ? ev[a].s < ev[b].s : ev[a].t < ev[b].t;
+  });
+  std::vector<std::size_t> ro(n);
+  std::iota(ro.begin(), ro.end(), std::size_t{0});
+  // own rows by stratum, time, and at one time the events before the censored rows
+  std::stable_sort(ro.begin(), ro.end(), [&](std::size_t a, std::size_t b) {
+    if (strat(a) != strat(b)) return strat(a) < strat(b);
+    if (time[a] != time[b]) return time[a] < time[b];
+    return in.status[a] > in.status[b];
+  });
+  std::vector<double> sums(3 * E + 1, 0.0);  // per event: greater, less, equal; then sum dfbeta^2
+  std::vector<double> diff(n, 0.0), all(n, 0.0);
+  // stratum by stratum: events [eb, ee), own rows [rb, re)
+  std::size_t eb = 0, rb = 0;
+  while (eb < E || rb < n) {
+    const std::int32_t s = eb < E && (rb == n || ev[eo[eb]].s <= strat(ro[rb])) ? ev[eo[eb]].s : strat(ro[rb]);
+    std::size_t ee = eb, re = rb;
+    while (ee < E && ev[eo[ee]].s == s) ++ee;
+    while (re < n && strat(ro[re]) == s) ++re;
+    if (ee > eb && re > rb) {
+      // (1) own rows at risk for each event, descending time; dense ranks of the own scores
+      std::vector<double> vals;
+      for (std::size_t q = rb; q < re; ++q) vals.push_back(lp[ro[q]]);
+      std::sort(vals.begin(), vals.end());
+      vals.erase(std::unique(vals.begin(), vals.end()), vals.end());
+      auto rank_of = [&](double v) {
+        return static_cast<std::size_t>(std::lower_bound(vals.begin(), vals.end(), v) - vals.begin());
+      };
+      Fenwick risk(vals.size());
+      std::size_t q = re;  // rows [q, re) have joined
+      for (std::size_t a = ee; a-- > eb;) {
+        const Ev& e = ev[eo[a]];
+        while (q > rb && (time[ro[q - 1]] > e.t || (time[ro[q - 1]] == e.t && !in.status[ro[q - 1]]))) {
+          --q;
+          risk.add(rank_of(lp[ro[q]]), wt(ro[q]));
+        }
+        const std::size_t rk = rank_of(e.lp);
+        const bool present = rk < vals.size() && vals[rk] == e.lp;
+        const double less = risk.prefix(rk), equal = present ? risk.node[rk] : 0.0;
+        double* out = &sums[3 * eo[a]];
+        out[0] += risk.total - less - equal;
+        out[1] += less;
+        out[2] += equal;
+      }
+      // (2) own rows as the later member: the events before them, ascending time
+      std::vector<double> evals;
+      for (std::size_t a = eb; a < ee; ++a) evals.push_back(ev[eo[a]].lp);
+      std::sort(evals.begin(), evals.end());
+      evals.erase(std::unique(evals.begin(), evals.end()), evals.end());
+      Fenwick dead(evals.size());
+      std::size_t a = eb;
+      for (std::size_t q2 = rb; q2 < re; ++q2) {
+        const std::size_t i = ro[q2];
+        while (a < ee && (ev[eo[a]].t < time[i] || (ev[eo[a]].t == time[i] && !in.status[i]))) {
+          dead.add(static_cast<std::size_t>(std::lower_bound(evals.begin(), evals.end(), ev[eo[a]].lp) - evals.begin()),
+                   ev[eo[a]].w);
+          ++a;
+        }
+        const std::size_t rk =
+            static_cast<std::size_t>(std::lower_bound(evals.begin(), evals.end(), lp[i]) - evals.begin());
+        const bool present = rk < evals.size() && evals[rk] == lp[i];
+        const double less = dead.prefix(rk), equal = present ? dead.node[rk] : 0.0;
+        const double greater = dead.total - less - equal;
+        diff[i] += less - greater;
+        all[i] += less + greater + equal;
+      }
+    }
+    eb = ee;
+    rb = re;
+  }
+  cluster.sum(std::span<double>(sums.data(), 3 * E));
+  double count[5] = {0, 0, 0, 0, 0};
+  for (std::size_t k = 0; k < E; ++k)
+    for (int c = 0; c < 3; ++c) count[c] += ev[k].w * sums[3 * k + static_cast<std::size_t>(c)];
+  // tied.y: pairs of events at one time (and stratum); tied.xy: with equal scores too
+  {
+    std::vector<std::size_t> o(eo);
+    std::stable_sort(o.begin(), o.end(), [&](std::size_t a, std::size_t b) {
+      if (ev[a].s != ev[b].s) return ev[a].s < ev[b].s;
+      if (ev[a].t != ev[b].t) return ev[a].t < ev[b].t;
+      return ev[a].lp < ev[b].lp;
+    });
+    double dwt = 0, dwt2 = 0;
+    for (std::size_t a = 0; a < E; ++a) {
+      const Ev& e = ev[o[a]];
+      const bool same_time = a > 0 && ev[o[a - 1]].s == e.s && ev[o[a - 1]].t == e.t;
+      if (!same_time) dwt = 0;
+      if (!same_time || ev[o[a - 1]].lp != e.lp) dwt2 = 0;
+      count[3] += e.w * dwt;
+      count[4] += e.w * dwt2;
+      dwt += e.w;
+      dwt2 += e.w;
+    }
+  }
+  count[3] -= count[4];
+  for (std::size_t k = 0; k < own_events.size(); ++k) {
+    const double* sk = &sums[3 * (own_first + k)];
+    diff[own_events[k]] += sk[0] - sk[1];
+    all[own_events[k]] += sk[0] + sk[1] + sk[2];
+  }
+  const double npair = count[0] + count[1] + count[2];
+  const double somer = (count[0] - count[1]) / npair;
+  double var = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double dfbeta = wt(i) * (diff[i] / npair - (somer / npair) * all[i]);
+    var += dfbeta * dfbeta;
+  }
+  var = parallel::sum(cluster, var);
+  CoxConcordance c;
+  c.concordant = count[1];
+  c.discordant = count[0];
+  c.tied_x = count[2];
+  c.tied_y = count[3];
+  c.tied_xy = count[4];
+  c.estimate = 1 - (somer + 1) / 2;
+  c.std_err = std::sqrt(var / 4);
+  return c;
+}
+
 }  // namespace
 
 CoxResult cox_fit_distributed(const CoxData& in, const CoxOptions& opt, const Cluster& cluster) {
@@ -386,8 +562,117 @@ CoxResult cox_fit_distributed(const CoxData& in, const CoxOptions& opt, const Cl
         }
         return parallel::max(cluster, mx);
       });
-  (void)P;
+
+  // Robust variance (no clusters): the score residuals of each local row, from the global
+  // per-event-time sums of w risk and w risk x (x on the original scale, risk = exp(linear
+  // predictor): score_residuals.cpp's formulas), weighted by w; D' D = V' (sum w^2 L L') V.
+  if (robust && fin.df > 0) {
+    const std::size_t B1 = 1 + p;
+    std::vector<std::size_t> base1(K + 1, 0);
+    for (std::size_t k = 0; k < K; ++k) base1[k + 1] = base1[k] + (split[k] ? 2 : 1) * B1;
+    std::vector<double> x0(n * p);
+    for (std::size_t k = 0; k < n; ++k)
+      for (std::size_t j = 0; j < p; ++j)
+        x0[k * p + j] = in.x(static_cast<Eigen::Index>(ord[k]), static_cast<Eigen::Index>(j));
+    // sum over the local rows of w^2 L L' (p x p) and of w L (p), for risks `risk` (kernel order)
+    auto score_moments = [&](const std::vector<double>& risk, Eigen::MatrixXd& ss, Eigen::VectorXd& su) {
+      std::vector<double> s1(base1[K], 0.0);
+      for (std::size_t k = 0; k < n; ++k) {
+        if (seg[k] < 0) continue;
+        const auto e = static_cast<std::size_t>(seg[k]);
+        double* b = &s1[base1[e] + (split[e] && dies[k] ? B1 : 0)];
+        const double wr = wt(ord[k]) * risk[k];
+        b[0] += wr;
+        for (std::size_t j = 0; j < p; ++j) b[1 + j] += wr * x0[k * p + j];
+      }
+      cluster.sum(s1);
+      // per event time: the hazard increment hsum and xbar * hazard (xh), cumulated in ascending
+      // time within the stratum below; Efron's event terms A, B (p), C (p)
+      std::vector<double> hsum(K), xh(K * p), effA(K, 0.0), effB(K * p, 0.0), effC(K * p, 0.0);
+      std::vector<double> run(B1);
+      for (std::size_t kk = K; kk-- > 0;) {
+        if (kk + 1 == K || etimes[kk + 1].first != etimes[kk].first) std::fill(run.begin(), run.end(), 0.0);
+        const double* own = &s1[base1[kk]];
+        for (std::size_t q = 0; q < B1; ++q) run[q] += own[q];
+        if (split[kk])
+          for (std::size_t q = 0; q < B1; ++q) run[q] += own[B1 + q];
+        const double denom = run[0];
+        if (!split[kk]) {
+          const double hazard = deadwt[kk] / denom;
+          hsum[kk] = hazard;
+          for (std::size_t j = 0; j < p; ++j) {
+            effB[kk * p + j] = run[1 + j] / denom;  // xbar, for the dying rows
+            xh[kk * p + j] = effB[kk * p + j] * hazard;
+          }
+          continue;
+        }
+        const double* e2 = own + B1;
+        const double m = ndead[kk], meanwt = deadwt[kk] / m;
+        double hs = 0;
+        for (double dd = 0; dd < m; dd += 1) {
+          const double downwt = dd / m, temp = denom - downwt * e2[0], hazard = meanwt / temp;
+          hs += hazard;
+          effA[kk] += downwt * hazard;
+          for (std::size_t j = 0; j < p; ++j) {
+            const double xbar = (run[1 + j] - downwt * e2[1 + j]) / temp;
+            xh[kk * p + j] += xbar * hazard;
+            effB[kk * p + j] += xbar / m;
+            effC[kk * p + j] += downwt * hazard * xbar;
+          }
+        }
+        hsum[kk] = hs;
+      }
+      // cumulative in ascending time within each stratum (in place)
+      for (std::size_t kk = 1; kk < K; ++kk) {
+        if (etimes[kk].first != etimes[kk - 1].first) continue;
+        hsum[kk] += hsum[kk - 1];
+        for (std::size_t j = 0; j < p; ++j) xh[kk * p + j] += xh[(kk - 1) * p + j];
+      }
+      ss = Eigen::MatrixXd::Zero(P, P);
+      su = Eigen::VectorXd::Zero(P);
+      Eigen::VectorXd L(P);
+      for (std::size_t k = 0; k < n; ++k) {
+        if (seg[k] < 0) continue;  // in no risk set at an event: residual 0
+        const auto e = static_cast<std::size_t>(seg[k]);
+        const double rk = risk[k];
+        for (std::size_t j = 0; j < p; ++j) {
+          const double x = x0[k * p + j];
+          double v = 0;
+          if (dies[k]) {
+            if (!split[e])
+              v = x - effB[e * p + j];
+            else
+              v = x * (1 + rk * effA[e]) - effB[e * p + j] - rk * effC[e * p + j];
+          }
+          v -= rk * (x * hsum[e] - xh[e * p + j]);
+          L[static_cast<Eigen::Index>(j)] = v;
+        }
+        const double w = wt(ord[k]);
+        ss.noalias() += (w * w) * L * L.transpose();
+        su += w * L;
+      }
+      std::vector<double> red(p * p + p);
+      Eigen::Map<Eigen::MatrixXd>(red.data(), P, P) = ss;
+      Eigen::Map<Eigen::VectorXd>(red.data() + p * p, P) = su;
+      cluster.sum(red);
+      ss = Eigen::Map<Eigen::MatrixXd>(red.data(), P, P);
+      su = Eigen::Map<Eigen::VectorXd>(red.data() + p * p, P);
+    };
+    std::vector<double> risk(n);
+    for (std::size_t k = 0; k < n; ++k) risk[k] = std::exp(r.linear_predictor[ord[k]]);
+    Eigen::MatrixXd ss;
+    Eigen::VectorXd su;
+    score_moments(risk, ss, su);
+    r.robust_var = r.var.transpose() * ss * r.var;
+    std::fill(risk.begin(), risk.end(), 1.0);  // at beta = 0 (R sets the linear predictor to 0)
+    score_moments(risk, ss, su);
+    r.robust_score = CoxTest{};
+    const double stat = detail::wald_stat(ss, su, opt.toler_chol);
+    const auto df = static_cast<double>(fin.df);
+    r.robust_score = CoxTest{stat, df, detail::chisq_upper(stat, df)};
+  }
   detail::cox_tests_terms(r, fin, opt);
+  r.concordance = concordance(cluster, in, time, r.linear_predictor);
   return r;
 }
 
