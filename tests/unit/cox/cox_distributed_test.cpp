@@ -128,28 +128,42 @@ std::vector<hazard::CoxResult> run(const std::vector<hazard::CoxData>& parts, co
 }
 
 // The largest relative difference seen (printed at the end, for the report)
-double worst = 0;
+double worst = 0, worst_diverged = 0;
 std::string worst_what;
 
 // |a - b| relative to `scale` (the size of the quantity: |b|, or a natural unit for values that
 // are zero up to rounding, as a score vector at the estimate)
+// The tolerance of the current comparison: tol::distributed, or tol::derived for a fit where a
+// coefficient runs to infinity (see check_all_splits)
+double tolerance = hazard::tol::distributed;
+
 ::testing::AssertionResult same(double a, double b, const std::string& what, double scale = 0) {
   if (std::isnan(a) && std::isnan(b)) return ::testing::AssertionSuccess();
   if (std::isinf(a) && std::isinf(b) && (a > 0) == (b > 0)) return ::testing::AssertionSuccess();
   const double s = std::max(std::fabs(b), scale);
   const double rel = s > 0 ? std::fabs(a - b) / s : std::fabs(a - b);
-  if (rel > worst) {
+  if (tolerance != hazard::tol::distributed) {
+    worst_diverged = std::max(worst_diverged, rel);
+  } else if (rel > worst) {
     worst = rel;
     worst_what = what;
   }
-  if (rel <= hazard::tol::distributed) return ::testing::AssertionSuccess();
+  if (rel <= tolerance) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure() << what << ": " << a << " vs " << b << " (relative " << rel << ")";
+}
+
+// A p-value on the log scale: p ~ exp(-stat / 2) turns a relative difference e of the statistic
+// into one of stat e / 2 in p (4.6e-53 from an LR statistic of 240), so the digits a p-value
+// can keep are those of log p, compared in units of 1 (as the statistic itself)
+::testing::AssertionResult same_p(double a, double b, const std::string& what) {
+  if (a == b) return ::testing::AssertionSuccess();
+  return same(std::log(a), std::log(b), what, 1);
 }
 
 void same_test(const hazard::CoxTest& a, const hazard::CoxTest& b, const std::string& what) {
   EXPECT_TRUE(same(a.stat, b.stat, what + ".stat"));
   EXPECT_EQ(a.df, b.df) << what;
-  EXPECT_TRUE(same(a.p, b.p, what + ".p"));
+  EXPECT_TRUE(same_p(a.p, b.p, what + ".p"));
 }
 
 // Every rank's result against the one-process fit of all rows (`order`: each rank's rows as
@@ -172,12 +186,17 @@ void compare(const std::vector<hazard::CoxResult>& res, const std::vector<hazard
     EXPECT_TRUE(same(r.loglik, one.loglik, "loglik"));
     const Eigen::Index p = one.coef.size();
     ASSERT_EQ(r.coef.size(), p);
-    // information-scale unit for the score at the estimate: sqrt of the inverse variance
     for (Eigen::Index j = 0; j < p; ++j) {
       EXPECT_TRUE(same(r.coef[j], one.coef[j], "coef"));
-      EXPECT_TRUE(same(r.means[j], one.means[j], "means"));
-      const double unit = one.var(j, j) > 0 ? 1 / std::sqrt(one.var(j, j)) : 1;
-      EXPECT_TRUE(same(r.score_vector[j], one.score_vector[j], "score_vector", 1e-6 * unit));
+      // a mean near 0 is a sum that cancels: its rounding is relative to the size of the values
+      EXPECT_TRUE(same(r.means[j], one.means[j], "means", all.x.col(j).cwiseAbs().maxCoeff()));
+      // the score at the estimate is 0 up to the rounding of its sum, sum_events w x - ...: its
+      // scale is the sum of the events' |w x|
+      double size = 0;
+      for (std::size_t i = 0; i < all.time.size(); ++i)
+        if (all.status[i])
+          size += (all.weight.empty() ? 1.0 : all.weight[i]) * std::fabs(all.x(static_cast<Eigen::Index>(i), j));
+      EXPECT_TRUE(same(r.score_vector[j], one.score_vector[j], "score_vector", size));
       for (Eigen::Index l = 0; l < p; ++l)
         EXPECT_TRUE(same(r.var(j, l), one.var(j, l), "var",
                          std::sqrt(std::fabs(one.var(j, j) * one.var(l, l)))));
@@ -202,7 +221,7 @@ void compare(const std::vector<hazard::CoxResult>& res, const std::vector<hazard
       EXPECT_TRUE(same(a.se, b.se, "term.se"));
       EXPECT_TRUE(same(a.robust_se, b.robust_se, "term.robust_se"));
       EXPECT_TRUE(same(a.z, b.z, "term.z", 1));
-      EXPECT_TRUE(same(a.p, b.p, "term.p"));
+      EXPECT_TRUE(same_p(a.p, b.p, "term.p"));
       EXPECT_TRUE(same(a.hr, b.hr, "term.hr"));
       EXPECT_TRUE(same(a.lower, b.lower, "term.lower"));
       EXPECT_TRUE(same(a.upper, b.upper, "term.upper"));
@@ -217,7 +236,6 @@ void compare(const std::vector<hazard::CoxResult>& res, const std::vector<hazard
     EXPECT_TRUE(same(ca.std_err, cb.std_err, "concordance.std_err"));
     // the linear predictor of the rank's own rows, in its input order
     ASSERT_EQ(r.linear_predictor.size(), parts[k].time.size());
-    (void)all;
   }
 }
 
@@ -253,6 +271,11 @@ hazard::CoxResult check_all_splits(const hazard::CoxData& all, const hazard::Cox
       const hazard::CoxData cat = concat(sp);
       const hazard::CoxResult one = hazard::cox_fit(cat, opt);
       const std::vector<hazard::CoxResult> res = run(sp, opt);
+      // A coefficient that runs to infinity stops where the log-likelihood stops changing, with
+      // an information near 0 in its direction (collinear: SE 2e4): the last iterate's digits
+      // are not determined by the data, and rounding moves them (measured 2e-7 in its variance,
+      // 2.4e-9 in the coefficients); compared as cox_fit_test.cpp compares them with R
+      tolerance = one.diverged ? hazard::tol::derived : hazard::tol::distributed;
       compare(res, sp, all, one);
       std::size_t at = 0;
       for (std::size_t k = 0; k < res.size(); ++k)
@@ -260,6 +283,7 @@ hazard::CoxResult check_all_splits(const hazard::CoxData& all, const hazard::Cox
           EXPECT_TRUE(same(lp, one.linear_predictor[at], "linear_predictor", 1));
           ++at;
         }
+      tolerance = hazard::tol::distributed;
       if (parts == 3 && !blocks) three = res[1];
     }
   return three;
@@ -318,7 +342,8 @@ TEST(CoxDistributed, MatchesOneProcessAndR) {
     EXPECT_TRUE(near_rel(r.concordance.std_err, jnum(cc[6]), tol));
   }
   EXPECT_GE(cases, 15);
-  std::printf("largest relative difference from cox_fit: %.3g (%s)\n", worst, worst_what.c_str());
+  std::printf("largest relative difference from cox_fit: %.3g (%s); in fits with a diverging coefficient: %.3g\n",
+              worst, worst_what.c_str(), worst_diverged);
 }
 
 TEST(CoxDistributed, LargeHeavyTiesStrataWeights) {
@@ -342,7 +367,8 @@ TEST(CoxDistributed, LargeHeavyTiesStrataWeights) {
     EXPECT_TRUE(near_rel(r.concordance.estimate, jnum(e["concordance"][5]), hazard::tol::iterative));
     EXPECT_TRUE(near_rel(r.concordance.std_err, jnum(e["concordance"][6]), hazard::tol::iterative));
   }
-  std::printf("largest relative difference from cox_fit: %.3g (%s)\n", worst, worst_what.c_str());
+  std::printf("largest relative difference from cox_fit: %.3g (%s); in fits with a diverging coefficient: %.3g\n",
+              worst, worst_what.c_str(), worst_diverged);
 }
 
 // Times that differ by a few ulps on different ranks are merged as by one process (timefix)
