@@ -192,7 +192,8 @@ class Cluster;  // hazard/cluster.hpp
 
 /// cox_fit of the rows of every rank of `cluster` together, each rank passing its own rows
 /// (docs/methods/cox.md, "The distributed fit"). Collective: every rank calls it, with the same
-/// options and columns (names, p); stratum codes mean the same on every rank; weights and
+/// options and columns (names, p; a rank without rows passes a 0 x p matrix); stratum codes mean
+/// the same on every rank; weights and
 /// offsets may be given on some ranks only (the others' rows weigh 1, offset 0). Rows never move:
 /// one Cluster::sum of the per-event-time risk-set sums per Newton step. Every rank returns the
 /// whole fit (n, events, coef, var, tests, terms, concordance of all rows), except

@@ -261,12 +261,14 @@ hazard::CoxData concat(const std::vector<hazard::CoxData>& parts) {
 }
 
 // The distributed fit of `all` split into 1..4 parts (interleaved and in blocks) against
-// cox_fit on the concatenated parts; returns the 3-part fit
-hazard::CoxResult check_all_splits(const hazard::CoxData& all, const hazard::CoxOptions& opt) {
+// cox_fit on the concatenated parts; returns the 3-part fit. `few`: only 3 parts interleaved and
+// 4 in blocks (large data).
+hazard::CoxResult check_all_splits(const hazard::CoxData& all, const hazard::CoxOptions& opt, bool few = false) {
   hazard::CoxResult three;
   for (int parts = 1; parts <= 4; ++parts)
     for (bool blocks : {false, true}) {
       if (parts == 1 && blocks) continue;
+      if (few && !(parts == 3 && !blocks) && !(parts == 4 && blocks)) continue;
       SCOPED_TRACE(std::to_string(parts) + " ranks" + (blocks ? " (blocks)" : ""));
       const std::vector<hazard::CoxData> sp = split(all, parts, blocks);
       const hazard::CoxData cat = concat(sp);
@@ -374,7 +376,7 @@ TEST(CoxDistributed, LargeHeavyTiesStrataWeights) {
     const hazard::CoxData d = generate(c["n"].get<std::size_t>(), c["strata"].get<bool>(),
                                        c["weights"].get<bool>(), c["coarse"].get<bool>(), c["many"].get<bool>());
     const hazard::CoxOptions opt{.ties = ties_of(c["ties"].get<std::string>())};
-    const hazard::CoxResult r = check_all_splits(d, opt);
+    const hazard::CoxResult r = check_all_splits(d, opt, true);
     const json& e = c["expect"];
     EXPECT_EQ(r.iterations, e["iter"].get<int>());
     for (std::size_t j = 0; j < 3; ++j) {
