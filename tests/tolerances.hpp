@@ -16,7 +16,7 @@ inline constexpr double iterative = 1e-8;
 /// the same Newton iterations on the same sums, added in another order (per rank and per event-time
 /// segment, then over ranks), so they differ by the rounding of those sums (~1e-16 relative each),
 /// grown by the few Newton steps and the inversion of the information (condition numbers up to
-/// ~1e3 here). Measured worst: see the test's output.
+X
 inline constexpr double distributed = 1e-12;
 
 /// Quantities derived from an iterative fit through further computation (cox.zph, residuals):
