@@ -53,7 +53,8 @@ struct Failure {
 };
 
 void agree(const Cluster& cluster, const Failure& mine) {
-  const std::vector<std::string> one{mine.kind ? std::string(1, mine.kind) + mine.message : std::string()};
+  const std::vector<std::string> one{mine.kind ? std::string(1, mine.kind) + mine.message
+                                               : std::string()};
   const auto all = parallel::all_gather(cluster, one);
   for (std::size_t r = 0; r < all.size(); ++r) {
     const std::string& s = all[r].at(0);
@@ -89,7 +90,8 @@ Failure check_local(const CoxData& in, const CoxOptions& opt) {
         "a robust variance with cluster codes is not available in the distributed Cox fit (a "
         "cluster's rows may lie on several ranks); without --cluster it is");
   if (p == 0) return usage("cox_fit: the model has no covariates");
-  if (!in.names.empty() && in.names.size() != p) return usage("cox_fit: names has the wrong length");
+  if (!in.names.empty() && in.names.size() != p)
+    return usage("cox_fit: names has the wrong length");
   if (opt.max_iter < 0) return usage("--max-iter must be >= 0");
   if (!(opt.eps > 0)) return usage("--eps must be > 0");
   if (!(opt.conf_level > 0 && opt.conf_level < 1)) return usage("--conf-level must be in (0, 1)");
@@ -113,7 +115,6 @@ std::vector<double> merge_distinct(const std::vector<std::vector<double>>& parts
   all.erase(std::unique(all.begin(), all.end()), all.end());
   return all;
 }
-
 
 // Weights per dense rank with prefix sums (a Fenwick tree).
 struct Fenwick {
@@ -142,8 +143,8 @@ struct Fenwick {
 //     with a smaller, greater and equal score: its influence as the later member (local);
 //   * tied.y, tied.xy from the gathered events alone;
 // and sum dfbeta^2 is one more sum.
-CoxConcordance concordance(const Cluster& cluster, const CoxData& in, const std::vector<double>& time,
-                           const std::vector<double>& lp) {
+CoxConcordance concordance(const Cluster& cluster, const CoxData& in,
+                           const std::vector<double>& time, const std::vector<double>& lp) {
   const std::size_t n = time.size();
   auto wt = [&](std::size_t i) { return in.weight.empty() ? 1.0 : in.weight[i]; };
   auto strat = [&](std::size_t i) { return in.stratum.empty() ? 0 : in.stratum[i]; };
@@ -164,7 +165,8 @@ CoxConcordance concordance(const Cluster& cluster, const CoxData& in, const std:
   for (std::size_t r = 0; r < parts.size(); ++r) {
     if (static_cast<int>(r) == cluster.rank()) own_first = ev.size();
     for (std::size_t k = 0; k + 3 < parts[r].size(); k += 4)
-      ev.push_back({static_cast<std::int32_t>(parts[r][k]), parts[r][k + 1], parts[r][k + 2], parts[r][k + 3]});
+      ev.push_back({static_cast<std::int32_t>(parts[r][k]), parts[r][k + 1], parts[r][k + 2],
+                    parts[r][k + 3]});
   }
   const std::size_t E = ev.size();
   // events by stratum, then time (descending for the risk sweep: walked backwards)
@@ -186,7 +188,8 @@ CoxConcordance concordance(const Cluster& cluster, const CoxData& in, const std:
   // stratum by stratum: events [eb, ee), own rows [rb, re)
   std::size_t eb = 0, rb = 0;
   while (eb < E || rb < n) {
-    const std::int32_t s = eb < E && (rb == n || ev[eo[eb]].s <= strat(ro[rb])) ? ev[eo[eb]].s : strat(ro[rb]);
+    const std::int32_t s =
+        eb < E && (rb == n || ev[eo[eb]].s <= strat(ro[rb])) ? ev[eo[eb]].s : strat(ro[rb]);
     std::size_t ee = eb, re = rb;
     while (ee < E && ev[eo[ee]].s == s) ++ee;
     while (re < n && strat(ro[re]) == s) ++re;
@@ -197,13 +200,15 @@ CoxConcordance concordance(const Cluster& cluster, const CoxData& in, const std:
       std::sort(vals.begin(), vals.end());
       vals.erase(std::unique(vals.begin(), vals.end()), vals.end());
       auto rank_of = [&](double v) {
-        return static_cast<std::size_t>(std::lower_bound(vals.begin(), vals.end(), v) - vals.begin());
+        return static_cast<std::size_t>(std::lower_bound(vals.begin(), vals.end(), v) -
+                                        vals.begin());
       };
       Fenwick risk(vals.size());
       std::size_t q = re;  // rows [q, re) have joined
       for (std::size_t a = ee; a-- > eb;) {
         const Ev& e = ev[eo[a]];
-        while (q > rb && (time[ro[q - 1]] > e.t || (time[ro[q - 1]] == e.t && !in.status[ro[q - 1]]))) {
+        while (q > rb &&
+               (time[ro[q - 1]] > e.t || (time[ro[q - 1]] == e.t && !in.status[ro[q - 1]]))) {
           --q;
           risk.add(rank_of(lp[ro[q]]), wt(ro[q]));
         }
@@ -225,12 +230,13 @@ CoxConcordance concordance(const Cluster& cluster, const CoxData& in, const std:
       for (std::size_t q2 = rb; q2 < re; ++q2) {
         const std::size_t i = ro[q2];
         while (a < ee && (ev[eo[a]].t < time[i] || (ev[eo[a]].t == time[i] && !in.status[i]))) {
-          dead.add(static_cast<std::size_t>(std::lower_bound(evals.begin(), evals.end(), ev[eo[a]].lp) - evals.begin()),
+          dead.add(static_cast<std::size_t>(
+                       std::lower_bound(evals.begin(), evals.end(), ev[eo[a]].lp) - evals.begin()),
                    ev[eo[a]].w);
           ++a;
         }
-        const std::size_t rk =
-            static_cast<std::size_t>(std::lower_bound(evals.begin(), evals.end(), lp[i]) - evals.begin());
+        const std::size_t rk = static_cast<std::size_t>(
+            std::lower_bound(evals.begin(), evals.end(), lp[i]) - evals.begin());
         const bool present = rk < evals.size() && evals[rk] == lp[i];
         const double less = dead.prefix(rk), equal = present ? dead.node[rk] : 0.0;
         const double greater = dead.total - less - equal;
@@ -302,8 +308,7 @@ CoxResult cox_fit_distributed(const CoxData& in, const CoxOptions& opt, const Cl
     const auto names = parallel::all_gather(cluster, in.names);
     Failure f;
     for (const auto& v : names)
-      if (v != names[0])
-        f = {'U', "the ranks of a distributed Cox fit have different covariates"};
+      if (v != names[0]) f = {'U', "the ranks of a distributed Cox fit have different covariates"};
     if (parallel::max(cluster, static_cast<double>(p)) != static_cast<double>(p))
       f = {'U', "the ranks of a distributed Cox fit have different numbers of covariates"};
     agree(cluster, f);
@@ -317,7 +322,8 @@ CoxResult cox_fit_distributed(const CoxData& in, const CoxOptions& opt, const Cl
     std::vector<double> mine(time);
     std::sort(mine.begin(), mine.end());
     mine.erase(std::unique(mine.begin(), mine.end()), mine.end());
-    const std::vector<double> y = merge_distinct(parallel::all_gather(cluster, std::span<const double>(mine)));
+    const std::vector<double> y =
+        merge_distinct(parallel::all_gather(cluster, std::span<const double>(mine)));
     const std::vector<double> cuts = detail::aeq_cuts(y);
     if (!cuts.empty())
       for (double& t : time) t = detail::aeq_fix(cuts, t);
@@ -434,8 +440,8 @@ CoxResult cox_fit_distributed(const CoxData& in, const CoxOptions& opt, const Cl
     }
     cluster.sum(buf);
     std::copy(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(K), ndead.begin());
-    std::copy(buf.begin() + static_cast<std::ptrdiff_t>(K), buf.begin() + static_cast<std::ptrdiff_t>(2 * K),
-              deadwt.begin());
+    std::copy(buf.begin() + static_cast<std::ptrdiff_t>(K),
+              buf.begin() + static_cast<std::ptrdiff_t>(2 * K), deadwt.begin());
     for (std::size_t j = 0; j < p; ++j) wx_events[j] = buf[2 * K + j];
     woff_events = buf[2 * K + p];
   }
@@ -548,7 +554,8 @@ CoxResult cox_fit_distributed(const CoxData& in, const CoxOptions& opt, const Cl
   r.compat = opt.compat;
   r.robust = robust;
   const detail::CoxFinish fin = detail::cox_estimates(
-      r, nr, scale, means, detail::Scheme::coxfit6, in.names, opt, [&](const Eigen::VectorXd& beta) {
+      r, nr, scale, means, detail::Scheme::coxfit6, in.names, opt,
+      [&](const Eigen::VectorXd& beta) {
         const double shift = beta.dot(r.means);
         r.linear_predictor.assign(n, 0.0);
         double mx = -std::numeric_limits<double>::infinity();
@@ -575,7 +582,8 @@ CoxResult cox_fit_distributed(const CoxData& in, const CoxOptions& opt, const Cl
       for (std::size_t j = 0; j < p; ++j)
         x0[k * p + j] = in.x(static_cast<Eigen::Index>(ord[k]), static_cast<Eigen::Index>(j));
     // sum over the local rows of w^2 L L' (p x p) and of w L (p), for risks `risk` (kernel order)
-    auto score_moments = [&](const std::vector<double>& risk, Eigen::MatrixXd& ss, Eigen::VectorXd& su) {
+    auto score_moments = [&](const std::vector<double>& risk, Eigen::MatrixXd& ss,
+                             Eigen::VectorXd& su) {
       std::vector<double> s1(base1[K], 0.0);
       for (std::size_t k = 0; k < n; ++k) {
         if (seg[k] < 0) continue;
@@ -591,7 +599,8 @@ CoxResult cox_fit_distributed(const CoxData& in, const CoxOptions& opt, const Cl
       std::vector<double> hsum(K), xh(K * p), effA(K, 0.0), effB(K * p, 0.0), effC(K * p, 0.0);
       std::vector<double> run(B1);
       for (std::size_t kk = K; kk-- > 0;) {
-        if (kk + 1 == K || etimes[kk + 1].first != etimes[kk].first) std::fill(run.begin(), run.end(), 0.0);
+        if (kk + 1 == K || etimes[kk + 1].first != etimes[kk].first)
+          std::fill(run.begin(), run.end(), 0.0);
         const double* own = &s1[base1[kk]];
         for (std::size_t q = 0; q < B1; ++q) run[q] += own[q];
         if (split[kk])

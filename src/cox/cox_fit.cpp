@@ -232,7 +232,6 @@ void cox_tests_terms(CoxResult& r, const CoxFinish& fin, const CoxOptions& opt) 
     }
     r.terms.push_back(t);
   }
-
 }
 
 }  // namespace detail

@@ -86,7 +86,8 @@ std::vector<hazard::CoxData> split(const hazard::CoxData& all, int parts, bool b
   for (std::size_t i = 0; i < n; ++i) {
     std::size_t k = 0;
     if (blocks) {
-      k = std::min<std::size_t>(static_cast<std::size_t>(parts) - 1, (i * 5 / n) * static_cast<std::size_t>(parts) / 4);
+      k = std::min<std::size_t>(static_cast<std::size_t>(parts) - 1,
+                                (i * 5 / n) * static_cast<std::size_t>(parts) / 4);
       if (parts == 4 && k == 2) k = 3;
     } else if (parts == 2) {
       k = (i % 5 < 3) ? 0 : 1;
@@ -119,7 +120,8 @@ std::vector<hazard::CoxData> split(const hazard::CoxData& all, int parts, bool b
 }
 
 // Runs the distributed fit on `parts` threads; result per rank
-std::vector<hazard::CoxResult> run(const std::vector<hazard::CoxData>& parts, const hazard::CoxOptions& opt) {
+std::vector<hazard::CoxResult> run(const std::vector<hazard::CoxData>& parts,
+                                   const hazard::CoxOptions& opt) {
   std::vector<hazard::CoxResult> res(parts.size());
   hazard::test::run_ranks(static_cast<int>(parts.size()), [&](const hazard::Cluster& c) {
     const auto r = static_cast<std::size_t>(c.rank());
@@ -150,7 +152,8 @@ double tolerance = hazard::tol::distributed;
     worst_what = what;
   }
   if (rel <= tolerance) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << what << ": " << a << " vs " << b << " (relative " << rel << ")";
+  return ::testing::AssertionFailure()
+         << what << ": " << a << " vs " << b << " (relative " << rel << ")";
 }
 
 // A p-value on the log scale: p ~ exp(-stat / 2) turns a relative difference e of the statistic
@@ -163,7 +166,8 @@ double tolerance = hazard::tol::distributed;
 
 // `scale`: the size of what the statistic is a difference of (the LR test: 2 |loglik|, whose
 // rounding it inherits; 70000 rows: loglik -3.6e5, LR 2e3)
-void same_test(const hazard::CoxTest& a, const hazard::CoxTest& b, const std::string& what, double scale = 0) {
+void same_test(const hazard::CoxTest& a, const hazard::CoxTest& b, const std::string& what,
+               double scale = 0) {
   EXPECT_TRUE(same(a.stat, b.stat, what + ".stat", scale));
   EXPECT_EQ(a.df, b.df) << what;
   EXPECT_TRUE(same_p(a.p, b.p, what + ".p", std::max(1.0, scale)));
@@ -198,7 +202,8 @@ void compare(const std::vector<hazard::CoxResult>& res, const std::vector<hazard
       double size = 0;
       for (std::size_t i = 0; i < all.time.size(); ++i)
         if (all.status[i])
-          size += (all.weight.empty() ? 1.0 : all.weight[i]) * std::fabs(all.x(static_cast<Eigen::Index>(i), j));
+          size += (all.weight.empty() ? 1.0 : all.weight[i]) *
+                  std::fabs(all.x(static_cast<Eigen::Index>(i), j));
       EXPECT_TRUE(same(r.score_vector[j], one.score_vector[j], "score_vector", size));
       for (Eigen::Index l = 0; l < p; ++l)
         EXPECT_TRUE(same(r.var(j, l), one.var(j, l), "var",
@@ -265,7 +270,8 @@ hazard::CoxData concat(const std::vector<hazard::CoxData>& parts) {
 // The distributed fit of `all` split into 1..4 parts (interleaved and in blocks) against
 // cox_fit on the concatenated parts; returns the 3-part fit. `few`: only 3 parts interleaved and
 // 4 in blocks (large data).
-hazard::CoxResult check_all_splits(const hazard::CoxData& all, const hazard::CoxOptions& opt, bool few = false) {
+hazard::CoxResult check_all_splits(const hazard::CoxData& all, const hazard::CoxOptions& opt,
+                                   bool few = false) {
   hazard::CoxResult three;
   for (int parts = 1; parts <= 4; ++parts)
     for (bool blocks : {false, true}) {
@@ -355,8 +361,10 @@ TEST(CoxDistributed, MatchesOneProcessAndR) {
     check_case(c);
   }
   EXPECT_GE(cases, 15);
-  std::printf("largest relative difference from cox_fit: %.3g (%s); in fits with a diverging coefficient: %.3g\n",
-              worst, worst_what.c_str(), worst_diverged);
+  std::printf(
+      "largest relative difference from cox_fit: %.3g (%s); in fits with a diverging coefficient: "
+      "%.3g\n",
+      worst, worst_what.c_str(), worst_diverged);
 }
 
 // colon (make_cox_distributed.R): 1822 rows, a 3-level factor, strata, tied times, fractional
@@ -373,24 +381,30 @@ TEST(CoxDistributed, LargeHeavyTiesStrataWeights) {
   for (const json& c : all["cases"]) {
     if (c["ties"] == "exact") continue;
     const std::string name = c["name"].get<std::string>();
-    if (name.find("strata") == std::string::npos && name.find("coarse") == std::string::npos) continue;
+    if (name.find("strata") == std::string::npos && name.find("coarse") == std::string::npos)
+      continue;
     SCOPED_TRACE(name + ": " + c["call"].get<std::string>());
-    const hazard::CoxData d = generate(c["n"].get<std::size_t>(), c["strata"].get<bool>(),
-                                       c["weights"].get<bool>(), c["coarse"].get<bool>(), c["many"].get<bool>());
+    const hazard::CoxData d =
+        generate(c["n"].get<std::size_t>(), c["strata"].get<bool>(), c["weights"].get<bool>(),
+                 c["coarse"].get<bool>(), c["many"].get<bool>());
     const hazard::CoxOptions opt{.ties = ties_of(c["ties"].get<std::string>())};
     const hazard::CoxResult r = check_all_splits(d, opt, true);
     const json& e = c["expect"];
     EXPECT_EQ(r.iterations, e["iter"].get<int>());
     for (std::size_t j = 0; j < 3; ++j) {
-      EXPECT_TRUE(near_rel(r.coef[static_cast<Eigen::Index>(j)], jnum(e["coef"][j]), hazard::tol::iterative));
+      EXPECT_TRUE(near_rel(r.coef[static_cast<Eigen::Index>(j)], jnum(e["coef"][j]),
+                           hazard::tol::iterative));
       EXPECT_TRUE(near_rel(r.terms[j].se, jnum(e["se"][j]), hazard::tol::iterative));
     }
     EXPECT_TRUE(near_rel(r.loglik, jnum(e["loglik"][1]), hazard::tol::iterative));
-    EXPECT_TRUE(near_rel(r.concordance.estimate, jnum(e["concordance"][5]), hazard::tol::iterative));
+    EXPECT_TRUE(
+        near_rel(r.concordance.estimate, jnum(e["concordance"][5]), hazard::tol::iterative));
     EXPECT_TRUE(near_rel(r.concordance.std_err, jnum(e["concordance"][6]), hazard::tol::iterative));
   }
-  std::printf("largest relative difference from cox_fit: %.3g (%s); in fits with a diverging coefficient: %.3g\n",
-              worst, worst_what.c_str(), worst_diverged);
+  std::printf(
+      "largest relative difference from cox_fit: %.3g (%s); in fits with a diverging coefficient: "
+      "%.3g\n",
+      worst, worst_what.c_str(), worst_diverged);
 }
 
 // Times that differ by a few ulps on different ranks are merged as by one process (timefix)
@@ -413,8 +427,8 @@ TEST(CoxDistributed, RefusalsOnEveryRank) {
   static const json all = hazard::test::reference("cox/cox.json");
   const hazard::CoxData d = make_data(all[0]["input"]);
   std::vector<hazard::CoxData> sp = split(d, 3);
-  auto usage_everywhere = [&](const std::vector<hazard::CoxData>& parts, const hazard::CoxOptions& opt,
-                              const std::string& words) {
+  auto usage_everywhere = [&](const std::vector<hazard::CoxData>& parts,
+                              const hazard::CoxOptions& opt, const std::string& words) {
     int thrown = 0;
     hazard::test::run_ranks(3, [&](const hazard::Cluster& c) {
       try {
