@@ -422,6 +422,30 @@ TEST(CoxDistributed, TimefixAcrossRanks) {
   check_all_splits(d, {});
 }
 
+// Weights and offsets given on some ranks only: a rank without them has weight 1 and offset 0
+TEST(CoxDistributed, WeightsAndOffsetsOnSomeRanks) {
+  static const json all = hazard::test::reference("cox/cox.json");
+  for (const json& c : all) {
+    if (c["name"] != "lung_weights_efron" && c["name"] != "lung_offset_breslow") continue;
+    SCOPED_TRACE(c["name"].get<std::string>());
+    hazard::CoxData d = make_data(c["input"]);
+    // rank 1's rows (i % 7 in {4, 5}) get weight 1 / offset 0, and rank 1 passes none
+    std::vector<hazard::CoxData> sp = split(d, 3);
+    for (double& w : sp[1].weight) w = 1;
+    for (double& o : sp[1].offset) o = 0;
+    const hazard::CoxData cat = concat(sp);
+    sp[1].weight.clear();
+    sp[1].offset.clear();
+    const hazard::CoxOptions opt{.ties = ties_of(c["ties"].get<std::string>())};
+    const hazard::CoxResult one = hazard::cox_fit(cat, opt);
+    const std::vector<hazard::CoxResult> res = run(sp, opt);
+    compare(res, sp, cat, one);
+    EXPECT_TRUE(same(res[0].coef[0], one.coef[0], "coef"));
+    // and the fit differs from the one with rank 1's values (the test can fail)
+    EXPECT_GT(std::fabs(res[0].loglik - hazard::cox_fit(d, opt).loglik), 1e-3);
+  }
+}
+
 // A check that fails on one rank only fails on every rank alike (no rank waits for the others)
 TEST(CoxDistributed, RefusalsOnEveryRank) {
   static const json all = hazard::test::reference("cox/cox.json");
