@@ -14,7 +14,8 @@
 //   loglik = sum w d (eta) - sum_t sum_k wbar log D_k,  u = sum w d x - sum_t sum_k wbar A_k / D_k,
 //   I = sum_t sum_k wbar (C_k / D_k - A_k A_k' / D_k^2),
 //   D_k = D + b_k E, A_k = A + b_k A2, C_k = C + b_k C2, b_k = k / m_t (k = 1..m_t; Breslow b = 1),
-// identically (the same bits on every rank), so that newton.cpp takes the same step everywhere.
+// identically, and rank 0's values are broadcast (1 + p + p^2 doubles: MPI does not promise the
+// same bits of an MPI_Allreduce on every rank), so that newton.cpp takes the same step everywhere.
 // Everything else is reduced once per fit: the global distinct times (R's timefix needs them all),
 // the event times per stratum (all-gathers), the counts, the centring means and scales (sums), and
 // the events' own terms sum w d x, sum w d offset. What follows the Newton iterations is
@@ -32,6 +33,7 @@
 #include <cstdint>
 #include <limits>
 #include <numeric>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -540,6 +542,20 @@ CoxResult cox_fit_distributed(const CoxData& in, const CoxOptions& opt, const Cl
       const std::size_t tj = j * (j + 1) / 2 + j;
       if (imat[j * p + j] <= 64 * std::numeric_limits<double>::epsilon() * G[tj])
         for (std::size_t l = 0; l < p; ++l) imat[j * p + l] = imat[l * p + j] = 0;
+    }
+    // Newton's decisions (step halving, convergence, aliasing) must be the same on every rank,
+    // or the ranks would call different numbers of collectives. MPI only recommends that
+    // MPI_Allreduce give every rank the same bits; rank 0's loglik, score and information
+    // (1 + p + p^2 doubles) are therefore broadcast.
+    if (cluster.size() > 1) {
+      std::vector<double> out(1 + p + p * p);
+      out[0] = loglik;
+      std::copy(u, u + p, out.begin() + 1);
+      std::copy(imat, imat + p * p, out.begin() + 1 + static_cast<std::ptrdiff_t>(p));
+      cluster.broadcast(0, std::as_writable_bytes(std::span<double>(out)));
+      loglik = out[0];
+      std::copy(out.begin() + 1, out.begin() + 1 + static_cast<std::ptrdiff_t>(p), u);
+      std::copy(out.begin() + 1 + static_cast<std::ptrdiff_t>(p), out.end(), imat);
     }
     return loglik;
   };
