@@ -196,15 +196,20 @@ CoxConcordance concordance(const Cluster& cluster, const CoxData& in,
     while (ee < E && ev[eo[ee]].s == s) ++ee;
     while (re < n && strat(ro[re]) == s) ++re;
     if (ee > eb && re > rb) {
-      // (1) own rows at risk for each event, descending time; dense ranks of the own scores
+      // the own rows by score: their dense ranks among the own scores (vals, rk) and, below, their
+      // places among the events' scores (erk, epresent), by one sort and a merge
+      const std::size_t m = re - rb;
+      std::vector<std::pair<double, std::uint32_t>> by_lp(m);
+      for (std::size_t q = 0; q < m; ++q)
+        by_lp[q] = {lp[ro[rb + q]], static_cast<std::uint32_t>(q)};
+      std::sort(by_lp.begin(), by_lp.end());
       std::vector<double> vals;
-      for (std::size_t q = rb; q < re; ++q) vals.push_back(lp[ro[q]]);
-      std::sort(vals.begin(), vals.end());
-      vals.erase(std::unique(vals.begin(), vals.end()), vals.end());
-      auto rank_of = [&](double v) {
-        return static_cast<std::size_t>(std::lower_bound(vals.begin(), vals.end(), v) -
-                                        vals.begin());
-      };
+      std::vector<std::uint32_t> rk(m);
+      for (const auto& [v, q] : by_lp) {
+        if (vals.empty() || vals.back() != v) vals.push_back(v);
+        rk[q] = static_cast<std::uint32_t>(vals.size() - 1);
+      }
+      // (1) own rows at risk for each event, descending time
       Fenwick risk(vals.size());
       std::size_t q = re;  // rows [q, re) have joined
       for (std::size_t a = ee; a-- > eb;) {
@@ -212,11 +217,12 @@ CoxConcordance concordance(const Cluster& cluster, const CoxData& in,
         while (q > rb &&
                (time[ro[q - 1]] > e.t || (time[ro[q - 1]] == e.t && !in.status[ro[q - 1]]))) {
           --q;
-          risk.add(rank_of(lp[ro[q]]), wt(ro[q]));
+          risk.add(rk[q - rb], wt(ro[q]));
         }
-        const std::size_t rk = rank_of(e.lp);
-        const bool present = rk < vals.size() && vals[rk] == e.lp;
-        const double less = risk.prefix(rk), equal = present ? risk.node[rk] : 0.0;
+        const auto r0 = static_cast<std::size_t>(std::lower_bound(vals.begin(), vals.end(), e.lp) -
+                                                 vals.begin());
+        const bool present = r0 < vals.size() && vals[r0] == e.lp;
+        const double less = risk.prefix(r0), equal = present ? risk.node[r0] : 0.0;
         double* out = &sums[3 * eo[a]];
         out[0] += risk.total - less - equal;
         out[1] += less;
@@ -227,6 +233,16 @@ CoxConcordance concordance(const Cluster& cluster, const CoxData& in,
       for (std::size_t a = eb; a < ee; ++a) evals.push_back(ev[eo[a]].lp);
       std::sort(evals.begin(), evals.end());
       evals.erase(std::unique(evals.begin(), evals.end()), evals.end());
+      std::vector<std::uint32_t> erk(m);
+      std::vector<char> epresent(m);
+      {
+        std::size_t at = 0;
+        for (const auto& [v, q2] : by_lp) {
+          while (at < evals.size() && evals[at] < v) ++at;
+          erk[q2] = static_cast<std::uint32_t>(at);
+          epresent[q2] = at < evals.size() && evals[at] == v;
+        }
+      }
       Fenwick dead(evals.size());
       std::size_t a = eb;
       for (std::size_t q2 = rb; q2 < re; ++q2) {
@@ -237,10 +253,9 @@ CoxConcordance concordance(const Cluster& cluster, const CoxData& in,
                    ev[eo[a]].w);
           ++a;
         }
-        const std::size_t rk = static_cast<std::size_t>(
-            std::lower_bound(evals.begin(), evals.end(), lp[i]) - evals.begin());
-        const bool present = rk < evals.size() && evals[rk] == lp[i];
-        const double less = dead.prefix(rk), equal = present ? dead.node[rk] : 0.0;
+        const std::size_t r2 = erk[q2 - rb];
+        const bool present = epresent[q2 - rb] != 0;
+        const double less = dead.prefix(r2), equal = present ? dead.node[r2] : 0.0;
         const double greater = dead.total - less - equal;
         diff[i] += less - greater;
         all[i] += less + greater + equal;
