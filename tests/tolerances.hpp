@@ -12,6 +12,15 @@ inline constexpr double closed_form = 1e-10;
 /// change of the log-likelihood is < 1e-9, which leaves coefficients accurate to ~1e-9 or better.
 inline constexpr double iterative = 1e-8;
 
+/// The distributed Cox fit against cox_fit on the same rows (tests/unit/cox/cox_distributed_test.cpp):
+/// the same Newton iterations on the same sums, added in another order (per rank and per event-time
+/// segment, then over ranks), so they differ by the rounding of those sums (~1e-16 relative each),
+/// grown by the few Newton steps and the inversion of the information. Differences of large sums
+/// (the LR statistic, a mean near 0, the score at the estimate) are measured against the size of
+/// the sums, p-values on the log scale. Measured worst over R's lung, veteran, colon and 70000-row
+/// cases on 1-4 ranks: 1.3e-13 (7.4e-13 for the LR statistic relative to itself).
+inline constexpr double distributed = 1e-12;
+
 /// Quantities derived from an iterative fit through further computation (cox.zph, residuals):
 /// R's own documentation quotes agreement at this level across versions.
 inline constexpr double derived = 1e-6;

@@ -188,6 +188,22 @@ struct CoxResult {
 /// likelihood overflows at the start.
 CoxResult cox_fit(const CoxData& data, const CoxOptions& options = {});
 
+class Cluster;  // hazard/cluster.hpp
+
+/// cox_fit of the rows of every rank of `cluster` together, each rank passing its own rows
+/// (docs/methods/cox.md, "The distributed fit"). Collective: every rank calls it, with the same
+/// options and columns (names, p; a rank without rows passes a 0 x p matrix); stratum codes mean
+/// the same on every rank; weights and
+/// offsets may be given on some ranks only (the others' rows weigh 1, offset 0). Rows never move:
+/// one Cluster::sum of the per-event-time risk-set sums per Newton step. Every rank returns the
+/// whole fit (n, events, coef, var, tests, terms, concordance of all rows), except
+/// linear_predictor, which is for its own rows (in its input order). Equal to cox_fit on the
+/// concatenation of all ranks' rows up to the order of summation.
+/// Right-censored data, Efron or Breslow ties; a robust variance without cluster codes. Throws,
+/// on every rank alike, UsageError for (start, stop] rows, exact ties or cluster codes (and what
+/// cox_fit refuses), NumericalError as cox_fit.
+CoxResult cox_fit_distributed(const CoxData& local, const CoxOptions& options, const Cluster& cluster);
+
 /// The joint test of one term, all its model columns at once (the Type 3 tests of SAS PHREG and
 /// car::Anova(type = 3)): for a categorical covariate with k levels a test on k - 1 df, for an
 /// interaction one on all its columns.

@@ -178,6 +178,7 @@ CoxConcordance concordance(const CoxSorted& d, const std::vector<double>& lp,
 }  // namespace hazard::detail
 
 #include <functional>
+#include <string>
 
 namespace hazard::detail {
 
@@ -202,5 +203,24 @@ struct NewtonResult {
 
 /// Newton–Raphson from beta = 0 as R's coxfit6 / agfit4 / coxexact / agexact (see newton.cpp).
 NewtonResult newton(Scheme scheme, const CoxEval& eval, std::size_t p, const CoxOptions& options);
+
+/// What cox_fit makes of a Newton–Raphson result (cox_fit.cpp), shared with the distributed fit
+/// (cox_distributed.cpp).
+struct CoxFinish {
+  std::vector<bool> infinite;      ///< per column: runs to infinity (not estimable)
+  std::vector<std::string> names;  ///< per column (x1, x2, ... when none were given)
+  std::size_t df = 0;              ///< estimated (not aliased) columns
+  double sctest = 0;               ///< score test at beta = 0
+};
+/// Fills r's iterations, converged, rank, loglik0/loglik, coef (NaN when aliased), var,
+/// score_vector, means and R's warnings (r.n, events, ties, compat and robust are the caller's).
+/// `linear_predictor(beta)` (beta on the original scale, r.means set) fills r.linear_predictor
+/// for the caller's rows and returns the largest linear predictor over all rows of the fit.
+CoxFinish cox_estimates(CoxResult& r, const NewtonResult& nr, const std::vector<double>& scale,
+                        const std::vector<double>& means, Scheme scheme,
+                        const std::vector<std::string>& names, const CoxOptions& opt,
+                        const std::function<double(const Eigen::VectorXd&)>& linear_predictor);
+/// The LR, score and Wald tests and the coefficient table (after r.robust_var when r.robust).
+void cox_tests_terms(CoxResult& r, const CoxFinish& fin, const CoxOptions& opt);
 
 }  // namespace hazard::detail

@@ -68,6 +68,174 @@ std::string to_string(Ties ties) {
   return "efron";
 }
 
+namespace detail {
+
+CoxFinish cox_estimates(CoxResult& r, const NewtonResult& nr, const std::vector<double>& scale,
+                        const std::vector<double>& means, Scheme scheme,
+                        const std::vector<std::string>& in_names, const CoxOptions& opt,
+                        const std::function<double(const Eigen::VectorXd&)>& linear_predictor) {
+  const std::size_t p = scale.size();
+  CoxFinish fin;
+  r.iterations = nr.iter;
+  r.converged = nr.converged;
+  r.rank = nr.rank;
+  r.loglik0 = nr.loglik0;
+  r.loglik = nr.loglik;
+  const auto P = static_cast<Eigen::Index>(p);
+  Eigen::VectorXd beta(P), u(P);
+  r.var.resize(P, P);
+  for (std::size_t i = 0; i < p; ++i) {
+    beta[static_cast<Eigen::Index>(i)] = nr.beta[i] * scale[i];
+    u[static_cast<Eigen::Index>(i)] = nr.u[i] / scale[i];
+    for (std::size_t j = 0; j < p; ++j)
+      r.var(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
+          nr.var[i * p + j] * scale[i] * scale[j];
+  }
+  r.score_vector = u;
+  r.means = Eigen::Map<const Eigen::VectorXd>(means.data(), P);
+  std::vector<std::string> names = in_names;
+  if (names.empty())
+    for (std::size_t j = 0; j < p; ++j)
+      names.push_back(std::string(1, 'x').append(std::to_string(j + 1)));
+
+  // aliased columns
+  std::vector<bool> sing(p, false);
+  if (nr.flag < static_cast<int>(p))
+    for (std::size_t j = 0; j < p; ++j)
+      sing[j] = r.var(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(j)) == 0;
+
+  // the linear predictor of every row (the caller's), and its largest value over all rows
+  const double maxlp = linear_predictor(beta);
+
+  // R's warnings. The monotone-likelihood check flags a coefficient whose next Newton step
+  // |u' V| is still large: > toler_inf |beta| (coxph.fit, coxexact.fit; > eps too) or
+  // > toler_inf (1 + |beta|) (agreg.fit). With SAS's looser convergence the next step is
+  // naturally larger, so the check there is |u' V| > 0.01 (1 + |beta|).
+  const double toler_inf = opt.toler_inf > 0 ? opt.toler_inf : std::sqrt(opt.eps);
+  std::vector<bool> infinite(p, false);  // flagged by the check below: not estimable
+  if (opt.max_iter > 1) {
+    Eigen::VectorXd infs = (u.transpose() * r.var).transpose().cwiseAbs();
+    std::vector<std::size_t> bad;
+    for (std::size_t j = 0; j < p; ++j) {
+      const auto J = static_cast<Eigen::Index>(j);
+      if (sing[j]) continue;
+      bool flag;
+      if (opt.compat == Compat::sas)
+        flag = !std::isfinite(u[J]) || infs[J] > 0.01 * (1 + std::fabs(beta[J]));
+      else if (scheme == Scheme::agfit4)
+        flag = !std::isfinite(u[J]) || infs[J] > toler_inf * (1 + std::fabs(beta[J]));
+      else
+        flag =
+            !std::isfinite(u[J]) || (infs[J] > opt.eps && infs[J] > toler_inf * std::fabs(beta[J]));
+      if (flag) bad.push_back(j);
+    }
+    // Not estimable: a coefficient R flags after the loglik converged (monotone likelihood), or,
+    // when the iterations ran out, a flagged one whose information has collapsed (its SE dwarfs
+    // it: the coefficient is running away, not merely short of iterations)
+    for (std::size_t j : bad) {
+      const auto J = static_cast<Eigen::Index>(j);
+      infinite[j] = nr.converged || !(std::sqrt(r.var(J, J)) <= 100 * (1 + std::fabs(beta[J])));
+      r.diverged = r.diverged || infinite[j];
+    }
+    if (!nr.converged) {
+      // R adds no variable names here; hazard names the diverging ones in the same warning
+      std::string w = "Ran out of iterations and did not converge";
+      if (!bad.empty()) w += "; coefficient may be infinite for variable " + join_vars(bad, names);
+      r.warnings.push_back(w);
+      if (scheme == Scheme::coxfit6) {
+        if (maxlp > 500 || !infs.allFinite())
+          r.warnings.push_back("one or more coefficients may be infinite");
+      }
+    } else if (!bad.empty()) {
+      r.warnings.push_back("Loglik converged before variable " + join_vars(bad, names) +
+                           "; coefficient may be infinite (monotone likelihood)");
+    }
+  }
+  {
+    std::vector<std::size_t> bad;
+    for (std::size_t j = 0; j < p; ++j)
+      if (sing[j] && opt.max_iter > 0) bad.push_back(j);
+    if (!bad.empty())
+      r.warnings.push_back("X matrix deemed to be singular; variable " + join_vars(bad, names) +
+                           ": coefficient not estimable (NA)");
+  }
+  r.coef = beta;
+  for (std::size_t j = 0; j < p; ++j)
+    if (sing[j] && opt.max_iter > 0) r.coef[static_cast<Eigen::Index>(j)] = std::nan("");
+
+  for (std::size_t j = 0; j < p; ++j)
+    fin.df += std::isnan(r.coef[static_cast<Eigen::Index>(j)]) ? 0 : 1;
+  fin.infinite = std::move(infinite);
+  fin.names = std::move(names);
+  fin.sctest = nr.sctest;
+  return fin;
+}
+
+void cox_tests_terms(CoxResult& r, const CoxFinish& fin, const CoxOptions& opt) {
+  const std::size_t p = fin.names.size();
+  const std::size_t df = fin.df;
+  const bool robust = r.robust;
+  const std::vector<bool>& infinite = fin.infinite;
+  const std::vector<std::string>& names = fin.names;
+  // tests
+  const Eigen::MatrixXd& vuse = (robust && df > 0) ? r.robust_var : r.var;
+  {
+    std::vector<Eigen::Index> keep;
+    for (std::size_t j = 0; j < p; ++j)
+      if (!std::isnan(r.coef[static_cast<Eigen::Index>(j)]))
+        keep.push_back(static_cast<Eigen::Index>(j));
+    Eigen::MatrixXd vk(static_cast<Eigen::Index>(keep.size()),
+                       static_cast<Eigen::Index>(keep.size()));
+    Eigen::VectorXd bk(static_cast<Eigen::Index>(keep.size()));
+    for (std::size_t a = 0; a < keep.size(); ++a) {
+      bk[static_cast<Eigen::Index>(a)] = r.coef[keep[a]];
+      for (std::size_t b2 = 0; b2 < keep.size(); ++b2)
+        vk(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b2)) = vuse(keep[a], keep[b2]);
+    }
+    const double ddf = static_cast<double>(df);
+    r.lr = make_test(2 * (r.loglik - r.loglik0), ddf);
+    r.score = make_test(fin.sctest, ddf);
+    // the Wald test of a diverged coefficient tests its last iterate (with the naive variance p is
+    // near 1, with a robust one near 0): not given
+    r.wald = make_test(vk.allFinite() && !r.diverged ? detail::wald_stat(vk, bk, opt.toler_chol)
+                                                      : std::nan(""),
+                       ddf);
+    if (r.diverged)
+      r.warnings.push_back(
+          "a coefficient runs to infinity: its estimate, SE and p-value, and the Wald test, are "
+          "not estimable (NE); the likelihood ratio and score tests stand");
+  }
+
+  // coefficient table
+  // the upper tail by its complement: 1 - (1 - level) / 2 rounds to 1 for a level within 1e-16 of
+  // 1, where the quantile overflows
+  const double zq = boost::math::quantile(boost::math::complement(boost::math::normal(), (1 - opt.conf_level) / 2));
+  for (std::size_t j = 0; j < p; ++j) {
+    const auto J = static_cast<Eigen::Index>(j);
+    CoxTerm t;
+    t.term = names[j];
+    t.coef = r.coef[J];
+    const double nan = std::nan("");
+    if (std::isnan(t.coef) || infinite[j]) {
+      t.estimable = false;
+      t.not_estimable = infinite[j] ? "infinite" : "aliased";
+      t.coef = t.se = t.robust_se = t.z = t.p = t.hr = t.lower = t.upper = nan;
+    } else {
+      t.se = std::sqrt(r.var(J, J));
+      t.robust_se = (robust && df > 0) ? std::sqrt(r.robust_var(J, J)) : nan;
+      const double se = (robust && df > 0) ? t.robust_se : t.se;
+      t.z = t.coef / se;
+      t.p = chisq_upper(t.z * t.z, 1);
+      t.hr = std::exp(t.coef);
+      t.lower = std::exp(t.coef - zq * se);
+      t.upper = std::exp(t.coef + zq * se);
+    }
+    r.terms.push_back(t);
+  }
+}
+
+}  // namespace detail
+
 CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
   const std::size_t n = in.time.size();
   const std::size_t p = static_cast<std::size_t>(in.x.cols());
@@ -209,102 +377,22 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
   r.events = events;
   r.ties = opt.ties;
   r.compat = opt.compat;
-  r.iterations = nr.iter;
-  r.converged = nr.converged;
-  r.rank = nr.rank;
-  r.loglik0 = nr.loglik0;
-  r.loglik = nr.loglik;
   r.robust = robust;
+  const detail::CoxFinish fin = detail::cox_estimates(
+      r, nr, d.scale, d.means, scheme, in.names, opt, [&](const Eigen::VectorXd& beta) {
+        // linear predictor (input order), as coxph.fit: x beta + offset - sum(beta * means)
+        const double shift = beta.dot(r.means);
+        detail::resize_huge(r.linear_predictor, n);
+        for (std::size_t i = 0; i < n; ++i) {
+          double lp = data.offset.empty() ? 0.0 : data.offset[i];
+          for (std::size_t j = 0; j < p; ++j)
+            lp += in.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) *
+                  beta[static_cast<Eigen::Index>(j)];
+          r.linear_predictor[i] = lp - shift;
+        }
+        return *std::max_element(r.linear_predictor.begin(), r.linear_predictor.end());
+      });
   const auto P = static_cast<Eigen::Index>(p);
-  Eigen::VectorXd beta(P), u(P);
-  r.var.resize(P, P);
-  for (std::size_t i = 0; i < p; ++i) {
-    beta[static_cast<Eigen::Index>(i)] = nr.beta[i] * d.scale[i];
-    u[static_cast<Eigen::Index>(i)] = nr.u[i] / d.scale[i];
-    for (std::size_t j = 0; j < p; ++j)
-      r.var(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
-          nr.var[i * p + j] * d.scale[i] * d.scale[j];
-  }
-  r.score_vector = u;
-  r.means = Eigen::Map<const Eigen::VectorXd>(d.means.data(), P);
-  std::vector<std::string> names = in.names;
-  if (names.empty())
-    for (std::size_t j = 0; j < p; ++j)
-      names.push_back(std::string(1, 'x').append(std::to_string(j + 1)));
-
-  // aliased columns
-  std::vector<bool> sing(p, false);
-  if (nr.flag < static_cast<int>(p))
-    for (std::size_t j = 0; j < p; ++j)
-      sing[j] = r.var(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(j)) == 0;
-
-  // linear predictor (input order), as coxph.fit: x beta + offset - sum(beta * means)
-  const double shift = beta.dot(r.means);
-  detail::resize_huge(r.linear_predictor, n);
-  for (std::size_t i = 0; i < n; ++i) {
-    double lp = data.offset.empty() ? 0.0 : data.offset[i];
-    for (std::size_t j = 0; j < p; ++j)
-      lp += in.x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) *
-            beta[static_cast<Eigen::Index>(j)];
-    r.linear_predictor[i] = lp - shift;
-  }
-
-  // R's warnings. The monotone-likelihood check flags a coefficient whose next Newton step
-  // |u' V| is still large: > toler_inf |beta| (coxph.fit, coxexact.fit; > eps too) or
-  // > toler_inf (1 + |beta|) (agreg.fit). With SAS's looser convergence the next step is
-  // naturally larger, so the check there is |u' V| > 0.01 (1 + |beta|).
-  const double toler_inf = opt.toler_inf > 0 ? opt.toler_inf : std::sqrt(opt.eps);
-  std::vector<bool> infinite(p, false);  // flagged by the check below: not estimable
-  if (opt.max_iter > 1) {
-    Eigen::VectorXd infs = (u.transpose() * r.var).transpose().cwiseAbs();
-    std::vector<std::size_t> bad;
-    for (std::size_t j = 0; j < p; ++j) {
-      const auto J = static_cast<Eigen::Index>(j);
-      if (sing[j]) continue;
-      bool flag;
-      if (opt.compat == Compat::sas)
-        flag = !std::isfinite(u[J]) || infs[J] > 0.01 * (1 + std::fabs(beta[J]));
-      else if (scheme == detail::Scheme::agfit4)
-        flag = !std::isfinite(u[J]) || infs[J] > toler_inf * (1 + std::fabs(beta[J]));
-      else
-        flag =
-            !std::isfinite(u[J]) || (infs[J] > opt.eps && infs[J] > toler_inf * std::fabs(beta[J]));
-      if (flag) bad.push_back(j);
-    }
-    // Not estimable: a coefficient R flags after the loglik converged (monotone likelihood), or,
-    // when the iterations ran out, a flagged one whose information has collapsed (its SE dwarfs
-    // it: the coefficient is running away, not merely short of iterations)
-    for (std::size_t j : bad) {
-      const auto J = static_cast<Eigen::Index>(j);
-      infinite[j] = nr.converged || !(std::sqrt(r.var(J, J)) <= 100 * (1 + std::fabs(beta[J])));
-      r.diverged = r.diverged || infinite[j];
-    }
-    if (!nr.converged) {
-      // R adds no variable names here; hazard names the diverging ones in the same warning
-      std::string w = "Ran out of iterations and did not converge";
-      if (!bad.empty()) w += "; coefficient may be infinite for variable " + join_vars(bad, names);
-      r.warnings.push_back(w);
-      if (scheme == detail::Scheme::coxfit6) {
-        double maxlp = *std::max_element(r.linear_predictor.begin(), r.linear_predictor.end());
-        if (maxlp > 500 || !infs.allFinite())
-          r.warnings.push_back("one or more coefficients may be infinite");
-      }
-    } else if (!bad.empty()) {
-      r.warnings.push_back("Loglik converged before variable " + join_vars(bad, names) +
-                           "; coefficient may be infinite (monotone likelihood)");
-    }
-  }
-  {
-    std::vector<std::size_t> bad;
-    for (std::size_t j = 0; j < p; ++j)
-      if (sing[j] && opt.max_iter > 0) bad.push_back(j);
-    if (!bad.empty())
-      r.warnings.push_back("X matrix deemed to be singular; variable " + join_vars(bad, names) +
-                           ": coefficient not estimable (NA)");
-  }
-  r.coef = beta;
-  for (std::size_t j = 0; j < p; ++j)
-    if (sing[j] && opt.max_iter > 0) r.coef[static_cast<Eigen::Index>(j)] = std::nan("");
 
   // cluster codes in kernel order
   std::vector<std::int32_t> clus;
@@ -319,10 +407,7 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
   }
 
   // robust variance
-  Eigen::VectorXd nabeta_mask(P);
-  std::size_t df = 0;
-  for (std::size_t j = 0; j < p; ++j)
-    df += std::isnan(r.coef[static_cast<Eigen::Index>(j)]) ? 0 : 1;
+  const std::size_t df = fin.df;
   if (robust && df > 0) {
     std::vector<double> x0(n * p), risk(n);
     for (std::size_t k = 0; k < n; ++k) {
@@ -354,61 +439,7 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
                                static_cast<double>(df));
   }
 
-  // tests
-  const Eigen::MatrixXd& vuse = (robust && df > 0) ? r.robust_var : r.var;
-  {
-    std::vector<Eigen::Index> keep;
-    for (std::size_t j = 0; j < p; ++j)
-      if (!std::isnan(r.coef[static_cast<Eigen::Index>(j)]))
-        keep.push_back(static_cast<Eigen::Index>(j));
-    Eigen::MatrixXd vk(static_cast<Eigen::Index>(keep.size()),
-                       static_cast<Eigen::Index>(keep.size()));
-    Eigen::VectorXd bk(static_cast<Eigen::Index>(keep.size()));
-    for (std::size_t a = 0; a < keep.size(); ++a) {
-      bk[static_cast<Eigen::Index>(a)] = r.coef[keep[a]];
-      for (std::size_t b2 = 0; b2 < keep.size(); ++b2)
-        vk(static_cast<Eigen::Index>(a), static_cast<Eigen::Index>(b2)) = vuse(keep[a], keep[b2]);
-    }
-    const double ddf = static_cast<double>(df);
-    r.lr = make_test(2 * (r.loglik - r.loglik0), ddf);
-    r.score = make_test(nr.sctest, ddf);
-    // the Wald test of a diverged coefficient tests its last iterate (with the naive variance p is
-    // near 1, with a robust one near 0): not given
-    r.wald = make_test(vk.allFinite() && !r.diverged ? detail::wald_stat(vk, bk, opt.toler_chol)
-                                                      : std::nan(""),
-                       ddf);
-    if (r.diverged)
-      r.warnings.push_back(
-          "a coefficient runs to infinity: its estimate, SE and p-value, and the Wald test, are "
-          "not estimable (NE); the likelihood ratio and score tests stand");
-  }
-
-  // coefficient table
-  // the upper tail by its complement: 1 - (1 - level) / 2 rounds to 1 for a level within 1e-16 of
-  // 1, where the quantile overflows
-  const double zq = boost::math::quantile(boost::math::complement(boost::math::normal(), (1 - opt.conf_level) / 2));
-  for (std::size_t j = 0; j < p; ++j) {
-    const auto J = static_cast<Eigen::Index>(j);
-    CoxTerm t;
-    t.term = names[j];
-    t.coef = r.coef[J];
-    const double nan = std::nan("");
-    if (std::isnan(t.coef) || infinite[j]) {
-      t.estimable = false;
-      t.not_estimable = infinite[j] ? "infinite" : "aliased";
-      t.coef = t.se = t.robust_se = t.z = t.p = t.hr = t.lower = t.upper = nan;
-    } else {
-      t.se = std::sqrt(r.var(J, J));
-      t.robust_se = (robust && df > 0) ? std::sqrt(r.robust_var(J, J)) : nan;
-      const double se = (robust && df > 0) ? t.robust_se : t.se;
-      t.z = t.coef / se;
-      t.p = chisq_upper(t.z * t.z, 1);
-      t.hr = std::exp(t.coef);
-      t.lower = std::exp(t.coef - zq * se);
-      t.upper = std::exp(t.coef + zq * se);
-    }
-    r.terms.push_back(t);
-  }
+  detail::cox_tests_terms(r, fin, opt);
 
   // concordance of the linear predictor (read in kernel order through d.order)
   r.concordance =
