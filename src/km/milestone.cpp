@@ -41,7 +41,7 @@ MilestoneTest milestone_test(const SurvData& data, double at, const KmOptions& k
   r.time = at;
   r.reference = fit.groups[0].at.at(0);
   r.comparison = fit.groups[1].at.at(0);
-  r.n = data.size();
+  r.n = data.rows();
   r.times_merged = fit.times_merged;
   r.difference = r.comparison.surv - r.reference.surv;
   const double v =

@@ -28,7 +28,7 @@ RmstTest rmst_test(const SurvData& data, double tau, const KmOptions& km) {
   r.reference = *fit.groups[0].rmst;
   r.comparison = *fit.groups[1].rmst;
   r.difference = rmst_difference(r.reference, r.comparison, o.conf_level);
-  r.n = data.size();
+  r.n = data.rows();
   r.times_merged = fit.times_merged;
   if (!(r.difference.std_err > 0.0))
     throw NumericalError(

@@ -47,13 +47,14 @@ StratifiedTest stratified_test(const SurvData& data, double time,
   cells.time = data.time;
   cells.status = data.status;
   cells.weight = data.weight;
+  cells.frequency = data.frequency;
   cells.group.resize(n);
   std::vector<std::size_t> rows(2 * S, 0);
   std::vector<double> last(2 * S, 0.0);
   for (std::size_t i = 0; i < n; ++i) {
     const auto c = static_cast<std::size_t>(2 * data.stratum[i] + data.group[i]);
     cells.group[i] = static_cast<std::int32_t>(c);
-    ++rows[c];
+    rows[c] += data.frequency ? static_cast<std::size_t>(data.weight[i]) : 1;
     last[c] = std::max(last[c], data.time[i]);
   }
   // Levels of the stratum codes present; a code without rows is a level --where removed (skipped).
@@ -93,7 +94,7 @@ StratifiedTest stratified_test(const SurvData& data, double time,
 
   StratifiedTest r;
   r.time = time;
-  r.n = n;
+  r.n = data.rows();
   r.times_merged = fit.times_merged;
   r.weighted = data.weighted();
   r.robust = fit.robust;

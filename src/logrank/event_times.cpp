@@ -57,7 +57,8 @@ TwoArmEventTimes two_arm_event_times(const LogrankInput& in) {
   });
 
   TwoArmEventTimes out;
-  out.weighted = weighted;
+  // frequencies (whole numbers) stand for identical rows: the unweighted statistic of those rows
+  out.weighted = weighted && !in.frequency;
   for (std::size_t b = 0; b < n;) {
     std::size_t e = b;  // the stratum is order[b, e)
     while (e < n && code(order[e]) == code(order[b])) ++e;
@@ -104,7 +105,7 @@ TwoArmEventTimes two_arm_event_times(const LogrankInput& in) {
       const double share = n1 / nr;
       out.score.push_back(out.deaths1[k] - d * share);
       double c = 1.0;
-      if (!weighted) c = nr > 1.0 ? (nr - d) / (nr - 1.0) : 0.0;
+      if (!out.weighted) c = nr > 1.0 ? (nr - d) / (nr - 1.0) : 0.0;
       out.var.push_back(c * d * share * (1.0 - share));
     }
     b = e;
@@ -122,7 +123,8 @@ TwoArmEventTimes two_arm_event_times(const SurvData& data, bool timefix, bool* m
                   .group = data.group,
                   .stratum = data.stratum,
                   .weight = data.weight,
-                  .n_groups = 2};
+                  .n_groups = 2,
+                  .frequency = data.frequency};
   std::vector<double> fixed;
   bool changed = false;
   if (timefix) {

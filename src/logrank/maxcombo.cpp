@@ -78,7 +78,7 @@ MaxComboResult maxcombo(const SurvData& data, const MaxComboOptions& options) {
   bool merged = false;
   const TwoArmEventTimes table = two_arm_event_times(data, options.timefix, &merged);
   MaxComboResult r = maxcombo(table, options);
-  r.n = data.size();
+  r.n = data.rows();
   r.times_merged = merged;
   return r;
 }

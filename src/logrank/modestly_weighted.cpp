@@ -60,7 +60,7 @@ ModestlyWeightedResult modestly_weighted_logrank(const SurvData& data,
   bool merged = false;
   const TwoArmEventTimes table = two_arm_event_times(data, options.timefix, &merged);
   ModestlyWeightedResult r = modestly_weighted_logrank(table, options);
-  r.n = data.size();
+  r.n = data.rows();
   r.times_merged = merged;
   return r;
 }
