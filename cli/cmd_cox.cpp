@@ -20,6 +20,7 @@
 #include "output_options.hpp"
 #include "cox_diagnostics.hpp"
 #include "data_options.hpp"
+#include "pooled_data.hpp"
 #include "hazard/cox.hpp"
 #include "hazard/cox_model.hpp"
 #include "hazard/error.hpp"
@@ -157,7 +158,7 @@ std::string cause_specific_text(const CoxCliOptions& o) {
                      o.status, o.cause, o.status, o.cause);
 }
 
-void run_cox(const CoxCliOptions& given) {
+void run_cox(const CoxCliOptions& given, const Cluster& cluster) {
   const CoxCliOptions o = cause_specific(given);
   if (!o.residuals.empty() && o.out.empty()) throw UsageError("--residuals needs --out FILE.csv");
   refuse_overwrite(o.out, {o.data.data, o.data.adsl, o.diag.newdata}, "--out");
@@ -195,7 +196,23 @@ void run_cox(const CoxCliOptions& given) {
   }
   if (spec.model.terms.empty())
     throw UsageError("the model needs --covariates COL[,COL...] and/or --group COL");
-  Table table = load_table(o.data, spec.roles, covs);
+  // Several files or MPI ranks: each rank models its own files' rows and the fit sums over the
+  // ranks (cox_fit_distributed; docs/scale.md); rank 0 prints.
+  const bool distributed = pooled(o.data, cluster);
+  if (distributed) {
+    if (!o.residuals.empty() || !o.ph_test.empty() || o.baseline || o.diag.survfit || !o.diag.newdata.empty() ||
+        !o.diag.survfit_out.empty())
+      throw UsageError(
+          "--residuals, --ph-test, --baseline and the survival curves (--survfit, --newdata, --survfit-out) need every "
+          "row in one process: with several --data files or MPI ranks hazard cox gives the fit, its tests and "
+          "concordance (docs/scale.md)");
+    const auto files = data_files(o.data.data);
+    if (files.size() < static_cast<std::size_t>(cluster.size()))
+      throw UsageError(fmt::format("hazard cox under mpirun -np {} needs at least one --data file per rank ({} given)",
+                                   cluster.size(), files.size()));
+    spec.roles.require_events = false;  // a rank's rows may have none; the fit checks the whole
+  }
+  Table table = distributed ? load_rank_table(o.data, spec.roles, covs, cluster) : load_table(o.data, spec.roles, covs);
   if (!o.cause.empty()) check_cause(table, o);
   const std::size_t table_rows = table.rows();
   CoxModelData m = within_memory(
@@ -208,14 +225,20 @@ void run_cox(const CoxCliOptions& given) {
                            cols, byte_size(8.0 * static_cast<double>(table_rows) * cols));
       },
       [&] { return cox_model_data(table, spec); });
+  std::optional<std::size_t> analysed;  // of all ranks (distributed)
+  if (distributed) {
+    // the same model columns on every rank, global strata codes, the counts of the whole
+    analysed = agree_model(m, spec.roles, table, o.data.data, cluster);
+  }
   // Nothing below reads the table: it is released before the fit, so that the peak memory of a
   // large fit holds one copy of the model's columns (plus the fit's work arrays).
   table = Table{};
   SurvData& sd = m.data;
   CoxData& cd = m.model;
   const Design& design = m.design;
-  for (const auto& w : sd.warnings) fmt::print(stderr, "hazard: warning: {}\n", printable(w));
-  const std::string rows_text = exclusions_text(sd);
+  if (cluster.rank() == 0)
+    for (const auto& w : sd.warnings) fmt::print(stderr, "hazard: warning: {}\n", printable(w));
+  const std::string rows_text = exclusions_text(sd, analysed);
   const std::size_t n = sd.row.size();
   decltype(sd.row)().swap(sd.row);  // the table rows and group codes have been used
   decltype(sd.group)().swap(sd.group);
@@ -231,7 +254,7 @@ void run_cox(const CoxCliOptions& given) {
                            n, cd.x.cols(), byte_size(8.0 * static_cast<double>(n) * static_cast<double>(cd.x.cols())),
                            cd.x.cols(), cd.x.cols());
       },
-      [&] { return cox_fit(cd, opt); });
+      [&] { return distributed ? cox_fit_distributed(cd, opt, cluster) : cox_fit(cd, opt); });
   // reads and checks --newdata now; the curves are computed and written after the summary
   const CoxCurveWriter curves(o.diag, o.data, sd, design, cd, r, o.offset, o.conf_level);
 
@@ -254,9 +277,11 @@ void run_cox(const CoxCliOptions& given) {
     for (std::size_t t : design.term) ++columns[t];
     for (std::size_t t = 0; t < columns.size(); ++t)
       if (columns[t] > 1) multi.push_back(t);
-    if (!multi.empty()) term_tests = cox_term_tests(cd, r, design.term, design.term_names, opt, multi);
+    if (!multi.empty())
+      term_tests = cox_term_tests(cd, r, design.term, design.term_names, opt, multi, distributed ? &cluster : nullptr);
   }
 
+  if (cluster.rank() != 0) return;  // every rank took part in the fits; rank 0 prints
   for (const auto& w : r.warnings) fmt::print(stderr, "hazard: warning: {}\n", printable(w));
 
   if (!o.residuals.empty()) write_residuals(o, cd, r, sd);
@@ -447,7 +472,7 @@ void run_cox(const CoxCliOptions& given) {
 
 }  // namespace
 
-void register_cox(CLI::App& app) {
+void register_cox(CLI::App& app, const Cluster& cluster) {
   auto o = std::make_shared<CoxCliOptions>();
   CLI::App* cmd = app.add_subcommand("cox", "Cox proportional hazards regression (as R's coxph / SAS PROC PHREG)");
   add_data_options(cmd, o->data);
@@ -478,7 +503,7 @@ void register_cox(CLI::App& app) {
                   "Competing risks: the cause-specific hazard of this --status value (other causes censored)");
   cmd->add_option("--censor", o->censor, "With --status: the value meaning censored (default 0)");
   add_cox_diagnostics_options(cmd, o->diag);
-  cmd->callback([o] { run_cox(*o); });
+  cmd->callback([o, &cluster] { run_cox(*o, cluster); });
 }
 
 }  // namespace hazard::cli

@@ -12,7 +12,7 @@ namespace hazard::cli {
 void register_report(CLI::App& app);
 void register_km(CLI::App& app, const Cluster& cluster);      // mpirun: --data files over the ranks
 void register_logrank(CLI::App& app, const Cluster& cluster);  // mpirun: --data files over the ranks
-void register_cox(CLI::App& app);
+void register_cox(CLI::App& app, const Cluster& cluster);  // mpirun: --data files over the ranks
 void register_design(CLI::App& app);
 void register_monitor(CLI::App& app);
 void register_simulate(CLI::App& app, const Cluster& cluster);  // mpirun: trials over the ranks

@@ -283,7 +283,7 @@ nlohmann::json num(double x) {
   return nullptr;
 }
 
-std::string exclusions_text(const SurvData& data) {
+std::string exclusions_text(const SurvData& data, std::optional<std::size_t> analysed) {
   std::string out = fmt::format("rows read: {}", data.n_read);
   if (data.n_filtered) out += fmt::format(", removed by --where: {}", data.n_filtered);
   out += fmt::format(", excluded: {}", data.excluded.count);
@@ -293,7 +293,7 @@ std::string exclusions_text(const SurvData& data) {
     out += " (" + why + ")";
   }
   // (a Cox model's data has moved the times out: the analysed rows are then counted by data.row)
-  out += fmt::format(", analysed: {}", data.time.empty() ? data.row.size() : data.rows());
+  out += fmt::format(", analysed: {}", analysed ? *analysed : data.time.empty() ? data.row.size() : data.rows());
   return out;
 }
 

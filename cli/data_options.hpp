@@ -122,6 +122,7 @@ nlohmann::json exclusions_json(const Exclusions& excluded);
 nlohmann::json num(double x);
 
 /// The text of an exclusion line for human-readable output: "excluded: 3 rows (missing time: 3)".
-std::string exclusions_text(const SurvData& data);
+/// `analysed` replaces the count of the analysed rows (a distributed fit: those of every rank).
+std::string exclusions_text(const SurvData& data, std::optional<std::size_t> analysed = std::nullopt);
 
 }  // namespace hazard::cli

@@ -134,7 +134,7 @@ int main(int argc, char** argv) {
     hazard::cli::register_report(app);
     hazard::cli::register_km(app, cluster);
     hazard::cli::register_logrank(app, cluster);
-    hazard::cli::register_cox(app);
+    hazard::cli::register_cox(app, cluster);
     hazard::cli::register_cuminc(app);
     hazard::cli::register_finegray(app);
     hazard::cli::register_design(app);
@@ -148,15 +148,15 @@ int main(int argc, char** argv) {
     hazard::cli::register_parametric(app);
     hazard::cli::register_crossover(app);
     // Under mpirun with several ranks only the commands that share their work over the ranks
-    // run (simulate; km and logrank over --data files); any other would run N times over
+    // run (simulate; km, logrank and cox over --data files); any other would run N times over
     // and print N copies (docs/scale.md).
     const std::string command = argc > 1 ? argv[1] : "";
-    const bool shared = command == "simulate" || command == "km" || command == "logrank";
+    const bool shared = command == "simulate" || command == "km" || command == "logrank" || command == "cox";
     if (cluster.size() > 1 && argc > 1 && argv[1][0] != '-' && !shared) {
       if (cluster.rank() == 0)
         fmt::print(stderr,
                    "hazard: error: hazard {} does not share its work over MPI ranks: run it as one process "
-                   "(mpirun -np 1, or without mpirun); under mpirun -np N hazard simulate, km and logrank "
+                   "(mpirun -np 1, or without mpirun); under mpirun -np N hazard simulate, km, logrank and cox "
                    "run (docs/scale.md)\n",
                    hazard::printable(argv[1]));
       // rank 0 ends the job; the others give it time to (two aborts at once garble mpirun's notice)

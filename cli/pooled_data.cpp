@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include "hazard/error.hpp"
+#include "hazard/collectives.hpp"
+#include <fmt/ranges.h>
 
 namespace hazard::cli {
 
@@ -52,6 +54,60 @@ SurvData load_pooled(const DataOptions& options, const Roles& roles, const PoolO
   if (cluster.rank() == 0)
     for (const auto& w : data.warnings) fmt::print(stderr, "hazard: warning: {}\n", printable(w));
   return data;
+}
+
+}  // namespace hazard::cli
+
+namespace hazard::cli {
+
+Table load_rank_table(const DataOptions& options, const Roles& roles, const std::vector<std::string>& columns,
+                      const Cluster& cluster) {
+  const std::vector<std::string> files = data_files(options.data);
+  std::vector<Table> tables;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (static_cast<int>(i % static_cast<std::size_t>(cluster.size())) != cluster.rank()) continue;
+    DataOptions one = options;
+    one.data = files[i];
+    tables.push_back(load_table(one, roles, columns));
+  }
+  return concat_tables(std::move(tables), options.data);
+}
+
+std::size_t agree_model(CoxModelData& m, const Roles& roles, const Table& table, const std::string& source,
+                        const Cluster& cluster) {
+  // the model's columns, then its terms: the same on every rank, or the ranks fit different models
+  std::vector<std::string> mine = m.model.names;
+  mine.emplace_back("|");
+  mine.insert(mine.end(), m.term_names.begin(), m.term_names.end());
+  const auto all = parallel::all_gather(cluster, mine);
+  for (std::size_t r = 1; r < all.size(); ++r)
+    if (all[r] != all[0])
+      throw DataError({.file = source},
+                      fmt::format("the files of rank {} give the model columns {} but those of rank 0 give {}: "
+                                  "distributed, every level of the model's categorical columns (--group, factor "
+                                  "covariates) must have rows in every rank's files",
+                                  r, fmt::join(all[r], " "), fmt::join(all[0], " ")));
+  // strata and counts of the whole
+  DataPart part;
+  part.data = m.data;
+  part.data.time = m.model.time;
+  part.data.status = m.model.status;
+  part.data.stratum = m.model.stratum;
+  if (!roles.group.empty())
+    if (const Column* g = table.find(roles.group)) part.group_numeric = g->is_numeric();
+  for (const auto& s : roles.strata) part.strata_numeric.push_back(table.at(s).is_numeric());
+  std::vector<DataPart> parts;
+  parts.push_back(std::move(part));
+  SurvData whole = pool_surv_data(std::move(parts), roles, {.tabulate = false, .source = source}, cluster);
+  m.model.stratum = whole.stratum;
+  m.data.stratum = whole.stratum;
+  m.data.strata_levels = whole.strata_levels;
+  m.data.strata_parts = whole.strata_parts;
+  m.data.n_read = whole.n_read;
+  m.data.n_filtered = whole.n_filtered;
+  m.data.excluded = whole.excluded;
+  m.data.warnings = whole.warnings;
+  return static_cast<std::size_t>(parallel::sum(cluster, static_cast<double>(m.model.time.size())));
 }
 
 }  // namespace hazard::cli

@@ -223,7 +223,8 @@ std::vector<CoxTermTest> cox_term_tests(const CoxData& data, const CoxResult& fi
                                         const std::vector<std::size_t>& term,
                                         const std::vector<std::string>& term_names,
                                         const CoxOptions& options = {},
-                                        const std::vector<std::size_t>& only = {});
+                                        const std::vector<std::size_t>& only = {},
+                                        const Cluster* cluster = nullptr);
 
 /// "efron", "breslow", "exact"
 std::string to_string(Ties ties);

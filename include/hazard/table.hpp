@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace hazard {
@@ -43,11 +44,23 @@ struct Table {
   std::vector<std::uint64_t> line;    ///< 1-based physical line (or record number) where row i starts
   std::string record_unit;            ///< what `line` counts: "" = text line, "observation", "record"
   std::size_t n_rows = 0;
+  /// A table made of several files (concat_tables): the first row of each file and its name, in
+  /// row order; empty for one file (then every row is from `source`).
+  std::vector<std::pair<std::size_t, std::string>> parts{};
 
   std::size_t rows() const { return n_rows; }
+  /// The file row i comes from (for messages naming file and line).
+  const std::string& source_of(std::size_t row) const;
   const Column* find(std::string_view name) const;
   /// The column called `name`; throws DataError naming the file and the missing column.
   const Column& at(std::string_view name) const;
 };
+
+/// The rows of several tables read with the same columns, one after the other, as one table: a
+/// categorical column's levels are the sorted union of the parts' (codes mapped); each row keeps
+/// its line and its file (Table::parts, source_of). `source` names the whole (a --data pattern).
+/// Throws DataError naming the file and the column when a column is numeric in one part and text
+/// in another, or is missing from a part.
+Table concat_tables(std::vector<Table> parts, const std::string& source);
 
 }  // namespace hazard

@@ -42,7 +42,7 @@
 #include "hazard/cluster.hpp"
 #include "hazard/cox.hpp"
 #include "hazard/error.hpp"
-#include "parallel/collectives.hpp"
+#include "hazard/collectives.hpp"
 #include "util/timefix.hpp"
 
 namespace hazard {

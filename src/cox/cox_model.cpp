@@ -56,7 +56,7 @@ CoxModelData cox_model_data(const Table& table, const CoxModelSpec& spec) {
   if (!roles.group.empty()) check_group_levels(sd, 2, SIZE_MAX, "a Cox model compares the arms of --group");
   for (std::size_t i = 0; i < sd.weight.size(); ++i)
     if (!(sd.weight[i] > 0))
-      throw DataError({.file = sd.source, .line = sd.line.empty() ? 0 : sd.line[i], .column = roles.weights,
+      throw DataError({.file = table.source_of(sd.row[i]), .line = sd.line.empty() ? 0 : sd.line[i], .column = roles.weights,
                        .value = fmt::format("{}", sd.weight[i]), .has_value = true, .unit = table.record_unit},
                       "a Cox model needs positive case weights (as R's coxph)");
   const std::size_t n = sd.size();

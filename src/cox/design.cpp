@@ -57,7 +57,7 @@ Coded code_variable(const Table& table, std::span<const std::size_t> rows, const
   if (col == nullptr) throw UsageError("unknown covariate column '" + spec.column + "'");
   for (std::size_t i : rows)
     if (col->is_missing(i))
-      throw DataError({.file = table.source, .line = table.line.empty() ? 0 : table.line[i],
+      throw DataError({.file = table.source_of(i), .line = table.line.empty() ? 0 : table.line[i],
                        .column = spec.column, .value = "", .has_value = true},
                       "missing covariate value");
   Coded b;

@@ -22,7 +22,7 @@ std::vector<CoxTermTest> cox_term_tests(const CoxData& data, const CoxResult& fi
                                         const std::vector<std::size_t>& term,
                                         const std::vector<std::string>& term_names,
                                         const CoxOptions& options,
-                                        const std::vector<std::size_t>& only) {
+                                        const std::vector<std::size_t>& only, const Cluster* cluster) {
   const auto p = static_cast<std::size_t>(fit.coef.size());
   if (term.size() != p) throw UsageError("cox_term_tests: one term index per model column");
   const Eigen::MatrixXd& v = fit.robust && fit.robust_var.size() ? fit.robust_var : fit.var;
@@ -71,7 +71,8 @@ std::vector<CoxTermTest> cox_term_tests(const CoxData& data, const CoxResult& fi
       }
       CoxOptions o = options;
       o.robust = false;  // only the log-likelihood is needed
-      const CoxResult rf = cox_fit(reduced, o);
+      // the data of a distributed fit are this rank's rows: the reduced model is fitted over the ranks
+      const CoxResult rf = cluster ? cox_fit_distributed(reduced, o, *cluster) : cox_fit(reduced, o);
       loglik_reduced = rf.loglik;
       std::size_t df_reduced = 0;
       for (Eigen::Index j = 0; j < rf.coef.size(); ++j) df_reduced += std::isnan(rf.coef[j]) ? 0 : 1;

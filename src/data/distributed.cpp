@@ -24,7 +24,7 @@
 #include <fmt/ranges.h>
 
 #include "hazard/error.hpp"
-#include "parallel/collectives.hpp"
+#include "hazard/collectives.hpp"
 
 namespace hazard {
 

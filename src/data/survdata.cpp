@@ -487,7 +487,7 @@ SurvData build_surv_data(const Table& table, const Roles& roles) {
   const std::size_t n = table.rows();
 
   auto loc = [&](std::size_t i, const std::string& col, const std::string& value) {
-    return Location{.file = src, .line = i < table.line.size() ? table.line[i] : 0, .column = col,
+    return Location{.file = table.source_of(i), .line = i < table.line.size() ? table.line[i] : 0, .column = col,
                     .value = value, .has_value = true, .unit = table.record_unit};
   };
 

@@ -1,6 +1,6 @@
 // Gathers over a Cluster (collectives.hpp): ranks > 0 send their bytes to rank 0, which
 // concatenates them in rank order and broadcasts the sizes and then the bytes.
-#include "parallel/collectives.hpp"
+#include "hazard/collectives.hpp"
 
 #include <algorithm>
 #include <cstring>

@@ -78,12 +78,12 @@ fi
 
 # a command that does not share its work over ranks refuses to run N times over (exit 2, once)
 printf 'time,status,arm\n5,1,A\n7,0,B\n9,1,A\n3,1,B\n' > "$tmp/d.csv"
-run_np 2 "$tmp/km.txt" km --data "$tmp/d.csv" --time time --event status --group arm
+run_np 2 "$tmp/cuminc.txt" cuminc --data "$tmp/d.csv" --time time --status status --cause 1 --group arm
 rc=$?
-if [ "$rc" = 2 ] && [ "$(grep -c "does not share its work over MPI ranks" "$tmp/km.txt.err")" = 1 ] && [ ! -s "$tmp/km.txt" ]; then
-  ok "km under mpirun -np 2: exit 2, one message, no output"
+if [ "$rc" = 2 ] && [ "$(grep -c "does not share its work over MPI ranks" "$tmp/cuminc.txt.err")" = 1 ] && [ ! -s "$tmp/cuminc.txt" ]; then
+  ok "cuminc under mpirun -np 2: exit 2, one message, no output"
 else
-  bad "km under mpirun -np 2: exit $rc, stderr: $(head -c 300 "$tmp/km.txt.err")"
+  bad "cuminc under mpirun -np 2: exit $rc, stderr: $(head -c 300 "$tmp/cuminc.txt.err")"
 fi
 if run_np 1 "$tmp/km1.txt" km --data "$tmp/d.csv" --time time --event status --group arm &&
    "$hazard" km --data "$tmp/d.csv" --time time --event status --group arm > "$tmp/km0.txt" && cmp -s "$tmp/km0.txt" "$tmp/km1.txt"; then
@@ -91,5 +91,97 @@ if run_np 1 "$tmp/km1.txt" km --data "$tmp/d.csv" --time time --event status --g
 else
   bad "km under mpirun -np 1"
 fi
+
+# ---- km, logrank, cox over files read by different ranks: equal to one process on one file ----
+# R's colon (deaths and recurrences, 1858 rows), lung and veteran, rows shuffled and cut into 3
+# parts of unequal size (tests/cli/split_parts.py); each rank reads its own files.
+src=${HAZARD_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+ref=$src/tests/reference
+python3 "$src/tests/cli/split_parts.py" "$ref/report/colon.csv" "$tmp/colon" 3 || bad "split colon"
+python3 "$src/tests/cli/split_parts.py" "$ref/cox/lung.csv" "$tmp/lung" 3 || bad "split lung"
+python3 "$src/tests/cli/split_parts.py" "$ref/cox/veteran.csv" "$tmp/veteran" 3 || bad "split veteran"
+same_json() {  # same_json A B TOL: every number within TOL relative, everything else equal
+  python3 - "$1" "$2" "$3" <<'PY'
+import json, sys
+a, b, tol = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), float(sys.argv[3])
+bad = []
+def walk(x, y, path):
+    if isinstance(x, dict) and isinstance(y, dict):
+        if set(x) != set(y): bad.append((path, sorted(set(x) ^ set(y))))
+        for k in x:
+            if k in y and k != "data": walk(x[k], y[k], path + "." + k)
+    elif isinstance(x, list) and isinstance(y, list):
+        if len(x) != len(y): bad.append((path, len(x), len(y))); return
+        for i, (u, v) in enumerate(zip(x, y)): walk(u, v, f"{path}[{i}]")
+    elif isinstance(x, (int, float)) and isinstance(y, (int, float)) and not isinstance(x, bool):
+        if abs(x - y) > tol * max(abs(y), 1e-300): bad.append((path, x, y))
+    elif x != y: bad.append((path, x, y))
+walk(a, b, "")
+print(bad[:5])
+sys.exit(1 if bad else 0)
+PY
+}
+dist_case() {  # dist_case NAME TOL PATTERN WHOLE ARGS...: 1-4 ranks over PATTERN vs one process on WHOLE
+  local name=$1 tol=$2 pattern=$3 whole=$4; shift 4
+  "$hazard" "$@" --data "$whole" --json > "$tmp/whole.json" 2>"$tmp/whole.err" || { bad "$name: one file failed: $(head -c 300 "$tmp/whole.err")"; return; }
+  "$hazard" "$@" --data "$pattern" --json > "$tmp/glob.json" 2>"$tmp/glob.err" &&
+    same_json "$tmp/glob.json" "$tmp/whole.json" "$tol" >/dev/null && ok "$name: the files in one process" ||
+    bad "$name: the files in one process differ: $(same_json "$tmp/glob.json" "$tmp/whole.json" "$tol") $(head -c 300 "$tmp/glob.err")"
+  for np in 2 3 4; do
+    [ "$name" != "${name#cox}" ] && [ "$np" = 4 ] && continue  # cox wants a file per rank
+    if run_np "$np" "$tmp/d$np.json" "$@" --data "$pattern" --json && same_json "$tmp/d$np.json" "$tmp/whole.json" "$tol" >/dev/null; then
+      ok "$name on $np ranks: equal to one process (relative $tol)"
+    else
+      bad "$name on $np ranks: $(same_json "$tmp/d$np.json" "$tmp/whole.json" "$tol") $(head -c 300 "$tmp/d$np.json.err")"
+    fi
+  done
+}
+# km and logrank: frequency tables of integer counts, so equal to the last bit (tolerance 0)
+dist_case "km (colon, by rx, landmarks, follow-up)" 0 "$tmp/colon-part*.csv" "$tmp/colon-all.csv" \
+  km --time time --event status --group rx --times 365,1000 --followup --rmst 2000
+dist_case "logrank (colon, strata sex and node4)" 0 "$tmp/colon-part*.csv" "$tmp/colon-all.csv" \
+  logrank --time time --event status --group rx --strata sex,node4 --where etype=2
+dist_case "logrank FH(1,1) (veteran, --ref)" 0 "$tmp/veteran-part*.csv" "$tmp/veteran-all.csv" \
+  logrank --time time --event status --group celltype --ref squamous --rho 1 --gamma 1
+dist_case "logrank maxcombo (lung)" 0 "$tmp/lung-part*.csv" "$tmp/lung-all.csv" \
+  logrank --time time --event status --group sex --test maxcombo
+dist_case "logrank rmst (lung)" 0 "$tmp/lung-part*.csv" "$tmp/lung-all.csv" \
+  logrank --time time --event status --group sex --test rmst --tau 500
+# cox: the fit's sums reduced over the ranks: equal to 1e-12 relative (order of summation aside)
+dist_case "cox (colon, rx + age + nodes, strata sex)" 1e-11 "$tmp/colon-part*.csv" "$tmp/colon-all.csv" \
+  cox --time time --event status --group rx --covariates age,nodes --strata sex --where etype=2
+dist_case "cox breslow (lung, factor ph.ecog)" 1e-11 "$tmp/lung-part*.csv" "$tmp/lung-all.csv" \
+  cox --time time --event status --covariates age,sex,ph.ecog --ref ph.ecog=0 --ties breslow --where "ph.ecog<3"
+
+# the whole's checks, and errors on one rank end every rank
+run_np 3 "$tmp/noev.txt" km --data "$tmp/lung-part*.csv" --time time --event status=9 --group sex
+rc=$?
+if [ "$rc" = 3 ] && grep -q "no events" "$tmp/noev.txt.err"; then ok "no events in any file: exit 3"; else bad "no events: exit $rc $(head -c 300 "$tmp/noev.txt.err")"; fi
+run_np 2 "$tmp/w.txt" km --data "$tmp/lung-part*.csv" --time time --event status --group sex --weights age
+rc=$?
+if [ "$rc" = 2 ] && grep -q "case weights are not counts" "$tmp/w.txt.err"; then ok "km --weights over ranks: exit 2"; else bad "km --weights: exit $rc"; fi
+printf 'time,status,sex\n5,1,x\n' > "$tmp/lung-part9.csv"
+run_np 2 "$tmp/kind.txt" km --data "$tmp/lung-part*.csv" --time time --event status --group sex
+rc=$?
+if [ "$rc" = 3 ] && grep -q "numeric in some of the files and text in others" "$tmp/kind.txt.err"; then
+  ok "a column numeric in one file and text in another: exit 3"
+else
+  bad "kind mismatch: exit $rc $(head -c 300 "$tmp/kind.txt.err")"
+fi
+printf 'time,status,sex\n-5,1,1\n' > "$tmp/lung-part9.csv"
+run_np 2 "$tmp/neg.txt" logrank --data "$tmp/lung-part*.csv" --time time --event status --group sex
+rc=$?
+if [ "$rc" = 3 ] && grep -q "lung-part9.csv:2" "$tmp/neg.txt.err"; then
+  ok "a bad value in one rank's file: exit 3, the message names that file and line"
+else
+  bad "bad value on one rank: exit $rc $(head -c 300 "$tmp/neg.txt.err")"
+fi
+rm -f "$tmp/lung-part9.csv"
+run_np 2 "$tmp/res.txt" cox --data "$tmp/lung-part*.csv" --time time --event status --covariates age --residuals martingale --out "$tmp/r.csv"
+rc=$?
+if [ "$rc" = 2 ] && grep -q "need every row in one process" "$tmp/res.txt.err"; then ok "cox --residuals over ranks: exit 2"; else bad "cox --residuals: exit $rc"; fi
+"$hazard" km --data "$tmp/none-*.csv" --time time --event status > /dev/null 2>"$tmp/none.err"
+rc=$?
+if [ "$rc" = 5 ] && grep -q "no file matches" "$tmp/none.err"; then ok "a pattern matching no file: exit 5"; else bad "no file: exit $rc"; fi
 
 exit $fail

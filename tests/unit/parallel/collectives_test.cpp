@@ -1,6 +1,6 @@
 // The gathers of src/parallel/collectives.cpp over 1-4 thread "ranks" (thread_cluster.hpp):
 // every rank gets every rank's data, in rank order, including empty contributions.
-#include "parallel/collectives.hpp"
+#include "hazard/collectives.hpp"
 
 #include <gtest/gtest.h>
 
