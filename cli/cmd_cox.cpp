@@ -198,13 +198,14 @@ void run_cox(const CoxCliOptions& given, const Cluster& cluster) {
     throw UsageError("the model needs --covariates COL[,COL...] and/or --group COL");
   // Several files or MPI ranks: each rank models its own files' rows and the fit sums over the
   // ranks (cox_fit_distributed; docs/scale.md); rank 0 prints.
-  const bool distributed = pooled(o.data, cluster);
+  const bool several = pooled(o.data, cluster);      // several files, or ranks
+  const bool distributed = cluster.size() > 1;      // the fit's sums over the ranks
   if (distributed) {
     if (!o.residuals.empty() || !o.ph_test.empty() || o.baseline || o.diag.survfit || !o.diag.newdata.empty() ||
         !o.diag.survfit_out.empty())
       throw UsageError(
           "--residuals, --ph-test, --baseline and the survival curves (--survfit, --newdata, --survfit-out) need every "
-          "row in one process: with several --data files or MPI ranks hazard cox gives the fit, its tests and "
+          "row in one process: over MPI ranks hazard cox gives the fit, its tests and "
           "concordance (docs/scale.md)");
     const auto files = data_files(o.data.data);
     if (files.size() < static_cast<std::size_t>(cluster.size()))
@@ -212,7 +213,7 @@ void run_cox(const CoxCliOptions& given, const Cluster& cluster) {
                                    cluster.size(), files.size()));
     spec.roles.require_events = false;  // a rank's rows may have none; the fit checks the whole
   }
-  Table table = distributed ? load_rank_table(o.data, spec.roles, covs, cluster) : load_table(o.data, spec.roles, covs);
+  Table table = several ? load_rank_table(o.data, spec.roles, covs, cluster) : load_table(o.data, spec.roles, covs);
   if (!o.cause.empty()) check_cause(table, o);
   const std::size_t table_rows = table.rows();
   CoxModelData m = within_memory(
@@ -226,7 +227,7 @@ void run_cox(const CoxCliOptions& given, const Cluster& cluster) {
       },
       [&] { return cox_model_data(table, spec); });
   std::optional<std::size_t> analysed;  // of all ranks (distributed)
-  if (distributed) {
+  if (several) {
     // the same model columns on every rank, global strata codes, the counts of the whole
     analysed = agree_model(m, spec.roles, table, o.data.data, cluster);
   }

@@ -24,6 +24,13 @@ inline constexpr int tag_gather = 7301;
 /// Every rank's bytes, on every rank: result[r] = rank r's `mine`.
 std::vector<std::vector<std::byte>> all_gather(const Cluster& cluster, std::span<const std::byte> mine);
 
+/// Every rank's bytes on rank 0 (result[r] = rank r's `mine`); an empty result on the other ranks.
+/// N - 1 point-to-point messages pairs (size, bytes), no broadcast.
+std::vector<std::vector<std::byte>> gather(const Cluster& cluster, std::span<const std::byte> mine);
+
+/// Every rank's numbers on rank 0; an empty result on the other ranks.
+std::vector<std::vector<double>> gather(const Cluster& cluster, std::span<const double> mine);
+
 /// Every rank's numbers, on every rank.
 std::vector<std::vector<double>> all_gather(const Cluster& cluster, std::span<const double> mine);
 

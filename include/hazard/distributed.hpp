@@ -10,11 +10,13 @@
 //   * counts: rows read, removed by --where and excluded by reason, summed over the parts;
 //   * checks of the whole: some row left, some event, the --ref level present, the level limits;
 //     the group-without-events warnings of the whole;
-//   * rows: with `tabulate` (km, logrank) the frequency table of (stratum, group, time, status)
-//     over all parts, on every rank (SurvData::frequency): every Kaplan–Meier and log-rank
-//     statistic is a function of these counts, and integer counts add exactly, so the results
-//     equal one process's (the kernels sum the same numbers in the same order). Without it
-//     (cox) each rank keeps its own rows, recoded; the fit reduces its sums over the ranks.
+//   * rows: in one process, the parts' rows one after the other (the kernels sort them). With
+//     `tabulate` (km, logrank) and several ranks, rank 0 gets the frequency table of (stratum,
+//     group, time, status) of the whole (SurvData::frequency; the other ranks get their own rows
+//     and have nothing more to do): every Kaplan–Meier and log-rank statistic is a function of
+//     these counts, and integer counts add exactly, so the results equal one process's (the
+//     kernels sum the same numbers in the same order). Without `tabulate` (cox) each rank keeps
+//     its own rows, recoded; the fit reduces its sums over the ranks.
 // Collective over `cluster`: every rank calls it once, with its own parts (possibly none).
 #pragma once
 
@@ -34,8 +36,8 @@ struct DataPart {
 };
 
 struct PoolOptions {
-  /// km, logrank: the frequency table of all parts on every rank (case weights are refused:
-  /// UsageError). false: each rank keeps its rows (cox).
+  /// km, logrank: with several ranks, the frequency table of the whole on rank 0 (case weights
+  /// are then refused: UsageError). false: each rank keeps its rows (cox).
   bool tabulate = true;
   std::string source;  ///< what the messages name as the file (the --data pattern)
 };

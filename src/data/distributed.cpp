@@ -8,8 +8,8 @@
 //
 // Communication (each an all_gather through rank 0, collectives.hpp): the role columns' kinds;
 // the group and strata level names; the row counts and exclusion reasons; and, with `tabulate`,
-// each rank's frequency table (5 doubles per distinct (stratum, group, time, status)), merged on
-// every rank. Rows never move; distinct times do (for day-valued times a few thousand per
+// each rank's frequency table (5 doubles per distinct (stratum, group, time, status)), sent to
+// rank 0 and merged there. Rows never move; distinct times do (for day-valued times a few thousand per
 // stratum and group, for continuous times as many as the events and censorings).
 #include "hazard/distributed.hpp"
 
@@ -140,13 +140,13 @@ std::vector<double> frequency_table(const SurvData& d) {
 SurvData pool_surv_data(std::vector<DataPart> parts, const Roles& roles, const PoolOptions& options,
                         const Cluster& cluster) {
   const std::string& source = options.source;
-  if (options.tabulate) {
+  if (options.tabulate && cluster.size() > 1) {
     bool weighted = !roles.weights.empty();
     for (const auto& p : parts) weighted = weighted || p.data.weighted();
     if (weighted)
       throw UsageError(
           "--weights: a km or log-rank analysis of several files or ranks pools the rows' counts; case weights "
-          "are not counts (run it on one file, or use hazard cox, which takes case weights over ranks)");
+          "are not counts (run it as one process, or use hazard cox, which takes case weights over ranks)");
   }
   const std::vector<int> kinds = agree_kinds(parts, roles, source, cluster);
   const std::size_t n_strata_cols = roles.strata.size();
@@ -272,20 +272,40 @@ SurvData pool_surv_data(std::vector<DataPart> parts, const Roles& roles, const P
       }
     out.warnings = group_event_warnings(summary, roles.group);
   }
-  if (!options.tabulate) return out;
+  // One process: its rows, recoded, are the whole (the kernels sort them; counts add exactly).
+  if (!options.tabulate || cluster.size() == 1) return out;
 
-  // The frequency table of the whole, on every rank.
-  std::vector<double> merged;
-  for (auto& r : parallel::all_gather(cluster, std::span<const double>(frequency_table(out))))
-    merged.insert(merged.end(), r.begin(), r.end());
-  const std::size_t m = merged.size() / 5;
-  std::vector<std::size_t> order(m);
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  auto key = [&](std::size_t k) {
-    const double* e = merged.data() + 5 * k;
-    return std::tie(e[0], e[1], e[2], e[3]);
+  // Several ranks: the frequency table of the whole, on rank 0 (the others are done: they print
+  // nothing). Each rank's table is sorted: rank 0 merges the runs, summing equal keys.
+  std::vector<std::vector<double>> runs = parallel::gather(cluster, std::span<const double>(frequency_table(out)));
+  if (cluster.rank() != 0) return out;
+  auto entry_less = [](const double* a, const double* b) {
+    return std::tie(a[0], a[1], a[2], a[3]) < std::tie(b[0], b[1], b[2], b[3]);
   };
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key(a) < key(b); });
+  while (runs.size() > 1) {  // pairwise merges: log2(ranks) passes over the entries
+    std::vector<std::vector<double>> next;
+    for (std::size_t r = 0; r + 1 < runs.size(); r += 2) {
+      const auto& a = runs[r];
+      const auto& b = runs[r + 1];
+      std::vector<double> m;
+      m.reserve(a.size() + b.size());
+      std::size_t i = 0, j = 0;
+      while (i < a.size() || j < b.size()) {
+        const bool take_a = j == b.size() || (i < a.size() && !entry_less(b.data() + j, a.data() + i));
+        const double* e = take_a ? a.data() + i : b.data() + j;
+        if (!m.empty() && std::equal(e, e + 4, m.end() - 5))
+          m.back() += e[4];
+        else
+          m.insert(m.end(), e, e + 5);
+        (take_a ? i : j) += 5;
+      }
+      next.push_back(std::move(m));
+    }
+    if (runs.size() % 2 == 1) next.push_back(std::move(runs.back()));
+    runs = std::move(next);
+  }
+  const std::vector<double> merged = runs.empty() ? std::vector<double>{} : std::move(runs.front());
+  const std::size_t m = merged.size() / 5;
   SurvData pooled;
   pooled.source = out.source;
   pooled.n_read = out.n_read;
@@ -300,19 +320,15 @@ SurvData pool_surv_data(std::vector<DataPart> parts, const Roles& roles, const P
   pooled.strata_parts = out.strata_parts;
   pooled.warnings = out.warnings;
   pooled.frequency = true;
-  for (std::size_t k = 0; k < m;) {
-    std::size_t j = k;
-    double count = 0;
-    while (j < m && key(order[j]) == key(order[k])) count += merged[5 * order[j++] + 4];
-    const double* e = merged.data() + 5 * order[k];
+  for (std::size_t k = 0; k < m; ++k) {
+    const double* e = merged.data() + 5 * k;
     if (n_strata_cols != 0) pooled.stratum.push_back(static_cast<std::int32_t>(e[0]));
     if (!roles.group.empty()) pooled.group.push_back(static_cast<std::int32_t>(e[1]));
     pooled.time.push_back(e[2]);
     pooled.status.push_back(static_cast<std::uint8_t>(e[3]));
-    pooled.weight.push_back(count);
-    pooled.row.push_back(pooled.row.size());
+    pooled.weight.push_back(e[4]);
+    pooled.row.push_back(k);
     pooled.line.push_back(0);
-    k = j;
   }
   return pooled;
 }

@@ -1,5 +1,5 @@
-// Gathers over a Cluster (collectives.hpp): ranks > 0 send their bytes to rank 0, which
-// concatenates them in rank order and broadcasts the sizes and then the bytes.
+// Gathers over a Cluster (collectives.hpp): ranks > 0 send their bytes to rank 0, which (for the
+// all_gathers) concatenates them in rank order and broadcasts the sizes and then the bytes.
 #include "hazard/collectives.hpp"
 
 #include <algorithm>
@@ -8,33 +8,43 @@
 
 namespace hazard::parallel {
 
-std::vector<std::vector<std::byte>> all_gather(const Cluster& cluster, std::span<const std::byte> mine) {
+std::vector<std::vector<std::byte>> gather(const Cluster& cluster, std::span<const std::byte> mine) {
   const int n = cluster.size();
-  const auto ranks = static_cast<std::size_t>(n);
-  std::vector<std::uint64_t> sizes(ranks, 0);
-  std::vector<std::byte> all;
-  if (n == 1) return {std::vector<std::byte>(mine.begin(), mine.end())};
+  std::vector<std::vector<std::byte>> parts;
   if (cluster.rank() == 0) {
-    sizes[0] = mine.size();
-    std::vector<std::vector<std::byte>> parts(ranks);
+    parts.resize(static_cast<std::size_t>(n));
     parts[0].assign(mine.begin(), mine.end());
     for (int r = 1; r < n; ++r) {
       std::uint64_t size = 0;
       cluster.receive(r, tag_gather, std::as_writable_bytes(std::span(&size, 1)));
-      sizes[static_cast<std::size_t>(r)] = size;
-      parts[static_cast<std::size_t>(r)].resize(size);
-      if (size != 0) cluster.receive(r, tag_gather, parts[static_cast<std::size_t>(r)]);
+      auto& part = parts[static_cast<std::size_t>(r)];
+      part.resize(static_cast<std::size_t>(size));
+      if (size != 0) cluster.receive(r, tag_gather, part);
     }
-    for (const auto& p : parts) all.insert(all.end(), p.begin(), p.end());
   } else {
     const std::uint64_t size = mine.size();
     cluster.send(0, tag_gather, std::as_bytes(std::span(&size, 1)));
     if (size != 0) cluster.send(0, tag_gather, mine);
   }
+  return parts;
+}
+
+std::vector<std::vector<std::byte>> all_gather(const Cluster& cluster, std::span<const std::byte> mine) {
+  const auto ranks = static_cast<std::size_t>(cluster.size());
+  if (ranks == 1) return {std::vector<std::byte>(mine.begin(), mine.end())};
+  std::vector<std::vector<std::byte>> parts = gather(cluster, mine);
+  std::vector<std::uint64_t> sizes(ranks, 0);
+  std::vector<std::byte> all;
+  if (cluster.rank() == 0) {
+    for (std::size_t r = 0; r < ranks; ++r) {
+      sizes[r] = parts[r].size();
+      all.insert(all.end(), parts[r].begin(), parts[r].end());
+    }
+  }
   cluster.broadcast(0, std::as_writable_bytes(std::span(sizes)));
   std::uint64_t total = 0;
   for (auto s : sizes) total += s;
-  all.resize(total);
+  all.resize(static_cast<std::size_t>(total));
   if (total != 0) cluster.broadcast(0, all);
   std::vector<std::vector<std::byte>> out(ranks);
   std::size_t at = 0;
@@ -46,14 +56,23 @@ std::vector<std::vector<std::byte>> all_gather(const Cluster& cluster, std::span
   return out;
 }
 
-std::vector<std::vector<double>> all_gather(const Cluster& cluster, std::span<const double> mine) {
-  auto bytes = all_gather(cluster, std::as_bytes(mine));
+namespace {
+std::vector<std::vector<double>> as_numbers(const std::vector<std::vector<std::byte>>& bytes) {
   std::vector<std::vector<double>> out(bytes.size());
   for (std::size_t r = 0; r < bytes.size(); ++r) {
     out[r].resize(bytes[r].size() / sizeof(double));
     if (!out[r].empty()) std::memcpy(out[r].data(), bytes[r].data(), out[r].size() * sizeof(double));
   }
   return out;
+}
+}  // namespace
+
+std::vector<std::vector<double>> gather(const Cluster& cluster, std::span<const double> mine) {
+  return as_numbers(gather(cluster, std::as_bytes(mine)));
+}
+
+std::vector<std::vector<double>> all_gather(const Cluster& cluster, std::span<const double> mine) {
+  return as_numbers(all_gather(cluster, std::as_bytes(mine)));
 }
 
 // Strings travel as their lengths (8 bytes each) followed by their characters.

@@ -31,6 +31,9 @@ TEST(Collectives, GatherNumbersStringsAndSums) {
         EXPECT_EQ(w.size(), static_cast<std::size_t>(k + 1));
         EXPECT_EQ(w.back(), std::string(static_cast<std::size_t>(k), 'a') + "|" + std::to_string(k));
       }
+      auto root = parallel::gather(c, std::span<const double>(mine));
+      EXPECT_EQ(root.size(), r == 0 ? static_cast<std::size_t>(n) : 0u);
+      for (std::size_t k = 0; k < root.size(); ++k) EXPECT_EQ(root[k], std::vector<double>(k, 0.5 + static_cast<double>(k)));
       EXPECT_EQ(parallel::sum(c, r + 1.0), n * (n + 1) / 2.0);
       EXPECT_EQ(parallel::max(c, -static_cast<double>(r)), 0.0);
     });
