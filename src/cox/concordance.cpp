@@ -566,7 +566,6 @@ CoxConcordance concordance(const CoxSorted& d, const std::vector<double>& lp,
   }
   count[3] -= count[4];
 
-  CoxConcordance c;
   const double npair = count[0] + count[1] + count[2];
   const double somer = (count[0] - count[1]) / npair;
   auto& dfbeta = inf.diff;  // overwritten in place
@@ -581,6 +580,13 @@ CoxConcordance concordance(const CoxSorted& d, const std::vector<double>& lp,
   } else {
     for (double v : dfbeta) var += v * v;
   }
+  return concordance_result(count, var);
+}
+
+CoxConcordance concordance_result(const double (&count)[5], double dfbeta_sum_squares) {
+  CoxConcordance c;
+  const double npair = count[0] + count[1] + count[2];
+  const double somer = (count[0] - count[1]) / npair;
   // reverse = TRUE: a larger risk score should go with a shorter time
   c.concordant = count[1];
   c.discordant = count[0];
@@ -588,7 +594,7 @@ CoxConcordance concordance(const CoxSorted& d, const std::vector<double>& lp,
   c.tied_y = count[3];
   c.tied_xy = count[4];
   c.estimate = 1 - (somer + 1) / 2;
-  c.std_err = std::sqrt(var / 4);
+  c.std_err = std::sqrt(dfbeta_sum_squares / 4);
   return c;
 }
 

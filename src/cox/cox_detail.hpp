@@ -173,6 +173,12 @@ class RiskSetSums {
 CoxConcordance concordance(const CoxSorted& d, const std::vector<double>& lp,
                            const std::vector<std::int32_t>& cluster);
 
+/// The concordance from its pair counts (discordant, concordant, tied on the score, tied on the
+/// time, tied on both; R's count order) and the sum of the squared infinitesimal-jackknife terms
+/// (dfbeta, collapsed by cluster when there is one): estimate 1 - (somers_d + 1) / 2, SE
+/// sqrt(sum / 4), as R's concordancefit with reverse = TRUE.
+CoxConcordance concordance_result(const double (&count)[5], double dfbeta_sum_squares);
+
 // R's aeqSurv (timefix): util/timefix.hpp (aeq_surv, aeq_merges), shared with km and logrank.
 
 }  // namespace hazard::detail

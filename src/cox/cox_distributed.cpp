@@ -301,16 +301,7 @@ CoxConcordance concordance(const Cluster& cluster, const CoxData& in,
     const double dfbeta = wt(i) * (diff[i] / npair - (somer / npair) * all[i]);
     var += dfbeta * dfbeta;
   }
-  var = parallel::sum(cluster, var);
-  CoxConcordance c;
-  c.concordant = count[1];
-  c.discordant = count[0];
-  c.tied_x = count[2];
-  c.tied_y = count[3];
-  c.tied_xy = count[4];
-  c.estimate = 1 - (somer + 1) / 2;
-  c.std_err = std::sqrt(var / 4);
-  return c;
+  return detail::concordance_result(count, parallel::sum(cluster, var));
 }
 
 }  // namespace
