@@ -74,7 +74,9 @@ enum class HrEstimator { pike, cox };
 /// FH(1,0), FH(1,1), the RMST difference to tau, the difference of survival at a milestone time,
 /// or the Wald test of the Cox model (arm, stratified as the log-rank). Every analysis gives a z
 /// with Z > 0 favouring the experimental arm, compared with the design's z boundaries (MaxCombo:
-/// z = Phi^{-1}(1 - p) of its one-sided p-value from the correlation of its FH statistics).
+/// z = Phi^{-1}(1 - p) of its one-sided p-value from the correlation of its FH statistics) or,
+/// with BoundaryRule::information, with the trial's own bounds (MaxCombo: z = max of its oriented
+/// FH z statistics).
 enum class AnalysisTest { logrank, fh, maxcombo, rmst, milestone, cox };
 
 struct SimulationAnalysis {

@@ -22,6 +22,11 @@
 //   cox           Z = -beta / se(beta), the Wald z of coxph(arm + strata), Efron ties.
 // A statistic that is not defined (no information: variance 0, a Cox fit that does not
 // converge) is Z = 0, as the log-rank with V = 0.
+// Boundaries (SimulationScenario::boundary_rule): the design's z bounds, look by look; or, with
+// BoundaryRule::information, every look reached is analysed first with the statistic's
+// information I_k, and the trial's own bounds come from the design's spending functions at
+// I_k / I_L (information_bounds.hpp; MaxCombo: its FH statistics' joint normal over the looks),
+// then the same stopping rule runs over the looks (apply_information_bounds).
 //
 // Cost, per trial of n patients: two bucket sorts (O(n), see bucket_scatter) put the patients in
 // list A by exit (min(event, dropout) from randomization) and in list B by entry descending; the
