@@ -78,6 +78,13 @@ Setup make_setup(const SimulateFlags& f) {
   return simulation_setup(settings);
 }
 
+// The boundary rule is stated unless the analysis is the log-rank or Cox test with the design's
+// bounds, whose output stays as it was before the rule existed.
+bool shows_boundary_rule(const SimulationScenario& s) {
+  const bool events_info = s.analysis.test == AnalysisTest::logrank || s.analysis.test == AnalysisTest::cox;
+  return !(events_info && s.boundary_rule == BoundaryRule::design);
+}
+
 nlohmann::json result_json(const SimulateFlags& f, const Setup& setup, const SimulationResult& r) {
   const auto& s = setup.scenario;
   nlohmann::json j;
@@ -98,6 +105,7 @@ nlohmann::json result_json(const SimulateFlags& f, const Setup& setup, const Sim
   j["spending"] = setup.spending;
   j["futility"] = setup.futility.empty() ? nlohmann::json(nullptr) : nlohmann::json(setup.futility);
   j["analysis"] = analysis_name(s.analysis);
+  if (shows_boundary_rule(s)) j["boundaries"] = boundary_rule_name(s.boundary_rule);
   j["look_type"] = s.look_type == LookType::events ? "events" : "calendar";
   j["looks"] = s.looks;
   j["info"] = setup.design.info;
@@ -128,6 +136,12 @@ void print_result(const Setup& setup, const SimulationResult& r) {
              r.reps, s.n, s.ratio, setup.spending);
   if (s.analysis.test != AnalysisTest::logrank)
     fmt::print("Analysis per look: {}\n", analysis_name(s.analysis));
+  if (shows_boundary_rule(s))
+    fmt::print("Boundaries: {}\n",
+               s.boundary_rule == BoundaryRule::information
+                   ? "information (each trial's own, from the spending function at its "
+                     "statistic's information fractions; z_eff and z_fut below are the design's)"
+                   : "design (the same for every trial, at the design's information fractions)");
   fmt::print("Rejection probability {} (Monte-Carlo SE {})\n", fmt_num(r.power), fmt_num(r.mc_se));
   fmt::print("Expected events {}, patients {}, duration {}\n", fmt_num(r.expected_events, 2),
              fmt_num(r.expected_n, 2), fmt_num(r.expected_duration, 2));
@@ -299,6 +313,10 @@ void register_simulate(CLI::App& app, const Cluster& cluster) {
       "HR estimate per look: pike (exp((O-E)/V), default) or cox (Cox model, Efron ties)");
   cmd->add_option("--analysis", f->analysis,
                   "Test per look: logrank (default), fh:RHO,GAMMA, maxcombo, rmst:TAU, milestone:T, cox");
+  cmd->add_option("--boundaries", f->boundaries,
+                  "Bounds: design (the design's, at its fractions) or information (each trial's, "
+                  "at its statistic's information fractions; default for fh, maxcombo, rmst, "
+                  "milestone)");
   cmd->add_option("--reps", f->reps,
                   "Number of simulated trials, 1 to 1e9 (default 1000); memory stays bounded");
   cmd->add_option("--seed", f->seed, "Random seed (default 1)");

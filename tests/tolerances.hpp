@@ -42,6 +42,26 @@ inline constexpr double design = 1e-6;
 /// finite lower limits, agree to 3e-12).
 inline constexpr double design_mvn = 2e-8;
 
+/// Absolute, on z: per-trial bounds at observed information fractions (information_bounds) against
+/// rpact's getDesignGroupSequential(informationRates =): the same recursive integration on the
+/// same grid; rpact solves its roots by bisection to ~1e-8 on z, hazard to 1e-12 (measured worst
+/// 1.4e-8, a 3-look Pocock case).
+inline constexpr double gs_information = 2e-8;
+
+/// Absolute, on z: the first-look MaxCombo bound, a root of a 4-variate normal probability,
+/// against uniroot on mvtnorm's deterministic Miwa algorithm; hazard's probability is a randomized
+/// lattice rule (error ~1e-6 of the alpha spent at the test's settings), so the root carries
+/// that error divided by the density of the maximum at the bound, small in the tail where
+/// O'Brien-Fleming's first bound lies (measured 2.7e-6 at z = 3.33 with 2^17 points a shift; 8e-5 with 2^16).
+inline constexpr double gs_maxcombo_first = 1e-5;
+
+/// Absolute, on z: later-look MaxCombo bounds, roots of 8- and 12-variate normal probabilities.
+/// No deterministic reference exists (mvtnorm's Miwa is off by 5e-5 in 8 dimensions on these
+/// matrices); R uses GenzBretz (4e6 points, error estimate ~1e-6 on the probability, recorded in
+/// gs_info.json) and hazard its lattice rule; the difference in z is that error over the density
+/// (measured 3.8e-4 with hazard's probabilities to 1e-4 of the alpha spent).
+inline constexpr double gs_maxcombo_later = 2e-3;
+
 /// Absolute: rpact floors the last cumulative alpha spent to 1e-8 (.calculateAlphaSpent:
 /// floor(x * 1e8) / 1e8), so it reports e.g. 0.02499999 for an exact 0.025.
 inline constexpr double design_alpha_floor = 1.5e-8;

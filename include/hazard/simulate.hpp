@@ -74,7 +74,9 @@ enum class HrEstimator { pike, cox };
 /// FH(1,0), FH(1,1), the RMST difference to tau, the difference of survival at a milestone time,
 /// or the Wald test of the Cox model (arm, stratified as the log-rank). Every analysis gives a z
 /// with Z > 0 favouring the experimental arm, compared with the design's z boundaries (MaxCombo:
-/// z = Phi^{-1}(1 - p) of its one-sided p-value from the correlation of its FH statistics).
+/// z = Phi^{-1}(1 - p) of its one-sided p-value from the correlation of its FH statistics) or,
+/// with BoundaryRule::information, with the trial's own bounds (MaxCombo: z = max of its oriented
+/// FH z statistics).
 enum class AnalysisTest { logrank, fh, maxcombo, rmst, milestone, cox };
 
 struct SimulationAnalysis {
@@ -89,6 +91,18 @@ SimulationAnalysis parse_simulation_analysis(const std::string& text,
                                              const std::string& what = "--analysis");
 /// The canonical text of an analysis ("fh:0,1", "rmst:12", ...).
 std::string analysis_name(const SimulationAnalysis& a);
+
+/// How each look's z is compared with a bound (--boundaries; docs/methods/simulation.md):
+/// `design`, the design's bounds at its planned information fractions (events / final events),
+/// the same for every trial; `information`, each trial's bounds from the spending functions at
+/// the statistic's own information fractions I_k / I_L in that trial (include/hazard/
+/// information_bounds.hpp; MaxCombo: the joint distribution of its FH statistics over the looks).
+enum class BoundaryRule { design, information };
+
+/// "design" or "information" (UsageError naming `what` otherwise).
+BoundaryRule parse_boundary_rule(const std::string& text, const std::string& what = "--boundaries");
+/// "design" or "information".
+std::string boundary_rule_name(BoundaryRule rule);
 
 struct SimulationScenario {
   std::size_t n = 0;                    ///< maximum number of patients
@@ -110,6 +124,11 @@ struct SimulationScenario {
   std::vector<double> z_futility;       ///< futility bound per look (-inf or empty: none)
   HrEstimator hr_estimator = HrEstimator::pike;  ///< the HR estimate of each look
   SimulationAnalysis analysis{};        ///< the test of each look (default log-rank)
+  BoundaryRule boundary_rule = BoundaryRule::design;  ///< design bounds or per-trial ones
+  /// BoundaryRule::information: the spending functions, alpha, beta, futility and binding from
+  /// which each trial's bounds are computed (`info` unused); z_efficacy / z_futility are then the
+  /// design's planned bounds, reported but not applied.
+  BoundaryOptions boundary_options{};
   std::string study_id = "SIM";         ///< STUDYID of --patients output
 };
 

@@ -7,6 +7,8 @@
 //     events (or equally spaced calendar looks) unless given; the last must be 1;
 //   * boundaries from GroupSequentialDesign (alpha, power, spending, futility, binding), the
 //     scenario's "design" object giving the defaults;
+//   * boundaries: the design's at its planned fractions for logrank and cox, each trial's own from
+//     its statistic's information for the other analyses (unless --boundaries says otherwise);
 //   * dropout: the probability of dropping out by dropout_time, as an exponential hazard.
 //
 // Example:
@@ -50,6 +52,9 @@ struct SimulationSettings {
   bool random_allocation = false;             ///< --random-allocation
   std::string hr_estimator = "pike";          ///< --hr-estimator pike|cox
   std::optional<std::string> analysis;        ///< --analysis (else the scenario's, else logrank)
+  /// --boundaries design|information (else the scenario design's "boundaries", else information
+  /// for fh, maxcombo, rmst and milestone and design for logrank and cox)
+  std::optional<std::string> boundaries;
 };
 
 struct SimulationSetup {

@@ -44,6 +44,11 @@ struct TrialWorkspace {
   std::vector<TwoArmTally> tallies;  ///< per event time, for the Cox HR (HrEstimator::cox)
   std::vector<double> arm_time[2];   ///< one look's rows by arm (analyses rmst, milestone)
   std::vector<std::uint8_t> arm_status[2];
+  // BoundaryRule::information: per look performed
+  std::vector<double> look_info;      ///< the statistic's information
+  std::vector<double> look_subjects;  ///< patients randomized by the look
+  std::vector<double> look_cov;       ///< MaxCombo: 4 x 4 covariance of the FH scores per look
+  std::vector<double> fh_weight[4];   ///< MaxCombo: the FH weights of one look
 };
 
 /// The compact outcome of one trial written by the workers; `z`, `hr`, `time`, `events` point to

@@ -158,6 +158,16 @@ std::string analysis_name(const SimulationAnalysis& a) {
   return "logrank";
 }
 
+BoundaryRule parse_boundary_rule(const std::string& text, const std::string& what) {
+  if (text == "design") return BoundaryRule::design;
+  if (text == "information") return BoundaryRule::information;
+  throw UsageError(what + " " + text + ": expected design or information");
+}
+
+std::string boundary_rule_name(BoundaryRule rule) {
+  return rule == BoundaryRule::information ? "information" : "design";
+}
+
 void validate_scenario(const SimulationScenario& s) {
   if (s.n < 2) throw UsageError("the number of patients must be at least 2");
   if (s.n > 100000000) throw UsageError("the number of patients is too large");
@@ -204,6 +214,26 @@ void validate_scenario(const SimulationScenario& s) {
   if ((an.test == AnalysisTest::rmst || an.test == AnalysisTest::milestone) &&
       !(an.time > 0 && std::isfinite(an.time)))
     throw UsageError("analysis " + analysis_name(an) + ": the time must be finite and > 0");
+  if (s.boundary_rule == BoundaryRule::information) {
+    const auto& b = s.boundary_options;
+    if (b.efficacy.type == SpendingType::user)
+      throw UsageError(
+          "--boundaries information: user-defined spending gives alpha at the planned looks only "
+          "(use a spending function, or --boundaries design)");
+    if (an.test == AnalysisTest::maxcombo &&
+        (b.efficacy.type == SpendingType::haybittle_peto ||
+         b.efficacy.type == SpendingType::wang_tsiatis))
+      throw UsageError(
+          "--boundaries information with --analysis maxcombo needs an alpha-spending function "
+          "(obf, pocock, hsd, kd), not " + spending_name(b.efficacy));
+    if (an.test == AnalysisTest::maxcombo && b.futility)
+      throw UsageError(
+          "--boundaries information with --analysis maxcombo: beta-spending futility bounds need "
+          "the MaxCombo statistic's drift under H1, which has no closed form (use --boundaries "
+          "design, or no --futility)");
+    if (b.futility && b.futility->type == SpendingType::user)
+      throw UsageError("--boundaries information: user-defined futility spending is not allowed");
+  }
 }
 
 namespace detail {

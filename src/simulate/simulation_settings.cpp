@@ -111,6 +111,22 @@ SimulationSetup simulation_setup(const SimulationSettings& f) {
   out.design = GroupSequentialDesign::compute(b);
   s.z_efficacy = out.design.z_efficacy;
   if (b.futility) s.z_futility = out.design.z_futility;
+  // the rule comparing z with a bound: the log-rank's and Cox's information is proportional to
+  // the events, as the design's fractions assume; the others' is not
+  if (f.boundaries) {
+    s.boundary_rule = parse_boundary_rule(*f.boundaries);
+  } else if (design.contains("boundaries")) {
+    if (!design["boundaries"].is_string())
+      throw UsageError("scenario: design.boundaries must be \"design\" or \"information\"");
+    s.boundary_rule =
+        parse_boundary_rule(design["boundaries"].get<std::string>(), "scenario: design.boundaries");
+  } else {
+    const AnalysisTest t = s.analysis.test;
+    s.boundary_rule = t == AnalysisTest::logrank || t == AnalysisTest::cox
+                          ? BoundaryRule::design
+                          : BoundaryRule::information;
+  }
+  s.boundary_options = out.design.options;
   validate_scenario(s);
   return out;
 }

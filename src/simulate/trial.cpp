@@ -22,6 +22,11 @@
 //   cox           Z = -beta / se(beta), the Wald z of coxph(arm + strata), Efron ties.
 // A statistic that is not defined (no information: variance 0, a Cox fit that does not
 // converge) is Z = 0, as the log-rank with V = 0.
+// Boundaries (SimulationScenario::boundary_rule): the design's z bounds, look by look; or, with
+// BoundaryRule::information, every look reached is analysed first with the statistic's
+// information I_k, and the trial's own bounds come from the design's spending functions at
+// I_k / I_L (information_bounds.hpp; MaxCombo: its FH statistics' joint normal over the looks),
+// then the same stopping rule runs over the looks (apply_information_bounds).
 //
 // Cost, per trial of n patients: two bucket sorts (O(n), see bucket_scatter) put the patients in
 // list A by exit (min(event, dropout) from randomization) and in list B by entry descending; the
@@ -36,6 +41,7 @@
 
 #include "detail.hpp"
 #include "hazard/error.hpp"
+#include "hazard/information_bounds.hpp"
 #include "hazard/km.hpp"
 #include "hazard/nph.hpp"
 
@@ -160,15 +166,19 @@ double select_scattered(std::vector<double>& sorted, const std::vector<std::uint
 // The Cox fit of one look's tallies: *hr the HR estimate (HrEstimator::cox), *z the Wald z
 // -beta / se (AnalysisTest::cox). NaN and 0 without events or when the fit does not converge (all
 // events in one arm: the estimate is infinite).
-void cox_look(const std::vector<TwoArmTally>& tallies, double* hr, double* z) {
+void cox_look(const std::vector<TwoArmTally>& tallies, double* hr, double* z, double* info) {
   *hr = std::nan("");
   *z = 0.0;
+  *info = 0.0;
   if (tallies.empty()) return;
   try {
     const TwoArmCox fit = cox_two_arm(tallies);
     if (fit.converged && std::isfinite(fit.coef)) {
       *hr = std::exp(fit.coef);
-      if (fit.se > 0 && std::isfinite(fit.se) && !fit.diverged) *z = -fit.coef / fit.se;
+      if (fit.se > 0 && std::isfinite(fit.se) && !fit.diverged) {
+        *z = -fit.coef / fit.se;
+        *info = 1.0 / (fit.se * fit.se);
+      }
     }
   } catch (const NumericalError&) {
   }
@@ -182,9 +192,16 @@ double z_of_p(double p) {
 }
 
 // The z of analyses fh, maxcombo, rmst and milestone on one look's rows (ws.time... rows 0..m-1,
-// time ascending). Not finite (no information): 0.
-double analysis_z(const SimulationScenario& s, TrialWorkspace& ws, std::size_t m) {
+// time ascending). Not finite (no information): 0. `*info` gets the statistic's information at
+// the look (0 when it has none): V_w (fh), 1 / (se_1^2 + se_0^2) (rmst, milestone), and for
+// maxcombo the log-rank's V (the FH(0,0) variance). With BoundaryRule::information MaxCombo's z is
+// max_a Z_a of its oriented FH statistics (compared with the trial's bounds) and `cov` (4 x 4)
+// gets their scores' covariance V_ab = sum_t w_a w_b var_t; else it is Phi^{-1}(1 - p).
+double analysis_z(const SimulationScenario& s, TrialWorkspace& ws, std::size_t m, double* info,
+                  double* cov) {
   const auto& a = s.analysis;
+  const bool by_information = s.boundary_rule == BoundaryRule::information;
+  *info = 0.0;
   double z = 0.0;
   if (a.test == AnalysisTest::fh || a.test == AnalysisTest::maxcombo) {
     const LogrankInput in{
@@ -197,7 +214,31 @@ double analysis_z(const SimulationScenario& s, TrialWorkspace& ws, std::size_t m
         .n_groups = 2};
     const TwoArmEventTimes table = two_arm_event_times(in);
     if (a.test == AnalysisTest::fh) {
-      z = -weighted_logrank(table, fh_weights(table, {.rho = a.rho, .gamma = a.gamma})).z;
+      const WeightedLogrank w =
+          weighted_logrank(table, fh_weights(table, {.rho = a.rho, .gamma = a.gamma}));
+      z = -w.z;
+      *info = w.var > 0 ? w.var : 0.0;
+    } else if (by_information) {
+      // the four oriented FH statistics and their scores' covariance at this look
+      static constexpr FhWeight kFh[4] = {{0, 0}, {0, 1}, {1, 0}, {1, 1}};
+      std::vector<double>(&w)[4] = ws.fh_weight;
+      double zmax = -std::numeric_limits<double>::infinity();
+      bool informative = true;
+      for (std::size_t i = 0; i < 4; ++i) {
+        w[i] = fh_weights(table, kFh[i]);
+        const WeightedLogrank st = weighted_logrank(table, w[i]);
+        informative &= st.var > 0;
+        zmax = std::max(zmax, -st.z);
+      }
+      for (std::size_t i = 0; i < 4; ++i)
+        for (std::size_t j = 0; j <= i; ++j) {
+          double v = 0.0;
+          for (std::size_t t = 0; t < table.size(); ++t) v += w[i][t] * w[j][t] * table.var[t];
+          cov[i * 4 + j] = cov[j * 4 + i] = v;
+        }
+      if (!informative) return 0.0;  // some FH statistic without information: no test
+      *info = cov[0];
+      z = zmax;
     } else {
       try {
         MaxComboOptions opt;
@@ -230,13 +271,111 @@ double analysis_z(const SimulationScenario& s, TrialWorkspace& ws, std::size_t m
       // survRM2's rule: tau beyond the smaller of the arms' largest follow-up times is not
       // estimable at this look (the curve would be extended flat, its SE too small): Z = 0
       if (a.time > std::min(c0.time.back(), c1.time.back())) return 0.0;
-      z = rmst_difference(km_rmst(c0, a.time), km_rmst(c1, a.time)).z;
+      const RmstDifference d = rmst_difference(km_rmst(c0, a.time), km_rmst(c1, a.time));
+      z = d.z;
+      *info = 1.0 / (d.std_err * d.std_err);
     } else {
       const KmLandmark l0 = km_landmark(c0, a.time), l1 = km_landmark(c1, a.time);
-      z = (l1.surv - l0.surv) / std::sqrt(l0.std_err * l0.std_err + l1.std_err * l1.std_err);
+      const double var = l0.std_err * l0.std_err + l1.std_err * l1.std_err;
+      z = (l1.surv - l0.surv) / std::sqrt(var);
+      *info = 1.0 / var;
     }
   }
+  if (std::isnan(z) || !std::isfinite(*info)) *info = 0.0;
   return std::isnan(z) ? 0.0 : z;
+}
+
+// BoundaryRule::information: the looks performed (rec.looks_done of them, their z, information
+// and, for MaxCombo, covariances in ws) get this trial's bounds from the spending functions at the
+// statistic's information fractions (information_bounds.hpp); the stopping rule then runs over
+// them as with the design's bounds, and the record is cut at the look where the trial stops (the
+// later looks' values become NaN, as for a trial that stopped there).
+void apply_information_bounds(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord& rec,
+                              double* z, double* hr, double* time, double* events) {
+  const auto L = static_cast<std::size_t>(rec.looks_done);
+  if (L == 0) return;
+  const std::span<const double> info(ws.look_info.data(), L);
+  const BoundaryOptions& b = s.boundary_options;
+  std::size_t stop = L - 1;
+  if (s.analysis.test == AnalysisTest::maxcombo) {
+    // Look by look: the bound of each tested look but the last by maxcombo_bound, and at the
+    // last, one probability decides: max_a Z_a >= b (the bound not solved) iff
+    // P(no crossing before, max_a Z_a < observed max) >= 1 - alpha, that probability increasing
+    // in the observed max; computed coarsely first and again precisely when the coarse value is
+    // within its error of 1 - alpha.
+    const std::vector<double> frac = information_fractions(info);
+    std::vector<double> cov;
+    std::vector<std::size_t> used;
+    std::vector<double> alpha;
+    for (std::size_t k = 0; k < L; ++k) {
+      if (std::isnan(frac[k])) continue;
+      used.push_back(k);
+      alpha.push_back(k + 1 == L ? b.alpha : spending_value(b.efficacy, b.alpha, frac[k]));
+      cov.insert(cov.end(), ws.look_cov.begin() + static_cast<std::ptrdiff_t>(k * 16),
+                 ws.look_cov.begin() + static_cast<std::ptrdiff_t>(k * 16 + 16));
+    }
+    if (!used.empty()) {
+      const std::vector<double> corr = maxcombo_joint_correlation(cov, 4);
+      MaxComboBoundOptions opt;
+      // the decisions need the interim bounds to ~1e-3 on the z scale, not the library's
+      // 1e-7 probability (an 8-variate probability costs ~50 ms at 1e-3, seconds at 1e-5)
+      opt.rel_tol = 5e-2;
+      opt.abs_tol_floor = 1e-6;
+      opt.z_tolerance = 2e-3;
+      opt.mvn.shifts = 4;
+      opt.mvn.max_points = std::size_t{1} << 13;
+      std::vector<double> bounds;
+      double previous = 0.0;
+      for (std::size_t i = 0; i < used.size(); ++i) {
+        const std::size_t k = used[i];
+        const double a = std::max(previous, alpha[i]);
+        if (i + 1 < used.size()) {
+          const double bk = maxcombo_bound(bounds, previous, a, corr, 4, opt);
+          bounds.push_back(bk);
+          previous = a;
+          if (z[k] >= bk) {
+            rec.reject = true;
+            stop = k;
+            break;
+          }
+          continue;
+        }
+        MvnOptions mvn = opt.mvn;
+        mvn.abs_tol = 1e-3;
+        MvnProbability p = maxcombo_continue_probability(bounds, z[k], corr, 4, mvn);
+        if (std::fabs(p.value - (1 - a)) <= p.error) {
+          mvn.abs_tol = std::max(1e-7, 1e-3 * (a - previous));
+          mvn.max_points = std::size_t{1} << 16;
+          p = maxcombo_continue_probability(bounds, z[k], corr, 4, mvn);
+        }
+        rec.reject = p.value >= 1 - a;
+        stop = k;
+      }
+    }
+  } else {
+    const InformationBounds ib = information_bounds(info, b);
+    for (std::size_t k = 0; k < L; ++k) {
+      if (z[k] >= ib.z_efficacy[k]) {
+        rec.reject = true;
+        stop = k;
+        break;
+      }
+      if (k + 1 < L && z[k] <= ib.z_futility[k]) {
+        rec.futility = true;
+        stop = k;
+        break;
+      }
+    }
+  }
+  // a trial stopping before a look whose events never came did not miss it
+  if (stop + 1 < L) rec.events_not_achieved = false;
+  for (std::size_t k = stop + 1; k < L; ++k) z[k] = hr[k] = time[k] = events[k] = std::nan("");
+  rec.looks_done = rec.stop_look = static_cast<int>(stop + 1);
+  rec.events = events[stop];
+  rec.subjects = ws.look_subjects[stop];
+  rec.duration = time[stop];
+  rec.z = z[stop];
+  rec.hr = hr[stop];
 }
 
 }  // namespace
@@ -323,6 +462,12 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
     ws.ev_deaths1.resize(n);
     ws.ev_at_risk.resize(n);
     ws.ev_at_risk1.resize(n);
+  }
+  const bool by_information = s.boundary_rule == BoundaryRule::information;
+  if (by_information) {
+    ws.look_info.assign(K, 0.0);
+    ws.look_subjects.assign(K, 0.0);
+    ws.look_cov.assign(K * 16, 0.0);
   }
   for (std::size_t k = 0; k < K; ++k) {
     double t;
@@ -446,6 +591,7 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
     double v = lr.var;
     double zk = v > 0 ? -oe / std::sqrt(v) : 0.0;
     double hrk = v > 0 ? std::exp(oe / v) : std::nan("");
+    double info = v > 0 ? v : 0.0;  // the log-rank's information
     if (s.hr_estimator == HrEstimator::cox || test == AnalysisTest::cox) {
       if (!stratified) {  // the event times recorded above are the tallies
         ws.tallies.resize(lr_times);
@@ -460,16 +606,27 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
                                      std::span<const std::int32_t>(ws.group.data(), m),
                                      std::span<const std::int32_t>(ws.stratum.data(), m));
       }
-      double cox_hr = 0, cox_z = 0;
-      cox_look(ws.tallies, &cox_hr, &cox_z);
+      double cox_hr = 0, cox_z = 0, cox_info = 0;
+      cox_look(ws.tallies, &cox_hr, &cox_z, &cox_info);
       if (s.hr_estimator == HrEstimator::cox) hrk = cox_hr;
-      if (test == AnalysisTest::cox) zk = cox_z;
+      if (test == AnalysisTest::cox) {
+        zk = cox_z;
+        info = cox_info;
+      }
     }
-    if (test != AnalysisTest::logrank && test != AnalysisTest::cox) zk = analysis_z(s, ws, m);
+    if (test != AnalysisTest::logrank && test != AnalysisTest::cox)
+      zk = analysis_z(s, ws, m, &info, by_information ? &ws.look_cov[k * 16] : nullptr);
     z[k] = zk;
     hr[k] = hrk;
     time[k] = t;
     events[k] = static_cast<double>(ev);
+    if (by_information) {
+      // every look is analysed first; the bounds need the final look's information
+      ws.look_info[k] = info;
+      ws.look_subjects[k] = static_cast<double>(m);
+      rec.looks_done = static_cast<int>(k + 1);
+      continue;
+    }
     rec.looks_done = static_cast<int>(k + 1);
     rec.stop_look = rec.looks_done;
     rec.events = static_cast<double>(ev);
@@ -486,6 +643,7 @@ void analyse_trial(const SimulationScenario& s, TrialWorkspace& ws, TrialRecord&
       break;
     }
   }
+  if (by_information) apply_information_bounds(s, ws, rec, z, hr, time, events);
 }
 
 }  // namespace detail

@@ -7,7 +7,10 @@
 #  4. log-rank power with piecewise hazards agrees with rpact's getSimulationSurvival
 #     (tests/reference/simulate/nph_sim.json, make_nph_sim.R) within 3 combined MC SEs;
 #  5. the scenario key "analysis" equals the flag (also in a --scenarios grid line); bad values exit
-#     2 naming the value.
+#     2 naming the value;
+#  6. group-sequential type I error (2 and 3 looks, O'Brien-Fleming and Pocock spending) of every
+#     analysis with each trial's bounds from its statistic's information, within 3 MC SEs;
+#  7. --boundaries design|information: defaults, the scenario key, errors.
 # Usage: simulate_nph.sh /path/to/hazard
 set -u
 HAZARD=${1:?usage: simulate_nph.sh HAZARD_BINARY}
@@ -111,6 +114,60 @@ python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); s["analysis"]="rmst
 "$HAZARD" simulate --scenario "$TMP/bad_key.json" --reps 10 > /dev/null 2> "$TMP/err"
 rc=$?
 [ $rc -eq 2 ] && grep -q "analysis rmst:-2" "$TMP/err" || { echo "FAIL: scenario analysis rmst:-2: exit $rc, $(cat "$TMP/err")"; fail=1; }
+
+# 6. group-sequential type I error with each trial's bounds from its statistic's information
+# (--boundaries information, the default for these analyses): HR = 1, O'Brien-Fleming spending
+# with 2 looks and Pocock spending with 3 looks, alpha 0.025, within 3 Monte-Carlo SEs. MaxCombo
+# solves multivariate normal bounds per trial (~0.2 s a trial with 2 looks, ~0.7 s with 3), so it
+# runs fewer trials; in a sanitizer build (~10x slower) it only runs (no rate checked).
+gs_reps=4000 mc_reps_2=600 mc_reps_3=200
+if [ "${HAZARD_SANITIZED:-0}" = 1 ]; then gs_reps=400 mc_reps_2=6 mc_reps_3=3; fi
+GS="--n 300 --median-control 12 --hr 1 --accrual-time 12 --alpha 0.025 --seed 3"
+check_h0() {  # json, label, reps-threshold-for-checking
+  python3 - "$1" "$2" "$3" <<'PY'
+import json, sys, math
+j = json.load(open(sys.argv[1]))
+assert j["boundaries"] == "information", j.get("boundaries")
+se = math.sqrt(0.025 * 0.975 / j["reps"])
+checked = j["reps"] >= int(sys.argv[3])
+ok = abs(j["power"] - 0.025) <= 3 * se or not checked
+print(f"H0 {sys.argv[2]:<34} type I {j['power']:.4f} by look {j['stagewise_rejection']} "
+      f"(3 SE {3 * se:.4f}{'' if checked else ', not checked'}){'' if ok else '  FAIL'}")
+sys.exit(0 if ok else 1)
+PY
+}
+for design in "obf --events 100,200" "pocock --events 70,140,210"; do
+  for a in fh:0,1 fh:1,0 rmst:18 milestone:12 maxcombo; do
+    reps=$gs_reps
+    if [ "$a" = maxcombo ]; then case $design in obf*) reps=$mc_reps_2 ;; *) reps=$mc_reps_3 ;; esac; fi
+    "$HAZARD" simulate $GS --spending $design --analysis "$a" --reps "$reps" --json > "$TMP/gs.json" \
+      || { echo "FAIL: $a --spending $design did not run"; fail=1; continue; }
+    check_h0 "$TMP/gs.json" "$a ${design%% *} ${design##* } looks" 100 || fail=1
+  done
+done
+
+# 7. --boundaries: the flag, the scenario's design key, the defaults and the errors
+"$HAZARD" simulate $GS --events 100,200 --analysis fh:0,1 --reps 200 --json > "$TMP/b_default.json" || fail=1
+"$HAZARD" simulate $GS --events 100,200 --analysis fh:0,1 --boundaries information --reps 200 --json > "$TMP/b_info.json" || fail=1
+cmp -s "$TMP/b_default.json" "$TMP/b_info.json" || { echo "FAIL: fh default is not --boundaries information"; fail=1; }
+"$HAZARD" simulate $GS --events 100,200 --analysis fh:0,1 --boundaries design --reps 200 --json > "$TMP/b_design.json" || fail=1
+python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if j["boundaries"] == "design" else 1)' "$TMP/b_design.json" \
+  || { echo "FAIL: --boundaries design not stated in the JSON"; fail=1; }
+"$HAZARD" simulate $FLAGS --json --boundaries design > "$TMP/lb.json" || fail=1
+cmp -s "$TMP/d.json" "$TMP/lb.json" || { echo "FAIL: logrank --boundaries design differs from the default"; fail=1; }
+"$HAZARD" simulate $FLAGS --json --analysis logrank --boundaries information > "$TMP/li.json" || fail=1
+python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if j["boundaries"] == "information" else 1)' "$TMP/li.json" \
+  || { echo "FAIL: logrank --boundaries information not stated"; fail=1; }
+python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); s["analysis"]="fh:0,1"; s["design"]={"boundaries": "design"}; json.dump(s, open(sys.argv[2], "w"))' "$TMP/delay.json" "$TMP/bkey.json"
+"$HAZARD" simulate --scenario "$TMP/bkey.json" --reps 100 --seed 5 --json > "$TMP/bk1.json" || fail=1
+"$HAZARD" simulate --scenario "$TMP/delay.json" --analysis fh:0,1 --boundaries design --reps 100 --seed 5 --json > "$TMP/bk2.json" || fail=1
+cmp -s "$TMP/bk1.json" "$TMP/bk2.json" || { echo "FAIL: scenario design.boundaries differs from --boundaries"; fail=1; }
+for bad in "--boundaries events" "--analysis maxcombo --futility obf" "--analysis maxcombo --spending hp:0.001" "--analysis fh:0,1 --spending user:0.001,0.025"; do
+  # shellcheck disable=SC2086
+  "$HAZARD" simulate $GS --events 100,200 $bad --reps 10 > /dev/null 2> "$TMP/err"
+  rc=$?
+  [ $rc -eq 2 ] && grep -q -- "--boundaries" "$TMP/err" || { echo "FAIL: $bad: exit $rc (expected 2 naming --boundaries): $(cat "$TMP/err")"; fail=1; }
+done
 
 [ $fail -eq 0 ] && echo "simulate_nph: all passed"
 exit $fail
