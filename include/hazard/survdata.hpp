@@ -170,8 +170,10 @@ std::vector<char> where_mask(const Table& table, const std::vector<WhereClause>&
 SurvData build_surv_data(const Table& table, const Roles& roles);
 
 /// The warnings for --group levels without events among the analysed rows ("--group arm: level
-/// 'B' has no events in the analysed rows (12 rows)"; at most ten, then one line counting the rest).
-std::vector<std::string> group_event_warnings(const SurvData& data, const std::string& group_column);
+/// 'B' has no events in the analysed rows (12 rows)"; at most ten, then one line counting the rest),
+/// from each level's rows and events (levels[k], rows[k], events[k]).
+std::vector<std::string> group_event_warnings(const std::vector<std::string>& levels, const std::vector<double>& rows,
+                                              const std::vector<double>& events, const std::string& group_column);
 
 /// Throws DataError (exit 3, the same in every command) when the analysed rows have fewer than
 /// `min_levels` or more than `max_levels` levels of --group, naming the file, the column and the

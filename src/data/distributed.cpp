@@ -17,7 +17,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
-#include <numeric>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -260,17 +259,12 @@ SurvData pool_surv_data(std::vector<DataPart> parts, const Roles& roles, const P
     roles.level_limit.check(combos.size(), total_rows, source, fmt::format("{}", fmt::join(roles.strata, ", ")),
                             "the combination of the strata (--strata)");
   {  // the warnings of the whole, from its per-group counts
-    SurvData summary;
-    summary.group_levels = levels;
-    summary.frequency = true;
-    for (std::size_t g = 0; g < levels.size(); ++g)
-      for (int st = 0; st < 2; ++st) {
-        summary.group.push_back(static_cast<std::int32_t>(g));
-        summary.status.push_back(static_cast<std::uint8_t>(st));
-        summary.time.push_back(0.0);
-        summary.weight.push_back(st ? counts[2 * g + 1] : counts[2 * g] - counts[2 * g + 1]);
-      }
-    out.warnings = group_event_warnings(summary, roles.group);
+    std::vector<double> group_rows(levels.size()), group_events(levels.size());
+    for (std::size_t g = 0; g < levels.size(); ++g) {
+      group_rows[g] = counts[2 * g];
+      group_events[g] = counts[2 * g + 1];
+    }
+    out.warnings = group_event_warnings(levels, group_rows, group_events, roles.group);
   }
   // One process: its rows, recoded, are the whole (the kernels sort them; counts add exactly).
   if (!options.tabulate || cluster.size() == 1) return out;
@@ -306,31 +300,26 @@ SurvData pool_surv_data(std::vector<DataPart> parts, const Roles& roles, const P
   }
   const std::vector<double> merged = runs.empty() ? std::vector<double>{} : std::move(runs.front());
   const std::size_t m = merged.size() / 5;
-  SurvData pooled;
-  pooled.source = out.source;
-  pooled.n_read = out.n_read;
-  pooled.n_filtered = out.n_filtered;
-  pooled.excluded = out.excluded;
-  pooled.group_name = out.group_name;
-  pooled.time_label = out.time_label;
-  pooled.group_label = out.group_label;
-  pooled.group_levels = out.group_levels;
-  pooled.strata_names = out.strata_names;
-  pooled.strata_levels = out.strata_levels;
-  pooled.strata_parts = out.strata_parts;
-  pooled.warnings = out.warnings;
-  pooled.frequency = true;
+  // rank 0's own rows are replaced by the table of the whole; the rest of `out` (levels, counts,
+  // warnings) is already the whole's
+  for (auto* v : {&out.time, &out.start, &out.weight}) v->clear();
+  out.status.clear();
+  out.group.clear();
+  out.stratum.clear();
+  out.row.clear();
+  out.line.clear();
+  out.frequency = true;
   for (std::size_t k = 0; k < m; ++k) {
     const double* e = merged.data() + 5 * k;
-    if (n_strata_cols != 0) pooled.stratum.push_back(static_cast<std::int32_t>(e[0]));
-    if (!roles.group.empty()) pooled.group.push_back(static_cast<std::int32_t>(e[1]));
-    pooled.time.push_back(e[2]);
-    pooled.status.push_back(static_cast<std::uint8_t>(e[3]));
-    pooled.weight.push_back(e[4]);
-    pooled.row.push_back(k);
-    pooled.line.push_back(0);
+    if (n_strata_cols != 0) out.stratum.push_back(static_cast<std::int32_t>(e[0]));
+    if (!roles.group.empty()) out.group.push_back(static_cast<std::int32_t>(e[1]));
+    out.time.push_back(e[2]);
+    out.status.push_back(static_cast<std::uint8_t>(e[3]));
+    out.weight.push_back(e[4]);
+    out.row.push_back(k);
+    out.line.push_back(0);
   }
-  return pooled;
+  return out;
 }
 
 }  // namespace hazard

@@ -447,25 +447,19 @@ std::string event_flag(const Roles& roles) {
 
 }  // namespace
 
-std::vector<std::string> group_event_warnings(const SurvData& data, const std::string& group_column) {
+std::vector<std::string> group_event_warnings(const std::vector<std::string>& levels,
+                                              const std::vector<double>& rows, const std::vector<double>& events,
+                                              const std::string& group_column) {
   std::vector<std::string> out;
-  if (data.group.empty()) return out;
-  // A group without events: its curve stays at 1 and its hazard ratio is not estimable.
-  std::vector<double> group_events(data.group_levels.size(), 0), group_rows(data.group_levels.size(), 0);
-  for (std::size_t i = 0; i < data.size(); ++i) {
-    const double f = data.frequency ? data.weight[i] : 1.0;
-    group_events[static_cast<std::size_t>(data.group[i])] += data.status[i] * f;
-    group_rows[static_cast<std::size_t>(data.group[i])] += f;
-  }
   // one warning per level, up to ten; beyond, one line counting them (a --group with thousands
   // of levels raised by --max-levels must not print thousands of lines)
   constexpr std::size_t max_listed = 10;
   std::size_t without = 0;
-  for (std::size_t k = 0; k < group_events.size(); ++k) {
-    if (group_events[k] != 0 || group_events.size() < 2) continue;
+  for (std::size_t k = 0; k < events.size(); ++k) {
+    if (events[k] != 0 || events.size() < 2) continue;
     if (++without <= max_listed)
       out.push_back(fmt::format("--group {}: level '{}' has no events in the analysed rows ({} rows)", group_column,
-                                data.group_levels[k], group_rows[k]));
+                                levels[k], rows[k]));
   }
   if (without > max_listed)
     out.push_back(fmt::format("--group {}: {} more levels have no events in the analysed rows ({} in all)",
@@ -705,7 +699,14 @@ SurvData build_surv_data(const Table& table, const Roles& roles) {
       out.group_levels = std::move(levels);
     }
     roles.level_limit.check(out.group_levels.size(), out.size(), src, roles.group, "the group (--group)");
-    for (auto& w : group_event_warnings(out, roles.group)) out.warnings.push_back(std::move(w));
+    // A group without events: its curve stays at 1 and its hazard ratio is not estimable.
+    std::vector<double> group_events(out.group_levels.size(), 0), group_rows(out.group_levels.size(), 0);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      group_events[static_cast<std::size_t>(out.group[i])] += out.status[i];
+      group_rows[static_cast<std::size_t>(out.group[i])] += 1;
+    }
+    for (auto& w : group_event_warnings(out.group_levels, group_rows, group_events, roles.group))
+      out.warnings.push_back(std::move(w));
   }
 
   // Strata: codes in the sorted order of the present combinations, labelled as R's strata().
