@@ -59,7 +59,7 @@ Newdata read_newdata(const std::string& path, const DataOptions& data, const Sur
   const std::size_t m = t.rows();
   const auto P = cd.x.cols();
   nd.x.resize(static_cast<Eigen::Index>(m), P);
-  nd.line = t.line;
+  nd.line = t.line.to_vector();
   auto need = [&](const std::string& col) -> const Column& {
     const Column* c = t.find(col);
     if (!c) throw DataError({.file = path}, fmt::format("--newdata: the file has no column '{}' (needed by the model)", col));

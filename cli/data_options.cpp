@@ -201,7 +201,8 @@ SurvData load_surv_data(const DataOptions& o, const Roles& roles, Table* table_o
       },
       [&] {
         Table table = load_table_unguarded(o, roles, extra_columns);
-        SurvData data = build_surv_data(table, roles);
+        // a table the caller does not keep gives its time column to the SurvData (no copy)
+        SurvData data = table_out ? build_surv_data(table, roles) : build_surv_data(std::move(table), roles);
         for (const auto& w : data.warnings) fmt::print(stderr, "hazard: warning: {}\n", printable(w));
         if (table_out) *table_out = std::move(table);
         return data;

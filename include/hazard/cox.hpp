@@ -99,6 +99,9 @@ Design build_design(const Table& table, std::span<const std::size_t> rows, const
 /// Main effects only: one term per spec.
 Design build_design(const Table& table, std::span<const std::size_t> rows,
                     const std::vector<DesignSpec>& specs);
+/// The same for SurvData::row.
+Design build_design(const Table& table, const IndexSequence& rows, const ModelTerms& model);
+Design build_design(const Table& table, const IndexSequence& rows, const std::vector<DesignSpec>& specs);
 
 /// The input of a Cox fit: one entry per row, in any order (the fit sorts).
 struct CoxData {

@@ -22,6 +22,8 @@
 #include <utility>
 #include <vector>
 
+#include "hazard/index_sequence.hpp"
+
 #include "hazard/table.hpp"
 
 namespace hazard {
@@ -137,8 +139,8 @@ struct SurvData {
   bool frequency = false;
   std::vector<std::int32_t> group;     ///< group code, 0 = reference level (empty if no --group)
   std::vector<std::int32_t> stratum;   ///< combined stratum code (empty if no --strata)
-  std::vector<std::size_t> row;        ///< index of the row in the Table
-  std::vector<std::uint64_t> line;     ///< line in the source file
+  IndexSequence row;                   ///< index of the row in the Table
+  IndexSequence line;                  ///< line in the source file
 
   std::string group_name;              ///< the --group column
   std::string time_label;              ///< variable label of the time column ("" if none), for headings
@@ -168,6 +170,9 @@ std::vector<char> where_mask(const Table& table, const std::vector<WhereClause>&
 
 /// Applies `roles` to `table` (see the file comment for the rules).
 SurvData build_surv_data(const Table& table, const Roles& roles);
+/// The same, for a table the caller no longer needs: a role column may be moved into the result
+/// instead of copied (the table is left valid but unspecified).
+SurvData build_surv_data(Table&& table, const Roles& roles);
 
 /// The warnings for --group levels without events among the analysed rows ("--group arm: level
 /// 'B' has no events in the analysed rows (12 rows)"; at most ten, then one line counting the rest),

@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "hazard/index_sequence.hpp"
+
 namespace hazard {
 
 enum class ColumnKind { numeric, categorical };
@@ -41,7 +43,7 @@ struct Column {
 struct Table {
   std::string source;                 ///< file name used in messages
   std::vector<Column> columns;        ///< the columns that were asked for, in the order asked
-  std::vector<std::uint64_t> line;    ///< 1-based physical line (or record number) where row i starts
+  IndexSequence line;                 ///< 1-based physical line (or record number) where row i starts
   std::string record_unit;            ///< what `line` counts: "" = text line, "observation", "record"
   std::size_t n_rows = 0;
   /// A table made of several files (concat_tables): the first row of each file and its name, in

@@ -240,6 +240,16 @@ Design build_design(const Table& table, std::span<const std::size_t> rows, const
   return d;
 }
 
+Design build_design(const Table& table, const IndexSequence& rows, const ModelTerms& model) {
+  const std::vector<std::size_t> r = rows.to_vector();
+  return build_design(table, std::span<const std::size_t>(r), model);
+}
+
+Design build_design(const Table& table, const IndexSequence& rows, const std::vector<DesignSpec>& specs) {
+  const std::vector<std::size_t> r = rows.to_vector();
+  return build_design(table, std::span<const std::size_t>(r), specs);
+}
+
 Design build_design(const Table& table, std::span<const std::size_t> rows,
                     const std::vector<DesignSpec>& specs) {
   ModelTerms m;

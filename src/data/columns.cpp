@@ -77,8 +77,7 @@ Table make_table(std::string source, std::vector<Column> columns) {
                                    c.size(), columns.front().name, columns.front().size()));
   }
   t.n_rows = columns.empty() ? 0 : columns.front().size();
-  t.line.resize(t.n_rows);
-  for (std::size_t i = 0; i < t.n_rows; ++i) t.line[i] = i + 1;
+  t.line = IndexSequence::iota(1, t.n_rows);
   t.columns = std::move(columns);
   return t;
 }

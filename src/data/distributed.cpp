@@ -204,8 +204,8 @@ SurvData pool_surv_data(std::vector<DataPart> parts, const Roles& roles, const P
     out.weight.insert(out.weight.end(), d.weight.begin(), d.weight.end());
     for (auto g : d.group) out.group.push_back(group_code[static_cast<std::size_t>(g)]);
     for (auto s : d.stratum) out.stratum.push_back(stratum_code[static_cast<std::size_t>(s)]);
-    out.row.insert(out.row.end(), d.row.begin(), d.row.end());
-    out.line.insert(out.line.end(), d.line.begin(), d.line.end());
+    out.row.append(d.row);
+    out.line.append(d.line);
   }
   // A part without the optional columns' rows leaves them shorter: only whole columns are kept.
   if (out.start.size() != out.time.size()) out.start.clear();

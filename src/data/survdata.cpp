@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -474,61 +475,80 @@ std::size_t SurvData::rows() const {
   return static_cast<std::size_t>(n);
 }
 
-SurvData build_surv_data(const Table& table, const Roles& roles) {
-  const std::string& src = table.source;
+namespace {
+
+// ---- build_surv_data, step by step (the order of the rules: the file comment) ----
+
+// The reasons a row is excluded, in the order they are tested; a row is counted under the first.
+constexpr std::array<const char*, 9> kReasons = {"missing time",   "missing start",    "missing event",
+                                                 "missing group",  "missing stratum",  "missing weight",
+                                                 "missing covariate", "missing offset", "missing cluster"};
+// A row's verdict: kept, removed by --where, or excluded for kReasons[v - kFirstReason].
+constexpr std::uint8_t kKept = 0, kFiltered = 1, kFirstReason = 2;
+
+void require_time_and_event(const Roles& roles) {
   if (roles.time.empty()) throw UsageError("--time is required");
   if (roles.event.empty()) throw UsageError("the event is required: --event COL, --event COL=VALUE or --cnsr COL");
-  const std::size_t n = table.rows();
+}
 
-  auto loc = [&](std::size_t i, const std::string& col, const std::string& value) {
-    return Location{.file = table.source_of(i), .line = i < table.line.size() ? table.line[i] : 0, .column = col,
-                    .value = value, .has_value = true, .unit = table.record_unit};
-  };
+// The error location of row i's value in `column`.
+Location row_location(const Table& table, std::size_t i, const std::string& column, const std::string& value) {
+  return Location{.file = table.source_of(i), .line = i < table.line.size() ? table.line[i] : 0, .column = column,
+                  .value = value, .has_value = true, .unit = table.record_unit};
+}
 
-  std::vector<char> keep = where_mask(table, roles.where);
-
-  // A column the file declares as text (SAS character, Dataset-JSON string) is never a time,
-  // start, weight or offset: the error names the first analysed row's value.
+// A column the file declares as text (SAS character, Dataset-JSON string) is never a time, start,
+// weight or offset: the error names the first analysed row's value.
+void reject_text_roles(const Table& table, const Roles& roles, const std::vector<char>& keep) {
   auto numeric_role = [&](const std::string& name, const char* role) {
     if (name.empty()) return;
     const Column& c = table.at(name);
     if (!c.character) return;
-    for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t i = 0; i < table.rows(); ++i)
       if (keep[i] && !c.is_missing(i))
-        throw DataError(loc(i, name, c.text(i)), fmt::format("the {} column is character (text) in the file, not numeric", role));
+        throw DataError(row_location(table, i, name, c.text(i)),
+                        fmt::format("the {} column is character (text) in the file, not numeric", role));
   };
   numeric_role(roles.time, "time");
   numeric_role(roles.start, "start");
   numeric_role(roles.weights, "weight");
   numeric_role(roles.offset, "offset");
+}
 
-  // ---- role columns ----
-  NumericView time(table.at(roles.time));
-  std::optional<NumericView> start, weight, offset;
-  if (!roles.start.empty()) start.emplace(table.at(roles.start));
-  if (!roles.weights.empty()) weight.emplace(table.at(roles.weights));
-  if (!roles.offset.empty()) offset.emplace(table.at(roles.offset));
-  const Column& event = table.at(roles.event);
-
-  // Event coding, resolved per level for categorical columns.
-  double event_number = 0;
-  bool event_value_numeric = false;
-  if (roles.coding == EventCoding::equals) {
-    event_value_numeric = parse_finite(roles.event_value, event_number);
-    if (event.is_numeric() && !event_value_numeric)
-      throw UsageError(fmt::format("--event {}={}: column '{}' is numeric but '{}' is not a number",
-                                   roles.event, roles.event_value, roles.event, roles.event_value));
-  }
-  auto event_status = [&](std::size_t i) -> int {  // 1, 0, or -1 invalid
-    if (event.is_numeric()) {
-      double x = event.numbers[i];
-      switch (roles.coding) {
-        case EventCoding::indicator: return x == 1.0 ? 1 : x == 0.0 ? 0 : -1;
-        case EventCoding::equals: return x == event_number ? 1 : 0;
-        case EventCoding::cnsr: return x == 0.0 ? 1 : (x > 0 && x == std::floor(x)) ? 0 : -1;
-      }
+// The event column read through the coding (--event COL, --event COL=VALUE, --cnsr COL): 1 event,
+// 0 censored, -1 not a value of the coding. Categorical columns are resolved once per level.
+class EventCoder {
+ public:
+  EventCoder(const Column& event, const Roles& roles) : event_(event), coding_(roles.coding) {
+    if (coding_ == EventCoding::equals) {
+      const bool value_numeric = parse_finite(roles.event_value, number_);
+      if (event.is_numeric() && !value_numeric)
+        throw UsageError(fmt::format("--event {}={}: column '{}' is numeric but '{}' is not a number", roles.event,
+                                     roles.event_value, roles.event, roles.event_value));
     }
-    const std::string& s = event.levels[static_cast<std::size_t>(event.codes[i])];
+    if (!event.is_numeric()) {
+      level_status_.reserve(event.levels.size());
+      for (const auto& s : event.levels) level_status_.push_back(from_text(s, roles));
+    }
+  }
+  int status(std::size_t i) const {
+    if (!event_.is_numeric()) return level_status_[static_cast<std::size_t>(event_.codes[i])];
+    const double x = event_.numbers[i];
+    switch (coding_) {
+      case EventCoding::indicator: return x == 1.0 ? 1 : x == 0.0 ? 0 : -1;
+      case EventCoding::equals: return x == number_ ? 1 : 0;
+      case EventCoding::cnsr: return x == 0.0 ? 1 : (x > 0 && x == std::floor(x)) ? 0 : -1;
+    }
+    return -1;
+  }
+  const char* rule() const {
+    return coding_ == EventCoding::indicator ? "the event must be 1/0 or true/false"
+           : coding_ == EventCoding::cnsr    ? "CNSR must be 0 (event) or a positive integer (censored)"
+                                             : "";
+  }
+
+ private:
+  static int from_text(const std::string& s, const Roles& roles) {
     switch (roles.coding) {
       case EventCoding::indicator: return indicator_from_text(s);
       case EventCoding::equals: return s == roles.event_value ? 1 : 0;
@@ -539,12 +559,251 @@ SurvData build_surv_data(const Table& table, const Roles& roles) {
       }
     }
     return -1;
+  }
+  const Column& event_;
+  EventCoding coding_;
+  double number_ = 0;
+  std::vector<int> level_status_;
+};
+
+// The role columns of one build, read through their views.
+struct RoleColumns {
+  NumericView time;
+  std::optional<NumericView> start, weight, offset;
+  const Column& event;
+  EventCoder coder;
+  std::optional<Factor> group;
+  std::vector<Factor> strata;
+  std::vector<char> missing_covariate;  // empty when there are no covariates
+  const Column* cluster = nullptr;
+
+  RoleColumns(const Table& table, const Roles& roles)
+      : time(table.at(roles.time)), event(table.at(roles.event)), coder(event, roles) {
+    if (!roles.start.empty()) start.emplace(table.at(roles.start));
+    if (!roles.weights.empty()) weight.emplace(table.at(roles.weights));
+    if (!roles.offset.empty()) offset.emplace(table.at(roles.offset));
+    if (!roles.group.empty()) {
+      group = make_factor(table.at(roles.group));
+      if (!roles.ref.empty()) relevel(*group, roles.ref, table.source, roles.group);
+    }
+    for (const auto& s : roles.strata) strata.push_back(make_factor(table.at(s)));
+    // rows with a missing covariate, found column by column (the column's kind is the same for
+    // every row, so the loop is unswitched)
+    for (const auto& name : roles.covariates) {
+      const Column& c = table.at(name);
+      if (missing_covariate.empty()) missing_covariate.assign(table.rows(), 0);
+      char* m = missing_covariate.data();
+      for (std::size_t i = 0; i < table.rows(); ++i) m[i] |= static_cast<char>(c.is_missing(i));
+    }
+    if (!roles.cluster.empty()) cluster = &table.at(roles.cluster);
+  }
+};
+
+// Rule 2 and 3 for every row: throws the first invalid value (in row order, within a row in the
+// order time, start, event, weight, offset) and returns each row's verdict; the kept rows' event
+// status is appended to `status`.
+std::vector<std::uint8_t> check_rows(const Table& table, const Roles& roles, const RoleColumns& c,
+                                     const std::vector<char>& keep, std::vector<std::uint8_t>& status) {
+  const std::size_t n = table.rows();
+  std::vector<std::uint8_t> verdict(n, kKept);
+  detail::reserve_huge(status, n);
+  auto fail = [&](std::size_t i, const std::string& column, const std::string& why) {
+    throw DataError(row_location(table, i, column, table.at(column).text(i)), why);
   };
-  const char* coding_text = roles.coding == EventCoding::indicator
-                                ? "the event must be 1/0 or true/false"
-                            : roles.coding == EventCoding::cnsr
-                                ? "CNSR must be 0 (event) or a positive integer (censored)"
-                                : "";
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!keep[i]) {
+      verdict[i] = kFiltered;
+      continue;
+    }
+    double t = 0, t0 = 0, wt = 1, off = 0;
+    const bool has_t = !c.time.missing(i);
+    if (has_t) {
+      if (!c.time.get(i, t)) fail(i, roles.time, "time is not a finite number");
+      if (t < 0) fail(i, roles.time, "time is negative");
+    }
+    const bool has_t0 = c.start && !c.start->missing(i);
+    if (has_t0) {
+      if (!c.start->get(i, t0)) fail(i, roles.start, "start time is not a finite number");
+      if (has_t && !(t0 < t)) fail(i, roles.start, fmt::format("start time must be less than the stop time ({})", t));
+    }
+    int st = -1;
+    const bool has_ev = !c.event.is_missing(i);
+    if (has_ev) {
+      st = c.coder.status(i);
+      if (st < 0) fail(i, roles.event, c.coder.rule());
+    }
+    const bool has_w = c.weight && !c.weight->missing(i);
+    if (has_w && (!c.weight->get(i, wt) || wt < 0)) fail(i, roles.weights, "a weight must be a non-negative finite number");
+    const bool has_off = c.offset && !c.offset->missing(i);
+    if (has_off && !c.offset->get(i, off)) fail(i, roles.offset, "offset is not a finite number");
+
+    std::size_t reason = kReasons.size();  // none
+    if (!has_t) reason = 0;
+    else if (c.start && !has_t0) reason = 1;
+    else if (!has_ev) reason = 2;
+    else if (c.group && c.group->codes[i] < 0) reason = 3;
+    else if (std::any_of(c.strata.begin(), c.strata.end(), [&](const Factor& f) { return f.codes[i] < 0; }))
+      reason = 4;
+    else if (c.weight && !has_w) reason = 5;
+    else if (!c.missing_covariate.empty() && c.missing_covariate[i]) reason = 6;
+    else if (c.offset && !has_off) reason = 7;
+    else if (c.cluster && c.cluster->is_missing(i)) reason = 8;
+    if (reason < kReasons.size()) {
+      verdict[i] = static_cast<std::uint8_t>(kFirstReason + reason);
+      continue;
+    }
+    status.push_back(static_cast<std::uint8_t>(st));
+  }
+  return verdict;
+}
+
+// out[k] = value(i) for the k-th kept row i (all rows when every row is kept).
+template <class T, class Value>
+void gather(std::vector<T>& out, const std::vector<std::uint8_t>& verdict, std::size_t kept, Value value) {
+  detail::resize_huge(out, kept);
+  T* o = out.data();
+  if (kept == verdict.size()) {
+    for (std::size_t i = 0; i < kept; ++i) o[i] = value(i);
+    return;
+  }
+  for (std::size_t i = 0; i < verdict.size(); ++i)
+    if (verdict[i] == kKept) *o++ = value(i);
+}
+
+// A numeric role's values in the kept rows: taken from the table when the caller gave it up and
+// every row is kept, otherwise copied (or converted from text through the view).
+void gather_numbers(std::vector<double>& out, const NumericView& view, Table* owned, const std::string& name,
+                    bool sole_reader, const std::vector<std::uint8_t>& verdict, std::size_t kept) {
+  if (view.col->is_numeric() && owned && sole_reader && kept == verdict.size()) {
+    out = std::move(owned->at(name).numbers);  // every value was checked finite
+    return;
+  }
+  gather(out, verdict, kept, [&](std::size_t i) {
+    double x = 0;
+    view.get(i, x);
+    return x;
+  });
+}
+
+// The number of roles `name` plays (a column read by two roles is never given up by the first).
+std::size_t roles_of(const Roles& roles, const std::string& name) {
+  std::size_t k = 0;
+  for (const auto* r : {&roles.time, &roles.start, &roles.event, &roles.group, &roles.weights, &roles.offset,
+                        &roles.cluster})
+    k += *r == name;
+  for (const auto& s : roles.strata) k += s == name;
+  for (const auto& s : roles.covariates) k += s == name;
+  for (const auto& w : roles.where) k += w.column == name;
+  return k;
+}
+
+// Group levels without analysed rows are dropped (keeping the order, reference first); the level
+// limit; warnings for levels without events.
+void drop_empty_group_levels(SurvData& out, const Roles& roles) {
+  const std::string& src = out.source;
+  std::vector<std::size_t> count(out.group_levels.size(), 0);
+  for (auto g : out.group) ++count[static_cast<std::size_t>(g)];
+  // A reference named with --ref must be present; the default one (the first level) is the first
+  // level present in the analysed rows, as R's factor() on the subset.
+  if (count[0] == 0 && !roles.ref.empty())
+    throw DataError({.file = src, .column = roles.group, .value = out.group_levels[0], .has_value = true},
+                    "the reference group has no rows to analyse");
+  std::vector<std::int32_t> recode(count.size(), -1);
+  std::vector<std::string> levels;
+  for (std::size_t k = 0; k < count.size(); ++k) {
+    if (count[k] == 0) continue;
+    recode[k] = static_cast<std::int32_t>(levels.size());
+    levels.push_back(out.group_levels[k]);
+  }
+  if (levels.size() != out.group_levels.size()) {
+    for (auto& g : out.group) g = recode[static_cast<std::size_t>(g)];
+    out.group_levels = std::move(levels);
+  }
+  roles.level_limit.check(out.group_levels.size(), out.size(), src, roles.group, "the group (--group)");
+  // A group without events: its curve stays at 1 and its hazard ratio is not estimable.
+  std::vector<double> group_events(out.group_levels.size(), 0), group_rows(out.group_levels.size(), 0);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    group_events[static_cast<std::size_t>(out.group[i])] += out.status[i];
+    group_rows[static_cast<std::size_t>(out.group[i])] += 1;
+  }
+  for (auto& w : group_event_warnings(out.group_levels, group_rows, group_events, roles.group))
+    out.warnings.push_back(std::move(w));
+}
+
+// The strata's radix: each column's number of levels in the file plus one (a combined key is a
+// mixed-radix number over the codes); their product must fit in 64 bits.
+void check_strata_span(const std::vector<Factor>& strata, const Roles& roles, const std::string& src) {
+  std::uint64_t span = 1;
+  for (std::size_t s = 0; s < strata.size(); ++s) {
+    const std::uint64_t radix = strata[s].levels.size() + 1;
+    if (span > UINT64_MAX / radix)
+      throw DataError({.file = src, .column = roles.strata[s]},
+                      "the strata (--strata) have too many combinations of levels to be encoded (more than 2^64)");
+    span *= radix;
+  }
+}
+
+// Strata: codes in the sorted order of the present combinations, labelled as R's strata().
+void code_strata(SurvData& out, const std::vector<Factor>& strata, const Roles& roles,
+                 const std::vector<std::uint8_t>& verdict, std::size_t kept) {
+  const std::string& src = out.source;
+  std::vector<std::uint64_t> strata_key;
+  gather(strata_key, verdict, kept, [&](std::size_t i) {
+    std::uint64_t key = 0;
+    for (const auto& f : strata) key = key * (f.levels.size() + 1) + static_cast<std::uint64_t>(f.codes[i]);
+    return key;
+  });
+  std::vector<std::uint64_t> present(strata_key);
+  std::sort(present.begin(), present.end());
+  present.erase(std::unique(present.begin(), present.end()), present.end());
+  // each column first (the message names it), then their combinations
+  for (std::size_t s = 0; s < strata.size(); ++s) {
+    std::vector<char> seen(strata[s].levels.size(), 0);
+    std::size_t count = 0;
+    for (std::size_t r : out.row) {
+      auto& v = seen[static_cast<std::size_t>(strata[s].codes[r])];
+      count += v == 0 ? 1 : 0;
+      v = 1;
+    }
+    roles.level_limit.check(count, out.size(), src, roles.strata[s], "the stratum (--strata)");
+  }
+  if (strata.size() > 1) {
+    std::string names;
+    for (const auto& c : roles.strata) names += (names.empty() ? "" : ", ") + c;
+    roles.level_limit.check(present.size(), out.size(), src, names, "the combination of the strata (--strata)");
+  }
+  out.strata_names = roles.strata;
+  for (std::uint64_t key : present) {
+    std::vector<std::size_t> parts(strata.size());
+    std::uint64_t k = key;
+    for (std::size_t s = strata.size(); s-- > 0;) {
+      std::uint64_t radix = strata[s].levels.size() + 1;
+      parts[s] = static_cast<std::size_t>(k % radix);
+      k /= radix;
+    }
+    std::string label;
+    std::vector<std::string> names;
+    for (std::size_t s = 0; s < strata.size(); ++s) {
+      label += fmt::format("{}{}={}", s ? ", " : "", roles.strata[s], strata[s].levels[parts[s]]);
+      names.push_back(strata[s].levels[parts[s]]);
+    }
+    out.strata_levels.push_back(std::move(label));
+    out.strata_parts.push_back(std::move(names));
+  }
+  out.stratum.resize(strata_key.size());
+  for (std::size_t i = 0; i < strata_key.size(); ++i)
+    out.stratum[i] = static_cast<std::int32_t>(std::lower_bound(present.begin(), present.end(), strata_key[i]) -
+                                               present.begin());
+}
+
+// `owned`: the table itself when the caller gives it up (its role columns may then be moved into
+// the result instead of copied).
+SurvData build(const Table& table, const Roles& roles, Table* owned) {
+  require_time_and_event(roles);
+  const std::string& src = table.source;
+  const std::size_t n = table.rows();
+  const std::vector<char> keep = where_mask(table, roles.where);
+  reject_text_roles(table, roles, keep);
 
   SurvData out;
   out.source = src;
@@ -552,124 +811,54 @@ SurvData build_surv_data(const Table& table, const Roles& roles) {
   out.time_label = table.at(roles.time).label;
   if (!roles.group.empty()) out.group_label = table.at(roles.group).label;
 
-  std::optional<Factor> group;
-  if (!roles.group.empty()) {
-    group = make_factor(table.at(roles.group));
-    if (!roles.ref.empty()) relevel(*group, roles.ref, src, roles.group);
+  RoleColumns c(table, roles);
+  if (c.group) {
     out.group_name = roles.group;
-    out.group_levels = group->levels;
+    out.group_levels = c.group->levels;
   }
-  std::vector<Factor> strata;
-  for (const auto& s : roles.strata) strata.push_back(make_factor(table.at(s)));
-  // rows with a missing covariate, found column by column (sequential passes; the column's kind
-  // is the same for every row, so the loop is unswitched)
-  std::vector<char> missing_covariate;
-  for (const auto& name : roles.covariates) {
-    const Column& c = table.at(name);
-    if (missing_covariate.empty()) missing_covariate.assign(n, 0);
-    char* m = missing_covariate.data();
-    for (std::size_t i = 0; i < n; ++i) m[i] |= static_cast<char>(c.is_missing(i));
+  check_strata_span(c.strata, roles, src);
+
+  const std::vector<std::uint8_t> verdict = check_rows(table, roles, c, keep, out.status);
+  std::array<std::size_t, kReasons.size()> excluded{};
+  for (std::uint8_t v : verdict) {
+    if (v == kFiltered) ++out.n_filtered;
+    else if (v >= kFirstReason) ++excluded[v - kFirstReason];
   }
-  const Column* cluster = roles.cluster.empty() ? nullptr : &table.at(roles.cluster);
+  for (std::size_t r = 0; r < kReasons.size(); ++r) {
+    if (excluded[r] == 0) continue;
+    out.excluded.count += excluded[r];
+    out.excluded.reasons[kReasons[r]] += excluded[r];
+  }
+  const std::size_t kept = out.status.size();
 
-  // Combined stratum key (mixed radix over the strata's codes), compressed later. The radix is
-  // each column's number of levels in the file plus one: their product must fit in 64 bits.
-  std::vector<std::uint64_t> strata_key;
-  {
-    std::uint64_t span = 1;
-    for (std::size_t s = 0; s < strata.size(); ++s) {
-      const std::uint64_t radix = strata[s].levels.size() + 1;
-      if (span > UINT64_MAX / radix)
-        throw DataError({.file = src, .column = roles.strata[s]},
-                        "the strata (--strata) have too many combinations of levels to be encoded (more than 2^64)");
-      span *= radix;
+  // the kept rows' values, their rows in the table and their lines
+  if (c.start) gather_numbers(out.start, *c.start, nullptr, roles.start, false, verdict, kept);
+  if (c.weight) gather_numbers(out.weight, *c.weight, nullptr, roles.weights, false, verdict, kept);
+  if (c.group) {
+    if (kept == n) {
+      out.group = std::move(c.group->codes);
+    } else {
+      gather(out.group, verdict, kept, [&](std::size_t i) { return c.group->codes[i]; });
     }
   }
-  // at most n rows are kept: reserve once (untouched capacity costs no memory)
-  detail::reserve_huge(out.time, n);
-  detail::reserve_huge(out.status, n);
-  detail::reserve_huge(out.row, n);
-  detail::reserve_huge(out.line, n);
-  if (start) detail::reserve_huge(out.start, n);
-  if (weight) detail::reserve_huge(out.weight, n);
-  if (group) detail::reserve_huge(out.group, n);
-  if (!strata.empty()) detail::reserve_huge(strata_key, n);
-
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!keep[i]) {
-      ++out.n_filtered;
-      continue;
+  if (kept == n) {
+    out.row = IndexSequence::iota(0, n);
+    out.line = table.line;
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (verdict[i] != kKept) continue;
+      out.row.push_back(i);
+      out.line.push_back(i < table.line.size() ? table.line[i] : 0);
     }
-    // 2. validate non-missing values
-    double t = 0, t0 = 0, wt = 1, off = 0;
-    bool has_t = !time.missing(i);
-    if (has_t) {
-      if (!time.get(i, t)) throw DataError(loc(i, roles.time, table.at(roles.time).text(i)), "time is not a finite number");
-      if (t < 0) throw DataError(loc(i, roles.time, table.at(roles.time).text(i)), "time is negative");
-    }
-    bool has_t0 = start && !start->missing(i);
-    if (has_t0) {
-      if (!start->get(i, t0))
-        throw DataError(loc(i, roles.start, table.at(roles.start).text(i)), "start time is not a finite number");
-      if (has_t && !(t0 < t))
-        throw DataError(loc(i, roles.start, table.at(roles.start).text(i)),
-                        fmt::format("start time must be less than the stop time ({})", t));
-    }
-    int st = -1;
-    bool has_ev = !event.is_missing(i);
-    if (has_ev) {
-      st = event_status(i);
-      if (st < 0) throw DataError(loc(i, roles.event, event.text(i)), coding_text);
-    }
-    bool has_w = weight && !weight->missing(i);
-    if (has_w) {
-      if (!weight->get(i, wt) || wt < 0)
-        throw DataError(loc(i, roles.weights, table.at(roles.weights).text(i)),
-                        "a weight must be a non-negative finite number");
-    }
-    bool has_off = offset && !offset->missing(i);
-    if (has_off && !offset->get(i, off))
-      throw DataError(loc(i, roles.offset, table.at(roles.offset).text(i)), "offset is not a finite number");
-
-    // 3. exclusions for missing values
-    const char* reason = nullptr;
-    if (!has_t) reason = "missing time";
-    else if (start && !has_t0) reason = "missing start";
-    else if (!has_ev) reason = "missing event";
-    else if (group && group->codes[i] < 0) reason = "missing group";
-    else if (std::any_of(strata.begin(), strata.end(), [&](const Factor& f) { return f.codes[i] < 0; }))
-      reason = "missing stratum";
-    else if (weight && !has_w) reason = "missing weight";
-    else if (!missing_covariate.empty() && missing_covariate[i])
-      reason = "missing covariate";
-    else if (offset && !has_off) reason = "missing offset";
-    else if (cluster && cluster->is_missing(i)) reason = "missing cluster";
-    if (reason) {
-      out.excluded.add(reason);
-      continue;
-    }
-
-    out.time.push_back(t);
-    if (start) out.start.push_back(t0);
-    out.status.push_back(static_cast<std::uint8_t>(st));
-    if (weight) out.weight.push_back(wt);
-    if (group) out.group.push_back(group->codes[i]);
-    if (!strata.empty()) {
-      std::uint64_t key = 0;
-      for (const auto& f : strata) key = key * (f.levels.size() + 1) + static_cast<std::uint64_t>(f.codes[i]);
-      strata_key.push_back(key);
-    }
-    out.row.push_back(i);
-    out.line.push_back(i < table.line.size() ? table.line[i] : 0);
   }
+  gather_numbers(out.time, c.time, owned, roles.time, roles_of(roles, roles.time) == 1, verdict, kept);
 
   if (out.time.empty() && roles.require_rows) {
     std::string why;
-    for (const auto& [r, c] : out.excluded.reasons) why += fmt::format("{}{}: {}", why.empty() ? "" : ", ", r, c);
+    for (const auto& [r, k] : out.excluded.reasons) why += fmt::format("{}{}: {}", why.empty() ? "" : ", ", r, k);
     throw DataError({.file = src},
-                    fmt::format("no data rows left to analyse ({} read, {} removed by --where, {} excluded{}{}{})",
-                                n, out.n_filtered, out.excluded.count, why.empty() ? "" : " (", why,
-                                why.empty() ? "" : ")"));
+                    fmt::format("no data rows left to analyse ({} read, {} removed by --where, {} excluded{}{}{})", n,
+                                out.n_filtered, out.excluded.count, why.empty() ? "" : " (", why, why.empty() ? "" : ")"));
   }
 
   // An event coding that gives no event at all is a mistake (lung's 1/2 status read with --cnsr,
@@ -678,82 +867,15 @@ SurvData build_surv_data(const Table& table, const Roles& roles) {
   for (auto st : out.status) events += st;
   if (events == 0 && roles.require_events) no_events(table, roles, out);
 
-  // Group levels without analysed rows are dropped (keeping the order, reference first).
-  if (group) {
-    std::vector<std::size_t> count(out.group_levels.size(), 0);
-    for (auto g : out.group) ++count[static_cast<std::size_t>(g)];
-    // A reference named with --ref must be present; the default one (the first level) is the first
-    // level present in the analysed rows, as R's factor() on the subset.
-    if (count[0] == 0 && !roles.ref.empty())
-      throw DataError({.file = src, .column = roles.group, .value = out.group_levels[0], .has_value = true},
-                      "the reference group has no rows to analyse");
-    std::vector<std::int32_t> recode(count.size(), -1);
-    std::vector<std::string> levels;
-    for (std::size_t k = 0; k < count.size(); ++k) {
-      if (count[k] == 0) continue;
-      recode[k] = static_cast<std::int32_t>(levels.size());
-      levels.push_back(out.group_levels[k]);
-    }
-    if (levels.size() != out.group_levels.size()) {
-      for (auto& g : out.group) g = recode[static_cast<std::size_t>(g)];
-      out.group_levels = std::move(levels);
-    }
-    roles.level_limit.check(out.group_levels.size(), out.size(), src, roles.group, "the group (--group)");
-    // A group without events: its curve stays at 1 and its hazard ratio is not estimable.
-    std::vector<double> group_events(out.group_levels.size(), 0), group_rows(out.group_levels.size(), 0);
-    for (std::size_t i = 0; i < out.size(); ++i) {
-      group_events[static_cast<std::size_t>(out.group[i])] += out.status[i];
-      group_rows[static_cast<std::size_t>(out.group[i])] += 1;
-    }
-    for (auto& w : group_event_warnings(out.group_levels, group_rows, group_events, roles.group))
-      out.warnings.push_back(std::move(w));
-  }
-
-  // Strata: codes in the sorted order of the present combinations, labelled as R's strata().
-  if (!strata.empty()) {
-    std::vector<std::uint64_t> present(strata_key);
-    std::sort(present.begin(), present.end());
-    present.erase(std::unique(present.begin(), present.end()), present.end());
-    // each column first (the message names it), then their combinations
-    for (std::size_t s = 0; s < strata.size(); ++s) {
-      std::vector<char> seen(strata[s].levels.size(), 0);
-      std::size_t count = 0;
-      for (std::size_t r : out.row) {
-        auto& v = seen[static_cast<std::size_t>(strata[s].codes[r])];
-        count += v == 0 ? 1 : 0;
-        v = 1;
-      }
-      roles.level_limit.check(count, out.size(), src, roles.strata[s], "the stratum (--strata)");
-    }
-    if (strata.size() > 1) {
-      std::string names;
-      for (const auto& c : roles.strata) names += (names.empty() ? "" : ", ") + c;
-      roles.level_limit.check(present.size(), out.size(), src, names, "the combination of the strata (--strata)");
-    }
-    out.strata_names = roles.strata;
-    for (std::uint64_t key : present) {
-      std::vector<std::size_t> parts(strata.size());
-      std::uint64_t k = key;
-      for (std::size_t s = strata.size(); s-- > 0;) {
-        std::uint64_t radix = strata[s].levels.size() + 1;
-        parts[s] = static_cast<std::size_t>(k % radix);
-        k /= radix;
-      }
-      std::string label;
-      std::vector<std::string> names;
-      for (std::size_t s = 0; s < strata.size(); ++s) {
-        label += fmt::format("{}{}={}", s ? ", " : "", roles.strata[s], strata[s].levels[parts[s]]);
-        names.push_back(strata[s].levels[parts[s]]);
-      }
-      out.strata_levels.push_back(std::move(label));
-      out.strata_parts.push_back(std::move(names));
-    }
-    out.stratum.resize(strata_key.size());
-    for (std::size_t i = 0; i < strata_key.size(); ++i)
-      out.stratum[i] = static_cast<std::int32_t>(
-          std::lower_bound(present.begin(), present.end(), strata_key[i]) - present.begin());
-  }
+  if (c.group) drop_empty_group_levels(out, roles);
+  if (!c.strata.empty()) code_strata(out, c.strata, roles, verdict, kept);
   return out;
 }
+
+}  // namespace
+
+SurvData build_surv_data(const Table& table, const Roles& roles) { return build(table, roles, nullptr); }
+
+SurvData build_surv_data(Table&& table, const Roles& roles) { return build(table, roles, &table); }
 
 }  // namespace hazard

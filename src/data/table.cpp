@@ -79,7 +79,7 @@ Table concat_tables(std::vector<Table> tables, const std::string& source) {
   }
   for (Table& t : tables) {
     out.parts.emplace_back(out.n_rows, t.source);
-    out.line.insert(out.line.end(), t.line.begin(), t.line.end());
+    out.line.append(t.line);
     out.n_rows += t.rows();
   }
   return out;

@@ -591,12 +591,11 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
   };
 
   auto run_pass = [&](std::string_view chunk, std::uint64_t first_line,
-                      std::vector<Collector>& cols, std::vector<std::uint64_t>* lines,
+                      std::vector<Collector>& cols, IndexSequence* lines,
                       const std::vector<bool>* only, std::size_t expect) {
     if (expect) {
       for (std::size_t k = 0; k < cols.size(); ++k)
         if (!only || (*only)[k]) cols[k].reserve(expect);
-      if (lines) reserve_hint(*lines, expect);
     }
     Tokenizer tok(chunk, source, options.delimiter, first_line);
     tok.set_names(&header.names);
@@ -676,7 +675,7 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
   // starts from part 0.
   const std::size_t n_parts = std::max<std::size_t>(chunks.size(), 1);
   std::vector<std::vector<Collector>> part_cols(n_parts, std::vector<Collector>(wanted.size()));
-  std::vector<std::vector<std::uint64_t>> part_lines(n_parts);
+  std::vector<IndexSequence> part_lines(n_parts);
   std::vector<std::size_t> part_rows(chunks.size(), 0);
   if (chunks.size() <= 1) {
     if (!chunks.empty()) {
@@ -716,11 +715,12 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
   for (std::size_t c = 0; c < chunks.size(); ++c) table.n_rows += part_rows[c];
   // Merging appends to the first chunk's vectors (reserved for the whole file), freeing each
   // chunk's part as soon as it is copied.
+  // (one record per line, no blank line: the line numbers stay implicit, IndexSequence)
   table.line = std::move(part_lines[0]);
   table.line.reserve(table.n_rows);
   for (std::size_t c = 1; c < part_lines.size(); ++c) {
-    table.line.insert(table.line.end(), part_lines[c].begin(), part_lines[c].end());
-    std::vector<std::uint64_t>().swap(part_lines[c]);
+    table.line.append(part_lines[c]);
+    part_lines[c].clear();
   }
 
   // Merge the chunks' collectors. A column whose chunks disagree (numeric in one, text in another)

@@ -244,7 +244,7 @@ class Reader {
     t.source = source_;
     t.record_unit = format_ == DataFormat::ndjson ? "" : "record";
     t.n_rows = lines_.size();
-    t.line = std::move(lines_);
+    t.line = IndexSequence::from(lines_);
     std::vector<Column> built(read_.size());
     for (std::size_t k = 0; k < read_.size(); ++k) {
       const ColumnMeta& m = meta_[read_[k]];

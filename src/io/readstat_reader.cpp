@@ -479,8 +479,7 @@ Table parse_sas(std::string_view bytes, const std::string& source, DataFormat fo
     }
     table.columns.push_back(finish(*v, name));
   }
-  table.line.resize(table.n_rows);
-  for (std::size_t i = 0; i < table.n_rows; ++i) table.line[i] = i + 1;
+  table.line = IndexSequence::iota(1, table.n_rows);
   return table;
 }
 

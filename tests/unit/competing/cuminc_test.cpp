@@ -206,7 +206,7 @@ TEST(Cuminc, HandWorkedFiveSubjects) {
   hazard::CompetingData d;
   d.surv.time = {1, 2, 3, 4, 5};
   d.surv.status = {1, 1, 0, 1, 1};
-  d.surv.row = {0, 1, 2, 3, 4};
+  d.surv.row = hazard::IndexSequence::iota(0, 5);
   d.cause = {1, 2, 0, 1, 2};
   d.cause_levels = {"a", "b"};
   const hazard::CumincResult r = hazard::cuminc(d, {.times = {0.5, 2.5, 4, 10}});
@@ -266,8 +266,8 @@ TEST(Cuminc, CountedPathOnTiedDataAgreesWithSortedRows) {
     big.surv.stratum.insert(big.surv.stratum.end(), d.surv.stratum.begin(), d.surv.stratum.end());
     big.cause.insert(big.cause.end(), d.cause.begin(), d.cause.end());
   }
-  big.surv.row.assign(big.surv.time.size(), 0);
-  big.surv.line.assign(big.surv.time.size(), 0);
+  big.surv.row = hazard::IndexSequence::iota(0, big.surv.time.size());
+  big.surv.line = hazard::IndexSequence::iota(1, big.surv.time.size());
   ASSERT_GE(big.surv.size(), 4096u);
   const hazard::CumincOptions opt{.times = {500, 1000, 2000, 5000}};
   const hazard::CumincResult small = hazard::cuminc(d, opt);

@@ -208,3 +208,32 @@ TEST(SurvData, TooManyGroupOrStratumLevelsAreRefused) {
                 .group_levels.size(),
             2u);
 }
+
+// A table given up (Table&&) may lend its time column to the result: the result is the same as
+// from a table kept (const Table&), with every row kept, with exclusions, and when the time
+// column plays a second role.
+TEST(SurvData, GivenUpTableGivesTheSameResult) {
+  const std::vector<std::pair<std::string, Roles>> cases = {
+      {"t,e,g\n1,1,A\n2,0,B\n\n3,1,A\n4.5,1,B\n", {.time = "t", .event = "e", .group = "g"}},
+      {"t,e,g\n1,1,A\nNA,1,A\n3,,B\n4,1,\n5,0,B\n", {.time = "t", .event = "e", .group = "g"}},
+      {"t,e,g\n1,1,A\n2,0,B\n3,1,A\n", {.time = "t", .event = "e", .group = "g", .weights = "t"}},
+  };
+  for (const auto& [csv, roles] : cases) {
+    const Table kept = parse_csv(csv, "d.csv", {.columns = roles.columns()});
+    const SurvData a = build_surv_data(kept, roles);
+    const SurvData b = build_surv_data(parse_csv(csv, "d.csv", {.columns = roles.columns()}), roles);
+    EXPECT_EQ(a.time, b.time) << csv;
+    EXPECT_EQ(a.status, b.status) << csv;
+    EXPECT_EQ(a.group, b.group) << csv;
+    EXPECT_EQ(a.weight, b.weight) << csv;
+    EXPECT_TRUE(a.row == b.row) << csv;
+    EXPECT_TRUE(a.line == b.line) << csv;
+    EXPECT_EQ(a.excluded.count, b.excluded.count) << csv;
+    // the kept table still holds its time column
+    EXPECT_EQ(kept.at("t").numbers.size(), kept.rows()) << csv;
+  }
+  // a blank line makes the line numbers explicit: 2, 3, 5, 6
+  const SurvData d = build_surv_data(parse_csv(cases[0].first, "d.csv", {}), cases[0].second);
+  EXPECT_EQ(d.line, (std::vector<std::uint64_t>{2, 3, 5, 6}));
+  EXPECT_EQ(d.row, (std::vector<std::uint64_t>{0, 1, 2, 3}));
+}
