@@ -1009,7 +1009,8 @@ std::size_t skip_string(std::string_view t, std::size_t i) {
 
 /// Where the root object's "rows" array is: `open` at its '[', `close` at its ']'. `open` is found by
 /// a scan of the text up to the first root key "rows" (strings skipped, nesting counted), `close` by a
-/// scan back from the end of the text to the last ']' of the root object's level. Both are checked
+/// scan back from the end of the text to the last ']' of the root object's level that closes an
+/// array whose last element is an array (or the empty array opened at `open`). Both are checked
 /// later (the metadata around the rows must parse as JSON, and the text between them as rows only),
 /// so that a guess that does not hold sends the file to the reference path.
 struct RowsSpan {
@@ -1062,9 +1063,13 @@ std::optional<RowsSpan> find_rows(std::string_view t) {
       continue;
     }
     if (c == '}' || c == ']') {
-      if (c == ']' && depth == 1) {
-        span.close = j;
-        return span;
+      if (c == ']' && depth == 1) {  // an array of the root object: the rows when its last element is an array
+        std::size_t k = j;
+        while (k > span.open && is_json_space(t[k - 1])) --k;
+        if (t[k - 1] == ']' || k - 1 == span.open) {
+          span.close = j;
+          return span;
+        }
       }
       ++depth;
     } else if ((c == '{' || c == '[') && --depth <= 0) {
