@@ -19,12 +19,25 @@
 //   time                     -> numeric seconds since midnight
 // Errors name the file, the record (row number; the line for NDJSON), the column and the value.
 //
-// Reading is a stream (nlohmann::json::sax_parse with the handler Stream below): each row is built
-// as a small JSON array, converted into the column builders and dropped, and the pages of a mapped
-// file are released behind the parse, so that memory is the columns read (as for CSV), not a tree
-// of the whole file. Only the metadata (without the rows and the column entries, which are
-// converted one by one) is kept as a JSON value. When "rows" comes before "columns" in the object,
-// the rows are read in a second pass once the columns are known.
+// Reading is a stream, by two paths that give the same table to the bit:
+// - The fast path (simdjson On-Demand, Lemire et al., simdjson 3.0.1): the text of the root
+//   object's "rows" array is found (a scan of the text up to the key "rows", and back from the end
+//   to the array's ']'), the metadata around it (the object with "rows" emptied) is read by the
+//   reference path's parser, and the rows are parsed a window of about 1 MB at a time (cut after
+//   a row's ']', copied into a padded buffer as "[rows]"); an NDJSON file a line at a time. Each
+//   value is converted as the reference path converts it (numbers correctly rounded by both
+//   parsers; an integer literal "-0" is +0 as nlohmann reads it). It gives up at anything off the
+//   plain path (invalid JSON, a value of the wrong kind, a nested value in a row, a wrong number
+//   of values or "records", a v1.0 file, ...): then the reference path reads the file and gives
+//   its result or its error. Memory: the columns read, the metadata, one window and the parser's
+//   index of it (a few times the window).
+// - The reference path (nlohmann::json::sax_parse with the handler Stream below): each row is built
+//   as a small JSON array, converted into the column builders and dropped. Only the metadata
+//   (without the rows and the column entries, which are converted one by one) is kept as a JSON
+//   value. When "rows" comes before "columns" in the object, the rows are read in a second pass
+//   once the columns are known. Version 1.0 files are read by this path only.
+// On both paths the pages of a mapped file are released behind the parse, so that memory is the
+// columns read (as for CSV), not a tree of the whole file.
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -993,7 +1006,7 @@ void check_utf8(std::string_view text, const std::string& source, const detail::
 // which then gives its result or its error with the same words as always. It gives up at anything
 // off the plain path: a JSON or value error, a nested value in a row, a v1.0 file, "rows" not a
 // plain array at the root, ... Memory: the columns read, a window of the text and simdjson's parser
-// for it (about 10x the window), whatever the file's size; the metadata is read by the reference
+// for it (a few times the window), whatever the file's size; the metadata is read by the reference
 // path's parser from a copy of the text without the rows (rows array emptied).
 
 bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
@@ -1131,15 +1144,15 @@ bool fast_rows(std::string_view text, std::size_t begin, std::size_t end, Reader
     simdjson::error_code err = simdjson::SUCCESS;
     for (int tries = 0;; ++tries) {
       err = p.iterate(text.substr(pos, cut - pos), true, doc);
-      if (err == simdjson::SUCCESS || cut == end || tries == 8) break;
+      if (err != simdjson::UNCLOSED_STRING || cut == end || tries == 8) break;
       // the window ended inside a string: end it before the string
       const void* q = memrchr(text.data() + pos, '"', cut - pos);
       const void* r = q ? memrchr(text.data() + pos, ']', static_cast<std::size_t>(static_cast<const char*>(q) - (text.data() + pos))) : nullptr;
       if (!r) break;
       cut = static_cast<std::size_t>(static_cast<const char*>(r) - text.data()) + 1;
     }
-    if (err != simdjson::SUCCESS) {
-      if (cut == end || w >= end - pos) return false;
+    if (err != simdjson::SUCCESS) {  // (only a cut can leave a string unclosed; other errors are the file's)
+      if (err != simdjson::UNCLOSED_STRING || cut == end || w >= end - pos) return false;
       w *= 2;  // (a long string: try a longer window)
       continue;
     }
