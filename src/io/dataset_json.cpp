@@ -1147,7 +1147,8 @@ bool fast_rows(std::string_view text, std::size_t begin, std::size_t end, Reader
       if (err != simdjson::UNCLOSED_STRING || cut == end || tries == 8) break;
       // the window ended inside a string: end it before the string
       const void* q = memrchr(text.data() + pos, '"', cut - pos);
-      const void* r = q ? memrchr(text.data() + pos, ']', static_cast<std::size_t>(static_cast<const char*>(q) - (text.data() + pos))) : nullptr;
+      const char* from = text.data() + pos;
+      const void* r = q ? memrchr(from, ']', static_cast<std::size_t>(static_cast<const char*>(q) - from)) : nullptr;
       if (!r) break;
       cut = static_cast<std::size_t>(static_cast<const char*>(r) - text.data()) + 1;
     }

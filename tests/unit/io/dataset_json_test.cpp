@@ -208,10 +208,12 @@ const std::string all_types =
 const std::vector<std::string> plain_rows = {
     R"(["a",1,1.5,0.1,"1.25",true,"2024-02-29","2024-01-01T12:00:00.5Z","23:59:60","http://x"])",
     R"(["b\"],[\"c",-0,-0.0,-0e0,"  +2 ",false,0,-0,-0,"u"])",
-    R"(["],[",9007199254740993,18446744073709551616,-9223372036854775809,"1e3",0,-0,"1960-01-01T00:00:00","00:00:00.125",null])",
+    R"(["],[",9007199254740993,18446744073709551616,-9223372036854775809,"1e3",0,-0,"1960-01-01T00:00:00",)"
+    R"("00:00:00.125",null])",
     R"([null,123456789012345678901234567890,4.9e-324,2.2250738585072011e-308,"   ",1,"    ",1e5,3600,""])",
     R"(["  ",-9223372036854775808,1.7976931348623157e308,0.30000000000000004,1.5,-0,null,null,null,"  x  "])",
-    R"(["\u00e9\ud83d\ude00\t\\",9223372036854775807,2.5e-8,1e23,null,null,"2000-01-01","2024-12-31T23:59:59+01:00","12:00:00Z","\n"])",
+    R"(["\u00e9\ud83d\ude00\t\\",9223372036854775807,2.5e-8,1e23,null,null,"2000-01-01",)"
+    R"("2024-12-31T23:59:59+01:00","12:00:00Z","\n"])",
     R"(["x]y","0","1e2","-0",7,true,-21915.5,"2024-06-30T00:00:00","24:00:00","[1]"])"};
 
 std::string document(const std::vector<std::string>& rs, const std::string& sep = ",") {
@@ -232,7 +234,8 @@ TEST(DatasetJson, FastPathReadsAsTheReferencePath) {
   std::vector<std::string> many;
   for (int i = 0; i < 12; ++i)
     for (const auto& r : plain_rows) many.push_back(r);
-  many.push_back("[\"" + std::string(300, 'x') + "],[\\\"]\",1,1,1,1,true,null,null,null,null]");  // longer than a window
+  // a row longer than a window
+  many.push_back("[\"" + std::string(300, 'x') + "],[\\\"]\",1,1,1,1,true,null,null,null,null]");
   agree(document(plain_rows), DataFormat::dataset_json, true);
   agree(document(many), DataFormat::dataset_json, true);
   agree(document(many, " ,\n\t "), DataFormat::dataset_json, true);
@@ -266,17 +269,19 @@ TEST(DatasetJson, FastPathGivesErrorsToTheReferencePath) {
         "{" + all_types + ",\"rows\":[" + plain_rows[0] + ",]}", "{" + all_types + ",\"rows\":[" + plain_rows[0] + "]",
         "{" + all_types + ",\"rows\":[" + plain_rows[0] + "],\"records\":2}",
         "{" + all_types + ",\"rows\":[" + plain_rows[0] + "],\"rows\":[]}",
-        "{" + all_types + ",\"rows\":[" + plain_rows[0] + "]]}", "{" + all_types + ",\"rows\":[[" + plain_rows[0] + "]]}",
+        "{" + all_types + ",\"rows\":[" + plain_rows[0] + "]]}",
+        "{" + all_types + ",\"rows\":[[" + plain_rows[0] + "]]}",
         "{" + all_types + ",\"rows\":[" + plain_rows[0] + "," + plain_rows[0].substr(0, 30) + "]}",
         "{" + all_types + ",\"rows\":[" + plain_rows[0] + "] \"records\":1}",
         "{" + all_types + ",\"rows\":[[\"a\"]]}", "[" + document(plain_rows) + "]"})
     agree(d, DataFormat::dataset_json, false);
   agree(ndjson(plain_rows, "\n ") + plain_rows[0] + plain_rows[1] + "\n", DataFormat::ndjson, false);
   agree(ndjson(plain_rows, "\n ") + plain_rows[0] + " " + plain_rows[1] + "\n", DataFormat::ndjson, false);
-  agree(ndjson({plain_rows[0]}) + plain_rows[0].substr(0, 20) + "\n" + plain_rows[0].substr(20) + "\n", DataFormat::ndjson,
-        false);
+  agree(ndjson({plain_rows[0]}) + plain_rows[0].substr(0, 20) + "\n" + plain_rows[0].substr(20) + "\n",
+        DataFormat::ndjson, false);
   // the public reader still names the record, the column and the value
   std::vector<std::string> rs = plain_rows;
   rs[5] = R"(["s",1,1,1,1,2,null,null,null,null])";
-  EXPECT_EQ(error_of(document(rs)), "t.json: record 6: column 'B': value '2': expected true or false (the column's dataType is boolean)");
+  EXPECT_EQ(error_of(document(rs)),
+            "t.json: record 6: column 'B': value '2': expected true or false (the column's dataType is boolean)");
 }
