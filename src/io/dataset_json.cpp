@@ -1130,6 +1130,10 @@ bool fast_rows(std::string_view text, std::size_t begin, std::size_t end, Reader
   skip_space();
   if (pos == end) return true;  // no rows
   std::size_t w = std::max<std::size_t>(window, 16);
+  // The buffers for the largest window up front: not reallocated as windows vary by a few bytes
+  // (each reallocation would also raise malloc's mmap threshold and leave freed blocks resident).
+  p.buffer.resize(w + 2 + simdjson::SIMDJSON_PADDING);
+  if (p.parser.allocate(w + 2) != simdjson::SUCCESS) return false;
   for (;;) {
     std::size_t cut = end;
     if (end - pos > w) {
