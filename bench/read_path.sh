@@ -8,7 +8,8 @@
 # already in memory (bench/r_bench.R, as issue 6's table) and (b) R's whole user path inside one
 # R process (R's own start-up not counted): data.table::fread or utils::read.csv, the factor, the
 # fit and print() of the result, best of 3 (2 at 1e7). Read throughput: api_time's `readall` task
-# (read_data of every column of a numeric CSV: time, status, x1..x5) in MB/s of file.
+# (read_data of every column of a numeric CSV: time, status, x1..x5) in MB/s of file. By format
+# (1e6 only): `logrank` on the same data as CSV, Dataset-JSON v1.1 and Dataset-NDJSON.
 #
 # Usage: bash bench/read_path.sh [--quick]     (--quick: 1e6 only)
 # Environment: HAZARD_BENCH_DATA (default /tmp/hazard-bench), HAZARD_BENCH_BUILD (default build-bench).
@@ -97,6 +98,20 @@ for n in "${SIZES[@]}"; do
   nmb=$(python3 -c "import os,sys; print(os.path.getsize(sys.argv[1]) / 1e6)" "$num")
   read -r _ rs < <("$BUILD/bench/api_time" "$num" readall 3)
   printf 'readall\t%s\t%s\t%s\n' "$n" "$nmb" "$rs" >> "$RAW"
+  # the same data as Dataset-JSON v1.1 and Dataset-NDJSON: `logrank --group arm`, whole command
+  if ((n <= 1000000)); then
+    dj=$DATA/surv_$n.json
+    nd=$DATA/surv_$n.ndjson
+    [ -s "$dj" ] || awk -v types=integer,double,integer,string,double,double,double,double,double \
+                        -f tests/tools/csv_to_dataset_json.awk "$f" > "$dj"
+    [ -s "$nd" ] || sed -e '1s/,"rows":\[$/}/' -e 's/^\(\[.*\]\),$/\1/' -e '/^\],"records":/d' "$dj" > "$nd"
+    for g in "$f" "$dj" "$nd"; do
+      echo "bench: logrank ${g##*.} n = $n" >&2
+      gmb=$(python3 -c "import os,sys; print(os.path.getsize(sys.argv[1]) / 1e6)" "$g")
+      read -r gs gkb < <(measure "$H" logrank --data "$g" --time time --event status --group arm --ref control)
+      printf 'format\t%s\t%s\t%s\t%s\t%s\n' "${g##*.}" "$n" "$gmb" "$gs" "$gkb" >> "$RAW"
+    done
+  fi
 done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -127,7 +142,7 @@ L.append("hazard: the whole command (process start, CSV read of the used columns
 L.append("| command | n | file MB | hazard s | R fit alone s | ratio (target) | R fread+fit+print s | ratio | R read.csv+fit+print s | ratio | peak RSS MB | used columns MB | RSS / used |")
 L.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for r in rows:
-    if r[0] == "readall":
+    if r[0] in ("readall", "format"):
         continue
     task, n, mb, hs, kb, rfit, rfr, rcsv, used = r
     n = int(n); hs = float(hs); kb = float(kb); used = float(used)
@@ -153,6 +168,16 @@ for r in rows:
         continue
     _, n, mb, s = r
     L.append(f"| {int(n):,} | {float(mb):.0f} | {float(s):.3g} | {float(mb) / float(s):.0f} |")
+L.append("")
+L.append("Read path by format (the same data as CSV, Dataset-JSON v1.1 and Dataset-NDJSON; `logrank --group arm`, "
+         "whole command, best of 3; Dataset-JSON rows parsed by simdjson On-Demand in 1 MB windows):\n")
+L.append("| format | n | file MB | seconds | MB/s | peak RSS MB |")
+L.append("|---|---|---|---|---|---|")
+for r in rows:
+    if r[0] != "format":
+        continue
+    _, fmt, n, mb, s, kb = r
+    L.append(f"| {fmt} | {int(n):,} | {float(mb):.0f} | {float(s):.3g} | {float(mb) / float(s):.0f} | {float(kb) / 1024:.0f} |")
 L.append("")
 open(out, "w").write("\n".join(L) + "\n")
 PY

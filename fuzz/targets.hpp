@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -26,6 +27,7 @@
 #include "hazard/read.hpp"
 #include "hazard/survdata.hpp"
 #include "io/number.hpp"
+#include "io/text.hpp"
 
 namespace hazard::fuzz {
 
@@ -127,13 +129,44 @@ inline int sas(const std::uint8_t* data, std::size_t size) {
   return 0;
 }
 
-/// Dataset-JSON: the first byte picks the JSON or NDJSON form; also the content-based dispatch.
+/// Two tables are the same to the bit: rows, lines, names, labels, kinds, levels, codes, numbers.
+inline bool same_bits(const Table& a, const Table& b) {
+  if (a.rows() != b.rows() || a.line != b.line || a.record_unit != b.record_unit ||
+      a.columns.size() != b.columns.size())
+    return false;
+  for (std::size_t k = 0; k < a.columns.size(); ++k) {
+    const Column& x = a.columns[k];
+    const Column& y = b.columns[k];
+    if (x.name != y.name || x.label != y.label || x.kind != y.kind || x.character != y.character ||
+        x.levels != y.levels || x.codes != y.codes || x.numbers.size() != y.numbers.size() ||
+        (!x.numbers.empty() && std::memcmp(x.numbers.data(), y.numbers.data(), x.numbers.size() * sizeof(double)) != 0))
+      return false;
+  }
+  return true;
+}
+
+/// Dataset-JSON: the first byte picks the JSON or NDJSON form (bit 0) and the fast path's window
+/// (16 + 2 x the other bits); also the content-based dispatch. Where the fast path (simdjson) gives
+/// a table, the reference path (nlohmann SAX) must give the same table to the bit.
 inline int dataset_json(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
   DataFormat f = (data[0] & 1) ? DataFormat::ndjson : DataFormat::dataset_json;
   try {
     walk(parse_dataset_json(bytes(data + 1, size - 1), "fuzz.json", f));
   } catch (const DataError&) {
+  }
+  std::optional<Table> fast;
+  try {
+    fast = detail::parse_dataset_json_fast(bytes(data + 1, size - 1), "fuzz.json", f, {}, 16 + (data[0] >> 1) * 2u);
+  } catch (const DataError&) {
+  }
+  if (fast) {
+    try {
+      if (!same_bits(*fast, detail::parse_dataset_json_reference(bytes(data + 1, size - 1), "fuzz.json", f, {})))
+        __builtin_trap();
+    } catch (const DataError&) {
+      __builtin_trap();
+    }
   }
   try {
     walk(parse_data(bytes(data + 1, size - 1), "fuzz.data"));

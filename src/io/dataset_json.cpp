@@ -19,16 +19,30 @@
 //   time                     -> numeric seconds since midnight
 // Errors name the file, the record (row number; the line for NDJSON), the column and the value.
 //
-// Reading is a stream (nlohmann::json::sax_parse with the handler Stream below): each row is built
-// as a small JSON array, converted into the column builders and dropped, and the pages of a mapped
-// file are released behind the parse, so that memory is the columns read (as for CSV), not a tree
-// of the whole file. Only the metadata (without the rows and the column entries, which are
-// converted one by one) is kept as a JSON value. When "rows" comes before "columns" in the object,
-// the rows are read in a second pass once the columns are known.
+// Reading is a stream, by two paths that give the same table to the bit:
+// - The fast path (simdjson On-Demand, Lemire et al., simdjson 3.0.1): the text of the root
+//   object's "rows" array is found (a scan of the text up to the key "rows", and back from the end
+//   to the array's ']'), the metadata around it (the object with "rows" emptied) is read by the
+//   reference path's parser, and the rows are parsed a window of about 1 MB at a time (cut after
+//   a row's ']', copied into a padded buffer as "[rows]"); an NDJSON file a line at a time. Each
+//   value is converted as the reference path converts it (numbers correctly rounded by both
+//   parsers; an integer literal "-0" is +0 as nlohmann reads it). It gives up at anything off the
+//   plain path (invalid JSON, a value of the wrong kind, a nested value in a row, a wrong number
+//   of values or "records", a v1.0 file, ...): then the reference path reads the file and gives
+//   its result or its error. Memory: the columns read, the metadata, one window and the parser's
+//   index of it (a few times the window).
+// - The reference path (nlohmann::json::sax_parse with the handler Stream below): each row is built
+//   as a small JSON array, converted into the column builders and dropped. Only the metadata
+//   (without the rows and the column entries, which are converted one by one) is kept as a JSON
+//   value. When "rows" comes before "columns" in the object, the rows are read in a second pass
+//   once the columns are known. Version 1.0 files are read by this path only.
+// On both paths the pages of a mapped file are released behind the parse, so that memory is the
+// columns read (as for CSV), not a tree of the whole file.
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <iterator>
 #include <new>
@@ -39,6 +53,7 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 #include "hazard/error.hpp"
 #include "hazard/read.hpp"
@@ -234,6 +249,25 @@ class Reader {
     lines_.push_back(number);
   }
 
+  /// The fast path's row (simdjson On-Demand, see FastDocument): converts one row; returns false,
+  /// leaving the Reader in an unspecified state, at anything off the plain path (a value of another
+  /// kind than its column expects, a nested array or object, a JSON error, a wrong count...), where
+  /// the reference path has to read the file to give its result or its error.
+  bool fast_row(simdjson::ondemand::value row, std::uint64_t number) {
+    simdjson::ondemand::array r;
+    if (row.get_array().get(r) != simdjson::SUCCESS) return false;
+    std::size_t j = 0;
+    for (auto element : r) {
+      simdjson::ondemand::value v;
+      if (element.get(v) != simdjson::SUCCESS || j >= meta_.size()) return false;
+      if (!fast_value(slot_[j], meta_[j], v)) return false;
+      ++j;
+    }
+    if (j != meta_.size()) return false;
+    lines_.push_back(number);
+    return true;
+  }
+
   Table finish() {
     std::uint64_t n = lines_.size();
     if (declared_records_ && *declared_records_ != n)
@@ -305,6 +339,110 @@ class Reader {
     }
     numbers_.resize(read_.size());
     builders_.resize(read_.size());
+    slot_.assign(meta_.size(), not_read);
+    for (std::size_t k = 0; k < read_.size(); ++k) slot_[read_[k]] = k;
+  }
+
+  /// The value of a JSON number as the reference path reads it (nlohmann::json: an integer
+  /// literal is an integer, so "-0" is +0; others the correctly rounded double); false when not
+  /// finite (out of range: the reference path's error).
+  static bool fast_number(simdjson::ondemand::value& v, double& x) {
+    if (v.get_double().get(x) != simdjson::SUCCESS || !std::isfinite(x)) return false;
+    if (x == 0 && std::signbit(x)) {
+      const std::string_view t = v.raw_json_token();
+      if (t.find_first_of(".eE") == std::string_view::npos) x = 0.0;
+    }
+    return true;
+  }
+
+  /// One value of the fast path into read slot `k` (not_read: only checked); see fast_row.
+  bool fast_value(std::size_t k, const ColumnMeta& m, simdjson::ondemand::value& v) {
+    using simdjson::SUCCESS;
+    using simdjson::ondemand::json_type;
+    constexpr double na = std::numeric_limits<double>::quiet_NaN();
+    json_type type;
+    if (v.type().get(type) != SUCCESS) return false;
+    switch (type) {
+      case json_type::array:
+      case json_type::object: return false;
+      case json_type::null: {
+        bool is_null = false;
+        if (v.is_null().get(is_null) != SUCCESS || !is_null) return false;
+        if (k == not_read) return true;
+        if (m.kind == Kind::text) builders_[k].add_missing();
+        else numbers_[k].push_back(na);
+        return true;
+      }
+      case json_type::boolean: {
+        bool b = false;
+        if (v.get_bool().get(b) != SUCCESS) return false;
+        if (k == not_read) return true;
+        if (m.kind != Kind::boolean) return false;
+        numbers_[k].push_back(b ? 1.0 : 0.0);
+        return true;
+      }
+      case json_type::number: {
+        double x = 0;
+        if (!fast_number(v, x)) return false;
+        if (k == not_read) return true;
+        switch (m.kind) {
+          case Kind::number:
+          case Kind::decimal:
+          case Kind::date:
+          case Kind::datetime:
+          case Kind::time: numbers_[k].push_back(x); return true;
+          case Kind::boolean: {  // the integers 0 and 1 (as the reference path: not 1.0 or 1e0)
+            std::string_view t = v.raw_json_token();
+            while (!t.empty() && (t.back() == ' ' || t.back() == '\n' || t.back() == '\r' || t.back() == '\t'))
+              t.remove_suffix(1);
+            if (t != "0" && t != "-0" && t != "1") return false;
+            numbers_[k].push_back(x == 0 ? 0.0 : 1.0);
+            return true;
+          }
+          case Kind::text: return false;
+        }
+        return false;
+      }
+      case json_type::string: {
+        std::string_view s;
+        if (v.get_string().get(s) != SUCCESS) return false;
+        if (k == not_read) return true;
+        if (m.kind == Kind::text) {
+          while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+          if (s.empty()) builders_[k].add_missing();
+          else builders_[k].add(s);
+          return true;
+        }
+        auto& out = numbers_[k];
+        if (s.find_first_not_of(' ') == std::string_view::npos) {
+          if (m.kind == Kind::boolean) return false;
+          out.push_back(na);
+          return true;
+        }
+        double x = na;
+        switch (m.kind) {
+          case Kind::number:
+          case Kind::decimal:
+            if (!parse_number_text(s, x)) return false;
+            break;
+          case Kind::date:
+          case Kind::datetime:
+          case Kind::time: {
+            std::optional<double> t = m.kind == Kind::date       ? parse_date(s)
+                                      : m.kind == Kind::datetime ? parse_datetime(s)
+                                                                 : parse_time(s);
+            if (!t || (m.kind == Kind::date && s.size() != 10)) return false;
+            x = *t;
+            break;
+          }
+          case Kind::boolean:
+          case Kind::text: return false;
+        }
+        out.push_back(x);
+        return true;
+      }
+    }
+    return false;
   }
 
   void add_value(std::size_t k, const ColumnMeta& m, const json& v, std::uint64_t number) {
@@ -385,6 +523,8 @@ class Reader {
   std::vector<std::vector<double>> numbers_;
   std::vector<detail::CategoricalBuilder> builders_;
   std::vector<std::uint64_t> lines_;
+  static constexpr std::size_t not_read = std::numeric_limits<std::size_t>::max();
+  std::vector<std::size_t> slot_;          // fast path: column j's read slot (or not_read)
 };
 
 
@@ -477,6 +617,8 @@ class Stream {
   /// The second pass reads the rows at `at` only.
   void rows_at(RowsAt at) { second_pass_rows_ = at; }
   const Failure& failure() const { return failure_; }
+  /// After finish_metadata: the metadata is of v1.1 (a "columns" array at the root).
+  bool v11() const { return doc_.is_object() && doc_.contains("columns"); }
 
   // ---- SAX events ----
   bool null() { return scalar(json(nullptr)); }
@@ -856,15 +998,271 @@ void check_utf8(std::string_view text, const std::string& source, const detail::
   }
 }
 
-}  // namespace
 
-namespace detail {
+// ---- The fast path (simdjson On-Demand) ----
+//
+// Contract: reads what the reference path above reads, to the bit (tests/unit/io/dataset_json_test.cpp
+// and the fuzz target compare both), or gives up (nullopt) and the reference path reads the file,
+// which then gives its result or its error with the same words as always. It gives up at anything
+// off the plain path: a JSON or value error, a nested value in a row, a v1.0 file, "rows" not a
+// plain array at the root, ... Memory: the columns read, a window of the text and simdjson's parser
+// for it (a few times the window), whatever the file's size; the metadata is read by the reference
+// path's parser from a copy of the text without the rows (rows array emptied).
 
-Table parse_dataset_json_mapped(std::string_view bytes, const std::string& source, DataFormat format,
-                                const ReadOptions& options, const MappedFile* file) {
-  std::string_view text = strip_bom(bytes);
-  reject_wide_encoding(text, source);
-  check_utf8(text, source, file);
+bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+/// One past the closing quote of the JSON string whose opening quote is at `i`; npos when none.
+std::size_t skip_string(std::string_view t, std::size_t i) {
+  for (++i; i < t.size(); ++i) {
+    if (t[i] == '\\') ++i;
+    else if (t[i] == '"') return i + 1;
+  }
+  return std::string_view::npos;
+}
+
+/// Where the root object's "rows" array is: `open` at its '[', `close` at its ']'. `open` is found by
+/// a scan of the text up to the first root key "rows" (strings skipped, nesting counted), `close` by a
+/// scan back from the end of the text to the last ']' of the root object's level that closes an
+/// array whose last element is an array (or the empty array opened at `open`). Both are checked
+/// later (the metadata around the rows must parse as JSON, and the text between them as rows only),
+/// so that a guess that does not hold sends the file to the reference path.
+struct RowsSpan {
+  std::size_t open = 0, close = 0;
+};
+
+std::optional<RowsSpan> find_rows(std::string_view t) {
+  std::size_t i = 0;
+  while (i < t.size() && is_json_space(t[i])) ++i;
+  if (i == t.size() || t[i] != '{') return std::nullopt;
+  RowsSpan span;
+  int depth = 0;
+  for (bool found = false; !found;) {
+    if (i >= t.size()) return std::nullopt;
+    const char c = t[i];
+    if (c == '"') {
+      const std::size_t e = skip_string(t, i);
+      if (e == std::string_view::npos) return std::nullopt;
+      if (depth == 1) {  // a key of the root object when a ':' follows
+        std::size_t k = e;
+        while (k < t.size() && is_json_space(t[k])) ++k;
+        if (k < t.size() && t[k] == ':' && t.substr(i, e - i) == "\"rows\"") {
+          ++k;
+          while (k < t.size() && is_json_space(t[k])) ++k;
+          if (k == t.size() || t[k] != '[') return std::nullopt;
+          span.open = k;
+          found = true;
+        }
+      }
+      i = e;
+      continue;
+    }
+    if (c == '{' || c == '[') ++depth;
+    else if ((c == '}' || c == ']') && --depth <= 0) return std::nullopt;
+    ++i;
+  }
+  depth = 0;
+  for (std::size_t j = t.size(); j > span.open + 1;) {
+    const char c = t[--j];
+    if (c == '"') {  // the closing quote of a string: back to its opening quote (not escaped)
+      for (;;) {
+        std::size_t k = j;
+        while (k > span.open + 1 && t[k - 1] != '"') --k;
+        if (k <= span.open + 1) return std::nullopt;
+        j = k - 1;
+        std::size_t slashes = 0;
+        while (t[j - slashes - 1] == '\\') ++slashes;  // t[open] is '[': stops there
+        if (slashes % 2 == 0) break;
+      }
+      continue;
+    }
+    if (c == '}' || c == ']') {
+      if (c == ']' && depth == 1) {  // an array of the root object: the rows when its last element is an array
+        std::size_t k = j;
+        while (k > span.open && is_json_space(t[k - 1])) --k;
+        if (t[k - 1] == ']' || k - 1 == span.open) {
+          span.close = j;
+          return span;
+        }
+      }
+      ++depth;
+    } else if ((c == '{' || c == '[') && --depth <= 0) {
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+/// simdjson's parser for the windows and its input buffer (the window, with simdjson's padding).
+struct FastParser {
+  simdjson::ondemand::parser parser;
+  std::vector<char> buffer;
+
+  /// Parses `[` + `part` + `]` (`brackets`) or `part` itself; the document or an error.
+  simdjson::error_code iterate(std::string_view part, bool brackets, simdjson::ondemand::document& doc) {
+    const std::size_t len = part.size() + (brackets ? 2 : 0);
+    if (buffer.size() < len + simdjson::SIMDJSON_PADDING) buffer.resize(len + simdjson::SIMDJSON_PADDING);
+    char* b = buffer.data();
+    if (brackets) {
+      b[0] = '[';
+      std::memcpy(b + 1, part.data(), part.size());
+      b[len - 1] = ']';
+    } else {
+      std::memcpy(b, part.data(), part.size());
+    }
+    std::memset(b + len, ' ', simdjson::SIMDJSON_PADDING);
+    return parser.iterate(simdjson::padded_string_view(b, len, buffer.size())).get(doc);
+  }
+};
+
+/// The rows of a v1.1 document: the text strictly between the rows array's brackets, a sequence of
+/// rows separated by commas. A window of about `window` bytes at a time is parsed as an array of
+/// rows: it ends after the last ']' in it, which ends a row unless inside a string (then stage 1
+/// of the parse finds the string unclosed and the window ends before that string instead) or
+/// inside a nested array (then the row is not plain and the reference path reads the file).
+bool fast_rows(std::string_view text, std::size_t begin, std::size_t end, Reader& reader,
+               const detail::MappedFile* file, std::size_t window) {
+  FastParser p;
+  std::uint64_t number = 0;
+  std::size_t pos = begin, released = 0;
+  auto skip_space = [&] {
+    while (pos < end && is_json_space(text[pos])) ++pos;
+  };
+  skip_space();
+  if (pos == end) return true;  // no rows
+  std::size_t w = std::max<std::size_t>(window, 16);
+  // The buffers for the largest window up front: not reallocated as windows vary by a few bytes
+  // (each reallocation would also raise malloc's mmap threshold and leave freed blocks resident).
+  p.buffer.resize(w + 2 + simdjson::SIMDJSON_PADDING);
+  if (p.parser.allocate(w + 2) != simdjson::SUCCESS) return false;
+  for (;;) {
+    std::size_t cut = end;
+    if (end - pos > w) {
+      const void* r = memrchr(text.data() + pos, ']', w);
+      if (!r) {  // a row longer than the window
+        w *= 2;
+        continue;
+      }
+      cut = static_cast<std::size_t>(static_cast<const char*>(r) - text.data()) + 1;
+    }
+    simdjson::ondemand::document doc;
+    simdjson::error_code err = simdjson::SUCCESS;
+    for (int tries = 0;; ++tries) {
+      err = p.iterate(text.substr(pos, cut - pos), true, doc);
+      if (err != simdjson::UNCLOSED_STRING || cut == end || tries == 8) break;
+      // the window ended inside a string: end it before the string
+      const void* q = memrchr(text.data() + pos, '"', cut - pos);
+      const char* from = text.data() + pos;
+      const void* r = q ? memrchr(from, ']', static_cast<std::size_t>(static_cast<const char*>(q) - from)) : nullptr;
+      if (!r) break;
+      cut = static_cast<std::size_t>(static_cast<const char*>(r) - text.data()) + 1;
+    }
+    if (err != simdjson::SUCCESS) {  // (only a cut can leave a string unclosed; other errors are the file's)
+      if (err != simdjson::UNCLOSED_STRING || cut == end || w >= end - pos) return false;
+      w *= 2;  // (a long string: try a longer window)
+      continue;
+    }
+    simdjson::ondemand::array rows;
+    if (doc.get_array().get(rows) != simdjson::SUCCESS) return false;
+    for (auto row : rows) {
+      simdjson::ondemand::value v;
+      if (row.get(v) != simdjson::SUCCESS || !reader.fast_row(v, ++number)) return false;
+    }
+    if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS) return false;  // more after the array
+    pos = cut;
+    if (file && pos - released >= (std::size_t{4} << 20)) {
+      file->release(text.substr(released, pos - released));
+      released = pos;
+    }
+    skip_space();
+    if (pos == end) return true;
+    if (text[pos] != ',') return false;
+    ++pos;
+    skip_space();
+    if (pos == end) return false;  // a comma after the last row
+  }
+}
+
+/// A Dataset-JSON (v1.1) document by the fast path; nullopt: the reference path reads it.
+std::optional<Table> fast_document(std::string_view text, const std::string& source, const ReadOptions& options,
+                                   const detail::MappedFile* file, std::size_t window) {
+  const std::optional<RowsSpan> span = find_rows(text);
+  if (!span) return std::nullopt;
+  Reader reader(source, DataFormat::dataset_json, options);
+  {
+    std::string meta;  // the metadata: the text with the rows array emptied
+    meta.reserve(span->open + 1 + (text.size() - span->close));
+    meta.append(text.substr(0, span->open + 1)).append(text.substr(span->close));
+    Stream s(reader, Mode::document, source, 1, text.size());
+    if (!json::sax_parse(meta.begin(), meta.end(), &s)) return std::nullopt;
+    const RowsAt rows = s.finish_metadata();
+    if (!s.v11() || rows == RowsAt::item_data || !reader.has_columns()) return std::nullopt;
+  }
+  if (!fast_rows(text, span->open + 1, span->close, reader, file, window)) return std::nullopt;
+  return reader.finish();
+}
+
+/// Dataset-NDJSON by the fast path (the metadata line by the reference path's parser, each row line
+/// by simdjson On-Demand); nullopt: the reference path reads it.
+std::optional<Table> fast_ndjson(std::string_view text, const std::string& source, const ReadOptions& options,
+                                 const detail::MappedFile* file) {
+  Reader reader(source, DataFormat::ndjson, options);
+  FastParser p;
+  std::size_t pos = 0, released = 0;
+  std::uint64_t line = 0;
+  bool have_meta = false;
+  while (pos < text.size()) {
+    const void* nl = std::memchr(text.data() + pos, '\n', text.size() - pos);
+    const std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) : text.size();
+    const std::string_view l = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++line;
+    if (l.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    if (!have_meta) {
+      reader.set_meta_line(line);
+      Stream meta(reader, Mode::ndjson_meta, source, line, l.size());
+      if (!json::sax_parse(l.begin(), l.end(), &meta)) return std::nullopt;
+      meta.finish_metadata();
+      have_meta = true;
+      continue;
+    }
+    simdjson::ondemand::document doc;
+    simdjson::error_code err;
+    const std::size_t room = text.size() - static_cast<std::size_t>(l.data() - text.data());
+    if (room >= l.size() + simdjson::SIMDJSON_PADDING)  // the text after the line is the padding
+      err = p.parser.iterate(simdjson::padded_string_view(l.data(), l.size(), room)).get(doc);
+    else
+      err = p.iterate(l, false, doc);
+    simdjson::ondemand::value row;
+    if (err != simdjson::SUCCESS || doc.get_value().get(row) != simdjson::SUCCESS || !reader.fast_row(row, line) ||
+        doc.current_location().error() != simdjson::OUT_OF_BOUNDS)
+      return std::nullopt;
+    if (file && pos - released >= (std::size_t{4} << 20)) {
+      file->release(text.substr(released, std::min(pos, text.size()) - released));
+      released = std::min(pos, text.size());
+    }
+  }
+  if (!have_meta) return std::nullopt;
+  return reader.finish();
+}
+
+/// Window of the fast path's rows (bytes).
+constexpr std::size_t fast_window = std::size_t{1} << 20;
+
+/// The fast path (nullopt: the reference path reads the file). A DataError of the metadata or of
+/// the count of records is the reference path's to give.
+std::optional<Table> fast_read(std::string_view text, const std::string& source, DataFormat format,
+                               const ReadOptions& options, const detail::MappedFile* file, std::size_t window) {
+  try {
+    return format == DataFormat::dataset_json ? fast_document(text, source, options, file, window)
+                                              : fast_ndjson(text, source, options, file);
+  } catch (const DataError&) {
+    return std::nullopt;
+  }
+}
+
+/// The reference path: nlohmann::json's SAX parser over the whole text (see the top of the file).
+Table reference_read(std::string_view text, const std::string& source, DataFormat format,
+                     const ReadOptions& options, const detail::MappedFile* file) {
   Reader reader(source, format, options);
   if (format == DataFormat::dataset_json) {
     Stream s(reader, Mode::document, source, 1, text.size());
@@ -907,6 +1305,35 @@ Table parse_dataset_json_mapped(std::string_view bytes, const std::string& sourc
   }
   if (!have_meta) throw DataError({.file = source}, "the file is empty: no metadata line");
   return reader.finish();
+}
+
+}  // namespace
+
+namespace detail {
+
+Table parse_dataset_json_mapped(std::string_view bytes, const std::string& source, DataFormat format,
+                                const ReadOptions& options, const MappedFile* file) {
+  std::string_view text = strip_bom(bytes);
+  reject_wide_encoding(text, source);
+  check_utf8(text, source, file);
+  if (std::optional<Table> t = fast_read(text, source, format, options, file, fast_window)) return std::move(*t);
+  return reference_read(text, source, format, options, file);
+}
+
+std::optional<Table> parse_dataset_json_fast(std::string_view bytes, const std::string& source, DataFormat format,
+                                             const ReadOptions& options, std::size_t window) {
+  std::string_view text = strip_bom(bytes);
+  reject_wide_encoding(text, source);
+  check_utf8(text, source, nullptr);
+  return fast_read(text, source, format, options, nullptr, window);
+}
+
+Table parse_dataset_json_reference(std::string_view bytes, const std::string& source, DataFormat format,
+                                   const ReadOptions& options) {
+  std::string_view text = strip_bom(bytes);
+  reject_wide_encoding(text, source);
+  check_utf8(text, source, nullptr);
+  return reference_read(text, source, format, options, nullptr);
 }
 
 }  // namespace detail

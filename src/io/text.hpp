@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <new>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -49,6 +50,14 @@ Table read_csv_mapped(const MappedFile& file, const std::string& source, const C
 /// parse_dataset_json on a file already mapped (its parsed pages are released as the parse goes).
 Table parse_dataset_json_mapped(std::string_view bytes, const std::string& source, DataFormat format,
                                 const ReadOptions& options, const MappedFile* file);
+
+/// For tests: the fast path of parse_dataset_json alone (rows parsed `window` bytes at a time), or
+/// nullopt where it gives up; and the reference path alone. Where the fast path gives a table, the
+/// reference path gives the same table.
+std::optional<Table> parse_dataset_json_fast(std::string_view bytes, const std::string& source, DataFormat format,
+                                             const ReadOptions& options, std::size_t window);
+Table parse_dataset_json_reference(std::string_view bytes, const std::string& source, DataFormat format,
+                                   const ReadOptions& options);
 
 /// Offset of the first byte that is not part of valid UTF-8 text (or is NUL), or npos.
 std::size_t find_invalid_utf8(std::string_view s);

@@ -2,13 +2,17 @@
 // metadata and the bounds it keeps. Every expected value is read off the JSON text written in the
 // test (the formats' agreement with CSV is tested in read_test.cpp).
 #include <chrono>
+#include <cstring>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "hazard/error.hpp"
 #include "hazard/read.hpp"
+#include "io/text.hpp"
 
 using namespace hazard;
 
@@ -141,4 +145,143 @@ TEST(DatasetJson, WideMetadataIsLinear) {
   EXPECT_EQ(error_of(doc, DataFormat::dataset_json, {.columns = {"nope"}}),
             "t.json: column 'nope': no such column in the Dataset-JSON file (columns: c0, c1, c2, c3, c4, c5, c6, "
             "c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, ... (200000 columns))");
+}
+
+// ---- The fast path (simdjson On-Demand, rows in windows) against the reference path (nlohmann SAX) ----
+
+namespace {
+
+bool same_bits(const Table& a, const Table& b) {
+  if (a.rows() != b.rows() || a.line != b.line || a.record_unit != b.record_unit ||
+      a.columns.size() != b.columns.size())
+    return false;
+  for (std::size_t k = 0; k < a.columns.size(); ++k) {
+    const Column& x = a.columns[k];
+    const Column& y = b.columns[k];
+    if (x.name != y.name || x.label != y.label || x.kind != y.kind || x.character != y.character ||
+        x.levels != y.levels || x.codes != y.codes || x.numbers.size() != y.numbers.size() ||
+        (!x.numbers.empty() && std::memcmp(x.numbers.data(), y.numbers.data(), x.numbers.size() * sizeof(double)) != 0))
+      return false;
+  }
+  return true;
+}
+
+/// For windows of 16 to 90 bytes and of 1 MB: where the reference path gives a table, the fast path
+/// gives the same to the bit (`fast_reads`: it must give one; else it may send the file back to the
+/// reference path); where the reference path gives an error, the fast path gives up.
+void agree(const std::string& text, DataFormat format, bool fast_reads, const ReadOptions& o = {}) {
+  SCOPED_TRACE(text.substr(0, 200));
+  std::optional<Table> ref;
+  try {
+    ref = detail::parse_dataset_json_reference(text, "t.json", format, o);
+  } catch (const DataError&) {
+  }
+  for (std::size_t w : {std::size_t{16}, std::size_t{17}, std::size_t{23}, std::size_t{31}, std::size_t{40},
+                        std::size_t{57}, std::size_t{90}, std::size_t{1} << 20}) {
+    SCOPED_TRACE(w);
+    std::optional<Table> fast;
+    try {
+      fast = detail::parse_dataset_json_fast(text, "t.json", format, o, w);
+    } catch (const DataError&) {
+    }
+    if (!ref) {
+      EXPECT_FALSE(fast) << "the fast path read what the reference path rejects";
+      continue;
+    }
+    if (fast_reads) {
+      ASSERT_TRUE(fast) << "the fast path gave up on a plain file";
+    }
+    if (fast) {
+      EXPECT_TRUE(same_bits(*fast, *ref));
+    }
+  }
+}
+
+const std::string all_types =
+    R"("columns":[{"name":"S","label":"a string","dataType":"string"},{"name":"I","dataType":"integer"},)"
+    R"({"name":"D","dataType":"double"},{"name":"F","dataType":"float"},{"name":"M","dataType":"decimal"},)"
+    R"({"name":"B","dataType":"boolean"},{"name":"DA","dataType":"date"},{"name":"DT","dataType":"datetime"},)"
+    R"({"name":"TI","dataType":"time"},{"name":"U","dataType":"URI"}])";
+
+// Rows of every dataType, with the numbers where parsers part (-0 as an integer, beyond 2^53, 2^63,
+// 2^64, subnormals, the largest double, halfway cases), strings holding "],[", quotes and escapes.
+const std::vector<std::string> plain_rows = {
+    R"(["a",1,1.5,0.1,"1.25",true,"2024-02-29","2024-01-01T12:00:00.5Z","23:59:60","http://x"])",
+    R"(["b\"],[\"c",-0,-0.0,-0e0,"  +2 ",false,0,-0,-0,"u"])",
+    R"(["],[",9007199254740993,18446744073709551616,-9223372036854775809,"1e3",0,-0,"1960-01-01T00:00:00",)"
+    R"("00:00:00.125",null])",
+    R"([null,123456789012345678901234567890,4.9e-324,2.2250738585072011e-308,"   ",1,"    ",1e5,3600,""])",
+    R"(["  ",-9223372036854775808,1.7976931348623157e308,0.30000000000000004,1.5,-0,null,null,null,"  x  "])",
+    R"(["\u00e9\ud83d\ude00\t\\",9223372036854775807,2.5e-8,1e23,null,null,"2000-01-01",)"
+    R"("2024-12-31T23:59:59+01:00","12:00:00Z","\n"])",
+    R"(["x]y","0","1e2","-0",7,true,-21915.5,"2024-06-30T00:00:00","24:00:00","[1]"])"};
+
+std::string document(const std::vector<std::string>& rs, const std::string& sep = ",") {
+  std::string d = "{" + all_types + ",\"rows\":[";
+  for (std::size_t i = 0; i < rs.size(); ++i) d += (i ? sep : "") + rs[i];
+  return d + "],\"records\":" + std::to_string(rs.size()) + "}";
+}
+
+std::string ndjson(const std::vector<std::string>& rs, const std::string& sep = "\n") {
+  std::string d = "{" + all_types + ",\"records\":" + std::to_string(rs.size()) + "}";
+  for (const auto& r : rs) d += sep + r;
+  return d + "\n";
+}
+
+}  // namespace
+
+TEST(DatasetJson, FastPathReadsAsTheReferencePath) {
+  std::vector<std::string> many;
+  for (int i = 0; i < 12; ++i)
+    for (const auto& r : plain_rows) many.push_back(r);
+  // a row longer than a window
+  many.push_back("[\"" + std::string(300, 'x') + "],[\\\"]\",1,1,1,1,true,null,null,null,null]");
+  agree(document(plain_rows), DataFormat::dataset_json, true);
+  agree(document(many), DataFormat::dataset_json, true);
+  agree(document(many, " ,\n\t "), DataFormat::dataset_json, true);
+  agree(document(many, "\n,"), DataFormat::dataset_json, true);
+  agree(document({}), DataFormat::dataset_json, true);
+  agree("{\"rows\":[ ],\"records\":0," + all_types + "}", DataFormat::dataset_json, true);
+  // rows before columns, other members after the rows, a BOM, columns asked for (twice) or optional
+  agree("{\"rows\":[" + plain_rows[0] + "," + plain_rows[1] + "]," + all_types + ",\"x\":{\"y\":[1,\"]\"]}}",
+        DataFormat::dataset_json, true);
+  agree("\xEF\xBB\xBF " + document(many) + " \n", DataFormat::dataset_json, true);
+  agree(document(many), DataFormat::dataset_json, true, {.columns = {"D", "S", "D"}, .optional_columns = {"B", "Q"}});
+  agree(ndjson(many), DataFormat::ndjson, true);
+  agree(ndjson(many, "\r\n \n"), DataFormat::ndjson, true, {.columns = {"TI", "U"}});
+  agree("\n\n" + ndjson({}), DataFormat::ndjson, true);
+}
+
+// Anything the reference path rejects the fast path gives back to it (the error is the reference
+// path's), also in columns not asked for: bad literals, nested values, wrong counts, trailing
+// commas, bad escapes, a wrong "records", numbers out of range, a second "rows".
+TEST(DatasetJson, FastPathGivesErrorsToTheReferencePath) {
+  const ReadOptions only_s{.columns = {"S"}};
+  for (const std::string bad : {R"(tru)", R"([1])", R"({"a":1})", R"(1e400)", R"("\ud800")", R"("\x")", R"(01)",
+                                R"(1.)", R"(-)", R"("a)", "\"\t\"", R"(nul)", R"(+1)", R"(.5)"}) {
+    std::vector<std::string> rs = plain_rows;
+    rs[3] = R"(["s",)" + bad + R"(,1,1,1,true,null,null,null,null])";
+    agree(document(rs), DataFormat::dataset_json, false, only_s);
+    agree(ndjson(rs), DataFormat::ndjson, false, only_s);
+  }
+  for (const std::string& d :
+       {document(plain_rows, ",,"), document(plain_rows, " "), document(plain_rows) + ",",
+        "{" + all_types + ",\"rows\":[" + plain_rows[0] + ",]}", "{" + all_types + ",\"rows\":[" + plain_rows[0] + "]",
+        "{" + all_types + ",\"rows\":[" + plain_rows[0] + "],\"records\":2}",
+        "{" + all_types + ",\"rows\":[" + plain_rows[0] + "],\"rows\":[]}",
+        "{" + all_types + ",\"rows\":[" + plain_rows[0] + "]]}",
+        "{" + all_types + ",\"rows\":[[" + plain_rows[0] + "]]}",
+        "{" + all_types + ",\"rows\":[" + plain_rows[0] + "," + plain_rows[0].substr(0, 30) + "]}",
+        "{" + all_types + ",\"rows\":[" + plain_rows[0] + "] \"records\":1}",
+        "{" + all_types + ",\"rows\":[[\"a\"]]}", "[" + document(plain_rows) + "]"})
+    agree(d, DataFormat::dataset_json, false);
+  agree(ndjson(plain_rows, "\n ") + plain_rows[0] + plain_rows[1] + "\n", DataFormat::ndjson, false);
+  agree(ndjson(plain_rows, "\n ") + plain_rows[0] + " " + plain_rows[1] + "\n", DataFormat::ndjson, false);
+  agree(ndjson({plain_rows[0]}) + plain_rows[0].substr(0, 20) + "\n" + plain_rows[0].substr(20) + "\n",
+        DataFormat::ndjson, false);
+  // the public reader still names the record, the column and the value
+  std::vector<std::string> rs = plain_rows;
+  rs[5] = R"(["s",1,1,1,1,2,null,null,null,null])";
+  EXPECT_EQ(error_of(document(rs)),
+            "t.json: record 6: column 'B': value '2': expected true or false (the column's dataType is boolean)");
 }
