@@ -56,6 +56,7 @@ struct Table {
   const Column* find(std::string_view name) const;
   /// The column called `name`; throws DataError naming the file and the missing column.
   const Column& at(std::string_view name) const;
+  Column& at(std::string_view name) { return const_cast<Column&>(std::as_const(*this).at(name)); }
 };
 
 /// The rows of several tables read with the same columns, one after the other, as one table: a

@@ -16,6 +16,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <optional>
@@ -541,6 +542,10 @@ class EventCoder {
     }
     return -1;
   }
+  /// Whether the column is numeric (status_of_number applies).
+  bool numeric() const { return event_.is_numeric(); }
+  EventCoding coding() const { return coding_; }
+  double number() const { return number_; }
   const char* rule() const {
     return coding_ == EventCoding::indicator ? "the event must be 1/0 or true/false"
            : coding_ == EventCoding::cnsr    ? "CNSR must be 0 (event) or a positive integer (censored)"
@@ -599,6 +604,55 @@ struct RoleColumns {
   }
 };
 
+// The status of a numeric event value under coding C (as EventCoder::status).
+template <EventCoding C>
+int numeric_status(double x, double number) {
+  if constexpr (C == EventCoding::indicator) return x == 1.0 ? 1 : x == 0.0 ? 0 : -1;
+  if constexpr (C == EventCoding::equals) return x == number ? 1 : 0;
+  if constexpr (C == EventCoding::cnsr) return x == 0.0 ? 1 : (x > 0 && x == std::floor(x)) ? 0 : -1;
+  return -1;
+}
+
+// check_rows for the usual case, a numeric time and event and no start, weight, offset,
+// covariate or cluster: one tight pass that gives the same verdicts and status. Returns false,
+// having decided nothing, when some value is invalid (check_rows then finds and throws it).
+template <EventCoding C>
+bool check_rows_numeric(const RoleColumns& c, const std::vector<char>& keep, std::vector<std::uint8_t>& verdict,
+                        std::vector<std::uint8_t>& status) {
+  const std::size_t n = verdict.size();
+  const double* t = c.time.col->numbers.data();
+  const double* e = c.event.numbers.data();
+  const std::int32_t* g = c.group ? c.group->codes.data() : nullptr;
+  const double number = c.coder.number();
+  detail::resize_huge(status, n);
+  std::uint8_t* st = status.data();
+  std::size_t kept = 0;
+  bool invalid = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double x = t[i], ev = e[i];
+    const bool miss_t = x != x, miss_e = ev != ev;
+    const int code = miss_e ? 0 : numeric_status<C>(ev, number);
+    // a non-missing time must be finite and >= 0, a non-missing event a value of the coding
+    invalid |= keep[i] && ((!miss_t && !(x >= 0.0 && x <= std::numeric_limits<double>::max())) || code < 0);
+    std::uint8_t v = kKept;
+    if (!keep[i]) v = kFiltered;
+    else if (miss_t) v = kFirstReason + 0;
+    else if (miss_e) v = kFirstReason + 2;
+    else if (g && g[i] < 0) v = kFirstReason + 3;
+    else if (std::any_of(c.strata.begin(), c.strata.end(), [&](const Factor& f) { return f.codes[i] < 0; }))
+      v = kFirstReason + 4;
+    verdict[i] = v;
+    st[kept] = static_cast<std::uint8_t>(code);
+    kept += v == kKept;
+  }
+  if (invalid) {
+    status.clear();
+    return false;
+  }
+  status.resize(kept);
+  return true;
+}
+
 // Rule 2 and 3 for every row: throws the first invalid value (in row order, within a row in the
 // order time, start, event, weight, offset) and returns each row's verdict; the kept rows' event
 // status is appended to `status`.
@@ -607,6 +661,13 @@ std::vector<std::uint8_t> check_rows(const Table& table, const Roles& roles, con
   const std::size_t n = table.rows();
   std::vector<std::uint8_t> verdict(n, kKept);
   detail::reserve_huge(status, n);
+  if (c.time.col->is_numeric() && c.coder.numeric() && !c.start && !c.weight && !c.offset &&
+      c.missing_covariate.empty() && !c.cluster) {
+    const bool done = c.coder.coding() == EventCoding::indicator ? check_rows_numeric<EventCoding::indicator>(c, keep, verdict, status)
+                      : c.coder.coding() == EventCoding::equals  ? check_rows_numeric<EventCoding::equals>(c, keep, verdict, status)
+                                                                 : check_rows_numeric<EventCoding::cnsr>(c, keep, verdict, status);
+    if (done) return verdict;
+  }
   auto fail = [&](std::size_t i, const std::string& column, const std::string& why) {
     throw DataError(row_location(table, i, column, table.at(column).text(i)), why);
   };

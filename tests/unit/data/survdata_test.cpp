@@ -237,3 +237,16 @@ TEST(SurvData, GivenUpTableGivesTheSameResult) {
   EXPECT_EQ(d.line, (std::vector<std::uint64_t>{2, 3, 5, 6}));
   EXPECT_EQ(d.row, (std::vector<std::uint64_t>{0, 1, 2, 3}));
 }
+
+// Numeric time and event take a one-pass check; its errors are those of the row-by-row rules:
+// the first invalid value in row order, rows removed by --where never checked.
+TEST(SurvData, NumericFastPathReportsTheFirstInvalidRow) {
+  const Roles r{.time = "t", .event = "e", .group = "g"};
+  EXPECT_NE(error_of("t,e,g\nNA,1,A\n2,1,\n-3,1,B\n4,5,A\n", r).find("d.csv:4"), std::string::npos);
+  EXPECT_NE(error_of("t,e,g\n1,1,A\n2,5,\n-3,1,B\n", r).find("d.csv:3"), std::string::npos);
+  EXPECT_NE(error_of("t,e,g\n1,1,A\n2,0,B\ninf,1,B\n", r).find("time is not a finite number"), std::string::npos);
+  const Roles where{.time = "t", .event = "e", .group = "g", .where = {{"g", "A"}}};
+  EXPECT_EQ(error_of("t,e,g\n1,1,A\n-2,7,B\n3,0,A\n", where), "no error");
+  const Roles cnsr{.time = "t", .event = "e", .coding = EventCoding::cnsr};
+  EXPECT_NE(error_of("t,e\n1,0\n2,1.5\n", cnsr).find("CNSR must be 0"), std::string::npos);
+}
