@@ -13,6 +13,7 @@
 #include "hazard/error.hpp"
 #include "hazard/read.hpp"
 #include "io/text.hpp"
+#include "targets.hpp"
 
 using namespace hazard;
 
@@ -151,20 +152,7 @@ TEST(DatasetJson, WideMetadataIsLinear) {
 
 namespace {
 
-bool same_bits(const Table& a, const Table& b) {
-  if (a.rows() != b.rows() || a.line != b.line || a.record_unit != b.record_unit ||
-      a.columns.size() != b.columns.size())
-    return false;
-  for (std::size_t k = 0; k < a.columns.size(); ++k) {
-    const Column& x = a.columns[k];
-    const Column& y = b.columns[k];
-    if (x.name != y.name || x.label != y.label || x.kind != y.kind || x.character != y.character ||
-        x.levels != y.levels || x.codes != y.codes || x.numbers.size() != y.numbers.size() ||
-        (!x.numbers.empty() && std::memcmp(x.numbers.data(), y.numbers.data(), x.numbers.size() * sizeof(double)) != 0))
-      return false;
-  }
-  return true;
-}
+using hazard::fuzz::same_bits;  // fuzz/targets.hpp: the fuzz target's check
 
 /// For windows of 16 to 90 bytes and of 1 MB: where the reference path gives a table, the fast path
 /// gives the same to the bit (`fast_reads`: it must give one; else it may send the file back to the
