@@ -52,7 +52,9 @@ struct Coded {
   std::vector<std::string> levels;  // present levels, reference first
 };
 
-Coded code_variable(const Table& table, std::span<const std::size_t> rows, const DesignSpec& spec) {
+// Rows: std::span<const std::size_t> or IndexSequence (indexable, sized, iterable).
+template <class Rows>
+Coded code_variable(const Table& table, const Rows& rows, const DesignSpec& spec) {
   const Column* col = table.find(spec.column);
   if (col == nullptr) throw UsageError("unknown covariate column '" + spec.column + "'");
   for (std::size_t i : rows)
@@ -170,7 +172,9 @@ ModelTerms parse_model_terms(const std::vector<std::string>& items, const std::s
   return m;
 }
 
-Design build_design(const Table& table, std::span<const std::size_t> rows, const ModelTerms& model) {
+namespace {
+template <class Rows>
+Design design_of(const Table& table, const Rows& rows, const ModelTerms& model) {
   Design d;
   const auto n = static_cast<Eigen::Index>(rows.size());
   std::vector<Coded> vars;
@@ -239,15 +243,23 @@ Design build_design(const Table& table, std::span<const std::size_t> rows, const
   }
   return d;
 }
+}  // namespace
+
+Design build_design(const Table& table, std::span<const std::size_t> rows, const ModelTerms& model) {
+  return design_of(table, rows, model);
+}
 
 Design build_design(const Table& table, const IndexSequence& rows, const ModelTerms& model) {
-  const std::vector<std::size_t> r = rows.to_vector();
-  return build_design(table, std::span<const std::size_t>(r), model);
+  return design_of(table, rows, model);
 }
 
 Design build_design(const Table& table, const IndexSequence& rows, const std::vector<DesignSpec>& specs) {
-  const std::vector<std::size_t> r = rows.to_vector();
-  return build_design(table, std::span<const std::size_t>(r), specs);
+  ModelTerms m;
+  for (const auto& s : specs) {
+    m.terms.push_back({m.variables.size()});
+    m.variables.push_back(s);
+  }
+  return design_of(table, rows, m);
 }
 
 Design build_design(const Table& table, std::span<const std::size_t> rows,
