@@ -1201,22 +1201,49 @@ std::optional<Table> fast_document(std::string_view text, const std::string& sou
   return reader.finish();
 }
 
+/// The non-blank lines of Dataset-NDJSON text and their 1-based line numbers, for both paths; the
+/// pages of a mapped file are released behind the reader every 4 MB.
+class NdjsonLines {
+ public:
+  NdjsonLines(std::string_view text, const detail::MappedFile* file) : text_(text), file_(file) {}
+  /// The next non-blank line and its number; false at the end of the text.
+  bool next(std::string_view& l, std::uint64_t& line) {
+    if (file_ && pos_ - released_ >= (std::size_t{4} << 20)) {  // the lines before are read
+      const std::size_t upto = std::min(pos_, text_.size());
+      file_->release(text_.substr(released_, upto - released_));
+      released_ = upto;
+    }
+    while (pos_ < text_.size()) {
+      const void* nl = std::memchr(text_.data() + pos_, '\n', text_.size() - pos_);
+      const std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - text_.data()) : text_.size();
+      l = text_.substr(pos_, end - pos_);
+      pos_ = end + 1;
+      ++line_;
+      if (l.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+      line = line_;
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  std::string_view text_;
+  const detail::MappedFile* file_;
+  std::size_t pos_ = 0, released_ = 0;
+  std::uint64_t line_ = 0;
+};
+
 /// Dataset-NDJSON by the fast path (the metadata line by the reference path's parser, each row line
 /// by simdjson On-Demand); nullopt: the reference path reads it.
 std::optional<Table> fast_ndjson(std::string_view text, const std::string& source, const ReadOptions& options,
                                  const detail::MappedFile* file) {
   Reader reader(source, DataFormat::ndjson, options);
   FastParser p;
-  std::size_t pos = 0, released = 0;
+  NdjsonLines lines(text, file);
+  std::string_view l;
   std::uint64_t line = 0;
   bool have_meta = false;
-  while (pos < text.size()) {
-    const void* nl = std::memchr(text.data() + pos, '\n', text.size() - pos);
-    const std::size_t end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) : text.size();
-    const std::string_view l = text.substr(pos, end - pos);
-    pos = end + 1;
-    ++line;
-    if (l.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+  while (lines.next(l, line)) {
     if (!have_meta) {
       reader.set_meta_line(line);
       Stream meta(reader, Mode::ndjson_meta, source, line, l.size());
@@ -1236,10 +1263,6 @@ std::optional<Table> fast_ndjson(std::string_view text, const std::string& sourc
     if (err != simdjson::SUCCESS || doc.get_value().get(row) != simdjson::SUCCESS || !reader.fast_row(row, line) ||
         doc.current_location().error() != simdjson::OUT_OF_BOUNDS)
       return std::nullopt;
-    if (file && pos - released >= (std::size_t{4} << 20)) {
-      file->release(text.substr(released, std::min(pos, text.size()) - released));
-      released = std::min(pos, text.size());
-    }
   }
   if (!have_meta) return std::nullopt;
   return reader.finish();
@@ -1276,17 +1299,12 @@ Table reference_read(std::string_view text, const std::string& source, DataForma
     return reader.finish();
   }
   // NDJSON: metadata on the first non-blank line, then one row per line.
-  std::size_t pos = 0, released = 0;
+  NdjsonLines lines(text, file);
+  std::string_view l;
   std::uint64_t line = 0;
   bool have_meta = false;
   std::optional<Stream> rows;
-  while (pos < text.size()) {
-    std::size_t nl = text.find('\n', pos);
-    std::size_t end = nl == std::string_view::npos ? text.size() : nl;
-    std::string_view l = text.substr(pos, end - pos);
-    pos = end + 1;
-    ++line;
-    if (l.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+  while (lines.next(l, line)) {
     if (!have_meta) {
       reader.set_meta_line(line);
       Stream meta(reader, Mode::ndjson_meta, source, line, l.size());
@@ -1297,10 +1315,6 @@ Table reference_read(std::string_view text, const std::string& source, DataForma
     } else {
       rows->next_line(line, l.size());
       sax(l, *rows, nullptr, source, line, format);
-    }
-    if (file && pos - released >= (std::size_t{4} << 20)) {
-      file->release(text.substr(released, std::min(pos, text.size()) - released));
-      released = std::min(pos, text.size());
     }
   }
   if (!have_meta) throw DataError({.file = source}, "the file is empty: no metadata line");
