@@ -24,6 +24,7 @@
 #include "hazard/error.hpp"
 #include "io/number.hpp"
 #include "util/huge_pages.hpp"
+#include "util/location.hpp"
 
 namespace hazard {
 
@@ -492,12 +493,6 @@ void require_time_and_event(const Roles& roles) {
   if (roles.event.empty()) throw UsageError("the event is required: --event COL, --event COL=VALUE or --cnsr COL");
 }
 
-// The error location of row i's value in `column`.
-Location row_location(const Table& table, std::size_t i, const std::string& column, const std::string& value) {
-  return Location{.file = table.source_of(i), .line = i < table.line.size() ? table.line[i] : 0, .column = column,
-                  .value = value, .has_value = true, .unit = table.record_unit};
-}
-
 // A column the file declares as text (SAS character, Dataset-JSON string) is never a time, start,
 // weight or offset: the error names the first analysed row's value.
 void reject_text_roles(const Table& table, const Roles& roles, const std::vector<char>& keep) {
@@ -507,13 +502,22 @@ void reject_text_roles(const Table& table, const Roles& roles, const std::vector
     if (!c.character) return;
     for (std::size_t i = 0; i < table.rows(); ++i)
       if (keep[i] && !c.is_missing(i))
-        throw DataError(row_location(table, i, name, c.text(i)),
+        throw DataError(location_at(table, i, name, c.text(i)),
                         fmt::format("the {} column is character (text) in the file, not numeric", role));
   };
   numeric_role(roles.time, "time");
   numeric_role(roles.start, "start");
   numeric_role(roles.weights, "weight");
   numeric_role(roles.offset, "offset");
+}
+
+// The status of a numeric event value under coding C (1 event, 0 censored, -1 not a value of the coding).
+template <EventCoding C>
+int numeric_status(double x, double number) {
+  if constexpr (C == EventCoding::indicator) return x == 1.0 ? 1 : x == 0.0 ? 0 : -1;
+  if constexpr (C == EventCoding::equals) return x == number ? 1 : 0;
+  if constexpr (C == EventCoding::cnsr) return x == 0.0 ? 1 : (x > 0 && x == std::floor(x)) ? 0 : -1;
+  return -1;
 }
 
 // The event column read through the coding (--event COL, --event COL=VALUE, --cnsr COL): 1 event,
@@ -536,13 +540,13 @@ class EventCoder {
     if (!event_.is_numeric()) return level_status_[static_cast<std::size_t>(event_.codes[i])];
     const double x = event_.numbers[i];
     switch (coding_) {
-      case EventCoding::indicator: return x == 1.0 ? 1 : x == 0.0 ? 0 : -1;
-      case EventCoding::equals: return x == number_ ? 1 : 0;
-      case EventCoding::cnsr: return x == 0.0 ? 1 : (x > 0 && x == std::floor(x)) ? 0 : -1;
+      case EventCoding::indicator: return numeric_status<EventCoding::indicator>(x, number_);
+      case EventCoding::equals: return numeric_status<EventCoding::equals>(x, number_);
+      case EventCoding::cnsr: return numeric_status<EventCoding::cnsr>(x, number_);
     }
     return -1;
   }
-  /// Whether the column is numeric (status_of_number applies).
+  /// Whether the column is numeric (numeric_status applies).
   bool numeric() const { return event_.is_numeric(); }
   EventCoding coding() const { return coding_; }
   double number() const { return number_; }
@@ -560,7 +564,7 @@ class EventCoder {
       case EventCoding::cnsr: {
         double x;
         if (!parse_finite(s, x)) return -1;
-        return x == 0.0 ? 1 : (x > 0 && x == std::floor(x)) ? 0 : -1;
+        return numeric_status<EventCoding::cnsr>(x, 0.0);
       }
     }
     return -1;
@@ -604,14 +608,6 @@ struct RoleColumns {
   }
 };
 
-// The status of a numeric event value under coding C (as EventCoder::status).
-template <EventCoding C>
-int numeric_status(double x, double number) {
-  if constexpr (C == EventCoding::indicator) return x == 1.0 ? 1 : x == 0.0 ? 0 : -1;
-  if constexpr (C == EventCoding::equals) return x == number ? 1 : 0;
-  if constexpr (C == EventCoding::cnsr) return x == 0.0 ? 1 : (x > 0 && x == std::floor(x)) ? 0 : -1;
-  return -1;
-}
 
 // check_rows for the usual case, a numeric time and event and no start, weight, offset,
 // covariate or cluster: one tight pass that gives the same verdicts and status. Returns false,
@@ -669,7 +665,7 @@ std::vector<std::uint8_t> check_rows(const Table& table, const Roles& roles, con
     if (done) return verdict;
   }
   auto fail = [&](std::size_t i, const std::string& column, const std::string& why) {
-    throw DataError(row_location(table, i, column, table.at(column).text(i)), why);
+    throw DataError(location_at(table, i, column, table.at(column).text(i)), why);
   };
   for (std::size_t i = 0; i < n; ++i) {
     if (!keep[i]) {

@@ -11,9 +11,10 @@
 
 namespace hazard {
 
-/// Row `row` of `table` (0-based), column `column`, holding `value` as written in the file.
+/// Row `row` of `table` (0-based), column `column`, holding `value` as written in the file (for
+/// a table of several files, the file the row comes from: Table::source_of).
 inline Location location_at(const Table& table, std::size_t row, const std::string& column, std::string value) {
-  return {.file = table.source,
+  return {.file = table.source_of(row),
           .line = row < table.line.size() ? table.line[row] : 0,
           .column = column,
           .value = std::move(value),
