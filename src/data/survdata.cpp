@@ -25,6 +25,7 @@
 #include "io/number.hpp"
 #include "util/huge_pages.hpp"
 #include "util/location.hpp"
+#include "util/two_threads.hpp"
 
 namespace hazard {
 
@@ -493,6 +494,9 @@ void require_time_and_event(const Roles& roles) {
   if (roles.event.empty()) throw UsageError("the event is required: --event COL, --event COL=VALUE or --cnsr COL");
 }
 
+// Whether row i passes the --where filters (`keep` empty: there are none, every row does).
+bool passes(const std::vector<char>& keep, std::size_t i) { return keep.empty() || keep[i]; }
+
 // A column the file declares as text (SAS character, Dataset-JSON string) is never a time, start,
 // weight or offset: the error names the first analysed row's value.
 void reject_text_roles(const Table& table, const Roles& roles, const std::vector<char>& keep) {
@@ -501,7 +505,7 @@ void reject_text_roles(const Table& table, const Roles& roles, const std::vector
     const Column& c = table.at(name);
     if (!c.character) return;
     for (std::size_t i = 0; i < table.rows(); ++i)
-      if (keep[i] && !c.is_missing(i))
+      if (passes(keep, i) && !c.is_missing(i))
         throw DataError(location_at(table, i, name, c.text(i)),
                         fmt::format("the {} column is character (text) in the file, not numeric", role));
   };
@@ -575,6 +579,18 @@ class EventCoder {
   std::vector<int> level_status_;
 };
 
+// The number of roles `name` plays (a column read by two roles is never given up by the first).
+std::size_t roles_of(const Roles& roles, const std::string& name) {
+  std::size_t k = 0;
+  for (const auto* r : {&roles.time, &roles.start, &roles.event, &roles.group, &roles.weights, &roles.offset,
+                        &roles.cluster})
+    k += *r == name;
+  for (const auto& s : roles.strata) k += s == name;
+  for (const auto& s : roles.covariates) k += s == name;
+  for (const auto& w : roles.where) k += w.column == name;
+  return k;
+}
+
 // The role columns of one build, read through their views.
 struct RoleColumns {
   NumericView time;
@@ -586,13 +602,20 @@ struct RoleColumns {
   std::vector<char> missing_covariate;  // empty when there are no covariates
   const Column* cluster = nullptr;
 
-  RoleColumns(const Table& table, const Roles& roles)
+  // `owned`: the table when the caller gave it up: a text group column read by no other role
+  // gives its levels and codes to the factor instead of a copy.
+  RoleColumns(const Table& table, const Roles& roles, Table* owned)
       : time(table.at(roles.time)), event(table.at(roles.event)), coder(event, roles) {
     if (!roles.start.empty()) start.emplace(table.at(roles.start));
     if (!roles.weights.empty()) weight.emplace(table.at(roles.weights));
     if (!roles.offset.empty()) offset.emplace(table.at(roles.offset));
     if (!roles.group.empty()) {
-      group = make_factor(table.at(roles.group));
+      if (owned && !table.at(roles.group).is_numeric() && roles_of(roles, roles.group) == 1) {
+        Column& g = owned->at(roles.group);
+        group = Factor{std::move(g.levels), std::move(g.codes)};
+      } else {
+        group = make_factor(table.at(roles.group));
+      }
       if (!roles.ref.empty()) relevel(*group, roles.ref, table.source, roles.group);
     }
     for (const auto& s : roles.strata) strata.push_back(make_factor(table.at(s)));
@@ -609,66 +632,116 @@ struct RoleColumns {
 };
 
 
+// What check_rows counts while it decides the rows, so that build need not pass over them again.
+struct RowCounts {
+  std::array<std::size_t, kFirstReason + kReasons.size()> verdicts{};  // rows per verdict value
+  bool by_group = false;  // group_rows and group_events were counted (the fast check with a group)
+  std::vector<std::size_t> group_rows, group_events;  // kept rows and their events per group code
+  std::size_t events = 0;                             // events in the kept rows
+};
+
 // check_rows for the usual case, a numeric time and event and no start, weight, offset,
-// covariate or cluster: one tight pass that gives the same verdicts and status. Returns false,
-// having decided nothing, when some value is invalid (check_rows then finds and throws it).
+// covariate or cluster: one tight pass, split in two halves of the rows on two threads, that
+// gives the same verdicts and status and counts them. Returns false, having decided nothing,
+// when some value is invalid (check_rows then finds and throws it). Each row's status is written
+// at its own index first and the kept rows' are moved together afterwards when some row is not
+// kept, so the halves need not know each other's counts.
 template <EventCoding C>
 bool check_rows_numeric(const RoleColumns& c, const std::vector<char>& keep, std::vector<std::uint8_t>& verdict,
-                        std::vector<std::uint8_t>& status) {
+                        std::vector<std::uint8_t>& status, RowCounts& counts) {
   const std::size_t n = verdict.size();
   const double* t = c.time.col->numbers.data();
   const double* e = c.event.numbers.data();
   const std::int32_t* g = c.group ? c.group->codes.data() : nullptr;
+  const char* k = keep.empty() ? nullptr : keep.data();
   const double number = c.coder.number();
+  const std::size_t n_groups = c.group ? c.group->levels.size() : 0;
   detail::resize_huge(status, n);
   std::uint8_t* st = status.data();
-  std::size_t kept = 0;
-  bool invalid = false;
-  for (std::size_t i = 0; i < n; ++i) {
-    const double x = t[i], ev = e[i];
-    const bool miss_t = x != x, miss_e = ev != ev;
-    const int code = miss_e ? 0 : numeric_status<C>(ev, number);
-    // a non-missing time must be finite and >= 0, a non-missing event a value of the coding
-    invalid |= keep[i] && ((!miss_t && !(x >= 0.0 && x <= std::numeric_limits<double>::max())) || code < 0);
-    std::uint8_t v = kKept;
-    if (!keep[i]) v = kFiltered;
-    else if (miss_t) v = kFirstReason + 0;
-    else if (miss_e) v = kFirstReason + 2;
-    else if (g && g[i] < 0) v = kFirstReason + 3;
-    else if (std::any_of(c.strata.begin(), c.strata.end(), [&](const Factor& f) { return f.codes[i] < 0; }))
-      v = kFirstReason + 4;
-    verdict[i] = v;
-    st[kept] = static_cast<std::uint8_t>(code);
-    kept += v == kKept;
-  }
-  if (invalid) {
+  std::uint8_t* vd = verdict.data();
+  std::array<RowCounts, 2> half_counts;
+  std::array<bool, 2> invalid{false, false};
+  detail::two_halves(n, [&](int half) {
+    const auto [lo, hi] = detail::half_range(n, half);
+    RowCounts& hc = half_counts[static_cast<std::size_t>(half)];
+    hc.group_rows.assign(n_groups, 0);
+    hc.group_events.assign(n_groups, 0);
+    std::size_t* grows = hc.group_rows.data();
+    std::size_t* gevents = hc.group_events.data();
+    bool bad = false;
+    for (std::size_t i = lo; i < hi; ++i) {
+      const bool in = !k || k[i];
+      const double x = t[i], ev = e[i];
+      const bool miss_t = x != x, miss_e = ev != ev;
+      const int code = miss_e ? 0 : numeric_status<C>(ev, number);
+      // a non-missing time must be finite and >= 0, a non-missing event a value of the coding
+      bad |= in && ((!miss_t && !(x >= 0.0 && x <= std::numeric_limits<double>::max())) || code < 0);
+      std::uint8_t v = kKept;
+      if (!in) v = kFiltered;
+      else if (miss_t) v = kFirstReason + 0;
+      else if (miss_e) v = kFirstReason + 2;
+      else if (g && g[i] < 0) v = kFirstReason + 3;
+      else if (std::any_of(c.strata.begin(), c.strata.end(), [&](const Factor& f) { return f.codes[i] < 0; }))
+        v = kFirstReason + 4;
+      vd[i] = v;
+      st[i] = static_cast<std::uint8_t>(code);
+      ++hc.verdicts[v];
+      if (v == kKept) {
+        hc.events += static_cast<std::size_t>(code);
+        if (g) {
+          ++grows[g[i]];
+          gevents[g[i]] += static_cast<std::size_t>(code);
+        }
+      }
+    }
+    invalid[static_cast<std::size_t>(half)] = bad;
+  });
+  if (invalid[0] || invalid[1]) {
     status.clear();
     return false;
+  }
+  counts = std::move(half_counts[0]);
+  const RowCounts& other = half_counts[1];
+  for (std::size_t v = 0; v < counts.verdicts.size(); ++v) counts.verdicts[v] += other.verdicts[v];
+  for (std::size_t l = 0; l < n_groups; ++l) {
+    counts.group_rows[l] += other.group_rows[l];
+    counts.group_events[l] += other.group_events[l];
+  }
+  counts.events += other.events;
+  counts.by_group = g != nullptr;
+  const std::size_t kept = counts.verdicts[kKept];
+  if (kept < n) {
+    std::size_t to = 0;
+    for (std::size_t i = 0; i < n; ++i)
+      if (vd[i] == kKept) st[to++] = st[i];
   }
   status.resize(kept);
   return true;
 }
 
 // Rule 2 and 3 for every row: throws the first invalid value (in row order, within a row in the
-// order time, start, event, weight, offset) and returns each row's verdict; the kept rows' event
-// status is appended to `status`.
+// order time, start, event, weight, offset) and returns each row's verdict, counted in `counts`;
+// the kept rows' event status is appended to `status`.
 std::vector<std::uint8_t> check_rows(const Table& table, const Roles& roles, const RoleColumns& c,
-                                     const std::vector<char>& keep, std::vector<std::uint8_t>& status) {
+                                     const std::vector<char>& keep, std::vector<std::uint8_t>& status,
+                                     RowCounts& counts) {
   const std::size_t n = table.rows();
-  std::vector<std::uint8_t> verdict(n, kKept);
-  detail::reserve_huge(status, n);
+  std::vector<std::uint8_t> verdict;
+  detail::resize_huge(verdict, n);
   if (c.time.col->is_numeric() && c.coder.numeric() && !c.start && !c.weight && !c.offset &&
       c.missing_covariate.empty() && !c.cluster) {
-    const bool done = c.coder.coding() == EventCoding::indicator ? check_rows_numeric<EventCoding::indicator>(c, keep, verdict, status)
-                      : c.coder.coding() == EventCoding::equals  ? check_rows_numeric<EventCoding::equals>(c, keep, verdict, status)
-                                                                 : check_rows_numeric<EventCoding::cnsr>(c, keep, verdict, status);
+    const bool done =
+        c.coder.coding() == EventCoding::indicator ? check_rows_numeric<EventCoding::indicator>(c, keep, verdict, status, counts)
+        : c.coder.coding() == EventCoding::equals  ? check_rows_numeric<EventCoding::equals>(c, keep, verdict, status, counts)
+                                                   : check_rows_numeric<EventCoding::cnsr>(c, keep, verdict, status, counts);
     if (done) return verdict;
   }
+  detail::reserve_huge(status, n);
   auto fail = [&](std::size_t i, const std::string& column, const std::string& why) {
     throw DataError(location_at(table, i, column, table.at(column).text(i)), why);
   };
   for (std::size_t i = 0; i < n; ++i) {
-    if (!keep[i]) {
+    if (!passes(keep, i)) {
       verdict[i] = kFiltered;
       continue;
     }
@@ -709,8 +782,11 @@ std::vector<std::uint8_t> check_rows(const Table& table, const Roles& roles, con
       verdict[i] = static_cast<std::uint8_t>(kFirstReason + reason);
       continue;
     }
+    verdict[i] = kKept;
     status.push_back(static_cast<std::uint8_t>(st));
   }
+  for (std::uint8_t v : verdict) ++counts.verdicts[v];
+  for (std::uint8_t x : status) counts.events += x;
   return verdict;
 }
 
@@ -742,24 +818,21 @@ void gather_numbers(std::vector<double>& out, const NumericView& view, Table* ow
   });
 }
 
-// The number of roles `name` plays (a column read by two roles is never given up by the first).
-std::size_t roles_of(const Roles& roles, const std::string& name) {
-  std::size_t k = 0;
-  for (const auto* r : {&roles.time, &roles.start, &roles.event, &roles.group, &roles.weights, &roles.offset,
-                        &roles.cluster})
-    k += *r == name;
-  for (const auto& s : roles.strata) k += s == name;
-  for (const auto& s : roles.covariates) k += s == name;
-  for (const auto& w : roles.where) k += w.column == name;
-  return k;
-}
 
 // Group levels without analysed rows are dropped (keeping the order, reference first); the level
-// limit; warnings for levels without events.
-void drop_empty_group_levels(SurvData& out, const Roles& roles) {
+// limit; warnings for levels without events. The rows and events per level come from `counts`
+// when check_rows counted them, else from a pass over the rows.
+void drop_empty_group_levels(SurvData& out, const Roles& roles, RowCounts& counts) {
   const std::string& src = out.source;
-  std::vector<std::size_t> count(out.group_levels.size(), 0);
-  for (auto g : out.group) ++count[static_cast<std::size_t>(g)];
+  if (!counts.by_group) {
+    counts.group_rows.assign(out.group_levels.size(), 0);
+    counts.group_events.assign(out.group_levels.size(), 0);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      ++counts.group_rows[static_cast<std::size_t>(out.group[i])];
+      counts.group_events[static_cast<std::size_t>(out.group[i])] += out.status[i];
+    }
+  }
+  const std::vector<std::size_t>& count = counts.group_rows;
   // A reference named with --ref must be present; the default one (the first level) is the first
   // level present in the analysed rows, as R's factor() on the subset.
   if (count[0] == 0 && !roles.ref.empty())
@@ -767,22 +840,20 @@ void drop_empty_group_levels(SurvData& out, const Roles& roles) {
                     "the reference group has no rows to analyse");
   std::vector<std::int32_t> recode(count.size(), -1);
   std::vector<std::string> levels;
+  // A group without events: its curve stays at 1 and its hazard ratio is not estimable.
+  std::vector<double> group_events, group_rows;
   for (std::size_t k = 0; k < count.size(); ++k) {
     if (count[k] == 0) continue;
     recode[k] = static_cast<std::int32_t>(levels.size());
     levels.push_back(out.group_levels[k]);
+    group_rows.push_back(static_cast<double>(count[k]));
+    group_events.push_back(static_cast<double>(counts.group_events[k]));
   }
   if (levels.size() != out.group_levels.size()) {
     for (auto& g : out.group) g = recode[static_cast<std::size_t>(g)];
     out.group_levels = std::move(levels);
   }
   roles.level_limit.check(out.group_levels.size(), out.size(), src, roles.group, "the group (--group)");
-  // A group without events: its curve stays at 1 and its hazard ratio is not estimable.
-  std::vector<double> group_events(out.group_levels.size(), 0), group_rows(out.group_levels.size(), 0);
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    group_events[static_cast<std::size_t>(out.group[i])] += out.status[i];
-    group_rows[static_cast<std::size_t>(out.group[i])] += 1;
-  }
   for (auto& w : group_event_warnings(out.group_levels, group_rows, group_events, roles.group))
     out.warnings.push_back(std::move(w));
 }
@@ -859,7 +930,8 @@ SurvData build(const Table& table, const Roles& roles, Table* owned) {
   require_time_and_event(roles);
   const std::string& src = table.source;
   const std::size_t n = table.rows();
-  const std::vector<char> keep = where_mask(table, roles.where);
+  // no --where: no mask (every row passes)
+  const std::vector<char> keep = roles.where.empty() ? std::vector<char>{} : where_mask(table, roles.where);
   reject_text_roles(table, roles, keep);
 
   SurvData out;
@@ -868,23 +940,21 @@ SurvData build(const Table& table, const Roles& roles, Table* owned) {
   out.time_label = table.at(roles.time).label;
   if (!roles.group.empty()) out.group_label = table.at(roles.group).label;
 
-  RoleColumns c(table, roles);
+  RoleColumns c(table, roles, owned);
   if (c.group) {
     out.group_name = roles.group;
     out.group_levels = c.group->levels;
   }
   check_strata_span(c.strata, roles, src);
 
-  const std::vector<std::uint8_t> verdict = check_rows(table, roles, c, keep, out.status);
-  std::array<std::size_t, kReasons.size()> excluded{};
-  for (std::uint8_t v : verdict) {
-    if (v == kFiltered) ++out.n_filtered;
-    else if (v >= kFirstReason) ++excluded[v - kFirstReason];
-  }
+  RowCounts counts;
+  const std::vector<std::uint8_t> verdict = check_rows(table, roles, c, keep, out.status, counts);
+  out.n_filtered = counts.verdicts[kFiltered];
   for (std::size_t r = 0; r < kReasons.size(); ++r) {
-    if (excluded[r] == 0) continue;
-    out.excluded.count += excluded[r];
-    out.excluded.reasons[kReasons[r]] += excluded[r];
+    const std::size_t excluded = counts.verdicts[kFirstReason + r];
+    if (excluded == 0) continue;
+    out.excluded.count += excluded;
+    out.excluded.reasons[kReasons[r]] += excluded;
   }
   const std::size_t kept = out.status.size();
 
@@ -920,11 +990,9 @@ SurvData build(const Table& table, const Roles& roles, Table* owned) {
 
   // An event coding that gives no event at all is a mistake (lung's 1/2 status read with --cnsr,
   // a value that never occurs): nothing can be estimated, so it is an error with a hint.
-  std::size_t events = 0;
-  for (auto st : out.status) events += st;
-  if (events == 0 && roles.require_events) no_events(table, roles, out);
+  if (counts.events == 0 && roles.require_events) no_events(table, roles, out);
 
-  if (c.group) drop_empty_group_levels(out, roles);
+  if (c.group) drop_empty_group_levels(out, roles, counts);
   if (!c.strata.empty()) code_strata(out, c.strata, roles, verdict, kept);
   return out;
 }

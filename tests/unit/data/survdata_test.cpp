@@ -238,6 +238,101 @@ TEST(SurvData, GivenUpTableGivesTheSameResult) {
   EXPECT_EQ(d.row, (std::vector<std::uint64_t>{0, 1, 2, 3}));
 }
 
+// A given-up table's text group column is moved into the result, not copied: the same result as
+// from a kept table with --ref, a level present only in excluded rows, and a group column that
+// also filters (--where: then it is copied).
+TEST(SurvData, GivenUpGroupColumnGivesTheSameResult) {
+  const std::string csv = "t,e,g\n1,1,B\n2,0,A\nNA,1,C\n3,1,B\n4,0,A\n5,1,\n";
+  const std::vector<Roles> cases = {
+      {.time = "t", .event = "e", .group = "g", .ref = "B"},
+      {.time = "t", .event = "e", .group = "g", .where = {{"g", "C", WhereOp::ne}}},
+      {.time = "t", .event = "e", .group = "g"},
+  };
+  for (const Roles& roles : cases) {
+    const Table kept = parse_csv(csv, "d.csv", {.columns = roles.columns()});
+    const SurvData a = build_surv_data(kept, roles);
+    const SurvData b = build_surv_data(parse_csv(csv, "d.csv", {.columns = roles.columns()}), roles);
+    EXPECT_EQ(a.group, b.group);
+    EXPECT_EQ(a.group_levels, b.group_levels);
+    EXPECT_EQ(a.warnings, b.warnings);
+    EXPECT_EQ(a.excluded.reasons, b.excluded.reasons);
+    EXPECT_EQ(a.n_filtered, b.n_filtered);
+  }
+  // by hand: C is only in the row without a time (dropped), the row without a group is excluded
+  const SurvData ref = build_surv_data(parse_csv(csv, "d.csv", {}), cases[0]);
+  EXPECT_EQ(ref.group_levels, (std::vector<std::string>{"B", "A"}));
+  EXPECT_EQ(ref.group, (std::vector<std::int32_t>{0, 1, 0, 1}));
+  EXPECT_EQ(ref.excluded.reasons.at("missing time"), 1u);
+  EXPECT_EQ(ref.excluded.reasons.at("missing group"), 1u);
+}
+
+// The one-pass check of numeric time and event runs on two halves of the rows from 32768 rows:
+// its verdicts, status and counts are those of the row-by-row rules (here reached through a
+// weight column of ones, which the one-pass check does not take), and the counts are those
+// worked out below row by row.
+TEST(SurvData, NumericFastPathCountsAsTheRowRules) {
+  const std::size_t n = 70001;
+  std::string csv = "t,e,g,w,f\n";
+  std::size_t filtered = 0, no_time = 0, no_event = 0, no_group = 0, kept = 0;
+  std::size_t events[3] = {0, 0, 0}, rows[3] = {0, 0, 0};
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool out = i % 11 == 0;               // removed by --where f != 1
+    const bool nt = i % 1000 == 7;              // missing time
+    const bool ne = i % 1500 == 8;              // missing event
+    const bool ng = i % 2000 == 9 || i == 40000;  // missing group
+    // the level C only in ten rows of the second half, without events (a warning)
+    const bool c = i >= 60000 && i < 60010;
+    const int e = i % 3 == 0 && !c ? 1 : 0;
+    const char* g = c ? "C" : i % 2 ? "A" : "B";
+    // the level Z appears only in filtered rows: it is dropped
+    if (out) g = i % 4 == 0 ? "Z" : g;
+    csv += fmt::format("{},{},{},1,{}\n", nt ? "NA" : fmt::format("{}", i % 97), ne ? "" : fmt::format("{}", e),
+                       ng ? "" : g, out ? 1 : 0);
+    if (out) ++filtered;
+    else if (nt) ++no_time;
+    else if (ne) ++no_event;
+    else if (ng) ++no_group;
+    else {
+      ++kept;
+      const std::size_t level = c ? 2 : i % 2 ? 0 : 1;  // A, B, C
+      ++rows[level];
+      events[level] += static_cast<std::size_t>(e);
+    }
+  }
+  const Roles fast{.time = "t", .event = "e", .group = "g", .where = {{"f", "1", WhereOp::ne}}};
+  Roles rowwise = fast;
+  rowwise.weights = "w";
+  const SurvData a = build_surv_data(parse_csv(csv, "d.csv", {.threads = 1}), fast);
+  const SurvData b = build_surv_data(parse_csv(csv, "d.csv", {.threads = 1}), rowwise);
+  EXPECT_EQ(a.time, b.time);
+  EXPECT_EQ(a.status, b.status);
+  EXPECT_EQ(a.group, b.group);
+  EXPECT_TRUE(a.row == b.row);
+  EXPECT_TRUE(a.line == b.line);
+  EXPECT_EQ(a.group_levels, (std::vector<std::string>{"A", "B", "C"}));
+  EXPECT_EQ(a.warnings, b.warnings);
+  EXPECT_EQ(a.warnings.size(), 1u);
+  EXPECT_EQ(a.group_levels, b.group_levels);
+  EXPECT_EQ(a.n_filtered, filtered);
+  EXPECT_EQ(b.n_filtered, filtered);
+  EXPECT_EQ(a.excluded.reasons, b.excluded.reasons);
+  EXPECT_EQ(a.excluded.reasons.at("missing time"), no_time);
+  EXPECT_EQ(a.excluded.reasons.at("missing event"), no_event);
+  EXPECT_EQ(a.excluded.reasons.at("missing group"), no_group);
+  ASSERT_EQ(a.size(), kept);
+  std::size_t a_rows[3] = {0, 0, 0}, a_events[3] = {0, 0, 0};
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    ++a_rows[a.group[i]];
+    a_events[a.group[i]] += a.status[i];
+  }
+  EXPECT_EQ(a_rows[0], rows[0]);
+  EXPECT_EQ(a_rows[1], rows[1]);
+  EXPECT_EQ(a_events[0], events[0]);
+  EXPECT_EQ(a_events[1], events[1]);
+  EXPECT_EQ(a_rows[2], rows[2]);
+  EXPECT_EQ(a_events[2], 0u);
+}
+
 // Numeric time and event take a one-pass check; its errors are those of the row-by-row rules:
 // the first invalid value in row order, rows removed by --where never checked.
 TEST(SurvData, NumericFastPathReportsTheFirstInvalidRow) {
