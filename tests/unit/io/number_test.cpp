@@ -4,6 +4,8 @@
 #include "io/number.hpp"
 
 #include <cstdlib>
+#include <cstring>
+#include <vector>
 #include <cmath>
 #include <random>
 #include <string>
@@ -68,4 +70,34 @@ TEST(Number, HardCasesAsStrtod) {
   }
   EXPECT_TRUE(parse_number("1e-400", x));
   EXPECT_EQ(x, 0.0);
+}
+
+// The plain-decimal fast path (digits, an optional fraction, an optional '-') around its limits:
+// the integer of all digits near 2^53 and 10^19, 22 and 23 digits after the point, leading zeros,
+// negative zero; and random plain decimals of 1 to 20 digits. Bit for bit as strtod (the sign of
+// zero included).
+TEST(Number, PlainDecimalsAsStrtod) {
+  auto same_bits = [](double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; };
+  std::vector<std::string> cases = {"9007199254740992", "9007199254740993", "9007199254740991",
+                                    "900719925474099.3", "9007199254.740993", "0.9007199254740993",
+                                    "9999999999999999999", "99999999999999999999", "1844674407370955.1615",
+                                    "0.0000000000000000000001", "0.00000000000000000000001", "1.0000000000000000000001",
+                                    "0000.0001", "00", "-0", "-0.0", "0.0", "-0.000", "123456789.123456789", "5", "-7"};
+  std::mt19937_64 g(7);
+  for (int i = 0; i < 200000; ++i) {
+    const int n = 1 + static_cast<int>(g() % 20);
+    std::string digits;
+    for (int k = 0; k < n; ++k) digits += static_cast<char>('0' + g() % 10);
+    const int point = static_cast<int>(g() % static_cast<std::uint64_t>(n + 1));  // digits after the point
+    std::string s = point == 0 ? digits : digits.substr(0, static_cast<std::size_t>(n - point)) + "." +
+                                              digits.substr(static_cast<std::size_t>(n - point));
+    if (s.front() == '.') s = "0" + s;
+    if (g() % 2) s = "-" + s;
+    cases.push_back(s);
+  }
+  for (const auto& s : cases) {
+    double x = 1;
+    ASSERT_TRUE(parse_number(s, x)) << s;
+    ASSERT_TRUE(same_bits(x, truth(s))) << s << ": " << fmt::format("{}", x) << " vs " << fmt::format("{}", truth(s));
+  }
 }
