@@ -640,8 +640,8 @@ struct RowCounts {
   std::size_t events = 0;                             // events in the kept rows
 };
 
-// check_rows for the usual case, a numeric time and event and no start, weight, offset,
-// covariate or cluster: one tight pass, split in two halves of the rows on two threads, that
+// check_rows for the usual case, a numeric time and event and no start, weight, offset or
+// cluster: one tight pass, split in two halves of the rows on two threads, that
 // gives the same verdicts and status and counts them. Returns false, having decided nothing,
 // when some value is invalid (check_rows then finds and throws it). Each row's status is written
 // at its own index first and the kept rows' are moved together afterwards when some row is not
@@ -654,6 +654,7 @@ bool check_rows_numeric(const RoleColumns& c, const std::vector<char>& keep, std
   const double* e = c.event.numbers.data();
   const std::int32_t* g = c.group ? c.group->codes.data() : nullptr;
   const char* k = keep.empty() ? nullptr : keep.data();
+  const char* mc = c.missing_covariate.empty() ? nullptr : c.missing_covariate.data();
   const double number = c.coder.number();
   const std::size_t n_groups = c.group ? c.group->levels.size() : 0;
   detail::resize_huge(status, n);
@@ -683,6 +684,7 @@ bool check_rows_numeric(const RoleColumns& c, const std::vector<char>& keep, std
       else if (g && g[i] < 0) v = kFirstReason + 3;
       else if (std::any_of(c.strata.begin(), c.strata.end(), [&](const Factor& f) { return f.codes[i] < 0; }))
         v = kFirstReason + 4;
+      else if (mc && mc[i]) v = kFirstReason + 6;
       vd[i] = v;
       st[i] = static_cast<std::uint8_t>(code);
       ++hc.verdicts[v];
@@ -728,8 +730,7 @@ std::vector<std::uint8_t> check_rows(const Table& table, const Roles& roles, con
   const std::size_t n = table.rows();
   std::vector<std::uint8_t> verdict;
   detail::resize_huge(verdict, n);
-  if (c.time.col->is_numeric() && c.coder.numeric() && !c.start && !c.weight && !c.offset &&
-      c.missing_covariate.empty() && !c.cluster) {
+  if (c.time.col->is_numeric() && c.coder.numeric() && !c.start && !c.weight && !c.offset && !c.cluster) {
     const bool done =
         c.coder.coding() == EventCoding::indicator ? check_rows_numeric<EventCoding::indicator>(c, keep, verdict, status, counts)
         : c.coder.coding() == EventCoding::equals  ? check_rows_numeric<EventCoding::equals>(c, keep, verdict, status, counts)

@@ -272,26 +272,28 @@ TEST(SurvData, GivenUpGroupColumnGivesTheSameResult) {
 // worked out below row by row.
 TEST(SurvData, NumericFastPathCountsAsTheRowRules) {
   const std::size_t n = 70001;
-  std::string csv = "t,e,g,w,f\n";
-  std::size_t filtered = 0, no_time = 0, no_event = 0, no_group = 0, kept = 0;
+  std::string csv = "t,e,g,w,f,x\n";
+  std::size_t filtered = 0, no_time = 0, no_event = 0, no_group = 0, no_covariate = 0, kept = 0;
   std::size_t events[3] = {0, 0, 0}, rows[3] = {0, 0, 0};
   for (std::size_t i = 0; i < n; ++i) {
     const bool out = i % 11 == 0;               // removed by --where f != 1
     const bool nt = i % 1000 == 7;              // missing time
     const bool ne = i % 1500 == 8;              // missing event
     const bool ng = i % 2000 == 9 || i == 40000;  // missing group
+    const bool nx = i % 700 == 10 || i == 40001;  // missing covariate
     // the level C only in ten rows of the second half, without events (a warning)
     const bool c = i >= 60000 && i < 60010;
     const int e = i % 3 == 0 && !c ? 1 : 0;
     const char* g = c ? "C" : i % 2 ? "A" : "B";
     // the level Z appears only in filtered rows: it is dropped
     if (out) g = i % 4 == 0 ? "Z" : g;
-    csv += fmt::format("{},{},{},1,{}\n", nt ? "NA" : fmt::format("{}", i % 97), ne ? "" : fmt::format("{}", e),
-                       ng ? "" : g, out ? 1 : 0);
+    csv += fmt::format("{},{},{},1,{},{}\n", nt ? "NA" : fmt::format("{}", i % 97), ne ? "" : fmt::format("{}", e),
+                       ng ? "" : g, out ? 1 : 0, nx ? "NA" : fmt::format("{}", i % 5));
     if (out) ++filtered;
     else if (nt) ++no_time;
     else if (ne) ++no_event;
     else if (ng) ++no_group;
+    else if (nx) ++no_covariate;
     else {
       ++kept;
       const std::size_t level = c ? 2 : i % 2 ? 0 : 1;  // A, B, C
@@ -299,7 +301,8 @@ TEST(SurvData, NumericFastPathCountsAsTheRowRules) {
       events[level] += static_cast<std::size_t>(e);
     }
   }
-  const Roles fast{.time = "t", .event = "e", .group = "g", .where = {{"f", "1", WhereOp::ne}}};
+  Roles fast{.time = "t", .event = "e", .group = "g", .where = {{"f", "1", WhereOp::ne}}};
+  fast.covariates = {"x"};
   Roles rowwise = fast;
   rowwise.weights = "w";
   const SurvData a = build_surv_data(parse_csv(csv, "d.csv", {.threads = 1}), fast);
@@ -319,6 +322,7 @@ TEST(SurvData, NumericFastPathCountsAsTheRowRules) {
   EXPECT_EQ(a.excluded.reasons.at("missing time"), no_time);
   EXPECT_EQ(a.excluded.reasons.at("missing event"), no_event);
   EXPECT_EQ(a.excluded.reasons.at("missing group"), no_group);
+  EXPECT_EQ(a.excluded.reasons.at("missing covariate"), no_covariate);
   ASSERT_EQ(a.size(), kept);
   std::size_t a_rows[3] = {0, 0, 0}, a_events[3] = {0, 0, 0};
   for (std::size_t i = 0; i < a.size(); ++i) {
