@@ -82,8 +82,25 @@ inline void numbers_agree(std::string_view s) {
   if (a != b || (a && std::memcmp(&fast, &slow, sizeof fast) != 0)) __builtin_trap();
 }
 
+/// Two tables are the same to the bit: rows, lines, names, labels, kinds, levels, codes, numbers.
+inline bool same_bits(const Table& a, const Table& b) {
+  if (a.rows() != b.rows() || a.line != b.line || a.record_unit != b.record_unit ||
+      a.columns.size() != b.columns.size())
+    return false;
+  for (std::size_t k = 0; k < a.columns.size(); ++k) {
+    const Column& x = a.columns[k];
+    const Column& y = b.columns[k];
+    if (x.name != y.name || x.label != y.label || x.kind != y.kind || x.character != y.character ||
+        x.levels != y.levels || x.codes != y.codes || x.numbers.size() != y.numbers.size() ||
+        (!x.numbers.empty() && std::memcmp(x.numbers.data(), y.numbers.data(), x.numbers.size() * sizeof(double)) != 0))
+      return false;
+  }
+  return true;
+}
+
 /// CSV: the first byte picks the encoding, the delimiter and the number of parallel chunks; the
-/// rest is the file. Short inputs also go through the number parser's differential check.
+/// rest is the file. Short inputs also go through the number parser's differential check. With
+/// chunks, the speculative cuts give what the exact cuts give, and so does one chunk.
 inline int csv(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
   CsvOptions o;
@@ -98,6 +115,25 @@ inline int csv(const std::uint8_t* data, std::size_t size) {
     walk(t);
     parsed = true;
   } catch (const DataError&) {
+  }
+  // The chunks cut speculatively (checked after the parse, the default) and exactly (a serial scan
+  // of the quotes): the same table, or the same error.
+  if (o.threads > 1) {
+    std::string exact_error, speculative_error;
+    std::optional<Table> exact, speculative;
+    try {
+      exact = detail::parse_csv_cuts(bytes(data + 1, size - 1), "fuzz.csv", o, detail::CsvCuts::exact);
+    } catch (const DataError& e) {
+      exact_error = e.what();
+    }
+    try {
+      speculative = detail::parse_csv_cuts(bytes(data + 1, size - 1), "fuzz.csv", o, detail::CsvCuts::speculative);
+    } catch (const DataError& e) {
+      speculative_error = e.what();
+    }
+    if (exact_error != speculative_error || exact.has_value() != speculative.has_value() ||
+        (exact && !same_bits(*exact, *speculative)))
+      __builtin_trap();
   }
   // Cut into chunks, the text must read exactly as in one piece (the chunk splitter and the
   // tokenizer agree on where records end): both fail, or both give the same table.
@@ -127,22 +163,6 @@ inline int sas(const std::uint8_t* data, std::size_t size) {
   } catch (const DataError&) {
   }
   return 0;
-}
-
-/// Two tables are the same to the bit: rows, lines, names, labels, kinds, levels, codes, numbers.
-inline bool same_bits(const Table& a, const Table& b) {
-  if (a.rows() != b.rows() || a.line != b.line || a.record_unit != b.record_unit ||
-      a.columns.size() != b.columns.size())
-    return false;
-  for (std::size_t k = 0; k < a.columns.size(); ++k) {
-    const Column& x = a.columns[k];
-    const Column& y = b.columns[k];
-    if (x.name != y.name || x.label != y.label || x.kind != y.kind || x.character != y.character ||
-        x.levels != y.levels || x.codes != y.codes || x.numbers.size() != y.numbers.size() ||
-        (!x.numbers.empty() && std::memcmp(x.numbers.data(), y.numbers.data(), x.numbers.size() * sizeof(double)) != 0))
-      return false;
-  }
-  return true;
 }
 
 /// Dataset-JSON: the first byte picks the JSON or NDJSON form (bit 0) and the fast path's window

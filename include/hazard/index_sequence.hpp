@@ -74,6 +74,15 @@ class IndexSequence {
     values_.reserve(values_.size() + other.size());
     for (size_type i = 0; i < other.size(); ++i) values_.push_back(other[i]);
   }
+  /// Adds `delta` to every value (O(1) while compact), e.g. to turn lines counted from the start
+  /// of a chunk of a file into the file's lines.
+  void shift(value_type delta) {
+    if (!explicit_) {
+      first_ += delta;
+      return;
+    }
+    for (value_type& v : values_) v += delta;
+  }
   /// Room for n values, used only once the sequence is explicit.
   void reserve(size_type n) {
     if (explicit_) values_.reserve(n);

@@ -163,6 +163,13 @@ struct Collector {
   }
 };
 
+/// The Tokenizer's error for text that ends inside a quoted field. For the user a DataError like
+/// any other; parse_impl tells it apart, as a chunk cut inside a quoted field ends this way.
+class UnterminatedQuote : public DataError {
+ public:
+  using DataError::DataError;
+};
+
 /// A streaming RFC 4180 tokenizer over a byte range.
 class Tokenizer {
  public:
@@ -324,9 +331,9 @@ class Tokenizer {
         std::string_view rest = text_.substr(b - 1);
         rest = rest.substr(0, std::min(rest.find('\n'), std::size_t{60}));
         if (!rest.empty() && rest.back() == '\r') rest.remove_suffix(1);
-        throw DataError({.file = source_, .line = open_line, .column = column_name(field),
-                         .value = std::string(rest), .has_value = true},
-                        "unterminated quoted field (a '\"' opened here is never closed: a truncated file?)");
+        throw UnterminatedQuote({.file = source_, .line = open_line, .column = column_name(field),
+                                 .value = std::string(rest), .has_value = true},
+                                "unterminated quoted field (a '\"' opened here is never closed: a truncated file?)");
       }
       std::size_t qpos = static_cast<std::size_t>(static_cast<const char*>(q) - s);
       line_ += static_cast<std::uint64_t>(std::count(s + pos_, s + qpos, '\n'));
@@ -527,10 +534,348 @@ Header read_header(std::string_view text, const std::string& source, char delim)
 
 namespace {
 
+using detail::Collector;
+
+/// What one parse of a chunk of the body gave.
+struct ChunkResult {
+  enum class Failure { none, utf8, data, in_quote, other };
+  std::vector<Collector> cols;
+  IndexSequence lines;           // the records' lines, counted from the first line it was given
+  std::size_t rows = 0;
+  std::uint64_t line_feeds = 0;  // the line feeds of the chunk (when it parsed to its end)
+  Failure failure = Failure::none;
+  std::exception_ptr error;      // the first error met (the UTF-8 check runs before the parse)
+};
+
+/// Chunks of the body: chunk j ends at the record end at or after end_target[j] (its offset in
+/// the body; the body's size for the last chunk).
+struct Cuts {
+  std::vector<std::string_view> chunks;
+  std::vector<std::size_t> end_target;
+};
+
+/// How many chunks a body of `bytes` is cut into (options.threads, else one per core for 8 MB and more).
+std::size_t chunk_count(std::size_t bytes, const CsvOptions& options) {
+  if (options.threads) return options.threads;
+  if (bytes < (std::size_t{8} << 20)) return 1;
+  return std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), 16);
+}
+
+/// Cuts `text` into `parts` chunks, cut k at end(target_k, begin), target_k = size / parts * k,
+/// `begin` the previous cut; skips what would be empty.
+template <class End>
+Cuts cut_body(std::string_view text, std::size_t parts, End end) {
+  Cuts cuts;
+  std::size_t begin = 0;
+  for (std::size_t k = 1; k <= parts; ++k) {
+    const std::size_t target = k == parts ? text.size() : text.size() / parts * k;
+    const std::size_t cut = k == parts ? text.size() : end(target, begin);
+    if (cut <= begin) continue;
+    cuts.chunks.push_back(text.substr(begin, cut - begin));
+    cuts.end_target.push_back(target);
+    begin = cut;
+    if (begin >= text.size()) break;
+  }
+  return cuts;
+}
+
+/// Speculative cuts, O(1) each: cut k is just past the first line feed at or after target_k (or
+/// after the previous cut), found by memchr from there, whatever the quotes before it. When that
+/// line feed ends a record (it is not inside a quoted field), this is exactly the exact cut below;
+/// parse_impl checks it after the parse: a chunk that starts at a record end and whose parse does
+/// not end inside a quoted field ends at a record end.
+Cuts cut_speculatively(std::string_view text, std::size_t parts) {
+  return cut_body(text, parts, [&](std::size_t target, std::size_t begin) {
+    const std::size_t from = std::max(target, begin);
+    const void* nl = from < text.size() ? std::memchr(text.data() + from, '\n', text.size() - from) : nullptr;
+    return nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) + 1 : text.size();
+  });
+}
+
+/// Exact cuts, serial: cut k is just past the first record-ending line feed at or after target_k
+/// (RecordEnds reads the quotes from the start of the body up to each cut).
+Cuts cut_exactly(std::string_view text, std::size_t parts, char delim) {
+  detail::RecordEnds ends(text, delim);
+  return cut_body(text, parts, [&](std::size_t target, std::size_t) { return ends.after(target); });
+}
+
+/// Parses the body (the records after the header), or chunks of it, into the requested columns.
+class BodyParser {
+ public:
+  struct Setup {
+    std::string_view whole;  // the text with the header, for the UTF-8 check's positions and messages
+    std::string_view body;
+    const std::string& source;
+    const CsvOptions& options;
+    const detail::Header& header;
+    const std::vector<int>& slot;  // header index -> collector index (-1: not read)
+    std::size_t n_cols;            // collectors
+    const detail::MappedFile* mapping;
+  };
+
+  explicit BodyParser(const Setup& s) : s_(s), ncol_(s.header.names.size()) {
+    // Rows expected in a piece of the body, from the mean record length of its first 64 kB.
+    sample_bytes_ = std::min<std::size_t>(s.body.size(), 1 << 16);
+    sample_lines_ = static_cast<std::size_t>(std::count(s.body.data(), s.body.data() + sample_bytes_, '\n'));
+  }
+
+  std::string_view body() const { return s_.body; }
+
+  /// The rows expected in `bytes` of the body: the collectors reserve that much (times 1.1) up
+  /// front, so that they do not grow by copying (a reservation never touched costs no memory).
+  std::size_t expect_rows(std::size_t bytes) const {
+    const double per_row =
+        static_cast<double>(sample_bytes_) / static_cast<double>(std::max<std::size_t>(sample_lines_, 1));
+    const auto est = static_cast<std::size_t>(1.1 * static_cast<double>(bytes) / std::max(per_row, 1.0)) + 64;
+    return std::min(est, bytes / std::max<std::size_t>(ncol_, 1) + 64);  // a record has >= ncol bytes
+  }
+
+  /// Throws a DataError at the first invalid UTF-8 byte of `part` (a piece of the body), with its
+  /// line and field in the whole file.
+  void check_utf8(std::string_view part) const {
+    const auto from = static_cast<std::size_t>(part.data() - s_.whole.data());
+    detail::check_utf8(s_.whole, from, from + part.size(), s_.source, s_.options.delimiter);
+  }
+
+  struct Pass {
+    std::size_t rows = 0;
+    std::uint64_t line_feeds = 0;
+  };
+
+  /// Parses `chunk` (whole records; its first line is `first_line`) into `cols` (only the
+  /// collectors flagged in `only`, when given) and the records' lines; `expect`: rows to reserve.
+  Pass run_pass(std::string_view chunk, std::uint64_t first_line, std::vector<Collector>& cols,
+                IndexSequence* lines, const std::vector<bool>* only, std::size_t expect) const {
+    if (expect) {
+      for (std::size_t k = 0; k < cols.size(); ++k)
+        if (!only || (*only)[k]) cols[k].reserve(expect);
+    }
+    const std::string& source = s_.source;
+    const std::vector<std::string>& names = s_.header.names;
+    const std::size_t ncol = ncol_;
+    detail::Tokenizer tok(chunk, source, s_.options.delimiter, first_line);
+    tok.set_names(&names);
+    std::size_t needed = 0;  // fields from here on are not converted (only counted)
+    for (std::size_t f = 0; f < ncol; ++f)
+      if (s_.slot[f] >= 0 && (!only || (*only)[static_cast<std::size_t>(s_.slot[f])])) needed = f + 1;
+    tok.skip_fields_from(needed, ncol);
+    std::uint64_t rec_line = 0;
+    Pass pass;
+    std::size_t parsed = 0;  // start of the chunk's pages not yet released
+    constexpr std::size_t release_step = std::size_t{4} << 20;
+    while (!tok.at_end()) {
+      const std::size_t rec_begin = tok.pos();
+      if (s_.mapping && rec_begin - parsed >= release_step) {
+        s_.mapping->release(chunk.substr(parsed, rec_begin - parsed));
+        parsed = rec_begin;
+      }
+      std::size_t nf = tok.record(
+          [&](std::size_t f, std::string_view v) {
+            if (f >= ncol) {
+              throw DataError({.file = source, .line = rec_line, .column = fmt::format("#{}", f + 1),
+                               .value = std::string(v), .has_value = true},
+                              fmt::format("too many fields: the header has {} columns", ncol));
+            }
+            int k = s_.slot[f];
+            if (k >= 0 && (!only || (*only)[static_cast<std::size_t>(k)])) cols[static_cast<std::size_t>(k)].add(v);
+          },
+          rec_line);
+      if (nf == 0) continue;  // blank line
+      if (nf != ncol) {
+        // Names the first column with no field; the value is the record as written.
+        std::string_view rec = chunk.substr(rec_begin, tok.pos() - rec_begin);
+        while (!rec.empty() && (rec.back() == '\n' || rec.back() == '\r')) rec.remove_suffix(1);
+        throw DataError({.file = source, .line = rec_line, .column = names[nf], .value = std::string(rec),
+                         .has_value = true},
+                        fmt::format("wrong number of fields: {} instead of the header's {} (no field for "
+                                    "column '{}' and after: a truncated record?)",
+                                    nf, ncol, names[nf]));
+      }
+      if (lines) lines->push_back(rec_line);
+      ++pass.rows;
+    }
+    pass.line_feeds = tok.line() - first_line;
+    return pass;
+  }
+
+  /// Checks (UTF-8) and parses every chunk on its own thread (chunk c's lines counted from
+  /// first_line[c]); each chunk's error is kept in its result, none is thrown.
+  std::vector<ChunkResult> parse_chunks(const std::vector<std::string_view>& chunks,
+                                        const std::vector<std::uint64_t>& first_line) const {
+    std::vector<ChunkResult> out(chunks.size());
+    auto parse_chunk = [&](std::size_t c) {
+      ChunkResult& r = out[c];
+      r.cols.resize(s_.n_cols);
+      try {
+        check_utf8(chunks[c]);
+      } catch (...) {
+        r.failure = ChunkResult::Failure::utf8;
+        r.error = std::current_exception();
+        return;
+      }
+      try {
+        // the first chunk's vectors receive the others' rows when the chunks are merged
+        const Pass p = run_pass(chunks[c], first_line[c], r.cols, &r.lines, nullptr,
+                                expect_rows(c == 0 ? s_.body.size() : chunks[c].size()));
+        r.rows = p.rows;
+        r.line_feeds = p.line_feeds;
+      } catch (const detail::UnterminatedQuote&) {
+        r.failure = ChunkResult::Failure::in_quote;
+        r.error = std::current_exception();
+      } catch (const DataError&) {
+        r.failure = ChunkResult::Failure::data;
+        r.error = std::current_exception();
+      } catch (...) {
+        r.failure = ChunkResult::Failure::other;
+        r.error = std::current_exception();
+      }
+    };
+    if (chunks.size() == 1) {
+      parse_chunk(0);
+      return out;
+    }
+    std::vector<std::thread> threads;
+    threads.reserve(chunks.size());
+    std::size_t started = 0;
+    try {
+      for (; started < chunks.size(); ++started) threads.emplace_back(parse_chunk, started);
+    } catch (const std::system_error&) {
+      // A thread could not be started (out of memory for its stack): this thread parses the
+      // chunks left (the started threads must still be joined, or the program terminates).
+      for (std::size_t c = started; c < chunks.size(); ++c) parse_chunk(c);
+    }
+    for (auto& t : threads) t.join();
+    return out;
+  }
+
+ private:
+  Setup s_;
+  std::size_t ncol_;
+  std::size_t sample_bytes_ = 0;
+  std::size_t sample_lines_ = 0;
+};
+
+/// The chunks of `cuts` parsed from speculative cuts, in file order: gives each chunk's lines
+/// their place in the file (chunk 0 was parsed from the body's first line, chunk k > 0 from line 1:
+/// shifted by the line feeds of the chunks before it), or throws the first error in file order,
+/// exactly as the exact cuts would have (see below). Returns false, changing nothing, when a chunk
+/// other than the last ended inside a quoted field: the next cut is not a record end, and from
+/// there on nothing the parse gave can be used.
+///
+/// Chunk 0 starts at a record end; a chunk that starts at a record end and parsed to its end, or
+/// stopped at an error of the file before its end (not at the end of its text inside a quoted
+/// field), ends at a record end or holds the first error. Where the speculative cut after chunk k
+/// is a record end it is the exact cut; else the exact chunk k is longer, and its UTF-8 check
+/// (which comes before its parse) also covers the bytes up to the exact cut.
+bool place_chunks(std::vector<ChunkResult>& results, const Cuts& cuts, std::uint64_t body_line,
+                  const BodyParser& parser, char delim) {
+  using Failure = ChunkResult::Failure;
+  const std::string_view body = parser.body();
+  std::uint64_t line = body_line;  // the first line of chunk k
+  for (std::size_t k = 0; k < results.size(); ++k) {
+    ChunkResult& r = results[k];
+    const bool last = k + 1 == results.size();
+    if (r.failure == Failure::in_quote && !last) return false;
+    if (r.failure == Failure::utf8 || r.failure == Failure::other) std::rethrow_exception(r.error);
+    if (r.failure != Failure::none) {
+      // An error of the file at its place in chunk k. The exact chunk k may reach past the
+      // speculative cut (when that is inside a quoted field): its UTF-8 check comes first.
+      const std::string_view chunk = cuts.chunks[k];
+      const auto begin = static_cast<std::size_t>(chunk.data() - body.data());
+      const std::size_t end = begin + chunk.size();
+      if (!last) {
+        const std::size_t target = cuts.end_target[k];
+        detail::RecordEnds ends(body.substr(begin), delim);
+        const std::size_t exact_end = begin + ends.after(target > begin ? target - begin : 0);
+        if (exact_end > end) parser.check_utf8(body.substr(end, exact_end - end));
+      }
+      // Chunk 0 knew its lines; chunk k > 0 is parsed again from its first line, to name it.
+      if (k > 0) {
+        std::vector<Collector> scratch(r.cols.size());
+        parser.run_pass(chunk, line, scratch, nullptr, nullptr, 0);
+      }
+      std::rethrow_exception(r.error);
+    }
+    if (k > 0) r.lines.shift(line - 1);
+    line += r.line_feeds;
+  }
+  return true;
+}
+
+/// The requested columns of the parsed chunks, appended in file order into the first chunk's
+/// vectors (reserved for the whole file), each chunk's part freed as soon as it is copied. A column
+/// whose chunks disagree (numeric in one, text in another) or that met a non-number after numbers
+/// is flagged in `again`, to be read again, whole, as categorical.
+std::vector<Collector> merge_columns(std::vector<ChunkResult>& parts, std::size_t n_cols, std::size_t n_rows,
+                                     std::vector<bool>& again) {
+  std::vector<Collector> cols(n_cols);
+  again.assign(n_cols, false);
+  for (std::size_t k = 0; k < cols.size(); ++k) {
+    bool has_num = false, has_cat = false, failed = false;
+    for (auto& part : parts) {
+      auto m = part.cols[k].mode;
+      has_num |= m == Collector::Mode::numeric;
+      has_cat |= m == Collector::Mode::categorical;
+      failed |= m == Collector::Mode::failed;
+    }
+    if (failed || (has_num && has_cat)) {
+      cols[k].force_categorical = true;
+      again[k] = true;
+      continue;
+    }
+    Collector& out = cols[k];
+    if (!has_cat) {
+      out.mode = has_num ? Collector::Mode::numeric : Collector::Mode::undecided;
+      out.numbers = std::move(parts[0].cols[k].numbers);
+      out.numbers.reserve(n_rows);
+      for (std::size_t c = 1; c < parts.size(); ++c) {
+        std::vector<double>& in = parts[c].cols[k].numbers;
+        out.numbers.insert(out.numbers.end(), in.begin(), in.end());
+        std::vector<double>().swap(in);
+      }
+    } else {
+      out.mode = Collector::Mode::categorical;
+      std::size_t c0 = 0;
+      if (parts[0].cols[k].mode == Collector::Mode::categorical) {  // its codes are the start
+        Collector& in = parts[0].cols[k];
+        out.codes = std::move(in.codes);
+        out.first_seen = std::move(in.first_seen);
+        for (std::size_t l = 0; l < out.first_seen.size(); ++l)
+          out.index.emplace(out.first_seen[l], static_cast<std::int32_t>(l));
+        c0 = 1;
+      }
+      out.codes.reserve(n_rows);
+      for (std::size_t c = c0; c < parts.size(); ++c) {
+        Collector& in = parts[c].cols[k];
+        if (in.mode != Collector::Mode::categorical) {  // all missing in this chunk
+          out.codes.insert(out.codes.end(), in.numbers.size(), -1);
+          continue;
+        }
+        std::vector<std::int32_t> remap(in.first_seen.size());
+        for (std::size_t l = 0; l < in.first_seen.size(); ++l) {
+          auto it = out.index.find(in.first_seen[l]);
+          if (it == out.index.end()) {
+            auto code = static_cast<std::int32_t>(out.first_seen.size());
+            out.first_seen.push_back(in.first_seen[l]);
+            it = out.index.emplace(out.first_seen.back(), code).first;
+          }
+          remap[l] = it->second;
+        }
+        for (auto v : in.codes) out.codes.push_back(v < 0 ? -1 : remap[static_cast<std::size_t>(v)]);
+        std::vector<std::int32_t>().swap(in.codes);
+      }
+    }
+    for (auto& part : parts) part.cols[k] = Collector{};  // free memory as we go
+  }
+  return cols;
+}
+
 // `mapping`: the file `text` was read from, when it is a read-only mapping; the parsed pages of
 // each chunk are then released as the parse goes (peak memory: the columns, not the file too).
+// `cut_mode`: speculative (the default) or always exact (tests compare the two).
 Table parse_impl(std::string_view text, const std::string& source, const CsvOptions& options,
-                 const detail::MappedFile* mapping = nullptr) {
+                 const detail::MappedFile* mapping = nullptr,
+                 detail::CsvCuts cut_mode = detail::CsvCuts::speculative) {
   using namespace detail;
   // Strip a BOM here as well, so that body offsets match read_header's view.
   text = strip_bom(text);
@@ -573,221 +918,57 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
     body_line = tok.line();
     text.remove_prefix(tok.pos());
   }
+  const BodyParser parser({.whole = whole, .body = text, .source = source, .options = options,
+                           .header = header, .slot = slot, .n_cols = wanted.size(), .mapping = mapping});
 
-  // Parses one chunk of whole records into `cols` (and the records' lines).
-  // Rows expected in a piece of the body, from the mean record length of its first 64 kB: the
-  // collectors reserve that much (times 1.1) up front, so that they do not grow by copying (a
-  // reservation that is never touched costs no memory).
-  const std::size_t sample_bytes = std::min<std::size_t>(text.size(), 1 << 16);
-  const std::size_t sample_lines =
-      static_cast<std::size_t>(std::count(text.data(), text.data() + sample_bytes, '\n'));
-  auto expect_rows = [&](std::size_t bytes) {
-    const double per_row = static_cast<double>(sample_bytes) /
-                           static_cast<double>(std::max<std::size_t>(sample_lines, 1));
-    const auto est =
-        static_cast<std::size_t>(1.1 * static_cast<double>(bytes) / std::max(per_row, 1.0)) + 64;
-    return std::min(est,
-                    bytes / std::max<std::size_t>(ncol, 1) + 64);  // a record has >= ncol bytes
-  };
-
-  auto run_pass = [&](std::string_view chunk, std::uint64_t first_line,
-                      std::vector<Collector>& cols, IndexSequence* lines,
-                      const std::vector<bool>* only, std::size_t expect) {
-    if (expect) {
-      for (std::size_t k = 0; k < cols.size(); ++k)
-        if (!only || (*only)[k]) cols[k].reserve(expect);
-    }
-    Tokenizer tok(chunk, source, options.delimiter, first_line);
-    tok.set_names(&header.names);
-    std::size_t needed = 0;  // fields from here on are not converted (only counted)
-    for (std::size_t f = 0; f < ncol; ++f)
-      if (slot[f] >= 0 && (!only || (*only)[static_cast<std::size_t>(slot[f])])) needed = f + 1;
-    tok.skip_fields_from(needed, ncol);
-    std::uint64_t rec_line = 0;
-    std::size_t rows = 0;
-    std::size_t parsed = 0;  // start of the chunk's pages not yet released
-    constexpr std::size_t release_step = std::size_t{4} << 20;
-    while (!tok.at_end()) {
-      const std::size_t rec_begin = tok.pos();
-      if (mapping && rec_begin - parsed >= release_step) {
-        mapping->release(chunk.substr(parsed, rec_begin - parsed));
-        parsed = rec_begin;
-      }
-      std::size_t nf = tok.record(
-          [&](std::size_t f, std::string_view v) {
-            if (f >= ncol) {
-              throw DataError({.file = source, .line = rec_line, .column = fmt::format("#{}", f + 1),
-                               .value = std::string(v), .has_value = true},
-                              fmt::format("too many fields: the header has {} columns", ncol));
-            }
-            int k = slot[f];
-            if (k >= 0 && (!only || (*only)[static_cast<std::size_t>(k)]))
-              cols[static_cast<std::size_t>(k)].add(v);
-          },
-          rec_line);
-      if (nf == 0) continue;  // blank line
-      if (nf != ncol) {
-        // Names the first column with no field; the value is the record as written.
-        std::string_view rec = chunk.substr(rec_begin, tok.pos() - rec_begin);
-        while (!rec.empty() && (rec.back() == '\n' || rec.back() == '\r')) rec.remove_suffix(1);
-        throw DataError({.file = source, .line = rec_line, .column = header.names[nf],
-                         .value = std::string(rec), .has_value = true},
-                        fmt::format("wrong number of fields: {} instead of the header's {} (no field for "
-                                    "column '{}' and after: a truncated record?)",
-                                    nf, ncol, header.names[nf]));
-      }
-      if (lines) lines->push_back(rec_line);
-      ++rows;
-    }
-    return rows;
-  };
-
-  // Large inputs are cut into chunks of whole records, parsed on separate threads. The cuts come
-  // from RecordEnds, which reads quotes exactly as the Tokenizer does.
-  std::vector<std::string_view> chunks;
-  std::vector<std::uint64_t> chunk_line;
-  {
-    unsigned hw = std::max(1u, std::thread::hardware_concurrency());
-    std::size_t parts = options.threads ? options.threads
-                        : text.size() < (std::size_t{8} << 20) ? 1
-                                                              : std::min<std::size_t>(hw, 16);
-    RecordEnds ends(text, options.delimiter);
-    std::size_t begin = 0;
-    std::uint64_t line = body_line;
-    for (std::size_t k = 1; k <= parts; ++k) {
-      const std::size_t cut = k == parts ? text.size() : ends.after(text.size() / parts * k);
-      if (cut <= begin) continue;
-      chunks.push_back(text.substr(begin, cut - begin));
-      chunk_line.push_back(line);
-      if (k < parts) line += static_cast<std::uint64_t>(std::count(chunks.back().begin(), chunks.back().end(), '\n'));
-      begin = cut;
-      if (begin >= text.size()) break;
-    }
+  // Large inputs are cut into chunks of whole records, parsed on separate threads (each chunk is
+  // checked for invalid UTF-8 on its thread before it is parsed). The cuts are taken at the first
+  // line feed after each target, at once; after the parse, place_chunks checks them in file order
+  // and gives each chunk its lines. Only where a cut fell inside a quoted field are the chunks cut
+  // again, exactly (RecordEnds reads the quotes as the Tokenizer does), and parsed again.
+  const std::size_t parts = chunk_count(text.size(), options);
+  std::vector<ChunkResult> results;
+  bool placed = false;
+  if (cut_mode == CsvCuts::speculative) {
+    const Cuts cuts = cut_speculatively(text, parts);
+    std::vector<std::uint64_t> first_line(cuts.chunks.size(), 1);  // relative, placed after the parse
+    if (!first_line.empty()) first_line[0] = body_line;
+    results = parser.parse_chunks(cuts.chunks, first_line);
+    placed = place_chunks(results, cuts, body_line, parser, options.delimiter);
   }
-
-  // Every chunk is checked for invalid UTF-8 on its own thread before it is parsed (errors are
-  // rethrown in file order).
-  auto check_chunk_utf8 = [&](std::string_view chunk) {
-    const auto from = static_cast<std::size_t>(chunk.data() - whole.data());
-    check_utf8(whole, from, from + chunk.size(), source, options.delimiter);
-  };
-  // The chunks' parts: at least one (empty for a body without records), as the merge below
-  // starts from part 0.
-  const std::size_t n_parts = std::max<std::size_t>(chunks.size(), 1);
-  std::vector<std::vector<Collector>> part_cols(n_parts, std::vector<Collector>(wanted.size()));
-  std::vector<IndexSequence> part_lines(n_parts);
-  std::vector<std::size_t> part_rows(chunks.size(), 0);
-  if (chunks.size() <= 1) {
-    if (!chunks.empty()) {
-      check_chunk_utf8(chunks[0]);
-      part_rows[0] = run_pass(chunks[0], chunk_line[0], part_cols[0], &part_lines[0], nullptr,
-                              expect_rows(text.size()));
+  if (!placed) {
+    results.clear();
+    const Cuts cuts = cut_exactly(text, parts, options.delimiter);
+    std::vector<std::uint64_t> first_line;
+    std::uint64_t line = body_line;
+    for (const auto& chunk : cuts.chunks) {
+      first_line.push_back(line);
+      line += static_cast<std::uint64_t>(std::count(chunk.begin(), chunk.end(), '\n'));
     }
-  } else {
-    std::vector<std::exception_ptr> errors(chunks.size());
-    auto parse_chunk = [&](std::size_t c) {
-      try {
-        check_chunk_utf8(chunks[c]);
-        // the first chunk's vectors receive the others' rows when the chunks are merged
-        part_rows[c] = run_pass(chunks[c], chunk_line[c], part_cols[c], &part_lines[c], nullptr,
-                                expect_rows(c == 0 ? text.size() : chunks[c].size()));
-      } catch (...) {
-        errors[c] = std::current_exception();
-      }
-    };
-    std::vector<std::thread> threads;
-    threads.reserve(chunks.size());
-    std::size_t started = 0;
-    try {
-      for (; started < chunks.size(); ++started) threads.emplace_back(parse_chunk, started);
-    } catch (const std::system_error&) {
-      // A thread could not be started (out of memory for its stack): this thread parses the
-      // chunks left (the started threads must still be joined, or the program terminates).
-      for (std::size_t c = started; c < chunks.size(); ++c) parse_chunk(c);
-    }
-    for (auto& t : threads) t.join();
-    for (auto& e : errors)
-      if (e) std::rethrow_exception(e);  // the first error in file order
+    results = parser.parse_chunks(cuts.chunks, first_line);
+    for (auto& r : results)
+      if (r.error) std::rethrow_exception(r.error);  // the first error in file order
+  }
+  // At least one part (empty for a body without records), as the merge starts from part 0.
+  if (results.empty()) {
+    results.emplace_back();
+    results[0].cols.resize(wanted.size());
   }
 
   Table table;
   table.source = source;
-  for (std::size_t c = 0; c < chunks.size(); ++c) table.n_rows += part_rows[c];
-  // Merging appends to the first chunk's vectors (reserved for the whole file), freeing each
-  // chunk's part as soon as it is copied.
+  for (const auto& r : results) table.n_rows += r.rows;
   // (one record per line, no blank line: the line numbers stay implicit, IndexSequence)
-  table.line = std::move(part_lines[0]);
+  table.line = std::move(results[0].lines);
   table.line.reserve(table.n_rows);
-  for (std::size_t c = 1; c < part_lines.size(); ++c) {
-    table.line.append(part_lines[c]);
-    part_lines[c].clear();
+  for (std::size_t c = 1; c < results.size(); ++c) {
+    table.line.append(results[c].lines);
+    results[c].lines.clear();
   }
-
-  // Merge the chunks' collectors. A column whose chunks disagree (numeric in one, text in another)
-  // or that met a non-number after numbers is read again, whole, as categorical.
-  std::vector<Collector> cols(wanted.size());
-  std::vector<bool> again(cols.size(), false);
-  bool any = false;
-  for (std::size_t k = 0; k < cols.size(); ++k) {
-    bool has_num = false, has_cat = false, failed = false;
-    for (auto& pc : part_cols) {
-      auto m = pc[k].mode;
-      has_num |= m == Collector::Mode::numeric;
-      has_cat |= m == Collector::Mode::categorical;
-      failed |= m == Collector::Mode::failed;
-    }
-    if (failed || (has_num && has_cat)) {
-      cols[k].force_categorical = true;
-      again[k] = true;
-      any = true;
-      continue;
-    }
-    Collector& out = cols[k];
-    if (!has_cat) {
-      out.mode = has_num ? Collector::Mode::numeric : Collector::Mode::undecided;
-      out.numbers = std::move(part_cols[0][k].numbers);
-      out.numbers.reserve(table.n_rows);
-      for (std::size_t c = 1; c < part_cols.size(); ++c) {
-        std::vector<double>& in = part_cols[c][k].numbers;
-        out.numbers.insert(out.numbers.end(), in.begin(), in.end());
-        std::vector<double>().swap(in);
-      }
-    } else {
-      out.mode = Collector::Mode::categorical;
-      std::size_t c0 = 0;
-      if (part_cols[0][k].mode == Collector::Mode::categorical) {  // its codes are the start
-        Collector& in = part_cols[0][k];
-        out.codes = std::move(in.codes);
-        out.first_seen = std::move(in.first_seen);
-        for (std::size_t l = 0; l < out.first_seen.size(); ++l)
-          out.index.emplace(out.first_seen[l], static_cast<std::int32_t>(l));
-        c0 = 1;
-      }
-      out.codes.reserve(table.n_rows);
-      for (std::size_t c = c0; c < part_cols.size(); ++c) {
-        Collector& in = part_cols[c][k];
-        if (in.mode != Collector::Mode::categorical) {  // all missing in this chunk
-          out.codes.insert(out.codes.end(), in.numbers.size(), -1);
-          continue;
-        }
-        std::vector<std::int32_t> remap(in.first_seen.size());
-        for (std::size_t l = 0; l < in.first_seen.size(); ++l) {
-          auto it = out.index.find(in.first_seen[l]);
-          if (it == out.index.end()) {
-            auto code = static_cast<std::int32_t>(out.first_seen.size());
-            out.first_seen.push_back(in.first_seen[l]);
-            it = out.index.emplace(out.first_seen.back(), code).first;
-          }
-          remap[l] = it->second;
-        }
-        for (auto v : in.codes)
-          out.codes.push_back(v < 0 ? -1 : remap[static_cast<std::size_t>(v)]);
-        std::vector<std::int32_t>().swap(in.codes);
-      }
-    }
-    for (auto& pc : part_cols) pc[k] = Collector{};  // free memory as we go
-  }
-  if (any) run_pass(text, body_line, cols, nullptr, &again, 0);
+  std::vector<bool> again;
+  std::vector<Collector> cols = merge_columns(results, wanted.size(), table.n_rows, again);
+  if (std::find(again.begin(), again.end(), true) != again.end())
+    parser.run_pass(text, body_line, cols, nullptr, &again, 0);
 
   // Columns requested more than once share the first collector.
   for (std::size_t k = 0; k < wanted.size(); ++k) {
@@ -817,6 +998,10 @@ Table read_csv(const std::string& path, const CsvOptions& options) {
 }
 
 namespace detail {
+Table parse_csv_cuts(std::string_view text, const std::string& source, const CsvOptions& options, CsvCuts cuts) {
+  return guard_memory([&] { return parse_impl(text, source, options, nullptr, cuts); }, source, text.size(), "CSV");
+}
+
 Table read_csv_mapped(const MappedFile& file, const std::string& source,
                       const CsvOptions& options) {
   return guard_memory([&] { return parse_impl(file.view(), source, options, &file); }, source, file.view().size(),

@@ -47,6 +47,12 @@ std::string read_to_end(int fd, const std::string& name);
 /// read_csv on a file already mapped (its parsed pages are released as the parse goes).
 Table read_csv_mapped(const MappedFile& file, const std::string& source, const CsvOptions& options);
 
+/// How parse_csv cuts a large body into chunks: speculatively (at the first line feed after each
+/// target, checked after the parse; the default) or exactly (a serial scan of the quotes up to
+/// each cut). For tests: both give the same table and the same errors.
+enum class CsvCuts { speculative, exact };
+Table parse_csv_cuts(std::string_view text, const std::string& source, const CsvOptions& options, CsvCuts cuts);
+
 /// parse_dataset_json on a file already mapped (its parsed pages are released as the parse goes).
 Table parse_dataset_json_mapped(std::string_view bytes, const std::string& source, DataFormat format,
                                 const ReadOptions& options, const MappedFile* file);

@@ -65,3 +65,21 @@ TEST(IndexSequence, FromVectorAndIteratorArithmetic) {
   EXPECT_TRUE(u.empty());
   EXPECT_EQ(t.size(), 4u);
 }
+
+TEST(IndexSequence, ShiftAddsToEveryValueInBothForms) {
+  IndexSequence compact = IndexSequence::iota(1, 4);  // lines 1..4 of a chunk, placed at line 10
+  compact.shift(9);
+  EXPECT_FALSE(compact.is_explicit());
+  EXPECT_EQ(compact.to_vector(), (std::vector<std::uint64_t>{10, 11, 12, 13}));
+  compact.push_back(14);  // still compact: the next value follows the shifted ones
+  EXPECT_FALSE(compact.is_explicit());
+  EXPECT_EQ(compact.back(), 14u);
+  IndexSequence gaps = IndexSequence::from({1, 2, 5, 9});
+  ASSERT_TRUE(gaps.is_explicit());
+  gaps.shift(100);
+  EXPECT_EQ(gaps.to_vector(), (std::vector<std::uint64_t>{101, 102, 105, 109}));
+  IndexSequence empty;
+  empty.shift(5);
+  empty.push_back(3);  // an empty sequence takes its first value as pushed
+  EXPECT_EQ(empty.to_vector(), (std::vector<std::uint64_t>{3}));
+}

@@ -3,12 +3,17 @@
 #include "hazard/csv.hpp"
 
 #include <cmath>
+#include <optional>
+#include <random>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "hazard/error.hpp"
+#include "io/text.hpp"
+#include "targets.hpp"
 
 using hazard::ColumnKind;
 using hazard::DataError;
@@ -276,4 +281,166 @@ TEST(Csv, ChunkCutsFollowTheTokenizerOnCrlfAndDoubledQuotes) {
     EXPECT_EQ(many.at("v").levels, one.at("v").levels) << threads;
     EXPECT_EQ(many.at("v").codes, one.at("v").codes) << threads;
   }
+}
+
+namespace {
+using hazard::Table;
+using hazard::detail::CsvCuts;
+using hazard::fuzz::same_bits;  // fuzz/targets.hpp: the fuzz target's check
+
+// The table or the error (message with file, line, column and value) of a parse.
+struct Outcome {
+  std::optional<Table> table;
+  std::string error;
+  hazard::Location where;
+};
+Outcome outcome_of(const std::string& text, std::size_t threads, CsvCuts cuts = CsvCuts::speculative) {
+  Outcome o;
+  try {
+    o.table = hazard::detail::parse_csv_cuts(text, "t.csv", {.threads = threads}, cuts);
+  } catch (const DataError& e) {
+    o.error = e.what();
+    o.where = e.where();
+  }
+  return o;
+}
+}  // namespace
+
+// Chunks are cut at the first line feed after each target and checked after the parse. Small texts
+// with many records, so that for 1 to 8 threads cuts fall inside quoted fields with line breaks
+// (the chunks are then cut again exactly), right after quoted fields, next to CRLF line ends, at
+// blank lines, after plain quotes inside unquoted fields (`5"`), at the very end, and on a file of
+// a single record. Every case reads as in one piece, and as with the exact cuts.
+TEST(Csv, SpeculativeChunkCutsReadAsOnePiece) {
+  std::vector<std::string> texts;
+  {
+    std::string t = "id,note\n";  // quoted line breaks, cut inside them
+    for (int i = 0; i < 40; ++i) t += fmt::format("{},\"x{}\ny\nz\"\n", i, i);
+    texts.push_back(t);
+  }
+  {
+    std::string t = "id,note\n";  // quoted fields ending right at the line end
+    for (int i = 0; i < 40; ++i) t += fmt::format("{},\"q,{}\"\n", i, i % 3);
+    texts.push_back(t);
+  }
+  {
+    std::string t = "id,v\r\n";  // CRLF, some blank CRLF lines, a quoted CRLF
+    for (int i = 0; i < 40; ++i) t += i % 4 == 0 ? fmt::format("{},\"a\r\nb\"\r\n\r\n", i) : fmt::format("{},{}\r\n", i, i);
+    texts.push_back(t);
+  }
+  {
+    std::string t = "id,v\n\n\n";  // blank lines: runs of them, also before the first record
+    for (int i = 0; i < 40; ++i) t += fmt::format("{},{}\n{}", i, i * 0.5, i % 3 == 0 ? "\n\n\n" : "");
+    texts.push_back(t);
+  }
+  {
+    std::string t = "len,note\n";  // plain quotes in unquoted fields, quoted fields after them
+    for (int i = 0; i < 40; ++i) t += i % 2 ? fmt::format("{}\",a\"b\n", i) : fmt::format("{},\"c\n\"\"d\"\n", i);
+    texts.push_back(t);
+  }
+  texts.push_back("a,b\n1,2\n3,4\n5,\"a very long last field that holds most of the bytes of the file\"");
+  texts.push_back("a,b\n1,2\n3,\"a quoted field\nthat runs over\nfour lines\nto the end\"\n");
+  texts.push_back("a,b\n1,2\n");
+  texts.push_back("a,b\n1,\"2\n\n\n\n\n\n\n\n\n3\"");
+  texts.push_back("a,b\n");
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const Outcome one = outcome_of(texts[i], 1);
+    ASSERT_TRUE(one.table) << i << ": " << one.error;
+    for (std::size_t threads = 2; threads <= 8; ++threads) {
+      const Outcome many = outcome_of(texts[i], threads);
+      ASSERT_TRUE(many.table) << i << " " << threads << ": " << many.error;
+      EXPECT_TRUE(same_bits(*many.table, *one.table)) << i << " " << threads;
+      const Outcome exact = outcome_of(texts[i], threads, CsvCuts::exact);
+      ASSERT_TRUE(exact.table) << i << " " << threads;
+      EXPECT_TRUE(same_bits(*exact.table, *one.table)) << i << " " << threads;
+    }
+  }
+  // the lines, from the text: record i of the first text starts on line 2 + 3 i
+  const Table t = *outcome_of(texts[0], 5).table;
+  ASSERT_EQ(t.rows(), 40u);
+  for (std::size_t r = 0; r < 40; ++r) EXPECT_EQ(t.line[r], 2 + 3 * r);
+  EXPECT_EQ(t.at("note").text(39), "x39\ny\nz");
+}
+
+// An error in a later chunk names its line in the file (chunks are parsed with lines counted from
+// their own start, then placed): the same message, line, column and value for 1 to 8 threads, for
+// an error in the 2nd, 3rd or last chunk, after quoted line breaks and blank lines.
+TEST(Csv, ErrorsInLaterChunksNameTheSameLineForAnyThreadCount) {
+  struct Bad {
+    const char* record;
+    const char* message;
+    const char* column;
+    const char* value;
+  };
+  const Bad bad[] = {
+      {"7\n", "wrong number of fields", "b", "7"},
+      {"7,8,9\n", "too many fields", "#3", "9"},
+      {"\"7\"x,8\n", "unexpected character after a closing quote", "a", "\"7\"x"},
+      {"7,\"open\n", "unterminated quoted field", "b", "\"open"},
+      {"7,\xff" "8\n", "not UTF-8", "b", "\\xFF8"},
+  };
+  for (const Bad& b : bad) {
+    for (int at : {45, 70, 99}) {  // of 100 records: in the 2nd, 3rd or last of 3 chunks
+      std::string text = "a,b\n";
+      std::uint64_t line = 2, bad_line = 0;
+      for (int i = 0; i < 100; ++i) {
+        if (i == at) {
+          text += b.record;
+          bad_line = line;
+          line += 1;
+        } else if (i % 10 == 3 && i < at) {
+          text += fmt::format("{},\"x\ny\"\n\n", i);  // a quoted line break and a blank line
+          line += 3;
+        } else {
+          text += fmt::format("{},{}\n", i, i);
+          line += 1;
+        }
+      }
+      const Outcome one = outcome_of(text, 1);
+      ASSERT_FALSE(one.table) << b.message << " " << at;
+      EXPECT_NE(one.error.find(b.message), std::string::npos) << one.error;
+      EXPECT_EQ(one.where.line, bad_line) << one.error;  // from the text
+      EXPECT_EQ(one.where.column, b.column) << one.error;
+      EXPECT_EQ(one.where.value, b.value) << one.error;
+      for (std::size_t threads = 2; threads <= 8; ++threads) {
+        const Outcome many = outcome_of(text, threads);
+        EXPECT_EQ(many.error, one.error) << threads;
+        EXPECT_EQ(many.where.line, one.where.line) << threads << " " << many.error;
+        EXPECT_EQ(many.where.column, one.where.column) << threads;
+        EXPECT_EQ(many.where.value, one.where.value) << threads;
+      }
+    }
+  }
+}
+
+// Random small texts over the bytes that matter to cutting (quotes, delimiters, CR, LF, an invalid
+// byte): the speculative cuts give the table or the error the exact cuts give, for 2 to 8 chunks.
+TEST(Csv, SpeculativeAndExactCutsAgreeOnRandomTexts) {
+  std::mt19937 rng(20261205);
+  const std::string alphabet = "ab1,,\"\"\n\n\r \xff";
+  std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1), length(0, 60);
+  std::size_t errors = 0, tables = 0;
+  for (int n = 0; n < 1500; ++n) {
+    std::string text = "a,b\n";
+    const std::size_t len = length(rng);
+    for (std::size_t i = 0; i < len; ++i) {
+      char c = alphabet[pick(rng)];
+      if (c == '\xff' && rng() % 8 != 0) c = 'c';  // rarely invalid UTF-8: let the parse errors show too
+      text += c;
+    }
+    for (std::size_t threads = 2; threads <= 8; ++threads) {
+      const Outcome exact = outcome_of(text, threads, CsvCuts::exact);
+      const Outcome spec = outcome_of(text, threads);
+      ASSERT_EQ(spec.error, exact.error) << threads << " " << testing::PrintToString(text);
+      ASSERT_EQ(spec.table.has_value(), exact.table.has_value());
+      if (exact.table) {
+        ASSERT_TRUE(same_bits(*spec.table, *exact.table)) << threads << " " << testing::PrintToString(text);
+        ++tables;
+      } else {
+        ++errors;
+      }
+    }
+  }
+  EXPECT_GT(errors, 500u);  // both outcomes are exercised
+  EXPECT_GT(tables, 500u);
 }
