@@ -92,7 +92,8 @@ inline bool same_bits(const Table& a, const Table& b) {
     const Column& y = b.columns[k];
     if (x.name != y.name || x.label != y.label || x.kind != y.kind || x.character != y.character ||
         x.levels != y.levels || x.codes != y.codes || x.numbers.size() != y.numbers.size() ||
-        (!x.numbers.empty() && std::memcmp(x.numbers.data(), y.numbers.data(), x.numbers.size() * sizeof(double)) != 0))
+        (!x.numbers.empty() &&
+         std::memcmp(x.numbers.data(), y.numbers.data(), x.numbers.size() * sizeof(double)) != 0))
       return false;
   }
   return true;
@@ -122,12 +123,14 @@ inline int csv(const std::uint8_t* data, std::size_t size) {
     std::string exact_error, speculative_error;
     std::optional<Table> exact, speculative;
     try {
-      exact = detail::parse_csv_cuts(bytes(data + 1, size - 1), "fuzz.csv", o, detail::CsvCuts::exact);
+      exact =
+          detail::parse_csv_cuts(bytes(data + 1, size - 1), "fuzz.csv", o, detail::CsvCuts::exact);
     } catch (const DataError& e) {
       exact_error = e.what();
     }
     try {
-      speculative = detail::parse_csv_cuts(bytes(data + 1, size - 1), "fuzz.csv", o, detail::CsvCuts::speculative);
+      speculative = detail::parse_csv_cuts(bytes(data + 1, size - 1), "fuzz.csv", o,
+                                           detail::CsvCuts::speculative);
     } catch (const DataError& e) {
       speculative_error = e.what();
     }

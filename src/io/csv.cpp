@@ -331,9 +331,13 @@ class Tokenizer {
         std::string_view rest = text_.substr(b - 1);
         rest = rest.substr(0, std::min(rest.find('\n'), std::size_t{60}));
         if (!rest.empty() && rest.back() == '\r') rest.remove_suffix(1);
-        throw UnterminatedQuote({.file = source_, .line = open_line, .column = column_name(field),
-                                 .value = std::string(rest), .has_value = true},
-                                "unterminated quoted field (a '\"' opened here is never closed: a truncated file?)");
+        throw UnterminatedQuote(
+            {.file = source_,
+             .line = open_line,
+             .column = column_name(field),
+             .value = std::string(rest),
+             .has_value = true},
+            "unterminated quoted field (a '\"' opened here is never closed: a truncated file?)");
       }
       std::size_t qpos = static_cast<std::size_t>(static_cast<const char*>(q) - s);
       line_ += static_cast<std::uint64_t>(std::count(s + pos_, s + qpos, '\n'));
@@ -540,11 +544,11 @@ using detail::Collector;
 struct ChunkResult {
   enum class Failure { none, utf8, data, in_quote, other };
   std::vector<Collector> cols;
-  IndexSequence lines;           // the records' lines, counted from the first line it was given
+  IndexSequence lines;  // the records' lines, counted from the first line it was given
   std::size_t rows = 0;
   std::uint64_t line_feeds = 0;  // the line feeds of the chunk (when it parsed to its end)
   Failure failure = Failure::none;
-  std::exception_ptr error;      // the first error met (the UTF-8 check runs before the parse)
+  std::exception_ptr error;  // the first error met (the UTF-8 check runs before the parse)
 };
 
 /// Chunks of the body: chunk j ends at the record end at or after end_target[j] (its offset in
@@ -554,7 +558,8 @@ struct Cuts {
   std::vector<std::size_t> end_target;
 };
 
-/// How many chunks a body of `bytes` is cut into (options.threads, else one per core for 8 MB and more).
+/// How many chunks a body of `bytes` is cut into (options.threads, else one per core for 8 MB and
+/// more).
 std::size_t chunk_count(std::size_t bytes, const CsvOptions& options) {
   if (options.threads) return options.threads;
   if (bytes < (std::size_t{8} << 20)) return 1;
@@ -587,8 +592,10 @@ Cuts cut_body(std::string_view text, std::size_t parts, End end) {
 Cuts cut_speculatively(std::string_view text, std::size_t parts) {
   return cut_body(text, parts, [&](std::size_t target, std::size_t begin) {
     const std::size_t from = std::max(target, begin);
-    const void* nl = from < text.size() ? std::memchr(text.data() + from, '\n', text.size() - from) : nullptr;
-    return nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) + 1 : text.size();
+    const void* nl =
+        from < text.size() ? std::memchr(text.data() + from, '\n', text.size() - from) : nullptr;
+    return nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) + 1
+              : text.size();
   });
 }
 
@@ -603,7 +610,8 @@ Cuts cut_exactly(std::string_view text, std::size_t parts, char delim) {
 class BodyParser {
  public:
   struct Setup {
-    std::string_view whole;  // the text with the header, for the UTF-8 check's positions and messages
+    // the text with the header, for the UTF-8 check's positions and messages
+    std::string_view whole;
     std::string_view body;
     const std::string& source;
     const CsvOptions& options;
@@ -616,7 +624,8 @@ class BodyParser {
   explicit BodyParser(const Setup& s) : s_(s), ncol_(s.header.names.size()) {
     // Rows expected in a piece of the body, from the mean record length of its first 64 kB.
     sample_bytes_ = std::min<std::size_t>(s.body.size(), 1 << 16);
-    sample_lines_ = static_cast<std::size_t>(std::count(s.body.data(), s.body.data() + sample_bytes_, '\n'));
+    sample_lines_ =
+        static_cast<std::size_t>(std::count(s.body.data(), s.body.data() + sample_bytes_, '\n'));
   }
 
   std::string_view body() const { return s_.body; }
@@ -624,10 +633,12 @@ class BodyParser {
   /// The rows expected in `bytes` of the body: the collectors reserve that much (times 1.1) up
   /// front, so that they do not grow by copying (a reservation never touched costs no memory).
   std::size_t expect_rows(std::size_t bytes) const {
-    const double per_row =
-        static_cast<double>(sample_bytes_) / static_cast<double>(std::max<std::size_t>(sample_lines_, 1));
-    const auto est = static_cast<std::size_t>(1.1 * static_cast<double>(bytes) / std::max(per_row, 1.0)) + 64;
-    return std::min(est, bytes / std::max<std::size_t>(ncol_, 1) + 64);  // a record has >= ncol bytes
+    const double per_row = static_cast<double>(sample_bytes_) /
+                           static_cast<double>(std::max<std::size_t>(sample_lines_, 1));
+    const auto est =
+        static_cast<std::size_t>(1.1 * static_cast<double>(bytes) / std::max(per_row, 1.0)) + 64;
+    return std::min(est,
+                    bytes / std::max<std::size_t>(ncol_, 1) + 64);  // a record has >= ncol bytes
   }
 
   /// Throws a DataError at the first invalid UTF-8 byte of `part` (a piece of the body), with its
@@ -657,7 +668,8 @@ class BodyParser {
     tok.set_names(&names);
     std::size_t needed = 0;  // fields from here on are not converted (only counted)
     for (std::size_t f = 0; f < ncol; ++f)
-      if (s_.slot[f] >= 0 && (!only || (*only)[static_cast<std::size_t>(s_.slot[f])])) needed = f + 1;
+      if (s_.slot[f] >= 0 && (!only || (*only)[static_cast<std::size_t>(s_.slot[f])]))
+        needed = f + 1;
     tok.skip_fields_from(needed, ncol);
     std::uint64_t rec_line = 0;
     Pass pass;
@@ -677,7 +689,8 @@ class BodyParser {
                               fmt::format("too many fields: the header has {} columns", ncol));
             }
             int k = s_.slot[f];
-            if (k >= 0 && (!only || (*only)[static_cast<std::size_t>(k)])) cols[static_cast<std::size_t>(k)].add(v);
+            if (k >= 0 && (!only || (*only)[static_cast<std::size_t>(k)]))
+              cols[static_cast<std::size_t>(k)].add(v);
           },
           rec_line);
       if (nf == 0) continue;  // blank line
@@ -685,11 +698,15 @@ class BodyParser {
         // Names the first column with no field; the value is the record as written.
         std::string_view rec = chunk.substr(rec_begin, tok.pos() - rec_begin);
         while (!rec.empty() && (rec.back() == '\n' || rec.back() == '\r')) rec.remove_suffix(1);
-        throw DataError({.file = source, .line = rec_line, .column = names[nf], .value = std::string(rec),
-                         .has_value = true},
-                        fmt::format("wrong number of fields: {} instead of the header's {} (no field for "
-                                    "column '{}' and after: a truncated record?)",
-                                    nf, ncol, names[nf]));
+        throw DataError(
+            {.file = source,
+             .line = rec_line,
+             .column = names[nf],
+             .value = std::string(rec),
+             .has_value = true},
+            fmt::format("wrong number of fields: {} instead of the header's {} (no field for "
+                        "column '{}' and after: a truncated record?)",
+                        nf, ncol, names[nf]));
       }
       if (lines) lines->push_back(rec_line);
       ++pass.rows;
@@ -806,8 +823,8 @@ bool place_chunks(std::vector<ChunkResult>& results, const Cuts& cuts, std::uint
 /// vectors (reserved for the whole file), each chunk's part freed as soon as it is copied. A column
 /// whose chunks disagree (numeric in one, text in another) or that met a non-number after numbers
 /// is flagged in `again`, to be read again, whole, as categorical.
-std::vector<Collector> merge_columns(std::vector<ChunkResult>& parts, std::size_t n_cols, std::size_t n_rows,
-                                     std::vector<bool>& again) {
+std::vector<Collector> merge_columns(std::vector<ChunkResult>& parts, std::size_t n_cols,
+                                     std::size_t n_rows, std::vector<bool>& again) {
   std::vector<Collector> cols(n_cols);
   again.assign(n_cols, false);
   for (std::size_t k = 0; k < cols.size(); ++k) {
@@ -861,7 +878,8 @@ std::vector<Collector> merge_columns(std::vector<ChunkResult>& parts, std::size_
           }
           remap[l] = it->second;
         }
-        for (auto v : in.codes) out.codes.push_back(v < 0 ? -1 : remap[static_cast<std::size_t>(v)]);
+        for (auto v : in.codes)
+          out.codes.push_back(v < 0 ? -1 : remap[static_cast<std::size_t>(v)]);
         std::vector<std::int32_t>().swap(in.codes);
       }
     }
@@ -895,13 +913,14 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
     if (header.find(name) != std::string_view::npos &&
         std::find(wanted.begin(), wanted.end(), name) == wanted.end())
       wanted.push_back(name);
-  std::vector<int> slot(ncol, -1);  // header index -> collector index
+  std::vector<int> slot(ncol, -1);                    // header index -> collector index
   std::vector<std::size_t> wanted_at(wanted.size());  // collector index -> header index
   for (std::size_t k = 0; k < wanted.size(); ++k) {
     const std::size_t idx = header.find(wanted[k]);
     if (idx == std::string_view::npos)
-      throw DataError({.file = source, .line = 1, .column = wanted[k]},
-                      fmt::format("no such column in the header (columns: {})", name_list(header.names)));
+      throw DataError(
+          {.file = source, .line = 1, .column = wanted[k]},
+          fmt::format("no such column in the header (columns: {})", name_list(header.names)));
     wanted_at[k] = idx;
     if (slot[idx] >= 0) continue;  // asked twice
     slot[idx] = static_cast<int>(k);
@@ -918,8 +937,14 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
     body_line = tok.line();
     text.remove_prefix(tok.pos());
   }
-  const BodyParser parser({.whole = whole, .body = text, .source = source, .options = options,
-                           .header = header, .slot = slot, .n_cols = wanted.size(), .mapping = mapping});
+  const BodyParser parser({.whole = whole,
+                           .body = text,
+                           .source = source,
+                           .options = options,
+                           .header = header,
+                           .slot = slot,
+                           .n_cols = wanted.size(),
+                           .mapping = mapping});
 
   // Large inputs are cut into chunks of whole records, parsed on separate threads (each chunk is
   // checked for invalid UTF-8 on its thread before it is parsed). The cuts are taken at the first
@@ -931,7 +956,8 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
   bool placed = false;
   if (cut_mode == CsvCuts::speculative) {
     const Cuts cuts = cut_speculatively(text, parts);
-    std::vector<std::uint64_t> first_line(cuts.chunks.size(), 1);  // relative, placed after the parse
+    std::vector<std::uint64_t> first_line(cuts.chunks.size(),
+                                          1);  // relative, placed after the parse
     if (!first_line.empty()) first_line[0] = body_line;
     results = parser.parse_chunks(cuts.chunks, first_line);
     placed = place_chunks(results, cuts, body_line, parser, options.delimiter);
@@ -998,8 +1024,10 @@ Table read_csv(const std::string& path, const CsvOptions& options) {
 }
 
 namespace detail {
-Table parse_csv_cuts(std::string_view text, const std::string& source, const CsvOptions& options, CsvCuts cuts) {
-  return guard_memory([&] { return parse_impl(text, source, options, nullptr, cuts); }, source, text.size(), "CSV");
+Table parse_csv_cuts(std::string_view text, const std::string& source, const CsvOptions& options,
+                     CsvCuts cuts) {
+  return guard_memory([&] { return parse_impl(text, source, options, nullptr, cuts); }, source,
+                      text.size(), "CSV");
 }
 
 Table read_csv_mapped(const MappedFile& file, const std::string& source,

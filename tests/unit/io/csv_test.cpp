@@ -2,14 +2,14 @@
 // reading of the text in the test, not output of hazard).
 #include "hazard/csv.hpp"
 
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <optional>
 #include <random>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
-#include <gtest/gtest.h>
 
 #include "hazard/error.hpp"
 #include "io/text.hpp"
@@ -294,7 +294,8 @@ struct Outcome {
   std::string error;
   hazard::Location where;
 };
-Outcome outcome_of(const std::string& text, std::size_t threads, CsvCuts cuts = CsvCuts::speculative) {
+Outcome outcome_of(const std::string& text, std::size_t threads,
+                   CsvCuts cuts = CsvCuts::speculative) {
   Outcome o;
   try {
     o.table = hazard::detail::parse_csv_cuts(text, "t.csv", {.threads = threads}, cuts);
@@ -325,20 +326,24 @@ TEST(Csv, SpeculativeChunkCutsReadAsOnePiece) {
   }
   {
     std::string t = "id,v\r\n";  // CRLF, some blank CRLF lines, a quoted CRLF
-    for (int i = 0; i < 40; ++i) t += i % 4 == 0 ? fmt::format("{},\"a\r\nb\"\r\n\r\n", i) : fmt::format("{},{}\r\n", i, i);
+    for (int i = 0; i < 40; ++i)
+      t += i % 4 == 0 ? fmt::format("{},\"a\r\nb\"\r\n\r\n", i) : fmt::format("{},{}\r\n", i, i);
     texts.push_back(t);
   }
   {
     std::string t = "id,v\n\n\n";  // blank lines: runs of them, also before the first record
-    for (int i = 0; i < 40; ++i) t += fmt::format("{},{}\n{}", i, i * 0.5, i % 3 == 0 ? "\n\n\n" : "");
+    for (int i = 0; i < 40; ++i)
+      t += fmt::format("{},{}\n{}", i, i * 0.5, i % 3 == 0 ? "\n\n\n" : "");
     texts.push_back(t);
   }
   {
     std::string t = "len,note\n";  // plain quotes in unquoted fields, quoted fields after them
-    for (int i = 0; i < 40; ++i) t += i % 2 ? fmt::format("{}\",a\"b\n", i) : fmt::format("{},\"c\n\"\"d\"\n", i);
+    for (int i = 0; i < 40; ++i)
+      t += i % 2 ? fmt::format("{}\",a\"b\n", i) : fmt::format("{},\"c\n\"\"d\"\n", i);
     texts.push_back(t);
   }
-  texts.push_back("a,b\n1,2\n3,4\n5,\"a very long last field that holds most of the bytes of the file\"");
+  texts.push_back(
+      "a,b\n1,2\n3,4\n5,\"a very long last field that holds most of the bytes of the file\"");
   texts.push_back("a,b\n1,2\n3,\"a quoted field\nthat runs over\nfour lines\nto the end\"\n");
   texts.push_back("a,b\n1,2\n");
   texts.push_back("a,b\n1,\"2\n\n\n\n\n\n\n\n\n3\"");
@@ -377,7 +382,9 @@ TEST(Csv, ErrorsInLaterChunksNameTheSameLineForAnyThreadCount) {
       {"7,8,9\n", "too many fields", "#3", "9"},
       {"\"7\"x,8\n", "unexpected character after a closing quote", "a", "\"7\"x"},
       {"7,\"open\n", "unterminated quoted field", "b", "\"open"},
-      {"7,\xff" "8\n", "not UTF-8", "b", "\\xFF8"},
+      {"7,\xff"
+       "8\n",
+       "not UTF-8", "b", "\\xFF8"},
   };
   for (const Bad& b : bad) {
     for (int at : {45, 70, 99}) {  // of 100 records: in the 2nd, 3rd or last of 3 chunks
@@ -414,13 +421,15 @@ TEST(Csv, ErrorsInLaterChunksNameTheSameLineForAnyThreadCount) {
 }
 
 // Random small texts of records whose fields are plain, with a plain quote (`5"`), empty, or quoted
-// (with delimiters, doubled quotes, LF and CRLF inside), ending in LF or CRLF, with blank lines; one
-// text in two then has a byte replaced by one that matters to cutting (quote, delimiter, CR, LF,
-// an invalid byte). The speculative cuts give the table or the error the exact cuts give, for 2 to
-// 8 chunks.
+// (with delimiters, doubled quotes, LF and CRLF inside), ending in LF or CRLF, with blank lines;
+// one text in two then has a byte replaced by one that matters to cutting (quote, delimiter, CR,
+// LF, an invalid byte). The speculative cuts give the table or the error the exact cuts give, for 2
+// to 8 chunks.
 TEST(Csv, SpeculativeAndExactCutsAgreeOnRandomTexts) {
   std::mt19937 rng(20261205);
-  auto one_of = [&](std::initializer_list<const char*> v) { return std::string(v.begin()[rng() % v.size()]); };
+  auto one_of = [&](std::initializer_list<const char*> v) {
+    return std::string(v.begin()[rng() % v.size()]);
+  };
   std::size_t errors = 0, tables = 0;
   for (int n = 0; n < 400; ++n) {
     std::string text = "a,b\n";
@@ -428,18 +437,21 @@ TEST(Csv, SpeculativeAndExactCutsAgreeOnRandomTexts) {
     for (std::size_t r = 0; r < records; ++r) {
       for (int f = 0; f < 2; ++f) {
         if (f) text += ',';
-        text += one_of({"x", "12", "5\"", "", "\"q\"", "\"a,\nb\"", "\"\"\"\r\n\"", "\"\n\n\"", "\"\xc3\xa9\""});
+        text += one_of({"x", "12", "5\"", "", "\"q\"", "\"a,\nb\"", "\"\"\"\r\n\"", "\"\n\n\"",
+                        "\"\xc3\xa9\""});
       }
       text += one_of({"\n", "\r\n", "\n\n", "\n\r\n"});
     }
-    if (rng() % 2 && text.size() > 4) text[4 + rng() % (text.size() - 4)] = one_of({"\"", ",", "\r", "\n", "\xff"})[0];
+    if (rng() % 2 && text.size() > 4)
+      text[4 + rng() % (text.size() - 4)] = one_of({"\"", ",", "\r", "\n", "\xff"})[0];
     for (std::size_t threads = 2; threads <= 8; ++threads) {
       const Outcome exact = outcome_of(text, threads, CsvCuts::exact);
       const Outcome spec = outcome_of(text, threads);
       ASSERT_EQ(spec.error, exact.error) << threads << " " << testing::PrintToString(text);
       ASSERT_EQ(spec.table.has_value(), exact.table.has_value());
       if (exact.table) {
-        ASSERT_TRUE(same_bits(*spec.table, *exact.table)) << threads << " " << testing::PrintToString(text);
+        ASSERT_TRUE(same_bits(*spec.table, *exact.table))
+            << threads << " " << testing::PrintToString(text);
         ++tables;
       } else {
         ++errors;
@@ -469,5 +481,6 @@ TEST(Csv, InvalidByteBeyondASpeculativeCutComesBeforeAParseErrorOfItsChunk) {
   EXPECT_EQ(one.where.line, 2u + n + 41u);  // header, "1", n records, 40 lines of the quoted field
   EXPECT_EQ(outcome_of(text, 2).error, one.error);
   for (std::size_t threads = 3; threads <= 8; ++threads)
-    EXPECT_EQ(outcome_of(text, threads).error, outcome_of(text, threads, CsvCuts::exact).error) << threads;
+    EXPECT_EQ(outcome_of(text, threads).error, outcome_of(text, threads, CsvCuts::exact).error)
+        << threads;
 }
