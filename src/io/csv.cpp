@@ -890,10 +890,10 @@ std::vector<Collector> merge_columns(std::vector<ChunkResult>& parts, std::size_
 
 // `mapping`: the file `text` was read from, when it is a read-only mapping; the parsed pages of
 // each chunk are then released as the parse goes (peak memory: the columns, not the file too).
-// `cut_mode`: speculative (the default) or always exact (tests compare the two).
+// `cut_mode`: automatic (the default: see CsvCuts), speculative or exact (tests compare the two).
 Table parse_impl(std::string_view text, const std::string& source, const CsvOptions& options,
                  const detail::MappedFile* mapping = nullptr,
-                 detail::CsvCuts cut_mode = detail::CsvCuts::speculative) {
+                 detail::CsvCuts cut_mode = detail::CsvCuts::automatic) {
   using namespace detail;
   // Strip a BOM here as well, so that body offsets match read_header's view.
   text = strip_bom(text);
@@ -952,6 +952,10 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
   // and gives each chunk its lines. Only where a cut fell inside a quoted field are the chunks cut
   // again, exactly (RecordEnds reads the quotes as the Tokenizer does), and parsed again.
   const std::size_t parts = chunk_count(text.size(), options);
+  if (cut_mode == CsvCuts::automatic)
+    cut_mode = parts > 1 && has_quoted_line_feed(text.substr(0, std::size_t{1} << 16), options.delimiter)
+                   ? CsvCuts::exact
+                   : CsvCuts::speculative;
   std::vector<ChunkResult> results;
   bool placed = false;
   if (cut_mode == CsvCuts::speculative) {
@@ -1024,6 +1028,20 @@ Table read_csv(const std::string& path, const CsvOptions& options) {
 }
 
 namespace detail {
+bool has_quoted_line_feed(std::string_view sample, char delim) {
+  if (sample.find('"') == std::string_view::npos) return false;
+  // every line feed is a record end unless it is inside a quoted field
+  RecordEnds ends(sample, delim);
+  std::size_t record_ends = 0, pos = 0;
+  while (pos < sample.size()) {
+    const std::size_t e = ends.after(pos);
+    if (e == 0 || sample[e - 1] != '\n') break;  // the rest holds no record-ending line feed
+    ++record_ends;
+    pos = e;
+  }
+  return record_ends < static_cast<std::size_t>(std::count(sample.begin(), sample.end(), '\n'));
+}
+
 Table parse_csv_cuts(std::string_view text, const std::string& source, const CsvOptions& options,
                      CsvCuts cuts) {
   return guard_memory([&] { return parse_impl(text, source, options, nullptr, cuts); }, source,

@@ -50,7 +50,14 @@ Table read_csv_mapped(const MappedFile& file, const std::string& source, const C
 /// How parse_csv cuts a large body into chunks: speculatively (at the first line feed after each
 /// target, checked after the parse; the default) or exactly (a serial scan of the quotes up to
 /// each cut). For tests: both give the same table and the same errors.
-enum class CsvCuts { speculative, exact };
+/// `automatic` (parse_csv's choice): exact when the body's first 64 kB hold a line feed inside a
+/// quoted field (has_quoted_line_feed: a file whose records carry quoted line breaks would see many
+/// speculative cuts fall inside one and be parsed twice), else speculative.
+enum class CsvCuts { automatic, speculative, exact };
+
+/// Whether `sample` (the start of a CSV body) holds a line feed inside a quoted field, quotes read
+/// as the Tokenizer reads them (RecordEnds).
+bool has_quoted_line_feed(std::string_view sample, char delim);
 Table parse_csv_cuts(std::string_view text, const std::string& source, const CsvOptions& options, CsvCuts cuts);
 
 /// parse_dataset_json on a file already mapped (its parsed pages are released as the parse goes).

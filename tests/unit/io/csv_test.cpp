@@ -484,3 +484,28 @@ TEST(Csv, InvalidByteBeyondASpeculativeCutComesBeforeAParseErrorOfItsChunk) {
     EXPECT_EQ(outcome_of(text, threads).error, outcome_of(text, threads, CsvCuts::exact).error)
         << threads;
 }
+
+// The automatic choice of cuts: exact only for a body whose start holds a line feed inside a
+// quoted field (quotes read as the tokenizer reads them).
+TEST(Csv, QuotedLineFeedsChooseExactCuts) {
+  using hazard::detail::has_quoted_line_feed;
+  EXPECT_FALSE(has_quoted_line_feed("1,2\n3,4\n", ','));
+  EXPECT_FALSE(has_quoted_line_feed("1,\"a,b\"\n3,\"c\"\"d\"\n", ','));  // quoted, no line feed inside
+  EXPECT_FALSE(has_quoted_line_feed("1,5\"\n3,4\"x\n", ','));           // plain quotes inside fields
+  EXPECT_FALSE(has_quoted_line_feed("1,\"a\"\r\n3,\"b\"\r\n", ','));
+  EXPECT_FALSE(has_quoted_line_feed("1;\"a,\nb\"\n", ','));  // with ',' the quote opens no field
+  EXPECT_TRUE(has_quoted_line_feed("1;\"a,\nb\"\n", ';'));
+  EXPECT_TRUE(has_quoted_line_feed("1,\"a\nb\"\n3,4\n", ','));
+  EXPECT_TRUE(has_quoted_line_feed("1,\"a\"\"\nb\"\n", ','));  // after a doubled quote
+  EXPECT_TRUE(has_quoted_line_feed("1,2\n3,\"x\ny", ','));     // the sample ends inside the field
+  // every record with a quoted line break: the same table whatever the cuts
+  std::string text = "id,note,t\n";
+  for (int i = 0; i < 3000; ++i) text += fmt::format("{},\"line one\nline two {}\",{}\n", i, i, i % 7);
+  for (std::size_t threads : {2, 3, 5}) {
+    const Outcome automatic = outcome_of(text, threads, CsvCuts::automatic);
+    const Outcome exact = outcome_of(text, threads, CsvCuts::exact);
+    ASSERT_TRUE(automatic.table && exact.table);
+    EXPECT_EQ(automatic.table->rows(), 3000u);
+    EXPECT_TRUE(automatic.table->line == exact.table->line);
+  }
+}
