@@ -83,8 +83,22 @@ struct LogrankWorkspace {
     std::uint32_t payload;
     std::int32_t code;
   };
+  /// Without case weights: a row as one 8-byte sort key, the time's key shifted left with the
+  /// status in bit 0 (times >= 0 only; logrank.cpp). Left unset by its default constructor, so
+  /// that growing a buffer of them does not clear it.
+  struct Key {
+    std::uint64_t key;
+    static constexpr std::int32_t code = 0;
+    Key() {}  // NOLINT(modernize-use-equals-default): no clearing
+    explicit Key(std::uint64_t k) : key(k) {}
+  };
+  /// Which layout the last call sorted: `cells` (true) or `rows`.
+  bool packed = false;
   std::vector<Row> rows;
   std::vector<Row> sort_buffer;  ///< second buffer of the radix sort
+  /// The packed layout: the keys of cell s * n_groups + k (stratum code s, group k), sorted.
+  std::vector<std::vector<Key>> cells;
+  std::vector<Key> key_buffer;  ///< second buffer of their radix sort
   std::vector<std::uint32_t> histogram;
   std::vector<double> fh_weight;  ///< FH weight per row (only for rho or gamma != 0)
   std::vector<double> scratch;    ///< per-group accumulators

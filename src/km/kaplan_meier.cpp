@@ -68,6 +68,7 @@ namespace detail {
 /// Sorted rows seen through an accessor: same_time(k, k2), time(k), event(k), w(k).
 /// KeyedAccess: 16-byte records (payload = row index into status and weight, for case weights).
 struct KeyedAccess {
+  static constexpr bool unit_weights = false;
   std::span<const KeyedRow> rows;
   std::span<const std::uint8_t> status;
   std::span<const double> weight;
@@ -77,22 +78,16 @@ struct KeyedAccess {
   bool event(std::size_t k) const { return status[rows[k].payload] == 1; }
   double w(std::size_t k) const { return weight[rows[k].payload]; }
 };
-/// PackedAccess: 8-byte keys (time key << 1 | status) of unweighted rows; a non-negative time's
-/// key always has its top bit set, so the shift loses nothing.
-struct PackedRow {
-  std::uint64_t key;
-  static constexpr std::int32_t code = 0;
-};
+/// PackedAccess: 8-byte keys of unweighted rows (PackedRow, util/time_order.hpp).
 struct PackedAccess {
+  static constexpr bool unit_weights = true;  // then d > 0 exactly when d0 > 0
   std::span<const PackedRow> rows;
   std::size_t size() const { return rows.size(); }
   bool same_time(std::size_t a, std::size_t b) const {
-    return (rows[a].key >> 1) == (rows[b].key >> 1);
+    return rows[a].time_bits() == rows[b].time_bits();
   }
-  double time(std::size_t k) const {
-    return key_time((rows[k].key >> 1) | (std::uint64_t{1} << 63));
-  }
-  bool event(std::size_t k) const { return (rows[k].key & 1u) != 0; }
+  double time(std::size_t k) const { return rows[k].time(); }
+  bool event(std::size_t k) const { return rows[k].event(); }
   double w(std::size_t) const { return 1.0; }
 };
 
@@ -111,8 +106,9 @@ KmCurve km_curve_sorted(const Access& rows, ConfType conf_type, double conf_leve
   resize_huge(c.n_risk, m);
   resize_huge(c.n_event, m);
   resize_huge(c.n_censor, m);
+  // the unweighted event count d0 (with unit weights it is d itself and not stored)
   std::vector<std::size_t> d0;
-  resize_huge(d0, m, std::size_t{0});
+  if (!Access::unit_weights) resize_huge(d0, m, std::size_t{0});
   // robust: per time, the sums of squared weights of its events and of its censored rows
   std::vector<double> w2_event, w2_censor;
   if (robust) {
@@ -134,7 +130,7 @@ KmCurve km_curve_sorted(const Access& rows, ConfType conf_type, double conf_leve
     at_risk += wi;
     if (rows.event(k)) {
       c.n_event[j] += wi;
-      ++d0[j];
+      if constexpr (!Access::unit_weights) ++d0[j];
       if (robust) w2_event[j] += wi * wi;
     } else {
       c.n_censor[j] += wi;
@@ -159,7 +155,7 @@ KmCurve km_curve_sorted(const Access& rows, ConfType conf_type, double conf_leve
     for (std::size_t t = 0; t < m; ++t) w2_after += w2_event[t] + w2_censor[t];
   for (std::size_t t = 0; t < m; ++t) {
     const double nr = c.n_risk[t], d = c.n_event[t];
-    const bool jump = d0[t] > 0 && d > 0;
+    const bool jump = (Access::unit_weights || d0[t] > 0) && d > 0;
     if (jump) {
       nelson += d / nr;
       km *= (nr - d) / nr;
@@ -204,13 +200,21 @@ void check_km_options(const KmOptions& o) {
 
 namespace {
 
-void check_data(std::span<const double> time, std::span<const std::uint8_t> status,
-                std::span<const double> weight) {
+// The checks of the input, in the order their errors are reported: lengths, times, group codes.
+void check_lengths(std::span<const double> time, std::span<const std::uint8_t> status,
+                   std::span<const double> weight) {
   if (status.size() != time.size() || (!weight.empty() && weight.size() != time.size()))
     throw std::invalid_argument("km: time, status and weight differ in length");
+}
+void check_times(std::span<const double> time) {
   for (double t : time)
     if (!(t >= 0) || !std::isfinite(t))
       throw std::invalid_argument("km: times must be finite and >= 0");
+}
+void check_groups(std::span<const std::int32_t> group, std::size_t n_groups) {
+  for (std::int32_t g : group)
+    if (g < 0 || static_cast<std::size_t>(g) >= n_groups)
+      throw std::invalid_argument("km: a group code is outside the group levels");
 }
 
 }  // namespace
@@ -219,24 +223,39 @@ namespace detail {
 
 /// One curve per group code in [0, n_groups) (all rows in group 0 when `group` is empty), from
 /// one radix sort (util/time_order.hpp): unweighted rows as 8-byte keys carrying the status, split
-/// by group first; with case weights 16-byte records by (group, time).
+/// by group first; with case weights 16-byte records by (group, time). Checks the times (finite,
+/// >= 0) and the group codes (check_times, check_groups: unweighted rows within the split, the
+/// others first). `rows_in` (optional) receives the number of rows of each group.
 std::vector<KmCurve> km_curves(std::span<const double> time, std::span<const std::uint8_t> status,
                                std::span<const double> weight, std::span<const std::int32_t> group,
                                std::size_t n_groups, ConfType conf_type, double conf_level,
-                               bool robust) {
+                               bool robust, std::vector<std::size_t>* rows_in = nullptr) {
   const std::size_t n = time.size();
   if (n > UINT32_MAX) throw std::length_error("km: more than 2^32 - 1 rows");
   std::vector<KmCurve> curves(n_groups);
   std::vector<std::uint32_t> hist;
   if (weight.empty()) {
-    std::vector<std::size_t> count(n_groups, 0);
-    for (std::size_t i = 0; i < n; ++i)
-      ++count[group.empty() ? 0 : static_cast<std::size_t>(group[i])];
+    // split by group on two threads (util/time_order.hpp), checking each row on the way; a
+    // rejected row is reported by the checks in their usual order
     std::vector<std::vector<PackedRow>> rows(n_groups);
-    for (std::size_t g = 0; g < n_groups; ++g) reserve_huge(rows[g], count[g]);
-    for (std::size_t i = 0; i < n; ++i)
-      rows[group.empty() ? 0 : static_cast<std::size_t>(group[i])].push_back(
-          {(time_key(time[i]) << 1) | (status[i] == 1 ? 1u : 0u)});
+    const bool ok = split_packed_rows(
+        n,
+        [&](std::size_t i) {
+          return group.empty() ? std::size_t{0} : static_cast<std::size_t>(group[i]);
+        },
+        [&](std::size_t i, bool& fine) {
+          const double t = time[i];
+          if (!(t >= 0 && t <= std::numeric_limits<double>::max())) fine = false;
+          return PackedRow(t, status[i] == 1);
+        },
+        rows);
+    if (!ok) {
+      check_times(time);
+      check_groups(group, n_groups);
+      throw std::logic_error("km: a row was rejected that passes the checks");
+    }
+    if (rows_in)
+      for (std::size_t g = 0; g < n_groups; ++g) (*rows_in)[g] = rows[g].size();
     std::vector<PackedRow> other;
     for (std::size_t g = 0; g < n_groups; ++g) sort_keyed_rows(rows[g], other, hist, 0);
     std::vector<PackedRow>().swap(other);
@@ -250,6 +269,8 @@ std::vector<KmCurve> km_curves(std::span<const double> time, std::span<const std
     });
     return curves;
   }
+  check_times(time);
+  check_groups(group, n_groups);
   HugeVector<KeyedRow> rows(n), other;
   for (std::size_t i = 0; i < n; ++i)
     rows[i] = {time_key(time[i]), static_cast<std::uint32_t>(i), group.empty() ? 0 : group[i]};
@@ -258,6 +279,7 @@ std::vector<KmCurve> km_curves(std::span<const double> time, std::span<const std
   for (std::size_t g = 0; g < n_groups; ++g) {
     std::size_t end = begin;
     while (end < n && static_cast<std::size_t>(rows[end].code) == g) ++end;
+    if (rows_in) (*rows_in)[g] = end - begin;
     curves[g] = km_curve_sorted(
         KeyedAccess{std::span<const KeyedRow>(rows).subspan(begin, end - begin), status, weight},
         conf_type, conf_level, robust);
@@ -277,9 +299,10 @@ std::vector<KmCurve> km_curves_timefix(std::span<const double> time,
                                        std::span<const std::uint8_t> status,
                                        std::span<const double> weight,
                                        std::span<const std::int32_t> group, std::size_t n_groups,
-                                       const KmOptions& o, bool robust, bool& merged) {
+                                       const KmOptions& o, bool robust, bool& merged,
+                                       std::vector<std::size_t>* rows_in = nullptr) {
   std::vector<KmCurve> curves =
-      km_curves(time, status, weight, group, n_groups, o.conf_type, o.conf_level, robust);
+      km_curves(time, status, weight, group, n_groups, o.conf_type, o.conf_level, robust, rows_in);
   merged = false;
   if (!o.timefix) return curves;
   std::vector<std::span<const double>> distinct;
@@ -296,7 +319,7 @@ std::vector<KmCurve> km_curves_timefix(std::span<const double> time,
 KmCurve km_curve(std::span<const double> time, std::span<const std::uint8_t> status,
                  std::span<const double> weight, const KmOptions& options) {
   check_km_options(options);
-  check_data(time, status, weight);
+  check_lengths(time, status, weight);
   bool merged = false;
   const bool robust = options.robust.value_or(detail::non_integer(weight));
   return std::move(
@@ -305,9 +328,11 @@ KmCurve km_curve(std::span<const double> time, std::span<const std::uint8_t> sta
 
 KmResult kaplan_meier(const SurvData& data, const KmOptions& options) {
   check_km_options(options);
-  check_data(data.time, data.status, data.weight);
-  if (!data.group.empty() && data.group.size() != data.time.size())
+  check_lengths(data.time, data.status, data.weight);
+  if (!data.group.empty() && data.group.size() != data.time.size()) {
+    check_times(data.time);
     throw std::invalid_argument("km: group codes differ in length from the times");
+  }
 
   KmResult r;
   r.conf_type = options.conf_type;
@@ -316,24 +341,26 @@ KmResult kaplan_meier(const SurvData& data, const KmOptions& options) {
   const std::size_t n = data.size();
   const std::size_t n_groups = data.group.empty() ? 1 : data.group_levels.size();
 
-  // One sort by (group, time) (km_curves).
-  for (std::int32_t g : data.group)
-    if (g < 0 || static_cast<std::size_t>(g) >= n_groups)
-      throw std::invalid_argument("km: a group code is outside the group levels");
+  // One sort by (group, time) (km_curves, which checks the times and group codes).
   r.timefix = options.timefix;
   r.robust = options.robust.value_or(detail::non_integer(data.weight));
-  std::vector<KmCurve> curves = detail::km_curves_timefix(
-      data.time, data.status, data.weight, data.group, n_groups, options, r.robust, r.times_merged);
+  // rows per group: counted by the sort unless they are frequencies
+  std::vector<std::size_t> rows_in(n_groups, 0);
+  std::vector<KmCurve> curves =
+      detail::km_curves_timefix(data.time, data.status, data.weight, data.group, n_groups, options,
+                                r.robust, r.times_merged, data.frequency ? nullptr : &rows_in);
 
   std::vector<double> times = options.times;
   std::sort(times.begin(), times.end());  // as summary.survfit
 
-  std::vector<std::size_t> rows_in(n_groups, 0);
-  if (data.group.empty())
-    rows_in[0] = data.rows();
-  else
-    for (std::size_t i = 0; i < n; ++i)
-      rows_in[static_cast<std::size_t>(data.group[i])] += data.frequency ? static_cast<std::size_t>(data.weight[i]) : 1;
+  if (data.frequency) {
+    if (data.group.empty())
+      rows_in[0] = data.rows();
+    else
+      for (std::size_t i = 0; i < n; ++i)
+        rows_in[static_cast<std::size_t>(data.group[i])] +=
+            static_cast<std::size_t>(data.weight[i]);
+  }
   r.groups.resize(n_groups);
   for (std::size_t g = 0; g < n_groups; ++g) {
     KmGroup& out = r.groups[g];

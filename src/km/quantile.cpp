@@ -27,17 +27,27 @@ namespace hazard {
 
 namespace detail {
 
-/// R's findq for each p. `x` and `y` have the same length >= 1; y may hold NaN.
-std::vector<double> findq(const std::vector<double>& x, const std::vector<double>& y,
-                          const std::vector<double>& probs) {
+namespace {
+
+/// R's findq for each p on the n >= 1 points (x(i), y(i)), read through the functions x and y
+/// (so that a curve's columns serve without copies); y may be NaN.
+template <class X, class Y>
+std::vector<double> findq_of(std::size_t n, X&& x, Y&& y, const std::vector<double>& probs) {
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
   const double tol = std::sqrt(std::numeric_limits<double>::epsilon());
-  const std::size_t n = y.size();
 
+  // The usual case: y non-decreasing with no NaN (1 - S of a curve, and its limits while they are
+  // defined); then max(y) is the last y.
+  bool sorted_finite = n > 0;
+  for (std::size_t i = 0; i < n && sorted_finite; ++i)
+    sorted_finite = !std::isnan(y(i)) && (i == 0 || y(i) >= y(i - 1));
   double ymax = -std::numeric_limits<double>::infinity();
-  for (double v : y)
-    if (!std::isnan(v)) ymax = std::max(ymax, v);
-  const double xmax = x.back();
+  if (sorted_finite)
+    ymax = y(n - 1);
+  else
+    for (std::size_t i = 0; i < n; ++i)
+      if (!std::isnan(y(i))) ymax = std::max(ymax, y(i));
+  const double xmax = x(n - 1);
 
   // The answer for each p, given `locate(p, shift)`: the index of the point with the smallest
   // y + shift >= p among the kept, non-missing points (approx(y + shift, index, p, method =
@@ -56,35 +66,31 @@ std::vector<double> findq(const std::vector<double>& x, const std::vector<double
       };
       const double i1 = at(tol);
       const double i2 = at(-tol);
-      auto xat = [&](double i) { return std::isnan(i) ? nan : x[static_cast<std::size_t>(i)]; };
+      auto xat = [&](double i) { return std::isnan(i) ? nan : x(static_cast<std::size_t>(i)); };
       double q = (xat(i1) + xat(i2)) / 2;
-      if (p == 0) q = x[0];
+      if (p == 0) q = x(0);
       if (!std::isnan(ylast) && std::fabs(p - ylast) < tol) q = (xat(i1) + xmax) / 2;
       out.push_back(q);
     }
     return out;
   };
 
-  // The usual case: y non-decreasing with no NaN (1 - S of a curve, and its limits while they are
-  // defined). Then the point with the smallest y + shift >= p is the first index where
+  // In the usual case the point with the smallest y + shift >= p is the first index where
   // y + shift >= p (adding a constant keeps the order, duplicates are the later points of a run),
   // found by binary search; the result equals the general path below.
-  bool sorted_finite = n > 0;
-  for (std::size_t i = 0; i < n && sorted_finite; ++i)
-    sorted_finite = !std::isnan(y[i]) && (i == 0 || y[i] >= y[i - 1]);
   if (sorted_finite) {
     auto first_at_least = [&](double p, double shift) -> double {
-      std::size_t lo = 0, hi = n;  // first i in [lo, hi) with y[i] + shift >= p
+      std::size_t lo = 0, hi = n;  // first i in [lo, hi) with y(i) + shift >= p
       while (lo < hi) {
         const std::size_t mid = lo + (hi - lo) / 2;
-        if (y[mid] + shift >= p)
+        if (y(mid) + shift >= p)
           hi = mid;
         else
           lo = mid + 1;
       }
       return lo == n ? nan : static_cast<double>(lo);
     };
-    return answer(first_at_least, y[0], y[n - 1], y[n - 1]);
+    return answer(first_at_least, y(0), y(n - 1), y(n - 1));
   }
 
   // duplicated(y): a value seen before (NaN counts as equal to NaN). The usual case, y
@@ -96,14 +102,14 @@ std::vector<double> findq(const std::vector<double>& x, const std::vector<double
     bool seen_nan = false, seen_num = false;
     double prev = 0;
     for (std::size_t i = 0; i < n && monotone; ++i) {
-      if (std::isnan(y[i])) {
+      if (std::isnan(y(i))) {
         keep[i] = !seen_nan;
         seen_nan = true;
       } else {
-        if (seen_num && y[i] < prev) monotone = false;
-        keep[i] = !seen_num || y[i] != prev;
+        if (seen_num && y(i) < prev) monotone = false;
+        keep[i] = !seen_num || y(i) != prev;
         seen_num = true;
-        prev = y[i];
+        prev = y(i);
       }
     }
   }
@@ -111,34 +117,34 @@ std::vector<double> findq(const std::vector<double>& x, const std::vector<double
     std::vector<std::size_t> order(n);
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      if (std::isnan(y[a]) || std::isnan(y[b])) return !std::isnan(y[a]) && std::isnan(y[b]);
-      return y[a] < y[b];
+      if (std::isnan(y(a)) || std::isnan(y(b))) return !std::isnan(y(a)) && std::isnan(y(b));
+      return y(a) < y(b);
     });
     for (std::size_t k = 0; k < n; ++k) {
       const std::size_t i = order[k];
       const bool dup =
-          k > 0 && (std::isnan(y[i]) ? std::isnan(y[order[k - 1]]) : y[i] == y[order[k - 1]]);
+          k > 0 && (std::isnan(y(i)) ? std::isnan(y(order[k - 1])) : y(i) == y(order[k - 1]));
       keep[i] = !dup;
     }
   }
-  std::size_t last = 0;  // y[n] after removing duplicates
+  std::size_t last = 0;  // R's y[n] after removing duplicates
   for (std::size_t i = 0; i < n; ++i)
     if (keep[i]) last = i;
 
   // Range of the kept, non-missing points (approx's rule = 1 bounds).
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   for (std::size_t i = 0; i < n; ++i)
-    if (keep[i] && !std::isnan(y[i])) {
-      lo = std::min(lo, y[i]);
-      hi = std::max(hi, y[i]);
+    if (keep[i] && !std::isnan(y(i))) {
+      lo = std::min(lo, y(i));
+      hi = std::max(hi, y(i));
     }
 
   auto smallest_at_least = [&](double p, double shift) -> double {
     double best = std::numeric_limits<double>::infinity();
     std::size_t at = n;
     for (std::size_t i = 0; i < n; ++i) {
-      if (!keep[i] || std::isnan(y[i])) continue;
-      const double v = y[i] + shift;
+      if (!keep[i] || std::isnan(y(i))) continue;
+      const double v = y(i) + shift;
       if (v >= p && v < best) {
         best = v;
         at = i;
@@ -146,7 +152,16 @@ std::vector<double> findq(const std::vector<double>& x, const std::vector<double
     }
     return at == n ? nan : static_cast<double>(at);
   };
-  return answer(smallest_at_least, lo, hi, y[last]);
+  return answer(smallest_at_least, lo, hi, y(last));
+}
+
+}  // namespace
+
+/// R's findq for each p. `x` and `y` have the same length >= 1; y may hold NaN.
+std::vector<double> findq(const std::vector<double>& x, const std::vector<double>& y,
+                          const std::vector<double>& probs) {
+  return findq_of(
+      y.size(), [&](std::size_t i) { return x[i]; }, [&](std::size_t i) { return y[i]; }, probs);
 }
 
 }  // namespace detail
@@ -154,14 +169,12 @@ std::vector<double> findq(const std::vector<double>& x, const std::vector<double
 std::vector<KmQuantile> km_quantiles(const KmCurve& curve, const std::vector<double>& probs) {
   for (double p : probs)
     if (!(p >= 0 && p <= 1)) throw UsageError("a quantile must be a probability in [0, 1]");
+  // findq's points: (0, 0) (quantile.survfit's firstx: start.time, else 0), then (t, 1 - S(t))
   const std::size_t m = curve.size();
-  std::vector<double> x(m + 1), y(m + 1);
-  x[0] = 0;  // quantile.survfit's firstx: start.time, else 0
-  y[0] = 0;
-  for (std::size_t i = 0; i < m; ++i) x[i + 1] = curve.time[i];
+  auto x = [&](std::size_t i) { return i == 0 ? 0.0 : curve.time[i - 1]; };
   auto band = [&](const std::vector<double>& s) {
-    for (std::size_t i = 0; i < m; ++i) y[i + 1] = 1 - s[i];
-    return detail::findq(x, y, probs);
+    return detail::findq_of(
+        m + 1, x, [&](std::size_t i) { return i == 0 ? 0.0 : 1 - s[i - 1]; }, probs);
   };
   const std::vector<double> est = band(curve.surv), low = band(curve.lower), up = band(curve.upper);
   std::vector<KmQuantile> out(probs.size());

@@ -162,6 +162,25 @@ double variance_factor(double W, double deaths, double n_risk, bool weighted) {
   return 0.0;
 }
 
+// The terms of one event time with deaths > 0 (up to kDirectMaxGroups groups): O and E of the
+// stratum, and V += c (n_j / n) (delta_jk - n_k / n), survdiff's loop. Clears deaths_k.
+void add_event_time(std::size_t K, double W, double deaths, double n_risk, const double* risk,
+                    double* deaths_k, double* Os, double* Es, double* V, bool breslow) {
+  for (std::size_t k = 0; k < K; ++k) {
+    Os[k] += W * deaths_k[k];
+    Es[k] += W * deaths * risk[k] / n_risk;
+    deaths_k[k] = 0.0;
+  }
+  const double c = variance_factor(W, deaths, n_risk, breslow);
+  if (c == 0.0) return;
+  for (std::size_t jg = 0; jg < K; ++jg) {
+    if (risk[jg] == 0.0) continue;
+    const double tmp = c * risk[jg] / n_risk;
+    V[jg * K + jg] += tmp;
+    for (std::size_t k = 0; k < K; ++k) V[jg * K + k] -= tmp * risk[k] / n_risk;
+  }
+}
+
 // Many groups: S_m = sum of c / n^2 over the event times m, m + 1, ... of the stratum [b, e),
 // numbered backwards (m = 0 the last time), for the Abel summation of the file comment. The same
 // blocks and sums as the main pass, without the groups.
@@ -184,6 +203,147 @@ void variance_suffix_sums(const Row* rows, std::size_t b, std::size_t e, const R
     i = j;
   }
   for (std::size_t m = suffix.size(); m-- > 1;) suffix[m - 1] += suffix[m];
+}
+
+// The packed path (no case weights, rho = gamma = 0, K <= kDirectMaxGroups, times >= 0). The rows
+// of each (stratum, group) cell are sorted as 8-byte keys (time key << 1 | status; half the
+// memory traffic of the 16-byte records), and the pass over a stratum merges its K sorted cells
+// backwards: at each step the largest unread time, and from every cell the rows at that time.
+// These are the tied blocks of the 16-byte pass in the same order, and within a block only whole
+// counts are summed (exact in any order), so O, E and V are the same bit for bit. Returns false,
+// having computed nothing, for rows it does not take: a time that is negative or NaN, a code out
+// of range, or more cells than splitting pays for; logrank_stats then takes the 16-byte path.
+using Key = LogrankWorkspace::Key;
+
+std::uint64_t time_bits(Key k) { return k.key >> 1; }
+
+bool packed_stats(const LogrankInput& input, std::size_t K, LogrankStats& out,
+                  LogrankWorkspace& ws) {
+  const std::size_t n = input.time.size();
+  std::size_t S = 1;
+  if (!input.stratum.empty()) {
+    std::int32_t max_stratum = 0;
+    for (std::int32_t s : input.stratum) {
+      if (s < 0) return false;
+      max_stratum = std::max(max_stratum, s);
+    }
+    S = static_cast<std::size_t>(max_stratum) + 1;
+  }
+  const std::size_t n_cells = S * K;
+  if (n_cells > 64 && n_cells > n / 64) return false;  // mostly tiny or empty cells
+  ws.cells.resize(n_cells);
+  const bool ok = detail::split_packed_rows(
+      n,
+      [&](std::size_t i) {
+        const auto g = static_cast<std::size_t>(input.group[i]);  // negative: out of range
+        if (g >= K) return n_cells;
+        return (input.stratum.empty() ? 0 : static_cast<std::size_t>(input.stratum[i])) * K + g;
+      },
+      [&](std::size_t i, bool& fine) {
+        const double t = input.time[i];
+        if (!(t >= 0.0)) fine = false;
+        return Key((detail::time_key(t) << 1) | (input.status[i] != 0 ? 1u : 0u));
+      },
+      ws.cells);
+  if (!ok) return false;
+  ws.packed = true;
+  for (auto& cell : ws.cells) detail::sort_keyed_rows(cell, ws.key_buffer, ws.histogram, 0);
+
+  ws.scratch.assign(2 * K, 0.0);
+  double* risk = ws.scratch.data();  // number at risk per group
+  double* deaths_k = risk + K;       // events per group at the current time
+  double* V = out.variance.data();
+  std::size_t at[kDirectMaxGroups];  // per group: the rows of the cell not yet read, [0, at)
+  for (std::size_t s = 0; s < S; ++s) {
+    const std::vector<Key>* cell = ws.cells.data() + s * K;
+    std::size_t rows_in = 0;
+    for (std::size_t k = 0; k < K; ++k) {
+      at[k] = cell[k].size();
+      rows_in += at[k];
+      out.n[k] += at[k];
+    }
+    if (rows_in == 0) continue;
+    out.strata.push_back(static_cast<std::int32_t>(s));
+    const std::size_t off = out.observed_by_stratum.size();
+    out.observed_by_stratum.resize(off + K, 0.0);
+    out.expected_by_stratum.resize(off + K, 0.0);
+    out.n_by_stratum.resize(off + K, 0);
+    for (std::size_t k = 0; k < K; ++k) out.n_by_stratum[off + k] = at[k];
+    double* Os = out.observed_by_stratum.data() + off;
+    double* Es = out.expected_by_stratum.data() + off;
+    std::fill(risk, risk + K, 0.0);
+    double n_risk = 0.0;
+    for (;;) {
+      // the largest time not yet read, then the rows at that time from every cell
+      std::uint64_t t = 0;
+      bool any = false;
+      for (std::size_t k = 0; k < K; ++k)
+        if (at[k] > 0 && (!any || time_bits(cell[k][at[k] - 1]) > t)) {
+          t = time_bits(cell[k][at[k] - 1]);
+          any = true;
+        }
+      if (!any) break;
+      double deaths = 0.0;
+      for (std::size_t k = 0; k < K; ++k) {
+        const Key* c = cell[k].data();
+        std::size_t j = at[k], events = 0;
+        for (; j > 0 && time_bits(c[j - 1]) == t; --j) events += c[j - 1].key & 1u;
+        const auto entered = static_cast<double>(at[k] - j);
+        at[k] = j;
+        risk[k] += entered;
+        n_risk += entered;
+        deaths_k[k] += static_cast<double>(events);
+        deaths += static_cast<double>(events);
+      }
+      if (deaths > 0.0) add_event_time(K, 1.0, deaths, n_risk, risk, deaths_k, Os, Es, V, false);
+    }
+    for (std::size_t k = 0; k < K; ++k) {
+      out.observed[k] += Os[k];
+      out.expected[k] += Es[k];
+    }
+  }
+  return true;
+}
+
+// Whether aeqSurv would merge any of the times sorted by the packed path: their distinct values in
+// ascending order, walking the K cells of a stratum in step (AeqScan, util/timefix.hpp); with
+// several strata, each stratum's distinct times, merged by aeq_merges.
+bool packed_times_merge(const LogrankWorkspace& ws, std::size_t K) {
+  const std::size_t S = K == 0 ? 0 : ws.cells.size() / K;
+  // f(time) for the distinct times of stratum s, ascending
+  auto distinct = [&](std::size_t s, auto&& f) {
+    const std::vector<Key>* cell = ws.cells.data() + s * K;
+    std::size_t at[kDirectMaxGroups] = {};
+    for (;;) {
+      std::uint64_t t = 0;
+      bool any = false;
+      for (std::size_t k = 0; k < K; ++k)
+        if (at[k] < cell[k].size() && (!any || time_bits(cell[k][at[k]]) < t)) {
+          t = time_bits(cell[k][at[k]]);
+          any = true;
+        }
+      if (!any) return;
+      f(detail::key_time(t | (std::uint64_t{1} << 63)));
+      for (std::size_t k = 0; k < K; ++k)
+        while (at[k] < cell[k].size() && time_bits(cell[k][at[k]]) == t) ++at[k];
+    }
+  };
+  std::vector<std::size_t> present;
+  for (std::size_t s = 0; s < S; ++s)
+    for (std::size_t k = 0; k < K; ++k)
+      if (!ws.cells[s * K + k].empty()) {
+        present.push_back(s);
+        break;
+      }
+  if (present.size() <= 1) {
+    detail::AeqScan scan;
+    if (!present.empty()) distinct(present[0], [&](double y) { scan.add(y); });
+    return scan.merges();
+  }
+  std::vector<std::vector<double>> lists(present.size());
+  for (std::size_t a = 0; a < present.size(); ++a)
+    distinct(present[a], [&](double y) { lists[a].push_back(y); });
+  return detail::aeq_merges(std::vector<std::span<const double>>(lists.begin(), lists.end()));
 }
 
 }  // namespace
@@ -224,6 +384,15 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
   out.observed_by_stratum.clear();
   out.expected_by_stratum.clear();
 
+  const bool fh = options.rho != 0.0 || options.gamma != 0.0;
+  out.weight_log_scale = 0.0;
+  ws.packed = false;
+  if (!weighted && !fh && K <= kDirectMaxGroups && n <= UINT32_MAX &&
+      packed_stats(input, K, out, ws)) {
+    ws.rows.clear();
+    return;
+  }
+
   // Gather the rows into one contiguous array and sort it by (stratum, time): the only sort.
   auto& rows = ws.rows;
   detail::resize_huge(rows, n);
@@ -255,14 +424,12 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
                           static_cast<std::size_t>(max_stratum) + 1);
   const RowView view{input, weighted};
 
-  const bool fh = options.rho != 0.0 || options.gamma != 0.0;
   if (fh) ws.fh_weight.resize(n);
   // Fleming–Harrington weights far from 1 (rho = -200: S^rho = 1e234 and more) would overflow O,
   // E and above all V (sums of W^2). The test is unchanged when every weight is divided by one
   // constant (O - E scales with it, V with its square), so when the largest weight at an event
   // time, exp(M), is beyond exp(+-300) (or W^2 n could overflow), the weights are computed in log
   // space as W / exp(M) and out.weight_log_scale = M says so.
-  out.weight_log_scale = 0.0;
   if (fh) {
     double M = -std::numeric_limits<double>::infinity();
     for (std::size_t b = 0; b < n;) {
@@ -331,23 +498,18 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
       }
       if (deaths > 0.0) {
         const double W = fh ? ws.fh_weight[j] : 1.0;
-        for (std::size_t k = 0; k < K; ++k) {
-          Os[k] += W * deaths_k[k];
-          Es[k] += W * deaths * risk[k] / n_risk;
-          deaths_k[k] = 0.0;
-        }
-        const double c = variance_factor(W, deaths, n_risk, breslow);
         if (many) {
+          for (std::size_t k = 0; k < K; ++k) {
+            Os[k] += W * deaths_k[k];
+            Es[k] += W * deaths * risk[k] / n_risk;
+            deaths_k[k] = 0.0;
+          }
+          const double c = variance_factor(W, deaths, n_risk, breslow);
           ++next_event;
           if (c != 0.0)
             for (std::size_t k = 0; k < K; ++k) D[k] += c * risk[k] / n_risk;
-        } else if (c != 0.0) {
-          for (std::size_t jg = 0; jg < K; ++jg) {
-            if (risk[jg] == 0.0) continue;
-            const double tmp = c * risk[jg] / n_risk;
-            V[jg * K + jg] += tmp;
-            for (std::size_t k = 0; k < K; ++k) V[jg * K + k] -= tmp * risk[k] / n_risk;
-          }
+        } else {
+          add_event_time(K, W, deaths, n_risk, risk, deaths_k, Os, Es, V, breslow);
         }
       }
       i = j;
@@ -578,7 +740,9 @@ LogrankResult logrank(const SurvData& data, const LogrankOptions& options) {
     // stratum is read in place; several have their distinct times merged
     const auto& rows = ws.rows;
     bool merges = false;
-    if (rows.empty() || rows.front().code == rows.back().code) {
+    if (ws.packed) {
+      merges = packed_times_merge(ws, result.stats.n_groups);
+    } else if (rows.empty() || rows.front().code == rows.back().code) {
       merges = detail::aeq_merges_sorted(std::span<const Row>(rows.data(), rows.size()));
     } else {
       std::vector<std::vector<double>> distinct;

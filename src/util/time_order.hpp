@@ -50,6 +50,23 @@ struct KeyedRow {
   std::int32_t code;
 };
 
+/// An 8-byte sort record of a row whose time is >= 0 (or -0.0): time_key(t) << 1 | event bit. A
+/// non-negative time's key has its top bit set, so the shift loses nothing; rows with equal times
+/// have equal time_bits(). Sorting by the whole key orders by time and, within a tie, censored
+/// rows before events (so it serves computations whose sums over a tie do not depend on the order
+/// of its rows, e.g. counts). The default constructor leaves the key unset, so that resizing a
+/// buffer of them does not clear memory that is written anyway.
+struct PackedRow {
+  std::uint64_t key;
+  static constexpr std::int32_t code = 0;  // sort_keyed_rows: one block
+  PackedRow() {}                           // NOLINT(modernize-use-equals-default): no clearing
+  explicit PackedRow(std::uint64_t k) : key(k) {}
+  PackedRow(double time, bool event) : key((time_key(time) << 1) | (event ? 1u : 0u)) {}
+  std::uint64_t time_bits() const { return key >> 1; }
+  double time() const { return key_time((key >> 1) | (std::uint64_t{1} << 63)); }
+  bool event() const { return (key & 1u) != 0; }
+};
+
 namespace radix {
 // The key and the code of a row; a plain 64-bit word is its own key and has no code.
 template <class Row>
@@ -250,6 +267,44 @@ void sort_keyed_rows(Vec& rows, Vec& other, std::vector<std::uint32_t>& hist, st
   const std::uint64_t flip = descending ? ~std::uint64_t{0} : 0;
   const std::size_t codes = n_codes > 1 ? n_codes : 0;
   radix::passes<11>(rows, other, hist, codes, flip);
+}
+
+/// Deals the rows [0, n) into cells of 8-byte records (PackedRow or any type of that layout), each
+/// cell in input order: cell(i) is row i's cell (a value >= cells.size() rejects the row),
+/// row(i, ok) its record (clearing `ok` rejects it). Two passes: each half of the rows counts its
+/// rows per cell, then writes them at their offsets (half 0's rows of a cell before half 1's), on
+/// two threads from two_thread_rows rows (util/two_threads.hpp); the cells are the same either way.
+/// Returns false when a row was rejected (the cells are then unspecified). n <= UINT32_MAX.
+template <class Rec, class Cell, class MakeRow>
+bool split_packed_rows(std::size_t n, Cell&& cell, MakeRow&& row,
+                       std::vector<std::vector<Rec>>& cells) {
+  const std::size_t n_cells = cells.size();
+  std::vector<std::uint32_t> count(2 * n_cells, 0);  // [half * n_cells + cell]
+  bool rejected[2] = {false, false};
+  two_halves(n, [&](int h) {
+    const auto [lo, hi] = half_range(n, h);
+    std::vector<std::uint32_t> c(n_cells, 0);  // this thread's own (no shared cache lines)
+    for (std::size_t i = lo; i < hi; ++i) {
+      const std::size_t k = cell(i);
+      if (k >= n_cells) {
+        rejected[h] = true;
+        return;
+      }
+      ++c[k];
+    }
+    std::copy(c.begin(), c.end(), count.begin() + static_cast<std::ptrdiff_t>(h) * n_cells);
+  });
+  if (rejected[0] || rejected[1]) return false;
+  for (std::size_t k = 0; k < n_cells; ++k) resize_huge(cells[k], count[k] + count[n_cells + k]);
+  two_halves(n, [&](int h) {
+    const auto [lo, hi] = half_range(n, h);
+    std::vector<Rec*> out(n_cells);
+    for (std::size_t k = 0; k < n_cells; ++k) out[k] = cells[k].data() + (h == 0 ? 0 : count[k]);
+    bool ok = true;
+    for (std::size_t i = lo; i < hi; ++i) *out[cell(i)]++ = row(i, ok);
+    rejected[h] = !ok;
+  });
+  return !rejected[0] && !rejected[1];
 }
 
 /// Row indices sorted by (code ascending, time ascending — or descending with `descending`),

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <iterator>
 #include <limits>
 
 namespace hazard::detail {
@@ -52,21 +51,24 @@ bool aeq_merges(const HugeVector<KeyedRow>& rows) {
 }
 
 bool aeq_merges(const std::vector<std::span<const double>>& lists) {
-  std::vector<std::span<const double>> nonempty;
-  for (const auto& l : lists)
-    if (!l.empty()) nonempty.push_back(l);
-  if (nonempty.empty()) return false;
-  if (nonempty.size() == 1) return !aeq_cuts(nonempty[0]).empty();
-  // pairwise merges of the sorted lists, then the repeats (a time in several blocks) dropped
-  std::vector<double> y(nonempty[0].begin(), nonempty[0].end()), merged;
-  for (std::size_t k = 1; k < nonempty.size(); ++k) {
-    merged.clear();
-    merged.reserve(y.size() + nonempty[k].size());
-    std::merge(y.begin(), y.end(), nonempty[k].begin(), nonempty[k].end(), std::back_inserter(merged));
-    y.swap(merged);
+  // the distinct values of all lists in ascending order: the smallest head of the lists, then
+  // every list past it
+  std::vector<std::size_t> at(lists.size(), 0);
+  AeqScan scan;
+  for (;;) {
+    bool any = false;
+    double y = 0;
+    for (std::size_t k = 0; k < lists.size(); ++k)
+      if (at[k] < lists[k].size() && (!any || lists[k][at[k]] < y)) {
+        y = lists[k][at[k]];
+        any = true;
+      }
+    if (!any) break;
+    scan.add(y);
+    for (std::size_t k = 0; k < lists.size(); ++k)
+      while (at[k] < lists[k].size() && lists[k][at[k]] == y) ++at[k];
   }
-  y.erase(std::unique(y.begin(), y.end()), y.end());
-  return !aeq_cuts(y).empty();
+  return scan.merges();
 }
 
 }  // namespace hazard::detail

@@ -11,6 +11,7 @@
 // Internal (namespace detail).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -33,30 +34,39 @@ double aeq_fix(const std::vector<double>& cuts, double v);
 /// returns whether any value changed. O(n log n) (one sort of a copy).
 bool aeq_surv(std::vector<double>& time, std::vector<double>& start);
 
+/// aeq_cuts' decision from the distinct values fed in ascending order, in one pass and without
+/// storing them: whether some gap dy to the previous value has dy <= tol or dy / mean(|y|) <= tol.
+/// Only the smallest gap needs testing (a correctly rounded quotient by a positive mean does not
+/// decrease as dy grows), and the mean is summed in aeq_cuts' order, so the answer is aeq_cuts'.
+class AeqScan {
+ public:
+  void add(double y) {
+    if (m_ > 0) min_gap_ = std::min(min_gap_, y - prev_);
+    sum_ += std::fabs(y);
+    prev_ = y;
+    ++m_;
+  }
+  bool merges() const {
+    if (m_ < 2) return false;
+    const double meanabs = sum_ / static_cast<double>(m_);
+    const double tol = std::sqrt(std::numeric_limits<double>::epsilon());
+    return min_gap_ <= tol || min_gap_ / meanabs <= tol;
+  }
+
+ private:
+  double sum_ = 0, prev_ = 0, min_gap_ = std::numeric_limits<double>::infinity();
+  std::size_t m_ = 0;
+};
+
 /// Whether aeq_surv would change any of the times of `rows` [begin, end), sorted by ascending
 /// time key (any row type with a `key` member made by time_key, e.g. KeyedRow or
-/// LogrankWorkspace::Row): two passes over the rows, no allocation, no sort.
+/// LogrankWorkspace::Row): one pass over the rows, no allocation, no sort.
 template <class Row>
 bool aeq_merges_sorted(std::span<const Row> rows) {
-  const std::size_t n = rows.size();
-  double sum = 0;
-  std::size_t m = 0;  // distinct times
-  for (std::size_t k = 0; k < n; ++k)
-    if (k == 0 || rows[k].key != rows[k - 1].key) {
-      sum += std::fabs(key_time(rows[k].key));
-      ++m;
-    }
-  if (m < 2) return false;
-  const double meanabs = sum / static_cast<double>(m);
-  const double tol = std::sqrt(std::numeric_limits<double>::epsilon());
-  double prev = key_time(rows[0].key);
-  for (std::size_t k = 1; k < n; ++k)
-    if (rows[k].key != rows[k - 1].key) {
-      const double t = key_time(rows[k].key), dy = t - prev;
-      if (dy <= tol || dy / meanabs <= tol) return true;
-      prev = t;
-    }
-  return false;
+  AeqScan scan;
+  for (std::size_t k = 0; k < rows.size(); ++k)
+    if (k == 0 || rows[k].key != rows[k - 1].key) scan.add(key_time(rows[k].key));
+  return scan.merges();
 }
 
 /// Whether aeq_surv would change any of the times of `rows` (sorted by sort_rows_by_time).
@@ -64,7 +74,8 @@ bool aeq_merges(const HugeVector<KeyedRow>& rows);
 
 /// Whether aeq_surv would change any time, given the distinct times of each block of the data
 /// (each list sorted ascending and without repeats, e.g. one per group or stratum, together every
-/// distinct time): the lists are merged (O(m log K) for m distinct times in K lists), no sort.
+/// distinct time): the lists are walked in step (O(m K) for m distinct times in K lists), no sort
+/// and no allocation.
 bool aeq_merges(const std::vector<std::span<const double>>& distinct_by_block);
 
 }  // namespace hazard::detail

@@ -9,7 +9,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <limits>
+#include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -230,6 +233,80 @@ TEST(KaplanMeier, AGroupLevelWithoutRowsIsNotEstimable) {
   EXPECT_TRUE(std::isnan(r.groups[1].at.at(0).surv));
   EXPECT_TRUE(std::isnan(r.groups[1].rmst->estimate));
   EXPECT_TRUE(std::isnan(r.rmst_difference->estimate));
+}
+
+// Without case weights the rows are split by group as 8-byte keys (on two threads from 32768
+// rows) and checked on the way; case weights take 16-byte records. Weights of 1 give the
+// unweighted estimate, so the two paths must agree bit for bit: here with ties (within and across
+// groups), a group without rows, everything censored in one group, landmarks and RMST.
+TEST(KaplanMeier, PackedPathMatchesTheWeightedPath) {
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  for (std::size_t n : {std::size_t{1}, std::size_t{700}, std::size_t{90000}}) {
+    SCOPED_TRACE("n = " + std::to_string(n));
+    hazard::SurvData d;
+    d.group_levels = {"a", "b", "c", "d"};
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto g = static_cast<std::int32_t>(u(rng) * 3);  // level "d" has no rows
+      d.time.push_back(g == 1 ? std::floor(u(rng) * 50) : std::round(u(rng) * 1e6) / 1e4);
+      d.status.push_back(g == 2 || u(rng) < 0.3 ? 0 : 1);  // "c" all censored
+      d.group.push_back(g);
+    }
+    hazard::SurvData w = d;
+    w.weight.assign(n, 1.0);
+    const hazard::KmOptions o{.times = {1, 10, 40}, .rmst_tau = 30.0};
+    const auto a = hazard::kaplan_meier(d, o), b = hazard::kaplan_meier(w, o);
+    ASSERT_EQ(a.groups.size(), b.groups.size());
+    for (std::size_t g = 0; g < a.groups.size(); ++g) {
+      const auto &x = a.groups[g], &y = b.groups[g];
+      EXPECT_EQ(x.n, y.n);
+      EXPECT_EQ(x.events, y.events);
+      for (auto col :
+           {&hazard::KmCurve::time, &hazard::KmCurve::n_risk, &hazard::KmCurve::n_event,
+            &hazard::KmCurve::n_censor, &hazard::KmCurve::surv, &hazard::KmCurve::cumhaz})
+        EXPECT_EQ(x.curve.*col, y.curve.*col);
+      // NaN (R's NA) compares unequal to itself: compare the bits
+      for (auto col : {&hazard::KmCurve::se_log, &hazard::KmCurve::std_err, &hazard::KmCurve::lower,
+                       &hazard::KmCurve::upper}) {
+        ASSERT_EQ((x.curve.*col).size(), (y.curve.*col).size());
+        for (std::size_t i = 0; i < (x.curve.*col).size(); ++i)
+          EXPECT_EQ(std::memcmp(&(x.curve.*col)[i], &(y.curve.*col)[i], sizeof(double)), 0);
+      }
+      EXPECT_EQ(std::memcmp(&x.median, &y.median, sizeof x.median), 0);
+    }
+  }
+}
+
+// The checks made inside the split report the same errors, in the same order, as before it.
+TEST(KaplanMeier, BadRowsAreReportedInOrder) {
+  for (std::size_t n : {std::size_t{10}, std::size_t{50000}}) {
+    hazard::SurvData d;
+    d.time.assign(n, 1.0);
+    d.status.assign(n, 1);
+    d.group.assign(n, 0);
+    d.group_levels = {"a", "b"};
+    d.group[n - 1] = 2;  // outside the levels
+    auto message = [&] {
+      try {
+        hazard::kaplan_meier(d);
+      } catch (const std::invalid_argument& e) {
+        return std::string(e.what());
+      }
+      return std::string("no error");
+    };
+    EXPECT_EQ(message(), "km: a group code is outside the group levels");
+    d.time[n - 1] = -1;  // a bad time is reported first, wherever it is
+    d.group[n - 1] = 0;
+    d.group[0] = -1;
+    EXPECT_EQ(message(), "km: times must be finite and >= 0");
+    d.time[n - 1] = std::numeric_limits<double>::infinity();
+    EXPECT_EQ(message(), "km: times must be finite and >= 0");
+    d.time[n - 1] = 1;
+    EXPECT_EQ(message(), "km: a group code is outside the group levels");
+    EXPECT_THROW(
+        hazard::km_curve(std::vector<double>{1, std::nan("")}, std::vector<std::uint8_t>{1, 1}),
+        std::invalid_argument);
+  }
 }
 
 TEST(KaplanMeier, RejectsBadOptions) {

@@ -380,6 +380,146 @@ TEST(Logrank, SurvDataFrontEnd) {
   EXPECT_TRUE(near_rel(r.stats.expected[0], 5.0 / 6.0, hazard::tol::closed_form));
 }
 
+// Without case weights (rho = gamma = 0, up to 8 groups, times >= 0) logrank_stats sorts each
+// (stratum, group) cell as 8-byte keys and merges a stratum's cells in its pass; frequencies, FH
+// weights or negative times take the 16-byte records sorted by (stratum, time). Frequencies of 1
+// are the unweighted test of the same rows (survdiff's variance), so the two paths must agree
+// bit for bit, here on ties across groups, gaps in the stratum codes, a group without rows, one
+// row, everything censored, 8 groups, and sizes that use the two-thread split and sort.
+TEST(Logrank, PackedPathMatchesTheRowPath) {
+  struct Spec {
+    std::size_t n;
+    std::size_t groups;
+    std::vector<std::int32_t> strata;  // codes drawn from; empty = no stratum column
+    int ticks;                         // times on a grid of this many values (0: continuous)
+    double censored;                   // share of censored rows
+    bool empty_group;                  // group 1 gets no rows
+  };
+  const std::vector<Spec> specs{
+      {1, 2, {}, 10, 0.3, false},        {2, 2, {}, 1, 0.0, false},
+      {50, 2, {}, 5, 1.0, false},        {3000, 3, {0, 2, 5}, 40, 0.3, true},
+      {100000, 2, {}, 500, 0.3, false},  {100000, 8, {0, 1, 2, 3}, 200, 0.5, false},
+      {70000, 4, {3, 1}, 0, 0.2, false}, {40000, 2, {0, 1}, 3, 0.9, false}};
+  std::mt19937 rng(2026);
+  hazard::LogrankWorkspace ws_packed, ws_rows;
+  for (const Spec& sp : specs) {
+    SCOPED_TRACE("n = " + std::to_string(sp.n) + ", groups = " + std::to_string(sp.groups));
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    std::uniform_int_distribution<std::size_t> grp(0, sp.groups - 1), str(0, 9);
+    CaseData d;
+    d.n_groups = sp.groups;
+    for (std::size_t i = 0; i < sp.n; ++i) {
+      const double t = sp.ticks > 0 ? std::floor(u(rng) * sp.ticks) / 4.0
+                                    : std::round(-std::log(u(rng)) * 1e4) / 1e3;
+      d.time.push_back(t);
+      d.status.push_back(u(rng) < sp.censored ? 0 : 1);
+      std::size_t g = grp(rng);
+      if (sp.empty_group && g == 1) g = 0;
+      d.group.push_back(static_cast<std::int32_t>(g));
+      if (!sp.strata.empty()) d.stratum.push_back(sp.strata[str(rng) % sp.strata.size()]);
+    }
+    hazard::LogrankStats a, b;
+    hazard::logrank_stats(d.input(), {}, a, ws_packed);
+    EXPECT_TRUE(ws_packed.packed);
+    CaseData f = d;
+    f.weight.assign(sp.n, 1.0);
+    hazard::LogrankInput fin = f.input();
+    fin.frequency = true;
+    hazard::logrank_stats(fin, {}, b, ws_rows);
+    EXPECT_FALSE(ws_rows.packed);
+    EXPECT_EQ(a.n, b.n);
+    EXPECT_EQ(a.observed, b.observed);
+    EXPECT_EQ(a.expected, b.expected);
+    EXPECT_EQ(a.variance, b.variance);
+    EXPECT_EQ(a.strata, b.strata);
+    EXPECT_EQ(a.n_by_stratum, b.n_by_stratum);
+    EXPECT_EQ(a.observed_by_stratum, b.observed_by_stratum);
+    EXPECT_EQ(a.expected_by_stratum, b.expected_by_stratum);
+    EXPECT_EQ(a.weighted, b.weighted);
+    const auto ta = hazard::logrank_test(a), tb = hazard::logrank_test(b);
+    EXPECT_EQ(ta.df, tb.df);
+    if (ta.df > 0) {
+      EXPECT_EQ(ta.chisq, tb.chisq);
+    }
+  }
+}
+
+// The packed path by hand, with ties across groups and two strata (codes 0 and 3).
+// Stratum 0: A 1 (dies), 2 (censored); B 1 (dies), 3 (dies).
+//   t=1: n=4, n_A=2, d=2: E_A += 2 * 2/4 = 1, V += c (1/2)(1/2) with c = 2 * 2/3: 1/3
+//   t=3: n=1 (B), d=1: E_B += 1, no variance (a risk set of one)
+// Stratum 3: A 2 (dies); B 2 (censored). t=2: n=2, n_A=1, d=1: E_A += 1/2, V += 1 (1/2)(1/2).
+// O_A = 2, E_A = 3/2, O_B = 2, E_B = 5/2, V_AA = 1/3 + 1/4 = 7/12.
+TEST(Logrank, PackedPathHandWorkedWithTiesAndStrata) {
+  const std::vector<double> time{1, 2, 1, 3, 2, 2};
+  const std::vector<std::uint8_t> status{1, 0, 1, 1, 1, 0};
+  const std::vector<std::int32_t> group{0, 0, 1, 1, 0, 1}, stratum{0, 0, 0, 0, 3, 3};
+  hazard::LogrankWorkspace ws;
+  hazard::LogrankStats s;
+  hazard::logrank_stats({.time = time, .status = status, .group = group, .stratum = stratum}, {}, s,
+                        ws);
+  ASSERT_TRUE(ws.packed);
+  EXPECT_EQ(s.n, (std::vector<std::size_t>{3, 3}));
+  EXPECT_EQ(s.strata, (std::vector<std::int32_t>{0, 3}));
+  EXPECT_EQ(s.n_by_stratum, (std::vector<std::size_t>{2, 2, 1, 1}));
+  EXPECT_TRUE(near_rel(s.observed[0], 2.0, hazard::tol::closed_form));
+  EXPECT_TRUE(near_rel(s.observed[1], 2.0, hazard::tol::closed_form));
+  EXPECT_TRUE(near_rel(s.expected[0], 1.5, hazard::tol::closed_form));
+  EXPECT_TRUE(near_rel(s.expected[1], 2.5, hazard::tol::closed_form));
+  EXPECT_TRUE(near_rel(s.var(0, 0), 7.0 / 12.0, hazard::tol::closed_form));
+  EXPECT_TRUE(near_rel(s.var(1, 0), -7.0 / 12.0, hazard::tol::closed_form));
+  EXPECT_TRUE(near_rel(s.expected_by_stratum[0], 1.0, hazard::tol::closed_form));
+  EXPECT_TRUE(near_rel(s.expected_by_stratum[2], 0.5, hazard::tol::closed_form));
+}
+
+// The R reference cases without case weights and with rho = gamma = 0 (MatchesR above) run on the
+// packed path; those with weights or FH weights on the 16-byte records.
+TEST(Logrank, ReferenceCasesCoverBothPaths) {
+  int packed = 0, rows = 0;
+  for (const auto& c : cases()) {
+    const CaseData d = case_data(c);
+    hazard::LogrankWorkspace ws;
+    hazard::LogrankStats s;
+    hazard::logrank_stats(d.input(), case_options(c), s, ws);
+    (ws.packed ? packed : rows) += 1;
+    const hazard::LogrankOptions o = case_options(c);
+    const bool can = d.weight.empty() && o.rho == 0.0 && o.gamma == 0.0 && d.n_groups <= 8 &&
+                     std::all_of(d.time.begin(), d.time.end(), [](double t) { return t >= 0; });
+    EXPECT_EQ(ws.packed, can) << c.at("name").get<std::string>();
+  }
+  EXPECT_GE(packed, 5);
+  EXPECT_GE(rows, 5);
+}
+
+// R's timefix on the packed path: times a few ulps apart in different groups (one stratum, then
+// across two strata) are merged, giving the test of the data written with equal times; without
+// such times nothing is merged.
+TEST(Logrank, TimefixOnThePackedPath) {
+  for (bool strata : {false, true}) {
+    SCOPED_TRACE(strata ? "two strata" : "one stratum");
+    hazard::SurvData d;
+    d.time = {7.6, 7.6000000000076, 9, 23.000000001, 23, 4, 12, 15};
+    d.status = {1, 1, 0, 1, 1, 1, 0, 1};
+    d.group = {0, 1, 0, 1, 0, 1, 0, 1};
+    d.group_levels = {"A", "B"};
+    if (strata) {
+      d.stratum = {0, 0, 1, 1, 0, 1, 1, 0};
+      d.strata_levels = {"x", "y"};
+    }
+    hazard::SurvData e = d;
+    e.time = {7.6, 7.6, 9, 23, 23, 4, 12, 15};
+    const auto r = hazard::logrank(d), q = hazard::logrank(e);
+    EXPECT_TRUE(r.times_merged);
+    EXPECT_FALSE(q.times_merged);
+    EXPECT_EQ(r.stats.observed, q.stats.observed);
+    EXPECT_EQ(r.stats.expected, q.stats.expected);
+    EXPECT_EQ(r.stats.variance, q.stats.variance);
+    const auto x = hazard::logrank(d, {.timefix = false});
+    EXPECT_FALSE(x.times_merged);
+    EXPECT_NE(x.stats.expected, q.stats.expected);
+  }
+}
+
 // RADIANT-4 PFS (kmdata reconstruction, ../shared/data): the whole library path (CSV reader,
 // column roles, logrank) against survdiff on the same file, recorded by make_logrank.R in
 // radiant4.json.

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numeric>
 #include <random>
@@ -171,6 +172,60 @@ TEST(DenseRanks, WordsInAnotherOrder) {
     for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(rank[pos[i]], want[i]) << "n = " << n;
     EXPECT_EQ(distinct, static_cast<std::size_t>(*std::max_element(want.begin(), want.end())) + 1);
   }
+}
+
+}  // namespace
+
+namespace {
+
+// split_packed_rows: each cell holds its rows in input order, on one thread and on two (from
+// 32768 rows), and a rejected cell or row makes it return false; PackedRow keys sort as the
+// times, and within a tie the censored row first.
+TEST(SplitPackedRows, CellsInInputOrderOnOneAndTwoThreads) {
+  using hazard::detail::PackedRow;
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> cell(0, 4), tick(0, 1000);
+  for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{1000}, std::size_t{100001}}) {
+    std::vector<int> c(n);
+    std::vector<double> t(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      c[i] = std::array<int, 4>{0, 1, 3, 3}[static_cast<std::size_t>(cell(rng) % 4)];  // 2 empty
+      t[i] = tick(rng) / 8.0;
+    }
+    std::vector<std::vector<PackedRow>> cells(4);
+    ASSERT_TRUE(hazard::detail::split_packed_rows(
+        n, [&](std::size_t i) { return static_cast<std::size_t>(c[i]); },
+        [&](std::size_t i, bool&) { return PackedRow(t[i], i % 2 == 1); }, cells));
+    std::vector<std::size_t> at(4, 0);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto k = static_cast<std::size_t>(c[i]);
+      ASSERT_LT(at[k], cells[k].size());
+      const PackedRow r = cells[k][at[k]++];
+      EXPECT_EQ(r.time(), t[i]);
+      EXPECT_EQ(r.event(), i % 2 == 1);
+    }
+    for (std::size_t k = 0; k < 4; ++k) EXPECT_EQ(at[k], cells[k].size());
+    if (n == 0) continue;
+    EXPECT_FALSE(hazard::detail::split_packed_rows(
+        n, [&](std::size_t i) { return i == n - 1 ? std::size_t{4} : std::size_t{0}; },
+        [&](std::size_t i, bool&) { return PackedRow(t[i], false); }, cells));
+    EXPECT_FALSE(hazard::detail::split_packed_rows(
+        n, [&](std::size_t) { return std::size_t{0}; },
+        [&](std::size_t i, bool& ok) {
+          if (i == n / 2) ok = false;
+          return PackedRow(t[i], false);
+        },
+        cells));
+  }
+  // order of keys: by time (-0.0 as +0.0), then censored before event
+  const PackedRow a(0.0, true), b(-0.0, false), c2(0.5, false), d(0.5, true), e(2.0, false);
+  EXPECT_EQ(a.time_bits(), b.time_bits());
+  EXPECT_LT(b.key, a.key);
+  EXPECT_LT(a.key, c2.key);
+  EXPECT_LT(c2.key, d.key);
+  EXPECT_LT(d.key, e.key);
+  EXPECT_EQ(e.time(), 2.0);
+  EXPECT_EQ(std::signbit(b.time()), false);
 }
 
 }  // namespace

@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
 #include <span>
 #include <vector>
 
@@ -40,4 +44,41 @@ TEST(Timefix, MergedListsGiveTheAnswerOfTheWholeData) {
   const std::vector<double> d{1, 9};
   EXPECT_FALSE(aeq_merges(std::vector<std::span<const double>>{a, d}));
   EXPECT_FALSE(aeq_merges(std::vector<std::span<const double>>{}));
+}
+
+// AeqScan (one pass over the distinct values, only the smallest gap tested) gives aeq_cuts'
+// answer, with gaps of the order of either rule's bound, and aeq_merges over lists that of the
+// lists' merged distinct values.
+TEST(Timefix, OnePassScanAgreesWithTheCuts) {
+  const double tol = std::sqrt(std::numeric_limits<double>::epsilon());
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  int merged = 0, not_merged = 0;
+  for (int trial = 0; trial < 2000; ++trial) {
+    std::vector<double> y;
+    double v = trial % 3 == 0 ? 0.0 : u(rng) * 100;
+    const int m = 1 + trial % 40;
+    for (int i = 0; i < m; ++i) {
+      y.push_back(v);
+      // gaps around tol, around tol * mean, or large
+      const double scale = trial % 4 == 0 ? tol : (trial % 4 == 1 ? tol * v : 1.0);
+      v = std::nextafter(v + scale * (0.5 + u(rng)), 1e300);
+    }
+    y.erase(std::unique(y.begin(), y.end()), y.end());
+    AeqScan scan;
+    for (double x : y) scan.add(x);
+    const bool cuts = !aeq_cuts(y).empty();
+    EXPECT_EQ(scan.merges(), cuts);
+    (cuts ? merged : not_merged) += 1;
+    // the same values dealt to three lists (a value may be in several)
+    std::vector<std::vector<double>> lists(3);
+    for (std::size_t i = 0; i < y.size(); ++i) {
+      lists[i % 3].push_back(y[i]);
+      if (i % 5 == 0) lists[(i + 1) % 3].push_back(y[i]);
+    }
+    for (auto& l : lists) std::sort(l.begin(), l.end());
+    EXPECT_EQ(aeq_merges(std::vector<std::span<const double>>(lists.begin(), lists.end())), cuts);
+  }
+  EXPECT_GT(merged, 200);
+  EXPECT_GT(not_merged, 200);
 }
