@@ -362,26 +362,30 @@ KmResult kaplan_meier(const SurvData& data, const KmOptions& options) {
             static_cast<std::size_t>(data.weight[i]);
   }
   r.groups.resize(n_groups);
-  for (std::size_t g = 0; g < n_groups; ++g) {
-    KmGroup& out = r.groups[g];
-    if (!data.group.empty()) out.level = data.group_levels[g];
-    out.curve = std::move(curves[g]);
-    out.n = rows_in[g];
-    for (double d : out.curve.n_event) out.events += d;
-    std::vector<double> probs = options.quantiles;
-    probs.push_back(0.5);
-    out.quantiles = km_quantiles(out.curve, probs);
-    out.median = out.quantiles.back();
-    out.quantiles.pop_back();
-    for (double t : times) out.at.push_back(km_landmark(out.curve, t));
-    if (options.rmst_tau) out.rmst = km_rmst(out.curve, *options.rmst_tau, options.conf_level);
-    if (out.n == 0) {  // a level without rows (R drops it): nothing is estimable
-      constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-      for (KmLandmark& a : out.at) a.surv = a.std_err = a.lower = a.upper = nan;
-      if (out.rmst)
-        out.rmst->estimate = out.rmst->std_err = out.rmst->lower = out.rmst->upper = nan;
+  // each group's summaries from its curve alone: the groups dealt alternately to two threads, as
+  // their curves (the same computation per group either way)
+  detail::two_halves(n, [&](int half) {
+    for (std::size_t g = static_cast<std::size_t>(half); g < n_groups; g += 2) {
+      KmGroup& out = r.groups[g];
+      if (!data.group.empty()) out.level = data.group_levels[g];
+      out.curve = std::move(curves[g]);
+      out.n = rows_in[g];
+      for (double d : out.curve.n_event) out.events += d;
+      std::vector<double> probs = options.quantiles;
+      probs.push_back(0.5);
+      out.quantiles = km_quantiles(out.curve, probs);
+      out.median = out.quantiles.back();
+      out.quantiles.pop_back();
+      for (double t : times) out.at.push_back(km_landmark(out.curve, t));
+      if (options.rmst_tau) out.rmst = km_rmst(out.curve, *options.rmst_tau, options.conf_level);
+      if (out.n == 0) {  // a level without rows (R drops it): nothing is estimable
+        constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+        for (KmLandmark& a : out.at) a.surv = a.std_err = a.lower = a.upper = nan;
+        if (out.rmst)
+          out.rmst->estimate = out.rmst->std_err = out.rmst->lower = out.rmst->upper = nan;
+      }
     }
-  }
+  });
   if (options.rmst_tau && n_groups == 2)
     r.rmst_difference = rmst_difference(*r.groups[0].rmst, *r.groups[1].rmst, options.conf_level);
   return r;

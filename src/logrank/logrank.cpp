@@ -28,14 +28,17 @@
 // Times are compared exactly: rows tie when their times are equal doubles. logrank(SurvData)
 // first merges times closer than sqrt(machine epsilon), as survdiff(timefix = TRUE) with aeqSurv
 // (util/timefix.hpp, shared with cox and km): whether any would merge is read from the sorted
-// rows of the first pass, and only then are the statistics computed again on the merged times.
+// rows of the first pass (with one stratum on the packed path, from the distinct times the pass
+// meets, AeqScanDescending), and only then are the statistics computed again on the merged times.
 //
 // Cost. One sort of the rows by (stratum, time) (std::sort for small n, a radix sort for large
-// n), then per stratum one backward pass that grows the risk sets from the last time to the first
-// (as survdiff2.c; sums are built up, never subtracted down, which keeps weighted risk sets
-// accurate). Only for rho or gamma != 0 is it preceded by one forward pass for S(t-) (with case
-// weights, after one backward pass for the weighted numbers at risk that S needs).
-// O(n log n + D K^2) for D event times and K groups; no allocation when the workspace is reused.
+// n; without case weights, rho = gamma = 0 and at most kDirectMaxGroups groups, the packed path
+// of packed_stats: each (stratum, group) cell sorted as 8-byte keys, the cells of a stratum
+// merged in its pass), then per stratum one backward pass that grows the risk sets from the last
+// time to the first (as survdiff2.c; sums are built up, never subtracted down, which keeps weighted
+// risk sets accurate). Only for rho or gamma != 0 is it preceded by one forward pass for S(t-)
+// (with case weights, after one backward pass for the weighted numbers at risk that S needs). O(n
+// log n + D K^2) for D event times and K groups; no allocation when the workspace is reused.
 //
 // Many groups (K > kDirectMaxGroups). The O(K^2) update of V at every event time would make a
 // test of K groups cost O(D K^2) (a column with 4,000 levels: a minute). Instead
@@ -58,6 +61,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -217,8 +221,8 @@ using Key = LogrankWorkspace::Key;
 
 std::uint64_t time_bits(Key k) { return k.key >> 1; }
 
-bool packed_stats(const LogrankInput& input, std::size_t K, LogrankStats& out,
-                  LogrankWorkspace& ws) {
+bool packed_stats(const LogrankInput& input, std::size_t K, LogrankStats& out, LogrankWorkspace& ws,
+                  detail::AeqScanDescending* scan) {
   const std::size_t n = input.time.size();
   std::size_t S = 1;
   if (!input.stratum.empty()) {
@@ -283,6 +287,7 @@ bool packed_stats(const LogrankInput& input, std::size_t K, LogrankStats& out,
           any = true;
         }
       if (!any) break;
+      if (scan) scan->add(detail::key_time(t | (std::uint64_t{1} << 63)));
       double deaths = 0.0;
       for (std::size_t k = 0; k < K; ++k) {
         const Key* c = cell[k].data();
@@ -346,17 +351,10 @@ bool packed_times_merge(const LogrankWorkspace& ws, std::size_t K) {
   return detail::aeq_merges(std::vector<std::span<const double>>(lists.begin(), lists.end()));
 }
 
-}  // namespace
-
-LogrankStats logrank_stats(const LogrankInput& input, const LogrankOptions& options) {
-  LogrankStats out;
-  LogrankWorkspace workspace;
-  logrank_stats(input, options, out, workspace);
-  return out;
-}
-
-void logrank_stats(const LogrankInput& input, const LogrankOptions& options, LogrankStats& out,
-                   LogrankWorkspace& ws) {
+// logrank_stats; on the packed path `scan` (when given) is fed each stratum's distinct times,
+// from the last back (for logrank()'s timefix check).
+void compute_stats(const LogrankInput& input, const LogrankOptions& options, LogrankStats& out,
+                   LogrankWorkspace& ws, detail::AeqScanDescending* scan) {
   check_options(options);
   const std::size_t n = input.time.size();
   if (input.status.size() != n || input.group.size() != n ||
@@ -388,7 +386,7 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
   out.weight_log_scale = 0.0;
   ws.packed = false;
   if (!weighted && !fh && K <= kDirectMaxGroups && n <= UINT32_MAX &&
-      packed_stats(input, K, out, ws)) {
+      packed_stats(input, K, out, ws, scan)) {
     ws.rows.clear();
     return;
   }
@@ -530,6 +528,20 @@ void logrank_stats(const LogrankInput& input, const LogrankOptions& options, Log
       V[j * K + j] = D[j] - 2.0 * V[j * K + j];
     }
   }
+}
+
+}  // namespace
+
+LogrankStats logrank_stats(const LogrankInput& input, const LogrankOptions& options) {
+  LogrankStats out;
+  LogrankWorkspace workspace;
+  logrank_stats(input, options, out, workspace);
+  return out;
+}
+
+void logrank_stats(const LogrankInput& input, const LogrankOptions& options, LogrankStats& out,
+                   LogrankWorkspace& ws) {
+  compute_stats(input, options, out, ws, nullptr);
 }
 
 TwoArmLogrank logrank_two_arm_sum(std::span<const double> deaths, std::span<const double> deaths1,
@@ -734,14 +746,18 @@ LogrankResult logrank(const SurvData& data, const LogrankOptions& options) {
                      .n_groups = data.group_levels.size(),
                      .frequency = data.frequency};
   LogrankWorkspace ws;
-  logrank_stats(input, options, result.stats, ws);
+  detail::AeqScanDescending scan;
+  compute_stats(input, options, result.stats, ws, options.timefix ? &scan : nullptr);
   if (options.timefix) {
     // whether aeqSurv would merge any times, from the rows sorted by (stratum, time): one
     // stratum is read in place; several have their distinct times merged
     const auto& rows = ws.rows;
     bool merges = false;
     if (ws.packed) {
-      merges = packed_times_merge(ws, result.stats.n_groups);
+      // one stratum: from its distinct times as the pass met them, unless that is not certain
+      std::optional<bool> known;
+      if (result.stats.strata.size() <= 1) known = scan.merges();
+      merges = known ? *known : packed_times_merge(ws, result.stats.n_groups);
     } else if (rows.empty() || rows.front().code == rows.back().code) {
       merges = detail::aeq_merges_sorted(std::span<const Row>(rows.data(), rows.size()));
     } else {

@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -51,6 +52,41 @@ class AeqScan {
     const double meanabs = sum_ / static_cast<double>(m_);
     const double tol = std::sqrt(std::numeric_limits<double>::epsilon());
     return min_gap_ <= tol || min_gap_ / meanabs <= tol;
+  }
+
+ private:
+  double sum_ = 0, prev_ = 0, min_gap_ = std::numeric_limits<double>::infinity();
+  std::size_t m_ = 0;
+};
+
+/// AeqScan fed the distinct values in descending order (a backward pass): the gaps are the same
+/// differences, but the mean of |y| is summed in the other order, and the two sums of m terms
+/// differ by at most ~2 (m - 1) u relative (u = 2^-53; each is within (m - 1) u of the exact
+/// sum, Higham, Accuracy and Stability of Numerical Algorithms, 2002, sec. 4.2). So the decision
+/// is certain unless min gap / mean is within (4 m + 16) u of tol: merges() says nothing there
+/// (std::nullopt), nor for a sum out of the normal range, and the caller scans in ascending order.
+class AeqScanDescending {
+ public:
+  void add(double y) {
+    if (m_ > 0) min_gap_ = std::min(min_gap_, prev_ - y);
+    sum_ += std::fabs(y);
+    prev_ = y;
+    ++m_;
+  }
+  std::optional<bool> merges() const {
+    if (m_ < 2) return false;
+    const double tol = std::sqrt(std::numeric_limits<double>::epsilon());
+    if (min_gap_ <= tol) return true;
+    const double meanabs = sum_ / static_cast<double>(m_);
+    if (!(meanabs >= std::numeric_limits<double>::min() &&
+          meanabs <= std::numeric_limits<double>::max()))
+      return std::nullopt;
+    const double q = min_gap_ / meanabs;
+    const double margin =
+        (4.0 * static_cast<double>(m_) + 16.0) * (std::numeric_limits<double>::epsilon() / 2);
+    if (q <= tol * (1 - margin)) return true;
+    if (q > tol * (1 + margin)) return false;
+    return std::nullopt;
   }
 
  private:

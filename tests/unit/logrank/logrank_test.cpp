@@ -6,8 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <numeric>
@@ -20,6 +20,7 @@
 #include "hazard/error.hpp"
 #include "test_util.hpp"
 #include "tolerances.hpp"
+#include "util/timefix.hpp"
 
 namespace {
 
@@ -517,6 +518,31 @@ TEST(Logrank, TimefixOnThePackedPath) {
     const auto x = hazard::logrank(d, {.timefix = false});
     EXPECT_FALSE(x.times_merged);
     EXPECT_NE(x.stats.expected, q.stats.expected);
+  }
+}
+
+// Times exactly at the boundary of aeqSurv's relative rule, where the check made during the
+// pass cannot be certain (util/timefix.hpp, AeqScanDescending): logrank() then walks the sorted
+// times in ascending order, and says "merged" exactly when aeq_surv changes a time.
+TEST(Logrank, TimefixAtTheBoundaryOfTheRelativeRule) {
+  // distinct times 1, 1 + 1e-7 and c: the gap 1e-7 merges once the mean of the three exceeds
+  // 1e-7 / tol; c on either side of that boundary (by bisection on the doubles)
+  auto merges = [](double c) {
+    std::vector<double> t{1, 1 + 1e-7, c}, none;
+    return hazard::detail::aeq_surv(t, none);
+  };
+  double lo = 2, hi = 100;
+  while (std::nextafter(lo, hi) < hi) {
+    const double mid = lo + (hi - lo) / 2;
+    (merges(mid) ? hi : lo) = mid;
+  }
+  for (double c : {lo, hi}) {
+    hazard::SurvData d;
+    d.time = {1, 1 + 1e-7, c, 1, c};
+    d.status = {1, 1, 1, 0, 1};
+    d.group = {0, 1, 1, 0, 0};
+    d.group_levels = {"A", "B"};
+    EXPECT_EQ(hazard::logrank(d).times_merged, c == hi) << c;
   }
 }
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <random>
 #include <span>
 #include <vector>
@@ -81,4 +82,51 @@ TEST(Timefix, OnePassScanAgreesWithTheCuts) {
   }
   EXPECT_GT(merged, 200);
   EXPECT_GT(not_merged, 200);
+}
+
+// The values {1, 1 + 1e-7, c}: the gap 1e-7 is above tol, and merges by the relative rule once
+// the mean (2 + 1e-7 + c) / 3 exceeds 1e-7 / tol (c ~ 18). The smallest c for which aeq_cuts
+// merges, by bisection on the doubles (the mean moves by a fraction of an ulp of tol's ratio).
+std::vector<double> at_the_boundary(bool merging) {
+  double lo = 2, hi = 100;  // {.., 2} does not merge, {.., 100} does
+  auto merges = [](double c) { return !aeq_cuts(std::vector<double>{1, 1 + 1e-7, c}).empty(); };
+  while (std::nextafter(lo, hi) < hi) {
+    const double mid = lo + (hi - lo) / 2;
+    (merges(mid) ? hi : lo) = mid;
+  }
+  return {1, 1 + 1e-7, merging ? hi : lo};
+}
+
+// AeqScanDescending (the distinct values from the largest down, the mean summed in that order):
+// whenever it answers, aeq_cuts' answer; it answers all but cases within its margin of the
+// boundary of the relative rule, and says nothing exactly at that boundary.
+TEST(Timefix, DescendingScanAnswersOnlyWhenCertain) {
+  const double tol = std::sqrt(std::numeric_limits<double>::epsilon());
+  std::mt19937 rng(4);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  int answered = 0, trials = 0;
+  for (int trial = 0; trial < 3000; ++trial, ++trials) {
+    std::vector<double> y;
+    double v = u(rng) * 1000;
+    const int m = 2 + trial % 300;
+    for (int i = 0; i < m; ++i) {
+      y.push_back(v);
+      v += trial % 2 == 0 ? tol * v * (0.9 + 0.2 * u(rng)) : u(rng);
+    }
+    AeqScanDescending scan;
+    for (std::size_t i = y.size(); i-- > 0;) scan.add(y[i]);
+    const std::optional<bool> d = scan.merges();
+    if (d) {
+      ++answered;
+      EXPECT_EQ(*d, !aeq_cuts(y).empty());
+    }
+  }
+  EXPECT_GT(answered, trials * 99 / 100);
+  for (bool merging : {false, true}) {
+    const std::vector<double> y = at_the_boundary(merging);
+    EXPECT_EQ(aeq_cuts(y).empty(), !merging);
+    AeqScanDescending scan;
+    for (std::size_t i = y.size(); i-- > 0;) scan.add(y[i]);
+    EXPECT_FALSE(scan.merges().has_value()) << y[2];
+  }
 }
