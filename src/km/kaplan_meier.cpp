@@ -80,7 +80,7 @@ struct KeyedAccess {
 };
 /// PackedAccess: 8-byte keys of unweighted rows (PackedRow, util/time_order.hpp).
 struct PackedAccess {
-  static constexpr bool unit_weights = true;  // then d > 0 exactly when d0 > 0
+  static constexpr bool unit_weights = true;  // every sum over rows is a count
   std::span<const PackedRow> rows;
   std::size_t size() const { return rows.size(); }
   bool same_time(std::size_t a, std::size_t b) const {
@@ -91,6 +91,49 @@ struct PackedAccess {
   double w(std::size_t) const { return 1.0; }
 };
 
+/// The forward pass's products and sums, one distinct time at a time (file comment).
+struct KmForward {
+  ConfType conf_type;
+  double z;
+  bool robust;
+  double km = 1, nelson = 0, v = 0;
+  // robust: the squared weights of the rows still at risk after the current time, and the sum
+  // over the rows that have left of (w_i D_i)^2 (see the file comment)
+  double w2_after = 0, left = 0;
+
+  /// Appends S, H, the SEs and the limits of the next time to c: nr at risk, d events, `jump`
+  /// whether S steps there; robust: w2e, w2c the squared weights of its events and censored rows.
+  void step(KmCurve& c, double nr, double d, bool jump, double w2e, double w2c) {
+    if (jump) {
+      nelson += d / nr;
+      km *= (nr - d) / nr;
+      v += d / (nr * (nr - d));  // +inf when nr == d: S is 0 from here on
+    }
+    c.surv.push_back(km);
+    c.cumhaz.push_back(nelson);
+    double se_log, std_err;
+    if (robust) {
+      // the rows leaving at t: censored ones with D = G(t), events with D = G(t) - 1 / (n - d)
+      const double own = jump ? 1 / (nr - d) : 0.0;
+      left += w2c * v * v + w2e * (v - own) * (v - own);
+      w2_after -= w2e + w2c;
+      const double var_log = v * v * std::max(w2_after, 0.0) + left;
+      // once S = 0 its influence is 0 (R's survfitkm), though D_i is infinite
+      std_err = km == 0 ? 0.0 : km * std::sqrt(var_log);
+      // as R's survfit_confint(logse = FALSE): se / S, 0 where se is 0
+      se_log = std_err == 0 ? 0.0 : std_err / km;
+    } else {
+      se_log = std::sqrt(v);
+      std_err = se_log * km;  // inf * 0 = NaN, as R
+    }
+    c.se_log.push_back(se_log);
+    c.std_err.push_back(std_err);
+    const ConfLimits ci = km_conf_limits_z(km, se_log, conf_type, z);
+    c.lower.push_back(ci.lower);
+    c.upper.push_back(ci.upper);
+  }
+};
+
 /// The curve of rows sorted by ascending time; `robust`: the infinitesimal-jackknife SE.
 template <class Access>
 KmCurve km_curve_sorted(const Access& rows, ConfType conf_type, double conf_level, bool robust) {
@@ -98,18 +141,46 @@ KmCurve km_curve_sorted(const Access& rows, ConfType conf_type, double conf_leve
   const std::size_t n = rows.size();
   if (n == 0) return c;
 
-  // Distinct times (ascending) and, per time, the unweighted event count d0.
+  // Distinct times (ascending): the curve's length.
   std::size_t m = 1;
   for (std::size_t k = 1; k < n; ++k)
     if (!rows.same_time(k, k - 1)) ++m;
+  for (auto* col : {&c.time, &c.n_risk, &c.n_event, &c.n_censor, &c.surv, &c.se_log, &c.std_err,
+                    &c.lower, &c.upper, &c.cumhaz})
+    reserve_huge(*col, m);
+  KmForward f{.conf_type = conf_type, .z = km_z(conf_level), .robust = robust};
+
+  if constexpr (Access::unit_weights) {
+    // Unit weights: every sum over a time's rows is a whole count (exact in any order), and the
+    // number at risk at a time is the count of rows from it on, so one forward pass over the
+    // blocks of tied rows gives the numbers R's backward pass sums, and the curve with them.
+    f.w2_after = static_cast<double>(n);  // robust: the sum of the squared weights
+    for (std::size_t k = 0; k < n;) {
+      const std::size_t start = k;
+      std::size_t events = 0;
+      do {
+        events += rows.event(k) ? 1 : 0;
+        ++k;
+      } while (k < n && rows.same_time(k, start));
+      const auto nr = static_cast<double>(n - start), d = static_cast<double>(events),
+                 censored = static_cast<double>(k - start - events);
+      c.time.push_back(rows.time(start));
+      c.n_risk.push_back(nr);
+      c.n_event.push_back(d);
+      c.n_censor.push_back(censored);
+      f.step(c, nr, d, d > 0, d, censored);
+    }
+    return c;
+  }
+
   resize_huge(c.time, m);
   resize_huge(c.n_risk, m);
   resize_huge(c.n_event, m);
   resize_huge(c.n_censor, m);
-  // the unweighted event count d0 (with unit weights it is d itself and not stored)
+  // per time the unweighted event count d0 and (robust) the sums of squared weights of its
+  // events and of its censored rows
   std::vector<std::size_t> d0;
-  if (!Access::unit_weights) resize_huge(d0, m, std::size_t{0});
-  // robust: per time, the sums of squared weights of its events and of its censored rows
+  resize_huge(d0, m, std::size_t{0});
   std::vector<double> w2_event, w2_censor;
   if (robust) {
     resize_huge(w2_event, m, 0.0);
@@ -130,7 +201,7 @@ KmCurve km_curve_sorted(const Access& rows, ConfType conf_type, double conf_leve
     at_risk += wi;
     if (rows.event(k)) {
       c.n_event[j] += wi;
-      if constexpr (!Access::unit_weights) ++d0[j];
+      ++d0[j];
       if (robust) w2_event[j] += wi * wi;
     } else {
       c.n_censor[j] += wi;
@@ -140,46 +211,12 @@ KmCurve km_curve_sorted(const Access& rows, ConfType conf_type, double conf_leve
   }
 
   // Forward pass: products and sums.
-  resize_huge(c.surv, m);
-  resize_huge(c.se_log, m);
-  resize_huge(c.std_err, m);
-  resize_huge(c.lower, m);
-  resize_huge(c.upper, m);
-  resize_huge(c.cumhaz, m);
-  const double z = km_z(conf_level);
-  double km = 1, nelson = 0, v = 0;
-  // robust: the squared weights of the rows still at risk after the current time, and the sum
-  // over the rows that have left of (w_i D_i)^2 (see the file comment)
-  double w2_after = 0, left = 0;
   if (robust)
-    for (std::size_t t = 0; t < m; ++t) w2_after += w2_event[t] + w2_censor[t];
+    for (std::size_t t = 0; t < m; ++t) f.w2_after += w2_event[t] + w2_censor[t];
   for (std::size_t t = 0; t < m; ++t) {
-    const double nr = c.n_risk[t], d = c.n_event[t];
-    const bool jump = (Access::unit_weights || d0[t] > 0) && d > 0;
-    if (jump) {
-      nelson += d / nr;
-      km *= (nr - d) / nr;
-      v += d / (nr * (nr - d));  // +inf when nr == d: S is 0 from here on
-    }
-    c.surv[t] = km;
-    c.cumhaz[t] = nelson;
-    if (robust) {
-      // the rows leaving at t: censored ones with D = G(t), events with D = G(t) - 1 / (n - d)
-      const double own = jump ? 1 / (nr - d) : 0.0;
-      left += w2_censor[t] * v * v + w2_event[t] * (v - own) * (v - own);
-      w2_after -= w2_event[t] + w2_censor[t];
-      const double var_log = v * v * std::max(w2_after, 0.0) + left;
-      // once S = 0 its influence is 0 (R's survfitkm), though D_i is infinite
-      c.std_err[t] = km == 0 ? 0.0 : km * std::sqrt(var_log);
-      // as R's survfit_confint(logse = FALSE): se / S, 0 where se is 0
-      c.se_log[t] = c.std_err[t] == 0 ? 0.0 : c.std_err[t] / km;
-    } else {
-      c.se_log[t] = std::sqrt(v);
-      c.std_err[t] = c.se_log[t] * km;  // inf * 0 = NaN, as R
-    }
-    const ConfLimits ci = km_conf_limits_z(km, c.se_log[t], conf_type, z);
-    c.lower[t] = ci.lower;
-    c.upper[t] = ci.upper;
+    const double d = c.n_event[t];
+    f.step(c, c.n_risk[t], d, d0[t] > 0 && d > 0, robust ? w2_event[t] : 0.0,
+           robust ? w2_censor[t] : 0.0);
   }
   return c;
 }

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -238,7 +239,8 @@ TEST(KaplanMeier, AGroupLevelWithoutRowsIsNotEstimable) {
 // Without case weights the rows are split by group as 8-byte keys (on two threads from 32768
 // rows) and checked on the way; case weights take 16-byte records. Weights of 1 give the
 // unweighted estimate, so the two paths must agree bit for bit: here with ties (within and across
-// groups), a group without rows, everything censored in one group, landmarks and RMST.
+// groups), a group without rows, everything censored in one group, landmarks and RMST, with the
+// Greenwood and with the robust variance.
 TEST(KaplanMeier, PackedPathMatchesTheWeightedPath) {
   std::mt19937 rng(11);
   std::uniform_real_distribution<double> u(0.0, 1.0);
@@ -254,25 +256,28 @@ TEST(KaplanMeier, PackedPathMatchesTheWeightedPath) {
     }
     hazard::SurvData w = d;
     w.weight.assign(n, 1.0);
-    const hazard::KmOptions o{.times = {1, 10, 40}, .rmst_tau = 30.0};
-    const auto a = hazard::kaplan_meier(d, o), b = hazard::kaplan_meier(w, o);
-    ASSERT_EQ(a.groups.size(), b.groups.size());
-    for (std::size_t g = 0; g < a.groups.size(); ++g) {
-      const auto &x = a.groups[g], &y = b.groups[g];
-      EXPECT_EQ(x.n, y.n);
-      EXPECT_EQ(x.events, y.events);
-      for (auto col :
-           {&hazard::KmCurve::time, &hazard::KmCurve::n_risk, &hazard::KmCurve::n_event,
-            &hazard::KmCurve::n_censor, &hazard::KmCurve::surv, &hazard::KmCurve::cumhaz})
-        EXPECT_EQ(x.curve.*col, y.curve.*col);
-      // NaN (R's NA) compares unequal to itself: compare the bits
-      for (auto col : {&hazard::KmCurve::se_log, &hazard::KmCurve::std_err, &hazard::KmCurve::lower,
-                       &hazard::KmCurve::upper}) {
-        ASSERT_EQ((x.curve.*col).size(), (y.curve.*col).size());
-        for (std::size_t i = 0; i < (x.curve.*col).size(); ++i)
-          EXPECT_EQ(std::memcmp(&(x.curve.*col)[i], &(y.curve.*col)[i], sizeof(double)), 0);
+    for (const std::optional<bool> robust : {std::optional<bool>{}, std::optional<bool>{true}}) {
+      const hazard::KmOptions o{.times = {1, 10, 40}, .rmst_tau = 30.0, .robust = robust};
+      const auto a = hazard::kaplan_meier(d, o), b = hazard::kaplan_meier(w, o);
+      EXPECT_EQ(a.robust, robust.has_value());
+      ASSERT_EQ(a.groups.size(), b.groups.size());
+      for (std::size_t g = 0; g < a.groups.size(); ++g) {
+        const auto &x = a.groups[g], &y = b.groups[g];
+        EXPECT_EQ(x.n, y.n);
+        EXPECT_EQ(x.events, y.events);
+        for (auto col :
+             {&hazard::KmCurve::time, &hazard::KmCurve::n_risk, &hazard::KmCurve::n_event,
+              &hazard::KmCurve::n_censor, &hazard::KmCurve::surv, &hazard::KmCurve::cumhaz})
+          EXPECT_EQ(x.curve.*col, y.curve.*col);
+        // NaN (R's NA) compares unequal to itself: compare the bits
+        for (auto col : {&hazard::KmCurve::se_log, &hazard::KmCurve::std_err,
+                         &hazard::KmCurve::lower, &hazard::KmCurve::upper}) {
+          ASSERT_EQ((x.curve.*col).size(), (y.curve.*col).size());
+          for (std::size_t i = 0; i < (x.curve.*col).size(); ++i)
+            EXPECT_EQ(std::memcmp(&(x.curve.*col)[i], &(y.curve.*col)[i], sizeof(double)), 0);
+        }
+        EXPECT_EQ(std::memcmp(&x.median, &y.median, sizeof x.median), 0);
       }
-      EXPECT_EQ(std::memcmp(&x.median, &y.median, sizeof x.median), 0);
     }
   }
 }
