@@ -294,7 +294,7 @@ std::vector<KmCurve> km_curves(std::span<const double> time, std::span<const std
     if (rows_in)
       for (std::size_t g = 0; g < n_groups; ++g) (*rows_in)[g] = rows[g].size();
     std::vector<PackedRow> other;
-    for (std::size_t g = 0; g < n_groups; ++g) sort_keyed_rows(rows[g], other, hist, 0);
+    for (std::size_t g = 0; g < n_groups; ++g) sort_packed_rows(rows[g], other, hist);
     std::vector<PackedRow>().swap(other);
     // The curves of the groups are independent: the groups are dealt alternately to two threads
     // (the same computation per group either way; below two_thread_rows rows, one thread).

@@ -251,7 +251,7 @@ bool packed_stats(const LogrankInput& input, std::size_t K, LogrankStats& out, L
       ws.cells);
   if (!ok) return false;
   ws.packed = true;
-  for (auto& cell : ws.cells) detail::sort_keyed_rows(cell, ws.key_buffer, ws.histogram, 0);
+  for (auto& cell : ws.cells) detail::sort_packed_rows(cell, ws.key_buffer, ws.histogram);
 
   ws.scratch.assign(2 * K, 0.0);
   double* risk = ws.scratch.data();  // number at risk per group

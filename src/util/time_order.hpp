@@ -52,9 +52,8 @@ struct KeyedRow {
 
 /// An 8-byte sort record of a row whose time is >= 0 (or -0.0): time_key(t) << 1 | event bit. A
 /// non-negative time's key has its top bit set, so the shift loses nothing; rows with equal times
-/// have equal time_bits(). Sorting by the whole key orders by time and, within a tie, censored
-/// rows before events (so it serves computations whose sums over a tie do not depend on the order
-/// of its rows, e.g. counts). The default constructor leaves the key unset, so that resizing a
+/// have equal time_bits(). Sorted by time alone (sort_packed_rows), for computations whose sums
+/// over a tie do not depend on the order of its rows (counts). The default constructor leaves the key unset, so that resizing a
 /// buffer of them does not clear memory that is written anyway.
 struct PackedRow {
   std::uint64_t key;
@@ -267,6 +266,23 @@ void sort_keyed_rows(Vec& rows, Vec& other, std::vector<std::uint32_t>& hist, st
   const std::uint64_t flip = descending ? ~std::uint64_t{0} : 0;
   const std::size_t codes = n_codes > 1 ? n_codes : 0;
   radix::passes<11>(rows, other, hist, codes, flip);
+}
+
+/// Sorts 8-byte records (PackedRow or any type of that layout: time key << 1 | a flag in bit 0)
+/// stably by time alone (key bits [1, 64)): rows of equal times keep their order whatever their
+/// flags. The 63 bits take five passes of 13-bit digits (8192-entry histograms) instead of the six
+/// 11-bit passes of the full key: measured on 8-byte keys of exponential times with 4 decimals
+/// (2-core VM, best of 15), 5e5 keys 7.1 ms instead of 7.9-10.1, 3.3e6 keys 53 instead of 65,
+/// 5e6 keys 61-74 instead of 72-76 (16-bit digits, four passes: slower than both).
+template <class Vec>
+void sort_packed_rows(Vec& rows, Vec& other, std::vector<std::uint32_t>& hist) {
+  using Row = typename Vec::value_type;
+  if (rows.size() < 2048 || rows.size() > UINT32_MAX) {
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const Row& a, const Row& b) { return (a.key >> 1) < (b.key >> 1); });
+    return;
+  }
+  radix::passes<13>(rows, other, hist, 0, 0, 1);
 }
 
 /// Deals the rows [0, n) into cells of 8-byte records (PackedRow or any type of that layout), each

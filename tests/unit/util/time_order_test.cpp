@@ -180,7 +180,7 @@ namespace {
 
 // split_packed_rows: each cell holds its rows in input order, on one thread and on two (from
 // 32768 rows), and a rejected cell or row makes it return false; PackedRow keys sort as the
-// times, and within a tie the censored row first.
+// times, and within a tie the censored row first (sort_keyed_rows' order).
 TEST(SplitPackedRows, CellsInInputOrderOnOneAndTwoThreads) {
   using hazard::detail::PackedRow;
   std::mt19937 rng(5);
@@ -226,6 +226,36 @@ TEST(SplitPackedRows, CellsInInputOrderOnOneAndTwoThreads) {
   EXPECT_LT(d.key, e.key);
   EXPECT_EQ(e.time(), 2.0);
   EXPECT_EQ(std::signbit(b.time()), false);
+}
+
+}  // namespace
+
+namespace {
+
+// sort_packed_rows orders by time alone and keeps ties (whatever their flags) in input order: the
+// std::stable_sort order by time_bits, on the comparison path, the one-thread radix path and the
+// two-thread radix path (five 13-bit passes over bits 1..63).
+TEST(SortPackedRows, StableByTimeAlone) {
+  using hazard::detail::PackedRow;
+  std::mt19937 rng(9);
+  std::uniform_int_distribution<int> tick(0, 3000), coin(0, 1);
+  for (std::size_t n : {std::size_t{100}, std::size_t{5000}, std::size_t{200000}}) {
+    // the flag bit marks input order within a tie only through the row's position: keep each
+    // row's index alongside to check stability
+    std::vector<PackedRow> rows(n);
+    std::vector<std::pair<std::uint64_t, std::size_t>> want(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      rows[i] = PackedRow(tick(rng) / 16.0 + (i % 7 == 0 ? 1e-300 : 0.0), coin(rng) == 1);
+      want[i] = {rows[i].key, i};
+    }
+    std::stable_sort(want.begin(), want.end(),
+                     [](const auto& a, const auto& b) { return (a.first >> 1) < (b.first >> 1); });
+    std::vector<PackedRow> other;
+    std::vector<std::uint32_t> hist;
+    hazard::detail::sort_packed_rows(rows, other, hist);
+    ASSERT_EQ(rows.size(), n);
+    for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(rows[i].key, want[i].first) << i;
+  }
 }
 
 }  // namespace
