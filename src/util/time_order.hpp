@@ -53,8 +53,8 @@ struct KeyedRow {
 /// An 8-byte sort record of a row whose time is >= 0 (or -0.0): time_key(t) << 1 | event bit. A
 /// non-negative time's key has its top bit set, so the shift loses nothing; rows with equal times
 /// have equal time_bits(). Sorted by time alone (sort_packed_rows), for computations whose sums
-/// over a tie do not depend on the order of its rows (counts). The default constructor leaves the key unset, so that resizing a
-/// buffer of them does not clear memory that is written anyway.
+/// over a tie do not depend on the order of its rows (counts). The default constructor leaves the
+/// key unset, so that resizing a buffer of them does not clear memory that is written anyway.
 struct PackedRow {
   std::uint64_t key;
   static constexpr std::int32_t code = 0;  // sort_keyed_rows: one block
