@@ -17,6 +17,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <utility>
 #include <vector>
 
 #include "hazard/error.hpp"
@@ -139,6 +140,36 @@ std::vector<double> findq_of(std::size_t n, X&& x, Y&& y, const std::vector<doub
       hi = std::max(hi, y(i));
     }
 
+  if (monotone) {
+    // The non-missing values never decrease (NaN holes aside, e.g. limits undefined once S = 0):
+    // the smallest kept y + shift >= p is at the first non-missing index where y + shift >= p
+    // (every later one is no smaller, and an earlier equal y would satisfy too, so that index is
+    // kept), found by binary search within the runs of non-missing points.
+    std::vector<std::pair<std::size_t, std::size_t>> runs;  // [begin, end) of non-NaN points
+    for (std::size_t i = 0; i < n; ++i)
+      if (!std::isnan(y(i))) {
+        if (runs.empty() || runs.back().second != i)
+          runs.emplace_back(i, i + 1);
+        else
+          ++runs.back().second;
+      }
+    auto first_at_least = [&](double p, double shift) -> double {
+      for (const auto& run : runs) {
+        if (!(y(run.second - 1) + shift >= p)) continue;
+        std::size_t b = run.first, e = run.second - 1;  // the first in [b, e] with y + shift >= p
+        while (b < e) {
+          const std::size_t mid = b + (e - b) / 2;
+          if (y(mid) + shift >= p)
+            e = mid;
+          else
+            b = mid + 1;
+        }
+        return static_cast<double>(b);
+      }
+      return nan;
+    };
+    return answer(first_at_least, lo, hi, y(last));
+  }
   auto smallest_at_least = [&](double p, double shift) -> double {
     double best = std::numeric_limits<double>::infinity();
     std::size_t at = n;

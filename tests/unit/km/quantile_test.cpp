@@ -25,6 +25,39 @@ TEST(Findq, MatchesRsFindqOnNonMonotoneAndMissingValues) {
   EXPECT_EQ(hazard::detail::findq(x2, y2, {0.5}).at(0), 4.0);
 }
 
+TEST(Findq, MatchesRsFindqOnNonDecreasingValuesWithMissingOnes) {
+  // The binary search over the runs of non-missing points (y non-decreasing apart from NA, as the
+  // limits of a curve that reaches 0), with flat runs, repeats across an NA and an NA at the end.
+  // Expected values from R 4.2.2, survival 3.5-3: tol <- sqrt(.Machine$double.eps);
+  //   survival:::findq(0:9, c(0, .1, NA, .1, .3, .3, NA, NA, .6, .6),
+  //                    c(.1, .2, .3, .45, .6, .7, .3 + tol/2, .6 - tol/2, 0, .05), tol)
+  //   -> 2.5 4 6 8 8.5 NA 6 8.5 0 1
+  //   survival:::findq(0:6, c(0, .2, .2, .5, NA, NA, NA), c(.2, .5, .35, .5 - tol/2, .6), tol)
+  //   -> 2 NA 3 NA NA
+  const double tol = std::sqrt(std::numeric_limits<double>::epsilon());
+  const std::vector<double> x = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+  const std::vector<double> y = {0, 0.1, NAN, 0.1, 0.3, 0.3, NAN, NAN, 0.6, 0.6};
+  const std::vector<double> q = hazard::detail::findq(
+      x, y, {0.1, 0.2, 0.3, 0.45, 0.6, 0.7, 0.3 + tol / 2, 0.6 - tol / 2, 0, 0.05});
+  const std::vector<double> want = {2.5, 4, 6, 8, 8.5, NAN, 6, 8.5, 0, 1};
+  ASSERT_EQ(q.size(), want.size());
+  for (std::size_t i = 0; i < q.size(); ++i) {
+    if (std::isnan(want[i]))
+      EXPECT_TRUE(std::isnan(q[i])) << i;
+    else
+      EXPECT_EQ(q[i], want[i]) << i;
+  }
+  const std::vector<double> x2 = {0, 1, 2, 3, 4, 5, 6};
+  const std::vector<double> y2 = {0, 0.2, 0.2, 0.5, NAN, NAN, NAN};
+  const std::vector<double> q2 =
+      hazard::detail::findq(x2, y2, {0.2, 0.5, 0.35, 0.5 - tol / 2, 0.6});
+  EXPECT_EQ(q2[0], 2.0);
+  EXPECT_TRUE(std::isnan(q2[1]));
+  EXPECT_EQ(q2[2], 3.0);
+  EXPECT_TRUE(std::isnan(q2[3]));
+  EXPECT_TRUE(std::isnan(q2[4]));
+}
+
 TEST(Findq, MatchesRsFindqOnNonDecreasingValues) {
   // The binary-search path (y non-decreasing, no NA), with flat runs and a flat end. Expected
   // values from R 4.2.2, survival 3.5-3: tol <- sqrt(.Machine$double.eps);
