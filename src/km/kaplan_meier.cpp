@@ -20,10 +20,12 @@
 // Checked against survfit(weights =)$std.err to 1e-15 (tests/reference/km/make_km_robust.R).
 // Limits: km_conf_limits (conf_limits.cpp). Ties: events and censorings at the same time are
 // one row; censored subjects are at risk at their own time (n counts time >= t).
-// Input: unsorted rows, times finite and >= 0; one sort of row indices by (group, time)
-// (util/time_order.hpp: radix sort for large n), then one pass per group:
-// a backward pass accumulates the risk set from the last time (R's order of summation, so
-// n - d is exactly 0 when everyone left fails) and a forward pass forms the products and sums.
+// Input: unsorted rows, times finite and >= 0; one sort by (group, time) (util/time_order.hpp:
+// radix sort for large n; without case weights the rows split by group and sorted as 8-byte
+// keys), then per group: with case weights a backward pass accumulates the risk set from the last
+// time (R's order of summation, so n - d is exactly 0 when everyone left fails) and a forward pass
+// forms the products and sums; without them every count is whole (exact in any order), and one
+// forward pass over the blocks of tied rows does both.
 // Timefix: as R (survfit's timefix = TRUE, aeqSurv), times closer than sqrt(machine eps) are
 // merged first (util/timefix.hpp, shared with cox and logrank); whether any would merge is read
 // from the curves' distinct times (no sort of its own), and only then are the curves computed
