@@ -385,8 +385,8 @@ TEST(Logrank, SurvDataFrontEnd) {
 // (stratum, group) cell as 8-byte keys and merges a stratum's cells in its pass; frequencies, FH
 // weights or negative times take the 16-byte records sorted by (stratum, time). Frequencies of 1
 // are the unweighted test of the same rows (survdiff's variance), so the two paths must agree
-// bit for bit, here on ties across groups, gaps in the stratum codes, a group without rows, one
-// row, everything censored, 8 groups, and sizes that use the two-thread split and sort.
+// bit for bit, here on ties across groups, gaps in the stratum codes, 300 strata, a group without
+// rows, one row, everything censored, 8 groups, and sizes that use the two-thread split and sort.
 TEST(Logrank, PackedPathMatchesTheRowPath) {
   struct Spec {
     std::size_t n;
@@ -396,17 +396,23 @@ TEST(Logrank, PackedPathMatchesTheRowPath) {
     double censored;                   // share of censored rows
     bool empty_group;                  // group 1 gets no rows
   };
-  const std::vector<Spec> specs{
-      {1, 2, {}, 10, 0.3, false},        {2, 2, {}, 1, 0.0, false},
-      {50, 2, {}, 5, 1.0, false},        {3000, 3, {0, 2, 5}, 40, 0.3, true},
-      {100000, 2, {}, 500, 0.3, false},  {100000, 8, {0, 1, 2, 3}, 200, 0.5, false},
-      {70000, 4, {3, 1}, 0, 0.2, false}, {40000, 2, {0, 1}, 3, 0.9, false}};
+  std::vector<std::int32_t> many_strata(300);  // 600 cells of ~170 rows
+  std::iota(many_strata.begin(), many_strata.end(), 0);
+  const std::vector<Spec> specs{{1, 2, {}, 10, 0.3, false},
+                                {2, 2, {}, 1, 0.0, false},
+                                {50, 2, {}, 5, 1.0, false},
+                                {3000, 3, {0, 2, 5}, 40, 0.3, true},
+                                {100000, 2, {}, 500, 0.3, false},
+                                {100000, 8, {0, 1, 2, 3}, 200, 0.5, false},
+                                {70000, 4, {3, 1}, 0, 0.2, false},
+                                {40000, 2, {0, 1}, 3, 0.9, false},
+                                {100000, 2, many_strata, 60, 0.3, false}};
   std::mt19937 rng(2026);
   hazard::LogrankWorkspace ws_packed, ws_rows;
   for (const Spec& sp : specs) {
     SCOPED_TRACE("n = " + std::to_string(sp.n) + ", groups = " + std::to_string(sp.groups));
     std::uniform_real_distribution<double> u(0.0, 1.0);
-    std::uniform_int_distribution<std::size_t> grp(0, sp.groups - 1), str(0, 9);
+    std::uniform_int_distribution<std::size_t> grp(0, sp.groups - 1), str(0, 1u << 20);
     CaseData d;
     d.n_groups = sp.groups;
     for (std::size_t i = 0; i < sp.n; ++i) {
