@@ -300,13 +300,31 @@ bool split_packed_rows(std::size_t n, Cell&& cell, MakeRow&& row,
   two_halves(n, [&](int h) {
     const auto [lo, hi] = half_range(n, h);
     std::vector<std::uint32_t> c(n_cells, 0);  // this thread's own (no shared cache lines)
-    for (std::size_t i = lo; i < hi; ++i) {
-      const std::size_t k = cell(i);
-      if (k >= n_cells) {
+    if (n_cells == 1 || n_cells == 2) {
+      // one or two cells (e.g. two arms): the count of cell 1 is a sum, which vectorises (a
+      // count array's increments wait on each other: ~8x slower on 5e6 rows)
+      const unsigned shift = n_cells == 2 ? 1 : 0;
+      std::size_t ones = 0, bad = 0;
+      for (std::size_t i = lo; i < hi; ++i) {
+        const std::size_t k = cell(i);
+        ones += k & 1;
+        bad |= k >> shift;
+      }
+      if (bad != 0) {
         rejected[h] = true;
         return;
       }
-      ++c[k];
+      c[0] = static_cast<std::uint32_t>(hi - lo - ones);
+      if (n_cells == 2) c[1] = static_cast<std::uint32_t>(ones);
+    } else {
+      for (std::size_t i = lo; i < hi; ++i) {
+        const std::size_t k = cell(i);
+        if (k >= n_cells) {
+          rejected[h] = true;
+          return;
+        }
+        ++c[k];
+      }
     }
     std::copy(c.begin(), c.end(), count.begin() + static_cast<std::ptrdiff_t>(h) * n_cells);
   });

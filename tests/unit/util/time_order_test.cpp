@@ -232,6 +232,35 @@ TEST(SplitPackedRows, CellsInInputOrderOnOneAndTwoThreads) {
 
 namespace {
 
+// One and two cells take a counting pass of their own (a sum): the same cells, and the same
+// rejections (a cell just past the last, or a huge one from a negative code).
+TEST(SplitPackedRows, OneAndTwoCells) {
+  using hazard::detail::PackedRow;
+  for (std::size_t n_cells : {std::size_t{1}, std::size_t{2}})
+    for (std::size_t n : {std::size_t{3}, std::size_t{1000}, std::size_t{70001}}) {
+      auto cell_of = [&](std::size_t i) { return (i * 7 / 3) % n_cells; };
+      std::vector<std::vector<PackedRow>> cells(n_cells);
+      ASSERT_TRUE(hazard::detail::split_packed_rows(
+          n, cell_of, [&](std::size_t i, bool&) { return PackedRow(static_cast<double>(i), true); },
+          cells));
+      std::vector<std::size_t> at(n_cells, 0);
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t k = cell_of(i);
+        ASSERT_LT(at[k], cells[k].size());
+        EXPECT_EQ(cells[k][at[k]++].time(), static_cast<double>(i));
+      }
+      for (std::size_t k = 0; k < n_cells; ++k) EXPECT_EQ(at[k], cells[k].size());
+      for (std::size_t bad : {n_cells, static_cast<std::size_t>(-1), std::size_t{5}}) {
+        EXPECT_FALSE(hazard::detail::split_packed_rows(
+            n, [&](std::size_t i) { return i == n - 1 ? bad : cell_of(i); },
+            [&](std::size_t i, bool&) { return PackedRow(static_cast<double>(i), false); }, cells));
+        EXPECT_FALSE(hazard::detail::split_packed_rows(
+            n, [&](std::size_t i) { return i == 0 ? bad : cell_of(i); },
+            [&](std::size_t i, bool&) { return PackedRow(static_cast<double>(i), false); }, cells));
+      }
+    }
+}
+
 // sort_packed_rows orders by time alone and keeps ties (whatever their flags) in input order: the
 // std::stable_sort order by time_bits, on the comparison path, the one-thread radix path and the
 // two-thread radix path (five 13-bit passes over bits 1..63).
