@@ -116,6 +116,11 @@ class World final : public Cluster {
   [[noreturn]] void abort(int code) const override {
     std::fflush(stdout);
     std::fflush(stderr);
+    // Open MPI forwards a rank's output through its daemon, and MPI_Abort ends the job at once:
+    // a message written just before could be lost on the way (seen in CI under load, the error
+    // of `cox --residuals` over ranks missing from mpirun's stderr). A moment for the forwarding
+    // to deliver it; only on this failure path.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
     MPI_Abort(MPI_COMM_WORLD, code);
     std::_Exit(code);  // MPI_Abort does not return; should it, the process still ends
   }
