@@ -12,6 +12,17 @@
 
 namespace {
 
+// q equals want exactly, NaN where want is NaN.
+void expect_same_quantiles(const std::vector<double>& q, const std::vector<double>& want) {
+  ASSERT_EQ(q.size(), want.size());
+  for (std::size_t i = 0; i < q.size(); ++i) {
+    if (std::isnan(want[i]))
+      EXPECT_TRUE(std::isnan(q[i])) << i;
+    else
+      EXPECT_EQ(q[i], want[i]) << i;
+  }
+}
+
 TEST(Findq, MatchesRsFindqOnNonMonotoneAndMissingValues) {
   // Expected values from R: survival:::findq(x, y, p, sqrt(.Machine$double.eps)).
   const std::vector<double> x = {0, 1, 2, 3};
@@ -40,13 +51,7 @@ TEST(Findq, MatchesRsFindqOnNonDecreasingValuesWithMissingOnes) {
   const std::vector<double> q = hazard::detail::findq(
       x, y, {0.1, 0.2, 0.3, 0.45, 0.6, 0.7, 0.3 + tol / 2, 0.6 - tol / 2, 0, 0.05});
   const std::vector<double> want = {2.5, 4, 6, 8, 8.5, NAN, 6, 8.5, 0, 1};
-  ASSERT_EQ(q.size(), want.size());
-  for (std::size_t i = 0; i < q.size(); ++i) {
-    if (std::isnan(want[i]))
-      EXPECT_TRUE(std::isnan(q[i])) << i;
-    else
-      EXPECT_EQ(q[i], want[i]) << i;
-  }
+  expect_same_quantiles(q, want);
   const std::vector<double> x2 = {0, 1, 2, 3, 4, 5, 6};
   const std::vector<double> y2 = {0, 0.2, 0.2, 0.5, NAN, NAN, NAN};
   const std::vector<double> q2 =
@@ -71,13 +76,7 @@ TEST(Findq, MatchesRsFindqOnNonDecreasingValues) {
   const std::vector<double> q =
       hazard::detail::findq(x, y, {0, 0.2, 0.35, 0.5, 0.8, 0.9, 0.2 + tol / 2, 0.5 - tol / 2});
   const std::vector<double> want = {0, 2, 3, 4.5, 6.5, NAN, 2, 4.5};
-  ASSERT_EQ(q.size(), want.size());
-  for (std::size_t i = 0; i < q.size(); ++i) {
-    if (std::isnan(want[i]))
-      EXPECT_TRUE(std::isnan(q[i])) << i;
-    else
-      EXPECT_EQ(q[i], want[i]) << i;
-  }
+  expect_same_quantiles(q, want);
   const std::vector<double> q2 =
       hazard::detail::findq({0, 1, 2, 3, 4}, {0, 0.1, 0.3, 0.3, 0.6}, {0.3, 0.6, 0.05, 0.61});
   EXPECT_EQ(q2[0], 3.0);
