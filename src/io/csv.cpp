@@ -548,7 +548,7 @@ struct ChunkResult {
   std::size_t rows = 0;
   std::uint64_t line_feeds = 0;  // the line feeds of the chunk (when it parsed to its end)
   Failure failure = Failure::none;
-  std::exception_ptr error;  // the first error met (the UTF-8 check runs before the parse)
+  std::exception_ptr error;  // the first error met (an invalid UTF-8 byte's before the parse's)
 };
 
 /// Chunks of the body: chunk j ends at the record end at or after end_target[j] (its offset in
@@ -653,10 +653,53 @@ class BodyParser {
     std::uint64_t line_feeds = 0;
   };
 
+  /// The UTF-8 check of a chunk, run a block (1 MB, to a line feed) ahead of its parse rather than
+  /// over the whole chunk before it: the parse then reads bytes just checked (still in cache), and
+  /// the file's pages are resident only from the parse's last release to the checked end, not the
+  /// whole chunk at once. The chunk's verdict is unchanged: when the parse stops early (an error),
+  /// finish() checks the bytes not yet reached before the parse's error is taken, so an invalid
+  /// byte anywhere in the chunk is its error, as when the whole chunk was checked first. (Bytes the
+  /// parse reads before their check, within a record longer than the lead, are only kept in the
+  /// collectors, which are dropped when the check fails.)
+  class Utf8Ahead {
+   public:
+    Utf8Ahead(const BodyParser& parser, std::string_view chunk) : parser_(parser), chunk_(chunk) {}
+
+    /// Checks on when the parse at `pos` has come within the lead of the checked end.
+    void ahead_of(std::size_t pos) {
+      if (checked_ >= chunk_.size() || pos + lead < checked_) return;
+      std::size_t end = std::max(checked_, pos) + block;
+      if (end >= chunk_.size()) {
+        end = chunk_.size();
+      } else {
+        const void* nl = std::memchr(chunk_.data() + end, '\n', chunk_.size() - end);
+        end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - chunk_.data()) + 1
+                 : chunk_.size();
+      }
+      parser_.check_utf8(chunk_.substr(checked_, end - checked_));
+      checked_ = end;
+    }
+
+    /// Checks the rest of the chunk.
+    void finish() {
+      if (checked_ < chunk_.size()) parser_.check_utf8(chunk_.substr(checked_));
+      checked_ = chunk_.size();
+    }
+
+   private:
+    static constexpr std::size_t block = std::size_t{1} << 20;
+    static constexpr std::size_t lead = std::size_t{1} << 18;
+    const BodyParser& parser_;
+    std::string_view chunk_;
+    std::size_t checked_ = 0;
+  };
+
   /// Parses `chunk` (whole records; its first line is `first_line`) into `cols` (only the
-  /// collectors flagged in `only`, when given) and the records' lines; `expect`: rows to reserve.
+  /// collectors flagged in `only`, when given) and the records' lines; `expect`: rows to reserve;
+  /// `utf8`, when given, checks the chunk as the parse goes (the caller finishes it).
   Pass run_pass(std::string_view chunk, std::uint64_t first_line, std::vector<Collector>& cols,
-                IndexSequence* lines, const std::vector<bool>* only, std::size_t expect) const {
+                IndexSequence* lines, const std::vector<bool>* only, std::size_t expect,
+                Utf8Ahead* utf8 = nullptr) const {
     if (expect) {
       for (std::size_t k = 0; k < cols.size(); ++k)
         if (!only || (*only)[k]) cols[k].reserve(expect);
@@ -674,9 +717,10 @@ class BodyParser {
     std::uint64_t rec_line = 0;
     Pass pass;
     std::size_t parsed = 0;  // start of the chunk's pages not yet released
-    constexpr std::size_t release_step = std::size_t{4} << 20;
+    constexpr std::size_t release_step = std::size_t{1} << 20;
     while (!tok.at_end()) {
       const std::size_t rec_begin = tok.pos();
+      if (utf8) utf8->ahead_of(rec_begin);
       if (s_.mapping && rec_begin - parsed >= release_step) {
         s_.mapping->release(chunk.substr(parsed, rec_begin - parsed));
         parsed = rec_begin;
@@ -723,17 +767,11 @@ class BodyParser {
     auto parse_chunk = [&](std::size_t c) {
       ChunkResult& r = out[c];
       r.cols.resize(s_.n_cols);
-      try {
-        check_utf8(chunks[c]);
-      } catch (...) {
-        r.failure = ChunkResult::Failure::utf8;
-        r.error = std::current_exception();
-        return;
-      }
+      Utf8Ahead utf8(*this, chunks[c]);
       try {
         // the first chunk's vectors receive the others' rows when the chunks are merged
         const Pass p = run_pass(chunks[c], first_line[c], r.cols, &r.lines, nullptr,
-                                expect_rows(c == 0 ? s_.body.size() : chunks[c].size()));
+                                expect_rows(c == 0 ? s_.body.size() : chunks[c].size()), &utf8);
         r.rows = p.rows;
         r.line_feeds = p.line_feeds;
       } catch (const detail::UnterminatedQuote&) {
@@ -744,6 +782,16 @@ class BodyParser {
         r.error = std::current_exception();
       } catch (...) {
         r.failure = ChunkResult::Failure::other;
+        r.error = std::current_exception();
+      }
+      // The UTF-8 check of the bytes it has not reached (all of them after an error of the check
+      // ahead: that error is met again), whose error comes before any of the parse.
+      try {
+        utf8.finish();
+      } catch (...) {
+        r = ChunkResult{};
+        r.cols.resize(s_.n_cols);
+        r.failure = ChunkResult::Failure::utf8;
         r.error = std::current_exception();
       }
     };
@@ -947,7 +995,7 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
                            .mapping = mapping});
 
   // Large inputs are cut into chunks of whole records, parsed on separate threads (each chunk is
-  // checked for invalid UTF-8 on its thread before it is parsed). The cuts are taken at the first
+  // checked for invalid UTF-8 on its thread, a block ahead of its parse: Utf8Ahead). The cuts are taken at the first
   // line feed after each target, at once; after the parse, place_chunks checks them in file order
   // and gives each chunk its lines. Only where a cut fell inside a quoted field are the chunks cut
   // again, exactly (RecordEnds reads the quotes as the Tokenizer does), and parsed again.

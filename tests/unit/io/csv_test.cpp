@@ -462,9 +462,9 @@ TEST(Csv, SpeculativeAndExactCutsAgreeOnRandomTexts) {
   EXPECT_GT(tables, 400u);
 }
 
-// Each chunk is checked for invalid UTF-8 before it is parsed, so an invalid byte in a chunk comes
-// before a parse error earlier in that chunk (as in one piece, where the whole body is checked
-// first; the first MB of the file is checked with the header). Here, with 2 threads, the
+// An invalid byte in a chunk comes before a parse error earlier in that chunk (the chunk is checked
+// a block ahead of its parse, and the rest of it when the parse stops early: as when the whole body
+// was checked first; the first MB of the file is checked with the header). Here, with 2 threads, the
 // speculative cut falls inside a quoted field, before its invalid byte (past the first MB), and the
 // first chunk's parse stops at line 2: the exact first chunk reaches to the end of the quoted
 // field, and its check names the invalid byte.
@@ -483,6 +483,31 @@ TEST(Csv, InvalidByteBeyondASpeculativeCutComesBeforeAParseErrorOfItsChunk) {
   for (std::size_t threads = 3; threads <= 8; ++threads)
     EXPECT_EQ(outcome_of(text, threads).error, outcome_of(text, threads, CsvCuts::exact).error)
         << threads;
+}
+
+// The UTF-8 check runs a block (1 MB) ahead of the parse; a record longer than that is parsed
+// past the checked bytes. Here a quoted field of ~2.4 MB, from just before the first block's end,
+// holds line feeds (where the blocks end) and an invalid byte near its end, and is followed by a
+// character after its closing quote (a parse error on the same line): the invalid byte is the
+// error, for 1 and 2 threads. Without the parse error, the same.
+TEST(Csv, InvalidByteInARecordLongerThanTheCheckedBlockIsFound) {
+  for (const bool parse_error : {true, false}) {
+    std::string text = "a,b\n";
+    const int short_records = 240000;  // 4 bytes each: ~0.96 MB
+    for (int i = 0; i < short_records; ++i) text += "1,1\n";
+    text += "2,\"";
+    for (int i = 0; i < 24000; ++i) text += std::string(99, 'x') + "\n";  // 2.4 MB, 24000 lines
+    text += "\xff\"";
+    text += parse_error ? "x\n" : "\n";
+    for (int i = 0; i < 10; ++i) text += "3,3\n";
+    const std::uint64_t bad_line = 2u + short_records + 24000u;
+    for (std::size_t threads : {1u, 2u}) {
+      const Outcome o = outcome_of(text, threads);
+      ASSERT_FALSE(o.table) << threads;
+      EXPECT_NE(o.error.find("not UTF-8"), std::string::npos) << threads << " " << o.error;
+      EXPECT_EQ(o.where.line, bad_line) << threads << " " << o.error;
+    }
+  }
 }
 
 // The automatic choice of cuts: exact only for a body whose start holds a line feed inside a
