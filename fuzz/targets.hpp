@@ -99,9 +99,11 @@ inline bool same_bits(const Table& a, const Table& b) {
   return true;
 }
 
-/// CSV: the first byte picks the encoding, the delimiter and the number of parallel chunks; the
-/// rest is the file. Short inputs also go through the number parser's differential check. With
-/// chunks, the speculative cuts give what the exact cuts give, and so does one chunk.
+/// CSV: the first byte picks the encoding, the delimiter, the number of parallel chunks and a
+/// small parse window; the rest is the file. Short inputs also go through the number parser's
+/// differential check. With chunks, the speculative cuts give what the exact cuts give, and so does
+/// one chunk; parsed in small windows (2 to 47 bytes at a time), the text gives what it gives in
+/// one window.
 inline int csv(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
   CsvOptions o;
@@ -111,11 +113,26 @@ inline int csv(const std::uint8_t* data, std::size_t size) {
   if (size <= 40) numbers_agree(bytes(data + 1, size - 1));
   bool parsed = false;
   Table t;
+  std::string error;
   try {
-    t = parse_csv(bytes(data + 1, size - 1), "fuzz.csv", o);
+    t = parse_csv(bytes(data + 1, size - 1), "fuzz.csv", o);  // one window (csv_window)
     walk(t);
     parsed = true;
-  } catch (const DataError&) {
+  } catch (const DataError& e) {
+    error = e.what();
+  }
+  {
+    const std::size_t window = 2 + 3 * static_cast<std::size_t>(data[0] >> 4);
+    std::string windowed_error;
+    std::optional<Table> windowed;
+    try {
+      windowed = detail::parse_csv_cuts(bytes(data + 1, size - 1), "fuzz.csv", o,
+                                        detail::CsvCuts::automatic, window);
+    } catch (const DataError& e) {
+      windowed_error = e.what();
+    }
+    if (windowed_error != error || windowed.has_value() != parsed || (windowed && !same_bits(*windowed, t)))
+      __builtin_trap();
   }
   // The chunks cut speculatively (checked after the parse, the default) and exactly (a serial scan
   // of the quotes): the same table, or the same error.

@@ -10,8 +10,9 @@
 //   * a column is numeric when its first non-missing value is a finite number and so are all the
 //     others; when a later value is not a number the column is read again as categorical.
 //
-// Cost: one pass over the bytes; only requested fields are converted. A second pass happens only
-// for a column that starts numeric and turns out to be categorical.
+// Cost: one pass over the bytes, a window at a time (a file's windows read by pread into a reused
+// buffer: no page faults on its mapping; docs/performance.md); only requested fields are converted.
+// A second pass happens only for a column that starts numeric and turns out to be categorical.
 #include "hazard/csv.hpp"
 
 #include <fmt/format.h>
@@ -619,6 +620,7 @@ class BodyParser {
     const std::vector<int>& slot;  // header index -> collector index (-1: not read)
     std::size_t n_cols;            // collectors
     const detail::MappedFile* mapping;
+    std::size_t window;  // bytes parsed at a time (window())
   };
 
   explicit BodyParser(const Setup& s) : s_(s), ncol_(s.header.names.size()) {
@@ -653,31 +655,21 @@ class BodyParser {
     std::uint64_t line_feeds = 0;
   };
 
-  /// The UTF-8 check of a chunk, run a block (1 MB, to a line feed) ahead of its parse rather than
-  /// over the whole chunk before it: the parse then reads bytes just checked (still in cache), and
-  /// the file's pages are resident only from the parse's last release to the checked end, not the
-  /// whole chunk at once. The chunk's verdict is unchanged: when the parse stops early (an error),
-  /// finish() checks the bytes not yet reached before the parse's error is taken, so an invalid
-  /// byte anywhere in the chunk is its error, as when the whole chunk was checked first. (Bytes the
-  /// parse reads before their check, within a record longer than the lead, are only kept in the
-  /// collectors, which are dropped when the check fails.)
-  class Utf8Ahead {
+  /// The UTF-8 check of a chunk, one window at a time just before the window's parse (the bytes
+  /// are then in cache for the parse) rather than over the whole chunk before it. The chunk's
+  /// verdict is unchanged: when the parse stops early (an error), finish() checks the bytes not yet
+  /// reached before the parse's error is taken, so an invalid byte anywhere in the chunk is its
+  /// error, as when the whole chunk was checked first.
+  class Utf8Checked {
    public:
-    Utf8Ahead(const BodyParser& parser, std::string_view chunk) : parser_(parser), chunk_(chunk) {}
+    Utf8Checked(const BodyParser& parser, std::string_view chunk) : parser_(parser), chunk_(chunk) {}
 
-    /// Checks on when the parse at `pos` has come within the lead of the checked end.
-    void ahead_of(std::size_t pos) {
-      if (checked_ >= chunk_.size() || pos + lead < checked_) return;
-      std::size_t end = std::max(checked_, pos) + block;
-      if (end >= chunk_.size()) {
-        end = chunk_.size();
-      } else {
-        const void* nl = std::memchr(chunk_.data() + end, '\n', chunk_.size() - end);
-        end = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - chunk_.data()) + 1
-                 : chunk_.size();
-      }
-      parser_.check_utf8(chunk_.substr(checked_, end - checked_));
-      checked_ = end;
+    /// Checks `bytes`, the chunk's bytes from `begin` on (a copy read from the file, or a view).
+    void window(std::string_view bytes, std::size_t begin) {
+      // an invalid byte: the error is made from the text itself (its line and field)
+      if (detail::find_invalid_utf8(bytes) != std::string_view::npos)
+        parser_.check_utf8(chunk_.substr(begin, bytes.size()));
+      checked_ = std::max(checked_, begin + bytes.size());
     }
 
     /// Checks the rest of the chunk.
@@ -687,19 +679,39 @@ class BodyParser {
     }
 
    private:
-    static constexpr std::size_t block = std::size_t{1} << 20;
-    static constexpr std::size_t lead = std::size_t{1} << 18;
     const BodyParser& parser_;
     std::string_view chunk_;
     std::size_t checked_ = 0;
   };
 
+  /// The window of `chunk` from `base` (a record end) that run_pass parses next: whole records of
+  /// about Setup::window bytes, or the rest of the chunk at its end. For a mapped file the bytes
+  /// are read into `buffer` (MappedFile::read: a buffer reused window after window, no page faults
+  /// on the mapping); else a view of the text. The window ends at the first record end in its
+  /// second half (RecordEnds reads the quotes as the Tokenizer does; the window starts outside a
+  /// quoted field); a record longer than that doubles the window, and past 64 MB the rest of the
+  /// chunk is parsed from the mapping itself (its pages released after it).
+  std::string_view window(std::string_view chunk, std::size_t base, std::string& buffer) const {
+    const std::string_view rest = chunk.substr(base);
+    auto bytes = [&](std::string_view part) { return s_.mapping ? s_.mapping->read(part, buffer) : part; };
+    constexpr std::size_t max_copied = std::size_t{64} << 20;
+    for (std::size_t want = std::max<std::size_t>(s_.window, 2);; want *= 2) {
+      if (rest.size() <= want) return bytes(rest);
+      if (want > max_copied) return rest;
+      const std::string_view w = bytes(rest.substr(0, want));
+      detail::RecordEnds ends(w, s_.options.delimiter);
+      const std::size_t end = ends.after(want / 2);
+      if (end < w.size()) return w.substr(0, end);  // (w.size(): no record end found before it)
+    }
+  }
+
   /// Parses `chunk` (whole records; its first line is `first_line`) into `cols` (only the
   /// collectors flagged in `only`, when given) and the records' lines; `expect`: rows to reserve;
-  /// `utf8`, when given, checks the chunk as the parse goes (the caller finishes it).
+  /// `utf8`, when given, checks each window before its parse (the caller finishes it). The chunk is
+  /// parsed window by window (window()).
   Pass run_pass(std::string_view chunk, std::uint64_t first_line, std::vector<Collector>& cols,
                 IndexSequence* lines, const std::vector<bool>* only, std::size_t expect,
-                Utf8Ahead* utf8 = nullptr) const {
+                Utf8Checked* utf8 = nullptr) const {
     if (expect) {
       for (std::size_t k = 0; k < cols.size(); ++k)
         if (!only || (*only)[k]) cols[k].reserve(expect);
@@ -707,55 +719,56 @@ class BodyParser {
     const std::string& source = s_.source;
     const std::vector<std::string>& names = s_.header.names;
     const std::size_t ncol = ncol_;
-    detail::Tokenizer tok(chunk, source, s_.options.delimiter, first_line);
-    tok.set_names(&names);
     std::size_t needed = 0;  // fields from here on are not converted (only counted)
     for (std::size_t f = 0; f < ncol; ++f)
       if (s_.slot[f] >= 0 && (!only || (*only)[static_cast<std::size_t>(s_.slot[f])]))
         needed = f + 1;
-    tok.skip_fields_from(needed, ncol);
-    std::uint64_t rec_line = 0;
+    std::uint64_t rec_line = 0, line = first_line;
     Pass pass;
-    std::size_t parsed = 0;  // start of the chunk's pages not yet released
-    constexpr std::size_t release_step = std::size_t{1} << 20;
-    while (!tok.at_end()) {
-      const std::size_t rec_begin = tok.pos();
-      if (utf8) utf8->ahead_of(rec_begin);
-      if (s_.mapping && rec_begin - parsed >= release_step) {
-        s_.mapping->release(chunk.substr(parsed, rec_begin - parsed));
-        parsed = rec_begin;
+    std::string buffer;  // the windows' bytes read from a mapped file
+    for (std::size_t base = 0; base < chunk.size();) {
+      const std::string_view text = window(chunk, base, buffer);
+      if (utf8) utf8->window(text, base);
+      detail::Tokenizer tok(text, source, s_.options.delimiter, line);
+      tok.set_names(&names);
+      tok.skip_fields_from(needed, ncol);
+      while (!tok.at_end()) {
+        const std::size_t rec_begin = tok.pos();
+        std::size_t nf = tok.record(
+            [&](std::size_t f, std::string_view v) {
+              if (f >= ncol) {
+                throw DataError({.file = source, .line = rec_line, .column = fmt::format("#{}", f + 1),
+                                 .value = std::string(v), .has_value = true},
+                                fmt::format("too many fields: the header has {} columns", ncol));
+              }
+              int k = s_.slot[f];
+              if (k >= 0 && (!only || (*only)[static_cast<std::size_t>(k)]))
+                cols[static_cast<std::size_t>(k)].add(v);
+            },
+            rec_line);
+        if (nf == 0) continue;  // blank line
+        if (nf != ncol) {
+          // Names the first column with no field; the value is the record as written.
+          std::string_view rec = text.substr(rec_begin, tok.pos() - rec_begin);
+          while (!rec.empty() && (rec.back() == '\n' || rec.back() == '\r')) rec.remove_suffix(1);
+          throw DataError(
+              {.file = source,
+               .line = rec_line,
+               .column = names[nf],
+               .value = std::string(rec),
+               .has_value = true},
+              fmt::format("wrong number of fields: {} instead of the header's {} (no field for "
+                          "column '{}' and after: a truncated record?)",
+                          nf, ncol, names[nf]));
+        }
+        if (lines) lines->push_back(rec_line);
+        ++pass.rows;
       }
-      std::size_t nf = tok.record(
-          [&](std::size_t f, std::string_view v) {
-            if (f >= ncol) {
-              throw DataError({.file = source, .line = rec_line, .column = fmt::format("#{}", f + 1),
-                               .value = std::string(v), .has_value = true},
-                              fmt::format("too many fields: the header has {} columns", ncol));
-            }
-            int k = s_.slot[f];
-            if (k >= 0 && (!only || (*only)[static_cast<std::size_t>(k)]))
-              cols[static_cast<std::size_t>(k)].add(v);
-          },
-          rec_line);
-      if (nf == 0) continue;  // blank line
-      if (nf != ncol) {
-        // Names the first column with no field; the value is the record as written.
-        std::string_view rec = chunk.substr(rec_begin, tok.pos() - rec_begin);
-        while (!rec.empty() && (rec.back() == '\n' || rec.back() == '\r')) rec.remove_suffix(1);
-        throw DataError(
-            {.file = source,
-             .line = rec_line,
-             .column = names[nf],
-             .value = std::string(rec),
-             .has_value = true},
-            fmt::format("wrong number of fields: {} instead of the header's {} (no field for "
-                        "column '{}' and after: a truncated record?)",
-                        nf, ncol, names[nf]));
-      }
-      if (lines) lines->push_back(rec_line);
-      ++pass.rows;
+      if (s_.mapping) s_.mapping->release(text);  // (a window read from the mapping itself)
+      line = tok.line();
+      base += text.size();
     }
-    pass.line_feeds = tok.line() - first_line;
+    pass.line_feeds = line - first_line;
     return pass;
   }
 
@@ -767,7 +780,7 @@ class BodyParser {
     auto parse_chunk = [&](std::size_t c) {
       ChunkResult& r = out[c];
       r.cols.resize(s_.n_cols);
-      Utf8Ahead utf8(*this, chunks[c]);
+      Utf8Checked utf8(*this, chunks[c]);
       try {
         // the first chunk's vectors receive the others' rows when the chunks are merged
         const Pass p = run_pass(chunks[c], first_line[c], r.cols, &r.lines, nullptr,
@@ -784,8 +797,8 @@ class BodyParser {
         r.failure = ChunkResult::Failure::other;
         r.error = std::current_exception();
       }
-      // The UTF-8 check of the bytes it has not reached (all of them after an error of the check
-      // ahead: that error is met again), whose error comes before any of the parse.
+      // The UTF-8 check of the bytes it has not reached (all of them after an error of a window's
+      // check: that error is met again), whose error comes before any of the parse.
       try {
         utf8.finish();
       } catch (...) {
@@ -936,12 +949,14 @@ std::vector<Collector> merge_columns(std::vector<ChunkResult>& parts, std::size_
   return cols;
 }
 
-// `mapping`: the file `text` was read from, when it is a read-only mapping; the parsed pages of
-// each chunk are then released as the parse goes (peak memory: the columns, not the file too).
-// `cut_mode`: automatic (the default: see CsvCuts), speculative or exact (tests compare the two).
+// `mapping`: the file `text` was read from, when it is a read-only mapping; each chunk's windows
+// are then read from the file into a buffer (MappedFile::read) rather than from the mapping.
+// `cut_mode`: automatic (the default: see CsvCuts), speculative or exact (tests compare the two);
+// `window`: the bytes parsed at a time (BodyParser::window; tests use small ones).
 Table parse_impl(std::string_view text, const std::string& source, const CsvOptions& options,
                  const detail::MappedFile* mapping = nullptr,
-                 detail::CsvCuts cut_mode = detail::CsvCuts::automatic) {
+                 detail::CsvCuts cut_mode = detail::CsvCuts::automatic,
+                 std::size_t window = detail::csv_window) {
   using namespace detail;
   // Strip a BOM here as well, so that body offsets match read_header's view.
   text = strip_bom(text);
@@ -992,10 +1007,11 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
                            .header = header,
                            .slot = slot,
                            .n_cols = wanted.size(),
-                           .mapping = mapping});
+                           .mapping = mapping,
+                           .window = window});
 
   // Large inputs are cut into chunks of whole records, parsed on separate threads (each chunk is
-  // checked for invalid UTF-8 on its thread, a block ahead of its parse: Utf8Ahead). The cuts are taken at the first
+  // checked for invalid UTF-8 on its thread, a window at a time: Utf8Checked). The cuts are taken at the first
   // line feed after each target, at once; after the parse, place_chunks checks them in file order
   // and gives each chunk its lines. Only where a cut fell inside a quoted field are the chunks cut
   // again, exactly (RecordEnds reads the quotes as the Tokenizer does), and parsed again.
@@ -1091,15 +1107,16 @@ bool has_quoted_line_feed(std::string_view sample, char delim) {
 }
 
 Table parse_csv_cuts(std::string_view text, const std::string& source, const CsvOptions& options,
-                     CsvCuts cuts) {
-  return guard_memory([&] { return parse_impl(text, source, options, nullptr, cuts); }, source,
-                      text.size(), "CSV");
+                     CsvCuts cuts, std::size_t window) {
+  return guard_memory([&] { return parse_impl(text, source, options, nullptr, cuts, window); },
+                      source, text.size(), "CSV");
 }
 
-Table read_csv_mapped(const MappedFile& file, const std::string& source,
-                      const CsvOptions& options) {
-  return guard_memory([&] { return parse_impl(file.view(), source, options, &file); }, source, file.view().size(),
-                      "CSV");
+Table read_csv_mapped(const MappedFile& file, const std::string& source, const CsvOptions& options,
+                      std::size_t window) {
+  return guard_memory(
+      [&] { return parse_impl(file.view(), source, options, &file, CsvCuts::automatic, window); },
+      source, file.view().size(), "CSV");
 }
 }  // namespace detail
 

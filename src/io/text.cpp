@@ -39,6 +39,7 @@ std::string read_to_end(int fd, const std::string& name) {
 MappedFile::MappedFile(const std::string& path) {
   const bool std_in = path == "-";
   const std::string name = std_in ? "standard input" : path;
+  name_ = name;
   // A FIFO's open waits for its writer, as for any reader of a FIFO; then it is read once, to its end.
   fd_ = std_in ? STDIN_FILENO : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   own_fd_ = !std_in;
@@ -83,6 +84,23 @@ void MappedFile::release(std::string_view part) const noexcept {
   const std::uintptr_t first = (b + page - 1) / page * page;
   const std::uintptr_t last = (b + part.size()) / page * page;
   if (last > first) (void)::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
+}
+
+std::string_view MappedFile::read(std::string_view part, std::string& buffer) const {
+  if (!mapped_ || part.empty() || part.data() < data_ || part.data() + part.size() > data_ + size_)
+    return part;
+  if (buffer.size() < part.size()) buffer.resize(part.size());
+  const auto offset = static_cast<off_t>(part.data() - data_);
+  std::size_t done = 0;
+  while (done < part.size()) {
+    const ssize_t got = ::pread(fd_, buffer.data() + done, part.size() - done,
+                                offset + static_cast<off_t>(done));
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) throw IoError(fmt::format("{}: cannot read: {}", name_, std::strerror(errno)));
+    if (got == 0) throw IoError(fmt::format("{}: the file became shorter while it was read", name_));
+    done += static_cast<std::size_t>(got);
+  }
+  return {buffer.data(), part.size()};
 }
 
 MappedFile::~MappedFile() {

@@ -31,6 +31,13 @@ class MappedFile {
   /// file's bytes stay in the page cache; a later read maps them again). Parts outside the
   /// mapping (e.g. a converted copy of the text, or a stream read into memory) are left alone.
   void release(std::string_view part) const noexcept;
+  /// The bytes of `part` (a range of view()): for a mapped file, read with pread into `buffer`
+  /// (grown to fit, never shrunk), so that a parse reads them from a buffer it reuses (in cache)
+  /// rather than by first touches of the mapping, each a page fault (several microseconds per page
+  /// on a virtual machine with shadow page tables; docs/performance.md); `part` itself for a stream
+  /// read into memory or for bytes outside the mapping. Throws IoError when the file cannot be
+  /// read or has become shorter.
+  std::string_view read(std::string_view part, std::string& buffer) const;
 
  private:
   int fd_ = -1;
@@ -39,13 +46,20 @@ class MappedFile {
   const char* data_ = nullptr;
   std::size_t size_ = 0;
   std::string buffer_;  // a stream's bytes
+  std::string name_;    // for errors
 };
 
 /// All bytes from `fd` to its end (a pipe, FIFO, terminal or file). Throws IoError naming `name`.
 std::string read_to_end(int fd, const std::string& name);
 
-/// read_csv on a file already mapped (its parsed pages are released as the parse goes).
-Table read_csv_mapped(const MappedFile& file, const std::string& source, const CsvOptions& options);
+/// The bytes of a CSV body parsed at a time (each chunk's windows; for a file, read into a buffer
+/// reused window after window): 256 kB, well within a core's L2 cache with the columns written.
+inline constexpr std::size_t csv_window = std::size_t{256} << 10;
+
+/// read_csv on a file already mapped (its bytes read window by window: MappedFile::read).
+/// `window`: see csv_window (tests use small ones).
+Table read_csv_mapped(const MappedFile& file, const std::string& source, const CsvOptions& options,
+                      std::size_t window = csv_window);
 
 /// How parse_csv cuts a large body into chunks: speculatively (at the first line feed after each
 /// target, checked after the parse; the default) or exactly (a serial scan of the quotes up to
@@ -58,7 +72,8 @@ enum class CsvCuts { automatic, speculative, exact };
 /// Whether `sample` (the start of a CSV body) holds a line feed inside a quoted field, quotes read
 /// as the Tokenizer reads them (RecordEnds).
 bool has_quoted_line_feed(std::string_view sample, char delim);
-Table parse_csv_cuts(std::string_view text, const std::string& source, const CsvOptions& options, CsvCuts cuts);
+Table parse_csv_cuts(std::string_view text, const std::string& source, const CsvOptions& options, CsvCuts cuts,
+                     std::size_t window = csv_window);
 
 /// parse_dataset_json on a file already mapped (its parsed pages are released as the parse goes).
 Table parse_dataset_json_mapped(std::string_view bytes, const std::string& source, DataFormat format,

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <random>
 #include <string>
@@ -460,6 +461,62 @@ TEST(Csv, SpeculativeAndExactCutsAgreeOnRandomTexts) {
   }
   EXPECT_GT(errors, 400u);  // both outcomes are exercised
   EXPECT_GT(tables, 400u);
+}
+
+// The body is parsed a window at a time (windows end at record ends found by RecordEnds, a record
+// longer than the window doubles it): random texts as above, one byte in two then replaced by one
+// that matters, give in windows of 2 to 40 bytes the table or the error they give in one window.
+TEST(Csv, SmallWindowsGiveWhatOneWindowGives) {
+  std::mt19937 rng(20261206);
+  auto one_of = [&](std::initializer_list<const char*> v) {
+    return std::string(v.begin()[rng() % v.size()]);
+  };
+  std::size_t errors = 0, tables = 0;
+  for (int n = 0; n < 600; ++n) {
+    std::string text = "a,b\n";
+    const std::size_t records = rng() % 16;
+    for (std::size_t r = 0; r < records; ++r) {
+      for (int f = 0; f < 2; ++f) {
+        if (f) text += ',';
+        text += one_of({"x", "12", "5\"", "", "\"q\"", "\"a,\nb\"", "\"\"\"\r\n\"", "\"\n\n\"",
+                        "\"\xc3\xa9\"", "\"long long long\nfield\"", "\xc3\xa9t\xc3\xa9"});
+      }
+      text += one_of({"\n", "\r\n", "\n\n", "\n\r\n"});
+    }
+    if (rng() % 2 && text.size() > 4)
+      text[4 + rng() % (text.size() - 4)] = one_of({"\"", ",", "\r", "\n", "\xff", "x"})[0];
+    const Outcome whole = [&] {
+      Outcome o;
+      try {
+        o.table = hazard::detail::parse_csv_cuts(text, "t.csv", {.threads = 1}, CsvCuts::automatic,
+                                                 std::numeric_limits<std::size_t>::max());
+      } catch (const DataError& e) {
+        o.error = e.what();
+      }
+      return o;
+    }();
+    for (std::size_t threads : {1u, 3u}) {
+      for (std::size_t window = 2; window <= 40; window += 1 + rng() % 7) {
+        Outcome w;
+        try {
+          w.table = hazard::detail::parse_csv_cuts(text, "t.csv", {.threads = threads},
+                                                   CsvCuts::automatic, window);
+        } catch (const DataError& e) {
+          w.error = e.what();
+        }
+        ASSERT_EQ(w.error, whole.error) << window << " " << testing::PrintToString(text);
+        ASSERT_EQ(w.table.has_value(), whole.table.has_value());
+        if (whole.table) {
+          ASSERT_TRUE(same_bits(*w.table, *whole.table)) << window << " " << testing::PrintToString(text);
+          ++tables;
+        } else {
+          ++errors;
+        }
+      }
+    }
+  }
+  EXPECT_GT(errors, 500u);  // both outcomes are exercised
+  EXPECT_GT(tables, 500u);
 }
 
 // An invalid byte in a chunk comes before a parse error earlier in that chunk (the chunk is checked

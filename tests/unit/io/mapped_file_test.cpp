@@ -16,6 +16,7 @@
 #include "hazard/csv.hpp"
 #include "hazard/read.hpp"
 #include "io/text.hpp"
+#include "targets.hpp"
 #include "util/huge_pages.hpp"
 
 using namespace hazard;
@@ -77,6 +78,84 @@ TEST(MappedFile, LargeCsvFromFileEqualsParseOfText) {
   }
   EXPECT_FALSE(a.at("kind").is_numeric());
   EXPECT_EQ(a.at("kind").levels.size(), 8u);  // "0".."6" and "other"
+}
+
+// MappedFile::read copies a part of the mapping into a buffer (reused, grown, never shrunk) and
+// gives any other bytes back as they are.
+TEST(MappedFile, ReadCopiesPartsOfTheMapping) {
+  const std::string path = temp_path("hazard_mapped_read.txt");
+  std::string text(1 << 20, '\0');
+  for (std::size_t i = 0; i < text.size(); ++i) text[i] = static_cast<char>('a' + i * 7 % 26);
+  std::ofstream(path, std::ios::binary) << text;
+  {
+    detail::MappedFile file(path);
+    std::string buffer;
+    const std::string_view all = file.read(file.view(), buffer);
+    EXPECT_EQ(all, text);
+    EXPECT_EQ(all.data(), buffer.data());  // a copy, not the mapping
+    const std::string_view part = file.read(file.view().substr(123457, 1000), buffer);
+    EXPECT_EQ(part, text.substr(123457, 1000));
+    EXPECT_EQ(buffer.size(), text.size());  // not shrunk
+    const std::string_view outside = std::string_view(text).substr(10, 20);
+    EXPECT_EQ(file.read(outside, buffer).data(), outside.data());  // not in the mapping: itself
+    EXPECT_TRUE(file.read(file.view().substr(5, 0), buffer).empty());
+  }
+  std::remove(path.c_str());
+}
+
+// A CSV file read in windows (each read into a reused buffer, ending at a record end found by the
+// quotes) gives exactly the table, or the error, of its text parsed in one piece: records with
+// quoted line breaks, doubled quotes, CRLF, blank lines, UTF-8 text, and records longer than the
+// window (the window doubles), for windows of 3 bytes to 64 kB and 1 to 3 threads.
+TEST(MappedFile, CsvReadInWindowsFromFileEqualsParseOfText) {
+  std::string text = "id,note,x\r\n";
+  for (int i = 0; i < 3000; ++i) {
+    text += fmt::format("{},", i);
+    switch (i % 6) {
+      case 0: text += "\"two\nlines, \"\"q\"\"\""; break;
+      case 1: text += "caf\xc3\xa9"; break;
+      case 2:
+        text += '"';
+        text.append(static_cast<std::size_t>(i % 500), 'L');
+        text += "\n\"";
+        break;
+      case 3: break;
+      default: text += "plain"; break;
+    }
+    text += fmt::format(",{}.25", i % 13);
+    text += i % 4 == 0 ? "\r\n" : "\n";
+    if (i % 97 == 0) text += "\n";  // a blank line
+  }
+  const std::string path = temp_path("hazard_mapped_windows.csv");
+  auto outcome = [&](const std::string& content, std::size_t threads, std::size_t window, bool from_file) {
+    try {
+      if (!from_file) return testing::PrintToString(parse_csv(content, path, {.threads = threads}).n_rows);
+      std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
+      detail::MappedFile file(path);
+      const Table t = detail::read_csv_mapped(file, path, {.threads = threads}, window);
+      const Table one = parse_csv(content, path, {.threads = threads});
+      if (!hazard::fuzz::same_bits(t, one)) return std::string("tables differ");
+      return testing::PrintToString(t.n_rows);
+    } catch (const DataError& e) {
+      return std::string(e.what());
+    }
+  };
+  for (std::size_t threads = 1; threads <= 3; ++threads)
+    for (std::size_t window : {3u, 64u, 700u, 65536u})
+      EXPECT_EQ(outcome(text, threads, window, true), "3000") << threads << " " << window;
+  // errors: an invalid byte late in the file, then also a parse error before it
+  std::string bad = text;
+  bad.insert(bad.size() - 2000, 1, '\xff');
+  std::string both = bad;
+  both.insert(both.find("\n1000,") + 1, std::string_view("\"x\"y,"));
+  for (const std::string* t : {&bad, &both}) {
+    const std::string expected = outcome(*t, 1, 0, false);
+    EXPECT_NE(expected.find("not UTF-8"), std::string::npos) << expected;
+    for (std::size_t threads = 1; threads <= 3; ++threads)
+      for (std::size_t window : {3u, 64u, 65536u})
+        EXPECT_EQ(outcome(*t, threads, window, true), expected) << threads << " " << window;
+  }
+  std::remove(path.c_str());
 }
 
 TEST(HugePages, AdviceKeepsContentsAndSizes) {
