@@ -973,10 +973,12 @@ void sax(std::string_view text, Stream& s, const detail::MappedFile* file, const
   if (!ok) invalid_json(text, s.failure(), source, line_offset, format);
 }
 
-/// The UTF-8 check of the whole text (before parsing, so that the message names the byte), a few
-/// MB at a time with the pages released behind it.
+/// The UTF-8 check of the whole text (before parsing, so that the message names the byte), 1 MB at
+/// a time: a mapped file's parts are read into a reused buffer (MappedFile::read: no first touch of
+/// the mapping's pages here, which the parse then touches once), other text is checked in place.
 void check_utf8(std::string_view text, const std::string& source, const detail::MappedFile* file) {
-  constexpr std::size_t step = std::size_t{4} << 20;
+  constexpr std::size_t step = std::size_t{1} << 20;
+  std::string buffer;
   for (std::size_t from = 0, to = 0; from < text.size(); from = to) {
     // parts end on a character boundary (before a continuation byte's lead byte), so that a
     // character is never cut in two
@@ -984,7 +986,7 @@ void check_utf8(std::string_view text, const std::string& source, const detail::
     for (int k = 0; k < 3 && to < text.size() && to > from + 1 && (static_cast<unsigned char>(text[to]) & 0xC0) == 0x80; ++k)
       --to;
     const std::string_view part = text.substr(from, to - from);
-    std::size_t bad = detail::find_invalid_utf8(part);
+    std::size_t bad = detail::find_invalid_utf8(file ? file->read(part, buffer) : part);
     if (bad != std::string_view::npos) {
       bad += from;
       auto line = 1 + static_cast<std::uint64_t>(
@@ -994,7 +996,6 @@ void check_utf8(std::string_view text, const std::string& source, const detail::
                       text[bad] == '\0' ? "the file is not text (it contains a NUL byte)"
                                         : "the file is not UTF-8 text (JSON must be UTF-8)");
     }
-    if (file) file->release(part);
   }
 }
 

@@ -2,7 +2,9 @@
 // metadata and the bounds it keeps. Every expected value is read off the JSON text written in the
 // test (the formats' agreement with CSV is tested in read_test.cpp).
 #include <chrono>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -272,4 +274,37 @@ TEST(DatasetJson, FastPathGivesErrorsToTheReferencePath) {
   rs[5] = R"(["s",1,1,1,1,2,null,null,null,null])";
   EXPECT_EQ(error_of(document(rs)),
             "t.json: record 6: column 'B': value '2': expected true or false (the column's dataType is boolean)");
+}
+
+// A file's UTF-8 check reads it 1 MB at a time into a buffer (MappedFile::read): an invalid byte
+// (or a NUL) past the first MB of a 2.5 MB file gives the error the same text gives in memory,
+// naming its line; the file without it reads as the text does.
+TEST(DatasetJson, FileChecksUtf8AsTextInMemory) {
+  std::vector<std::string> many;
+  while (many.size() * plain_rows[0].size() < (std::size_t{5} << 19))
+    for (const auto& r : plain_rows) many.push_back(r);
+  const std::string good = ndjson(many);
+  const std::string path = (testing::TempDir().empty() ? std::string("/tmp/") : testing::TempDir()) +
+                           "hazard_dataset_json_utf8.ndjson";
+  auto from_file = [&](const std::string& text) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+    detail::MappedFile file(path);
+    try {
+      const Table t = detail::parse_dataset_json_mapped(file.view(), "t.json", DataFormat::ndjson, {}, &file);
+      return testing::PrintToString(t.rows());
+    } catch (const DataError& e) {
+      return std::string(e.what());
+    }
+  };
+  EXPECT_EQ(from_file(good), testing::PrintToString(many.size()));
+  for (const char bad : {'\xff', '\0'}) {
+    std::string text = good;
+    const std::size_t at = text.find("\"u\"", text.size() - 1000);  // inside a string near the end
+    ASSERT_NE(at, std::string::npos);
+    text[at + 1] = bad;
+    const std::string expected = error_of(text, DataFormat::ndjson);
+    EXPECT_NE(expected.find(bad ? "not UTF-8" : "NUL byte"), std::string::npos) << expected;
+    EXPECT_EQ(from_file(text), expected);
+  }
+  std::remove(path.c_str());
 }
