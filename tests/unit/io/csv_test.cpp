@@ -295,16 +295,52 @@ struct Outcome {
   std::string error;
   hazard::Location where;
 };
+/// A random small text: the header "a,b", then fewer than `max_records` records of two fields
+/// drawn from `fields`, each ending in LF, CRLF or with a blank line; one text in two then has a
+/// byte replaced by the first byte of one of `replacements`.
+std::string random_text(std::mt19937& rng, std::size_t max_records,
+                        std::initializer_list<const char*> fields,
+                        std::initializer_list<const char*> replacements) {
+  auto one_of = [&](std::initializer_list<const char*> v) {
+    return std::string(v.begin()[rng() % v.size()]);
+  };
+  std::string text = "a,b\n";
+  const std::size_t records = rng() % max_records;
+  for (std::size_t r = 0; r < records; ++r) {
+    for (int f = 0; f < 2; ++f) {
+      if (f) text += ',';
+      text += one_of(fields);
+    }
+    text += one_of({"\n", "\r\n", "\n\n", "\n\r\n"});
+  }
+  if (rng() % 2 && text.size() > 4) text[4 + rng() % (text.size() - 4)] = one_of(replacements)[0];
+  return text;
+}
+
 Outcome outcome_of(const std::string& text, std::size_t threads,
-                   CsvCuts cuts = CsvCuts::speculative) {
+                   CsvCuts cuts = CsvCuts::speculative,
+                   std::size_t window = hazard::detail::csv_window) {
   Outcome o;
   try {
-    o.table = hazard::detail::parse_csv_cuts(text, "t.csv", {.threads = threads}, cuts);
+    o.table = hazard::detail::parse_csv_cuts(text, "t.csv", {.threads = threads}, cuts, window);
   } catch (const DataError& e) {
     o.error = e.what();
     o.where = e.where();
   }
   return o;
+}
+
+/// `got` is `expected`: the same error, or the same table to the bit; counts which it was.
+void expect_same_outcome(const Outcome& got, const Outcome& expected, const std::string& what,
+                         std::size_t& tables, std::size_t& errors) {
+  ASSERT_EQ(got.error, expected.error) << what;
+  ASSERT_EQ(got.table.has_value(), expected.table.has_value()) << what;
+  if (expected.table) {
+    ASSERT_TRUE(same_bits(*got.table, *expected.table)) << what;
+    ++tables;
+  } else {
+    ++errors;
+  }
 }
 }  // namespace
 
@@ -428,35 +464,16 @@ TEST(Csv, ErrorsInLaterChunksNameTheSameLineForAnyThreadCount) {
 // to 8 chunks.
 TEST(Csv, SpeculativeAndExactCutsAgreeOnRandomTexts) {
   std::mt19937 rng(20261205);
-  auto one_of = [&](std::initializer_list<const char*> v) {
-    return std::string(v.begin()[rng() % v.size()]);
-  };
   std::size_t errors = 0, tables = 0;
   for (int n = 0; n < 400; ++n) {
-    std::string text = "a,b\n";
-    const std::size_t records = rng() % 12;
-    for (std::size_t r = 0; r < records; ++r) {
-      for (int f = 0; f < 2; ++f) {
-        if (f) text += ',';
-        text += one_of({"x", "12", "5\"", "", "\"q\"", "\"a,\nb\"", "\"\"\"\r\n\"", "\"\n\n\"",
-                        "\"\xc3\xa9\""});
-      }
-      text += one_of({"\n", "\r\n", "\n\n", "\n\r\n"});
-    }
-    if (rng() % 2 && text.size() > 4)
-      text[4 + rng() % (text.size() - 4)] = one_of({"\"", ",", "\r", "\n", "\xff"})[0];
+    const std::string text =
+        random_text(rng, 12,
+                    {"x", "12", "5\"", "", "\"q\"", "\"a,\nb\"", "\"\"\"\r\n\"", "\"\n\n\"", "\"\xc3\xa9\""},
+                    {"\"", ",", "\r", "\n", "\xff"});
     for (std::size_t threads = 2; threads <= 8; ++threads) {
-      const Outcome exact = outcome_of(text, threads, CsvCuts::exact);
-      const Outcome spec = outcome_of(text, threads);
-      ASSERT_EQ(spec.error, exact.error) << threads << " " << testing::PrintToString(text);
-      ASSERT_EQ(spec.table.has_value(), exact.table.has_value());
-      if (exact.table) {
-        ASSERT_TRUE(same_bits(*spec.table, *exact.table))
-            << threads << " " << testing::PrintToString(text);
-        ++tables;
-      } else {
-        ++errors;
-      }
+      expect_same_outcome(outcome_of(text, threads), outcome_of(text, threads, CsvCuts::exact),
+                          fmt::format("{} {}", threads, testing::PrintToString(text)), tables, errors);
+      if (HasFatalFailure()) return;
     }
   }
   EXPECT_GT(errors, 400u);  // both outcomes are exercised
@@ -468,50 +485,20 @@ TEST(Csv, SpeculativeAndExactCutsAgreeOnRandomTexts) {
 // that matters, give in windows of 2 to 40 bytes the table or the error they give in one window.
 TEST(Csv, SmallWindowsGiveWhatOneWindowGives) {
   std::mt19937 rng(20261206);
-  auto one_of = [&](std::initializer_list<const char*> v) {
-    return std::string(v.begin()[rng() % v.size()]);
-  };
   std::size_t errors = 0, tables = 0;
   for (int n = 0; n < 600; ++n) {
-    std::string text = "a,b\n";
-    const std::size_t records = rng() % 16;
-    for (std::size_t r = 0; r < records; ++r) {
-      for (int f = 0; f < 2; ++f) {
-        if (f) text += ',';
-        text += one_of({"x", "12", "5\"", "", "\"q\"", "\"a,\nb\"", "\"\"\"\r\n\"", "\"\n\n\"",
-                        "\"\xc3\xa9\"", "\"long long long\nfield\"", "\xc3\xa9t\xc3\xa9"});
-      }
-      text += one_of({"\n", "\r\n", "\n\n", "\n\r\n"});
-    }
-    if (rng() % 2 && text.size() > 4)
-      text[4 + rng() % (text.size() - 4)] = one_of({"\"", ",", "\r", "\n", "\xff", "x"})[0];
-    const Outcome whole = [&] {
-      Outcome o;
-      try {
-        o.table = hazard::detail::parse_csv_cuts(text, "t.csv", {.threads = 1}, CsvCuts::automatic,
-                                                 std::numeric_limits<std::size_t>::max());
-      } catch (const DataError& e) {
-        o.error = e.what();
-      }
-      return o;
-    }();
+    const std::string text =
+        random_text(rng, 16,
+                    {"x", "12", "5\"", "", "\"q\"", "\"a,\nb\"", "\"\"\"\r\n\"", "\"\n\n\"", "\"\xc3\xa9\"",
+                     "\"long long long\nfield\"", "\xc3\xa9t\xc3\xa9"},
+                    {"\"", ",", "\r", "\n", "\xff", "x"});
+    const Outcome whole = outcome_of(text, 1, CsvCuts::automatic, std::numeric_limits<std::size_t>::max());
     for (std::size_t threads : {1u, 3u}) {
       for (std::size_t window = 2; window <= 40; window += 1 + rng() % 7) {
-        Outcome w;
-        try {
-          w.table = hazard::detail::parse_csv_cuts(text, "t.csv", {.threads = threads},
-                                                   CsvCuts::automatic, window);
-        } catch (const DataError& e) {
-          w.error = e.what();
-        }
-        ASSERT_EQ(w.error, whole.error) << window << " " << testing::PrintToString(text);
-        ASSERT_EQ(w.table.has_value(), whole.table.has_value());
-        if (whole.table) {
-          ASSERT_TRUE(same_bits(*w.table, *whole.table)) << window << " " << testing::PrintToString(text);
-          ++tables;
-        } else {
-          ++errors;
-        }
+        expect_same_outcome(outcome_of(text, threads, CsvCuts::automatic, window), whole,
+                            fmt::format("{} {} {}", threads, window, testing::PrintToString(text)),
+                            tables, errors);
+        if (HasFatalFailure()) return;
       }
     }
   }
