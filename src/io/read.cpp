@@ -84,7 +84,8 @@ CsvOptions csv_options(const ReadOptions& options) {
 }
 
 // One dispatch on the detected format; `file` is the mapping `bytes` came from, if any (the CSV
-// reader then releases the pages it has parsed).
+// reader then reads the body from the file in windows; the Dataset-JSON reader releases the pages
+// it has parsed).
 Table parse_detected(std::string_view bytes, const std::string& source, const ReadOptions& options,
                      const detail::MappedFile* file) {
   const DataFormat format = detect_format(bytes, source);
