@@ -664,12 +664,13 @@ class BodyParser {
    public:
     Utf8Checked(const BodyParser& parser, std::string_view chunk) : parser_(parser), chunk_(chunk) {}
 
-    /// Checks `bytes`, the chunk's bytes from `begin` on (a copy read from the file, or a view).
+    /// Checks `bytes`, the chunk's next window: its bytes from `begin` on (a copy read from the
+    /// file, or a view).
     void window(std::string_view bytes, std::size_t begin) {
       // an invalid byte: the error is made from the text itself (its line and field)
       if (detail::find_invalid_utf8(bytes) != std::string_view::npos)
         parser_.check_utf8(chunk_.substr(begin, bytes.size()));
-      checked_ = std::max(checked_, begin + bytes.size());
+      checked_ = begin + bytes.size();
     }
 
     /// Checks the rest of the chunk.
