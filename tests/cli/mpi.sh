@@ -7,7 +7,8 @@
 set -u
 hazard=${1:?usage: mpi.sh HAZARD_BINARY}
 if ! command -v mpirun >/dev/null; then echo "mpirun not installed: skipped"; exit 77; fi
-if ! ldd "$hazard" 2>/dev/null | grep -q libmpi; then echo "$hazard is not an MPI build: skipped"; exit 77; fi
+# an MPI build has its MPI module next to the program (loaded when started by mpirun)
+if [ ! -f "$(dirname "$hazard")/libhazard-mpi.so" ]; then echo "$hazard is not an MPI build: skipped"; exit 77; fi
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 # no network interfaces needed: shared memory and loopback between the local ranks
 export OMPI_MCA_btl=self,vader OMPI_MCA_btl_vader_single_copy_mechanism=none
