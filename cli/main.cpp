@@ -1,4 +1,6 @@
 // hazard: time-to-event analysis of randomized clinical trials. Entry point of the command line.
+#include <malloc.h>
+
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -107,6 +109,12 @@ bool launched_by_mpirun() {
 
 int main(int argc, char** argv) {
   using hazard::ExitCode;
+  // glibc's malloc raises its mmap threshold to the size of each large block freed (up to 32 MiB);
+  // blocks below it then come from the heap, which keeps up to twice that much freed memory
+  // resident. After the CSV reader's buffers were freed, several MB stayed resident through the
+  // analysis. A fixed threshold of 1 MiB (HugeVector's, util/huge_pages.hpp) returns every large
+  // block when it is freed (docs/performance.md, "Memory pages").
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
 #ifdef HAZARD_WITH_MPI
   std::unique_ptr<hazard::Cluster> world;
   if (launched_by_mpirun()) {
