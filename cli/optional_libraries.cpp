@@ -5,6 +5,8 @@
 // these functions, the linker takes none of libhazard.a's own definitions (cairo_canvas.o,
 // sha256.o) into the program: a library object that needed them would be a duplicate-symbol error
 // at link time, not a silent second copy.
+#include "optional_libraries.hpp"
+
 #include <dlfcn.h>
 #include <unistd.h>
 
@@ -16,19 +18,9 @@
 
 namespace {
 
-/// The directory of the running program (/proc/self/exe), with a trailing '/'.
-std::string program_directory() {
-  std::string path(4096, '\0');
-  const ssize_t n = readlink("/proc/self/exe", path.data(), path.size());
-  if (n <= 0 || static_cast<std::size_t>(n) >= path.size())
-    throw hazard::IoError("cannot find the program's directory (/proc/self/exe) to load " +
-                          std::string(hazard::module::file_name));
-  path.resize(static_cast<std::size_t>(n));
-  return path.substr(0, path.rfind('/') + 1);
-}
-
 const hazard::module::Api* load_module() {
-  const std::string path = program_directory() + hazard::module::file_name;
+  const std::string path =
+      hazard::cli::program_directory(hazard::module::file_name) + hazard::module::file_name;
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle)
     throw hazard::IoError(
@@ -52,6 +44,15 @@ const hazard::module::Api& module_api() {
 }  // namespace
 
 namespace hazard {
+
+std::string cli::program_directory(const std::string& module) {
+  std::string path(4096, '\0');
+  const ssize_t n = readlink("/proc/self/exe", path.data(), path.size());
+  if (n <= 0 || static_cast<std::size_t>(n) >= path.size())
+    throw IoError("cannot find the program's directory (/proc/self/exe) to load " + module);
+  path.resize(static_cast<std::size_t>(n));
+  return path.substr(0, path.rfind('/') + 1);
+}
 
 std::string sha256_hex(std::string_view bytes) { return module_api().sha256_hex(bytes); }
 

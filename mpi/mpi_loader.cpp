@@ -2,23 +2,17 @@
 // built next to the program) and joins the job through it. Open MPI's libraries (libmpi, open-pal,
 // open-rte, hwloc, libevent) are then loaded only by a program started by mpirun.
 #include <dlfcn.h>
-#include <unistd.h>
 
 #include <stdexcept>
 #include <string>
 
 #include "mpi_cluster.hpp"
+#include "optional_libraries.hpp"
 
 namespace hazard::mpi {
 
 std::unique_ptr<Cluster> open_world(int& argc, char**& argv) {
-  std::string path(4096, '\0');
-  const ssize_t n = readlink("/proc/self/exe", path.data(), path.size());
-  if (n <= 0 || static_cast<std::size_t>(n) >= path.size())
-    throw std::runtime_error(
-        "cannot find the program's directory (/proc/self/exe) to load libhazard-mpi.so");
-  path.resize(static_cast<std::size_t>(n));
-  path = path.substr(0, path.rfind('/') + 1) + "libhazard-mpi.so";
+  const std::string path = cli::program_directory("libhazard-mpi.so") + "libhazard-mpi.so";
   // RTLD_GLOBAL: Open MPI loads its own components with dlopen and expects libmpi's symbols global
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL);
   if (!handle) throw std::runtime_error("cannot load " + path + ": " + dlerror());
