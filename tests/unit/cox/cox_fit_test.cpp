@@ -261,13 +261,16 @@ TEST_P(CoxReference, MatchesR) {
   }
 }
 
-std::string case_name(const ::testing::TestParamInfo<std::size_t>& info) {
-  static const json all = hazard::test::reference("cox/cox.json");
-  return all[info.param]["name"].get<std::string>();
+const std::vector<std::string>& case_names() {
+  static const std::vector<std::string> names = hazard::test::reference_names("cox/cox.json");
+  return names;
 }
 
-INSTANTIATE_TEST_SUITE_P(R, CoxReference,
-                         ::testing::Range<std::size_t>(0, hazard::test::reference("cox/cox.json").size()),
+std::string case_name(const ::testing::TestParamInfo<std::size_t>& info) {
+  return case_names()[info.param];
+}
+
+INSTANTIATE_TEST_SUITE_P(R, CoxReference, ::testing::Range<std::size_t>(0, case_names().size()),
                          case_name);
 
 // Therneau & Grambsch's 6-row example, Breslow ties: the MLE solves r^2 - 3r - 6 = 0, r = exp(beta).

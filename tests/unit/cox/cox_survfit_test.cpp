@@ -90,7 +90,7 @@ TEST_P(Survfit, MatchesSurvfit) {
   g_worst = 0;
 }
 
-INSTANTIATE_TEST_SUITE_P(R, Survfit, ::testing::Range<std::size_t>(0, hazard::test::diag_cases().size()));
+INSTANTIATE_TEST_SUITE_P(R, Survfit, ::testing::Range<std::size_t>(0, hazard::test::diag_case_count()));
 
 // Hand-worked Breslow: three subjects, beta fixed at 0 (max_iter = 0), events at 1 and 3, a
 // censoring at 2: H(1) = 1/3, H(2) = 1/3, H(3) = 1/3 + 1.

@@ -69,6 +69,6 @@ TEST_P(Zph, MatchesR) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(R, Zph, ::testing::Range<std::size_t>(0, hazard::test::diag_cases().size()));
+INSTANTIATE_TEST_SUITE_P(R, Zph, ::testing::Range<std::size_t>(0, hazard::test::diag_case_count()));
 
 }  // namespace

@@ -65,7 +65,7 @@ TEST_P(Residuals, MatchR) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(R, Residuals, ::testing::Range<std::size_t>(0, hazard::test::diag_cases().size()));
+INSTANTIATE_TEST_SUITE_P(R, Residuals, ::testing::Range<std::size_t>(0, hazard::test::diag_case_count()));
 
 // Hand-worked: two subjects, one event each at distinct times, one covariate 0/1, beta = 0
 // fixed by max_iter = 0: risk 1 each. Lambda(t1) = 1/2, Lambda(t2) = 1/2 + 1.

@@ -77,8 +77,9 @@ inline nlohmann::json crossover_case(const std::string& name) {
   throw std::runtime_error("no reference case " + name);
 }
 
-/// A JSON number or one-element array (jsonlite's auto_unbox) as a vector.
-inline std::vector<double> jvec(const nlohmann::json& v) {
+/// A JSON number or one-element array (jsonlite's auto_unbox) as a vector. (Not `jvec`: the
+/// parametric fixture's jvec, arrays only, is another function in the same test executable.)
+inline std::vector<double> unboxed_vec(const nlohmann::json& v) {
   std::vector<double> out;
   if (v.is_array())
     for (const auto& e : v) out.push_back(jnum(e));

@@ -36,7 +36,7 @@ SwitchIntervals example_intervals(const test::CrossoverExample& ex) {
 }
 
 void expect_fit(const LogisticFit& f, const nlohmann::json& ref, const char* what) {
-  const auto coef = test::jvec(ref.at("coef")), se = test::jvec(ref.at("se"));
+  const auto coef = test::unboxed_vec(ref.at("coef")), se = test::unboxed_vec(ref.at("se"));
   ASSERT_EQ(static_cast<std::size_t>(f.coef.size()), coef.size()) << what;
   for (std::size_t k = 0; k < coef.size(); ++k) {
     const auto e = static_cast<Eigen::Index>(k);
@@ -51,7 +51,7 @@ void expect_weights(const WeightSummary& w, const nlohmann::json& ref) {
   EXPECT_TRUE(near_rel(w.mean, test::jnum(ref.at("mean")), tol::iterative));
   EXPECT_TRUE(near_rel(w.min, test::jnum(ref.at("min")), tol::iterative));
   EXPECT_TRUE(near_rel(w.max, test::jnum(ref.at("max")), tol::iterative));
-  const auto q = test::jvec(ref.at("quantiles"));
+  const auto q = test::unboxed_vec(ref.at("quantiles"));
   const double got[] = {w.p01, w.p05, w.p25, w.p50, w.p75, w.p95, w.p99};
   for (std::size_t k = 0; k < q.size(); ++k)
     EXPECT_TRUE(near_rel(got[k], q[k], tol::iterative)) << "quantile " << k;

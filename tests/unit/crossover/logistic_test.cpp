@@ -21,7 +21,7 @@ TEST(Logistic, AgreesWithGlm) {
     SCOPED_TRACE(c.at("name").get<std::string>());
     EXPECT_TRUE(f.converged);
     EXPECT_EQ(f.names, test::strings(c.at("names")));
-    const auto coef = test::jvec(c.at("coef")), se = test::jvec(c.at("se"));
+    const auto coef = test::unboxed_vec(c.at("coef")), se = test::unboxed_vec(c.at("se"));
     ASSERT_EQ(static_cast<std::size_t>(f.coef.size()), coef.size());
     for (std::size_t k = 0; k < coef.size(); ++k) {
       EXPECT_TRUE(near_rel(f.coef[static_cast<Eigen::Index>(k)], coef[k], tol::iterative))
@@ -31,7 +31,7 @@ TEST(Logistic, AgreesWithGlm) {
     }
     EXPECT_TRUE(near_rel(f.deviance, test::jnum(c.at("deviance")), tol::iterative));
     EXPECT_TRUE(near_rel(f.null_deviance, test::jnum(c.at("null_deviance")), tol::closed_form));
-    const auto fit5 = test::jvec(c.at("fitted_first"));
+    const auto fit5 = test::unboxed_vec(c.at("fitted_first"));
     for (std::size_t k = 0; k < fit5.size(); ++k)
       EXPECT_TRUE(near_rel(f.fitted[static_cast<Eigen::Index>(k)], fit5[k], tol::iterative));
   }

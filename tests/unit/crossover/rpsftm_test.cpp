@@ -41,12 +41,12 @@ TEST_P(RpsftmReference, AgreesWithR) {
   const auto ref = test::crossover_case(c.name);
   const double tz = c.test == GTest::logrank ? tol::closed_form : tol::iterative;
   // Z(psi) at fixed psi: the test on the counterfactual times.
-  const auto zp = test::jvec(ref.at("z_at").at("psi")), zz = test::jvec(ref.at("z_at").at("z"));
+  const auto zp = test::unboxed_vec(ref.at("z_at").at("psi")), zz = test::unboxed_vec(ref.at("z_at").at("z"));
   for (std::size_t k = 0; k < zp.size(); ++k)
     EXPECT_TRUE(near_rel(rpsftm_z(d, zp[k], r.options), zz[k], tz)) << "Z at psi " << zp[k];
   EXPECT_TRUE(near_rel(r.z_itt, test::jnum(ref.at("z_itt")), tz));
   // psi and its CI by test inversion.
-  const auto roots = test::jvec(ref.at("psi_roots"));
+  const auto roots = test::unboxed_vec(ref.at("psi_roots"));
   ASSERT_EQ(r.psi_roots.size(), roots.size());
   for (std::size_t k = 0; k < roots.size(); ++k)
     EXPECT_TRUE(near_rel(r.psi_roots[k], roots[k], tol::crossover_root));
@@ -66,8 +66,8 @@ TEST_P(RpsftmReference, AgreesWithR) {
   EXPECT_EQ(ev, test::jnum(ref.at("events_control")));
   // The counterfactual control curve.
   const auto& km = ref.at("km_control");
-  const auto kt = test::jvec(km.at("time")), ks = test::jvec(km.at("surv")),
-             kl = test::jvec(km.at("lower")), ku = test::jvec(km.at("upper"));
+  const auto kt = test::unboxed_vec(km.at("time")), ks = test::unboxed_vec(km.at("surv")),
+             kl = test::unboxed_vec(km.at("lower")), ku = test::unboxed_vec(km.at("upper"));
   for (std::size_t k = 0; k < kt.size(); ++k) {
     const KmLandmark l = km_landmark(r.control_km, kt[k]);
     EXPECT_TRUE(near_rel(l.surv, ks[k], tol::closed_form)) << "S(" << kt[k] << ")";

@@ -35,7 +35,7 @@ TEST_P(TwoStageReference, AgreesWithR) {
   const auto ref = test::crossover_case(c.name);
   const auto& aft = ref.at("aft");
   EXPECT_EQ(r.progressed, aft.at("n").get<std::size_t>());
-  const auto coef = test::jvec(aft.at("coef")), se = test::jvec(aft.at("se"));
+  const auto coef = test::unboxed_vec(aft.at("coef")), se = test::unboxed_vec(aft.at("se"));
   ASSERT_EQ(static_cast<std::size_t>(r.aft.coef.size()), coef.size());
   for (std::size_t k = 0; k < coef.size(); ++k) {
     EXPECT_TRUE(near_rel(r.aft.coef[static_cast<Eigen::Index>(k)], coef[k], tol::iterative))
