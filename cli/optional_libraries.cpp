@@ -4,7 +4,8 @@
 // without figures or reports start without loading those libraries. Because the program defines
 // these functions, the linker takes none of libhazard.a's own definitions (cairo_canvas.o,
 // sha256.o) into the program: a library object that needed them would be a duplicate-symbol error
-// at link time, not a silent second copy.
+// at link time, not a silent second copy. module_entry (optional_libraries.hpp) opens a module; the
+// MPI build's loader (mpi/mpi_loader.cpp) uses it too.
 #include "optional_libraries.hpp"
 
 #include <dlfcn.h>
@@ -19,19 +20,14 @@
 namespace {
 
 const hazard::module::Api* load_module() {
-  const std::string path =
-      hazard::cli::program_directory(hazard::module::file_name) + hazard::module::file_name;
-  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!handle)
-    throw hazard::IoError(
-        "cannot load " + path +
-        " (built with the program; figures and SHA-256 of inputs need it): " + dlerror());
-  auto entry =
-      reinterpret_cast<const hazard::module::Api* (*)()>(dlsym(handle, hazard::module::entry_name));
-  const hazard::module::Api* api = entry ? entry() : nullptr;
+  auto entry = reinterpret_cast<const hazard::module::Api* (*)()>(hazard::cli::module_entry(
+      hazard::module::file_name, hazard::module::entry_name, RTLD_NOW | RTLD_LOCAL,
+      "figures and SHA-256 of inputs need it"));
+  const hazard::module::Api* api = entry();
   if (!api || api->version != hazard::module::api_version ||
       api->size != sizeof(hazard::module::Api))
-    throw hazard::IoError(path + " is not the module of this build of hazard (rebuild both)");
+    throw hazard::IoError(std::string(hazard::module::file_name) +
+                          " next to the program is not the module of this build of hazard (rebuild both)");
   return api;
 }
 
@@ -45,13 +41,30 @@ const hazard::module::Api& module_api() {
 
 namespace hazard {
 
-std::string cli::program_directory(const std::string& module) {
+namespace {
+
+/// The directory of the running program, with a trailing '/'.
+std::string program_directory(const std::string& module) {
   std::string path(4096, '\0');
   const ssize_t n = readlink("/proc/self/exe", path.data(), path.size());
   if (n <= 0 || static_cast<std::size_t>(n) >= path.size())
     throw IoError("cannot find the program's directory (/proc/self/exe) to load " + module);
   path.resize(static_cast<std::size_t>(n));
   return path.substr(0, path.rfind('/') + 1);
+}
+
+}  // namespace
+
+void* cli::module_entry(const std::string& file, const char* entry, int flags,
+                        const std::string& purpose) {
+  const std::string path = program_directory(file) + file;
+  void* handle = dlopen(path.c_str(), flags);
+  if (!handle)
+    throw IoError("cannot load " + path + " (built with the program; " + purpose + "): " + dlerror());
+  void* symbol = dlsym(handle, entry);
+  if (!symbol)
+    throw IoError(path + " has no entry " + entry + ": not a module of this build of hazard (rebuild both)");
+  return symbol;
 }
 
 std::string sha256_hex(std::string_view bytes) { return module_api().sha256_hex(bytes); }

@@ -1,13 +1,15 @@
-// Where the program finds its modules (cli/optional_libraries.cpp, mpi/mpi_loader.cpp).
+// How the program loads its modules (cli/optional_libraries.cpp, mpi/mpi_loader.cpp).
 #pragma once
 
 #include <string>
 
 namespace hazard::cli {
 
-/// The directory of the running program (/proc/self/exe), with a trailing '/': its modules
-/// (libhazard-module.so, libhazard-mpi.so) are built next to it. Throws IoError naming `module`
-/// when it cannot be found.
-std::string program_directory(const std::string& module);
+/// The entry point `entry` of the module `file` (libhazard-module.so, libhazard-mpi.so), built next
+/// to the program: dlopen'ed from the running program's directory (/proc/self/exe) with `flags`
+/// (RTLD_NOW | RTLD_LOCAL, or RTLD_GLOBAL for a module whose libraries load their own plugins).
+/// Throws IoError naming the module's path and `purpose` (what needs it) when it cannot be loaded,
+/// and the entry when the module lacks it.
+void* module_entry(const std::string& file, const char* entry, int flags, const std::string& purpose);
 
 }  // namespace hazard::cli
