@@ -42,13 +42,14 @@ ConfLimits km_conf_limits_z(double surv, double se_log, ConfType type, double z)
     }
     case ConfType::log: {
       if (surv == 0) return {nan, nan};
-      const double se2 = z * se_log;
-      return {std::exp(std::log(surv) - se2), clip_high(std::exp(std::log(surv) + se2), 1.0)};
+      const double se2 = z * se_log, log_s = std::log(surv);
+      return {std::exp(log_s - se2), clip_high(std::exp(log_s + se2), 1.0)};
     }
     case ConfType::log_log: {
       if (surv == 0 || surv == 1) return {nan, nan};
-      const double se2 = z * se_log / std::log(surv);
-      const double ll = std::log(-std::log(surv));
+      const double log_s = std::log(surv);  // once: a call that may set errno is not merged
+      const double se2 = z * se_log / log_s;
+      const double ll = std::log(-log_s);
       return {std::exp(-std::exp(ll - se2)), std::exp(-std::exp(ll + se2))};
     }
   }
