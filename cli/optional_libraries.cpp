@@ -20,14 +20,14 @@
 namespace {
 
 const hazard::module::Api* load_module() {
-  auto entry = reinterpret_cast<const hazard::module::Api* (*)()>(hazard::cli::module_entry(
-      hazard::module::file_name, hazard::module::entry_name, RTLD_NOW | RTLD_LOCAL,
-      "figures and SHA-256 of inputs need it"));
+  const hazard::cli::ModuleEntry module =
+      hazard::cli::module_entry(hazard::module::file_name, hazard::module::entry_name, RTLD_NOW | RTLD_LOCAL,
+                                "figures and SHA-256 of inputs need it");
+  auto entry = reinterpret_cast<const hazard::module::Api* (*)()>(module.symbol);
   const hazard::module::Api* api = entry();
   if (!api || api->version != hazard::module::api_version ||
       api->size != sizeof(hazard::module::Api))
-    throw hazard::IoError(std::string(hazard::module::file_name) +
-                          " next to the program is not the module of this build of hazard (rebuild both)");
+    throw hazard::IoError(module.path + " is not the module of this build of hazard (rebuild both)");
   return api;
 }
 
@@ -55,8 +55,8 @@ std::string program_directory(const std::string& module) {
 
 }  // namespace
 
-void* cli::module_entry(const std::string& file, const char* entry, int flags,
-                        const std::string& purpose) {
+cli::ModuleEntry cli::module_entry(const std::string& file, const char* entry, int flags,
+                                   const std::string& purpose) {
   const std::string path = program_directory(file) + file;
   void* handle = dlopen(path.c_str(), flags);
   if (!handle)
@@ -64,7 +64,7 @@ void* cli::module_entry(const std::string& file, const char* entry, int flags,
   void* symbol = dlsym(handle, entry);
   if (!symbol)
     throw IoError(path + " has no entry " + entry + ": not a module of this build of hazard (rebuild both)");
-  return symbol;
+  return {.symbol = symbol, .path = path};
 }
 
 std::string sha256_hex(std::string_view bytes) { return module_api().sha256_hex(bytes); }

@@ -12,7 +12,7 @@ std::unique_ptr<Cluster> open_world(int& argc, char**& argv) {
   // RTLD_GLOBAL: Open MPI loads its own components with dlopen and expects libmpi's symbols global
   auto entry = reinterpret_cast<Cluster* (*)(int&, char**&)>(cli::module_entry(
       "libhazard-mpi.so", "hazard_mpi_open_world", RTLD_NOW | RTLD_GLOBAL,
-      "runs started by mpirun need it"));
+      "runs started by mpirun need it").symbol);
   return std::unique_ptr<Cluster>(entry(argc, argv));
 }
 

@@ -24,8 +24,11 @@ inline nlohmann::json reference(const std::string& relative) {
 /// or (`key`) its member. For the lists of parametrised suites: GoogleTest makes every suite's list
 /// in every test process (ctest runs each test in its own process of the one test executable), so
 /// the list must not parse the whole file with nlohmann::json (~0.4 s for all files); this reads it
-/// with simdjson (test_util.cpp).
-std::vector<std::string> reference_names(const std::string& relative, const std::string& key = "");
+/// with simdjson, once per file and key in a process (test_util.cpp).
+const std::vector<std::string>& reference_names(const std::string& relative, const std::string& key = "");
+
+/// `name` as a GoogleTest parameter name: every character but letters and digits becomes '_'.
+std::string gtest_name(std::string name);
 
 /// Relative agreement: |a - b| <= tol * |b|, or |a - b| <= 1e-14 for values that are zero up to
 /// rounding (a difference of two sums, say). NaN matches NaN (R's NA), infinities match by sign.

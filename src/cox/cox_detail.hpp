@@ -39,14 +39,16 @@ struct CoxSorted {
   // event time can reach last, R's `ignore`), and `order` == sort2.
   // The n-sized arrays are HugeVector (util/huge_pages.hpp): whole huge pages, one page fault
   // per 2 MiB instead of 512.
-  HugeVector<std::uint32_t> order;  ///< kernel position -> input row (n < 2^32: the sort checks)
-  HugeVector<double> time;          ///< stop time, kernel order
-  HugeVector<double> start;         ///< start time, kernel order (counting only)
-  HugeVector<std::uint8_t> status;
+  // Those that prepare writes in full on two threads right after sizing them are HugeScratch
+  // (not zeroed first: the two threads share the first touch of the pages).
+  HugeScratch<std::uint32_t> order;  ///< kernel position -> input row (n < 2^32: the sort checks)
+  HugeScratch<double> time;          ///< stop time, kernel order
+  HugeScratch<double> start;         ///< start time, kernel order (counting only)
+  HugeScratch<std::uint8_t> status;
   RowValues weight{.values = {}, .fill = 1.0};
   RowValues offset{.values = {}, .fill = 0.0};
   HugeVector<std::int32_t> stratum;   ///< dense codes 0.., kernel order
-  HugeVector<double> x;               ///< n*p row-major, centred and scaled, kernel order
+  HugeScratch<double> x;              ///< n*p row-major, centred and scaled, kernel order
   std::vector<double> means;          ///< p: the centring constants (original scale)
   std::vector<double> scale;          ///< p: x_scaled = (x - mean) * scale
   // Counting process only: `by_start[k]` is the kernel position of the row with the k-th

@@ -362,7 +362,7 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
   detail::NewtonResult nr = detail::newton(scheme, eval, p, opt);
   // the kernel-order copy of the covariates and the Newton scratch are not needed any more (the
   // residuals below read in.x)
-  d.x = detail::HugeVector<double>();
+  d.x = decltype(d.x)();
   cwork = detail::CoxfitWork{};
   if (!std::isfinite(nr.loglik0)) {
     if (opt.ties == Ties::exact)

@@ -22,6 +22,7 @@
 #include "hazard/cox.hpp"
 #include "hazard/error.hpp"
 #include "util/huge_pages.hpp"
+#include "util/two_threads.hpp"
 
 namespace hazard {
 
@@ -231,16 +232,33 @@ Design design_of(const Table& table, const Rows& rows, const ModelTerms& model) 
 
   d.x.resize(n, static_cast<Eigen::Index>(d.parts.size()));
   detail::advise_huge_pages(d.x.data(), static_cast<std::size_t>(d.x.size()) * sizeof(double));
-  for (std::size_t c = 0; c < d.parts.size(); ++c) {
-    const auto C = static_cast<Eigen::Index>(c);
-    for (Eigen::Index k = 0; k < n; ++k) {
-      const auto i = static_cast<std::size_t>(k);
-      double x = 1;
-      for (const auto& [v, l] : d.parts[c])
-        x *= l < 0 ? vars[v].col->numbers[rows[i]] : (vars[v].code[i] == l ? 1.0 : 0.0);
-      d.x(k, C) = x;
+  // Every column written on two threads, each its half of the rows: Eigen leaves the storage
+  // unwritten, so the threads also share the first touch of its fresh pages (the kernel clears
+  // each one). A column of one numeric variable is a gather from its table column, one of one
+  // factor level an indicator; products (interactions) multiply in the order of the term's parts.
+  const std::size_t rows_n = rows.size();
+  detail::two_halves(rows_n * d.parts.size(), [&](int half) {
+    const auto [lo, hi] = detail::half_range(rows_n, half);
+    for (std::size_t c = 0; c < d.parts.size(); ++c) {
+      double* out = d.x.data() + static_cast<std::ptrdiff_t>(c) * d.x.outerStride();
+      const auto& part = d.parts[c];
+      if (part.size() == 1 && part[0].second < 0) {
+        const double* number = vars[part[0].first].col->numbers.data();
+        for (std::size_t i = lo; i < hi; ++i) out[i] = number[rows[i]];
+      } else if (part.size() == 1) {
+        const std::int32_t* code = vars[part[0].first].code.data();
+        const int level = part[0].second;
+        for (std::size_t i = lo; i < hi; ++i) out[i] = code[i] == level ? 1.0 : 0.0;
+      } else {
+        for (std::size_t i = lo; i < hi; ++i) {
+          double x = 1;
+          for (const auto& [v, l] : part)
+            x *= l < 0 ? vars[v].col->numbers[rows[i]] : (vars[v].code[i] == l ? 1.0 : 0.0);
+          out[i] = x;
+        }
+      }
     }
-  }
+  });
   return d;
 }
 }  // namespace

@@ -98,7 +98,7 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
   resize_huge(d.status, n);
   if (d.counting) resize_huge(d.start, n);
   // kernel position of each input row (the inverse of ord): by_start and the covariate scatter
-  HugeVector<std::uint32_t> kpos(n);
+  HugeScratch<std::uint32_t> kpos(n);  // written in full below (a permutation)
   resize_huge(d.order, n);
   // two halves of the kernel rows on two threads (one random write or read per row each)
   two_halves(n, [&](int half) {
@@ -122,7 +122,7 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
       }
     }
   });
-  const HugeVector<std::uint32_t>& ord_k = d.order;
+  const auto& ord_k = d.order;
   // weights and offsets: gathered when given (else none stored: RowValues); strata likewise,
   // else all 0
   auto gather = [&](auto& out, const auto& in) {

@@ -25,6 +25,8 @@
 
 #include <cstddef>
 #include <new>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace hazard::detail {
@@ -52,6 +54,36 @@ struct HugeAllocator {
 /// A std::vector whose large storage is 2 MiB-aligned huge pages (internal work buffers).
 template <class T>
 using HugeVector = std::vector<T, HugeAllocator<T>>;
+
+/// HugeAllocator whose value-initialisation is default-initialisation: resize(n) leaves new
+/// elements of trivial types unwritten (resize(n, value) and assign still fill). For buffers that
+/// one pass writes in full right after sizing them, often on two threads: the first touch of the
+/// fresh pages (the kernel clears each one) then happens in that pass, shared by its threads,
+/// instead of in a single-threaded memset of zeros that are overwritten anyway.
+template <class T>
+struct HugeUninitAllocator : HugeAllocator<T> {
+  template <class U>
+  struct rebind {
+    using other = HugeUninitAllocator<U>;
+  };
+  HugeUninitAllocator() = default;
+  template <class U>
+  HugeUninitAllocator(const HugeUninitAllocator<U>&) noexcept {}  // NOLINT: rebinding
+  template <class U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+  friend bool operator==(const HugeUninitAllocator&, const HugeUninitAllocator&) { return true; }
+};
+
+/// A HugeVector whose resize(n) does not zero the new elements (HugeUninitAllocator): every
+/// element must be written before it is read.
+template <class T>
+using HugeScratch = std::vector<T, HugeUninitAllocator<T>>;
 
 /// v.reserve(n), advising fresh storage for huge pages.
 template <class T, class A>

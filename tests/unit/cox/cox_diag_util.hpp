@@ -23,10 +23,7 @@ inline const nlohmann::json& diag_cases() {
 
 /// The number of cases in cox_diag.json, for the suites' lists (without parsing it whole:
 /// test_util.hpp, reference_names).
-inline std::size_t diag_case_count() {
-  static const std::size_t n = reference_names("cox_diag/cox_diag.json").size();
-  return n;
-}
+inline std::size_t diag_case_count() { return reference_names("cox_diag/cox_diag.json").size(); }
 
 inline Eigen::MatrixXd json_matrix(const nlohmann::json& rows) {
   const auto n = static_cast<Eigen::Index>(rows.size());

@@ -261,10 +261,7 @@ TEST_P(CoxReference, MatchesR) {
   }
 }
 
-const std::vector<std::string>& case_names() {
-  static const std::vector<std::string> names = hazard::test::reference_names("cox/cox.json");
-  return names;
-}
+const std::vector<std::string>& case_names() { return hazard::test::reference_names("cox/cox.json"); }
 
 std::string case_name(const ::testing::TestParamInfo<std::size_t>& info) {
   return case_names()[info.param];

@@ -187,17 +187,11 @@ TEST_P(KaplanMeierReference, MatchesR) {
   }
 }
 
-const std::vector<std::string>& case_names() {
-  static const std::vector<std::string> names = hazard::test::reference_names("km/km.json");
-  return names;
-}
+const std::vector<std::string>& case_names() { return hazard::test::reference_names("km/km.json"); }
 
 INSTANTIATE_TEST_SUITE_P(R, KaplanMeierReference, ::testing::Range<std::size_t>(0, case_names().size()),
                          [](const ::testing::TestParamInfo<std::size_t>& param) {
-                           std::string name = case_names()[param.param];
-                           for (char& ch : name)
-                             if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-                           return name;
+                           return hazard::test::gtest_name(case_names()[param.param]);
                          });
 
 TEST(KaplanMeier, CaseCountIsWhatTheScriptWrites) {

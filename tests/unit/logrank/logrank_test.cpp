@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -132,16 +131,11 @@ TEST_P(LogrankReference, MatchesR) {
 }
 
 const std::vector<std::string>& case_names() {
-  static const std::vector<std::string> names =
-      hazard::test::reference_names("logrank/logrank.json", "cases");
-  return names;
+  return hazard::test::reference_names("logrank/logrank.json", "cases");
 }
 
 std::string case_name(const ::testing::TestParamInfo<std::size_t>& info) {
-  std::string s = case_names()[info.param];
-  for (char& ch : s)
-    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-  return s;
+  return hazard::test::gtest_name(case_names()[info.param]);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllCases, LogrankReference,
