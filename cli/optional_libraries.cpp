@@ -21,13 +21,14 @@ namespace {
 
 const hazard::module::Api* load_module() {
   const hazard::cli::ModuleEntry module =
-      hazard::cli::module_entry(hazard::module::file_name, hazard::module::entry_name, RTLD_NOW | RTLD_LOCAL,
-                                "figures and SHA-256 of inputs need it");
+      hazard::cli::module_entry(hazard::module::file_name, hazard::module::entry_name,
+                                RTLD_NOW | RTLD_LOCAL, "figures and SHA-256 of inputs need it");
   auto entry = reinterpret_cast<const hazard::module::Api* (*)()>(module.symbol);
   const hazard::module::Api* api = entry();
   if (!api || api->version != hazard::module::api_version ||
       api->size != sizeof(hazard::module::Api))
-    throw hazard::IoError(module.path + " is not the module of this build of hazard (rebuild both)");
+    throw hazard::IoError(module.path +
+                          " is not the module of this build of hazard (rebuild both)");
   return api;
 }
 

@@ -16,6 +16,7 @@ struct ModuleEntry {
 /// (RTLD_NOW | RTLD_LOCAL, or RTLD_GLOBAL for a module whose libraries load their own plugins).
 /// Throws IoError naming the module's path and `purpose` (what needs it) when it cannot be loaded,
 /// and the entry when the module lacks it.
-ModuleEntry module_entry(const std::string& file, const char* entry, int flags, const std::string& purpose);
+ModuleEntry module_entry(const std::string& file, const char* entry, int flags,
+                         const std::string& purpose);
 
 }  // namespace hazard::cli

@@ -10,9 +10,10 @@ namespace hazard::mpi {
 
 std::unique_ptr<Cluster> open_world(int& argc, char**& argv) {
   // RTLD_GLOBAL: Open MPI loads its own components with dlopen and expects libmpi's symbols global
-  auto entry = reinterpret_cast<Cluster* (*)(int&, char**&)>(cli::module_entry(
-      "libhazard-mpi.so", "hazard_mpi_open_world", RTLD_NOW | RTLD_GLOBAL,
-      "runs started by mpirun need it").symbol);
+  const cli::ModuleEntry module =
+      cli::module_entry("libhazard-mpi.so", "hazard_mpi_open_world", RTLD_NOW | RTLD_GLOBAL,
+                        "runs started by mpirun need it");
+  auto entry = reinterpret_cast<Cluster* (*)(int&, char**&)>(module.symbol);
   return std::unique_ptr<Cluster>(entry(argc, argv));
 }
 

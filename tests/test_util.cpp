@@ -33,13 +33,15 @@ std::vector<std::string> read_names(const std::string& relative, const std::stri
 
 }  // namespace
 
-const std::vector<std::string>& reference_names(const std::string& relative, const std::string& key) {
+const std::vector<std::string>& reference_names(const std::string& relative,
+                                                const std::string& key) {
   // one read per file and key in a process (the suites' lists and their count checks ask again)
   static std::mutex mutex;
   static std::map<std::pair<std::string, std::string>, std::vector<std::string>> read;
   const std::lock_guard<std::mutex> lock(mutex);
   auto it = read.find({relative, key});
-  if (it == read.end()) it = read.emplace(std::pair{relative, key}, read_names(relative, key)).first;
+  if (it == read.end())
+    it = read.emplace(std::pair{relative, key}, read_names(relative, key)).first;
   return it->second;
 }
 

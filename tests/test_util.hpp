@@ -25,7 +25,8 @@ inline nlohmann::json reference(const std::string& relative) {
 /// in every test process (ctest runs each test in its own process of the one test executable), so
 /// the list must not parse the whole file with nlohmann::json (~0.4 s for all files); this reads it
 /// with simdjson, once per file and key in a process (test_util.cpp).
-const std::vector<std::string>& reference_names(const std::string& relative, const std::string& key = "");
+const std::vector<std::string>& reference_names(const std::string& relative,
+                                                const std::string& key = "");
 
 /// `name` as a GoogleTest parameter name: every character but letters and digits becomes '_'.
 std::string gtest_name(std::string name);

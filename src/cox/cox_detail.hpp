@@ -47,10 +47,10 @@ struct CoxSorted {
   HugeScratch<std::uint8_t> status;
   RowValues weight{.values = {}, .fill = 1.0};
   RowValues offset{.values = {}, .fill = 0.0};
-  HugeVector<std::int32_t> stratum;   ///< dense codes 0.., kernel order
-  HugeScratch<double> x;              ///< n*p row-major, centred and scaled, kernel order
-  std::vector<double> means;          ///< p: the centring constants (original scale)
-  std::vector<double> scale;          ///< p: x_scaled = (x - mean) * scale
+  HugeVector<std::int32_t> stratum;  ///< dense codes 0.., kernel order
+  HugeScratch<double> x;             ///< n*p row-major, centred and scaled, kernel order
+  std::vector<double> means;         ///< p: the centring constants (original scale)
+  std::vector<double> scale;         ///< p: x_scaled = (x - mean) * scale
   // Counting process only: `by_start[k]` is the kernel position of the row with the k-th
   // largest start within stratum (R's sort1); rows [nused, n) are ignored by the fit.
   HugeVector<std::uint32_t> by_start;
