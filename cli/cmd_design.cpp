@@ -9,13 +9,14 @@
 #include <string>
 
 #include "commands.hpp"
-#include "text_format.hpp"
-#include "output_options.hpp"
 #include "data_options.hpp"
 #include "design_options.hpp"
 #include "hazard/ahr_design.hpp"
 #include "hazard/design.hpp"
 #include "hazard/error.hpp"
+#include "output_options.hpp"
+#include "text_format.hpp"
+#include "unknown_flags.hpp"
 
 namespace hazard::cli {
 
@@ -208,7 +209,7 @@ void print_design(const DesignFlags& f, const SurvivalDesignOptions& o, const Su
 AhrDesignOptions ahr_options(const CLI::App& cmd, const DesignFlags& f, const DesignOnlyFlags& n) {
   for (const char* flag : {"--hr", "--hr0", "--median-experimental", "--method", "--info",
                            "--follow-up", "--events", "--n"}) {
-    if (cmd.count(flag) > 0) {
+    if (times_given(cmd, flag) > 0) {
       throw UsageError(fmt::format(
           "{} does not apply with --nph (the AHR design takes --hr-pieces per --piece-start, "
           "the enrolment from --accrual-time/--accrual-rate and optionally --study-duration)",
@@ -216,17 +217,17 @@ AhrDesignOptions ahr_options(const CLI::App& cmd, const DesignFlags& f, const De
     }
   }
   const std::size_t looks = n.analysis_times.empty() ? 1 : n.analysis_times.size();
-  if (cmd.count("--looks") > 0 && static_cast<std::size_t>(f.looks) != looks) {
+  if (times_given(cmd, "--looks") > 0 && static_cast<std::size_t>(f.looks) != looks) {
     throw UsageError(
         fmt::format("--looks: value '{}': --nph takes one analysis per --analysis-times ({} given)",
                     f.looks, n.analysis_times.size()));
   }
-  if (n.analysis_times.empty() && cmd.count("--spending") > 0) {
+  if (n.analysis_times.empty() && times_given(cmd, "--spending") > 0) {
     throw UsageError(
         "--spending needs --analysis-times with --nph (a fixed design has no spending)");
   }
   for (const char* flag : {"--futility", "--binding"})
-    if (n.analysis_times.empty() && cmd.count(flag) > 0)
+    if (n.analysis_times.empty() && times_given(cmd, flag) > 0)
       throw UsageError(fmt::format("{} needs --analysis-times with --nph (a fixed design has no futility bounds)", flag));
   if (f.binding && (f.futility.empty() || f.futility == "none"))
     throw UsageError("--binding needs --futility (binding futility bounds)");
@@ -253,7 +254,7 @@ AhrDesignOptions ahr_options(const CLI::App& cmd, const DesignFlags& f, const De
   }
   if (n.hr_pieces.empty()) throw UsageError("--nph needs --hr-pieces HR1,...,HRm");
   o.hr = n.hr_pieces;
-  if (!n.dropout_hazard.empty() && cmd.count("--dropout") > 0) {
+  if (!n.dropout_hazard.empty() && times_given(cmd, "--dropout") > 0) {
     throw UsageError("give --dropout (with --dropout-time) or --dropout-hazard, not both");
   }
   if (!n.dropout_hazard.empty()) {
@@ -267,7 +268,7 @@ AhrDesignOptions ahr_options(const CLI::App& cmd, const DesignFlags& f, const De
   }
   o.accrual = {.end = f.accrual_time, .rate = f.accrual_rate};
   if (o.accrual.rate.empty()) o.accrual.rate.assign(o.accrual.end.size(), 1.0);
-  if (!n.study_duration && n.analysis_times.empty() && cmd.count("--accrual-rate") == 0) {
+  if (!n.study_duration && n.analysis_times.empty() && times_given(cmd, "--accrual-rate") == 0) {
     throw UsageError(
         "--nph needs --accrual-rate (patients per time unit) or --study-duration "
         "(the rates then give the shape only)");
@@ -447,7 +448,7 @@ void register_design(CLI::App& app) {
     }
     for (const char* flag : {"--piece-start", "--hazard-control", "--hr-pieces", "--dropout-hazard",
                              "--study-duration", "--analysis-times"}) {
-      if (cmd->count(flag) > 0) throw UsageError(fmt::format("{} needs --nph", flag));
+      if (times_given(*cmd, flag) > 0) throw UsageError(fmt::format("{} needs --nph", flag));
     }
     auto o = make_design_options(*flags);
     o.max_events = only->events;

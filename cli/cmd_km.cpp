@@ -15,11 +15,12 @@
 
 #include "commands.hpp"
 #include "data_options.hpp"
-#include "pooled_data.hpp"
-#include "hazard/output.hpp"
-#include "output_options.hpp"
 #include "hazard/error.hpp"
 #include "hazard/km.hpp"
+#include "hazard/output.hpp"
+#include "output_options.hpp"
+#include "pooled_data.hpp"
+#include "unknown_flags.hpp"
 
 namespace hazard::cli {
 
@@ -491,7 +492,7 @@ void register_km(CLI::App& app, const Cluster& cluster) {
                 "Text output: the table at every distinct time after the summary (--csv and --json always have it)");
   cmd->add_flag("--summary", o->summary, "The summary without the table (the default; kept for scripts)");
   cmd->callback([o, cmd, &cluster]() {
-    o->quantiles_given = cmd->count("--quantiles") > 0;
+    o->quantiles_given = times_given(*cmd, "--quantiles") > 0;
     run(*o, cluster);
   });
 }

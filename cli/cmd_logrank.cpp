@@ -10,12 +10,13 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "hazard/error.hpp"
-#include "output_options.hpp"
 #include "data_options.hpp"
-#include "pooled_data.hpp"
+#include "hazard/error.hpp"
 #include "hazard/logrank.hpp"
 #include "hazard/nph.hpp"
+#include "output_options.hpp"
+#include "pooled_data.hpp"
+#include "unknown_flags.hpp"
 
 namespace hazard::cli {
 namespace {
@@ -211,7 +212,7 @@ void check_test_flags(const CLI::App& cmd, const LogrankCliOptions& o) {
   if (t != "logrank" && t != "maxcombo" && t != "mb" && t != "rmst" && t != "milestone")
     throw UsageError(fmt::format("--test: '{}' is not one of logrank, maxcombo, mb, rmst, milestone", printable(t)));
   auto only = [&](const char* flag, bool allowed, const char* tests) {
-    if (cmd.count(flag) > 0 && !allowed)
+    if (times_given(cmd, flag) > 0 && !allowed)
       throw UsageError(fmt::format("{} applies to --test {} only (this is --test {})", flag, tests, t));
   };
   only("--rho", t == "logrank", "logrank");
@@ -222,14 +223,14 @@ void check_test_flags(const CLI::App& cmd, const LogrankCliOptions& o) {
   only("--at", t == "milestone", "milestone");
   only("--conf-level", t == "rmst" || t == "milestone", "rmst or milestone");
   auto need = [&](const char* flag) {
-    if (cmd.count(flag) == 0) throw UsageError(fmt::format("--test {} needs {}", t, flag));
+    if (times_given(cmd, flag) == 0) throw UsageError(fmt::format("--test {} needs {}", t, flag));
   };
   if (t == "mb") need("--t-star");
   if (t == "rmst") need("--tau");
   if (t == "milestone") need("--at");
   if (!(o.conf_level > 0.0 && o.conf_level < 1.0))
     throw UsageError(fmt::format("--conf-level must be in (0, 1), not {}", o.conf_level));
-  if (cmd.count("--stratum-weights") > 0) {
+  if (times_given(cmd, "--stratum-weights") > 0) {
     if (t != "rmst" && t != "milestone")
       throw UsageError(fmt::format("--stratum-weights applies to --test rmst or milestone only (this is --test {})", t));
     if (o.data.strata.empty())

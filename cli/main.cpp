@@ -6,10 +6,13 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <functional>
 #include <iostream>
 #include <new>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -29,10 +32,12 @@
 namespace {
 
 // The message for running out of memory outside a reader (which names its file): written with
-// fputs, which does not allocate, as the memory may still be short.
-void out_of_memory(const CLI::App& app) noexcept {
+// fputs, which does not allocate, as the memory may still be short. `commands` are all the
+// subcommands, listed before the work (App::get_subcommands() copies a vector: it may throw here).
+void out_of_memory(const std::vector<const CLI::App*>& commands) noexcept {
   std::fputs("hazard: out of memory: ", stderr);
-  for (const CLI::App* sub : app.get_subcommands()) {
+  for (const CLI::App* sub : commands) {
+    if (!sub->parsed()) continue;
     std::fputs("hazard ", stderr);
     std::fputs(sub->get_name().c_str(), stderr);
     std::fputs(" ", stderr);
@@ -49,6 +54,8 @@ int run(CLI::App& app, int argc, char** argv, const hazard::Cluster& cluster) {
   const bool first = cluster.rank() == 0;
   const std::string who =
       cluster.size() > 1 ? fmt::format("hazard (rank {} of {})", cluster.rank(), cluster.size()) : "hazard";
+  const std::function<bool(const CLI::App*)> every;
+  const std::vector<const CLI::App*> commands = std::as_const(app).get_subcommands(every);
   try {
     try {
       app.parse(argc, argv);
@@ -77,7 +84,7 @@ int run(CLI::App& app, int argc, char** argv, const hazard::Cluster& cluster) {
     fmt::print(stderr, "{}: out of memory: {}\n", who, hazard::printable(e.what()));
     return static_cast<int>(ExitCode::failure);
   } catch (const std::bad_alloc&) {
-    out_of_memory(app);
+    out_of_memory(commands);
     return static_cast<int>(ExitCode::failure);
   } catch (const std::exception& e) {
     fmt::print(stderr, "{}: internal error: {}\n", who, hazard::printable(e.what()));

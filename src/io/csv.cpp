@@ -778,34 +778,14 @@ class BodyParser {
   std::vector<ChunkResult> parse_chunks(const std::vector<std::string_view>& chunks,
                                         const std::vector<std::uint64_t>& first_line) const {
     std::vector<ChunkResult> out(chunks.size());
-    auto parse_chunk = [&](std::size_t c) {
+    // Runs on its own thread: nothing may leave it (an exception would terminate the program),
+    // so an error met while keeping an error (out of memory) is kept as the chunk's error.
+    auto parse_chunk = [&](std::size_t c) noexcept {
       ChunkResult& r = out[c];
-      r.cols.resize(s_.n_cols);
-      Utf8Checked utf8(*this, chunks[c]);
       try {
-        // the first chunk's vectors receive the others' rows when the chunks are merged
-        const Pass p = run_pass(chunks[c], first_line[c], r.cols, &r.lines, nullptr,
-                                expect_rows(c == 0 ? s_.body.size() : chunks[c].size()), &utf8);
-        r.rows = p.rows;
-        r.line_feeds = p.line_feeds;
-      } catch (const detail::UnterminatedQuote&) {
-        r.failure = ChunkResult::Failure::in_quote;
-        r.error = std::current_exception();
-      } catch (const DataError&) {
-        r.failure = ChunkResult::Failure::data;
-        r.error = std::current_exception();
+        parse_one_chunk(chunks[c], first_line[c], c == 0, r);
       } catch (...) {
         r.failure = ChunkResult::Failure::other;
-        r.error = std::current_exception();
-      }
-      // The UTF-8 check of the bytes it has not reached (all of them after an error of a window's
-      // check: that error is met again), whose error comes before any of the parse.
-      try {
-        utf8.finish();
-      } catch (...) {
-        r = ChunkResult{};
-        r.cols.resize(s_.n_cols);
-        r.failure = ChunkResult::Failure::utf8;
         r.error = std::current_exception();
       }
     };
@@ -818,13 +798,47 @@ class BodyParser {
     std::size_t started = 0;
     try {
       for (; started < chunks.size(); ++started) threads.emplace_back(parse_chunk, started);
-    } catch (const std::system_error&) {
-      // A thread could not be started (out of memory for its stack): this thread parses the
-      // chunks left (the started threads must still be joined, or the program terminates).
+    } catch (...) {
+      // A thread could not be started (out of memory for its stack, std::system_error, or for
+      // its state, std::bad_alloc): this thread parses the chunks left (parse_chunk throws
+      // nothing; the started threads must still be joined, or the program terminates).
       for (std::size_t c = started; c < chunks.size(); ++c) parse_chunk(c);
     }
     for (auto& t : threads) t.join();
     return out;
+  }
+
+  /// Checks (UTF-8) and parses `chunk` into `r`, keeping its error of the file in `r`.
+  void parse_one_chunk(std::string_view chunk, std::uint64_t first_line, bool first,
+                       ChunkResult& r) const {
+    r.cols.resize(s_.n_cols);
+    Utf8Checked utf8(*this, chunk);
+    try {
+      // the first chunk's vectors receive the others' rows when the chunks are merged
+      const Pass p = run_pass(chunk, first_line, r.cols, &r.lines, nullptr,
+                              expect_rows(first ? s_.body.size() : chunk.size()), &utf8);
+      r.rows = p.rows;
+      r.line_feeds = p.line_feeds;
+    } catch (const detail::UnterminatedQuote&) {
+      r.failure = ChunkResult::Failure::in_quote;
+      r.error = std::current_exception();
+    } catch (const DataError&) {
+      r.failure = ChunkResult::Failure::data;
+      r.error = std::current_exception();
+    } catch (...) {
+      r.failure = ChunkResult::Failure::other;
+      r.error = std::current_exception();
+    }
+    // The UTF-8 check of the bytes it has not reached (all of them after an error of a window's
+    // check: that error is met again), whose error comes before any of the parse.
+    try {
+      utf8.finish();
+    } catch (...) {
+      r = ChunkResult{};
+      r.cols.resize(s_.n_cols);
+      r.failure = ChunkResult::Failure::utf8;
+      r.error = std::current_exception();
+    }
   }
 
  private:

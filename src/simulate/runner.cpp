@@ -124,8 +124,9 @@ void run_in_order(const SimulationScenario& s, const detail::ScenarioPlan& plan,
   bool started = true;
   try {
     for (unsigned t = 0; t < threads; ++t) pool.emplace_back(worker);
-  } catch (const std::system_error&) {
-    // A thread could not be started (out of memory): the ones started share the work; with none,
+  } catch (...) {
+    // A thread could not be started (out of memory for its stack, std::system_error, or for its
+    // state, std::bad_alloc): the ones started share the work; with none,
     // this thread simulates each chunk itself when the drain needs it (below).
     started = !pool.empty();
   }
