@@ -64,6 +64,14 @@ namespace {
 
 using json = nlohmann::json;
 
+// simdjson chooses its implementation (the CPU's instructions) at its first use, allocating
+// inside a noexcept function: out of memory there would end the program (std::terminate) instead
+// of reaching the out-of-memory message. Chosen here, at start-up, with the program's first few
+// MB; read-only afterwards.
+// (get_active_implementation() is a proxy that detects on its first call through it: name().)
+[[maybe_unused]] const bool simdjson_chosen_at_start =
+    !simdjson::get_active_implementation()->name().empty();
+
 enum class Kind { text, number, decimal, boolean, date, datetime, time };
 
 struct ColumnMeta {
@@ -598,6 +606,23 @@ enum class Mode {
 /// Where the rows are: "rows" of the v1.1 object, or "itemData" of the (first) v1.0 item group.
 enum class RowsAt { none, rows, item_data };
 
+/// Empties `j` from its leaves up. nlohmann::json's destructor moves the children of a non-empty
+/// array or object onto a std::vector it allocates, in a noexcept destructor: out of memory there
+/// ends the program (std::terminate) instead of reaching the out-of-memory message. Emptied this
+/// way, every value destroyed is a scalar or an empty container, which allocates nothing. The
+/// recursion is bounded by the handler's max_depth.
+void empty_json(json& j) noexcept {
+  if (j.is_array()) {
+    auto& a = *j.get_ptr<json::array_t*>();
+    for (json& e : a) empty_json(e);
+    a.clear();
+  } else if (j.is_object()) {
+    auto& o = *j.get_ptr<json::object_t*>();
+    for (auto& kv : o) empty_json(kv.second);
+    o.clear();
+  }
+}
+
 /// The SAX handler (nlohmann::json::sax_parse events). Contract: the events of one JSON text, in
 /// order; each row (an element of the rows array, or the root of an NDJSON row line) is built as a
 /// small JSON value and handed to Reader::row when it closes; each column entry likewise to
@@ -607,6 +632,12 @@ class Stream {
  public:
   Stream(Reader& reader, Mode mode, const std::string& source, std::uint64_t line, std::size_t text_size)
       : reader_(reader), mode_(mode), source_(source), line_(line), text_size_(text_size) {}
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
+  ~Stream() {
+    empty_json(doc_);
+    empty_json(capture_);
+  }
 
   /// Reuses the handler for another NDJSON row line.
   void next_line(std::uint64_t line, std::size_t text_size) {
@@ -771,20 +802,27 @@ class Stream {
     return Role::columns;
   }
 
+  /// `target` = `value`, the old value emptied first (assigning would destroy it inside a noexcept
+  /// operator=: see empty_json).
+  static void replace(json& target, json&& value) {
+    empty_json(target);
+    target = std::move(value);
+  }
+
   bool open(bool object) {
     if (frames_.size() >= max_depth) too_deep();
     Frame f;
     f.object = object;
     if (frames_.empty()) {
       if (mode_ == Mode::ndjson_row) {
-        capture_ = object ? json::object() : json::array();
+        replace(capture_, object ? json::object() : json::array());
         f.role = Role::capture;
         f.dom = &capture_;
         f.capture_root = true;
         f.number = line_;
         if (!object) f.row = 1;
       } else if (object) {
-        doc_ = json::object();
+        replace(doc_, json::object());
         f.dom = &doc_;
       } else {
         root_not_object_ = true;
@@ -801,14 +839,14 @@ class Stream {
         break;
       case Role::columns:
         if (!object) reader_.fail_meta("an entry of \"columns\" is not an object");
-        capture_ = json::object();
+        replace(capture_, json::object());
         f.role = Role::capture;
         f.dom = &capture_;
         f.capture_root = true;
         f.v10 = parent.v10;
         break;
       case Role::rows:
-        capture_ = object ? json::object() : json::array();
+        replace(capture_, object ? json::object() : json::array());
         f.role = Role::capture;
         f.dom = &capture_;
         f.capture_root = true;
