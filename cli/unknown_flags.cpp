@@ -4,13 +4,13 @@
 // values such as -1.96) are values.
 #include "unknown_flags.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <charconv>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
+
+#include <fmt/format.h>
 
 namespace hazard::cli {
 
@@ -30,12 +30,11 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 }
 
 std::size_t times_given(const CLI::App& cmd, std::string_view flag) {
-  if (flag.substr(0, 2) != "--") return 0;
-  flag.remove_prefix(2);
+  const std::string_view name = flag.substr(0, 2) == "--" ? flag.substr(2) : std::string_view{};
   for (const CLI::Option* o : cmd.get_options())
     for (const std::string& l : o->get_lnames())
-      if (l == flag) return o->count();
-  throw std::logic_error(fmt::format("times_given: {} has no flag --{}", cmd.get_name(), flag));
+      if (!name.empty() && l == name) return o->count();
+  throw std::logic_error(fmt::format("times_given: {} has no flag {}", cmd.get_name(), flag));
 }
 
 namespace {
