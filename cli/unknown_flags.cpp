@@ -30,10 +30,10 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 }
 
 std::size_t times_given(const CLI::App& cmd, std::string_view flag) {
-  const std::string_view name = flag.substr(0, 2) == "--" ? flag.substr(2) : std::string_view{};
-  for (const CLI::Option* o : cmd.get_options())
-    for (const std::string& l : o->get_lnames())
-      if (!name.empty() && l == name) return o->count();
+  if (flag.size() > 2 && flag.substr(0, 2) == "--")
+    for (const CLI::Option* o : cmd.get_options())
+      for (const std::string& l : o->get_lnames())
+        if (l == flag.substr(2)) return o->count();
   throw std::logic_error(fmt::format("times_given: {} has no flag {}", cmd.get_name(), flag));
 }
 

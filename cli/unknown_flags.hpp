@@ -2,9 +2,10 @@
 // the nearest valid flag of the command (edit distance) or the commands that do have it.
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <string>
 #include <string_view>
+
+#include <CLI/CLI.hpp>
 
 namespace hazard::cli {
 
