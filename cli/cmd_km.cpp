@@ -386,7 +386,7 @@ void print_text(const SurvData& data, const KmResult& r, const DataOptions& o,
   }
   if (!parts.table) {
     std::size_t rows = 0;
-    for (const KmGroup& g : r.groups) rows += g.curve.size();
+    for (const KmGroup& g : r.groups) rows += g.curve_rows;
     fmt::print("\n(the table at each of the {} distinct times: --table, --csv or --json)\n", rows);
     return;
   }
@@ -434,6 +434,8 @@ void run(const KmCliOptions& o, const Cluster& cluster) {
   if (o.robust && o.no_robust) throw UsageError("give either --robust or --no-robust, not both");
   if (o.robust) opt.robust = true;
   if (o.no_robust) opt.robust = false;
+  // the text summary reads a few rows of each curve; the table, CSV and JSON print them all
+  opt.keep_curve = o.json || o.csv || o.table;
   // Options are checked before the data are read, so a bad flag is a usage error (exit 2).
   check_km_options(opt);
   // A KM curve is per --group; silently ignoring --strata would misreport what was estimated.

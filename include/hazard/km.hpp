@@ -55,6 +55,12 @@ struct KmOptions {
   /// The variance of S(t): true = robust (infinitesimal jackknife, each row its own cluster),
   /// false = Greenwood; unset = as R's survfit: robust when some case weight is not a whole number.
   std::optional<bool> robust{};
+  /// Keep each group's whole curve in KmGroup::curve. false: the curves are not stored (KmGroup::
+  /// curve is empty; curve_rows still counts its rows): only the rows that the quantiles, the
+  /// landmarks and the RMST read are kept while the curve is made, so the summaries are the same
+  /// to the bit in O(summaries) memory instead of 10 doubles per distinct time (with case weights
+  /// the whole curve is still made first, then reduced).
+  bool keep_curve = true;
 };
 
 /// One Kaplan–Meier curve, a row per distinct time (event or censoring), ascending.
@@ -117,7 +123,8 @@ struct KmGroup {
   std::optional<std::string> level{};  ///< the group's level; empty for the overall curve
   std::size_t n = 0;                   ///< analysed rows
   double events = 0;                   ///< number (weighted sum) of events
-  KmCurve curve{};
+  KmCurve curve{};                     ///< empty with KmOptions::keep_curve = false
+  std::size_t curve_rows = 0;          ///< rows (distinct times) of the whole curve
   KmQuantile median{};
   std::vector<KmQuantile> quantiles{};  ///< in the order of KmOptions::quantiles
   std::vector<KmLandmark> at{};         ///< in ascending time

@@ -28,8 +28,11 @@
 // forward pass over the blocks of tied rows does both.
 // Timefix: as R (survfit's timefix = TRUE, aeqSurv), times closer than sqrt(machine eps) are
 // merged first (util/timefix.hpp, shared with cox and logrank); whether any would merge is read
-// from the curves' distinct times (no sort of its own), and only then are the curves computed
-// again on the merged times. KmOptions::timefix = false compares times exactly.
+// from the sorted rows (unweighted) or the curves' distinct times (weighted), with no sort of its
+// own, and only then are the curves made again on the merged times. KmOptions::timefix = false
+// compares times exactly.
+// Without the curve (KmOptions::keep_curve = false): unweighted rows stream into a
+// KmCurveReducer (curve_reducer.cpp), which keeps the few rows the summaries read.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -105,14 +108,15 @@ struct KmForward {
 
   /// Appends S, H, the SEs and the limits of the next time to c: nr at risk, d events, `jump`
   /// whether S steps there; robust: w2e, w2c the squared weights of its events and censored rows.
-  void step(KmCurve& c, double nr, double d, bool jump, double w2e, double w2c) {
+  void step(KmRow& r, bool jump, double w2e, double w2c) {
+    const double nr = r.n_risk, d = r.n_event;
     if (jump) {
       nelson += d / nr;
       km *= (nr - d) / nr;
       v += d / (nr * (nr - d));  // +inf when nr == d: S is 0 from here on
     }
-    c.surv.push_back(km);
-    c.cumhaz.push_back(nelson);
+    r.surv = km;
+    r.cumhaz = nelson;
     double se_log, std_err;
     if (robust) {
       // the rows leaving at t: censored ones with D = G(t), events with D = G(t) - 1 / (n - d)
@@ -128,13 +132,40 @@ struct KmForward {
       se_log = std::sqrt(v);
       std_err = se_log * km;  // inf * 0 = NaN, as R
     }
-    c.se_log.push_back(se_log);
-    c.std_err.push_back(std_err);
+    r.se_log = se_log;
+    r.std_err = std_err;
     const ConfLimits ci = km_conf_limits_z(km, se_log, conf_type, z);
-    c.lower.push_back(ci.lower);
-    c.upper.push_back(ci.upper);
+    r.lower = ci.lower;
+    r.upper = ci.upper;
   }
 };
+
+/// The rows of the curve of unit-weight rows sorted by ascending time, each passed to `sink` as it
+/// is made. Every sum over a time's rows is a whole count (exact in any order), and the number at
+/// risk at a time is the count of rows from it on, so one forward pass over the blocks of tied
+/// rows gives the numbers R's backward pass sums, and the curve with them.
+template <class Sink>
+void km_rows_unit(const PackedAccess& rows, ConfType conf_type, double conf_level, bool robust,
+                  Sink&& sink) {
+  const std::size_t n = rows.size();
+  KmForward f{.conf_type = conf_type, .z = km_z(conf_level), .robust = robust};
+  f.w2_after = static_cast<double>(n);  // robust: the sum of the squared weights
+  for (std::size_t k = 0; k < n;) {
+    const std::size_t start = k;
+    std::size_t events = 0;
+    do {
+      events += rows.event(k) ? 1 : 0;
+      ++k;
+    } while (k < n && rows.same_time(k, start));
+    const auto d = static_cast<double>(events), censored = static_cast<double>(k - start - events);
+    KmRow r{.time = rows.time(start),
+            .n_risk = static_cast<double>(n - start),
+            .n_event = d,
+            .n_censor = censored};
+    f.step(r, d > 0, d, censored);
+    sink(r);
+  }
+}
 
 /// The curve of rows sorted by ascending time; `robust`: the infinitesimal-jackknife SE.
 template <class Access>
@@ -150,31 +181,13 @@ KmCurve km_curve_sorted(const Access& rows, ConfType conf_type, double conf_leve
   for (auto* col : {&c.time, &c.n_risk, &c.n_event, &c.n_censor, &c.surv, &c.se_log, &c.std_err,
                     &c.lower, &c.upper, &c.cumhaz})
     reserve_huge(*col, m);
-  KmForward f{.conf_type = conf_type, .z = km_z(conf_level), .robust = robust};
 
   if constexpr (Access::unit_weights) {
-    // Unit weights: every sum over a time's rows is a whole count (exact in any order), and the
-    // number at risk at a time is the count of rows from it on, so one forward pass over the
-    // blocks of tied rows gives the numbers R's backward pass sums, and the curve with them.
-    f.w2_after = static_cast<double>(n);  // robust: the sum of the squared weights
-    for (std::size_t k = 0; k < n;) {
-      const std::size_t start = k;
-      std::size_t events = 0;
-      do {
-        events += rows.event(k) ? 1 : 0;
-        ++k;
-      } while (k < n && rows.same_time(k, start));
-      const auto nr = static_cast<double>(n - start), d = static_cast<double>(events),
-                 censored = static_cast<double>(k - start - events);
-      c.time.push_back(rows.time(start));
-      c.n_risk.push_back(nr);
-      c.n_event.push_back(d);
-      c.n_censor.push_back(censored);
-      f.step(c, nr, d, d > 0, d, censored);
-    }
+    km_rows_unit(rows, conf_type, conf_level, robust, [&](const KmRow& r) { push_row(c, r); });
     return c;
   }
 
+  KmForward f{.conf_type = conf_type, .z = km_z(conf_level), .robust = robust};
   resize_huge(c.time, m);
   resize_huge(c.n_risk, m);
   resize_huge(c.n_event, m);
@@ -217,8 +230,14 @@ KmCurve km_curve_sorted(const Access& rows, ConfType conf_type, double conf_leve
     for (std::size_t t = 0; t < m; ++t) f.w2_after += w2_event[t] + w2_censor[t];
   for (std::size_t t = 0; t < m; ++t) {
     const double d = c.n_event[t];
-    f.step(c, c.n_risk[t], d, d0[t] > 0 && d > 0, robust ? w2_event[t] : 0.0,
-           robust ? w2_censor[t] : 0.0);
+    KmRow r{.time = c.time[t], .n_risk = c.n_risk[t], .n_event = d, .n_censor = c.n_censor[t]};
+    f.step(r, d0[t] > 0 && d > 0, robust ? w2_event[t] : 0.0, robust ? w2_censor[t] : 0.0);
+    c.surv.push_back(r.surv);
+    c.se_log.push_back(r.se_log);
+    c.std_err.push_back(r.std_err);
+    c.lower.push_back(r.lower);
+    c.upper.push_back(r.upper);
+    c.cumhaz.push_back(r.cumhaz);
   }
   return c;
 }
@@ -260,22 +279,63 @@ void check_groups(std::span<const std::int32_t> group, std::size_t n_groups) {
 
 namespace detail {
 
+/// How km_curves makes its curves.
+struct CurveJob {
+  ConfType conf_type = ConfType::log_log;
+  double conf_level = 0.95;
+  bool robust = false;
+  /// Whether to ask first if timefix would merge times (then no curve is made: needs_fix).
+  bool check_timefix = false;
+  /// Keep only the rows these summaries read (KmCurveReducer); nullptr: the whole curves.
+  const KmSummaryNeeds* reduce = nullptr;
+};
+
+/// A group's curve (whole, or reduced when it gives the same summaries), the whole curve's number
+/// of rows and its events (sum of n_event in row order).
+struct GroupCurve {
+  KmCurve curve{};
+  std::size_t rows = 0;
+  double events = 0;
+};
+
+GroupCurve whole(KmCurve curve) {
+  GroupCurve g;
+  g.rows = curve.size();
+  for (double d : curve.n_event) g.events += d;
+  g.curve = std::move(curve);
+  return g;
+}
+
+/// The whole curve reduced to the rows job.reduce reads, when that gives the same summaries.
+GroupCurve reduced(KmCurve curve, const KmSummaryNeeds& needs) {
+  KmCurveReducer r(needs);
+  for (std::size_t i = 0; i < curve.size(); ++i) r.add(row_of(curve, i));
+  if (!r.exact()) return whole(std::move(curve));
+  return {.curve = r.finish(), .rows = r.rows(), .events = r.events()};
+}
+
 /// One curve per group code in [0, n_groups) (all rows in group 0 when `group` is empty), from
 /// one radix sort (util/time_order.hpp): unweighted rows as 8-byte keys carrying the status, split
 /// by group first; with case weights 16-byte records by (group, time). Checks the times (finite,
 /// >= 0) and the group codes (check_times, check_groups: unweighted rows within the split, the
-/// others first). `rows_in` (optional) receives the number of rows of each group.
-std::vector<KmCurve> km_curves(std::span<const double> time, std::span<const std::uint8_t> status,
-                               std::span<const double> weight, std::span<const std::int32_t> group,
-                               std::size_t n_groups, ConfType conf_type, double conf_level,
-                               bool robust, std::vector<std::size_t>* rows_in = nullptr) {
+/// others first). `rows_in` (optional) receives the number of rows of each group. With
+/// job.check_timefix, returns no curves and sets needs_fix when timefix would merge some times
+/// (asked of the sorted rows, or of the weighted curves' distinct times). Unweighted rows stream
+/// into job.reduce's reducer without the whole curve being stored.
+std::vector<GroupCurve> km_curves(std::span<const double> time,
+                                  std::span<const std::uint8_t> status,
+                                  std::span<const double> weight,
+                                  std::span<const std::int32_t> group, std::size_t n_groups,
+                                  const CurveJob& job, bool& needs_fix,
+                                  std::vector<std::size_t>* rows_in = nullptr) {
   const std::size_t n = time.size();
   if (n > UINT32_MAX) throw std::length_error("km: more than 2^32 - 1 rows");
-  std::vector<KmCurve> curves(n_groups);
+  needs_fix = false;
+  std::vector<GroupCurve> curves(n_groups);
   std::vector<std::uint32_t> hist;
   if (weight.empty()) {
-    // split by group on two threads (util/time_order.hpp), checking each row on the way; a
-    // rejected row is reported by the checks in their usual order
+    // Unweighted: split the rows by group as 8-byte (time, status) keys, then sort each group;
+    // the split checks every time and group code on the way (a failure is reported below).
     std::vector<std::vector<PackedRow>> rows(n_groups);
     const bool ok = split_packed_rows(
         n,
@@ -298,11 +358,27 @@ std::vector<KmCurve> km_curves(std::span<const double> time, std::span<const std
     std::vector<PackedRow> other;
     for (std::size_t g = 0; g < n_groups; ++g) sort_packed_rows(rows[g], other, hist);
     std::vector<PackedRow>().swap(other);
-    // The curves of the groups are independent: the groups are dealt alternately to two threads
-    // (the same computation per group either way; below two_thread_rows rows, one thread).
+    if (job.check_timefix && aeq_merges_lists(
+                                 n_groups, [&](std::size_t g) { return rows[g].size(); },
+                                 [&](std::size_t g, std::size_t i) { return rows[g][i].time(); })) {
+      needs_fix = true;
+      return {};
+    }
+    // the groups dealt alternately to two threads (each curve is the same computation either
+    // way); each group's rows are freed once its curve is made
     two_halves(n, [&](int half) {
       for (std::size_t g = static_cast<std::size_t>(half); g < n_groups; g += 2) {
-        curves[g] = km_curve_sorted(PackedAccess{rows[g]}, conf_type, conf_level, robust);
+        const PackedAccess access{rows[g]};
+        bool done = false;
+        if (job.reduce) {
+          KmCurveReducer r(*job.reduce);
+          km_rows_unit(access, job.conf_type, job.conf_level, job.robust,
+                       [&](const KmRow& row) { r.add(row); });
+          done = r.exact();
+          if (done) curves[g] = {.curve = r.finish(), .rows = r.rows(), .events = r.events()};
+        }
+        if (!done)
+          curves[g] = whole(km_curve_sorted(access, job.conf_type, job.conf_level, job.robust));
         std::vector<PackedRow>().swap(rows[g]);
       }
     });
@@ -314,16 +390,28 @@ std::vector<KmCurve> km_curves(std::span<const double> time, std::span<const std
   for (std::size_t i = 0; i < n; ++i)
     rows[i] = {time_key(time[i]), static_cast<std::uint32_t>(i), group.empty() ? 0 : group[i]};
   sort_keyed_rows(rows, other, hist, group.empty() ? 0 : n_groups);
+  std::vector<KmCurve> whole_curves(n_groups);
   std::size_t begin = 0;
   for (std::size_t g = 0; g < n_groups; ++g) {
     std::size_t end = begin;
     while (end < n && static_cast<std::size_t>(rows[end].code) == g) ++end;
     if (rows_in) (*rows_in)[g] = end - begin;
-    curves[g] = km_curve_sorted(
+    whole_curves[g] = km_curve_sorted(
         KeyedAccess{std::span<const KeyedRow>(rows).subspan(begin, end - begin), status, weight},
-        conf_type, conf_level, robust);
+        job.conf_type, job.conf_level, job.robust);
     begin = end;
   }
+  if (job.check_timefix) {
+    std::vector<std::span<const double>> distinct;
+    for (const KmCurve& c : whole_curves) distinct.emplace_back(c.time);
+    if (aeq_merges(distinct)) {
+      needs_fix = true;
+      return {};
+    }
+  }
+  for (std::size_t g = 0; g < n_groups; ++g)
+    curves[g] = job.reduce ? reduced(std::move(whole_curves[g]), *job.reduce)
+                           : whole(std::move(whole_curves[g]));
   return curves;
 }
 
@@ -332,25 +420,29 @@ bool non_integer(std::span<const double> weight) {
   return std::any_of(weight.begin(), weight.end(), [](double w) { return w != std::floor(w); });
 }
 
-/// km_curves after R's timefix: when aeqSurv would merge some of the times (read from the curves'
-/// distinct times), the curves of the merged times; `merged` says whether that happened.
-std::vector<KmCurve> km_curves_timefix(std::span<const double> time,
-                                       std::span<const std::uint8_t> status,
-                                       std::span<const double> weight,
-                                       std::span<const std::int32_t> group, std::size_t n_groups,
-                                       const KmOptions& o, bool robust, bool& merged,
-                                       std::vector<std::size_t>* rows_in = nullptr) {
-  std::vector<KmCurve> curves =
-      km_curves(time, status, weight, group, n_groups, o.conf_type, o.conf_level, robust, rows_in);
+/// km_curves after R's timefix: when aeqSurv would merge some of the times, the curves of the
+/// merged times; `merged` says whether that happened. `reduce`: as CurveJob::reduce.
+std::vector<GroupCurve> km_curves_timefix(std::span<const double> time,
+                                          std::span<const std::uint8_t> status,
+                                          std::span<const double> weight,
+                                          std::span<const std::int32_t> group, std::size_t n_groups,
+                                          const KmOptions& o, bool robust,
+                                          const KmSummaryNeeds* reduce, bool& merged,
+                                          std::vector<std::size_t>* rows_in = nullptr) {
+  CurveJob job{.conf_type = o.conf_type,
+               .conf_level = o.conf_level,
+               .robust = robust,
+               .check_timefix = o.timefix,
+               .reduce = reduce};
+  bool needs_fix = false;
   merged = false;
-  if (!o.timefix) return curves;
-  std::vector<std::span<const double>> distinct;
-  for (const KmCurve& c : curves) distinct.emplace_back(c.time);
-  if (!aeq_merges(distinct)) return curves;
+  std::vector<GroupCurve> curves =
+      km_curves(time, status, weight, group, n_groups, job, needs_fix, rows_in);
+  if (!needs_fix) return curves;
   std::vector<double> fixed(time.begin(), time.end()), no_start;
   merged = aeq_surv(fixed, no_start);
-  curves.clear();
-  return km_curves(fixed, status, weight, group, n_groups, o.conf_type, o.conf_level, robust);
+  job.check_timefix = false;
+  return km_curves(fixed, status, weight, group, n_groups, job, needs_fix, rows_in);
 }
 
 }  // namespace detail
@@ -362,7 +454,8 @@ KmCurve km_curve(std::span<const double> time, std::span<const std::uint8_t> sta
   bool merged = false;
   const bool robust = options.robust.value_or(detail::non_integer(weight));
   return std::move(
-      detail::km_curves_timefix(time, status, weight, {}, 1, options, robust, merged)[0]);
+      detail::km_curves_timefix(time, status, weight, {}, 1, options, robust, nullptr, merged)[0]
+          .curve);
 }
 
 KmResult kaplan_meier(const SurvData& data, const KmOptions& options) {
@@ -385,12 +478,14 @@ KmResult kaplan_meier(const SurvData& data, const KmOptions& options) {
   r.robust = options.robust.value_or(detail::non_integer(data.weight));
   // rows per group: counted by the sort unless they are frequencies
   std::vector<std::size_t> rows_in(n_groups, 0);
-  std::vector<KmCurve> curves =
-      detail::km_curves_timefix(data.time, data.status, data.weight, data.group, n_groups, options,
-                                r.robust, r.times_merged, data.frequency ? nullptr : &rows_in);
-
   std::vector<double> times = options.times;
   std::sort(times.begin(), times.end());  // as summary.survfit
+  std::vector<double> probs = options.quantiles;
+  probs.push_back(0.5);
+  const detail::KmSummaryNeeds needs{.probs = probs, .times = times, .tau = options.rmst_tau};
+  std::vector<detail::GroupCurve> curves = detail::km_curves_timefix(
+      data.time, data.status, data.weight, data.group, n_groups, options, r.robust,
+      options.keep_curve ? nullptr : &needs, r.times_merged, data.frequency ? nullptr : &rows_in);
 
   if (data.frequency) {
     if (data.group.empty())
@@ -407,16 +502,16 @@ KmResult kaplan_meier(const SurvData& data, const KmOptions& options) {
     for (std::size_t g = static_cast<std::size_t>(half); g < n_groups; g += 2) {
       KmGroup& out = r.groups[g];
       if (!data.group.empty()) out.level = data.group_levels[g];
-      out.curve = std::move(curves[g]);
+      out.curve = std::move(curves[g].curve);
+      out.curve_rows = curves[g].rows;
       out.n = rows_in[g];
-      for (double d : out.curve.n_event) out.events += d;
-      std::vector<double> probs = options.quantiles;
-      probs.push_back(0.5);
+      out.events = curves[g].events;
       out.quantiles = km_quantiles(out.curve, probs);
       out.median = out.quantiles.back();
       out.quantiles.pop_back();
       for (double t : times) out.at.push_back(km_landmark(out.curve, t));
       if (options.rmst_tau) out.rmst = km_rmst(out.curve, *options.rmst_tau, options.conf_level);
+      if (!options.keep_curve) out.curve = KmCurve{};
       if (out.n == 0) {  // a level without rows (R drops it): nothing is estimable
         constexpr double nan = std::numeric_limits<double>::quiet_NaN();
         for (KmLandmark& a : out.at) a.surv = a.std_err = a.lower = a.upper = nan;

@@ -1,6 +1,9 @@
 // Internals shared by the Kaplan–Meier files (src/km/). Not part of the public API.
 #pragma once
 
+#include <cstddef>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "hazard/km.hpp"
@@ -17,6 +20,62 @@ ConfLimits km_conf_limits_z(double surv, double se_log, ConfType type, double z)
 /// R's findq for several p at once on one (x, y): duplicates are removed once.
 std::vector<double> findq(const std::vector<double>& x, const std::vector<double>& y,
                           const std::vector<double>& p);
+
+/// One row of a KM curve: KmCurve's columns at one time.
+struct KmRow {
+  double time, n_risk, n_event, n_censor, surv, se_log, std_err, lower, upper, cumhaz;
+};
+void push_row(KmCurve& curve, const KmRow& row);
+KmRow row_of(const KmCurve& curve, std::size_t i);
+
+/// What kaplan_meier reads from each curve: the quantiles p (km_quantiles), the landmark times
+/// (km_landmark, ascending) and the RMST truncation time (km_rmst).
+struct KmSummaryNeeds {
+  std::vector<double> probs{};
+  std::vector<double> times{};
+  std::optional<double> tau{};
+};
+
+/// The rows of a curve that its summaries read, picked while the rows stream past (KmOptions::
+/// keep_curve = false), so that a curve of m rows needs O(summaries) memory, not O(m).
+/// km_quantiles, km_landmark and km_rmst give on the reduced curve exactly what they give on the
+/// whole one (the same rows are read; tests/unit/km/curve_reducer_test.cpp compares the two):
+///   * findq per band (S, lower, upper; y = 1 - value, after the point (0, 0)), p and shift
+///     +/-tol: the first row with y + shift >= p (a NaN skipped); the first NaN row; the first row
+///     of the last value (R's y[last] after dropping repeats); the last row (xmax, max y);
+///   * km_landmark(t): the last row with time <= t and the first with time >= t;
+///   * km_rmst(tau): every row with time <= tau.
+/// This holds when each band's values never decrease apart from NaN (findq's sorted and monotone
+/// paths); exact() is false otherwise (e.g. a robust variance that falls), and the caller then
+/// uses the whole curve.
+class KmCurveReducer {
+ public:
+  explicit KmCurveReducer(const KmSummaryNeeds& needs);
+  void add(const KmRow& row);
+  /// The reduced curve (the rows above, ascending); call once, after the last add().
+  KmCurve finish();
+  bool exact() const;
+  std::size_t rows() const { return rows_; }  ///< rows added: the whole curve's size
+  double events() const { return events_; }   ///< sum of n_event, in row order
+
+ private:
+  struct Band {
+    double prev = 0;  // y of the last non-NaN point (the first point is (0, 0))
+    bool seen_nan = false, monotone = true;
+    std::optional<std::pair<std::size_t, KmRow>> last_change{};
+    std::size_t next[2] = {0, 0};  // per shift: the first p (ascending) not yet reached
+  };
+  std::vector<double> probs_;  // ascending
+  double shift_[2];
+  std::vector<double> times_;
+  std::optional<double> tau_;
+  Band band_[3];
+  std::size_t le_ = 0, ge_ = 0;  // landmarks done: "last row <= t", "first row >= t"
+  std::vector<std::pair<std::size_t, KmRow>> kept_;
+  KmRow prev_row_{};
+  std::size_t rows_ = 0;
+  double events_ = 0;
+};
 
 /// UsageError unless `data` has a group with exactly two levels and no strata (the two-arm tests
 /// on Kaplan–Meier curves: milestone.cpp, rmst_comparison.cpp); `test` names the test in the message.

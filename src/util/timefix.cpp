@@ -51,24 +51,9 @@ bool aeq_merges(const HugeVector<KeyedRow>& rows) {
 }
 
 bool aeq_merges(const std::vector<std::span<const double>>& lists) {
-  // the distinct values of all lists in ascending order: the smallest head of the lists, then
-  // every list past it
-  std::vector<std::size_t> at(lists.size(), 0);
-  AeqScan scan;
-  for (;;) {
-    bool any = false;
-    double y = 0;
-    for (std::size_t k = 0; k < lists.size(); ++k)
-      if (at[k] < lists[k].size() && (!any || lists[k][at[k]] < y)) {
-        y = lists[k][at[k]];
-        any = true;
-      }
-    if (!any) break;
-    scan.add(y);
-    for (std::size_t k = 0; k < lists.size(); ++k)
-      while (at[k] < lists[k].size() && lists[k][at[k]] == y) ++at[k];
-  }
-  return scan.merges();
+  return aeq_merges_lists(
+      lists.size(), [&](std::size_t k) { return lists[k].size(); },
+      [&](std::size_t k, std::size_t i) { return lists[k][i]; });
 }
 
 }  // namespace hazard::detail

@@ -114,4 +114,27 @@ bool aeq_merges(const HugeVector<KeyedRow>& rows);
 /// and no allocation.
 bool aeq_merges(const std::vector<std::span<const double>>& distinct_by_block);
 
+/// aeq_merges on `lists` lists read through `size(k)` and `time(k, i)`, each list ascending (a
+/// time may repeat, e.g. the sorted rows of a group): the distinct values of all lists in
+/// ascending order (the smallest head, then every list past it) fed to AeqScan.
+template <class Size, class Time>
+bool aeq_merges_lists(std::size_t lists, Size&& size, Time&& time) {
+  std::vector<std::size_t> at(lists, 0);
+  AeqScan scan;
+  for (;;) {
+    bool any = false;
+    double y = 0;
+    for (std::size_t k = 0; k < lists; ++k)
+      if (at[k] < size(k) && (!any || time(k, at[k]) < y)) {
+        y = time(k, at[k]);
+        any = true;
+      }
+    if (!any) break;
+    scan.add(y);
+    for (std::size_t k = 0; k < lists; ++k)
+      while (at[k] < size(k) && time(k, at[k]) == y) ++at[k];
+  }
+  return scan.merges();
+}
+
 }  // namespace hazard::detail

@@ -93,6 +93,55 @@ void expect_column(const std::vector<double>& got, const json& ref, const std::s
   }
 }
 
+// The group's summaries (median, quantiles, landmarks, RMST) against R's.
+void expect_summaries(const hazard::KmGroup& got, const json& ref) {
+  const double tol = hazard::tol::closed_form;
+  const json& m = ref["median"];
+  EXPECT_TRUE(near_rel(got.median.estimate, jnum(m["estimate"]), tol)) << "median";
+  EXPECT_TRUE(near_rel(got.median.lower, jnum(m["lower"]), tol)) << "median lower";
+  EXPECT_TRUE(near_rel(got.median.upper, jnum(m["upper"]), tol)) << "median upper";
+
+  const json& q = ref["quantiles"];
+  ASSERT_EQ(got.quantiles.size(), q["p"].size());
+  for (std::size_t k = 0; k < got.quantiles.size(); ++k) {
+    EXPECT_EQ(got.quantiles[k].p, jnum(q["p"][k]));
+    EXPECT_TRUE(near_rel(got.quantiles[k].estimate, jnum(q["estimate"][k]), tol))
+        << "quantile " << k;
+    EXPECT_TRUE(near_rel(got.quantiles[k].lower, jnum(q["lower"][k]), tol))
+        << "quantile lower " << k;
+    EXPECT_TRUE(near_rel(got.quantiles[k].upper, jnum(q["upper"][k]), tol))
+        << "quantile upper " << k;
+  }
+
+  if (ref.contains("at")) {
+    const json& a = ref["at"];
+    ASSERT_EQ(got.at.size(), a["time"].size());
+    for (std::size_t k = 0; k < got.at.size(); ++k) {
+      SCOPED_TRACE("at " + std::to_string(k));
+      EXPECT_EQ(got.at[k].time, jnum(a["time"][k]));
+      EXPECT_EQ(got.at[k].n_risk, jnum(a["n_risk"][k]));
+      EXPECT_TRUE(near_rel(got.at[k].surv, jnum(a["surv"][k]), tol));
+      EXPECT_TRUE(near_rel(got.at[k].std_err, jnum(a["std_err"][k]), tol));
+      EXPECT_TRUE(near_rel(got.at[k].lower, jnum(a["lower"][k]), tol));
+      EXPECT_TRUE(near_rel(got.at[k].upper, jnum(a["upper"][k]), tol));
+    }
+  } else {
+    EXPECT_TRUE(got.at.empty());
+  }
+
+  if (ref.contains("rmst")) {
+    ASSERT_TRUE(got.rmst.has_value());
+    const json& s = ref["rmst"];
+    EXPECT_EQ(got.rmst->tau, s["tau"].get<double>());
+    EXPECT_TRUE(near_rel(got.rmst->estimate, jnum(s["estimate"]), tol)) << "rmst";
+    EXPECT_TRUE(near_rel(got.rmst->std_err, jnum(s["std_err"]), tol)) << "rmst se";
+    EXPECT_TRUE(near_rel(got.rmst->lower, jnum(s["lower"]), tol)) << "rmst lower";
+    EXPECT_TRUE(near_rel(got.rmst->upper, jnum(s["upper"]), tol)) << "rmst upper";
+  } else {
+    EXPECT_FALSE(got.rmst.has_value());
+  }
+}
+
 class KaplanMeierReference : public ::testing::TestWithParam<std::size_t> {};
 
 TEST_P(KaplanMeierReference, MatchesR) {
@@ -127,50 +176,7 @@ TEST_P(KaplanMeierReference, MatchesR) {
     expect_column(got.curve.upper, t["upper"], "upper", false);
     expect_column(got.curve.cumhaz, t["cumhaz"], "cumhaz", false);
 
-    const json& m = ref["median"];
-    EXPECT_TRUE(near_rel(got.median.estimate, jnum(m["estimate"]), tol)) << "median";
-    EXPECT_TRUE(near_rel(got.median.lower, jnum(m["lower"]), tol)) << "median lower";
-    EXPECT_TRUE(near_rel(got.median.upper, jnum(m["upper"]), tol)) << "median upper";
-
-    const json& q = ref["quantiles"];
-    ASSERT_EQ(got.quantiles.size(), q["p"].size());
-    for (std::size_t k = 0; k < got.quantiles.size(); ++k) {
-      EXPECT_EQ(got.quantiles[k].p, jnum(q["p"][k]));
-      EXPECT_TRUE(near_rel(got.quantiles[k].estimate, jnum(q["estimate"][k]), tol))
-          << "quantile " << k;
-      EXPECT_TRUE(near_rel(got.quantiles[k].lower, jnum(q["lower"][k]), tol))
-          << "quantile lower " << k;
-      EXPECT_TRUE(near_rel(got.quantiles[k].upper, jnum(q["upper"][k]), tol))
-          << "quantile upper " << k;
-    }
-
-    if (ref.contains("at")) {
-      const json& a = ref["at"];
-      ASSERT_EQ(got.at.size(), a["time"].size());
-      for (std::size_t k = 0; k < got.at.size(); ++k) {
-        SCOPED_TRACE("at " + std::to_string(k));
-        EXPECT_EQ(got.at[k].time, jnum(a["time"][k]));
-        EXPECT_EQ(got.at[k].n_risk, jnum(a["n_risk"][k]));
-        EXPECT_TRUE(near_rel(got.at[k].surv, jnum(a["surv"][k]), tol));
-        EXPECT_TRUE(near_rel(got.at[k].std_err, jnum(a["std_err"][k]), tol));
-        EXPECT_TRUE(near_rel(got.at[k].lower, jnum(a["lower"][k]), tol));
-        EXPECT_TRUE(near_rel(got.at[k].upper, jnum(a["upper"][k]), tol));
-      }
-    } else {
-      EXPECT_TRUE(got.at.empty());
-    }
-
-    if (ref.contains("rmst")) {
-      ASSERT_TRUE(got.rmst.has_value());
-      const json& s = ref["rmst"];
-      EXPECT_EQ(got.rmst->tau, s["tau"].get<double>());
-      EXPECT_TRUE(near_rel(got.rmst->estimate, jnum(s["estimate"]), tol)) << "rmst";
-      EXPECT_TRUE(near_rel(got.rmst->std_err, jnum(s["std_err"]), tol)) << "rmst se";
-      EXPECT_TRUE(near_rel(got.rmst->lower, jnum(s["lower"]), tol)) << "rmst lower";
-      EXPECT_TRUE(near_rel(got.rmst->upper, jnum(s["upper"]), tol)) << "rmst upper";
-    } else {
-      EXPECT_FALSE(got.rmst.has_value());
-    }
+    expect_summaries(got, ref);
   }
 
   if (c.contains("rmst_difference")) {
@@ -184,6 +190,51 @@ TEST_P(KaplanMeierReference, MatchesR) {
     EXPECT_TRUE(near_rel(r.rmst_difference->p, jnum(d["p"]), tol));
   } else {
     EXPECT_FALSE(r.rmst_difference.has_value());
+  }
+}
+
+TEST_P(KaplanMeierReference, SummariesWithoutTheCurveMatchR) {
+  // KmOptions::keep_curve = false (the CLI's text summary): the curve is not stored, only the
+  // rows the summaries read; every summary is R's, and the same to the bit as with the curve.
+  static const json cases = hazard::test::reference("km/km.json");
+  const json& c = cases.at(GetParam());
+  SCOPED_TRACE(c["name"].get<std::string>() + ": " + c["call"].get<std::string>());
+  const hazard::SurvData data = data_of(c);
+  hazard::KmOptions opt = options_of(c);
+  const hazard::KmResult whole = hazard::kaplan_meier(data, opt);
+  opt.keep_curve = false;
+  const hazard::KmResult r = hazard::kaplan_meier(data, opt);
+  ASSERT_EQ(r.groups.size(), c["groups"].size());
+  auto same = [](double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); };
+  for (std::size_t g = 0; g < r.groups.size(); ++g) {
+    const hazard::KmGroup& got = r.groups[g];
+    const json& ref = c["groups"][g];
+    SCOPED_TRACE("group " + std::to_string(g));
+    EXPECT_EQ(got.curve.size(), 0u);
+    EXPECT_EQ(got.curve_rows, ref["table"]["time"].size());
+    EXPECT_EQ(static_cast<double>(got.n), ref["n"].get<double>());
+    EXPECT_TRUE(near_rel(got.events, ref["events"].get<double>(), hazard::tol::closed_form));
+    expect_summaries(got, ref);
+    const hazard::KmGroup& w = whole.groups[g];
+    EXPECT_EQ(got.events, w.events);
+    ASSERT_EQ(got.quantiles.size(), w.quantiles.size());
+    for (std::size_t k = 0; k <= got.quantiles.size(); ++k) {
+      const hazard::KmQuantile& a = k < got.quantiles.size() ? got.quantiles[k] : got.median;
+      const hazard::KmQuantile& b = k < w.quantiles.size() ? w.quantiles[k] : w.median;
+      EXPECT_TRUE(same(a.estimate, b.estimate) && same(a.lower, b.lower) && same(a.upper, b.upper))
+          << "quantile " << k;
+    }
+    ASSERT_EQ(got.at.size(), w.at.size());
+    for (std::size_t k = 0; k < got.at.size(); ++k)
+      EXPECT_TRUE(same(got.at[k].n_risk, w.at[k].n_risk) && same(got.at[k].surv, w.at[k].surv) &&
+                  same(got.at[k].std_err, w.at[k].std_err) &&
+                  same(got.at[k].lower, w.at[k].lower) && same(got.at[k].upper, w.at[k].upper))
+          << "landmark " << k;
+    ASSERT_EQ(got.rmst.has_value(), w.rmst.has_value());
+    if (got.rmst) {
+      EXPECT_TRUE(same(got.rmst->estimate, w.rmst->estimate) &&
+                  same(got.rmst->std_err, w.rmst->std_err));
+    }
   }
 }
 

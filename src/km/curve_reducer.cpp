@@ -1,0 +1,113 @@
+// The rows of a Kaplan–Meier curve that its summaries read, picked as the rows stream past.
+//
+// Source: the readers themselves. km_quantiles is R's findq (quantile.cpp) on the points (0, 0),
+// (t_i, 1 - v_i) for v = S, lower, upper: with y non-decreasing apart from NaN, its answer for p
+// uses only x at the first index with y + tol >= p and at the first with y - tol >= p (a NaN point
+// is never chosen), the range of the non-NaN y (0 and the last value), y at the last point kept
+// after dropping repeats (the first NaN point or the first point of the last value, whichever is
+// later) and x at the last point. km_landmark(t) reads the last row with time <= t and the first
+// with time >= t; km_rmst(tau) the rows with time <= tau. A curve made of those rows, in order,
+// gives every one of these the same index and so the same answer.
+// Input contract: rows in ascending time, as km_curve_sorted makes them; the needs' times
+// ascending. When a band's non-NaN values decrease somewhere (findq's general path, which
+// compares every kept point), exact() is false and the whole curve must be used.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "km/km_detail.hpp"
+
+namespace hazard::detail {
+
+void push_row(KmCurve& c, const KmRow& r) {
+  c.time.push_back(r.time);
+  c.n_risk.push_back(r.n_risk);
+  c.n_event.push_back(r.n_event);
+  c.n_censor.push_back(r.n_censor);
+  c.surv.push_back(r.surv);
+  c.se_log.push_back(r.se_log);
+  c.std_err.push_back(r.std_err);
+  c.lower.push_back(r.lower);
+  c.upper.push_back(r.upper);
+  c.cumhaz.push_back(r.cumhaz);
+}
+
+KmRow row_of(const KmCurve& c, std::size_t i) {
+  return {.time = c.time[i],
+          .n_risk = c.n_risk[i],
+          .n_event = c.n_event[i],
+          .n_censor = c.n_censor[i],
+          .surv = c.surv[i],
+          .se_log = c.se_log[i],
+          .std_err = c.std_err[i],
+          .lower = c.lower[i],
+          .upper = c.upper[i],
+          .cumhaz = c.cumhaz[i]};
+}
+
+KmCurveReducer::KmCurveReducer(const KmSummaryNeeds& needs)
+    : probs_(needs.probs), times_(needs.times), tau_(needs.tau) {
+  std::sort(probs_.begin(), probs_.end());
+  const double tol = std::sqrt(std::numeric_limits<double>::epsilon());  // findq's
+  shift_[0] = tol;
+  shift_[1] = -tol;
+  // the first point (0, 0) reaches every p with 0 + shift >= p
+  for (Band& b : band_)
+    for (int s = 0; s < 2; ++s)
+      while (b.next[s] < probs_.size() && 0.0 + shift_[s] >= probs_[b.next[s]]) ++b.next[s];
+}
+
+void KmCurveReducer::add(const KmRow& row) {
+  const std::size_t i = rows_;
+  bool keep = false;
+  const double values[3] = {row.surv, row.lower, row.upper};
+  for (int k = 0; k < 3; ++k) {
+    Band& b = band_[k];
+    const double y = 1 - values[k];  // as km_quantiles
+    if (std::isnan(y)) {
+      keep = keep || !b.seen_nan;
+      b.seen_nan = true;
+      continue;
+    }
+    if (y < b.prev) b.monotone = false;
+    if (y != b.prev) b.last_change.emplace(i, row);
+    b.prev = y;
+    for (int s = 0; s < 2; ++s)
+      while (b.next[s] < probs_.size() && y + shift_[s] >= probs_[b.next[s]]) {
+        ++b.next[s];
+        keep = true;
+      }
+  }
+  // landmarks t < this time whose last row <= t is the previous row
+  bool keep_prev = false;
+  for (; le_ < times_.size() && times_[le_] < row.time; ++le_) keep_prev = i > 0;
+  if (keep_prev && (kept_.empty() || kept_.back().first != i - 1))
+    kept_.emplace_back(i - 1, prev_row_);
+  // landmarks t <= this time not reached before: this is their first row >= t
+  for (; ge_ < times_.size() && times_[ge_] <= row.time; ++ge_) keep = true;
+  if (tau_ && row.time <= *tau_) keep = true;
+  if (keep) kept_.emplace_back(i, row);
+  prev_row_ = row;
+  events_ += row.n_event;
+  ++rows_;
+}
+
+bool KmCurveReducer::exact() const {
+  return std::all_of(std::begin(band_), std::end(band_), [](const Band& b) { return b.monotone; });
+}
+
+KmCurve KmCurveReducer::finish() {
+  if (rows_ > 0 && (kept_.empty() || kept_.back().first != rows_ - 1))
+    kept_.emplace_back(rows_ - 1, prev_row_);
+  for (Band& b : band_)
+    if (b.last_change) kept_.push_back(*b.last_change);
+  std::stable_sort(kept_.begin(), kept_.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  KmCurve c;
+  for (std::size_t k = 0; k < kept_.size(); ++k)
+    if (k == 0 || kept_[k].first != kept_[k - 1].first) push_row(c, kept_[k].second);
+  kept_.clear();
+  return c;
+}
+
+}  // namespace hazard::detail
