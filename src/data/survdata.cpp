@@ -554,10 +554,18 @@ class EventCoder {
   bool numeric() const { return event_.is_numeric(); }
   EventCoding coding() const { return coding_; }
   double number() const { return number_; }
-  const char* rule() const {
-    return coding_ == EventCoding::indicator ? "the event must be 1/0 or true/false"
-           : coding_ == EventCoding::cnsr    ? "CNSR must be 0 (event) or a positive integer (censored)"
-                                             : "";
+  /// What the coding accepts, for the error of row i of `column`; with --event COL, how to count
+  /// the row's value as the event instead (e.g. R's 1/2 coding of survival's lung: --event
+  /// status=2).
+  std::string rule(std::size_t i, const std::string& column) const {
+    if (coding_ == EventCoding::cnsr)
+      return "CNSR must be 0 (event) or a positive integer (censored)";
+    if (coding_ != EventCoding::indicator) return "";
+    const std::string value =
+        event_.is_numeric() ? fmt::format("{}", event_.numbers[i]) : event_.text(i);
+    return fmt::format(
+        "the event must be 1/0 or true/false (to count '{}' as the event, give --event {}={})",
+        value, column, value);
   }
 
  private:
@@ -761,7 +769,7 @@ std::vector<std::uint8_t> check_rows(const Table& table, const Roles& roles, con
     const bool has_ev = !c.event.is_missing(i);
     if (has_ev) {
       st = c.coder.status(i);
-      if (st < 0) fail(i, roles.event, c.coder.rule());
+      if (st < 0) fail(i, roles.event, c.coder.rule(i, roles.event));
     }
     const bool has_w = c.weight && !c.weight->missing(i);
     if (has_w && (!c.weight->get(i, wt) || wt < 0)) fail(i, roles.weights, "a weight must be a non-negative finite number");

@@ -98,6 +98,35 @@ awk 'BEGIN { srand(7); print "time,status"; for (i = 0; i < 200000; i++) printf 
 bytes=$(wc -c <"$tmp/big.txt")
 if [ "$bytes" -lt 2000 ]; then echo "ok   200,000 rows: a $bytes-byte summary"; else echo "FAIL 200,000 rows print $bytes bytes"; fail=1; fi
 
+# The text summary (made without storing the curves): medians, landmarks and at-risk counts as R
+# prints them, read from the reference case lung_sex_log-log (tests/reference/km/make_km.R).
+"$hazard" km --data "$ref/lung.csv" --time time --event status=2 --group sex --times 1,100,365,2000 \
+  --rmst 500 >"$tmp/lung.txt" 2>&1
+if python3 - "$ref/km.json" "$tmp/lung.txt" <<'PY'; then echo "ok   text summary = R (lung by sex)"; else echo "FAIL text summary (lung by sex)"; fail=1; fi
+import json, sys
+case = next(c for c in json.load(open(sys.argv[1])) if c["name"] == "lung_sex_log-log")
+text = open(sys.argv[2]).read()
+lines = text.splitlines()
+ok = True
+for g in case["groups"]:
+    m = g["median"]
+    row = next((l.split() for l in lines if l.startswith(f"sex={g['group']} ")), None)
+    want = [f"{m[k]:.6g}" for k in ("estimate", "lower", "upper")]
+    if row is None or row[1] != str(g["n"]) or row[2] != str(g["events"]) or row[-3:] != want:
+        print("median row", row, "want", g["n"], g["events"], want); ok = False
+    a = g["at"]
+    for k, t in enumerate(a["time"]):
+        line = (f"S({t}) = {a['surv'][k]:.4f}  SE {a['std_err'][k]:.4f}  "
+                f"(95% CI {a['lower'][k]:.4f}, {a['upper'][k]:.4f})  at risk {a['n_risk'][k]}")
+        if line not in text:
+            print("missing:", line); ok = False
+sys.exit(0 if ok else 1)
+PY
+# R's 1/2 coding of the event (survival's lung): an error that names the way to read it
+"$hazard" km --data "$ref/lung.csv" --time time --event status >/dev/null 2>"$tmp/err"; got=$?
+if [[ $got == 3 ]] && grep -q "give --event status=2" "$tmp/err"; then echo "ok   1/2-coded event: the error names --event status=2"
+else echo "FAIL 1/2-coded event: exit $got"; cat "$tmp/err"; fail=1; fi
+
 # usage and data errors: exit codes 2 and 3
 expect_exit() {  # CODE WHAT ARGS...
   local code=$1 what=$2; shift 2

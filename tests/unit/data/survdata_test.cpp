@@ -70,8 +70,12 @@ TEST(SurvData, ErrorsNameLineColumnValue) {
   EXPECT_EQ(error_of("t,e\n1,1\n-3,1\n", r), "d.csv:3: column 't': value '-3': time is negative");
   EXPECT_EQ(error_of("t,e\n1,1\nabc,1\n", r), "d.csv:3: column 't': value 'abc': time is not a finite number");
   EXPECT_EQ(error_of("t,e\n1,1\ninf,1\n", r), "d.csv:3: column 't': value 'inf': time is not a finite number");
-  EXPECT_EQ(error_of("t,e\n1,2\n", r), "d.csv:2: column 'e': value '2': the event must be 1/0 or true/false");
-  EXPECT_EQ(error_of("t,e\n1,yes\n", r), "d.csv:2: column 'e': value 'yes': the event must be 1/0 or true/false");
+  EXPECT_EQ(error_of("t,e\n1,2\n", r),
+            "d.csv:2: column 'e': value '2': the event must be 1/0 or true/false (to count '2' as "
+            "the event, give --event e=2)");
+  EXPECT_EQ(error_of("t,e\n1,yes\n", r),
+            "d.csv:2: column 'e': value 'yes': the event must be 1/0 or true/false (to count 'yes' "
+            "as the event, give --event e=yes)");
   Roles c{.time = "t", .event = "e", .coding = EventCoding::cnsr};
   EXPECT_EQ(error_of("t,e\n1,-1\n", c),
             "d.csv:2: column 'e': value '-1': CNSR must be 0 (event) or a positive integer (censored)");
