@@ -78,7 +78,8 @@ struct WhereClause {
 ///   COL=VALUE, COL!=VALUE, COL<VALUE, COL<=VALUE, COL>VALUE, COL>=VALUE, COL in V1,V2,...
 /// The operator is the first of `=`, `!=`, `<`, `<=`, `>`, `>=` or ` in ` (space, in, space;
 /// also IN) in the text; the VALUE is everything after it, taken as is (`COL=a=b,c` compares
-/// with "a=b,c", as before the other forms existed). The set of `in` is comma-separated; an item
+/// with "a=b,c", as before the other forms existed), except that `COL==VALUE` (R's habit) is
+/// COL=VALUE. The set of `in` is comma-separated; an item
 /// in double quotes may contain commas ("" is a quote). A column whose name contains one of these
 /// operators is written in backquotes: `a<b`=1. Throws UsageError naming the flag for a clause
 /// without an operator, a column or (for `in`) a value.

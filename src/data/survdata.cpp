@@ -279,9 +279,10 @@ WhereClause parse_where(const std::string& text) {
   w.op = op->first;
   const std::string_view rest = t.substr(at + op->second);
   if (w.op == WhereOp::eq) {
-    // exactly as before the other forms: the column up to the first '=', the value after it
+    // exactly as before the other forms: the column up to the first '=', the value after it;
+    // R's `==` is the same clause (a value that begins with '=' is written with `in`: tag in "=x")
     w.column = column;
-    w.value = std::string(rest);
+    w.value = std::string(rest.starts_with('=') ? rest.substr(1) : rest);
   } else {
     // the new forms allow spaces around the operator: AGE >= 65
     w.column = t.front() == '`' ? column : std::string(trim(column));
@@ -299,6 +300,8 @@ WhereClause parse_where(const std::string& text) {
 std::string to_string(const WhereClause& w) {
   std::string out = needs_backquotes(w.column) ? "`" + w.column + "`" : w.column;
   out += op_text(w.op);
+  // a value that begins with '=' after `==` (COL=VALUE reads `==` as one '=')
+  if (w.op == WhereOp::eq && w.value.starts_with('=')) out += '=';
   if (w.op != WhereOp::in) return out + w.value;
   for (std::size_t k = 0; k < w.values.size(); ++k) {
     const std::string& v = w.values[k];

@@ -103,6 +103,8 @@ TEST(SurvData, WhereParsesEveryForm) {
   is("PARAMCD=OS", "PARAMCD", WhereOp::eq, "OS");
   is("tag=k=1,2", "tag", WhereOp::eq, "k=1,2");  // as before: split at the first '='
   is("A= b ", "A", WhereOp::eq, " b ");           // the equality form is taken as is
+  is("etype==2", "etype", WhereOp::eq, "2");       // R's `==` is the same clause
+  is("tag===x", "tag", WhereOp::eq, "=x");         // a value beginning with '=', after `==`
   is("AGE>=65", "AGE", WhereOp::ge, "65");
   is("AGE > 65", "AGE", WhereOp::gt, "65");
   is("AGE<65", "AGE", WhereOp::lt, "65");
@@ -115,7 +117,7 @@ TEST(SurvData, WhereParsesEveryForm) {
   EXPECT_EQ(set.column, "rx");
   EXPECT_EQ(set.values, (std::vector<std::string>{"Obs", "Lev+5FU"}));
   EXPECT_EQ(parse_where("rx IN \"a,b\", c , \"d\"\"e\"").values, (std::vector<std::string>{"a,b", "c", "d\"e"}));
-  for (const char* text : {"AGE>=65", "rx in Obs,Lev+5FU", "tag=k=1,2", "`a<b`=1", "rx!=Obs", "g in \"a,b\",c"})
+  for (const char* text : {"AGE>=65", "rx in Obs,Lev+5FU", "tag=k=1,2", "`a<b`=1", "rx!=Obs", "g in \"a,b\",c", "tag===x"})
     EXPECT_EQ(to_string(parse_where(text)), text);
   for (const char* bad : {"AGE", "=3", ">=3", "x>=", "g in ", "g in a,,b", "g in \"a", "`a"})
     EXPECT_THROW(parse_where(bad), UsageError) << bad;
