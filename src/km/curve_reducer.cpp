@@ -19,19 +19,6 @@
 
 namespace hazard::detail {
 
-void push_row(KmCurve& c, const KmRow& r) {
-  c.time.push_back(r.time);
-  c.n_risk.push_back(r.n_risk);
-  c.n_event.push_back(r.n_event);
-  c.n_censor.push_back(r.n_censor);
-  c.surv.push_back(r.surv);
-  c.se_log.push_back(r.se_log);
-  c.std_err.push_back(r.std_err);
-  c.lower.push_back(r.lower);
-  c.upper.push_back(r.upper);
-  c.cumhaz.push_back(r.cumhaz);
-}
-
 KmRow row_of(const KmCurve& c, std::size_t i) {
   return {.time = c.time[i],
           .n_risk = c.n_risk[i],

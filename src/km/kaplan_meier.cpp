@@ -232,12 +232,7 @@ KmCurve km_curve_sorted(const Access& rows, ConfType conf_type, double conf_leve
     const double d = c.n_event[t];
     KmRow r{.time = c.time[t], .n_risk = c.n_risk[t], .n_event = d, .n_censor = c.n_censor[t]};
     f.step(r, d0[t] > 0 && d > 0, robust ? w2_event[t] : 0.0, robust ? w2_censor[t] : 0.0);
-    c.surv.push_back(r.surv);
-    c.se_log.push_back(r.se_log);
-    c.std_err.push_back(r.std_err);
-    c.lower.push_back(r.lower);
-    c.upper.push_back(r.upper);
-    c.cumhaz.push_back(r.cumhaz);
+    push_estimates(c, r);
   }
   return c;
 }
@@ -365,7 +360,8 @@ std::vector<GroupCurve> km_curves(std::span<const double> time,
       return {};
     }
     // the groups dealt alternately to two threads (each curve is the same computation either
-    // way); each group's rows are freed once its curve is made
+    // way; below two_thread_rows rows, one thread); each group's rows are freed once its curve
+    // is made
     two_halves(n, [&](int half) {
       for (std::size_t g = static_cast<std::size_t>(half); g < n_groups; g += 2) {
         const PackedAccess access{rows[g]};

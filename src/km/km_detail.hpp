@@ -25,7 +25,23 @@ std::vector<double> findq(const std::vector<double>& x, const std::vector<double
 struct KmRow {
   double time, n_risk, n_event, n_censor, surv, se_log, std_err, lower, upper, cumhaz;
 };
-void push_row(KmCurve& curve, const KmRow& row);
+/// Appends the row's S, SEs, limits and cumulative hazard (the columns KmForward::step fills).
+inline void push_estimates(KmCurve& c, const KmRow& r) {
+  c.surv.push_back(r.surv);
+  c.se_log.push_back(r.se_log);
+  c.std_err.push_back(r.std_err);
+  c.lower.push_back(r.lower);
+  c.upper.push_back(r.upper);
+  c.cumhaz.push_back(r.cumhaz);
+}
+/// Appends the whole row.
+inline void push_row(KmCurve& c, const KmRow& r) {
+  c.time.push_back(r.time);
+  c.n_risk.push_back(r.n_risk);
+  c.n_event.push_back(r.n_event);
+  c.n_censor.push_back(r.n_censor);
+  push_estimates(c, r);
+}
 KmRow row_of(const KmCurve& curve, std::size_t i);
 
 /// What kaplan_meier reads from each curve: the quantiles p (km_quantiles), the landmark times
