@@ -225,7 +225,11 @@ void run_cox(const CoxCliOptions& given, const Cluster& cluster) {
         return fmt::format("the Cox model's design matrix: {} rows x {} or more columns need {} or more", table_rows,
                            cols, byte_size(8.0 * static_cast<double>(table_rows) * cols));
       },
-      [&] { return cox_model_data(table, spec); });
+      // one file: nothing below reads the table's values, so its columns are freed as the
+      // model's data take them (several: agree_model reads the table)
+      [&] {
+        return several ? cox_model_data(table, spec) : cox_model_data_releasing(table, spec);
+      });
   std::optional<std::size_t> analysed;  // of all ranks (distributed)
   if (several) {
     // the same model columns on every rank, global strata codes, the counts of the whole
@@ -246,16 +250,36 @@ void run_cox(const CoxCliOptions& given, const Cluster& cluster) {
   if (o.residuals.empty())
     decltype(sd.line)().swap(sd.line);  // only the residuals file names lines
 
+  // the terms with more than one column, tested jointly (Type 3) after the fit: a categorical
+  // covariate with three or more levels, an interaction with a factor
+  std::vector<std::size_t> multi;
+  {
+    std::vector<std::size_t> columns(design.term_names.size(), 0);
+    for (std::size_t t : design.term) ++columns[t];
+    for (std::size_t t = 0; t < columns.size(); ++t)
+      if (columns[t] > 1) multi.push_back(t);
+  }
+  const bool reads_model_after_fit = !multi.empty() || !o.residuals.empty() || !o.ph_test.empty() ||
+                                     o.baseline || o.diag.survfit || !o.diag.newdata.empty() ||
+                                     !o.diag.survfit_out.empty();
+
+  const Eigen::Index px = cd.x.cols();  // model columns (a consuming fit empties cd.x)
   CoxOptions opt{.ties = ties, .max_iter = o.max_iter, .eps = o.eps, .robust = o.robust,
                  .conf_level = o.conf_level, .compat = compat};
   CoxResult r = within_memory(
       [&] {
-        return fmt::format("the Cox fit of {} rows x {} model columns (its work arrays hold several copies of the "
-                           "{} design matrix and a {} x {} information matrix)",
-                           n, cd.x.cols(), byte_size(8.0 * static_cast<double>(n) * static_cast<double>(cd.x.cols())),
-                           cd.x.cols(), cd.x.cols());
+        return fmt::format(
+            "the Cox fit of {} rows x {} model columns (its work arrays hold several copies of the "
+            "{} design matrix and a {} x {} information matrix)",
+            n, px, byte_size(8.0 * static_cast<double>(n) * static_cast<double>(px)), px, px);
       },
-      [&] { return distributed ? cox_fit_distributed(cd, opt, cluster) : cox_fit(cd, opt); });
+      [&] {
+        if (distributed) return cox_fit_distributed(cd, opt, cluster);
+        // the default summary reads nothing of the model's data after the fit: the fit may
+        // consume them (one copy of the covariates in memory instead of two)
+        if (!reads_model_after_fit) return cox_fit_releasing(cd, opt);
+        return cox_fit(cd, opt);
+      });
   // reads and checks --newdata now; the curves are computed and written after the summary
   const CoxCurveWriter curves(o.diag, o.data, sd, design, cd, r, o.offset, o.conf_level);
 
@@ -270,17 +294,11 @@ void run_cox(const CoxCliOptions& given, const Cluster& cluster) {
     ph = cox_zph(cd, r, tr, m.term, m.term_names);
   }
 
-  // joint (Type 3) tests of the terms with more than one column: a categorical covariate with
-  // three or more levels, an interaction with a factor
+  // joint (Type 3) tests of the terms with more than one column (multi, above)
   std::vector<CoxTermTest> term_tests;
-  {
-    std::vector<std::size_t> columns(design.term_names.size(), 0), multi;
-    for (std::size_t t : design.term) ++columns[t];
-    for (std::size_t t = 0; t < columns.size(); ++t)
-      if (columns[t] > 1) multi.push_back(t);
-    if (!multi.empty())
-      term_tests = cox_term_tests(cd, r, design.term, design.term_names, opt, multi, distributed ? &cluster : nullptr);
-  }
+  if (!multi.empty())
+    term_tests = cox_term_tests(cd, r, design.term, design.term_names, opt, multi,
+                                distributed ? &cluster : nullptr);
 
   if (cluster.rank() != 0) return;  // every rank took part in the fits; rank 0 prints
   for (const auto& w : r.warnings) fmt::print(stderr, "hazard: warning: {}\n", printable(w));

@@ -102,6 +102,11 @@ Design build_design(const Table& table, std::span<const std::size_t> rows,
 /// The same for SurvData::row.
 Design build_design(const Table& table, const IndexSequence& rows, const ModelTerms& model);
 Design build_design(const Table& table, const IndexSequence& rows, const std::vector<DesignSpec>& specs);
+/// build_design for a caller that needs no more of the table's covariate columns: each column
+/// the design reads is freed once read (a categorical one once coded, a numeric one once its last
+/// model column is written; the column keeps its name and kind, with no values), so that the
+/// table shrinks as the design matrix grows. The same matrix as build_design.
+Design build_design_releasing(Table& table, const IndexSequence& rows, const ModelTerms& model);
 
 /// The input of a Cox fit: one entry per row, in any order (the fit sorts).
 struct CoxData {
@@ -190,6 +195,16 @@ struct CoxResult {
 /// data checks belong to the data layer. NumericalError when there are no events or the
 /// likelihood overflows at the start.
 CoxResult cox_fit(const CoxData& data, const CoxOptions& options = {});
+
+/// cox_fit for a caller that needs no more of `data`: it is empty on return, and its arrays are
+/// freed during the fit as soon as the fit's own (kernel-order) copies are made. For
+/// right-censored data without a robust variance the design matrix itself is consumed (put into
+/// kernel order in place, and given back while the centred copy the fit reads is written), so
+/// that the peak memory holds one copy of the covariates instead of two. Every estimate and test
+/// is cox_fit's to the bit; the linear predictor is then computed from the centred copy,
+/// offset + (x - means)' beta instead of offset + x' beta - means' beta (equal up to rounding),
+/// and the concordance is that of this linear predictor.
+CoxResult cox_fit_releasing(CoxData& data, const CoxOptions& options = {});
 
 class Cluster;  // hazard/cluster.hpp
 

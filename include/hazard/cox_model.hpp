@@ -61,4 +61,10 @@ struct CoxModelData {
 /// otherwise the errors of build_surv_data and build_design (e.g. the level limit).
 CoxModelData cox_model_data(const Table& table, const CoxModelSpec& spec);
 
+/// cox_model_data for a caller that needs no more of the table's values: each column is freed
+/// once its values are in the model's data (it keeps its name and kind, with no values; the
+/// table's line numbers and sources stay), so that the peak memory holds about one copy of the
+/// used columns instead of the table and the design matrix together. The same model data.
+CoxModelData cox_model_data_releasing(Table& table, const CoxModelSpec& spec);
+
 }  // namespace hazard

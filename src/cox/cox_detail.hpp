@@ -62,9 +62,13 @@ struct CoxSorted {
 /// `sorted`, when given, is the kernel order already computed by the caller for right-censored
 /// data without strata, Efron/Breslow: sort_rows_by_time(time, status), no time merged by
 /// aeq_surv. The times, statuses and order are then read from it (data.time and data.status are
-/// not read and may be empty).
+/// not read and may be empty), and it is freed once read.
+/// `consumed`, when given, is the design matrix read instead of `x` and data.x, and emptied:
+/// its columns are put into kernel order in place and their pages given back while the
+/// kernel-order copy is written, so that the peak memory holds about one copy of the covariates
+/// (the values of d.x are the same to the bit).
 CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x = nullptr,
-                  const HugeVector<KeyedRow>* sorted = nullptr);
+                  HugeVector<KeyedRow>* sorted = nullptr, Eigen::MatrixXd* consumed = nullptr);
 
 /// Log partial likelihood at beta (scaled coordinates), its score u (p) and information imat
 /// (p*p, only the upper triangle imat[j*p+i], j<=i... see each file) for one tie method.

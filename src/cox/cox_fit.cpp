@@ -236,7 +236,13 @@ void cox_tests_terms(CoxResult& r, const CoxFinish& fin, const CoxOptions& opt) 
 
 }  // namespace detail
 
-CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
+namespace {
+
+// cox_fit, and with `release` (== &in) cox_fit_releasing: the arrays of `in` are freed once the
+// kernel-order copies are made, and the design matrix is consumed by prepare when nothing after
+// the fit reads it (right-censored data, no robust variance): the linear predictor then comes from
+// the kernel-order copy.
+CoxResult fit_impl(const CoxData& in, const CoxOptions& opt, CoxData* release) {
   const std::size_t n = in.time.size();
   const std::size_t p = static_cast<std::size_t>(in.x.cols());
   auto check_len = [&](std::size_t len, const char* what) {
@@ -331,7 +337,20 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
       data.offset.clear();
   }
 
-  detail::CoxSorted d = detail::prepare(data, opt.ties, &in.x, sorted.empty() ? nullptr : &sorted);
+  // consumed: in.x is emptied here (the robust variance and (start, stop] data read it below)
+  const bool consume = release != nullptr && !counting && !robust;
+  if (release) {  // read: from here on the fit reads `data`, the sorted rows and x, cluster, names
+    CoxData& rel = *release;
+    decltype(rel.time)().swap(rel.time);
+    decltype(rel.start)().swap(rel.start);
+    decltype(rel.status)().swap(rel.status);
+    decltype(rel.weight)().swap(rel.weight);
+    decltype(rel.offset)().swap(rel.offset);
+    decltype(rel.stratum)().swap(rel.stratum);
+  }
+  detail::CoxSorted d =
+      detail::prepare(data, opt.ties, consume ? nullptr : &in.x, sorted.empty() ? nullptr : &sorted,
+                      consume ? &release->x : nullptr);
   // the fit reads the kernel-order copies from here on; only the centred offsets are read again
   // (the linear predictor), so the rest of the copy is released
   data = CoxData{.offset = std::move(data.offset)};
@@ -361,8 +380,8 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
   }
   detail::NewtonResult nr = detail::newton(scheme, eval, p, opt);
   // the kernel-order copy of the covariates and the Newton scratch are not needed any more (the
-  // residuals below read in.x)
-  d.x = decltype(d.x)();
+  // residuals below read in.x; consumed, the linear predictor reads the copy first)
+  if (!consume) d.x = decltype(d.x)();
   cwork = detail::CoxfitWork{};
   if (!std::isfinite(nr.loglik0)) {
     if (opt.ties == Ties::exact)
@@ -380,9 +399,19 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
   r.robust = robust;
   const detail::CoxFinish fin = detail::cox_estimates(
       r, nr, d.scale, d.means, scheme, in.names, opt, [&](const Eigen::VectorXd& beta) {
+        detail::resize_huge(r.linear_predictor, n);
+        if (consume) {
+          // from the centred and scaled kernel-order copy: offset + (x - means) beta, equal to
+          // the form below up to rounding
+          for (std::size_t k = 0; k < n; ++k) {
+            double lp = data.offset.empty() ? 0.0 : data.offset[d.order[k]];
+            for (std::size_t j = 0; j < p; ++j) lp += d.x[k * p + j] * nr.beta[j];
+            r.linear_predictor[d.order[k]] = lp;
+          }
+          return *std::max_element(r.linear_predictor.begin(), r.linear_predictor.end());
+        }
         // linear predictor (input order), as coxph.fit: x beta + offset - sum(beta * means)
         const double shift = beta.dot(r.means);
-        detail::resize_huge(r.linear_predictor, n);
         for (std::size_t i = 0; i < n; ++i) {
           double lp = data.offset.empty() ? 0.0 : data.offset[i];
           for (std::size_t j = 0; j < p; ++j)
@@ -392,6 +421,7 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
         }
         return *std::max_element(r.linear_predictor.begin(), r.linear_predictor.end());
       });
+  if (consume) d.x = decltype(d.x)();
   const auto P = static_cast<Eigen::Index>(p);
 
   // cluster codes in kernel order
@@ -444,6 +474,16 @@ CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) {
   // concordance of the linear predictor (read in kernel order through d.order)
   r.concordance =
       detail::concordance(d, r.linear_predictor, robust ? clus : std::vector<std::int32_t>{});
+  return r;
+}
+
+}  // namespace
+
+CoxResult cox_fit(const CoxData& in, const CoxOptions& opt) { return fit_impl(in, opt, nullptr); }
+
+CoxResult cox_fit_releasing(CoxData& in, const CoxOptions& opt) {
+  CoxResult r = fit_impl(in, opt, &in);
+  in = CoxData{};
   return r;
 }
 

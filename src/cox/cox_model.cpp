@@ -16,7 +16,12 @@
 
 namespace hazard {
 
-CoxModelData cox_model_data(const Table& table, const CoxModelSpec& spec) {
+namespace {
+
+// cox_model_data, and with `release` (== &table) cox_model_data_releasing: once the rows' times,
+// statuses, weights, strata, offsets and clusters are copied, the table's columns that the design
+// does not read are freed, and build_design_releasing frees the others as it reads them.
+CoxModelData model_data(const Table& table, const CoxModelSpec& spec, Table* release) {
   // the model: the given terms, or the main effects of the group and the covariates (without the
   // group column and without repeats)
   ModelTerms model = spec.model;
@@ -80,7 +85,17 @@ CoxModelData cox_model_data(const Table& table, const CoxModelSpec& spec) {
   }
 
   // the design matrix in one piece (the arm's columns first), moved into the model data
-  out.design = build_design(table, sd.row, model);
+  if (release) {
+    for (Column& c : release->columns)
+      if (std::none_of(model.variables.begin(), model.variables.end(),
+                       [&](const DesignSpec& v) { return v.column == c.name; })) {
+        std::vector<double>().swap(c.numbers);
+        std::vector<std::int32_t>().swap(c.codes);
+      }
+    out.design = build_design_releasing(*release, sd.row, model);
+  } else {
+    out.design = build_design(table, sd.row, model);
+  }
   cd.x = std::move(out.design.x);
   out.design.x = Eigen::MatrixXd();
   cd.names = out.design.names;
@@ -89,6 +104,16 @@ CoxModelData cox_model_data(const Table& table, const CoxModelSpec& spec) {
   out.term = out.design.term;
   out.term_names = out.design.term_names;
   return out;
+}
+
+}  // namespace
+
+CoxModelData cox_model_data(const Table& table, const CoxModelSpec& spec) {
+  return model_data(table, spec, nullptr);
+}
+
+CoxModelData cox_model_data_releasing(Table& table, const CoxModelSpec& spec) {
+  return model_data(table, spec, &table);
 }
 
 }  // namespace hazard

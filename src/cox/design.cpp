@@ -174,8 +174,21 @@ ModelTerms parse_model_terms(const std::vector<std::string>& items, const std::s
 }
 
 namespace {
+// The storage of `col` freed (its name and kind stay): a table column the design has read.
+void release_column(Table& table, const Column* col) {
+  for (Column& c : table.columns)
+    if (&c == col) {
+      std::vector<double>().swap(c.numbers);
+      std::vector<std::int32_t>().swap(c.codes);
+    }
+}
+
+// `release`, when given, is `table` itself: each of its columns the design reads is freed once
+// read (a categorical one once coded, a numeric one once its last model column is written), so
+// that the table's covariate columns shrink as the design matrix grows.
 template <class Rows>
-Design design_of(const Table& table, const Rows& rows, const ModelTerms& model) {
+Design design_of(const Table& table, const Rows& rows, const ModelTerms& model,
+                 Table* release = nullptr) {
   Design d;
   const auto n = static_cast<Eigen::Index>(rows.size());
   std::vector<Coded> vars;
@@ -237,28 +250,55 @@ Design design_of(const Table& table, const Rows& rows, const ModelTerms& model) 
   // each one). A column of one numeric variable is a gather from its table column, one of one
   // factor level an indicator; products (interactions) multiply in the order of the term's parts.
   const std::size_t rows_n = rows.size();
-  detail::two_halves(rows_n * d.parts.size(), [&](int half) {
-    const auto [lo, hi] = detail::half_range(rows_n, half);
-    for (std::size_t c = 0; c < d.parts.size(); ++c) {
-      double* out = d.x.data() + static_cast<std::ptrdiff_t>(c) * d.x.outerStride();
-      const auto& part = d.parts[c];
-      if (part.size() == 1 && part[0].second < 0) {
-        const double* number = vars[part[0].first].col->numbers.data();
-        for (std::size_t i = lo; i < hi; ++i) out[i] = number[rows[i]];
-      } else if (part.size() == 1) {
-        const std::int32_t* code = vars[part[0].first].code.data();
-        const int level = part[0].second;
-        for (std::size_t i = lo; i < hi; ++i) out[i] = code[i] == level ? 1.0 : 0.0;
-      } else {
-        for (std::size_t i = lo; i < hi; ++i) {
-          double x = 1;
-          for (const auto& [v, l] : part)
-            x *= l < 0 ? vars[v].col->numbers[rows[i]] : (vars[v].code[i] == l ? 1.0 : 0.0);
-          out[i] = x;
-        }
+  auto write = [&](std::size_t c, std::size_t lo, std::size_t hi) {
+    double* out = d.x.data() + static_cast<std::ptrdiff_t>(c) * d.x.outerStride();
+    const auto& part = d.parts[c];
+    if (part.size() == 1 && part[0].second < 0) {
+      const double* number = vars[part[0].first].col->numbers.data();
+      for (std::size_t i = lo; i < hi; ++i) out[i] = number[rows[i]];
+    } else if (part.size() == 1) {
+      const std::int32_t* code = vars[part[0].first].code.data();
+      const int level = part[0].second;
+      for (std::size_t i = lo; i < hi; ++i) out[i] = code[i] == level ? 1.0 : 0.0;
+    } else {
+      for (std::size_t i = lo; i < hi; ++i) {
+        double x = 1;
+        for (const auto& [v, l] : part)
+          x *= l < 0 ? vars[v].col->numbers[rows[i]] : (vars[v].code[i] == l ? 1.0 : 0.0);
+        out[i] = x;
       }
     }
-  });
+  };
+  if (!release) {
+    detail::two_halves(rows_n * d.parts.size(), [&](int half) {
+      const auto [lo, hi] = detail::half_range(rows_n, half);
+      for (std::size_t c = 0; c < d.parts.size(); ++c) write(c, lo, hi);
+    });
+    return d;
+  }
+  // One model column at a time; each table column is freed after the last model column that
+  // reads its values (a categorical variable reads its codes, made above: its column goes first).
+  std::vector<std::pair<const Column*, std::ptrdiff_t>> until;  // column, last reader (-1: none)
+  for (const Coded& v : vars)
+    if (std::none_of(until.begin(), until.end(), [&](const auto& u) { return u.first == v.col; }))
+      until.emplace_back(v.col, -1);
+  for (std::size_t c = 0; c < d.parts.size(); ++c)
+    for (const auto& [v, l] : d.parts[c])
+      if (l < 0)
+        for (auto& u : until)
+          if (u.first == vars[v].col) u.second = static_cast<std::ptrdiff_t>(c);
+  auto release_read = [&](std::ptrdiff_t c) {
+    for (const auto& u : until)
+      if (u.second == c) release_column(*release, u.first);
+  };
+  release_read(-1);
+  for (std::size_t c = 0; c < d.parts.size(); ++c) {
+    detail::two_halves(rows_n, [&](int half) {
+      const auto [lo, hi] = detail::half_range(rows_n, half);
+      write(c, lo, hi);
+    });
+    release_read(static_cast<std::ptrdiff_t>(c));
+  }
   return d;
 }
 }  // namespace
@@ -269,6 +309,10 @@ Design build_design(const Table& table, std::span<const std::size_t> rows, const
 
 Design build_design(const Table& table, const IndexSequence& rows, const ModelTerms& model) {
   return design_of(table, rows, model);
+}
+
+Design build_design_releasing(Table& table, const IndexSequence& rows, const ModelTerms& model) {
+  return design_of(table, rows, model, &table);
 }
 
 Design build_design(const Table& table, const IndexSequence& rows, const std::vector<DesignSpec>& specs) {

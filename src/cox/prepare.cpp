@@ -38,12 +38,58 @@ HugeVector<std::int32_t> dense_codes(const std::vector<std::int32_t>& codes, std
   return out;
 }
 
+// The kernel-order copy of prepare written from a design matrix that is consumed. Each column is
+// first put into kernel order (a gather through d.order, exact): column 0 into a scratch column,
+// column j into the storage of column j - 1, which its gather has just freed; the storage of the
+// last column is then given back. The kernel rows are then written a block at a time, in order,
+// and each block's pages of the permuted columns are given back (release_pages), so that the
+// copy grows as the columns shrink. The values are those of prepare's scatter: the same
+// expression of the same operands (the stratum of kernel row k is d.stratum[k]).
+void write_releasing(Eigen::MatrixXd& X, CoxSorted& d, const std::vector<char>& centre,
+                     const std::vector<double>& shift, Ties ties) {
+  const std::size_t n = d.n, p = d.p;
+  const auto stride = static_cast<std::size_t>(X.outerStride());
+  double* const base = X.data();
+  HugeScratch<double> first(n);  // column 0 in kernel order
+  std::vector<double*> col(p);   // column j in kernel order
+  for (std::size_t j = 0; j < p; ++j) {
+    double* to = j == 0 ? first.data() : base + (j - 1) * stride;
+    const double* from = base + j * stride;
+    two_halves(n, [&](int half) {
+      const auto [lo, hi] = half_range(n, half);
+      for (std::size_t k = lo; k < hi; ++k) to[k] = from[d.order[k]];
+    });
+    col[j] = to;
+  }
+  if (p > 0) release_pages(base + (p - 1) * stride, n * sizeof(double));
+  resize_huge(d.x, n * p);
+  const bool agfit_ignore = d.counting && ties != Ties::exact;
+  constexpr std::size_t block = 1 << 16;  // rows: 512 KiB of each column
+  two_halves(n * p, [&](int half) {
+    const auto [lo, hi] = half_range(n, half);
+    for (std::size_t b0 = lo; b0 < hi; b0 += block) {
+      const std::size_t b1 = std::min(hi, b0 + block);
+      for (std::size_t k = b0; k < b1; ++k) {
+        const double* sh = &shift[static_cast<std::size_t>(d.stratum[k]) * p];
+        // rows no event reaches are not centred by agfit4, only scaled (agexact centres every row)
+        const bool ignored = agfit_ignore && k >= d.nused;
+        double* out = &d.x[k * p];
+        for (std::size_t j = 0; j < p; ++j) {
+          const double v = col[j][k];
+          out[j] = centre[j] ? (ignored ? v : v - sh[j]) * d.scale[j] : v;
+        }
+      }
+      for (std::size_t j = 0; j < p; ++j) release_pages(col[j] + b0, (b1 - b0) * sizeof(double));
+    }
+  });
+}
+
 }  // namespace
 
 CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_override,
-                  const HugeVector<KeyedRow>* sorted) {
+                  HugeVector<KeyedRow>* sorted, Eigen::MatrixXd* consumed) {
   CoxSorted d;
-  const Eigen::MatrixXd& X = x_override ? *x_override : data.x;
+  const Eigen::MatrixXd& X = consumed ? *consumed : x_override ? *x_override : data.x;
   const std::size_t n = sorted ? sorted->size() : data.time.size();
   const std::size_t p = static_cast<std::size_t>(X.cols());
   d.n = n;
@@ -122,6 +168,7 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
       }
     }
   });
+  if (sorted) HugeVector<KeyedRow>().swap(*sorted);  // read
   const auto& ord_k = d.order;
   // weights and offsets: gathered when given (else none stored: RowValues); strata likewise,
   // else all 0
@@ -218,6 +265,12 @@ CoxSorted prepare(const CoxData& data, Ties ties, const Eigen::MatrixXd* x_overr
       d.scale[j] = swa > 0 ? sw_all / swa : 1.0;  // a constant covariate keeps scale 1
     }
   });
+  if (consumed) {
+    HugeScratch<std::uint32_t>().swap(kpos);  // the rows are gathered through d.order instead
+    write_releasing(*consumed, d, centre, shift, ties);
+    *consumed = Eigen::MatrixXd();
+    return d;
+  }
   // Scatter in input order: the columns of X are read sequentially (a row of a column-major
   // matrix spans p pages, so a gather in kernel order would miss the TLB p times per row) and
   // each row is written whole to its kernel position.

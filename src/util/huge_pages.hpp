@@ -33,6 +33,12 @@ namespace hazard::detail {
 
 void advise_huge_pages(const void* p, std::size_t bytes) noexcept;
 
+/// Gives the whole 4 KiB pages inside [p, p + bytes) back to the system (MADV_DONTNEED) while the
+/// block stays allocated: for a buffer whose values are dead before the buffer itself is freed
+/// (read once, front to back), so that it shrinks while its successor grows. The range reads as
+/// zeros afterwards. A hint: errors are ignored; other systems: no-op.
+void release_pages(void* p, std::size_t bytes) noexcept;
+
 /// Raw storage for HugeAllocator (throws std::bad_alloc); release with the same byte count.
 void* huge_allocate(std::size_t bytes);
 void huge_deallocate(void* p, std::size_t bytes) noexcept;

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -120,4 +122,112 @@ TEST(CoxModel, RejectsAModelWithoutColumns) {
     EXPECT_NE(std::string(e.what()).find("--group arm has 1 level in the analysed rows"), std::string::npos)
         << e.what();
   }
+}
+
+namespace {
+
+// The releasing forms (cox_model_data_releasing, cox_fit_releasing) against the keeping ones on
+// the same table and model: the same design matrix and fit to the bit (the kernel's copy of the
+// covariates is the same expression of the same values), the linear predictor equal up to
+// rounding (computed from the centred copy when the design is consumed), the table's columns and
+// the model data emptied.
+// the same double, NaN included (a robust SE that was not asked for)
+bool same(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
+
+void expect_releasing_same(const std::string& file, const hazard::CoxModelSpec& spec,
+                           const hazard::CoxOptions& opt = {}) {
+  SCOPED_TRACE(file);
+  const hazard::Table keep = table_of(file);
+  hazard::Table released = keep;
+  const hazard::CoxModelData a = hazard::cox_model_data(keep, spec);
+  hazard::CoxModelData b = hazard::cox_model_data_releasing(released, spec);
+  for (const hazard::Column& c : released.columns) {
+    EXPECT_TRUE(c.numbers.empty() && c.codes.empty()) << c.name;
+    EXPECT_FALSE(c.name.empty());
+  }
+  ASSERT_EQ(a.model.x.rows(), b.model.x.rows());
+  ASSERT_EQ(a.model.x.cols(), b.model.x.cols());
+  EXPECT_TRUE(a.model.x == b.model.x);
+  EXPECT_EQ(a.model.names, b.model.names);
+  EXPECT_EQ(a.term, b.term);
+  EXPECT_EQ(a.model.time, b.model.time);
+  EXPECT_EQ(a.model.status, b.model.status);
+
+  const hazard::CoxResult ra = hazard::cox_fit(a.model, opt);
+  const hazard::CoxResult rb = hazard::cox_fit_releasing(b.model, opt);
+  EXPECT_EQ(b.model.x.size(), 0);
+  EXPECT_TRUE(b.model.time.empty() && b.model.status.empty() && b.model.weight.empty() &&
+              b.model.stratum.empty() && b.model.cluster.empty());
+  ASSERT_EQ(ra.terms.size(), rb.terms.size());
+  for (std::size_t j = 0; j < ra.terms.size(); ++j) {
+    EXPECT_PRED2(same, ra.terms[j].coef, rb.terms[j].coef) << j;
+    EXPECT_PRED2(same, ra.terms[j].se, rb.terms[j].se) << j;
+    EXPECT_PRED2(same, ra.terms[j].robust_se, rb.terms[j].robust_se) << j;
+  }
+  EXPECT_PRED2(same, ra.loglik, rb.loglik);
+  EXPECT_PRED2(same, ra.loglik0, rb.loglik0);
+  EXPECT_PRED2(same, ra.score.stat, rb.score.stat);
+  EXPECT_PRED2(same, ra.wald.stat, rb.wald.stat);
+  EXPECT_EQ(ra.iterations, rb.iterations);
+  ASSERT_EQ(ra.linear_predictor.size(), rb.linear_predictor.size());
+  double worst = 0, scale = 0;
+  for (std::size_t i = 0; i < ra.linear_predictor.size(); ++i) {
+    worst = std::max(worst, std::fabs(ra.linear_predictor[i] - rb.linear_predictor[i]));
+    scale = std::max(scale, std::fabs(ra.linear_predictor[i]));
+  }
+  EXPECT_LE(worst, hazard::tol::distributed * std::max(scale, 1.0));
+  EXPECT_EQ(ra.concordance.concordant, rb.concordance.concordant);
+  EXPECT_EQ(ra.concordance.discordant, rb.concordance.discordant);
+  EXPECT_EQ(ra.concordance.tied_x, rb.concordance.tied_x);
+  EXPECT_NEAR(ra.concordance.std_err, rb.concordance.std_err, hazard::tol::distributed);
+}
+
+}  // namespace
+
+TEST(CoxModel, ReleasingFormsAreTheKeepingFormsAndMatchCoxph) {
+  const nlohmann::json ref = hazard::test::reference("cox/cox_cli.json");
+  // R's cases above, now through the releasing forms
+  {
+    hazard::Table t = table_of("lung.csv");
+    auto m = hazard::cox_model_data_releasing(
+        t, {.roles = {.time = "time", .event = "status"},
+            .covariates = {{.column = "age"}, {.column = "sex"}, {.column = "ph.ecog"}}});
+    expect_matches(hazard::cox_fit_releasing(m.model), ref["lung"]);
+  }
+  {
+    hazard::Table t = table_of("aml.csv");
+    auto m = hazard::cox_model_data_releasing(
+        t, {.roles = {.time = "time", .event = "status", .group = "x"}});
+    expect_matches(hazard::cox_fit_releasing(m.model, {.ties = hazard::Ties::exact}),
+                   ref["aml_exact"]);
+  }
+  {  // robust (clusters) and (start, stop]: the design is read after the fit, so it is not consumed
+    hazard::Table t = table_of("bladder2.csv");
+    auto m = hazard::cox_model_data_releasing(
+        t, {.roles = {.time = "stop", .start = "start", .event = "event", .cluster = "id"},
+            .covariates = {{.column = "rx"}, {.column = "number"}, {.column = "size"}}});
+    expect_matches(hazard::cox_fit_releasing(m.model), ref["bladder2_cluster"]);
+  }
+  // against the keeping forms: Efron, Breslow and exact; strata and weights; a factor arm, a
+  // categorical covariate and interactions (a numeric variable read by two model columns)
+  expect_releasing_same(
+      "lung.csv", {.roles = {.time = "time", .event = "status"},
+                   .covariates = {{.column = "age"}, {.column = "sex"}, {.column = "ph.ecog"}}});
+  expect_releasing_same(
+      "lung.csv",
+      {.roles = {.time = "time", .event = "status", .strata = {"ph.ecog"}, .weights = "w"},
+       .covariates = {{.column = "age"}, {.column = "sex"}}},
+      {.ties = hazard::Ties::breslow});
+  expect_releasing_same("veteran.csv",
+                        {.roles = {.time = "time", .event = "status", .group = "trt"},
+                         .model = hazard::parse_model_terms({"celltype", "karno*age"}, "trt")});
+  expect_releasing_same("veteran.csv",
+                        {.roles = {.time = "time", .event = "status"},
+                         .model = hazard::parse_model_terms({"karno:age", "karno", "diagtime"})});
+  expect_releasing_same("aml.csv", {.roles = {.time = "time", .event = "status", .group = "x"}},
+                        {.ties = hazard::Ties::exact});
+  expect_releasing_same(
+      "bladder2.csv",
+      {.roles = {.time = "stop", .start = "start", .event = "event", .cluster = "id"},
+       .covariates = {{.column = "rx"}, {.column = "number"}, {.column = "size"}}});
 }

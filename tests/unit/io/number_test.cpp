@@ -101,3 +101,29 @@ TEST(Number, PlainDecimalsAsStrtod) {
     ASSERT_TRUE(same_bits(x, truth(s))) << s << ": " << fmt::format("{}", x) << " vs " << fmt::format("{}", truth(s));
   }
 }
+
+// The word step of the fast path (a fraction of <= 8 digits ending a field of >= 8 bytes): every
+// byte of the word that is not a digit, wherever it is, makes the field something other than a
+// plain decimal (parse_number then asks fast_float, which rejects these too), and a byte before
+// the fraction is never read as part of it.
+TEST(Number, WordStepRejectsAnyNonDigitInTheFraction) {
+  double x = 0;
+  for (const std::string base :
+       {"-1.903011", "12.34567", "1234567.8", "-0.12345678", "123.45678901"}) {
+    ASSERT_TRUE(hazard::detail::parse_plain_decimal(base.data(), base.data() + base.size(), x))
+        << base;
+    EXPECT_EQ(x, truth(base)) << base;
+    const std::size_t point = base.find('.');
+    for (std::size_t i = point + 1; i < base.size(); ++i)
+      for (const char c : {'/', ':', ' ', '.', 'e', 'a', '\x80', '\0', '+', '-'}) {
+        std::string s = base;
+        s[i] = c;
+        if (c == 'e' && i + 1 < s.size())
+          continue;  // "1.9e3011": a number (an exponent) for fast_float
+        if (c == ' ' && i + 1 == s.size()) continue;  // a trailing space is trimmed
+        double y = 7;
+        EXPECT_FALSE(parse_number(s, y) && y == truth(base)) << s;
+        EXPECT_FALSE(hazard::detail::parse_plain_decimal(s.data(), s.data() + s.size(), y)) << s;
+      }
+  }
+}
