@@ -106,12 +106,13 @@ inline bool parse_plain_decimal(const char* p, const char* end, double& out) {
   return true;
 }
 
-/// A finite number occupying the whole field (see the file comment).
-inline bool parse_number(std::string_view s, double& out) {
+/// parse_number's general path for a non-empty field that is not a plain decimal: spaces, '+',
+/// exponents, more digits (fast_float). Kept out of line so that parse_number's fast path has no
+/// frame to set up and inlines into the readers' loops (callgrind, 2e5 x 7 numeric columns: the
+/// whole read 418 -> 378 M instructions).
+[[gnu::noinline]] inline bool parse_number_general(std::string_view s, double& out) {
   const char* p = s.data();
   const char* end = p + s.size();
-  if (p == end) return false;
-  if (parse_plain_decimal(p, end, out)) return true;
   if (*p == ' ' || *p == '\t' || end[-1] == ' ' || end[-1] == '\t') {
     s = trim_spaces(s);
     p = s.data();
@@ -124,6 +125,13 @@ inline bool parse_number(std::string_view s, double& out) {
   }
   const auto r = fast_float::from_chars(p, end, out);
   return r.ec == std::errc() && r.ptr == end && std::isfinite(out);
+}
+
+/// A finite number occupying the whole field (see the file comment).
+inline bool parse_number(std::string_view s, double& out) {
+  if (s.empty()) return false;
+  if (parse_plain_decimal(s.data(), s.data() + s.size(), out)) return true;
+  return parse_number_general(s, out);
 }
 
 }  // namespace hazard::detail
