@@ -102,10 +102,11 @@ Design build_design(const Table& table, std::span<const std::size_t> rows,
 /// The same for SurvData::row.
 Design build_design(const Table& table, const IndexSequence& rows, const ModelTerms& model);
 Design build_design(const Table& table, const IndexSequence& rows, const std::vector<DesignSpec>& specs);
-/// build_design for a caller that needs no more of the table's covariate columns: each column
-/// the design reads is freed once read (a categorical one once coded, a numeric one once its last
-/// model column is written; the column keeps its name and kind, with no values), so that the
-/// table shrinks as the design matrix grows. The same matrix as build_design.
+/// build_design for a caller that needs no more of the table's values: each column is freed once
+/// the design has read it (one the design does not read and a categorical one once the variables
+/// are coded, a numeric one once its last model column is written; the column keeps its name and
+/// kind, with no values), so that the table shrinks as the design matrix grows. The same matrix
+/// as build_design.
 Design build_design_releasing(Table& table, const IndexSequence& rows, const ModelTerms& model);
 
 /// The input of a Cox fit: one entry per row, in any order (the fit sorts).

@@ -348,9 +348,8 @@ CoxResult fit_impl(const CoxData& in, const CoxOptions& opt, CoxData* release) {
     decltype(rel.offset)().swap(rel.offset);
     decltype(rel.stratum)().swap(rel.stratum);
   }
-  detail::CoxSorted d =
-      detail::prepare(data, opt.ties, consume ? nullptr : &in.x, sorted.empty() ? nullptr : &sorted,
-                      consume ? &release->x : nullptr);
+  detail::CoxSorted d = detail::prepare(data, opt.ties, &in.x, sorted.empty() ? nullptr : &sorted,
+                                        consume ? &release->x : nullptr);
   // the fit reads the kernel-order copies from here on; only the centred offsets are read again
   // (the linear predictor), so the rest of the copy is released
   data = CoxData{.offset = std::move(data.offset)};

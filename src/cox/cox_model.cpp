@@ -19,8 +19,8 @@ namespace hazard {
 namespace {
 
 // cox_model_data, and with `release` (== &table) cox_model_data_releasing: once the rows' times,
-// statuses, weights, strata, offsets and clusters are copied, the table's columns that the design
-// does not read are freed, and build_design_releasing frees the others as it reads them.
+// statuses, weights, strata, offsets and clusters are copied, build_design_releasing frees the
+// table's columns (those the design does not read first, the others as it reads them).
 CoxModelData model_data(const Table& table, const CoxModelSpec& spec, Table* release) {
   // the model: the given terms, or the main effects of the group and the covariates (without the
   // group column and without repeats)
@@ -85,17 +85,8 @@ CoxModelData model_data(const Table& table, const CoxModelSpec& spec, Table* rel
   }
 
   // the design matrix in one piece (the arm's columns first), moved into the model data
-  if (release) {
-    for (Column& c : release->columns)
-      if (std::none_of(model.variables.begin(), model.variables.end(),
-                       [&](const DesignSpec& v) { return v.column == c.name; })) {
-        std::vector<double>().swap(c.numbers);
-        std::vector<std::int32_t>().swap(c.codes);
-      }
-    out.design = build_design_releasing(*release, sd.row, model);
-  } else {
-    out.design = build_design(table, sd.row, model);
-  }
+  out.design = release ? build_design_releasing(*release, sd.row, model)
+                       : build_design(table, sd.row, model);
   cd.x = std::move(out.design.x);
   out.design.x = Eigen::MatrixXd();
   cd.names = out.design.names;

@@ -183,9 +183,9 @@ void release_column(Table& table, const Column* col) {
     }
 }
 
-// `release`, when given, is `table` itself: each of its columns the design reads is freed once
-// read (a categorical one once coded, a numeric one once its last model column is written), so
-// that the table's covariate columns shrink as the design matrix grows.
+// `release`, when given, is `table` itself: each of its columns is freed once the design has read
+// it (one it does not read and a categorical one once the variables are coded, a numeric one once
+// its last model column is written), so that the table shrinks as the design matrix grows.
 template <class Rows>
 Design design_of(const Table& table, const Rows& rows, const ModelTerms& model,
                  Table* release = nullptr) {
@@ -277,11 +277,10 @@ Design design_of(const Table& table, const Rows& rows, const ModelTerms& model,
     return d;
   }
   // One model column at a time; each table column is freed after the last model column that
-  // reads its values (a categorical variable reads its codes, made above: its column goes first).
+  // reads its values (a categorical variable reads its codes, made above, and a column the design
+  // does not read: first).
   std::vector<std::pair<const Column*, std::ptrdiff_t>> until;  // column, last reader (-1: none)
-  for (const Coded& v : vars)
-    if (std::none_of(until.begin(), until.end(), [&](const auto& u) { return u.first == v.col; }))
-      until.emplace_back(v.col, -1);
+  for (const Column& c : release->columns) until.emplace_back(&c, -1);
   for (std::size_t c = 0; c < d.parts.size(); ++c)
     for (const auto& [v, l] : d.parts[c])
       if (l < 0)
