@@ -673,40 +673,66 @@ bool check_rows_numeric(const RoleColumns& c, const std::vector<char>& keep, std
   std::uint8_t* vd = verdict.data();
   std::array<RowCounts, 2> half_counts;
   std::array<bool, 2> invalid{false, false};
+  // the strata's codes, read per row only when there are strata
+  std::vector<const std::int32_t*> strata_codes;
+  for (const Factor& f : c.strata) strata_codes.push_back(f.codes.data());
   detail::two_halves(n, [&](int half) {
     const auto [lo, hi] = detail::half_range(n, half);
     RowCounts& hc = half_counts[static_cast<std::size_t>(half)];
     hc.group_rows.assign(n_groups, 0);
     hc.group_events.assign(n_groups, 0);
-    std::size_t* grows = hc.group_rows.data();
-    std::size_t* gevents = hc.group_events.data();
+    // Everything the loop reads or counts is a local: the stores of bytes (vd, st) may alias any
+    // memory, so a pointer or count read through the closure or `hc` would be read again, and a
+    // count kept there updated in memory, at every row.
+    std::size_t* const grows = hc.group_rows.data();
+    std::size_t* const gevents = hc.group_events.data();
+    const double* const tl = t;
+    const double* const el = e;
+    const std::int32_t* const gl = g;
+    const char* const kl = k;
+    const char* const mcl = mc;
+    const std::int32_t* const* const sl = strata_codes.data();
+    const std::size_t n_strata = strata_codes.size();
+    std::uint8_t* const vdl = vd;
+    std::uint8_t* const stl = st;
+    const double num = number;
+    std::size_t kept = 0, events = 0;
+    std::array<std::size_t, kFirstReason + kReasons.size()> other{};  // rows per verdict but kKept
     bool bad = false;
     for (std::size_t i = lo; i < hi; ++i) {
-      const bool in = !k || k[i];
-      const double x = t[i], ev = e[i];
+      const bool in = !kl || kl[i];
+      const double x = tl[i], ev = el[i];
       const bool miss_t = x != x, miss_e = ev != ev;
-      const int code = miss_e ? 0 : numeric_status<C>(ev, number);
+      const int code = miss_e ? 0 : numeric_status<C>(ev, num);
       // a non-missing time must be finite and >= 0, a non-missing event a value of the coding
       bad |= in && ((!miss_t && !(x >= 0.0 && x <= std::numeric_limits<double>::max())) || code < 0);
       std::uint8_t v = kKept;
       if (!in) v = kFiltered;
       else if (miss_t) v = kFirstReason + 0;
       else if (miss_e) v = kFirstReason + 2;
-      else if (g && g[i] < 0) v = kFirstReason + 3;
-      else if (std::any_of(c.strata.begin(), c.strata.end(), [&](const Factor& f) { return f.codes[i] < 0; }))
+      else if (gl && gl[i] < 0)
+        v = kFirstReason + 3;
+      else if (n_strata &&
+               std::any_of(sl, sl + n_strata, [&](const std::int32_t* s) { return s[i] < 0; }))
         v = kFirstReason + 4;
-      else if (mc && mc[i]) v = kFirstReason + 6;
-      vd[i] = v;
-      st[i] = static_cast<std::uint8_t>(code);
-      ++hc.verdicts[v];
+      else if (mcl && mcl[i])
+        v = kFirstReason + 6;
+      vdl[i] = v;
+      stl[i] = static_cast<std::uint8_t>(code);
       if (v == kKept) {
-        hc.events += static_cast<std::size_t>(code);
-        if (g) {
-          ++grows[g[i]];
-          gevents[g[i]] += static_cast<std::size_t>(code);
+        ++kept;
+        events += static_cast<std::size_t>(code);
+        if (gl) {
+          ++grows[gl[i]];
+          gevents[gl[i]] += static_cast<std::size_t>(code);
         }
+      } else {
+        ++other[v];
       }
     }
+    hc.verdicts = other;
+    hc.verdicts[kKept] = kept;
+    hc.events = events;
     invalid[static_cast<std::size_t>(half)] = bad;
   });
   if (invalid[0] || invalid[1]) {

@@ -27,11 +27,16 @@
 #include <limits>
 #include <memory>
 #include <new>
+#include <span>
 #include <string>
 #include <system_error>
 #include <thread>
 #include <unordered_map>
 #include <utility>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "hazard/error.hpp"
 #include "hazard/read.hpp"
@@ -171,6 +176,53 @@ class UnterminatedQuote : public DataError {
   using DataError::DataError;
 };
 
+/// The bytes of a block of text (at most 64) that are the delimiter, a line feed or a quote: bit
+/// i set for byte i.
+struct BlockMasks {
+  std::uint64_t delim = 0, line_feed = 0, quote = 0;
+};
+
+/// BlockMasks of the `len` (<= 64) bytes at `p`. x86-64: SSE2 (part of the base instruction set)
+/// compares 16 bytes at a time; a block shorter than 64 bytes is copied into a padded one first
+/// and the bits past its end cleared. Elsewhere a byte loop.
+inline BlockMasks block_masks(const char* p, std::size_t len, char delim) {
+  BlockMasks m;
+#if defined(__SSE2__)
+  alignas(16) char pad[64];
+  if (len < 64) {
+    std::memset(pad, 0, sizeof pad);
+    std::memcpy(pad, p, len);
+    p = pad;
+  }
+  const __m128i d = _mm_set1_epi8(delim), lf = _mm_set1_epi8('\n'), q = _mm_set1_epi8('"');
+  for (int k = 0; k < 4; ++k) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    const auto bits = [&](__m128i c) {
+      return static_cast<std::uint64_t>(
+                 static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, c))))
+             << (16 * k);
+    };
+    m.delim |= bits(d);
+    m.line_feed |= bits(lf);
+    m.quote |= bits(q);
+  }
+  if (len < 64) {
+    const std::uint64_t in = (std::uint64_t{1} << len) - 1;
+    m.delim &= in;
+    m.line_feed &= in;
+    m.quote &= in;
+  }
+#else
+  for (std::size_t i = 0; i < len; ++i) {
+    const std::uint64_t bit = std::uint64_t{1} << i;
+    if (p[i] == delim) m.delim |= bit;
+    if (p[i] == '\n') m.line_feed |= bit;
+    if (p[i] == '"') m.quote |= bit;
+  }
+#endif
+  return m;
+}
+
 /// A streaming RFC 4180 tokenizer over a byte range.
 class Tokenizer {
  public:
@@ -234,6 +286,75 @@ class Tokenizer {
       ++line_;
       return field;
     }
+  }
+
+  /// Reads records from pos_ as record() would, faster, while they hold no quote: the text is
+  /// scanned 64 bytes at a time into bit masks of its delimiters, line feeds and quotes (SSE2
+  /// compares and movemask; a portable loop elsewhere), and the fields are the spans between set
+  /// bits. A record is taken only once its line feed is found and it holds exactly the `ncol` of
+  /// skip_fields_from: then sink(i, field_text) is called for its fields fields[i] (increasing),
+  /// in order, and on_record(record_line). A '\r' just before the line feed is not part of the last
+  /// field, and a line of nothing (LF or CRLF alone) is skipped, as in record(). Stops, pos_ at a
+  /// record start and nothing of that record given to sink, at a record that is not taken (another
+  /// number of fields, or no line feed before the end of the text: record() reads it and makes its
+  /// error) or at a block holding a quote; returns false in the last case (record() reads quoted
+  /// fields).
+  template <class Sink, class OnRecord>
+  bool quote_free_records(std::span<const std::size_t> fields, Sink&& sink, OnRecord&& on_record) {
+    const std::size_t needed = fields.empty() ? 0 : fields.back() + 1;
+    const char* s = text_.data();
+    const std::size_t n = text_.size();
+    if (field_start_.size() < 2 * needed) field_start_.resize(2 * needed);
+    std::size_t* const span = field_start_.data();  // field f: [span[2f], span[2f + 1])
+    std::size_t rec = pos_, start = pos_, f = 0;
+    for (std::size_t b = pos_; b < n; b += 64) {
+      const BlockMasks m = block_masks(s + b, std::min<std::size_t>(64, n - b), delim_);
+      if (m.quote) {
+        pos_ = rec;
+        return false;
+      }
+      for (std::uint64_t ends = m.delim | m.line_feed; ends; ends &= ends - 1) {
+        const std::size_t bit = static_cast<std::size_t>(std::countr_zero(ends));
+        const std::size_t p = b + bit;
+        if (!((m.line_feed >> bit) & 1)) {  // a delimiter
+          if (f < needed) {
+            span[2 * f] = start;
+            span[2 * f + 1] = p;
+          }
+          start = p + 1;
+          if (++f == ncol_) {  // too many fields
+            pos_ = rec;
+            return true;
+          }
+          continue;
+        }
+        std::size_t e = p;
+        if (e > start && s[e - 1] == '\r') --e;
+        if (f == 0 && e == start) {  // a blank line
+          ++line_;
+          rec = start = p + 1;
+          continue;
+        }
+        if (f + 1 != ncol_) {
+          pos_ = rec;
+          return true;
+        }
+        if (f < needed) {
+          span[2 * f] = start;
+          span[2 * f + 1] = e;
+        }
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+          const std::size_t* const at = span + 2 * fields[i];
+          sink(i, text_.substr(at[0], at[1] - at[0]));
+        }
+        on_record(line_);
+        ++line_;
+        f = 0;
+        rec = start = p + 1;
+      }
+    }
+    pos_ = rec;
+    return true;
   }
 
  private:
@@ -376,6 +497,7 @@ class Tokenizer {
   const std::vector<std::string>* names_ = nullptr;
   std::size_t skip_from_ = static_cast<std::size_t>(-1);  // skip_fields_from
   std::size_t ncol_ = 0;
+  std::vector<std::size_t> field_start_;  // quote_free_records: the fields of the record read
 };
 
 /// Record boundaries of CSV text for cutting it into chunks, found by the Tokenizer's reading of
@@ -621,6 +743,7 @@ class BodyParser {
     std::size_t n_cols;            // collectors
     const detail::MappedFile* mapping;
     std::size_t window;  // bytes parsed at a time (window())
+    bool quote_free_path = true;  // records without quotes read by Tokenizer::quote_free_records
   };
 
   explicit BodyParser(const Setup& s) : s_(s), ncol_(s.header.names.size()) {
@@ -724,6 +847,15 @@ class BodyParser {
     for (std::size_t f = 0; f < ncol; ++f)
       if (s_.slot[f] >= 0 && (!only || (*only)[static_cast<std::size_t>(s_.slot[f])]))
         needed = f + 1;
+    // the fields converted, and their collectors (for Tokenizer::quote_free_records)
+    std::vector<std::size_t> take_field, take_col;
+    for (std::size_t f = 0; f < needed; ++f) {
+      const int k = s_.slot[f];
+      if (k >= 0 && (!only || (*only)[static_cast<std::size_t>(k)])) {
+        take_field.push_back(f);
+        take_col.push_back(static_cast<std::size_t>(k));
+      }
+    }
     std::uint64_t rec_line = 0, line = first_line;
     Pass pass;
     std::string buffer;  // the windows' bytes read from a mapped file
@@ -733,7 +865,17 @@ class BodyParser {
       detail::Tokenizer tok(text, source, s_.options.delimiter, line);
       tok.set_names(&names);
       tok.skip_fields_from(needed, ncol);
+      bool quote_free = s_.quote_free_path;  // until a block with a quote is met
       while (!tok.at_end()) {
+        if (quote_free) {
+          quote_free = tok.quote_free_records(
+              take_field, [&](std::size_t i, std::string_view v) { cols[take_col[i]].add(v); },
+              [&](std::uint64_t record_line) {
+                if (lines) lines->push_back(record_line);
+                ++pass.rows;
+              });
+          if (tok.at_end()) break;
+        }
         const std::size_t rec_begin = tok.pos();
         std::size_t nf = tok.record(
             [&](std::size_t f, std::string_view v) {
@@ -967,11 +1109,13 @@ std::vector<Collector> merge_columns(std::vector<ChunkResult>& parts, std::size_
 // `mapping`: the file `text` was read from, when it is a read-only mapping; each chunk's windows
 // are then read from the file into a buffer (MappedFile::read) rather than from the mapping.
 // `cut_mode`: automatic (the default: see CsvCuts), speculative or exact (tests compare the two);
-// `window`: the bytes parsed at a time (BodyParser::window; tests use small ones).
+// `window`: the bytes parsed at a time (BodyParser::window; tests use small ones);
+// `quote_free_path`: whether records without quotes are read by Tokenizer::quote_free_records
+// (tests compare with record() alone).
 Table parse_impl(std::string_view text, const std::string& source, const CsvOptions& options,
                  const detail::MappedFile* mapping = nullptr,
                  detail::CsvCuts cut_mode = detail::CsvCuts::automatic,
-                 std::size_t window = detail::csv_window) {
+                 std::size_t window = detail::csv_window, bool quote_free_path = true) {
   using namespace detail;
   // Strip a BOM here as well, so that body offsets match read_header's view.
   text = strip_bom(text);
@@ -1023,7 +1167,8 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
                            .slot = slot,
                            .n_cols = wanted.size(),
                            .mapping = mapping,
-                           .window = window});
+                           .window = window,
+                           .quote_free_path = quote_free_path});
 
   // Large inputs are cut into chunks of whole records, parsed on separate threads (each chunk is
   // checked for invalid UTF-8 on its thread, a window at a time: Utf8Checked). The cuts are taken at the first
@@ -1122,9 +1267,10 @@ bool has_quoted_line_feed(std::string_view sample, char delim) {
 }
 
 Table parse_csv_cuts(std::string_view text, const std::string& source, const CsvOptions& options,
-                     CsvCuts cuts, std::size_t window) {
-  return guard_memory([&] { return parse_impl(text, source, options, nullptr, cuts, window); },
-                      source, text.size(), "CSV");
+                     CsvCuts cuts, std::size_t window, bool quote_free_path) {
+  return guard_memory(
+      [&] { return parse_impl(text, source, options, nullptr, cuts, window, quote_free_path); },
+      source, text.size(), "CSV");
 }
 
 Table read_csv_mapped(const MappedFile& file, const std::string& source, const CsvOptions& options,

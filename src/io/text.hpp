@@ -72,8 +72,10 @@ enum class CsvCuts { automatic, speculative, exact };
 /// Whether `sample` (the start of a CSV body) holds a line feed inside a quoted field, quotes read
 /// as the Tokenizer reads them (RecordEnds).
 bool has_quoted_line_feed(std::string_view sample, char delim);
-Table parse_csv_cuts(std::string_view text, const std::string& source, const CsvOptions& options, CsvCuts cuts,
-                     std::size_t window = csv_window);
+/// `quote_free_path` false: every record read by the tokenizer's general path (for tests: the
+/// same table and the same errors as with the quote-free path).
+Table parse_csv_cuts(std::string_view text, const std::string& source, const CsvOptions& options,
+                     CsvCuts cuts, std::size_t window = csv_window, bool quote_free_path = true);
 
 /// parse_dataset_json on a file already mapped (its parsed pages are released as the parse goes).
 Table parse_dataset_json_mapped(std::string_view bytes, const std::string& source, DataFormat format,

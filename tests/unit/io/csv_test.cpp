@@ -578,3 +578,95 @@ TEST(Csv, QuotedLineFeedsChooseExactCuts) {
     EXPECT_TRUE(automatic.table->line == exact.table->line);
   }
 }
+
+// Records without quotes are read 64 bytes at a time from bit masks of their delimiters and line
+// feeds (Tokenizer::quote_free_records); every other record by the general path. Random texts of
+// 1 to 5 columns, some of them requested (the others only counted), with empty and NA fields,
+// numbers and words, a '\r' inside a field or ending one, LF and CRLF line ends, blank lines, a
+// last record with or without its line end, records with a field too few or too many, and in one
+// text in four a quoted field: read with 1 to 3 threads and windows of 16 bytes to 256 kB, each
+// gives the table (to the bit, lines included) or the error (message, line, column, value) of the
+// general path alone.
+TEST(Csv, QuoteFreePathReadsAsTheGeneralPath) {
+  std::mt19937 rng(20261206);
+  const char* pool[] = {"",
+                        "NA",
+                        "1",
+                        "-2.5",
+                        "1e3",
+                        "0.000125",
+                        "abc",
+                        "x y",
+                        " 7 ",
+                        "a\rb",
+                        "z\r",
+                        "\xc3\xa9t\xc3\xa9",
+                        "12345678901234567890",
+                        "-1.903011"};
+  std::size_t tables = 0, errors = 0, quote_free_texts = 0;
+  for (int trial = 0; trial < 600; ++trial) {
+    const std::size_t ncol = 1 + rng() % 5;
+    std::vector<std::string> names;
+    std::string text;
+    for (std::size_t c = 0; c < ncol; ++c) {
+      names.push_back(fmt::format("c{}", c));
+      text += (c ? "," : "") + names.back();
+    }
+    text += "\n";
+    const bool quotes = rng() % 4 == 0;
+    const std::size_t records = rng() % 60;
+    for (std::size_t r = 0; r < records; ++r) {
+      std::size_t fields = ncol;
+      if (rng() % 50 == 0) fields = rng() % 2 ? ncol + 1 : ncol - 1;
+      for (std::size_t f = 0; f < fields; ++f) {
+        if (f) text += ',';
+        text += quotes && rng() % 10 == 0 ? std::string("\"q,\n1\"")
+                                          : std::string(pool[rng() % std::size(pool)]);
+      }
+      if (r + 1 < records || rng() % 2) {
+        const char* ends[] = {"\n", "\r\n", "\n\n", "\r\n\r\n", "\n"};
+        text += ends[rng() % std::size(ends)];
+      }
+    }
+    quote_free_texts += text.find('"') == std::string::npos;
+    hazard::CsvOptions options;
+    if (rng() % 2) {  // a subset of the columns, in any order
+      for (std::size_t c = 0; c < ncol; ++c)
+        if (rng() % 2) options.columns.push_back(names[c]);
+      std::shuffle(options.columns.begin(), options.columns.end(), rng);
+      if (options.columns.empty()) options.columns.push_back(names[rng() % ncol]);
+    }
+    for (std::size_t threads : {1u, 2u, 3u}) {
+      options.threads = threads;
+      for (std::size_t window :
+           {std::size_t{16}, std::size_t{64}, std::size_t{100}, hazard::detail::csv_window}) {
+        auto outcome = [&](bool quote_free) {
+          Outcome o;
+          try {
+            o.table = hazard::detail::parse_csv_cuts(text, "t.csv", options, CsvCuts::automatic,
+                                                     window, quote_free);
+          } catch (const DataError& e) {
+            o.error = e.what();
+            o.where = e.where();
+          }
+          return o;
+        };
+        const std::string what =
+            fmt::format("trial {} threads {} window {}:\n{}", trial, threads, window, text);
+        const Outcome general = outcome(false), fast = outcome(true);
+        expect_same_outcome(fast, general, what, tables, errors);
+        if (general.table) {
+          ASSERT_EQ(fast.table->line, general.table->line) << what;
+        } else {
+          ASSERT_EQ(fast.where.line, general.where.line) << what;
+          ASSERT_EQ(fast.where.column, general.where.column) << what;
+          ASSERT_EQ(fast.where.value, general.where.value) << what;
+        }
+      }
+    }
+  }
+  // both kinds of outcome, and the quote-free path on whole texts, were met often
+  EXPECT_GT(tables, 2000u);
+  EXPECT_GT(errors, 1000u);
+  EXPECT_GT(quote_free_texts, 300u);
+}
