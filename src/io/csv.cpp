@@ -43,6 +43,7 @@
 #include "io/number.hpp"
 #include "io/text.hpp"
 #include "util/huge_pages.hpp"
+#include "util/two_threads.hpp"
 
 namespace hazard {
 namespace detail {
@@ -313,9 +314,10 @@ class Tokenizer {
         pos_ = rec;
         return false;
       }
-      for (std::uint64_t ends = m.delim | m.line_feed; ends; ends &= ends - 1) {
+      for (std::uint64_t ends = m.delim | m.line_feed; ends;) {
         const std::size_t bit = static_cast<std::size_t>(std::countr_zero(ends));
         const std::size_t p = b + bit;
+        ends &= ends - 1;
         if (!((m.line_feed >> bit) & 1)) {  // a delimiter
           if (f < needed) {
             span[2 * f] = start;
@@ -345,7 +347,7 @@ class Tokenizer {
         }
         for (std::size_t i = 0; i < fields.size(); ++i) {
           const std::size_t* const at = span + 2 * fields[i];
-          sink(i, text_.substr(at[0], at[1] - at[0]));
+          sink(i, std::string_view(s + at[0], at[1] - at[0]));  // (within the text: no check)
         }
         on_record(line_);
         ++line_;
@@ -1037,6 +1039,41 @@ bool place_chunks(std::vector<ChunkResult>& results, const Cuts& cuts, std::uint
   return true;
 }
 
+/// Makes room in the first chunk's vectors for every row and faults in the pages the other
+/// chunks' rows will be copied to, on two threads (populate_pages, each thread half of the bytes):
+/// the copies that follow (one thread) then find their pages mapped. A column whose first chunk's
+/// values are neither numbers nor codes is left alone (merge_columns makes it another way).
+void prefault_merge(std::vector<ChunkResult>& parts, std::size_t n_rows) {
+  struct Range {
+    char* at;
+    std::size_t bytes;
+  };
+  std::vector<Range> ranges;
+  std::size_t total = 0;
+  auto add = [&](auto& v) {
+    if (v.size() >= n_rows || !detail::reserve_hint(v, n_rows)) return;
+    ranges.push_back(
+        {reinterpret_cast<char*>(v.data() + v.size()), (n_rows - v.size()) * sizeof(v[0])});
+    total += ranges.back().bytes;
+  };
+  for (Collector& c : parts[0].cols) {
+    if (c.mode == Collector::Mode::numeric)
+      add(c.numbers);
+    else if (c.mode == Collector::Mode::categorical)
+      add(c.codes);
+  }
+  detail::two_halves(total, [&](int half) {
+    // this half's bytes [lo, hi) of the ranges laid end to end
+    const auto [lo, hi] = detail::half_range(total, half);
+    std::size_t at = 0;
+    for (const Range& r : ranges) {
+      const std::size_t b = std::max(lo, at), e = std::min(hi, at + r.bytes);
+      if (b < e) detail::populate_pages(r.at + (b - at), e - b);
+      at += r.bytes;
+    }
+  });
+}
+
 /// The requested columns of the parsed chunks, appended in file order into the first chunk's
 /// vectors (reserved for the whole file), each chunk's part freed as soon as it is copied. A column
 /// whose chunks disagree (numeric in one, text in another) or that met a non-number after numbers
@@ -1045,6 +1082,7 @@ std::vector<Collector> merge_columns(std::vector<ChunkResult>& parts, std::size_
                                      std::size_t n_rows, std::vector<bool>& again) {
   std::vector<Collector> cols(n_cols);
   again.assign(n_cols, false);
+  if (parts.size() > 1) prefault_merge(parts, n_rows);
   for (std::size_t k = 0; k < cols.size(); ++k) {
     bool has_num = false, has_cat = false, failed = false;
     for (auto& part : parts) {

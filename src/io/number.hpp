@@ -65,7 +65,8 @@ inline bool all_digits(std::uint64_t v) {
 /// digits in a field of at least 8 bytes is read in one step: the 8 bytes that end the field
 /// (inside it, so never past its end) with the bytes before the fraction set to '0', checked and
 /// converted as a word (eight_digits); the usual "-1.903011" costs no loop.
-inline bool parse_plain_decimal(const char* p, const char* end, double& out) {
+[[gnu::always_inline]] inline bool parse_plain_decimal(const char* p, const char* end,
+                                                       double& out) {
   static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
   static constexpr std::uint64_t kPow10Int[] = {1,      10,      100,      1000,     10000,
@@ -128,7 +129,7 @@ inline bool parse_plain_decimal(const char* p, const char* end, double& out) {
 }
 
 /// A finite number occupying the whole field (see the file comment).
-inline bool parse_number(std::string_view s, double& out) {
+[[gnu::always_inline]] inline bool parse_number(std::string_view s, double& out) {
   if (s.empty()) return false;
   if (parse_plain_decimal(s.data(), s.data() + s.size(), out)) return true;
   return parse_number_general(s, out);

@@ -13,6 +13,10 @@
 #include <cstring>
 #include <new>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "hazard/error.hpp"
 
 namespace hazard::detail {
@@ -112,6 +116,18 @@ std::size_t find_invalid_utf8(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const std::size_t n = s.size();
   std::size_t i = 0;
+#if defined(__SSE2__)
+  // Fast path: 64 ASCII bytes with no NUL at a time (SSE2: the bytes' high bits of the OR of four
+  // 16-byte vectors, and their unsigned minimum compared with 0).
+  for (; i + 64 <= n; i += 64) {
+    const auto* v = reinterpret_cast<const __m128i*>(p + i);
+    const __m128i a = _mm_loadu_si128(v), b = _mm_loadu_si128(v + 1), c = _mm_loadu_si128(v + 2),
+                  d = _mm_loadu_si128(v + 3);
+    const __m128i high = _mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d));
+    const __m128i low = _mm_min_epu8(_mm_min_epu8(a, b), _mm_min_epu8(c, d));
+    if (_mm_movemask_epi8(_mm_or_si128(high, _mm_cmpeq_epi8(low, _mm_setzero_si128()))) != 0) break;
+  }
+#endif
   while (i < n) {
     // Fast path: 32, then 8 ASCII bytes with no NUL (a word w has a byte >= 0x80 or a zero byte
     // exactly when (w | ((w - lo) & ~w)) & hi is not 0; four words are tested with one branch).

@@ -38,6 +38,20 @@ void release_pages(void* p, std::size_t bytes) noexcept {
 #endif
 }
 
+void populate_pages(void* p, std::size_t bytes) noexcept {
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+  constexpr std::uintptr_t page = 4096;
+  const auto begin = reinterpret_cast<std::uintptr_t>(p);
+  const std::uintptr_t first = (begin + page - 1) & ~(page - 1);
+  const std::uintptr_t last = (begin + bytes) & ~(page - 1);
+  if (p == nullptr || last <= first) return;
+  (void)::madvise(reinterpret_cast<void*>(first), last - first, MADV_POPULATE_WRITE);
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
+
 namespace {
 constexpr std::size_t kHuge = std::size_t{1} << 21;    // 2 MiB
 constexpr std::size_t kDirect = std::size_t{1} << 20;  // blocks mapped directly from 1 MiB
