@@ -1060,39 +1060,27 @@ bool place_chunks(std::vector<ChunkResult>& results, const Cuts& cuts, std::uint
   return true;
 }
 
-/// Makes room in the first chunk's vectors for every row and faults in the pages the other
-/// chunks' rows will be copied to, on two threads (populate_pages, each thread half of the bytes):
-/// the copies that follow (one thread) then find their pages mapped. A column whose first chunk's
-/// values are neither numbers nor codes is left alone (merge_columns makes it another way).
-void prefault_merge(std::vector<ChunkResult>& parts, std::size_t n_rows) {
-  struct Range {
-    char* at;
-    std::size_t bytes;
-  };
-  std::vector<Range> ranges;
-  std::size_t total = 0;
-  auto add = [&](auto& v) {
+/// Makes room in the first chunk's vector of column k for every row and faults in the pages the
+/// other chunks' rows of it will be copied to, on two threads (populate_pages, each thread half of
+/// the bytes): the copy that follows (one thread) then finds its pages mapped. Column by column,
+/// each just before its copy, so that the chunks' parts of the columns already copied are freed
+/// first (the peak stays that of one column's two copies). A column whose first chunk's values
+/// are neither numbers nor codes is left alone (merge_columns makes it another way).
+void prefault_merge(std::vector<ChunkResult>& parts, std::size_t k, std::size_t n_rows) {
+  auto populate = [&](auto& v) {
     if (v.size() >= n_rows || !detail::reserve_hint(v, n_rows)) return;
-    ranges.push_back(
-        {reinterpret_cast<char*>(v.data() + v.size()), (n_rows - v.size()) * sizeof(v[0])});
-    total += ranges.back().bytes;
+    char* const from = reinterpret_cast<char*>(v.data() + v.size());
+    const std::size_t bytes = (n_rows - v.size()) * sizeof(v[0]);
+    detail::two_halves(bytes, [&](int half) {
+      const auto [lo, hi] = detail::half_range(bytes, half);
+      detail::populate_pages(from + lo, hi - lo);
+    });
   };
-  for (Collector& c : parts[0].cols) {
-    if (c.mode == Collector::Mode::numeric)
-      add(c.numbers);
-    else if (c.mode == Collector::Mode::categorical)
-      add(c.codes);
-  }
-  detail::two_halves(total, [&](int half) {
-    // this half's bytes [lo, hi) of the ranges laid end to end
-    const auto [lo, hi] = detail::half_range(total, half);
-    std::size_t at = 0;
-    for (const Range& r : ranges) {
-      const std::size_t b = std::max(lo, at), e = std::min(hi, at + r.bytes);
-      if (b < e) detail::populate_pages(r.at + (b - at), e - b);
-      at += r.bytes;
-    }
-  });
+  Collector& c = parts[0].cols[k];
+  if (c.mode == Collector::Mode::numeric)
+    populate(c.numbers);
+  else if (c.mode == Collector::Mode::categorical)
+    populate(c.codes);
 }
 
 /// The requested columns of the parsed chunks, appended in file order into the first chunk's
@@ -1103,7 +1091,6 @@ std::vector<Collector> merge_columns(std::vector<ChunkResult>& parts, std::size_
                                      std::size_t n_rows, std::vector<bool>& again) {
   std::vector<Collector> cols(n_cols);
   again.assign(n_cols, false);
-  if (parts.size() > 1) prefault_merge(parts, n_rows);
   for (std::size_t k = 0; k < cols.size(); ++k) {
     bool has_num = false, has_cat = false, failed = false;
     for (auto& part : parts) {
@@ -1117,6 +1104,7 @@ std::vector<Collector> merge_columns(std::vector<ChunkResult>& parts, std::size_
       again[k] = true;
       continue;
     }
+    if (parts.size() > 1) prefault_merge(parts, k, n_rows);
     Collector& out = cols[k];
     if (!has_cat) {
       out.mode = has_num ? Collector::Mode::numeric : Collector::Mode::undecided;
