@@ -10,14 +10,29 @@
 
 namespace hazard::detail {
 
+namespace {
+/// madvise(advice) on the whole `align`-sized pages inside [p, p + bytes), when there is one; a
+/// hint: errors are ignored. `align` is a power of two.
+[[maybe_unused]] void advise_inner(const void* p, std::size_t bytes, std::uintptr_t align,
+                                   int advice) noexcept {
+#if defined(__linux__)
+  const auto begin = reinterpret_cast<std::uintptr_t>(p);
+  const std::uintptr_t first = (begin + align - 1) & ~(align - 1);
+  const std::uintptr_t last = (begin + bytes) & ~(align - 1);
+  if (p == nullptr || last <= first) return;
+  (void)::madvise(reinterpret_cast<void*>(first), last - first, advice);
+#else
+  (void)p;
+  (void)bytes;
+  (void)align;
+  (void)advice;
+#endif
+}
+}  // namespace
+
 void advise_huge_pages(const void* p, std::size_t bytes) noexcept {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-  constexpr std::uintptr_t huge = std::uintptr_t{1} << 21;  // 2 MiB
-  const auto begin = reinterpret_cast<std::uintptr_t>(p);
-  const std::uintptr_t first = (begin + huge - 1) & ~(huge - 1);
-  const std::uintptr_t last = (begin + bytes) & ~(huge - 1);
-  if (p == nullptr || last <= first) return;
-  (void)::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+  advise_inner(p, bytes, std::uintptr_t{1} << 21, MADV_HUGEPAGE);  // 2 MiB
 #else
   (void)p;
   (void)bytes;
@@ -26,12 +41,7 @@ void advise_huge_pages(const void* p, std::size_t bytes) noexcept {
 
 void release_pages(void* p, std::size_t bytes) noexcept {
 #if defined(__linux__) && defined(MADV_DONTNEED)
-  constexpr std::uintptr_t page = 4096;
-  const auto begin = reinterpret_cast<std::uintptr_t>(p);
-  const std::uintptr_t first = (begin + page - 1) & ~(page - 1);
-  const std::uintptr_t last = (begin + bytes) & ~(page - 1);
-  if (p == nullptr || last <= first) return;
-  (void)::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
+  advise_inner(p, bytes, 4096, MADV_DONTNEED);
 #else
   (void)p;
   (void)bytes;
@@ -40,12 +50,7 @@ void release_pages(void* p, std::size_t bytes) noexcept {
 
 void populate_pages(void* p, std::size_t bytes) noexcept {
 #if defined(__linux__) && defined(MADV_POPULATE_WRITE)
-  constexpr std::uintptr_t page = 4096;
-  const auto begin = reinterpret_cast<std::uintptr_t>(p);
-  const std::uintptr_t first = (begin + page - 1) & ~(page - 1);
-  const std::uintptr_t last = (begin + bytes) & ~(page - 1);
-  if (p == nullptr || last <= first) return;
-  (void)::madvise(reinterpret_cast<void*>(first), last - first, MADV_POPULATE_WRITE);
+  advise_inner(p, bytes, 4096, MADV_POPULATE_WRITE);
 #else
   (void)p;
   (void)bytes;
