@@ -76,8 +76,9 @@ struct Collector {
   void reserve(std::size_t rows) { expect = reserve_hint(numbers, rows) ? rows : 0; }
 
   /// Adds a field's value. The usual cases inline: a plain decimal in a numeric column, the
-  /// previous row's level in a categorical one (neither is a missing value: a level never is);
-  /// everything else goes to add_general.
+  /// previous row's level in a categorical one (a column of a few levels often repeats it: compared
+  /// before any hashing; neither is a missing value: a level never is); everything else goes to
+  /// add_general.
   [[gnu::always_inline]] void add(std::string_view field) {
     if (mode == Mode::numeric) {
       double x;
@@ -135,12 +136,8 @@ struct Collector {
     add_level(field);
   }
 
+  // A value that is not the previous row's level (add compares with that first).
   void add_level(std::string_view field) {
-    // a column of a few levels often repeats the previous value: compare with it before hashing
-    if (last >= 0 && first_seen[static_cast<std::size_t>(last)] == field) {
-      codes.push_back(last);
-      return;
-    }
     // a few levels: a scan of the lengths and bytes is cheaper than hashing the value
     if (first_seen.size() <= 8) {
       for (std::size_t l = 0; l < first_seen.size(); ++l) {
@@ -866,19 +863,17 @@ class BodyParser {
     const std::string& source = s_.source;
     const std::vector<std::string>& names = s_.header.names;
     const std::size_t ncol = ncol_;
-    std::size_t needed = 0;  // fields from here on are not converted (only counted)
-    for (std::size_t f = 0; f < ncol; ++f)
-      if (s_.slot[f] >= 0 && (!only || (*only)[static_cast<std::size_t>(s_.slot[f])]))
-        needed = f + 1;
     // the fields converted, and their collectors (for Tokenizer::quote_free_records)
     std::vector<std::size_t> take_field, take_col;
-    for (std::size_t f = 0; f < needed; ++f) {
+    for (std::size_t f = 0; f < ncol; ++f) {
       const int k = s_.slot[f];
       if (k >= 0 && (!only || (*only)[static_cast<std::size_t>(k)])) {
         take_field.push_back(f);
         take_col.push_back(static_cast<std::size_t>(k));
       }
     }
+    // fields from here on are not converted (only counted)
+    const std::size_t needed = take_field.empty() ? 0 : take_field.back() + 1;
     std::uint64_t rec_line = 0, line = first_line;
     Pass pass;
     std::string buffer;  // the windows' bytes read from a mapped file
