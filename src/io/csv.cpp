@@ -21,12 +21,15 @@
 #include <bit>
 #include <charconv>
 #include <cmath>
+#include <condition_variable>
 #include <cstdint>
 #include <cstring>
 #include <exception>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <new>
+#include <optional>
 #include <span>
 #include <string>
 #include <system_error>
@@ -74,6 +77,17 @@ struct Collector {
   std::size_t expect = 0;  // rows expected (capacity reserved up front; growth still works)
 
   void reserve(std::size_t rows) { expect = reserve_hint(numbers, rows) ? rows : 0; }
+
+  /// Empty, as new, but keeping the room of its vectors (a parse thread's next chunk reuses it).
+  void reset() {
+    mode = Mode::undecided;
+    force_categorical = false;
+    numbers.clear();
+    codes.clear();
+    first_seen.clear();
+    index.clear();
+    last = -1;
+  }
 
   /// Adds a field's value. The usual cases inline: a plain decimal in a numeric column, the
   /// previous row's level in a categorical one (a column of a few levels often repeats it: compared
@@ -682,6 +696,7 @@ Header read_header(std::string_view text, const std::string& source, char delim)
 namespace {
 
 using detail::Collector;
+using detail::reserve_hint;
 
 /// What one parse of a chunk of the body gave.
 struct ChunkResult {
@@ -701,12 +716,26 @@ struct Cuts {
   std::vector<std::size_t> end_target;
 };
 
-/// How many chunks a body of `bytes` is cut into (options.threads, else one per core for 8 MB and
-/// more).
-std::size_t chunk_count(std::size_t bytes, const CsvOptions& options) {
-  if (options.threads) return options.threads;
-  if (bytes < (std::size_t{8} << 20)) return 1;
-  return std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), 16);
+/// How a body is parsed: cut into `chunks` chunks of whole records, parsed by `workers` threads,
+/// each taking the next chunk in turn (BodyParser::parse_in_order).
+struct ChunkPlan {
+  std::size_t chunks = 1;
+  std::size_t workers = 1;
+};
+
+/// The plan for a body of `bytes`: options.threads workers (else one per core, up to 16, for 8 MB
+/// and more; one below), and chunks of about `chunk_bytes` (detail::csv_chunk_bytes; tests use
+/// small ones), at least one per worker. One worker parses the body as one chunk.
+ChunkPlan plan_chunks(std::size_t bytes, const CsvOptions& options, std::size_t chunk_bytes) {
+  std::size_t workers = options.threads;
+  if (!workers)
+    workers = bytes < (std::size_t{8} << 20)
+                  ? 1
+                  : std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), 16);
+  if (workers == 1) return {};
+  chunk_bytes = std::max<std::size_t>(chunk_bytes, 1);
+  return {.chunks = std::max(workers, bytes / chunk_bytes + (bytes % chunk_bytes != 0)),
+          .workers = workers};
 }
 
 /// Cuts `text` into `parts` chunks, cut k at end(target_k, begin), target_k = size / parts * k,
@@ -732,13 +761,22 @@ Cuts cut_body(std::string_view text, std::size_t parts, End end) {
 /// line feed ends a record (it is not inside a quoted field), this is exactly the exact cut below;
 /// parse_impl checks it after the parse: a chunk that starts at a record end and whose parse does
 /// not end inside a quoted field ends at a record end.
-Cuts cut_speculatively(std::string_view text, std::size_t parts) {
+/// For a mapped file (`mapping`), the bytes searched are read from the file (MappedFile::read), 4
+/// kB at a time: a first touch of the mapping would map a whole block of the page cache around each
+/// cut into the process (counted in its resident memory).
+Cuts cut_speculatively(std::string_view text, std::size_t parts,
+                       const detail::MappedFile* mapping) {
+  std::string buffer;
   return cut_body(text, parts, [&](std::size_t target, std::size_t begin) {
-    const std::size_t from = std::max(target, begin);
-    const void* nl =
-        from < text.size() ? std::memchr(text.data() + from, '\n', text.size() - from) : nullptr;
-    return nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - text.data()) + 1
-              : text.size();
+    constexpr std::size_t step = 4096;
+    for (std::size_t from = std::max(target, begin); from < text.size(); from += step) {
+      const std::string_view part = text.substr(from, step);
+      const std::string_view bytes = mapping ? mapping->read(part, buffer) : part;
+      const void* nl = std::memchr(bytes.data(), '\n', bytes.size());
+      if (nl)
+        return from + static_cast<std::size_t>(static_cast<const char*>(nl) - bytes.data()) + 1;
+    }
+    return text.size();
   });
 }
 
@@ -933,50 +971,95 @@ class BodyParser {
     return pass;
   }
 
-  /// Checks (UTF-8) and parses every chunk on its own thread (chunk c's lines counted from
-  /// first_line[c]); each chunk's error is kept in its result, none is thrown.
-  std::vector<ChunkResult> parse_chunks(const std::vector<std::string_view>& chunks,
-                                        const std::vector<std::uint64_t>& first_line) const {
-    std::vector<ChunkResult> out(chunks.size());
-    // Runs on its own thread: nothing may leave it (an exception would terminate the program),
-    // so an error met while keeping an error (out of memory) is kept as the chunk's error.
-    auto parse_chunk = [&](std::size_t c) noexcept {
-      ChunkResult& r = out[c];
+  /// Parses `chunks` (chunk c's lines counted from first_line[c]; each checked for invalid UTF-8
+  /// first, see parse_one_chunk) on `workers` threads, each taking the next chunk in turn, and
+  /// hands each parsed chunk to `give(c, result)` in file order as soon as the chunks before it
+  /// are given: on the thread that parsed it or, when a chunk before it is still being parsed, on
+  /// the thread that gives that one. `give` runs on one thread at a time; it returns false to
+  /// stop (no chunk after it is given). A thread parses at most 2 x workers chunks ahead of the
+  /// next one to give; results are reused from chunk to chunk (their vectors keep their room).
+  /// Rethrows the first exception `give` threw. With one worker: the calling thread alone.
+  template <class Give>
+  void parse_in_order(const std::vector<std::string_view>& chunks,
+                      const std::vector<std::uint64_t>& first_line, std::size_t workers,
+                      Give&& give) const {
+    const std::size_t n = chunks.size();
+    if (n == 0) return;
+    workers = std::clamp<std::size_t>(workers, 1, n);
+    const std::size_t ahead = 2 * workers;
+    std::mutex m;
+    std::condition_variable cv;
+    std::size_t next_parse = 0, next_give = 0;  // (under m)
+    bool giving = false, stop = false;          // a thread is giving; no more chunks are parsed
+    std::exception_ptr fatal;
+    std::vector<std::unique_ptr<ChunkResult>> ready(n), spare;  // parsed, not yet given; free
+    // Runs on its own thread: nothing may leave it (an exception would terminate the program).
+    auto work = [&]() noexcept {
+      std::unique_lock lock(m);
       try {
-        parse_one_chunk(chunks[c], first_line[c], c == 0, r);
+        for (;;) {
+          cv.wait(lock, [&] { return stop || next_parse >= n || next_parse < next_give + ahead; });
+          if (stop || next_parse >= n) return;
+          const std::size_t c = next_parse++;
+          std::unique_ptr<ChunkResult> r;
+          if (!spare.empty()) {
+            r = std::move(spare.back());
+            spare.pop_back();
+          }
+          lock.unlock();
+          if (!r) r = std::make_unique<ChunkResult>();
+          parse_one_chunk(chunks[c], first_line[c], *r);
+          lock.lock();
+          ready[c] = std::move(r);
+          if (giving) continue;  // that thread gives this chunk when its turn comes
+          giving = true;
+          while (!stop && next_give < n && ready[next_give]) {
+            const std::size_t g = next_give;
+            std::unique_ptr<ChunkResult> cur = std::move(ready[g]);
+            lock.unlock();
+            const bool go_on = give(g, *cur);
+            lock.lock();
+            spare.push_back(std::move(cur));
+            if (!go_on) stop = true;
+            ++next_give;
+            cv.notify_all();
+          }
+          giving = false;
+        }
       } catch (...) {
-        r.failure = ChunkResult::Failure::other;
-        r.error = std::current_exception();
+        // out of memory for a result or in give: the first such error is thrown after the join
+        if (!lock.owns_lock()) lock.lock();
+        if (!fatal) fatal = std::current_exception();
+        stop = true;
+        cv.notify_all();
       }
     };
-    if (chunks.size() == 1) {
-      parse_chunk(0);
-      return out;
-    }
     std::vector<std::thread> threads;
-    threads.reserve(chunks.size());
-    std::size_t started = 0;
     try {
-      for (; started < chunks.size(); ++started) threads.emplace_back(parse_chunk, started);
+      for (std::size_t t = 1; t < workers; ++t) threads.emplace_back(work);
     } catch (...) {
-      // A thread could not be started (out of memory for its stack, std::system_error, or for
-      // its state, std::bad_alloc): this thread parses the chunks left (parse_chunk throws
-      // nothing; the started threads must still be joined, or the program terminates).
-      for (std::size_t c = started; c < chunks.size(); ++c) parse_chunk(c);
+      // A thread could not be started (std::system_error, or std::bad_alloc for its state): the
+      // threads started and this one parse every chunk.
     }
+    work();
     for (auto& t : threads) t.join();
-    return out;
+    if (fatal) std::rethrow_exception(fatal);
   }
 
-  /// Checks (UTF-8) and parses `chunk` into `r`, keeping its error of the file in `r`.
-  void parse_one_chunk(std::string_view chunk, std::uint64_t first_line, bool first,
-                       ChunkResult& r) const {
+  /// Checks (UTF-8) and parses `chunk` into `r` (emptied first, its vectors' room kept), keeping
+  /// its error of the file in `r`.
+  void parse_one_chunk(std::string_view chunk, std::uint64_t first_line, ChunkResult& r) const {
     r.cols.resize(s_.n_cols);
+    for (Collector& c : r.cols) c.reset();
+    r.lines.clear();
+    r.rows = 0;
+    r.line_feeds = 0;
+    r.failure = ChunkResult::Failure::none;
+    r.error = nullptr;
     Utf8Checked utf8(*this, chunk);
     try {
-      // the first chunk's vectors receive the others' rows when the chunks are merged
-      const Pass p = run_pass(chunk, first_line, r.cols, &r.lines, nullptr,
-                              expect_rows(first ? s_.body.size() : chunk.size()), &utf8);
+      const Pass p =
+          run_pass(chunk, first_line, r.cols, &r.lines, nullptr, expect_rows(chunk.size()), &utf8);
       r.rows = p.rows;
       r.line_feeds = p.line_feeds;
     } catch (const detail::UnterminatedQuote&) {
@@ -994,8 +1077,6 @@ class BodyParser {
     try {
       utf8.finish();
     } catch (...) {
-      r = ChunkResult{};
-      r.cols.resize(s_.n_cols);
       r.failure = ChunkResult::Failure::utf8;
       r.error = std::current_exception();
     }
@@ -1008,144 +1089,140 @@ class BodyParser {
   std::size_t sample_lines_ = 0;
 };
 
-/// The chunks of `cuts` parsed from speculative cuts, in file order: gives each chunk's lines
-/// their place in the file (chunk 0 was parsed from the body's first line, chunk k > 0 from line 1:
-/// shifted by the line feeds of the chunks before it), or throws the first error in file order,
-/// exactly as the exact cuts would have (see below). Returns false, changing nothing, when a chunk
-/// other than the last ended inside a quoted field: the next cut is not a record end, and from
-/// there on nothing the parse gave can be used.
+/// The table's columns and lines, from the parsed chunks appended in file order (append), each
+/// chunk's lines made the file's (a chunk parsed from a speculative cut counted its lines from 1).
+/// The columns are reserved for the rows expected in the whole body (a reservation never touched
+/// costs no memory), so that appending copies each value once; their pages are first written by
+/// the thread that appends, which alternates (the two threads share the kernel's page clearing).
+/// A column whose chunks disagree (numeric in one, text in another) or that met a non-number after
+/// numbers is flagged in `again`, to be read again, whole, as categorical.
+class MergedColumns {
+ public:
+  MergedColumns(std::size_t n_cols, std::size_t expect_rows, std::uint64_t body_line)
+      : cols(n_cols), again(n_cols, false), line(body_line), expect_(expect_rows) {}
+
+  std::vector<Collector> cols;
+  IndexSequence lines;
+  std::size_t rows = 0;
+  std::vector<bool> again;
+  std::uint64_t line;  // the first line of the next chunk
+
+  /// Appends `r`, a chunk parsed from `first_line` (its lines are shifted from there to `line`);
+  /// `whole`: it is the whole body (its vectors are taken, not copied). r's vectors are emptied
+  /// (their room kept).
+  void append(ChunkResult& r, std::uint64_t first_line, bool whole) {
+    r.lines.shift(line - first_line);
+    if (whole && rows == 0) {
+      lines = std::move(r.lines);
+      r.lines.clear();
+    } else {
+      lines.append(r.lines);
+    }
+    for (std::size_t k = 0; k < cols.size(); ++k) append_column(k, r.cols[k], whole && rows == 0);
+    rows += r.rows;
+    line += r.line_feeds;
+  }
+
+ private:
+  std::size_t expect_;
+
+  template <class T>
+  void add_all(std::vector<T>& out, const std::vector<T>& in) {
+    if (out.capacity() == 0) reserve_hint(out, std::max(expect_, in.size()));
+    out.insert(out.end(), in.begin(), in.end());
+  }
+
+  void append_column(std::size_t k, Collector& in, bool take) {
+    using Mode = Collector::Mode;
+    Collector& out = cols[k];
+    const bool clash = (out.mode == Mode::numeric && in.mode == Mode::categorical) ||
+                       (out.mode == Mode::categorical && in.mode == Mode::numeric);
+    if (!again[k] && (in.mode == Mode::failed || clash)) {
+      again[k] = true;
+      out = Collector{};
+      out.force_categorical = true;
+    }
+    if (again[k]) {
+      in.reset();
+      return;
+    }
+    if (take) {
+      out = std::move(in);
+      in = Collector{};
+      return;
+    }
+    if (in.mode == Mode::categorical) {
+      if (out.mode != Mode::categorical) {  // all missing so far
+        out.mode = Mode::categorical;
+        reserve_hint(out.codes, std::max(expect_, out.numbers.size()));
+        out.codes.assign(out.numbers.size(), -1);
+        std::vector<double>().swap(out.numbers);
+      }
+      std::vector<std::int32_t>& remap = remap_;
+      remap.resize(in.first_seen.size());
+      for (std::size_t l = 0; l < in.first_seen.size(); ++l) {
+        auto it = out.index.find(in.first_seen[l]);
+        if (it == out.index.end()) {
+          const auto code = static_cast<std::int32_t>(out.first_seen.size());
+          out.first_seen.push_back(in.first_seen[l]);
+          it = out.index.emplace(out.first_seen.back(), code).first;
+        }
+        remap[l] = it->second;
+      }
+      if (out.codes.capacity() == 0) reserve_hint(out.codes, std::max(expect_, in.codes.size()));
+      const std::size_t at = out.codes.size();
+      out.codes.resize(at + in.codes.size());
+      std::int32_t* dst = out.codes.data() + at;
+      for (std::size_t i = 0; i < in.codes.size(); ++i) {
+        const std::int32_t v = in.codes[i];
+        dst[i] = v < 0 ? -1 : remap[static_cast<std::size_t>(v)];
+      }
+    } else if (out.mode == Mode::categorical) {  // all missing in this chunk
+      out.codes.insert(out.codes.end(), in.numbers.size(), -1);
+    } else {  // numbers, or all missing (NaN) in one or both
+      if (in.mode == Mode::numeric) out.mode = Mode::numeric;
+      add_all(out.numbers, in.numbers);
+    }
+    in.reset();
+  }
+
+  std::vector<std::int32_t> remap_;  // a chunk's level codes -> the table's
+};
+
+/// The error of chunk k, the first chunk in file order that failed, parsed from a speculative cut
+/// (its first line is `line`): throws it, exactly as the exact cuts would have (see below), or
+/// returns false when chunk k, not the last, ended inside a quoted field: the next cut is not a
+/// record end, and from there on nothing the parse gave can be used.
 ///
 /// Chunk 0 starts at a record end; a chunk that starts at a record end and parsed to its end, or
 /// stopped at an error of the file before its end (not at the end of its text inside a quoted
 /// field), ends at a record end or holds the first error. Where the speculative cut after chunk k
 /// is a record end it is the exact cut; else the exact chunk k is longer, and its UTF-8 check
 /// (which comes before its parse) also covers the bytes up to the exact cut.
-bool place_chunks(std::vector<ChunkResult>& results, const Cuts& cuts, std::uint64_t body_line,
-                  const BodyParser& parser, char delim) {
+bool speculative_chunk_error(std::size_t k, const ChunkResult& r, const Cuts& cuts,
+                             std::uint64_t line, const BodyParser& parser, char delim) {
   using Failure = ChunkResult::Failure;
+  const bool last = k + 1 == cuts.chunks.size();
+  if (r.failure == Failure::in_quote && !last) return false;
+  if (r.failure == Failure::utf8 || r.failure == Failure::other) std::rethrow_exception(r.error);
+  // An error of the file at its place in chunk k. The exact chunk k may reach past the
+  // speculative cut (when that is inside a quoted field): its UTF-8 check comes first.
   const std::string_view body = parser.body();
-  std::uint64_t line = body_line;  // the first line of chunk k
-  for (std::size_t k = 0; k < results.size(); ++k) {
-    ChunkResult& r = results[k];
-    const bool last = k + 1 == results.size();
-    if (r.failure == Failure::in_quote && !last) return false;
-    if (r.failure == Failure::utf8 || r.failure == Failure::other) std::rethrow_exception(r.error);
-    if (r.failure != Failure::none) {
-      // An error of the file at its place in chunk k. The exact chunk k may reach past the
-      // speculative cut (when that is inside a quoted field): its UTF-8 check comes first.
-      const std::string_view chunk = cuts.chunks[k];
-      const auto begin = static_cast<std::size_t>(chunk.data() - body.data());
-      const std::size_t end = begin + chunk.size();
-      if (!last) {
-        const std::size_t target = cuts.end_target[k];
-        detail::RecordEnds ends(body.substr(begin), delim);
-        const std::size_t exact_end = begin + ends.after(target > begin ? target - begin : 0);
-        if (exact_end > end) parser.check_utf8(body.substr(end, exact_end - end));
-      }
-      // Chunk 0 knew its lines; chunk k > 0 is parsed again from its first line, to name it.
-      if (k > 0) {
-        std::vector<Collector> scratch(r.cols.size());
-        parser.run_pass(chunk, line, scratch, nullptr, nullptr, 0);
-      }
-      std::rethrow_exception(r.error);
-    }
-    if (k > 0) r.lines.shift(line - 1);
-    line += r.line_feeds;
+  const std::string_view chunk = cuts.chunks[k];
+  const auto begin = static_cast<std::size_t>(chunk.data() - body.data());
+  const std::size_t end = begin + chunk.size();
+  if (!last) {
+    const std::size_t target = cuts.end_target[k];
+    detail::RecordEnds ends(body.substr(begin), delim);
+    const std::size_t exact_end = begin + ends.after(target > begin ? target - begin : 0);
+    if (exact_end > end) parser.check_utf8(body.substr(end, exact_end - end));
   }
-  return true;
-}
-
-/// Makes room in the first chunk's vector of column k for every row and faults in the pages the
-/// other chunks' rows of it will be copied to, on two threads (populate_pages, each thread half of
-/// the bytes): the copy that follows (one thread) then finds its pages mapped. Column by column,
-/// each just before its copy, so that the chunks' parts of the columns already copied are freed
-/// first (the peak stays that of one column's two copies). A column whose first chunk's values
-/// are neither numbers nor codes is left alone (merge_columns makes it another way).
-void prefault_merge(std::vector<ChunkResult>& parts, std::size_t k, std::size_t n_rows) {
-  auto populate = [&](auto& v) {
-    if (v.size() >= n_rows || !detail::reserve_hint(v, n_rows)) return;
-    char* const from = reinterpret_cast<char*>(v.data() + v.size());
-    const std::size_t bytes = (n_rows - v.size()) * sizeof(v[0]);
-    detail::two_halves(bytes, [&](int half) {
-      const auto [lo, hi] = detail::half_range(bytes, half);
-      detail::populate_pages(from + lo, hi - lo);
-    });
-  };
-  Collector& c = parts[0].cols[k];
-  if (c.mode == Collector::Mode::numeric)
-    populate(c.numbers);
-  else if (c.mode == Collector::Mode::categorical)
-    populate(c.codes);
-}
-
-/// The requested columns of the parsed chunks, appended in file order into the first chunk's
-/// vectors (reserved for the whole file), each chunk's part freed as soon as it is copied. A column
-/// whose chunks disagree (numeric in one, text in another) or that met a non-number after numbers
-/// is flagged in `again`, to be read again, whole, as categorical.
-std::vector<Collector> merge_columns(std::vector<ChunkResult>& parts, std::size_t n_cols,
-                                     std::size_t n_rows, std::vector<bool>& again) {
-  std::vector<Collector> cols(n_cols);
-  again.assign(n_cols, false);
-  for (std::size_t k = 0; k < cols.size(); ++k) {
-    bool has_num = false, has_cat = false, failed = false;
-    for (auto& part : parts) {
-      auto m = part.cols[k].mode;
-      has_num |= m == Collector::Mode::numeric;
-      has_cat |= m == Collector::Mode::categorical;
-      failed |= m == Collector::Mode::failed;
-    }
-    if (failed || (has_num && has_cat)) {
-      cols[k].force_categorical = true;
-      again[k] = true;
-      continue;
-    }
-    if (parts.size() > 1) prefault_merge(parts, k, n_rows);
-    Collector& out = cols[k];
-    if (!has_cat) {
-      out.mode = has_num ? Collector::Mode::numeric : Collector::Mode::undecided;
-      out.numbers = std::move(parts[0].cols[k].numbers);
-      out.numbers.reserve(n_rows);
-      for (std::size_t c = 1; c < parts.size(); ++c) {
-        std::vector<double>& in = parts[c].cols[k].numbers;
-        out.numbers.insert(out.numbers.end(), in.begin(), in.end());
-        std::vector<double>().swap(in);
-      }
-    } else {
-      out.mode = Collector::Mode::categorical;
-      std::size_t c0 = 0;
-      if (parts[0].cols[k].mode == Collector::Mode::categorical) {  // its codes are the start
-        Collector& in = parts[0].cols[k];
-        out.codes = std::move(in.codes);
-        out.first_seen = std::move(in.first_seen);
-        for (std::size_t l = 0; l < out.first_seen.size(); ++l)
-          out.index.emplace(out.first_seen[l], static_cast<std::int32_t>(l));
-        c0 = 1;
-      }
-      out.codes.reserve(n_rows);
-      for (std::size_t c = c0; c < parts.size(); ++c) {
-        Collector& in = parts[c].cols[k];
-        if (in.mode != Collector::Mode::categorical) {  // all missing in this chunk
-          out.codes.insert(out.codes.end(), in.numbers.size(), -1);
-          continue;
-        }
-        std::vector<std::int32_t> remap(in.first_seen.size());
-        for (std::size_t l = 0; l < in.first_seen.size(); ++l) {
-          auto it = out.index.find(in.first_seen[l]);
-          if (it == out.index.end()) {
-            auto code = static_cast<std::int32_t>(out.first_seen.size());
-            out.first_seen.push_back(in.first_seen[l]);
-            it = out.index.emplace(out.first_seen.back(), code).first;
-          }
-          remap[l] = it->second;
-        }
-        for (auto v : in.codes)
-          out.codes.push_back(v < 0 ? -1 : remap[static_cast<std::size_t>(v)]);
-        std::vector<std::int32_t>().swap(in.codes);
-      }
-    }
-    for (auto& part : parts) part.cols[k] = Collector{};  // free memory as we go
+  // Chunk 0 knew its lines; chunk k > 0 is parsed again from its first line, to name it.
+  if (k > 0) {
+    std::vector<Collector> scratch(r.cols.size());
+    parser.run_pass(chunk, line, scratch, nullptr, nullptr, 0);
   }
-  return cols;
+  std::rethrow_exception(r.error);
 }
 
 // `mapping`: the file `text` was read from, when it is a read-only mapping; each chunk's windows
@@ -1153,11 +1230,12 @@ std::vector<Collector> merge_columns(std::vector<ChunkResult>& parts, std::size_
 // `cut_mode`: automatic (the default: see CsvCuts), speculative or exact (tests compare the two);
 // `window`: the bytes parsed at a time (BodyParser::window; tests use small ones);
 // `quote_free_path`: whether records without quotes are read by Tokenizer::quote_free_records
-// (tests compare with record() alone).
+// (tests compare with record() alone); `chunk_bytes`: see plan_chunks (tests use small ones).
 Table parse_impl(std::string_view text, const std::string& source, const CsvOptions& options,
                  const detail::MappedFile* mapping = nullptr,
                  detail::CsvCuts cut_mode = detail::CsvCuts::automatic,
-                 std::size_t window = detail::csv_window, bool quote_free_path = true) {
+                 std::size_t window = detail::csv_window, bool quote_free_path = true,
+                 std::size_t chunk_bytes = detail::csv_chunk_bytes) {
   using namespace detail;
   // Strip a BOM here as well, so that body offsets match read_header's view.
   text = strip_bom(text);
@@ -1212,57 +1290,65 @@ Table parse_impl(std::string_view text, const std::string& source, const CsvOpti
                            .window = window,
                            .quote_free_path = quote_free_path});
 
-  // Large inputs are cut into chunks of whole records, parsed on separate threads (each chunk is
-  // checked for invalid UTF-8 on its thread, a window at a time: Utf8Checked). The cuts are taken at the first
-  // line feed after each target, at once; after the parse, place_chunks checks them in file order
-  // and gives each chunk its lines. Only where a cut fell inside a quoted field are the chunks cut
-  // again, exactly (RecordEnds reads the quotes as the Tokenizer does), and parsed again.
-  const std::size_t parts = chunk_count(text.size(), options);
+  // Large inputs are cut into chunks of whole records (plan_chunks), parsed by two or more
+  // threads, each taking the next chunk in turn (each chunk is checked for invalid UTF-8 on its
+  // thread, a window at a time: Utf8Checked), and appended in file order as soon as the chunks
+  // before them are (parse_in_order, MergedColumns). The cuts are taken at the first line feed
+  // after each target, at once; each chunk is checked as it is appended (a chunk that starts at a
+  // record end and did not end inside a quoted field ends at one). Only where a cut fell inside a
+  // quoted field are the chunks cut again, exactly (RecordEnds reads the quotes as the Tokenizer
+  // does), and parsed again.
+  const ChunkPlan plan = plan_chunks(text.size(), options, chunk_bytes);
   if (cut_mode == CsvCuts::automatic)
-    cut_mode = parts > 1 && has_quoted_line_feed(text.substr(0, std::size_t{1} << 16), options.delimiter)
+    cut_mode = plan.chunks > 1 &&
+                       has_quoted_line_feed(text.substr(0, std::size_t{1} << 16), options.delimiter)
                    ? CsvCuts::exact
                    : CsvCuts::speculative;
-  std::vector<ChunkResult> results;
+  const std::size_t expect = parser.expect_rows(text.size());
+  std::optional<MergedColumns> merged;
   bool placed = false;
   if (cut_mode == CsvCuts::speculative) {
-    const Cuts cuts = cut_speculatively(text, parts);
-    std::vector<std::uint64_t> first_line(cuts.chunks.size(),
-                                          1);  // relative, placed after the parse
+    const Cuts cuts = cut_speculatively(text, plan.chunks, mapping);
+    // chunk 0's lines counted from the body's first line, the others' from 1 (placed when appended)
+    std::vector<std::uint64_t> first_line(cuts.chunks.size(), 1);
     if (!first_line.empty()) first_line[0] = body_line;
-    results = parser.parse_chunks(cuts.chunks, first_line);
-    placed = place_chunks(results, cuts, body_line, parser, options.delimiter);
+    merged.emplace(wanted.size(), expect, body_line);
+    placed = true;
+    parser.parse_in_order(
+        cuts.chunks, first_line, plan.workers, [&](std::size_t k, ChunkResult& r) {
+          if (r.failure != ChunkResult::Failure::none) {
+            placed = speculative_chunk_error(k, r, cuts, merged->line, parser, options.delimiter);
+            return false;  // (when it did not throw: a cut inside a quoted field)
+          }
+          merged->append(r, first_line[k], cuts.chunks.size() == 1);
+          return true;
+        });
   }
   if (!placed) {
-    results.clear();
-    const Cuts cuts = cut_exactly(text, parts, options.delimiter);
+    const Cuts cuts = cut_exactly(text, plan.chunks, options.delimiter);
     std::vector<std::uint64_t> first_line;
     std::uint64_t line = body_line;
     for (const auto& chunk : cuts.chunks) {
       first_line.push_back(line);
       line += static_cast<std::uint64_t>(std::count(chunk.begin(), chunk.end(), '\n'));
     }
-    results = parser.parse_chunks(cuts.chunks, first_line);
-    for (auto& r : results)
-      if (r.error) std::rethrow_exception(r.error);  // the first error in file order
-  }
-  // At least one part (empty for a body without records), as the merge starts from part 0.
-  if (results.empty()) {
-    results.emplace_back();
-    results[0].cols.resize(wanted.size());
+    merged.emplace(wanted.size(), expect, body_line);
+    parser.parse_in_order(cuts.chunks, first_line, plan.workers,
+                          [&](std::size_t k, ChunkResult& r) {
+                            if (r.error)
+                              std::rethrow_exception(r.error);  // the first error in file order
+                            merged->append(r, first_line[k], cuts.chunks.size() == 1);
+                            return true;
+                          });
   }
 
   Table table;
   table.source = source;
-  for (const auto& r : results) table.n_rows += r.rows;
+  table.n_rows = merged->rows;
   // (one record per line, no blank line: the line numbers stay implicit, IndexSequence)
-  table.line = std::move(results[0].lines);
-  table.line.reserve(table.n_rows);
-  for (std::size_t c = 1; c < results.size(); ++c) {
-    table.line.append(results[c].lines);
-    results[c].lines.clear();
-  }
-  std::vector<bool> again;
-  std::vector<Collector> cols = merge_columns(results, wanted.size(), table.n_rows, again);
+  table.line = std::move(merged->lines);
+  std::vector<Collector>& cols = merged->cols;
+  const std::vector<bool>& again = merged->again;
   if (std::find(again.begin(), again.end(), true) != again.end())
     parser.run_pass(text, body_line, cols, nullptr, &again, 0);
 
@@ -1309,9 +1395,13 @@ bool has_quoted_line_feed(std::string_view sample, char delim) {
 }
 
 Table parse_csv_cuts(std::string_view text, const std::string& source, const CsvOptions& options,
-                     CsvCuts cuts, std::size_t window, bool quote_free_path) {
+                     CsvCuts cuts, std::size_t window, bool quote_free_path,
+                     std::size_t chunk_bytes) {
   return guard_memory(
-      [&] { return parse_impl(text, source, options, nullptr, cuts, window, quote_free_path); },
+      [&] {
+        return parse_impl(text, source, options, nullptr, cuts, window, quote_free_path,
+                          chunk_bytes);
+      },
       source, text.size(), "CSV");
 }
 

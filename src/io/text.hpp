@@ -56,6 +56,12 @@ std::string read_to_end(int fd, const std::string& name);
 /// reused window after window): 256 kB, well within a core's L2 cache with the columns written.
 inline constexpr std::size_t csv_window = std::size_t{256} << 10;
 
+/// The bytes of a CSV body in a chunk when two or more threads parse it (each takes the next
+/// chunk in turn; the chunks are appended in file order): small enough that the threads end
+/// together (only the last chunk is parsed alone) and that a chunk's columns are still in cache
+/// when appended, large enough that handing chunks over costs nothing.
+inline constexpr std::size_t csv_chunk_bytes = std::size_t{2} << 20;
+
 /// read_csv on a file already mapped (its bytes read window by window: MappedFile::read).
 /// `window`: see csv_window (tests use small ones).
 Table read_csv_mapped(const MappedFile& file, const std::string& source, const CsvOptions& options,
@@ -74,8 +80,10 @@ enum class CsvCuts { automatic, speculative, exact };
 bool has_quoted_line_feed(std::string_view sample, char delim);
 /// `quote_free_path` false: every record read by the tokenizer's general path (for tests: the
 /// same table and the same errors as with the quote-free path).
+/// `chunk_bytes`: see csv_chunk_bytes (tests use small ones, for many chunks per thread).
 Table parse_csv_cuts(std::string_view text, const std::string& source, const CsvOptions& options,
-                     CsvCuts cuts, std::size_t window = csv_window, bool quote_free_path = true);
+                     CsvCuts cuts, std::size_t window = csv_window, bool quote_free_path = true,
+                     std::size_t chunk_bytes = csv_chunk_bytes);
 
 /// parse_dataset_json on a file already mapped (its parsed pages are released as the parse goes).
 Table parse_dataset_json_mapped(std::string_view bytes, const std::string& source, DataFormat format,

@@ -317,12 +317,15 @@ std::string random_text(std::mt19937& rng, std::size_t max_records,
   return text;
 }
 
+/// `chunk_bytes`: small values give many chunks per thread (taken in turn, appended in order).
 Outcome outcome_of(const std::string& text, std::size_t threads,
                    CsvCuts cuts = CsvCuts::speculative,
-                   std::size_t window = hazard::detail::csv_window) {
+                   std::size_t window = hazard::detail::csv_window,
+                   std::size_t chunk_bytes = hazard::detail::csv_chunk_bytes) {
   Outcome o;
   try {
-    o.table = hazard::detail::parse_csv_cuts(text, "t.csv", {.threads = threads}, cuts, window);
+    o.table = hazard::detail::parse_csv_cuts(text, "t.csv", {.threads = threads}, cuts, window,
+                                             true, chunk_bytes);
   } catch (const DataError& e) {
     o.error = e.what();
     o.where = e.where();
@@ -396,6 +399,20 @@ TEST(Csv, SpeculativeChunkCutsReadAsOnePiece) {
       ASSERT_TRUE(exact.table) << i << " " << threads;
       EXPECT_TRUE(same_bits(*exact.table, *one.table)) << i << " " << threads;
     }
+    // many chunks per thread: 2 or 3 threads take chunks of 1 to 40 bytes in turn
+    for (std::size_t threads : {2u, 3u}) {
+      for (std::size_t chunk_bytes : {1u, 7u, 40u}) {
+        for (CsvCuts cuts : {CsvCuts::speculative, CsvCuts::exact}) {
+          const Outcome many =
+              outcome_of(texts[i], threads, cuts, hazard::detail::csv_window, chunk_bytes);
+          ASSERT_TRUE(many.table) << i << " " << threads << " " << chunk_bytes << ": "
+                                  << many.error;
+          EXPECT_TRUE(same_bits(*many.table, *one.table))
+              << i << " " << threads << " " << chunk_bytes;
+          EXPECT_EQ(many.table->line, one.table->line) << i << " " << threads << " " << chunk_bytes;
+        }
+      }
+    }
   }
   // the lines, from the text: record i of the first text starts on line 2 + 3 i
   const Table t = *outcome_of(texts[0], 5).table;
@@ -453,6 +470,15 @@ TEST(Csv, ErrorsInLaterChunksNameTheSameLineForAnyThreadCount) {
         EXPECT_EQ(many.where.column, one.where.column) << threads;
         EXPECT_EQ(many.where.value, one.where.value) << threads;
       }
+      // many chunks per thread (the error in any of them)
+      for (std::size_t chunk_bytes : {5u, 64u, 300u}) {
+        const Outcome many =
+            outcome_of(text, 2, CsvCuts::speculative, hazard::detail::csv_window, chunk_bytes);
+        EXPECT_EQ(many.error, one.error) << chunk_bytes;
+        EXPECT_EQ(many.where.line, one.where.line) << chunk_bytes << " " << many.error;
+        EXPECT_EQ(many.where.column, one.where.column) << chunk_bytes;
+        EXPECT_EQ(many.where.value, one.where.value) << chunk_bytes;
+      }
     }
   }
 }
@@ -474,6 +500,17 @@ TEST(Csv, SpeculativeAndExactCutsAgreeOnRandomTexts) {
       expect_same_outcome(outcome_of(text, threads), outcome_of(text, threads, CsvCuts::exact),
                           fmt::format("{} {}", threads, testing::PrintToString(text)), tables, errors);
       if (HasFatalFailure()) return;
+    }
+    // many chunks per thread, against one chunk
+    const Outcome one = outcome_of(text, 1);
+    for (std::size_t chunk_bytes : {3u, 11u}) {
+      for (CsvCuts cuts : {CsvCuts::speculative, CsvCuts::exact}) {
+        expect_same_outcome(
+            outcome_of(text, 2, cuts, hazard::detail::csv_window, chunk_bytes), one,
+            fmt::format("2 threads, chunks of {}: {}", chunk_bytes, testing::PrintToString(text)),
+            tables, errors);
+        if (HasFatalFailure()) return;
+      }
     }
   }
   EXPECT_GT(errors, 400u);  // both outcomes are exercised
