@@ -30,6 +30,7 @@
 #include <mutex>
 #include <new>
 #include <optional>
+#include <ranges>
 #include <span>
 #include <string>
 #include <system_error>
@@ -46,7 +47,6 @@
 #include "io/number.hpp"
 #include "io/text.hpp"
 #include "util/huge_pages.hpp"
-#include "util/two_threads.hpp"
 
 namespace hazard {
 namespace detail {
@@ -707,6 +707,7 @@ struct ChunkResult {
   std::uint64_t line_feeds = 0;  // the line feeds of the chunk (when it parsed to its end)
   Failure failure = Failure::none;
   std::exception_ptr error;  // the first error met (an invalid UTF-8 byte's before the parse's)
+  std::string window;        // the windows read from a mapped file (kept for the next chunk)
 };
 
 /// Chunks of the body: chunk j ends at the record end at or after end_target[j] (its offset in
@@ -889,11 +890,12 @@ class BodyParser {
 
   /// Parses `chunk` (whole records; its first line is `first_line`) into `cols` (only the
   /// collectors flagged in `only`, when given) and the records' lines; `expect`: rows to reserve;
-  /// `utf8`, when given, checks each window before its parse (the caller finishes it). The chunk is
-  /// parsed window by window (window()).
+  /// `utf8`, when given, checks each window before its parse (the caller finishes it);
+  /// `buffer_kept`, when given, holds the windows read from a mapped file (reused from chunk to
+  /// chunk). The chunk is parsed window by window (window()).
   Pass run_pass(std::string_view chunk, std::uint64_t first_line, std::vector<Collector>& cols,
                 IndexSequence* lines, const std::vector<bool>* only, std::size_t expect,
-                Utf8Checked* utf8 = nullptr) const {
+                Utf8Checked* utf8 = nullptr, std::string* buffer_kept = nullptr) const {
     if (expect) {
       for (std::size_t k = 0; k < cols.size(); ++k)
         if (!only || (*only)[k]) cols[k].reserve(expect);
@@ -914,7 +916,8 @@ class BodyParser {
     const std::size_t needed = take_field.empty() ? 0 : take_field.back() + 1;
     std::uint64_t rec_line = 0, line = first_line;
     Pass pass;
-    std::string buffer;  // the windows' bytes read from a mapped file
+    std::string own;  // the windows' bytes read from a mapped file (or the caller's buffer)
+    std::string& buffer = buffer_kept ? *buffer_kept : own;
     for (std::size_t base = 0; base < chunk.size();) {
       const std::string_view text = window(chunk, base, buffer);
       if (utf8) utf8->window(text, base);
@@ -1058,8 +1061,8 @@ class BodyParser {
     r.error = nullptr;
     Utf8Checked utf8(*this, chunk);
     try {
-      const Pass p =
-          run_pass(chunk, first_line, r.cols, &r.lines, nullptr, expect_rows(chunk.size()), &utf8);
+      const Pass p = run_pass(chunk, first_line, r.cols, &r.lines, nullptr,
+                              expect_rows(chunk.size()), &utf8, &r.window);
       r.rows = p.rows;
       r.line_feeds = p.line_feeds;
     } catch (const detail::UnterminatedQuote&) {
@@ -1170,13 +1173,11 @@ class MergedColumns {
         remap[l] = it->second;
       }
       if (out.codes.capacity() == 0) reserve_hint(out.codes, std::max(expect_, in.codes.size()));
-      const std::size_t at = out.codes.size();
-      out.codes.resize(at + in.codes.size());
-      std::int32_t* dst = out.codes.data() + at;
-      for (std::size_t i = 0; i < in.codes.size(); ++i) {
-        const std::int32_t v = in.codes[i];
-        dst[i] = v < 0 ? -1 : remap[static_cast<std::size_t>(v)];
-      }
+      // (inserted from a view: written once, not cleared first as by resize)
+      const auto table_codes = in.codes | std::views::transform([&](std::int32_t v) {
+                                 return v < 0 ? -1 : remap[static_cast<std::size_t>(v)];
+                               });
+      out.codes.insert(out.codes.end(), table_codes.begin(), table_codes.end());
     } else if (out.mode == Mode::categorical) {  // all missing in this chunk
       out.codes.insert(out.codes.end(), in.numbers.size(), -1);
     } else {  // numbers, or all missing (NaN) in one or both

@@ -48,15 +48,6 @@ void release_pages(void* p, std::size_t bytes) noexcept {
 #endif
 }
 
-void populate_pages(void* p, std::size_t bytes) noexcept {
-#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
-  advise_inner(p, bytes, 4096, MADV_POPULATE_WRITE);
-#else
-  (void)p;
-  (void)bytes;
-#endif
-}
-
 namespace {
 constexpr std::size_t kHuge = std::size_t{1} << 21;    // 2 MiB
 constexpr std::size_t kDirect = std::size_t{1} << 20;  // blocks mapped directly from 1 MiB

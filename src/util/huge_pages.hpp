@@ -39,12 +39,6 @@ void advise_huge_pages(const void* p, std::size_t bytes) noexcept;
 /// zeros afterwards. A hint: errors are ignored; other systems: no-op.
 void release_pages(void* p, std::size_t bytes) noexcept;
 
-/// Maps the whole 4 KiB pages inside [p, p + bytes) writable now (MADV_POPULATE_WRITE; Linux 5.14
-/// and later), their contents unchanged (a page not yet mapped reads as zeros, as after a fault):
-/// so that a range about to be written can be faulted in by several threads, each a part, before
-/// one thread writes it. A hint: errors are ignored; elsewhere a no-op.
-void populate_pages(void* p, std::size_t bytes) noexcept;
-
 /// Raw storage for HugeAllocator (throws std::bad_alloc); release with the same byte count.
 void* huge_allocate(std::size_t bytes);
 void huge_deallocate(void* p, std::size_t bytes) noexcept;
