@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <barrier>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -268,6 +269,192 @@ void sort_keyed_rows(Vec& rows, Vec& other, std::vector<std::uint32_t>& hist, st
   radix::passes<11>(rows, other, hist, codes, flip);
 }
 
+namespace radix {
+// lsd_low_bits' count of every digit of u = (key >> 1) - base over rows[0, m): digit d (D bits)
+// at hist[(d << D) + digit]. Digits a constant, so that the loop over them unrolls.
+template <unsigned Digits, class Row>
+void count_low_digits(const Row* rows, std::size_t m, std::uint64_t base, unsigned D,
+                      std::uint32_t* hist) {
+  const std::uint64_t mask = (std::uint64_t{1} << D) - 1;
+  for (std::size_t i = 0; i < m; ++i) {
+    const std::uint64_t k = (rows[i].key >> 1) - base;
+    for (unsigned d = 0; d < Digits; ++d) ++hist[(std::size_t{d} << D) + ((k >> (d * D)) & mask)];
+  }
+}
+
+// Sorts rows[0, m) stably by u(row) = (key >> 1) - base, whose values are below 2^bits: LSD
+// passes of at most 12-bit digits (as many as 12-bit digits would need, each of the same width:
+// 49 bits are 5 passes of 10 bits, 1024-entry histograms), the digits that all rows share
+// skipped; `scratch` and `hist` are reused. For the buckets of sort_packed_msd, small enough for
+// the passes to stay in the core's cache.
+template <class Row>
+void lsd_low_bits(Row* rows, std::size_t m, std::uint64_t base, unsigned bits,
+                  std::vector<Row>& scratch, std::vector<std::uint32_t>& hist) {
+  auto u = [base](const Row& r) { return (r.key >> 1) - base; };
+  if (m < 2 || bits == 0) return;
+  if (m <= 32) {  // insertion sort (stable)
+    for (std::size_t i = 1; i < m; ++i) {
+      const Row r = rows[i];
+      const std::uint64_t k = u(r);
+      std::size_t j = i;
+      for (; j > 0 && u(rows[j - 1]) > k; --j) rows[j] = rows[j - 1];
+      rows[j] = r;
+    }
+    return;
+  }
+  const unsigned digits = (bits + 11) / 12;  // 1..6 (bits <= 63)
+  const unsigned D = (bits + digits - 1) / digits;
+  const std::size_t radix = std::size_t{1} << D;
+  hist.assign(digits * radix, 0);
+  switch (digits) {
+    case 1:
+      count_low_digits<1>(rows, m, base, D, hist.data());
+      break;
+    case 2:
+      count_low_digits<2>(rows, m, base, D, hist.data());
+      break;
+    case 3:
+      count_low_digits<3>(rows, m, base, D, hist.data());
+      break;
+    case 4:
+      count_low_digits<4>(rows, m, base, D, hist.data());
+      break;
+    case 5:
+      count_low_digits<5>(rows, m, base, D, hist.data());
+      break;
+    default:
+      count_low_digits<6>(rows, m, base, D, hist.data());
+      break;
+  }
+  if (scratch.size() < m) scratch.resize(m);
+  Row* src = rows;
+  Row* dst = scratch.data();
+  for (unsigned d = 0; d < digits; ++d) {
+    std::uint32_t* h = hist.data() + d * radix;
+    bool moves = true;
+    for (std::size_t b = 0; b < radix && moves; ++b) moves = h[b] != m;
+    if (!moves) continue;
+    std::uint32_t sum = 0;
+    for (std::size_t b = 0; b < radix; ++b) {
+      const std::uint32_t c = h[b];
+      h[b] = sum;
+      sum += c;
+    }
+    const unsigned sh = d * D;
+    const std::uint64_t mask = radix - 1;
+    for (std::size_t i = 0; i < m; ++i) {
+      const Row r = src[i];
+      dst[h[(u(r) >> sh) & mask]++] = r;
+    }
+    std::swap(src, dst);
+  }
+  if (src != rows) std::copy(src, src + m, rows);
+}
+
+// Rows from which sort_packed_rows sorts by buckets first (sort_packed_msd).
+constexpr std::size_t packed_msd_rows = std::size_t{1} << 18;
+
+// Rows a bucket of sort_packed_msd aims at: its passes then stay in the core's L2 cache.
+constexpr std::size_t packed_bucket_rows = 16384;
+
+// sort_packed_rows for many rows. With u = key >> 1 (the time's bits) and w the bits below the
+// top bits that all rows share: one count of the rows by the 16 bits of u below those (65536
+// bins, counted by each half of the rows), bins merged in order into buckets of at least
+// packed_bucket_rows rows (a bin is never cut; a bucket is contiguous in u); one pass deals the
+// rows into the buckets, stably (half 0's rows of a bucket first); then each bucket is sorted by
+// u less its smallest possible value (lsd_low_bits) while it is in the core's cache. The LSD
+// passes over the whole array (five 13-bit passes, each reading and scattering all rows through
+// memory) become one pass through memory and passes in cache. Bins rather than a fixed number of
+// top bits, because times are not spread evenly over their bits: the exponent's bits come first,
+// and a single time of 0 puts the whole range of doubles between it and the others. The two
+// threads take the buckets of each half of the rows. The order is the stable order by u, the LSD
+// passes' order.
+template <class Vec>
+void sort_packed_msd(Vec& rows, Vec& other) {
+  using Row = typename Vec::value_type;
+  const std::size_t n = rows.size();
+  std::uint64_t lo[2] = {~std::uint64_t{0}, ~std::uint64_t{0}}, hi[2] = {0, 0};
+  two_halves(n, [&](int t) {
+    const auto [a, b] = half_range(n, t);
+    std::uint64_t mn = ~std::uint64_t{0}, mx = 0;
+    for (std::size_t i = a; i < b; ++i) {
+      const std::uint64_t k = rows[i].key >> 1;
+      mn = std::min(mn, k);
+      mx = std::max(mx, k);
+    }
+    lo[t] = mn;
+    hi[t] = mx;
+  });
+  const std::uint64_t base = std::min(lo[0], lo[1]), top = std::max(hi[0], hi[1]);
+  if (base == top) return;  // one time: the input order is the stable order
+  const auto w = static_cast<unsigned>(std::bit_width(base ^ top));
+  const unsigned low = w > 16 ? w - 16 : 0;  // bits below the bin
+  const std::uint64_t first_bin = base >> low;
+  const std::size_t n_bins = static_cast<std::size_t>((top >> low) - first_bin) + 1;  // <= 2^16
+  auto bin = [low, first_bin](const Row& r) {
+    return static_cast<std::size_t>(((r.key >> 1) >> low) - first_bin);
+  };
+  std::vector<std::uint32_t> bin_count(2 * n_bins, 0);  // [half * n_bins + bin]
+  two_halves(n, [&](int t) {
+    const auto [a, b] = half_range(n, t);
+    std::vector<std::uint32_t> c(n_bins, 0);
+    for (std::size_t i = a; i < b; ++i) ++c[bin(rows[i])];
+    std::copy(c.begin(), c.end(), bin_count.begin() + static_cast<std::ptrdiff_t>(t * n_bins));
+  });
+  // buckets: bins [bucket_bin[j], bucket_bin[j + 1]); count[half * nb + j]
+  std::vector<std::uint32_t> bucket_of(n_bins), bucket_bin, count0, count1;
+  {
+    std::uint32_t in0 = 0, in1 = 0;
+    for (std::size_t k = 0; k < n_bins; ++k) {
+      if (in0 + in1 == 0 || in0 + in1 >= packed_bucket_rows) {  // a new bucket
+        if (!bucket_bin.empty()) {
+          count0.push_back(in0);
+          count1.push_back(in1);
+        }
+        bucket_bin.push_back(static_cast<std::uint32_t>(k));
+        in0 = in1 = 0;
+      }
+      bucket_of[k] = static_cast<std::uint32_t>(bucket_bin.size() - 1);
+      in0 += bin_count[k];
+      in1 += bin_count[n_bins + k];
+    }
+    count0.push_back(in0);
+    count1.push_back(in1);
+    bucket_bin.push_back(static_cast<std::uint32_t>(n_bins));
+  }
+  const std::size_t nb = count0.size();
+  std::vector<std::uint32_t> start(nb + 1, 0);
+  for (std::size_t j = 0; j < nb; ++j) start[j + 1] = start[j] + count0[j] + count1[j];
+  resize_huge(other, n);
+  two_halves(n, [&](int t) {
+    const auto [a, b] = half_range(n, t);
+    std::vector<std::uint32_t> at(nb);
+    for (std::size_t j = 0; j < nb; ++j) at[j] = start[j] + (t == 0 ? 0 : count0[j]);
+    Row* out = other.data();
+    for (std::size_t i = a; i < b; ++i) {
+      const Row r = rows[i];
+      out[at[bucket_of[bin(r)]]++] = r;
+    }
+  });
+  // thread 0 the buckets that start in the first half of the rows, thread 1 the others
+  const auto split = static_cast<std::size_t>(
+      std::upper_bound(start.begin(), start.end() - 1, static_cast<std::uint32_t>(n / 2)) -
+      start.begin());
+  two_halves(n, [&](int t) {
+    std::vector<Row> scratch;
+    std::vector<std::uint32_t> hist;
+    for (std::size_t j = t == 0 ? 0 : split; j < (t == 0 ? split : nb); ++j) {
+      // u - (the bucket's first bin << low) < (its bins << low)
+      const std::uint64_t from = (first_bin + bucket_bin[j]) << low;
+      const auto bits = static_cast<unsigned>(
+          low + std::bit_width(std::uint64_t{bucket_bin[j + 1] - bucket_bin[j] - 1}));
+      lsd_low_bits(other.data() + start[j], start[j + 1] - start[j], from, bits, scratch, hist);
+    }
+  });
+  rows.swap(other);
+}
+}  // namespace radix
+
 /// Sorts 8-byte records (PackedRow or any type of that layout: time key << 1 | a flag in bit 0)
 /// stably by time alone (key bits [1, 64)): rows of equal times keep their order whatever their
 /// flags. The 63 bits take five passes of 13-bit digits (8192-entry histograms) instead of the six
@@ -282,7 +469,10 @@ void sort_packed_rows(Vec& rows, Vec& other, std::vector<std::uint32_t>& hist) {
                      [](const Row& a, const Row& b) { return (a.key >> 1) < (b.key >> 1); });
     return;
   }
-  radix::passes<13>(rows, other, hist, 0, 0, 1);
+  if (rows.size() >= radix::packed_msd_rows)
+    radix::sort_packed_msd(rows, other);
+  else
+    radix::passes<13>(rows, other, hist, 0, 0, 1);
 }
 
 /// Deals the rows [0, n) into cells of 8-byte records (PackedRow or any type of that layout), each

@@ -10,7 +10,9 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
+#include <functional>
 #include <numeric>
 #include <random>
 #include <vector>
@@ -288,3 +290,69 @@ TEST(SortPackedRows, StableByTimeAlone) {
 }
 
 }  // namespace
+
+// From packed_msd_rows rows on, sort_packed_rows deals the rows into buckets of 16-bit bins of the
+// times' bits first, then sorts each bucket: the same stable order by time as std::stable_sort,
+// on spreads that stress the bins: times of 0 among positive ones (a bin range over all doubles),
+// a narrow range (the bins in the low mantissa bits), integers (a few huge bins), one tie of half
+// the rows among spread ones (a bin, and a bucket, far above the target), a single time, two
+// times, and subnormal times next to large ones.
+TEST(SortPackedRows, BucketPathIsStableOnAnySpread) {
+  using hazard::detail::PackedRow;
+  const std::size_t n = hazard::detail::radix::packed_msd_rows + 12345;
+  std::mt19937_64 rng(2026);
+  std::exponential_distribution<double> ex(1.0 / 15);
+  std::uniform_int_distribution<int> coin(0, 1);
+  const std::vector<std::function<double(std::size_t)>> spreads = {
+      [&](std::size_t i) { return i % 97 == 0 ? 0.0 : std::round(ex(rng) * 1e4) / 1e4; },
+      [&](std::size_t) { return 1000.0 + ex(rng) * 1e-9; },
+      [&](std::size_t) { return std::round(ex(rng)); },
+      [&](std::size_t i) { return i % 2 == 0 ? 12.0 : ex(rng); },
+      [&](std::size_t) { return 7.5; },
+      [&](std::size_t i) { return i % 3 == 0 ? 1.0 : 2.0; },
+      [&](std::size_t i) {
+        return i % 5 == 0 ? 4.9e-324 * static_cast<double>(i % 11) : ex(rng) * 1e300;
+      },
+  };
+  for (std::size_t s = 0; s < spreads.size(); ++s) {
+    std::vector<PackedRow> rows(n);
+    std::vector<std::uint64_t> want(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      rows[i] = PackedRow(spreads[s](i), coin(rng) == 1);
+      want[i] = rows[i].key;
+    }
+    // the flag bit stands for the input order within a tie: std::stable_sort keeps it
+    std::stable_sort(want.begin(), want.end(),
+                     [](std::uint64_t a, std::uint64_t b) { return (a >> 1) < (b >> 1); });
+    std::vector<PackedRow> other;
+    std::vector<std::uint32_t> hist;
+    hazard::detail::sort_packed_rows(rows, other, hist);
+    ASSERT_EQ(rows.size(), n);
+    for (std::size_t i = 0; i < n; ++i)
+      ASSERT_EQ(rows[i].key, want[i]) << "spread " << s << " row " << i;
+  }
+}
+
+// A bucket's sort (lsd_low_bits) on its own: 2 to 200 rows of few distinct times (ties in the
+// insertion sort below 33 rows and in the LSD passes above), relative to a base below them, give
+// std::stable_sort's order.
+TEST(SortPackedRows, BucketSortIsStable) {
+  using hazard::detail::PackedRow;
+  std::mt19937_64 rng(77);
+  std::vector<PackedRow> scratch;
+  std::vector<std::uint32_t> hist;
+  for (int trial = 0; trial < 500; ++trial) {
+    const std::size_t m = 2 + rng() % 199;
+    std::vector<PackedRow> rows(m);
+    for (auto& r : rows) r = PackedRow(3.0 + static_cast<double>(rng() % 5) / 8, rng() % 2 == 0);
+    std::vector<PackedRow> want = rows;
+    std::stable_sort(want.begin(), want.end(), [](const PackedRow& a, const PackedRow& b) {
+      return (a.key >> 1) < (b.key >> 1);
+    });
+    const std::uint64_t base = PackedRow(3.0, false).key >> 1;
+    const auto bits =
+        static_cast<unsigned>(std::bit_width((PackedRow(3.5, false).key >> 1) - base));
+    hazard::detail::radix::lsd_low_bits(rows.data(), m, base, bits, scratch, hist);
+    for (std::size_t i = 0; i < m; ++i) ASSERT_EQ(rows[i].key, want[i].key) << trial << " " << i;
+  }
+}
