@@ -460,7 +460,12 @@ void sort_packed_msd(Vec& rows, Vec& other) {
 /// flags. The 63 bits take five passes of 13-bit digits (8192-entry histograms) instead of the six
 /// 11-bit passes of the full key: measured on 8-byte keys of exponential times with 4 decimals
 /// (2-core VM, best of 15), 5e5 keys 7.1 ms instead of 7.9-10.1, 3.3e6 keys 53 instead of 65,
-/// 5e6 keys 61-74 instead of 72-76 (16-bit digits, four passes: slower than both).
+/// 5e6 keys 61-74 instead of 72-76 (16-bit digits, four passes: slower than both). From
+/// packed_msd_rows rows on, sort_packed_msd (buckets, then passes in cache): 5e6 keys, scratch
+/// allocated in each run, best of 7 (tools: a standalone driver of both paths, session 21):
+/// exponential times with 4 decimals 106-119 -> 52 ms, rounded to integers 74 -> 35 ms, a narrow
+/// range (1000 + 1e-6 x exponential) 90 -> 52 ms; 5e5 keys 9.8 -> 8.2 ms; 3e5 integer times
+/// 2.9 -> 3.6 ms (few bins: the buckets' passes are all skipped, the extra pass is not).
 template <class Vec>
 void sort_packed_rows(Vec& rows, Vec& other, std::vector<std::uint32_t>& hist) {
   using Row = typename Vec::value_type;
