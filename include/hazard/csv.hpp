@@ -31,7 +31,7 @@ struct CsvOptions {
   char delimiter = ',';
   Encoding encoding = Encoding::utf8;
   std::vector<std::string> optional_columns;  ///< also read when present in the header
-  std::size_t threads = 0;  ///< chunks parsed in parallel; 0 = one per core for inputs over 8 MB
+  std::size_t threads = 0;  ///< threads parsing the chunks; 0 = one per core from 8 MB on, else one
 };
 
 /// Reads the file at `path` (memory-mapped; "-", a pipe or a FIFO is read into memory, see read_data).
