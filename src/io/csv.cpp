@@ -30,7 +30,6 @@
 #include <mutex>
 #include <new>
 #include <optional>
-#include <ranges>
 #include <span>
 #include <string>
 #include <system_error>
@@ -1173,11 +1172,12 @@ class MergedColumns {
         remap[l] = it->second;
       }
       if (out.codes.capacity() == 0) reserve_hint(out.codes, std::max(expect_, in.codes.size()));
-      // (inserted from a view: written once, not cleared first as by resize)
-      const auto table_codes = in.codes | std::views::transform([&](std::int32_t v) {
-                                 return v < 0 ? -1 : remap[static_cast<std::size_t>(v)];
-                               });
-      out.codes.insert(out.codes.end(), table_codes.begin(), table_codes.end());
+      // copied, then recoded in place while in cache (resize would clear the new memory first)
+      const std::size_t at = out.codes.size();
+      out.codes.insert(out.codes.end(), in.codes.begin(), in.codes.end());
+      for (auto it = out.codes.begin() + static_cast<std::ptrdiff_t>(at); it != out.codes.end();
+           ++it)
+        *it = *it < 0 ? -1 : remap[static_cast<std::size_t>(*it)];
     } else if (out.mode == Mode::categorical) {  // all missing in this chunk
       out.codes.insert(out.codes.end(), in.numbers.size(), -1);
     } else {  // numbers, or all missing (NaN) in one or both
