@@ -128,10 +128,7 @@ struct Collector {
         return;
       }
       // The first value is not a number: categorical from the start; earlier rows were missing.
-      mode = Mode::categorical;
-      reserve_hint(codes, std::max(expect, numbers.size() + 1));
-      codes.assign(numbers.size(), -1);
-      std::vector<double>().swap(numbers);
+      become_categorical(expect);
       add_level(field);
       return;
     }
@@ -147,6 +144,15 @@ struct Collector {
       return;
     }
     add_level(field);
+  }
+
+  /// An undecided column (every value so far missing, kept as NaN) turned categorical: its rows
+  /// become missing codes, with room for `room` rows (and one more).
+  void become_categorical(std::size_t room) {
+    mode = Mode::categorical;
+    reserve_hint(codes, std::max(room, numbers.size() + 1));
+    codes.assign(numbers.size(), -1);
+    std::vector<double>().swap(numbers);
   }
 
   // A value that is not the previous row's level (add compares with that first).
@@ -1113,14 +1119,15 @@ class MergedColumns {
   /// `whole`: it is the whole body (its vectors are taken, not copied). r's vectors are emptied
   /// (their room kept).
   void append(ChunkResult& r, std::uint64_t first_line, bool whole) {
+    const bool take = whole && rows == 0;
     r.lines.shift(line - first_line);
-    if (whole && rows == 0) {
+    if (take) {
       lines = std::move(r.lines);
       r.lines.clear();
     } else {
       lines.append(r.lines);
     }
-    for (std::size_t k = 0; k < cols.size(); ++k) append_column(k, r.cols[k], whole && rows == 0);
+    for (std::size_t k = 0; k < cols.size(); ++k) append_column(k, r.cols[k], take);
     rows += r.rows;
     line += r.line_feeds;
   }
@@ -1154,12 +1161,7 @@ class MergedColumns {
       return;
     }
     if (in.mode == Mode::categorical) {
-      if (out.mode != Mode::categorical) {  // all missing so far
-        out.mode = Mode::categorical;
-        reserve_hint(out.codes, std::max(expect_, out.numbers.size()));
-        out.codes.assign(out.numbers.size(), -1);
-        std::vector<double>().swap(out.numbers);
-      }
+      if (out.mode != Mode::categorical) out.become_categorical(expect_);  // all missing so far
       std::vector<std::int32_t>& remap = remap_;
       remap.resize(in.first_seen.size());
       for (std::size_t l = 0; l < in.first_seen.size(); ++l) {
@@ -1171,10 +1173,9 @@ class MergedColumns {
         }
         remap[l] = it->second;
       }
-      if (out.codes.capacity() == 0) reserve_hint(out.codes, std::max(expect_, in.codes.size()));
       // copied, then recoded in place while in cache (resize would clear the new memory first)
       const std::size_t at = out.codes.size();
-      out.codes.insert(out.codes.end(), in.codes.begin(), in.codes.end());
+      add_all(out.codes, in.codes);
       for (auto it = out.codes.begin() + static_cast<std::ptrdiff_t>(at); it != out.codes.end();
            ++it)
         *it = *it < 0 ? -1 : remap[static_cast<std::size_t>(*it)];
