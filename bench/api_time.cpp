@@ -156,6 +156,14 @@ int main(int argc, char** argv) {
           const hazard::KmResult r = hazard::kaplan_meier(sd);
           sink = sink + r.groups[0].median.estimate;
         });
+      } else if (task == "survfit_summary") {
+        // as the km command: the summaries without the curves (KmOptions::keep_curve = false)
+        hazard::KmOptions o;
+        o.keep_curve = false;
+        s = best_of(reps, [&] {
+          const hazard::KmResult r = hazard::kaplan_meier(sd, o);
+          sink = sink + r.groups[0].median.estimate;
+        });
       } else if (task == "survdiff") {
         s = best_of(reps, [&] {
           const hazard::LogrankResult r = hazard::logrank(sd);

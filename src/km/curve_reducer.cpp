@@ -12,6 +12,7 @@
 // ascending. When a band's non-NaN values decrease somewhere (findq's general path, which
 // compares every kept point), exact() is false and the whole curve must be used.
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 
@@ -32,8 +33,8 @@ KmRow row_of(const KmCurve& c, std::size_t i) {
           .cumhaz = c.cumhaz[i]};
 }
 
-KmCurveReducer::KmCurveReducer(const KmSummaryNeeds& needs)
-    : probs_(needs.probs), times_(needs.times), tau_(needs.tau) {
+KmCurveReducer::KmCurveReducer(const KmSummaryNeeds& needs, bool later_part)
+    : probs_(needs.probs), times_(needs.times), tau_(needs.tau), later_part_(later_part) {
   std::sort(probs_.begin(), probs_.end());
   const double tol = std::sqrt(std::numeric_limits<double>::epsilon());  // findq's
   shift_[0] = tol;
@@ -48,6 +49,7 @@ void KmCurveReducer::add(const KmRow& row) {
   const std::size_t i = rows_;
   bool keep = false;
   const double values[3] = {row.surv, row.lower, row.upper};
+  bool changed[3] = {false, false, false};
   for (int k = 0; k < 3; ++k) {
     Band& b = band_[k];
     const double y = 1 - values[k];  // as km_quantiles
@@ -56,13 +58,28 @@ void KmCurveReducer::add(const KmRow& row) {
       b.seen_nan = true;
       continue;
     }
+    keep = keep || (later_part_ && !b.seen_value);
+    b.seen_value = true;
     if (y < b.prev) b.monotone = false;
-    if (y != b.prev) b.last_change.emplace(i, row);
+    changed[k] = y != b.prev;
     b.prev = y;
     for (int s = 0; s < 2; ++s)
       while (b.next[s] < probs_.size() && y + shift_[s] >= probs_[b.next[s]]) {
         ++b.next[s];
         keep = true;
+      }
+  }
+  if (changed[0] || changed[1] || changed[2]) {
+    // one copy of the row, in a slot no band that keeps its last change holds
+    unsigned held = 0;
+    for (int k = 0; k < 3; ++k)
+      if (!changed[k] && band_[k].change_slot >= 0) held |= 1u << band_[k].change_slot;
+    const int slot = std::countr_one(held);  // (at most 3 of the 4 slots are held)
+    change_rows_[static_cast<std::size_t>(slot)] = row;
+    for (int k = 0; k < 3; ++k)
+      if (changed[k]) {
+        band_[k].change_slot = slot;
+        band_[k].change_index = i;
       }
   }
   // landmarks t < this time whose last row <= t is the previous row
@@ -86,8 +103,9 @@ bool KmCurveReducer::exact() const {
 KmCurve KmCurveReducer::finish() {
   if (rows_ > 0 && (kept_.empty() || kept_.back().first != rows_ - 1))
     kept_.emplace_back(rows_ - 1, prev_row_);
-  for (Band& b : band_)
-    if (b.last_change) kept_.push_back(*b.last_change);
+  for (const Band& b : band_)
+    if (b.change_slot >= 0)
+      kept_.emplace_back(b.change_index, change_rows_[static_cast<std::size_t>(b.change_slot)]);
   std::stable_sort(kept_.begin(), kept_.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   KmCurve c;
@@ -95,6 +113,24 @@ KmCurve KmCurveReducer::finish() {
     if (k == 0 || kept_[k].first != kept_[k - 1].first) push_row(c, kept_[k].second);
   kept_.clear();
   return c;
+}
+
+ReducedCurve finish_reduced(KmCurveReducer& r) {
+  ReducedCurve out{.exact = r.exact(), .rows = r.rows(), .events = r.events()};
+  out.curve = r.finish();
+  return out;
+}
+
+ReducedCurve join_reduced_parts(const ReducedCurve& first, const ReducedCurve& second,
+                                const KmSummaryNeeds& needs) {
+  KmCurveReducer r(needs);
+  for (const ReducedCurve* part : {&first, &second})
+    for (std::size_t i = 0; i < part->curve.size(); ++i) r.add(row_of(part->curve, i));
+  ReducedCurve out = finish_reduced(r);
+  out.exact = out.exact && first.exact && second.exact;
+  out.rows = first.rows + second.rows;
+  out.events = first.events + second.events;  // whole counts: exact in any order
+  return out;
 }
 
 }  // namespace hazard::detail

@@ -106,9 +106,14 @@ struct KmForward {
   // over the rows that have left of (w_i D_i)^2 (see the file comment)
   double w2_after = 0, left = 0;
 
-  /// Appends S, H, the SEs and the limits of the next time to c: nr at risk, d events, `jump`
-  /// whether S steps there; robust: w2e, w2c the squared weights of its events and censored rows.
-  void step(KmRow& r, bool jump, double w2e, double w2c) {
+  // the limits of the last time (limits()), and whether they are set
+  double last_lower = 0, last_upper = 0;
+  bool have_limits = false, moved = true;
+
+  /// Sets S, H and the SEs of the next time in r (nr at risk, d events), advancing the products
+  /// and sums: `jump` whether S steps there; robust: w2e, w2c the squared weights of its events
+  /// and censored rows.
+  void estimates(KmRow& r, bool jump, double w2e, double w2c) {
     const double nr = r.n_risk, d = r.n_event;
     if (jump) {
       nelson += d / nr;
@@ -134,37 +139,90 @@ struct KmForward {
     }
     r.se_log = se_log;
     r.std_err = std_err;
-    const ConfLimits ci = km_conf_limits_z(km, se_log, conf_type, z);
-    r.lower = ci.lower;
-    r.upper = ci.upper;
+    moved = jump || robust;  // else S and its SE are those of the time before
+  }
+
+  /// Sets r's limits from its S and se_log (estimates() just called for r). A time where S did not
+  /// step has the time before's S and SE (Greenwood), hence its limits: they are not computed
+  /// again.
+  void limits(KmRow& r) {
+    if (moved || !have_limits) {
+      const ConfLimits ci = km_conf_limits_z(r.surv, r.se_log, conf_type, z);
+      last_lower = ci.lower;
+      last_upper = ci.upper;
+      have_limits = true;
+    }
+    r.lower = last_lower;
+    r.upper = last_upper;
+  }
+
+  /// estimates() and limits().
+  void step(KmRow& r, bool jump, double w2e, double w2c) {
+    estimates(r, jump, w2e, w2c);
+    limits(r);
   }
 };
 
-/// The rows of the curve of unit-weight rows sorted by ascending time, each passed to `sink` as it
-/// is made. Every sum over a time's rows is a whole count (exact in any order), and the number at
-/// risk at a time is the count of rows from it on, so one forward pass over the blocks of tied
-/// rows gives the numbers R's backward pass sums, and the curve with them.
-template <class Sink>
-void km_rows_unit(const PackedAccess& rows, ConfType conf_type, double conf_level, bool robust,
-                  Sink&& sink) {
+/// The products and sums over unit-weight rows sorted by ascending time, one block of tied rows
+/// at a time from row `begin` (a block's first row; f holds the state after the rows before it)
+/// to `end` (a block's end): each time's row, with its limits when `Limits`, passed to `sink`.
+/// Every sum over a time's rows is a whole count (exact in any order), and the number at risk at
+/// a time is the count of rows from it on, so one forward pass over the blocks gives the numbers
+/// R's backward pass sums, and the curve with them.
+template <bool Limits, class Sink>
+void km_blocks_unit(const PackedAccess& rows, std::size_t begin, std::size_t end, KmForward& f,
+                    Sink&& sink) {
   const std::size_t n = rows.size();
-  KmForward f{.conf_type = conf_type, .z = km_z(conf_level), .robust = robust};
-  f.w2_after = static_cast<double>(n);  // robust: the sum of the squared weights
-  for (std::size_t k = 0; k < n;) {
+  // the rows made in batches, the limits of a batch computed in one loop (the logarithms and
+  // exponentials of its rows overlap in the processor), then the batch passed to sink
+  constexpr std::size_t batch = 64;
+  KmRow buf[batch];
+  bool moved[batch];
+  std::size_t in = 0;
+  auto flush = [&] {
+    if constexpr (Limits) {
+      for (std::size_t i = 0; i < in; ++i) {
+        f.moved = moved[i];
+        f.limits(buf[i]);
+      }
+    }
+    for (std::size_t i = 0; i < in; ++i) sink(buf[i]);
+    in = 0;
+  };
+  for (std::size_t k = begin; k < end;) {
     const std::size_t start = k;
     std::size_t events = 0;
     do {
       events += rows.event(k) ? 1 : 0;
       ++k;
-    } while (k < n && rows.same_time(k, start));
+    } while (k < end && rows.same_time(k, start));
     const auto d = static_cast<double>(events), censored = static_cast<double>(k - start - events);
-    KmRow r{.time = rows.time(start),
-            .n_risk = static_cast<double>(n - start),
-            .n_event = d,
-            .n_censor = censored};
-    f.step(r, d > 0, d, censored);
-    sink(r);
+    KmRow& r = buf[in];
+    r = {.time = rows.time(start),
+         .n_risk = static_cast<double>(n - start),
+         .n_event = d,
+         .n_censor = censored};
+    f.estimates(r, d > 0, d, censored);
+    moved[in] = f.moved;
+    if (++in == batch) flush();
   }
+  flush();
+}
+
+/// The forward pass's state at the start of unit-weight rows sorted by ascending time.
+KmForward km_start_unit(std::size_t n, ConfType conf_type, double conf_level, bool robust) {
+  KmForward f{.conf_type = conf_type, .z = km_z(conf_level), .robust = robust};
+  f.w2_after = static_cast<double>(n);  // robust: the sum of the squared weights
+  return f;
+}
+
+/// The rows of the curve of unit-weight rows sorted by ascending time, each passed to `sink` as it
+/// is made (km_blocks_unit over all rows).
+template <class Sink>
+void km_rows_unit(const PackedAccess& rows, ConfType conf_type, double conf_level, bool robust,
+                  Sink&& sink) {
+  KmForward f = km_start_unit(rows.size(), conf_type, conf_level, robust);
+  km_blocks_unit<true>(rows, 0, rows.size(), f, sink);
 }
 
 /// The curve of rows sorted by ascending time; `robust`: the infinitesimal-jackknife SE.
@@ -309,6 +367,81 @@ GroupCurve reduced(KmCurve curve, const KmSummaryNeeds& needs) {
   return {.curve = r.finish(), .rows = r.rows(), .events = r.events()};
 }
 
+/// The reduced curves (job.reduce) of the groups' unweighted rows, each group's sorted by time,
+/// made as two runs of rows in group order on two threads (two_halves): run 0 from the first
+/// group's first row to about row n / 2, moved on to a distinct time's first row, run 1 from
+/// there to the end. The group where they meet is cut there: its second part starts from the
+/// forward pass's state at the cut, made by the pass itself over the first part's rows without
+/// limits (the same operations in the same order, so bit for bit the state the first part ends
+/// with), and the parts' reduced rows are joined (join_reduced_parts). The runs depend on n alone,
+/// not on the thread count. A group whose bands fall (a reducer not exact) gets its whole curve.
+/// Each group's rows are freed once its curve is made.
+std::vector<GroupCurve> reduced_in_two_runs(std::vector<std::vector<PackedRow>>& rows,
+                                            const CurveJob& job) {
+  const std::size_t n_groups = rows.size();
+  std::size_t n = 0;
+  for (const auto& r : rows) n += r.size();
+  // the cut: group `cut_group`, row `cut_row` (0: the group is all in run 1; its size: in run 0)
+  std::size_t cut_group = n_groups, cut_row = 0;
+  for (std::size_t g = 0, before = 0; g < n_groups; before += rows[g].size(), ++g) {
+    if (n / 2 < before + rows[g].size()) {
+      const PackedAccess a{rows[g]};
+      cut_group = g;
+      cut_row = n / 2 - before;
+      while (cut_row > 0 && cut_row < a.size() && a.same_time(cut_row, cut_row - 1)) ++cut_row;
+      break;
+    }
+  }
+  std::vector<GroupCurve> curves(n_groups);
+  ReducedCurve parts[2];  // the cut group's parts
+  auto whole_group = [&](std::size_t g) {
+    const PackedAccess access{rows[g]};
+    KmForward f = km_start_unit(access.size(), job.conf_type, job.conf_level, job.robust);
+    KmCurveReducer r(*job.reduce);
+    km_blocks_unit<true>(access, 0, access.size(), f, [&](const KmRow& row) { r.add(row); });
+    if (r.exact())
+      curves[g] = {.curve = r.finish(), .rows = r.rows(), .events = r.events()};
+    else
+      curves[g] = whole(km_curve_sorted(access, job.conf_type, job.conf_level, job.robust));
+    std::vector<PackedRow>().swap(rows[g]);
+  };
+  two_halves(n, [&](int run) {
+    if (run == 0) {
+      for (std::size_t g = 0; g < std::min(cut_group, n_groups); ++g) whole_group(g);
+      if (cut_group < n_groups && cut_row > 0) {
+        const PackedAccess access{rows[cut_group]};
+        KmForward f = km_start_unit(access.size(), job.conf_type, job.conf_level, job.robust);
+        KmCurveReducer r(*job.reduce);
+        km_blocks_unit<true>(access, 0, cut_row, f, [&](const KmRow& row) { r.add(row); });
+        parts[0] = finish_reduced(r);
+      }
+      return;
+    }
+    if (cut_group < n_groups) {
+      const PackedAccess access{rows[cut_group]};
+      KmForward f = km_start_unit(access.size(), job.conf_type, job.conf_level, job.robust);
+      km_blocks_unit<false>(access, 0, cut_row, f, [](const KmRow&) {});
+      KmCurveReducer r(*job.reduce, cut_row > 0);
+      km_blocks_unit<true>(access, cut_row, access.size(), f,
+                           [&](const KmRow& row) { r.add(row); });
+      parts[1] = finish_reduced(r);
+    }
+    for (std::size_t g = cut_group + 1; g < n_groups; ++g) whole_group(g);
+  });
+  if (cut_group < n_groups) {
+    const std::size_t g = cut_group;
+    ReducedCurve joined =
+        cut_row > 0 ? join_reduced_parts(parts[0], parts[1], *job.reduce) : std::move(parts[1]);
+    if (joined.exact)
+      curves[g] = {.curve = std::move(joined.curve), .rows = joined.rows, .events = joined.events};
+    else
+      curves[g] =
+          whole(km_curve_sorted(PackedAccess{rows[g]}, job.conf_type, job.conf_level, job.robust));
+    std::vector<PackedRow>().swap(rows[g]);
+  }
+  return curves;
+}
+
 /// One curve per group code in [0, n_groups) (all rows in group 0 when `group` is empty), from
 /// one radix sort (util/time_order.hpp): unweighted rows as 8-byte keys carrying the status, split
 /// by group first; with case weights 16-byte records by (group, time). Checks the times (finite,
@@ -353,28 +486,18 @@ std::vector<GroupCurve> km_curves(std::span<const double> time,
     std::vector<PackedRow> other;
     for (std::size_t g = 0; g < n_groups; ++g) sort_packed_rows(rows[g], other, hist);
     std::vector<PackedRow>().swap(other);
-    if (job.check_timefix && aeq_merges_lists(
-                                 n_groups, [&](std::size_t g) { return rows[g].size(); },
-                                 [&](std::size_t g, std::size_t i) { return rows[g][i].time(); })) {
+    if (job.check_timefix && aeq_merges_packed_lists(rows)) {
       needs_fix = true;
       return {};
     }
+    if (job.reduce) return reduced_in_two_runs(rows, job);
     // the groups dealt alternately to two threads (each curve is the same computation either
     // way; below two_thread_rows rows, one thread); each group's rows are freed once its curve
     // is made
     two_halves(n, [&](int half) {
       for (std::size_t g = static_cast<std::size_t>(half); g < n_groups; g += 2) {
-        const PackedAccess access{rows[g]};
-        bool done = false;
-        if (job.reduce) {
-          KmCurveReducer r(*job.reduce);
-          km_rows_unit(access, job.conf_type, job.conf_level, job.robust,
-                       [&](const KmRow& row) { r.add(row); });
-          done = r.exact();
-          if (done) curves[g] = {.curve = r.finish(), .rows = r.rows(), .events = r.events()};
-        }
-        if (!done)
-          curves[g] = whole(km_curve_sorted(access, job.conf_type, job.conf_level, job.robust));
+        curves[g] = whole(
+            km_curve_sorted(PackedAccess{rows[g]}, job.conf_type, job.conf_level, job.robust));
         std::vector<PackedRow>().swap(rows[g]);
       }
     });

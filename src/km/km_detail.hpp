@@ -66,7 +66,10 @@ struct KmSummaryNeeds {
 /// uses the whole curve.
 class KmCurveReducer {
  public:
-  explicit KmCurveReducer(const KmSummaryNeeds& needs);
+  /// `later_part`: the rows added are a later part of a curve, from some row on (the reducers of
+  /// the parts are joined by join_reduced_parts). The reduced rows then also hold each band's first
+  /// non-NaN row, so that the monotonicity across the cut can be checked on the reduced rows.
+  explicit KmCurveReducer(const KmSummaryNeeds& needs, bool later_part = false);
   void add(const KmRow& row);
   /// The reduced curve (the rows above, ascending); call once, after the last add().
   KmCurve finish();
@@ -77,21 +80,42 @@ class KmCurveReducer {
  private:
   struct Band {
     double prev = 0;  // y of the last non-NaN point (the first point is (0, 0))
-    bool seen_nan = false, monotone = true;
-    std::optional<std::pair<std::size_t, KmRow>> last_change{};
+    bool seen_nan = false, seen_value = false, monotone = true;
+    int change_slot = -1;          // the row where y last changed: in change_rows_ (-1: none)
+    std::size_t change_index = 0;  // (its index)
     std::size_t next[2] = {0, 0};  // per shift: the first p (ascending) not yet reached
   };
   std::vector<double> probs_;  // ascending
   double shift_[2];
   std::vector<double> times_;
   std::optional<double> tau_;
+  bool later_part_;
   Band band_[3];
+  KmRow change_rows_[4]{};       // the bands' last-change rows: at most 3 in use, one copy per row
   std::size_t le_ = 0, ge_ = 0;  // landmarks done: "last row <= t", "first row >= t"
   std::vector<std::pair<std::size_t, KmRow>> kept_;
   KmRow prev_row_{};
   std::size_t rows_ = 0;
   double events_ = 0;
 };
+
+/// A curve reduced by KmCurveReducer: the rows kept, whether they give the whole curve's
+/// summaries (exact), the whole curve's row count and events.
+struct ReducedCurve {
+  KmCurve curve{};
+  bool exact = true;
+  std::size_t rows = 0;
+  double events = 0;
+};
+/// The reduced curve of `r`'s rows (finish()).
+ReducedCurve finish_reduced(KmCurveReducer& r);
+
+/// The reduced curve of a curve cut in two at a row, from its parts' reduced curves (the second
+/// made with later_part = true): the first part's rows, then the second's, reduced again. Exact
+/// when both parts and the joined rows are (a band that falls across the cut falls in the joined
+/// rows: each part keeps its last and, the later one, its first non-NaN row of every band).
+ReducedCurve join_reduced_parts(const ReducedCurve& first, const ReducedCurve& second,
+                                const KmSummaryNeeds& needs);
 
 /// UsageError unless `data` has a group with exactly two levels and no strata (the two-arm tests
 /// on Kaplan–Meier curves: milestone.cpp, rmst_comparison.cpp); `test` names the test in the message.

@@ -59,12 +59,31 @@ class AeqScan {
   std::size_t m_ = 0;
 };
 
+/// aeq_cuts' decision from the smallest gap between m distinct values and a sum of their |y|
+/// made in another order than aeq_cuts' (ascending): each of two sums of m non-negative terms is
+/// within (m - 1) u of the exact sum (u = 2^-53; Higham, Accuracy and Stability of Numerical
+/// Algorithms, 2002, sec. 4.2), so they differ by at most ~2 (m - 1) u relative, and the decision
+/// is certain unless min gap / mean is within (4 m + 16) u of tol: std::nullopt there (the caller
+/// scans in ascending order), and for a sum out of the normal range.
+inline std::optional<bool> aeq_merges_within_margin(double min_gap, double sum, std::size_t m) {
+  if (m < 2) return false;
+  const double tol = std::sqrt(std::numeric_limits<double>::epsilon());
+  if (min_gap <= tol) return true;
+  const double meanabs = sum / static_cast<double>(m);
+  if (!(meanabs >= std::numeric_limits<double>::min() &&
+        meanabs <= std::numeric_limits<double>::max()))
+    return std::nullopt;
+  const double q = min_gap / meanabs;
+  const double margin =
+      (4.0 * static_cast<double>(m) + 16.0) * (std::numeric_limits<double>::epsilon() / 2);
+  if (q <= tol * (1 - margin)) return true;
+  if (q > tol * (1 + margin)) return false;
+  return std::nullopt;
+}
+
 /// AeqScan fed the distinct values in descending order (a backward pass): the gaps are the same
-/// differences, but the mean of |y| is summed in the other order, and the two sums of m terms
-/// differ by at most ~2 (m - 1) u relative (u = 2^-53; each is within (m - 1) u of the exact
-/// sum, Higham, Accuracy and Stability of Numerical Algorithms, 2002, sec. 4.2). So the decision
-/// is certain unless min gap / mean is within (4 m + 16) u of tol: merges() says nothing there
-/// (std::nullopt), nor for a sum out of the normal range, and the caller scans in ascending order.
+/// differences, but the mean of |y| is summed in the other order: merges() is
+/// aeq_merges_within_margin (std::nullopt near tol; the caller then scans in ascending order).
 class AeqScanDescending {
  public:
   void add(double y) {
@@ -73,21 +92,7 @@ class AeqScanDescending {
     prev_ = y;
     ++m_;
   }
-  std::optional<bool> merges() const {
-    if (m_ < 2) return false;
-    const double tol = std::sqrt(std::numeric_limits<double>::epsilon());
-    if (min_gap_ <= tol) return true;
-    const double meanabs = sum_ / static_cast<double>(m_);
-    if (!(meanabs >= std::numeric_limits<double>::min() &&
-          meanabs <= std::numeric_limits<double>::max()))
-      return std::nullopt;
-    const double q = min_gap_ / meanabs;
-    const double margin =
-        (4.0 * static_cast<double>(m_) + 16.0) * (std::numeric_limits<double>::epsilon() / 2);
-    if (q <= tol * (1 - margin)) return true;
-    if (q > tol * (1 + margin)) return false;
-    return std::nullopt;
-  }
+  std::optional<bool> merges() const { return aeq_merges_within_margin(min_gap_, sum_, m_); }
 
  private:
   double sum_ = 0, prev_ = 0, min_gap_ = std::numeric_limits<double>::infinity();
@@ -113,6 +118,14 @@ bool aeq_merges(const HugeVector<KeyedRow>& rows);
 /// distinct time): the lists are walked in step (O(m K) for m distinct times in K lists), no sort
 /// and no allocation.
 bool aeq_merges(const std::vector<std::span<const double>>& distinct_by_block);
+
+/// Whether aeq_surv would change any time of the rows of `lists` (each sorted by time, as
+/// sort_packed_rows leaves them): aeq_merges_lists' answer, made in two halves of the time range
+/// on two threads (two_halves; the halves cut at the middle row's time of the longest list). Each
+/// half scans its distinct values in ascending order (the lists merged by key); the smallest gap
+/// is exact (the gap across the cut added), the sum of |y| is the halves' sums added
+/// (aeq_merges_within_margin; near tol the lists are scanned again as one, aeq_merges_lists).
+bool aeq_merges_packed_lists(std::span<const std::vector<PackedRow>> lists);
 
 /// aeq_merges on `lists` lists read through `size(k)` and `time(k, i)`, each list ascending (a
 /// time may repeat, e.g. the sorted rows of a group): the distinct values of all lists in

@@ -123,6 +123,48 @@ TEST(KmCurveReducer, ReportsABandThatFalls) {
   EXPECT_FALSE(exact);
 }
 
+// A curve reduced in two parts cut at row `cut` (the later part's reducer made with later_part)
+// and joined.
+hazard::detail::ReducedCurve reduce_in_parts(const KmCurve& c, std::size_t cut,
+                                             const KmSummaryNeeds& needs) {
+  KmCurveReducer a(needs), b(needs, true);
+  for (std::size_t i = 0; i < c.size(); ++i) (i < cut ? a : b).add(hazard::detail::row_of(c, i));
+  const hazard::detail::ReducedCurve ra = hazard::detail::finish_reduced(a),
+                                     rb = hazard::detail::finish_reduced(b);
+  return hazard::detail::join_reduced_parts(ra, rb, needs);
+}
+
+// A band that falls only across the cut: each part alone is monotone; the joined rows are not.
+// 1 - upper: 0.1, 0.1 | 0.05, 0.2, 0.2, 0.2 (falls between rows 1 and 2, then rises above 0.1:
+// only the later part's first value shows the fall), and the same with the later part's first
+// row undefined (its first non-NaN row, time 4, shows it).
+TEST(KmCurveReducer, PartsJoinedSeeABandThatFallsAcrossTheCut) {
+  // S and its lower limit below 0.5 of 1 - S (no threshold of the median keeps a row)
+  KmCurve c = hand_curve();
+  c.surv = {0.95, 0.9, 0.85, 0.8, 0.75, 0.7};
+  c.lower = {0.9, 0.85, 0.8, 0.75, 0.7, 0.65};
+  c.upper = {0.9, 0.9, 0.95, 0.8, 0.8, 0.8};
+  for (std::size_t cut = 0; cut <= c.size(); ++cut) {
+    bool exact = true;
+    reduce(c, {.probs = {0.5}}, &exact);
+    EXPECT_FALSE(exact);
+    EXPECT_FALSE(reduce_in_parts(c, cut, {.probs = {0.5}}).exact) << "cut " << cut;
+  }
+  c.upper = {0.9, 0.9, std::nan(""), 0.95, 0.8, 0.8};
+  EXPECT_FALSE(reduce_in_parts(c, 2, {.probs = {0.5}}).exact);
+  const KmCurve fine = hand_curve();
+  for (std::size_t cut = 0; cut <= fine.size(); ++cut) {
+    const hazard::detail::ReducedCurve r = reduce_in_parts(fine, cut, {.probs = {0.5}});
+    EXPECT_TRUE(r.exact);
+    EXPECT_EQ(r.rows, fine.size());
+    EXPECT_EQ(r.events, 4.0);
+    const hazard::KmQuantile q = hazard::km_quantile(r.curve, 0.5);
+    EXPECT_EQ(q.estimate, 4.0);
+    EXPECT_EQ(q.lower, 3.5);
+    EXPECT_EQ(q.upper, 5.0);
+  }
+}
+
 // Random data: ties, censoring, events at the last time (S reaches 0, undefined limits), case
 // weights (whole and not: robust variance), every conf type, quantiles 0 and 1, landmarks before,
 // within and after the times, and tau.
@@ -163,6 +205,33 @@ TEST(KmCurveReducer, SummariesOfTheReducedCurveAreThoseOfTheWholeOne) {
       const KmCurve r =
           reduce(g.curve, {.probs = probs, .times = times, .tau = o.rmst_tau}, &exact);
       (exact ? exact_cases : inexact_cases) += 1;
+      // cut in two parts at every row and joined: exact as the whole, and the same summaries
+      const KmSummaryNeeds needs{.probs = probs, .times = times, .tau = o.rmst_tau};
+      for (std::size_t cut = 0; cut <= g.curve.size(); ++cut) {
+        const hazard::detail::ReducedCurve p = reduce_in_parts(g.curve, cut, needs);
+        EXPECT_EQ(p.exact, exact) << "cut " << cut;
+        EXPECT_EQ(p.rows, g.curve.size());
+        if (!exact || !p.exact) continue;
+        const auto a = hazard::km_quantiles(g.curve, probs),
+                   b = hazard::km_quantiles(p.curve, probs);
+        for (std::size_t k = 0; k < a.size(); ++k)
+          EXPECT_TRUE(same(a[k].estimate, b[k].estimate) && same(a[k].lower, b[k].lower) &&
+                      same(a[k].upper, b[k].upper))
+              << "cut " << cut << " p = " << probs[k];
+        for (double t : times) {
+          const hazard::KmLandmark x = hazard::km_landmark(g.curve, t),
+                                   y = hazard::km_landmark(p.curve, t);
+          EXPECT_TRUE(same(x.n_risk, y.n_risk) && same(x.surv, y.surv) &&
+                      same(x.std_err, y.std_err) && same(x.lower, y.lower) &&
+                      same(x.upper, y.upper))
+              << "cut " << cut << " t = " << t;
+        }
+        if (o.rmst_tau) {
+          const hazard::Rmst x = hazard::km_rmst(g.curve, *o.rmst_tau),
+                             y = hazard::km_rmst(p.curve, *o.rmst_tau);
+          EXPECT_TRUE(same(x.estimate, y.estimate) && same(x.std_err, y.std_err)) << "cut " << cut;
+        }
+      }
       if (!exact) continue;
       const auto a = hazard::km_quantiles(g.curve, probs), b = hazard::km_quantiles(r, probs);
       for (std::size_t k = 0; k < a.size(); ++k)

@@ -130,3 +130,61 @@ TEST(Timefix, DescendingScanAnswersOnlyWhenCertain) {
     EXPECT_FALSE(scan.merges().has_value()) << y[2];
   }
 }
+
+// The rows of `lists` as PackedRow lists (each sorted by time), for aeq_merges_packed_lists.
+std::vector<std::vector<PackedRow>> packed(const std::vector<std::vector<double>>& lists) {
+  std::vector<std::vector<PackedRow>> out;
+  for (const auto& l : lists) {
+    std::vector<PackedRow> rows;
+    for (double t : l) rows.emplace_back(t, true);
+    std::sort(rows.begin(), rows.end(),
+              [](const PackedRow& a, const PackedRow& b) { return a.key < b.key; });
+    out.push_back(std::move(rows));
+  }
+  return out;
+}
+
+// aeq_merges_packed_lists (two halves of the time range, their sums added; near tol the lists
+// scanned again as one) gives aeq_cuts' answer on the lists' distinct values: one, two and three
+// lists, times repeated within and across lists, gaps around either rule's bound (the margin's
+// fallback taken at the boundary case), lists long enough for two threads.
+TEST(Timefix, PackedListsInTwoHalvesAgreeWithTheCuts) {
+  const double tol = std::sqrt(std::numeric_limits<double>::epsilon());
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  int merged = 0, not_merged = 0;
+  for (int trial = 0; trial < 1500; ++trial) {
+    std::vector<double> y;
+    double v = trial % 3 == 0 ? 0.0 : u(rng) * 100;
+    const int m = 1 + (trial % 7 == 0 ? 40000 : trial % 50);
+    for (int i = 0; i < m; ++i) {
+      y.push_back(v);
+      const double scale = trial % 4 == 0 ? tol : (trial % 4 == 1 ? tol * v : 1.0);
+      // one gap in 500 near the bound, the others far above it (long lists)
+      const double gap = (m > 1000 && i % 500 != 7) ? 1.0 : scale * (0.5 + u(rng));
+      v = std::nextafter(v + gap, 1e300);
+    }
+    std::vector<double> distinct = y;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    const bool cuts = !aeq_cuts(distinct).empty();
+    const std::size_t k = 1 + static_cast<std::size_t>(trial % 3);
+    std::vector<std::vector<double>> lists(k);
+    for (std::size_t i = 0; i < y.size(); ++i) {
+      lists[i % k].push_back(y[i]);
+      if (i % 5 == 0) lists[(i + 1) % k].push_back(y[i]);  // across lists
+      if (i % 7 == 0) lists[i % k].push_back(y[i]);        // within a list
+    }
+    EXPECT_EQ(aeq_merges_packed_lists(packed(lists)), cuts) << "trial " << trial;
+    (cuts ? merged : not_merged) += 1;
+  }
+  EXPECT_GT(merged, 200);
+  EXPECT_GT(not_merged, 200);
+  for (bool merging : {false, true}) {
+    const std::vector<double> y = at_the_boundary(merging);
+    EXPECT_EQ(aeq_merges_packed_lists(packed({{y[0], y[2]}, {y[1]}})), merging);
+    EXPECT_EQ(aeq_merges_packed_lists(packed({y})), merging);
+  }
+  EXPECT_FALSE(aeq_merges_packed_lists(packed({{}, {}})));
+  EXPECT_FALSE(aeq_merges_packed_lists(packed({{3, 3, 3}})));
+}
