@@ -261,6 +261,19 @@ inline BlockMasks block_masks(const char* p, std::size_t len, char delim) {
   return m;
 }
 
+/// The number of bits set in x. std::popcount would call libgcc where the build has no POPCNT
+/// instruction (not in the base x86-64 set): the classic SWAR sum there (Hacker's Delight, 5-1).
+inline std::size_t bits_set(std::uint64_t x) {
+#if defined(__POPCNT__)
+  return static_cast<std::size_t>(std::popcount(x));
+#else
+  x = x - ((x >> 1) & 0x5555555555555555ULL);
+  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+  return static_cast<std::size_t>((x * 0x0101010101010101ULL) >> 56);
+#endif
+}
+
 /// A streaming RFC 4180 tokenizer over a byte range.
 class Tokenizer {
  public:
@@ -352,6 +365,22 @@ class Tokenizer {
         return false;
       }
       for (std::uint64_t ends = m.delim | m.line_feed; ends;) {
+        if (f >= needed) {
+          // the record's needed fields are read: its other delimiters before the line feed (in
+          // this block) are only counted
+          const std::uint64_t feeds = ends & m.line_feed;
+          const std::uint64_t below = feeds ? (feeds & (0 - feeds)) - 1 : ~std::uint64_t{0};
+          const std::uint64_t counted = ends & below;  // (delimiters only)
+          if (counted) {
+            f += bits_set(counted);
+            if (f >= ncol_) {  // too many fields
+              pos_ = rec;
+              return true;
+            }
+            ends &= ~below;
+            if (!ends) break;
+          }
+        }
         const std::size_t bit = static_cast<std::size_t>(std::countr_zero(ends));
         const std::size_t p = b + bit;
         ends &= ends - 1;
