@@ -88,10 +88,11 @@ struct Collector {
     last = -1;
   }
 
-  /// Adds a field's value. The usual cases inline: a plain decimal in a numeric column, the
-  /// previous row's level in a categorical one (a column of a few levels often repeats it: compared
-  /// before any hashing; neither is a missing value: a level never is); everything else goes to
-  /// add_general.
+  /// Adds a field's value. The usual cases inline: a plain decimal in a numeric column; in a
+  /// categorical one the previous row's level (a column of a few levels often repeats it) and,
+  /// with at most four levels, the others (an arm column of randomized rows changes level at
+  /// random): compared by length, then bytes, before any hashing (neither is a missing value: a
+  /// level never is); everything else goes to add_general.
   [[gnu::always_inline]] void add(std::string_view field) {
     if (mode == Mode::numeric) {
       double x;
@@ -100,11 +101,21 @@ struct Collector {
         return;
       }
     } else if (mode == Mode::categorical && last >= 0) {
-      const std::string& level = first_seen[static_cast<std::size_t>(last)];
-      if (level.size() == field.size() &&
-          std::memcmp(level.data(), field.data(), field.size()) == 0) {
+      auto same = [&](const std::string& level) {
+        return level.size() == field.size() &&
+               std::memcmp(level.data(), field.data(), field.size()) == 0;
+      };
+      if (same(first_seen[static_cast<std::size_t>(last)])) {
         codes.push_back(last);
         return;
+      }
+      if (first_seen.size() <= 4) {
+        for (std::size_t l = 0; l < first_seen.size(); ++l)
+          if (same(first_seen[l])) {
+            last = static_cast<std::int32_t>(l);
+            codes.push_back(last);
+            return;
+          }
       }
     }
     add_general(field);
