@@ -24,7 +24,8 @@
 // where one tree over all ranks missed the cache at every walk. Each sum of the sweeps is linear in
 // (less, equal), so the two parts add. Two threads on large data: the risk sweeps on one, the
 // deaths sweeps on the other (disjoint trees and influence arrays; the deaths' coarse sweeps run
-// while the partitions are built).
+// while the partitions are built); without strata the risk sweep's fine part also runs on the
+// deaths' thread, its values applied after the risk's coarse sweep.
 //
 // Input contract: CoxSorted (any kernel order); strata are separate, as R.
 #include <algorithm>
@@ -473,6 +474,36 @@ void fine_to_rows(const CoxSorted& d, const Block& k, bool descending_time, doub
   add_by_row(k, v, out);
 }
 
+// The fine part of the risk sweep over a block with superblocks, apart from its coarse sweep so
+// that the other thread can make it: each entry's value (gathered into the rows by
+// apply_risk_fine) and its sums. The coarse sweep, then apply_risk_fine, makes the same
+// operations in the same order as one pass after the other (the same bits).
+struct RiskFine {
+  HugeVector<double> v;
+  double c0 = 0, c1 = 0, c2 = 0, xy = 0;
+};
+RiskFine risk_fine(const CoxSorted& d, const Block& k) {
+  RiskFine r;
+  resize_huge(r.v, k.m, 0.0);
+  const Entry* e0 = k.part.entry.data();
+  fine_pass(d, k, true, &r.xy, [&](const Entry& x, const Sums& s) {
+    // greater = total - less - equal: the coarse sweep counted total - coarse less
+    r.c0 -= x.w * (s.less + s.equal);
+    r.c1 += x.w * s.less;
+    r.c2 += x.w * s.equal;
+    r.v[static_cast<std::size_t>(&x - e0)] = -(2 * s.less + s.equal);
+  });
+  return r;
+}
+void apply_risk_fine(const Block& k, RiskFine& r, double* count, Influence& inf) {
+  count[4] += r.xy;
+  add_by_row(k, r.v, inf.diff.data());
+  count[0] += r.c0;
+  count[1] += r.c1;
+  count[2] += r.c2;
+  HugeVector<double>().swap(r.v);
+}
+
 // sweep_risk over a block: with superblocks, the coarse sweep, then the fine parts
 void sweep_risk_any(const CoxSorted& d, const Block& k, double* count, Influence& inf) {
   if (!k.super) {
@@ -480,17 +511,8 @@ void sweep_risk_any(const CoxSorted& d, const Block& k, double* count, Influence
     return;
   }
   sweep_risk<CoarseTree>(d, k, count, inf);
-  double c0 = 0, c1 = 0, c2 = 0;
-  fine_to_rows(d, k, true, &count[4], inf.diff.data(), [&](const Entry& x, const Sums& s) {
-    // greater = total - less - equal: the coarse sweep counted total - coarse less
-    c0 -= x.w * (s.less + s.equal);
-    c1 += x.w * s.less;
-    c2 += x.w * s.equal;
-    return -(2 * s.less + s.equal);
-  });
-  count[0] += c0;
-  count[1] += c1;
-  count[2] += c2;
+  RiskFine r = risk_fine(d, k);
+  apply_risk_fine(k, r, count, inf);
 }
 
 // sweep_deaths over a block in two parts: all of it without superblocks, else the coarse sweep
@@ -529,24 +551,39 @@ CoxConcordance concordance(const CoxSorted& d, const std::vector<double>& lp,
       if (k.super) make_partition(d, k);
   };
   if (n >= 20000 && two_cores()) {
-    std::latch ready(1);
+    // One block with superblocks (no strata): the risk sweep's fine part also goes to the helper,
+    // after the deaths' (the risk's coarse sweep alone is about as long as both deaths parts);
+    // with strata, the blocks' risk sweeps stay on this thread in order (one fine part's values
+    // alive at a time).
+    const bool offload = blocks.size() == 1 && blocks[0].super;
+    RiskFine fine;
+    std::latch ready(1), fine_done(1);
     bool partitioned = false;
     std::exception_ptr error;
     std::thread helper([&] {
       try {
         for (const Block& k : blocks) sweep_deaths_part(d, k, inf_dead, false);
         ready.wait();
-        if (partitioned)
+        if (partitioned) {
           for (const Block& k : blocks) sweep_deaths_part(d, k, inf_dead, true);
+          if (offload) fine = risk_fine(d, blocks[0]);
+        }
       } catch (...) {
         error = std::current_exception();
       }
+      fine_done.count_down();
     });
     try {
       partitions();
       partitioned = true;
       ready.count_down();
-      for (const Block& k : blocks) sweep_risk_any(d, k, count, inf);
+      if (offload) {
+        sweep_risk<CoarseTree>(d, blocks[0], count, inf);
+        fine_done.wait();
+        if (!error) apply_risk_fine(blocks[0], fine, count, inf);
+      } else {
+        for (const Block& k : blocks) sweep_risk_any(d, k, count, inf);
+      }
     } catch (...) {
       if (!partitioned) ready.count_down();
       helper.join();
