@@ -8,6 +8,11 @@
 // later) and x at the last point. km_landmark(t) reads the last row with time <= t and the first
 // with time >= t; km_rmst(tau) the rows with time <= tau. A curve made of those rows, in order,
 // gives every one of these the same index and so the same answer.
+// A curve cut in two at a row: each part reduced on its own (the later part's reducer also keeps
+// each band's first non-NaN row), the two parts' kept rows in order are a superset of the rows the
+// whole curve's summaries read, and reduced again they give the whole curve's summaries; a band
+// falls across the cut exactly when it falls between the first part's last value and the later
+// part's first one, both kept (join_reduced_parts).
 // Input contract: rows in ascending time, as km_curve_sorted makes them; the needs' times
 // ascending. When a band's non-NaN values decrease somewhere (findq's general path, which
 // compares every kept point), exact() is false and the whole curve must be used.

@@ -32,7 +32,9 @@
 // own, and only then are the curves made again on the merged times. KmOptions::timefix = false
 // compares times exactly.
 // Without the curve (KmOptions::keep_curve = false): unweighted rows stream into a
-// KmCurveReducer (curve_reducer.cpp), which keeps the few rows the summaries read.
+// KmCurveReducer (curve_reducer.cpp), which keeps the few rows the summaries read; the groups'
+// rows are made as two runs of about n/2 rows on two threads, the group where they meet cut at a
+// distinct time and its parts' reduced rows joined (reduced_in_two_runs).
 #include <algorithm>
 #include <cmath>
 #include <limits>
