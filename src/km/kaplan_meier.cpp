@@ -395,52 +395,41 @@ std::vector<GroupCurve> reduced_in_two_runs(std::vector<std::vector<PackedRow>>&
     }
   }
   std::vector<GroupCurve> curves(n_groups);
-  ReducedCurve parts[2];  // the cut group's parts
-  auto whole_group = [&](std::size_t g) {
+  // the reduced curve of group g's rows [begin, end): from the forward pass's state at `begin`
+  // (the same pass over the rows before it, without limits)
+  auto reduce_rows = [&](std::size_t g, std::size_t begin, std::size_t end) {
     const PackedAccess access{rows[g]};
     KmForward f = km_start_unit(access.size(), job.conf_type, job.conf_level, job.robust);
-    KmCurveReducer r(*job.reduce);
-    km_blocks_unit<true>(access, 0, access.size(), f, [&](const KmRow& row) { r.add(row); });
-    if (r.exact())
-      curves[g] = {.curve = r.finish(), .rows = r.rows(), .events = r.events()};
-    else
-      curves[g] = whole(km_curve_sorted(access, job.conf_type, job.conf_level, job.robust));
-    std::vector<PackedRow>().swap(rows[g]);
+    km_blocks_unit<false>(access, 0, begin, f, [](const KmRow&) {});
+    KmCurveReducer r(*job.reduce, begin > 0);
+    km_blocks_unit<true>(access, begin, end, f, [&](const KmRow& row) { r.add(row); });
+    return finish_reduced(r);
   };
-  two_halves(n, [&](int run) {
-    if (run == 0) {
-      for (std::size_t g = 0; g < std::min(cut_group, n_groups); ++g) whole_group(g);
-      if (cut_group < n_groups && cut_row > 0) {
-        const PackedAccess access{rows[cut_group]};
-        KmForward f = km_start_unit(access.size(), job.conf_type, job.conf_level, job.robust);
-        KmCurveReducer r(*job.reduce);
-        km_blocks_unit<true>(access, 0, cut_row, f, [&](const KmRow& row) { r.add(row); });
-        parts[0] = finish_reduced(r);
-      }
-      return;
-    }
-    if (cut_group < n_groups) {
-      const PackedAccess access{rows[cut_group]};
-      KmForward f = km_start_unit(access.size(), job.conf_type, job.conf_level, job.robust);
-      km_blocks_unit<false>(access, 0, cut_row, f, [](const KmRow&) {});
-      KmCurveReducer r(*job.reduce, cut_row > 0);
-      km_blocks_unit<true>(access, cut_row, access.size(), f,
-                           [&](const KmRow& row) { r.add(row); });
-      parts[1] = finish_reduced(r);
-    }
-    for (std::size_t g = cut_group + 1; g < n_groups; ++g) whole_group(g);
-  });
-  if (cut_group < n_groups) {
-    const std::size_t g = cut_group;
-    ReducedCurve joined =
-        cut_row > 0 ? join_reduced_parts(parts[0], parts[1], *job.reduce) : std::move(parts[1]);
-    if (joined.exact)
-      curves[g] = {.curve = std::move(joined.curve), .rows = joined.rows, .events = joined.events};
+  // group g's curve from its reduced rows, or its whole curve when they are not exact; its rows
+  // freed
+  auto settle = [&](std::size_t g, ReducedCurve c) {
+    if (c.exact)
+      curves[g] = {.curve = std::move(c.curve), .rows = c.rows, .events = c.events};
     else
       curves[g] =
           whole(km_curve_sorted(PackedAccess{rows[g]}, job.conf_type, job.conf_level, job.robust));
     std::vector<PackedRow>().swap(rows[g]);
-  }
+  };
+  ReducedCurve parts[2];  // the cut group's parts
+  two_halves(n, [&](int run) {
+    if (run == 0) {
+      for (std::size_t g = 0; g < std::min(cut_group, n_groups); ++g)
+        settle(g, reduce_rows(g, 0, rows[g].size()));
+      if (cut_group < n_groups && cut_row > 0) parts[0] = reduce_rows(cut_group, 0, cut_row);
+      return;
+    }
+    if (cut_group < n_groups) parts[1] = reduce_rows(cut_group, cut_row, rows[cut_group].size());
+    for (std::size_t g = cut_group + 1; g < n_groups; ++g)
+      settle(g, reduce_rows(g, 0, rows[g].size()));
+  });
+  if (cut_group < n_groups)
+    settle(cut_group,
+           cut_row > 0 ? join_reduced_parts(parts[0], parts[1], *job.reduce) : std::move(parts[1]));
   return curves;
 }
 
