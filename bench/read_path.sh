@@ -3,11 +3,12 @@
 # read throughput. Writes bench/RESULTS_read.md (and prints it). Not part of the test run.
 #
 # For each command: hazard's whole command (process start, memory-mapped CSV read of the used
-# columns, validation, fit, output to /dev/null), the best of 3 wall-clock times and the largest
-# peak resident set; R 4.2.2 + survival on the same file, (a) the fit alone on the data frame
-# already in memory (bench/r_bench.R, as issue 6's table) and (b) R's whole user path inside one
-# R process (R's own start-up not counted): data.table::fread or utils::read.csv, the factor, the
-# fit and print() of the result, best of 3 (2 at 1e7). Read throughput: api_time's `readall` task
+# columns, validation, fit, output to /dev/null) and R 4.2.2 + survival's fit alone on the data
+# frame already in memory (as issue 6's table), interleaved run by run (bench/side_by_side.py with
+# bench/r_serve.R), best of 5 on each side (3 at 1e7), and hazard's largest peak resident set;
+# then R's whole user path inside one R process (R's own start-up not counted):
+# data.table::fread or utils::read.csv, the factor, the fit and print() of the result, best of 3
+# (2 at 1e7). Read throughput: api_time's `readall` task
 # (read_data of every column of a numeric CSV: time, status, x1..x5) in MB/s of file. By format
 # (1e6 only): `logrank` on the same data as CSV, Dataset-JSON v1.1 and Dataset-NDJSON.
 #
@@ -74,7 +75,8 @@ for n in "${SIZES[@]}"; do
   f=$DATA/surv_$n.csv
   gen "$f" "$n"
   mb=$(python3 -c "import os,sys; print(os.path.getsize(sys.argv[1]) / 1e6)" "$f")
-  reps=3; ((n >= 10000000)) && reps=2
+  reps=5; ((n >= 10000000)) && reps=3
+  wreps=3; ((n >= 10000000)) && wreps=2
   tasks="survfit survdiff"; ((n <= 1000000)) && tasks="$tasks cox6"
   for task in $tasks; do
     echo "bench: $task n = $n" >&2
@@ -84,10 +86,9 @@ for n in "${SIZES[@]}"; do
       cox6) cmd=("$H" cox --data "$f" --time time --event status --group arm --ref control
                  --covariates x1,x2,x3,x4,x5) ;;
     esac
-    read -r hs kb < <(measure "${cmd[@]}")
-    read -r _ rfit < <(Rscript bench/r_bench.R "$f" "$task" "$reps")
+    read -r hs rfit kb < <(python3 bench/side_by_side.py "$f" "$task" "$reps" -- "${cmd[@]}")
     csv=1; ((n >= 10000000)) && csv=0
-    read -r rfread rcsv < <(r_whole "$f" "$task" "$reps" "$csv")
+    read -r rfread rcsv < <(r_whole "$f" "$task" "$wreps" "$csv")
     # used columns in memory (R's representation: doubles, the factor as 4-byte codes)
     case $task in cox6) used=$((n * (8 + 8 + 4 + 5 * 8))) ;; *) used=$((n * (8 + 8 + 4))) ;; esac
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$task" "$n" "$mb" "$hs" "$kb" "$rfit" "$rfread" "$rcsv" "$used" >> "$RAW"
@@ -96,7 +97,7 @@ for n in "${SIZES[@]}"; do
   num=$DATA/numeric_$n.csv
   [ -s "$num" ] || cut -d, -f2,3,5- "$f" > "$num"
   nmb=$(python3 -c "import os,sys; print(os.path.getsize(sys.argv[1]) / 1e6)" "$num")
-  read -r _ rs < <("$BUILD/bench/api_time" "$num" readall 3)
+  read -r _ rs < <("$BUILD/bench/api_time" "$num" readall 5)
   printf 'readall\t%s\t%s\t%s\n' "$n" "$nmb" "$rs" >> "$RAW"
   # the same data as Dataset-JSON v1.1 and Dataset-NDJSON: `logrank --group arm`, whole command
   if ((n <= 1000000)); then
@@ -135,10 +136,12 @@ L.append(f"Written by `bash bench/read_path.sh{' --quick' if quick == '1' else '
          f"comes from that run). Machine: {cores} cores, {platform.processor() or platform.machine()}; "
          f"load average before {lb}, after {la}. {rver()}.\n")
 L.append("hazard: the whole command (process start, CSV read of the used columns, validation, fit, default "
-         "text output), best of 3 wall-clock runs; peak RSS is the largest of the runs. R fit alone: the "
-         "call on the data frame already in memory (bench/r_bench.R). R whole path: in one R process "
+         "text output); peak RSS is the largest of its runs. R fit alone: the call on the data frame "
+         "already in memory. The two alternate run by run (`bench/side_by_side.py`, `bench/r_serve.R`: "
+         "R fits once, then hazard runs once, 5 times at 1e6 and 3 at 1e7) and each side's best "
+         "wall-clock time is shown, so both sides see the same machine conditions. R whole path: in one R process "
          "(R's start-up not counted), `data.table::fread` (2 threads) or `read.csv`, the factor, the fit "
-         "and `print()`. Ratios are R's time over hazard's.\n")
+         "and `print()`, best of 3 (2 at 1e7). Ratios are R's time over hazard's.\n")
 L.append("| command | n | file MB | hazard s | R fit alone s | ratio (target) | R fread+fit+print s | ratio | R read.csv+fit+print s | ratio | peak RSS MB | used columns MB | RSS / used |")
 L.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for r in rows:
@@ -160,7 +163,7 @@ for r in rows:
              f"{kb / 1024:.0f} | {used / 2**20:.0f} | {kb * 1024 / used:.2f} |")
 L.append("")
 L.append("Read throughput (numeric CSV: time, status, x1..x5; `api_time FILE readall`: read_data of every "
-         "column, both cores, best of 3):\n")
+         "column, both cores, best of 5):\n")
 L.append("| n | file MB | seconds | MB/s (target >= 500) |")
 L.append("|---|---|---|---|")
 for r in rows:
