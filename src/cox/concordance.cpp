@@ -387,19 +387,20 @@ void sweep_deaths(const CoxSorted& d, const Block& k, Influence& inf) {
   for (; i2 < m; ++i2) walk(k.ord1[i2], 1);
 }
 
-// The fine parts over a block's partition: for each superblock, its rows in sweep order (one run
-// of tied times at a time, as the sweeps above) against a tree of that superblock's ranks only.
-// `f(entry, sums)` receives the fine (less, equal) of each walk (`greater` is unused: 0). The risk
-// pass also counts tied.xy (pairs of events at one time with equal scores) into `*tied_xy`.
+// The fine parts over a block's partition: for each superblock in [s_lo, s_hi), its rows in sweep
+// order (one run of tied times at a time, as the sweeps above) against a tree of that superblock's
+// ranks only. `f(entry, sums)` receives the fine (less, equal) of each walk (`greater` is unused:
+// 0). The risk pass also counts tied.xy (pairs of events at one time with equal scores) into
+// `*tied_xy`.
 template <class F>
-void fine_pass(const CoxSorted& d, const Block& k, bool descending_time, double* tied_xy, F&& f) {
+void fine_pass(const CoxSorted& d, const Block& k, std::size_t s_lo, std::size_t s_hi,
+               bool descending_time, double* tied_xy, F&& f) {
   const Partition& pt = k.part;
   const bool risk = tied_xy != nullptr;
   Tree tree(kSuper);
   std::vector<double> run_events(kSuper, 0.0);  // weight of the run's events per rank, so far
   double xy = 0;
-  const std::size_t n_super = pt.start.size() - 1;
-  for (std::size_t s = 0; s < n_super; ++s) {
+  for (std::size_t s = s_lo; s < s_hi; ++s) {
     const Entry* e = pt.entry.data() + pt.start[s];
     const std::size_t len = pt.start[s + 1] - pt.start[s];
     if (len == 0) continue;
@@ -469,38 +470,58 @@ void fine_to_rows(const CoxSorted& d, const Block& k, bool descending_time, doub
   HugeVector<double> v;
   resize_huge(v, k.m, 0.0);
   const Entry* e0 = k.part.entry.data();
-  fine_pass(d, k, descending_time, tied_xy,
+  fine_pass(d, k, 0, k.part.start.size() - 1, descending_time, tied_xy,
             [&](const Entry& x, const Sums& s) { v[static_cast<std::size_t>(&x - e0)] = f(x, s); });
   add_by_row(k, v, out);
 }
 
 // The fine part of the risk sweep over a block with superblocks, apart from its coarse sweep so
-// that the other thread can make it: each entry's value (gathered into the rows by
-// apply_risk_fine) and its sums. The coarse sweep, then apply_risk_fine, makes the same
-// operations in the same order as one pass after the other (the same bits).
-struct RiskFine {
-  HugeVector<double> v;
+// that it can run beside other work: each entry's value (gathered into the rows by
+// apply_risk_fine) and the sums, in two parts of the superblocks (risk_fine_part 0 and 1, cut at
+// two thirds of the entries: the part before the cut runs after this thread's partition and
+// coarse sweep, the part after it on the helper after the deaths' coarse and fine sweeps; on the
+// bench file's 10^6 rows the two threads then end within a few ms, where the helper ran 20-30%
+// longer with all of the fine part, and this thread with none of it). The coarse sweep, then
+// apply_risk_fine, adds the parts' sums in the same order however the parts ran (the same bits
+// with one thread or two; with unit weights the sums are whole numbers, exact either way).
+struct FineSums {
   double c0 = 0, c1 = 0, c2 = 0, xy = 0;
 };
-RiskFine risk_fine(const CoxSorted& d, const Block& k) {
+struct RiskFine {
+  HugeVector<double> v;  // per entry
+  std::size_t cut = 0;   // the first superblock of part 1
+  FineSums part[2];
+};
+RiskFine start_risk_fine(const Block& k) {
   RiskFine r;
   resize_huge(r.v, k.m, 0.0);
-  const Entry* e0 = k.part.entry.data();
-  fine_pass(d, k, true, &r.xy, [&](const Entry& x, const Sums& s) {
-    // greater = total - less - equal: the coarse sweep counted total - coarse less
-    r.c0 -= x.w * (s.less + s.equal);
-    r.c1 += x.w * s.less;
-    r.c2 += x.w * s.equal;
-    r.v[static_cast<std::size_t>(&x - e0)] = -(2 * s.less + s.equal);
-  });
+  const std::vector<std::size_t>& start = k.part.start;
+  r.cut = static_cast<std::size_t>(
+      std::lower_bound(start.begin(), start.end() - 1, k.m / 3 * 2) - start.begin());
   return r;
 }
+void risk_fine_part(const CoxSorted& d, const Block& k, RiskFine& r, int part) {
+  const std::size_t n_super = k.part.start.size() - 1;
+  FineSums& p = r.part[part];
+  double* const v = r.v.data();
+  const Entry* e0 = k.part.entry.data();
+  fine_pass(d, k, part == 0 ? 0 : r.cut, part == 0 ? r.cut : n_super, true, &p.xy,
+            [&](const Entry& x, const Sums& s) {
+              // greater = total - less - equal: the coarse sweep counted total - coarse less
+              p.c0 -= x.w * (s.less + s.equal);
+              p.c1 += x.w * s.less;
+              p.c2 += x.w * s.equal;
+              v[static_cast<std::size_t>(&x - e0)] = -(2 * s.less + s.equal);
+            });
+}
 void apply_risk_fine(const Block& k, RiskFine& r, double* count, Influence& inf) {
-  count[4] += r.xy;
+  for (const FineSums& p : r.part) count[4] += p.xy;
   add_by_row(k, r.v, inf.diff.data());
-  count[0] += r.c0;
-  count[1] += r.c1;
-  count[2] += r.c2;
+  for (const FineSums& p : r.part) {
+    count[0] += p.c0;
+    count[1] += p.c1;
+    count[2] += p.c2;
+  }
   HugeVector<double>().swap(r.v);
 }
 
@@ -511,7 +532,9 @@ void sweep_risk_any(const CoxSorted& d, const Block& k, double* count, Influence
     return;
   }
   sweep_risk<CoarseTree>(d, k, count, inf);
-  RiskFine r = risk_fine(d, k);
+  RiskFine r = start_risk_fine(k);
+  risk_fine_part(d, k, r, 0);
+  risk_fine_part(d, k, r, 1);
   apply_risk_fine(k, r, count, inf);
 }
 
@@ -551,10 +574,10 @@ CoxConcordance concordance(const CoxSorted& d, const std::vector<double>& lp,
       if (k.super) make_partition(d, k);
   };
   if (n >= 20000 && two_cores()) {
-    // One block with superblocks (no strata): the risk sweep's fine part also goes to the helper,
-    // after the deaths' (the risk's coarse sweep alone is about as long as both deaths parts);
-    // with strata, the blocks' risk sweeps stay on this thread in order (one fine part's values
-    // alive at a time).
+    // One block with superblocks (no strata): part 1 of the risk sweep's fine part goes to the
+    // helper, after the deaths' parts (the risk's coarse sweep alone is about as long as both
+    // deaths parts); with strata, the blocks' risk sweeps stay on this thread in order (one fine
+    // part's values alive at a time).
     const bool offload = blocks.size() == 1 && blocks[0].super;
     RiskFine fine;
     std::latch ready(1), fine_done(1);
@@ -566,7 +589,7 @@ CoxConcordance concordance(const CoxSorted& d, const std::vector<double>& lp,
         ready.wait();
         if (partitioned) {
           for (const Block& k : blocks) sweep_deaths_part(d, k, inf_dead, true);
-          if (offload) fine = risk_fine(d, blocks[0]);
+          if (offload) risk_fine_part(d, blocks[0], fine, 1);
         }
       } catch (...) {
         error = std::current_exception();
@@ -575,10 +598,12 @@ CoxConcordance concordance(const CoxSorted& d, const std::vector<double>& lp,
     });
     try {
       partitions();
+      if (offload) fine = start_risk_fine(blocks[0]);
       partitioned = true;
       ready.count_down();
       if (offload) {
         sweep_risk<CoarseTree>(d, blocks[0], count, inf);
+        risk_fine_part(d, blocks[0], fine, 0);
         fine_done.wait();
         if (!error) apply_risk_fine(blocks[0], fine, count, inf);
       } else {
