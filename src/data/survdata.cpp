@@ -490,6 +490,9 @@ constexpr std::array<const char*, 9> kReasons = {"missing time",   "missing star
                                                  "missing group",  "missing stratum",  "missing weight",
                                                  "missing covariate", "missing offset", "missing cluster"};
 // A row's verdict: kept, removed by --where, or excluded for kReasons[v - kFirstReason].
+// One per row, each written by check_rows (no zero fill first: the two halves of the numeric path
+// make the first touch of the block's pages).
+using Verdicts = detail::HugeScratch<std::uint8_t>;
 constexpr std::uint8_t kKept = 0, kFiltered = 1, kFirstReason = 2;
 
 void require_time_and_event(const Roles& roles) {
@@ -658,7 +661,7 @@ struct RowCounts {
 // at its own index first and the kept rows' are moved together afterwards when some row is not
 // kept, so the halves need not know each other's counts.
 template <EventCoding C>
-bool check_rows_numeric(const RoleColumns& c, const std::vector<char>& keep, std::vector<std::uint8_t>& verdict,
+bool check_rows_numeric(const RoleColumns& c, const std::vector<char>& keep, Verdicts& verdict,
                         std::vector<std::uint8_t>& status, RowCounts& counts) {
   const std::size_t n = verdict.size();
   const double* t = c.time.col->numbers.data();
@@ -761,11 +764,11 @@ bool check_rows_numeric(const RoleColumns& c, const std::vector<char>& keep, std
 // Rule 2 and 3 for every row: throws the first invalid value (in row order, within a row in the
 // order time, start, event, weight, offset) and returns each row's verdict, counted in `counts`;
 // the kept rows' event status is appended to `status`.
-std::vector<std::uint8_t> check_rows(const Table& table, const Roles& roles, const RoleColumns& c,
-                                     const std::vector<char>& keep, std::vector<std::uint8_t>& status,
-                                     RowCounts& counts) {
+Verdicts check_rows(const Table& table, const Roles& roles, const RoleColumns& c,
+                    const std::vector<char>& keep, std::vector<std::uint8_t>& status,
+                    RowCounts& counts) {
   const std::size_t n = table.rows();
-  std::vector<std::uint8_t> verdict;
+  Verdicts verdict;  // every row written below (no clearing)
   detail::resize_huge(verdict, n);
   if (c.time.col->is_numeric() && c.coder.numeric() && !c.start && !c.weight && !c.offset && !c.cluster) {
     const bool done =
@@ -830,7 +833,7 @@ std::vector<std::uint8_t> check_rows(const Table& table, const Roles& roles, con
 
 // out[k] = value(i) for the k-th kept row i (all rows when every row is kept).
 template <class T, class Value>
-void gather(std::vector<T>& out, const std::vector<std::uint8_t>& verdict, std::size_t kept, Value value) {
+void gather(std::vector<T>& out, const Verdicts& verdict, std::size_t kept, Value value) {
   detail::resize_huge(out, kept);
   T* o = out.data();
   if (kept == verdict.size()) {
@@ -843,8 +846,9 @@ void gather(std::vector<T>& out, const std::vector<std::uint8_t>& verdict, std::
 
 // A numeric role's values in the kept rows: taken from the table when the caller gave it up and
 // every row is kept, otherwise copied (or converted from text through the view).
-void gather_numbers(std::vector<double>& out, const NumericView& view, Table* owned, const std::string& name,
-                    bool sole_reader, const std::vector<std::uint8_t>& verdict, std::size_t kept) {
+void gather_numbers(std::vector<double>& out, const NumericView& view, Table* owned,
+                    const std::string& name, bool sole_reader, const Verdicts& verdict,
+                    std::size_t kept) {
   if (view.col->is_numeric() && owned && sole_reader && kept == verdict.size()) {
     out = std::move(owned->at(name).numbers);  // every value was checked finite
     return;
@@ -855,7 +859,6 @@ void gather_numbers(std::vector<double>& out, const NumericView& view, Table* ow
     return x;
   });
 }
-
 
 // Group levels without analysed rows are dropped (keeping the order, reference first); the level
 // limit; warnings for levels without events. The rows and events per level come from `counts`
@@ -911,7 +914,7 @@ void check_strata_span(const std::vector<Factor>& strata, const Roles& roles, co
 
 // Strata: codes in the sorted order of the present combinations, labelled as R's strata().
 void code_strata(SurvData& out, const std::vector<Factor>& strata, const Roles& roles,
-                 const std::vector<std::uint8_t>& verdict, std::size_t kept) {
+                 const Verdicts& verdict, std::size_t kept) {
   const std::string& src = out.source;
   std::vector<std::uint64_t> strata_key;
   gather(strata_key, verdict, kept, [&](std::size_t i) {
@@ -986,7 +989,7 @@ SurvData build(const Table& table, const Roles& roles, Table* owned) {
   check_strata_span(c.strata, roles, src);
 
   RowCounts counts;
-  const std::vector<std::uint8_t> verdict = check_rows(table, roles, c, keep, out.status, counts);
+  const Verdicts verdict = check_rows(table, roles, c, keep, out.status, counts);
   out.n_filtered = counts.verdicts[kFiltered];
   for (std::size_t r = 0; r < kReasons.size(); ++r) {
     const std::size_t excluded = counts.verdicts[kFirstReason + r];

@@ -111,4 +111,15 @@ void resize_huge(std::vector<T, A>& v, std::size_t n, const T& value) {
   v.resize(n, value);
 }
 
+/// resize_huge for a scratch buffer whose old contents are dead: cleared first, so that growing it
+/// copies nothing into the new block (the copy would also be the new block's first touch, before
+/// its huge-page advice: a 4 KiB fault per page). A radix sort's second buffer, reused for lists
+/// of growing sizes, copied each list's predecessor: 52% of the page faults of `logrank` at 10^7
+/// rows (two arms: the larger arm's buffer received the smaller arm's 40 MB).
+template <class T, class A>
+void resize_scratch(std::vector<T, A>& v, std::size_t n) {
+  if (n > v.capacity()) v.clear();
+  resize_huge(v, n);
+}
+
 }  // namespace hazard::detail

@@ -134,7 +134,7 @@ void passes_one_thread(Vec& rows, Vec& other, std::vector<std::uint32_t>& hist, 
   const std::size_t n = rows.size();
   hist.assign(digits * radix + n_codes, 0);
   count_digits<Bits>(rows.data(), 0, n, hist.data(), n_codes, flip, low_bit);
-  resize_huge(other, n);
+  resize_scratch(other, n);
   for (unsigned j : active_passes<Bits>(hist.data(), n, n_codes)) {
     std::uint32_t* h = hist.data() + j * radix;
     const std::size_t m = j < digits ? radix : n_codes;
@@ -165,7 +165,7 @@ void passes_two_threads(Vec& rows, Vec& other, std::size_t n_codes, std::uint64_
   const std::size_t width = digits * radix + n_codes;
   const std::size_t span = std::max(radix, n_codes);  // one pass's buckets
   std::vector<std::uint32_t> h(2 * width, 0);         // per half: every digit of the input order
-  resize_huge(other, n);
+  resize_scratch(other, n);
   two_halves(n, [&](int t) {
     const auto [lo, hi] = half_range(n, t);
     count_digits<Bits>(rows.data(), lo, hi, h.data() + static_cast<std::size_t>(t) * width, n_codes,
@@ -425,7 +425,7 @@ void sort_packed_msd(Vec& rows, Vec& other) {
   const std::size_t nb = count0.size();
   std::vector<std::uint32_t> start(nb + 1, 0);
   for (std::size_t j = 0; j < nb; ++j) start[j + 1] = start[j] + count0[j] + count1[j];
-  resize_huge(other, n);
+  resize_scratch(other, n);
   two_halves(n, [&](int t) {
     const auto [a, b] = half_range(n, t);
     std::vector<std::uint32_t> at(nb);
