@@ -44,6 +44,9 @@ add("- R: the call alone on an in-memory data frame (`bench/r_bench.R`; best of 
     " 2 from 1e6). hazard API: the same model through the C++ API on data already in memory (`bench/api_time`,",
     " best of the same number of runs). hazard command: the whole process, CSV read and JSON output included",
     " (best of 3 runs; peak RSS the largest of the 3).")
+add("- Whole commands (read included) against R's fit alone and R's whole path (fread or read.csv, fit,",
+    " print), interleaved run by run, with the CSV read throughput (issue 27): bench/RESULTS_read.md,",
+    " written by `bash bench/read_path.sh`.")
 add("")
 add("## Compute: C++ API vs R (data in memory; R single-threaded, hazard uses both cores where a kernel splits: CSV chunks, the Cox concordance sweeps and information matrix)")
 add("")
