@@ -44,18 +44,12 @@ PY
 }
 # R's whole path: "fread_seconds read.csv_seconds" (read.csv skipped at 1e7: "NA")
 r_whole() {  # r_whole FILE TASK REPS WITH_READCSV
-  Rscript - "$@" <<'R'
+  Rscript - "$SRC/bench/r_tasks.R" "$@" <<'R'
 suppressPackageStartupMessages({ library(survival); library(data.table) })
 a <- commandArgs(trailingOnly = TRUE)
-f <- a[1]; task <- a[2]; reps <- as.integer(a[3]); with_csv <- a[4] == "1"
-fit <- function(d) {
-  d$arm <- factor(d$arm, levels = c("control", "experimental"))
-  r <- switch(task,
-    survfit = survfit(Surv(time, status) ~ arm, data = d),
-    survdiff = survdiff(Surv(time, status) ~ arm, data = d),
-    cox6 = coxph(Surv(time, status) ~ arm + x1 + x2 + x3 + x4 + x5, data = d, ties = "efron"))
-  capture.output(print(r))
-}
+source(a[1])
+f <- a[2]; task <- a[3]; reps <- as.integer(a[4]); with_csv <- a[5] == "1"
+fit <- function(d) capture.output(print(fit_task(task, as_arm(d))))
 best <- function(read) {
   t <- Inf
   for (i in seq_len(reps)) { gc(); t <- min(t, system.time(fit(read(f)))[["elapsed"]]) }

@@ -59,9 +59,11 @@ def run_hazard(cmd):
     t0 = time.perf_counter()
     pid = os.fork()
     if pid == 0:
-        fd = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(fd, 1)
-        os.execvp(cmd[0], cmd)
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+            os.execvp(cmd[0], cmd)
+        finally:
+            os._exit(127)  # exec failed: the child must not go on running this script
     _, status, usage = os.wait4(pid, 0)
     seconds = time.perf_counter() - t0
     if os.waitstatus_to_exitcode(status) != 0:
